@@ -1,0 +1,1 @@
+"""Lossless reader and writer for R's serialization format (``.rds``, ``serialize()``, ``save()``)."""

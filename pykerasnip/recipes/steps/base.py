@@ -1,0 +1,82 @@
+"""The recipe-step contract and the step registry.
+
+One class per recipes step, shared by both directions: ``from_r`` reads a trained step
+that R saved, ``prep`` trains it on pandas data in Python, ``bake`` applies it, and
+``to_r`` writes it in recipes' own layout. :data:`STEPS` maps R's step class
+(``"step_normalize"``) to the class.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from ...errors import UnsupportedStepError
+from ...rds.nodes import List
+
+STEPS: dict[str, type["Step"]] = {}
+
+
+def register(cls: type["Step"]) -> type["Step"]:
+    """Class decorator: add a step class to :data:`STEPS` under its ``r_class``."""
+    STEPS[cls.r_class] = cls
+    return cls
+
+
+def step_class_for(node: List) -> type["Step"]:
+    """The registered class for an R step object, by its class vector (inherits)."""
+    for name in node.classes:
+        if name in STEPS:
+            return STEPS[name]
+    name = next((c for c in node.classes if c.startswith(("step_", "check_"))), "?")
+    raise UnsupportedStepError(name, "no Python implementation is registered")
+
+
+class Step:
+    """Base of every recipe step.
+
+    Common fields mirror recipes: ``terms`` (selectors), ``role``, ``trained``, ``skip``,
+    ``id``. ``r_node`` is the R object a step was read from, kept so that re-writing an
+    R-made recipe reproduces R's own fields.
+    """
+
+    r_class: ClassVar[str] = ""
+    #: role given to new columns (recipes' ``role`` argument default)
+    default_role: ClassVar[str | None] = "predictor"
+
+    def __init__(self, *terms: Any, role: str | None = None, trained: bool = False,
+                 skip: bool = False, id: str | None = None):
+        self.terms = list(terms)
+        self.role = self.default_role if role is None else role
+        self.trained = trained
+        self.skip = skip
+        self.id = id
+        self.r_node: List | None = None
+
+    # -- both directions ---------------------------------------------------------
+    @classmethod
+    def from_r(cls, node: List) -> "Step":
+        """Build the trained step from the R list recipes saved."""
+        raise NotImplementedError
+
+    def to_r(self) -> List:
+        """The step as recipes lays it out (class ``c(r_class, "step")``)."""
+        raise NotImplementedError
+
+    # -- Python side -------------------------------------------------------------
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        """Train on ``data`` (the output of the previous steps). ``info`` is the current
+        term_info (columns ``variable``, ``type``, ``role``, ``source``)."""
+        raise NotImplementedError
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        """Apply the trained step to new data; returns the new frame."""
+        raise NotImplementedError
+
+    @property
+    def name(self) -> str:
+        return self.r_class
+
+    def __repr__(self) -> str:
+        state = "trained" if self.trained else "untrained"
+        return f"{self.r_class}({state}{', skip' if self.skip else ''})"
