@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# pykerasnip's entry point on a fresh Debian machine (as root):
+#   ./run.sh demo    set up, then run the main job (the seed vignette told from Python)
+#   ./run.sh test    set up, then run the whole test suite
+#   ./run.sh setup   only install R (Debian) and the Python package with its extras
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+
+setup() {
+  if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(recipes); library(hardhat); library(reticulate); library(testthat)' >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends r-base-core r-base-dev \
+      r-cran-reticulate r-cran-recipes r-cran-hardhat r-cran-tibble r-cran-rlang \
+      r-cran-vctrs r-cran-testthat r-cran-jsonlite >/dev/null
+  fi
+  if ! "$PY" -c 'import pykerasnip, keras, tensorflow, rpy2, sklearn, hypothesis' >/dev/null 2>&1; then
+    "$PY" -m pip install -q --disable-pip-version-check -e ".[tensorflow,dev,r]"
+  fi
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  demo)  setup; shift; exec "$PY" -m pykerasnip demo "$@" ;;
+  test)  setup; shift; exec "$PY" -m pytest -q "$@" ;;
+  *) echo "usage: ./run.sh demo|test|setup" >&2; exit 2 ;;
+esac
