@@ -53,6 +53,8 @@ def to_tree(obj: Any) -> Any:
 
     if isinstance(obj, RObject) or obj is None:
         return obj
+    if getattr(obj, "r_node", None) is not None:  # read from R and unchanged: R's own tree
+        return obj.r_node
     to_r = getattr(obj, "to_r", None)
     if callable(to_r):
         return to_r()

@@ -1,0 +1,91 @@
+"""Python drives R in the same process: the rpy2 bridge (``pip install pykerasnip[r]``).
+
+Objects cross between the embedded R session and Python through R's own
+``serialize()``/``unserialize()`` on raw vectors and pykerasnip's RDS codec, so what
+arrives is exactly what :func:`pykerasnip.read_rds` would give for a file -- no temporary
+files, no type guessing. rpy2 3.5.17 is the release that works with Debian's R 4.2.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import pandas as pd
+
+from .errors import RNotAvailableError
+from .io import from_bytes, to_bytes
+
+
+@functools.lru_cache(maxsize=1)
+def _robjects() -> Any:
+    try:
+        import rpy2.robjects as ro
+    except ImportError as exc:
+        raise RNotAvailableError(
+            "the rpy2 bridge needs rpy2: `pip install 'pykerasnip[r]'` "
+            "(rpy2==3.5.17 works with R 4.2)") from exc
+    except Exception as exc:  # rpy2 raises plain errors when it cannot find or start R
+        raise RNotAvailableError(
+            f"rpy2 could not start R ({exc}); install R (Debian: `apt-get install r-base-core`) "
+            "or set R_HOME") from exc
+    return ro
+
+
+def _r_function(code: str) -> Any:
+    return _robjects().r(code)
+
+
+def require_r_package(*packages: str) -> None:
+    """Raise :class:`RNotAvailableError` naming the missing R packages, if any."""
+    ro = _robjects()
+    missing = [p for p in packages
+               if not ro.r["requireNamespace"](p, quietly=True)[0]]
+    if missing:
+        raise RNotAvailableError(
+            f"R package(s) {', '.join(missing)} not installed in R; install them in R "
+            f"(e.g. install.packages(c({', '.join(repr(p) for p in missing)})) or Debian's "
+            f"r-cran-* packages)")
+
+
+def to_r(obj: Any) -> Any:
+    """Put a pykerasnip object, an R tree or a Python value into the R session."""
+    ro = _robjects()
+    return ro.r["unserialize"](ro.vectors.ByteVector(to_bytes(obj)))
+
+
+def from_r(robj: Any, *, safe_mode: bool = True) -> Any:
+    """Bring an R object back as pykerasnip would read it from a file."""
+    ro = _robjects()
+    raw = ro.r["serialize"](robj, ro.NULL)
+    return from_bytes(bytes(raw), safe_mode=safe_mode)
+
+
+def r_forge(blueprint: Any, new_data: pd.DataFrame) -> pd.DataFrame:
+    """hardhat's ``forge()`` run by R itself: the predictors R's recipes/hardhat produce
+    (for steps Python cannot replay, such as an arbitrary ``step_mutate``)."""
+    require_r_package("hardhat", "recipes")
+    forge = _r_function(
+        "function(bp, df) { suppressPackageStartupMessages(library(recipes));"
+        " as.data.frame(hardhat::forge(df, bp)$predictors) }")
+    return from_r(forge(to_r(blueprint), to_r(new_data)))
+
+
+def r_bake(recipe: Any, new_data: pd.DataFrame) -> pd.DataFrame:
+    """``recipes::bake()`` run by R on a (prepped) recipe."""
+    require_r_package("recipes")
+    bake = _r_function("function(rec, df) as.data.frame(recipes::bake(rec, new_data = df))")
+    return from_r(bake(to_r(recipe), to_r(new_data)))
+
+
+def r_predict(obj: Any, new_data: pd.DataFrame, type: str | None = None,
+              level: float = 0.95) -> pd.DataFrame:
+    """R's own ``predict()`` (needs kerasnip, workflows and keras3 in R): for parity checks."""
+    require_r_package("kerasnip", "workflows", "parsnip")
+    ro = _robjects()
+    predict = _r_function(
+        "function(obj, df, type, level) {"
+        " suppressPackageStartupMessages({library(kerasnip); library(workflows)});"
+        " if (inherits(obj, 'bundle')) obj <- bundle::unbundle(obj);"
+        " as.data.frame(predict(obj, new_data = df, type = type, level = level)) }")
+    r_type = ro.NULL if type is None else type
+    return from_r(predict(to_r(obj), to_r(new_data), r_type, level))
