@@ -1,0 +1,106 @@
+"""The ``pykerasnip`` command line: demo, inspect, predict, convert.
+
+Exit codes: 0 success; 2 bad usage; 3 an input file is missing or unreadable;
+4 the content is invalid or unsupported (a :class:`~pykerasnip.errors.PykerasnipError`).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable
+
+from .errors import PykerasnipError
+
+EXIT_OK, EXIT_USAGE, EXIT_IO, EXIT_CONTENT = 0, 2, 3, 4
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    run_demo(Path(args.dir))
+    return EXIT_OK
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    from . import rds
+    from .summary import describe_file, tree_str
+
+    if args.tree:
+        print(tree_str(rds.load(args.file), max_depth=args.depth))
+    else:
+        print(describe_file(args.file))
+    return EXIT_OK
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from .batch import predict_file
+
+    predict_file(args.file, args.data, args.output, type=args.type, level=args.level,
+                 chunk_rows=args.chunk_rows, progress=not args.quiet)
+    return EXIT_OK
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from .batch import convert_file
+
+    out = convert_file(args.file, args.to, args.output)
+    print(out)
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pykerasnip",
+        description="Hand fitted kerasnip models between R and Python.",
+        epilog="Exit codes: 0 ok, 2 usage, 3 input file missing/unreadable, "
+               "4 invalid or unsupported content.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="the saving-and-reloading vignette, told from Python")
+    demo.add_argument("--dir", default="pykerasnip-demo",
+                      help="folder for my_model.rds and my_model_bundle.rds (default: %(default)s)")
+    demo.set_defaults(run=_cmd_demo)
+
+    inspect = sub.add_parser("inspect", help="what is inside an .rds file")
+    inspect.add_argument("file", help="an .rds file (workflow, model fit, bundle or any R object)")
+    inspect.add_argument("--tree", action="store_true", help="print the raw R object tree, like str()")
+    inspect.add_argument("--depth", type=int, default=4, help="depth limit for --tree (default: %(default)s)")
+    inspect.set_defaults(run=_cmd_inspect)
+
+    predict = sub.add_parser("predict", help="predict new data with a saved model")
+    predict.add_argument("file", help="a workflow / model fit / bundle .rds")
+    predict.add_argument("data", help="new data: .csv, .parquet or .rds (a data.frame)")
+    predict.add_argument("-o", "--output", help="output .csv or .parquet (default: CSV on stdout)")
+    predict.add_argument("--type", choices=["numeric", "class", "prob", "conf_int", "pred_int"],
+                         help="prediction type (default: numeric for regression, class for classification)")
+    predict.add_argument("--level", type=float, default=0.95, help="interval level (default: %(default)s)")
+    predict.add_argument("--chunk-rows", type=int, default=100_000,
+                         help="rows per chunk for large inputs (default: %(default)s)")
+    predict.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    predict.set_defaults(run=_cmd_predict)
+
+    convert = sub.add_parser("convert", help="extract the Keras model, rewrite, bundle or unbundle")
+    convert.add_argument("file", help="a workflow / model fit / bundle .rds")
+    convert.add_argument("--to", required=True, choices=["keras", "rds", "bundle"],
+                         help="keras: the .keras model; rds: an unbundled .rds; bundle: a bundled .rds")
+    convert.add_argument("-o", "--output", help="output path (default: next to the input)")
+    convert.set_defaults(run=_cmd_convert)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        print(f"pykerasnip: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return EXIT_IO
+    except PykerasnipError as exc:
+        print(f"pykerasnip: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

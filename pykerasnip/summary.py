@@ -1,0 +1,161 @@
+"""Human-readable summaries: ``repr()`` of workflows and model fits, ``pykerasnip inspect``,
+and an R ``str()``-like view of raw R object trees."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+from .rds import nodes as n
+
+_TYPE_LABELS = {n.Logical: "logi", n.Integer: "int", n.Real: "num", n.Complex: "cplx",
+                n.Str: "chr", n.Raw: "raw"}
+
+
+def _preview(node: n.Vector, width: int = 5) -> str:
+    values = list(node.data[:width])
+    shown = " ".join(repr(v) if isinstance(v, str) else str(v) for v in values)
+    return shown + (" ..." if len(node) > width else "")
+
+
+def _label(node: Any) -> str:
+    """One line for a node, like the right-hand side of R's ``str()``."""
+    if node is None:
+        return "NULL"
+    if isinstance(node, n.AltRep):
+        return f"ALTREP {node.class_name}"
+    if isinstance(node, n.Vector) and type(node) in _TYPE_LABELS:
+        cls = f" {node.classes}" if node.classes else ""
+        return f"{_TYPE_LABELS[type(node)]} [1:{len(node)}]{cls} {_preview(node)}"
+    if isinstance(node, n.List):
+        cls = f" {node.classes}" if node.classes else ""
+        return f"List of {len(node)}{cls}"
+    if isinstance(node, n.Sym):
+        return f"symbol {node.name}"
+    if isinstance(node, n.Lang):
+        return "language " + deparse(node)
+    if isinstance(node, n.Closure):
+        return f"function ({', '.join(node.arg_names)})"
+    if isinstance(node, n.Namespace):
+        return f"<namespace:{node.name}>"
+    return type(node).__name__ if not isinstance(node, n._Singleton) else f"<{node.name}>"
+
+
+def _children(node: Any) -> list[tuple[str, Any]]:
+    if isinstance(node, n.List):
+        return [(k or f"[[{i + 1}]]", v) for i, (k, v) in enumerate(node.items())]
+    if isinstance(node, n.Environment):
+        return list(node.bindings().items())
+    return []
+
+
+def _walk(node: Any, depth: int, max_depth: int, indent: str, seen: set) -> Iterator[str]:
+    for name, child in _children(node):
+        yield f"{indent}$ {name}: {_label(child)}"
+        if isinstance(child, n.Environment):
+            if id(child) in seen:
+                continue
+            seen.add(id(child))
+        if depth + 1 < max_depth:
+            yield from _walk(child, depth + 1, max_depth, indent + " ..", seen)
+
+
+def tree_str(node: Any, max_depth: int = 4) -> str:
+    """The R object tree as text, like R's ``str()`` (``max_depth`` levels)."""
+    return "\n".join([_label(node), *_walk(node, 0, max_depth, " ", set())])
+
+
+def deparse(node: Any, limit: int = 80) -> str:
+    """A short R-like rendering of an expression (for summaries only)."""
+    if isinstance(node, n.Sym):
+        text = node.name
+    elif isinstance(node, n.Lang):
+        fn = deparse(node.function)
+        args = [f"{k} = {deparse(v)}" if k else deparse(v) for k, v in node.args]
+        text = f"{fn}({', '.join(args)})" if fn not in ("~",) else "~" + " ".join(args)
+    elif isinstance(node, n.Vector) and len(node) == 1 and not isinstance(node, n.List):
+        value = node.data[0]
+        text = f'"{value}"' if isinstance(value, str) else str(value)
+    else:
+        text = _label(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _model_lines(model_fit: Any) -> list[str]:
+    spec = model_fit.spec
+    lines = [f"Model: {spec.model_name} ({spec.mode}; kerasnip "
+             f"{'functional' if spec.functional else 'sequential'} spec, engine keras)"]
+    set_args = {k: v for k, v in spec.args.items() if not _is_unset(v)}
+    if set_args:
+        lines.append("  arguments: " + ", ".join(f"{k} = {_short(v)}" for k, v in set_args.items()))
+    keras_bytes = model_fit.fit.keras_bytes
+    if keras_bytes is None:
+        lines.append("  no .keras bytes stored: cannot predict")
+    else:
+        from .keras_archive import describe
+
+        info = describe(keras_bytes)
+        layers = ", ".join(f"{layer.class_name}" for layer in info.layers)
+        lines.append(f"  Keras {info.keras_version} {info.model_class}: {len(info.layers)} layers "
+                     f"({layers}), {info.n_params:,} parameters, {len(keras_bytes):,} bytes")
+    if model_fit.fit.lvl is not None:
+        lines.append(f"  outcome levels: {model_fit.fit.lvl}")
+    return lines
+
+
+def _is_unset(value: Any) -> bool:
+    from .model.spec import ZAP
+
+    return value is ZAP
+
+
+def _short(value: Any) -> str:
+    return deparse(value) if isinstance(value, (n.RObject, n.Sym)) else repr(value)
+
+
+def _preprocessor_lines(wf: Any) -> list[str]:
+    pre = wf.preprocessor
+    if pre is None:
+        return ["Preprocessor: none"]
+    if pre.kind == "recipe":
+        recipe = wf.blueprint.recipe if wf.blueprint is not None else pre.value
+        steps = [step.name for step in getattr(recipe, "steps", [])]
+        return [f"Preprocessor: recipe with {len(steps)} step(s)"] + [f"  - {s}" for s in steps]
+    if pre.kind == "formula":
+        return [f"Preprocessor: formula {pre.value}"]
+    return [f"Preprocessor: variables outcomes={pre.value.outcomes} predictors={pre.value.predictors}"]
+
+
+def _version_lines(info: dict) -> list[str]:
+    return [f"Saved by: {', '.join(f'{k} {v}' for k, v in info.items())}"] if info else []
+
+
+def describe_workflow(wf: Any) -> str:
+    """A few lines telling what R's ``print(workflow)`` would."""
+    status = "trained" if wf.trained else "untrained"
+    lines = [f"== Workflow [{status}] =="]
+    lines += _preprocessor_lines(wf)
+    if wf.model_fit is not None:
+        lines += _model_lines(wf.model_fit)
+    elif wf.spec is not None:
+        lines.append(f"Model: {wf.spec.model_name} ({wf.spec.mode}), not fitted")
+    lines += _version_lines(wf.r_info)
+    return "\n".join(lines)
+
+
+def describe_model_fit(model_fit: Any) -> str:
+    lines = ["== parsnip model fit (kerasnip) =="] + _model_lines(model_fit)
+    lines += _version_lines(getattr(model_fit, "r_info", {}) or {})
+    return "\n".join(lines)
+
+
+def describe_file(path: "str | Path") -> str:
+    """``pykerasnip inspect``: what is inside an ``.rds`` file."""
+    from . import rds
+    from .io import from_tree
+
+    node = rds.load(path)
+    classes = node.classes if isinstance(node, n.RObject) else []
+    head = [f"File: {path}", f"R class: {classes or type(node).__name__}"]
+    obj = from_tree(node)
+    body = repr(obj) if hasattr(obj, "predict") else tree_str(node, max_depth=2)
+    return "\n".join(head + [body])
