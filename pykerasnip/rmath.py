@@ -125,3 +125,143 @@ def quantile7(x: Sequence[float] | np.ndarray, probs: Sequence[float] | np.ndarr
     h = index - lo
     interpolate = (index > lo) & (high_values != low_values)
     return np.where(interpolate, (1 - h) * low_values + h * high_values, low_values)
+
+
+# --------------------------------------------------------------------------- polynomials
+def poly_coefs(x: np.ndarray, degree: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``coefs`` (``alpha``, ``norm2``) that ``stats::poly(x, degree)`` stores."""
+    x = np.asarray(x, dtype=float)
+    if np.isnan(x).any():
+        raise ValueError("missing values are not allowed in 'poly'")
+    if degree >= len(np.unique(x)):
+        raise ValueError("'degree' must be less than number of unique points")
+    xbar = x.mean()
+    centred = x - xbar
+    q, r = np.linalg.qr(np.vander(centred, degree + 1, increasing=True))
+    z = q * np.diag(r)
+    norm2 = (z ** 2).sum(axis=0)
+    alpha = ((centred[:, None] * z ** 2).sum(axis=0) / norm2 + xbar)[:degree]
+    return alpha, np.concatenate([[1.0], norm2])
+
+
+def poly_predict(x: np.ndarray, alpha: Sequence[float], norm2: Sequence[float]) -> np.ndarray:
+    """``predict(<poly>, x)``: the n x d orthogonal polynomial basis from stored coefs
+    (three-term recurrence); NA rows stay NA."""
+    x = np.asarray(x, dtype=float)
+    alpha, norm2 = np.asarray(alpha, dtype=float), np.asarray(norm2, dtype=float)
+    degree = len(alpha)
+    z = np.ones((len(x), degree + 1))
+    z[:, 1] = x - alpha[0]
+    for i in range(2, degree + 1):
+        z[:, i] = (x - alpha[i - 1]) * z[:, i - 1] - (norm2[i] / norm2[i - 1]) * z[:, i - 2]
+    return (z / np.sqrt(norm2[1:]))[:, 1:]
+
+
+def poly_raw(x: np.ndarray, degree: int) -> np.ndarray:
+    """``poly(x, degree, raw = TRUE)``: columns x, x^2, ..., x^degree."""
+    return np.power.outer(np.asarray(x, dtype=float), np.arange(1, degree + 1, dtype=float))
+
+
+# --------------------------------------------------------------------------- splines
+def _bspline_values(knots: np.ndarray, x: np.ndarray, ord_: int, deriv: int,
+                    interval: np.ndarray) -> np.ndarray:
+    """All B-splines of order ``ord_`` (or their ``deriv``-th derivative) at ``x``,
+    using the knot interval already chosen for each x."""
+    n_basis = len(knots) - ord_
+    if ord_ == 1:
+        out = np.zeros((len(x), n_basis))
+        out[np.arange(len(x)), interval] = 1.0
+        return out
+    lower = _bspline_values(knots, x, ord_ - 1, max(deriv - 1, 0), interval)
+    left_span = knots[ord_ - 1: ord_ - 1 + n_basis] - knots[:n_basis]
+    right_span = knots[ord_: ord_ + n_basis] - knots[1: 1 + n_basis]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv_left = np.where(left_span > 0, 1.0 / left_span, 0.0)
+        inv_right = np.where(right_span > 0, 1.0 / right_span, 0.0)
+    if deriv > 0:
+        return (ord_ - 1) * (lower[:, :-1] * inv_left - lower[:, 1:] * inv_right)
+    xc = x[:, None]
+    return ((xc - knots[:n_basis]) * inv_left * lower[:, :-1]
+            + (knots[ord_: ord_ + n_basis] - xc) * inv_right * lower[:, 1:])
+
+
+def spline_design(knots: Sequence[float], x: Sequence[float], ord_: int = 4,
+                  derivs: Sequence[int] | int = 0) -> np.ndarray:
+    """``splines::splineDesign(knots, x, ord, derivs)`` for x inside the knots' range:
+    row i holds the ``derivs[i]``-th derivative of every B-spline at ``x[i]`` (the last
+    boundary belongs to the last non-empty interval, as in R)."""
+    knots = np.asarray(knots, dtype=float)
+    x = np.asarray(x, dtype=float)
+    derivs = np.broadcast_to(np.asarray(derivs, dtype=int), x.shape)
+    interval = np.clip(np.searchsorted(knots, x, side="right") - 1, ord_ - 1,
+                       len(knots) - ord_ - 1)
+    rows = np.empty((len(x), len(knots) - ord_))
+    for deriv in np.unique(derivs):
+        pick = derivs == deriv
+        rows[pick] = _bspline_values(knots, x[pick], ord_, int(deriv), interval[pick])
+    return rows
+
+
+def _basis_with_extrapolation(x: np.ndarray, all_knots: np.ndarray, boundary: np.ndarray,
+                              ord_: int, pivots: tuple[float, float],
+                              extra_degree: int) -> np.ndarray:
+    """B-spline basis inside the boundary; outside it, the Taylor polynomial of degree
+    ``extra_degree`` around the pivot on that side (what bs()/ns() do)."""
+    out = np.full((len(x), len(all_knots) - ord_), np.nan)
+    inside = (x >= boundary[0]) & (x <= boundary[1])
+    out[inside] = spline_design(all_knots, x[inside], ord_)
+    factorials = np.cumprod(np.r_[1.0, np.arange(1, extra_degree + 1)])
+    for side, pivot in zip((x < boundary[0], x > boundary[1]), pivots):
+        if side.any():
+            derivatives = spline_design(all_knots, np.full(extra_degree + 1, pivot), ord_,
+                                        np.arange(extra_degree + 1))
+            powers = np.power.outer(x[side] - pivot, np.arange(extra_degree + 1, dtype=float))
+            out[side] = powers @ (derivatives / factorials[:, None])
+    return out
+
+
+def bs_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[float],
+             degree: int = 3, intercept: bool = False) -> np.ndarray:
+    """``splines::bs(x, degree, knots, Boundary.knots, intercept)`` evaluated at new x
+    (what ``predict(<bs>, x)`` returns); NA rows stay NA."""
+    x = np.asarray(x, dtype=float)
+    boundary = np.sort(np.asarray(boundary, dtype=float))
+    ord_ = degree + 1
+    all_knots = np.sort(np.r_[np.repeat(boundary, ord_), np.asarray(knots, dtype=float)])
+    pivots = (0.75 * boundary[0] + 0.25 * all_knots[ord_],
+              0.75 * boundary[1] + 0.25 * all_knots[len(all_knots) - ord_ - 1])
+    basis = _basis_with_extrapolation(x, all_knots, boundary, ord_, pivots, degree)
+    return basis if intercept else basis[:, 1:]
+
+
+def _householder_qty(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Q'b for the Householder QR of ``a`` in LINPACK's convention (R's ``qr()``,
+    no pivoting), so the rotated basis has R's signs."""
+    a, b = a.astype(float).copy(), b.astype(float).copy()
+    for col in range(a.shape[1]):
+        v = a[col:, col].copy()
+        norm = np.hypot.reduce(v)
+        if norm == 0:
+            continue
+        norm = np.copysign(norm, v[0]) if v[0] != 0 else norm
+        v /= norm
+        v[0] += 1.0
+        for target in (a[col:, col + 1:], b[col:]):
+            target -= np.outer(v, v @ target / v[0])
+    return b
+
+
+def ns_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[float],
+             intercept: bool = False) -> np.ndarray:
+    """``splines::ns(x, knots, Boundary.knots, intercept)`` evaluated at new x (natural
+    cubic splines, linear beyond the boundary); NA rows stay NA."""
+    x = np.asarray(x, dtype=float)
+    boundary = np.sort(np.asarray(boundary, dtype=float))
+    all_knots = np.sort(np.r_[np.repeat(boundary, 4), np.asarray(knots, dtype=float)])
+    basis = _basis_with_extrapolation(x, all_knots, boundary, 4, tuple(boundary), 1)
+    const = spline_design(all_knots, boundary, 4, 2)
+    if not intercept:
+        basis, const = basis[:, 1:], const[:, 1:]
+    rotated = _householder_qty(const.T, np.nan_to_num(basis).T).T[:, 2:]
+    rotated[np.isnan(x)] = np.nan
+    return rotated
