@@ -159,3 +159,48 @@ def describe_file(path: "str | Path") -> str:
     obj = from_tree(node)
     body = repr(obj) if hasattr(obj, "predict") else tree_str(node, max_depth=2)
     return "\n".join(head + [body])
+
+
+_PILLAR_TYPES = {"f": "dbl", "i": "int", "b": "lgl", "O": "chr", "U": "chr", "M": "dttm"}
+
+
+def _sig3(x: float) -> str:
+    import math
+
+    if x != x:
+        return "NA"
+    if x == 0 or not math.isfinite(x):
+        return "0" if x == 0 else ("Inf" if x > 0 else "-Inf")
+    decimals = max(0, 2 - math.floor(math.log10(abs(x))))
+    return f"{x:.{decimals}f}"
+
+
+def _column_cells(col: Any) -> tuple[str, list[str]]:
+    import pandas as pd
+
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return "fct", ["NA" if v is None or v != v else str(v) for v in col.astype(object)]
+    kind = _PILLAR_TYPES.get(getattr(col.dtype, "kind", "O"), "chr")
+    if kind == "dbl":
+        cells = [_sig3(float(v)) for v in col]
+        width = max((c.find(".") if "." in c else len(c) for c in cells), default=0)
+        right = max((len(c) - c.find(".") if "." in c else 0 for c in cells), default=0)
+        cells = [(" " * (width - (c.find(".") if "." in c else len(c))) + c).ljust(width + right)
+                 for c in cells]
+        return kind, cells
+    return kind, ["NA" if v is None or v != v else str(v) for v in col]
+
+
+def tibble_str(frame: Any) -> str:
+    """A DataFrame printed the way R prints a tibble (``# A tibble: 3 × 1`` ...)."""
+    header = f"# A tibble: {len(frame)} × {frame.shape[1]}"
+    columns = []
+    for name in frame.columns:
+        kind, cells = _column_cells(frame[name])
+        width = max([len(str(name)), len(kind) + 2, *map(len, cells)])
+        columns.append([str(name).ljust(width), f"<{kind}>".ljust(width)] + [c.ljust(width) for c in cells])
+    index = [""] * 2 + [str(i + 1) for i in range(len(frame))]
+    pad = max(map(len, index))
+    rows = [" ".join([idx.rjust(pad), *(col[r] for col in columns)]).rstrip()
+            for r, idx in enumerate(index)]
+    return "\n".join([header, *rows])
