@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from ...errors import UnsupportedStepError
+from ...errors import ForgeError, UnsupportedStepError
 from ...rds.nodes import List
 
 STEPS: dict[str, type["Step"]] = {}
@@ -43,6 +43,9 @@ class Step:
     r_class: ClassVar[str] = ""
     #: role given to new columns (recipes' ``role`` argument default)
     default_role: ClassVar[str | None] = "predictor"
+    #: step-specific R fields copied by the default :meth:`from_r` into attributes of the
+    #: same name, as natural Python values (``pykerasnip.convert.to_python``)
+    r_fields: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *terms: Any, role: str | None = None, trained: bool = False,
                  skip: bool = False, id: str | None = None):
@@ -56,8 +59,23 @@ class Step:
     # -- both directions ---------------------------------------------------------
     @classmethod
     def from_r(cls, node: List) -> "Step":
-        """Build the trained step from the R list recipes saved."""
-        raise NotImplementedError
+        """Build the trained step from the R list recipes saved.
+
+        The default reads the common fields and every name in :attr:`r_fields` (a field
+        absent from the list becomes ``None``); steps needing more override it.
+        """
+        from ...convert import to_python
+
+        def field(name: str) -> Any:
+            return to_python(node.get(name)) if name in (node.names or ()) else None
+
+        role = field("role")
+        step = cls(trained=bool(field("trained")), skip=bool(field("skip")), id=field("id"))
+        step.role = None if role is None or pd.isna(role) else str(role)
+        for name in cls.r_fields:
+            setattr(step, name, field(name))
+        step.r_node = node
+        return step
 
     def to_r(self) -> List:
         """The step as recipes lays it out (class ``c(r_class, "step")``)."""
@@ -72,6 +90,24 @@ class Step:
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         """Apply the trained step to new data; returns the new frame."""
         raise NotImplementedError
+
+    def required_columns(self) -> list[str]:
+        """Columns :meth:`bake` needs in its input (checked by :meth:`check_columns`)."""
+        return []
+
+    def check_columns(self, data: pd.DataFrame) -> None:
+        """Raise :class:`ForgeError` naming the required columns ``data`` lacks."""
+        missing = [c for c in self.required_columns() if c not in data.columns]
+        if missing:
+            plural = "s are" if len(missing) > 1 else " is"
+            raise ForgeError(f"The following required column{plural} missing from `new_data` "
+                             f"in step '{self.id or self.r_class}': {', '.join(missing)}.")
+
+    def select(self, info: pd.DataFrame) -> list[str]:
+        """The column names :attr:`terms` select in ``info`` (the current term_info)."""
+        from ..selectors import select
+
+        return select(self.terms, info)
 
     @property
     def name(self) -> str:
