@@ -64,13 +64,16 @@ class Step:
         The default reads the common fields and every name in :attr:`r_fields` (a field
         absent from the list becomes ``None``); steps needing more override it.
         """
-        from ...convert import to_python
+        from ...convert import scalar, to_python
 
         def field(name: str) -> Any:
             return to_python(node.get(name)) if name in (node.names or ()) else None
 
-        role = field("role")
-        step = cls(trained=bool(field("trained")), skip=bool(field("skip")), id=field("id"))
+        def flag(name: str) -> bool:
+            return name in (node.names or ()) and bool(scalar(node.get(name)))
+
+        step = cls(trained=flag("trained"), skip=flag("skip"), id=scalar(node.get("id")))
+        role = scalar(node.get("role")) if "role" in (node.names or ()) else None
         step.role = None if role is None or pd.isna(role) else str(role)
         for name in cls.r_fields:
             setattr(step, name, field(name))
