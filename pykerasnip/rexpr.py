@@ -1,0 +1,528 @@
+"""A safe interpreter for stored R expressions evaluated over pandas columns.
+
+R objects such as ``step_mutate`` quosures and formula terms hold unevaluated R code.
+:func:`evaluate` runs such an expression tree (nodes of :mod:`pykerasnip.rds.nodes`)
+with R's semantics -- vector recycling, NA propagation, integer versus double
+arithmetic, three-valued logic -- using only the functions registered in
+:data:`FUNCTIONS`. Anything else is refused with :class:`UnsupportedObjectError`; no R
+code is ever executed.
+
+Values are held as R vectors are: doubles as float64 arrays (NA = NaN), integers as
+pandas ``Int32`` arrays, logicals as pandas ``boolean`` arrays, characters as object
+arrays (``None`` = NA), factors as :class:`pandas.Categorical` and numeric matrices
+(``poly()``) as DataFrames.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import rmath
+from .errors import ForgeError, UnsupportedObjectError
+from .formula.parse import format_double
+from .rds.nodes import NA_INTEGER, Integer, Lang, List, Logical, Real, Str, Sym, is_na_real
+
+RVector = Any  # np.ndarray | IntegerArray | BooleanArray | pd.Categorical | pd.DataFrame
+Impl = Callable[[list[tuple[str | None, Any]], "Context"], RVector]
+
+#: R function name -> implementation; each receives the call's unevaluated arguments.
+FUNCTIONS: dict[str, Impl] = {}
+
+CONSTANTS: dict[str, Any] = {"pi": np.pi, "T": True, "F": False}
+KIND_ORDER = ("logical", "integer", "double", "character")
+INT_MAX = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where symbols are looked up: data columns first, then ``env``, then constants."""
+
+    data: pd.DataFrame
+    env: Mapping[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- public API
+def evaluate(expr: Any, data: pd.DataFrame, env: Mapping[str, Any] | None = None) -> pd.Series | pd.DataFrame:
+    """Evaluate the R expression ``expr`` over the columns of ``data``.
+
+    Returns a Series aligned with ``data`` (length-1 results are recycled, as dplyr
+    does) or, for matrix-valued calls such as ``poly()``, a DataFrame. Series dtypes:
+    float64 (double), Int32 (integer), boolean (logical), object (character) and
+    category (factor).
+    """
+    value = eval_node(expr, Context(data, env or {}))
+    if isinstance(value, pd.DataFrame):
+        return value.set_axis(data.index) if len(value) == len(data) else value
+    if len(value) == 1:
+        value = _recycle(value, len(data))
+    index = data.index if len(value) == len(data) else None
+    return pd.Series(value, index=index, dtype=object if kind(value) == "character" else None)
+
+
+def eval_node(expr: Any, ctx: Context) -> RVector:
+    """Evaluate one node of an R expression tree to an R vector."""
+    if isinstance(expr, Lang):
+        return _call(expr, ctx)
+    if isinstance(expr, Sym):
+        return _lookup(expr.name, ctx)
+    if isinstance(expr, List):
+        return {name: eval_node(value, ctx) for name, value in expr.items()}
+    return as_vector(expr)
+
+
+def as_vector(value: Any) -> RVector:
+    """An R constant node, pandas column or Python value as an interpreter vector."""
+    if isinstance(value, (pd.DataFrame, pd.Categorical, dict)):
+        return value
+    if isinstance(value, (Real, Integer, Logical, Str)):
+        return _from_node(value)
+    if isinstance(value, pd.Series):
+        value = value.array
+    if isinstance(value, pd.api.extensions.ExtensionArray):
+        return _from_extension(value)
+    array = np.asarray([value] if np.ndim(value) == 0 else value)
+    return _from_numpy(array)
+
+
+# --------------------------------------------------------------------------- conversion
+def _from_node(node: Real | Integer | Logical | Str) -> RVector:
+    if isinstance(node, Str):
+        return np.array(node.values, dtype=object)
+    if isinstance(node, Real):
+        return np.asarray(node.data, dtype=float)
+    mask = node.data == NA_INTEGER
+    if isinstance(node, Logical):
+        return pd.arrays.BooleanArray(node.data.astype(bool) & ~mask, mask)
+    levels = node.attr("levels")
+    codes = np.where(mask, -1, node.data - 1)
+    if isinstance(levels, Str):
+        return pd.Categorical.from_codes(codes, levels.values, ordered=node.inherits("ordered"))
+    return pd.arrays.IntegerArray(np.where(mask, 0, node.data).astype("int32"), mask)
+
+
+def _from_extension(array: pd.api.extensions.ExtensionArray) -> RVector:
+    dtype = array.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Categorical(array)
+    if pd.api.types.is_bool_dtype(dtype):
+        return pd.array(array, dtype="boolean")
+    if pd.api.types.is_integer_dtype(dtype):
+        return _to_integer(array.to_numpy(dtype=float, na_value=np.nan))
+    if pd.api.types.is_float_dtype(dtype):
+        return array.to_numpy(dtype=float, na_value=np.nan)
+    if pd.api.types.is_string_dtype(dtype):
+        return _strings(array.to_numpy(dtype=object, na_value=None))
+    return _from_numpy(array.to_numpy())
+
+
+def _from_numpy(array: np.ndarray) -> RVector:
+    kind = array.dtype.kind
+    if kind == "f":
+        return array.astype(float)
+    if kind in "iu":
+        return _to_integer(array.astype(float))
+    if kind == "b":
+        return pd.array(array, dtype="boolean")
+    if kind in "OUS":
+        return _strings(array.astype(object))
+    return array
+
+
+def _strings(values: np.ndarray) -> np.ndarray:
+    return np.array([v if isinstance(v, str) else None for v in values], dtype=object)
+
+
+def _to_integer(values: np.ndarray) -> pd.arrays.IntegerArray:
+    """Doubles -> R integers: truncation; NaN, Inf and out-of-range values become NA."""
+    mask = ~np.isfinite(values) | (np.abs(values) > INT_MAX)
+    return pd.arrays.IntegerArray(np.where(mask, 0, np.trunc(np.where(mask, 0, values))).astype("int32"), mask)
+
+
+def _recycle(value: RVector, n: int) -> RVector:
+    """R's recycling rule: repeat ``value`` to length ``n``."""
+    return value if len(value) == n else value[np.arange(n) % len(value)]
+
+
+def kind(value: RVector) -> str:
+    """R's type of an interpreter vector: logical, integer, double, character, factor."""
+    if isinstance(value, pd.Categorical):
+        return "factor"
+    if isinstance(value, pd.arrays.BooleanArray):
+        return "logical"
+    if isinstance(value, pd.arrays.IntegerArray):
+        return "integer"
+    if isinstance(value, pd.DataFrame):
+        return "matrix"
+    return {"f": "double", "O": "character"}.get(np.asarray(value).dtype.kind, "other")
+
+
+def as_double(value: RVector) -> np.ndarray:
+    """``as.double``: factors give their codes, strings are parsed (NA when not numbers)."""
+    k = kind(value)
+    if k == "double":
+        return value
+    if k == "factor":
+        return np.where(value.codes < 0, np.nan, value.codes + 1.0)
+    if k == "character":
+        return pd.to_numeric(pd.Series(value, dtype=object), errors="coerce").to_numpy(dtype=float)
+    if k in ("integer", "logical"):
+        return value.to_numpy(dtype=float, na_value=np.nan)
+    raise UnsupportedObjectError(f"cannot use a {k} value as a number")
+
+
+def _numeric(value: RVector, what: str) -> np.ndarray:
+    """Doubles for arithmetic; characters and factors are errors as in R."""
+    if kind(value) in ("character", "factor"):
+        raise UnsupportedObjectError(f"non-numeric argument to {what}")
+    return as_double(value)
+
+
+def as_logical(value: RVector) -> pd.arrays.BooleanArray:
+    """``as.logical``: numbers are TRUE when non-zero; strings "TRUE"/"true"/"T"/..."""
+    k = kind(value)
+    if k == "logical":
+        return value
+    if k in ("character", "factor"):
+        text = as_character(value)
+        truth = {"TRUE": True, "true": True, "True": True, "T": True,
+                 "FALSE": False, "false": False, "False": False, "F": False}
+        return pd.array([truth.get(v) for v in text], dtype="boolean")
+    numbers = as_double(value)
+    return pd.arrays.BooleanArray(np.nan_to_num(numbers) != 0, np.isnan(numbers))
+
+
+def as_character(value: RVector) -> np.ndarray:
+    """``as.character``: numbers formatted with 15 significant digits, as R does."""
+    k = kind(value)
+    if k == "character":
+        return value
+    if k == "factor":
+        return _strings(np.asarray(value.astype(object)))
+    if k == "logical":
+        return np.array([None if pd.isna(v) else ("TRUE" if v else "FALSE") for v in value], dtype=object)
+    if k == "integer":
+        return np.array([None if pd.isna(v) else str(int(v)) for v in value], dtype=object)
+    numbers = as_double(value)
+    na = is_na_real(numbers)
+    return np.array([None if m else format_double(v) for v, m in zip(numbers, na)], dtype=object)
+
+
+COERCE: dict[str, Callable[[RVector], RVector]] = {
+    "logical": as_logical,
+    "integer": lambda v: v if kind(v) == "integer" else _to_integer(as_double(v)),
+    "double": as_double,
+    "character": as_character,
+}
+
+
+def _common_kind(values: list[RVector]) -> str:
+    kinds = ["character" if kind(v) == "factor" else kind(v) for v in values]
+    return max(kinds, key=KIND_ORDER.index)
+
+
+# --------------------------------------------------------------------------- evaluation
+def _function_name(fn: Any) -> str:
+    if isinstance(fn, Sym):
+        return fn.name
+    if isinstance(fn, Lang) and isinstance(fn.function, Sym) and fn.function.name in ("::", ":::"):
+        return _function_name(fn.args[1][1])
+    raise UnsupportedObjectError(f"cannot evaluate a call to a computed function ({fn!r})")
+
+
+def _call(expr: Lang, ctx: Context) -> RVector:
+    name = _function_name(expr.function)
+    impl = FUNCTIONS.get(name)
+    if impl is None:
+        raise UnsupportedObjectError(
+            f"the R function {name}() is not supported in stored expressions; "
+            f"supported: {', '.join(sorted(FUNCTIONS))}")
+    return impl(expr.args, ctx)
+
+
+def _lookup(name: str, ctx: Context) -> RVector:
+    if name in ctx.data.columns:
+        return as_vector(ctx.data[name])
+    for scope in (ctx.env, CONSTANTS):
+        if name in scope:
+            return as_vector(scope[name])
+    raise ForgeError(f"object '{name}' not found: it is neither a column of the data nor a known variable")
+
+
+def _builtin(*names: str, lazy: bool = False) -> Callable[[Callable], Callable]:
+    """Register ``fn`` under R ``names``. Eager functions get evaluated arguments
+    (R argument names with dots become underscores); lazy ones get the raw call."""
+    def decorate(fn: Callable) -> Callable:
+        impl = fn if lazy else _eager(fn)
+        FUNCTIONS.update(dict.fromkeys(names, impl))
+        return fn
+    return decorate
+
+
+def _eager(fn: Callable[..., RVector]) -> Impl:
+    def impl(args: list[tuple[str | None, Any]], ctx: Context) -> RVector:
+        positional = [eval_node(e, ctx) for name, e in args if not name]
+        named = {name.replace(".", "_"): eval_node(e, ctx) for name, e in args if name}
+        return fn(*positional, **named)
+    return impl
+
+
+def _scalar(value: RVector) -> Any:
+    return value[0] if len(value) else None
+
+
+# --------------------------------------------------------------------------- operators
+ARITHMETIC: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide,
+    "^": np.power, "%%": np.mod, "%/%": np.floor_divide,
+}
+INTEGER_PRESERVING = frozenset({"+", "-", "*", "%%", "%/%"})
+COMPARISON: dict[str, Callable[[Any, Any], Any]] = {
+    "==": np.equal, "!=": np.not_equal, "<": np.less, ">": np.greater,
+    "<=": np.less_equal, ">=": np.greater_equal,
+}
+
+
+def _is_integer_like(value: RVector) -> bool:
+    return kind(value) in ("integer", "logical")
+
+
+def _arithmetic(op: str) -> Callable[..., RVector]:
+    def apply(a: RVector, b: RVector | None = None) -> RVector:
+        if b is None:
+            return _unary(op, a)
+        with np.errstate(all="ignore"):
+            result = ARITHMETIC[op](_numeric(a, op), _numeric(b, op))
+        if op in INTEGER_PRESERVING and _is_integer_like(a) and _is_integer_like(b):
+            return _to_integer(result)
+        return result
+    return apply
+
+
+def _unary(op: str, a: RVector) -> RVector:
+    if op not in ("+", "-"):
+        raise UnsupportedObjectError(f"invalid unary operator {op}")
+    values = _numeric(a, op) * (1.0 if op == "+" else -1.0)
+    return _to_integer(values) if _is_integer_like(a) else values
+
+
+def _comparison(op: str) -> Callable[[RVector, RVector], pd.arrays.BooleanArray]:
+    def apply(a: RVector, b: RVector) -> pd.arrays.BooleanArray:
+        textual = {"character", "factor"} & {kind(a), kind(b)}
+        if textual:
+            x, y = np.broadcast_arrays(as_character(a), as_character(b))
+            na = pd.isna(x) | pd.isna(y)
+            result = np.array([False if m else COMPARISON[op](p, q) for p, q, m in zip(x, y, na)])
+            return pd.arrays.BooleanArray(result.astype(bool), na)
+        x, y = np.broadcast_arrays(as_double(a), as_double(b))
+        with np.errstate(invalid="ignore"):
+            return pd.arrays.BooleanArray(COMPARISON[op](x, y), np.isnan(x) | np.isnan(y))
+    return apply
+
+
+def _logicals(a: RVector, b: RVector) -> tuple[pd.arrays.BooleanArray, pd.arrays.BooleanArray]:
+    n = max(len(a), len(b))
+    return _recycle(as_logical(a), n), _recycle(as_logical(b), n)
+
+
+def _and(a: RVector, b: RVector) -> pd.arrays.BooleanArray:
+    x, y = _logicals(a, b)
+    return x & y
+
+
+def _or(a: RVector, b: RVector) -> pd.arrays.BooleanArray:
+    x, y = _logicals(a, b)
+    return x | y
+
+
+def _not(a: RVector) -> pd.arrays.BooleanArray:
+    return ~as_logical(a)
+
+
+for _op in ARITHMETIC:
+    _builtin(_op)(_arithmetic(_op))
+for _op in COMPARISON:
+    _builtin(_op)(_comparison(_op))
+_builtin("&", "&&")(_and)
+_builtin("|", "||")(_or)
+_builtin("!")(_not)
+
+
+@_builtin("(", "I")
+def _identity(x: RVector) -> RVector:
+    return x
+
+
+@_builtin("$", lazy=True)
+def _dollar(args: list[tuple[str | None, Any]], ctx: Context) -> RVector:
+    """``.data$col`` and ``.env$name`` (rlang pronouns)."""
+    (_, owner), (_, member) = args
+    name = member.name if isinstance(member, Sym) else _scalar(as_character(eval_node(member, ctx)))
+    return _pronoun(owner, name, ctx)
+
+
+@_builtin("[[", lazy=True)
+def _double_bracket(args: list[tuple[str | None, Any]], ctx: Context) -> RVector:
+    """``.data[["col"]]`` and ``.env[["name"]]``."""
+    (_, owner), (_, member) = args
+    return _pronoun(owner, _scalar(as_character(eval_node(member, ctx))), ctx)
+
+
+def _pronoun(owner: Any, name: str, ctx: Context) -> RVector:
+    scopes = {".data": Context(ctx.data, {}), ".env": Context(ctx.data.iloc[:, :0], ctx.env)}
+    if not isinstance(owner, Sym) or owner.name not in scopes:
+        raise UnsupportedObjectError("only the .data and .env pronouns can be subset with $ or [[")
+    return _lookup(name, scopes[owner.name])
+
+
+# --------------------------------------------------------------------------- math
+def _math(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[RVector], np.ndarray]:
+    def apply(x: RVector) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return fn(_numeric(x, "mathematical function"))
+    return apply
+
+
+for _name, _fn in {"sqrt": np.sqrt, "exp": np.exp, "log10": np.log10, "log2": np.log2,
+                   "log1p": np.log1p, "expm1": np.expm1}.items():
+    _builtin(_name)(_math(_fn))
+
+
+@_builtin("log")
+def _log(x: RVector, base: RVector | None = None) -> np.ndarray:
+    """R's ``log``: bases 10 and 2 use log10/log2 exactly, like R."""
+    values = _numeric(x, "log")
+    special = {10.0: np.log10, 2.0: np.log2}
+    b = None if base is None else float(as_double(base)[0])
+    with np.errstate(all="ignore"):
+        if b is None or b == np.e:
+            return np.log(values)
+        return special[b](values) if b in special else np.log(values) / np.log(b)
+
+
+@_builtin("abs")
+def _abs(x: RVector) -> RVector:
+    if _is_integer_like(x):
+        return _to_integer(np.abs(as_double(x)))
+    return np.abs(_numeric(x, "abs"))
+
+
+@_builtin("round")
+def _round(x: RVector, digits: RVector | None = None) -> RVector:
+    if _is_integer_like(x):
+        return COERCE["integer"](x)
+    return np.round(_numeric(x, "round"), 0 if digits is None else int(as_double(digits)[0]))
+
+
+def _parallel(fn: Callable, fn_na_rm: Callable) -> Callable[..., RVector]:
+    def apply(*values: RVector, na_rm: RVector | None = None) -> RVector:
+        reducer = fn_na_rm if na_rm is not None and bool(as_logical(na_rm)[0]) else fn
+        result = reducer.reduce(np.broadcast_arrays(*(_numeric(v, "pmin/pmax") for v in values)))
+        return _to_integer(result) if all(_is_integer_like(v) for v in values) else result
+    return apply
+
+
+_builtin("pmin")(_parallel(np.minimum, np.fmin))
+_builtin("pmax")(_parallel(np.maximum, np.fmax))
+
+
+# --------------------------------------------------------------------------- vectors
+@_builtin("c")
+def _combine(*values: RVector) -> RVector:
+    if not values:
+        return np.array([], dtype=float)
+    target = _common_kind(list(values))
+    parts = [COERCE[target](v) for v in values]
+    if target in ("logical", "integer"):
+        return type(parts[0])._concat_same_type(parts)
+    return np.concatenate(parts)
+
+
+@_builtin("ifelse")
+def _ifelse(test: RVector, yes: RVector, no: RVector) -> RVector:
+    """R's ``ifelse``: NA where ``test`` is NA; the result type is the wider of yes/no."""
+    condition = as_logical(test)
+    target = _common_kind([yes, no])
+    when_true, when_false = (pd.Series(_recycle(COERCE[target](v), len(condition))) for v in (yes, no))
+    chosen = when_true.where(condition.to_numpy(dtype=bool, na_value=False), when_false)
+    return COERCE[target](as_vector(chosen.mask(condition.isna())))
+
+
+@_builtin("as.numeric", "as.double")
+def _as_numeric(x: RVector) -> np.ndarray:
+    return as_double(x)
+
+
+@_builtin("as.integer")
+def _as_integer(x: RVector) -> pd.arrays.IntegerArray:
+    return COERCE["integer"](x)
+
+
+@_builtin("as.character")
+def _as_character(x: RVector) -> np.ndarray:
+    return as_character(x)
+
+
+@_builtin("as.logical")
+def _as_logical(x: RVector) -> pd.arrays.BooleanArray:
+    return as_logical(x)
+
+
+def default_levels(x: RVector) -> list[str]:
+    """The levels ``factor(x)`` gives: sorted unique values as R sorts them."""
+    k = kind(x)
+    if k == "factor":
+        return list(x.remove_unused_categories().categories)
+    if k == "character":
+        return list(dict.fromkeys(rmath.r_sort_strings(x)))
+    numbers = np.unique(as_double(x))
+    return list(dict.fromkeys(as_character(numbers[~np.isnan(numbers)])))
+
+
+@_builtin("factor")
+def _factor(x: RVector, levels: RVector | None = None, labels: RVector | None = None,
+            ordered: RVector | None = None) -> pd.Categorical:
+    level_values = default_levels(x) if levels is None else list(as_character(levels))
+    codes = pd.Categorical(as_character(x), categories=level_values).codes
+    names = level_values if labels is None else list(as_character(labels))
+    is_ordered = ordered is not None and bool(as_logical(ordered)[0])
+    return pd.Categorical.from_codes(codes, names, ordered=is_ordered)
+
+
+@_builtin("as.factor")
+def _as_factor(x: RVector) -> pd.Categorical:
+    return x if kind(x) == "factor" else _factor(x)
+
+
+@_builtin("list")
+def _list(*values: RVector, **named: RVector) -> dict[str, RVector]:
+    return {**{str(i): v for i, v in enumerate(values)}, **named}
+
+
+@_builtin("poly")
+def _poly(x: RVector, degree: RVector | None = None, coefs: dict | None = None,
+          raw: RVector | None = None) -> pd.DataFrame:
+    """``stats::poly``: the orthogonal polynomial basis (stored ``coefs`` when given,
+    as in the ``predvars`` of a terms object). The coefficients computed from the data
+    are kept in ``attrs["coefs"]`` so that a model frame can record them."""
+    values = _numeric(x, "poly")
+    d = 1 if degree is None else int(as_double(degree)[0])
+    if raw is not None and bool(as_logical(raw)[0]):
+        return _matrix(rmath.poly_raw(values, d), None)
+    if coefs is None:
+        if np.isnan(values).any():
+            raise ForgeError("missing values are not allowed in 'poly' (when computing its coefficients)")
+        alpha, norm2 = rmath.poly_coefs(values, d)
+        coefs = {"alpha": alpha, "norm2": norm2}
+    alpha, norm2 = as_double(coefs["alpha"]), as_double(coefs["norm2"])
+    return _matrix(rmath.poly_predict(values, alpha, norm2), {"alpha": alpha, "norm2": norm2})
+
+
+def _matrix(values: np.ndarray, coefs: dict | None) -> pd.DataFrame:
+    frame = pd.DataFrame(values, columns=[str(i + 1) for i in range(values.shape[1])])
+    if coefs is not None:
+        frame.attrs["coefs"] = coefs
+    return frame
