@@ -1,0 +1,176 @@
+"""Column selectors for recipe steps, evaluated at prep against the current term_info.
+
+Mirrors recipes/tidyselect: role and type helpers (``all_numeric_predictors()``,
+``has_role("id")``), plain column names, name patterns (``starts_with("x")``) and
+negation (``-sel``, ``~sel`` or ``minus(sel)``). A list of selectors is evaluated like
+tidyselect: positive selections are united in order of appearance, negative ones
+remove columns; a list that starts with a negation starts from every column.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from ..errors import SpecError
+
+
+class Selector:
+    """Base of every selector: :meth:`names` gives the selected variables in order."""
+
+    def names(self, info: pd.DataFrame) -> list[str]:
+        raise NotImplementedError
+
+    def __neg__(self) -> "Minus":
+        return Minus(self)
+
+    __invert__ = __neg__
+
+
+class Minus(Selector):
+    """Negation: the columns of ``inner`` are removed from the selection."""
+
+    def __init__(self, inner: Any):
+        self.inner = as_selector(inner)
+
+    def names(self, info: pd.DataFrame) -> list[str]:
+        return self.inner.names(info)
+
+    def __repr__(self) -> str:
+        return f"-{self.inner!r}"
+
+
+class Where(Selector):
+    """Rows of term_info for which ``predicate(row)`` holds, in term_info order."""
+
+    def __init__(self, predicate: Callable[[pd.DataFrame], pd.Series], label: str):
+        self.predicate = predicate
+        self.label = label
+
+    def names(self, info: pd.DataFrame) -> list[str]:
+        return list(dict.fromkeys(info.loc[self.predicate(info).to_numpy(bool), "variable"]))
+
+    def __and__(self, other: "Where") -> "Where":
+        return Where(lambda info: self.predicate(info) & other.predicate(info),
+                     f"{self.label} & {other.label}")
+
+    def __repr__(self) -> str:
+        return self.label
+
+
+class Name(Selector):
+    """One column by name; selecting a column that does not exist is an error."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def names(self, info: pd.DataFrame) -> list[str]:
+        if self.name not in set(info["variable"]):
+            raise SpecError(f"Can't select columns that don't exist: column `{self.name}` "
+                            "is not in the data")
+        return [self.name]
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _role_matches(info: pd.DataFrame, roles: tuple[str, ...]) -> pd.Series:
+    # recipes compares a missing role as the string "NA"
+    return info["role"].astype(object).where(info["role"].notna(), "NA").isin(roles)
+
+
+def _type_matches(info: pd.DataFrame, types: tuple[str, ...]) -> pd.Series:
+    wanted = set(types)
+    return info["type"].map(lambda kinds: bool(wanted.intersection(_as_list(kinds))))
+
+
+def _as_list(kinds: Any) -> list[str]:
+    return [kinds] if isinstance(kinds, str) else list(kinds)
+
+
+def has_role(*roles: str) -> Where:
+    """Variables whose role is one of ``roles`` (``"NA"`` matches a missing role)."""
+    return Where(lambda info: _role_matches(info, roles), f"has_role{roles}")
+
+
+def has_type(*types: str) -> Where:
+    """Variables having one of ``types`` (``"numeric"``, ``"nominal"``, ``"double"``...)."""
+    return Where(lambda info: _type_matches(info, types), f"has_type{types}")
+
+
+def all_predictors() -> Where:
+    return has_role("predictor")
+
+
+def all_outcomes() -> Where:
+    return has_role("outcome")
+
+
+def all_numeric() -> Where:
+    return has_type("numeric")
+
+
+def all_nominal() -> Where:
+    return has_type("nominal")
+
+
+def all_numeric_predictors() -> Where:
+    return has_role("predictor") & has_type("numeric")
+
+
+def all_nominal_predictors() -> Where:
+    return has_role("predictor") & has_type("nominal")
+
+
+def everything() -> Where:
+    return Where(lambda info: pd.Series(True, index=info.index), "everything()")
+
+
+def _name_pattern(test: Callable[[str], bool], label: str) -> Where:
+    return Where(lambda info: info["variable"].map(test).astype(bool), label)
+
+
+def starts_with(prefix: str) -> Where:
+    return _name_pattern(lambda name: name.startswith(prefix), f"starts_with({prefix!r})")
+
+
+def ends_with(suffix: str) -> Where:
+    return _name_pattern(lambda name: name.endswith(suffix), f"ends_with({suffix!r})")
+
+
+def contains(text: str) -> Where:
+    return _name_pattern(lambda name: text in name, f"contains({text!r})")
+
+
+def matches(pattern: str) -> Where:
+    regex = re.compile(pattern)
+    return _name_pattern(lambda name: regex.search(name) is not None, f"matches({pattern!r})")
+
+
+def minus(selector: Any) -> Minus:
+    """The negation of ``selector`` (R's ``-x``)."""
+    return Minus(selector)
+
+
+def as_selector(term: Any) -> Selector:
+    """A selector from a selector or a column name."""
+    if isinstance(term, Selector):
+        return term
+    if isinstance(term, str):
+        return Name(term)
+    raise SpecError(f"not a column selector: {term!r}")
+
+
+def select(terms: Iterable[Any], info: pd.DataFrame) -> list[str]:
+    """The variables ``terms`` select in ``info`` (term_info), tidyselect-style."""
+    chosen: list[str] = []
+    for position, term in enumerate(terms):
+        selector = as_selector(term)
+        if isinstance(selector, Minus):
+            start = list(info["variable"]) if position == 0 else chosen
+            dropped = set(selector.names(info))
+            chosen = [name for name in start if name not in dropped]
+        else:
+            chosen += [name for name in selector.names(info) if name not in chosen]
+    return chosen

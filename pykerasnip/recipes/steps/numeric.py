@@ -1,0 +1,585 @@
+"""Numeric transformation steps: normalize, center, scale, range, log, sqrt, BoxCox,
+YeoJohnson and pca.
+
+Training statistics are computed the way R computes them (long-double accumulation in
+``colMeans``/``mean``/``var``, R's ``optimize`` for the power-transform lambdas, the SVD of
+``prcomp``) so that a recipe prepared in Python holds the numbers R would hold.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ...errors import SpecError
+from ...rds.nodes import List, Real
+from .base import Step, register
+
+_EPS = float(np.finfo(float).eps)
+
+
+# -- R numerics ----------------------------------------------------------------------
+def numeric_values(column: pd.Series) -> np.ndarray:
+    """A column as float64 with NaN for missing values (integers, booleans included)."""
+    return column.to_numpy(dtype="f8", na_value=np.nan)
+
+
+def r_sum(x: np.ndarray) -> float:
+    """R's ``sum()`` of doubles: sequential accumulation in long double."""
+    return float(np.cumsum(x, dtype=np.longdouble)[-1]) if len(x) else 0.0
+
+
+def col_mean(x: np.ndarray) -> float:
+    """R's ``colMeans(x, na.rm = TRUE)`` for one column."""
+    x = x[~np.isnan(x)]
+    return float(np.cumsum(x, dtype=np.longdouble)[-1] / len(x)) if len(x) else math.nan
+
+
+def _mean_ld(x: np.ndarray) -> np.longdouble:
+    # R's two-pass mean: the long-double mean plus the mean of the residuals
+    xl = x.astype(np.longdouble)
+    mean = np.cumsum(xl)[-1] / len(x)
+    if np.isfinite(mean):
+        mean = mean + np.cumsum(xl - mean)[-1] / len(x)
+    return mean
+
+
+def r_mean(x: np.ndarray) -> float:
+    """R's ``mean(x)`` (NA propagates)."""
+    return float(_mean_ld(x)) if len(x) else math.nan
+
+
+def r_var(x: np.ndarray) -> float:
+    """R's ``var(x, na.rm = TRUE)``: sample variance (n - 1) as ``stats:::C_cov`` computes it."""
+    x = x[~np.isnan(x)]
+    if len(x) < 2:
+        return math.nan
+    dev = x - float(_mean_ld(x))
+    return float(np.cumsum((dev * dev).astype(np.longdouble))[-1] / (len(x) - 1))
+
+
+def r_pow(x: np.ndarray, y: float) -> np.ndarray:
+    """R's ``x ^ y`` for a scalar exponent (``x * x`` when ``y`` is exactly 2)."""
+    return x * x if y == 2.0 else np.power(x, y)
+
+
+def r_log(x: np.ndarray, base: float = math.e) -> np.ndarray:
+    """R's ``log(x, base)``: ``log10``/``log2`` for bases 10 and 2, else ``log(x)/log(base)``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if base == 10.0:
+            return np.log10(x)
+        if base == 2.0:
+            return np.log2(x)
+        return np.log(x) / math.log(base) if base != math.e else np.log(x)
+
+
+def optimize_max(f: Callable[[float], float], lower: float, upper: float,
+                 tol: float) -> float:
+    """R's ``optimize(f, c(lower, upper), maximum = TRUE, tol = tol)$maximum``
+    (Brent's golden-section/parabolic search, step for step as R's ``Brent_fmin``)."""
+    def g(arg: float) -> float:
+        value = -f(arg)
+        return value if math.isfinite(value) else float(np.finfo(float).max)
+
+    golden = (3.0 - math.sqrt(5.0)) * 0.5
+    eps = math.sqrt(_EPS)
+    a, b = lower, upper
+    v = w = x = a + golden * (b - a)
+    d = e = 0.0
+    fv = fw = fx = g(x)
+    tol3 = tol / 3.0
+    while True:
+        xm = (a + b) * 0.5
+        tol1 = eps * abs(x) + tol3
+        t2 = tol1 * 2.0
+        if abs(x - xm) <= t2 - (b - a) * 0.5:
+            return x
+        p = q = r = 0.0
+        if abs(e) > tol1:
+            r = (x - w) * (fx - fv)
+            q = (x - v) * (fx - fw)
+            p = (x - v) * q - (x - w) * r
+            q = (q - r) * 2.0
+            if q > 0.0:
+                p = -p
+            else:
+                q = -q
+            r, e = e, d
+        if abs(p) >= abs(q * 0.5 * r) or p <= q * (a - x) or p >= q * (b - x):
+            e = (b - x) if x < xm else (a - x)
+            d = golden * e
+        else:
+            d = p / q
+            u = x + d
+            if u - a < t2 or b - u < t2:
+                d = tol1 if x < xm else -tol1
+        u = x + d if abs(d) >= tol1 else (x + tol1 if d > 0.0 else x - tol1)
+        fu = g(u)
+        if fu <= fx:
+            a, b = (a, x) if u < x else (x, b)
+            v, w, x, fv, fw, fx = w, x, u, fw, fx, fu
+        else:
+            a, b = (u, b) if u < x else (a, u)
+            if fu <= fw or w == x:
+                v, fv, w, fw = w, fw, u, fu
+            elif fu <= fv or v == x or v == w:
+                v, fv = u, fu
+
+
+def column_names(value: Any) -> list[str]:
+    """Column names from a stored selection (named chr / Series / array / list / None)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in (value.to_numpy() if isinstance(value, pd.Series) else value)]
+
+
+def stats_series(value: Any) -> pd.Series:
+    """A named numeric R vector (or nothing) as a float Series indexed by column."""
+    return pd.Series(dtype="f8") if value is None else pd.Series(value, dtype="f8")
+
+
+def r_matrix(node: Any) -> pd.DataFrame:
+    """A double matrix node (``dim``/``dimnames`` attributes) as a DataFrame."""
+    rows, cols = (int(n) for n in node.attr("dim").data)
+    values = np.asarray(node.data, dtype="f8").reshape((rows, cols), order="F")
+    dimnames = node.attr("dimnames")
+    names = [None, None] if dimnames is None else [d if d is None else d.data for d in dimnames.data]
+    return pd.DataFrame(values, index=names[0], columns=names[1])
+
+
+# -- steps ---------------------------------------------------------------------------
+class ColumnwiseStep(Step):
+    """A step that rewrites each of its columns in place with a per-column formula."""
+
+    default_role: ClassVar[str | None] = None
+
+    def bake_columns(self) -> list[str]:
+        """The columns rewritten, in the order R processes them."""
+        raise NotImplementedError
+
+    def transform(self, column: str, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def required_columns(self) -> list[str]:
+        return self.bake_columns()
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        out = data.copy()
+        for column in self.bake_columns():
+            out[column] = self.transform(column, numeric_values(out[column]))
+        return out
+
+
+def _numeric_columns(step: Step, data: pd.DataFrame, info: pd.DataFrame) -> list[str]:
+    columns = step.select(info)
+    wrong = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c])
+             or pd.api.types.is_bool_dtype(data[c])]
+    if wrong:
+        raise SpecError(f"{step.r_class}: all columns must be numeric (double or integer); "
+                        f"not: {', '.join(wrong)}")
+    return columns
+
+
+def _sd_check(sds: pd.Series) -> pd.Series:
+    # R: zero-variance columns are scaled by 1 (with a warning)
+    return sds.where(~(sds < _EPS), 1.0)
+
+
+@register
+class StepCenter(ColumnwiseStep):
+    """``step_center``: subtract the training means."""
+
+    r_class = "step_center"
+    r_fields = ("means", "na_rm")
+
+    def __init__(self, *terms: Any, na_rm: bool = True, **common: Any):
+        super().__init__(*terms, **common)
+        self.na_rm = na_rm
+        self.means = pd.Series(dtype="f8")
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = _numeric_columns(self, data, info)
+        self.means = pd.Series({c: self._mean(numeric_values(data[c])) for c in columns}, dtype="f8")
+        self.trained = True
+
+    def _mean(self, x: np.ndarray) -> float:
+        return col_mean(x) if self.na_rm or not np.isnan(x).any() else math.nan
+
+    def bake_columns(self) -> list[str]:
+        return list(stats_series(self.means).index)
+
+    def transform(self, column: str, x: np.ndarray) -> np.ndarray:
+        return x - stats_series(self.means)[column]
+
+
+@register
+class StepScale(ColumnwiseStep):
+    """``step_scale``: divide by the training SDs (times ``factor``)."""
+
+    r_class = "step_scale"
+    r_fields = ("sds", "factor", "na_rm")
+
+    def __init__(self, *terms: Any, factor: float = 1, na_rm: bool = True, **common: Any):
+        super().__init__(*terms, **common)
+        self.factor = factor
+        self.na_rm = na_rm
+        self.sds = pd.Series(dtype="f8")
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = _numeric_columns(self, data, info)
+        self.sds = _sd_check(self._sds(data, columns)) * float(np.ravel(self.factor)[0])
+        self.trained = True
+
+    def _sds(self, data: pd.DataFrame, columns: list[str]) -> pd.Series:
+        def sd(x: np.ndarray) -> float:
+            return math.sqrt(r_var(x)) if self.na_rm or not np.isnan(x).any() else math.nan
+        return pd.Series({c: sd(numeric_values(data[c])) for c in columns}, dtype="f8")
+
+    def bake_columns(self) -> list[str]:
+        return list(stats_series(self.sds).index)
+
+    def transform(self, column: str, x: np.ndarray) -> np.ndarray:
+        return x / stats_series(self.sds)[column]
+
+
+@register
+class StepNormalize(StepCenter, StepScale):
+    """``step_normalize``: ``(x - mean) / sd`` with training means and sample SDs."""
+
+    r_class = "step_normalize"
+    r_fields = ("means", "sds", "na_rm")
+
+    def __init__(self, *terms: Any, na_rm: bool = True, **common: Any):
+        Step.__init__(self, *terms, **common)
+        self.na_rm = na_rm
+        self.means = pd.Series(dtype="f8")
+        self.sds = pd.Series(dtype="f8")
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = _numeric_columns(self, data, info)
+        self.means = pd.Series({c: self._mean(numeric_values(data[c])) for c in columns}, dtype="f8")
+        self.sds = _sd_check(self._sds(data, columns))
+        self.trained = True
+
+    def bake_columns(self) -> list[str]:
+        return list(stats_series(self.means).index)
+
+    def transform(self, column: str, x: np.ndarray) -> np.ndarray:
+        return (x - stats_series(self.means)[column]) / stats_series(self.sds)[column]
+
+
+@register
+class StepRange(ColumnwiseStep):
+    """``step_range``: rescale to ``[min, max]`` using the training ranges (clipped)."""
+
+    r_class = "step_range"
+    r_fields = ("min", "max", "clipping")
+
+    def __init__(self, *terms: Any, min: float = 0.0, max: float = 1.0, clipping: bool = True,
+                 **common: Any):
+        super().__init__(*terms, **common)
+        self.min, self.max, self.clipping = min, max, clipping
+        self.ranges = pd.DataFrame(index=["mins", "maxs"], dtype="f8")
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepRange":
+        step = super().from_r(node)
+        step.min, step.max = float(np.ravel(step.min)[0]), float(np.ravel(step.max)[0])
+        # old objects have no clipping field: R then clips (NULL is not FALSE there)
+        step.clipping = step.clipping is None or bool(np.ravel(step.clipping)[0])
+        ranges = node.get("ranges")
+        step.ranges = r_matrix(ranges).set_axis(["mins", "maxs"]) if ranges is not None \
+            else pd.DataFrame(index=["mins", "maxs"], dtype="f8")
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = _numeric_columns(self, data, info)
+        values = {c: numeric_values(data[c]) for c in columns}
+        self.ranges = pd.DataFrame({c: [np.nanmin(x), np.nanmax(x)] for c, x in values.items()},
+                                   index=["mins", "maxs"], dtype="f8")
+        self.trained = True
+
+    def bake_columns(self) -> list[str]:
+        return list(self.ranges.columns)
+
+    def transform(self, column: str, x: np.ndarray) -> np.ndarray:
+        lo, hi = self.ranges[column]
+        out = (x - lo) * (self.max - self.min) / (hi - lo) + self.min
+        return np.clip(out, self.min, self.max) if self.clipping else out
+
+
+class _ColumnsStep(ColumnwiseStep):
+    """A column-wise step that stores its selection in a ``columns`` field."""
+
+    def __init__(self, *terms: Any, **common: Any):
+        super().__init__(*terms, **common)
+        self.columns: list[str] = []
+
+    @classmethod
+    def from_r(cls, node: List) -> "_ColumnsStep":
+        step = super().from_r(node)
+        step.columns = column_names(step.columns)
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.columns = _numeric_columns(self, data, info)
+        self.trained = True
+
+    def bake_columns(self) -> list[str]:
+        return self.columns
+
+
+@register
+class StepLog(_ColumnsStep):
+    """``step_log``: ``log(x + offset, base)``, or the signed log."""
+
+    r_class = "step_log"
+    r_fields = ("base", "offset", "columns", "signed")
+
+    def __init__(self, *terms: Any, base: float = math.e, offset: float = 0.0,
+                 signed: bool = False, **common: Any):
+        super().__init__(*terms, **common)
+        self.base, self.offset, self.signed = base, offset, signed
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepLog":
+        step = super().from_r(node)
+        step.base = float(np.ravel(step.base)[0])
+        step.offset = 0.0 if step.offset is None else float(np.ravel(step.offset)[0])
+        step.signed = step.signed is not None and bool(np.ravel(step.signed)[0])
+        return step
+
+    def transform(self, column: str, x: np.ndarray) -> np.ndarray:
+        if self.signed:
+            with np.errstate(invalid="ignore"):
+                return np.where(np.abs(x) < 1, 0.0, np.sign(x) * r_log(np.abs(x), self.base))
+        return r_log(x + self.offset, self.base)
+
+
+@register
+class StepSqrt(_ColumnsStep):
+    """``step_sqrt``: square root (negative values give NaN)."""
+
+    r_class = "step_sqrt"
+    r_fields = ("columns",)
+
+    def transform(self, column: str, x: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return np.sqrt(x)
+
+
+_LAMBDA_EPS = 0.001
+
+
+def box_cox(x: np.ndarray, lam: float) -> np.ndarray:
+    """recipes' Box-Cox transform for one lambda."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(x) if abs(lam) < _LAMBDA_EPS else (r_pow(x, lam) - 1) / lam
+
+
+def yeo_johnson(x: np.ndarray, lam: float) -> np.ndarray:
+    """recipes' Yeo-Johnson transform for one lambda (NaN stays NaN)."""
+    out = x.copy()
+    pos, neg = x >= 0, x < 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[pos] = (np.log(x[pos] + 1) if abs(lam) < _LAMBDA_EPS
+                    else (r_pow(x[pos] + 1, lam) - 1) / lam)
+        out[neg] = (-np.log(-x[neg] + 1) if abs(lam - 2) < _LAMBDA_EPS
+                    else -(r_pow(-x[neg] + 1, 2 - lam) - 1) / (2 - lam))
+    return out
+
+
+def _profile_loglik(z: np.ndarray) -> float:
+    n = len(z)
+    return -0.5 * n * math.log(r_var(z) * (n - 1) / n)
+
+
+def estimate_box_cox(x: np.ndarray, limits: tuple[float, float], num_unique: int) -> float:
+    """recipes' Box-Cox lambda (NaN when it cannot be estimated or hits a limit)."""
+    if len(np.unique(x)) < num_unique or (x <= 0).any() or np.isnan(x).any():
+        return math.nan
+    gm = math.exp(r_mean(np.log(x)))
+
+    def loglik(lam: float) -> float:
+        gm0 = gm ** (lam - 1)
+        z = np.log(x) / gm0 if abs(lam) <= _LAMBDA_EPS else (r_pow(x, lam) - 1) / (lam * gm0)
+        return _profile_loglik(z)
+    return _check_limits(optimize_max(loglik, *limits, tol=1e-4), limits)
+
+
+def estimate_yeo_johnson(x: np.ndarray, limits: tuple[float, float], num_unique: int,
+                         na_rm: bool = True) -> float:
+    """recipes' Yeo-Johnson lambda (NaN when it cannot be estimated or hits a limit)."""
+    if np.isnan(x).any():
+        if not na_rm:
+            raise SpecError("Missing values are not allowed for the YJ transformation. "
+                            "See `na_rm` option")
+        x = x[~np.isnan(x)]
+    if len(np.unique(x)) < num_unique:
+        return math.nan
+    const = r_sum(np.sign(x) * np.log(np.abs(x) + 1))
+
+    def loglik(lam: float) -> float:
+        return _profile_loglik(yeo_johnson(x, lam)) + (lam - 1) * const
+    return _check_limits(optimize_max(loglik, *limits, tol=1e-4), limits)
+
+
+def _check_limits(lam: float, limits: tuple[float, float]) -> float:
+    near = abs(limits[0] - lam) <= _LAMBDA_EPS or abs(limits[1] - lam) <= _LAMBDA_EPS
+    return math.nan if near else lam
+
+
+class _PowerStep(ColumnwiseStep):
+    """Box-Cox / Yeo-Johnson: one estimated lambda per column (failed ones dropped)."""
+
+    r_fields = ("lambdas", "limits", "num_unique")
+    transform_fn: ClassVar[Callable[[np.ndarray, float], np.ndarray]]
+
+    def __init__(self, *terms: Any, limits: tuple[float, float] = (-5.0, 5.0),
+                 num_unique: int = 5, **common: Any):
+        super().__init__(*terms, **common)
+        self.limits, self.num_unique = tuple(limits), num_unique
+        self.lambdas = pd.Series(dtype="f8")
+
+    @classmethod
+    def from_r(cls, node: List) -> "_PowerStep":
+        step = super().from_r(node)
+        step.lambdas = stats_series(step.lambdas)
+        step.limits = tuple(float(v) for v in np.ravel(step.limits))
+        return step
+
+    def estimate(self, x: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = _numeric_columns(self, data, info)
+        lambdas = pd.Series({c: self.estimate(numeric_values(data[c])) for c in columns}, dtype="f8")
+        self.lambdas = lambdas.dropna()
+        self.trained = True
+
+    def bake_columns(self) -> list[str]:
+        return list(self.lambdas.index)
+
+    def transform(self, column: str, x: np.ndarray) -> np.ndarray:
+        return type(self).transform_fn(x, float(self.lambdas[column]))
+
+
+@register
+class StepBoxCox(_PowerStep):
+    """``step_BoxCox``: Box-Cox power transform with lambdas estimated at prep."""
+
+    r_class = "step_BoxCox"
+    transform_fn = staticmethod(box_cox)
+
+    def estimate(self, x: np.ndarray) -> float:
+        return estimate_box_cox(x, self.limits, self.num_unique)
+
+
+@register
+class StepYeoJohnson(_PowerStep):
+    """``step_YeoJohnson``: Yeo-Johnson power transform with lambdas estimated at prep."""
+
+    r_class = "step_YeoJohnson"
+    r_fields = _PowerStep.r_fields + ("na_rm",)
+    transform_fn = staticmethod(yeo_johnson)
+
+    def __init__(self, *terms: Any, na_rm: bool = True, **common: Any):
+        super().__init__(*terms, **common)
+        self.na_rm = na_rm
+
+    def estimate(self, x: np.ndarray) -> float:
+        return estimate_yeo_johnson(x, self.limits, self.num_unique, bool(np.ravel(self.na_rm)[0]))
+
+
+def pca_names(prefix: str, count: int) -> list[str]:
+    """recipes' ``names0(count, prefix)``: ``PC1``..., zero-padded to a common width."""
+    width = len(str(count))
+    return [f"{prefix}{i:0{width}d}" for i in range(1, count + 1)]
+
+
+@register
+class StepPca(Step):
+    """``step_pca``: project onto the principal components of the (uncentred) training
+    columns, like ``prcomp(center = FALSE, scale. = FALSE)``."""
+
+    r_class = "step_pca"
+    r_fields = ("num_comp", "threshold", "prefix", "keep_original_cols", "columns")
+
+    def __init__(self, *terms: Any, num_comp: int = 5, threshold: float = math.nan,
+                 prefix: str = "PC", keep_original_cols: bool = False, **common: Any):
+        super().__init__(*terms, **common)
+        self.num_comp, self.threshold, self.prefix = num_comp, threshold, prefix
+        self.keep_original_cols = keep_original_cols
+        self.columns: list[str] = []
+        self.rotation = pd.DataFrame(dtype="f8")
+        self.sdev = np.empty(0)
+        self.center: np.ndarray | None = None
+        self.scale: np.ndarray | None = None
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepPca":
+        from ...convert import to_python
+        step = super().from_r(node)
+        step.num_comp = int(np.ravel(step.num_comp)[0])
+        step.prefix = str(np.ravel(step.prefix)[0])
+        # old objects: no keep_original_cols field, ``preserve`` instead
+        keep = step.keep_original_cols
+        if keep is None:
+            keep = node.get("preserve") if "preserve" in (node.names or ()) else False
+            keep = bool(np.ravel(to_python(keep))[0]) if keep is not False else False
+        step.keep_original_cols = bool(np.ravel(keep)[0])
+        res = node.get("res")
+        if res is not None:
+            step.rotation = r_matrix(res.get("rotation"))
+            step.sdev = np.asarray(res.get("sdev").data, dtype="f8")
+            step.center, step.scale = (_centering(res.get(f)) for f in ("center", "scale"))
+        step.columns = column_names(step.columns) or list(step.rotation.index)
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.columns = _numeric_columns(self, data, info)
+        if self.num_comp > 0 and self.columns:
+            x = np.column_stack([numeric_values(data[c]) for c in self.columns])
+            _, d, vt = np.linalg.svd(x, full_matrices=False)
+            self.sdev = d / math.sqrt(max(1, x.shape[0] - 1))
+            self.rotation = pd.DataFrame(vt.T, index=self.columns,
+                                         columns=pca_names("PC", len(d)))
+            self.num_comp = min(self.num_comp, len(self.columns))
+            if not math.isnan(self.threshold):
+                explained = np.cumsum(self.sdev ** 2 / np.sum(self.sdev ** 2))
+                self.num_comp = int(np.argmax(explained >= self.threshold)) + 1
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return self.columns
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        if not self.columns or self.rotation.isna().all().all():
+            return data
+        self.check_columns(data)
+        variables = list(self.rotation.index)
+        x = np.column_stack([numeric_values(data[c]) for c in variables])
+        if self.center is not None:
+            x = x - self.center
+        if self.scale is not None:
+            x = x / self.scale
+        comps = (x @ self.rotation.to_numpy())[:, :self.num_comp]
+        names = pca_names(self.prefix, comps.shape[1])
+        clash = [c for c in data.columns if c in names]
+        if clash:
+            raise SpecError(f"Name collision occured in `step_pca`. The following variable "
+                            f"names already exists: {', '.join(clash)}.")
+        out = pd.concat([data, pd.DataFrame(comps, columns=names, index=data.index)], axis=1)
+        return out if self.keep_original_cols else out.drop(columns=variables)
+
+
+def _centering(node: Any) -> np.ndarray | None:
+    # prcomp stores FALSE when it did not centre/scale, else the vector used
+    if not isinstance(node, Real) or len(node.data) == 0:
+        return None
+    return np.asarray(node.data, dtype="f8")
