@@ -493,7 +493,8 @@ def _factor(x: RVector, levels: RVector | None = None, labels: RVector | None = 
 
 
 @_builtin("as.factor")
-def _as_factor(x: RVector) -> pd.Categorical:
+def as_factor(x: RVector) -> pd.Categorical:
+    """``as.factor``: factors unchanged, other vectors with R's default levels."""
     return x if kind(x) == "factor" else _factor(x)
 
 

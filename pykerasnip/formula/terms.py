@@ -1,0 +1,223 @@
+"""R ``terms`` objects: which variables a formula uses and how they combine into terms.
+
+:class:`Terms` is read from a stored R terms object (:meth:`Terms.from_r`) or built
+from a formula and the data's column names (:func:`terms_from_formula`, R's
+``terms.formula``: ``+ : * / ^ %in% -``, ``.`` expansion, intercept handling, terms
+sorted by order, the factor-coding matrix).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ..errors import SpecError, UnsupportedObjectError
+from ..rds.nodes import Integer, Lang, Real, Str, Sym
+from .parse import call, deparse, parse
+
+Term = frozenset[int]
+
+
+@dataclass
+class Terms:
+    """A terms object. ``factors`` is the variables x terms coding matrix (0: not in
+    the term, 1: coded by contrasts, 2: coded by all indicators); ``predvars`` are the
+    expressions evaluated for each variable (with stored coefficients, e.g. ``poly``);
+    ``response`` is the 1-based position of the response variable (0 = none)."""
+
+    variables: list[Any]
+    term_labels: list[str]
+    factors: np.ndarray
+    intercept: bool = True
+    response: int = 0
+    predvars: list[Any] = field(default_factory=list)
+    data_classes: dict[str, str] = field(default_factory=dict)
+    formula: Any = None
+
+    def __post_init__(self) -> None:
+        if not self.predvars:
+            self.predvars = list(self.variables)
+
+    @property
+    def variable_names(self) -> list[str]:
+        """Variable names as R's model.frame names its columns (deparsed)."""
+        return [deparse(v) for v in self.variables]
+
+    @property
+    def order(self) -> list[int]:
+        return [int(n) for n in (self.factors > 0).sum(axis=0)]
+
+    def term_variables(self) -> list[list[int]]:
+        """For each term, the 0-based indices of its variables (ascending)."""
+        return [list(np.flatnonzero(self.factors[:, j])) for j in range(len(self.term_labels))]
+
+    def delete_response(self) -> "Terms":
+        """R's ``delete.response``: drop the response variable (dataClasses are kept)."""
+        if not self.response:
+            return self
+        keep = [i for i in range(len(self.variables)) if i != self.response - 1]
+        lhs_free = self.formula
+        if isinstance(self.formula, Lang) and len(self.formula.args) == 2:
+            lhs_free = call("~", self.formula.args[1][1])
+        return replace(self, variables=[self.variables[i] for i in keep],
+                       predvars=[self.predvars[i] for i in keep],
+                       factors=self.factors[keep, :], response=0, formula=lhs_free)
+
+    @classmethod
+    def from_r(cls, node: Lang) -> "Terms":
+        """Read an R ``terms`` object (attributes ``variables``, ``factors``, ...)."""
+        if not (isinstance(node, Lang) and node.inherits("terms")):
+            raise UnsupportedObjectError(f"expected an R terms object, got {node!r}")
+        variables = _list_call_args(node.attr("variables"))
+        labels = node.attr("term.labels")
+        labels = list(labels.values) if isinstance(labels, Str) else []
+        factors = node.attr("factors")
+        matrix = (np.asarray(factors.data).reshape((len(variables), len(labels)), order="F")
+                  if len(labels) else np.zeros((len(variables), 0), dtype=int))
+        classes = node.attr("dataClasses")
+        data_classes = dict(zip(classes.names, classes.values)) if isinstance(classes, Str) else {}
+        predvars = node.attr("predvars")
+        return cls(variables=variables, term_labels=labels, factors=matrix,
+                   intercept=bool(_scalar_int(node.attr("intercept"), 1)),
+                   response=_scalar_int(node.attr("response"), 0),
+                   predvars=_list_call_args(predvars) if predvars is not None else [],
+                   data_classes=data_classes, formula=node)
+
+
+def _list_call_args(node: Any) -> list[Any]:
+    if isinstance(node, Lang):
+        return [value for _, value in node.args]
+    raise UnsupportedObjectError(f"expected a list(...) call in a terms object, got {node!r}")
+
+
+def _scalar_int(node: Any, default: int) -> int:
+    return int(node.data[0]) if isinstance(node, (Integer, Real)) and len(node.data) else default
+
+
+# --------------------------------------------------------------------------- terms.formula
+class _Encoder:
+    """Turns a formula's right-hand side into terms (sets of variable indices)."""
+
+    def __init__(self, response: Any, dot_columns: Sequence[str] | None):
+        self.variables = [] if response is None else [response]
+        self.keys = [deparse(v) for v in self.variables]
+        self.dot_excluded = set(self.keys) | _symbols(response)
+        self.dot_columns = dot_columns
+        self.intercept = True
+
+    def install(self, expr: Any) -> int:
+        key = deparse(expr)
+        if key not in self.keys:
+            self.keys.append(key)
+            self.variables.append(expr)
+        return self.keys.index(key)
+
+    def encode(self, node: Any) -> list[Term]:
+        if isinstance(node, Real) and len(node.data) == 1 and node.data[0] in (0.0, 1.0):
+            self.intercept = bool(node.data[0])
+            return []
+        if isinstance(node, Sym) and node.name == ".":
+            return self._dot()
+        op = node.function.name if isinstance(node, Lang) and isinstance(node.function, Sym) else None
+        handler = self.OPERATORS.get(op)
+        if handler is None:
+            return [frozenset({self.install(node)})]
+        return handler(self, *[value for _, value in node.args])
+
+    def _dot(self) -> list[Term]:
+        if self.dot_columns is None:
+            raise SpecError("'.' in a formula needs the data's column names")
+        return [frozenset({self.install(Sym(c))}) for c in self.dot_columns if c not in self.dot_excluded]
+
+    def _plus(self, left: Any, right: Any = None) -> list[Term]:
+        terms = self.encode(left)
+        return _unique(terms + (self.encode(right) if right is not None else []))
+
+    def _colon(self, left: Any, right: Any) -> list[Term]:
+        return _interact(self.encode(left), self.encode(right))
+
+    def _star(self, left: Any, right: Any) -> list[Term]:
+        a, b = self.encode(left), self.encode(right)
+        return _unique(a + b + _interact(a, b))
+
+    def _in(self, left: Any, right: Any) -> list[Term]:
+        inner = frozenset().union(*self.encode(right))
+        return _unique([t | inner for t in self.encode(left)])
+
+    def _slash(self, left: Any, right: Any) -> list[Term]:
+        a = self.encode(left)
+        outer = frozenset().union(*a)
+        return _unique(a + [t | outer for t in self.encode(right)])
+
+    def _power(self, left: Any, right: Any) -> list[Term]:
+        base = self.encode(left)
+        if not isinstance(right, Real):
+            raise SpecError(f"invalid power in formula: {deparse(right)}")
+        result = base
+        for _ in range(int(right.data[0]) - 1):
+            result = _unique(result + _interact(result, base))
+        return result
+
+    def _minus(self, left: Any, right: Any = None) -> list[Term]:
+        if right is None:
+            left, right = None, left
+        kept = self.encode(left) if left is not None else []
+        if isinstance(right, Real) and len(right.data) == 1 and right.data[0] in (0.0, 1.0):
+            self.intercept = not bool(right.data[0])
+            return kept
+        removed = set(self.encode(right))
+        return [t for t in kept if t not in removed]
+
+    def _paren(self, inner: Any) -> list[Term]:
+        return self.encode(inner)
+
+    OPERATORS = {"+": _plus, ":": _colon, "*": _star, "%in%": _in, "/": _slash,
+                 "^": _power, "-": _minus, "(": _paren}
+
+
+def _symbols(node: Any) -> set[str]:
+    """R's ``all.vars``: the variable names an expression uses."""
+    if isinstance(node, Sym):
+        return {node.name}
+    if isinstance(node, Lang):
+        return set().union(*(_symbols(v) for _, v in node.args))
+    return set()
+
+
+def _unique(terms: list[Term]) -> list[Term]:
+    return [t for t in dict.fromkeys(terms) if t]
+
+
+def _interact(a: list[Term], b: list[Term]) -> list[Term]:
+    return _unique([x | y for x in a for y in b])
+
+
+def _term_code(terms: list[Term], position: int, variable: int) -> int:
+    """R's TermCode: 1 when the term without ``variable`` is empty or contained in an
+    earlier term (so contrasts suffice), else 2 (all indicator columns)."""
+    rest = terms[position] - {variable}
+    if not rest or any(rest <= earlier for earlier in terms[:position]):
+        return 1
+    return 2
+
+
+def terms_from_formula(formula: "str | Lang", columns: Sequence[str] | None = None) -> Terms:
+    """R's ``terms(formula, data = <columns>)``: variables in order of appearance
+    (response first), terms sorted by order, the factor-coding matrix and labels."""
+    tree = parse(formula) if isinstance(formula, str) else formula
+    if not (isinstance(tree, Lang) and isinstance(tree.function, Sym) and tree.function.name == "~"):
+        raise SpecError(f"not a formula: {formula!r}")
+    sides = [value for _, value in tree.args]
+    lhs, rhs = (None, sides[0]) if len(sides) == 1 else sides
+    encoder = _Encoder(lhs, columns)
+    terms = sorted(encoder.encode(rhs), key=len)
+    factors = np.zeros((len(encoder.variables), len(terms)), dtype=int)
+    for j, term in enumerate(terms):
+        for i in term:
+            factors[i, j] = _term_code(terms, j, i)
+    names = [deparse(v) for v in encoder.variables]
+    labels = [":".join(names[i] for i in sorted(t)) for t in terms]
+    return Terms(variables=list(encoder.variables), term_labels=labels, factors=factors,
+                 intercept=encoder.intercept, response=1 if lhs is not None else 0, formula=tree)
