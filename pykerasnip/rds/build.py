@@ -171,10 +171,10 @@ def matrix(data: RObject, nrow: int, ncol: int) -> RObject:
 
 # -- classed objects ------------------------------------------------------------------------
 def factor(codes_or_values: Iterable[Any], levels: Iterable[str], ordered: bool = False) -> Integer:
-    """A factor. Integers are 1-based codes; strings are matched to ``levels`` (values
-    not among them, and ``None``, become NA)."""
+    """A factor. Integers (or an integer array) are 1-based codes, ``None`` = NA;
+    strings are matched to ``levels`` (values not among them become NA)."""
     levels = list(levels)
-    items = list(codes_or_values)
+    items = codes_or_values if isinstance(codes_or_values, np.ndarray) else list(codes_or_values)
     if any(isinstance(v, str) for v in items):
         position = {lvl: i + 1 for i, lvl in enumerate(levels)}
         items = [position.get(v) for v in items]
@@ -211,24 +211,30 @@ def proc_time(user: float = 0.0, system: float = 0.0, elapsed: float = 0.0,
                      names=chr(names), **{"class": "proc_time"})
 
 
-def _frame_parts(columns: Mapping[str, Any], n: int | None) -> tuple[List, Str, Integer]:
-    cols = List([as_node(v) for v in columns.values()])
+Columns = "Mapping[str, Any] | Iterable[tuple[str, Any]]"
+
+
+def _frame_parts(columns: Columns, n: int | None) -> tuple[List, Str, Integer]:
+    pairs = list(columns.items()) if isinstance(columns, Mapping) else list(columns)
+    cols = List([as_node(v) for _, v in pairs])
     if n is None:
         n = len(cols.data[0]) if cols.data else 0
     row_names = Integer([NA_INTEGER, -n] if n else [])
-    return cols, chr(list(columns.keys())), row_names
+    return cols, chr([name for name, _ in pairs]), row_names
 
 
-def tibble(columns: Mapping[str, Any], n: int | None = None) -> List:
-    """A tibble of ``columns`` (nodes; ``n`` rows, by default the first column's length)."""
+def tibble(columns: Columns, n: int | None = None) -> List:
+    """A tibble of ``columns`` (a mapping or (name, node) pairs; ``n`` rows, by default
+    the first column's length)."""
     cols, names, row_names = _frame_parts(columns, n)
     return structure(cols, {"class": list(TIBBLE_CLASS), "row.names": row_names,
                             "names": names})
 
 
-def data_frame(columns: Mapping[str, Any], n: int | None = None,
+def data_frame(columns: Columns, n: int | None = None,
                row_names: "Iterable[str] | None" = None) -> List:
-    """A base-R data.frame of ``columns``; automatic row names unless ``row_names``."""
+    """A base-R data.frame of ``columns`` (like :func:`tibble`); automatic row names
+    unless ``row_names``."""
     cols, names, auto = _frame_parts(columns, n)
     rn = auto if row_names is None else chr(list(row_names))
     return structure(cols, {"names": names, "class": "data.frame", "row.names": rn})
