@@ -31,6 +31,12 @@ def _make_name(name: str | None) -> str:
     return name + "." if name in R_RESERVED else name
 
 
+def names0(num: int, prefix: str = "x") -> list[str]:
+    """recipes' ``names0``: ``prefix`` + 1..num zero-padded to a common width."""
+    width = len(str(num))
+    return [f"{prefix}{i:0{width}d}" for i in range(1, num + 1)]
+
+
 def make_unique(names: Sequence[str], sep: str = ".") -> list[str]:
     """R's ``make.unique``: later duplicates get ``<name><sep><k>`` with the smallest
     free ``k`` (counting on from the last one used for that name)."""

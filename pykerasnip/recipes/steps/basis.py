@@ -1,0 +1,209 @@
+"""Recipes basis-expansion steps: step_poly (orthogonal polynomials), step_ns (natural
+splines) and step_bs (B-splines), with R's exact bases (see :mod:`pykerasnip.rmath`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...convert import scalar, to_python
+from ...errors import ForgeError
+from ...rds.nodes import List
+from ...rmath import bs_basis, names0, ns_basis, poly_coefs, poly_predict, poly_raw, quantile7
+from .base import Step, register
+from .categorical import append_columns, drop_inputs, r_flag, r_numbers
+
+
+def numeric_values(data: pd.DataFrame, column: str, step: str) -> np.ndarray:
+    """A numeric column as float64 with NaN for NA (recipes' ``check_type``)."""
+    values = data[column]
+    if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
+        raise ForgeError(f"{step}: column `{column}` is not numeric")
+    return values.astype("float64").to_numpy(na_value=np.nan)
+
+
+class _BasisStep(Step):
+    """Shared prep/bake of the basis steps: per column a block of new columns
+    ``<col>_<kind>_<k>`` appended in column order, inputs dropped unless kept."""
+
+    kind = ""
+
+    def __init__(self, *terms: Any, objects: dict[str, Any] | None = None,
+                 options: dict[str, Any] | None = None, keep_original_cols: bool = False,
+                 **common: Any):
+        super().__init__(*terms, **common)
+        self.objects = objects or {}
+        self.options = options or {}
+        self.keep_original_cols = keep_original_cols
+
+    @classmethod
+    def from_r(cls, node: List) -> "_BasisStep":
+        step = super().from_r(node)
+        step.objects = {name: step.object_from_r(obj) for name, obj in node["objects"].items()}
+        step.options = dict(to_python(node.get("options")) or {})
+        step.keep_original_cols = r_flag(node.get("keep_original_cols"))
+        return step
+
+    def object_from_r(self, obj: Any) -> Any:
+        """The trained state of one column from the stored basis object."""
+        raise NotImplementedError
+
+    def train(self, x: np.ndarray) -> Any:
+        """The trained state of one column from its training values."""
+        raise NotImplementedError
+
+    def basis(self, column: str, x: np.ndarray) -> np.ndarray:
+        """The new columns for one input column."""
+        raise NotImplementedError
+
+    def column_names(self, column: str, n: int) -> list[str]:
+        return [f"{column}_{self.kind}_{k}" for k in names0(n, "")]
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.objects = {c: self.train(numeric_values(data, c, self.r_class))
+                        for c in self.select(info)}
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return list(self.objects)
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        columns = self.required_columns()
+        for column in columns:
+            values = self.basis(column, numeric_values(data, column, self.r_class))
+            new = pd.DataFrame(values, columns=self.column_names(column, values.shape[1]))
+            data = append_columns(data, new, self.r_class)
+        return drop_inputs(data, columns, self.keep_original_cols)
+
+
+@dataclass
+class PolyCoefs:
+    """What ``stats::poly`` keeps to predict: ``alpha``/``norm2``, or ``None`` when raw."""
+
+    degree: int
+    alpha: np.ndarray | None = None
+    norm2: np.ndarray | None = None
+
+
+@register
+class StepPoly(_BasisStep):
+    """``step_poly``: orthogonal (or raw) polynomial columns ``<col>_poly_<j>``."""
+
+    r_class = "step_poly"
+    kind = "poly"
+
+    def __init__(self, *terms: Any, degree: int = 2, **kwargs: Any):
+        super().__init__(*terms, **kwargs)
+        self.degree = degree
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepPoly":
+        step = super().from_r(node)
+        step.degree = int(scalar(node["degree"]))
+        return step
+
+    def object_from_r(self, obj: Any) -> PolyCoefs:
+        coefs = obj.attr("coefs")
+        degree = int(max(obj.attr("degree").data))
+        if coefs is None:
+            return PolyCoefs(degree)
+        return PolyCoefs(degree, r_numbers(coefs["alpha"]), r_numbers(coefs["norm2"]))
+
+    def train(self, x: np.ndarray) -> PolyCoefs:
+        if self.options.get("raw", False):
+            return PolyCoefs(self.degree)
+        return PolyCoefs(self.degree, *poly_coefs(x, self.degree))
+
+    def basis(self, column: str, x: np.ndarray) -> np.ndarray:
+        coefs = self.objects[column]
+        if coefs.alpha is None:
+            return poly_raw(x, coefs.degree)
+        return poly_predict(x, coefs.alpha, coefs.norm2)
+
+    def column_names(self, column: str, n: int) -> list[str]:
+        return [f"{column}_poly_{j}" for j in range(1, n + 1)]
+
+
+@dataclass
+class SplineParams:
+    """The attributes of a stored ``ns``/``bs`` basis object."""
+
+    knots: np.ndarray
+    boundary: np.ndarray
+    intercept: bool = False
+    degree: int = 3
+
+
+def spline_statistics(x: np.ndarray, deg_free: int | None, degree: int, knot_degree: int,
+                      options: dict[str, Any]) -> SplineParams:
+    """recipes' ``bs_statistics``/``ns_statistics``: boundary = training range, interior
+    knots = type-7 quantiles of the in-range values (``knot_degree`` is 1 for ns)."""
+    intercept = bool(options.get("intercept", False))
+    boundary = np.sort(np.asarray(options.get("Boundary.knots", [np.min(x), np.max(x)]),
+                                  dtype=float))
+    num_knots = None if deg_free is None else deg_free - knot_degree - int(intercept)
+    if num_knots is not None and options.get("knots") is None and num_knots >= 1:
+        inside = x[~np.isnan(x) & (x >= boundary[0]) & (x <= boundary[1])]
+        knots = quantile7(inside, np.arange(1, num_knots + 1) / (num_knots + 1))
+    else:
+        knots = np.asarray(options.get("knots") or [], dtype=float)
+    return SplineParams(knots, boundary, intercept, degree)
+
+
+class _SplineStep(_BasisStep):
+    """Shared layout of step_ns and step_bs (``deg_free`` and spline attributes)."""
+
+    def __init__(self, *terms: Any, deg_free: int | None = None, degree: int = 3,
+                 **kwargs: Any):
+        super().__init__(*terms, **kwargs)
+        self.deg_free, self.degree = deg_free, degree
+
+    @classmethod
+    def from_r(cls, node: List) -> "_SplineStep":
+        step = super().from_r(node)
+        deg_free = scalar(node.get("deg_free"))
+        step.deg_free = None if deg_free is None else int(deg_free)
+        step.degree = int(scalar(node.get("degree")) or step.degree)
+        return step
+
+    def object_from_r(self, obj: Any) -> SplineParams:
+        return SplineParams(knots=r_numbers(obj.attr("knots")),
+                            boundary=r_numbers(obj.attr("Boundary.knots")),
+                            intercept=r_flag(obj.attr("intercept")),
+                            degree=int(scalar(obj.attr("degree"))))
+
+
+@register
+class StepNs(_SplineStep):
+    """``step_ns``: natural cubic spline columns ``<col>_ns_<k>``."""
+
+    r_class = "step_ns"
+    kind = "ns"
+
+    def __init__(self, *terms: Any, deg_free: int | None = 2, **kwargs: Any):
+        super().__init__(*terms, deg_free=deg_free, **kwargs)
+
+    def train(self, x: np.ndarray) -> SplineParams:
+        return spline_statistics(x, self.deg_free, 3, 1, self.options)
+
+    def basis(self, column: str, x: np.ndarray) -> np.ndarray:
+        p = self.objects[column]
+        return ns_basis(x, p.knots, p.boundary, p.intercept)
+
+
+@register
+class StepBs(_SplineStep):
+    """``step_bs``: B-spline columns ``<col>_bs_<k>``."""
+
+    r_class = "step_bs"
+    kind = "bs"
+
+    def train(self, x: np.ndarray) -> SplineParams:
+        return spline_statistics(x, self.deg_free, self.degree, self.degree, self.options)
+
+    def basis(self, column: str, x: np.ndarray) -> np.ndarray:
+        p = self.objects[column]
+        return bs_basis(x, p.knots, p.boundary, p.degree, p.intercept)

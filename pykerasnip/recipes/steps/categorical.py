@@ -1,0 +1,583 @@
+"""Recipes steps on categorical data: dummy, other, novel, unknown, string2factor,
+factor2string, ordinalscore and interact.
+
+Factors are pandas Categoricals (levels = categories), characters are object columns
+with ``None`` for NA. The top section holds the column helpers the other step modules
+of this package share (appending new columns, dropping inputs, factor construction).
+"""
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...errors import ForgeError, UnsupportedStepError
+from ...rds.nodes import Builtin, Bytecode, Closure, Cons, Lang, List, Namespace, Sym
+from ...rmath import contr_poly, contr_poly_names, make_names, names0, r_sort_strings
+from ...convert import scalar, strings
+from .base import Step, register
+
+# --------------------------------------------------------------------------- helpers
+
+
+def r_flag(node: Any, default: bool = False) -> bool:
+    """An R logical scalar as bool (NULL or NA give ``default``)."""
+    value = None if node is None else scalar(node)
+    return default if value is None or pd.isna(value) else bool(value)
+
+
+def r_numbers(node: Any) -> np.ndarray:
+    """An R numeric vector as float64 (NULL gives an empty array)."""
+    return np.asarray([] if node is None else node.data, dtype=float)
+
+
+def append_columns(data: pd.DataFrame, new: pd.DataFrame, step: str) -> pd.DataFrame:
+    """``vec_cbind`` of new columns after recipes' ``check_name`` (no collisions)."""
+    clashes = [c for c in new.columns if c in data.columns]
+    if clashes:
+        raise ForgeError(f"{step}: name collision, these variables already exist: "
+                         f"{', '.join(clashes)}")
+    return pd.concat([data, new.set_axis(data.index)], axis=1)
+
+
+def drop_inputs(data: pd.DataFrame, columns: Sequence[str], keep: bool) -> pd.DataFrame:
+    """recipes' ``remove_original_cols``: drop ``columns`` unless they are kept."""
+    return data if keep else data.drop(columns=[c for c in columns if c in data.columns])
+
+
+def is_factor(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.CategoricalDtype)
+
+
+def is_character(column: pd.Series) -> bool:
+    """A character column: object (the project's mapping) or a pandas string dtype."""
+    return not is_factor(column) and (pd.api.types.is_object_dtype(column)
+                                      or pd.api.types.is_string_dtype(column))
+
+
+def as_character(column: pd.Series) -> pd.Series:
+    """R's ``as.character`` of a factor or character column (object, ``None`` for NA)."""
+    values = column.astype(object)
+    return values.where(column.notna(), None)
+
+
+def make_factor(values: pd.Series, levels: Sequence[str], ordered: bool = False) -> pd.Series:
+    """R's ``factor(values, levels, ordered)``: values outside ``levels`` become NA."""
+    codes = pd.Index(list(levels), dtype=object).get_indexer(as_character(values))
+    categorical = pd.Categorical.from_codes(codes, categories=list(levels), ordered=ordered)
+    return pd.Series(categorical, index=values.index, name=values.name)
+
+
+def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step: str) -> None:
+    """recipes' warning for values (NA included) that are not among ``levels``."""
+    strings = as_character(values)
+    new = strings[~strings.isin(list(levels))].drop_duplicates()
+    if len(new):
+        shown = ", ".join("NA" if v is None else repr(v) for v in new)
+        warnings.warn(f"There are new levels in `{column}`: {shown}; {step} makes them NA.",
+                      stacklevel=3)
+
+
+def factor_info(column: pd.Series) -> tuple[list[str], bool]:
+    """(levels, ordered) of a factor column; characters give their distinct values."""
+    if is_factor(column):
+        return list(column.cat.categories), bool(column.cat.ordered)
+    return list(pd.unique(column.dropna())), False
+
+
+def require_factors(data: pd.DataFrame, columns: Sequence[str], step: str,
+                    allow_strings: bool = False) -> None:
+    """recipes' ``check_type`` for nominal steps."""
+    wrong = [c for c in columns
+             if not (is_factor(data[c]) or (allow_strings and is_character(data[c])))]
+    if wrong:
+        raise ForgeError(f"{step}: these columns are not factors: {', '.join(wrong)}")
+
+
+# --------------------------------------------------------------------------- step_dummy
+def treatment(k: int) -> np.ndarray:
+    """``contr.treatment(k)``: indicators of levels 2..k."""
+    return np.eye(k)[:, 1:]
+
+
+def contr_sum(k: int) -> np.ndarray:
+    """``contr.sum(k)``: identity with a last row of -1."""
+    return np.vstack([np.eye(k - 1), -np.ones(k - 1)])
+
+
+def contr_helmert(k: int) -> np.ndarray:
+    """``contr.helmert(k)``: column j is -1 on rows 1..j and j on row j+1."""
+    rows, cols = np.indices((k, k - 1))
+    return np.where(rows <= cols, -1.0, np.where(rows == cols + 1, cols + 1.0, 0.0))
+
+
+CONTRASTS: dict[str, Callable[[int], np.ndarray]] = {
+    "contr.treatment": treatment,
+    "contr.poly": contr_poly,
+    "contr.sum": contr_sum,
+    "contr.helmert": contr_helmert,
+}
+
+
+def dummy_names(var: str, levels: Sequence[str], ordinal: bool = False,
+                sep: str = "_") -> list[str]:
+    """recipes' default ``dummy_names``."""
+    if ordinal:
+        return [var + suffix for suffix in names0(len(levels), sep)]
+    return [f"{var}{sep}{name}" for name in make_names(levels)]
+
+
+def dummy_extract_names(var: str, levels: Sequence[str], ordinal: bool = False,
+                        sep: str = "_") -> list[str]:
+    """recipes' ``dummy_extract_names``: ``dummy_names`` with repeats numbered."""
+    names = dummy_names(var, levels, ordinal, sep)
+    while len(set(names)) < len(names):
+        counts = [names[: i + 1].count(n) for i, n in enumerate(names)]
+        names = [f"{n}{sep}{c}" if c > 1 else n for n, c in zip(names, counts)]
+    return names
+
+
+NAMING: dict[str, Callable[..., list[str]]] = {
+    "dummy_names": dummy_names,
+    "dummy_extract_names": dummy_extract_names,
+}
+
+
+def _symbols(expr: Any) -> set[str]:
+    """Every symbol appearing in an R expression tree."""
+    if isinstance(expr, Bytecode):
+        expr = expr.source
+    if isinstance(expr, Sym):
+        return {expr.name}
+    if isinstance(expr, Cons):
+        return set().union(*(_symbols(v) for v in expr.values()))
+    return set()
+
+
+def recipes_function_name(fn: Any, formals: Sequence[str],
+                          fingerprints: dict[str, set[str]], step: str) -> str:
+    """Recognise a recipes closure R stored in a step by its formals and the symbols of
+    its body (``fingerprints``: name -> symbols only that function uses)."""
+    if not (isinstance(fn, Closure) and isinstance(fn.env, Namespace)
+            and fn.env.name == "recipes" and fn.arg_names == list(formals)):
+        raise UnsupportedStepError(step, f"the stored function {fn!r} is not one of "
+                                         f"recipes' own ({', '.join(fingerprints)})")
+    used = _symbols(fn.body)
+    for name, marks in fingerprints.items():
+        if marks <= used:
+            return name
+    raise UnsupportedStepError(step, "the stored function is not recognised")
+
+
+def dummy_matrix(codes: np.ndarray, k: int, contrast: str, one_hot: bool) -> np.ndarray:
+    """model.matrix columns of one factor (codes -1 = NA) without the intercept."""
+    if one_hot:
+        base = np.eye(k)
+    elif contrast in CONTRASTS:
+        base = CONTRASTS[contrast](k)
+    else:
+        raise UnsupportedStepError("step_dummy", f"contrast function {contrast!r}")
+    out = base[np.where(codes < 0, 0, codes)]
+    out[codes < 0] = np.nan
+    return out
+
+
+@register
+class StepDummy(Step):
+    """``step_dummy``: factor columns -> indicator or contrast columns."""
+
+    r_class = "step_dummy"
+
+    def __init__(self, *terms: Any, one_hot: bool = False,
+                 contrasts: dict[str, str] | None = None, naming: str = "dummy_names",
+                 levels: dict[str, tuple[list[str], bool]] | None = None,
+                 keep_original_cols: bool = False, **common: Any):
+        super().__init__(*terms, **common)
+        if naming not in NAMING:
+            raise UnsupportedStepError(self.r_class, f"naming function {naming!r}")
+        self.one_hot = one_hot
+        self.contrasts = contrasts or {"unordered": "contr.treatment", "ordered": "contr.poly"}
+        self.naming = naming
+        self.levels = levels or {}
+        self.keep_original_cols = keep_original_cols
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepDummy":
+        step = super().from_r(node)
+        step.levels = {name: (strings(t.attr("values")),
+                              strings(t.attr("dataClasses"))[0] == "ordered")
+                       for name, t in (node.get("levels") or List()).items()}
+        step.naming = recipes_function_name(
+            node["naming"], ["var", "lvl", "ordinal", "sep"],
+            {"dummy_extract_names": {"duplicated"}, "dummy_names": {"make.names"}},
+            cls.r_class)
+        if node.get("contrasts") is not None:
+            step.contrasts = {k: strings(v)[0] for k, v in node["contrasts"].items()}
+        step.one_hot = r_flag(node.get("one_hot"))
+        step.keep_original_cols = (r_flag(node.get("keep_original_cols"))
+                                   and r_flag(node.get("preserve"), True))
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = self.select(info)
+        require_factors(data, columns, self.r_class)
+        self.levels = {c: factor_info(data[c]) for c in columns}
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return list(self.levels)
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        for column, (values, ordered) in self.levels.items():
+            data = append_columns(data, self._indicators(data[column], column, values,
+                                                         ordered), self.r_class)
+        return drop_inputs(data, list(self.levels), self.keep_original_cols)
+
+    def _indicators(self, values: pd.Series, column: str, levels: list[str],
+                    ordered: bool) -> pd.DataFrame:
+        if len(levels) == 1:
+            raise ForgeError(f"step_dummy: only one factor level in `{column}`: {levels[0]}")
+        warn_new_levels(values, levels, column, self.r_class)
+        codes = make_factor(values, levels).cat.codes.to_numpy()
+        contrast = self.contrasts["ordered" if ordered else "unordered"]
+        matrix = dummy_matrix(codes, len(levels), contrast, self.one_hot)
+        used = levels if self.one_hot else levels[1:]
+        return pd.DataFrame(matrix, columns=NAMING[self.naming](column, used, ordered))
+
+
+# --------------------------------------------------------------------------- level steps
+@register
+class StepOther(Step):
+    """``step_other``: pool infrequent levels into ``other``."""
+
+    r_class = "step_other"
+    default_role = None
+
+    def __init__(self, *terms: Any, threshold: float = 0.05, other: str = "other",
+                 objects: dict[str, dict[str, Any]] | None = None, **common: Any):
+        super().__init__(*terms, **common)
+        self.threshold, self.other = threshold, other
+        self.objects = objects or {}
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepOther":
+        step = super().from_r(node)
+        step.threshold = float(scalar(node["threshold"]))
+        step.other = scalar(node["other"])
+        step.objects = {name: {"keep": strings(obj["keep"]), "collapse": r_flag(obj["collapse"]),
+                               "other": scalar(obj["other"])}
+                        for name, obj in (node.get("objects") or List()).items()}
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = self.select(info)
+        require_factors(data, columns, self.r_class, allow_strings=True)
+        self.objects = {c: self._keep_levels(data[c]) for c in columns}
+        self.trained = True
+
+    def _keep_levels(self, column: pd.Series) -> dict[str, Any]:
+        levels = (list(column.cat.categories) if is_factor(column)
+                  else r_sort_strings(column.dropna().unique()))
+        counts = as_character(column).value_counts().reindex(levels, fill_value=0)
+        # R's sort(table, decreasing = TRUE) orders the counts stably
+        counts = counts.iloc[np.argsort(-counts.to_numpy(), kind="stable")]
+        shares = counts / column.notna().sum() if self.threshold < 1 else counts
+        dropped = shares < self.threshold
+        keepers = set(shares.index[~dropped]) or {shares.idxmax()}
+        if self.other in keepers:
+            raise ForgeError(f"step_other: the level {self.other!r} already exists and "
+                             "would be retained; choose another `other` value")
+        return {"keep": [lvl for lvl in levels if lvl in keepers],
+                "collapse": bool(dropped.any()), "other": self.other}
+
+    def required_columns(self) -> list[str]:
+        return list(self.objects)
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        data = data.copy()
+        for column, obj in self.objects.items():
+            if obj["collapse"]:
+                strings_ = as_character(data[column])
+                pooled = strings_.where(strings_.isin(obj["keep"]) | strings_.isna(),
+                                        obj["other"])
+                data[column] = make_factor(pooled, obj["keep"] + [obj["other"]])
+        return data
+
+
+class _NewLevelStep(Step):
+    """Shared layout of step_novel / step_unknown: per column the training levels and
+    whether the factor is ordered (``objects``), plus one ``new_level``."""
+
+    default_role = None
+    default_new_level = ""
+
+    def __init__(self, *terms: Any, new_level: str | None = None,
+                 objects: dict[str, tuple[list[str], bool]] | None = None, **common: Any):
+        super().__init__(*terms, **common)
+        self.new_level = self.default_new_level if new_level is None else new_level
+        self.objects = objects or {}
+
+    @classmethod
+    def from_r(cls, node: List) -> "_NewLevelStep":
+        step = super().from_r(node)
+        step.new_level = scalar(node["new_level"])
+        step.objects = {name: (strings(levels), r_flag(levels.attr("is_ordered")))
+                        for name, levels in (node.get("objects") or List()).items()}
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = self.select(info)
+        require_factors(data, columns, self.r_class, allow_strings=True)
+        self.objects = {c: factor_info(data[c]) for c in columns}
+        clashes = [c for c, (levels, _) in self.objects.items() if self.new_level in levels]
+        if clashes:
+            raise ForgeError(f"{self.r_class}: columns already contain the level "
+                             f"{self.new_level!r}: {', '.join(clashes)}")
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return list(self.objects)
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        data = data.copy()
+        for column, (levels, ordered) in self.objects.items():
+            relabelled = self.relabel(as_character(data[column]), levels, column)
+            data[column] = make_factor(relabelled, levels + [self.new_level], ordered)
+        return data
+
+    def relabel(self, values: pd.Series, levels: list[str], column: str) -> pd.Series:
+        """The column's values (as strings) before they become the new factor."""
+        raise NotImplementedError
+
+
+@register
+class StepNovel(_NewLevelStep):
+    """``step_novel``: unseen (non-NA) values -> ``new_level``."""
+
+    r_class = "step_novel"
+    default_new_level = "new"
+
+    def relabel(self, values: pd.Series, levels: list[str], column: str) -> pd.Series:
+        return values.where(values.isin(levels) | values.isna(), self.new_level)
+
+
+@register
+class StepUnknown(_NewLevelStep):
+    """``step_unknown``: NA -> ``new_level``; unseen values become NA with a warning."""
+
+    r_class = "step_unknown"
+    default_new_level = "unknown"
+
+    def relabel(self, values: pd.Series, levels: list[str], column: str) -> pd.Series:
+        filled = values.where(values.notna(), self.new_level)
+        warn_new_levels(filled, levels + [self.new_level], column, self.r_class)
+        return filled
+
+
+@register
+class StepString2factor(Step):
+    """``step_string2factor``: character columns -> factors with stored levels."""
+
+    r_class = "step_string2factor"
+    default_role = None
+
+    def __init__(self, *terms: Any, levels: dict[str, list[str]] | list[str] | None = None,
+                 ordered: bool = False, **common: Any):
+        super().__init__(*terms, **common)
+        self.levels = levels
+        self.ordered: dict[str, bool] | bool = ordered
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepString2factor":
+        step = super().from_r(node)
+        levels = node["levels"]
+        step.levels = ({k: strings(v) for k, v in levels.items()}
+                       if isinstance(levels, List) else strings(levels))
+        ordered = node["ordered"]
+        step.ordered = dict(zip(ordered.names or [], (bool(v) for v in ordered.data)))
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = self.select(info)
+        require_factors(data, columns, self.r_class, allow_strings=True)
+        if self.levels is None:
+            self.levels = {c: r_sort_strings(data[c].dropna().unique()) for c in columns}
+        self.ordered = dict.fromkeys(columns, bool(self.ordered))
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return list(self.ordered) if isinstance(self.ordered, dict) else []
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        data = data.copy()
+        for column, ordered in self.ordered.items():
+            if not is_factor(data[column]):
+                levels = self.levels[column] if isinstance(self.levels, dict) else self.levels
+                data[column] = make_factor(data[column], levels, ordered)
+        return data
+
+
+class ColumnsStep(Step):
+    """A step whose trained state is the list of selected ``columns``."""
+
+    default_role = None
+
+    def __init__(self, *terms: Any, columns: list[str] | None = None, **common: Any):
+        super().__init__(*terms, **common)
+        self.columns = columns or []
+
+    @classmethod
+    def from_r(cls, node: List) -> "ColumnsStep":
+        step = super().from_r(node)
+        step.columns = strings(node.get("columns"))
+        return step
+
+    def required_columns(self) -> list[str]:
+        return self.columns
+
+
+@register
+class StepFactor2string(ColumnsStep):
+    """``step_factor2string``: factors -> character columns."""
+
+    r_class = "step_factor2string"
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.columns = self.select(info)
+        require_factors(data, self.columns, self.r_class)
+        self.trained = True
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        return data.assign(**{c: as_character(data[c]) for c in self.columns})
+
+
+#: ``convert`` functions of step_ordinalscore that mean "the level's position"
+ORDINAL_CONVERTERS = frozenset({"as.numeric", "as.double", "as.integer"})
+
+
+@register
+class StepOrdinalscore(ColumnsStep):
+    """``step_ordinalscore``: ordered factors -> integer scores (level positions)."""
+
+    r_class = "step_ordinalscore"
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepOrdinalscore":
+        convert = node["convert"]
+        if not (isinstance(convert, Builtin) and convert.name in ORDINAL_CONVERTERS):
+            raise UnsupportedStepError(cls.r_class, f"the `convert` function {convert!r} is "
+                                                    "not as.numeric()")
+        return super().from_r(node)
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.columns = self.select(info)
+        not_ordered = [c for c in self.columns
+                       if not (is_factor(data[c])
+                               and data[c].cat.ordered)]
+        if not_ordered:
+            raise ForgeError(f"step_ordinalscore: not ordered factors: {', '.join(not_ordered)}")
+        self.trained = True
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        return data.assign(**{c: level_positions(data[c]) for c in self.columns})
+
+
+def level_positions(column: pd.Series) -> pd.Series:
+    """``as.integer(<factor>)``: 1-based level positions, NA stays NA."""
+    codes = pd.Series(column.cat.codes.to_numpy() + 1, index=column.index, dtype="Int32")
+    return codes.mask(column.isna())
+
+
+# --------------------------------------------------------------------------- interact
+def model_matrix_columns(column: pd.Series, name: str) -> pd.DataFrame:
+    """The main-effect columns ``model.matrix`` makes for one variable (with an
+    intercept): numbers as is, factors via their contrasts, logicals as ``nameTRUE``."""
+    if pd.api.types.is_bool_dtype(column):
+        column = make_factor(column.map({True: "TRUE", False: "FALSE"}, na_action="ignore"),
+                             ["FALSE", "TRUE"])
+    elif is_character(column):
+        column = make_factor(column, r_sort_strings(column.dropna().unique()))
+    if not is_factor(column):
+        return pd.DataFrame({name: column.astype("float64").to_numpy(na_value=np.nan)})
+    levels, ordered = list(column.cat.categories), bool(column.cat.ordered)
+    contrast = "contr.poly" if ordered else "contr.treatment"
+    labels = contr_poly_names(len(levels)) if ordered else levels[1:]
+    matrix = dummy_matrix(column.cat.codes.to_numpy(), len(levels), contrast, False)
+    return pd.DataFrame(matrix, columns=[name + label for label in labels])
+
+
+def interaction_columns(data: pd.DataFrame, variables: Sequence[str], sep: str) -> pd.DataFrame:
+    """``model.matrix`` columns of the interaction ``a:b:...`` (the first variable varies
+    fastest), named with ``sep`` instead of ``:``."""
+    parts = [model_matrix_columns(data[v], v) for v in variables]
+    combos = [combo[::-1] for combo in itertools.product(*[list(p.columns) for p in parts[::-1]])]
+    return pd.DataFrame({
+        sep.join(combo): np.prod([p[c].to_numpy() for p, c in zip(parts, combo)], axis=0)
+        for combo in combos
+    })
+
+
+def interaction_variables(terms_node: Any) -> list[str]:
+    """The variables of the interaction term of one stored ``terms`` object."""
+    variables = terms_node.attr("variables")
+    symbols = [v for _, v in variables.args] if isinstance(variables, Lang) else []
+    if not all(isinstance(s, Sym) for s in symbols):
+        raise UnsupportedStepError("step_interact", "interactions of expressions (not plain "
+                                                    "column names)")
+    labels = [lbl for lbl in strings(terms_node.attr("term.labels")) if ":" in lbl]
+    return labels[-1].split(":") if labels else []
+
+
+@register
+class StepInteract(Step):
+    """``step_interact``: products of columns (``a:b`` -> ``a_x_b``).
+
+    In Python the interactions are given as lists of column names:
+    ``StepInteract(["a", "b"], ["a", "c"])``.
+    """
+
+    r_class = "step_interact"
+
+    def __init__(self, *terms: Any, sep: str = "_x_", keep_original_cols: bool = True,
+                 **common: Any):
+        super().__init__(*terms, **common)
+        self.interactions: list[list[str]] = []
+        self.sep, self.keep_original_cols = sep, keep_original_cols
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepInteract":
+        step = super().from_r(node)
+        objects = node.get("objects")
+        # a failed interaction specification is stored as NA: nothing to add
+        terms = objects.data if isinstance(objects, List) else []
+        step.interactions = [v for v in map(interaction_variables, terms) if v]
+        step.sep = scalar(node["sep"])
+        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.interactions = [list(t) for t in self.terms]
+        self.check_columns(data)
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return list(dict.fromkeys(v for i in self.interactions for v in i))
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        if not self.interactions:
+            return data
+        new = pd.concat([interaction_columns(data, i, self.sep) for i in self.interactions],
+                        axis=1)
+        data = append_columns(data, new, self.r_class)
+        return drop_inputs(data, self.required_columns(), self.keep_original_cols)

@@ -1,0 +1,286 @@
+"""Recipes date steps: step_date (calendar features, lubridate/clock semantics) and
+step_holiday (timeDate holiday indicators).
+
+Dates are ``datetime64`` columns (R ``Date``: naive; ``POSIXct``: tz-aware, features
+are taken in the column's time zone as lubridate does).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...errors import ForgeError, UnsupportedStepError
+from ...rds.nodes import List
+from ...convert import scalar, strings
+from .base import register
+from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
+
+# --------------------------------------------------------------------------- step_date
+#: clock's English labels (``clock::clock_locale()$labels``)
+ENGLISH_LABELS: dict[str, list[str]] = {
+    "month": ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"],
+    "month_abbrev": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                     "Nov", "Dec"],
+    "weekday": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                "Saturday"],
+    "weekday_abbrev": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+}
+#: ``Sys.getlocale("LC_TIME")`` values whose lubridate labels are the English ones
+ENGLISH_LOCALES = ("C", "POSIX", "en_")
+
+
+def date_column(data: pd.DataFrame, column: str, step: str) -> pd.Series:
+    values = data[column]
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        raise ForgeError(f"{step}: column `{column}` is not a Date or POSIXct column")
+    return values
+
+
+def _integers(values: pd.Series) -> pd.Series:
+    return values.astype("Int32")
+
+
+def decimal_date(dates: pd.Series) -> pd.Series:
+    """lubridate's ``decimal_date``: year + elapsed seconds / seconds in that year."""
+    years = dates.dt.year
+    tz = dates.dt.tz
+    start = pd.to_datetime(years.astype("Int64").astype(str) + "-01-01", errors="coerce")
+    end = pd.to_datetime((years + 1).astype("Int64").astype(str) + "-01-01", errors="coerce")
+    if tz is not None:
+        start, end = start.dt.tz_localize(tz), end.dt.tz_localize(tz)
+    sofar = (dates - start).dt.total_seconds()
+    total = (end - start).dt.total_seconds()
+    return years + sofar / total
+
+
+def _labelled(codes: pd.Series, names: list[str], label: bool, ordinal: bool) -> pd.Series:
+    """A weekday/month feature: a factor of ``names`` (codes 0-based) or 1-based ints."""
+    if not label:
+        return _integers(codes + 1)
+    categorical = pd.Categorical.from_codes(codes.fillna(-1).astype(int), categories=names,
+                                            ordered=ordinal)
+    return pd.Series(categorical, index=codes.index)
+
+
+DateFeature = Callable[[pd.Series, "StepDate"], pd.Series]
+
+DATE_FEATURES: dict[str, DateFeature] = {
+    "year": lambda d, s: _integers(d.dt.year),
+    "doy": lambda d, s: _integers(d.dt.dayofyear),
+    "mday": lambda d, s: _integers(d.dt.day),
+    "week": lambda d, s: _integers((d.dt.dayofyear - 1) // 7 + 1),
+    "decimal": lambda d, s: decimal_date(d),
+    "quarter": lambda d, s: _integers(d.dt.quarter),
+    "semester": lambda d, s: _integers((d.dt.month - 1) // 6 + 1),
+    "dow": lambda d, s: _labelled((d.dt.dayofweek + 1) % 7,
+                                  s.labels["weekday_abbrev" if s.abbr else "weekday"],
+                                  s.label, s.ordinal),
+    "month": lambda d, s: _labelled(d.dt.month - 1,
+                                    s.labels["month_abbrev" if s.abbr else "month"],
+                                    s.label, s.ordinal),
+}
+
+
+def _labels_from_r(locale: Any) -> dict[str, list[str]]:
+    if isinstance(locale, List):
+        return {key: strings(locale[key]) for key in ENGLISH_LABELS}
+    name = "C" if locale is None else scalar(locale)
+    if not name.startswith(ENGLISH_LOCALES):
+        raise UnsupportedStepError("step_date", f"month/day names of the locale {name!r}")
+    return ENGLISH_LABELS
+
+
+class _DateStep(ColumnsStep):
+    """A step deriving new columns from date columns (inputs kept by default)."""
+
+    default_role = "predictor"
+
+    def __init__(self, *terms: Any, keep_original_cols: bool = True, **common: Any):
+        super().__init__(*terms, **common)
+        self.keep_original_cols = keep_original_cols
+
+    @classmethod
+    def from_r(cls, node: List) -> "_DateStep":
+        step = super().from_r(node)
+        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.columns = self.select(info)
+        for column in self.columns:
+            date_column(data, column, self.r_class)
+        self.trained = True
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        for column in self.columns:
+            new = self.new_columns(date_column(data, column, self.r_class), column)
+            data = append_columns(data, new, self.r_class)
+        return drop_inputs(data, self.columns, self.keep_original_cols)
+
+    def new_columns(self, dates: pd.Series, column: str) -> pd.DataFrame:
+        """The columns derived from one date column."""
+        raise NotImplementedError
+
+
+@register
+class StepDate(_DateStep):
+    """``step_date``: calendar features ``<col>_<feature>`` of date columns."""
+
+    r_class = "step_date"
+
+    def __init__(self, *terms: Any, features: tuple[str, ...] = ("dow", "month", "year"),
+                 abbr: bool = True, label: bool = True, ordinal: bool = False,
+                 labels: dict[str, list[str]] | None = None, **common: Any):
+        super().__init__(*terms, **common)
+        unknown = [f for f in features if f not in DATE_FEATURES]
+        if unknown:
+            raise UnsupportedStepError(self.r_class, f"date features {unknown}")
+        self.features = list(features)
+        self.abbr, self.label, self.ordinal = abbr, label, ordinal
+        self.labels = labels or ENGLISH_LABELS
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepDate":
+        step = super().from_r(node)
+        step.features = strings(node["features"])
+        step.abbr, step.label = r_flag(node["abbr"]), r_flag(node["label"])
+        step.ordinal = r_flag(node["ordinal"])
+        step.labels = _labels_from_r(node.get("locale"))
+        return step
+
+    def new_columns(self, dates: pd.Series, column: str) -> pd.DataFrame:
+        return pd.DataFrame({f"{column}_{f}": DATE_FEATURES[f](dates, self)
+                             for f in self.features}).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- holidays
+def _ymd(years: np.ndarray, month: Any, day: Any) -> np.ndarray:
+    """datetime64[D] of (year, month, day), elementwise."""
+    months = (np.asarray(years, dtype="int64") - 1970) * 12 + (month - 1)
+    return months.astype("datetime64[M]").astype("datetime64[D]") + (day - 1)
+
+
+def _weekday(dates: np.ndarray) -> np.ndarray:
+    """0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday)."""
+    return (dates.astype("int64") + 4) % 7
+
+
+def fixed(month: int, day: int) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda years: _ymd(years, month, day)
+
+
+def nth_weekday(month: int, weekday: int, nth: int) -> Callable[[np.ndarray], np.ndarray]:
+    """timeDate's ``.nth.of.nday``: the nth ``weekday`` (0 = Sunday) of the month."""
+    def rule(years: np.ndarray) -> np.ndarray:
+        first = _ymd(years, month, 1)
+        return first + (weekday - _weekday(first)) % 7 + 7 * (nth - 1)
+    return rule
+
+
+def last_weekday(month: int, day: int, weekday: int) -> Callable[[np.ndarray], np.ndarray]:
+    """timeDate's ``.last.of.nday``: the last ``weekday`` on or before month/day."""
+    def rule(years: np.ndarray) -> np.ndarray:
+        last = _ymd(years, month, day)
+        return last - (_weekday(last) - weekday) % 7
+    return rule
+
+
+def on_or_after(month: int, day: int, weekday: int) -> Callable[[np.ndarray], np.ndarray]:
+    """timeDate's ``.on.or.after``: the first ``weekday`` on or after month/day."""
+    def rule(years: np.ndarray) -> np.ndarray:
+        start = _ymd(years, month, day)
+        return start + (weekday - _weekday(start)) % 7
+    return rule
+
+
+def easter_sunday(years: np.ndarray) -> np.ndarray:
+    """Gregorian Easter Sunday (Meeus/Jones/Butcher computus)."""
+    a, b, c = years % 19, years // 100, years % 100
+    d, e = b // 4, b % 4
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    weekday_shift = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday_shift) // 451
+    month, day = divmod(h + weekday_shift - 7 * m + 114, 31)
+    return _ymd(years, month, day + 1)
+
+
+def easter(offset: int) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda years: easter_sunday(years) + offset
+
+
+def since(first_year: int, rule: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    """A holiday that only exists from ``first_year`` on."""
+    return lambda years: rule(years[years >= first_year])
+
+
+HOLIDAYS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "NewYearsDay": fixed(1, 1), "USNewYearsDay": fixed(1, 1),
+    "USInaugurationDay": fixed(1, 20), "USMLKingsBirthday": nth_weekday(1, 1, 3),
+    "USLincolnsBirthday": fixed(2, 12), "USWashingtonsBirthday": fixed(2, 22),
+    "USPresidentsDay": nth_weekday(2, 1, 3), "USCPulaskisBirthday": nth_weekday(3, 1, 1),
+    "USMemorialDay": last_weekday(5, 31, 1), "USDecorationMemorialDay": fixed(5, 30),
+    "USJuneteenthNationalIndependenceDay": since(2021, fixed(6, 19)),
+    "USIndependenceDay": fixed(7, 4), "USLaborDay": nth_weekday(9, 1, 1),
+    "USColumbusDay": nth_weekday(10, 1, 2), "USElectionDay": on_or_after(11, 2, 2),
+    "USVeteransDay": fixed(11, 11), "USThanksgivingDay": nth_weekday(11, 4, 4),
+    "USChristmasDay": fixed(12, 25), "USGoodFriday": easter(-2),
+    "ChristmasEve": fixed(12, 24), "ChristmasDay": fixed(12, 25), "BoxingDay": fixed(12, 26),
+    "LaborDay": fixed(5, 1), "Epiphany": fixed(1, 6), "AllSaints": fixed(11, 1),
+    "AllSouls": fixed(11, 2), "AssumptionOfMary": fixed(8, 15),
+    "AshWednesday": easter(-46), "PalmSunday": easter(-7), "GoodFriday": easter(-2),
+    "EasterSunday": easter(0), "Easter": easter(0), "EasterMonday": easter(1),
+    "Ascension": easter(39), "Pentecost": easter(49), "PentecostMonday": easter(50),
+    "CorpusChristi": easter(60),
+}
+
+
+def holiday_indicator(dates: pd.Series, holiday: str) -> pd.Series:
+    """1 on the holiday, 0 otherwise, NA for NA dates (as integers)."""
+    days = dates.to_numpy(dtype="datetime64[D]")
+    known = ~np.isnat(days)
+    years = np.unique(days[known].astype("datetime64[Y]").astype(int) + 1970)
+    hits = np.isin(days, HOLIDAYS[holiday](years))
+    return pd.Series(hits.astype(int), index=dates.index, dtype="Int32").mask(~known)
+
+
+def as_date(values: pd.Series) -> pd.Series:
+    """R's ``as.Date``: tz-aware times are taken in UTC."""
+    return values.dt.tz_convert("UTC").dt.tz_localize(None) if values.dt.tz else values
+
+
+@register
+class StepHoliday(_DateStep):
+    """``step_holiday``: 0/1 columns ``<col>_<holiday>`` for timeDate holidays."""
+
+    r_class = "step_holiday"
+
+    def __init__(self, *terms: Any,
+                 holidays: tuple[str, ...] = ("LaborDay", "NewYearsDay", "ChristmasDay"),
+                 **common: Any):
+        super().__init__(*terms, **common)
+        self.holidays = self._known(list(holidays))
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepHoliday":
+        step = super().from_r(node)
+        step.holidays = step._known(strings(node["holidays"]))
+        return step
+
+    def _known(self, holidays: list[str]) -> list[str]:
+        unknown = [h for h in holidays if h not in HOLIDAYS]
+        if unknown:
+            raise UnsupportedStepError(self.r_class, f"holiday rules {unknown} are not "
+                                                     "implemented")
+        return holidays
+
+    def new_columns(self, dates: pd.Series, column: str) -> pd.DataFrame:
+        days = as_date(dates)
+        return pd.DataFrame({f"{column}_{h}": holiday_indicator(days, h)
+                             for h in self.holidays})

@@ -1,0 +1,149 @@
+"""kerasnip's own recipe steps: step_collapse, step_lead and step_sequence.
+
+Quirk kept from kerasnip: their bake returns the data unchanged when ``skip`` is TRUE.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...convert import scalar
+from ...errors import UnsupportedStepError
+from ...rds.nodes import List
+from .base import register
+from .categorical import ColumnsStep, r_flag, r_numbers
+
+
+def numeric_matrix(data: pd.DataFrame, columns: list[str], step: str) -> np.ndarray:
+    """``as.matrix`` of numeric columns as float64 (NA -> NaN)."""
+    frame = data[columns]
+    non_numeric = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if non_numeric:
+        raise UnsupportedStepError(step, "as.matrix() of non-numeric columns (it makes a "
+                                         f"character matrix): {', '.join(non_numeric)}")
+    return frame.astype("float64").to_numpy(na_value=np.nan)
+
+
+def with_list_column(data: pd.DataFrame, name: str, cells: list[np.ndarray],
+                     drop: list[str]) -> pd.DataFrame:
+    """Set (or append) the list column ``name`` and drop the ``drop`` columns."""
+    out = data.copy()
+    out[name] = pd.Series(cells, index=data.index, dtype=object)
+    return out.drop(columns=[c for c in drop if c != name])
+
+
+class _KerasnipStep(ColumnsStep):
+    """A kerasnip step: trained ``columns``; bake is a no-op when ``skip`` is set."""
+
+    default_role = "predictor"
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.columns = self.select(info)
+        self.trained = True
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        if self.skip or not self.columns:
+            return data
+        self.check_columns(data)
+        return self.apply(data)
+
+    def apply(self, data: pd.DataFrame) -> pd.DataFrame:
+        raise NotImplementedError
+
+
+@register
+class StepCollapse(_KerasnipStep):
+    """``step_collapse``: each row of the columns -> a 1 x p matrix in ``new_col``."""
+
+    r_class = "step_collapse"
+
+    def __init__(self, *terms: Any, new_col: str = "predictor_matrix", **kwargs: Any):
+        super().__init__(*terms, **kwargs)
+        self.new_col = new_col
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepCollapse":
+        step = super().from_r(node)
+        step.new_col = scalar(node["new_col"])
+        return step
+
+    def apply(self, data: pd.DataFrame) -> pd.DataFrame:
+        rows = numeric_matrix(data, self.columns, self.r_class)
+        return with_list_column(data, self.new_col, list(rows[:, None, :]), self.columns)
+
+
+@register
+class StepLead(_KerasnipStep):
+    """``step_lead``: ``<prefix><k>_<col>`` = the column shifted up by k rows."""
+
+    r_class = "step_lead"
+    default_role = "outcome"
+
+    def __init__(self, *terms: Any, lead: tuple[int, ...] = (1,), prefix: str = "lead_",
+                 keep_original_cols: bool = True, **kwargs: Any):
+        super().__init__(*terms, **kwargs)
+        if any(k < 0 or k != int(k) for k in lead):
+            raise UnsupportedStepError(self.r_class, "`lead` must be non-negative integers")
+        self.lead = [int(k) for k in lead]
+        self.prefix, self.keep_original_cols = prefix, keep_original_cols
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepLead":
+        default = node.get("default")
+        if default is not None and not pd.isna(scalar(default)):
+            raise UnsupportedStepError(cls.r_class, "a non-NA `default`")
+        step = super().from_r(node)
+        step.lead = [int(k) for k in r_numbers(node["lead"])]
+        step.prefix = scalar(node["prefix"])
+        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        return step
+
+    def apply(self, data: pd.DataFrame) -> pd.DataFrame:
+        out = data.copy()
+        for column in self.columns:
+            for k in self.lead:
+                out[f"{self.prefix}{k}_{column}"] = _lead(data[column], k)
+        return out if self.keep_original_cols else out.drop(columns=self.columns)
+
+
+def _lead(values: pd.Series, k: int) -> pd.Series:
+    """``dplyr::lead(x, k)`` with NA filling; integer columns stay (nullable) integer."""
+    if pd.api.types.is_integer_dtype(values):
+        values = values.astype("Int32")
+    return values.shift(-k) if k else values.copy()
+
+
+@register
+class StepSequence(_KerasnipStep):
+    """``step_sequence``: row i -> the T x p window of rows i-T+1..i in ``new_col``;
+    the first T-1 rows are zero-padded or dropped."""
+
+    r_class = "step_sequence"
+    paddings = ("drop", "zero")
+
+    def __init__(self, *terms: Any, timesteps: int = 1, new_col: str = "sequence_matrix",
+                 padding: str = "drop", **kwargs: Any):
+        super().__init__(*terms, **kwargs)
+        if padding not in self.paddings:
+            raise UnsupportedStepError(self.r_class, f"padding {padding!r}")
+        self.timesteps, self.new_col, self.padding = int(timesteps), new_col, padding
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepSequence":
+        step = super().from_r(node)
+        step.timesteps = int(scalar(node["timesteps"]))
+        step.new_col, step.padding = scalar(node["new_col"]), scalar(node["padding"])
+        return step
+
+    def apply(self, data: pd.DataFrame) -> pd.DataFrame:
+        matrix = numeric_matrix(data, self.columns, self.r_class)
+        steps = self.timesteps
+        padded = np.vstack([np.zeros((steps - 1, matrix.shape[1])), matrix])
+        windows = np.lib.stride_tricks.sliding_window_view(padded, steps, axis=0)
+        cells = list(windows.transpose(0, 2, 1).copy())
+        out = with_list_column(data, self.new_col, cells, self.columns)
+        if self.padding == "drop":
+            out = out.iloc[steps - 1:].reset_index(drop=True)
+        return out
