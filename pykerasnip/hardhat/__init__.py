@@ -1,0 +1,1 @@
+"""hardhat in Python: blueprints (mold/forge) and the shrink/scream casting rules."""

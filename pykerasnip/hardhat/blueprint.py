@@ -1,0 +1,327 @@
+"""hardhat blueprints: how a workflow turns raw data into model predictors.
+
+A blueprint is trained by :func:`mold` (Python side) or read from R's
+``workflow$pre$mold$blueprint`` (:func:`blueprint_from_r`); :meth:`Blueprint.forge`
+then gives, for new data, exactly the predictors R's ``hardhat::forge()`` gives:
+shrink + scream against the stored prototypes, then the recipe (recipe blueprint),
+the model frame and matrix of the stored terms (formula blueprint) or nothing more
+(xy blueprint), plus the optional intercept column. Predictors are always returned
+as a DataFrame (R's ``composition`` only changes the container type).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from .. import rexpr
+from ..convert import r_get, scalar, strings, to_pandas
+from ..errors import SpecError, UnsupportedObjectError
+from ..formula.frame import model_frame
+from ..formula.matrix import model_matrix
+from ..formula.parse import call, parse
+from ..formula.terms import Terms, terms_from_formula
+from ..rds.nodes import Lang, List, Real, Sym
+from .cast import column_kind, scream, shrink
+
+INDICATORS = ("traditional", "one_hot", "none")
+
+
+@dataclass
+class Ptypes:
+    """0-row prototypes of the predictors and outcomes seen at mold time."""
+
+    predictors: pd.DataFrame
+    outcomes: pd.DataFrame
+
+    @classmethod
+    def from_r(cls, node: Any) -> "Ptypes | None":
+        if node is None:
+            return None
+        return cls(to_pandas(r_get(node, "predictors")), to_pandas(r_get(node, "outcomes")))
+
+    @classmethod
+    def of(cls, predictors: pd.DataFrame, outcomes: pd.DataFrame) -> "Ptypes":
+        return cls(predictors.iloc[:0].reset_index(drop=True), outcomes.iloc[:0].reset_index(drop=True))
+
+
+@dataclass
+class Blueprint:
+    """Fields every hardhat blueprint has (``new_blueprint()``)."""
+
+    intercept: bool = False
+    allow_novel_levels: bool = False
+    composition: str = "tibble"
+    ptypes: Ptypes | None = None
+    r_node: Any = field(default=None, repr=False)
+
+    r_class: ClassVar[str] = "hardhat_blueprint"
+
+    @staticmethod
+    def common_from_r(node: List) -> dict[str, Any]:
+        """The four common fields of an R blueprint, as keyword arguments."""
+        return {"intercept": bool(scalar(node.get("intercept"))),
+                "allow_novel_levels": bool(scalar(node.get("allow_novel_levels"))),
+                "composition": scalar(node.get("composition")) or "tibble",
+                "ptypes": Ptypes.from_r(node.get("ptypes")), "r_node": node}
+
+    def _required_ptypes(self) -> Ptypes:
+        if self.ptypes is None:
+            raise SpecError("the blueprint is not trained (no ptypes): mold() it first")
+        return self.ptypes
+
+    def clean(self, new_data: pd.DataFrame, ptype: pd.DataFrame | None = None) -> pd.DataFrame:
+        """shrink + scream ``new_data`` against ``ptype`` (the predictors' by default)."""
+        ptype = self._required_ptypes().predictors if ptype is None else ptype
+        return scream(shrink(new_data, ptype), ptype, self.allow_novel_levels)
+
+    def with_intercept(self, predictors: pd.DataFrame) -> pd.DataFrame:
+        """hardhat's ``add_intercept_column``: an integer ``(Intercept)`` column first."""
+        if not self.intercept or "(Intercept)" in predictors.columns:
+            return predictors
+        return predictors.assign(**{"(Intercept)": pd.array(np.ones(len(predictors)), dtype="Int32")})[
+            ["(Intercept)", *predictors.columns]]
+
+    def forge(self, new_data: pd.DataFrame) -> pd.DataFrame:
+        """The predictors ``hardhat::forge(new_data, blueprint)$predictors`` gives."""
+        raise NotImplementedError
+
+
+@dataclass
+class XYBlueprint(Blueprint):
+    """``default_xy_blueprint``: predictors are the ptype's columns, cast."""
+
+    r_class: ClassVar[str] = "xy_blueprint"
+
+    @classmethod
+    def from_r(cls, node: List) -> "XYBlueprint":
+        return cls(**cls.common_from_r(node))
+
+    def forge(self, new_data: pd.DataFrame) -> pd.DataFrame:
+        return self.with_intercept(self.clean(new_data))
+
+
+@dataclass
+class FormulaBlueprint(Blueprint):
+    """``default_formula_blueprint``: model frame + model matrix of the stored terms."""
+
+    formula: Any = None
+    indicators: str = "traditional"
+    terms: Terms | None = None
+    outcome_terms: Terms | None = None
+    levels: dict[str, list[str]] = field(default_factory=dict)
+
+    r_class: ClassVar[str] = "formula_blueprint"
+
+    @classmethod
+    def from_r(cls, node: List) -> "FormulaBlueprint":
+        indicators = scalar(node.get("indicators"))
+        if isinstance(indicators, bool):  # hardhat < 0.1.4 stored TRUE/FALSE
+            indicators = "traditional" if indicators else "none"
+        levels = node.get("levels")
+        return cls(**cls.common_from_r(node), formula=node.get("formula"), indicators=indicators,
+                   terms=Terms.from_r(r_get(node, "terms", "predictors")),
+                   outcome_terms=Terms.from_r(r_get(node, "terms", "outcomes")),
+                   levels={k: strings(v) for k, v in levels.items()} if isinstance(levels, List) else {})
+
+    def predictor_ptype(self) -> pd.DataFrame:
+        """The predictors' ptype with character columns as factors of the stored levels."""
+        ptype = self._required_ptypes().predictors
+        return ptype.assign(**{name: pd.Categorical([], categories=lvls)
+                               for name, lvls in self.levels.items() if name in ptype.columns})
+
+    def factorish(self) -> list[str]:
+        """Factor and character predictors (kept aside when ``indicators = "none"``)."""
+        ptype = self._required_ptypes().predictors
+        return [c for c in ptype.columns if column_kind(ptype[c]) in ("factor", "ordered", "character")]
+
+    def design(self, predictors: pd.DataFrame) -> pd.DataFrame:
+        """Model matrix of cleaned predictors by the ``indicators`` mode."""
+        frame = model_frame(self.terms, predictors, na_action="pass")
+        matrix = model_matrix(frame, one_hot=self.indicators == "one_hot")
+        if self.indicators == "none":
+            matrix = pd.concat([matrix, predictors[self.factorish()]], axis=1)
+        return matrix
+
+    def forge(self, new_data: pd.DataFrame) -> pd.DataFrame:
+        return self.design(self.clean(new_data, self.predictor_ptype()))
+
+
+@dataclass
+class RecipeBlueprint(Blueprint):
+    """``default_recipe_blueprint``: the trained recipe is baked on the cleaned data."""
+
+    fresh: bool = True
+    strings_as_factors: bool = True
+    recipe: Any = None
+    extra_role_ptypes: dict[str, pd.DataFrame] = field(default_factory=dict)
+    predictor_names: list[str] = field(default_factory=list)
+
+    r_class: ClassVar[str] = "recipe_blueprint"
+
+    @classmethod
+    def from_r(cls, node: List) -> "RecipeBlueprint":
+        from ..recipes.recipe import Recipe
+
+        extra = node.get("extra_role_ptypes")
+        term_info = to_pandas(r_get(node, "recipe", "term_info"))
+        roles = term_info["role"].fillna("NA")
+        strings_as_factors = node.get("strings_as_factors")
+        return cls(**cls.common_from_r(node), fresh=bool(scalar(node.get("fresh"))),
+                   strings_as_factors=True if strings_as_factors is None else bool(scalar(strings_as_factors)),
+                   recipe=Recipe.from_r(node["recipe"]),
+                   extra_role_ptypes={k: to_pandas(v) for k, v in extra.items()} if isinstance(extra, List) else {},
+                   predictor_names=list(term_info.loc[roles == "predictor", "variable"]))
+
+    def forge(self, new_data: pd.DataFrame) -> pd.DataFrame:
+        parts = [self.clean(new_data)] + [self.clean(new_data, ptype) for ptype in self.extra_role_ptypes.values()]
+        combined = pd.concat(parts, axis=1)
+        baked = self.recipe.bake(combined.loc[:, ~combined.columns.duplicated()])
+        return self.with_intercept(baked[self.predictor_names])
+
+
+#: R blueprint family class -> reader (dispatch with inherits semantics)
+BLUEPRINTS: dict[str, Callable[[List], Blueprint]] = {
+    cls.r_class: cls.from_r for cls in (RecipeBlueprint, FormulaBlueprint, XYBlueprint)
+}
+
+
+def blueprint_from_r(node: List) -> Blueprint:
+    """The trained blueprint for R's ``workflow$pre$mold$blueprint``."""
+    for name in node.classes:
+        if name in BLUEPRINTS:
+            return BLUEPRINTS[name](node)
+    raise UnsupportedObjectError(f"unsupported hardhat blueprint class {node.classes}")
+
+
+# --------------------------------------------------------------------------- mold
+@dataclass
+class Mold:
+    """hardhat's mold result: processed predictors and outcomes, the trained blueprint."""
+
+    predictors: pd.DataFrame
+    outcomes: pd.DataFrame
+    blueprint: Blueprint
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def _formula_sides(formula: str) -> tuple[Any, Any]:
+    tree = parse(formula)
+    if not (isinstance(tree, Lang) and tree.function is Sym("~") and len(tree.args) == 2):
+        raise SpecError(f"a workflow formula needs an outcome and predictors: {formula!r}")
+    return tree.args[0][1], tree.args[1][1]
+
+
+def _check_no_intercept_terms(node: Any, formula: str) -> None:
+    """hardhat forbids ``0``/``1`` in formulas (the blueprint's ``intercept`` decides)."""
+    if isinstance(node, Real):
+        raise SpecError(f"formula {formula!r} must not contain an intercept term "
+                        "(`1`, `0`, `+ 0` or `- 1`); use the blueprint's intercept instead")
+    if isinstance(node, Lang):
+        for _, arg in node.args:
+            if isinstance(node.function, Sym) and node.function.name in ("+", "-", "(", "~"):
+                _check_no_intercept_terms(arg, formula)
+
+
+def _without_variables(terms: Terms, names: set[str]) -> Terms:
+    """Terms with the given variables and every term using them removed."""
+    drop = {i for i, n in enumerate(terms.variable_names) if n in names}
+    used = terms.term_variables()
+    bad = [terms.term_labels[j] for j, vs in enumerate(used) if drop & set(vs) and len(vs) > 1]
+    if bad:
+        raise SpecError(f"factor predictors cannot be in interactions with indicators = 'none': {bad}")
+    keep_vars = [i for i in range(len(terms.variables)) if i not in drop]
+    keep_terms = [j for j, vs in enumerate(used) if not drop & set(vs)]
+    return replace(terms, variables=[terms.variables[i] for i in keep_vars],
+                   predvars=[terms.predvars[i] for i in keep_vars],
+                   term_labels=[terms.term_labels[j] for j in keep_terms],
+                   factors=terms.factors[np.ix_(keep_vars, keep_terms)])
+
+
+def mold_formula(formula: str, data: pd.DataFrame, indicators: str = "none",
+                 intercept: bool = False, allow_novel_levels: bool = False) -> Mold:
+    """``mold(formula, data, blueprint = default_formula_blueprint(...))``; the defaults
+    are kerasnip's (``indicators = "none"``, no intercept)."""
+    if indicators not in INDICATORS:
+        raise SpecError(f"indicators must be one of {INDICATORS}, not {indicators!r}")
+    lhs, rhs = _formula_sides(formula)
+    _check_no_intercept_terms(rhs, formula)
+    full = terms_from_formula(call("~", lhs, rhs), list(data.columns))
+    predictor_names = list(dict.fromkeys(s for v in full.variables[1:] for s in _ordered_symbols(v)))
+    missing = [n for n in predictor_names if n not in data.columns]
+    if missing:
+        raise SpecError(f"The following predictors were not found in `data`: {missing}.")
+    outcome_names = list(dict.fromkeys(_ordered_symbols(lhs)))
+    ptypes = Ptypes.of(data[predictor_names], data[outcome_names])
+    predictor_terms = replace(full.delete_response(), intercept=intercept)
+    blueprint = FormulaBlueprint(intercept=intercept, allow_novel_levels=allow_novel_levels, ptypes=ptypes,
+                                 formula=formula, indicators=indicators)
+    if indicators == "none":
+        predictor_terms = _without_variables(predictor_terms, set(blueprint.factorish()))
+    else:
+        blueprint.levels = {c: rexpr.default_levels(rexpr.as_vector(data[c]))
+                            for c in predictor_names if column_kind(data[c]) == "character"}
+    fitted = model_frame(predictor_terms, data[predictor_names], na_action="pass")
+    outcome_terms = replace(terms_from_formula(call("~", lhs)), intercept=False)
+    outcome_frame = model_frame(outcome_terms, data, na_action="pass")
+    blueprint.terms, blueprint.outcome_terms = fitted.terms, outcome_frame.terms
+    predictors = blueprint.design(data[predictor_names].reset_index(drop=True))
+    return Mold(blueprint.with_intercept(predictors), outcome_frame.to_frame().reset_index(drop=True), blueprint)
+
+
+def _ordered_symbols(node: Any) -> list[str]:
+    if isinstance(node, Sym):
+        return [node.name]
+    if isinstance(node, Lang):
+        return [s for _, arg in node.args for s in _ordered_symbols(arg)]
+    return []
+
+
+def mold_xy(predictors: list[str], outcomes: list[str], data: pd.DataFrame,
+            intercept: bool = False, allow_novel_levels: bool = False) -> Mold:
+    """``add_variables(outcomes, predictors)`` molding (``default_xy_blueprint``)."""
+    missing = [c for c in [*outcomes, *predictors] if c not in data.columns]
+    if missing:
+        raise SpecError(f"The following columns were not found in `data`: {missing}.")
+    x, y = data[predictors].reset_index(drop=True), data[outcomes].reset_index(drop=True)
+    blueprint = XYBlueprint(intercept=intercept, allow_novel_levels=allow_novel_levels, ptypes=Ptypes.of(x, y))
+    return Mold(blueprint.with_intercept(x), y, blueprint)
+
+
+def mold_recipe(recipe: Any, data: pd.DataFrame, intercept: bool = False,
+                allow_novel_levels: bool = False) -> Mold:
+    """``mold(recipe, data)``: prep the recipe, predictors/outcomes by their roles."""
+    trained = recipe.prep(data)
+    var_info, term_info = trained.var_info, trained.term_info
+    originals = {role: list(var_info.loc[var_info["role"].fillna("NA") == role, "variable"])
+                 for role in var_info["role"].fillna("NA").unique()}
+    ptypes = Ptypes.of(data[originals.get("predictor", [])], data[originals.get("outcome", [])])
+    extra = {role: data[cols].iloc[:0] for role, cols in originals.items()
+             if role not in ("predictor", "outcome", "case_weights")}
+    roles = term_info["role"].fillna("NA")
+    blueprint = RecipeBlueprint(intercept=intercept, allow_novel_levels=allow_novel_levels, ptypes=ptypes,
+                                recipe=trained, extra_role_ptypes=extra,
+                                predictor_names=list(term_info.loc[roles == "predictor", "variable"]))
+    baked = trained.bake(data.reset_index(drop=True))
+    outcomes = baked[list(term_info.loc[roles == "outcome", "variable"])]
+    return Mold(blueprint.with_intercept(baked[blueprint.predictor_names]), outcomes, blueprint)
+
+
+def mold(kind: str, value: Any, data: pd.DataFrame, blueprint: Blueprint | None = None) -> Mold:
+    """Mold ``data`` for a workflow preprocessor: ``kind`` "formula" (a formula
+    string), "recipe" (an untrained Recipe) or "variables" (``.outcomes`` and
+    ``.predictors`` column lists). An untrained ``blueprint`` supplies its options."""
+    options = {} if blueprint is None else {"intercept": blueprint.intercept,
+                                            "allow_novel_levels": blueprint.allow_novel_levels}
+    if kind == "formula":
+        if isinstance(blueprint, FormulaBlueprint):
+            options["indicators"] = blueprint.indicators
+        return mold_formula(value, data, **options)
+    if kind == "variables":
+        return mold_xy(list(value.predictors), list(value.outcomes), data, **options)
+    if kind == "recipe":
+        return mold_recipe(value, data, **options)
+    raise SpecError(f"unknown preprocessor kind {kind!r}: expected formula, recipe or variables")

@@ -1,0 +1,183 @@
+"""hardhat's ``shrink`` and ``scream`` and the vctrs casting rules they rely on.
+
+New data is checked and converted against the 0-row prototypes (ptypes) saved at
+mold time: required columns are selected in ptype order (:func:`shrink`), novel factor
+levels are dropped with a warning or kept (:func:`scream`), and every column is cast
+to its ptype's type (:func:`vec_cast`) -- losslessly, or with a :class:`ForgeError`.
+Frames read from CSV cast as a Python user expects: integers to doubles,
+integer-valued doubles to integers, strings to factors (with the ptype's levels) and
+ISO date strings to dates.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ForgeError
+
+
+class NovelLevelsWarning(UserWarning):
+    """hardhat's ``hardhat_warn_novel_levels``: new data had factor levels the
+    training data did not; those values became missing."""
+
+
+def column_kind(column: pd.Series) -> str:
+    """The R type a column stands for: double, integer, logical, character, factor,
+    ordered, date, datetime or other."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "ordered" if dtype.ordered else "factor"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "logical"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "integer"
+    if pd.api.types.is_float_dtype(dtype):
+        return "double"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime" if getattr(dtype, "tz", None) is not None else "date"
+    if pd.api.types.is_string_dtype(dtype) or dtype == object:
+        return "logical" if _all_bools(column) else "character"
+    return "other"
+
+
+def _all_bools(column: pd.Series) -> bool:
+    values = column.dropna()
+    return len(values) > 0 and all(isinstance(v, (bool, np.bool_)) for v in values)
+
+
+# --------------------------------------------------------------------------- shrink
+def shrink(data: pd.DataFrame, ptype: pd.DataFrame) -> pd.DataFrame:
+    """Keep only the ptype's columns, in ptype order; missing ones are an error."""
+    missing = [c for c in ptype.columns if c not in data.columns]
+    if missing:
+        quoted = ", ".join(f"'{c}'" for c in missing)
+        raise ForgeError(f"The following required columns are missing: {quoted}.")
+    if not data.columns.is_unique:
+        duplicated = sorted(set(data.columns[data.columns.duplicated()]))
+        raise ForgeError(f"new data has duplicated column names: {', '.join(duplicated)}")
+    return data.loc[:, list(ptype.columns)].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- scream
+def _data_levels(column: pd.Series) -> list[str]:
+    """Levels as hardhat sees them: a factor's own, or first appearance for strings."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return [str(c) for c in column.cat.categories]
+    return list(dict.fromkeys(str(v) for v in column.dropna()))
+
+
+def _remove_novel_levels(column: pd.Series, levels: list[str], name: str) -> pd.Series:
+    present = _data_levels(column)
+    novel = [lvl for lvl in present if lvl not in levels]
+    as_text = column.astype(object).where(column.notna(), None)
+    if not novel or not (as_text.isin(novel) | column.isna()).any():
+        return column
+    quoted = ", ".join(f"'{lvl}'" for lvl in novel)
+    warnings.warn(f"Novel levels found in column '{name}': {quoted}. The levels have been "
+                  "removed, and values have been coerced to 'NA'.", NovelLevelsWarning, stacklevel=4)
+    kept = [lvl for lvl in present if lvl not in novel]
+    return pd.Series(pd.Categorical(as_text.where(~as_text.isin(novel), None), categories=kept),
+                     index=column.index)
+
+
+def scream(data: pd.DataFrame, ptype: pd.DataFrame, allow_novel_levels: bool = False) -> pd.DataFrame:
+    """Cast every column to its ptype (``data`` must already be shrunk). Bare factor
+    columns: novel levels become NA with a :class:`NovelLevelsWarning`, or, with
+    ``allow_novel_levels``, are kept with the data's levels ordered first."""
+    out = {}
+    for name in ptype.columns:
+        column, target = data[name], ptype[name]
+        if column_kind(target) == "factor":
+            levels = [str(c) for c in target.cat.categories]
+            if allow_novel_levels:
+                own = _data_levels(column) if isinstance(column.dtype, pd.CategoricalDtype) else []
+                target = target.cat.set_categories(list(dict.fromkeys(own + levels)))
+            else:
+                column = _remove_novel_levels(column, levels, name)
+        out[name] = vec_cast(column, target, name)
+    return pd.DataFrame(out, index=data.index)
+
+
+# --------------------------------------------------------------------------- vec_cast
+def _fail(column: pd.Series, target: pd.Series, name: str, why: str = "") -> ForgeError:
+    detail = f" ({why})" if why else ""
+    return ForgeError(f"Can't convert `{name}` <{column_kind(column)}> to <{column_kind(target)}>{detail}.")
+
+
+def _to_double(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    if column_kind(column) not in ("double", "integer", "logical"):
+        raise _fail(column, target, name)
+    return column.astype("Float64").astype(float)
+
+
+def _to_integer(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    if column_kind(column) not in ("double", "integer", "logical"):
+        raise _fail(column, target, name)
+    values = column.astype("Float64")
+    finite = values.dropna()
+    if not ((finite == np.trunc(finite)) & (finite.abs() <= 2**31 - 1)).all():
+        raise _fail(column, target, name, "lossy cast: values are not whole numbers")
+    return values.astype("Int32")
+
+
+def _to_logical(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    if column_kind(column) not in ("double", "integer", "logical"):
+        raise _fail(column, target, name)
+    values = column.astype("Float64")
+    if not values.dropna().isin([0.0, 1.0]).all():
+        raise _fail(column, target, name, "lossy cast: only 0, 1 and NA convert to logical")
+    return values.astype("boolean")
+
+
+def _to_character(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    if column_kind(column) not in ("character", "factor", "ordered"):
+        raise _fail(column, target, name)
+    return column.astype(object).where(column.notna(), None)
+
+
+def _to_factor(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    kind = column_kind(column)
+    levels = list(target.cat.categories)
+    if kind not in ("character", "factor", "ordered"):
+        raise _fail(column, target, name)
+    if column_kind(target) == "ordered" and kind == "ordered" and list(column.cat.categories) != levels:
+        raise _fail(column, target, name, "ordered factors need the same levels")
+    text = column.astype(object).where(column.notna(), None)
+    lost = sorted({str(v) for v in text.dropna()} - {str(lvl) for lvl in levels})
+    if lost:
+        raise _fail(column, target, name, f"lossy cast: unknown levels {', '.join(lost)}")
+    return pd.Series(pd.Categorical(text, categories=levels, ordered=target.cat.ordered), index=column.index)
+
+
+def _to_datetime(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    kind = column_kind(column)
+    if kind not in ("character", "date", "datetime"):
+        raise _fail(column, target, name)
+    values = pd.to_datetime(column, format="ISO8601") if kind == "character" else column
+    tz = getattr(target.dtype, "tz", None)
+    if tz is None:
+        if getattr(values.dtype, "tz", None) is not None:
+            values = values.dt.tz_localize(None)
+        if (values.dropna() != values.dropna().dt.normalize()).any():
+            raise _fail(column, target, name, "lossy cast: times are not at midnight")
+        return values.astype(target.dtype)
+    values = values.dt.tz_localize(tz) if getattr(values.dtype, "tz", None) is None else values.dt.tz_convert(tz)
+    return values.astype(target.dtype)
+
+
+CASTS: dict[str, Callable[[pd.Series, pd.Series, str], pd.Series]] = {
+    "double": _to_double, "integer": _to_integer, "logical": _to_logical,
+    "character": _to_character, "factor": _to_factor, "ordered": _to_factor,
+    "date": _to_datetime, "datetime": _to_datetime,
+}
+
+
+def vec_cast(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    """Cast ``column`` to the type of the 0-length ``target`` as vctrs does."""
+    cast = CASTS.get(column_kind(target))
+    if cast is None:
+        return column
+    return cast(column, target, name)
