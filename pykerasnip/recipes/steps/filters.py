@@ -1,0 +1,186 @@
+"""Column filter steps: zv, nzv, corr and rm drop columns; select keeps (and renames)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...errors import SpecError, UnsupportedStepError
+from ...rds.nodes import List
+from .base import Step, register
+from .numeric import column_names, numeric_values
+
+
+class RemovalStep(Step):
+    """A step that removes the trained ``removals`` columns (those present) at bake."""
+
+    default_role = None
+    r_fields = ("removals",)
+
+    def __init__(self, *terms: Any, **common: Any):
+        super().__init__(*terms, **common)
+        self.removals: list[str] = []
+
+    @classmethod
+    def from_r(cls, node: List) -> "RemovalStep":
+        step = super().from_r(node)
+        step.removals = column_names(step.removals)
+        return step
+
+    def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
+        """Which of the selected training ``columns`` the step removes."""
+        raise NotImplementedError
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.removals = self.removed(data, self.select(info))
+        self.trained = True
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        return data.drop(columns=[c for c in self.removals if c in data.columns])
+
+
+def _distinct(column: pd.Series) -> int:
+    return column.dropna().nunique()
+
+
+@register
+class StepZv(RemovalStep):
+    """``step_zv``: remove columns with a single distinct (non-missing) value."""
+
+    r_class = "step_zv"
+
+    def __init__(self, *terms: Any, group: Any = None, **common: Any):
+        super().__init__(*terms, **common)
+        if group is not None:
+            raise UnsupportedStepError("step_zv", "the `group` argument is not supported")
+
+    def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
+        return [c for c in columns if _distinct(data[c]) < 2]
+
+
+def _freq_ratio(column: pd.Series) -> float:
+    counts = column.dropna().value_counts(sort=False).sort_index().to_numpy()
+    if len(counts) <= 1:
+        return 0.0
+    top = int(np.argmax(counts))
+    return counts[top] / np.delete(counts, top).max()
+
+
+@register
+class StepNzv(RemovalStep):
+    """``step_nzv``: remove near-zero-variance columns (caret's frequency-ratio /
+    percent-unique rule)."""
+
+    r_class = "step_nzv"
+    r_fields = ("removals", "freq_cut", "unique_cut")
+
+    def __init__(self, *terms: Any, freq_cut: float = 95 / 5, unique_cut: float = 10,
+                 **common: Any):
+        super().__init__(*terms, **common)
+        self.freq_cut, self.unique_cut = freq_cut, unique_cut
+
+    def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
+        def near_zero(column: pd.Series) -> bool:
+            unique = _distinct(column)
+            pct_unique = 100 * unique / len(column)
+            zero_var = unique == 1 or column.isna().all()
+            return bool((_freq_ratio(column) > self.freq_cut and pct_unique <= self.unique_cut)
+                        or zero_var)
+        return [c for c in columns if near_zero(data[c])]
+
+
+def _factor_codes(values: np.ndarray) -> np.ndarray:
+    # as.numeric(as.factor(x)): ranks of the distinct values as R prints them (15 digits)
+    labels = np.array([f"{v:.15g}" for v in values])
+    order = sorted(set(labels), key=float)
+    return np.array([order.index(label) + 1 for label in labels])
+
+
+def corr_removals(corr: np.ndarray, names: list[str], cutoff: float) -> list[str]:
+    """caret's ``findCorrelation`` as recipes' ``corr_filter`` runs it, on a correlation
+    matrix without missing values."""
+    average = _factor_codes(np.abs(corr).mean(axis=0))
+    upper = np.where(np.tril(np.ones_like(corr, dtype=bool)), np.nan, corr)
+    flat = np.abs(upper).ravel(order="F")
+    above = np.flatnonzero(flat > cutoff)          # column-major positions, like which()
+    cols, rows = above // len(names), above % len(names)
+    drop_col = average[cols] > average[rows]
+    picked = np.concatenate([cols[drop_col], rows[~drop_col]])
+    return [names[i] for i in dict.fromkeys(picked.tolist())]
+
+
+@register
+class StepCorr(RemovalStep):
+    """``step_corr``: remove columns with large absolute pairwise correlations."""
+
+    r_class = "step_corr"
+    r_fields = ("removals", "threshold", "use", "method")
+
+    def __init__(self, *terms: Any, threshold: float = 0.9, use: str = "pairwise.complete.obs",
+                 method: str = "pearson", **common: Any):
+        super().__init__(*terms, **common)
+        if method != "pearson" or use != "pairwise.complete.obs":
+            raise UnsupportedStepError("step_corr", "only method = 'pearson' with "
+                                       "use = 'pairwise.complete.obs' is implemented")
+        self.threshold, self.use, self.method = threshold, use, method
+
+    def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
+        if len(columns) < 2:
+            return []
+        frame = pd.DataFrame({c: numeric_values(data[c]) for c in columns})
+        corr = frame.corr(method="pearson").to_numpy()
+        all_na = np.isnan(corr).all(axis=0)
+        if all_na.sum() >= len(columns) - 1:
+            return []
+        corr[all_na, :] = 0
+        corr[:, all_na] = 0
+        corr = np.nan_to_num(corr, nan=0.0)
+        np.fill_diagonal(corr, 1.0)
+        return corr_removals(corr, columns, self.threshold)
+
+
+@register
+class StepRm(RemovalStep):
+    """``step_rm``: remove the selected columns."""
+
+    r_class = "step_rm"
+
+    def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
+        return columns
+
+
+@register
+class StepSelect(Step):
+    """``step_select``: keep exactly the selected columns, in selection order, renamed
+    as selected (trained ``terms`` map output names to source columns)."""
+
+    r_class = "step_select"
+    default_role = None
+
+    def __init__(self, *terms: Any, **common: Any):
+        super().__init__(*terms, **common)
+        self.selected: dict[str, str] = {}
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepSelect":
+        from ...convert import to_python
+        step = super().from_r(node)
+        terms = to_python(node.get("terms"))
+        if not isinstance(terms, pd.Series):
+            raise SpecError("step_select is not trained: its terms are still selectors")
+        step.selected = {str(k): str(v) for k, v in terms.items()}
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.selected = {name: name for name in self.select(info)}
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return list(self.selected.values())
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        out = data[list(self.selected.values())]
+        out.columns = list(self.selected)
+        return out

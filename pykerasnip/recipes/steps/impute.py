@@ -1,0 +1,430 @@
+"""Imputation steps: impute_mean, impute_median, impute_mode, impute_knn, impute_linear,
+and indicate_na.
+
+Filled values are cast like recipes casts them: an integer column gets integer fills
+(rounded half to even), a factor keeps its levels.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.linalg
+
+from ...errors import ForgeError, SpecError, UnsupportedStepError
+from ...rds.nodes import List
+from .base import Step, register
+from .numeric import col_mean, column_names, numeric_values, r_mean
+
+
+def is_integer_column(column: pd.Series) -> bool:
+    return pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def cast_like(value: float, reference: pd.Series) -> Any:
+    """recipes' ``cast``: an estimate rounded to an integer for integer columns."""
+    return int(np.round(value)) if is_integer_column(reference) and not math.isnan(value) else value
+
+
+def fill_missing(column: pd.Series, value: Any) -> pd.Series:
+    """NA entries of ``column`` replaced by ``value``, the column first cast to the value's
+    type (``vctrs::vec_cast``: integer fills make an integer column, lossless only)."""
+    if not column.isna().any():
+        return column
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        values = numeric_values(column)
+        present = values[~np.isnan(values)]
+        if not np.array_equal(present, np.round(present)):
+            raise ForgeError(f"Can't convert column `{column.name}` <double> to <integer>: "
+                             "the imputed value is an integer and the column has fractions")
+        column = column.astype("Int32")
+    elif isinstance(value, (float, np.floating)):
+        column = pd.Series(numeric_values(column), index=column.index, name=column.name)
+    return column.fillna(value)
+
+
+class _StatisticImpute(Step):
+    """impute_mean / impute_median: one statistic per column, stored as a named list."""
+
+    default_role = None
+    stat_field = ""
+
+    def __init__(self, *terms: Any, **common: Any):
+        super().__init__(*terms, **common)
+        self.values: dict[str, Any] = {}
+
+    @classmethod
+    def from_r(cls, node: List) -> "_StatisticImpute":
+        from ...convert import scalar
+        step = super().from_r(node)
+        stored = node.get(cls.stat_field)
+        step.values = {} if stored is None else {k: scalar(v) for k, v in stored.items()}
+        return step
+
+    def statistic(self, x: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = self.select(info)
+        wrong = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c])]
+        if wrong:
+            raise SpecError(f"{self.r_class}: columns must be numeric: {', '.join(wrong)}")
+        self.values = {c: cast_like(self.statistic(numeric_values(data[c])), data[c])
+                       for c in columns}
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return list(self.values)
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        out = data.copy()
+        for column, value in self.values.items():
+            out[column] = fill_missing(out[column], value)
+        return out
+
+
+def trimmed(x: np.ndarray, trim: float) -> np.ndarray:
+    """recipes' ``trim``: drop NA and the ``trim`` fraction at each end (median for >= 0.5)."""
+    x = np.sort(x[~np.isnan(x)])
+    if trim <= 0 or not len(x):
+        return x
+    if trim >= 0.5:
+        return np.array([np.median(x)])
+    low = math.floor(len(x) * trim)
+    return x[low:len(x) - low]
+
+
+@register
+class StepImputeMean(_StatisticImpute):
+    """``step_impute_mean``: fill NA with the (trimmed) training mean."""
+
+    r_class = "step_impute_mean"
+    stat_field = "means"
+    r_fields = ("trim",)
+
+    def __init__(self, *terms: Any, trim: float = 0.0, **common: Any):
+        super().__init__(*terms, **common)
+        self.trim = trim
+
+    def statistic(self, x: np.ndarray) -> float:
+        return col_mean(trimmed(x, float(np.ravel(self.trim)[0])))
+
+
+@register
+class StepImputeMedian(_StatisticImpute):
+    """``step_impute_median``: fill NA with the training median."""
+
+    r_class = "step_impute_median"
+    stat_field = "medians"
+
+    def statistic(self, x: np.ndarray) -> float:
+        x = x[~np.isnan(x)]
+        return float(np.median(x)) if len(x) else math.nan
+
+
+def mode_of(column: pd.Series) -> str:
+    """The most frequent value (first in level/sorted order on ties; R breaks ties at random)."""
+    counts = column.value_counts(sort=False, dropna=True)
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        from ...rmath import r_sort_strings
+        counts = counts.reindex(r_sort_strings(counts.index))
+    return str(counts.idxmax())
+
+
+@register
+class StepImputeMode(Step):
+    """``step_impute_mode``: fill NA of nominal columns with the training mode."""
+
+    r_class = "step_impute_mode"
+    default_role = None
+    r_fields = ("ptype",)
+
+    def __init__(self, *terms: Any, **common: Any):
+        super().__init__(*terms, **common)
+        self.modes: dict[str, str] = {}
+        self.ptype: pd.DataFrame | None = None
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepImputeMode":
+        from ...convert import to_python
+        step = super().from_r(node)
+        modes = to_python(node.get("modes"))
+        step.modes = {} if modes is None else {str(k): str(v) for k, v in modes.items()}
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = self.select(info)
+        wrong = [c for c in columns if not (isinstance(data[c].dtype, pd.CategoricalDtype)
+                                            or pd.api.types.is_object_dtype(data[c]))]
+        if wrong:
+            raise SpecError("The data should be character or factor to compute the mode: "
+                            + ", ".join(wrong))
+        self.modes = {c: mode_of(data[c]) for c in columns}
+        self.ptype = data[columns].iloc[:0]
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return list(self.modes)
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        out = data.copy()
+        for column, mode in self.modes.items():
+            if out[column].isna().any():
+                out[column] = self._cast(out[column]).fillna(mode)
+        return out
+
+    def _cast(self, column: pd.Series) -> pd.Series:
+        if self.ptype is None or column.name not in self.ptype.columns:
+            return column
+        dtype = self.ptype[column.name].dtype
+        return column.astype(dtype) if isinstance(dtype, pd.CategoricalDtype) else column
+
+
+def _gower_kind(column: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(column):
+        return "logical"
+    if pd.api.types.is_numeric_dtype(column):
+        return "numeric"
+    return "nominal"
+
+
+def gower_topn(x: pd.DataFrame, y: pd.DataFrame, n: int, eps: float = 1e-8) -> np.ndarray:
+    """``gower::gower_topn(x, y, n)$index`` (0-based, shape n x nrow(x)): for each row of
+    ``x`` the ``n`` rows of ``y`` nearest by Gower distance; numeric ranges are taken over
+    ``x`` and ``y`` together and variables with a range below ``eps`` are skipped."""
+    total = np.zeros((len(x), len(y)))
+    weight = np.zeros((len(x), len(y)))
+    for name in x.columns:
+        dist, comparable = _gower_term(x[name], y[name], eps)
+        total += np.where(comparable, dist, 0.0)
+        weight += comparable
+    with np.errstate(invalid="ignore", divide="ignore"):
+        distance = np.where(weight > 0, total / weight, np.inf)
+    return np.argsort(distance, axis=1, kind="stable")[:, :n].T
+
+
+def _gower_term(a: pd.Series, b: pd.Series, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    kind = _gower_kind(a)
+    if kind == "numeric":
+        xa, xb = numeric_values(a), numeric_values(b)
+        both = np.concatenate([xa, xb])
+        spread = np.nanmax(both) - np.nanmin(both) if (~np.isnan(both)).any() else math.nan
+        comparable = ~np.isnan(xa)[:, None] & ~np.isnan(xb)[None, :]
+        if not spread >= eps:
+            return np.zeros(comparable.shape), np.zeros(comparable.shape, bool)
+        return np.abs(xa[:, None] - xb[None, :]) / spread, comparable
+    if kind == "logical":
+        xa = a.to_numpy(dtype=object, na_value=None)
+        xb = b.to_numpy(dtype=object, na_value=None)
+        ta = np.array([v is True for v in xa])[:, None]
+        tb = np.array([v is True for v in xb])[None, :]
+        known = (np.array([v is not None for v in xa])[:, None]
+                 & np.array([v is not None for v in xb])[None, :])
+        return (ta != tb).astype(float), known & (ta | tb)
+    sa = a.astype(object).to_numpy()
+    sb = b.astype(object).to_numpy()
+    comparable = pd.notna(sa)[:, None] & pd.notna(sb)[None, :]
+    return (sa[:, None] != sb[None, :]).astype(float), comparable
+
+
+def _neighbour_estimate(values: pd.Series) -> Any:
+    values = values.dropna()
+    if isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(values):
+        return mode_of(values)
+    return r_mean(numeric_values(values))
+
+
+@register
+class StepImputeKnn(Step):
+    """``step_impute_knn``: fill NA with the mean (mode for nominal columns) of the
+    nearest training rows by Gower distance."""
+
+    r_class = "step_impute_knn"
+    default_role = None
+    r_fields = ("neighbors", "ref_data")
+
+    def __init__(self, *terms: Any, neighbors: int = 5, impute_with: Any = None,
+                 eps: float = 1e-8, **common: Any):
+        super().__init__(*terms, **common)
+        self.neighbors, self.impute_with, self.eps = neighbors, impute_with, eps
+        self.columns: list[tuple[str, list[str]]] = []
+        self.ref_data = pd.DataFrame()
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepImputeKnn":
+        from ...convert import scalar
+        step = super().from_r(node)
+        step.neighbors = int(np.ravel(step.neighbors)[0])
+        options = node.get("options")
+        step.eps = float(scalar(options.get("eps"))) if options is not None and \
+            "eps" in (options.names or ()) else 1e-8
+        step.columns = [(column_names(_to_py(pair.get("y")))[0], column_names(_to_py(pair.get("x"))))
+                        for pair in node.get("columns").data]
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.columns = impute_var_lists(self, info)
+        involved = list(dict.fromkeys(c for y, xs in self.columns for c in (*xs, y)))
+        self.ref_data = data[involved].reset_index(drop=True)
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return list(dict.fromkeys(c for _, xs in self.columns for c in xs))
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        out = data.copy()
+        for target, predictors in self.columns:
+            missing = data[target].isna().to_numpy() if target in data else np.zeros(0, bool)
+            if not missing.any():
+                continue
+            queries = data.loc[missing, predictors]
+            if queries.isna().all().all():
+                continue    # R warns: all predictors are missing
+            reference = self.ref_data[self.ref_data[target].notna()].reset_index(drop=True)
+            index = gower_topn(queries, reference[predictors], self.neighbors, self.eps)
+            estimates = [cast_like_value(_neighbour_estimate(reference[target].iloc[col]),
+                                         reference[target]) for col in index.T]
+            out[target] = _fill_rows(out[target], missing, estimates)
+        return out
+
+
+def cast_like_value(value: Any, reference: pd.Series) -> Any:
+    return value if isinstance(value, str) else cast_like(value, reference)
+
+
+def _fill_rows(column: pd.Series, rows: np.ndarray, values: Any) -> pd.Series:
+    """``column`` with ``rows`` set to ``values``, cast first to the values' type."""
+    values = np.asarray(values, dtype=object if isinstance(values, list) else None)
+    if values.dtype.kind in "iu" or (values.dtype == object and
+                                    all(isinstance(v, (int, np.integer)) for v in values)):
+        column = fill_missing(column, int(values[0])).copy()
+    elif values.dtype.kind == "f":
+        column = pd.Series(numeric_values(column), index=column.index, name=column.name)
+    else:
+        column = column.copy()
+    column[rows] = values
+    return column
+
+
+def _to_py(node: Any) -> Any:
+    from ...convert import to_python
+    return to_python(node)
+
+
+def impute_var_lists(step: Step, info: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """recipes' ``impute_var_lists``: per imputed column, the predictors used (every
+    ``impute_with`` column except itself)."""
+    from ..selectors import all_predictors, select
+    targets = step.select(info)
+    using = select(step.impute_with or [all_predictors()], info)
+    return [(y, [x for x in using if x != y]) for y in targets]
+
+
+@register
+class StepImputeLinear(Step):
+    """``step_impute_linear``: fill NA of numeric columns with a least-squares linear
+    model (intercept + numeric predictors) fitted on the complete training rows."""
+
+    r_class = "step_impute_linear"
+    default_role = None
+
+    def __init__(self, *terms: Any, impute_with: Any = None, **common: Any):
+        super().__init__(*terms, **common)
+        self.impute_with = impute_with
+        self.models: dict[str, tuple[list[str], pd.Series]] = {}
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepImputeLinear":
+        step = super().from_r(node)
+        step.models = {name: _lm_from_r(name, model) for name, model in node.get("models").items()}
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.models = {y: (xs, fit_lm(data, y, xs)) for y, xs in impute_var_lists(self, info)}
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return list(self.models)
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        out = data.copy()
+        for target, (predictors, coefficients) in self.models.items():
+            missing = data[target].isna().to_numpy()
+            rows = data.loc[missing, predictors]
+            if not missing.any() or rows.isna().any().any():
+                continue    # R warns when predictors are missing too
+            design = np.column_stack([np.ones(len(rows))] + [numeric_values(rows[c]) for c in predictors])
+            keep = coefficients.notna().to_numpy()   # aliased terms (NA coefficients) are dropped
+            predicted = design[:, keep] @ coefficients.to_numpy()[keep]
+            if is_integer_column(data[target]):
+                predicted = np.round(predicted).astype(int)
+            out[target] = _fill_rows(out[target], missing, predicted)
+        return out
+
+
+def fit_lm(data: pd.DataFrame, target: str, predictors: list[str]) -> pd.Series:
+    """``lm(target ~ predictors)`` coefficients on the complete rows (Householder QR)."""
+    frame = data[[target, *predictors]].dropna()
+    if frame.empty:
+        raise SpecError("The data used by step_impute_linear() did not have any rows where "
+                        "the imputation values were all complete.")
+    nominal = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if nominal:
+        raise UnsupportedStepError("step_impute_linear", "only numeric variables are supported, "
+                                   f"not {', '.join(nominal)}")
+    design = np.column_stack([np.ones(len(frame))] + [numeric_values(frame[c]) for c in predictors])
+    q, r = scipy.linalg.qr(design, mode="economic")
+    beta = scipy.linalg.solve_triangular(r, q.T @ numeric_values(frame[target]))
+    return pd.Series(beta, index=["(Intercept)", *predictors])
+
+
+def _lm_from_r(name: str, model: Any) -> tuple[list[str], pd.Series]:
+    coefficients = pd.Series(_to_py(model.get("coefficients")), dtype="f8")
+    predictors = column_names(_to_py(model.get("..imp_vars")))
+    if list(coefficients.index) != ["(Intercept)", *predictors]:
+        raise UnsupportedStepError("step_impute_linear", f"the model for {name!r} has terms "
+                                   f"{list(coefficients.index)}; only numeric predictors are supported")
+    return predictors, coefficients
+
+
+@register
+class StepIndicateNa(Step):
+    """``step_indicate_na``: new integer columns ``<prefix>_<col>`` (1 where NA)."""
+
+    r_class = "step_indicate_na"
+    r_fields = ("columns", "prefix", "keep_original_cols")
+
+    def __init__(self, *terms: Any, prefix: str = "na_ind", keep_original_cols: bool = True,
+                 **common: Any):
+        super().__init__(*terms, **common)
+        self.prefix, self.keep_original_cols = prefix, keep_original_cols
+        self.columns: list[str] = []
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepIndicateNa":
+        step = super().from_r(node)
+        step.columns = column_names(step.columns)
+        step.prefix = str(np.ravel(step.prefix)[0])
+        keep = step.keep_original_cols
+        step.keep_original_cols = True if keep is None else bool(np.ravel(keep)[0])
+        return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.columns = self.select(info)
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return self.columns
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        flags = pd.DataFrame({f"{self.prefix}_{c}": data[c].isna().astype("Int32")
+                              for c in self.columns}, index=data.index)
+        out = pd.concat([data, flags], axis=1)
+        return out if self.keep_original_cols else out.drop(columns=self.columns)
