@@ -1,0 +1,150 @@
+"""pykerasnip.rmath against R itself (one R session per module) and known values."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import requires_r
+from pykerasnip.rmath import (bs_basis, contr_poly, contr_poly_names, make_names, names0,
+                              ns_basis, poly_coefs, poly_predict, poly_raw, quantile7,
+                              r_sort_strings, spline_design)
+from rstepwise import r_json
+
+NAMES = ["a b", "1", "", ".1a", "._", "_a", "if", "TRUE", "x", "x", "x.1", "x", "é b",
+         "a-b", "Very Good", "NA", "..", "a$b", "3D"]
+SORT_INPUT = ["b", "A", "a", "B", "_x", "x.y", "Z", "10", "9", "é", "e", "a-b", "ab", "a b",
+              "a_b", "aB", "Ab", "a.b", "a1", "a10", "a9", "ä", "á", "ab-", "Ab-", "Z9", "z",
+              "North_Ames", "Northridge", "Northpark_Villa", "NoRidge", "$x", "(x)", "~"]
+X = [3.2, -1.5, 0.25, 7.75, 7.75, 2.0, 10.5, -4.0, 5.5, 1.0]
+NEW_X = [-6.0, -4.0, 0.0, 2.5, 10.5, 12.0]
+KNOTS = [0.5, 4.0]
+BOUNDARY = [-4.0, 10.5]
+
+R_TRUTH = f"""
+num <- function(x) sprintf("%.17g", x)
+x <- c({", ".join(map(str, X))}); nx <- c({", ".join(map(str, NEW_X))})
+kn <- c({", ".join(map(str, KNOTS))}); bd <- c({", ".join(map(str, BOUNDARY))})
+p <- poly(x, 3)
+out <- list(
+  names = make.names(c({", ".join(f'"{n}"' for n in NAMES)}, NA)),
+  unique = make.names(c({", ".join(f'"{n}"' for n in NAMES)}), unique = TRUE),
+  sort = sort(c({", ".join(f'"{n}"' for n in SORT_INPUT)})),
+  contr = lapply(2:12, function(n) num(contr.poly(n))),
+  contr_names = colnames(contr.poly(6)),
+  quantile = num(quantile(x, c(0, 0.1, 1/3, 0.5, 0.9, 1))),
+  alpha = num(attr(p, "coefs")$alpha), norm2 = num(attr(p, "coefs")$norm2),
+  poly = num(predict(p, nx)),
+  ns = num(splines::ns(nx, knots = kn, Boundary.knots = bd)),
+  ns_int = num(splines::ns(nx, knots = kn, Boundary.knots = bd, intercept = TRUE)),
+  ns_noknots = num(splines::ns(nx, knots = numeric(), Boundary.knots = bd)),
+  bs = num(suppressWarnings(splines::bs(nx, knots = kn, Boundary.knots = bd))),
+  bs2 = num(suppressWarnings(splines::bs(nx, degree = 2, knots = kn, Boundary.knots = bd,
+                                         intercept = TRUE))),
+  design = num(splines::splineDesign(c(rep(bd[1], 4), kn, rep(bd[2], 4)),
+                                     c(-4, 1, 10.5, 1, 10.5, -4), 4, c(0, 1, 2, 3, 2, 1)))
+)
+cat(jsonlite::toJSON(out, digits = NA))
+"""
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return r_json(R_TRUTH)
+
+
+def as_floats(values: list, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    out = np.array([np.nan if v in (None, "NA") else float(v) for v in values])
+    return out if shape is None else out.reshape(shape, order="F")
+
+
+@requires_r
+def test_make_names_matches_r(truth: dict) -> None:
+    assert make_names(NAMES + [None]) == truth["names"]
+    assert make_names(NAMES, unique=True) == truth["unique"]
+
+
+def test_make_names_known_values() -> None:
+    assert make_names(["Very Good", "1", "if", None]) == ["Very.Good", "X1", "if.", "NA."]
+    assert make_names(["x", "x", "x.1", "x"], unique=True) == ["x", "x.2", "x.1", "x.3"]
+
+
+def test_names0_pads_to_the_widest_index() -> None:
+    assert names0(3, "_") == ["_1", "_2", "_3"]
+    assert names0(10, "")[0] == "01"
+
+
+@requires_r
+def test_sort_matches_r_collation(truth: dict) -> None:
+    assert r_sort_strings(SORT_INPUT + [None]) == truth["sort"]
+
+
+@requires_r
+def test_contr_poly_matches_r(truth: dict) -> None:
+    for n, expected in zip(range(2, 13), truth["contr"]):
+        np.testing.assert_allclose(contr_poly(n), as_floats(expected, (n, n - 1)),
+                                   rtol=0, atol=1e-12)
+    assert contr_poly_names(6) == truth["contr_names"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=2, max_value=40))
+def test_contr_poly_is_orthonormal_and_centred(n: int) -> None:
+    c = contr_poly(n)
+    np.testing.assert_allclose(c.T @ c, np.eye(n - 1), atol=1e-10)
+    np.testing.assert_allclose(c.sum(axis=0), 0, atol=1e-10)
+
+
+@requires_r
+def test_quantile7_matches_r(truth: dict) -> None:
+    np.testing.assert_array_equal(quantile7(X, [0, 0.1, 1 / 3, 0.5, 0.9, 1]),
+                                  as_floats(truth["quantile"]))
+
+
+@requires_r
+def test_poly_coefs_and_prediction_match_r(truth: dict) -> None:
+    alpha, norm2 = poly_coefs(np.array(X), 3)
+    np.testing.assert_allclose(alpha, as_floats(truth["alpha"]), rtol=1e-13)
+    np.testing.assert_allclose(norm2, as_floats(truth["norm2"]), rtol=1e-13)
+    predicted = poly_predict(np.array(NEW_X), as_floats(truth["alpha"]), as_floats(truth["norm2"]))
+    np.testing.assert_allclose(predicted, as_floats(truth["poly"], (6, 3)), rtol=0, atol=1e-12)
+
+
+def test_poly_prediction_keeps_na_rows() -> None:
+    out = poly_predict(np.array([1.0, np.nan]), [1.0, 2.0], [1.0, 2.0, 3.0, 4.0])
+    assert np.isnan(out[1]).all() and not np.isnan(out[0]).any()
+    np.testing.assert_array_equal(poly_raw(np.array([2.0, 3.0]), 3), [[2, 4, 8], [3, 9, 27]])
+
+
+@requires_r
+@pytest.mark.parametrize("key, fn, ncol", [
+    ("ns", lambda x: ns_basis(x, KNOTS, BOUNDARY), 3),
+    ("ns_int", lambda x: ns_basis(x, KNOTS, BOUNDARY, intercept=True), 4),
+    ("ns_noknots", lambda x: ns_basis(x, [], BOUNDARY), 1),
+    ("bs", lambda x: bs_basis(x, KNOTS, BOUNDARY), 5),
+    ("bs2", lambda x: bs_basis(x, KNOTS, BOUNDARY, degree=2, intercept=True), 5),
+])
+def test_spline_bases_match_r_inside_and_beyond_the_boundary(truth: dict, key: str, fn, ncol: int) -> None:
+    np.testing.assert_allclose(fn(np.array(NEW_X)), as_floats(truth[key], (6, ncol)),
+                               rtol=1e-12, atol=1e-12)
+
+
+@requires_r
+def test_spline_design_derivatives_match_r(truth: dict) -> None:
+    knots = [BOUNDARY[0]] * 4 + KNOTS + [BOUNDARY[1]] * 4
+    got = spline_design(knots, [-4, 1, 10.5, 1, 10.5, -4], 4, [0, 1, 2, 3, 2, 1])
+    np.testing.assert_allclose(got, as_floats(truth["design"], (6, 6)), rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(min_value=-4, max_value=10.5), min_size=1, max_size=20))
+def test_bspline_basis_with_intercept_sums_to_one_inside(x: list[float]) -> None:
+    basis = bs_basis(np.array(x), KNOTS, BOUNDARY, intercept=True)
+    np.testing.assert_allclose(basis.sum(axis=1), 1.0, atol=1e-12)
+
+
+def test_spline_bases_keep_na_rows() -> None:
+    for basis in (ns_basis(np.array([np.nan, 1.0]), KNOTS, BOUNDARY),
+                  bs_basis(np.array([np.nan, 1.0]), KNOTS, BOUNDARY)):
+        assert np.isnan(basis[0]).all() and not np.isnan(basis[1]).any()
