@@ -59,9 +59,13 @@ def mf_class(column: Column) -> str:
     return "other"
 
 
-def _with_levels(column: Column, name: str, levels: Sequence[str]) -> pd.Series:
-    """``factor(x, levels = xlev)`` as model.frame applies it; new levels are an error."""
-    values = rexpr.as_character(rexpr.as_vector(column))
+def _with_levels(column: Column, name: str, levels: Sequence[str]) -> Column:
+    """``factor(x, levels = xlev)`` as model.frame applies it to factor and character
+    variables (others are left for the class check); new levels are an error."""
+    vector = rexpr.as_vector(column)
+    if rexpr.kind(vector) not in ("factor", "character"):
+        return column
+    values = rexpr.as_character(vector)
     novel = sorted({v for v in values if v is not None} - set(levels))
     if novel:
         raise ForgeError(f"factor {name} has new level{'s' if len(novel) > 1 else ''} {', '.join(novel)}")
