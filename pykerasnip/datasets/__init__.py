@@ -46,8 +46,9 @@ _LAYOUTS = {
 def _load(name: str) -> pd.DataFrame:
     layout = _LAYOUTS[name]
     with resources.files(__name__).joinpath(f"{name}.csv").open("r", encoding="utf-8") as fh:
+        # the python engine parses with float(): correctly rounded, so R's bits come back
         frame = pd.read_csv(fh, dtype=layout.dtypes(), keep_default_na=False, na_values=[""],
-                            float_precision="round_trip")
+                            engine="python")
     if layout.row_names:
         frame = frame.set_index(layout.row_names)
         frame.index.name = None

@@ -1,0 +1,69 @@
+"""pykerasnip.datasets equal R's data sets bit for bit, with R's column types."""
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import requires_r
+from pykerasnip import datasets, rds
+from pykerasnip.convert import to_python
+
+R_DIR = Path(__file__).parent / "r"
+R_ENV = {**os.environ, "TZ": "UTC"}
+LOADERS = {"mtcars": datasets.mtcars, "iris": datasets.iris, "penguins": datasets.penguins}
+PACKAGES = {"mtcars": "datasets", "iris": "datasets", "penguins": "palmerpenguins"}
+
+
+def has_r_package(name: str) -> bool:
+    out = subprocess.run(["Rscript", "-e", f"cat(requireNamespace('{name}', quietly = TRUE))"],
+                         env=R_ENV, capture_output=True, text=True)
+    return out.stdout.strip() == "TRUE"
+
+
+@pytest.fixture(scope="module")
+def r_data(tmp_path_factory) -> Path:
+    """R's own data sets saved as .rds, and the CSVs the generator script writes today."""
+    directory = tmp_path_factory.mktemp("r_data")
+    if not has_r_package("palmerpenguins"):
+        pytest.skip("R package palmerpenguins is not installed")
+    subprocess.run(["Rscript", str(R_DIR / "convert_datasets.R"), str(directory)], env=R_ENV,
+                   check=True, capture_output=True)
+    for name, pkg in PACKAGES.items():
+        subprocess.run(["Rscript", "-e", f"saveRDS({pkg}::{name}, '{directory}/{name}.rds')"],
+                       env=R_ENV, check=True, capture_output=True)
+    return directory
+
+
+@requires_r
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_equals_r_bit_for_bit(r_data, name):
+    ours = LOADERS[name]()
+    theirs = to_python(rds.load(r_data / f"{name}.rds"))
+    pd.testing.assert_frame_equal(ours, theirs, check_exact=True)
+    floats = ours.select_dtypes("float64")
+    np.testing.assert_array_equal(floats.to_numpy().view("u8"),
+                                  theirs[floats.columns].to_numpy().view("u8"))
+
+
+@requires_r
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_bundled_csv_is_what_the_generator_writes(r_data, name):
+    bundled = Path(datasets.__file__).parent / f"{name}.csv"
+    assert filecmp.cmp(bundled, r_data / f"{name}.csv", shallow=False)
+
+
+def test_types_and_shapes():
+    mt, ir, pg = datasets.mtcars(), datasets.iris(), datasets.penguins()
+    assert mt.shape == (32, 11) and (mt.dtypes == np.float64).all()
+    assert mt.loc["Mazda RX4", "mpg"] == 21.0 and "model" not in mt.columns
+    assert ir.shape == (150, 5) and list(ir["Species"].cat.categories) == [
+        "setosa", "versicolor", "virginica"]
+    assert (ir.dtypes.iloc[:4] == np.float64).all() and ir["Species"].value_counts().eq(50).all()
+    assert pg.shape == (344, 8) and pg["body_mass_g"].dtype == "Int32"
+    assert pg.isna().sum().to_dict()["sex"] == 11
