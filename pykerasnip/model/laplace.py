@@ -1,0 +1,246 @@
+"""Last-layer diagonal Laplace posterior: computed at fit time, used for intervals.
+
+Fit time (kerasnip's ``laplace_all_*``): a "combined model" returns the output layer's
+prediction (``pred``) or pre-activation ``logits`` plus the penultimate ``features``; the
+diagonal Hessian ``h_diag``, prior precision ``tau`` and (regression) noise variance
+``sigma_sq_noise`` are fitted to the training data. Predict time: regression intervals
+are Gaussian (epistemic variance in float32 like R's Keras ops); classification
+intervals come from Monte Carlo logit draws (1000 per row) with ``keras.random``.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from scipy import optimize, stats
+
+from ..errors import PredictError
+
+N_DRAWS = 1000
+_SKIPPED_PENULTIMATE = ("input_layer", "InputLayer", "Sequential")
+
+
+# -- layer discovery ---------------------------------------------------------------
+
+def _producer(tensor: Any) -> Any:
+    return tensor._keras_history.operation
+
+
+def _is_sequential(model: Any) -> bool:
+    import keras
+
+    return isinstance(model, keras.Sequential)
+
+
+def _output_pairs(model: Any) -> dict[str, tuple[Any, Any]] | None:
+    """Entry name -> (output Dense layer, penultimate layer), kerasnip's discovery."""
+    import keras
+
+    dense = keras.layers.Dense
+    if not _is_sequential(model) and isinstance(model.output, dict):
+        pairs = {}
+        for name, tensor in model.output.items():
+            layer = _producer(tensor)
+            if isinstance(layer, dense):
+                pairs[name] = (layer, _producer(layer.input))
+        return pairs or None
+    layers = list(model.layers)
+    dense_idx = [i for i, layer in enumerate(layers) if isinstance(layer, dense)]
+    if not dense_idx:
+        warnings.warn("no Dense layer found; Laplace intervals are not available", stacklevel=3)
+        return None
+    last = dense_idx[-1]
+    before = [layer for layer in layers[:last]
+              if not any(s in type(layer).__name__ or s in layer.name
+                         for s in _SKIPPED_PENULTIMATE)]
+    if not before:
+        warnings.warn("no layer before the output Dense layer; Laplace intervals are not "
+                      "available", stacklevel=3)
+        return None
+    return {"output": (layers[last], before[-1])}
+
+
+def combined_model(model: Any, out_layer: Any, penultimate: Any, classification: bool) -> Any:
+    """A model with outputs ``pred``/``logits`` and ``features``."""
+    import keras
+
+    features = penultimate.output
+    if classification:
+        kernel, bias = (np.asarray(w) for w in out_layer.get_weights()[:2])
+        head = keras.ops.add(keras.ops.matmul(features, keras.ops.convert_to_tensor(kernel)),
+                             keras.ops.convert_to_tensor(bias))
+        outputs = {"logits": head, "features": features}
+    else:
+        outputs = {"pred": out_layer.output, "features": features}
+    return keras.Model(inputs=model.inputs if _is_sequential(model) else model.input,
+                       outputs=outputs)
+
+
+# -- fit-time hyperparameters -----------------------------------------------------
+
+def regression_hyper(n: int, rss: float, w_sq: float, h_diag: np.ndarray) -> tuple[float, float]:
+    """(tau, sigma^2) minimising the Laplace evidence NLL (Nelder-Mead on logs)."""
+    d = len(h_diag)
+
+    def nll(theta: np.ndarray) -> float:
+        tau, s2 = np.exp(theta)
+        return (n / 2 * np.log(s2) + rss / (2 * s2) - d / 2 * np.log(tau) + tau * w_sq / 2
+                + 0.5 * np.sum(np.log(n * h_diag / s2 + tau)))
+
+    s2_0 = max(rss / n, 1e-8)
+    start = np.log([1 / (s2_0 * d), s2_0])
+    res = optimize.minimize(nll, start, method="Nelder-Mead",
+                            options={"maxiter": 500, "xatol": 1e-8, "fatol": 1.49e-8})
+    tau, s2 = np.exp(res.x)
+    return float(tau), float(s2)
+
+
+def classification_tau(nll_total: float, w_sq: float, h_diag: np.ndarray, n: int) -> float:
+    """Prior precision minimising the classification evidence (bounded Brent on log tau)."""
+    d = len(h_diag)
+
+    def f(t: float) -> float:
+        return nll_total - d / 2 * t + np.exp(t) * w_sq / 2 + 0.5 * np.sum(np.log(n * h_diag + np.exp(t)))
+
+    t0 = np.log(max(d / w_sq, 1e-12))
+    res = optimize.minimize_scalar(f, bounds=(t0 - 10, t0 + 10), method="bounded",
+                                   options={"xatol": np.finfo(float).eps ** 0.25})
+    return float(np.exp(res.x))
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def _weights(layer: Any) -> tuple[np.ndarray, np.ndarray]:
+    kernel, bias = layer.get_weights()[:2]
+    return np.asarray(kernel, dtype=np.float64), np.asarray(bias, dtype=np.float64)
+
+
+def regression_entries(pred: np.ndarray, feats: np.ndarray, y: np.ndarray,
+                       kernel: np.ndarray, bias: np.ndarray) -> list[dict]:
+    """One entry dict per output column (several for a vector-valued output)."""
+    n = len(feats)
+    h_diag = np.append(np.mean(feats ** 2, axis=0), 1.0)
+    y = y.reshape(n, -1)
+    entries = []
+    for k in range(y.shape[1]):
+        rss = float(np.sum((y[:, k] - pred.reshape(n, -1)[:, k]) ** 2))
+        w_sq = float(np.sum(kernel[:, k] ** 2) + bias[k] ** 2) if y.shape[1] > 1 else \
+            float(np.sum(kernel ** 2) + np.sum(bias ** 2))
+        tau, s2 = regression_hyper(n, rss, w_sq, h_diag)
+        entries.append({"h_diag": h_diag, "tau": tau, "sigma_sq_noise": s2, "n_training": n})
+    return entries
+
+
+def classification_entry(logits: np.ndarray, feats: np.ndarray, y: np.ndarray,
+                         kernel: np.ndarray, bias: np.ndarray) -> dict:
+    """The entry dict of one classification output."""
+    n, k = logits.shape
+    p = _softmax(logits)
+    nll_total = float(-np.sum(y * np.log(np.clip(p, 1e-15, 1 - 1e-15))))
+    pq = p * (1 - p)
+    h = np.vstack([(feats ** 2).T @ pq / n, pq.mean(axis=0)])
+    h_diag = h.ravel(order="F")
+    w_sq = float(np.sum(kernel ** 2) + np.sum(bias ** 2))
+    tau = classification_tau(nll_total, w_sq, h_diag, n)
+    return {"h_diag": h_diag, "tau": tau, "n_training": n, "num_classes": k}
+
+
+def fit_laplace(model: Any, x: Any, y: Any, classification: bool,
+                multistep: bool) -> tuple[dict | None, np.ndarray | None]:
+    """Laplace entries (name -> (entry fields, combined model)) and the joint noise
+    covariance of a multistep output; ``(None, None)`` when no Dense output exists."""
+    pairs = _output_pairs(model)
+    if pairs is None:
+        return None, None
+    entries, joint = {}, None
+    for name, (out_layer, pen) in pairs.items():
+        comb = combined_model(model, out_layer, pen, classification)
+        res = comb.predict(as_float32(x), batch_size=32, verbose=0)
+        first = np.asarray(res["logits" if classification else "pred"], dtype=np.float64)
+        feats = np.asarray(res["features"], dtype=np.float64)
+        target = np.asarray(y[name] if isinstance(y, dict) else y, dtype=np.float64)
+        kernel, bias = _weights(out_layer)
+        if classification:
+            entries[name] = (classification_entry(first, feats, target, kernel, bias), comb)
+        elif multistep:
+            for k, fields in enumerate(regression_entries(first, feats, target, kernel, bias)):
+                entries[f"step_{k + 1}"] = ({**fields, "col_idx": k + 1}, comb)
+            joint = np.cov(target - first, rowvar=False)
+        else:
+            entries[name] = (regression_entries(first, feats, target, kernel, bias)[0], comb)
+    return entries, joint
+
+
+# -- predict time ---------------------------------------------------------------------
+
+def as_float32(x: Any) -> Any:
+    """Predictors as float32 arrays (keras3 casts R doubles to the model dtype)."""
+    if isinstance(x, dict):
+        return {k: np.asarray(v, dtype=np.float32) for k, v in x.items()}
+    return np.asarray(x, dtype=np.float32)
+
+
+def run_combined(entry: Any, x: Any) -> tuple[np.ndarray, np.ndarray]:
+    res = entry.combined_model.predict(as_float32(x), batch_size=32, verbose=0)
+    first = res["logits"] if "logits" in res else res["pred"]
+    return np.asarray(first, dtype=np.float64), np.asarray(res["features"], dtype=np.float64)
+
+
+def regression_interval(entry: Any, x: Any, level: float, predictive: bool,
+                        cached: tuple | None = None) -> np.ndarray:
+    """``N x 3`` matrix (mean, lower, upper) of one regression entry."""
+    import keras
+
+    first, feats = cached if cached is not None else run_combined(entry, x)
+    mean = first.ravel() if entry.col_idx is None else first[:, entry.col_idx - 1]
+    d = feats.shape[1]
+    s2 = entry.sigma_sq_noise
+    prec_w = entry.n_training * entry.h_diag[:d] / s2 + entry.tau
+    prec_b = entry.n_training * entry.h_diag[d] / s2 + entry.tau
+    f32 = keras.ops.square(keras.ops.convert_to_tensor(feats.astype(np.float32)))
+    inv = keras.ops.convert_to_tensor((1 / prec_w).astype(np.float32).reshape(-1, 1))
+    var = np.asarray(keras.ops.convert_to_numpy(keras.ops.matmul(f32, inv)),
+                     dtype=np.float64).ravel() + 1 / prec_b
+    if predictive:
+        var = var + s2
+    half = stats.norm.ppf(1 - (1 - level) / 2) * np.sqrt(np.maximum(var, 0))
+    return np.column_stack([mean, mean - half, mean + half])
+
+
+def classification_interval(entry: Any, x: Any, level: float, predictive: bool,
+                            seed: Any = None) -> np.ndarray:
+    """``N x 2K`` matrix (lower, upper per class, interleaved) from logit draws."""
+    import keras
+
+    logits, feats = run_combined(entry, x)
+    n, k = logits.shape
+    d = feats.shape[1]
+    blocks = entry.h_diag.reshape(d + 1, k, order="F")
+    prec = entry.n_training * blocks + entry.tau
+    var = (feats ** 2) @ (1 / prec[:d]) + 1 / prec[d]
+    sd = np.sqrt(np.maximum(var, 0)).astype(np.float32)
+    noise = keras.random.normal((n, k, N_DRAWS), seed=seed, dtype="float32")
+    draws = keras.ops.convert_to_tensor(logits.astype(np.float32))[:, :, None] + noise * sd[:, :, None]
+    if predictive:
+        flat = keras.ops.reshape(keras.ops.transpose(draws, (0, 2, 1)), (n * N_DRAWS, k))
+        picked = keras.random.categorical(flat, 1, seed=seed)[:, 0]
+        values = keras.ops.transpose(
+            keras.ops.reshape(keras.ops.one_hot(picked, k), (n, N_DRAWS, k)), (0, 2, 1))
+    else:
+        values = keras.ops.softmax(draws, axis=1)
+    p_lo = (1 - level) / 2
+    q = keras.ops.convert_to_numpy(keras.ops.quantile(values, [p_lo, 1 - p_lo], axis=2))
+    q = np.asarray(q, dtype=np.float64)  # (2, n, k)
+    return np.stack([q[0], q[1]], axis=2).reshape(n, 2 * k)
+
+
+def require(laplace: Any) -> dict:
+    """The Laplace entries, or the error R gives when there are none."""
+    if not laplace:
+        raise PredictError("Laplace intervals are not available for this model (no laplace "
+                           "data was stored at fit time)")
+    return laplace

@@ -1,0 +1,222 @@
+"""Fitted kerasnip models: ``ModelFit`` (parsnip's ``model_fit``) and its parts.
+
+``KerasFit`` mirrors R's ``model_fit$fit`` list; live Keras models are restored lazily
+from the stored ``.keras`` bytes (``safe_mode`` on by default) and are never pickled.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import PredictError
+from . import laplace as lp
+from . import postprocess as post
+from .process import process_x_functional, process_x_sequential
+
+PROCESS_X = {"sequential": process_x_sequential, "functional": process_x_functional}
+
+
+def model_to_bytes(model: Any) -> bytes | None:
+    """The model as ``.keras`` zip bytes, or None (with a warning) if saving fails."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.keras")
+        try:
+            model.save(path)
+        except Exception as exc:  # Keras raises many types for unserialisable objects
+            warnings.warn(f"the Keras model could not be saved ({exc}); it will not "
+                          "survive pickling or writing to R", stacklevel=3)
+            return None
+        with open(path, "rb") as fh:
+            return fh.read()
+
+
+def model_from_bytes(data: bytes, safe_mode: bool = True, compile: bool = False) -> Any:
+    """A Keras model loaded from ``.keras`` bytes (uncompiled unless asked)."""
+    import keras
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.keras")
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return keras.saving.load_model(path, compile=compile, safe_mode=safe_mode)
+
+
+class lazy_keras:
+    """Descriptor: a live Keras model cached from the bytes in ``bytes_attr``."""
+
+    def __init__(self, bytes_attr: str):
+        self.bytes_attr = bytes_attr
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.cache = f"_{name}_live"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        live = obj.__dict__.get(self.cache)
+        if live is None:
+            data = getattr(obj, self.bytes_attr)
+            if data is None:
+                raise PredictError("no Keras model is available: saving it failed at fit "
+                                   "time, so it could not be restored")
+            live = obj.__dict__[self.cache] = model_from_bytes(data, obj.safe_mode)
+        return live
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.cache] = value
+
+
+class _HoldsKeras:
+    """Pickles without the live Keras objects (they come back from bytes)."""
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.endswith("_live")}
+
+
+class LaplaceEntry(_HoldsKeras):
+    """One Laplace posterior (per output / per step); see :mod:`.laplace`."""
+
+    combined_model = lazy_keras("combined_model_bytes")
+
+    def __init__(self, h_diag: np.ndarray, tau: float, n_training: int,
+                 combined_model_bytes: bytes | None, sigma_sq_noise: float | None = None,
+                 num_classes: int | None = None, col_idx: int | None = None,
+                 combined_model: Any = None, safe_mode: bool = True):
+        self.h_diag = np.asarray(h_diag, dtype=np.float64)
+        self.tau = float(tau)
+        self.sigma_sq_noise = sigma_sq_noise
+        self.n_training = int(n_training)
+        self.num_classes = num_classes
+        self.col_idx = col_idx
+        self.combined_model_bytes = combined_model_bytes
+        self.safe_mode = safe_mode
+        if combined_model is not None:
+            self.combined_model = combined_model
+
+
+class KerasFit(_HoldsKeras):
+    """R's ``model_fit$fit`` list: the Keras model, its bytes, history and metadata."""
+
+    model = lazy_keras("keras_bytes")
+
+    def __init__(self, keras_bytes: bytes | None, history: dict, lvl: Any = None,
+                 api: str = "sequential", multistep_info: dict | None = None,
+                 laplace: dict[str, LaplaceEntry] | None = None,
+                 joint_noise_cov: np.ndarray | None = None, model: Any = None,
+                 safe_mode: bool = True):
+        self.keras_bytes = keras_bytes
+        self.history = history
+        self.lvl = lvl
+        self.api = api
+        self.multistep_info = multistep_info
+        self.laplace = laplace
+        self.joint_noise_cov = joint_noise_cov
+        self.safe_mode = safe_mode
+        if model is not None:
+            self.model = model
+
+    def process_x(self, new_data: pd.DataFrame) -> Any:
+        """The Keras input for predictor rows (kerasnip's stored ``process_x``)."""
+        return PROCESS_X[self.api](new_data).x
+
+
+@dataclass
+class XYPreproc:
+    """parsnip's ``preproc`` of an ``fit_xy()`` fit: predictor and outcome names."""
+
+    x_names: list[str]
+    y_var: list[str] = field(default_factory=list)
+
+    def apply(self, new_data: pd.DataFrame) -> pd.DataFrame:
+        """``new_data[, x_names]``: the predictors in training order."""
+        missing = [c for c in self.x_names if c not in new_data.columns]
+        if missing:
+            raise PredictError(f"new_data is missing predictor column(s) {missing}")
+        return new_data.loc[:, self.x_names]
+
+
+def _regression_intervals(fit: KerasFit, x: Any, level: float, predictive: bool,
+                          seed: Any) -> pd.DataFrame:
+    entries = lp.require(fit.laplace)
+    cached = lp.run_combined(next(iter(entries.values())), x) if fit.multistep_info else None
+    mats = {name: lp.regression_interval(e, x, level, predictive, cached)
+            for name, e in entries.items()}
+    return post.intervals_regression(mats, fit.multistep_info)
+
+
+def _classification_intervals(fit: KerasFit, x: Any, level: float, predictive: bool,
+                              seed: Any) -> pd.DataFrame:
+    entries = lp.require(fit.laplace)
+    mats = {name: lp.classification_interval(e, x, level, predictive, seed)
+            for name, e in entries.items()}
+    return post.intervals_classification(mats, fit.lvl)
+
+
+def _raw(fit: KerasFit, x: Any) -> Any:
+    res = fit.model.predict(lp.as_float32(x), batch_size=32, verbose=0)
+    if isinstance(res, dict):
+        return {k: np.asarray(v, dtype=np.float64) for k, v in res.items()}
+    return np.asarray(res, dtype=np.float64)
+
+
+#: type -> (mode it needs, predictor) ; predictors take (fit, x, level, seed)
+PREDICT_TYPES: dict[str, tuple[str | None, Any]] = {
+    "numeric": ("regression", lambda fit, x, level, seed: post.numeric(_raw(fit, x),
+                                                                      fit.multistep_info)),
+    "class": ("classification", lambda fit, x, level, seed: post.classes(_raw(fit, x), fit.lvl)),
+    "prob": ("classification", lambda fit, x, level, seed: post.probs(_raw(fit, x), fit.lvl)),
+    "conf_int": (None, lambda fit, x, level, seed: _intervals(fit, x, level, False, seed)),
+    "pred_int": (None, lambda fit, x, level, seed: _intervals(fit, x, level, True, seed)),
+}
+
+
+def _intervals(fit: KerasFit, x: Any, level: float, predictive: bool, seed: Any) -> pd.DataFrame:
+    regression = fit.lvl is None or (isinstance(fit.lvl, dict) and not any(fit.lvl.values()))
+    make = _regression_intervals if regression else _classification_intervals
+    return make(fit, x, level, predictive, seed)
+
+
+class ModelFit:
+    """A fitted kerasnip model (parsnip ``model_fit``); ``predict`` gives R's columns."""
+
+    def __init__(self, spec: Any, fit: KerasFit, preproc: Any, lvl: list[str] | None = None,
+                 ordered: bool = False, elapsed: float = 0.0):
+        self.spec = spec
+        self.fit = fit
+        self.preproc = preproc
+        self.lvl = lvl
+        self.ordered = ordered
+        self.elapsed = elapsed
+        self.r_node = None
+
+    @property
+    def mode(self) -> str:
+        return self.spec.mode
+
+    def predict(self, new_data: pd.DataFrame, type: str | None = None, level: float = 0.95,
+                seed: int | None = None) -> pd.DataFrame:
+        """Predictions as R's kerasnip returns them.
+
+        ``type``: ``"numeric"`` (regression default), ``"class"`` (classification
+        default), ``"prob"``, ``"conf_int"``, ``"pred_int"``. ``level`` is the interval
+        coverage; ``seed`` seeds the Monte Carlo draws of classification intervals.
+        """
+        type = type or ("class" if self.mode == "classification" else "numeric")
+        if type not in PREDICT_TYPES:
+            raise PredictError(f"unknown prediction type {type!r}; use one of "
+                               f"{', '.join(PREDICT_TYPES)}")
+        needed, predictor = PREDICT_TYPES[type]
+        if needed is not None and needed != self.mode:
+            raise PredictError(f"type {type!r} needs a {needed} model; this one is {self.mode}")
+        x = self.fit.process_x(self.preproc.apply(new_data))
+        return predictor(self.fit, x, level, seed)
+
+    def __repr__(self) -> str:
+        return (f"<kerasnip model fit: {self.spec.model_name} ({self.mode}), "
+                f"{self.fit.api}, {self.elapsed:.2f}s>")

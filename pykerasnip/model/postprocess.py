@@ -1,0 +1,164 @@
+"""Raw Keras outputs -> the columns R's kerasnip + parsnip return, per prediction type.
+
+Raw outputs are an ``N x m`` float64 matrix, or a dict of them for a model with named
+outputs. Column names, factor levels and nesting follow R exactly, including
+``make.names(unique = TRUE)`` for classification interval columns.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import PredictError
+
+R_RESERVED = frozenset({
+    "if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE",
+    "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_", "NA_complex_",
+    "in",
+})
+
+
+def _make_name(name: str | None) -> str:
+    if name is None:
+        return "NA."
+    valid_start = bool(name) and (name[0].isalpha() or
+                                  (name[0] == "." and not name[1:2].isdigit()))
+    out = "".join(ch if (ch.isalnum() or ch in "._") else "." for ch in name)
+    if not valid_start:
+        out = "X" + out
+    return out + "." if out in R_RESERVED else out
+
+
+def make_unique(names: list[str], sep: str = ".") -> list[str]:
+    """R's ``make.unique``: later duplicates get ``.1``, ``.2``, ... (no clashes)."""
+    taken = set(names)
+    counters: dict[str, int] = {}
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        if name not in seen:
+            seen.add(name)
+            out.append(name)
+            continue
+        k = counters.get(name, 0) + 1
+        while f"{name}{sep}{k}" in taken:
+            k += 1
+        counters[name] = k
+        new = f"{name}{sep}{k}"
+        taken.add(new)
+        out.append(new)
+    return out
+
+
+def make_names(names: list[str | None], unique: bool = False) -> list[str]:
+    """R's ``make.names``: syntactically valid names (and unique ones if asked)."""
+    out = [_make_name(n) for n in names]
+    return make_unique(out) if unique else out
+
+
+def _fallback_levels(levels: list[str] | None, k: int) -> list[str]:
+    return list(levels) if levels else [f"class{i + 1}" for i in range(k)]
+
+
+def _column(mat: np.ndarray) -> Any:
+    return mat[:, 0] if mat.shape[1] == 1 else list(mat)
+
+
+def nested(columns: dict[str, np.ndarray], info: dict | None) -> pd.DataFrame:
+    """A ``.pred`` column of per-row DataFrames for vector-valued (multistep) outputs.
+
+    ``columns`` maps a base name (``.pred``, ``.pred_lower``...) to an ``N x K``
+    matrix whose columns follow ``info`` (steps and variables)."""
+    k = next(iter(columns.values())).shape[1]
+    info = info or {"steps": list(range(1, k + 1)), "vars": ["outcome"] * k}
+    steps, variables = np.asarray(info["steps"]), list(info["vars"])
+    unique_vars = list(dict.fromkeys(variables))
+    order = {v: [i for i in np.argsort(steps, kind="stable") if variables[i] == v]
+             for v in unique_vars}
+    step_values = sorted(set(steps.tolist()))
+    blocks = {(base if len(unique_vars) == 1 else f"{base}_{v}"): mat[:, idx]
+              for v, idx in order.items() for base, mat in columns.items()}
+    n = next(iter(columns.values())).shape[0]
+    rows = [pd.DataFrame({".step": step_values, **{name: m[i] for name, m in blocks.items()}})
+            for i in range(n)]
+    return pd.DataFrame({".pred": rows})
+
+
+def numeric(raw: Any, info: dict | None = None) -> pd.DataFrame:
+    """``type = "numeric"``: ``.pred`` (or ``.pred_<output>`` per named output)."""
+    if isinstance(raw, dict):
+        if len(raw) == 1:
+            return pd.DataFrame({".pred": _column(next(iter(raw.values())))})
+        return pd.DataFrame({f".pred_{name}": _column(mat) for name, mat in raw.items()})
+    if raw.shape[1] == 1:
+        return pd.DataFrame({".pred": raw[:, 0]})
+    return nested({".pred": raw}, info)
+
+
+def class_factor(mat: np.ndarray, levels: list[str]) -> pd.Categorical:
+    """Most probable level (first maximum; ``> 0.5`` rule for one column)."""
+    if mat.shape[1] == 1:
+        codes = (mat[:, 0] > 0.5).astype(int)
+    else:
+        filled = np.where(np.isnan(mat), -np.inf, mat)
+        codes = np.argmax(filled, axis=1)
+    return pd.Categorical.from_codes(codes, categories=levels)
+
+
+def classes(raw: Any, lvl: Any) -> pd.DataFrame:
+    """``type = "class"``: ``.pred_class`` (``.pred_class_<output>`` per output)."""
+    if isinstance(raw, dict):
+        lvl = lvl if isinstance(lvl, dict) else {}
+        return pd.DataFrame({f".pred_class_{o}": class_factor(m, _fallback_levels(lvl.get(o), m.shape[1]))
+                             for o, m in raw.items()})
+    return pd.DataFrame({".pred_class": class_factor(raw, list(lvl))})
+
+
+def _prob_frame(mat: np.ndarray, levels: list[str]) -> pd.DataFrame:
+    if mat.shape[1] != len(levels):
+        raise PredictError(f"the model returns {mat.shape[1]} column(s) for {len(levels)} "
+                           "levels; class probabilities need one output unit per level")
+    return pd.DataFrame(mat, columns=levels)
+
+
+def probs(raw: Any, lvl: Any) -> pd.DataFrame:
+    """``type = "prob"``: ``.pred_<level>`` per level (``.pred_<output>_<level>``)."""
+    if isinstance(raw, dict):
+        lvl = lvl if isinstance(lvl, dict) else {}
+        return pd.concat([_prob_frame(m, _fallback_levels(lvl.get(o), m.shape[1]))
+                          .add_prefix(f".pred_{o}_") for o, m in raw.items()], axis=1)
+    levels = list(lvl)
+    if "class" in levels:
+        raise PredictError("a class level is literally named 'class'; parsnip cannot name "
+                           "the probability columns")
+    frame = _prob_frame(raw, levels)
+    if any(str(c).startswith(".pred_") for c in frame.columns):
+        return frame
+    return frame.add_prefix(".pred_")
+
+
+def intervals_regression(mats: dict[str, np.ndarray], info: dict | None) -> pd.DataFrame:
+    """``.pred``, ``.pred_lower``, ``.pred_upper`` (suffixed per output; nested for
+    multistep)."""
+    bases = (".pred", ".pred_lower", ".pred_upper")
+    if info is not None:
+        stacked = np.stack(list(mats.values()), axis=1)  # N x K x 3
+        return nested({b: stacked[:, :, j] for j, b in enumerate(bases)}, info)
+    if list(mats) == ["output"]:
+        return pd.DataFrame(mats["output"], columns=list(bases))
+    return pd.concat([pd.DataFrame(m, columns=[f"{b}_{o}" for b in bases])
+                      for o, m in mats.items()], axis=1)
+
+
+def intervals_classification(mats: dict[str, np.ndarray], lvl: Any) -> pd.DataFrame:
+    """Interleaved ``.pred_lower_<L>``, ``.pred_upper_<L>`` per level, through
+    ``make.names(unique = TRUE)`` (suffix ``_<output>`` for several outputs)."""
+    frames = []
+    for o, m in mats.items():
+        levels = _fallback_levels(lvl.get(o) if isinstance(lvl, dict) else lvl, m.shape[1] // 2)
+        suffix = "" if o == "output" and not isinstance(lvl, dict) else f"_{o}"
+        names = [f".pred_{side}_{level}{suffix}" for level in levels for side in ("lower", "upper")]
+        frames.append(pd.DataFrame(m, columns=make_names(names, unique=True)))
+    return pd.concat(frames, axis=1)
