@@ -478,6 +478,9 @@ def default_levels(x: RVector) -> list[str]:
         return list(x.remove_unused_categories().categories)
     if k == "character":
         return list(dict.fromkeys(rmath.r_sort_strings(x)))
+    if k == "logical":
+        present = set(as_character(x))
+        return [lvl for lvl in ("FALSE", "TRUE") if lvl in present]
     numbers = np.unique(as_double(x))
     return list(dict.fromkeys(as_character(numbers[~np.isnan(numbers)])))
 

@@ -1,0 +1,156 @@
+"""The safe R-expression interpreter against R itself."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import requires_r
+from pykerasnip.errors import ForgeError, UnsupportedObjectError
+from pykerasnip.formula.parse import parse
+from pykerasnip.rexpr import FUNCTIONS, evaluate
+
+DATA = pd.DataFrame({
+    "x": [1.5, np.nan, 3.0, -2.25, 0.0, 10.0],
+    "i": pd.array([1, 2, None, 4, -3, 0], dtype="Int32"),
+    "s": pd.Series(["b", "a", None, "b", "c", "a"], dtype=object),
+    "b": pd.array([True, False, None, True, True, False], dtype="boolean"),
+    "f": pd.Categorical(["u", "v", "u", None, "w", "v"], categories=["w", "v", "u"]),
+})
+
+R_DATA = """
+df <- data.frame(
+  x = c(1.5, NA, 3, -2.25, 0, 10),
+  i = c(1L, 2L, NA, 4L, -3L, 0L),
+  s = c("b", "a", NA, "b", "c", "a"),
+  b = c(TRUE, FALSE, NA, TRUE, TRUE, FALSE),
+  f = factor(c("u", "v", "u", NA, "w", "v"), levels = c("w", "v", "u")),
+  stringsAsFactors = FALSE)
+"""
+
+EXPRESSIONS = [
+    "x + 1", "i + 1L", "i * 2L", "i / 2L", "i %/% 2L", "i %% 3L", "x %% 2", "x %/% 2", "x ^ 2",
+    "-i", "-x", "+b", "x - i", "b + 1L", "2 ^ i",
+    "x > 1", "i <= 2L", "x == 3", "s == \"a\"", "f == \"u\"", "s != \"b\"",
+    "x > 1 & b", "x > 1 | b", "!b", "!(x > 1)", "b & NA", "b | NA",
+    "log(x)", "log(x, base = 10)", "log(x, 2)", "log(x, 3)", "log10(x)", "log2(x)", "log1p(x)",
+    "exp(x)", "sqrt(x)", "abs(x)", "abs(i)",
+    "ifelse(x > 1, \"hi\", \"lo\")", "ifelse(b, i, 0L)", "ifelse(x > 0, x, 0)", "ifelse(b, 1, NA)",
+    "I(x / 2)", "(x + 1) * 2", "as.numeric(i)", "as.numeric(f)", "as.integer(x)", "as.integer(s == \"a\")",
+    "pmin(x, 2)", "pmax(i, 1L)", "pmax(x, i)", "pmin(x, 1, na.rm = TRUE)",
+    "round(x / 3, 2)", "round(x)", "c(1, 2)", "c(1L, NA)",
+    ".data$x * 2", ".data[[\"s\"]]", "x * pi", "x + NA", "x > NA",
+]
+
+FACTOR_EXPRESSIONS = ["factor(s)", "as.factor(x)", "as.factor(i)", "factor(s, levels = c(\"c\", \"b\"))",
+                      "factor(b)", "factor(f)", "as.factor(f)"]
+
+
+def _r_results(expressions: list[str]) -> list[dict]:
+    script = R_DATA + """
+exprs <- jsonlite::fromJSON(file("stdin"))
+out <- lapply(exprs, function(e) {
+  v <- eval(str2lang(e), list(.data = df), enclos = list2env(df))
+  list(type = typeof(v), class = class(v),
+       levels = if (is.factor(v)) levels(v) else NULL,
+       values = if (is.factor(v)) as.character(v) else if (is.double(v)) sprintf("%.17g", v) else v)
+})
+cat(jsonlite::toJSON(out, na = "string", digits = I(17), auto_unbox = FALSE, null = "null"))
+"""
+    run = subprocess.run(["Rscript", "-e", script], input=json.dumps(expressions),
+                         capture_output=True, text=True, check=True)
+    return json.loads(run.stdout)
+
+
+@pytest.fixture(scope="module")
+def r_values() -> dict[str, dict]:
+    expressions = EXPRESSIONS + FACTOR_EXPRESSIONS
+    return dict(zip(expressions, _r_results(expressions)))
+
+
+R_TYPES = {"double": "float64", "integer": "Int32", "logical": "boolean", "character": "object"}
+SPECIAL = {"NA": None, "NaN": None, "Inf": np.inf, "-Inf": -np.inf}
+
+
+def _decoded(values: list, r_type: str) -> list:
+    """R's printed values back to Python ones (doubles come as %.17g strings; NA and
+    NaN both become None)."""
+    if r_type == "character":
+        return [None if v == "NA" else v for v in values]
+    if r_type == "double":
+        return [SPECIAL[v] if v in SPECIAL else float(v) for v in values]
+    return [None if v == "NA" else v for v in values]
+
+
+@requires_r
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_matches_r(expression: str, r_values: dict[str, dict]) -> None:
+    expected = r_values[expression]
+    result = evaluate(parse(expression), DATA)
+    assert str(result.dtype) == R_TYPES[expected["type"][0]]
+    got = [None if pd.isna(v) else v for v in result.tolist()]
+    want = _decoded(expected["values"], expected["type"][0])
+    if len(want) == 1 and len(got) == len(DATA):  # evaluate recycles scalars like mutate
+        want = want * len(DATA)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        if w is None or g is None:
+            assert g is None and w is None
+        elif isinstance(w, float):
+            assert g == w
+        else:
+            assert g == w
+
+
+@requires_r
+@pytest.mark.parametrize("expression", FACTOR_EXPRESSIONS)
+def test_factors_match_r(expression: str, r_values: dict[str, dict]) -> None:
+    expected = r_values[expression]
+    result = evaluate(parse(expression), DATA)
+    assert list(result.cat.categories) == expected["levels"]
+    assert [None if pd.isna(v) else v for v in result.astype(object)] == _decoded(expected["values"], "character")
+
+
+def test_log_base_10_is_log10_bit_for_bit() -> None:
+    values = pd.DataFrame({"x": np.linspace(0.1, 1000, 97)})
+    assert np.array_equal(evaluate(parse("log(x, 10)"), values).to_numpy(), np.log10(values["x"].to_numpy()))
+
+
+def test_unsupported_function_is_named() -> None:
+    with pytest.raises(UnsupportedObjectError, match=r"system\(\)"):
+        evaluate(parse('system("ls")'), DATA)
+
+
+def test_unknown_column_is_a_forge_error() -> None:
+    with pytest.raises(ForgeError, match="object 'nope' not found"):
+        evaluate(parse("nope + 1"), DATA)
+
+
+def test_env_values_are_visible_after_columns() -> None:
+    result = evaluate(parse("x * k + .env$k"), DATA, env={"k": 2.0, "x": 100.0})
+    assert result.tolist()[0] == 1.5 * 2 + 2
+
+
+def test_character_arithmetic_is_refused() -> None:
+    with pytest.raises(UnsupportedObjectError, match="non-numeric"):
+        evaluate(parse("s + 1"), DATA)
+
+
+def test_registry_covers_the_contract() -> None:
+    contract = {"+", "-", "*", "/", "^", "%%", "%/%", "==", "!=", "<", ">", "<=", ">=", "&", "|", "!",
+                "(", "log", "log10", "log2", "log1p", "exp", "sqrt", "abs", "ifelse", "I", "as.numeric",
+                "as.integer", "factor", "as.factor", "pmin", "pmax", "round", "c", "$", "[["}
+    assert contract <= set(FUNCTIONS)
+
+
+def test_stored_poly_coefficients_reproduce_r() -> None:
+    # poly(wt, 2) coefficients stored by R in seq_reg_formula_transforms' terms
+    expr = parse("poly(wt, 2, coefs = list(alpha = c(3.21725, 3.64463663984411), "
+                 "norm2 = c(1, 32, 29.678748, 54.3780576348344)))")
+    basis = evaluate(expr, pd.DataFrame({"wt": [2.62, 5.25]}))
+    # values R put in the mold for mtcars rows "Mazda RX4" and "Cadillac Fleetwood"
+    assert basis.to_numpy() == pytest.approx(np.array([[-0.1096309987, -0.042784149],
+                                                      [0.3731308708, 0.316760868]]), abs=1e-9)
