@@ -1,0 +1,356 @@
+"""The recipe object: variable roles, a sequence of steps, and the prep/bake drivers.
+
+Mirrors R's recipes: :func:`recipe` declares variables and roles from a formula,
+``rec.step_<name>(...)`` appends any registered step, :meth:`Recipe.prep` trains the
+steps in order (tracking ``term_info``, levels and ``last_term_info`` as recipes does)
+and :meth:`Recipe.bake` applies them to new data. :meth:`Recipe.from_r` reads a
+trained recipe R saved (composted, butchered or bundled), keeping the R node.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ForgeError, SpecError, UnsupportedObjectError
+from ..rds.nodes import List, Str
+from . import selectors
+from .steps import basis, categorical, dates, filters, impute, kerasnip_steps, mutate, numeric  # noqa: F401  (fill the registry)
+from .steps.base import STEPS, Step, step_class_for
+
+INFO_COLUMNS = ["variable", "type", "role", "source"]
+#: roles whose columns new data need not hold by default (recipes' bake requirements)
+NOT_REQUIRED_AT_BAKE = ("outcome", "case_weights")
+
+
+@dataclass(frozen=True)
+class VarLevels:
+    """recipes' per-variable level record: ``values`` (None when the column is not
+    nominal), ``ordered`` and ``factor`` (was it a factor, not a character?)."""
+
+    values: tuple[str, ...] | None
+    ordered: bool | None = None
+    factor: bool | None = None
+
+
+NO_LEVELS = VarLevels(None)
+
+
+# -- column types and levels ---------------------------------------------------------
+_TYPE_RULES: list[tuple[Callable[[pd.Series], bool], list[str]]] = [
+    (lambda s: isinstance(s.dtype, pd.CategoricalDtype) and s.cat.ordered, ["ordered", "nominal"]),
+    (lambda s: isinstance(s.dtype, pd.CategoricalDtype), ["factor", "unordered", "nominal"]),
+    (pd.api.types.is_bool_dtype, ["logical"]),
+    (pd.api.types.is_integer_dtype, ["integer", "numeric"]),
+    (pd.api.types.is_float_dtype, ["double", "numeric"]),
+    (lambda s: isinstance(s.dtype, pd.DatetimeTZDtype), ["datetime"]),
+    (pd.api.types.is_datetime64_dtype, ["date"]),
+    (lambda s: s.map(lambda v: v is None or isinstance(v, str)).all()
+     or s.isna().all(), ["string", "unordered", "nominal"]),
+    (lambda s: s.map(lambda v: isinstance(v, (list, np.ndarray))).any(), ["list"]),
+]
+
+
+def data_type(column: pd.Series) -> list[str]:
+    """recipes' type vector for a column (``["double", "numeric"]``, ...)."""
+    return next((kinds for test, kinds in _TYPE_RULES if test(column)), ["other"])
+
+
+def get_types(data: pd.DataFrame) -> pd.DataFrame:
+    """``recipes:::get_types``: one row per column with its type vector."""
+    return pd.DataFrame({"variable": list(data.columns),
+                         "type": [data_type(data[c]) for c in data.columns]})
+
+
+def get_levels(column: pd.Series) -> VarLevels:
+    """``recipes:::get_levels``: factor levels, or the sorted unique strings."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return VarLevels(tuple(column.cat.categories), bool(column.cat.ordered), True)
+    if data_type(column)[0] == "string":
+        from ..rmath import r_sort_strings
+        return VarLevels(tuple(r_sort_strings(column.dropna().unique())), False, False)
+    return NO_LEVELS
+
+
+def strings_to_factors(data: pd.DataFrame, levels: dict[str, VarLevels]) -> pd.DataFrame:
+    """Columns with stored levels become factors with exactly those levels (other
+    values become NA), as ``factor(as.character(x), levels, ordered)``."""
+    out = data.copy()
+    for name, lv in levels.items():
+        if name in out.columns and lv.values is not None:
+            text = out[name].astype(object).where(out[name].notna(), None)
+            out[name] = pd.Categorical(text, categories=list(lv.values), ordered=bool(lv.ordered))
+    return out
+
+
+def merge_term_info(types: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+    """``recipes:::merge_term_info``: current column types joined with the roles and
+    sources known so far (new columns get missing role/source)."""
+    known = info[["variable", "role", "source"]]
+    return types.merge(known, on="variable", how="left")[INFO_COLUMNS]
+
+
+def summarise_last_term_info(running: pd.DataFrame) -> pd.DataFrame:
+    """``last_term_info``: per variable (sorted, C locale) the record of the last step
+    where it existed, with every role it held."""
+    latest = running.iloc[::-1].sort_values("number", ascending=False, kind="stable")
+    roles = latest.groupby("variable", sort=True)["role"].agg(
+        lambda r: list(dict.fromkeys(r.fillna("NA"))))
+    first = latest.groupby("variable", sort=True).first()
+    first["type"] = latest.groupby("variable", sort=True)["type"].first()
+    first["role"] = roles
+    return first.reset_index()[["variable", "type", "role", "source", "number", "skip"]]
+
+
+# -- formulas ------------------------------------------------------------------------
+def formula_roles(formula: str, columns: list[str]) -> tuple[list[str], list[str]]:
+    """Predictors and outcomes named by ``y ~ .``, ``y ~ a + b``, ``~ .`` formulas."""
+    if formula.count("~") != 1:
+        raise SpecError(f"not a one-sided or two-sided formula: {formula!r}")
+    lhs, rhs = (side.strip() for side in formula.split("~"))
+    outcomes = _formula_terms(lhs, columns, [])
+    predictors = _formula_terms(rhs, columns, outcomes)
+    return predictors, outcomes
+
+
+def _formula_terms(side: str, columns: list[str], exclude: list[str]) -> list[str]:
+    names = [t.strip().strip("`") for t in side.split("+") if t.strip()]
+    if "." in names:
+        names = [c for c in columns if c not in exclude]
+    unknown = [n for n in names if n not in columns]
+    if unknown:
+        raise SpecError(f"formula terms are not columns of the data: {', '.join(unknown)}")
+    return list(dict.fromkeys(names))
+
+
+# -- reading R's fields --------------------------------------------------------------
+def _info_frame(node: Any) -> pd.DataFrame | None:
+    from ..convert import to_pandas
+    if node is None:
+        return None
+    frame = to_pandas(node)
+    if "type" in frame.columns:
+        frame["type"] = frame["type"].map(_type_list)
+    if "role" in frame.columns:
+        frame["role"] = frame["role"].map(_role_value)
+    return frame
+
+
+def _type_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in np.ravel(np.asarray(value, dtype=object))]
+
+
+def _role_value(value: Any) -> Any:
+    if isinstance(value, (list, np.ndarray)):
+        values = [v for v in np.ravel(np.asarray(value, dtype=object)) if isinstance(v, str)]
+        return values[0] if len(values) == 1 else (values or None)
+    return value if isinstance(value, str) else None
+
+
+def _levels_from_r(node: Any) -> dict[str, VarLevels] | None:
+    from ..convert import scalar, strings
+    if node is None:
+        return None
+    levels = {}
+    for name, entry in node.items():
+        values = entry.get("values")
+        levels[name] = VarLevels(tuple(strings(values)) if isinstance(values, Str) else None,
+                                 scalar(entry.get("ordered")), scalar(entry.get("factor")))
+    return levels
+
+
+def _requirements_from_r(node: Any) -> dict[str, bool]:
+    from ..convert import named_values
+    bake = node.get("bake") if isinstance(node, List) else None
+    return {k: bool(v) for k, v in named_values(bake).items()}
+
+
+# -- the recipe ----------------------------------------------------------------------
+class Recipe:
+    """A recipe: roles of the variables (``var_info``), steps, and once prepared the
+    trained steps and training metadata (``term_info``, ``levels``, ...)."""
+
+    def __init__(self, var_info: pd.DataFrame, steps: list[Step] | None = None,
+                 template: pd.DataFrame | None = None):
+        self.var_info = var_info
+        self.term_info = var_info.copy()
+        self.steps = list(steps or [])
+        self.template = template
+        self.ptype = None if template is None else template.iloc[:0]
+        self.levels: dict[str, VarLevels] | None = None
+        self.orig_lvls: dict[str, VarLevels] | None = None
+        self.retained: bool | None = None
+        self.requirements: dict[str, bool] = {}
+        self.strings_as_factors: bool | None = None
+        self.last_term_info: pd.DataFrame | None = None
+        self.tr_info: dict[str, int] | None = None
+        self.r_node: List | None = None
+
+    # -- reading R ---------------------------------------------------------------------
+    @classmethod
+    def from_r(cls, node: Any) -> "Recipe":
+        """The recipe R saved (a ``recipe`` list, possibly bundled)."""
+        from ..bundle import is_r_bundle, unbundle_r
+        from ..convert import scalar, to_pandas
+        if is_r_bundle(node):
+            node = unbundle_r(node)
+        if not isinstance(node, List) or not node.inherits("recipe"):
+            raise UnsupportedObjectError(f"not an R recipe: {node!r}")
+        steps_node = node.get("steps")
+        steps = [] if steps_node is None else [step_class_for(s).from_r(s) for s in steps_node.data]
+        template = node.get("template")
+        rec = cls(_info_frame(node.get("var_info")), steps,
+                  None if template is None else to_pandas(template))
+        rec.term_info = _info_frame(node.get("term_info"))
+        rec.levels = _levels_from_r(node.get("levels"))
+        rec.orig_lvls = _levels_from_r(node.get("orig_lvls"))
+        rec.retained = scalar(node.get("retained"))
+        rec.requirements = _requirements_from_r(node.get("requirements"))
+        rec.strings_as_factors = scalar(node.get("strings_as_factors"))
+        rec.last_term_info = _info_frame(node.get("last_term_info"))
+        tr_info = node.get("tr_info")
+        rec.tr_info = None if tr_info is None else to_pandas(tr_info).iloc[0].to_dict()
+        ptype = node.get("ptype")
+        rec.ptype = None if ptype is None else to_pandas(ptype)
+        rec.r_node = node
+        return rec
+
+    # -- building (Python side) -------------------------------------------------------
+    def _with(self, **changes: Any) -> "Recipe":
+        new = copy.copy(self)
+        new.__dict__.update(changes)
+        new.r_node = None
+        return new
+
+    def add_step(self, step: Step) -> "Recipe":
+        """A new recipe with ``step`` appended."""
+        return self._with(steps=[*self.steps, step])
+
+    def __getattr__(self, name: str) -> Callable[..., "Recipe"]:
+        if name.startswith("step_") and name in STEPS:
+            def add(*terms: Any, **args: Any) -> "Recipe":
+                return self.add_step(STEPS[name](*terms, **args))
+            add.__doc__ = STEPS[name].__doc__
+            return add
+        raise AttributeError(f"'Recipe' object has no attribute {name!r}")
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(STEPS))
+
+    def update_role(self, *terms: Any, new_role: str = "predictor") -> "Recipe":
+        """A new recipe where the selected variables have role ``new_role``."""
+        chosen = selectors.select(terms, self.var_info)
+        var_info = self.var_info.copy()
+        var_info.loc[var_info["variable"].isin(chosen), "role"] = new_role
+        return self._with(var_info=var_info, term_info=var_info.copy())
+
+    # -- prep --------------------------------------------------------------------------
+    def prep(self, training: pd.DataFrame | None = None, retain: bool = True,
+             strings_as_factors: bool = True) -> "Recipe":
+        """Train every step in order on ``training`` (default: the recipe's data)."""
+        data = self._training_set(training)
+        rec = self._with(steps=[copy.copy(s) for s in self.steps])
+        rec.tr_info = {"nrows": len(data), "ncomplete": int(data.notna().all(axis=1).sum())}
+        rec.orig_lvls = {c: get_levels(data[c]) for c in data.columns}
+        if strings_as_factors:
+            data = strings_to_factors(data, rec.orig_lvls)
+        info = rec.var_info.copy()
+        running = [info.assign(number=0, skip=False)]
+        for number, step in enumerate(rec.steps, start=1):
+            step.prep(data, info)
+            data = step.bake(data)
+            info = rec._step_term_info(step, data, info, running)
+            running.append(info.assign(number=number, skip=step.skip))
+        rec.term_info = info
+        rec.levels = _final_levels(data, info) if strings_as_factors else None
+        rec.template = data if retain else data.iloc[:0]
+        rec.retained = retain
+        rec.strings_as_factors = strings_as_factors
+        rec.last_term_info = summarise_last_term_info(pd.concat(running, ignore_index=True))
+        return rec
+
+    def _training_set(self, training: pd.DataFrame | None) -> pd.DataFrame:
+        data = self.template if training is None else training
+        if data is None:
+            raise SpecError("prep() needs training data: this recipe has no template")
+        missing = [v for v in self.var_info["variable"] if v not in data.columns]
+        if missing:
+            raise ForgeError(f"Not all variables in the recipe are present in the supplied "
+                             f"training set: {', '.join(missing)}.")
+        return data[list(self.var_info["variable"])].reset_index(drop=True)
+
+    @staticmethod
+    def _step_term_info(step: Step, data: pd.DataFrame, info: pd.DataFrame,
+                        running: list[pd.DataFrame]) -> pd.DataFrame:
+        info = merge_term_info(get_types(data), info)
+        if step.role is not None:
+            seen = set(pd.concat(running)["variable"])
+            new = ~info["variable"].isin(seen)
+            info.loc[new & info["role"].isna(), "role"] = step.role
+            info.loc[new & info["source"].isna(), "source"] = "derived"
+        return info
+
+    # -- bake --------------------------------------------------------------------------
+    def bake(self, new_data: pd.DataFrame | None, *terms: Any) -> pd.DataFrame:
+        """Apply the trained steps to ``new_data`` (``None``: the retained training data),
+        optionally keeping only the columns ``terms`` select."""
+        if new_data is None:
+            if not self.retained or self.template is None:
+                raise SpecError("bake(new_data = None) needs a recipe prepared with retain=True")
+            return self.template.copy()
+        untrained = [s.id or s.r_class for s in self.steps if not s.trained]
+        if untrained:
+            raise SpecError(f"At least one step has not been trained ({', '.join(untrained)}). "
+                            "Please run `prep`.")
+        self._check_role_requirements(new_data)
+        data = new_data[[v for v in dict.fromkeys(self.var_info["variable"]) if v in new_data.columns]]
+        for step in self.steps:
+            if not step.skip:
+                step.check_columns(data)
+                data = step.bake(data)
+        if terms:
+            data = data[selectors.select(terms, self.term_info.assign(
+                role=self.term_info["role"].map(_role_value)))]
+        levels = {k: v for k, v in (self.levels or {}).items() if v.factor is not False}
+        return strings_to_factors(data, levels).reset_index(drop=True)
+
+    def required_variables(self) -> list[str]:
+        """Original variables new data must hold (by role, see ``requirements``)."""
+        roles = self.var_info["role"].map(lambda r: "NA" if r is None or r != r else r)
+        required = roles.map(lambda r: self.requirements.get(r, r not in NOT_REQUIRED_AT_BAKE))
+        return list(self.var_info.loc[required.to_numpy(bool), "variable"])
+
+    def _check_role_requirements(self, new_data: pd.DataFrame) -> None:
+        missing = [v for v in self.required_variables() if v not in new_data.columns]
+        if missing:
+            quoted = ", ".join(f'"{m}"' for m in missing)
+            raise ForgeError(f"The following required columns are missing from `new_data`: {quoted}.")
+
+    def __repr__(self) -> str:
+        roles = self.var_info["role"].fillna("NA").value_counts().to_dict()
+        state = "trained" if self.steps and all(s.trained for s in self.steps) else "untrained"
+        return f"<Recipe {roles}; {len(self.steps)} step(s), {state}: {self.steps}>"
+
+
+def _final_levels(data: pd.DataFrame, info: pd.DataFrame) -> dict[str, VarLevels] | None:
+    """Levels of the processed training data; variables that are neither predictors
+    nor outcomes keep none; ``None`` when no column has levels."""
+    roles = dict(zip(info["variable"], info["role"]))
+    levels = {c: get_levels(data[c]) if roles.get(c) in ("predictor", "outcome") else NO_LEVELS
+              for c in data.columns}
+    return levels if any(lv.values is not None for lv in levels.values()) else None
+
+
+def recipe(formula: str, data: pd.DataFrame) -> Recipe:
+    """A new recipe for ``data`` with roles from ``formula`` (``"y ~ ."``, ``"~ ."``...)."""
+    predictors, outcomes = formula_roles(formula, list(data.columns))
+    variables = predictors + outcomes
+    template = data[variables].reset_index(drop=True)
+    var_info = get_types(template).assign(
+        role=["predictor"] * len(predictors) + ["outcome"] * len(outcomes), source="original")
+    return Recipe(var_info, template=template)
