@@ -489,7 +489,7 @@ def default_levels(x: RVector) -> list[str]:
 def _factor(x: RVector, levels: RVector | None = None, labels: RVector | None = None,
             ordered: RVector | None = None) -> pd.Categorical:
     level_values = default_levels(x) if levels is None else list(as_character(levels))
-    codes = pd.Categorical(as_character(x), categories=level_values).codes
+    codes = pd.Index(level_values, dtype=object).get_indexer(as_character(x))
     names = level_values if labels is None else list(as_character(labels))
     is_ordered = ordered is not None and bool(as_logical(ordered)[0])
     return pd.Categorical.from_codes(codes, names, ordered=is_ordered)
