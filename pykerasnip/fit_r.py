@@ -1,0 +1,199 @@
+"""parsnip/kerasnip objects read from R trees: ``model_spec`` -> ``ModelSpec``,
+``model_fit`` -> ``ModelFit`` (with kerasnip's ``fit`` list -> ``KerasFit``).
+
+Only data is read: R closures (layer blocks, kerasnip's internals) become signatures or
+are recognised by name; nothing stored is evaluated.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .convert import r_get, scalar, strings, to_python
+from .errors import UnsupportedObjectError
+from .rds import nodes as n
+
+
+def _quosure_expr(q: Any) -> Any:
+    """The expression inside an rlang quosure (``~expr``); other values unchanged."""
+    if isinstance(q, n.Lang) and isinstance(q.function, n.Sym) and q.function.name == "~":
+        return q.cdr.car if isinstance(q.cdr, n.Cons) else None
+    return q
+
+
+def r_value(node: Any) -> Any:
+    """A spec argument's value: :data:`ZAP` for a zapped quosure, the Python value of a
+    literal (length-1 vectors become scalars), the R expression node otherwise."""
+    from .model.spec import ZAP
+
+    expr = _quosure_expr(node)
+    if isinstance(expr, n.List) and expr.inherits("rlang_zap"):
+        return ZAP
+    if isinstance(expr, n.AltRep):
+        expr = expr.expand()
+    if isinstance(expr, (n.Logical, n.Integer, n.Real, n.Str)) and not expr.attributes:
+        value = to_python(expr)
+        return value[0].item() if len(value) == 1 and hasattr(value[0], "item") else (
+            value[0] if len(value) == 1 else list(value))
+    return expr
+
+
+def _named_args(node: Any) -> dict[str, Any]:
+    return {k: r_value(v) for k, v in node.items()} if isinstance(node, n.List) else {}
+
+
+def _formal_default(value: Any) -> Any:
+    from .model.arguments import MISSING
+
+    if value is n.MissingArg:
+        return MISSING
+    return r_value(value)
+
+
+def block_signatures(blocks: Any) -> dict[str, Any]:
+    """``kerasnip_layer_blocks`` (R closures) as ``BlockSignature``s: names and formals."""
+    from .model.arguments import BlockSignature
+
+    if not isinstance(blocks, n.List):
+        return {}
+    return {name: BlockSignature(name, [(arg, _formal_default(default))
+                                        for arg, default in (fn.formals.items() if fn.formals else [])])
+            for name, fn in blocks.items() if isinstance(fn, n.Closure)}
+
+
+def spec_from_r(node: n.List) -> Any:
+    """A parsnip ``model_spec`` (fitted or not) as a ``ModelSpec``."""
+    from .model.spec import ModelSpec
+
+    spec = ModelSpec(
+        model_name=node.classes[0],
+        mode=scalar(node.get("mode")) or "regression",
+        args=_named_args(node.get("args")),
+        layer_blocks=block_signatures(node.attr("kerasnip_layer_blocks")),
+        functional=bool(scalar(node.attr("kerasnip_functional"))),
+        eng_args=_named_args(node.get("eng_args")),
+        engine=scalar(node.get("engine")),
+    )
+    spec.r_node = node
+    return spec
+
+
+def _levels(node: Any) -> Any:
+    """``lvl``: NULL -> None, character -> list, named list -> dict of lists."""
+    if node is None:
+        return None
+    if isinstance(node, n.List):
+        return {k: strings(v) for k, v in node.items()}
+    return strings(node)
+
+
+def _history(node: Any) -> dict:
+    params = r_get(node, "params")
+    metrics = r_get(node, "metrics")
+    return {
+        "params": {k: scalar(v) for k, v in params.items()} if isinstance(params, n.List) else {},
+        "metrics": ({k: np.asarray(to_python(v), dtype=float).tolist() for k, v in metrics.items()}
+                    if isinstance(metrics, n.List) else {}),
+    }
+
+
+def _raw_bytes(node: Any) -> bytes | None:
+    return node.data if isinstance(node, n.Raw) else None
+
+
+def _laplace_entry(node: n.List, safe_mode: bool) -> Any:
+    from .model.model_fit import LaplaceEntry
+
+    col_idx = scalar(node.get("col_idx"))
+    return LaplaceEntry(
+        h_diag=np.asarray(to_python(node["h_diag"]), dtype=np.float64),
+        tau=scalar(node["tau"]),
+        n_training=scalar(node["n_training"]),
+        combined_model_bytes=_raw_bytes(node.get("combined_model_bytes")),
+        sigma_sq_noise=scalar(node.get("sigma_sq_noise")),
+        num_classes=scalar(node.get("num_classes")),
+        col_idx=None if col_idx is None else int(col_idx),
+        safe_mode=safe_mode,
+    )
+
+
+def _multistep(node: Any) -> dict | None:
+    if not isinstance(node, n.List):
+        return None
+    return {"steps": [int(s) for s in to_python(node["steps"])], "vars": strings(node["vars"])}
+
+
+def keras_fit_from_r(node: Any, functional: bool, safe_mode: bool = True) -> Any:
+    """kerasnip's ``model_fit$fit`` list as a ``KerasFit``."""
+    from .model.model_fit import KerasFit
+
+    if not isinstance(node, n.List):
+        detail = scalar(node) if isinstance(node, n.Str) else type(node).__name__
+        raise UnsupportedObjectError(f"the model fit holds no kerasnip fit (R stored: {detail})")
+    laplace = node.get("laplace")
+    cov = laplace.attr("joint_noise_cov") if isinstance(laplace, n.List) else None
+    return KerasFit(
+        keras_bytes=_raw_bytes(node.get("keras_bytes")),
+        history=_history(node.get("history")),
+        lvl=_levels(node.get("lvl")),
+        api="functional" if functional else "sequential",
+        multistep_info=_multistep(node.get("multistep_info")),
+        laplace=({k: _laplace_entry(v, safe_mode) for k, v in laplace.items()}
+                 if isinstance(laplace, n.List) else None),
+        joint_noise_cov=None if cov is None else np.asarray(to_python(cov), dtype=np.float64),
+        safe_mode=safe_mode,
+    )
+
+
+def preproc_from_r(node: Any) -> Any:
+    """parsnip's ``preproc``: ``fit_xy()`` names or a ``fit()`` formula's terms."""
+    from .formula import FormulaPreproc
+    from .model.model_fit import XYPreproc
+
+    if isinstance(node, n.List) and "terms" in node:
+        return FormulaPreproc.from_r(node)
+    return XYPreproc(x_names=strings(r_get(node, "x_names")), y_var=strings(r_get(node, "y_var")))
+
+
+def _elapsed_seconds(node: Any) -> float:
+    times = r_get(node, "elapsed")
+    if isinstance(times, n.Real) and len(times) >= 3:
+        return float(times.data[2])
+    return 0.0
+
+
+def saved_versions(root: Any, model_fit: Any) -> dict[str, str]:
+    """Versions recorded in an R file: the R that wrote it (``root``'s header) and the
+    kerasnip namespace the ``model_fit``'s closures point to."""
+    info: dict[str, str] = {}
+    header = getattr(root, "_header", None)
+    if header is not None and getattr(header, "writer_version", None):
+        v = header.writer_version
+        info["R"] = f"{v >> 16}.{(v >> 8) & 0xFF}.{v & 0xFF}"
+    process_x = r_get(model_fit, "fit", "process_x")
+    if isinstance(process_x, n.Closure) and isinstance(process_x.env, n.Namespace):
+        values = process_x.env.info.values
+        if len(values) > 1:
+            info[values[0]] = values[1]
+    return info
+
+
+def model_fit_from_r(node: n.List, safe_mode: bool = True) -> Any:
+    """A parsnip ``model_fit`` of a kerasnip model as a ``ModelFit``."""
+    from .model.model_fit import ModelFit
+
+    if not node.inherits("model_fit"):
+        raise UnsupportedObjectError(f"not a parsnip model_fit: class {node.classes}")
+    spec = spec_from_r(node["spec"])
+    model_fit = ModelFit(
+        spec=spec,
+        fit=keras_fit_from_r(node.get("fit"), spec.functional, safe_mode),
+        preproc=preproc_from_r(node.get("preproc")),
+        lvl=strings(node.get("lvl")) or None,
+        ordered=bool(scalar(node.get("ordered"))),
+        elapsed=_elapsed_seconds(node.get("elapsed")),
+    )
+    model_fit.r_node = node
+    model_fit.r_info = saved_versions(node, node)
+    return model_fit
