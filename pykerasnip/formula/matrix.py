@@ -6,7 +6,8 @@ factors here) their contrast columns: treatment contrasts (``Speciesversicolor``
 unordered factors, polynomial contrasts (``f.L``, ``f.Q``) for ordered ones, or all
 indicator columns when the terms' coding says so -- including R's rule that, without
 an intercept, the first factor gets all its levels. ``one_hot`` gives every unordered
-factor all its indicator columns (hardhat's ``indicators = "one_hot"``).
+factor and character variable all its indicator columns (hardhat's
+``indicators = "one_hot"``; logicals keep treatment coding, as there).
 """
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def variable_coding(column: Column, one_hot: bool = False) -> Coding:
     factor = _as_factor(column)
     dummies = _indicators(factor)
     full = pd.DataFrame(dummies, columns=[str(c) for c in factor.categories], index=column.index)
-    contrast, names = _contrasts(factor, one_hot)
+    contrast, names = _contrasts(factor, one_hot and kind != "logical")
     return Coding(full, pd.DataFrame(dummies @ contrast, columns=names, index=column.index), True)
 
 
