@@ -19,7 +19,7 @@ from ..errors import ForgeError, SpecError, UnsupportedObjectError
 from ..rds.nodes import List, Str
 from . import selectors
 from .steps import basis, categorical, dates, filters, impute, kerasnip_steps, mutate, numeric  # noqa: F401  (fill the registry)
-from .steps.base import STEPS, Step, step_class_for
+from .steps.base import STEPS, Step, is_string_column, step_class_for
 
 INFO_COLUMNS = ["variable", "type", "role", "source"]
 #: roles whose columns new data need not hold by default (recipes' bake requirements)
@@ -48,8 +48,7 @@ _TYPE_RULES: list[tuple[Callable[[pd.Series], bool], list[str]]] = [
     (pd.api.types.is_float_dtype, ["double", "numeric"]),
     (lambda s: isinstance(s.dtype, pd.DatetimeTZDtype), ["datetime"]),
     (pd.api.types.is_datetime64_dtype, ["date"]),
-    (lambda s: s.map(lambda v: v is None or isinstance(v, str)).all()
-     or s.isna().all(), ["string", "unordered", "nominal"]),
+    (is_string_column, ["string", "unordered", "nominal"]),
     (lambda s: s.map(lambda v: isinstance(v, (list, np.ndarray))).any(), ["list"]),
 ]
 
@@ -69,7 +68,7 @@ def get_levels(column: pd.Series) -> VarLevels:
     """``recipes:::get_levels``: factor levels, or the sorted unique strings."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         return VarLevels(tuple(column.cat.categories), bool(column.cat.ordered), True)
-    if data_type(column)[0] == "string":
+    if is_string_column(column):
         from ..rmath import r_sort_strings
         return VarLevels(tuple(r_sort_strings(column.dropna().unique())), False, False)
     return NO_LEVELS

@@ -23,6 +23,16 @@ def register(cls: type["Step"]) -> type["Step"]:
     return cls
 
 
+def is_string_column(column: pd.Series) -> bool:
+    """Is this an R character column (pandas ``str``/``string`` or all-str object)?"""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return False
+    if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+        return True
+    return column.dtype == object and column.map(lambda v: v is None or v is pd.NA
+                                                 or isinstance(v, str) or v != v).all()
+
+
 def step_class_for(node: List) -> type["Step"]:
     """The registered class for an R step object, by its class vector (inherits)."""
     for name in node.classes:

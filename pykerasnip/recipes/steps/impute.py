@@ -15,7 +15,7 @@ import scipy.linalg
 
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds.nodes import List
-from .base import Step, register
+from .base import Step, is_string_column, register
 from .numeric import col_mean, column_names, numeric_values, r_mean
 
 
@@ -158,7 +158,7 @@ class StepImputeMode(Step):
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = self.select(info)
         wrong = [c for c in columns if not (isinstance(data[c].dtype, pd.CategoricalDtype)
-                                            or pd.api.types.is_object_dtype(data[c]))]
+                                            or is_string_column(data[c]))]
         if wrong:
             raise SpecError("The data should be character or factor to compute the mode: "
                             + ", ".join(wrong))
@@ -233,7 +233,7 @@ def _gower_term(a: pd.Series, b: pd.Series, eps: float) -> tuple[np.ndarray, np.
 
 def _neighbour_estimate(values: pd.Series) -> Any:
     values = values.dropna()
-    if isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(values):
+    if isinstance(values.dtype, pd.CategoricalDtype) or is_string_column(values):
         return mode_of(values)
     return r_mean(numeric_values(values))
 

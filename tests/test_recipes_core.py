@@ -1,0 +1,232 @@
+"""Recipe driver and selectors: prep bookkeeping against R's recipes, bake semantics,
+and baking the fixtures' R-made recipes against R's own bake."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pykerasnip.recipes as rc
+from pykerasnip.datasets import iris, mtcars
+from pykerasnip.errors import ForgeError, SpecError
+from conftest import FIXTURES, requires_r
+
+# R helpers: doubles travel as C99 hex floats ("%a") so comparisons can be exact.
+R_PRELUDE = r"""
+suppressMessages({library(recipes); library(jsonlite)})
+hx <- function(x) {
+  if (is.data.frame(x)) return(lapply(as.list(x), hx))
+  if (is.list(x)) return(lapply(x, hx))
+  if (is.factor(x)) return(list(levels = levels(x), values = as.character(x)))
+  if (is.double(x)) { y <- ifelse(is.na(x), "NA", sprintf("%a", x)); names(y) <- names(x); return(as.list(y)) }
+  if (!is.null(names(x))) return(as.list(x))
+  x
+}
+emit <- function(x) cat(toJSON(hx(x), auto_unbox = TRUE, null = "null", na = "string"))
+mt <- mtcars
+"""
+
+
+def run_r(code: str) -> dict:
+    """Run R code after the prelude; it must ``emit()`` one object, returned decoded."""
+    done = subprocess.run(["Rscript", "-e", R_PRELUDE + code], capture_output=True, text=True,
+                          timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout[done.stdout.index("{"):])
+
+
+def from_hex(value):
+    """Decode what ``emit`` wrote: hex doubles (scalars, lists, dicts) back to floats."""
+    if isinstance(value, dict):
+        return {k: from_hex(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_hex(v) for v in value]
+    if isinstance(value, str):
+        if value == "NA":
+            return math.nan
+        if value.startswith(("0x", "-0x")):
+            return float.fromhex(value)
+    return value
+
+
+def hex_series(value: dict) -> pd.Series:
+    return pd.Series(from_hex(value), dtype="f8")
+
+
+# -- selectors -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def info() -> pd.DataFrame:
+    data = iris().assign(id=np.arange(150, dtype="int32"))
+    return rc.recipe("Species ~ .", data).update_role("id", new_role="id").var_info
+
+
+def test_role_and_type_selectors(info):
+    from pykerasnip.recipes.selectors import select
+    assert select([rc.all_predictors()], info) == ["Sepal.Length", "Sepal.Width",
+                                                  "Petal.Length", "Petal.Width"]
+    assert select([rc.all_outcomes()], info) == ["Species"]
+    assert select([rc.all_nominal()], info) == ["Species"]
+    assert select([rc.all_numeric()], info) == ["Sepal.Length", "Sepal.Width", "Petal.Length",
+                                               "Petal.Width", "id"]
+    assert select([rc.has_role("id")], info) == ["id"]
+    assert select([rc.all_nominal_predictors()], info) == []
+    assert select([rc.has_type("integer")], info) == ["id"]
+
+
+def test_names_patterns_and_negation(info):
+    from pykerasnip.recipes.selectors import select
+    assert select([rc.starts_with("Petal")], info) == ["Petal.Length", "Petal.Width"]
+    assert select([rc.ends_with("Width"), "Species"], info) == ["Sepal.Width", "Petal.Width",
+                                                               "Species"]
+    assert select([rc.all_predictors(), -rc.contains("Sepal")], info) == ["Petal.Length",
+                                                                         "Petal.Width"]
+    assert select([~rc.matches(r"^(Sepal|Petal)")], info) == ["id", "Species"]
+    assert select([rc.minus("id")], info)[-1] == "Species"
+    with pytest.raises(SpecError, match="nope"):
+        select(["nope"], info)
+
+
+def test_formula_roles_and_var_info():
+    rec = rc.recipe("mpg ~ cyl + disp", mtcars())
+    assert list(rec.var_info["variable"]) == ["cyl", "disp", "mpg"]
+    assert list(rec.var_info["role"]) == ["predictor", "predictor", "outcome"]
+    assert rec.var_info["type"].iloc[0] == ["double", "numeric"]
+    no_outcome = rc.recipe("~ .", iris())
+    assert set(no_outcome.var_info["role"]) == {"predictor"}
+    assert no_outcome.var_info["type"].iloc[-1] == ["factor", "unordered", "nominal"]
+    with pytest.raises(SpecError):
+        rc.recipe("mpg ~ nothere", mtcars())
+
+
+def test_every_registered_step_is_a_method():
+    rec = rc.recipe("mpg ~ .", mtcars())
+    for name, cls in rc.STEPS.items():
+        assert getattr(rec, name).__doc__ == cls.__doc__
+    with pytest.raises(AttributeError):
+        rec.step_not_a_step
+
+
+# -- prep bookkeeping against R ----------------------------------------------------------
+@requires_r
+def test_prep_bookkeeping_matches_r():
+    r = run_r(r"""
+d <- data.frame(y = c(1.5, 2, 3.5, 4, 5, 6), g = c("b", "B", "a", NA, "b", "a"),
+                f = factor(c("u", "v", "u", "u", "v", "w"), levels = c("w", "v", "u")),
+                n = c(1L, NA, 3L, 4L, 5L, 6L), k = 1, stringsAsFactors = FALSE)
+p <- prep(recipe(y ~ ., data = d) |> step_zv(all_predictors()) |> step_indicate_na(n), training = d)
+lti <- p$last_term_info
+emit(list(orig = p$orig_lvls, levels = p$levels, tr = as.list(p$tr_info),
+          term = list(variable = p$term_info$variable, role = p$term_info$role,
+                      source = p$term_info$source, type = lapply(p$term_info$type, paste, collapse = "/")),
+          last = list(variable = lti$variable, number = lti$number, source = lti$source),
+          baked = bake(p, d[c(1, 3), ])))
+""")
+    data = pd.DataFrame({"y": [1.5, 2, 3.5, 4, 5, 6], "g": ["b", "B", "a", None, "b", "a"],
+                         "f": pd.Categorical(["u", "v", "u", "u", "v", "w"], categories=["w", "v", "u"]),
+                         "n": pd.array([1, None, 3, 4, 5, 6], dtype="Int32"), "k": 1.0})
+    p = rc.recipe("y ~ .", data).step_zv(rc.all_predictors()).step_indicate_na("n").prep(data)
+    assert p.orig_lvls["g"].values == tuple(r["orig"]["g"]["values"])
+    assert p.orig_lvls["f"].values == tuple(r["orig"]["f"]["values"])
+    assert p.levels["g"].values == tuple(r["levels"]["g"]["values"])
+    assert p.tr_info == r["tr"]
+    assert list(p.term_info["variable"]) == r["term"]["variable"]
+    assert list(p.term_info["role"]) == r["term"]["role"]
+    assert list(p.term_info["source"]) == r["term"]["source"]
+    assert ["/".join(t) for t in p.term_info["type"]] == r["term"]["type"]
+    assert list(p.last_term_info["variable"]) == r["last"]["variable"]
+    assert list(p.last_term_info["number"]) == from_hex(r["last"]["number"])
+    baked = p.bake(data.iloc[[0, 2]])
+    assert list(baked.columns) == list(r["baked"])
+    assert list(baked["g"].cat.categories) == r["baked"]["g"]["levels"]
+    assert list(baked["na_ind_n"]) == r["baked"]["na_ind_n"]
+
+
+def test_bake_semantics():
+    data = mtcars()
+    p = (rc.recipe("mpg ~ cyl + disp + hp", data)
+         .step_log("disp", skip=True).step_center(rc.all_predictors()).prep())
+    baked = p.bake(data.assign(extra=1.0))
+    assert list(baked.columns) == ["cyl", "disp", "hp", "mpg"]    # unknown columns dropped
+    assert baked["disp"].iloc[0] == data["disp"].iloc[0] - p.steps[1].means["disp"]  # skip step skipped
+    assert list(p.bake(data.drop(columns="mpg")).columns) == ["cyl", "disp", "hp"]  # outcome optional
+    with pytest.raises(ForgeError, match='"hp"'):
+        p.bake(data.drop(columns="hp"))
+    assert list(p.bake(data, rc.all_predictors()).columns) == ["cyl", "disp", "hp"]
+    pd.testing.assert_frame_equal(p.bake(None), p.template)
+
+
+def test_step_missing_its_column_raises_forge_error():
+    data = mtcars()
+    p = rc.recipe("mpg ~ cyl + disp", data).step_log(rc.all_outcomes()).prep()
+    with pytest.raises(ForgeError, match="missing from `new_data` in step .*: mpg"):
+        p.bake(data.drop(columns="mpg"))
+
+
+# -- fixtures: R-made recipes --------------------------------------------------------------
+FIXTURE_CASES = ["seq_reg_recipe_normalize", "recipe_numeric_transforms", "recipe_impute_credit",
+                 "recipe_impute_model_based", "larger_model", "larger_retained"]
+
+
+def _load_recipe(case: str):
+    from pykerasnip.convert import r_get, to_pandas
+    from pykerasnip.rds import load
+    root = load(FIXTURES / case / "workflow.rds")
+    blueprint = r_get(root, "pre", "mold", "blueprint")
+    return blueprint, to_pandas(load(FIXTURES / case / "new_data.rds"))
+
+
+def _r_forged(case: str) -> dict:
+    return run_r(f"""
+w <- suppressWarnings(readRDS("{FIXTURES / case / 'workflow.rds'}"))
+nd <- readRDS("{FIXTURES / case / 'new_data.rds'}")
+emit(suppressWarnings(hardhat::forge(nd, w$pre$mold$blueprint)$predictors))
+""")
+
+
+@requires_r
+@pytest.mark.parametrize("case", FIXTURE_CASES)
+def test_fixture_recipe_bakes_like_r(case):
+    pytest.importorskip("pykerasnip.rds", reason="needs the RDS reader").load
+    blueprint, new_data = _load_recipe(case)
+    rec = rc.Recipe.from_r(blueprint.get("recipe"))
+    forged = _forge_like_hardhat(blueprint, new_data)
+    baked = rec.bake(forged)
+    expected = _r_forged(case)
+    predictors = [v for v, role in zip(rec.term_info["variable"], rec.term_info["role"])
+                  if role == "predictor"]
+    assert predictors == list(expected)
+    for name in predictors:
+        want = np.array(from_hex(expected[name]), dtype="f8")
+        got = baked[name].to_numpy(dtype="f8", na_value=np.nan)
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-13, err_msg=name)
+
+
+def _forge_like_hardhat(blueprint, new_data: pd.DataFrame) -> pd.DataFrame:
+    """The predictor columns cast to the blueprint's ptypes (novel levels -> NA)."""
+    from pykerasnip.convert import r_get, to_pandas
+    ptype = to_pandas(r_get(blueprint, "ptypes", "predictors"))
+    out = new_data[list(ptype.columns)].copy()
+    for name in ptype.columns:
+        dtype = ptype[name].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            out[name] = pd.Categorical(out[name].astype(object).where(out[name].notna(), None),
+                                       categories=dtype.categories, ordered=dtype.ordered)
+        else:
+            out[name] = out[name].astype(dtype)
+    return out
+
+
+@requires_r
+def test_step_select_fixture_needs_the_outcome():
+    pytest.importorskip("pykerasnip.rds", reason="needs the RDS reader").load
+    blueprint, new_data = _load_recipe("recipe_step_select")
+    rec = rc.Recipe.from_r(blueprint.get("recipe"))
+    assert rec.steps[0].selected == {"Gr_Liv_Area": "Gr_Liv_Area", "Year_Built": "Year_Built",
+                                     "Garage_Area": "Garage_Area", "Sale_Price": "Sale_Price"}
+    with pytest.raises(ForgeError, match="select_DeN1J.*Sale_Price"):
+        rec.bake(new_data.drop(columns="Sale_Price", errors="ignore"))
