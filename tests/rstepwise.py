@@ -10,9 +10,12 @@ import json
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from conftest import FIXTURES
 
 # R side: a data frame as JSON, column by column, keeping R's types exactly.
 R_FRAME_JSON = r"""
@@ -47,6 +50,17 @@ writeLines(toJSON(out, auto_unbox = TRUE, null = "null", na = "null", digits = N
 """
 
 
+def fixture_step(case: str, index: int) -> Any:
+    """The trained step (1-based ``index``) R saved in a fixture's workflow, read in Python."""
+    from pykerasnip.convert import r_get
+    from pykerasnip.rds import load
+    from pykerasnip.recipes.steps.base import step_class_for
+
+    root = load(FIXTURES / case / "workflow.rds")
+    node = r_get(root, "pre", "mold", "blueprint", "recipe", "steps", index - 1)
+    return step_class_for(node).from_r(node)
+
+
 def run_r(code: str, *args: str) -> str:
     """Run an R script (with :data:`R_FRAME_JSON` loaded) and return its stdout."""
     with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as script:
@@ -78,7 +92,7 @@ COLUMN_BUILDERS = {
     "double": lambda c: _doubles(c["values"]),
     "integer": lambda c: pd.array(c["values"], dtype="Int32"),
     "logical": lambda c: pd.array(c["values"], dtype="boolean"),
-    "character": lambda c: np.array(c["values"], dtype=object),
+    "character": lambda c: pd.Series(c["values"], dtype=object),
     "Date": lambda c: pd.to_datetime(pd.Series(c["values"], dtype=object)).to_numpy(),
     "factor": lambda c: pd.Categorical.from_codes(
         [c["levels"].index(v) if v is not None else -1 for v in c["values"]],
@@ -101,3 +115,68 @@ def stepwise(case_dir: Path, steps: list[int]) -> dict[int, tuple[pd.DataFrame, 
         result = json.loads(out.read_text())
     return {r["step"]: (frame_from_json(r["input"]), frame_from_json(r["output"]))
             for r in result}
+
+
+def _r_values(column: pd.Series) -> str:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        levels = ", ".join(f'"{v}"' for v in column.cat.categories)
+        return (f"factor({_r_values(column.astype(object))}, levels = c({levels}), "
+                f"ordered = {str(bool(column.cat.ordered)).upper()})")
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return f"as.Date({_r_values(column.dt.strftime('%Y-%m-%d').astype(object))})"
+    if pd.api.types.is_integer_dtype(column):
+        return "c(" + ", ".join("NA" if pd.isna(v) else f"{int(v)}L" for v in column) + ")"
+    if pd.api.types.is_float_dtype(column):
+        return "c(" + ", ".join("NA" if pd.isna(v) else repr(float(v)) for v in column) + ")"
+    return "c(" + ", ".join("NA" if pd.isna(v) else f'"{v}"' for v in column) + ")"
+
+
+def r_literal(df: pd.DataFrame) -> str:
+    """R code that builds ``df`` as a tibble (factors, Dates, integers, NA kept)."""
+    columns = ", ".join(f"`{name}` = {_r_values(df[name])}" for name in df.columns)
+    return f"tibble::tibble({columns})"
+
+
+def r_prep_bake(train: pd.DataFrame, new: pd.DataFrame, steps: str,
+                strings_as_factors: bool = False) -> pd.DataFrame:
+    """Prep ``recipe(~ ., train) |> <steps>`` with R's recipes and bake ``new``."""
+    code = f"""
+    suppressPackageStartupMessages(library(recipes))
+    train <- {r_literal(train)}
+    new <- {r_literal(new)}
+    rec <- prep(recipe(~ ., data = train) |> {steps}, training = train,
+                strings_as_factors = {str(strings_as_factors).upper()})
+    cat(toJSON(frame_json(suppressWarnings(bake(rec, new))), auto_unbox = TRUE,
+               null = "null", na = "null", digits = NA))
+    """
+    return frame_from_json(json.loads(run_r(code)))
+
+
+def term_info(df: pd.DataFrame) -> pd.DataFrame:
+    """A minimal recipes term_info for ``df`` (every column a predictor)."""
+    return pd.DataFrame({"variable": list(df.columns), "type": [["other"]] * df.shape[1],
+                         "role": "predictor", "source": "original"})
+
+
+def assert_frames_match(py: pd.DataFrame, r: pd.DataFrame, atol: float = 1e-12) -> None:
+    """Same columns in the same order, same types and values (doubles to ``atol``)."""
+    assert list(py.columns) == list(r.columns)
+    for name in r.columns:
+        got, want = py[name].reset_index(drop=True), r[name]
+        if isinstance(want.dtype, pd.CategoricalDtype):
+            assert isinstance(got.dtype, pd.CategoricalDtype), name
+            assert list(got.cat.categories) == list(want.cat.categories), name
+            assert got.cat.ordered == want.cat.ordered, name
+            assert got.astype(object).where(got.notna(), None).tolist() == \
+                want.astype(object).where(want.notna(), None).tolist(), name
+        elif want.dtype == object and len(want) and isinstance(want.dropna().iloc[0], np.ndarray):
+            for a, b in zip(got, want):
+                np.testing.assert_allclose(a, b, rtol=0, atol=atol, err_msg=name)
+        elif pd.api.types.is_float_dtype(want):
+            assert pd.api.types.is_float_dtype(got), name
+            np.testing.assert_allclose(got.to_numpy(dtype=float), want.to_numpy(), rtol=0,
+                                       atol=atol, err_msg=name)
+        else:
+            assert str(got.dtype) == str(want.dtype) or want.dtype == object, (name, got.dtype)
+            assert got.astype(object).where(got.notna(), None).tolist() == \
+                want.astype(object).where(want.notna(), None).tolist(), name

@@ -115,7 +115,10 @@ class StepPoly(_BasisStep):
     def train(self, x: np.ndarray) -> PolyCoefs:
         if self.options.get("raw", False):
             return PolyCoefs(self.degree)
-        return PolyCoefs(self.degree, *poly_coefs(x, self.degree))
+        try:
+            return PolyCoefs(self.degree, *poly_coefs(x, self.degree))
+        except ValueError as err:
+            raise ForgeError(f"step_poly: {err}") from None
 
     def basis(self, column: str, x: np.ndarray) -> np.ndarray:
         coefs = self.objects[column]

@@ -1,0 +1,172 @@
+"""Categorical steps: baking R-trained fixture steps, prepping like R's recipes, and the
+edge cases recipes defines (NA rows, unseen levels, names)."""
+from __future__ import annotations
+
+import functools
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import FIXTURES, requires_r
+from pykerasnip.errors import ForgeError, UnsupportedStepError
+from pykerasnip.recipes.steps.categorical import (StepDummy, StepFactor2string, StepInteract,
+                                                  StepNovel, StepOrdinalscore, StepOther,
+                                                  StepString2factor, StepUnknown,
+                                                  dummy_extract_names)
+from rstepwise import assert_frames_match, fixture_step, r_prep_bake, stepwise, term_info
+
+# (fixture, 1-based step index) of every categorical step in the fixtures R can bake
+FIXTURE_STEPS = [
+    ("seq_cls_binary_recipe", 1), ("recipe_novel_credit", 3), ("recipe_novel_credit", 4),
+    ("recipe_novel_credit", 5), ("recipe_categorical_ames", 4), ("recipe_categorical_ames", 5),
+    ("recipe_categorical_ames", 6), ("recipe_categorical_ames", 7),
+    ("recipe_categorical_ames", 8), ("recipe_categorical_ames", 9),
+    ("recipe_ordered_diamonds", 2), ("recipe_ordered_diamonds", 3),
+    ("recipe_date_chicago", 4),
+]
+
+
+@functools.lru_cache(maxsize=None)
+def r_stepwise(case: str, steps: tuple[int, ...]) -> dict:
+    return stepwise(FIXTURES / case, list(steps))
+
+
+def steps_of(case: str) -> tuple[int, ...]:
+    return tuple(i for c, i in FIXTURE_STEPS if c == case)
+
+
+@requires_r
+@pytest.mark.parametrize("case, index", FIXTURE_STEPS)
+def test_fixture_step_bakes_like_r(case: str, index: int) -> None:
+    before, after = r_stepwise(case, steps_of(case))[index]
+    step = fixture_step(case, index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert_frames_match(step.bake(before), after)
+
+
+def test_ordered_dummy_names_and_poly_contrasts_from_the_fixture() -> None:
+    step = fixture_step("recipe_ordered_diamonds", 3)
+    assert step.levels["color"] == (["D", "E", "F", "G", "H", "I", "J"], True)
+    data = pd.DataFrame({"color": pd.Categorical(["D", "J", None], categories=list("DEFGHIJ"),
+                                                 ordered=True),
+                         "clarity": pd.Categorical(["I1", "IF", "SI2"], ordered=True,
+                                                   categories=["I1", "SI2", "SI1", "VS2", "VS1",
+                                                               "VVS2", "VVS1", "IF"])})
+    with pytest.warns(UserWarning, match="new levels in `color`"):
+        out = step.bake(data)
+    assert list(out.columns) == [f"color_{i}" for i in range(1, 7)] + \
+        [f"clarity_{i}" for i in range(1, 8)]
+    # linear contrast of 7 levels: (k - 4) / sqrt(28)
+    assert out.loc[0, "color_1"] == pytest.approx(-3 / np.sqrt(28), abs=1e-15)
+    assert out.loc[2, [f"color_{i}" for i in range(1, 7)]].isna().all()
+
+
+def test_fixture_naming_closure_is_recognised() -> None:
+    assert fixture_step("seq_cls_binary_recipe", 1).naming == "dummy_names"
+
+
+def test_fixture_ordinalscore_uses_level_positions() -> None:
+    step = fixture_step("recipe_ordered_diamonds", 2)
+    cut = pd.Categorical(["Fair", "Ideal", None, "Good"], ordered=True,
+                         categories=["Fair", "Good", "Very Good", "Premium", "Ideal"])
+    out = step.bake(pd.DataFrame({"cut": cut}))
+    assert out["cut"].dtype == "Int32"
+    assert out["cut"].tolist() == [1, 5, pd.NA, 2]
+
+
+# --------------------------------------------------------------------------- prep parity
+TRAIN = pd.DataFrame({
+    "a": pd.Categorical(list("xxxxyyyzzw") * 3, categories=["x", "y", "z", "w"]),
+    "o": pd.Categorical(list("LMHLMHLMHL") * 3, categories=["L", "M", "H"], ordered=True),
+    "s": pd.Series(["b", "a", "B", "c", "a", "_z", "b", "a", "A", "c"] * 3, dtype=object),
+    "n": np.linspace(-1.5, 4.0, 30),
+})
+NEW = pd.DataFrame({
+    "a": pd.Categorical(["y", None, "w", "x", "z"], categories=["x", "y", "z", "w"]),
+    "o": pd.Categorical(["H", "L", None, "M", "M"], categories=["L", "M", "H"], ordered=True),
+    "s": pd.Series(["a", "q", None, "B", "_z"], dtype=object),
+    "n": [0.5, np.nan, 2.0, -3.0, 1.0],
+})
+
+
+def prep_bake(step, train: pd.DataFrame = TRAIN, new: pd.DataFrame = NEW) -> pd.DataFrame:
+    step.prep(train, term_info(train))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return step.bake(new)
+
+
+@requires_r
+@pytest.mark.parametrize("step, r_steps", [
+    (StepDummy("a", "o"), "step_dummy(a, o)"),
+    (StepDummy("a", "o", one_hot=True), "step_dummy(a, o, one_hot = TRUE)"),
+    (StepOther("a", threshold=0.25), "step_other(a, threshold = 0.25)"),
+    (StepOther("a", "s", threshold=0.15, other="rare"),
+     "step_other(a, s, threshold = 0.15, other = 'rare')"),
+    (StepUnknown("a", "o"), "step_unknown(a, o)"),
+    (StepString2factor("s"), "step_string2factor(s)"),
+    (StepFactor2string("a", "o"), "step_factor2string(a, o)"),
+    (StepOrdinalscore("o"), "step_ordinalscore(o)"),
+])
+def test_prep_then_bake_matches_r(step, r_steps: str) -> None:
+    assert_frames_match(prep_bake(step), r_prep_bake(TRAIN, NEW, r_steps))
+
+
+@requires_r
+def test_novel_matches_r_on_unseen_strings() -> None:
+    train = TRAIN[["s", "n"]]
+    new = NEW[["s", "n"]]
+    assert_frames_match(prep_bake(StepNovel("s"), train, new),
+                        r_prep_bake(train, new, "step_novel(s)"))
+
+
+@requires_r
+def test_interactions_match_r_model_matrix() -> None:
+    step = StepInteract(["n", "a"], ["n", "o"], ["a", "o"])
+    r_steps = "step_interact(~ n:a + n:o + a:o)"
+    assert_frames_match(prep_bake(step), r_prep_bake(TRAIN, NEW, r_steps))
+
+
+# --------------------------------------------------------------------------- edge cases
+def test_dummy_rows_with_na_or_unseen_levels_are_na_with_a_warning() -> None:
+    step = StepDummy(levels={"a": (["x", "y", "z"], False)})
+    data = pd.DataFrame({"a": pd.Series(["y", "q", None], dtype=object)})
+    with pytest.warns(UserWarning, match="'q'"):
+        out = step.bake(data)
+    assert list(out.columns) == ["a_y", "a_z"]
+    assert out.iloc[0].tolist() == [1.0, 0.0]
+    assert out.iloc[1:].isna().all().all()
+
+
+def test_dummy_names_follow_make_names_and_collisions_fail() -> None:
+    step = StepDummy(levels={"x": (["1", "light blue", "if"], False)}, one_hot=True)
+    out = step.bake(pd.DataFrame({"x": pd.Categorical(["1"], categories=["1", "light blue", "if"])}))
+    assert list(out.columns) == ["x_X1", "x_light.blue", "x_if."]
+    clash = pd.DataFrame({"x": ["1"], "x_X1": [0.0]})
+    with pytest.raises(ForgeError, match="x_X1"):
+        step.bake(clash)
+
+
+def test_dummy_one_level_and_unknown_naming_are_errors() -> None:
+    with pytest.raises(ForgeError, match="only one factor level"):
+        StepDummy(levels={"x": (["a"], False)}).bake(pd.DataFrame({"x": ["a"]}))
+    with pytest.raises(UnsupportedStepError, match="naming"):
+        StepDummy(naming="my_names")
+    assert dummy_extract_names("x", ["a b", "a.b", "c"]) == ["x_a.b", "x_a.b_2", "x_c"]
+
+
+def test_unknown_makes_unseen_values_na_with_a_warning() -> None:
+    step = StepUnknown(objects={"a": (["x", "y"], False)})
+    with pytest.warns(UserWarning, match="'q'"):
+        out = step.bake(pd.DataFrame({"a": pd.Series(["x", None, "q"], dtype=object)}))
+    assert list(out["a"].cat.categories) == ["x", "y", "unknown"]
+    assert out["a"].astype(object).where(out["a"].notna(), None).tolist() == ["x", "unknown", None]
+
+
+def test_missing_trained_column_is_a_forge_error() -> None:
+    with pytest.raises(ForgeError, match="a"):
+        StepOther(objects={"a": {"keep": ["x"], "collapse": True, "other": "other"}}).bake(
+            pd.DataFrame({"b": [1]}))
