@@ -1,0 +1,183 @@
+"""hardhat blueprints (forge/mold) and casting rules against R's hardhat."""
+from __future__ import annotations
+
+import json
+import subprocess
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import FIXTURES, requires_r
+from pykerasnip.errors import ForgeError
+from pykerasnip.hardhat.blueprint import (FormulaBlueprint, XYBlueprint, blueprint_from_r, mold,
+                                          mold_formula)
+from pykerasnip.hardhat.cast import NovelLevelsWarning, scream, shrink, vec_cast
+
+FORGE_CASES = ["seq_reg_formula", "seq_reg_formula_transforms", "seq_reg_formula_factor_traditional",
+               "seq_reg_formula_factor_one_hot", "seq_reg_variables"]
+
+
+def _rscript(script: str, payload: object) -> object:
+    run = subprocess.run(["Rscript", "-e", script], input=json.dumps(payload), capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def _doubles(values: list[str]) -> np.ndarray:
+    return np.array([np.nan if v in ("NA", "NaN") else float(v) for v in values])
+
+
+def _load_rds(path: Path):
+    rds = pytest.importorskip("pykerasnip.rds")
+    if not hasattr(rds, "load"):
+        pytest.skip("the RDS reader is not available yet")
+    return rds.load(path)
+
+
+R_FORGE = """
+suppressMessages(library(hardhat))
+case_dir <- jsonlite::fromJSON(file("stdin"))
+wf <- suppressWarnings(readRDS(file.path(case_dir, "workflow.rds")))
+nd <- readRDS(file.path(case_dir, "new_data.rds"))
+x <- forge(nd, wf$pre$mold$blueprint)$predictors
+cat(jsonlite::toJSON(list(names = names(x), values = sprintf("%.17g", as.matrix(x)))))
+"""
+
+
+@requires_r
+@pytest.mark.parametrize("case", FORGE_CASES)
+def test_forge_matches_r(case: str) -> None:
+    """Forging new_data (as R saved it, and as read from CSV) gives R's predictors."""
+    from pykerasnip.convert import r_get, to_pandas
+
+    workflow = _load_rds(FIXTURES / case / "workflow.rds")
+    blueprint = blueprint_from_r(r_get(workflow, "pre", "mold", "blueprint"))
+    want = _rscript(R_FORGE, str(FIXTURES / case))
+    for new_data in (to_pandas(_load_rds(FIXTURES / case / "new_data.rds")),
+                     pd.read_csv(FIXTURES / case / "new_data.csv")):
+        got = blueprint.forge(new_data)
+        assert list(got.columns) == want["names"]
+        np.testing.assert_allclose(got.to_numpy(dtype=float).flatten(order="F"), _doubles(want["values"]),
+                                   rtol=1e-14, atol=1e-15)
+
+
+def test_blueprint_classes_dispatch_with_inherits() -> None:
+    from pykerasnip.convert import r_get
+
+    workflow = _load_rds(FIXTURES / "seq_reg_formula_factor_one_hot" / "workflow.rds")
+    blueprint = blueprint_from_r(r_get(workflow, "pre", "mold", "blueprint"))
+    assert isinstance(blueprint, FormulaBlueprint)
+    assert blueprint.indicators == "one_hot" and not blueprint.intercept
+    assert list(blueprint.ptypes.predictors.columns) == ["Sepal.Width", "Petal.Length", "Petal.Width", "Species"]
+
+
+# --------------------------------------------------------------------------- cast rules
+PTYPE = pd.DataFrame({"num": pd.Series([], dtype=float), "int": pd.array([], dtype="Int32"),
+                      "fct": pd.Categorical([], categories=["a", "b", "c"])})
+
+
+def test_shrink_names_missing_columns_like_r() -> None:
+    with pytest.raises(ForgeError, match=r"^The following required columns are missing: 'int', 'fct'\.$"):
+        shrink(pd.DataFrame({"num": [1.0], "other": [2]}), PTYPE)
+
+
+def test_shrink_keeps_ptype_order_only() -> None:
+    data = pd.DataFrame({"fct": ["a"], "extra": [0], "int": [1], "num": [2.0]})
+    assert list(shrink(data, PTYPE).columns) == ["num", "int", "fct"]
+
+
+def test_csv_frame_casts_to_r_types() -> None:
+    data = pd.DataFrame({"num": [1, 2], "int": [3.0, np.nan], "fct": ["b", "a"]})
+    cast = scream(shrink(data, PTYPE), PTYPE)
+    assert cast["num"].dtype == np.float64
+    assert str(cast["int"].dtype) == "Int32" and cast["int"].isna().tolist() == [False, True]
+    assert list(cast["fct"].cat.categories) == ["a", "b", "c"] and cast["fct"].tolist() == ["b", "a"]
+
+
+def test_lossy_double_to_integer_is_refused() -> None:
+    with pytest.raises(ForgeError, match="lossy cast"):
+        vec_cast(pd.Series([1.5]), PTYPE["int"], "int")
+
+
+def test_character_to_double_is_refused() -> None:
+    with pytest.raises(ForgeError, match=r"Can't convert `num` <character> to <double>"):
+        vec_cast(pd.Series(["1"], dtype=object), PTYPE["num"], "num")
+
+
+def test_iso_strings_cast_to_dates() -> None:
+    date = pd.Series(pd.to_datetime([]), dtype="datetime64[s]")
+    cast = vec_cast(pd.Series(["2020-02-29", None], dtype=object), date, "d")
+    assert cast.dtype == date.dtype and cast.iloc[0] == pd.Timestamp("2020-02-29") and pd.isna(cast.iloc[1])
+    with pytest.raises(ForgeError, match="midnight"):
+        vec_cast(pd.Series(["2020-02-29 10:00"], dtype=object), date, "d")
+
+
+@requires_r
+@pytest.mark.parametrize("allow", [False, True])
+def test_scream_novel_levels_match_r(allow: bool) -> None:
+    script = """
+suppressMessages(library(hardhat))
+allow <- jsonlite::fromJSON(file("stdin"))
+ptype <- data.frame(fct = factor(character(), levels = c("a", "b", "c")))
+data <- data.frame(fct = factor(c("z", "b", NA, "a"), levels = c("z", "b", "a")))
+warned <- FALSE
+x <- withCallingHandlers(scream(data, ptype, allow_novel_levels = allow),
+                         hardhat_warn_novel_levels = function(w) { warned <<- TRUE; invokeRestart("muffleWarning") })
+cat(jsonlite::toJSON(list(levels = levels(x$fct), values = as.character(x$fct), warned = warned)))
+"""
+    want = _rscript(script, allow)
+    data = pd.DataFrame({"fct": pd.Categorical(["z", "b", None, "a"], categories=["z", "b", "a"])})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = scream(data, PTYPE[["fct"]], allow_novel_levels=allow)["fct"]
+    assert list(got.cat.categories) == want["levels"]
+    assert [None if pd.isna(v) else v for v in got] == want["values"]
+    assert any(issubclass(w.category, NovelLevelsWarning) for w in caught) == want["warned"][0]
+
+
+# --------------------------------------------------------------------------- mold
+@pytest.fixture(scope="module")
+def iris_csv() -> Path:
+    return FIXTURES / "seq_reg_formula_factor_traditional" / "new_data.csv"
+
+
+@requires_r
+@pytest.mark.parametrize("indicators", ["traditional", "one_hot", "none"])
+def test_mold_formula_matches_r(indicators: str, iris_csv: Path) -> None:
+    formula = "Sepal.Width ~ log(Petal.Length) + Species + Petal.Width:Petal.Length"
+    script = """
+suppressMessages(library(hardhat))
+args <- jsonlite::fromJSON(file("stdin"))
+d <- read.csv(args$csv, stringsAsFactors = TRUE)
+m <- mold(as.formula(args$formula), d,
+          blueprint = default_formula_blueprint(indicators = args$indicators, intercept = FALSE))
+p <- m$predictors
+num <- vapply(p, is.numeric, NA)
+cat(jsonlite::toJSON(list(names = names(p), values = sprintf("%.17g", as.matrix(p[num])),
+                          ptype = names(m$blueprint$ptypes$predictors), outcomes = names(m$outcomes))))
+"""
+    want = _rscript(script, {"csv": str(iris_csv), "formula": formula, "indicators": indicators})
+    data = pd.read_csv(iris_csv)
+    data["Species"] = data["Species"].astype("category")
+    molded = mold_formula(formula, data, indicators=indicators)
+    assert list(molded.predictors.columns) == want["names"]
+    numeric = molded.predictors.select_dtypes("number")
+    np.testing.assert_allclose(numeric.to_numpy().flatten(order="F"), _doubles(want["values"]), rtol=1e-14)
+    assert list(molded.blueprint.ptypes.predictors.columns) == want["ptype"]
+    assert list(molded.outcomes.columns) == want["outcomes"]
+    # the trained blueprint forges its own training data back to the molded predictors
+    pd.testing.assert_frame_equal(molded.blueprint.forge(data), molded.predictors)
+
+
+def test_mold_variables_gives_an_xy_blueprint(iris_csv: Path) -> None:
+    from pykerasnip.workflow import Variables
+
+    data = pd.read_csv(iris_csv)
+    molded = mold("variables", Variables(["Sepal.Width"], ["Petal.Width", "Petal.Length"]), data)
+    assert isinstance(molded.blueprint, XYBlueprint)
+    assert list(molded.predictors.columns) == ["Petal.Width", "Petal.Length"]
+    with pytest.raises(ForgeError, match="'Petal.Length'"):
+        molded.blueprint.forge(data.drop(columns="Petal.Length"))
