@@ -1,1 +1,69 @@
-"""Lossless reader and writer for R's serialization format (``.rds``, ``serialize()``, ``save()``)."""
+"""Lossless reader and writer for R's serialization format (``.rds``, ``serialize()``, ``save()``).
+
+``loads``/``load`` decode any stream R writes (XDR, binary or ASCII; versions 2 and 3;
+gzip, bzip2, xz or plain) into the node tree of :mod:`.nodes`; ``dumps``/``dump`` write
+a tree back. A decoded root keeps its header, so ``dumps(loads(s))`` reproduces the
+uncompressed stream of ``s`` byte for byte.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import IO, Any
+
+from ..errors import RDSError
+from .compress import DEFAULT_MAX_DECOMPRESSED, decompress, detect
+from .compress import compress as compress_bytes
+from .format import Header
+from .reader import DEFAULT_MAX_DEPTH, read_stream
+from .writer import write_stream
+
+__all__ = ["loads", "load", "dumps", "dump", "Header", "DEFAULT_MAX_DECOMPRESSED"]
+
+def loads(data: "bytes | bytearray | memoryview", *,
+          max_decompressed: int = DEFAULT_MAX_DECOMPRESSED,
+          max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+    """Decode serialized R data. The container (gzip, bzip2, xz or none) is detected from
+    the magic bytes; at most ``max_decompressed`` bytes are inflated. Raises
+    :class:`~pykerasnip.errors.RDSError` on anything that is not a valid stream."""
+    data = bytes(data)
+    kind = detect(data)
+    if kind is not None:
+        data = decompress(data, kind, max_decompressed)
+    return read_stream(data, compression=kind, max_depth=max_depth)
+
+
+def load(source: "str | os.PathLike | IO[bytes]", **options: Any) -> Any:
+    """:func:`loads` for a file path or a binary file object."""
+    if hasattr(source, "read"):
+        return loads(source.read(), **options)
+    try:
+        with open(source, "rb") as fh:
+            return loads(fh.read(), **options)
+    except OSError as exc:
+        raise RDSError(f"cannot read {os.fspath(source)!r}: {exc.strerror}") from None
+
+
+def dumps(obj: Any, compress: "str | None" = None, version: int | None = None,
+          format: str | None = None) -> bytes:
+    """Serialize a node tree. ``version`` (2 or 3) and ``format`` (``"xdr"``,
+    ``"binary"``, ``"ascii"``) default to the header a decoded root carries, else 3 and
+    XDR; ``compress`` is ``None`` (plain), ``"gzip"``, ``"bzip2"`` or ``"xz"``."""
+    stream = write_stream(obj, version=version, format=format)
+    return stream if compress is None else compress_bytes(stream, compress)
+
+
+def dump(obj: Any, path: "str | os.PathLike", compress: "str | None" = "gzip",
+         version: int | None = None, format: str | None = None) -> None:
+    """Write ``obj`` to ``path`` as ``saveRDS`` would (gzip by default), atomically:
+    the file is complete or untouched."""
+    data = dumps(obj, compress=compress, version=version, format=format)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".pykerasnip-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

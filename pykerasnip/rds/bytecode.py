@@ -1,0 +1,160 @@
+"""Byte-compiled code (BCODESXP) kept losslessly.
+
+A :class:`~.nodes.Bytecode` holds the instruction vector and the constant pool. Calls
+and pairlists in the pool are ordinary :class:`~.nodes.Lang` / :class:`~.nodes.Pairlist`
+cells; a cell R wrote once and referred to again (BCREPDEF / BCREPREF) is one shared
+Python object, which is how the writer knows to share it again. Nested code blocks are
+nested :class:`~.nodes.Bytecode` nodes. ``consts[0]`` is the source expression.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import nodes as n
+from .format import ATTRLANGSXP, ATTRLISTSXP, BCREPDEF, BCREPREF
+
+if TYPE_CHECKING:
+    from .reader import Reader
+    from .writer import Writer
+
+#: bc-lang cell codes -> (cell class, has attributes)
+_CELL_CODES: dict[int, tuple[type, bool]] = {
+    n.LANGSXP: (n.Lang, False), n.LISTSXP: (n.Pairlist, False),
+    ATTRLANGSXP: (n.Lang, True), ATTRLISTSXP: (n.Pairlist, True),
+}
+_LANG_CODES = set(_CELL_CODES) | {BCREPDEF, BCREPREF}
+_PAD = 0  # the type int R writes before an ordinary item inside a bc-lang tree
+
+_ENV_SINGLETONS = (n.GlobalEnv, n.BaseNamespace, n.EmptyEnv, n.BaseEnv)
+
+
+def source_expression(code: n.Bytecode) -> Any:
+    """The expression this code was compiled from (the first constant)."""
+    first = code.consts[0] if code.consts else None
+    return source_expression(first) if isinstance(first, n.Bytecode) else first
+
+
+# ---------------------------------------------------------------------------- reading
+def read_bytecode(reader: "Reader") -> n.Bytecode:
+    """Read the payload of a BCODESXP item (after its flags)."""
+    nreps = reader.count("bytecode repetition count")
+    reps: dict[int, n.Cons] = {}
+    code = _read_block(reader, reps)
+    code.nreps = nreps
+    return code
+
+
+def _read_block(reader: "Reader", reps: dict) -> n.Bytecode:
+    instructions = reader.item()
+    consts = []
+    for _ in range(reader.count("number of bytecode constants")):
+        kind = reader.int()
+        if kind == n.BCODESXP:
+            consts.append(_read_block(reader, reps))
+        elif kind in _LANG_CODES:
+            consts.append(_read_lang(reader, kind, reps))
+        else:
+            consts.append(reader.item())
+    return n.Bytecode(instructions, consts, nreps=0)
+
+
+def _read_lang(reader: "Reader", kind: int, reps: dict) -> Any:
+    if kind == BCREPREF:
+        index = reader.int()
+        if index not in reps:
+            raise reader.src.fail(f"bytecode refers to undefined shared cell {index}")
+        return reps[index]
+    if kind not in _LANG_CODES:
+        return reader.item()
+    index = None
+    if kind == BCREPDEF:
+        index, kind = reader.int(), reader.int()
+    if kind not in _CELL_CODES:
+        raise reader.src.fail(f"bytecode cell of unexpected type {kind}")
+    cls, has_attributes = _CELL_CODES[kind]
+    cell = cls(None, None, None, is_object=False)
+    if index is not None:
+        reps[index] = cell
+    if has_attributes:
+        cell.attributes = reader.item()
+    cell.tag = reader.item()
+    cell.car = _read_lang(reader, reader.int(), reps)
+    cell.cdr = _read_lang(reader, reader.int(), reps)
+    return cell
+
+
+# ---------------------------------------------------------------------------- writing
+def write_bytecode(writer: "Writer", code: n.Bytecode) -> None:
+    """Write the payload of a BCODESXP item, sharing cells exactly as R does."""
+    shared = _shared_cells(code)
+    writer.int(len(shared) + 1)
+    _write_block(writer, code, shared, {})
+
+
+def _shared_cells(code: n.Bytecode) -> set[int]:
+    """Ids of the cells reached more than once through constants, CARs and CDRs
+    (R's ScanForCircles)."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack: list[Any] = [code]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (n.Lang, n.Pairlist)):
+            if id(node) in seen:
+                shared.add(id(node))
+                continue
+            seen.add(id(node))
+            stack += (node.cdr, node.car)
+        elif isinstance(node, n.Bytecode):
+            stack += reversed(node.consts)
+    return shared
+
+
+def _write_block(writer: "Writer", code: n.Bytecode, shared: set[int], numbers: dict) -> None:
+    writer.item(code.code)
+    writer.int(len(code.consts))
+    for const in code.consts:
+        if isinstance(const, n.Bytecode):
+            writer.int(n.BCODESXP)
+            _write_block(writer, const, shared, numbers)
+        elif isinstance(const, (n.Lang, n.Pairlist)):
+            _write_lang(writer, const, shared, numbers)
+        else:
+            writer.int(sexptype_of(const))
+            writer.item(const)
+
+
+def _write_lang(writer: "Writer", node: Any, shared: set[int], numbers: dict) -> None:
+    if not isinstance(node, (n.Lang, n.Pairlist)):
+        writer.int(_PAD)
+        writer.item(node)
+        return
+    if id(node) in shared:
+        if id(node) in numbers:
+            writer.int(BCREPREF)
+            writer.int(numbers[id(node)])
+            return
+        numbers[id(node)] = len(numbers)
+        writer.int(BCREPDEF)
+        writer.int(numbers[id(node)])
+    plain = node.sexptype
+    writer.int(plain if node.attributes is None else
+               {n.LANGSXP: ATTRLANGSXP, n.LISTSXP: ATTRLISTSXP}[plain])
+    if node.attributes is not None:
+        writer.item(node.attributes)
+    writer.item(node.tag)
+    _write_lang(writer, node.car, shared, numbers)
+    _write_lang(writer, node.cdr, shared, numbers)
+
+
+def sexptype_of(node: Any) -> int:
+    """R's ``TYPEOF`` of the object a node stands for."""
+    if node is None:
+        return n.NILSXP
+    if node in (n.MissingArg, n.UnboundValue):
+        return n.SYMSXP
+    if node in _ENV_SINGLETONS or isinstance(node, (n.Namespace, n.Package)):
+        return n.ENVSXP
+    if isinstance(node, n.AltRep):
+        return node.base_type
+    return getattr(node, "sexptype", n.NILSXP)

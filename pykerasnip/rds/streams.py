@@ -1,0 +1,374 @@
+"""Scalars, vectors and strings in each serialization format.
+
+R writes the same item structure in three encodings: XDR (big-endian binary), native
+binary (little-endian here) and ASCII (one token per line, C escapes in strings). The
+reader and writer talk to an input or output object from this module and never see the
+encoding. Every read checks the claimed size against what is left before allocating.
+"""
+from __future__ import annotations
+
+import re
+import struct
+
+import numpy as np
+
+from ..errors import RDSError
+from .nodes import ASCII_MASK, LATIN1_MASK, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
+
+CHARSXP = 9
+_LEVELS_SHIFT = 12
+_INT32_MAX = 2**31 - 1
+
+
+def decode_chars(raw: bytes, levels: int) -> str:
+    """The text of CHARSXP bytes; undecodable bytes survive as surrogate escapes."""
+    if levels & LATIN1_MASK:
+        return raw.decode("latin-1")
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def encode_chars(text: str, levels: int) -> bytes:
+    """Inverse of :func:`decode_chars`."""
+    if levels & LATIN1_MASK:
+        return text.encode("latin-1")
+    return text.encode("utf-8", "surrogateescape")
+
+
+def default_char_levels(text: str | None) -> int:
+    """The levels R gives a fresh CHARSXP: ASCII bit for ASCII text, UTF-8 otherwise."""
+    if text is None:
+        return 0
+    return ASCII_MASK if text.isascii() else UTF8_MASK
+
+
+def defaults_for(values: "list[str | None]") -> list[int]:
+    return [default_char_levels(v) for v in values]
+
+
+# ------------------------------------------------------------------------ binary input
+class BinaryInput:
+    """Reads XDR (``big_endian``) or native little-endian binary items from a buffer."""
+
+    #: minimum encoded size of one element, by kind, for up-front length checks
+    SIZES = {"int": 4, "double": 8, "complex": 16, "raw": 1, "string": 8, "item": 4}
+
+    def __init__(self, data: bytes, pos: int, big_endian: bool = True):
+        self.data, self.pos = data, pos
+        order = ">" if big_endian else "<"
+        self._int = struct.Struct(order + "i").unpack_from
+        self._pair = struct.Struct(order + "ii").unpack_from
+        self._dtypes = {k: np.dtype(order + c) for k, c in (("int", "i4"), ("double", "f8"),
+                                                            ("complex", "c16"))}
+
+    @property
+    def offset(self) -> int:
+        return self.pos
+
+    def fail(self, message: str) -> RDSError:
+        return RDSError(message, self.pos)
+
+    def _take(self, nbytes: int, what: str) -> int:
+        start = self.pos
+        if nbytes > len(self.data) - start:
+            raise self.fail(f"truncated input: expected {what} ({nbytes} bytes, "
+                            f"{len(self.data) - start} left)")
+        self.pos = start + nbytes
+        return start
+
+    def check(self, count: int, kind: str, what: str) -> None:
+        """Fail unless ``count`` elements of ``kind`` can still fit in the input."""
+        if count * self.SIZES[kind] > len(self.data) - self.pos:
+            raise self.fail(f"{what} claims {count} elements but only "
+                            f"{len(self.data) - self.pos} bytes are left")
+
+    def int(self) -> int:
+        return self._int(self.data, self._take(4, "an integer"))[0]
+
+    def _array(self, kind: str, count: int) -> np.ndarray:
+        dtype = self._dtypes[kind]
+        start = self._take(count * dtype.itemsize, f"{count} {kind} values")
+        return np.frombuffer(self.data, dtype, count, start).astype(dtype.newbyteorder("="))
+
+    def ints(self, count: int) -> np.ndarray:
+        return self._array("int", count)
+
+    def doubles(self, count: int) -> np.ndarray:
+        return self._array("double", count)
+
+    def complexes(self, count: int) -> np.ndarray:
+        return self._array("complex", count)
+
+    def raw(self, count: int) -> bytes:
+        start = self._take(count, f"{count} raw bytes")
+        return self.data[start:start + count]
+
+    text = raw  # unescaped bytes of a name (primitive, native encoding)
+
+    def strings(self, count: int) -> "tuple[list[str | None], list[int] | None]":
+        """``count`` CHARSXP items: their text and their levels when not the defaults."""
+        self.check(count, "string", "a character vector")
+        data, pos, pair, end = self.data, self.pos, self._pair, len(self.data)
+        out: list[str | None] = []
+        levels: list[int] | None = None
+        for i in range(count):
+            if pos + 8 > end:
+                self.pos = pos
+                raise self.fail("truncated input: expected a string (CHARSXP)")
+            flags, length = pair(data, pos)
+            pos += 8
+            lev = flags >> _LEVELS_SHIFT
+            if flags & 0xFF != CHARSXP:
+                self.pos = pos - 8
+                raise self.fail(f"expected a CHARSXP string element, found type {flags & 0xFF}")
+            if length < 0:
+                if length != -1:
+                    self.pos = pos - 4
+                    raise self.fail(f"invalid string length {length}")
+                text, default = None, 0
+            else:
+                if pos + length > end:
+                    self.pos = pos
+                    raise self.fail(f"truncated input: expected a string of {length} bytes")
+                raw = data[pos:pos + length]
+                pos += length
+                text = decode_chars(raw, lev)
+                default = ASCII_MASK if raw.isascii() else UTF8_MASK
+            out.append(text)
+            if lev != default and levels is None:
+                levels = defaults_for(out[:-1])
+            if levels is not None:
+                levels.append(lev)
+        self.pos = pos
+        return out, levels
+
+
+# ------------------------------------------------------------------------ ascii input
+_TOKEN = re.compile(rb"\S+")
+_ESCAPE_IN = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
+_SIMPLE_ESCAPES = {b"n": b"\n", b"t": b"\t", b"v": b"\v", b"b": b"\b", b"r": b"\r",
+                   b"f": b"\f", b"a": b"\a"}
+
+
+def _unescape_one(match: re.Match) -> bytes:
+    code = match.group(1)
+    if code[:1].isdigit():
+        return bytes([int(code, 8) & 0xFF])
+    return _SIMPLE_ESCAPES.get(code, code)
+
+
+def _parse_numbers(tokens: np.ndarray, dtype: str) -> np.ndarray:
+    if dtype != "f8":
+        return tokens.astype("i8")
+    try:
+        return tokens.astype("f8")
+    except ValueError:  # serialize(ascii = NA) writes doubles as C99 hex floats
+        return np.array([float.fromhex(t.decode("ascii")) if b"x" in t else float(t)
+                         for t in tokens.tolist()])
+
+
+class AsciiInput:
+    """Reads the ASCII format: whitespace-separated tokens (strings contain no raw
+    whitespace, R escapes it)."""
+
+    SIZES = {"int": 1, "double": 1, "complex": 2, "raw": 1, "string": 2, "item": 1}
+
+    def __init__(self, data: bytes, pos: int):
+        self.data, self.start = data, pos
+        self.tokens = data[pos:].split()
+        self.i = 0
+
+    @property
+    def offset(self) -> int:
+        starts = [m.start() for m in _TOKEN.finditer(self.data, self.start)]
+        return starts[self.i] if self.i < len(starts) else len(self.data)
+
+    def fail(self, message: str) -> RDSError:
+        return RDSError(message, self.offset)
+
+    def check(self, count: int, kind: str, what: str) -> None:
+        if count * self.SIZES[kind] > len(self.tokens) - self.i:
+            raise self.fail(f"{what} claims {count} elements but only "
+                            f"{len(self.tokens) - self.i} tokens are left")
+
+    def _take(self, count: int, what: str) -> list[bytes]:
+        if count > len(self.tokens) - self.i:
+            raise self.fail(f"truncated input: expected {what}")
+        start = self.i
+        self.i += count
+        return self.tokens[start:self.i]
+
+    def _numbers(self, count: int, dtype: str, na_value, what: str) -> np.ndarray:
+        tokens = np.array(self._take(count, what), dtype="S")
+        na = tokens == b"NA"
+        tokens[na] = b"0"
+        try:
+            values = _parse_numbers(tokens, dtype)
+        except ValueError:
+            self.i -= count
+            raise self.fail(f"malformed number among {what}") from None
+        if dtype == "i4" and values.size and (values[~na].min(initial=0) < -_INT32_MAX
+                                              or values.max(initial=0) > _INT32_MAX):
+            raise self.fail("integer out of range")
+        values = values.astype(dtype)
+        values[na] = na_value
+        return values
+
+    def int(self) -> int:
+        return int(self._numbers(1, "i4", NA_INTEGER, "an integer")[0])
+
+    def ints(self, count: int) -> np.ndarray:
+        return self._numbers(count, "i4", NA_INTEGER, f"{count} integers")
+
+    def doubles(self, count: int) -> np.ndarray:
+        return self._numbers(count, "f8", NA_REAL, f"{count} doubles")
+
+    def complexes(self, count: int) -> np.ndarray:
+        return self.doubles(2 * count).view("c16")
+
+    def raw(self, count: int) -> bytes:
+        tokens = self._take(count, f"{count} raw bytes")
+        try:
+            return bytes(int(t, 16) for t in tokens)
+        except ValueError:
+            raise self.fail("malformed raw byte") from None
+
+    def text(self, count: int) -> bytes:
+        if count == 0:
+            return b""
+        raw = _ESCAPE_IN.sub(_unescape_one, self._take(1, "a string")[0])
+        if len(raw) != count:
+            self.i -= 1
+            raise self.fail(f"string of {len(raw)} bytes where {count} were announced")
+        return raw
+
+    def strings(self, count: int) -> "tuple[list[str | None], list[int] | None]":
+        self.check(count, "string", "a character vector")
+        out: list[str | None] = []
+        levels: list[int] = []
+        for _ in range(count):
+            flags = self.int()
+            if flags & 0xFF != CHARSXP:
+                raise self.fail(f"expected a CHARSXP string element, found type {flags & 0xFF}")
+            length = self.int()
+            if length < -1:
+                raise self.fail(f"invalid string length {length}")
+            lev = flags >> _LEVELS_SHIFT
+            out.append(None if length == -1 else decode_chars(self.text(length), lev))
+            levels.append(lev)
+        return out, (None if levels == defaults_for(out) else levels)
+
+
+# ------------------------------------------------------------------------ outputs
+class BinaryOutput:
+    """Collects XDR (``big_endian``) or little-endian binary output."""
+
+    def __init__(self, big_endian: bool = True):
+        self.buf = bytearray()
+        order = ">" if big_endian else "<"
+        self._int = struct.Struct(order + "i").pack
+        self._pair = struct.Struct(order + "ii").pack
+        self._dtypes = {k: np.dtype(order + c) for k, c in (("int", "i4"), ("double", "f8"),
+                                                            ("complex", "c16"))}
+
+    def getvalue(self) -> bytes:
+        return bytes(self.buf)
+
+    def verbatim(self, data: bytes) -> None:
+        """Bytes that are the same in every format (magic numbers)."""
+        self.buf += data
+
+    def int(self, value: int) -> None:
+        self.buf += self._int(value)
+
+    def _array(self, kind: str, values: np.ndarray) -> None:
+        self.buf += np.ascontiguousarray(values, self._dtypes[kind]).tobytes()
+
+    def ints(self, values: np.ndarray) -> None:
+        self._array("int", values)
+
+    def doubles(self, values: np.ndarray) -> None:
+        self._array("double", values)
+
+    def complexes(self, values: np.ndarray) -> None:
+        self._array("complex", values)
+
+    def raw(self, data: bytes) -> None:
+        self.buf += data
+
+    text = raw
+
+    def strings(self, values: "list[str | None]", levels: "list[int] | None") -> None:
+        buf, pair = self.buf, self._pair
+        for i, text in enumerate(values):
+            lev = default_char_levels(text) if levels is None else levels[i]
+            flags = CHARSXP | (lev << _LEVELS_SHIFT)
+            if text is None:
+                buf += pair(flags, -1)
+            else:
+                raw = encode_chars(text, lev)
+                buf += pair(flags, len(raw))
+                buf += raw
+
+
+_ESCAPE_OUT = re.compile(rb"[\x00-\x20\x7f-\xff\\?'\"]")
+_NAMED_ESCAPES = {ord(v): b"\\" + k for k, v in _SIMPLE_ESCAPES.items()}
+_NAMED_ESCAPES.update({ord(c): b"\\" + c.encode() for c in "\\?'\""})
+
+
+def _escape_one(match: re.Match) -> bytes:
+    byte = match.group()[0]
+    return _NAMED_ESCAPES.get(byte) or b"\\%03o" % byte
+
+
+class AsciiOutput:
+    """Collects ASCII-format output: one token per line, as R's ``ascii = TRUE``."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+    def verbatim(self, data: bytes) -> None:
+        self.parts.append(data)
+
+    def int(self, value: int) -> None:
+        self.parts.append(b"NA\n" if value == NA_INTEGER else b"%d\n" % value)
+
+    def _lines(self, tokens: np.ndarray) -> None:
+        if tokens.size:
+            self.parts.append("\n".join(tokens.tolist()).encode("ascii") + b"\n")
+
+    def ints(self, values: np.ndarray) -> None:
+        values = np.asarray(values, "i4")
+        self._lines(np.where(values == NA_INTEGER, "NA", np.char.mod("%d", values)))
+
+    def doubles(self, values: np.ndarray) -> None:
+        values = np.asarray(values, "f8")
+        finite = np.where(np.isfinite(values), values, 0.0)
+        tokens = np.char.mod("%.16g", finite).astype(object)
+        tokens[np.isposinf(values)] = "Inf"
+        tokens[np.isneginf(values)] = "-Inf"
+        tokens[np.isnan(values)] = "NaN"
+        tokens[is_na_real(values)] = "NA"
+        self._lines(tokens.astype(str))
+
+    def complexes(self, values: np.ndarray) -> None:
+        self.doubles(np.asarray(values, "c16").view("f8"))
+
+    def raw(self, data: bytes) -> None:
+        self._lines(np.frombuffer(data.hex().encode("ascii"), "S2").astype(str))
+
+    def text(self, data: bytes) -> None:
+        self.parts.append(_ESCAPE_OUT.sub(_escape_one, data) + b"\n")
+
+    def strings(self, values: "list[str | None]", levels: "list[int] | None") -> None:
+        for i, text in enumerate(values):
+            lev = default_char_levels(text) if levels is None else levels[i]
+            self.int(CHARSXP | (lev << _LEVELS_SHIFT))
+            if text is None:
+                self.int(-1)
+            else:
+                raw = encode_chars(text, lev)
+                self.int(len(raw))
+                self.text(raw)

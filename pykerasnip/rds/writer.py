@@ -1,0 +1,239 @@
+"""Encode a node tree as an R serialization stream, numbering references as R does.
+
+Every node carries what R wrote for it (levels, object bit, attributes), so a decoded
+tree is written back byte for byte; trees built in Python get R's defaults.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..errors import RDSError
+from . import nodes as n
+from .bytecode import write_bytecode
+from .format import (ALTREP_SXP, FORMAT_CODES, HAS_ATTR_BIT, HAS_TAG_BIT, IS_OBJECT_BIT,
+                     LEVELS_SHIFT, MAX_PACKED_REF, MIN_READER_VERSION, NILVALUE_SXP, REFSXP,
+                     WORKSPACE_LETTERS, Header)
+from .reader import DEFAULT_MAX_DEPTH, recursion_room
+from .streams import AsciiOutput, BinaryOutput, default_char_levels, encode_chars
+
+_INT32_MAX = 2**31 - 1
+_VECTOR_WRITERS = {n.Logical: "ints", n.Integer: "ints", n.Real: "doubles",
+                   n.Complex: "complexes", n.Raw: "raw"}
+
+
+def _signed(word: int) -> int:
+    return word - (1 << 32) if word > _INT32_MAX else word
+
+
+def _flags(code: int, node: n.RObject, has_attr: bool = False, has_tag: bool = False) -> int:
+    return (code | (node.levels << LEVELS_SHIFT) | (IS_OBJECT_BIT if node.is_object else 0)
+            | (HAS_ATTR_BIT if has_attr else 0) | (HAS_TAG_BIT if has_tag else 0))
+
+
+class Writer:
+    """Writes items to an output of :mod:`.streams`, keeping R's reference table."""
+
+    def __init__(self, out: "BinaryOutput | AsciiOutput", version: int = 3):
+        self.out, self.version = out, version
+        self.refs: dict[int, int] = {}
+        self._handlers: dict[type, Callable[[Any], None]] = {
+            n.Sym: self._symbol, n.Closure: self._closure, n.Environment: self._environment,
+            n.Builtin: self._builtin, n.Str: self._character, n.List: self._list,
+            n.Expr: self._list, n.Bytecode: self._bytecode,
+            n.ExternalPointer: self._external_pointer, n.WeakRef: self._weak_ref,
+            n.S4Object: self._s4, n.AltRep: self._altrep,
+            n.Namespace: self._named_env, n.Package: self._named_env, n.Persist: self._named_env,
+            **{cls: self._cons for cls in (n.Pairlist, n.Lang, n.Promise, n.Dots)},
+            **{cls: self._atomic for cls in _VECTOR_WRITERS},
+        }
+
+    # -- entry points ------------------------------------------------------------------
+    def int(self, value: int) -> None:
+        self.out.int(value)
+
+    def item(self, node: Any) -> None:
+        """Write one item (with everything it contains)."""
+        if node is None:
+            self.out.int(NILVALUE_SXP)
+        elif isinstance(node, n._Singleton):
+            self.out.int(node.code)
+        elif id(node) in self.refs:
+            self._reference(self.refs[id(node)])
+        else:
+            self._handler(node)(node)
+
+    # -- helpers -----------------------------------------------------------------------
+    def _handler(self, node: Any) -> Callable[[Any], None]:
+        for cls in type(node).__mro__:
+            handler = self._handlers.get(cls)
+            if handler is not None:
+                return handler
+        raise RDSError(f"cannot serialize a Python {type(node).__name__}; build R nodes "
+                       "(pykerasnip.rds.nodes) or use pykerasnip.convert.from_python")
+
+    def _remember(self, node: Any) -> None:
+        self.refs[id(node)] = len(self.refs) + 1
+
+    def _reference(self, index: int) -> None:
+        if index > MAX_PACKED_REF:
+            self.out.int(REFSXP)
+            self.out.int(index)
+        else:
+            self.out.int((index << 8) | REFSXP)
+
+    def _length(self, length: int) -> None:
+        if length > _INT32_MAX:
+            self.out.int(-1)
+            self.out.int(_signed(length >> 32))
+            self.out.int(_signed(length & 0xFFFFFFFF))
+        else:
+            self.out.int(length)
+
+    def _attributes(self, node: n.RObject) -> None:
+        if node.attributes is not None:
+            self.item(node.attributes)
+
+    # -- handlers ----------------------------------------------------------------------
+    def _symbol(self, sym: n.Sym) -> None:
+        self._remember(sym)
+        self.out.int(n.SYMSXP)
+        self.out.strings([sym.name], None if sym.char_levels is None else [sym.char_levels])
+
+    def _named_env(self, node: n.Namespace) -> None:
+        self._remember(node)
+        self.out.int(node.code)
+        self.out.int(0)
+        self.out.int(len(node.info.data))
+        self.out.strings(node.info.data, node.info.char_levels)
+
+    def _cons(self, cell: n.Cons) -> None:
+        while True:
+            has_attr = cell.attributes is not None
+            self.out.int(_flags(cell.sexptype, cell, has_attr, cell.tag is not None))
+            self._attributes(cell)
+            if cell.tag is not None:
+                self.item(cell.tag)
+            self.item(cell.car)
+            if not isinstance(cell.cdr, n.Cons):
+                break
+            cell = cell.cdr
+        self.item(cell.cdr)
+
+    def _closure(self, fn: n.Closure) -> None:
+        self.out.int(_flags(n.CLOSXP, fn, fn.attributes is not None, has_tag=True))
+        self._attributes(fn)
+        self.item(fn.env)
+        self.item(fn.formals)
+        self.item(fn.body)
+
+    def _environment(self, env: n.Environment) -> None:
+        self._remember(env)
+        self.out.int(_flags(n.ENVSXP, env))  # R writes env attributes without the flag bit
+        self.out.int(1 if env.locked else 0)
+        self.item(env.enclos)
+        self.item(env.frame)
+        self.item(env.hashtab)
+        self.item(env.attributes)
+
+    def _vector_head(self, node: n.Vector, length: int) -> None:
+        self.out.int(_flags(node.sexptype, node, node.attributes is not None))
+        self._length(length)
+
+    def _builtin(self, fn: n.Builtin) -> None:
+        name = fn.name.encode("latin-1")
+        self.out.int(_flags(fn.sexptype, fn, fn.attributes is not None))
+        self.out.int(len(name))
+        self.out.text(name)
+        self._attributes(fn)
+
+    def _atomic(self, vec: n.Vector) -> None:
+        self._vector_head(vec, len(vec.data))
+        getattr(self.out, _VECTOR_WRITERS[type(vec)])(vec.data)
+        self._attributes(vec)
+
+    def _character(self, vec: n.Str) -> None:
+        self._vector_head(vec, len(vec.data))
+        self.out.strings(vec.data, vec.char_levels)
+        self._attributes(vec)
+
+    def _list(self, vec: n.List) -> None:
+        self._vector_head(vec, len(vec.data))
+        for element in vec.data:
+            self.item(element)
+        self._attributes(vec)
+
+    def _bytecode(self, code: n.Bytecode) -> None:
+        self.out.int(_flags(n.BCODESXP, code, code.attributes is not None))
+        write_bytecode(self, code)
+        self._attributes(code)
+
+    def _external_pointer(self, ptr: n.ExternalPointer) -> None:
+        self._remember(ptr)
+        self.out.int(_flags(n.EXTPTRSXP, ptr, ptr.attributes is not None))
+        self.item(ptr.prot)
+        self.item(ptr.tag)
+        self._attributes(ptr)
+
+    def _weak_ref(self, ref: n.WeakRef) -> None:
+        self._remember(ref)
+        self.out.int(_flags(n.WEAKREFSXP, ref, ref.attributes is not None))
+        self._attributes(ref)
+
+    def _s4(self, obj: n.S4Object) -> None:
+        self.out.int(_flags(n.S4SXP, obj, obj.attributes is not None))
+        self._attributes(obj)
+
+    def _altrep(self, alt: n.AltRep) -> None:
+        if self.version < 3:  # version 2 predates ALTREP: write the plain vector
+            self.item(alt.expand())
+            return
+        self.out.int(_flags(ALTREP_SXP, alt))
+        self.item(alt.info)
+        self.item(alt.state)
+        self.item(alt.attributes)
+
+
+# ---------------------------------------------------------------------------- streams
+def _header_of(obj: Any) -> Header:
+    header = getattr(obj, "_header", None)
+    return header if isinstance(header, Header) else Header()
+
+
+def _write_header(out: "BinaryOutput | AsciiOutput", header: Header, version: int) -> None:
+    out.int(version)
+    out.int(header.writer_version)
+    same = version == header.version
+    out.int(header.min_version if same else MIN_READER_VERSION[version])
+    if version == 3:
+        encoding = header.native_encoding.encode("latin-1")
+        out.int(len(encoding))
+        out.text(encoding)
+
+
+def _workspace_pairlist(obj: n.List) -> "n.Pairlist | None":
+    return n.pairlist(list(obj.items()))
+
+
+def write_stream(obj: Any, *, version: int | None = None, format: str | None = None,
+                 max_depth: int = DEFAULT_MAX_DEPTH) -> bytes:
+    """The uncompressed serialization of ``obj``. Version and format default to the
+    header of a decoded root, else version 3 XDR written by R 4.2.2 in UTF-8."""
+    header = _header_of(obj)
+    version = header.version if version is None else version
+    format = header.format if format is None else format
+    if version not in (2, 3):
+        raise ValueError(f"version must be 2 or 3, not {version!r}")
+    if format not in FORMAT_CODES:
+        raise ValueError(f"format must be one of {sorted(FORMAT_CODES)}, not {format!r}")
+    out = AsciiOutput() if format == "ascii" else BinaryOutput(big_endian=format == "xdr")
+    if header.workspace:
+        out.verbatim(b"RD" + WORKSPACE_LETTERS[format] + str(version).encode() + b"\n")
+        obj = _workspace_pairlist(obj)
+    out.verbatim(FORMAT_CODES[format])
+    _write_header(out, header, version)
+    try:
+        with recursion_room(4 * max_depth):
+            Writer(out, version).item(obj)
+    except RecursionError:
+        raise RDSError(f"objects nested deeper than {max_depth} levels") from None
+    return out.getvalue()
