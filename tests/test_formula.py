@@ -44,13 +44,14 @@ d$lgl <- d$lgl == "True"
 """
 
 
-def _rscript(script: str, payload: object) -> object:
+def rscript(script: str, payload: object) -> object:
+    """Run an R script that reads JSON ``payload`` on stdin and prints JSON."""
     run = subprocess.run(["Rscript", "-e", script], input=json.dumps(payload), capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
 
-def _doubles(values: list[str]) -> np.ndarray:
+def r_doubles(values: list[str]) -> np.ndarray:
     return np.array([np.nan if v in ("NA", "NaN") else float(v) for v in values])
 
 
@@ -75,7 +76,7 @@ def test_deparse_matches_r() -> None:
 cases <- jsonlite::fromJSON(file("stdin"))
 cat(jsonlite::toJSON(vapply(cases, function(s) paste(deparse(str2lang(s)), collapse = ""), "")))
 """
-    expected = _rscript(script, DEPARSE_CASES)
+    expected = rscript(script, DEPARSE_CASES)
     assert [deparse(parse(case)) for case in DEPARSE_CASES] == expected
 
 
@@ -92,7 +93,7 @@ out <- lapply(cases, function(f) {
 })
 cat(jsonlite::toJSON(out))
 """
-    for case, want in zip(TERMS_CASES, _rscript(script, TERMS_CASES)):
+    for case, want in zip(TERMS_CASES, rscript(script, TERMS_CASES)):
         terms = terms_from_formula(case, ["y", "a", "b", "c"])
         assert terms.variable_names == want["variables"], case
         assert terms.term_labels == want["labels"], case
@@ -122,11 +123,11 @@ out <- lapply(cases, function(f) {
 })
 cat(jsonlite::toJSON(out))
 """ % ("TRUE" if one_hot else "FALSE")
-    for case, want in zip(MATRIX_CASES, _rscript(script, MATRIX_CASES)):
+    for case, want in zip(MATRIX_CASES, rscript(script, MATRIX_CASES)):
         frame = model_frame(terms_from_formula(case, list(data.columns)), data, na_action="pass")
         matrix = model_matrix(frame, one_hot=one_hot)
         assert list(matrix.columns) == want["names"], case
-        expected = _doubles(want["values"]).reshape(matrix.shape, order="F")
+        expected = r_doubles(want["values"]).reshape(matrix.shape, order="F")
         np.testing.assert_allclose(matrix.to_numpy(), expected, rtol=1e-13, atol=1e-15, err_msg=case)
 
 
@@ -140,7 +141,7 @@ cat(jsonlite::toJSON(list(n = nrow(mf), names = names(mf), xlevels = .getXlevels
                           classes = as.list(attr(attr(mf, "terms"), "dataClasses")))))
 """
     formula = "Sepal.Width ~ Species + chr + log(Petal.Length) + ord"
-    want = _rscript(script, formula)
+    want = rscript(script, formula)
     preproc, x, y = FormulaPreproc.fit(formula, data)
     assert len(x) == len(y) == want["n"][0]
     assert ["Sepal.Width", *x.columns] == want["names"]
@@ -165,7 +166,8 @@ def test_parse_errors_are_spec_errors() -> None:
         parse("if (a) b")
 
 
-def _load_rds(path: Path):
+def load_rds(path: Path):
+    """The decoded R tree of ``path`` (skips while the RDS reader is unavailable)."""
     rds = pytest.importorskip("pykerasnip.rds")
     if not hasattr(rds, "load"):
         pytest.skip("the RDS reader is not available yet")
@@ -178,7 +180,7 @@ def test_model_fit_preproc_matches_r(case: str) -> None:
     """parsnip's prepare_data for a bare formula fit = model.frame of the stored terms."""
     from pykerasnip.convert import r_get, to_pandas
 
-    fit = _load_rds(FIXTURES / case / "model_fit.rds")
+    fit = load_rds(FIXTURES / case / "model_fit.rds")
     preproc = FormulaPreproc.from_r(r_get(fit, "preproc"))
     script = """
 case_dir <- jsonlite::fromJSON(file("stdin"))
@@ -187,17 +189,17 @@ nd <- readRDS(file.path(case_dir, "new_data.rds"))
 mf <- model.frame(delete.response(p$terms), nd, na.action = na.pass, xlev = p$xlevels)
 cat(jsonlite::toJSON(list(names = names(mf), values = sprintf("%.17g", unlist(mf)))))
 """
-    want = _rscript(script, str(FIXTURES / case))
-    for new_data in (to_pandas(_load_rds(FIXTURES / case / "new_data.rds")),
+    want = rscript(script, str(FIXTURES / case))
+    for new_data in (to_pandas(load_rds(FIXTURES / case / "new_data.rds")),
                      pd.read_csv(FIXTURES / case / "new_data.csv")):
         got = preproc.apply(new_data)
         assert list(got.columns) == want["names"]
-        np.testing.assert_array_equal(got.to_numpy(dtype=float).flatten(order="F"), _doubles(want["values"]))
+        np.testing.assert_array_equal(got.to_numpy(dtype=float).flatten(order="F"), r_doubles(want["values"]))
 
 
 @requires_r
 def test_stored_transform_terms_match_r_names() -> None:
-    fit = _load_rds(FIXTURES / "seq_reg_formula_transforms" / "workflow.rds")
+    fit = load_rds(FIXTURES / "seq_reg_formula_transforms" / "workflow.rds")
     from pykerasnip.convert import r_get
 
     terms = Terms.from_r(r_get(fit, "pre", "mold", "blueprint", "terms", "predictors"))

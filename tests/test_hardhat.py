@@ -1,8 +1,6 @@
 """hardhat blueprints (forge/mold) and casting rules against R's hardhat."""
 from __future__ import annotations
 
-import json
-import subprocess
 import warnings
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import FIXTURES, requires_r
+from test_formula import load_rds, r_doubles, rscript
 from pykerasnip.errors import ForgeError
 from pykerasnip.hardhat.blueprint import (FormulaBlueprint, XYBlueprint, blueprint_from_r, mold,
                                           mold_formula)
@@ -18,23 +17,6 @@ from pykerasnip.hardhat.cast import NovelLevelsWarning, scream, shrink, vec_cast
 
 FORGE_CASES = ["seq_reg_formula", "seq_reg_formula_transforms", "seq_reg_formula_factor_traditional",
                "seq_reg_formula_factor_one_hot", "seq_reg_variables"]
-
-
-def _rscript(script: str, payload: object) -> object:
-    run = subprocess.run(["Rscript", "-e", script], input=json.dumps(payload), capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
-
-
-def _doubles(values: list[str]) -> np.ndarray:
-    return np.array([np.nan if v in ("NA", "NaN") else float(v) for v in values])
-
-
-def _load_rds(path: Path):
-    rds = pytest.importorskip("pykerasnip.rds")
-    if not hasattr(rds, "load"):
-        pytest.skip("the RDS reader is not available yet")
-    return rds.load(path)
 
 
 R_FORGE = """
@@ -53,21 +35,21 @@ def test_forge_matches_r(case: str) -> None:
     """Forging new_data (as R saved it, and as read from CSV) gives R's predictors."""
     from pykerasnip.convert import r_get, to_pandas
 
-    workflow = _load_rds(FIXTURES / case / "workflow.rds")
+    workflow = load_rds(FIXTURES / case / "workflow.rds")
     blueprint = blueprint_from_r(r_get(workflow, "pre", "mold", "blueprint"))
-    want = _rscript(R_FORGE, str(FIXTURES / case))
-    for new_data in (to_pandas(_load_rds(FIXTURES / case / "new_data.rds")),
+    want = rscript(R_FORGE, str(FIXTURES / case))
+    for new_data in (to_pandas(load_rds(FIXTURES / case / "new_data.rds")),
                      pd.read_csv(FIXTURES / case / "new_data.csv")):
         got = blueprint.forge(new_data)
         assert list(got.columns) == want["names"]
-        np.testing.assert_allclose(got.to_numpy(dtype=float).flatten(order="F"), _doubles(want["values"]),
+        np.testing.assert_allclose(got.to_numpy(dtype=float).flatten(order="F"), r_doubles(want["values"]),
                                    rtol=1e-14, atol=1e-15)
 
 
 def test_blueprint_classes_dispatch_with_inherits() -> None:
     from pykerasnip.convert import r_get
 
-    workflow = _load_rds(FIXTURES / "seq_reg_formula_factor_one_hot" / "workflow.rds")
+    workflow = load_rds(FIXTURES / "seq_reg_formula_factor_one_hot" / "workflow.rds")
     blueprint = blueprint_from_r(r_get(workflow, "pre", "mold", "blueprint"))
     assert isinstance(blueprint, FormulaBlueprint)
     assert blueprint.indicators == "one_hot" and not blueprint.intercept
@@ -128,7 +110,7 @@ x <- withCallingHandlers(scream(data, ptype, allow_novel_levels = allow),
                          hardhat_warn_novel_levels = function(w) { warned <<- TRUE; invokeRestart("muffleWarning") })
 cat(jsonlite::toJSON(list(levels = levels(x$fct), values = as.character(x$fct), warned = warned)))
 """
-    want = _rscript(script, allow)
+    want = rscript(script, allow)
     data = pd.DataFrame({"fct": pd.Categorical(["z", "b", None, "a"], categories=["z", "b", "a"])})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -159,13 +141,13 @@ num <- vapply(p, is.numeric, NA)
 cat(jsonlite::toJSON(list(names = names(p), values = sprintf("%.17g", as.matrix(p[num])),
                           ptype = names(m$blueprint$ptypes$predictors), outcomes = names(m$outcomes))))
 """
-    want = _rscript(script, {"csv": str(iris_csv), "formula": formula, "indicators": indicators})
+    want = rscript(script, {"csv": str(iris_csv), "formula": formula, "indicators": indicators})
     data = pd.read_csv(iris_csv)
     data["Species"] = data["Species"].astype("category")
     molded = mold_formula(formula, data, indicators=indicators)
     assert list(molded.predictors.columns) == want["names"]
     numeric = molded.predictors.select_dtypes("number")
-    np.testing.assert_allclose(numeric.to_numpy().flatten(order="F"), _doubles(want["values"]), rtol=1e-14)
+    np.testing.assert_allclose(numeric.to_numpy().flatten(order="F"), r_doubles(want["values"]), rtol=1e-14)
     assert list(molded.blueprint.ptypes.predictors.columns) == want["ptype"]
     assert list(molded.outcomes.columns) == want["outcomes"]
     # the trained blueprint forges its own training data back to the molded predictors

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import rexpr
 from ..errors import ForgeError
+from ..hardhat.cast import column_kind
 from ..rds.nodes import Lang, List, Real, Str
 from .parse import call
 from .terms import Terms
@@ -43,20 +44,15 @@ class ModelFrame:
         return pd.concat(parts, axis=1) if parts else pd.DataFrame(index=self.index)
 
 
+MF_CLASSES = {"double": "numeric", "integer": "numeric", "logical": "logical", "factor": "factor",
+              "ordered": "ordered", "character": "character"}
+
+
 def mf_class(column: Column) -> str:
     """R's ``.MFclass``: the class name model frames record in ``dataClasses``."""
     if isinstance(column, pd.DataFrame):
         return f"nmatrix.{column.shape[1]}"
-    dtype = column.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        return "ordered" if dtype.ordered else "factor"
-    if pd.api.types.is_bool_dtype(dtype):
-        return "logical"
-    if pd.api.types.is_numeric_dtype(dtype):
-        return "numeric"
-    if pd.api.types.is_string_dtype(dtype) or dtype == object:
-        return "character"
-    return "other"
+    return MF_CLASSES.get(column_kind(column), "other")
 
 
 def _with_levels(column: Column, name: str, levels: Sequence[str]) -> Column:
