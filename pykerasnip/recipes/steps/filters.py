@@ -129,7 +129,7 @@ class StepCorr(RemovalStep):
         if len(columns) < 2:
             return []
         frame = pd.DataFrame({c: numeric_values(data[c]) for c in columns})
-        corr = frame.corr(method="pearson").to_numpy()
+        corr = frame.corr(method="pearson").to_numpy(copy=True)
         all_na = np.isnan(corr).all(axis=0)
         if all_na.sum() >= len(columns) - 1:
             return []
