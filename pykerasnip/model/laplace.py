@@ -211,31 +211,33 @@ def regression_interval(entry: Any, x: Any, level: float, predictive: bool,
     return np.column_stack([mean, mean - half, mean + half])
 
 
-def classification_interval(entry: Any, x: Any, level: float, predictive: bool,
-                            seed: Any = None) -> np.ndarray:
-    """``N x 2K`` matrix (lower, upper per class, interleaved) from logit draws."""
+def classification_interval(entry: Any, x: Any, level: float, predictive: bool) -> np.ndarray:
+    """``N x 2K`` matrix (lower, upper per class, interleaved) from logit draws.
+
+    Mirrors kerasnip step by step (float32 Keras ops, unseeded ``keras.random`` calls
+    in the same order), so ``keras.utils.set_random_seed`` before restoring the models
+    reproduces R's numbers. For ``pred_int`` the ``(N, K, S)`` draws are reshaped to
+    ``(N * S, K)`` without transposing, exactly as kerasnip does."""
     import keras
+    from keras import ops
 
     logits, feats = run_combined(entry, x)
     n, k = logits.shape
     d = feats.shape[1]
-    blocks = entry.h_diag.reshape(d + 1, k, order="F")
-    prec = entry.n_training * blocks + entry.tau
+    prec = entry.n_training * entry.h_diag.reshape(d + 1, k, order="F") + entry.tau
     var = (feats ** 2) @ (1 / prec[:d]) + 1 / prec[d]
-    sd = np.sqrt(np.maximum(var, 0)).astype(np.float32)
-    noise = keras.random.normal((n, k, N_DRAWS), seed=seed, dtype="float32")
-    draws = keras.ops.convert_to_tensor(logits.astype(np.float32))[:, :, None] + noise * sd[:, :, None]
+    mean = ops.expand_dims(ops.convert_to_tensor(logits, dtype="float32"), 2)
+    sd = ops.sqrt(ops.maximum(ops.expand_dims(ops.convert_to_tensor(var, dtype="float32"), 2), 0))
+    values = keras.random.normal((n, k, N_DRAWS), mean=mean, stddev=sd)
     if predictive:
-        flat = keras.ops.reshape(keras.ops.transpose(draws, (0, 2, 1)), (n * N_DRAWS, k))
-        picked = keras.random.categorical(flat, 1, seed=seed)[:, 0]
-        values = keras.ops.transpose(
-            keras.ops.reshape(keras.ops.one_hot(picked, k), (n, N_DRAWS, k)), (0, 2, 1))
+        picked = keras.random.categorical(ops.reshape(values, (n * N_DRAWS, k)), 1)
+        values = ops.reshape(ops.one_hot(ops.squeeze(picked, 1), k), (n, k, N_DRAWS))
     else:
-        values = keras.ops.softmax(draws, axis=1)
+        values = ops.softmax(values, axis=1)
     p_lo = (1 - level) / 2
-    q = keras.ops.convert_to_numpy(keras.ops.quantile(values, [p_lo, 1 - p_lo], axis=2))
-    q = np.asarray(q, dtype=np.float64)  # (2, n, k)
-    return np.stack([q[0], q[1]], axis=2).reshape(n, 2 * k)
+    lo, hi = (np.asarray(ops.convert_to_numpy(ops.quantile(values, p, axis=2)), dtype=np.float64)
+              for p in (p_lo, 1 - p_lo))
+    return np.stack([lo, hi], axis=2).reshape(n, 2 * k)
 
 
 def require(laplace: Any) -> dict:

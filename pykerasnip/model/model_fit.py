@@ -5,6 +5,7 @@ from the stored ``.keras`` bytes (``safe_mode`` on by default) and are never pic
 """
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 import warnings
@@ -121,6 +122,20 @@ class KerasFit(_HoldsKeras):
         if model is not None:
             self.model = model
 
+    def restored(self) -> "KerasFit":
+        """A copy with every Keras model freshly loaded from bytes, main model first,
+        as R's ``predict()`` restores them (this fixes how many random draws loading
+        consumes)."""
+        new = copy.copy(self)  # copies go through __getstate__: no live models
+        if self.laplace is not None:
+            new.laplace = {name: copy.copy(entry) for name, entry in self.laplace.items()}
+        if new.keras_bytes is not None:
+            new.model  # noqa: B018  (load now, in R's order)
+        for entry in (new.laplace or {}).values():
+            if entry.combined_model_bytes is not None:
+                entry.combined_model  # noqa: B018
+        return new
+
     def process_x(self, new_data: pd.DataFrame) -> Any:
         """The Keras input for predictor rows (kerasnip's stored ``process_x``)."""
         return PROCESS_X[self.api](new_data).x
@@ -141,8 +156,8 @@ class XYPreproc:
         return new_data.loc[:, self.x_names]
 
 
-def _regression_intervals(fit: KerasFit, x: Any, level: float, predictive: bool,
-                          seed: Any) -> pd.DataFrame:
+def _regression_intervals(fit: KerasFit, x: Any, level: float,
+                          predictive: bool) -> pd.DataFrame:
     entries = lp.require(fit.laplace)
     cached = lp.run_combined(next(iter(entries.values())), x) if fit.multistep_info else None
     mats = {name: lp.regression_interval(e, x, level, predictive, cached)
@@ -150,10 +165,10 @@ def _regression_intervals(fit: KerasFit, x: Any, level: float, predictive: bool,
     return post.intervals_regression(mats, fit.multistep_info)
 
 
-def _classification_intervals(fit: KerasFit, x: Any, level: float, predictive: bool,
-                              seed: Any) -> pd.DataFrame:
+def _classification_intervals(fit: KerasFit, x: Any, level: float,
+                              predictive: bool) -> pd.DataFrame:
     entries = lp.require(fit.laplace)
-    mats = {name: lp.classification_interval(e, x, level, predictive, seed)
+    mats = {name: lp.classification_interval(e, x, level, predictive)
             for name, e in entries.items()}
     return post.intervals_classification(mats, fit.lvl)
 
@@ -165,21 +180,21 @@ def _raw(fit: KerasFit, x: Any) -> Any:
     return np.asarray(res, dtype=np.float64)
 
 
-#: type -> (mode it needs, predictor) ; predictors take (fit, x, level, seed)
+#: type -> (mode it needs, predictor(fit, x, level))
 PREDICT_TYPES: dict[str, tuple[str | None, Any]] = {
-    "numeric": ("regression", lambda fit, x, level, seed: post.numeric(_raw(fit, x),
+    "numeric": ("regression", lambda fit, x, level: post.numeric(_raw(fit, x),
                                                                       fit.multistep_info)),
-    "class": ("classification", lambda fit, x, level, seed: post.classes(_raw(fit, x), fit.lvl)),
-    "prob": ("classification", lambda fit, x, level, seed: post.probs(_raw(fit, x), fit.lvl)),
-    "conf_int": (None, lambda fit, x, level, seed: _intervals(fit, x, level, False, seed)),
-    "pred_int": (None, lambda fit, x, level, seed: _intervals(fit, x, level, True, seed)),
+    "class": ("classification", lambda fit, x, level: post.classes(_raw(fit, x), fit.lvl)),
+    "prob": ("classification", lambda fit, x, level: post.probs(_raw(fit, x), fit.lvl)),
+    "conf_int": (None, lambda fit, x, level: _intervals(fit, x, level, False)),
+    "pred_int": (None, lambda fit, x, level: _intervals(fit, x, level, True)),
 }
 
 
-def _intervals(fit: KerasFit, x: Any, level: float, predictive: bool, seed: Any) -> pd.DataFrame:
+def _intervals(fit: KerasFit, x: Any, level: float, predictive: bool) -> pd.DataFrame:
     regression = fit.lvl is None or (isinstance(fit.lvl, dict) and not any(fit.lvl.values()))
     make = _regression_intervals if regression else _classification_intervals
-    return make(fit, x, level, predictive, seed)
+    return make(fit, x, level, predictive)
 
 
 class ModelFit:
@@ -205,7 +220,10 @@ class ModelFit:
 
         ``type``: ``"numeric"`` (regression default), ``"class"`` (classification
         default), ``"prob"``, ``"conf_int"``, ``"pred_int"``. ``level`` is the interval
-        coverage; ``seed`` seeds the Monte Carlo draws of classification intervals.
+        coverage. ``seed`` makes classification intervals reproducible: it is R's
+        ``keras3::set_random_seed(seed); predict(readRDS(f), ...)`` -- the global Keras
+        seed is set and the models are restored afresh before the draws, so the result
+        equals R's for the same seed.
         """
         type = type or ("class" if self.mode == "classification" else "numeric")
         if type not in PREDICT_TYPES:
@@ -214,8 +232,14 @@ class ModelFit:
         needed, predictor = PREDICT_TYPES[type]
         if needed is not None and needed != self.mode:
             raise PredictError(f"type {type!r} needs a {needed} model; this one is {self.mode}")
-        x = self.fit.process_x(self.preproc.apply(new_data))
-        return predictor(self.fit, x, level, seed)
+        fit = self.fit
+        if seed is not None:
+            import keras
+
+            keras.utils.set_random_seed(seed)
+            fit = fit.restored()
+        x = fit.process_x(self.preproc.apply(new_data))
+        return predictor(fit, x, level)
 
     def __repr__(self) -> str:
         return (f"<kerasnip model fit: {self.spec.model_name} ({self.mode}), "

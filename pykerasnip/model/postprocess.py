@@ -146,19 +146,21 @@ def intervals_regression(mats: dict[str, np.ndarray], info: dict | None) -> pd.D
     if info is not None:
         stacked = np.stack(list(mats.values()), axis=1)  # N x K x 3
         return nested({b: stacked[:, :, j] for j, b in enumerate(bases)}, info)
-    if list(mats) == ["output"]:
-        return pd.DataFrame(mats["output"], columns=list(bases))
+    if len(mats) == 1:
+        return pd.DataFrame(next(iter(mats.values())), columns=list(bases))
     return pd.concat([pd.DataFrame(m, columns=[f"{b}_{o}" for b in bases])
                       for o, m in mats.items()], axis=1)
 
 
 def intervals_classification(mats: dict[str, np.ndarray], lvl: Any) -> pd.DataFrame:
     """Interleaved ``.pred_lower_<L>``, ``.pred_upper_<L>`` per level, through
-    ``make.names(unique = TRUE)`` (suffix ``_<output>`` for several outputs)."""
+    ``make.names(unique = TRUE)``, then suffix ``_<output>`` when there are several
+    outputs."""
     frames = []
     for o, m in mats.items():
         levels = _fallback_levels(lvl.get(o) if isinstance(lvl, dict) else lvl, m.shape[1] // 2)
-        suffix = "" if o == "output" and not isinstance(lvl, dict) else f"_{o}"
-        names = [f".pred_{side}_{level}{suffix}" for level in levels for side in ("lower", "upper")]
-        frames.append(pd.DataFrame(m, columns=make_names(names, unique=True)))
+        names = make_names([f".pred_{side}_{level}" for level in levels
+                            for side in ("lower", "upper")], unique=True)
+        suffix = f"_{o}" if len(mats) > 1 else ""
+        frames.append(pd.DataFrame(m, columns=[f"{name}{suffix}" for name in names]))
     return pd.concat(frames, axis=1)
