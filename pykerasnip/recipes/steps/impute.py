@@ -193,42 +193,62 @@ def _gower_kind(column: pd.Series) -> str:
 
 
 def gower_topn(x: pd.DataFrame, y: pd.DataFrame, n: int, eps: float = 1e-8) -> np.ndarray:
-    """``gower::gower_topn(x, y, n)$index`` (0-based, shape n x nrow(x)): for each row of
-    ``x`` the ``n`` rows of ``y`` nearest by Gower distance; numeric ranges are taken over
-    ``x`` and ``y`` together and variables with a range below ``eps`` are skipped."""
-    total = np.zeros((len(x), len(y)))
+    """``gower::gower_topn(x, y, n)$index`` (0-based, shape n x nrow(x); -1 where fewer
+    than ``n`` rows of ``y`` are comparable): for each row of ``x`` the ``n`` rows of
+    ``y`` nearest by Gower distance. Numeric ranges span ``x`` and ``y`` together; a
+    variable whose range is below ``eps`` is skipped."""
+    similarity = np.zeros((len(x), len(y)))
     weight = np.zeros((len(x), len(y)))
     for name in x.columns:
-        dist, comparable = _gower_term(x[name], y[name], eps)
-        total += np.where(comparable, dist, 0.0)
-        weight += comparable
+        sijk, dijk = _gower_term(x[name], y[name], eps)
+        similarity += dijk * sijk
+        weight += dijk
     with np.errstate(invalid="ignore", divide="ignore"):
-        distance = np.where(weight > 0, total / weight, np.inf)
-    return np.argsort(distance, axis=1, kind="stable")[:, :n].T
+        distance = np.where(weight == 0, np.nan, 1.0 - similarity / weight)
+    return np.column_stack([_push_top_n(row, n) for row in distance]) if len(x) else \
+        np.empty((n, 0), dtype=int)
+
+
+def _push_top_n(distance: np.ndarray, n: int) -> np.ndarray:
+    """gower's ``push``: candidates in row order enter a sorted list of length ``n``
+    before the first larger entry, or before an equal one unless it is the last slot.
+    Only candidates up to the n-th smallest distance can end in the list."""
+    finite = np.sort(distance[~np.isnan(distance)])
+    values, index = [np.inf] * n, [-1] * n
+    if not finite.size:
+        return np.array(index)
+    for k in np.flatnonzero(distance <= finite[min(n, finite.size) - 1]):
+        slot = next((i for i in range(n) if distance[k] < values[i]
+                     or (distance[k] == values[i] and i < n - 1)), None)
+        if slot is not None:
+            values.insert(slot, distance[k])
+            index.insert(slot, int(k))
+            del values[n:], index[n:]
+    return np.array(index)
 
 
 def _gower_term(a: pd.Series, b: pd.Series, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pair similarity ``sijk`` and comparability ``dijk`` (0/1) of one variable."""
     kind = _gower_kind(a)
     if kind == "numeric":
         xa, xb = numeric_values(a), numeric_values(b)
         both = np.concatenate([xa, xb])
         spread = np.nanmax(both) - np.nanmin(both) if (~np.isnan(both)).any() else math.nan
-        comparable = ~np.isnan(xa)[:, None] & ~np.isnan(xb)[None, :]
+        comparable = (~np.isnan(xa)[:, None] & ~np.isnan(xb)[None, :]).astype(float)
         if not spread >= eps:
-            return np.zeros(comparable.shape), np.zeros(comparable.shape, bool)
-        return np.abs(xa[:, None] - xb[None, :]) / spread, comparable
+            return np.zeros(comparable.shape), np.zeros(comparable.shape)
+        with np.errstate(invalid="ignore"):
+            return np.where(comparable == 1, 1.0 - np.abs(xa[:, None] - xb[None, :]) / spread, 0.0), comparable
     if kind == "logical":
-        xa = a.to_numpy(dtype=object, na_value=None)
-        xb = b.to_numpy(dtype=object, na_value=None)
-        ta = np.array([v is True for v in xa])[:, None]
-        tb = np.array([v is True for v in xb])[None, :]
-        known = (np.array([v is not None for v in xa])[:, None]
-                 & np.array([v is not None for v in xb])[None, :])
-        return (ta != tb).astype(float), known & (ta | tb)
+        va = a.to_numpy(dtype="f8", na_value=np.nan)[:, None]
+        vb = b.to_numpy(dtype="f8", na_value=np.nan)[None, :]
+        known = ~np.isnan(va) & ~np.isnan(vb)
+        comparable = (known & ((va == 1) | (vb == 1))).astype(float)
+        return np.where(comparable == 1, va * vb, 0.0), comparable
     sa = a.astype(object).to_numpy()
     sb = b.astype(object).to_numpy()
-    comparable = pd.notna(sa)[:, None] & pd.notna(sb)[None, :]
-    return (sa[:, None] != sb[None, :]).astype(float), comparable
+    comparable = (pd.notna(sa)[:, None] & pd.notna(sb)[None, :]).astype(float)
+    return np.where(comparable == 1, (sa[:, None] == sb[None, :]).astype(float), 0.0), comparable
 
 
 def _neighbour_estimate(values: pd.Series) -> Any:
@@ -287,7 +307,7 @@ class StepImputeKnn(Step):
                 continue    # R warns: all predictors are missing
             reference = self.ref_data[self.ref_data[target].notna()].reset_index(drop=True)
             index = gower_topn(queries, reference[predictors], self.neighbors, self.eps)
-            estimates = [cast_like_value(_neighbour_estimate(reference[target].iloc[col]),
+            estimates = [cast_like_value(_neighbour_estimate(reference[target].iloc[col[col >= 0]]),
                                          reference[target]) for col in index.T]
             out[target] = _fill_rows(out[target], missing, estimates)
         return out
@@ -299,15 +319,13 @@ def cast_like_value(value: Any, reference: pd.Series) -> Any:
 
 def _fill_rows(column: pd.Series, rows: np.ndarray, values: Any) -> pd.Series:
     """``column`` with ``rows`` set to ``values``, cast first to the values' type."""
-    values = np.asarray(values, dtype=object if isinstance(values, list) else None)
-    if values.dtype.kind in "iu" or (values.dtype == object and
-                                    all(isinstance(v, (int, np.integer)) for v in values)):
-        column = fill_missing(column, int(values[0])).copy()
+    values = np.asarray(values)
+    if values.dtype.kind in "iu":
+        column = fill_missing(column, int(values[0]))
     elif values.dtype.kind == "f":
         column = pd.Series(numeric_values(column), index=column.index, name=column.name)
-    else:
-        column = column.copy()
-    column[rows] = values
+    column = column.copy()
+    column.iloc[np.flatnonzero(rows)] = values
     return column
 
 

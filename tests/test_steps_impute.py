@@ -1,0 +1,116 @@
+"""Imputation steps: trained values and imputed output against R's recipes."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pykerasnip.recipes as rc
+from pykerasnip.datasets import iris, mtcars
+from pykerasnip.errors import ForgeError
+from pykerasnip.recipes.steps.impute import fill_missing, gower_topn
+from conftest import requires_r
+from test_recipes_core import from_hex, run_r
+
+R_DATA = r"""
+mt2 <- mtcars
+mt2$cyl <- as.integer(mt2$cyl)
+mt2$disp[c(2, 5, 9)] <- NA
+mt2$cyl[c(3, 7)] <- NA
+mt2$hp[4] <- NA
+mt2$f <- factor(c(rep(c("a", "b", "c"), 10), "b", NA))
+mt2$s <- c(rep(c("x", "y", "y"), 10), NA, "x")
+ir <- iris
+ir$Sepal.Width[c(3, 40, 77)] <- NA
+ir$Petal.Length[c(10, 120)] <- NA
+"""
+
+
+def py_data() -> tuple[pd.DataFrame, pd.DataFrame]:
+    mt2 = mtcars().reset_index(drop=True)
+    mt2["cyl"] = mt2["cyl"].astype("Int32")
+    mt2.loc[[1, 4, 8], "disp"] = np.nan
+    mt2.loc[[2, 6], "cyl"] = pd.NA
+    mt2.loc[3, "hp"] = np.nan
+    mt2["f"] = pd.Categorical(["a", "b", "c"] * 10 + ["b", None], categories=["a", "b", "c"])
+    mt2["s"] = pd.Series(["x", "y", "y"] * 10 + [None, "x"], dtype=object)
+    ir = iris()
+    ir.loc[[2, 39, 76], "Sepal.Width"] = np.nan
+    ir.loc[[9, 119], "Petal.Length"] = np.nan
+    return mt2, ir
+
+
+CASES = {
+    "mean": ("mt2", "mpg ~ .", "step_impute_mean(disp, hp, cyl, trim = 0.1)",
+             lambda r: r.step_impute_mean("disp", "hp", "cyl", trim=0.1)),
+    "median": ("mt2", "mpg ~ .", "step_impute_median(all_numeric_predictors())",
+               lambda r: r.step_impute_median(rc.all_numeric_predictors())),
+    "mode": ("mt2", "mpg ~ .", "step_impute_mode(f, s)", lambda r: r.step_impute_mode("f", "s")),
+    "linear": ("mt2", "mpg ~ .", "step_impute_linear(disp, cyl, impute_with = imp_vars(wt, qsec, drat))",
+               lambda r: r.step_impute_linear("disp", "cyl", impute_with=["wt", "qsec", "drat"])),
+    "knn": ("ir", "Species ~ .", "step_impute_knn(Sepal.Width, Petal.Length, neighbors = 5)",
+            lambda r: r.step_impute_knn("Sepal.Width", "Petal.Length", neighbors=5)),
+    "knn_mixed": ("mt2", "mpg ~ .", "step_impute_knn(disp, cyl, neighbors = 3, impute_with = imp_vars(hp, wt, f, am))",
+                  lambda r: r.step_impute_knn("disp", "cyl", neighbors=3,
+                                              impute_with=["hp", "wt", "f", "am"])),
+    "indicate_na": ("mt2", "mpg ~ .", "step_indicate_na(disp, f, prefix = 'miss')",
+                    lambda r: r.step_indicate_na("disp", "f", prefix="miss")),
+}
+
+
+@pytest.fixture(scope="module")
+def r_results() -> dict:
+    calls = ",\n".join(
+        f'"{name}" = (function() {{ p <- prep(recipe({formula}, data = {data}) |> {r_call}, '
+        f'training = {data}); s <- p$steps[[1]]; '
+        f'list(fields = s[intersect(names(s), c("means", "medians", "modes"))], baked = bake(p, {data})) }})()'
+        for name, (data, formula, r_call, _) in CASES.items())
+    return run_r(R_DATA + f"emit(list({calls}))")
+
+
+@requires_r
+@pytest.mark.parametrize("name", list(CASES))
+def test_impute_matches_r(name, r_results):
+    data_name, formula, _, build = CASES[name]
+    data = dict(zip(("mt2", "ir"), py_data()))[data_name]
+    expected = r_results[name]
+    prepped = build(rc.recipe(formula, data)).prep()
+    step = prepped.steps[0]
+    for field in ("means", "medians"):
+        if field in expected["fields"]:
+            want = {k: v[0] if isinstance(v, list) else v for k, v in expected["fields"][field].items()}
+            assert step.values == from_hex(want)
+    if "modes" in expected["fields"]:
+        assert step.modes == expected["fields"]["modes"]
+    baked = prepped.bake(data)
+    assert list(baked.columns) == list(expected["baked"])
+    for column in baked.columns:
+        want = expected["baked"][column]
+        if isinstance(want, dict):          # factor
+            assert list(baked[column].cat.categories) == want["levels"]
+            assert baked[column].astype(object).where(baked[column].notna(), "NA").tolist() == want["values"]
+            continue
+        got = baked[column]
+        if isinstance(want[0], int) or (isinstance(want[0], str) and not want[0].startswith(("0x", "-0x"))):
+            assert got.astype(object).where(got.notna(), "NA").tolist() == want, column
+            assert pd.api.types.is_integer_dtype(got), column
+        else:
+            np.testing.assert_allclose(got.to_numpy("f8", na_value=np.nan),
+                                       np.array(from_hex(want), dtype="f8"), rtol=1e-12, err_msg=column)
+
+
+def test_fill_missing_casts_like_vctrs():
+    filled = fill_missing(pd.Series([1.0, np.nan, 3.0], name="x"), 2)
+    assert filled.dtype == "Int32" and filled.tolist() == [1, 2, 3]
+    with pytest.raises(ForgeError, match="x"):
+        fill_missing(pd.Series([1.5, np.nan], name="x"), 2)
+
+
+def test_gower_ranges_span_both_tables_and_skip_missing():
+    x = pd.DataFrame({"a": [1.0, 2.0, 3.0, np.nan], "f": pd.Categorical(list("uvuv"))})
+    y = pd.DataFrame({"a": [1.1, 2.9], "f": pd.Categorical(["v", "u"], categories=["u", "v"])})
+    # gower::gower_topn(x, y, n = 2)$index - 1 (checked in R)
+    assert gower_topn(x, y, 2).tolist() == [[1, 0, 1, 0], [0, 1, 0, 1]]
+    # ties: the later row first (R: gower_topn(data.frame(a = 0), data.frame(a = c(1, 2, 1, 1, 3, 1, 2, 1)), n = 3))
+    ties = gower_topn(pd.DataFrame({"a": [0.0]}), pd.DataFrame({"a": [1.0, 2, 1, 1, 3, 1, 2, 1]}), 3)
+    assert ties[:, 0].tolist() == [7, 5, 3]
