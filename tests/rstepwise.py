@@ -7,6 +7,7 @@ round-trip exactly) and are rebuilt with the project's pandas mapping.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -36,7 +37,8 @@ frame_json <- function(df) lapply(as.list(df), col_json)
 """
 
 # Bake fixture recipes step by step: for each requested step i, the data after steps
-# 1..i-1 ("input") and after 1..i ("output"), on the fixture's new data.
+# 1..i-1 ("input") and after 1..i ("output", NULL when R cannot bake step i), on the
+# fixture's new data.
 R_STEPWISE = r"""
 suppressPackageStartupMessages({library(recipes); library(timeDate)})
 args <- commandArgs(trailingOnly = TRUE)
@@ -45,7 +47,8 @@ rec <- w$pre$mold$blueprint$recipe
 nd <- readRDS(file.path(args[1], "new_data.rds"))
 bake_to <- function(n) { r <- rec; r$steps <- rec$steps[seq_len(n)]; suppressWarnings(bake(r, nd)) }
 out <- lapply(as.integer(strsplit(args[3], ",")[[1]]), function(i)
-  list(step = i, input = frame_json(bake_to(i - 1)), output = frame_json(bake_to(i))))
+  list(step = i, input = frame_json(bake_to(i - 1)),
+       output = tryCatch(frame_json(bake_to(i)), error = function(e) NULL)))
 writeLines(toJSON(out, auto_unbox = TRUE, null = "null", na = "null", digits = NA), args[2])
 """
 
@@ -65,8 +68,9 @@ def run_r(code: str, *args: str) -> str:
     """Run an R script (with :data:`R_FRAME_JSON` loaded) and return its stdout."""
     with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as script:
         script.write(R_FRAME_JSON + code)
+    # a fixed TZ spares R's Sys.timezone() the call to timedatectl
     done = subprocess.run(["Rscript", script.name, *args], capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, env={**os.environ, "TZ": "UTC"})
     Path(script.name).unlink()
     if done.returncode:
         raise RuntimeError(f"R failed:\n{done.stderr[-2000:]}")
@@ -107,14 +111,15 @@ def frame_from_json(columns: dict) -> pd.DataFrame:
                          for name, col in columns.items()})
 
 
-def stepwise(case_dir: Path, steps: list[int]) -> dict[int, tuple[pd.DataFrame, pd.DataFrame]]:
-    """{step index (1-based): (data before the step, data after it)} as R bakes them."""
+def stepwise(case_dir: Path, steps: list[int]) -> dict[int, tuple[pd.DataFrame, Any]]:
+    """{step index (1-based): (data before the step, data after it or None)} as R bakes
+    them."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "stepwise.json"
         run_r(R_STEPWISE, str(case_dir), str(out), ",".join(map(str, steps)))
         result = json.loads(out.read_text())
-    return {r["step"]: (frame_from_json(r["input"]), frame_from_json(r["output"]))
-            for r in result}
+    return {r["step"]: (frame_from_json(r["input"]),
+                        r["output"] and frame_from_json(r["output"])) for r in result}
 
 
 def _r_values(column: pd.Series) -> str:
