@@ -167,20 +167,25 @@ class RecipeBlueprint(Blueprint):
         from ..recipes.recipe import Recipe
 
         extra = node.get("extra_role_ptypes")
-        term_info = to_pandas(r_get(node, "recipe", "term_info"))
-        roles = term_info["role"].fillna("NA")
+        recipe = Recipe.from_r(node["recipe"])
         strings_as_factors = node.get("strings_as_factors")
         return cls(**cls.common_from_r(node), fresh=bool(scalar(node.get("fresh"))),
                    strings_as_factors=True if strings_as_factors is None else bool(scalar(strings_as_factors)),
-                   recipe=Recipe.from_r(node["recipe"]),
+                   recipe=recipe,
                    extra_role_ptypes={k: to_pandas(v) for k, v in extra.items()} if isinstance(extra, List) else {},
-                   predictor_names=list(term_info.loc[roles == "predictor", "variable"]))
+                   predictor_names=role_variables(recipe.term_info, "predictor"))
 
     def forge(self, new_data: pd.DataFrame) -> pd.DataFrame:
         parts = [self.clean(new_data)] + [self.clean(new_data, ptype) for ptype in self.extra_role_ptypes.values()]
         combined = pd.concat(parts, axis=1)
         baked = self.recipe.bake(combined.loc[:, ~combined.columns.duplicated()])
         return self.with_intercept(baked[self.predictor_names])
+
+
+def role_variables(info: pd.DataFrame, role: str) -> list[str]:
+    """Variables of ``info`` (var_info/term_info) with ``role``; NA roles match "NA"."""
+    roles = info["role"].map(lambda r: r if isinstance(r, str) else "NA")
+    return list(info.loc[roles == role, "variable"])
 
 
 #: R blueprint family class -> reader (dispatch with inherits semantics)
@@ -295,18 +300,16 @@ def mold_recipe(recipe: Any, data: pd.DataFrame, intercept: bool = False,
                 allow_novel_levels: bool = False) -> Mold:
     """``mold(recipe, data)``: prep the recipe, predictors/outcomes by their roles."""
     trained = recipe.prep(data)
-    var_info, term_info = trained.var_info, trained.term_info
-    originals = {role: list(var_info.loc[var_info["role"].fillna("NA") == role, "variable"])
-                 for role in var_info["role"].fillna("NA").unique()}
+    roles = dict.fromkeys(r if isinstance(r, str) else "NA" for r in trained.var_info["role"])
+    originals = {role: role_variables(trained.var_info, role) for role in roles}
     ptypes = Ptypes.of(data[originals.get("predictor", [])], data[originals.get("outcome", [])])
     extra = {role: data[cols].iloc[:0] for role, cols in originals.items()
              if role not in ("predictor", "outcome", "case_weights")}
-    roles = term_info["role"].fillna("NA")
     blueprint = RecipeBlueprint(intercept=intercept, allow_novel_levels=allow_novel_levels, ptypes=ptypes,
                                 recipe=trained, extra_role_ptypes=extra,
-                                predictor_names=list(term_info.loc[roles == "predictor", "variable"]))
+                                predictor_names=role_variables(trained.term_info, "predictor"))
     baked = trained.bake(data.reset_index(drop=True))
-    outcomes = baked[list(term_info.loc[roles == "outcome", "variable"])]
+    outcomes = baked[role_variables(trained.term_info, "outcome")]
     return Mold(blueprint.with_intercept(baked[blueprint.predictor_names]), outcomes, blueprint)
 
 
