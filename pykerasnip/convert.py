@@ -7,7 +7,9 @@
 R                        Python
 =======================  ==================================================================
 NULL                     ``None``
-data.frame / tibble      ``pandas.DataFrame`` (columns below; character row names -> index)
+data.frame / tibble      ``pandas.DataFrame`` (columns below); character row names -> the
+                         index; integer row names -> an integer index, which (like any
+                         integer index) is written back as automatic row names
 double                   float64 (NA and NaN -> NaN; NaN goes back as ``NA_real_``)
 integer                  ``Int32`` column / int32 array (nullable array when NA present)
 logical                  ``boolean`` column / bool array (nullable array when NA present)
@@ -27,8 +29,12 @@ list                     :class:`RList`
 raw                      ``bytes``
 =======================  ==================================================================
 
-Datetime rule when writing: tz-aware -> POSIXct with that ``tzone``; naive values that
-are all at midnight (or missing) -> Date; other naive values -> POSIXct in UTC.
+Writing rules beyond the inverse of the table: datetimes that are tz-aware -> POSIXct
+with that ``tzone``; naive datetimes all at midnight (or missing) -> Date, other naive
+ones -> POSIXct in UTC. Integers of any width -> integer (double beyond R's integer
+range); object columns of strings (or pandas' string dtype) -> character, other object
+columns -> list columns; dicts -> named lists, lists and tuples -> unnamed lists, Python
+scalars -> length-1 vectors.
 
 Attributes that the natural form does not already express go to ``.attrs`` (of the
 Series, :class:`RList` or DataFrame; a column's under ``attrs["r_column_attrs"][name]``)
@@ -308,7 +314,7 @@ def _frame_to_python(node: List) -> pd.DataFrame:
     index = _row_index(node, len(parts[0][0]) if parts else 0)
     frame = pd.DataFrame({i: _series(values, index) for i, (values, _, _) in enumerate(parts)},
                          index=index, copy=False)
-    frame.columns = pd.Index(names, dtype=object)
+    frame.columns = pd.Index(names)
     frame.attrs.update(_attrs_to_python(node, {"names", "row.names"}))
     column_attrs = {n: attrs for n, (_, attrs, _) in zip(names, parts) if attrs}
     matrix_columns = [n for n, (_, _, is_matrix) in zip(names, parts) if is_matrix]

@@ -46,9 +46,10 @@ def test_equals_r_bit_for_bit(r_data, name):
     ours = LOADERS[name]()
     theirs = to_python(rds.load(r_data / f"{name}.rds"))
     pd.testing.assert_frame_equal(ours, theirs, check_exact=True)
-    floats = ours.select_dtypes("float64")
-    np.testing.assert_array_equal(floats.to_numpy().view("u8"),
-                                  theirs[floats.columns].to_numpy().view("u8"))
+    floats = ours.select_dtypes("float64").to_numpy()
+    present = ~np.isnan(floats)  # pandas has one missing value; R's NA bits are not kept
+    theirs_floats = theirs[ours.select_dtypes("float64").columns].to_numpy()
+    np.testing.assert_array_equal(floats[present].view("u8"), theirs_floats[present].view("u8"))
 
 
 @requires_r

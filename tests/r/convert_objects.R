@@ -116,7 +116,7 @@ expected <- c(r_objects, list(
 checks <- list(
   b_environment = function(x) {
     is.environment(x) && identical(parent.env(x), emptyenv()) &&
-      identical(as.list(x, sorted = TRUE), list(a = 1, b = "x")) &&
+      identical(as.list.environment(x, sorted = TRUE), list(a = 1, b = "x")) &&
       identical(class(x), "stub") && environmentIsLocked(x) == FALSE
   },
   b_null_extptr = function(x) typeof(x) == "externalptr",
