@@ -209,13 +209,13 @@ def test_fixture_recipe_bakes_like_r(case):
 def _forge_like_hardhat(blueprint, new_data: pd.DataFrame) -> pd.DataFrame:
     """The predictor columns cast to the blueprint's ptypes (novel levels -> NA)."""
     from pykerasnip.convert import r_get, to_pandas
+    from pykerasnip.recipes.recipe import as_factor
     ptype = to_pandas(r_get(blueprint, "ptypes", "predictors"))
     out = new_data[list(ptype.columns)].copy()
     for name in ptype.columns:
         dtype = ptype[name].dtype
         if isinstance(dtype, pd.CategoricalDtype):
-            out[name] = pd.Categorical(out[name].astype(object).where(out[name].notna(), None),
-                                       categories=dtype.categories, ordered=dtype.ordered)
+            out[name] = as_factor(out[name], list(dtype.categories), dtype.ordered)
         else:
             out[name] = out[name].astype(dtype)
     return out

@@ -74,14 +74,20 @@ def get_levels(column: pd.Series) -> VarLevels:
     return NO_LEVELS
 
 
+def as_factor(column: pd.Series, levels: list[str], ordered: bool = False) -> pd.Categorical:
+    """``factor(as.character(x), levels, ordered)``: values outside ``levels`` become NA."""
+    text = column.astype(object).where(column.notna(), None).map(
+        lambda v: v if v is None or isinstance(v, str) else str(v))
+    return pd.Categorical(text.where(text.isin(levels), None), categories=levels, ordered=ordered)
+
+
 def strings_to_factors(data: pd.DataFrame, levels: dict[str, VarLevels]) -> pd.DataFrame:
     """Columns with stored levels become factors with exactly those levels (other
     values become NA), as ``factor(as.character(x), levels, ordered)``."""
     out = data.copy()
     for name, lv in levels.items():
         if name in out.columns and lv.values is not None:
-            text = out[name].astype(object).where(out[name].notna(), None)
-            out[name] = pd.Categorical(text, categories=list(lv.values), ordered=bool(lv.ordered))
+            out[name] = as_factor(out[name], list(lv.values), bool(lv.ordered))
     return out
 
 
