@@ -1,0 +1,122 @@
+"""Fitted workflows as R ``workflow`` trees (REFERENCE §5.1, §10.3 rule 8).
+
+``pre`` holds the preprocessor action (recipe, formula or variables, each with its
+untrained blueprint) and the mold (0-row slices of the processed predictors and of the
+outcomes -- R's ``predict()`` only reads the trained blueprint); ``fit`` holds the
+model action (the unfitted spec) and the ``model_fit``; ``post`` is empty. Blueprints
+and recipes come from R's own trees when they were read from R, else from their
+``to_r()``.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pandas as pd
+
+from ..convert import from_pandas
+from ..formula.parse import parse
+from ..io import to_tree
+from ..rds import build as b
+from ..rds import nodes as n
+from .spec import spec_to_r
+from .values import r_form
+
+#: blueprint field -> its value before mold() (hardhat's untrained blueprints)
+_UNTRAINED: dict[str, Callable[[], Any]] = {
+    "ptypes": lambda: None, "formula": lambda: None, "levels": lambda: None,
+    "recipe": lambda: None, "extra_role_ptypes": lambda: None,
+    "terms": lambda: b.named_list(predictors=None, outcomes=None),
+}
+
+#: blueprint family class -> the mold's ``extras``
+_EXTRAS: dict[str, Callable[[], Any]] = {
+    "recipe_blueprint": lambda: b.named_list(roles=None),
+    "formula_blueprint": lambda: b.named_list(offset=None),
+    "xy_blueprint": lambda: None,
+}
+
+
+def formula_to_r(text: str) -> n.Lang:
+    """An R formula (class ``formula``, global environment) from its text."""
+    return b.structure(parse(text), {"class": "formula", ".Environment": n.GlobalEnv})
+
+
+def untrained_blueprint(trained: n.List) -> n.List:
+    """The blueprint as the preprocessor action holds it: ``trained`` with the fields
+    ``mold()`` fills (ptypes, recipe, terms, ...) reset."""
+    copy = n.List(list(trained.data), trained.attributes, trained.levels, trained.is_object)
+    for name in trained.names or []:
+        if name in _UNTRAINED:
+            copy[name] = _UNTRAINED[name]()
+    return copy
+
+
+def _columns_quosure(names: list[str]) -> n.Lang:
+    syms = [b.sym(name) for name in names]
+    return b.quosure(syms[0] if len(syms) == 1 else b.call("c", *syms), n.GlobalEnv)
+
+
+def _variables(value: Any) -> n.List:
+    return b.structure(b.named_list(outcomes=_columns_quosure(value.outcomes),
+                                    predictors=_columns_quosure(value.predictors)),
+                       {"class": "workflow_variables"})
+
+
+#: preprocessor kind -> its action's R value
+_ACTION_VALUES: dict[str, Callable[[Any], Any]] = {
+    "recipe": lambda value: r_form(value, "workflow's untrained recipe"),
+    "formula": formula_to_r,
+    "variables": _variables,
+}
+
+
+def _preprocessor_action(wf: Any, blueprint: n.List) -> n.List:
+    kind = wf.preprocessor.kind
+    action = b.named_list({kind: _ACTION_VALUES[kind](wf.preprocessor.value),
+                           "blueprint": untrained_blueprint(blueprint)})
+    return b.structure(action, {"class": [f"action_{kind}", "action_pre", "action"]})
+
+
+def _zero_rows(df: pd.DataFrame) -> n.List:
+    return from_pandas(df.iloc[:0].reset_index(drop=True), tibble=True)
+
+
+def _extras(blueprint: n.List) -> Any:
+    family = next((c for c in blueprint.classes if c in _EXTRAS), "xy_blueprint")
+    return _EXTRAS[family]()
+
+
+def _stage(classes: str, **fields: Any) -> n.List:
+    return b.structure(b.named_list(fields), {"class": [classes, "stage"]})
+
+
+def _pre(wf: Any) -> n.List:
+    blueprint = r_form(wf.blueprint, "workflow's trained blueprint")
+    ptypes = wf.blueprint.ptypes
+    mold = b.named_list(predictors=_zero_rows(wf.blueprint.forge(ptypes.predictors)),
+                        outcomes=_zero_rows(ptypes.outcomes), blueprint=blueprint,
+                        extras=_extras(blueprint))
+    actions = b.named_list({wf.preprocessor.kind: _preprocessor_action(wf, blueprint)})
+    return _stage("stage_pre", actions=actions, mold=mold, case_weights=None)
+
+
+def _unfitted_spec(spec: Any) -> n.List:
+    if spec.r_node is not None and spec.r_node.inherits("kerasnip_spec"):
+        return spec.r_node
+    return spec_to_r(spec)
+
+
+def _fit(wf: Any, model_fit: Any) -> n.List:
+    formula = None if wf.model_formula is None else formula_to_r(wf.model_formula)
+    model = b.structure(b.named_list(spec=_unfitted_spec(wf.spec), formula=formula),
+                        {"class": ["action_model", "action_fit", "action"]})
+    return _stage("stage_fit", actions=b.named_list(model=model), fit=to_tree(model_fit))
+
+
+def workflow_to_r(wf: Any) -> n.List:
+    """The fitted workflow R's ``predict()`` accepts (class ``workflow``)."""
+    model_fit = wf.extract_fit_parsnip()  # raises for an untrained workflow
+    post = _stage("stage_post", actions=b.named_list(), fit=None)
+    return b.structure(b.named_list(pre=_pre(wf), fit=_fit(wf, model_fit), post=post,
+                                    trained=True),
+                       {"class": "workflow"})
