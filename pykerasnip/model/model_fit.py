@@ -214,6 +214,12 @@ class ModelFit:
     def mode(self) -> str:
         return self.spec.mode
 
+    def to_r(self) -> Any:
+        """The R ``model_fit`` tree kerasnip predicts with (:mod:`pykerasnip.writer`)."""
+        from ..writer import model_fit_to_r
+
+        return model_fit_to_r(self)
+
     def predict(self, new_data: pd.DataFrame, type: str | None = None, level: float = 0.95,
                 seed: int | None = None) -> pd.DataFrame:
         """Predictions as R's kerasnip returns them.
