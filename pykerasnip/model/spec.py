@@ -77,6 +77,12 @@ class ModelSpec:
         """The discovered main-argument names (constructor ``...`` extras excluded)."""
         return discover_args(self.layer_blocks, self.functional)
 
+    def to_r(self) -> Any:
+        """The unfitted R ``model_spec`` tree (:mod:`pykerasnip.writer`)."""
+        from ..writer import spec_to_r
+
+        return spec_to_r(self)
+
     def _copy(self, **changes: Any) -> "ModelSpec":
         new = copy.copy(self)
         new.args, new.eng_args, new.r_node = dict(self.args), dict(self.eng_args), None
