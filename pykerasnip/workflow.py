@@ -112,6 +112,12 @@ class Workflow:
         if not self.trained:
             raise PredictError("the workflow has not been trained; call fit() first")
 
+    def to_r(self) -> Any:
+        """The fitted R ``workflow`` tree R's ``predict()`` accepts (:mod:`pykerasnip.writer`)."""
+        from .writer import workflow_to_r
+
+        return workflow_to_r(self)
+
     # -- extractors ----------------------------------------------------------------
     def extract_fit_parsnip(self) -> Any:
         self._require_trained()
