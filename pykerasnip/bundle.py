@@ -3,7 +3,7 @@
 On the R side a bundle is ``list(object = <payload>, situate = <closure>)`` with class
 ``c("bundled_<kind>", "bundle")``; a bundled workflow also bundles its model fit and its
 trained recipe. Reading only needs to unwrap; writing builds the same shapes (see
-:mod:`pykerasnip.to_r`). For kerasnip a bundle adds no state: the weights already travel
+:mod:`pykerasnip.writer`). For kerasnip a bundle adds no state: the weights already travel
 as ``.keras`` bytes.
 """
 from __future__ import annotations
@@ -22,6 +22,12 @@ class Bundle:
 
     def unbundle(self) -> Any:
         return self.object
+
+    def to_r(self) -> Any:
+        """R's ``bundle()`` of the object (:mod:`pykerasnip.writer`)."""
+        from .writer import bundle_to_r
+
+        return bundle_to_r(self.object)
 
     def predict(self, new_data, type: str | None = None, level: float = 0.95, **kwargs):
         """Predict with the bundled object (as R's ``predict(unbundle(b), ...)``)."""
