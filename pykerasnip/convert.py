@@ -26,7 +26,7 @@ matrix column            object column holding each row as a 1-D array; the colu
                          are listed in ``DataFrame.attrs["r_matrix_columns"]``
 named atomic vector      ``pandas.Series`` indexed by the names
 list                     :class:`RList`
-raw                      ``bytes``
+raw                      ``bytes`` (a raw vector with attributes stays the node)
 =======================  ==================================================================
 
 Writing rules beyond the inverse of the table: datetimes that are tz-aware -> POSIXct
@@ -182,13 +182,20 @@ def _factor_array(node: Integer) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=levels, ordered=node.inherits("ordered"))
 
 
+def _float_values(node: RObject) -> np.ndarray:
+    """Doubles with NaN for NA (R allows integer storage for Date, POSIXct, difftime)."""
+    if isinstance(node, Integer):
+        return np.where(node.data == NA_INTEGER, np.nan, node.data)
+    return np.asarray(node.data, dtype="f8")
+
+
 def _date_array(node: RObject) -> np.ndarray:
-    return pd.to_datetime(np.asarray(node.data, dtype="f8"), unit="D").to_numpy()
+    return pd.to_datetime(_float_values(node), unit="D").to_numpy()
 
 
 def _posixct_array(node: RObject) -> Any:
     tz = scalar(node.attr("tzone")) or "UTC"
-    stamps = pd.to_datetime(np.asarray(node.data, dtype="f8"), unit="s", utc=True)
+    stamps = pd.to_datetime(_float_values(node), unit="s", utc=True)
     return stamps.tz_convert(tz).array
 
 
@@ -197,7 +204,7 @@ def _difftime_array(node: RObject) -> np.ndarray:
     if units not in _DIFFTIME_SECONDS:
         raise UnsupportedObjectError(f"difftime units {units!r} are not known")
     with np.errstate(invalid="ignore"):  # R's NA is a signalling NaN
-        seconds = np.asarray(node.data, dtype="f8") * _DIFFTIME_SECONDS[units]
+        seconds = _float_values(node) * _DIFFTIME_SECONDS[units]
     return pd.to_timedelta(seconds, unit="s").to_numpy()
 
 

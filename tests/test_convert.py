@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import pandas as hpd
 
-from conftest import case_dir, fixture_cases, requires_r
+from conftest import all_fixture_rds, case_dir, fixture_cases, requires_r
 from pykerasnip import rds
 from pykerasnip.convert import (RList, from_pandas, from_python, named_values, r_get, scalar,
                                 strings, to_pandas, to_python)
@@ -257,12 +257,24 @@ def test_fixture_new_data_types(case):
                                rtol=1e-12)
 
 
+@pytest.mark.parametrize("path", [p for p in all_fixture_rds() if p.stat().st_size < 3e6],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_fixture_converts(path):
+    node = rds.load(path)
+    value = to_python(node)
+    if node.inherits("data.frame"):
+        assert isinstance(value, pd.DataFrame) and len(value.columns) == len(node.data)
+    else:
+        assert isinstance(value, RList) and value.attrs["class"] == node.classes
+        assert value.names == node.names
+
+
 # -- accessors ---------------------------------------------------------------------------
 def test_accessors_navigate_lists_pairlists_environments():
     env = b.environment({"recipe": b.named_list(steps=b.r_list([b.chr("step_normalize")]))})
     tree = b.named_list(fit=b.named_list(env=env), args=b.call("f", x=b.dbl(3.0)))
     assert strings(r_get(tree, "fit", "env", "recipe", "steps", 0)) == ["step_normalize"]
-    assert scalar(r_get(tree, "args").cdr.car) == 3.0
+    assert scalar(r_get(tree, "args", "x")) == 3.0
     assert r_get(tree, "fit", "missing", default="none") == "none"
     assert r_get(tree, "fit", 5) is None
     assert scalar(b.int_(None)) is None and scalar(None) is None
