@@ -93,7 +93,7 @@ def scream(data: pd.DataFrame, ptype: pd.DataFrame, allow_novel_levels: bool = F
         if column_kind(target) == "factor":
             levels = [str(c) for c in target.cat.categories]
             if allow_novel_levels:
-                own = _data_levels(column) if isinstance(column.dtype, pd.CategoricalDtype) else []
+                own = _data_levels(column) if column_kind(column) in ("factor", "character") else []
                 target = target.cat.set_categories(list(dict.fromkeys(own + levels)))
             else:
                 column = _remove_novel_levels(column, levels, name)
