@@ -1,0 +1,335 @@
+"""Fitting and predicting with the kerasnip twin: every mode/API and predict type,
+seeding, pickling, helpers and the scikit-learn adapter (tiny models, few epochs)."""
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from conftest import ROOT  # noqa: E402
+from pykerasnip import datasets  # noqa: E402
+from pykerasnip.errors import PredictError, SpecError  # noqa: E402
+from pykerasnip.model import (create_keras_functional_spec,  # noqa: E402
+                              create_keras_sequential_spec, extract_keras_history, glance,
+                              inp_spec, keras_evaluate, tidy)
+
+
+def seq_input(model, input_shape):
+    return keras.Sequential([keras.Input(shape=input_shape)])
+
+
+def seq_dense(model, units=8):
+    model.add(keras.layers.Dense(units, activation="relu"))
+    return model
+
+
+def seq_reg_out(model):
+    model.add(keras.layers.Dense(1))
+    return model
+
+
+def seq_cls_out(model, num_classes):
+    model.add(keras.layers.Dense(num_classes, activation="softmax"))
+    return model
+
+
+def f_input(input_shape):
+    return keras.Input(shape=input_shape)
+
+
+def f_dense(tensor, units=8):
+    return keras.layers.Dense(units, activation="relu")(tensor)
+
+
+def f_concat(input_a, input_b):
+    return keras.layers.Concatenate()([input_a, input_b])
+
+
+def f_reg_out(tensor):
+    return keras.layers.Dense(1)(tensor)
+
+
+def f_flat(tensor):
+    return keras.layers.Flatten()(tensor)
+
+
+reg_mlp = create_keras_sequential_spec(
+    "t_reg_mlp", {"input": seq_input, "hidden": seq_dense, "output": seq_reg_out})
+cls_mlp = create_keras_sequential_spec(
+    "t_cls_mlp", {"input": seq_input, "hidden": seq_dense, "output": seq_cls_out},
+    mode="classification")
+forked = create_keras_functional_spec("t_forked", {
+    "main_input": f_input,
+    "path_a": inp_spec(f_dense, "main_input"),
+    "path_b": inp_spec(f_dense, "main_input"),
+    "concatenated": inp_spec(f_concat, {"input_a": "path_a", "input_b": "path_b"}),
+    "output": inp_spec(f_reg_out, "concatenated"),
+})
+
+
+@pytest.fixture(scope="module")
+def mtcars():
+    df = datasets.mtcars()
+    x = df.drop(columns="mpg")
+    return (x - x.mean()) / x.std(), df["mpg"]
+
+
+@pytest.fixture(scope="module")
+def iris():
+    df = datasets.iris()
+    x = df.drop(columns="Species")
+    y = df["Species"].cat.rename_categories(["set osa", "versi-color", "1virginica"])
+    return (x - x.mean()) / x.std(), y
+
+
+@pytest.fixture(scope="module")
+def reg_fit(mtcars):
+    x, y = mtcars
+    return reg_mlp(fit_epochs=3, hidden_units=6).fit_xy(x, y, seed=1)
+
+
+@pytest.fixture(scope="module")
+def cls_fit(iris):
+    x, y = iris
+    return cls_mlp(fit_epochs=3, learn_rate=0.05).fit_xy(x, y, seed=2)
+
+
+def test_regression_predict_types(reg_fit, mtcars):
+    x, _ = mtcars
+    num = reg_fit.predict(x)
+    assert list(num.columns) == [".pred"] and num[".pred"].dtype == np.float64
+    raw = reg_fit.fit.model.predict(x.to_numpy(np.float32), verbose=0)[:, 0]
+    np.testing.assert_array_equal(num[".pred"].to_numpy(), raw.astype(np.float64))
+    conf, pred = reg_fit.predict(x, type="conf_int"), reg_fit.predict(x, type="pred_int")
+    assert list(conf.columns) == [".pred", ".pred_lower", ".pred_upper"]
+    np.testing.assert_array_equal(conf[".pred"], num[".pred"])
+    assert (conf[".pred_lower"] < conf[".pred"]).all() and (conf[".pred"] < conf[".pred_upper"]).all()
+    assert ((pred[".pred_upper"] - pred[".pred_lower"]) > (conf[".pred_upper"] - conf[".pred_lower"])).all()
+    wider = reg_fit.predict(x, type="conf_int", level=0.99)
+    assert (wider[".pred_upper"] > conf[".pred_upper"]).all()
+    assert reg_fit.lvl is None and reg_fit.fit.lvl is None
+    assert reg_fit.preproc.x_names == list(x.columns) and reg_fit.preproc.y_var == ["mpg"]
+
+
+def test_regression_defaults_follow_kerasnip(reg_fit):
+    model = reg_fit.fit.model
+    assert [type(layer).__name__ for layer in model.layers] == ["Dense", "Dense"]
+    assert model.layers[0].units == 6
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.01)  # learn_rate default
+    assert type(model.loss).__name__ == "MeanSquaredError"
+    assert reg_fit.fit.history["params"]["epochs"] == 3
+    assert list(reg_fit.fit.history["metrics"]) == ["loss", "mean_absolute_error"]
+    entry = reg_fit.fit.laplace["output"]
+    assert entry.h_diag.shape == (7,) and entry.h_diag[-1] == 1.0 and entry.n_training == 32
+    assert entry.tau > 0 and entry.sigma_sq_noise > 0 and entry.num_classes is None
+
+
+def test_multiclass_predict_types_and_names(cls_fit, iris):
+    x, y = iris
+    cls = cls_fit.predict(x)
+    assert list(cls.columns) == [".pred_class"]
+    assert list(cls[".pred_class"].cat.categories) == list(y.cat.categories)
+    prob = cls_fit.predict(x, type="prob")
+    assert list(prob.columns) == [f".pred_{lvl}" for lvl in y.cat.categories]  # verbatim
+    np.testing.assert_allclose(prob.sum(axis=1), 1, rtol=1e-5)
+    assert (prob.to_numpy().argmax(axis=1) == cls[".pred_class"].cat.codes).all()
+    conf = cls_fit.predict(x.head(5), type="conf_int", seed=3)
+    assert list(conf.columns) == [
+        ".pred_lower_set.osa", ".pred_upper_set.osa", ".pred_lower_versi.color",
+        ".pred_upper_versi.color", ".pred_lower_1virginica", ".pred_upper_1virginica"]
+    values = conf.to_numpy()
+    assert ((values >= 0) & (values <= 1)).all() and (values[:, ::2] <= values[:, 1::2]).all()
+    pint = cls_fit.predict(x.head(5), type="pred_int", seed=3)
+    assert list(pint.columns) == list(conf.columns)
+    assert cls_fit.fit.laplace["output"].num_classes == 3
+    assert cls_fit.fit.model.metrics_names  # compiled
+
+
+def test_classification_intervals_are_reproducible_with_a_seed(cls_fit, iris):
+    x, _ = iris
+    first = cls_fit.predict(x.head(4), type="conf_int", seed=11)
+    again = cls_fit.predict(x.head(4), type="conf_int", seed=11)
+    other = cls_fit.predict(x.head(4), type="conf_int", seed=12)
+    pd.testing.assert_frame_equal(first, again)
+    assert not first.equals(other)
+
+
+def test_binary_classification_uses_two_one_hot_columns(iris):
+    x, y = iris
+    keep = y != "set osa"
+    y2 = y[keep].cat.remove_unused_categories()
+    fit = cls_mlp(fit_epochs=2).fit_xy(x[keep], y2, seed=4)
+    assert fit.fit.model.layers[-1].units == 2 and fit.lvl == ["versi-color", "1virginica"]
+    assert type(fit.fit.model.loss).__name__ == "BinaryCrossentropy"
+    prob = fit.predict(x[keep].head(3), type="prob")
+    assert list(prob.columns) == [".pred_versi-color", ".pred_1virginica"]
+
+
+def test_wrong_type_for_mode_and_missing_laplace_are_errors(reg_fit, cls_fit, iris, mtcars):
+    with pytest.raises(PredictError, match="classification"):
+        reg_fit.predict(mtcars[0], type="class")
+    with pytest.raises(PredictError, match="regression"):
+        cls_fit.predict(iris[0], type="numeric")
+    with pytest.raises(PredictError, match="unknown prediction type"):
+        reg_fit.predict(mtcars[0], type="survival")
+    no_laplace = pickle.loads(pickle.dumps(reg_fit))
+    no_laplace.fit.laplace = None
+    with pytest.raises(PredictError, match="not available"):
+        no_laplace.predict(mtcars[0], type="conf_int")
+
+
+def test_outcome_type_is_checked(mtcars):
+    x, y = mtcars
+    with pytest.raises(SpecError, match="factor"):
+        cls_mlp().fit_xy(x, y)
+
+
+def test_seeded_fits_are_identical(mtcars):
+    x, y = mtcars
+    spec = reg_mlp(fit_epochs=2, hidden_units=4)
+    a, b = spec.fit_xy(x, y, seed=7), spec.fit_xy(x, y, seed=7)
+    for wa, wb in zip(a.fit.model.get_weights(), b.fit.model.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    c = spec.fit_xy(x, y, seed=8)
+    assert not np.array_equal(a.fit.model.get_weights()[0], c.fit.model.get_weights()[0])
+
+
+def test_functional_fork_join_regression(mtcars):
+    x, y = mtcars
+    fit = forked(path_a_units=4, path_b_units=3, fit_epochs=2).fit_xy(x, y, seed=5)
+    units = [layer.units for layer in fit.fit.model.layers if hasattr(layer, "units")]
+    assert units == [4, 3, 1] and fit.fit.api == "functional"
+    assert fit.fit.laplace["output"].h_diag.shape == (8,)  # concatenated 4 + 3, plus bias
+    assert list(fit.predict(x, type="pred_int").columns) == [".pred", ".pred_lower", ".pred_upper"]
+
+
+def test_multi_input_functional_with_list_columns():
+    rng = np.random.default_rng(0)
+    n = 24
+    frame = pd.DataFrame({
+        "seq": list(rng.normal(size=(n, 3, 2))),
+        "tab": list(rng.normal(size=(n, 4))),
+    })
+    y = pd.Series(rng.normal(size=n), name="y")
+    spec = create_keras_functional_spec("t_two_inputs", {
+        "seq": f_input, "tab": f_input,
+        "flat": inp_spec(f_flat, "seq"),
+        "joined": inp_spec(f_concat, {"input_a": "flat", "input_b": "tab"}),
+        "output": inp_spec(f_reg_out, "joined"),
+    })
+    fit = spec(fit_epochs=1).fit_xy(frame, y, seed=1)
+    assert [tuple(t.shape[1:]) for t in fit.fit.model.inputs] == [(3, 2), (4,)]
+    pred = fit.predict(frame.head(5))
+    assert pred.shape == (5, 1) and np.isfinite(pred[".pred"]).all()
+    assert fit.predict(frame.head(5), type="conf_int").shape == (5, 3)
+
+
+def test_multistep_vector_output_is_nested_by_step():
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame(rng.normal(size=(30, 3)), columns=["a", "b", "c"])
+    y = pd.DataFrame(rng.normal(size=(30, 2)), columns=["lead_1_sales", "lead_2_sales"])
+
+    def out2(tensor):
+        return keras.layers.Dense(2)(tensor)
+
+    spec = create_keras_functional_spec("t_multistep", {
+        "inp": f_input, "hidden": inp_spec(f_dense, "inp"), "output": inp_spec(out2, "hidden")})
+    fit = spec(fit_epochs=1).fit_xy(x, y, seed=2)
+    assert fit.fit.multistep_info == {"steps": [1, 2], "vars": ["sales", "sales"]}
+    assert list(fit.fit.laplace) == ["step_1", "step_2"] and fit.fit.joint_noise_cov.shape == (2, 2)
+    pred = fit.predict(x.head(3))
+    inner = pred[".pred"].iloc[0]
+    assert list(inner.columns) == [".step", ".pred"] and inner[".step"].tolist() == [1, 2]
+    raw = fit.fit.model.predict(x.head(3).to_numpy(np.float32), verbose=0)
+    np.testing.assert_array_equal(inner[".pred"].to_numpy(), raw[0].astype(np.float64))
+    conf_inner = fit.predict(x.head(3), type="conf_int")[".pred"].iloc[2]
+    assert list(conf_inner.columns) == [".step", ".pred", ".pred_lower", ".pred_upper"]
+
+
+def test_formula_fit(mtcars):
+    df = datasets.mtcars()
+    fit = reg_mlp(fit_epochs=1).fit("mpg ~ cyl + disp + hp", df, seed=3)
+    pred = fit.predict(df.head(4))
+    assert pred.shape == (4, 1) and fit.fit.model.inputs[0].shape[1] == 3
+
+
+def test_helpers(reg_fit, mtcars):
+    x, y = mtcars
+    assert extract_keras_history(reg_fit)["metrics"]["loss"] == reg_fit.fit.history["metrics"]["loss"]
+    g = glance(reg_fit)
+    assert list(g.columns) == ["loss", "mean_absolute_error"] and len(g) == 1
+    assert g["loss"].iloc[0] == reg_fit.fit.history["metrics"]["loss"][-1]
+    t = tidy(reg_fit)
+    assert t["class"].tolist() == ["Dense", "Dense"] and t["n_params"].tolist() == [66, 7]
+    ev = keras_evaluate(reg_fit, x, y)
+    assert set(ev) >= {"loss"} and ev["loss"] > 0
+
+
+_RELOAD = textwrap.dedent("""
+    import pickle, sys
+    import pandas as pd
+    fit = pickle.load(open(sys.argv[1], "rb"))
+    x = pd.read_pickle(sys.argv[2])
+    out = {t: fit.predict(x, type=t) for t in ("numeric", "conf_int", "pred_int")}
+    pickle.dump(out, open(sys.argv[3], "wb"))
+""")
+
+
+def test_pickle_round_trip_restores_model_from_bytes(reg_fit, mtcars, tmp_path):
+    x, _ = mtcars
+    state = pickle.dumps(reg_fit)
+    copy = pickle.loads(state)
+    assert "_model_live" in reg_fit.fit.__dict__ and "_model_live" not in copy.fit.__dict__
+    assert "_combined_model_live" not in copy.fit.laplace["output"].__dict__
+    (tmp_path / "fit.pkl").write_bytes(state)
+    x.to_pickle(tmp_path / "x.pkl")
+    subprocess.run([sys.executable, "-c", _RELOAD, str(tmp_path / "fit.pkl"),
+                    str(tmp_path / "x.pkl"), str(tmp_path / "out.pkl")], check=True,
+                   cwd=str(tmp_path), env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                       [str(ROOT), str(ROOT / "tests")])})
+    got = pickle.loads((tmp_path / "out.pkl").read_bytes())
+    for t, frame in got.items():
+        pd.testing.assert_frame_equal(frame, reg_fit.predict(x, type=t))
+
+
+def test_missing_bytes_fail_clearly_after_reload(reg_fit, mtcars):
+    broken = pickle.loads(pickle.dumps(reg_fit))
+    broken.fit.keras_bytes = None
+    with pytest.raises(PredictError, match="saving it failed"):
+        broken.predict(mtcars[0])
+
+
+def test_sklearn_adapter_grid_search_and_cross_validation(mtcars, iris):
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+
+    from pykerasnip.model.sklearn import KerasnipClassifier, as_sklearn
+
+    x, y = mtcars
+    est = as_sklearn(reg_mlp(fit_epochs=1), seed=1)
+    assert clone(est).get_params()["fit_epochs"] == 1
+    grid = GridSearchCV(est, {"hidden_units": [2, 4]}, cv=2).fit(x, y)
+    assert grid.best_params_["hidden_units"] in (2, 4)
+    assert grid.best_estimator_.predict(x).shape == (32,)
+
+    xi, yi = iris
+    labels = yi.astype(str).to_numpy()
+    clf = as_sklearn(cls_mlp(fit_epochs=2, learn_rate=0.05), seed=2)
+    assert isinstance(clf, KerasnipClassifier)
+    scores = cross_val_score(clf, xi, labels, cv=2)
+    assert scores.shape == (2,) and ((scores >= 0) & (scores <= 1)).all()
+    fitted = clf.fit(xi, labels)
+    assert set(fitted.predict(xi)) <= set(labels)
+    proba = fitted.predict_proba(xi)
+    assert proba.shape == (150, 3) and list(fitted.classes_) == sorted(set(labels))
+    assert fitted.score(xi, labels) == np.mean(fitted.predict(xi) == labels)
+    with pytest.raises(SpecError):
+        clf.set_params(not_an_arg=1)
