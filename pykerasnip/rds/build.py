@@ -8,14 +8,14 @@ is ``identical()`` to the object R would make. Missing values are Python ``None`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 
-from .nodes import (NA_INTEGER, NA_REAL, Closure, EmptyEnv, Environment, ExternalPointer,
-                    Integer, Lang, List, Logical, MissingArg, Namespace, Pairlist, Raw, Real,
-                    RObject, Str, Sym, pairlist)
 from ..errors import UnsupportedObjectError
+from .nodes import (NA_INTEGER, NA_REAL, Closure, EmptyEnv, Environment, ExternalPointer,
+                    Integer, Lang, List, Logical, Namespace, Pairlist, Raw, Real,
+                    RObject, Str, Sym, pairlist)
 
 TIBBLE_CLASS = ("tbl_df", "tbl", "data.frame")
 _INT_MAX = 2**31 - 1
@@ -211,7 +211,8 @@ def proc_time(user: float = 0.0, system: float = 0.0, elapsed: float = 0.0,
                      names=chr(names), **{"class": "proc_time"})
 
 
-Columns = "Mapping[str, Any] | Iterable[tuple[str, Any]]"
+#: data-frame columns: a mapping name -> node, or (name, node) pairs (names may repeat)
+Columns = Union[Mapping[str, Any], Iterable[tuple[str, Any]]]
 
 
 def _frame_parts(columns: Columns, n: int | None) -> tuple[List, Str, Integer]:
