@@ -169,6 +169,9 @@ def test_step_missing_its_column_raises_forge_error():
 
 # -- fixtures: R-made recipes --------------------------------------------------------------
 FIXTURE_CASES = ["seq_reg_recipe_normalize", "recipe_numeric_transforms", "recipe_impute_credit",
+                 "recipe_basis_pca_ames", "recipe_categorical_ames",
+                 "recipe_ordered_diamonds", "recipe_date_chicago", "seq_cls_binary_recipe",
+                 "func_reg_recipe", "seq_cls_multiclass_iris",
                  "recipe_impute_model_based", "larger_model", "larger_retained"]
 
 
