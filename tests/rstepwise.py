@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,19 @@ def fixture_step(case: str, index: int) -> Any:
     root = load(FIXTURES / case / "workflow.rds")
     node = r_get(root, "pre", "mold", "blueprint", "recipe", "steps", index - 1)
     return step_class_for(node).from_r(node)
+
+
+def bake_saved_recipe(path: Path, data: pd.DataFrame) -> pd.DataFrame:
+    """Read every step of a recipe R saved and bake ``data`` through them in Python."""
+    from pykerasnip.convert import r_get
+    from pykerasnip.rds import load
+    from pykerasnip.recipes.steps.base import step_class_for
+
+    for node in r_get(load(path), "steps").data:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data = step_class_for(node).from_r(node).bake(data)
+    return data
 
 
 def run_r(code: str, *args: str) -> str:
@@ -143,14 +157,17 @@ def r_literal(df: pd.DataFrame) -> str:
 
 
 def r_prep_bake(train: pd.DataFrame, new: pd.DataFrame, steps: str,
-                strings_as_factors: bool = False) -> pd.DataFrame:
-    """Prep ``recipe(~ ., train) |> <steps>`` with R's recipes and bake ``new``."""
+                strings_as_factors: bool = False, save_to: Path | None = None) -> pd.DataFrame:
+    """Prep ``recipe(~ ., train) |> <steps>`` with R's recipes and bake ``new``
+    (saving the prepped recipe with ``saveRDS`` when ``save_to`` is given)."""
+    save = f'saveRDS(rec, "{save_to}")' if save_to else ""
     code = f"""
     suppressPackageStartupMessages(library(recipes))
     train <- {r_literal(train)}
     new <- {r_literal(new)}
     rec <- prep(recipe(~ ., data = train) |> {steps}, training = train,
                 strings_as_factors = {str(strings_as_factors).upper()})
+    {save}
     cat(toJSON(frame_json(suppressWarnings(bake(rec, new))), auto_unbox = TRUE,
                null = "null", na = "null", digits = NA))
     """

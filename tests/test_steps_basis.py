@@ -9,7 +9,8 @@ import pytest
 from conftest import FIXTURES, requires_r
 from pykerasnip.errors import ForgeError
 from pykerasnip.recipes.steps.basis import StepBs, StepNs, StepPoly
-from rstepwise import assert_frames_match, fixture_step, r_prep_bake, stepwise, term_info
+from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_prep_bake,
+                       stepwise, term_info)
 
 CASE = "recipe_basis_pca_ames"
 
@@ -78,3 +79,11 @@ def test_ns_knots_are_type7_quantiles_of_the_training_range() -> None:
     assert list(step.bake(data).columns) == ["x_ns_1", "x_ns_2", "x_ns_3"]
     step.keep_original_cols = True
     assert list(step.bake(data).columns) == ["x", "x_ns_1", "x_ns_2", "x_ns_3"]
+
+
+@requires_r
+def test_basis_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
+    path = tmp_path / "rec.rds"
+    expected = r_prep_bake(TRAIN, NEW, "step_poly(x, degree = 3, options = list(raw = TRUE)) |> "
+                           "step_bs(k, degree = 2, deg_free = 5)", save_to=path)
+    assert_frames_match(bake_saved_recipe(path, NEW), expected, atol=1e-11)

@@ -15,7 +15,8 @@ from pykerasnip.recipes.steps.categorical import (StepDummy, StepFactor2string, 
                                                   StepNovel, StepOrdinalscore, StepOther,
                                                   StepString2factor, StepUnknown,
                                                   dummy_extract_names)
-from rstepwise import assert_frames_match, fixture_step, r_prep_bake, stepwise, term_info
+from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_prep_bake,
+                       stepwise, term_info)
 
 # (fixture, 1-based step index) of every categorical step in the fixtures R can bake
 FIXTURE_STEPS = [
@@ -170,3 +171,12 @@ def test_missing_trained_column_is_a_forge_error() -> None:
     with pytest.raises(ForgeError, match="a"):
         StepOther(objects={"a": {"keep": ["x"], "collapse": True, "other": "other"}}).bake(
             pd.DataFrame({"b": [1]}))
+
+
+@requires_r
+def test_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
+    path = tmp_path / "rec.rds"
+    expected = r_prep_bake(TRAIN, NEW, "step_string2factor(s) |> step_novel(s) |> "
+                           "step_other(a, threshold = 0.25) |> step_factor2string(o) |> "
+                           "step_dummy(s, a, one_hot = TRUE)", save_to=path)
+    assert_frames_match(bake_saved_recipe(path, NEW), expected)

@@ -9,7 +9,8 @@ import pytest
 from conftest import FIXTURES, requires_r
 from pykerasnip.errors import UnsupportedStepError
 from pykerasnip.recipes.steps.dates import HOLIDAYS, StepDate, StepHoliday, decimal_date
-from rstepwise import assert_frames_match, fixture_step, r_json, r_prep_bake, stepwise, term_info
+from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_json,
+                       r_prep_bake, stepwise, term_info)
 
 CASE = "recipe_date_chicago"
 
@@ -104,3 +105,12 @@ def test_holiday_indicators_keep_na_dates() -> None:
     out = step.bake(DATES)
     assert out["d_ChristmasDay"].dtype == "Int32"
     assert out["d_ChristmasDay"].tolist() == [0, 0, 0, pd.NA, 0, 0, 0, 0, 0, 1]
+
+
+@requires_r
+def test_date_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
+    path = tmp_path / "rec.rds"
+    expected = r_prep_bake(DATES, DATES, "step_date(d, features = c('dow', 'decimal', 'week'), "
+                           "abbr = FALSE) |> step_holiday(d, holidays = 'USLaborDay')",
+                           save_to=path)
+    assert_frames_match(bake_saved_recipe(path, DATES), expected)

@@ -107,7 +107,7 @@ class StepPoly(_BasisStep):
 
     def object_from_r(self, obj: Any) -> PolyCoefs:
         coefs = obj.attr("coefs")
-        degree = int(max(obj.attr("degree").data))
+        degree = int(r_numbers(obj.attr("degree")).max())
         if coefs is None:
             return PolyCoefs(degree)
         return PolyCoefs(degree, r_numbers(coefs["alpha"]), r_numbers(coefs["norm2"]))

@@ -18,7 +18,7 @@ import pandas as pd
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds.nodes import Builtin, Bytecode, Closure, Cons, Lang, List, Namespace, Sym
 from ...rmath import contr_poly, contr_poly_names, make_names, names0, r_sort_strings
-from ...convert import scalar, strings
+from ...convert import named_values, scalar, strings, to_python
 from .base import Step, register
 
 # --------------------------------------------------------------------------- helpers
@@ -31,8 +31,8 @@ def r_flag(node: Any, default: bool = False) -> bool:
 
 
 def r_numbers(node: Any) -> np.ndarray:
-    """An R numeric vector as float64 (NULL gives an empty array)."""
-    return np.asarray([] if node is None else node.data, dtype=float)
+    """An R numeric vector (ALTREP included) as float64, NA as NaN; NULL gives []."""
+    return np.asarray([] if node is None else to_python(node), dtype=float)
 
 
 def append_columns(data: pd.DataFrame, new: pd.DataFrame, step: str) -> pd.DataFrame:
@@ -400,8 +400,7 @@ class StepString2factor(Step):
         levels = node["levels"]
         step.levels = ({k: strings(v) for k, v in levels.items()}
                        if isinstance(levels, List) else strings(levels))
-        ordered = node["ordered"]
-        step.ordered = dict(zip(ordered.names or [], (bool(v) for v in ordered.data)))
+        step.ordered = {k: bool(v) for k, v in named_values(node["ordered"]).items()}
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:

@@ -71,13 +71,13 @@ DateFeature = Callable[[pd.Series, "StepDate"], pd.Series]
 
 DATE_FEATURES: dict[str, DateFeature] = {
     "year": lambda d, s: _integers(d.dt.year),
-    "doy": lambda d, s: _integers(d.dt.dayofyear),
+    "doy": lambda d, s: _integers(d.dt.day_of_year),
     "mday": lambda d, s: _integers(d.dt.day),
-    "week": lambda d, s: _integers((d.dt.dayofyear - 1) // 7 + 1),
+    "week": lambda d, s: _integers((d.dt.day_of_year - 1) // 7 + 1),
     "decimal": lambda d, s: decimal_date(d),
     "quarter": lambda d, s: _integers(d.dt.quarter),
     "semester": lambda d, s: _integers((d.dt.month - 1) // 6 + 1),
-    "dow": lambda d, s: _labelled((d.dt.dayofweek + 1) % 7,
+    "dow": lambda d, s: _labelled((d.dt.day_of_week + 1) % 7,
                                   s.labels["weekday_abbrev" if s.abbr else "weekday"],
                                   s.label, s.ordinal),
     "month": lambda d, s: _labelled(d.dt.month - 1,
