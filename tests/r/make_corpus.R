@@ -4,7 +4,8 @@
 #
 # Every object is saved in each container/format: OUTDIR/<name>__<variant>.rds with
 # variants gzip, bzip2, xz, plain (v3 XDR, uncompressed), v2 (uncompressed), ascii
-# (uncompressed) and binary (native little-endian, via serialize(xdr = FALSE)).
+# (uncompressed), binary (native little-endian, via serialize(xdr = FALSE)) and serialize
+# (the same call with XDR, its counterpart).
 # save() workspaces go to OUTDIR/workspace__<variant>.RData. The strings R makes from
 # numbers (deferred ALTREP strings) go to OUTDIR/deferred_expected.txt, one per line.
 
@@ -95,9 +96,10 @@ save_variant <- function(obj, path, variant) {
     plain = saveRDS(obj, path, compress = FALSE),
     v2 = saveRDS(obj, path, compress = FALSE, version = 2),
     ascii = saveRDS(obj, path, compress = FALSE, ascii = TRUE),
-    binary = writeBin(serialize(obj, NULL, xdr = FALSE), path))
+    binary = writeBin(serialize(obj, NULL, xdr = FALSE), path),
+    serialize = writeBin(serialize(obj, NULL), path))
 }
-variants <- c("gzip", "bzip2", "xz", "plain", "v2", "ascii", "binary")
+variants <- c("gzip", "bzip2", "xz", "plain", "v2", "ascii", "binary", "serialize")
 for (name in names(objects)) {
   for (variant in variants) {
     save_variant(objects[[name]], file.path(out, sprintf("%s__%s.rds", name, variant)), variant)
