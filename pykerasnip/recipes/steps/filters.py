@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...convert import to_python
 from ...errors import SpecError, UnsupportedStepError
 from ...rds.nodes import List
 from .base import Step, register
@@ -92,9 +93,8 @@ class StepNzv(RemovalStep):
 
 def _factor_codes(values: np.ndarray) -> np.ndarray:
     # as.numeric(as.factor(x)): ranks of the distinct values as R prints them (15 digits)
-    labels = np.array([f"{v:.15g}" for v in values])
-    order = sorted(set(labels), key=float)
-    return np.array([order.index(label) + 1 for label in labels])
+    printed = np.array([float(f"{v:.15g}") for v in values])
+    return np.unique(printed, return_inverse=True)[1] + 1
 
 
 def corr_removals(corr: np.ndarray, names: list[str], cutoff: float) -> list[str]:
@@ -164,7 +164,6 @@ class StepSelect(Step):
 
     @classmethod
     def from_r(cls, node: List) -> "StepSelect":
-        from ...convert import to_python
         step = super().from_r(node)
         terms = to_python(node.get("terms"))
         if not isinstance(terms, pd.Series):

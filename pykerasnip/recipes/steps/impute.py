@@ -13,19 +13,24 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
+from ...convert import named_values, scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds.nodes import List
+from ...rmath import r_sort_strings
+from ..selectors import all_predictors, select
 from .base import Step, is_string_column, register
-from .numeric import col_mean, column_names, numeric_values, r_mean
+from .numeric import col_mean, numeric_columns, numeric_values, r_mean
 
 
 def is_integer_column(column: pd.Series) -> bool:
     return pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 
-def cast_like(value: float, reference: pd.Series) -> Any:
-    """recipes' ``cast``: an estimate rounded to an integer for integer columns."""
-    return int(np.round(value)) if is_integer_column(reference) and not math.isnan(value) else value
+def cast_like(value: Any, reference: pd.Series) -> Any:
+    """recipes' ``cast``: a numeric estimate rounded to an integer for integer columns."""
+    if isinstance(value, str) or not is_integer_column(reference) or math.isnan(value):
+        return value
+    return int(np.round(value))
 
 
 def fill_missing(column: pd.Series, value: Any) -> pd.Series:
@@ -57,7 +62,6 @@ class _StatisticImpute(Step):
 
     @classmethod
     def from_r(cls, node: List) -> "_StatisticImpute":
-        from ...convert import scalar
         step = super().from_r(node)
         stored = node.get(cls.stat_field)
         step.values = {} if stored is None else {k: scalar(v) for k, v in stored.items()}
@@ -67,12 +71,8 @@ class _StatisticImpute(Step):
         raise NotImplementedError
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        columns = self.select(info)
-        wrong = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c])]
-        if wrong:
-            raise SpecError(f"{self.r_class}: columns must be numeric: {', '.join(wrong)}")
         self.values = {c: cast_like(self.statistic(numeric_values(data[c])), data[c])
-                       for c in columns}
+                       for c in numeric_columns(self, data, info)}
         self.trained = True
 
     def required_columns(self) -> list[str]:
@@ -129,7 +129,6 @@ def mode_of(column: pd.Series) -> str:
     """The most frequent value (first in level/sorted order on ties; R breaks ties at random)."""
     counts = column.value_counts(sort=False, dropna=True)
     if not isinstance(column.dtype, pd.CategoricalDtype):
-        from ...rmath import r_sort_strings
         counts = counts.reindex(r_sort_strings(counts.index))
     return str(counts.idxmax())
 
@@ -149,10 +148,8 @@ class StepImputeMode(Step):
 
     @classmethod
     def from_r(cls, node: List) -> "StepImputeMode":
-        from ...convert import to_python
         step = super().from_r(node)
-        modes = to_python(node.get("modes"))
-        step.modes = {} if modes is None else {str(k): str(v) for k, v in modes.items()}
+        step.modes = {k: str(v) for k, v in named_values(node.get("modes")).items()}
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
@@ -276,13 +273,10 @@ class StepImputeKnn(Step):
 
     @classmethod
     def from_r(cls, node: List) -> "StepImputeKnn":
-        from ...convert import scalar
         step = super().from_r(node)
         step.neighbors = int(np.ravel(step.neighbors)[0])
-        options = node.get("options")
-        step.eps = float(scalar(options.get("eps"))) if options is not None and \
-            "eps" in (options.names or ()) else 1e-8
-        step.columns = [(column_names(_to_py(pair.get("y")))[0], column_names(_to_py(pair.get("x"))))
+        step.eps = float(np.ravel(named_values(node.get("options")).get("eps", 1e-8))[0])
+        step.columns = [(strings(pair.get("y"))[0], strings(pair.get("x")))
                         for pair in node.get("columns").data]
         return step
 
@@ -299,7 +293,7 @@ class StepImputeKnn(Step):
         self.check_columns(data)
         out = data.copy()
         for target, predictors in self.columns:
-            missing = data[target].isna().to_numpy() if target in data else np.zeros(0, bool)
+            missing = data[target].isna().to_numpy()
             if not missing.any():
                 continue
             queries = data.loc[missing, predictors]
@@ -307,14 +301,10 @@ class StepImputeKnn(Step):
                 continue    # R warns: all predictors are missing
             reference = self.ref_data[self.ref_data[target].notna()].reset_index(drop=True)
             index = gower_topn(queries, reference[predictors], self.neighbors, self.eps)
-            estimates = [cast_like_value(_neighbour_estimate(reference[target].iloc[col[col >= 0]]),
-                                         reference[target]) for col in index.T]
+            estimates = [cast_like(_neighbour_estimate(reference[target].iloc[col[col >= 0]]),
+                                   reference[target]) for col in index.T]
             out[target] = _fill_rows(out[target], missing, estimates)
         return out
-
-
-def cast_like_value(value: Any, reference: pd.Series) -> Any:
-    return value if isinstance(value, str) else cast_like(value, reference)
 
 
 def _fill_rows(column: pd.Series, rows: np.ndarray, values: Any) -> pd.Series:
@@ -329,15 +319,9 @@ def _fill_rows(column: pd.Series, rows: np.ndarray, values: Any) -> pd.Series:
     return column
 
 
-def _to_py(node: Any) -> Any:
-    from ...convert import to_python
-    return to_python(node)
-
-
 def impute_var_lists(step: Step, info: pd.DataFrame) -> list[tuple[str, list[str]]]:
     """recipes' ``impute_var_lists``: per imputed column, the predictors used (every
     ``impute_with`` column except itself)."""
-    from ..selectors import all_predictors, select
     targets = step.select(info)
     using = select(step.impute_with or [all_predictors()], info)
     return [(y, [x for x in using if x != y]) for y in targets]
@@ -403,8 +387,8 @@ def fit_lm(data: pd.DataFrame, target: str, predictors: list[str]) -> pd.Series:
 
 
 def _lm_from_r(name: str, model: Any) -> tuple[list[str], pd.Series]:
-    coefficients = pd.Series(_to_py(model.get("coefficients")), dtype="f8")
-    predictors = column_names(_to_py(model.get("..imp_vars")))
+    coefficients = pd.Series(named_values(model.get("coefficients")), dtype="f8")
+    predictors = strings(model.get("..imp_vars"))
     if list(coefficients.index) != ["(Intercept)", *predictors]:
         raise UnsupportedStepError("step_impute_linear", f"the model for {name!r} has terms "
                                    f"{list(coefficients.index)}; only numeric predictors are supported")

@@ -13,6 +13,7 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 import pandas as pd
 
+from ...convert import to_python
 from ...errors import SpecError
 from ...rds.nodes import List, Real
 from .base import Step, register
@@ -175,7 +176,8 @@ class ColumnwiseStep(Step):
         return out
 
 
-def _numeric_columns(step: Step, data: pd.DataFrame, info: pd.DataFrame) -> list[str]:
+def numeric_columns(step: Step, data: pd.DataFrame, info: pd.DataFrame) -> list[str]:
+    """The columns ``step`` selects, which must all be numeric (recipes' ``check_type``)."""
     columns = step.select(info)
     wrong = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c])
              or pd.api.types.is_bool_dtype(data[c])]
@@ -203,7 +205,7 @@ class StepCenter(ColumnwiseStep):
         self.means = pd.Series(dtype="f8")
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        columns = _numeric_columns(self, data, info)
+        columns = numeric_columns(self, data, info)
         self.means = pd.Series({c: self._mean(numeric_values(data[c])) for c in columns}, dtype="f8")
         self.trained = True
 
@@ -231,7 +233,7 @@ class StepScale(ColumnwiseStep):
         self.sds = pd.Series(dtype="f8")
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        columns = _numeric_columns(self, data, info)
+        columns = numeric_columns(self, data, info)
         self.sds = _sd_check(self._sds(data, columns)) * float(np.ravel(self.factor)[0])
         self.trained = True
 
@@ -261,7 +263,7 @@ class StepNormalize(StepCenter, StepScale):
         self.sds = pd.Series(dtype="f8")
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        columns = _numeric_columns(self, data, info)
+        columns = numeric_columns(self, data, info)
         self.means = pd.Series({c: self._mean(numeric_values(data[c])) for c in columns}, dtype="f8")
         self.sds = _sd_check(self._sds(data, columns))
         self.trained = True
@@ -298,7 +300,7 @@ class StepRange(ColumnwiseStep):
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        columns = _numeric_columns(self, data, info)
+        columns = numeric_columns(self, data, info)
         values = {c: numeric_values(data[c]) for c in columns}
         self.ranges = pd.DataFrame({c: [np.nanmin(x), np.nanmax(x)] for c, x in values.items()},
                                    index=["mins", "maxs"], dtype="f8")
@@ -327,7 +329,7 @@ class _ColumnsStep(ColumnwiseStep):
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        self.columns = _numeric_columns(self, data, info)
+        self.columns = numeric_columns(self, data, info)
         self.trained = True
 
     def bake_columns(self) -> list[str]:
@@ -457,7 +459,7 @@ class _PowerStep(ColumnwiseStep):
         raise NotImplementedError
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        columns = _numeric_columns(self, data, info)
+        columns = numeric_columns(self, data, info)
         lambdas = pd.Series({c: self.estimate(numeric_values(data[c])) for c in columns}, dtype="f8")
         self.lambdas = lambdas.dropna()
         self.trained = True
@@ -523,7 +525,6 @@ class StepPca(Step):
 
     @classmethod
     def from_r(cls, node: List) -> "StepPca":
-        from ...convert import to_python
         step = super().from_r(node)
         step.num_comp = int(np.ravel(step.num_comp)[0])
         step.prefix = str(np.ravel(step.prefix)[0])
@@ -542,7 +543,7 @@ class StepPca(Step):
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        self.columns = _numeric_columns(self, data, info)
+        self.columns = numeric_columns(self, data, info)
         if self.num_comp > 0 and self.columns:
             x = np.column_stack([numeric_values(data[c]) for c in self.columns])
             _, d, vt = np.linalg.svd(x, full_matrices=False)
