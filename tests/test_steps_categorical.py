@@ -15,8 +15,8 @@ from pykerasnip.recipes.steps.categorical import (StepDummy, StepFactor2string, 
                                                   StepNovel, StepOrdinalscore, StepOther,
                                                   StepString2factor, StepUnknown,
                                                   dummy_extract_names)
-from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_prep_bake,
-                       stepwise, term_info)
+from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_json,
+                       r_prep_bake, stepwise, term_info)
 
 # (fixture, 1-based step index) of every categorical step in the fixtures R can bake
 FIXTURE_STEPS = [
@@ -180,3 +180,18 @@ def test_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
                            "step_other(a, threshold = 0.25) |> step_factor2string(o) |> "
                            "step_dummy(s, a, one_hot = TRUE)", save_to=path)
     assert_frames_match(bake_saved_recipe(path, NEW), expected)
+
+
+@requires_r
+def test_contrast_matrices_match_r() -> None:
+    from pykerasnip.recipes.steps.categorical import CONTRASTS
+
+    truth = r_json("""
+    out <- lapply(c("contr.treatment", "contr.poly", "contr.sum", "contr.helmert"),
+                  function(f) lapply(2:7, function(k) unname(get(f)(k))))
+    cat(toJSON(out, digits = NA))
+    """)
+    for (name, contrast), matrices in zip(CONTRASTS.items(), truth):
+        for k, expected in zip(range(2, 8), matrices):
+            np.testing.assert_allclose(contrast(k), np.array(expected, dtype=float).reshape(k, -1),
+                                       rtol=0, atol=1e-13, err_msg=f"{name}({k})")

@@ -15,15 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...convert import named_values, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds.nodes import Builtin, Bytecode, Closure, Cons, Lang, List, Namespace, Sym
 from ...rmath import contr_poly, contr_poly_names, make_names, names0, r_sort_strings
-from ...convert import named_values, scalar, strings, to_python
-from .base import Step, register
+from .base import Step, is_string_column, register
 
 # --------------------------------------------------------------------------- helpers
-
-
 def r_flag(node: Any, default: bool = False) -> bool:
     """An R logical scalar as bool (NULL or NA give ``default``)."""
     value = None if node is None else scalar(node)
@@ -50,13 +48,8 @@ def drop_inputs(data: pd.DataFrame, columns: Sequence[str], keep: bool) -> pd.Da
 
 
 def is_factor(column: pd.Series) -> bool:
+    """Is this an R factor column (a pandas Categorical)?"""
     return isinstance(column.dtype, pd.CategoricalDtype)
-
-
-def is_character(column: pd.Series) -> bool:
-    """A character column: object (the project's mapping) or a pandas string dtype."""
-    return not is_factor(column) and (pd.api.types.is_object_dtype(column)
-                                      or pd.api.types.is_string_dtype(column))
 
 
 def as_character(column: pd.Series) -> pd.Series:
@@ -74,8 +67,8 @@ def make_factor(values: pd.Series, levels: Sequence[str], ordered: bool = False)
 
 def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step: str) -> None:
     """recipes' warning for values (NA included) that are not among ``levels``."""
-    strings = as_character(values)
-    new = strings[~strings.isin(list(levels))].drop_duplicates()
+    labels = as_character(values)
+    new = labels[~labels.isin(list(levels))].drop_duplicates()
     if len(new):
         shown = ", ".join("NA" if v is None else repr(v) for v in new)
         warnings.warn(f"There are new levels in `{column}`: {shown}; {step} makes them NA.",
@@ -93,7 +86,7 @@ def require_factors(data: pd.DataFrame, columns: Sequence[str], step: str,
                     allow_strings: bool = False) -> None:
     """recipes' ``check_type`` for nominal steps."""
     wrong = [c for c in columns
-             if not (is_factor(data[c]) or (allow_strings and is_character(data[c])))]
+             if not (is_factor(data[c]) or (allow_strings and is_string_column(data[c])))]
     if wrong:
         raise ForgeError(f"{step}: these columns are not factors: {', '.join(wrong)}")
 
@@ -303,9 +296,8 @@ class StepOther(Step):
         data = data.copy()
         for column, obj in self.objects.items():
             if obj["collapse"]:
-                strings_ = as_character(data[column])
-                pooled = strings_.where(strings_.isin(obj["keep"]) | strings_.isna(),
-                                        obj["other"])
+                labels = as_character(data[column])
+                pooled = labels.where(labels.isin(obj["keep"]) | labels.isna(), obj["other"])
                 data[column] = make_factor(pooled, obj["keep"] + [obj["other"]])
         return data
 
@@ -504,7 +496,7 @@ def model_matrix_columns(column: pd.Series, name: str) -> pd.DataFrame:
     if pd.api.types.is_bool_dtype(column):
         column = make_factor(column.map({True: "TRUE", False: "FALSE"}, na_action="ignore"),
                              ["FALSE", "TRUE"])
-    elif is_character(column):
+    elif is_string_column(column):
         column = make_factor(column, r_sort_strings(column.dropna().unique()))
     if not is_factor(column):
         return pd.DataFrame({name: column.astype("float64").to_numpy(na_value=np.nan)})
