@@ -21,6 +21,7 @@ from pykerasnip.model.model_fit import (KerasFit, LaplaceEntry, ModelFit,  # noq
                                         XYPreproc, model_from_bytes)
 from pykerasnip.model.process import one_hot  # noqa: E402
 from pykerasnip.model.spec import ModelSpec  # noqa: E402
+from test_model_fit import seq_cls_out, seq_dense, seq_input, seq_reg_out  # noqa: E402
 
 pytestmark = requires_r
 
@@ -148,31 +149,14 @@ def test_fit_time_laplace_matches_rs_on_rs_model(case, r_dump):
         assert fields["sigma_sq_noise"] == pytest.approx(_num(r["sigma_sq_noise"]), rel=1e-3)
 
 
-def r_input(model, input_shape):
-    return keras.Sequential([keras.Input(shape=input_shape)])
-
-
-def r_hidden(model, units=32):
-    model.add(keras.layers.Dense(units, activation="relu"))
-    return model
-
-
-def r_reg_output(model):
-    model.add(keras.layers.Dense(1))
-    return model
-
-
-def r_cls_output(model, num_classes):
-    model.add(keras.layers.Dense(num_classes, activation="softmax"))
-    return model
-
-
-# the fixtures' specs (blocks read from R's stored closures, arguments from the manifest)
+# the fixtures' specs: R's blocks (read from the stored closures) are these, with
+# ``units = 32`` as the hidden block's default; arguments from the manifest
 PYTHON_SPECS = {
     "seq_reg_recipe_normalize": lambda: create_keras_sequential_spec(
-        "my_mlp", {"input": r_input, "hidden": r_hidden, "output": r_reg_output})(fit_epochs=10),
+        "my_mlp", {"input": seq_input, "hidden": seq_dense, "output": seq_reg_out})(
+        hidden_units=32, fit_epochs=10),
     "seq_cls_multiclass_iris": lambda: create_keras_sequential_spec(
-        "mlp_cls", {"input": r_input, "hidden": r_hidden, "output": r_cls_output},
+        "mlp_cls", {"input": seq_input, "hidden": seq_dense, "output": seq_cls_out},
         mode="classification")(hidden_units=16, learn_rate=0.02, fit_batch_size=16,
                                fit_epochs=60),
 }

@@ -43,24 +43,27 @@ DIALS_MAP: dict[str, tuple[str, str]] = {
 }
 
 
-class _Missing:
-    """R's empty symbol: a block formal without a default value."""
+class Sentinel:
+    """A named singleton marker that survives pickling as the same object."""
 
-    _instance: "_Missing | None" = None
+    _instances: dict[str, "Sentinel"] = {}
 
-    def __new__(cls) -> "_Missing":
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    def __new__(cls, name: str) -> "Sentinel":
+        if name not in cls._instances:
+            instance = super().__new__(cls)
+            instance.name = name
+            cls._instances[name] = instance
+        return cls._instances[name]
 
     def __repr__(self) -> str:
-        return "MISSING"
+        return self.name
 
-    def __reduce__(self) -> str:
-        return "MISSING"
+    def __reduce__(self) -> tuple:
+        return (Sentinel, (self.name,))
 
 
-MISSING = _Missing()
+#: R's empty symbol: a block formal without a default value
+MISSING = Sentinel("MISSING")
 
 
 @dataclass(frozen=True)

@@ -197,18 +197,19 @@ def _intervals(fit: KerasFit, x: Any, level: float, predictive: bool) -> pd.Data
     return make(fit, x, level, predictive)
 
 
+@dataclass(repr=False)
 class ModelFit:
-    """A fitted kerasnip model (parsnip ``model_fit``); ``predict`` gives R's columns."""
+    """A fitted kerasnip model (parsnip ``model_fit``); ``predict`` gives R's columns.
 
-    def __init__(self, spec: Any, fit: KerasFit, preproc: Any, lvl: list[str] | None = None,
-                 ordered: bool = False, elapsed: float = 0.0):
-        self.spec = spec
-        self.fit = fit
-        self.preproc = preproc
-        self.lvl = lvl
-        self.ordered = ordered
-        self.elapsed = elapsed
-        self.r_node = None
+    ``r_node`` is the R list it was read from (set by the loader), else None."""
+
+    spec: Any
+    fit: KerasFit
+    preproc: Any
+    lvl: list[str] | None = None
+    ordered: bool = False
+    elapsed: float = 0.0
+    r_node: Any = None
 
     @property
     def mode(self) -> str:

@@ -19,30 +19,14 @@ import inspect
 from typing import Any, Callable
 
 from ..errors import SpecError
-from .arguments import BlockSignature, block_formals, discover_args
+from .arguments import BlockSignature, Sentinel, block_formals, discover_args
 
 MODES = ("regression", "classification")
 FORBIDDEN_BLOCKS = frozenset({"compile", "fit", "optimizer"})
 
 
-class _Zap:
-    """An argument that was not supplied (rlang's ``zap()`` in kerasnip specs)."""
-
-    _instance: "_Zap | None" = None
-
-    def __new__(cls) -> "_Zap":
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "ZAP"
-
-    def __reduce__(self) -> str:
-        return "ZAP"
-
-
-ZAP = _Zap()
+#: an argument that was not supplied (rlang's ``zap()`` in kerasnip specs)
+ZAP = Sentinel("ZAP")
 
 #: model name -> its constructor (kerasnip registers specs with parsnip by name)
 REGISTRY: dict[str, Callable[..., "ModelSpec"]] = {}
