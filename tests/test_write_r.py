@@ -1,0 +1,69 @@
+"""R reads what pykerasnip writes: every Python-written workflow, model fit and bundle
+is read by R's ``readRDS()`` and checked with ``tests/r/check_written.R`` -- classes and
+fields in parsnip/workflows/bundle order, spec ``method``, dead Python stubs (reticulate
+rejects them), shims, Laplace entries -- and the Keras model R would restore from
+``keras_bytes`` (loaded through reticulate) predicts on R's own ``hardhat::forge()``
+of the new data what Python predicts."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pykerasnip as pk
+import write_cases as wc
+from conftest import FIXTURES, ROOT, requires_r
+
+SCRIPT = ROOT / "tests" / "r" / "check_written.R"
+CASES = ["recipe_reg", "formula_reg", "variables_reg", "recipe_cls", "bundle_recipe_reg",
+         "model_fit_xy", "bundle_model_fit_xy"]
+
+pytestmark = [requires_r, pytest.mark.slow]
+
+
+def _raw_outputs(item: wc.Written) -> np.ndarray:
+    """What the fitted Keras model outputs for the item's new data."""
+    obj = pk.unbundle(item.obj)
+    model_fit = obj.model_fit if isinstance(obj, pk.Workflow) else obj
+    predictors = obj.forge(item.new_data) if isinstance(obj, pk.Workflow) else item.new_data
+    x = model_fit.fit.process_x(model_fit.preproc.apply(predictors))
+    return np.asarray(model_fit.fit.model.predict(np.asarray(x, dtype=np.float32), verbose=0))
+
+
+def _new_data_file(item: wc.Written, folder) -> str:
+    if isinstance(pk.unbundle(item.obj), pk.Workflow):
+        fixture = next(c.fixture for n, c in wc.WORKFLOW_CASES.items() if item.path.stem.endswith(n))
+        return str(FIXTURES / fixture / "new_data.rds")
+    path = folder / f"{item.path.stem}_new_data.rds"
+    pk.write_rds(item.new_data, path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def r_results(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("written")
+    cases = []
+    for name, item in wc.written_files(folder).items():
+        expected = folder / f"{name}_expected.csv"
+        pd.DataFrame(_raw_outputs(item)).to_csv(expected, index=False)
+        cases.append({"name": name, "file": str(item.path), "kind": item.kind,
+                      "model_name": item.model_name, "mode": item.mode,
+                      "new_data": _new_data_file(item, folder), "expected": str(expected)})
+    (folder / "cases.json").write_text(json.dumps(cases))
+    env = {**os.environ, "RETICULATE_PYTHON": sys.executable}
+    out = subprocess.run(["Rscript", str(SCRIPT), str(folder / "cases.json"),
+                          str(folder / "results.json")], capture_output=True, text=True,
+                         env=env, timeout=900)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads((folder / "results.json").read_text())
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_r_reads_the_written_file(r_results: dict, name: str) -> None:
+    assert name in r_results
+    assert r_results[name] == [], "\n".join(r_results[name])

@@ -1,0 +1,149 @@
+"""Python-fitted models written with ``pk.write_rds`` for the writer tests.
+
+Each workflow case keeps R's own preprocessing (read from a fixture: the trained
+blueprint and the preprocessor) and replaces the model with one fitted in Python on
+the fixture's training data, so that R's tidymodels stack could predict with it.
+Fits are cached for the test session (Keras fits are the slow part).
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+from pathlib import Path
+
+import pandas as pd
+
+import pykerasnip as pk
+from pykerasnip.formula.parse import deparse
+from conftest import FIXTURES
+from pykerasnip.bundle import bundle  # pk.bundle is shadowed by the submodule once imported
+
+SEED = 7
+
+
+def input_block(model, input_shape):
+    import keras
+
+    return keras.Sequential([keras.Input(shape=input_shape)])
+
+
+def dense_block(model, units=16, activation="relu"):
+    import keras
+
+    model.add(keras.layers.Dense(units, activation=activation))
+    return model
+
+
+def output_block(model, num_classes=None):
+    import keras
+
+    model.add(keras.layers.Dense(num_classes or 1,
+                                 activation="softmax" if num_classes else None))
+    return model
+
+
+BLOCKS = {"input": input_block, "hidden": dense_block, "output": output_block}
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """A workflow fixture and how to refit its model in Python."""
+
+    name: str
+    fixture: str
+    data: str
+    outcome: str
+    mode: str = "regression"
+
+
+#: written case -> the R fixture whose preprocessing it keeps
+WORKFLOW_CASES = {
+    "recipe_reg": Case("recipe_reg", "seq_reg_recipe_normalize", "mtcars", "mpg"),
+    "formula_reg": Case("formula_reg", "seq_reg_formula", "mtcars", "mpg"),
+    "variables_reg": Case("variables_reg", "seq_reg_variables", "mtcars", "mpg"),
+    "recipe_cls": Case("recipe_cls", "seq_cls_multiclass_iris", "iris", "Species",
+                       "classification"),
+}
+
+#: written file -> (kind, predict types)
+PREDICT_TYPES = {"regression": ["numeric", "conf_int", "pred_int"],
+                 "classification": ["class", "prob", "conf_int"]}
+
+
+def spec(name: str, mode: str = "regression"):
+    """A Python ``my_mlp``-like spec (3 epochs, 8 hidden units)."""
+    make = pk.create_keras_sequential_spec(name, BLOCKS, mode=mode)
+    return make(hidden_units=8, fit_epochs=3, hidden_activation="relu").set_engine("keras")
+
+
+def training_data(name: str) -> pd.DataFrame:
+    return getattr(pk.datasets, name)()
+
+
+def new_data(fixture: str) -> pd.DataFrame:
+    return pk.read_rds(FIXTURES / fixture / "new_data.rds")
+
+
+@functools.lru_cache(maxsize=None)
+def workflow(case_name: str):
+    """R's fitted workflow with its model refitted in Python."""
+    case = WORKFLOW_CASES[case_name]
+    r_wf = pk.read_rds(FIXTURES / case.fixture / "workflow.rds")
+    train = training_data(case.data)
+    model_spec = spec(f"py_{case.name}", case.mode)
+    model_fit = model_spec.fit_xy(r_wf.forge(train), train[[case.outcome]], seed=SEED)
+    return dataclasses.replace(r_wf, spec=model_spec, model_fit=model_fit, r_node=None,
+                               preprocessor=_preprocessor(r_wf))
+
+
+def _preprocessor(r_wf):
+    """The workflow's preprocessor; a formula as R's formula text (the reader's summary
+    deparse does not give text R's parser reads back)."""
+    pre = r_wf.preprocessor
+    if pre.kind != "formula":
+        return pre
+    node = r_wf.r_node["pre"]["actions"]["formula"]["formula"]
+    return dataclasses.replace(pre, value=deparse(node))
+
+
+@functools.lru_cache(maxsize=None)
+def bare_model_fit():
+    """A ``fit_xy()`` model fit on four mtcars columns."""
+    train = training_data("mtcars")
+    return spec("py_bare").fit_xy(train[["cyl", "disp", "hp", "wt"]], train["mpg"], seed=SEED)
+
+
+def bare_new_data() -> pd.DataFrame:
+    return training_data("mtcars").iloc[[0, 5, 12, 30]][["cyl", "disp", "hp", "wt"]].reset_index(drop=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Written:
+    """A file written from Python: what it holds and what Python predicts with it."""
+
+    path: Path
+    kind: str  # workflow, model_fit, bundled_workflow, bundled_model_fit
+    model_name: str
+    mode: str
+    new_data: pd.DataFrame
+    obj: object
+
+
+def written_files(folder: Path) -> dict[str, Written]:
+    """Write every case into ``folder``; name -> :class:`Written`."""
+    out: dict[str, Written] = {}
+    for name, case in WORKFLOW_CASES.items():
+        wf = workflow(name)
+        out[name] = Written(folder / f"{name}.rds", "workflow", f"py_{name}", case.mode,
+                            new_data(case.fixture), wf)
+    out["bundle_recipe_reg"] = dataclasses.replace(
+        out["recipe_reg"], path=folder / "bundle_recipe_reg.rds", kind="bundled_workflow",
+        obj=bundle(workflow("recipe_reg")))
+    out["model_fit_xy"] = Written(folder / "model_fit_xy.rds", "model_fit", "py_bare",
+                                  "regression", bare_new_data(), bare_model_fit())
+    out["bundle_model_fit_xy"] = dataclasses.replace(
+        out["model_fit_xy"], path=folder / "bundle_model_fit_xy.rds", kind="bundled_model_fit",
+        obj=bundle(bare_model_fit()))
+    for item in out.values():
+        pk.write_rds(item.obj, item.path)
+    return out
