@@ -19,7 +19,7 @@ from ...rds.nodes import List
 from ...rmath import r_sort_strings
 from ..selectors import all_predictors, select
 from .base import Step, is_string_column, register
-from .numeric import col_mean, numeric_columns, numeric_values, r_mean
+from .numeric import col_mean, column_names, numeric_columns, numeric_values, r_mean
 
 
 def is_integer_column(column: pd.Series) -> bool:
