@@ -206,3 +206,44 @@ def test_stored_transform_terms_match_r_names() -> None:
     assert terms.variable_names == ["log(disp)", "I(hp/100)", "wt", "qsec", "poly(wt, 2)"]
     assert terms.term_labels == ["log(disp)", "I(hp/100)", "poly(wt, 2)", "wt:qsec"]
     assert not terms.intercept
+
+
+@requires_r
+def test_terms_to_r_is_identical_to_r(tmp_path: Path) -> None:
+    from pykerasnip.rds import dump
+    from pykerasnip.rds.nodes import GlobalEnv
+
+    for i, case in enumerate(TERMS_CASES):
+        dump(terms_from_formula(case, ["y", "a", "b", "c"]).to_r(GlobalEnv), tmp_path / f"{i}.rds")
+    script = """
+args <- jsonlite::fromJSON(file("stdin"))
+d <- data.frame(y = 1, a = 1, b = 1, c = 1)
+same <- vapply(seq_along(args$cases), function(i) {
+  r <- terms(as.formula(args$cases[[i]], env = globalenv()), data = d)
+  attr(r, "predvars") <- attr(r, "variables")
+  identical(readRDS(file.path(args$dir, paste0(i - 1, ".rds"))), r)
+}, NA)
+cat(jsonlite::toJSON(same))
+"""
+    assert rscript(script, {"cases": TERMS_CASES, "dir": str(tmp_path)}) == [True] * len(TERMS_CASES)
+
+
+@requires_r
+def test_fitted_preproc_written_for_r_prepares_data_the_same(iris: tuple[pd.DataFrame, Path], tmp_path: Path) -> None:
+    from pykerasnip.rds import dump
+
+    data, path = iris
+    preproc, _, _ = FormulaPreproc.fit("Petal.Length ~ Species + log(Petal.Width) + ord", data)
+    dump(preproc.to_r(), tmp_path / "preproc.rds")
+    script = R_IRIS.format(csv=path) + """
+p <- readRDS(jsonlite::fromJSON(file("stdin")))
+mf <- model.frame(delete.response(p$terms), d, na.action = na.pass, xlev = p$xlevels)
+.checkMFClasses(attr(p$terms, "dataClasses"), mf)
+cat(jsonlite::toJSON(list(names = names(mf), species = as.character(mf$Species),
+                          values = sprintf("%.17g", mf[["log(Petal.Width)"]]))))
+"""
+    want = rscript(script, str(tmp_path / "preproc.rds"))
+    got = preproc.apply(data)
+    assert list(got.columns) == want["names"]
+    assert [None if pd.isna(v) else v for v in got["Species"]] == [None if v == "NA" else v for v in want["species"]]
+    np.testing.assert_array_equal(got["log(Petal.Width)"].to_numpy(), r_doubles(want["values"]))

@@ -173,3 +173,33 @@ def test_mold_variables_gives_an_xy_blueprint(iris_csv: Path) -> None:
     assert list(molded.predictors.columns) == ["Petal.Width", "Petal.Length"]
     with pytest.raises(ForgeError, match="'Petal.Length'"):
         molded.blueprint.forge(data.drop(columns="Petal.Length"))
+
+
+@requires_r
+@pytest.mark.parametrize("indicators", ["traditional", "one_hot", "none"])
+def test_python_molded_blueprint_forges_the_same_in_r(indicators: str, iris_csv: Path, tmp_path: Path) -> None:
+    """A blueprint molded in Python, written with to_r(), is forged by R's hardhat to the
+    same predictors (poly coefficients travel in the terms' predvars)."""
+    from pykerasnip.rds import dump
+
+    data = pd.read_csv(iris_csv)
+    data["Species"] = data["Species"].astype("category")
+    data["y"] = data["Sepal.Width"] * 2
+    formula = "y ~ log(Petal.Length) + Species + poly(Petal.Width, 2)"
+    if indicators == "none":
+        formula = "y ~ log(Petal.Length) + Species + poly(Petal.Width, 2):Sepal.Width"
+    blueprint = mold_formula(formula, data, indicators=indicators).blueprint
+    dump(blueprint.to_r(), tmp_path / "blueprint.rds")
+    script = """
+suppressMessages(library(hardhat))
+args <- jsonlite::fromJSON(file("stdin"))
+d <- read.csv(args$csv, stringsAsFactors = TRUE)
+x <- forge(d, readRDS(args$rds))$predictors
+num <- vapply(x, is.numeric, NA)
+cat(jsonlite::toJSON(list(names = names(x), values = sprintf("%.17g", as.matrix(x[num])))))
+"""
+    want = rscript(script, {"csv": str(iris_csv), "rds": str(tmp_path / "blueprint.rds")})
+    got = blueprint.forge(pd.read_csv(iris_csv))
+    assert list(got.columns) == want["names"]
+    np.testing.assert_array_equal(got.select_dtypes("number").to_numpy().flatten(order="F"),
+                                  r_doubles(want["values"]))

@@ -65,7 +65,8 @@ def _with_levels(column: Column, name: str, levels: Sequence[str]) -> Column:
     novel = sorted({v for v in values if v is not None} - set(levels))
     if novel:
         raise ForgeError(f"factor {name} has new level{'s' if len(novel) > 1 else ''} {', '.join(novel)}")
-    return pd.Series(pd.Categorical(values, categories=list(levels)), index=column.index)
+    ordered = rexpr.kind(vector) == "factor" and vector.ordered
+    return pd.Series(pd.Categorical(values, categories=list(levels), ordered=ordered), index=column.index)
 
 
 def _missing_rows(column: Column) -> np.ndarray:

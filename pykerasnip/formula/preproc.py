@@ -16,7 +16,8 @@ import pandas as pd
 from .. import rexpr
 from ..convert import scalar, strings
 from ..errors import UnsupportedObjectError
-from ..rds.nodes import List
+from ..rds import build as b
+from ..rds.nodes import GlobalEnv, List
 from .frame import ModelFrame, check_classes, model_frame
 from .matrix import model_matrix
 from .terms import Terms, terms_from_formula
@@ -44,6 +45,15 @@ class FormulaPreproc:
         return cls(terms=Terms.from_r(node["terms"]),
                    xlevels={k: strings(v) for k, v in xlevels.items()} if isinstance(xlevels, List) else {},
                    indicators=indicators or "none", y_var=strings(node.get("y_var")), r_node=node)
+
+    def to_r(self) -> List:
+        """R's ``preproc`` list: ``terms`` (global environment), ``xlevels``,
+        ``options``, ``y_var``."""
+        options = b.named_list(indicators=b.chr(self.indicators), composition=b.chr("data.frame"),
+                               remove_intercept=b.lgl(False))
+        return b.named_list(terms=self.terms.to_r(env=GlobalEnv),
+                            xlevels=b.named_list({k: b.chr(v) for k, v in self.xlevels.items()}),
+                            options=options, y_var=b.chr(self.y_var))
 
     def apply(self, new_data: pd.DataFrame) -> pd.DataFrame:
         """parsnip's ``prepare_data``: the predictors for ``new_data`` (NA rows kept)."""

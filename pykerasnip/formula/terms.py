@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import SpecError, UnsupportedObjectError
-from ..rds.nodes import Integer, Lang, Real, Str, Sym
+from ..rds import build as b
+from ..rds.nodes import Integer, Lang, Real, Str, Sym, pairlist
 from .parse import call, deparse, parse
 
 Term = frozenset[int]
@@ -64,6 +65,22 @@ class Terms:
         return replace(self, variables=[self.variables[i] for i in keep],
                        predvars=[self.predvars[i] for i in keep],
                        factors=self.factors[keep, :], response=0, formula=lhs_free)
+
+    def to_r(self, env: Any = None) -> Lang:
+        """The R ``terms`` object; ``.Environment`` is set only when ``env`` is given
+        (hardhat strips it from the terms it stores)."""
+        names = self.variable_names
+        factors = (b.structure(b.matrix(b.int_(self.factors.flatten(order="F").tolist()), *self.factors.shape),
+                               dimnames=b.r_list([b.chr(names), b.chr(self.term_labels)]))
+                   if self.term_labels else b.int_([]))
+        attrs = {"variables": call("list", *self.variables), "factors": factors,
+                 "term.labels": b.chr(self.term_labels), "order": b.int_(self.order),
+                 "intercept": b.int_(int(self.intercept)), "response": b.int_(self.response),
+                 "class": b.chr("terms", "formula"), ".Environment": env,
+                 "predvars": call("list", *self.predvars),
+                 "dataClasses": b.structure(b.chr(list(self.data_classes.values())),
+                                            names=b.chr(list(self.data_classes))) if self.data_classes else None}
+        return b.structure(call("~", *[value for _, value in self.formula.args]), attrs)
 
     @classmethod
     def from_r(cls, node: Lang) -> "Terms":
@@ -194,6 +211,21 @@ def _interact(a: list[Term], b: list[Term]) -> list[Term]:
     return _unique([x | y for x in a for y in b])
 
 
+def _expand_dot(node: Any, columns: list[str], plain: bool = True) -> Any:
+    """The formula with ``.`` replaced by the sum of ``columns`` as R stores it: bare
+    as a top-level or ``+`` operand, parenthesised anywhere else."""
+    if isinstance(node, Sym) and node.name == ".":
+        total = Sym(columns[0]) if columns else Real([0.0])
+        for column in columns[1:]:
+            total = call("+", total, Sym(column))
+        return total if plain or len(columns) < 2 else call("(", total)
+    if not isinstance(node, Lang):
+        return node
+    plus = isinstance(node.function, Sym) and node.function.name in ("+", "~")
+    return pairlist([(None, node.function)] + [(n, _expand_dot(v, columns, plus)) for n, v in node.args],
+                    cls=Lang)
+
+
 def _term_code(terms: list[Term], position: int, variable: int) -> int:
     """R's TermCode: 1 when the term without ``variable`` is empty or contained in an
     earlier term (so contrasts suffice), else 2 (all indicator columns)."""
@@ -219,5 +251,7 @@ def terms_from_formula(formula: "str | Lang", columns: Sequence[str] | None = No
             factors[i, j] = _term_code(terms, j, i)
     names = [deparse(v) for v in encoder.variables]
     labels = [":".join(names[i] for i in sorted(t)) for t in terms]
+    dot_columns = [c for c in columns or [] if c not in encoder.dot_excluded]
     return Terms(variables=list(encoder.variables), term_labels=labels, factors=factors,
-                 intercept=encoder.intercept, response=1 if lhs is not None else 0, formula=tree)
+                 intercept=encoder.intercept, response=1 if lhs is not None else 0,
+                 formula=_expand_dot(tree, dot_columns))

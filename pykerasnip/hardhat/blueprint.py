@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 
 from .. import rexpr
-from ..convert import r_get, scalar, strings, to_pandas
+from ..convert import from_pandas, r_get, scalar, strings, to_pandas
 from ..errors import SpecError, UnsupportedObjectError
 from ..formula.frame import model_frame
 from ..formula.matrix import model_matrix
 from ..formula.parse import call, parse
 from ..formula.terms import Terms, terms_from_formula
-from ..rds.nodes import Lang, List, Real, Sym
+from ..rds import build as b
+from ..rds.nodes import EmptyEnv, Lang, List, Real, Sym
 from .cast import column_kind, scream, shrink
 
 INDICATORS = ("traditional", "one_hot", "none")
@@ -67,6 +68,21 @@ class Blueprint:
                 "allow_novel_levels": bool(scalar(node.get("allow_novel_levels"))),
                 "composition": scalar(node.get("composition")) or "tibble",
                 "ptypes": Ptypes.from_r(node.get("ptypes")), "r_node": node}
+
+    def to_r(self) -> List:
+        """The trained blueprint as hardhat lays it out (fields, then class)."""
+        ptypes = self._required_ptypes()
+        fields = {"intercept": b.lgl(self.intercept), "allow_novel_levels": b.lgl(self.allow_novel_levels),
+                  "composition": b.chr(self.composition),
+                  "ptypes": b.named_list(predictors=from_pandas(ptypes.predictors, tibble=True),
+                                         outcomes=from_pandas(ptypes.outcomes, tibble=True)),
+                  **self.fields_to_r()}
+        return b.structure(b.named_list(fields), {"class": [f"default_{self.r_class}", self.r_class,
+                                                            "hardhat_blueprint"]})
+
+    def fields_to_r(self) -> dict[str, Any]:
+        """The subclass's own fields as R values, in hardhat's order."""
+        return {}
 
     def _required_ptypes(self) -> Ptypes:
         if self.ptypes is None:
@@ -127,6 +143,15 @@ class FormulaBlueprint(Blueprint):
                    outcome_terms=Terms.from_r(r_get(node, "terms", "outcomes")),
                    levels={k: strings(v) for k, v in levels.items()} if isinstance(levels, List) else {})
 
+    def fields_to_r(self) -> dict[str, Any]:
+        formula = self.formula
+        if isinstance(formula, str):
+            lhs, rhs = _formula_sides(formula)
+            formula = b.formula(lhs, rhs if self.intercept else call("+", rhs, b.dbl(0)), EmptyEnv)
+        return {"formula": formula, "indicators": b.chr(self.indicators),
+                "terms": b.named_list(predictors=self.terms.to_r(), outcomes=self.outcome_terms.to_r()),
+                "levels": b.named_list({k: b.chr(v) for k, v in self.levels.items()})}
+
     def predictor_ptype(self) -> pd.DataFrame:
         """The predictors' ptype with character columns as factors of the stored levels."""
         ptype = self._required_ptypes().predictors
@@ -174,6 +199,14 @@ class RecipeBlueprint(Blueprint):
                    recipe=recipe,
                    extra_role_ptypes={k: to_pandas(v) for k, v in extra.items()} if isinstance(extra, List) else {},
                    predictor_names=role_variables(recipe.term_info, "predictor"))
+
+    def fields_to_r(self) -> dict[str, Any]:
+        from ..io import to_tree
+
+        extra = (b.named_list({k: from_pandas(v, tibble=True) for k, v in self.extra_role_ptypes.items()})
+                 if self.extra_role_ptypes else None)
+        return {"fresh": b.lgl(self.fresh), "strings_as_factors": b.lgl(self.strings_as_factors),
+                "recipe": to_tree(self.recipe), "extra_role_ptypes": extra}
 
     def forge(self, new_data: pd.DataFrame) -> pd.DataFrame:
         parts = [self.clean(new_data)] + [self.clean(new_data, ptype) for ptype in self.extra_role_ptypes.values()]
