@@ -24,7 +24,7 @@ import pandas as pd
 from . import rmath
 from .errors import ForgeError, UnsupportedObjectError
 from .formula.parse import format_double
-from .rds.nodes import NA_INTEGER, Integer, Lang, List, Logical, Real, Str, Sym, is_na_real
+from .rds.nodes import NA_INTEGER, Integer, Lang, List, Logical, Real, Str, Sym
 
 RVector = Any  # np.ndarray | IntegerArray | BooleanArray | pd.Categorical | pd.DataFrame
 Impl = Callable[[list[tuple[str | None, Any]], "Context"], RVector]
@@ -34,6 +34,9 @@ FUNCTIONS: dict[str, Impl] = {}
 
 CONSTANTS: dict[str, Any] = {"pi": np.pi, "T": True, "F": False}
 KIND_ORDER = ("logical", "integer", "double", "character")
+#: strings ``as.logical`` understands
+TRUTH = {"TRUE": True, "true": True, "True": True, "T": True,
+         "FALSE": False, "false": False, "False": False, "F": False}
 INT_MAX = 2**31 - 1
 
 
@@ -120,14 +123,14 @@ def _from_extension(array: pd.api.extensions.ExtensionArray) -> RVector:
 
 
 def _from_numpy(array: np.ndarray) -> RVector:
-    kind = array.dtype.kind
-    if kind == "f":
+    code = array.dtype.kind
+    if code == "f":
         return array.astype(float)
-    if kind in "iu":
+    if code in "iu":
         return _to_integer(array.astype(float))
-    if kind == "b":
+    if code == "b":
         return pd.array(array, dtype="boolean")
-    if kind in "OUS":
+    if code in "OUS":
         return _strings(array.astype(object))
     return array
 
@@ -187,28 +190,25 @@ def as_logical(value: RVector) -> pd.arrays.BooleanArray:
     if k == "logical":
         return value
     if k in ("character", "factor"):
-        text = as_character(value)
-        truth = {"TRUE": True, "true": True, "True": True, "T": True,
-                 "FALSE": False, "false": False, "False": False, "F": False}
-        return pd.array([truth.get(v) for v in text], dtype="boolean")
+        return pd.array(pd.Series(as_character(value), dtype=object).map(TRUTH), dtype="boolean")
     numbers = as_double(value)
     return pd.arrays.BooleanArray(np.nan_to_num(numbers) != 0, np.isnan(numbers))
 
 
 def as_character(value: RVector) -> np.ndarray:
-    """``as.character``: numbers formatted with 15 significant digits, as R does."""
+    """``as.character``: numbers formatted with 15 significant digits, as R does; NaN
+    is missing (pandas' NA), so it becomes NA rather than "NaN"."""
     k = kind(value)
     if k == "character":
         return value
     if k == "factor":
         return _strings(np.asarray(value.astype(object)))
-    if k == "logical":
-        return np.array([None if pd.isna(v) else ("TRUE" if v else "FALSE") for v in value], dtype=object)
-    if k == "integer":
-        return np.array([None if pd.isna(v) else str(int(v)) for v in value], dtype=object)
+    if k in ("logical", "integer"):
+        text = (np.where(value.to_numpy(dtype=bool, na_value=False), "TRUE", "FALSE") if k == "logical"
+                else value.to_numpy(dtype="int64", na_value=0).astype(str))
+        return np.where(value.isna(), None, text.astype(object))
     numbers = as_double(value)
-    na = is_na_real(numbers)
-    return np.array([None if m else format_double(v) for v, m in zip(numbers, na)], dtype=object)
+    return np.array([None if np.isnan(v) else format_double(v) for v in numbers], dtype=object)
 
 
 COERCE: dict[str, Callable[[RVector], RVector]] = {
@@ -315,7 +315,7 @@ def _comparison(op: str) -> Callable[[RVector, RVector], pd.arrays.BooleanArray]
         if textual:
             x, y = np.broadcast_arrays(as_character(a), as_character(b))
             na = pd.isna(x) | pd.isna(y)
-            result = np.array([False if m else COMPARISON[op](p, q) for p, q, m in zip(x, y, na)])
+            result = COMPARISON[op](np.where(na, "", x), np.where(na, "", y))
             return pd.arrays.BooleanArray(result.astype(bool), na)
         x, y = np.broadcast_arrays(as_double(a), as_double(b))
         with np.errstate(invalid="ignore"):

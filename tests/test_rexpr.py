@@ -43,6 +43,8 @@ EXPRESSIONS = [
     "pmin(x, 2)", "pmax(i, 1L)", "pmax(x, i)", "pmin(x, 1, na.rm = TRUE)",
     "round(x / 3, 2)", "round(x)", "c(1, 2)", "c(1L, NA)",
     ".data$x * 2", ".data[[\"s\"]]", "x * pi", "x + NA", "x > NA",
+    "as.character(i)", "as.character(b)", "as.character(x / 3)", "as.logical(x)", "as.logical(c(\"T\", \"no\"))",
+    "s < \"b\"", "f != s",
 ]
 
 FACTOR_EXPRESSIONS = ["factor(s)", "as.factor(x)", "as.factor(i)", "factor(s, levels = c(\"c\", \"b\"))",
