@@ -333,3 +333,34 @@ def test_sklearn_adapter_grid_search_and_cross_validation(mtcars, iris):
     assert fitted.score(xi, labels) == np.mean(fitted.predict(xi) == labels)
     with pytest.raises(SpecError):
         clf.set_params(not_an_arg=1)
+
+
+def cls_head(tensor, num_classes):
+    return keras.layers.Dense(num_classes, activation="softmax")(tensor)
+
+
+def test_multi_head_outputs_get_suffixed_columns():
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.normal(size=(30, 3)), columns=list("abc"))
+    y = pd.DataFrame({"size": pd.Categorical(rng.choice(["s", "m", "l"], 30), ["s", "m", "l"]),
+                      "kind": pd.Categorical(rng.choice(["u", "v w"], 30))})
+    spec = create_keras_functional_spec("t_heads", {
+        "inp": f_input, "hidden": inp_spec(f_dense, "inp"),
+        "size": inp_spec(cls_head, "hidden"), "kind": inp_spec(cls_head, "hidden")},
+        mode="classification")
+    fit = spec(fit_epochs=1).fit_xy(x, y, seed=1)
+    assert fit.fit.lvl == {"size": ["s", "m", "l"], "kind": ["u", "v w"]} and fit.lvl is None
+    assert list(fit.predict(x.head(2)).columns) == [".pred_class_size", ".pred_class_kind"]
+    assert list(fit.predict(x.head(2), type="prob").columns) == [
+        ".pred_size_s", ".pred_size_m", ".pred_size_l", ".pred_kind_u", ".pred_kind_v w"]
+    assert list(fit.predict(x.head(2), type="conf_int", seed=1).columns)[-2:] == [
+        ".pred_lower_v.w_kind", ".pred_upper_v.w_kind"]
+
+    heads = create_keras_functional_spec("t_reg_heads", {
+        "inp": f_input, "hidden": inp_spec(f_dense, "inp"),
+        "p": inp_spec(f_reg_out, "hidden"), "q": inp_spec(f_reg_out, "hidden")})
+    fit2 = heads(fit_epochs=1).fit_xy(x, pd.DataFrame({"p": x["a"], "q": x["b"]}), seed=1)
+    assert fit2.fit.lvl == {} and list(fit2.fit.laplace) == ["p", "q"]
+    assert list(fit2.predict(x.head(2)).columns) == [".pred_p", ".pred_q"]
+    assert list(fit2.predict(x.head(2), type="pred_int").columns) == [
+        ".pred_p", ".pred_lower_p", ".pred_upper_p", ".pred_q", ".pred_lower_q", ".pred_upper_q"]
