@@ -195,3 +195,20 @@ def test_contrast_matrices_match_r() -> None:
         for k, expected in zip(range(2, 8), matrices):
             np.testing.assert_allclose(contrast(k), np.array(expected, dtype=float).reshape(k, -1),
                                        rtol=0, atol=1e-13, err_msg=f"{name}({k})")
+
+
+@pytest.mark.parametrize("case", sorted({c for c, _ in FIXTURE_STEPS} | {"recipe_basis_pca_ames",
+                                                                          "func_multi_input_collapse"}))
+def test_untrained_steps_of_the_workflow_spec_are_read(case: str) -> None:
+    from pykerasnip.convert import r_get
+    from pykerasnip.rds import load
+    from pykerasnip.recipes.steps.base import step_class_for
+
+    steps = r_get(load(FIXTURES / case / "workflow.rds"), "pre", "actions", "recipe", "recipe",
+                  "steps")
+    ours = [step_class_for(node) for node in steps.data]
+    read = [cls.from_r(node) for cls, node in zip(ours, steps.data)
+            if cls.__module__.rsplit(".", 1)[-1] in ("categorical", "basis", "dates",
+                                                     "kerasnip_steps")]
+    assert read and not any(step.trained for step in read)
+    assert all(not step.required_columns() for step in read)

@@ -41,7 +41,8 @@ class _BasisStep(Step):
     @classmethod
     def from_r(cls, node: List) -> "_BasisStep":
         step = super().from_r(node)
-        step.objects = {name: step.object_from_r(obj) for name, obj in node["objects"].items()}
+        step.objects = {name: step.object_from_r(obj)
+                        for name, obj in (node.get("objects") or List()).items()}
         step.options = dict(to_python(node.get("options")) or {})
         step.keep_original_cols = r_flag(node.get("keep_original_cols"))
         return step

@@ -389,10 +389,12 @@ class StepString2factor(Step):
     @classmethod
     def from_r(cls, node: List) -> "StepString2factor":
         step = super().from_r(node)
-        levels = node["levels"]
-        step.levels = ({k: strings(v) for k, v in levels.items()}
-                       if isinstance(levels, List) else strings(levels))
-        step.ordered = {k: bool(v) for k, v in named_values(node["ordered"]).items()}
+        levels = node.get("levels")
+        step.levels = ({k: strings(v) for k, v in levels.items()} if isinstance(levels, List)
+                       else None if levels is None else strings(levels))
+        ordered = node.get("ordered")
+        step.ordered = ({k: bool(v) for k, v in named_values(ordered).items()}
+                        if ordered.names else r_flag(ordered))
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
@@ -428,7 +430,8 @@ class ColumnsStep(Step):
     @classmethod
     def from_r(cls, node: List) -> "ColumnsStep":
         step = super().from_r(node)
-        step.columns = strings(node.get("columns"))
+        # an untrained step stores NULL (or FALSE) until prep selects the columns
+        step.columns = strings(node.get("columns")) if step.trained else []
         return step
 
     def required_columns(self) -> list[str]:
