@@ -364,3 +364,14 @@ def test_multi_head_outputs_get_suffixed_columns():
     assert list(fit2.predict(x.head(2)).columns) == [".pred_p", ".pred_q"]
     assert list(fit2.predict(x.head(2), type="pred_int").columns) == [
         ".pred_p", ".pred_lower_p", ".pred_upper_p", ".pred_q", ".pred_lower_q", ".pred_upper_q"]
+
+
+def test_unsavable_model_warns_and_stores_no_bytes():
+    from pykerasnip.model.model_fit import model_to_bytes
+
+    class Unsavable:
+        def save(self, path):
+            raise TypeError("cannot serialize a custom object")
+
+    with pytest.warns(UserWarning, match="could not be saved"):
+        assert model_to_bytes(Unsavable()) is None

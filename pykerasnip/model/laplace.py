@@ -33,6 +33,13 @@ def _is_sequential(model: Any) -> bool:
     return isinstance(model, keras.Sequential)
 
 
+def _skipped(layer: Any) -> bool:
+    """Input layers and nested Sequentials never serve as the penultimate layer (R
+    matches the names of the layer's Python class hierarchy)."""
+    names = [f"{c.__module__}.{c.__qualname__}" for c in type(layer).__mro__]
+    return any(s in name for name in names for s in _SKIPPED_PENULTIMATE)
+
+
 def _output_pairs(model: Any) -> dict[str, tuple[Any, Any]] | None:
     """Entry name -> (output Dense layer, penultimate layer), kerasnip's discovery."""
     import keras
@@ -51,9 +58,7 @@ def _output_pairs(model: Any) -> dict[str, tuple[Any, Any]] | None:
         warnings.warn("no Dense layer found; Laplace intervals are not available", stacklevel=3)
         return None
     last = dense_idx[-1]
-    before = [layer for layer in layers[:last]
-              if not any(s in type(layer).__name__ or s in layer.name
-                         for s in _SKIPPED_PENULTIMATE)]
+    before = [layer for layer in layers[:last] if not _skipped(layer)]
     if not before:
         warnings.warn("no layer before the output Dense layer; Laplace intervals are not "
                       "available", stacklevel=3)

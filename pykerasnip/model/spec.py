@@ -122,7 +122,8 @@ class ModelSpec:
 
     def fit_xy(self, x: Any, y: Any, seed: int | None = None) -> Any:
         """Fit on predictors ``x`` (DataFrame) and outcome(s) ``y`` (Series, DataFrame,
-        or array), as ``parsnip::fit_xy`` (what workflows call)."""
+        or array), as ``parsnip::fit_xy`` (what workflows call). With ``seed`` the
+        initial weights and shuffles equal R's after ``keras3::set_random_seed(seed)``."""
         from .fit import fit_xy
 
         return fit_xy(self, x, y, seed=seed)
