@@ -15,7 +15,9 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..errors import ForgeError, SpecError, UnsupportedObjectError
+from ..convert import from_pandas
+from ..errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
+from ..rds import build as b
 from ..rds.nodes import List, Str
 from . import selectors
 from .steps import basis, categorical, dates, filters, impute, kerasnip_steps, mutate, numeric  # noqa: F401  (fill the registry)
@@ -336,10 +338,85 @@ class Recipe:
             quoted = ", ".join(f'"{m}"' for m in missing)
             raise ForgeError(f"The following required columns are missing from `new_data`: {quoted}.")
 
+    # -- writing R ---------------------------------------------------------------------
+    def to_r(self) -> List:
+        """The recipe as recipes lays it out (a trained recipe as hardhat stores it:
+        composted, i.e. without ``template`` and ``retained = FALSE``)."""
+        if self.r_node is not None:
+            return self.r_node
+        trained = bool(self.steps) and all(s.trained for s in self.steps) or self.tr_info is not None
+        fields: dict[str, Any] = {
+            "var_info": _info_to_r(self.var_info), "term_info": _info_to_r(self.term_info),
+            "steps": b.r_list([_step_to_r(s) for s in self.steps]) if self.steps else None}
+        if not trained:
+            fields.update(template=None if self.template is None else from_pandas(self.template, tibble=True),
+                          levels=None, retained=b.lgl(None))
+        else:
+            fields.update(levels=_levels_to_r(self.levels), retained=b.lgl(False))
+        fields["requirements"] = b.named_list(bake=b.structure(b.lgl(), {"names": b.chr()}))
+        fields["ptype"] = None if self.ptype is None else from_pandas(self.ptype, tibble=True)
+        fields["strings_as_factors"] = None if self.strings_as_factors is None else \
+            b.lgl(bool(self.strings_as_factors))
+        if trained:
+            fields.update(self._training_fields_to_r())
+        return b.structure(b.named_list(fields), {"class": "recipe"})
+
+    def _training_fields_to_r(self) -> dict[str, Any]:
+        tr = self.tr_info or {"nrows": 0, "ncomplete": 0}
+        stages = [f"{kind}_{s.id or s.r_class}" for s in self.steps for kind in ("prep", "bake")]
+        return {
+            "tr_info": b.data_frame({"nrows": b.int_(int(tr["nrows"])),
+                                     "ncomplete": b.int_(int(tr["ncomplete"]))}),
+            "orig_lvls": _levels_to_r(self.orig_lvls),
+            "fit_times": b.tibble({"stage_id": b.chr(*stages), "elapsed": b.dbl([0.0] * len(stages))},
+                                  n=len(stages)),
+            "last_term_info": None if self.last_term_info is None else
+            _info_to_r(self.last_term_info, ("number", "skip"))}
+
     def __repr__(self) -> str:
         roles = self.var_info["role"].fillna("NA").value_counts().to_dict()
         state = "trained" if self.steps and all(s.trained for s in self.steps) else "untrained"
         return f"<Recipe {roles}; {len(self.steps)} step(s), {state}: {self.steps}>"
+
+
+# -- writing R -----------------------------------------------------------------------
+def _info_to_r(info: pd.DataFrame, extra: tuple[str, ...] = ()) -> List:
+    """A var_info/term_info tibble (``type`` a list of character vectors)."""
+    def chr_column(values: Any) -> Str:
+        return b.chr(*[v if isinstance(v, str) else None for v in values])
+    columns = {"variable": chr_column(info["variable"]),
+               "type": b.r_list([b.chr(*t) for t in info["type"]]),
+               "role": chr_column(info["role"]), "source": chr_column(info["source"])}
+    return b.tibble({**columns, **{name: _extra_column(info[name]) for name in extra}}, n=len(info))
+
+
+def _extra_column(column: pd.Series) -> Any:
+    if column.map(lambda v: isinstance(v, list)).all():
+        return b.r_list([b.chr(*v) for v in column])
+    if pd.api.types.is_bool_dtype(column):
+        return b.lgl(*map(bool, column))
+    return b.dbl(*map(float, column))
+
+
+def _levels_to_r(levels: dict[str, VarLevels] | None) -> List | None:
+    if levels is None:
+        return None
+
+    def entry(lv: VarLevels) -> List:
+        if lv.values is None:
+            return b.named_list(values=b.lgl(None), ordered=b.lgl(None))
+        return b.named_list(values=b.chr(*lv.values), ordered=b.lgl(bool(lv.ordered)),
+                            factor=b.lgl(bool(lv.factor)))
+    return b.named_list({name: entry(lv) for name, lv in levels.items()})
+
+
+def _step_to_r(step: Step) -> List:
+    if step.r_node is not None:
+        return step.r_node
+    try:
+        return step.to_r()
+    except NotImplementedError:
+        raise UnsupportedStepError(step.r_class, "it cannot be written for R yet") from None
 
 
 def _final_levels(data: pd.DataFrame, info: pd.DataFrame) -> dict[str, VarLevels] | None:

@@ -14,12 +14,18 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 
 from ..errors import SpecError
+from ..rds import build as b
+from ..rds.nodes import Lang, Sym
 
 
 class Selector:
     """Base of every selector: :meth:`names` gives the selected variables in order."""
 
     def names(self, info: pd.DataFrame) -> list[str]:
+        raise NotImplementedError
+
+    def r_expr(self) -> Lang | Sym:
+        """The R expression a user would have written for this selector."""
         raise NotImplementedError
 
     def __neg__(self) -> "Minus":
@@ -37,26 +43,30 @@ class Minus(Selector):
     def names(self, info: pd.DataFrame) -> list[str]:
         return self.inner.names(info)
 
+    def r_expr(self) -> Lang:
+        return b.call("-", self.inner.r_expr())
+
     def __repr__(self) -> str:
         return f"-{self.inner!r}"
 
 
 class Where(Selector):
-    """Rows of term_info for which ``predicate(row)`` holds, in term_info order."""
+    """Rows of term_info for which ``predicate(info)`` holds, in term_info order; the R
+    helper call ``function(*args)`` names it."""
 
-    def __init__(self, predicate: Callable[[pd.DataFrame], pd.Series], label: str):
+    def __init__(self, predicate: Callable[[pd.DataFrame], pd.Series], function: str,
+                 *args: str):
         self.predicate = predicate
-        self.label = label
+        self.function, self.args = function, args
 
     def names(self, info: pd.DataFrame) -> list[str]:
         return list(dict.fromkeys(info.loc[self.predicate(info).to_numpy(bool), "variable"]))
 
-    def __and__(self, other: "Where") -> "Where":
-        return Where(lambda info: self.predicate(info) & other.predicate(info),
-                     f"{self.label} & {other.label}")
+    def r_expr(self) -> Lang:
+        return b.call(self.function, *(b.chr(a) for a in self.args))
 
     def __repr__(self) -> str:
-        return self.label
+        return f"{self.function}({', '.join(map(repr, self.args))})"
 
 
 class Name(Selector):
@@ -70,6 +80,9 @@ class Name(Selector):
             raise SpecError(f"Can't select columns that don't exist: column `{self.name}` "
                             "is not in the data")
         return [self.name]
+
+    def r_expr(self) -> Sym:
+        return b.sym(self.name)
 
     def __repr__(self) -> str:
         return self.name
@@ -91,61 +104,65 @@ def _as_list(kinds: Any) -> list[str]:
 
 def has_role(*roles: str) -> Where:
     """Variables whose role is one of ``roles`` (``"NA"`` matches a missing role)."""
-    return Where(lambda info: _role_matches(info, roles), f"has_role{roles}")
+    return Where(lambda info: _role_matches(info, roles), "has_role", *roles)
 
 
 def has_type(*types: str) -> Where:
     """Variables having one of ``types`` (``"numeric"``, ``"nominal"``, ``"double"``...)."""
-    return Where(lambda info: _type_matches(info, types), f"has_type{types}")
+    return Where(lambda info: _type_matches(info, types), "has_type", *types)
+
+
+def _role_and_type(function: str, role: str, kind: str) -> Where:
+    return Where(lambda info: _role_matches(info, (role,)) & _type_matches(info, (kind,)), function)
 
 
 def all_predictors() -> Where:
-    return has_role("predictor")
+    return Where(lambda info: _role_matches(info, ("predictor",)), "all_predictors")
 
 
 def all_outcomes() -> Where:
-    return has_role("outcome")
+    return Where(lambda info: _role_matches(info, ("outcome",)), "all_outcomes")
 
 
 def all_numeric() -> Where:
-    return has_type("numeric")
+    return Where(lambda info: _type_matches(info, ("numeric",)), "all_numeric")
 
 
 def all_nominal() -> Where:
-    return has_type("nominal")
+    return Where(lambda info: _type_matches(info, ("nominal",)), "all_nominal")
 
 
 def all_numeric_predictors() -> Where:
-    return has_role("predictor") & has_type("numeric")
+    return _role_and_type("all_numeric_predictors", "predictor", "numeric")
 
 
 def all_nominal_predictors() -> Where:
-    return has_role("predictor") & has_type("nominal")
+    return _role_and_type("all_nominal_predictors", "predictor", "nominal")
 
 
 def everything() -> Where:
-    return Where(lambda info: pd.Series(True, index=info.index), "everything()")
+    return Where(lambda info: pd.Series(True, index=info.index), "everything")
 
 
-def _name_pattern(test: Callable[[str], bool], label: str) -> Where:
-    return Where(lambda info: info["variable"].map(test).astype(bool), label)
+def _name_pattern(test: Callable[[str], bool], function: str, text: str) -> Where:
+    return Where(lambda info: info["variable"].map(test).astype(bool), function, text)
 
 
 def starts_with(prefix: str) -> Where:
-    return _name_pattern(lambda name: name.startswith(prefix), f"starts_with({prefix!r})")
+    return _name_pattern(lambda name: name.startswith(prefix), "starts_with", prefix)
 
 
 def ends_with(suffix: str) -> Where:
-    return _name_pattern(lambda name: name.endswith(suffix), f"ends_with({suffix!r})")
+    return _name_pattern(lambda name: name.endswith(suffix), "ends_with", suffix)
 
 
 def contains(text: str) -> Where:
-    return _name_pattern(lambda name: text in name, f"contains({text!r})")
+    return _name_pattern(lambda name: text in name, "contains", text)
 
 
 def matches(pattern: str) -> Where:
     regex = re.compile(pattern)
-    return _name_pattern(lambda name: regex.search(name) is not None, f"matches({pattern!r})")
+    return _name_pattern(lambda name: regex.search(name) is not None, "matches", pattern)
 
 
 def minus(selector: Any) -> Minus:
@@ -160,6 +177,14 @@ def as_selector(term: Any) -> Selector:
     if isinstance(term, str):
         return Name(term)
     raise SpecError(f"not a column selector: {term!r}")
+
+
+def r_quosures(terms: Iterable[Any]) -> Any:
+    """Selectors as recipes stores a step's ``terms``: unnamed quosures (global env)."""
+    from ..rds.nodes import GlobalEnv
+    exprs = [as_selector(t).r_expr() for t in terms]
+    return b.structure(b.r_list([b.quosure(e, GlobalEnv) for e in exprs], [""] * len(exprs)),
+                       {"class": ["quosures", "list"]})
 
 
 def select(terms: Iterable[Any], info: pd.DataFrame) -> list[str]:

@@ -7,12 +7,16 @@ that R saved, ``prep`` trains it on pandas data in Python, ``bake`` applies it, 
 """
 from __future__ import annotations
 
+import secrets
+import string
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import pandas as pd
 
 from ...errors import ForgeError, UnsupportedStepError
-from ...rds.nodes import List
+from ...rds import build as b
+from ...rds.nodes import List, Real, Str
 
 STEPS: dict[str, type["Step"]] = {}
 
@@ -31,6 +35,34 @@ def is_string_column(column: pd.Series) -> bool:
         return True
     return column.dtype == object and column.map(lambda v: v is None or v is pd.NA
                                                  or isinstance(v, str) or v != v).all()
+
+
+def named_dbl(values: Mapping[str, float] | pd.Series) -> Real:
+    """A named double vector (``c(a = 1, b = 2)``)."""
+    values = pd.Series(values, dtype="f8")
+    return b.structure(b.dbl([float(v) for v in values]), {"names": b.chr(*map(str, values.index))})
+
+
+def named_chr(names: list[str]) -> Str:
+    """A character vector named by itself, as recipes stores selected columns."""
+    return b.structure(b.chr(*names), {"names": b.chr(*names)})
+
+
+def rand_id(prefix: str) -> str:
+    """recipes' ``rand_id``: the prefix and five random letters/digits."""
+    alphabet = string.ascii_letters + string.digits
+    return f"{prefix}_{''.join(secrets.choice(alphabet) for _ in range(5))}"
+
+
+def step_to_r(step: "Step", fields: Mapping[str, Any], terms: Any = None) -> List:
+    """The R list of a step: ``terms`` (quosures of its selectors unless given), ``role``,
+    ``trained``, then ``fields`` (R nodes), ``skip``, ``id``; class ``c(r_class, "step")``."""
+    from ..selectors import r_quosures
+    common = {"terms": r_quosures(step.terms) if terms is None else terms,
+              "role": b.lgl(None) if step.role is None else b.chr(step.role),
+              "trained": b.lgl(step.trained)}
+    tail = {"skip": b.lgl(step.skip), "id": b.chr(step.id or rand_id(step.r_class[5:]))}
+    return b.structure(b.named_list({**common, **fields, **tail}), {"class": [step.r_class, "step"]})
 
 
 def step_class_for(node: List) -> type["Step"]:

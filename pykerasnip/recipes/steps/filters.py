@@ -8,9 +8,10 @@ import pandas as pd
 
 from ...convert import to_python
 from ...errors import SpecError, UnsupportedStepError
+from ...rds import build as b
 from ...rds.nodes import List
-from .base import Step, register
-from .numeric import column_names, numeric_values
+from .base import Step, register, step_to_r
+from .numeric import column_names, first, numeric_values
 
 
 class RemovalStep(Step):
@@ -32,6 +33,13 @@ class RemovalStep(Step):
     def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
         """Which of the selected training ``columns`` the step removes."""
         raise NotImplementedError
+
+    def settings_to_r(self) -> dict[str, Any]:
+        """The step's own settings as R nodes (besides ``removals``)."""
+        return {}
+
+    def to_r(self) -> List:
+        return step_to_r(self, {**self.settings_to_r(), "removals": b.chr(*self.removals)})
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         self.removals = self.removed(data, self.select(info))
@@ -58,6 +66,9 @@ class StepZv(RemovalStep):
 
     def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
         return [c for c in columns if _distinct(data[c]) < 2]
+
+    def settings_to_r(self) -> dict[str, Any]:
+        return {"group": None}
 
 
 def _freq_ratio(column: pd.Series) -> float:
@@ -89,6 +100,10 @@ class StepNzv(RemovalStep):
             return bool((_freq_ratio(column) > self.freq_cut and pct_unique <= self.unique_cut)
                         or zero_var)
         return [c for c in columns if near_zero(data[c])]
+
+    def settings_to_r(self) -> dict[str, Any]:
+        cuts = {"freq_cut": b.dbl(first(self.freq_cut)), "unique_cut": b.dbl(first(self.unique_cut))}
+        return {**cuts, "options": b.named_list(cuts)}
 
 
 def _factor_codes(values: np.ndarray) -> np.ndarray:
@@ -139,6 +154,10 @@ class StepCorr(RemovalStep):
         np.fill_diagonal(corr, 1.0)
         return corr_removals(corr, columns, self.threshold)
 
+    def settings_to_r(self) -> dict[str, Any]:
+        return {"threshold": b.dbl(first(self.threshold)), "use": b.chr(first(self.use)),
+                "method": b.chr(first(self.method))}
+
 
 @register
 class StepRm(RemovalStep):
@@ -177,6 +196,10 @@ class StepSelect(Step):
 
     def required_columns(self) -> list[str]:
         return list(self.selected.values())
+
+    def to_r(self) -> List:
+        terms = b.structure(b.chr(*self.selected.values()), {"names": b.chr(*self.selected)})
+        return step_to_r(self, {}, terms=terms)
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)

@@ -13,13 +13,14 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
-from ...convert import named_values, scalar, strings
+from ...convert import from_pandas, named_values, scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
+from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import r_sort_strings
-from ..selectors import all_predictors, select
-from .base import Step, is_string_column, register
-from .numeric import col_mean, column_names, numeric_columns, numeric_values, r_mean
+from ..selectors import all_predictors, r_quosures, select
+from .base import Step, is_string_column, named_chr, register, step_to_r
+from .numeric import col_mean, column_names, first, numeric_columns, numeric_values, r_mean
 
 
 def is_integer_column(column: pd.Series) -> bool:
@@ -78,6 +79,15 @@ class _StatisticImpute(Step):
     def required_columns(self) -> list[str]:
         return list(self.values)
 
+    def settings_to_r(self) -> dict[str, Any]:
+        return {}
+
+    def to_r(self) -> List:
+        values = b.named_list({k: b.int_(v) if isinstance(v, (int, np.integer)) else b.dbl(v)
+                               for k, v in self.values.items()})
+        return step_to_r(self, {self.stat_field: values, **self.settings_to_r(),
+                                "case_weights": None})
+
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
         out = data.copy()
@@ -110,7 +120,10 @@ class StepImputeMean(_StatisticImpute):
         self.trim = trim
 
     def statistic(self, x: np.ndarray) -> float:
-        return col_mean(trimmed(x, float(np.ravel(self.trim)[0])))
+        return col_mean(trimmed(x, float(first(self.trim))))
+
+    def settings_to_r(self) -> dict[str, Any]:
+        return {"trim": b.dbl(float(first(self.trim)))}
 
 
 @register
@@ -165,6 +178,11 @@ class StepImputeMode(Step):
 
     def required_columns(self) -> list[str]:
         return list(self.modes)
+
+    def to_r(self) -> List:
+        modes = b.structure(b.chr(*self.modes.values()), {"names": b.chr(*self.modes)})
+        ptype = None if self.ptype is None else from_pandas(self.ptype, tibble=True)
+        return step_to_r(self, {"modes": modes, "ptype": ptype, "case_weights": None})
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
@@ -288,6 +306,15 @@ class StepImputeKnn(Step):
 
     def required_columns(self) -> list[str]:
         return list(dict.fromkeys(c for _, xs in self.columns for c in xs))
+
+    def to_r(self) -> List:
+        columns = b.r_list([b.named_list(y=named_chr([y]), x=b.chr(*xs)) for y, xs in self.columns])
+        return step_to_r(self, {
+            "neighbors": b.dbl(first(self.neighbors)),
+            "impute_with": r_quosures(self.impute_with or [all_predictors()]),
+            "ref_data": from_pandas(self.ref_data, tibble=True),
+            "options": b.named_list(nthread=b.dbl(1), eps=b.dbl(first(self.eps))),
+            "columns": columns})
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
@@ -423,6 +450,11 @@ class StepIndicateNa(Step):
 
     def required_columns(self) -> list[str]:
         return self.columns
+
+    def to_r(self) -> List:
+        return step_to_r(self, {"columns": named_chr(self.columns), "prefix": b.chr(first(self.prefix)),
+                                "sparse": b.chr("auto"),
+                                "keep_original_cols": b.lgl(first(self.keep_original_cols))})
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)

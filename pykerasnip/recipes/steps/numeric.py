@@ -16,7 +16,8 @@ import pandas as pd
 from ...convert import to_python
 from ...errors import SpecError
 from ...rds.nodes import List, Real
-from .base import Step, register
+from ...rds import build as b
+from .base import Step, named_chr, named_dbl, register, step_to_r
 
 _EPS = float(np.finfo(float).eps)
 
@@ -143,6 +144,14 @@ def stats_series(value: Any) -> pd.Series:
     return pd.Series(dtype="f8") if value is None else pd.Series(value, dtype="f8")
 
 
+def r_matrix_node(frame: pd.DataFrame) -> Real:
+    """A DataFrame as a double matrix with row and column names."""
+    values = b.dbl(frame.to_numpy("f8").ravel(order="F"))
+    return b.structure(b.matrix(values, *frame.shape),
+                       {"dimnames": b.r_list([b.chr(*map(str, frame.index)),
+                                              b.chr(*map(str, frame.columns))])})
+
+
 def r_matrix(node: Any) -> pd.DataFrame:
     """A double matrix node (``dim``/``dimnames`` attributes) as a DataFrame."""
     rows, cols = (int(n) for n in node.attr("dim").data)
@@ -150,6 +159,11 @@ def r_matrix(node: Any) -> pd.DataFrame:
     dimnames = node.attr("dimnames")
     names = [None, None] if dimnames is None else [d if d is None else d.data for d in dimnames.data]
     return pd.DataFrame(values, index=names[0], columns=names[1])
+
+
+def first(value: Any) -> Any:
+    """A scalar setting that may have come from R as a length-1 array."""
+    return np.ravel(value)[0].item() if isinstance(value, np.ndarray) else value
 
 
 # -- steps ---------------------------------------------------------------------------
@@ -212,6 +226,10 @@ class StepCenter(ColumnwiseStep):
     def _mean(self, x: np.ndarray) -> float:
         return col_mean(x) if self.na_rm or not np.isnan(x).any() else math.nan
 
+    def to_r(self) -> List:
+        return step_to_r(self, {"means": named_dbl(self.means), "na_rm": b.lgl(first(self.na_rm)),
+                                "case_weights": None})
+
     def bake_columns(self) -> list[str]:
         return list(stats_series(self.means).index)
 
@@ -242,6 +260,10 @@ class StepScale(ColumnwiseStep):
             return math.sqrt(r_var(x)) if self.na_rm or not np.isnan(x).any() else math.nan
         return pd.Series({c: sd(numeric_values(data[c])) for c in columns}, dtype="f8")
 
+    def to_r(self) -> List:
+        return step_to_r(self, {"sds": named_dbl(self.sds), "factor": b.dbl(first(self.factor)),
+                                "na_rm": b.lgl(first(self.na_rm)), "case_weights": None})
+
     def bake_columns(self) -> list[str]:
         return list(stats_series(self.sds).index)
 
@@ -267,6 +289,10 @@ class StepNormalize(StepCenter, StepScale):
         self.means = pd.Series({c: self._mean(numeric_values(data[c])) for c in columns}, dtype="f8")
         self.sds = _sd_check(self._sds(data, columns))
         self.trained = True
+
+    def to_r(self) -> List:
+        return step_to_r(self, {"means": named_dbl(self.means), "sds": named_dbl(self.sds),
+                                "na_rm": b.lgl(first(self.na_rm)), "case_weights": None})
 
     def bake_columns(self) -> list[str]:
         return list(stats_series(self.means).index)
@@ -305,6 +331,10 @@ class StepRange(ColumnwiseStep):
         self.ranges = pd.DataFrame({c: [np.nanmin(x), np.nanmax(x)] for c, x in values.items()},
                                    index=["mins", "maxs"], dtype="f8")
         self.trained = True
+
+    def to_r(self) -> List:
+        return step_to_r(self, {"min": b.dbl(first(self.min)), "max": b.dbl(first(self.max)),
+                                "clipping": b.lgl(first(self.clipping)), "ranges": r_matrix_node(self.ranges)})
 
     def bake_columns(self) -> list[str]:
         return list(self.ranges.columns)
@@ -356,6 +386,10 @@ class StepLog(_ColumnsStep):
         step.signed = step.signed is not None and bool(np.ravel(step.signed)[0])
         return step
 
+    def to_r(self) -> List:
+        return step_to_r(self, {"base": b.dbl(first(self.base)), "offset": b.dbl(first(self.offset)),
+                                "columns": named_chr(self.columns), "signed": b.lgl(first(self.signed))})
+
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
         if self.signed:
             with np.errstate(invalid="ignore"):
@@ -369,6 +403,9 @@ class StepSqrt(_ColumnsStep):
 
     r_class = "step_sqrt"
     r_fields = ("columns",)
+
+    def to_r(self) -> List:
+        return step_to_r(self, {"columns": named_chr(self.columns)})
 
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
@@ -457,6 +494,13 @@ class _PowerStep(ColumnwiseStep):
 
     def estimate(self, x: np.ndarray) -> float:
         raise NotImplementedError
+
+    def to_r(self) -> List:
+        fields = {"lambdas": named_dbl(self.lambdas), "limits": b.dbl(*map(float, self.limits)),
+                  "num_unique": b.dbl(first(self.num_unique))}
+        if hasattr(self, "na_rm"):
+            fields["na_rm"] = b.lgl(first(self.na_rm))
+        return step_to_r(self, fields)
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = numeric_columns(self, data, info)
@@ -549,7 +593,7 @@ class StepPca(Step):
             _, d, vt = np.linalg.svd(x, full_matrices=False)
             self.sdev = d / math.sqrt(max(1, x.shape[0] - 1))
             self.rotation = pd.DataFrame(vt.T, index=self.columns,
-                                         columns=pca_names("PC", len(d)))
+                                         columns=[f"PC{i}" for i in range(1, len(d) + 1)])
             self.num_comp = min(self.num_comp, len(self.columns))
             if not math.isnan(self.threshold):
                 explained = np.cumsum(self.sdev ** 2 / np.sum(self.sdev ** 2))
@@ -558,6 +602,19 @@ class StepPca(Step):
 
     def required_columns(self) -> list[str]:
         return self.columns
+
+    def to_r(self) -> List:
+        res = None
+        if not self.rotation.empty:
+            res = b.structure(b.named_list(sdev=b.dbl(self.sdev), rotation=r_matrix_node(self.rotation),
+                                           center=b.lgl(False), scale=b.lgl(False)), {"class": "prcomp"})
+        threshold = first(self.threshold)
+        return step_to_r(self, {
+            "num_comp": b.dbl(first(self.num_comp)),
+            "threshold": b.dbl(None if math.isnan(threshold) else threshold),
+            "options": b.r_list([]), "res": res, "columns": named_chr(self.columns),
+            "prefix": b.chr(first(self.prefix)), "keep_original_cols": b.lgl(first(self.keep_original_cols)),
+            "case_weights": None})
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         if not self.columns or self.rotation.isna().all().all():
