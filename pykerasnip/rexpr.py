@@ -510,23 +510,79 @@ def _list(*values: RVector, **named: RVector) -> dict[str, RVector]:
 def _poly(x: RVector, degree: RVector | None = None, coefs: dict | None = None,
           raw: RVector | None = None) -> pd.DataFrame:
     """``stats::poly``: the orthogonal polynomial basis (stored ``coefs`` when given,
-    as in the ``predvars`` of a terms object). The coefficients computed from the data
-    are kept in ``attrs["coefs"]`` so that a model frame can record them."""
+    as in the ``predvars`` of a terms object)."""
     values = _numeric(x, "poly")
     d = 1 if degree is None else int(as_double(degree)[0])
     if raw is not None and bool(as_logical(raw)[0]):
-        return _matrix(rmath.poly_raw(values, d), None)
+        return _matrix(rmath.poly_raw(values, d))
     if coefs is None:
-        if np.isnan(values).any():
-            raise ForgeError("missing values are not allowed in 'poly' (when computing its coefficients)")
+        _require_complete(values, "poly")
         alpha, norm2 = rmath.poly_coefs(values, d)
-        coefs = {"alpha": alpha, "norm2": norm2}
-    alpha, norm2 = as_double(coefs["alpha"]), as_double(coefs["norm2"])
-    return _matrix(rmath.poly_predict(values, alpha, norm2), {"alpha": alpha, "norm2": norm2})
+    else:
+        alpha, norm2 = as_double(coefs["alpha"]), as_double(coefs["norm2"])
+    stored = List([Real(alpha), Real(norm2)]).set_attr("names", Str(["alpha", "norm2"]))
+    return _matrix(rmath.poly_predict(values, alpha, norm2), {"coefs": stored}, keep_args=True)
 
 
-def _matrix(values: np.ndarray, coefs: dict | None) -> pd.DataFrame:
+def _interior_knots(values: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` interior knots ``bs()``/``ns()`` place at quantiles of the data."""
+    probs = np.linspace(0, 1, count + 2)[1:-1]
+    return rmath.quantile7(values[~np.isnan(values)], probs) if count > 0 else np.array([])
+
+
+def _spline_knots(values: np.ndarray, df: RVector | None, knots: RVector | None,
+                  boundary: RVector | None, n_interior: Callable[[int], int], what: str) -> tuple[np.ndarray, np.ndarray]:
+    if boundary is None:
+        _require_some(values, what)
+        boundary = np.array([np.nanmin(values), np.nanmax(values)])
+    if knots is None:
+        knots = _interior_knots(values, n_interior(int(as_double(df)[0])) if df is not None else 0)
+    return as_double(knots), as_double(boundary)
+
+
+@_builtin("ns")
+def _ns(x: RVector, df: RVector | None = None, knots: RVector | None = None,
+        intercept: RVector | None = None, Boundary_knots: RVector | None = None) -> pd.DataFrame:
+    """``splines::ns``: natural cubic spline basis (stored knots when given)."""
+    values = _numeric(x, "ns")
+    has_intercept = intercept is not None and bool(as_logical(intercept)[0])
+    inner, boundary = _spline_knots(values, df, knots, Boundary_knots, lambda n: n - 1 - has_intercept, "ns")
+    basis = rmath.ns_basis(values, inner, boundary, intercept=has_intercept)
+    return _matrix(basis, {"knots": Real(inner), "Boundary.knots": Real(boundary),
+                           "intercept": Logical([int(has_intercept)])})
+
+
+@_builtin("bs")
+def _bs(x: RVector, df: RVector | None = None, knots: RVector | None = None, degree: RVector | None = None,
+        intercept: RVector | None = None, Boundary_knots: RVector | None = None) -> pd.DataFrame:
+    """``splines::bs``: B-spline basis (stored knots when given)."""
+    values = _numeric(x, "bs")
+    order = 3 if degree is None else int(as_double(degree)[0])
+    has_intercept = intercept is not None and bool(as_logical(intercept)[0])
+    inner, boundary = _spline_knots(values, df, knots, Boundary_knots,
+                                    lambda n: n - order - 1 + (not has_intercept), "bs")
+    basis = rmath.bs_basis(values, inner, boundary, degree=order, intercept=has_intercept)
+    return _matrix(basis, {"degree": Integer([order]), "knots": Real(inner), "Boundary.knots": Real(boundary),
+                           "intercept": Logical([int(has_intercept)])})
+
+
+def _require_complete(values: np.ndarray, what: str) -> None:
+    if np.isnan(values).any():
+        raise ForgeError(f"missing values are not allowed in '{what}' (when computing its coefficients)")
+
+
+def _require_some(values: np.ndarray, what: str) -> None:
+    if np.isnan(values).all():
+        raise ForgeError(f"'{what}' needs at least one non-missing value to place its knots")
+
+
+def _matrix(values: np.ndarray, predict_args: dict[str, Any] | None = None,
+            keep_args: bool = False) -> pd.DataFrame:
+    """A basis matrix (columns "1", "2", ...). ``predict_args`` are the R arguments
+    ``makepredictcall`` stores in the terms' ``predvars`` so that new data gets the
+    same basis; ``keep_args`` keeps the call's other arguments (``poly``), otherwise
+    only ``x`` is kept (``ns``/``bs``)."""
     frame = pd.DataFrame(values, columns=[str(i + 1) for i in range(values.shape[1])])
-    if coefs is not None:
-        frame.attrs["coefs"] = coefs
+    if predict_args is not None:
+        frame.attrs.update(predict_args=predict_args, keep_args=keep_args)
     return frame

@@ -34,9 +34,11 @@ MATRIX_CASES = [
     "~ .", "~ . + 0", "~ Species + 0", "~ Species:Petal.Width + 0", "~ Petal.Width:Species",
     "~ poly(Petal.Width, 3) + log(Petal.Length)", "~ ord", "~ ord + 0", "~ lgl + Species",
     "~ Species * ord", "~ chr + Sepal.Width + 0", "~ I(Sepal.Width^2) + Sepal.Width:Petal.Width + 0",
+    "~ ns(Petal.Width, df = 3) + bs(Petal.Length, df = 5) + 0", "~ bs(Petal.Length, degree = 2, df = 4, intercept = TRUE)",
 ]
 
 R_IRIS = """
+library(splines)
 d <- read.csv("{csv}", stringsAsFactors = FALSE)
 d$Species <- factor(d$Species, levels = c("setosa", "versicolor", "virginica"))
 d$ord <- factor(d$ord, levels = c("lo", "mid", "hi"), ordered = TRUE)
@@ -129,6 +131,27 @@ cat(jsonlite::toJSON(out))
         assert list(matrix.columns) == want["names"], case
         expected = r_doubles(want["values"]).reshape(matrix.shape, order="F")
         np.testing.assert_allclose(matrix.to_numpy(), expected, rtol=1e-13, atol=1e-15, err_msg=case)
+
+
+@requires_r
+def test_stored_predvars_reproduce_r_on_new_data(iris: tuple[pd.DataFrame, Path]) -> None:
+    """Bases fitted on some rows (poly/ns/bs coefficients and knots recorded in the
+    predvars) give R's values on other rows, including outside the training range."""
+    data, path = iris
+    formula = "~ poly(Petal.Length, 3) + ns(Petal.Width, df = 4) + bs(Petal.Length, df = 5) + log(Petal.Width)"
+    train = data["Petal.Length"] < 5
+    script = R_IRIS.format(csv=path) + """
+f <- as.formula(jsonlite::fromJSON(file("stdin")))
+train <- d[d$Petal.Length < 5, ]
+fitted <- attr(model.frame(terms(f), train), "terms")
+mm <- model.matrix(fitted, model.frame(fitted, d[d$Petal.Length >= 5, ]))
+cat(jsonlite::toJSON(list(names = colnames(mm), values = sprintf("%.17g", as.vector(mm)))))
+"""
+    want = rscript(script, formula)
+    fitted = model_frame(terms_from_formula(formula), data[train.to_numpy()]).terms
+    matrix = model_matrix(model_frame(fitted, data[~train.to_numpy()]))
+    assert list(matrix.columns) == want["names"]
+    np.testing.assert_allclose(matrix.to_numpy().flatten(order="F"), r_doubles(want["values"]), rtol=1e-12, atol=1e-14)
 
 
 @requires_r

@@ -18,8 +18,7 @@ import pandas as pd
 from .. import rexpr
 from ..errors import ForgeError
 from ..hardhat.cast import column_kind
-from ..rds.nodes import Lang, List, Real, Str
-from .parse import call
+from ..rds.nodes import Lang, pairlist
 from .terms import Terms
 
 Column = pd.Series | pd.DataFrame
@@ -74,15 +73,15 @@ def _missing_rows(column: Column) -> np.ndarray:
     return missing.any(axis=1).to_numpy() if isinstance(column, pd.DataFrame) else missing.to_numpy()
 
 
-def _record_coefficients(predvar: Any, column: Column) -> Any:
-    """R's ``makepredictcall``: a data-dependent call gets its fitted coefficients."""
-    coefs = column.attrs.get("coefs") if isinstance(column, pd.DataFrame) else None
-    if coefs is None or not isinstance(predvar, Lang) or any(n == "coefs" for n, _ in predvar.args):
+def _predict_call(predvar: Any, column: Column) -> Any:
+    """R's ``makepredictcall``: a data-dependent call (``poly``, ``ns``, ``bs``) gets
+    the arguments that reproduce its fitted basis on new data."""
+    stored = column.attrs.get("predict_args") if isinstance(column, pd.DataFrame) else None
+    if not stored or not isinstance(predvar, Lang):
         return predvar
-    stored = List([Real(np.asarray(v, dtype=float)) for v in coefs.values()],
-                  attributes=None).set_attr("names", Str(list(coefs)))
-    return call(predvar.function, *[v for n, v in predvar.args if not n],
-                **{n: v for n, v in predvar.args if n}, coefs=stored)
+    kept = predvar.args if column.attrs["keep_args"] else predvar.args[:1]
+    kept = [(n, v) for n, v in kept if n not in stored]
+    return pairlist([(None, predvar.function), *kept, *stored.items()], cls=Lang)
 
 
 def model_frame(terms: Terms, data: pd.DataFrame, na_action: str = "pass",
@@ -99,7 +98,7 @@ def model_frame(terms: Terms, data: pd.DataFrame, na_action: str = "pass",
         if xlevels and name in xlevels:
             value = _with_levels(value, name, xlevels[name])
         columns[name] = value
-    predvars = [_record_coefficients(p, columns[n]) for n, p in zip(names, terms.predvars)]
+    predvars = [_predict_call(p, columns[n]) for n, p in zip(names, terms.predvars)]
     index = data.index
     if na_action == "omit" and columns:
         keep = ~np.logical_or.reduce([_missing_rows(c) for c in columns.values()])
