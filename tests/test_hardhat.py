@@ -137,24 +137,26 @@ def iris_csv() -> Path:
 
 
 @requires_r
-@pytest.mark.parametrize("indicators", ["traditional", "one_hot", "none"])
-def test_mold_formula_matches_r(indicators: str, iris_csv: Path) -> None:
+@pytest.mark.parametrize("indicators,intercept", [("traditional", False), ("one_hot", False), ("none", False),
+                                                  ("traditional", True), ("none", True)])
+def test_mold_formula_matches_r(indicators: str, intercept: bool, iris_csv: Path) -> None:
     formula = "Sepal.Width ~ log(Petal.Length) + Species + Petal.Width:Petal.Length"
     script = """
 suppressMessages(library(hardhat))
 args <- jsonlite::fromJSON(file("stdin"))
 d <- read.csv(args$csv, stringsAsFactors = TRUE)
 m <- mold(as.formula(args$formula), d,
-          blueprint = default_formula_blueprint(indicators = args$indicators, intercept = FALSE))
+          blueprint = default_formula_blueprint(indicators = args$indicators, intercept = args$intercept))
 p <- m$predictors
 num <- vapply(p, is.numeric, NA)
 cat(jsonlite::toJSON(list(names = names(p), values = sprintf("%.17g", as.matrix(p[num])),
                           ptype = names(m$blueprint$ptypes$predictors), outcomes = names(m$outcomes))))
 """
-    want = rscript(script, {"csv": str(iris_csv), "formula": formula, "indicators": indicators})
+    want = rscript(script, {"csv": str(iris_csv), "formula": formula, "indicators": indicators,
+                            "intercept": intercept})
     data = pd.read_csv(iris_csv)
     data["Species"] = data["Species"].astype("category")
-    molded = mold_formula(formula, data, indicators=indicators)
+    molded = mold_formula(formula, data, indicators=indicators, intercept=intercept)
     assert list(molded.predictors.columns) == want["names"]
     numeric = molded.predictors.select_dtypes("number")
     np.testing.assert_allclose(numeric.to_numpy().flatten(order="F"), r_doubles(want["values"]), rtol=1e-14)
