@@ -233,3 +233,53 @@ def test_step_select_fixture_needs_the_outcome():
                                      "Garage_Area": "Garage_Area", "Sale_Price": "Sale_Price"}
     with pytest.raises(ForgeError, match="select_DeN1J.*Sale_Price"):
         rec.bake(new_data.drop(columns="Sale_Price", errors="ignore"))
+
+
+# -- Python-made recipes written for R -------------------------------------------------------
+def _written_recipes() -> dict[str, tuple[rc.Recipe, pd.DataFrame]]:
+    cars = mtcars().reset_index(drop=True)
+    holes = cars.assign(cyl=cars["cyl"].astype("Int32"), g=pd.Categorical(["a", "b"] * 16))
+    holes.loc[[1, 4], "disp"] = np.nan
+    holes.loc[[2], "cyl"] = pd.NA
+    holes.loc[[5, 6], "g"] = None
+    numeric = (rc.recipe("mpg ~ .", cars).step_log("disp", base=10).step_sqrt("hp")
+               .step_BoxCox("wt", "qsec").step_YeoJohnson("drat").step_range("carb")
+               .step_normalize(rc.all_numeric_predictors())
+               .step_pca(rc.starts_with("d"), -rc.has_role("outcome"), num_comp=2))
+    filters = (rc.recipe("mpg ~ .", cars.assign(k=1.0)).step_zv(rc.all_predictors())
+               .step_nzv(rc.all_predictors()).step_corr(rc.all_predictors(), threshold=0.8)
+               .step_center("hp").step_scale("wt", factor=2).step_rm("gear")
+               .step_select("mpg", "hp", "wt", "qsec"))
+    impute = (rc.recipe("mpg ~ .", holes).step_indicate_na("disp", "g")
+              .step_impute_mean("disp", trim=0.1).step_impute_median("cyl").step_impute_mode("g"))
+    knn = rc.recipe("mpg ~ .", holes).step_impute_knn("disp", "cyl", neighbors=3,
+                                                      impute_with=["hp", "wt", "g"])
+    return {"numeric": (numeric, cars), "filters": (filters, cars.assign(k=1.0)),
+            "impute": (impute, holes), "knn": (knn, holes)}
+
+
+@requires_r
+def test_python_recipes_bake_in_r_like_in_python(tmp_path):
+    from pykerasnip.convert import from_pandas
+    from pykerasnip.rds import dump
+    prepped = {}
+    for name, (rec, data) in _written_recipes().items():
+        prepped[name] = (rec.prep(), data)
+        dump(prepped[name][0].to_r(), tmp_path / f"{name}.rds")
+        dump(from_pandas(data, tibble=True), tmp_path / f"{name}_data.rds")
+    bakes = ", ".join(f'"{name}" = bake(readRDS("{tmp_path / name}.rds"), readRDS("{tmp_path / name}_data.rds"))'
+                      for name in prepped)
+    r = run_r(f"emit(list({bakes}))")
+    for name, (rec, data) in prepped.items():
+        baked = rec.bake(data)
+        assert list(baked.columns) == list(r[name]), name
+        for column in baked.columns:
+            want = r[name][column]
+            if isinstance(want, dict):
+                assert list(baked[column].cat.categories) == want["levels"], column
+                assert baked[column].astype(object).where(baked[column].notna(), "NA").tolist() == want["values"]
+            elif isinstance(want[0], (str, float)) and str(want[0]).startswith(("0x", "-0x", "NA")):
+                np.testing.assert_array_equal(baked[column].to_numpy("f8", na_value=np.nan),
+                                              np.array(from_hex(want), dtype="f8"), err_msg=f"{name}:{column}")
+            else:
+                assert baked[column].tolist() == want, f"{name}:{column}"

@@ -130,6 +130,15 @@ def optimize_max(f: Callable[[float], float], lower: float, upper: float,
                 v, fv = u, fu
 
 
+def r_matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """R's ``x %*% y`` as the reference BLAS ``dgemm`` sums it: over the inner index in
+    order, one column of ``x`` at a time (so results match R to the last bit)."""
+    out = np.zeros((x.shape[0], y.shape[1]))
+    for k in range(x.shape[1]):
+        out += x[:, k:k + 1] * y[k]
+    return out
+
+
 def column_names(value: Any) -> list[str]:
     """Column names from a stored selection (named chr / Series / array / list / None)."""
     if value is None:
@@ -626,7 +635,7 @@ class StepPca(Step):
             x = x - self.center
         if self.scale is not None:
             x = x / self.scale
-        comps = (x @ self.rotation.to_numpy())[:, :self.num_comp]
+        comps = r_matprod(x, self.rotation.to_numpy()[:, :self.num_comp])
         names = pca_names(self.prefix, comps.shape[1])
         clash = [c for c in data.columns if c in names]
         if clash:
