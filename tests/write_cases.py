@@ -27,22 +27,33 @@ def input_block(model, input_shape):
     return keras.Sequential([keras.Input(shape=input_shape)])
 
 
-def dense_block(model, units=16, activation="relu"):
+def dense_block(model, units=32):
     import keras
 
-    model.add(keras.layers.Dense(units, activation=activation))
+    model.add(keras.layers.Dense(units, activation="relu"))
     return model
 
 
-def output_block(model, num_classes=None):
+def regression_output(model):
     import keras
 
-    model.add(keras.layers.Dense(num_classes or 1,
-                                 activation="softmax" if num_classes else None))
+    model.add(keras.layers.Dense(1))
     return model
 
 
-BLOCKS = {"input": input_block, "hidden": dense_block, "output": output_block}
+def classification_output(model, num_classes):
+    import keras
+
+    model.add(keras.layers.Dense(num_classes, activation="softmax"))
+    return model
+
+
+#: mode -> layer blocks with the names and formals of the R fixtures' blocks
+BLOCKS = {
+    "regression": {"input": input_block, "hidden": dense_block, "output": regression_output},
+    "classification": {"input": input_block, "hidden": dense_block,
+                       "output": classification_output},
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,15 +76,10 @@ WORKFLOW_CASES = {
                        "classification"),
 }
 
-#: written file -> (kind, predict types)
-PREDICT_TYPES = {"regression": ["numeric", "conf_int", "pred_int"],
-                 "classification": ["class", "prob", "conf_int"]}
-
-
 def spec(name: str, mode: str = "regression"):
     """A Python ``my_mlp``-like spec (3 epochs, 8 hidden units)."""
-    make = pk.create_keras_sequential_spec(name, BLOCKS, mode=mode)
-    return make(hidden_units=8, fit_epochs=3, hidden_activation="relu").set_engine("keras")
+    make = pk.create_keras_sequential_spec(name, BLOCKS[mode], mode=mode)
+    return make(hidden_units=8, fit_epochs=3).set_engine("keras")
 
 
 def training_data(name: str) -> pd.DataFrame:

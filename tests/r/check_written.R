@@ -73,9 +73,8 @@ check_spec <- function(spec, case, fitted) {
   blocks <- attr(spec, "kerasnip_layer_blocks")
   check(all(vapply(blocks, is.function, TRUE)) && identical(names(blocks), c("input", "hidden", "output")),
         "kerasnip_layer_blocks: named closures")
-  check(identical(names(formals(blocks$hidden)), c("model", "units", "activation")),
-        "layer block formals")
-  check(identical(formals(blocks$hidden)$units, 16), "layer block default units = 16 (double)")
+  check(identical(names(formals(blocks$hidden)), c("model", "units")), "layer block formals")
+  check(identical(formals(blocks$hidden)$units, 32), "layer block default units = 32 (double)")
   check(identical(attr(spec, "kerasnip_functional"), FALSE), "kerasnip_functional")
   check(identical(spec$mode, case$mode), "spec mode")
   check(inherits(spec$args$hidden_units, "quosure") &&
