@@ -78,6 +78,16 @@ def test_every_truncation_is_an_rds_error_with_offset(seed):
             loads(data[:cut])
 
 
+def test_truncated_and_empty_files_are_rds_errors(tmp_path):
+    for name, data in (("empty.rds", b""), ("cut.rds", SEEDS[0][:-3]),
+                       ("cut_gzip.rds", gzip.compress(SEEDS[0])[:-9])):
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(RDSError):
+            load(tmp_path / name)
+    with pytest.raises(RDSError, match="cannot read"):
+        load(tmp_path / "missing.rds")
+
+
 def test_error_names_offset_and_expectation():
     stream = HEADER_V3 + struct.pack(">ii", 14, 1000)  # REALSXP claiming 1000 doubles
     with pytest.raises(RDSError) as info:
@@ -148,9 +158,9 @@ def test_large_reference_indices_use_the_long_form():
     writer = Writer(out)
     writer._reference(8_388_607)
     writer._reference(8_388_608)
-    assert out.getvalue() == struct.pack(">iii", (8_388_607 << 8) | 255, 255, 8_388_608)
+    assert b"".join(out.chunks()) == struct.pack(">iii", (8_388_607 << 8) | 255, 255, 8_388_608)
 
-    reader = Reader(BinaryInput(out.getvalue(), 0))
+    reader = Reader(BinaryInput(b"".join(out.chunks()), 0))
     marker, other = n.Sym("long_ref_a"), n.Sym("long_ref_b")
     reader.refs = [None] * 8_388_606 + [marker, other]
     assert reader.item() is marker and reader.item() is other

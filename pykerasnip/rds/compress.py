@@ -5,7 +5,7 @@ from __future__ import annotations
 import bz2
 import lzma
 import zlib
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from ..errors import RDSError
 
@@ -26,10 +26,10 @@ _DECOMPRESSORS: dict[str, Callable[[], object]] = {
     "bzip2": bz2.BZ2Decompressor,
     "xz": lzma.LZMADecompressor,
 }
-_COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
-    "gzip": lambda data: _gzip_compress(data),
-    "bzip2": lambda data: bz2.compress(data, 9),
-    "xz": lambda data: lzma.compress(data, preset=6),
+_COMPRESSORS: dict[str, Callable[[], object]] = {
+    "gzip": lambda: _gzip_lib.compressobj(_GZIP_LEVEL, _gzip_lib.DEFLATED, _GZIP_WBITS),
+    "bzip2": lambda: bz2.BZ2Compressor(9),
+    "xz": lambda: lzma.LZMACompressor(preset=6),
 }
 _ERRORS = (zlib.error, _gzip_lib.error, OSError, EOFError, lzma.LZMAError, ValueError)
 
@@ -64,14 +64,12 @@ def decompress(data: bytes, kind: str, max_size: int = DEFAULT_MAX_DECOMPRESSED)
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
-def compress(data: bytes, kind: str) -> bytes:
-    """Wrap ``data`` in a ``kind`` container."""
-    try:
-        return _COMPRESSORS[kind](data)
-    except KeyError:
-        raise ValueError(f"unknown compression {kind!r}; use None, 'gzip', 'bzip2' or 'xz'") from None
-
-
-def _gzip_compress(data: bytes) -> bytes:
-    engine = _gzip_lib.compressobj(_GZIP_LEVEL, _gzip_lib.DEFLATED, _GZIP_WBITS)
-    return engine.compress(data) + engine.flush()
+def compress(chunks: Iterable, kind: str) -> Iterator[bytes]:
+    """Wrap the concatenation of ``chunks`` (bytes-like) in a ``kind`` container,
+    streaming: the compressed pieces come out as the chunks go in."""
+    if kind not in _COMPRESSORS:
+        raise ValueError(f"unknown compression {kind!r}; use None, 'gzip', 'bzip2' or 'xz'")
+    engine = _COMPRESSORS[kind]()
+    for chunk in chunks:
+        yield engine.compress(chunk)
+    yield engine.flush()

@@ -260,9 +260,14 @@ class AsciiInput:
 
 # ------------------------------------------------------------------------ outputs
 class BinaryOutput:
-    """Collects XDR (``big_endian``) or little-endian binary output."""
+    """Collects XDR (``big_endian``) or little-endian binary output as a list of chunks:
+    small items accumulate in a buffer, large vectors are kept as they are (no copy)."""
+
+    #: vectors at least this large (in bytes) become chunks of their own
+    LARGE = 1 << 16
 
     def __init__(self, big_endian: bool = True):
+        self.parts: list = []
         self.buf = bytearray()
         order = ">" if big_endian else "<"
         self._int = struct.Struct(order + "i").pack
@@ -270,8 +275,15 @@ class BinaryOutput:
         self._dtypes = {k: np.dtype(order + c) for k, c in (("int", "i4"), ("double", "f8"),
                                                             ("complex", "c16"))}
 
-    def getvalue(self) -> bytes:
-        return bytes(self.buf)
+    def chunks(self) -> list:
+        """The output so far, as bytes-like chunks."""
+        if self.buf:
+            self.parts.append(self.buf)
+            self.buf = bytearray()
+        return self.parts
+
+    def _chunk(self, data) -> None:
+        self.chunks().append(data)
 
     def verbatim(self, data: bytes) -> None:
         """Bytes that are the same in every format (magic numbers)."""
@@ -281,7 +293,11 @@ class BinaryOutput:
         self.buf += self._int(value)
 
     def _array(self, kind: str, values: np.ndarray) -> None:
-        self.buf += np.ascontiguousarray(values, self._dtypes[kind]).tobytes()
+        array = np.ascontiguousarray(values, self._dtypes[kind])
+        if array.nbytes >= self.LARGE:
+            self._chunk(array.view(np.uint8))
+        else:
+            self.buf += array.tobytes()
 
     def ints(self, values: np.ndarray) -> None:
         self._array("int", values)
@@ -293,7 +309,10 @@ class BinaryOutput:
         self._array("complex", values)
 
     def raw(self, data: bytes) -> None:
-        self.buf += data
+        if len(data) >= self.LARGE:
+            self._chunk(data)
+        else:
+            self.buf += data
 
     text = raw
 
@@ -326,8 +345,8 @@ class AsciiOutput:
     def __init__(self):
         self.parts: list[bytes] = []
 
-    def getvalue(self) -> bytes:
-        return b"".join(self.parts)
+    def chunks(self) -> list:
+        return self.parts
 
     def verbatim(self, data: bytes) -> None:
         self.parts.append(data)
