@@ -209,6 +209,8 @@ def test_functional_fork_join_regression(mtcars):
     assert units == [4, 3, 1] and fit.fit.api == "functional"
     assert fit.fit.laplace["output"].h_diag.shape == (8,)  # concatenated 4 + 3, plus bias
     assert list(fit.predict(x, type="pred_int").columns) == [".pred", ".pred_lower", ".pred_upper"]
+    # inp_spec blocks pickle with the spec; the model comes back from its bytes
+    pd.testing.assert_frame_equal(pickle.loads(pickle.dumps(fit)).predict(x), fit.predict(x))
 
 
 def test_multi_input_functional_with_list_columns():

@@ -196,7 +196,34 @@ def remove_keras_spec(model_name: str) -> bool:
     return REGISTRY.pop(model_name, None) is not None
 
 
-def inp_spec(block: Callable, input_map: str | dict[str, str]) -> Callable:
+class RenamedBlock:
+    """A layer block whose formals are renamed to upstream block names (see
+    :func:`inp_spec`); picklable whenever the wrapped block is."""
+
+    def __init__(self, block: Callable, renames: dict[str, str]):
+        self.block = block
+        self.renames = dict(renames)
+        functools.update_wrapper(self, block)
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        params = inspect.signature(self.block).parameters.values()
+        return inspect.Signature(
+            [p.replace(name=self.renames.get(p.name, p.name), kind=inspect.Parameter.KEYWORD_ONLY)
+             if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) else p for p in params])
+
+    def __call__(self, **kwargs: Any) -> Any:
+        back = {new: old for old, new in self.renames.items()}
+        return self.block(**{back.get(k, k): v for k, v in kwargs.items()})
+
+    def __getstate__(self) -> dict:
+        return {"block": self.block, "renames": self.renames}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["block"], state["renames"])
+
+
+def inp_spec(block: Callable, input_map: str | dict[str, str]) -> RenamedBlock:
     """A copy of ``block`` whose formals are renamed to upstream block names.
 
     A string renames the first formal; a dict maps the block's parameter names to
@@ -205,23 +232,11 @@ def inp_spec(block: Callable, input_map: str | dict[str, str]) -> Callable:
     if not formals:
         raise SpecError("inp_spec() needs a block with at least one argument")
     if isinstance(input_map, str):
-        renames = {formals[0]: input_map}
-    elif isinstance(input_map, dict):
-        unknown = set(input_map) - set(formals)
-        if unknown:
-            raise SpecError(f"input_map names {sorted(unknown)} are not arguments of the block "
-                            f"(arguments: {formals})")
-        renames = dict(input_map)
-    else:
+        return RenamedBlock(block, {formals[0]: input_map})
+    if not isinstance(input_map, dict):
         raise SpecError("input_map must be a string or a dict {block_argument: upstream_block}")
-    back = {new: old for old, new in renames.items()}
-
-    @functools.wraps(block)
-    def renamed(**kwargs: Any) -> Any:
-        return block(**{back.get(k, k): v for k, v in kwargs.items()})
-
-    params = inspect.signature(block).parameters.values()
-    renamed.__signature__ = inspect.Signature(
-        [p.replace(name=renames.get(p.name, p.name), kind=inspect.Parameter.KEYWORD_ONLY)
-         if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) else p for p in params])
-    return renamed
+    unknown = set(input_map) - set(formals)
+    if unknown:
+        raise SpecError(f"input_map names {sorted(unknown)} are not arguments of the block "
+                        f"(arguments: {formals})")
+    return RenamedBlock(block, input_map)
