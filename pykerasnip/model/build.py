@@ -67,6 +67,15 @@ def _hyper_args(name: str, formals: list[tuple[str, Any]], args: dict) -> dict:
     return modify_list(defaults, user)
 
 
+def _num_classes(name: str, py: ProcessedY) -> int | None:
+    """``num_classes`` for a functional block: the level count of the outcome head of
+    the same name (multi-output), else of the single factor outcome."""
+    if py.heads:
+        levels = (py.class_levels or {}).get(name)
+        return len(levels) if levels else None
+    return py.num_classes if py.is_classification else None
+
+
 def build_sequential(blocks: dict, args: dict, input_shape: tuple,
                      py: ProcessedY) -> Any:
     """Chain the blocks: each gets the current model first and returns the next one."""
@@ -78,7 +87,7 @@ def build_sequential(blocks: dict, args: dict, input_shape: tuple,
         if "input_shape" in present:
             kwargs["input_shape"] = input_shape
         if "num_classes" in present:
-            kwargs["num_classes"] = py.num_classes if py.is_classification else None
+            kwargs["num_classes"] = _num_classes(name, py)
         for _ in range(_repeats(args, name)):
             model = block(model, **kwargs)
     return model
@@ -93,20 +102,6 @@ def _input_blocks(blocks: dict, input_shape: Any) -> dict[str, Any]:
         raise SpecError(f"the model has inputs {list(input_shape)} but input blocks {names}; "
                         "name one block after each input column")
     return {b: input_shape[b] for b in names}
-
-
-def _gets_num_classes(name: str, py: ProcessedY) -> bool:
-    if py.heads:
-        levels = py.class_levels or {}
-        return name in levels or (len(py.heads) == 1 and name == "output")
-    return py.is_classification
-
-
-def _num_classes(name: str, py: ProcessedY) -> int | None:
-    if py.heads:
-        levels = (py.class_levels or {}).get(name) or (py.class_levels or {}).get(py.heads[0])
-        return len(levels) if levels else None
-    return py.num_classes
 
 
 def _run_block(name: str, block: Callable, inputs: list[str], kwargs: dict,
@@ -138,7 +133,7 @@ def build_functional(blocks: dict, args: dict, input_shape: Any, py: ProcessedY)
         hyper = [f for f in formals if f[0] not in names and f[0] not in INJECTED_FORMALS]
         kwargs = _hyper_args(name, hyper, args)
         if any(f == "num_classes" for f, _ in formals):
-            kwargs["num_classes"] = _num_classes(name, py) if _gets_num_classes(name, py) else None
+            kwargs["num_classes"] = _num_classes(name, py)
         upstream = [f for f, _ in formals if f in tensors]
         if not upstream and name != "output":
             warnings.warn(f"block {name!r} has no inputs from other blocks", stacklevel=2)
