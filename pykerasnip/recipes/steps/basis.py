@@ -13,15 +13,16 @@ from ...errors import ForgeError
 from ...rds.nodes import List
 from ...rmath import bs_basis, names0, ns_basis, poly_coefs, poly_predict, poly_raw, quantile7
 from .base import Step, register
+from .numeric import numeric_values
 from .categorical import append_columns, drop_inputs, r_flag, r_numbers
 
 
-def numeric_values(data: pd.DataFrame, column: str, step: str) -> np.ndarray:
+def numeric_column(data: pd.DataFrame, column: str, step: str) -> np.ndarray:
     """A numeric column as float64 with NaN for NA (recipes' ``check_type``)."""
     values = data[column]
     if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
         raise ForgeError(f"{step}: column `{column}` is not numeric")
-    return values.astype("float64").to_numpy(na_value=np.nan)
+    return numeric_values(values)
 
 
 class _BasisStep(Step):
@@ -63,7 +64,7 @@ class _BasisStep(Step):
         return [f"{column}_{self.kind}_{k}" for k in names0(n, "")]
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        self.objects = {c: self.train(numeric_values(data, c, self.r_class))
+        self.objects = {c: self.train(numeric_column(data, c, self.r_class))
                         for c in self.select(info)}
         self.trained = True
 
@@ -74,7 +75,7 @@ class _BasisStep(Step):
         self.check_columns(data)
         columns = self.required_columns()
         for column in columns:
-            values = self.basis(column, numeric_values(data, column, self.r_class))
+            values = self.basis(column, numeric_column(data, column, self.r_class))
             new = pd.DataFrame(values, columns=self.column_names(column, values.shape[1]))
             data = append_columns(data, new, self.r_class)
         return drop_inputs(data, columns, self.keep_original_cols)

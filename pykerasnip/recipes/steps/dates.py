@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...convert import scalar, strings
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds.nodes import List
-from ...convert import scalar, strings
 from .base import register
 from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
 
@@ -35,6 +35,7 @@ ENGLISH_LOCALES = ("C", "POSIX", "en_")
 
 
 def date_column(data: pd.DataFrame, column: str, step: str) -> pd.Series:
+    """A Date/POSIXct column (recipes' ``check_type``)."""
     values = data[column]
     if not pd.api.types.is_datetime64_any_dtype(values):
         raise ForgeError(f"{step}: column `{column}` is not a Date or POSIXct column")
