@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ...convert import to_python
-from ...errors import SpecError, UnsupportedStepError
+from ...errors import UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
 from .base import Step, register, step_to_r
@@ -184,10 +184,9 @@ class StepSelect(Step):
     @classmethod
     def from_r(cls, node: List) -> "StepSelect":
         step = super().from_r(node)
-        terms = to_python(node.get("terms"))
-        if not isinstance(terms, pd.Series):
-            raise SpecError("step_select is not trained: its terms are still selectors")
-        step.selected = {str(k): str(v) for k, v in terms.items()}
+        if step.trained:    # untrained, ``terms`` still holds the user's selectors
+            terms = to_python(node.get("terms"))
+            step.selected = {str(k): str(v) for k, v in terms.items()}
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:

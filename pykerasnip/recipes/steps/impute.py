@@ -294,8 +294,9 @@ class StepImputeKnn(Step):
         step = super().from_r(node)
         step.neighbors = int(np.ravel(step.neighbors)[0])
         step.eps = float(np.ravel(named_values(node.get("options")).get("eps", 1e-8))[0])
-        step.columns = [(strings(pair.get("y"))[0], strings(pair.get("x")))
-                        for pair in node.get("columns").data]
+        pairs = node.get("columns")
+        step.columns = [] if pairs is None else [(strings(pair.get("y"))[0], strings(pair.get("x")))
+                                                 for pair in pairs.data]
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
@@ -370,7 +371,9 @@ class StepImputeLinear(Step):
     @classmethod
     def from_r(cls, node: List) -> "StepImputeLinear":
         step = super().from_r(node)
-        step.models = {name: _lm_from_r(name, model) for name, model in node.get("models").items()}
+        models = node.get("models")
+        step.models = {} if models is None else \
+            {name: _lm_from_r(name, model) for name, model in models.items()}
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
