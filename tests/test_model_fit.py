@@ -377,3 +377,18 @@ def test_unsavable_model_warns_and_stores_no_bytes():
 
     with pytest.warns(UserWarning, match="could not be saved"):
         assert model_to_bytes(Unsavable()) is None
+
+
+def test_compile_keras_grid_flags_invalid_rows(mtcars):
+    from pykerasnip.model import compile_keras_grid, extract_valid_grid
+
+    x, y = mtcars
+    grid = pd.DataFrame({"hidden_units": [4, -3], "num_hidden": [1, 2]})
+    result = compile_keras_grid(reg_mlp(), grid, x, y)
+    assert list(result.columns) == ["hidden_units", "num_hidden", "compiled_model", "error"]
+    good = result["compiled_model"].iloc[0]
+    assert [layer.units for layer in good.layers] == [4, 1] and good.compiled
+    assert pd.isna(result["error"].iloc[0]) and "units" in result["error"].iloc[1]
+    pd.testing.assert_frame_equal(extract_valid_grid(result), grid.iloc[:1])
+    with pytest.raises(SpecError, match="not arguments"):
+        compile_keras_grid(reg_mlp(), pd.DataFrame({"bogus": [1]}), x, y)

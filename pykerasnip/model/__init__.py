@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .arguments import MISSING, BlockSignature, discover_args, dials_function
 from .build import register_keras_loss, register_keras_metric, register_keras_optimizer
+from .grid import compile_keras_grid, extract_valid_grid
 from .helpers import extract_keras_history, extract_keras_model, glance, keras_evaluate, tidy
 from .model_fit import KerasFit, LaplaceEntry, ModelFit, XYPreproc
 from .postprocess import make_names
@@ -14,7 +15,7 @@ from .spec import (REGISTRY, ZAP, ModelSpec, create_keras_functional_spec,
 
 __all__ = [
     "MISSING", "BlockSignature", "discover_args", "dials_function",
-    "register_keras_loss", "register_keras_metric", "register_keras_optimizer",
+    "compile_keras_grid", "extract_valid_grid", "register_keras_loss", "register_keras_metric", "register_keras_optimizer",
     "extract_keras_history", "extract_keras_model", "glance", "keras_evaluate", "tidy",
     "KerasFit", "LaplaceEntry", "ModelFit", "XYPreproc", "make_names",
     "REGISTRY", "ZAP", "ModelSpec", "create_keras_functional_spec",
