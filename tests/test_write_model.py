@@ -69,6 +69,7 @@ def written(tmp_path_factory) -> dict[str, wc.Written]:
     ("formula_reg", "seq_reg_formula/workflow.rds"),
     ("variables_reg", "seq_reg_variables/workflow.rds"),
     ("recipe_cls", "seq_cls_multiclass_iris/workflow.rds"),
+    ("functional_reg", "func_reg_recipe/workflow.rds"),
     ("bundle_recipe_reg", "seq_reg_bundle/bundle.rds"),
     ("model_fit_xy", "modelfit_xy/model_fit.rds"),
 ])
@@ -133,7 +134,8 @@ def test_file_is_gzip_xdr_version_3(written) -> None:
 
 
 @pytest.mark.parametrize("name", ["recipe_reg", "formula_reg", "variables_reg", "recipe_cls",
-                                  "bundle_recipe_reg", "model_fit_xy", "bundle_model_fit_xy"])
+                                  "functional_reg", "bundle_recipe_reg", "model_fit_xy",
+                                  "bundle_model_fit_xy"])
 def test_python_written_file_reads_back_to_the_same_predictions(written, name: str) -> None:
     item = written[name]
     back = pk.read_rds(item.path)

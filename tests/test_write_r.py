@@ -17,11 +17,13 @@ import pytest
 
 import pykerasnip as pk
 import write_cases as wc
+from pykerasnip.model.arguments import block_formals
+from pykerasnip.model.spec import ZAP
 from conftest import FIXTURES, ROOT, requires_r
 
 SCRIPT = ROOT / "tests" / "r" / "check_written.R"
-CASES = ["recipe_reg", "formula_reg", "variables_reg", "recipe_cls", "bundle_recipe_reg",
-         "model_fit_xy", "bundle_model_fit_xy"]
+CASES = ["recipe_reg", "formula_reg", "variables_reg", "recipe_cls", "functional_reg",
+         "bundle_recipe_reg", "model_fit_xy", "bundle_model_fit_xy"]
 
 pytestmark = [requires_r, pytest.mark.slow]
 
@@ -33,6 +35,16 @@ def _raw_outputs(item: wc.Written) -> np.ndarray:
     predictors = obj.forge(item.new_data) if isinstance(obj, pk.Workflow) else item.new_data
     x = model_fit.fit.process_x(model_fit.preproc.apply(predictors))
     return np.asarray(model_fit.fit.model.predict(np.asarray(x, dtype=np.float32), verbose=0))
+
+
+def _spec_facts(item: wc.Written) -> dict:
+    """The layer blocks' formals and the set main arguments, as R should see them."""
+    obj = pk.unbundle(item.obj)
+    spec = (obj.model_fit if isinstance(obj, pk.Workflow) else obj).spec
+    return {"formals": {name: [arg for arg, _ in block_formals(block)]
+                        for name, block in spec.layer_blocks.items()},
+            "set_args": {k: v for k, v in spec.args.items()
+                         if v is not ZAP and isinstance(v, (int, float))}}
 
 
 def _new_data_file(item: wc.Written, folder) -> str:
@@ -53,6 +65,8 @@ def r_results(tmp_path_factory) -> dict:
         pd.DataFrame(_raw_outputs(item)).to_csv(expected, index=False)
         cases.append({"name": name, "file": str(item.path), "kind": item.kind,
                       "model_name": item.model_name, "mode": item.mode,
+                      "api": "functional" if item.functional else "sequential",
+                      **_spec_facts(item),
                       "new_data": _new_data_file(item, folder), "expected": str(expected)})
     (folder / "cases.json").write_text(json.dumps(cases))
     env = {**os.environ, "RETICULATE_PYTHON": sys.executable}

@@ -48,6 +48,39 @@ def classification_output(model, num_classes):
     return model
 
 
+def functional_input(input_shape):
+    import keras
+
+    return keras.Input(shape=input_shape)
+
+
+def functional_dense(tensor, units=16):
+    import keras
+
+    return keras.layers.Dense(units, activation="relu")(tensor)
+
+
+def functional_concat(input_a, input_b):
+    import keras
+
+    return keras.layers.Concatenate()([input_a, input_b])
+
+
+def functional_output(tensor):
+    import keras
+
+    return keras.layers.Dense(1)(tensor)
+
+
+#: the fork-join graph of the func_reg_recipe fixture (same block names and formals)
+FUNCTIONAL_BLOCKS = {
+    "main_input": functional_input,
+    "path_a": pk.inp_spec(functional_dense, "main_input"),
+    "path_b": pk.inp_spec(functional_dense, "main_input"),
+    "concatenated": pk.inp_spec(functional_concat, {"input_a": "path_a", "input_b": "path_b"}),
+    "output": pk.inp_spec(functional_output, "concatenated"),
+}
+
 #: mode -> layer blocks with the names and formals of the R fixtures' blocks
 BLOCKS = {
     "regression": {"input": input_block, "hidden": dense_block, "output": regression_output},
@@ -65,6 +98,7 @@ class Case:
     data: str
     outcome: str
     mode: str = "regression"
+    functional: bool = False
 
 
 #: written case -> the R fixture whose preprocessing it keeps
@@ -74,12 +108,20 @@ WORKFLOW_CASES = {
     "variables_reg": Case("variables_reg", "seq_reg_variables", "mtcars", "mpg"),
     "recipe_cls": Case("recipe_cls", "seq_cls_multiclass_iris", "iris", "Species",
                        "classification"),
+    "functional_reg": Case("functional_reg", "func_reg_recipe", "mtcars", "mpg",
+                           functional=True),
 }
 
 def spec(name: str, mode: str = "regression"):
     """A Python ``my_mlp``-like spec (3 epochs, 8 hidden units)."""
     make = pk.create_keras_sequential_spec(name, BLOCKS[mode], mode=mode)
     return make(hidden_units=8, fit_epochs=3).set_engine("keras")
+
+
+def functional_spec(name: str):
+    """A fork-join functional spec (3 epochs, 8 units on path a)."""
+    make = pk.create_keras_functional_spec(name, FUNCTIONAL_BLOCKS)
+    return make(path_a_units=8, fit_epochs=3).set_engine("keras")
 
 
 def training_data(name: str) -> pd.DataFrame:
@@ -96,7 +138,8 @@ def workflow(case_name: str):
     case = WORKFLOW_CASES[case_name]
     r_wf = pk.read_rds(FIXTURES / case.fixture / "workflow.rds")
     train = training_data(case.data)
-    model_spec = spec(f"py_{case.name}", case.mode)
+    model_spec = (functional_spec(f"py_{case.name}") if case.functional
+                  else spec(f"py_{case.name}", case.mode))
     model_fit = model_spec.fit_xy(r_wf.forge(train), train[[case.outcome]], seed=SEED)
     return dataclasses.replace(r_wf, spec=model_spec, model_fit=model_fit, r_node=None,
                                preprocessor=_preprocessor(r_wf))
@@ -131,6 +174,7 @@ class Written:
     kind: str  # workflow, model_fit, bundled_workflow, bundled_model_fit
     model_name: str
     mode: str
+    functional: bool
     new_data: pd.DataFrame
     obj: object
 
@@ -141,12 +185,12 @@ def written_files(folder: Path) -> dict[str, Written]:
     for name, case in WORKFLOW_CASES.items():
         wf = workflow(name)
         out[name] = Written(folder / f"{name}.rds", "workflow", f"py_{name}", case.mode,
-                            new_data(case.fixture), wf)
+                            case.functional, new_data(case.fixture), wf)
     out["bundle_recipe_reg"] = dataclasses.replace(
         out["recipe_reg"], path=folder / "bundle_recipe_reg.rds", kind="bundled_workflow",
         obj=bundle(workflow("recipe_reg")))
     out["model_fit_xy"] = Written(folder / "model_fit_xy.rds", "model_fit", "py_bare",
-                                  "regression", bare_new_data(), bare_model_fit())
+                                  "regression", False, bare_new_data(), bare_model_fit())
     out["bundle_model_fit_xy"] = dataclasses.replace(
         out["model_fit_xy"], path=folder / "bundle_model_fit_xy.rds", kind="bundled_model_fit",
         obj=bundle(bare_model_fit()))

@@ -1,8 +1,11 @@
 # Checks .rds files written by pykerasnip the way R's kerasnip stack would use them.
 #
 # Usage: Rscript check_written.R cases.json results.json
-# cases.json: list of {name, file, kind, model_name, mode, new_data, expected}
+# cases.json: list of {name, file, kind, model_name, mode, api, formals, set_args,
+#                      new_data, expected}
 #   kind      workflow | model_fit | bundled_workflow | bundled_model_fit
+#   api       sequential | functional
+#   formals   layer block name -> its formal names;  set_args  argument -> value
 #   new_data  .rds with the new data (raw for workflows, predictors for model fits)
 #   expected  .csv with the Keras model's raw outputs Python computed for new_data
 # Writes, per case, the failed checks (an empty list when everything holds).
@@ -60,8 +63,13 @@ is_stub <- function(x) {
 
 pred_types <- list(regression = c("numeric", "conf_int", "pred_int"),
                    classification = c("class", "prob", "conf_int", "pred_int"))
-fit_fields <- list(sequential = c("fit", "keras_bytes", "history", "lvl", "process_x",
-                                  "process_y", "laplace"))
+fit_fields <- list(
+  sequential = c("fit", "keras_bytes", "history", "lvl", "process_x", "process_y", "laplace"),
+  functional = c("fit", "keras_bytes", "history", "lvl", "multistep_info", "process_x",
+                 "process_y", "laplace"))
+process_y_formals <- list(sequential = c("y", "is_classification", "class_levels"),
+                          functional = c("y", "is_classification", "class_levels",
+                                         "layer_blocks"))
 
 check_spec <- function(spec, case, fitted) {
   classes <- if (fitted) c(case$model_name, "model_spec")
@@ -71,14 +79,18 @@ check_spec <- function(spec, case, fitted) {
               "user_specified_engine", "quantile_levels", if (fitted) "defaults")
   check(identical(names(spec), fields), "spec fields in parsnip's order")
   blocks <- attr(spec, "kerasnip_layer_blocks")
-  check(all(vapply(blocks, is.function, TRUE)) && identical(names(blocks), c("input", "hidden", "output")),
+  check(all(vapply(blocks, is.function, TRUE)) && identical(names(blocks), names(case$formals)),
         "kerasnip_layer_blocks: named closures")
-  check(identical(names(formals(blocks$hidden)), c("model", "units")), "layer block formals")
-  check(identical(formals(blocks$hidden)$units, 32), "layer block default units = 32 (double)")
-  check(identical(attr(spec, "kerasnip_functional"), FALSE), "kerasnip_functional")
+  check(identical(lapply(blocks, function(f) names(formals(f))),
+                  lapply(case$formals, as.character)),
+        "layer block formals")
+  check(identical(attr(spec, "kerasnip_functional"), case$api == "functional"),
+        "kerasnip_functional")
   check(identical(spec$mode, case$mode), "spec mode")
-  check(inherits(spec$args$hidden_units, "quosure") &&
-          identical(rlang::quo_get_expr(spec$args$hidden_units), 8), "hidden_units quosure ~8")
+  for (arg in names(case$set_args))
+    check(inherits(spec$args[[arg]], "quosure") &&
+            identical(rlang::quo_get_expr(spec$args[[arg]]), as.double(case$set_args[[arg]])),
+          paste(arg, "quosure holds the double literal"))
   check(inherits(rlang::quo_get_expr(spec$args$learn_rate), "rlang_zap"), "unset args are zaps")
   check(identical(class(spec$eng_args), c("quosures", "list")) && length(spec$eng_args) == 0 &&
           identical(names(spec$eng_args), character(0)), "eng_args: empty quosures")
@@ -87,7 +99,8 @@ check_spec <- function(spec, case, fitted) {
   m <- spec$method
   check(identical(names(m), c("libs", "fit", "pred")), "method fields")
   check(identical(m$libs, c("keras3", "kerasnip")), "method libs")
-  check(identical(m$fit$func, c(pkg = "kerasnip", fun = "generic_sequential_fit")), "fit func")
+  check(identical(m$fit$func, c(pkg = "kerasnip", fun = paste0("generic_", case$api, "_fit"))),
+        "fit func")
   check(identical(m$fit$interface, "data.frame"), "fit interface")
   check(identical(m$fit$args$x, quote(missing_arg())) && !("fit_verbose" %in% names(m$fit$args)) &&
           is.list(m$fit$args$layer_blocks), "fit args")
@@ -98,7 +111,8 @@ check_spec <- function(spec, case, fitted) {
             is.function(p$post) && identical(names(formals(p$post)), c("results", "object")),
           paste("pred", type, "entry"))
     check(identical(p$args$object, quote(object$fit$fit)) &&
-            identical(p$args$x, quote(process_x_sequential(new_data)$x_proc)),
+            identical(p$args$x, call("$", call(paste0("process_x_", case$api), quote(new_data)),
+                                     quote(x_proc))),
           paste("pred", type, "args"))
   }
   check(identical(m$pred[[length(m$pred)]]$args$laplace_data, quote(object$fit$laplace)) &&
@@ -111,13 +125,13 @@ check_model_fit <- function(mf, case) {
                                "censor_probs")), "model_fit fields")
   check_spec(mf$spec, case, fitted = TRUE)
   fit <- mf$fit
-  check(identical(names(fit), fit_fields$sequential), "kerasnip fit list fields")
+  check(identical(names(fit), fit_fields[[case$api]]), "kerasnip fit list fields")
   check(is_stub(fit$fit), "fit$fit: dead Python stub")
   check(is.raw(fit$keras_bytes), "keras_bytes raw")
   check(inherits(fit$history, "keras_training_history") && is.integer(fit$history$params$epochs),
         "history")
   check(is.function(fit$process_x) && is.function(fit$process_y), "process closures")
-  check(identical(names(formals(fit$process_y)), c("y", "is_classification", "class_levels")),
+  check(identical(names(formals(fit$process_y)), process_y_formals[[case$api]]),
         "process_y formals")
   entry <- fit$laplace$output
   check(is_stub(entry$combined_model) && is.raw(entry$combined_model_bytes) &&
