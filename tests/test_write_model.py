@@ -192,3 +192,40 @@ def test_r_file_rewritten_predicts_the_same(tmp_path, fixture: str, kind: str) -
     pk.write_rds(pk.read_rds(path), tmp_path / "again.rds")
     pd.testing.assert_frame_equal(pk.read_rds(tmp_path / "again.rds").predict(new_data, type=kind),
                                   pk.read_rds(path).predict(new_data, type=kind))
+
+
+# -- multistep (vector-valued output) fits --------------------------------------------
+def _two_step_output(tensor):
+    import keras
+
+    return keras.layers.Dense(2)(tensor)
+
+
+@pytest.fixture(scope="module")
+def multistep_fit():
+    blocks = {"main_input": wc.functional_input,
+              "dense": pk.inp_spec(wc.functional_dense, "main_input"),
+              "output": pk.inp_spec(_two_step_output, "dense")}
+    make = pk.create_keras_functional_spec("py_multistep", blocks)
+    cars = wc.training_data("mtcars")
+    x = cars[["cyl", "disp", "hp", "wt"]]
+    y = pd.DataFrame({"lead_1_mpg": cars["mpg"], "lead_2_mpg": cars["mpg"] * 1.1})
+    return make(fit_epochs=2).set_engine("keras").fit_xy(x, y, seed=wc.SEED), x.head(5)
+
+
+def test_multistep_fit_writes_steps_and_joint_noise(tmp_path, multistep_fit) -> None:
+    model_fit, new_data = multistep_fit
+    pk.write_rds(model_fit, tmp_path / "multistep.rds")
+    tree = rds.load(tmp_path / "multistep.rds")
+    info = tree["fit"]["multistep_info"]
+    assert info["steps"].data.tolist() == [1, 2] and info["vars"].data == ["mpg", "mpg"]
+    laplace = tree["fit"]["laplace"]
+    assert laplace.names == ["step_1", "step_2"]
+    assert [entry["col_idx"].data.tolist() for entry in laplace.data] == [[1], [2]]
+    cov = laplace.attr("joint_noise_cov")
+    assert cov.attr("dim").data.tolist() == [2, 2]
+    np.testing.assert_array_equal(cov.data.reshape(2, 2, order="F"), model_fit.fit.joint_noise_cov)
+    back = pk.read_rds(tmp_path / "multistep.rds")
+    for kind in ("numeric", "conf_int", "pred_int"):
+        pd.testing.assert_frame_equal(back.predict(new_data, type=kind),
+                                      model_fit.predict(new_data, type=kind))
