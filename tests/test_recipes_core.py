@@ -283,3 +283,12 @@ def test_python_recipes_bake_in_r_like_in_python(tmp_path):
                                               np.array(from_hex(want), dtype="f8"), err_msg=f"{name}:{column}")
             else:
                 assert baked[column].tolist() == want, f"{name}:{column}"
+
+
+def test_recipe_read_from_r_cannot_be_prepared_again():
+    pytest.importorskip("pykerasnip.rds", reason="needs the RDS reader").load
+    blueprint, new_data = _load_recipe("seq_reg_recipe_normalize")
+    rec = rc.Recipe.from_r(blueprint.get("recipe"))
+    assert rec.to_r() is rec.r_node
+    with pytest.raises(SpecError, match="step_normalize"):
+        rec.prep(new_data)

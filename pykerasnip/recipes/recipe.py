@@ -260,6 +260,10 @@ class Recipe:
     def prep(self, training: pd.DataFrame | None = None, retain: bool = True,
              strings_as_factors: bool = True) -> "Recipe":
         """Train every step in order on ``training`` (default: the recipe's data)."""
+        from_r = [s.r_class for s in self.steps if s.r_node is not None]
+        if from_r:
+            raise SpecError(f"steps read from R ({', '.join(from_r)}) cannot be prepared again in "
+                            "Python: their selectors are R code")
         data = self._training_set(training)
         rec = self._with(steps=[copy.copy(s) for s in self.steps])
         rec.tr_info = {"nrows": len(data), "ncomplete": int(data.notna().all(axis=1).sum())}
