@@ -159,15 +159,8 @@ def test_formula_fit_without_r_preproc_is_refused() -> None:
 
 
 # -- R-saved files: read -> write changes nothing --------------------------------------
-#: fixtures pykerasnip cannot read yet (reader issues, not the writer's)
-_UNREADABLE = {"recipe_impute_model_based": "StepImputeKnn.from_r fails on the untrained "
-                                            "step of the workflow's recipe action (no `columns`)"}
-
-
 def _fixture_files() -> list:
-    return [pytest.param(case_dir(c) / f["file"], marks=pytest.mark.xfail(
-                reason=_UNREADABLE[c["case"]], strict=False) if c["case"] in _UNREADABLE else ())
-            for c in fixture_cases() for f in c["files"]]
+    return [case_dir(c) / f["file"] for c in fixture_cases() for f in c["files"]]
 
 
 @pytest.mark.parametrize("path", _fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
