@@ -2,8 +2,10 @@
 seeding, pickling, helpers and the scikit-learn adapter (tiny models, few epochs)."""
 from __future__ import annotations
 
+import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -254,6 +256,40 @@ def test_multistep_vector_output_is_nested_by_step():
     np.testing.assert_array_equal(inner[".pred"].to_numpy(), raw[0].astype(np.float64))
     conf_inner = fit.predict(x.head(3), type="conf_int")[".pred"].iloc[2]
     assert list(conf_inner.columns) == [".step", ".pred", ".pred_lower", ".pred_upper"]
+    check_joint_draws_against_r(fit, x.head(2))
+
+
+def check_joint_draws_against_r(fit, x):
+    """Joint draws: R's layout, and R's numbers for the same seed (when R is here)."""
+    from pykerasnip.model import laplace as lp
+
+    joint = fit.predict(x, type="pred_int", joint=True, n_draws=50, seed=9)
+    inner = joint[".pred"].iloc[1]
+    assert list(inner.columns) == [".draw", ".step", ".pred"] and len(inner) == 100
+    assert inner[".step"].tolist() == [1] * 50 + [2] * 50
+    with pytest.raises(PredictError, match="pred_int"):
+        fit.predict(x, type="conf_int", joint=True)
+    if shutil.which("Rscript") is None:
+        return
+    means, feats = lp.run_combined(fit.fit.laplace["step_1"], fit.fit.process_x(x))
+    sd = np.sqrt(np.column_stack([lp.epistemic_variance(e, feats)
+                                  for e in fit.fit.laplace.values()]))
+    code = textwrap.dedent("""
+        a <- jsonlite::fromJSON(commandArgs(TRUE)[1])
+        set.seed(9)
+        out <- lapply(seq_len(nrow(a$means)), function(i) {
+          noise <- matrix(rnorm(50 * 2), 50, 2) %*% chol(a$cov)
+          epi <- matrix(rnorm(50 * 2), 50, 2) * matrix(a$sd[i, ], 50, 2, byrow = TRUE)
+          as.vector(matrix(a$means[i, ], 50, 2, byrow = TRUE) + epi + noise)
+        })
+        cat(jsonlite::toJSON(out, digits = NA))
+    """)
+    payload = json.dumps({"means": means.tolist(), "sd": sd.tolist(),
+                          "cov": fit.fit.joint_noise_cov.tolist()})
+    out = subprocess.run(["Rscript", "-e", code, payload], capture_output=True, text=True,
+                         check=True).stdout
+    for row, want in zip(joint[".pred"], json.loads(out)):
+        np.testing.assert_allclose(row[".pred"].to_numpy(), want, rtol=1e-12, atol=1e-12)
 
 
 def test_formula_fit(mtcars):

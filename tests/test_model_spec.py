@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from conftest import FIXTURES, MANIFEST, requires_r
@@ -183,3 +184,16 @@ def test_importing_the_model_package_does_not_import_tensorflow():
             "print('tensorflow' in sys.modules or 'keras' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@requires_r
+@pytest.mark.parametrize("seed", [42, -7, 2**31 - 1])
+def test_r_random_stream_equals_r(seed):
+    from pykerasnip.model.rrng import RRandom
+
+    code = (f"set.seed({seed}); cat(sprintf('%.17g', c(runif(700), rnorm(400))), sep = ' ')")
+    out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, check=True)
+    want = [float(v) for v in out.stdout.split()]
+    stream = RRandom(seed)
+    assert stream.unif_rand(700).tolist() == want[:700]  # exact, across a state refill
+    np.testing.assert_allclose(stream.rnorm(400), want[700:], rtol=1e-14)

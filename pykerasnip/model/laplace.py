@@ -13,6 +13,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import optimize, stats
 
 from ..errors import PredictError
@@ -195,25 +196,54 @@ def run_combined(entry: Any, x: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(first, dtype=np.float64), np.asarray(res["features"], dtype=np.float64)
 
 
-def regression_interval(entry: Any, x: Any, level: float, predictive: bool,
-                        cached: tuple | None = None) -> np.ndarray:
-    """``N x 3`` matrix (mean, lower, upper) of one regression entry."""
-    import keras
+def epistemic_variance(entry: Any, feats: np.ndarray) -> np.ndarray:
+    """Per-row epistemic variance of a regression entry; the ``F^2 %*% (1 / prec_w)``
+    product runs in float32 Keras ops as in kerasnip."""
+    from keras import ops
 
-    first, feats = cached if cached is not None else run_combined(entry, x)
-    mean = first.ravel() if entry.col_idx is None else first[:, entry.col_idx - 1]
     d = feats.shape[1]
     s2 = entry.sigma_sq_noise
     prec_w = entry.n_training * entry.h_diag[:d] / s2 + entry.tau
     prec_b = entry.n_training * entry.h_diag[d] / s2 + entry.tau
-    f32 = keras.ops.square(keras.ops.convert_to_tensor(feats.astype(np.float32)))
-    inv = keras.ops.convert_to_tensor((1 / prec_w).astype(np.float32).reshape(-1, 1))
-    var = np.asarray(keras.ops.convert_to_numpy(keras.ops.matmul(f32, inv)),
-                     dtype=np.float64).ravel() + 1 / prec_b
+    squared = ops.square(ops.convert_to_tensor(feats, dtype="float32"))
+    inv = ops.convert_to_tensor((1 / prec_w).reshape(-1, 1), dtype="float32")
+    product = np.asarray(ops.convert_to_numpy(ops.matmul(squared, inv)), dtype=np.float64)
+    return product.ravel() + 1 / prec_b
+
+
+def regression_interval(entry: Any, x: Any, level: float, predictive: bool,
+                        cached: tuple | None = None) -> np.ndarray:
+    """``N x 3`` matrix (mean, lower, upper) of one regression entry."""
+    first, feats = cached if cached is not None else run_combined(entry, x)
+    mean = first.ravel() if entry.col_idx is None else first[:, entry.col_idx - 1]
+    var = epistemic_variance(entry, feats)
     if predictive:
-        var = var + s2
+        var = var + entry.sigma_sq_noise
     half = stats.norm.ppf(1 - (1 - level) / 2) * np.sqrt(np.maximum(var, 0))
     return np.column_stack([mean, mean - half, mean + half])
+
+
+def joint_pred_int(entries: dict, noise_cov: np.ndarray, x: Any, n_draws: int,
+                   rng: Any) -> pd.DataFrame:
+    """kerasnip's joint multistep draws: per row, correlated noise ``Z chol(cov)`` plus
+    independent epistemic noise, drawn from R's RNG (``rng.rnorm``) in R's order."""
+    if noise_cov is None:
+        raise PredictError("joint prediction intervals need a vector-valued (multistep) "
+                           "regression output")
+    means, feats = run_combined(next(iter(entries.values())), x)
+    k = len(entries)
+    sd = np.sqrt(np.maximum(np.column_stack(
+        [epistemic_variance(e, feats) for e in entries.values()]), 0))
+    upper = np.linalg.cholesky(noise_cov).T
+    draw_ids, step_ids = np.tile(np.arange(1, n_draws + 1), k), np.repeat(np.arange(1, k + 1), n_draws)
+    rows = []
+    for i in range(len(means)):  # the draws are sequential in R's RNG stream
+        noise = rng.rnorm(n_draws * k).reshape(n_draws, k, order="F") @ upper
+        epistemic = rng.rnorm(n_draws * k).reshape(n_draws, k, order="F") * sd[i]
+        draws = means[i] + epistemic + noise
+        rows.append(pd.DataFrame({".draw": draw_ids, ".step": step_ids,
+                                  ".pred": draws.ravel(order="F")}))
+    return pd.DataFrame({".pred": rows})
 
 
 def classification_interval(entry: Any, x: Any, level: float, predictive: bool) -> np.ndarray:

@@ -222,7 +222,8 @@ class ModelFit:
         return model_fit_to_r(self)
 
     def predict(self, new_data: pd.DataFrame, type: str | None = None, level: float = 0.95,
-                seed: int | None = None) -> pd.DataFrame:
+                seed: int | None = None, joint: bool = False,
+                n_draws: int = 1000) -> pd.DataFrame:
         """Predictions as R's kerasnip returns them.
 
         ``type``: ``"numeric"`` (regression default), ``"class"`` (classification
@@ -231,7 +232,14 @@ class ModelFit:
         ``keras3::set_random_seed(seed); predict(readRDS(f), ...)`` -- the global Keras
         seed is set and the models are restored afresh before the draws, so the result
         equals R's for the same seed.
+
+        ``joint=True`` (``type="pred_int"``, multistep models) returns R's joint draws:
+        ``n_draws`` per row and step, from R's random stream seeded with ``seed`` (R's
+        ``set.seed``, which ``keras3::set_random_seed`` also calls); like R, the
+        predictors are taken as given (no preprocessing).
         """
+        if joint:
+            return self._joint(new_data, type, seed, n_draws)
         type = type or ("class" if self.mode == "classification" else "numeric")
         if type not in PREDICT_TYPES:
             raise PredictError(f"unknown prediction type {type!r}; use one of "
@@ -247,6 +255,17 @@ class ModelFit:
             fit = fit.restored()
         x = fit.process_x(self.preproc.apply(new_data))
         return predictor(fit, x, level)
+
+    def _joint(self, new_data: pd.DataFrame, type: str | None, seed: int | None,
+               n_draws: int) -> pd.DataFrame:
+        from .rrng import RRandom
+
+        if type != "pred_int":
+            raise PredictError("joint = TRUE is only available with type = 'pred_int'")
+        entries = lp.require(self.fit.laplace)
+        rng = RRandom(int(np.random.default_rng().integers(2**31)) if seed is None else seed)
+        return lp.joint_pred_int(entries, self.fit.joint_noise_cov,
+                                 self.fit.process_x(new_data), n_draws, rng)
 
     def __repr__(self) -> str:
         return (f"<kerasnip model fit: {self.spec.model_name} ({self.mode}), "
