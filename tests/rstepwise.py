@@ -202,3 +202,20 @@ def assert_frames_match(py: pd.DataFrame, r: pd.DataFrame, atol: float = 1e-12) 
             assert str(got.dtype) == str(want.dtype) or want.dtype == object, (name, got.dtype)
             assert got.astype(object).where(got.notna(), None).tolist() == \
                 want.astype(object).where(want.notna(), None).tolist(), name
+
+
+def r_bake_python_steps(steps: list[Any], new: pd.DataFrame) -> pd.DataFrame:
+    """Write Python steps for R (``to_r``) and bake ``new`` through them with R's recipes."""
+    from pykerasnip.rds import build as b
+    from pykerasnip.rds import dump
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "steps.rds"
+        dump(b.r_list([step.to_r() for step in steps]), path)
+        code = f"""
+        suppressPackageStartupMessages(library(recipes))
+        data <- {r_literal(new)}
+        for (step in readRDS("{path}")) data <- suppressWarnings(bake(step, data))
+        cat(toJSON(frame_json(data), auto_unbox = TRUE, null = "null", na = "null", digits = NA))
+        """
+        return frame_from_json(json.loads(run_r(code)))

@@ -9,8 +9,8 @@ import pytest
 from conftest import FIXTURES, requires_r
 from pykerasnip.errors import ForgeError
 from pykerasnip.recipes.steps.basis import StepBs, StepNs, StepPoly
-from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_prep_bake,
-                       stepwise, term_info)
+from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_bake_python_steps,
+                       r_prep_bake, stepwise, term_info)
 
 CASE = "recipe_basis_pca_ames"
 
@@ -87,3 +87,15 @@ def test_basis_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
     expected = r_prep_bake(TRAIN, NEW, "step_poly(x, degree = 3, options = list(raw = TRUE)) |> "
                            "step_bs(k, degree = 2, deg_free = 5)", save_to=path)
     assert_frames_match(bake_saved_recipe(path, NEW), expected, atol=1e-11)
+
+
+@requires_r
+def test_steps_prepared_in_python_are_baked_by_r_alike() -> None:
+    steps = [StepPoly("x", degree=3), StepNs("k", deg_free=3),
+             StepBs("z", degree=2, deg_free=5, options={"intercept": True})]
+    data, new = TRAIN.assign(z=TRAIN["x"] ** 2), NEW.assign(z=NEW["x"] ** 2)
+    baked = new
+    for step in steps:
+        step.prep(data, term_info(data))
+        data, baked = step.bake(data), step.bake(baked)
+    assert_frames_match(baked, r_bake_python_steps(steps, new), atol=1e-10)

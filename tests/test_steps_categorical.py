@@ -15,8 +15,8 @@ from pykerasnip.recipes.steps.categorical import (StepDummy, StepFactor2string, 
                                                   StepNovel, StepOrdinalscore, StepOther,
                                                   StepString2factor, StepUnknown,
                                                   dummy_extract_names)
-from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_json,
-                       r_prep_bake, stepwise, term_info)
+from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_bake_python_steps,
+                       r_json, r_prep_bake, stepwise, term_info)
 
 # (fixture, 1-based step index) of every categorical step in the fixtures R can bake
 FIXTURE_STEPS = [
@@ -212,3 +212,30 @@ def test_untrained_steps_of_the_workflow_spec_are_read(case: str) -> None:
                                                      "kerasnip_steps")]
     assert read and not any(step.trained for step in read)
     assert all(not step.required_columns() for step in read)
+
+
+@requires_r
+def test_steps_prepared_in_python_are_baked_by_r_alike() -> None:
+    steps = [StepUnknown("s"), StepNovel("a"), StepOther("s", threshold=0.2),
+             StepInteract(["n", "o"]), StepOrdinalscore("o"), StepString2factor("a2"),
+             StepFactor2string("a"), StepDummy("s", one_hot=True)]
+    data, new = TRAIN.assign(a2=TRAIN["s"]), NEW.assign(a2=NEW["s"])
+    data["s"] = pd.Categorical(data["s"])
+    new["s"] = pd.Categorical(new["s"], categories=data["s"].cat.categories)
+    baked = new
+    for step in steps:
+        step.prep(data, term_info(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data, baked = step.bake(data), step.bake(baked)
+    assert_frames_match(baked, r_bake_python_steps(steps, new))
+
+
+def test_to_r_then_from_r_keeps_the_trained_state() -> None:
+    step = StepDummy("a", "o", one_hot=True)
+    step.prep(TRAIN, term_info(TRAIN))
+    again = StepDummy.from_r(step.to_r())
+    assert (again.levels, again.one_hot, again.naming) == (step.levels, True, "dummy_names")
+    interact = StepInteract(["n", "a"])
+    interact.prep(TRAIN, term_info(TRAIN))
+    assert StepInteract.from_r(interact.to_r()).interactions == [["n", "a"]]

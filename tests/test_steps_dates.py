@@ -9,8 +9,8 @@ import pytest
 from conftest import FIXTURES, requires_r
 from pykerasnip.errors import UnsupportedStepError
 from pykerasnip.recipes.steps.dates import HOLIDAYS, StepDate, StepHoliday, decimal_date
-from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_json,
-                       r_prep_bake, stepwise, term_info)
+from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_bake_python_steps,
+                       r_json, r_prep_bake, stepwise, term_info)
 
 CASE = "recipe_date_chicago"
 
@@ -114,3 +114,13 @@ def test_date_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
                            "abbr = FALSE) |> step_holiday(d, holidays = 'USLaborDay')",
                            save_to=path)
     assert_frames_match(bake_saved_recipe(path, DATES), expected)
+
+
+@requires_r
+def test_steps_prepared_in_python_are_baked_by_r_alike() -> None:
+    steps = [StepDate("d", features=("dow", "month", "decimal", "semester"), abbr=False),
+             StepHoliday("d", holidays=("USThanksgivingDay", "GoodFriday"),
+                         keep_original_cols=False)]
+    for step in steps:
+        step.prep(DATES, term_info(DATES))
+    assert_frames_match(steps[1].bake(steps[0].bake(DATES)), r_bake_python_steps(steps, DATES))

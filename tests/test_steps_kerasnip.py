@@ -68,3 +68,12 @@ def test_sequence_windows(padding: str, rows: int) -> None:
 def test_skipped_kerasnip_steps_leave_data_untouched() -> None:
     out = StepSequence(columns=["a"], timesteps=2, skip=True).bake(DATA)
     pd.testing.assert_frame_equal(out, DATA)
+
+
+def test_to_r_then_from_r_keeps_the_trained_state() -> None:
+    for step in (StepCollapse(columns=["a", "b"], new_col="m", trained=True, id="collapse_1"),
+                 StepLead(columns=["y"], lead=(1, 3), prefix="ahead_", trained=True, id="lead_1"),
+                 StepSequence(columns=["a"], timesteps=4, padding="zero", trained=True,
+                              id="sequence_1")):
+        again = type(step).from_r(step.to_r())
+        assert vars(again) | {"r_node": None} == vars(step) | {"r_node": None}

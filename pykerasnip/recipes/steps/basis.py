@@ -8,11 +8,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, to_python
+from ...convert import from_python, scalar, to_python
 from ...errors import ForgeError
-from ...rds.nodes import List
+from ...rds import build as b
+from ...rds.nodes import List, RObject
 from ...rmath import bs_basis, names0, ns_basis, poly_coefs, poly_predict, poly_raw, quantile7
-from .base import Step, register
+from .base import Step, named_chr, register, step_to_r
 from .numeric import numeric_values
 from .categorical import append_columns, drop_inputs, r_flag, r_numbers
 
@@ -52,6 +53,20 @@ class _BasisStep(Step):
         """The trained state of one column from the stored basis object."""
         raise NotImplementedError
 
+    def object_to_r(self, column: str, state: Any) -> RObject:
+        """The stored basis object of one column (a 1-row NA matrix with attributes)."""
+        raise NotImplementedError
+
+    def fields_to_r(self, objects: List) -> dict[str, Any]:
+        """The step's R fields around the stored ``objects``."""
+        raise NotImplementedError
+
+    def to_r(self) -> List:
+        objects = b.named_list({c: self.object_to_r(c, state).set_attr("var", named_chr([c]))
+                                for c, state in self.objects.items()})
+        return step_to_r(self, {**self.fields_to_r(objects), "options": from_python(self.options),
+                                "keep_original_cols": b.lgl(self.keep_original_cols)})
+
     def train(self, x: np.ndarray) -> Any:
         """The trained state of one column from its training values."""
         raise NotImplementedError
@@ -79,6 +94,13 @@ class _BasisStep(Step):
             new = pd.DataFrame(values, columns=self.column_names(column, values.shape[1]))
             data = append_columns(data, new, self.r_class)
         return drop_inputs(data, columns, self.keep_original_cols)
+
+
+def basis_object(kind: str, ncol: int, attrs: dict[str, Any]) -> RObject:
+    """What recipes keeps of a ``poly``/``ns``/``bs`` basis: a 1-row NA matrix of class
+    ``c(kind, "basis", "matrix")`` carrying the prediction attributes."""
+    empty = b.matrix(b.lgl([None] * ncol), 1, ncol)
+    return b.structure(empty, {"class": b.chr(kind, "basis", "matrix"), **attrs})
 
 
 @dataclass
@@ -114,6 +136,15 @@ class StepPoly(_BasisStep):
             return PolyCoefs(degree)
         return PolyCoefs(degree, r_numbers(coefs["alpha"]), r_numbers(coefs["norm2"]))
 
+    def object_to_r(self, column: str, state: PolyCoefs) -> RObject:
+        coefs = None if state.alpha is None else b.named_list(alpha=b.dbl(state.alpha),
+                                                              norm2=b.dbl(state.norm2))
+        return basis_object("poly", state.degree, {"degree": b.int_(list(range(1, state.degree + 1))),
+                                                   "coefs": coefs})
+
+    def fields_to_r(self, objects: List) -> dict[str, Any]:
+        return {"objects": objects, "degree": b.int_(self.degree)}
+
     def train(self, x: np.ndarray) -> PolyCoefs:
         if self.options.get("raw", False):
             return PolyCoefs(self.degree)
@@ -140,6 +171,10 @@ class SplineParams:
     boundary: np.ndarray
     intercept: bool = False
     degree: int = 3
+
+    def attrs_to_r(self) -> dict[str, RObject]:
+        return {"knots": b.dbl(self.knots), "Boundary.knots": b.dbl(self.boundary),
+                "intercept": b.lgl(self.intercept)}
 
 
 def spline_statistics(x: np.ndarray, deg_free: int | None, degree: int, knot_degree: int,
@@ -194,6 +229,13 @@ class StepNs(_SplineStep):
     def train(self, x: np.ndarray) -> SplineParams:
         return spline_statistics(x, self.deg_free, 3, 1, self.options)
 
+    def object_to_r(self, column: str, state: SplineParams) -> RObject:
+        ncol = len(state.knots) + 1 + int(state.intercept)
+        return basis_object("ns", ncol, {"degree": b.int_(3), **state.attrs_to_r()})
+
+    def fields_to_r(self, objects: List) -> dict[str, Any]:
+        return {"deg_free": b.dbl(self.deg_free), "objects": objects}
+
     def basis(self, column: str, x: np.ndarray) -> np.ndarray:
         p = self.objects[column]
         return ns_basis(x, p.knots, p.boundary, p.intercept)
@@ -208,6 +250,14 @@ class StepBs(_SplineStep):
 
     def train(self, x: np.ndarray) -> SplineParams:
         return spline_statistics(x, self.deg_free, self.degree, self.degree, self.options)
+
+    def object_to_r(self, column: str, state: SplineParams) -> RObject:
+        ncol = len(state.knots) + state.degree + int(state.intercept)
+        return basis_object("bs", ncol, {**state.attrs_to_r(), "degree": b.int_(state.degree)})
+
+    def fields_to_r(self, objects: List) -> dict[str, Any]:
+        deg_free = None if self.deg_free is None else b.dbl(self.deg_free)
+        return {"deg_free": deg_free, "degree": b.dbl(self.degree), "objects": objects}
 
     def basis(self, column: str, x: np.ndarray) -> np.ndarray:
         p = self.objects[column]

@@ -17,9 +17,12 @@ import pandas as pd
 
 from ...convert import named_values, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
-from ...rds.nodes import Builtin, Bytecode, Closure, Cons, Lang, List, Namespace, Sym
+from ...formula.terms import Terms, terms_from_formula
+from ...rds import build as b
+from ...rds.nodes import (Builtin, Bytecode, Closure, Cons, GlobalEnv, Lang, List, MissingArg,
+                          Namespace, Sym)
 from ...rmath import contr_poly, contr_poly_names, make_names, names0, r_sort_strings
-from .base import Step, is_string_column, register
+from .base import Step, is_string_column, named_chr, register, step_to_r
 
 # --------------------------------------------------------------------------- helpers
 def r_flag(node: Any, default: bool = False) -> bool:
@@ -154,14 +157,14 @@ def _symbols(expr: Any) -> set[str]:
 def recipes_function_name(fn: Any, formals: Sequence[str],
                           fingerprints: dict[str, set[str]], step: str) -> str:
     """Recognise a recipes closure R stored in a step by its formals and the symbols of
-    its body (``fingerprints``: name -> symbols only that function uses)."""
+    its body (``fingerprints``: name -> symbols of which any marks that function)."""
     if not (isinstance(fn, Closure) and isinstance(fn.env, Namespace)
             and fn.env.name == "recipes" and fn.arg_names == list(formals)):
         raise UnsupportedStepError(step, f"the stored function {fn!r} is not one of "
                                          f"recipes' own ({', '.join(fingerprints)})")
     used = _symbols(fn.body)
     for name, marks in fingerprints.items():
-        if marks <= used:
+        if marks & used:
             return name
     raise UnsupportedStepError(step, "the stored function is not recognised")
 
@@ -177,6 +180,30 @@ def dummy_matrix(codes: np.ndarray, k: int, contrast: str, one_hot: bool) -> np.
     out = base[np.where(codes < 0, 0, codes)]
     out[codes < 0] = np.nan
     return out
+
+
+def recipes_closure(name: str, formals: dict[str, Any]) -> Closure:
+    """A closure R runs as recipes' internal function ``name`` (it calls it from the
+    recipes namespace)."""
+    body = b.call(name, *(b.sym(arg) for arg in formals))
+    return b.closure(formals, body, b.namespace("recipes", "1.3.2"))
+
+
+def dummy_terms(column: str, levels: list[str], ordered: bool, one_hot: bool) -> Lang:
+    """The ``terms`` object step_dummy stores per column: ``~col`` (``~col - 1`` for one
+    hot) as model.frame makes it, plus the training ``values``."""
+    var = b.sym(column)
+    formula = b.call("~", b.call("-", var, b.dbl(1.0)) if one_hot else var)
+    terms = Terms(variables=[var], term_labels=[column], factors=np.ones((1, 1), dtype=int),
+                  intercept=not one_hot, formula=formula,
+                  data_classes={column: "ordered" if ordered else "factor"})
+    return terms.to_r().set_attr("values", b.chr(*levels))
+
+
+def new_level_objects(objects: dict[str, tuple[list[str], bool]]) -> List:
+    """Training levels per column with their ``is_ordered`` attribute."""
+    return b.named_list({c: b.structure(b.chr(*levels), {"is_ordered": b.lgl(ordered)})
+                         for c, (levels, ordered) in objects.items()})
 
 
 @register
@@ -206,7 +233,8 @@ class StepDummy(Step):
                        for name, t in (node.get("levels") or List()).items()}
         step.naming = recipes_function_name(
             node["naming"], ["var", "lvl", "ordinal", "sep"],
-            {"dummy_extract_names": {"duplicated"}, "dummy_names": {"make.names"}},
+            {"dummy_extract_names": {"duplicated", "dummy_extract_names"},
+             "dummy_names": {"make.names", "dummy_names"}},
             cls.r_class)
         if node.get("contrasts") is not None:
             step.contrasts = {k: strings(v)[0] for k, v in node["contrasts"].items()}
@@ -214,6 +242,18 @@ class StepDummy(Step):
         step.keep_original_cols = (r_flag(node.get("keep_original_cols"))
                                    and r_flag(node.get("preserve"), True))
         return step
+
+    def to_r(self) -> List:
+        naming = recipes_closure(self.naming, {"var": MissingArg, "lvl": MissingArg,
+                                               "ordinal": b.lgl(False), "sep": b.chr("_")})
+        levels = b.named_list({c: dummy_terms(c, values, ordered, self.one_hot)
+                               for c, (values, ordered) in self.levels.items()})
+        return step_to_r(self, {
+            "one_hot": b.lgl(self.one_hot), "contrasts": b.named_list(
+                {k: b.chr(v) for k, v in self.contrasts.items()}),
+            "preserve": b.lgl(self.keep_original_cols), "naming": naming,
+            "levels": levels if self.levels else None, "sparse": b.chr("auto"),
+            "keep_original_cols": b.lgl(self.keep_original_cols)})
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = self.select(info)
@@ -266,6 +306,13 @@ class StepOther(Step):
                                "other": scalar(obj["other"])}
                         for name, obj in (node.get("objects") or List()).items()}
         return step
+
+    def to_r(self) -> List:
+        objects = b.named_list({c: b.named_list(keep=b.chr(*o["keep"]), collapse=b.lgl(o["collapse"]),
+                                                other=b.chr(o["other"]))
+                                for c, o in self.objects.items()})
+        return step_to_r(self, {"threshold": b.dbl(self.threshold), "other": b.chr(self.other),
+                                "objects": objects, "case_weights": None})
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = self.select(info)
@@ -322,6 +369,10 @@ class _NewLevelStep(Step):
         step.objects = {name: (strings(levels), r_flag(levels.attr("is_ordered")))
                         for name, levels in (node.get("objects") or List()).items()}
         return step
+
+    def to_r(self) -> List:
+        return step_to_r(self, {"new_level": b.chr(self.new_level),
+                                "objects": new_level_objects(self.objects)})
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = self.select(info)
@@ -397,6 +448,15 @@ class StepString2factor(Step):
                         if ordered.names else r_flag(ordered))
         return step
 
+    def to_r(self) -> List:
+        levels = (b.named_list({k: b.chr(*v) for k, v in self.levels.items()})
+                  if isinstance(self.levels, dict) else
+                  None if self.levels is None else b.chr(*self.levels))
+        ordered = (b.structure(b.lgl(list(self.ordered.values())),
+                               {"names": b.chr(*self.ordered)})
+                   if isinstance(self.ordered, dict) else b.lgl(self.ordered))
+        return step_to_r(self, {"levels": levels, "ordered": ordered})
+
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = self.select(info)
         require_factors(data, columns, self.r_class, allow_strings=True)
@@ -433,6 +493,13 @@ class ColumnsStep(Step):
         # an untrained step stores NULL (or FALSE) until prep selects the columns
         step.columns = strings(node.get("columns")) if step.trained else []
         return step
+
+    def to_r(self) -> List:
+        return step_to_r(self, self.fields_to_r())
+
+    def fields_to_r(self) -> dict[str, Any]:
+        """The step-specific R fields (``columns`` first)."""
+        return {"columns": named_chr(self.columns) if self.trained else None}
 
     def required_columns(self) -> list[str]:
         return self.columns
@@ -471,6 +538,9 @@ class StepOrdinalscore(ColumnsStep):
             raise UnsupportedStepError(cls.r_class, f"the `convert` function {convert!r} is "
                                                     "not as.numeric()")
         return super().from_r(node)
+
+    def fields_to_r(self) -> dict[str, Any]:
+        return {**super().fields_to_r(), "convert": Builtin("as.double")}
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         self.columns = self.select(info)
@@ -523,13 +593,12 @@ def interaction_columns(data: pd.DataFrame, variables: Sequence[str], sep: str) 
 
 def interaction_variables(terms_node: Any) -> list[str]:
     """The variables of the interaction term of one stored ``terms`` object."""
-    variables = terms_node.attr("variables")
-    symbols = [v for _, v in variables.args] if isinstance(variables, Lang) else []
-    if not all(isinstance(s, Sym) for s in symbols):
+    terms = Terms.from_r(terms_node)
+    if not all(isinstance(v, Sym) for v in terms.variables):
         raise UnsupportedStepError("step_interact", "interactions of expressions (not plain "
                                                     "column names)")
-    labels = [lbl for lbl in strings(terms_node.attr("term.labels")) if ":" in lbl]
-    return labels[-1].split(":") if labels else []
+    interactions = [t for t in terms.term_variables() if len(t) > 1]
+    return [terms.variables[i].name for i in interactions[-1]] if interactions else []
 
 
 @register
@@ -558,6 +627,17 @@ class StepInteract(Step):
         step.sep = scalar(node["sep"])
         step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
         return step
+
+    def to_r(self) -> List:
+        labels = [":".join(f"`{v}`" for v in i) for i in self.interactions]
+        formula = terms_from_formula("~ " + " + ".join(labels)).formula
+        objects = [terms_from_formula("~ " + " + ".join(f"`{v}`" for v in i) + " + " + label)
+                   .to_r(GlobalEnv) for i, label in zip(self.interactions, labels)]
+        return step_to_r(self, {"objects": b.r_list(objects) if objects else None,
+                                "sep": b.chr(self.sep),
+                                "keep_original_cols": b.lgl(self.keep_original_cols)},
+                         terms=b.structure(formula, {"class": b.chr("formula"),
+                                                     ".Environment": GlobalEnv}))
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         self.interactions = [list(t) for t in self.terms]

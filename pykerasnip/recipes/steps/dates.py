@@ -15,6 +15,7 @@ import pandas as pd
 
 from ...convert import scalar, strings
 from ...errors import ForgeError, UnsupportedStepError
+from ...rds import build as b
 from ...rds.nodes import List
 from .base import register
 from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
@@ -111,6 +112,9 @@ class _DateStep(ColumnsStep):
         step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
         return step
 
+    def fields_to_r(self) -> dict[str, Any]:
+        return {**super().fields_to_r(), "keep_original_cols": b.lgl(self.keep_original_cols)}
+
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         self.columns = self.select(info)
         for column in self.columns:
@@ -154,6 +158,13 @@ class StepDate(_DateStep):
         step.ordinal = r_flag(node["ordinal"])
         step.labels = _labels_from_r(node.get("locale"))
         return step
+
+    def fields_to_r(self) -> dict[str, Any]:
+        locale = b.structure(b.named_list({k: b.chr(*v) for k, v in self.labels.items()},
+                                          am_pm=b.chr("AM", "PM")), {"class": b.chr("clock_labels")})
+        return {"features": b.chr(*self.features), "abbr": b.lgl(self.abbr),
+                "label": b.lgl(self.label), "ordinal": b.lgl(self.ordinal), "locale": locale,
+                **super().fields_to_r()}
 
     def new_columns(self, dates: pd.Series, column: str) -> pd.DataFrame:
         return pd.DataFrame({f"{column}_{f}": DATE_FEATURES[f](dates, self)
@@ -276,6 +287,10 @@ class StepHoliday(_DateStep):
             raise UnsupportedStepError(self.r_class, f"holiday rules {unknown} are not "
                                                      "implemented")
         return holidays
+
+    def fields_to_r(self) -> dict[str, Any]:
+        return {"holidays": b.chr(*self.holidays), **super().fields_to_r(),
+                "sparse": b.chr("auto")}
 
     def new_columns(self, dates: pd.Series, column: str) -> pd.DataFrame:
         days = as_date(dates)

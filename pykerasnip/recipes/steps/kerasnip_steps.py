@@ -11,6 +11,7 @@ import pandas as pd
 
 from ...convert import scalar
 from ...errors import UnsupportedStepError
+from ...rds import build as b
 from ...rds.nodes import List
 from .base import register
 from .categorical import ColumnsStep, r_flag, r_numbers
@@ -69,6 +70,9 @@ class StepCollapse(_KerasnipStep):
         step.new_col = scalar(node["new_col"])
         return step
 
+    def fields_to_r(self) -> dict[str, Any]:
+        return {**super().fields_to_r(), "new_col": b.chr(self.new_col)}
+
     def apply(self, data: pd.DataFrame) -> pd.DataFrame:
         rows = numeric_matrix(data, self.columns, self.r_class)
         return with_list_column(data, self.new_col, list(rows[:, None, :]), self.columns)
@@ -99,6 +103,10 @@ class StepLead(_KerasnipStep):
         step.prefix = scalar(node["prefix"])
         step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
         return step
+
+    def fields_to_r(self) -> dict[str, Any]:
+        return {"lead": b.dbl(self.lead), "prefix": b.chr(self.prefix), "default": b.lgl(None),
+                **super().fields_to_r(), "keep_original_cols": b.lgl(self.keep_original_cols)}
 
     def apply(self, data: pd.DataFrame) -> pd.DataFrame:
         out = data.copy()
@@ -136,6 +144,10 @@ class StepSequence(_KerasnipStep):
         step.timesteps = int(scalar(node["timesteps"]))
         step.new_col, step.padding = scalar(node["new_col"]), scalar(node["padding"])
         return step
+
+    def fields_to_r(self) -> dict[str, Any]:
+        return {**super().fields_to_r(), "timesteps": b.dbl(self.timesteps),
+                "new_col": b.chr(self.new_col), "padding": b.chr(self.padding)}
 
     def apply(self, data: pd.DataFrame) -> pd.DataFrame:
         matrix = numeric_matrix(data, self.columns, self.r_class)
