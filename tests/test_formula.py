@@ -16,6 +16,7 @@ from pykerasnip.formula.matrix import model_matrix
 from pykerasnip.formula.parse import deparse, parse
 from pykerasnip.formula.preproc import FormulaPreproc
 from pykerasnip.formula.terms import Terms, terms_from_formula
+from pykerasnip.rds import load
 
 IRIS_CSV = FIXTURES / "seq_reg_formula_factor_traditional" / "new_data.csv"
 
@@ -189,21 +190,13 @@ def test_parse_errors_are_spec_errors() -> None:
         parse("if (a) b")
 
 
-def load_rds(path: Path):
-    """The decoded R tree of ``path`` (skips while the RDS reader is unavailable)."""
-    rds = pytest.importorskip("pykerasnip.rds")
-    if not hasattr(rds, "load"):
-        pytest.skip("the RDS reader is not available yet")
-    return rds.load(path)
-
-
 @requires_r
 @pytest.mark.parametrize("case", ["modelfit_formula", "modelfit_cls_formula"])
 def test_model_fit_preproc_matches_r(case: str) -> None:
     """parsnip's prepare_data for a bare formula fit = model.frame of the stored terms."""
     from pykerasnip.convert import r_get, to_pandas
 
-    fit = load_rds(FIXTURES / case / "model_fit.rds")
+    fit = load(FIXTURES / case / "model_fit.rds")
     preproc = FormulaPreproc.from_r(r_get(fit, "preproc"))
     script = """
 case_dir <- jsonlite::fromJSON(file("stdin"))
@@ -213,16 +206,15 @@ mf <- model.frame(delete.response(p$terms), nd, na.action = na.pass, xlev = p$xl
 cat(jsonlite::toJSON(list(names = names(mf), values = sprintf("%.17g", unlist(mf)))))
 """
     want = rscript(script, str(FIXTURES / case))
-    for new_data in (to_pandas(load_rds(FIXTURES / case / "new_data.rds")),
+    for new_data in (to_pandas(load(FIXTURES / case / "new_data.rds")),
                      pd.read_csv(FIXTURES / case / "new_data.csv")):
         got = preproc.apply(new_data)
         assert list(got.columns) == want["names"]
         np.testing.assert_array_equal(got.to_numpy(dtype=float).flatten(order="F"), r_doubles(want["values"]))
 
 
-@requires_r
 def test_stored_transform_terms_match_r_names() -> None:
-    fit = load_rds(FIXTURES / "seq_reg_formula_transforms" / "workflow.rds")
+    fit = load(FIXTURES / "seq_reg_formula_transforms" / "workflow.rds")
     from pykerasnip.convert import r_get
 
     terms = Terms.from_r(r_get(fit, "pre", "mold", "blueprint", "terms", "predictors"))

@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 
 from conftest import FIXTURES, requires_r
-from test_formula import load_rds, r_doubles, rscript
+from test_formula import r_doubles, rscript
 from pykerasnip.errors import ForgeError
 from pykerasnip.hardhat.blueprint import (FormulaBlueprint, XYBlueprint, blueprint_from_r, mold,
                                           mold_formula)
 from pykerasnip.hardhat.cast import NovelLevelsWarning, scream, shrink, vec_cast
+from pykerasnip.rds import load
 
 FORGE_CASES = ["seq_reg_formula", "seq_reg_formula_transforms", "seq_reg_formula_factor_traditional",
                "seq_reg_formula_factor_one_hot", "seq_reg_variables",
@@ -40,10 +41,10 @@ def test_forge_matches_r(case: str) -> None:
     warnings.simplefilter("ignore")  # novel levels are expected in some cases
     from pykerasnip.convert import r_get, to_pandas
 
-    workflow = load_rds(FIXTURES / case / "workflow.rds")
+    workflow = load(FIXTURES / case / "workflow.rds")
     blueprint = blueprint_from_r(r_get(workflow, "pre", "mold", "blueprint"))
     want = rscript(R_FORGE, str(FIXTURES / case))
-    for new_data in (to_pandas(load_rds(FIXTURES / case / "new_data.rds")),
+    for new_data in (to_pandas(load(FIXTURES / case / "new_data.rds")),
                      pd.read_csv(FIXTURES / case / "new_data.csv")):
         got = blueprint.forge(new_data)
         assert list(got.columns) == want["names"]
@@ -54,7 +55,7 @@ def test_forge_matches_r(case: str) -> None:
 def test_blueprint_classes_dispatch_with_inherits() -> None:
     from pykerasnip.convert import r_get
 
-    workflow = load_rds(FIXTURES / "seq_reg_formula_factor_one_hot" / "workflow.rds")
+    workflow = load(FIXTURES / "seq_reg_formula_factor_one_hot" / "workflow.rds")
     blueprint = blueprint_from_r(r_get(workflow, "pre", "mold", "blueprint"))
     assert isinstance(blueprint, FormulaBlueprint)
     assert blueprint.indicators == "one_hot" and not blueprint.intercept
