@@ -10,7 +10,7 @@ import pytest
 
 from conftest import FIXTURES, requires_r
 from test_formula import r_doubles, rscript
-from pykerasnip.errors import ForgeError
+from pykerasnip.errors import ForgeError, SpecError
 from pykerasnip.hardhat.blueprint import (FormulaBlueprint, XYBlueprint, blueprint_from_r, mold,
                                           mold_formula)
 from pykerasnip.hardhat.cast import NovelLevelsWarning, scream, shrink, vec_cast
@@ -206,3 +206,11 @@ cat(jsonlite::toJSON(list(names = names(x), values = sprintf("%.17g", as.matrix(
     assert list(got.columns) == want["names"]
     np.testing.assert_array_equal(got.select_dtypes("number").to_numpy().flatten(order="F"),
                                   r_doubles(want["values"]))
+
+
+def test_none_indicators_refuse_factors_in_functions_and_interactions(iris_csv: Path) -> None:
+    data = pd.read_csv(iris_csv).assign(y=1.0)
+    with pytest.raises(SpecError, match="functions involving factors"):
+        mold_formula("y ~ as.numeric(Species) + Petal.Width", data, indicators="none")
+    with pytest.raises(SpecError, match="interactions"):
+        mold_formula("y ~ Species:Petal.Width", data, indicators="none")

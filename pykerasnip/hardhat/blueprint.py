@@ -265,7 +265,13 @@ def _check_no_intercept_terms(node: Any, formula: str) -> None:
 
 
 def _without_variables(terms: Terms, names: set[str]) -> Terms:
-    """Terms with the given variables and every term using them removed."""
+    """Terms with the given variables and every term using them removed; like hardhat,
+    refuses factor columns used inside functions or interactions."""
+    in_functions = sorted({s for v in terms.variables if not isinstance(v, Sym)
+                           for s in _ordered_symbols(v)} & names)
+    if in_functions:
+        raise SpecError("functions involving factors or characters are not allowed with "
+                        f"indicators = 'none'; found for: {in_functions}")
     drop = {i for i, n in enumerate(terms.variable_names) if n in names}
     used = terms.term_variables()
     bad = [terms.term_labels[j] for j, vs in enumerate(used) if drop & set(vs) and len(vs) > 1]
