@@ -566,6 +566,34 @@ def _bs(x: RVector, df: RVector | None = None, knots: RVector | None = None, deg
                            "intercept": Logical([int(has_intercept)])})
 
 
+def _scale_amount(arg: RVector | None, values: np.ndarray, default: Callable[[np.ndarray], float]) -> float | None:
+    """``scale()``'s center/scale argument: TRUE (or missing) computes it from the data,
+    FALSE skips it, a number is used as given."""
+    if arg is not None and kind(arg) != "logical":
+        return float(as_double(arg)[0])
+    return default(values) if arg is None or bool(as_logical(arg)[0]) else None
+
+
+def _root_mean_square(values: np.ndarray) -> float:
+    present = values[~np.isnan(values)]
+    return float(np.sqrt(np.sum(present ** 2) / max(1, len(present) - 1)))
+
+
+@_builtin("scale")
+def _scale(x: RVector, center: RVector | None = None, scale: RVector | None = None) -> pd.DataFrame:
+    """``base::scale`` of one variable: a one-column matrix (stored center and scale
+    are reused on new data through the terms' ``predvars``)."""
+    values = _numeric(x, "scale")
+    stored = {}
+    shift = _scale_amount(center, values, lambda v: float(np.nanmean(v)))
+    if shift is not None:
+        values, stored["center"] = values - shift, Real([shift])
+    spread = _scale_amount(scale, values, _root_mean_square)
+    if spread is not None:
+        values, stored["scale"] = values / spread, Real([spread])
+    return _matrix(values[:, None], stored, keep_args=True, names=[""])
+
+
 def _require_complete(values: np.ndarray, what: str) -> None:
     if np.isnan(values).any():
         raise ForgeError(f"missing values are not allowed in '{what}' (when computing its coefficients)")
@@ -577,12 +605,14 @@ def _require_some(values: np.ndarray, what: str) -> None:
 
 
 def _matrix(values: np.ndarray, predict_args: dict[str, Any] | None = None,
-            keep_args: bool = False) -> pd.DataFrame:
-    """A basis matrix (columns "1", "2", ...). ``predict_args`` are the R arguments
+            keep_args: bool = False, names: list[str] | None = None) -> pd.DataFrame:
+    """A basis matrix (columns "1", "2", ... unless ``names`` are given; "" = R's
+    matrix without column names). ``predict_args`` are the R arguments
     ``makepredictcall`` stores in the terms' ``predvars`` so that new data gets the
     same basis; ``keep_args`` keeps the call's other arguments (``poly``), otherwise
     only ``x`` is kept (``ns``/``bs``)."""
-    frame = pd.DataFrame(values, columns=[str(i + 1) for i in range(values.shape[1])])
-    if predict_args is not None:
+    columns = names if names is not None else [str(i + 1) for i in range(values.shape[1])]
+    frame = pd.DataFrame(values, columns=columns)
+    if predict_args:
         frame.attrs.update(predict_args=predict_args, keep_args=keep_args)
     return frame

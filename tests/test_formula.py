@@ -35,7 +35,7 @@ MATRIX_CASES = [
     "~ .", "~ . + 0", "~ Species + 0", "~ Species:Petal.Width + 0", "~ Petal.Width:Species",
     "~ poly(Petal.Width, 3) + log(Petal.Length)", "~ ord", "~ ord + 0", "~ lgl + Species",
     "~ Species * ord", "~ chr + Sepal.Width + 0", "~ I(Sepal.Width^2) + Sepal.Width:Petal.Width + 0",
-    "~ ns(Petal.Width, df = 3) + bs(Petal.Length, df = 5) + 0", "~ bs(Petal.Length, degree = 2, df = 4, intercept = TRUE)",
+    "~ ns(Petal.Width, df = 3) + bs(Petal.Length, df = 5) + 0", "~ scale(Sepal.Width) + scale(Petal.Width, FALSE)", "~ bs(Petal.Length, degree = 2, df = 4, intercept = TRUE)",
 ]
 
 R_IRIS = """
@@ -139,7 +139,8 @@ def test_stored_predvars_reproduce_r_on_new_data(iris: tuple[pd.DataFrame, Path]
     """Bases fitted on some rows (poly/ns/bs coefficients and knots recorded in the
     predvars) give R's values on other rows, including outside the training range."""
     data, path = iris
-    formula = "~ poly(Petal.Length, 3) + ns(Petal.Width, df = 4) + bs(Petal.Length, df = 5) + log(Petal.Width)"
+    formula = ("~ poly(Petal.Length, 3) + ns(Petal.Width, df = 4) + bs(Petal.Length, df = 5) + log(Petal.Width)"
+               " + scale(Sepal.Width) + scale(Petal.Width, center = 1, scale = TRUE)")
     train = data["Petal.Length"] < 5
     script = R_IRIS.format(csv=path) + """
 f <- as.formula(jsonlite::fromJSON(file("stdin")))
