@@ -10,7 +10,9 @@ code is ever executed.
 Values are held as R vectors are: doubles as float64 arrays (NA = NaN), integers as
 pandas ``Int32`` arrays, logicals as pandas ``boolean`` arrays, characters as object
 arrays (``None`` = NA), factors as :class:`pandas.Categorical` and numeric matrices
-(``poly()``) as DataFrames.
+(``poly()``, ``ns()``, ``bs()``, ``scale()``) as DataFrames. A matrix computed from the
+data records, in ``attrs["predict_args"]``, the arguments R's ``makepredictcall`` would
+store in a terms object's ``predvars`` (coefficients, knots, center and scale).
 """
 from __future__ import annotations
 
