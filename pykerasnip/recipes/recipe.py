@@ -15,10 +15,12 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..convert import from_pandas
+from ..bundle import is_r_bundle, unbundle_r
+from ..convert import from_pandas, named_values, scalar, strings, to_pandas
 from ..errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ..rds import build as b
 from ..rds.nodes import List, Str
+from ..rmath import r_sort_strings
 from . import selectors
 from .steps import basis, categorical, dates, filters, impute, kerasnip_steps, mutate, numeric  # noqa: F401  (fill the registry)
 from .steps.base import STEPS, Step, is_string_column, step_class_for
@@ -71,15 +73,15 @@ def get_levels(column: pd.Series) -> VarLevels:
     if isinstance(column.dtype, pd.CategoricalDtype):
         return VarLevels(tuple(column.cat.categories), bool(column.cat.ordered), True)
     if is_string_column(column):
-        from ..rmath import r_sort_strings
         return VarLevels(tuple(r_sort_strings(column.dropna().unique())), False, False)
     return NO_LEVELS
 
 
 def as_factor(column: pd.Series, levels: list[str], ordered: bool = False) -> pd.Categorical:
     """``factor(as.character(x), levels, ordered)``: values outside ``levels`` become NA."""
-    text = column.astype(object).where(column.notna(), None).map(
-        lambda v: v if v is None or isinstance(v, str) else str(v))
+    text = column if isinstance(column.dtype, pd.CategoricalDtype) or is_string_column(column) \
+        else column.astype(str)
+    text = text.astype(object).where(column.notna(), None)
     return pd.Categorical(text.where(text.isin(levels), None), categories=levels, ordered=ordered)
 
 
@@ -135,7 +137,6 @@ def _formula_terms(side: str, columns: list[str], exclude: list[str]) -> list[st
 
 # -- reading R's fields --------------------------------------------------------------
 def _info_frame(node: Any) -> pd.DataFrame | None:
-    from ..convert import to_pandas
     if node is None:
         return None
     frame = to_pandas(node)
@@ -160,7 +161,6 @@ def _role_value(value: Any) -> Any:
 
 
 def _levels_from_r(node: Any) -> dict[str, VarLevels] | None:
-    from ..convert import scalar, strings
     if node is None:
         return None
     levels = {}
@@ -172,7 +172,6 @@ def _levels_from_r(node: Any) -> dict[str, VarLevels] | None:
 
 
 def _requirements_from_r(node: Any) -> dict[str, bool]:
-    from ..convert import named_values
     bake = node.get("bake") if isinstance(node, List) else None
     return {k: bool(v) for k, v in named_values(bake).items()}
 
@@ -202,8 +201,6 @@ class Recipe:
     @classmethod
     def from_r(cls, node: Any) -> "Recipe":
         """The recipe R saved (a ``recipe`` list, possibly bundled)."""
-        from ..bundle import is_r_bundle, unbundle_r
-        from ..convert import scalar, to_pandas
         if is_r_bundle(node):
             node = unbundle_r(node)
         if not isinstance(node, List) or not node.inherits("recipe"):

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import SpecError
 from ..rds import build as b
-from ..rds.nodes import Lang, Sym
+from ..rds.nodes import GlobalEnv, Lang, Sym
 
 
 class Selector:
@@ -181,7 +181,6 @@ def as_selector(term: Any) -> Selector:
 
 def r_quosures(terms: Iterable[Any]) -> Any:
     """Selectors as recipes stores a step's ``terms``: unnamed quosures (global env)."""
-    from ..rds.nodes import GlobalEnv
     exprs = [as_selector(t).r_expr() for t in terms]
     return b.structure(b.r_list([b.quosure(e, GlobalEnv) for e in exprs], [""] * len(exprs)),
                        {"class": ["quosures", "list"]})

@@ -14,9 +14,11 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from ...convert import scalar, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List, Real, Str
+from ..selectors import r_quosures, select
 
 STEPS: dict[str, type["Step"]] = {}
 
@@ -57,7 +59,6 @@ def rand_id(prefix: str) -> str:
 def step_to_r(step: "Step", fields: Mapping[str, Any], terms: Any = None) -> List:
     """The R list of a step: ``terms`` (quosures of its selectors unless given), ``role``,
     ``trained``, then ``fields`` (R nodes), ``skip``, ``id``; class ``c(r_class, "step")``."""
-    from ..selectors import r_quosures
     common = {"terms": r_quosures(step.terms) if terms is None else terms,
               "role": b.lgl(None) if step.role is None else b.chr(step.role),
               "trained": b.lgl(step.trained)}
@@ -106,8 +107,6 @@ class Step:
         The default reads the common fields and every name in :attr:`r_fields` (a field
         absent from the list becomes ``None``); steps needing more override it.
         """
-        from ...convert import scalar, to_python
-
         def field(name: str) -> Any:
             return to_python(node.get(name)) if name in (node.names or ()) else None
 
@@ -150,8 +149,6 @@ class Step:
 
     def select(self, info: pd.DataFrame) -> list[str]:
         """The column names :attr:`terms` select in ``info`` (the current term_info)."""
-        from ..selectors import select
-
         return select(self.terms, info)
 
     @property
