@@ -30,9 +30,11 @@ _MAX_LONG_UPPER = 65536
 
 CONS_CLASSES: dict[int, type] = {n.LISTSXP: n.Pairlist, n.LANGSXP: n.Lang,
                                  n.PROMSXP: n.Promise, n.DOTSXP: n.Dots}
-_VECTOR_KINDS: dict[int, tuple[type, str]] = {
-    n.LGLSXP: (n.Logical, "int"), n.INTSXP: (n.Integer, "int"), n.REALSXP: (n.Real, "double"),
-    n.CPLXSXP: (n.Complex, "complex"), n.RAWSXP: (n.Raw, "raw"),
+#: atomic vector code -> (node class, element kind for size checks, input method)
+_VECTOR_KINDS: dict[int, tuple[type, str, str]] = {
+    n.LGLSXP: (n.Logical, "int", "ints"), n.INTSXP: (n.Integer, "int", "ints"),
+    n.REALSXP: (n.Real, "double", "doubles"), n.CPLXSXP: (n.Complex, "complex", "complexes"),
+    n.RAWSXP: (n.Raw, "raw", "raw"),
 }
 _SPECIAL_CODES = {GLOBALENV_SXP, UNBOUNDVALUE_SXP, MISSINGARG_SXP, BASENAMESPACE_SXP,
                   EMPTYENV_SXP, BASEENV_SXP}
@@ -214,11 +216,9 @@ class Reader:
         return self._finish(node, flags)
 
     def _atomic(self, flags: int) -> n.Vector:
-        cls, kind = _VECTOR_KINDS[flags & 0xFF]
+        cls, kind, method = _VECTOR_KINDS[flags & 0xFF]
         length = self._length(kind, "a vector")
-        data = {"int": self.src.ints, "double": self.src.doubles,
-                "complex": self.src.complexes, "raw": self.src.raw}[kind](length)
-        return self._finish(cls(data), flags)
+        return self._finish(cls(getattr(self.src, method)(length)), flags)
 
     def _character(self, flags: int) -> n.Str:
         values, levels = self.src.strings(self._length("string", "a character vector"))
@@ -249,15 +249,19 @@ class Reader:
 
     def _altrep(self, flags: int) -> n.AltRep:
         info = self.item()
-        if not (isinstance(info, n.Pairlist) and isinstance(info.car, n.Sym)
-                and isinstance(info.cdr, n.Pairlist) and isinstance(info.cdr.car, n.Sym)
-                and isinstance(info.cdr.cdr, n.Pairlist)
-                and isinstance(info.cdr.cdr.car, n.Integer)
-                and len(info.cdr.cdr.car.data) == 1):
+        if not _is_altrep_info(info):
             raise self.src.fail("malformed ALTREP class information")
         state = self.item()
         return n.AltRep(info, state, self.item(), flags >> LEVELS_SHIFT,
                         bool(flags & IS_OBJECT_BIT))
+
+
+def _is_altrep_info(info: Any) -> bool:
+    """Is ``info`` the pairlist (class symbol, package symbol, type integer)?"""
+    cells = list(info.cells()) if isinstance(info, n.Pairlist) else []
+    return (len(cells) == 3 and all(isinstance(c, n.Pairlist) for c in cells)
+            and isinstance(cells[0].car, n.Sym) and isinstance(cells[1].car, n.Sym)
+            and isinstance(cells[2].car, n.Integer) and len(cells[2].car.data) == 1)
 
 
 # ---------------------------------------------------------------------------- header

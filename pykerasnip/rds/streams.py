@@ -17,6 +17,7 @@ from .nodes import ASCII_MASK, LATIN1_MASK, NA_INTEGER, NA_REAL, UTF8_MASK, is_n
 
 CHARSXP = 9
 _LEVELS_SHIFT = 12
+_ASCII_CHARSXP = CHARSXP | (ASCII_MASK << _LEVELS_SHIFT)
 _INT32_MAX = 2**31 - 1
 
 
@@ -107,39 +108,48 @@ class BinaryInput:
     def strings(self, count: int) -> "tuple[list[str | None], list[int] | None]":
         """``count`` CHARSXP items: their text and their levels when not the defaults."""
         self.check(count, "string", "a character vector")
-        data, pos, pair, end = self.data, self.pos, self._pair, len(self.data)
+        data, pair, end = self.data, self._pair, len(self.data)
         out: list[str | None] = []
+        append = out.append
         levels: list[int] | None = None
-        for i in range(count):
-            if pos + 8 > end:
+        pos = self.pos
+        for _ in range(count):
+            if end - pos < 8:
                 self.pos = pos
                 raise self.fail("truncated input: expected a string (CHARSXP)")
             flags, length = pair(data, pos)
-            pos += 8
-            lev = flags >> _LEVELS_SHIFT
-            if flags & 0xFF != CHARSXP:
-                self.pos = pos - 8
-                raise self.fail(f"expected a CHARSXP string element, found type {flags & 0xFF}")
-            if length < 0:
-                if length != -1:
-                    self.pos = pos - 4
-                    raise self.fail(f"invalid string length {length}")
-                text, default = None, 0
-            else:
-                if pos + length > end:
-                    self.pos = pos
-                    raise self.fail(f"truncated input: expected a string of {length} bytes")
-                raw = data[pos:pos + length]
-                pos += length
-                text = decode_chars(raw, lev)
-                default = ASCII_MASK if raw.isascii() else UTF8_MASK
-            out.append(text)
+            start = pos + 8
+            pos = start + length
+            if flags == _ASCII_CHARSXP and 0 <= length and pos <= end:
+                raw = data[start:pos]
+                if raw.isascii():  # the common case, kept cheap
+                    append(raw.decode("ascii"))
+                    if levels is not None:
+                        levels.append(ASCII_MASK)
+                    continue
+            text, lev, default, pos = self._string(flags, length, start)
+            append(text)
             if lev != default and levels is None:
                 levels = defaults_for(out[:-1])
             if levels is not None:
                 levels.append(lev)
         self.pos = pos
         return out, levels
+
+    def _string(self, flags: int, length: int, start: int) -> "tuple[str | None, int, int, int]":
+        """One CHARSXP whose flags and length were read: text, levels, default levels and
+        the position after it."""
+        self.pos = start
+        if flags & 0xFF != CHARSXP:
+            self.pos -= 8
+            raise self.fail(f"expected a CHARSXP string element, found type {flags & 0xFF}")
+        lev = flags >> _LEVELS_SHIFT
+        if length < 0:
+            if length != -1:
+                raise self.fail(f"invalid string length {length}")
+            return None, lev, 0, start
+        raw = self.raw(length)
+        return decode_chars(raw, lev), lev, ASCII_MASK if raw.isascii() else UTF8_MASK, self.pos
 
 
 # ------------------------------------------------------------------------ ascii input
@@ -317,16 +327,27 @@ class BinaryOutput:
     text = raw
 
     def strings(self, values: "list[str | None]", levels: "list[int] | None") -> None:
+        if levels is not None:
+            for text, lev in zip(values, levels):
+                self._string(text, lev)
+            return
         buf, pair = self.buf, self._pair
-        for i, text in enumerate(values):
-            lev = default_char_levels(text) if levels is None else levels[i]
-            flags = CHARSXP | (lev << _LEVELS_SHIFT)
-            if text is None:
-                buf += pair(flags, -1)
-            else:
-                raw = encode_chars(text, lev)
-                buf += pair(flags, len(raw))
+        for text in values:
+            if text is not None and text.isascii():  # the common case, kept cheap
+                raw = text.encode("ascii")
+                buf += pair(_ASCII_CHARSXP, len(raw))
                 buf += raw
+            else:
+                self._string(text, default_char_levels(text))
+
+    def _string(self, text: str | None, levels: int) -> None:
+        flags = CHARSXP | (levels << _LEVELS_SHIFT)
+        if text is None:
+            self.buf += self._pair(flags, -1)
+        else:
+            raw = encode_chars(text, levels)
+            self.buf += self._pair(flags, len(raw))
+            self.buf += raw
 
 
 _ESCAPE_OUT = re.compile(rb"[\x00-\x20\x7f-\xff\\?'\"]")
