@@ -254,8 +254,9 @@ def _written_recipes() -> dict[str, tuple[rc.Recipe, pd.DataFrame]]:
               .step_impute_mean("disp", trim=0.1).step_impute_median("cyl").step_impute_mode("g"))
     knn = rc.recipe("mpg ~ .", holes).step_impute_knn("disp", "cyl", neighbors=3,
                                                       impute_with=["hp", "wt", "g"])
+    linear = rc.recipe("mpg ~ .", holes).step_impute_linear("disp", "cyl", impute_with=["wt", "qsec"])
     return {"numeric": (numeric, cars), "filters": (filters, cars.assign(k=1.0)),
-            "impute": (impute, holes), "knn": (knn, holes)}
+            "impute": (impute, holes), "knn": (knn, holes), "linear": (linear, holes)}
 
 
 @requires_r

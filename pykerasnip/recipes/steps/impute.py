@@ -16,11 +16,14 @@ import scipy.linalg
 from ...convert import from_pandas, named_values, scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
-from ...rds.nodes import List
+from ...formula.parse import deparse_name
+from ...formula.terms import terms_from_formula
+from ...rds.nodes import BaseEnv, List
 from ...rmath import r_sort_strings
 from ..selectors import all_predictors, r_quosures, select
-from .base import Step, is_string_column, named_chr, register, step_to_r
-from .numeric import col_mean, column_names, first, numeric_columns, numeric_values, r_mean
+from .base import Step, is_string_column, named_chr, named_dbl, register, step_to_r
+from .numeric import (col_mean, column_names, first, numeric_columns, numeric_values, r_matprod,
+                      r_mean)
 
 
 def is_integer_column(column: pd.Series) -> bool:
@@ -383,6 +386,11 @@ class StepImputeLinear(Step):
     def required_columns(self) -> list[str]:
         return list(self.models)
 
+    def to_r(self) -> List:
+        models = b.named_list({y: lm_to_r(y, xs, coefs) for y, (xs, coefs) in self.models.items()})
+        return step_to_r(self, {"impute_with": r_quosures(self.impute_with or [all_predictors()]),
+                                "models": models, "case_weights": None})
+
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
         out = data.copy()
@@ -393,7 +401,7 @@ class StepImputeLinear(Step):
                 continue    # R warns when predictors are missing too
             design = np.column_stack([np.ones(len(rows))] + [numeric_values(rows[c]) for c in predictors])
             keep = coefficients.notna().to_numpy()   # aliased terms (NA coefficients) are dropped
-            predicted = design[:, keep] @ coefficients.to_numpy()[keep]
+            predicted = r_matprod(design[:, keep], coefficients.to_numpy()[keep, None])[:, 0]
             if is_integer_column(data[target]):
                 predicted = np.round(predicted).astype(int)
             out[target] = _fill_rows(out[target], missing, predicted)
@@ -414,6 +422,20 @@ def fit_lm(data: pd.DataFrame, target: str, predictors: list[str]) -> pd.Series:
     q, r = scipy.linalg.qr(design, mode="economic")
     beta = scipy.linalg.solve_triangular(r, q.T @ numeric_values(frame[target]))
     return pd.Series(beta, index=["(Intercept)", *predictors])
+
+
+def lm_to_r(target: str, predictors: list[str], coefficients: pd.Series) -> List:
+    """The parts of an ``lm`` fit that ``predict.lm`` reads, as recipes' ``lm_wrap``
+    keeps them (no ``qr$qr``, residuals or call), for a full-rank fit."""
+    terms = terms_from_formula(f"{target} ~ {' + '.join(map(deparse_name, predictors))}")
+    terms.data_classes = {name: "numeric" for name in [target, *predictors]}
+    rank = len(coefficients)
+    qr = b.structure(b.named_list(qraux=b.dbl([0.0] * rank), pivot=b.int_(list(range(1, rank + 1))),
+                                  tol=b.dbl(1e-7), rank=b.int_(rank)), {"class": "qr"})
+    fields = {"coefficients": named_dbl(coefficients), "rank": b.int_(rank), "qr": qr,
+              "xlevels": b.structure(b.r_list([]), {"names": b.chr()}),
+              "terms": terms.to_r(env=BaseEnv), "..imp_vars": b.chr(*predictors)}
+    return b.structure(b.named_list(fields), {"class": "lm"})
 
 
 def _lm_from_r(name: str, model: Any) -> tuple[list[str], pd.Series]:
