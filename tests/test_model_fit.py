@@ -152,6 +152,10 @@ def test_multiclass_predict_types_and_names(cls_fit, iris):
     pint = cls_fit.predict(x.head(5), type="pred_int", seed=3)
     assert list(pint.columns) == list(conf.columns)
     assert cls_fit.fit.laplace["output"].num_classes == 3
+    # evaluation one-hot encodes with the training levels even for a subset of them
+    subset = y.iloc[:50].astype(str)
+    scores = keras_evaluate(cls_fit, x.iloc[:50], subset)
+    assert set(scores) >= {"loss", "accuracy"} and scores["loss"] > 0
     assert cls_fit.fit.model.metrics_names  # compiled
 
 

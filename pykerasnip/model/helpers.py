@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import PredictError
@@ -40,6 +41,8 @@ def keras_evaluate(obj: Any, x: pd.DataFrame, y: Any = None) -> dict[str, float]
     x_proc = fit.process_x(x)
     y_proc = None
     if y is not None:
+        if isinstance(fit.lvl, list):  # one-hot with the training levels, as R does
+            y = pd.Series(pd.Categorical(np.asarray(y), categories=fit.lvl))
         process_y = process_y_functional if fit.api == "functional" else process_y_sequential
         y_proc = process_y(y).y
     result = model.evaluate(x_proc, y_proc, verbose=0, return_dict=True)
