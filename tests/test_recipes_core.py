@@ -242,7 +242,8 @@ def _written_recipes() -> dict[str, tuple[rc.Recipe, pd.DataFrame]]:
     holes.loc[[1, 4], "disp"] = np.nan
     holes.loc[[2], "cyl"] = pd.NA
     holes.loc[[5, 6], "g"] = None
-    numeric = (rc.recipe("mpg ~ .", cars).step_log("disp", base=10).step_sqrt("hp")
+    numeric = (rc.recipe("mpg ~ .", cars).step_mutate(ratio="disp / hp", lw="log(wt, 10)")
+               .step_log("disp", base=10).step_sqrt("hp")
                .step_BoxCox("wt", "qsec").step_YeoJohnson("drat").step_range("carb")
                .step_normalize(rc.all_numeric_predictors())
                .step_pca(rc.starts_with("d"), -rc.has_role("outcome"), num_comp=2))
@@ -293,3 +294,11 @@ def test_recipe_read_from_r_cannot_be_prepared_again():
     assert rec.to_r() is rec.r_node
     with pytest.raises(SpecError, match="step_normalize"):
         rec.prep(new_data)
+
+
+def test_python_only_steps_refuse_to_be_written():
+    from pykerasnip.errors import UnsupportedStepError
+    rec = rc.recipe("mpg ~ .", mtcars()).step_mutate(twice=lambda d: d["hp"] * 2).prep()
+    assert rec.bake(mtcars())["twice"].iloc[0] == 220.0
+    with pytest.raises(UnsupportedStepError, match="twice"):
+        rec.to_r()

@@ -56,12 +56,14 @@ def rand_id(prefix: str) -> str:
     return f"{prefix}_{''.join(secrets.choice(alphabet) for _ in range(5))}"
 
 
-def step_to_r(step: "Step", fields: Mapping[str, Any], terms: Any = None) -> List:
-    """The R list of a step: ``terms`` (quosures of its selectors unless given), ``role``,
-    ``trained``, then ``fields`` (R nodes), ``skip``, ``id``; class ``c(r_class, "step")``."""
-    common = {"terms": r_quosures(step.terms) if terms is None else terms,
-              "role": b.lgl(None) if step.role is None else b.chr(step.role),
-              "trained": b.lgl(step.trained)}
+def step_to_r(step: "Step", fields: Mapping[str, Any], terms: Any = None,
+              with_terms: bool = True) -> List:
+    """The R list of a step: ``terms`` (quosures of its selectors unless given; none
+    without ``with_terms``), ``role``, ``trained``, then ``fields`` (R nodes), ``skip``,
+    ``id``; class ``c(r_class, "step")``."""
+    common = {"terms": r_quosures(step.terms) if terms is None else terms} if with_terms else {}
+    common.update(role=b.lgl(None) if step.role is None else b.chr(step.role),
+                  trained=b.lgl(step.trained))
     tail = {"skip": b.lgl(step.skip), "id": b.chr(step.id or rand_id(step.r_class[5:]))}
     return b.structure(b.named_list({**common, **fields, **tail}), {"class": [step.r_class, "step"]})
 

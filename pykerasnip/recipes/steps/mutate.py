@@ -2,7 +2,9 @@
 
 An R-made step holds arbitrary R code (quosures); only the expression shapes that
 :func:`pykerasnip.rexpr.evaluate` whitelists can be replayed, anything else raises
-:class:`UnsupportedStepError`. Python-made steps take callables of the data frame.
+:class:`UnsupportedStepError`. Python-made steps take R expressions as text
+(``Total = "Gr_Liv_Area + Total_Bsmt_SF"``, evaluated the same way and written back to
+R as quosures) or callables of the data frame (Python only).
 """
 from __future__ import annotations
 
@@ -11,8 +13,11 @@ from typing import Any, Callable
 import pandas as pd
 
 from ...errors import SpecError, UnsupportedObjectError, UnsupportedStepError
-from ...rds.nodes import Lang, List
-from .base import Step, register
+from ...formula.parse import parse
+from ...rds import build as b
+from ...rds.nodes import GlobalEnv, Lang, List
+from ...rexpr import evaluate
+from .base import Step, register, step_to_r
 
 Expression = Callable[[pd.DataFrame], Any]
 
@@ -26,8 +31,6 @@ def quosure_expression(quosure: Any) -> Any:
 
 def r_expression(expr: Any) -> Expression:
     """A callable evaluating a stored R expression over a frame with the whitelist."""
-    from ...rexpr import evaluate
-
     def run(data: pd.DataFrame) -> Any:
         try:
             return evaluate(expr, data)
@@ -46,19 +49,32 @@ class StepMutate(Step):
     def __init__(self, *terms: Any, **common: Any):
         step_args = {k: common.pop(k) for k in ("role", "trained", "skip", "id") if k in common}
         super().__init__(*terms, **step_args)
-        wrong = [name for name, fn in common.items() if not callable(fn)]
+        wrong = [name for name, fn in common.items() if not (callable(fn) or isinstance(fn, str))]
         if wrong:
-            raise SpecError(f"step_mutate: give each new column a callable of the data frame "
-                            f"(not {', '.join(wrong)})")
-        self.inputs: dict[str, Expression] = dict(common)
+            raise SpecError(f"step_mutate: give each new column an R expression (text) or a "
+                            f"callable of the data frame (not {', '.join(wrong)})")
+        #: the R expression of each input, when it has one
+        self.expressions = {name: parse(text) for name, text in common.items() if isinstance(text, str)}
+        self.inputs: dict[str, Expression] = {
+            name: r_expression(self.expressions[name]) if name in self.expressions else fn
+            for name, fn in common.items()}
 
     @classmethod
     def from_r(cls, node: List) -> "StepMutate":
         step = super().from_r(node)
         inputs = node.get("inputs")
-        step.inputs = {} if inputs is None else \
-            {name: r_expression(quosure_expression(q)) for name, q in inputs.items()}
+        step.expressions = {} if inputs is None else \
+            {name: quosure_expression(q) for name, q in inputs.items()}
+        step.inputs = {name: r_expression(expr) for name, expr in step.expressions.items()}
         return step
+
+    def to_r(self) -> List:
+        python_only = [name for name in self.inputs if name not in self.expressions]
+        if python_only:
+            raise UnsupportedStepError("step_mutate", "columns made by Python callables cannot be "
+                                       f"written for R: {', '.join(python_only)}")
+        inputs = b.quosures({name: b.quosure(expr, GlobalEnv) for name, expr in self.expressions.items()})
+        return step_to_r(self, {".pkgs": b.chr(), "inputs": inputs}, with_terms=False)
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         self.trained = True
