@@ -91,6 +91,16 @@ def test_names_patterns_and_negation(info):
         select(["nope"], info)
 
 
+def test_selectors_written_as_r_code():
+    from pykerasnip.formula.parse import deparse
+    from pykerasnip.recipes.selectors import r_quosures
+    quosures = r_quosures([rc.all_numeric_predictors(), -rc.starts_with("Petal"), "Species",
+                           rc.has_role("id")])
+    assert quosures.classes == ["quosures", "list"]
+    assert [deparse(q.args[0][1]) for q in quosures.data] == [
+        "all_numeric_predictors()", '-starts_with("Petal")', "Species", 'has_role("id")']
+
+
 def test_formula_roles_and_var_info():
     rec = rc.recipe("mpg ~ cyl + disp", mtcars())
     assert list(rec.var_info["variable"]) == ["cyl", "disp", "mpg"]
