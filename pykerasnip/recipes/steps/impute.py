@@ -22,8 +22,7 @@ from ...rds.nodes import BaseEnv, List
 from ...rmath import r_sort_strings
 from ..selectors import all_predictors, r_quosures, select
 from .base import Step, is_string_column, named_chr, named_dbl, register, step_to_r
-from .numeric import (col_mean, column_names, first, numeric_columns, numeric_values, r_matprod,
-                      r_mean)
+from .numeric import col_mean, column_names, first, numeric_columns, numeric_values, r_matprod
 
 
 def is_integer_column(column: pd.Series) -> bool:
@@ -269,11 +268,20 @@ def _gower_term(a: pd.Series, b: pd.Series, eps: float) -> tuple[np.ndarray, np.
     return np.where(comparable == 1, (sa[:, None] == sb[None, :]).astype(float), 0.0), comparable
 
 
-def _neighbour_estimate(values: pd.Series) -> Any:
-    values = values.dropna()
-    if isinstance(values.dtype, pd.CategoricalDtype) or is_string_column(values):
-        return mode_of(values)
-    return r_mean(numeric_values(values))
+def neighbour_estimates(target: pd.Series, index: np.ndarray) -> Any:
+    """recipes' ``nn_pred`` for every query (a column of ``index``, -1 = no neighbour):
+    the mode of the neighbours' nominal values, else their mean as R's ``mean()``
+    computes it (long double, two passes), rounded for integer columns."""
+    if isinstance(target.dtype, pd.CategoricalDtype) or is_string_column(target):
+        return [mode_of(target.iloc[col[col >= 0]].dropna()) for col in index.T]
+    values = numeric_values(target)[np.maximum(index, 0)].astype(np.longdouble)
+    valid = (index >= 0) & ~np.isnan(values)
+    count = valid.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(valid, values, 0).sum(axis=0) / count
+        mean = mean + np.where(valid, values - mean, 0).sum(axis=0) / count
+    mean = mean.astype("f8")
+    return np.round(mean).astype(int) if is_integer_column(target) and count.all() else mean
 
 
 @register
@@ -332,8 +340,7 @@ class StepImputeKnn(Step):
                 continue    # R warns: all predictors are missing
             reference = self.ref_data[self.ref_data[target].notna()].reset_index(drop=True)
             index = gower_topn(queries, reference[predictors], self.neighbors, self.eps)
-            estimates = [cast_like(_neighbour_estimate(reference[target].iloc[col[col >= 0]]),
-                                   reference[target]) for col in index.T]
+            estimates = neighbour_estimates(reference[target], index)
             out[target] = _fill_rows(out[target], missing, estimates)
         return out
 
