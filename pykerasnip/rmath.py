@@ -93,8 +93,9 @@ def r_sort_strings(values: Iterable[str | None]) -> list[str]:
     """R's ``sort()`` of a character vector in the fixtures' locale (ICU root
     collation, three strengths); NA (``None``/NaN) values are dropped as R does.
 
-    Exact for Latin-script text; other scripts fall back to code-point order at the
-    primary strength.
+    Exact for printable ASCII and accented Latin letters that decompose to ASCII (é, ä,
+    ñ...); other characters (ß, æ, non-Latin scripts) fall back to code-point order at
+    the primary strength.
     """
     kept = [v for v in values if isinstance(v, str)]
     return sorted(kept, key=_collation_key)

@@ -141,6 +141,12 @@ NAMING: dict[str, Callable[..., list[str]]] = {
     "dummy_names": dummy_names,
     "dummy_extract_names": dummy_extract_names,
 }
+#: symbols that mark each naming function's body (R's own, or our call to it);
+#: dummy_extract_names also uses make.names, so it is tried first
+NAMING_FINGERPRINTS = {"dummy_extract_names": {"duplicated", "dummy_extract_names"},
+                       "dummy_names": {"make.names", "dummy_names"}}
+NAMING_FORMALS = {"var": MissingArg, "lvl": MissingArg, "ordinal": b.lgl(False),
+                  "sep": b.chr("_")}
 
 
 def _symbols(expr: Any) -> set[str]:
@@ -231,11 +237,8 @@ class StepDummy(Step):
         step.levels = {name: (strings(t.attr("values")),
                               strings(t.attr("dataClasses"))[0] == "ordered")
                        for name, t in (node.get("levels") or List()).items()}
-        step.naming = recipes_function_name(
-            node["naming"], ["var", "lvl", "ordinal", "sep"],
-            {"dummy_extract_names": {"duplicated", "dummy_extract_names"},
-             "dummy_names": {"make.names", "dummy_names"}},
-            cls.r_class)
+        step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
+                                            NAMING_FINGERPRINTS, cls.r_class)
         if node.get("contrasts") is not None:
             step.contrasts = {k: strings(v)[0] for k, v in node["contrasts"].items()}
         step.one_hot = r_flag(node.get("one_hot"))
@@ -244,8 +247,7 @@ class StepDummy(Step):
         return step
 
     def to_r(self) -> List:
-        naming = recipes_closure(self.naming, {"var": MissingArg, "lvl": MissingArg,
-                                               "ordinal": b.lgl(False), "sep": b.chr("_")})
+        naming = recipes_closure(self.naming, NAMING_FORMALS)
         levels = b.named_list({c: dummy_terms(c, values, ordered, self.one_hot)
                                for c, (values, ordered) in self.levels.items()})
         return step_to_r(self, {
@@ -545,8 +547,7 @@ class StepOrdinalscore(ColumnsStep):
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         self.columns = self.select(info)
         not_ordered = [c for c in self.columns
-                       if not (is_factor(data[c])
-                               and data[c].cat.ordered)]
+                       if not (is_factor(data[c]) and data[c].cat.ordered)]
         if not_ordered:
             raise ForgeError(f"step_ordinalscore: not ordered factors: {', '.join(not_ordered)}")
         self.trained = True
