@@ -15,6 +15,7 @@ from ..errors import UnsupportedObjectError
 from ..io import to_tree
 from ..rds import build as b
 from ..rds import nodes as n
+from .parts import copy_with
 
 _SWAP = ("bundle", "swap_element")
 
@@ -57,12 +58,6 @@ def bundle_recipe(node: n.List) -> n.List:
     return _bundle("recipe", node, situate)
 
 
-def _copy_with(node: n.List, key: str, value: Any) -> n.List:
-    copy = n.List(list(node.data), node.attributes, node.levels, node.is_object)
-    copy[key] = value
-    return copy
-
-
 def _bundled_once(node: Any, make: Any) -> Any:
     return node if node is None or is_r_bundle(node) else make(node)
 
@@ -75,10 +70,10 @@ def bundle_workflow(node: n.List) -> n.List:
     blueprint = mold["blueprint"]
     recipe = r_get(blueprint, "recipe")
     if recipe is not None:
-        blueprint = _copy_with(blueprint, "recipe", _bundled_once(recipe, bundle_recipe))
-        pre = _copy_with(pre, "mold", _copy_with(mold, "blueprint", blueprint))
-    fit_stage = _copy_with(fit_stage, "fit", _bundled_once(fit_stage["fit"], bundle_model_fit))
-    inner = _copy_with(_copy_with(node, "fit", fit_stage), "pre", pre)
+        blueprint = copy_with(blueprint, {"recipe": _bundled_once(recipe, bundle_recipe)})
+        pre = copy_with(pre, {"mold": copy_with(mold, {"blueprint": blueprint})})
+    fit_stage = copy_with(fit_stage, {"fit": _bundled_once(fit_stage["fit"], bundle_model_fit)})
+    inner = copy_with(node, {"fit": fit_stage, "pre": pre})
     situate = _situater(
         _assign("res", b.ns_call(*_SWAP, b.sym("object"), "fit", "fit")),
         _assign("res", b.ns_call(*_SWAP, b.sym("res"), "pre", "mold", "blueprint", "recipe")),

@@ -16,7 +16,7 @@ from ..rds import build as b
 from ..rds import nodes as n
 from .kerasnip_r import process_x_shim, process_y_shim, python_stub
 from .spec import fitted_spec_to_r
-from .values import r_form
+from .parts import r_form
 
 MODEL_FIT_CLASS = ["kerasnip_model_fit", "_list", "model_fit"]
 

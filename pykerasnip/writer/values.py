@@ -106,15 +106,3 @@ def layer_blocks(spec: Any) -> n.List:
     return b.named_list({name: block_closure(name, block)
                          for name, block in spec.layer_blocks.items()})
 
-
-def r_form(obj: Any, what: str) -> Any:
-    """The R tree of a pykerasnip part: R's own when it was read from R and is unchanged,
-    else its ``to_r()``. Raises when the part has neither."""
-    from ..errors import UnsupportedObjectError
-    from ..io import to_tree
-
-    if getattr(obj, "r_node", None) is None and not callable(getattr(obj, "to_r", None)):
-        raise UnsupportedObjectError(
-            f"cannot write the {what} ({type(obj).__name__}) to R: it was not read from R "
-            f"and has no to_r()")
-    return to_tree(obj)

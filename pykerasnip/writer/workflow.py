@@ -19,7 +19,7 @@ from ..io import to_tree
 from ..rds import build as b
 from ..rds import nodes as n
 from .spec import spec_to_r
-from .values import r_form
+from .parts import copy_with, r_form
 
 #: blueprint field -> its value before mold() (hardhat's untrained blueprints)
 _UNTRAINED: dict[str, Callable[[], Any]] = {
@@ -44,11 +44,8 @@ def formula_to_r(text: str) -> n.Lang:
 def untrained_blueprint(trained: n.List) -> n.List:
     """The blueprint as the preprocessor action holds it: ``trained`` with the fields
     ``mold()`` fills (ptypes, recipe, terms, ...) reset."""
-    copy = n.List(list(trained.data), trained.attributes, trained.levels, trained.is_object)
-    for name in trained.names or []:
-        if name in _UNTRAINED:
-            copy[name] = _UNTRAINED[name]()
-    return copy
+    return copy_with(trained, {name: _UNTRAINED[name]() for name in trained.names or []
+                               if name in _UNTRAINED})
 
 
 def _columns_quosure(names: list[str]) -> n.Lang:
