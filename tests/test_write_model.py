@@ -8,6 +8,7 @@ reticulate closure (REFERENCE §10.3 rule 1).
 """
 from __future__ import annotations
 
+import copy
 import gzip
 
 import numpy as np
@@ -152,7 +153,7 @@ def test_untrained_workflow_cannot_be_written() -> None:
 
 
 def test_formula_fit_without_r_preproc_is_refused() -> None:
-    model_fit = wc.bare_model_fit()
+    model_fit = copy.copy(wc.bare_model_fit())  # the cached fit is shared by other tests
     model_fit.preproc = object()
     with pytest.raises(UnsupportedObjectError, match="formula preprocessing"):
         model_fit.to_r()
