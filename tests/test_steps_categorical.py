@@ -14,7 +14,7 @@ from pykerasnip.errors import ForgeError, UnsupportedStepError
 from pykerasnip.recipes.steps.categorical import (StepDummy, StepFactor2string, StepInteract,
                                                   StepNovel, StepOrdinalscore, StepOther,
                                                   StepString2factor, StepUnknown,
-                                                  dummy_extract_names)
+                                                  dummy_extract_names, make_factor)
 from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_bake_python_steps,
                        r_json, r_prep_bake, stepwise, term_info)
 
@@ -221,7 +221,7 @@ def test_steps_prepared_in_python_are_baked_by_r_alike() -> None:
              StepFactor2string("a"), StepDummy("s", one_hot=True)]
     data, new = TRAIN.assign(a2=TRAIN["s"]), NEW.assign(a2=NEW["s"])
     data["s"] = pd.Categorical(data["s"])
-    new["s"] = pd.Categorical(new["s"], categories=data["s"].cat.categories)
+    new["s"] = make_factor(new["s"], data["s"].cat.categories)  # "q" is unseen: NA
     baked = new
     for step in steps:
         step.prep(data, term_info(data))
