@@ -432,3 +432,18 @@ def test_compile_keras_grid_flags_invalid_rows(mtcars):
     pd.testing.assert_frame_equal(extract_valid_grid(result), grid.iloc[:1])
     with pytest.raises(SpecError, match="not arguments"):
         compile_keras_grid(reg_mlp(), pd.DataFrame({"bogus": [1]}), x, y)
+
+
+def test_compile_names_resolve_like_kerasnip():
+    from pykerasnip.model.build import resolve_loss, resolve_metric, resolve_optimizer
+
+    # keras3 has metric_mean_absolute_error but no metric_accuracy, loss_kl_divergence
+    # but no loss_mse: only names with a keras3 constructor become instances
+    assert resolve_metric("accuracy") == "accuracy"
+    assert type(resolve_metric("mean_absolute_error")).__name__ == "MeanAbsoluteError"
+    assert type(resolve_metric("fbeta_score")).__name__ == "FBetaScore"
+    assert resolve_loss("mse") == "mse"
+    assert type(resolve_loss("kl_divergence")).__name__ == "KLDivergence"
+    opt = resolve_optimizer("adam_w", 0.25)
+    assert type(opt).__name__ == "AdamW" and float(opt.learning_rate) == pytest.approx(0.25)
+    assert type(resolve_optimizer(None, 0.01)).__name__ == "Adam"

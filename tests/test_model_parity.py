@@ -3,8 +3,10 @@ outputs (including the seeded Monte Carlo intervals), the fit-time Laplace poste
 matches R's, and Python fits of the fixture specs reproduce R's training."""
 from __future__ import annotations
 
+import io
 import json
 import subprocess
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -162,6 +164,14 @@ PYTHON_SPECS = {
 }
 
 
+def _compile_config(keras_bytes: bytes) -> dict:
+    """The archive's compile config without object names (R's carry counters)."""
+    with zipfile.ZipFile(io.BytesIO(keras_bytes)) as zf:
+        config = json.loads(zf.read("config.json"))["compile_config"]
+    config["optimizer"]["config"].pop("name")
+    return config
+
+
 @pytest.mark.parametrize("case", list(PYTHON_SPECS))
 def test_python_fit_reproduces_rs_training(case, r_dump):
     folder, meta = r_dump(case)
@@ -172,6 +182,8 @@ def test_python_fit_reproduces_rs_training(case, r_dump):
     # round-off, and every epoch stays within it
     for name, values in meta["history"].items():
         np.testing.assert_allclose(fit.fit.history["metrics"][name], _num(values), rtol=1e-6)
+    assert _compile_config(fit.fit.keras_bytes) == _compile_config(
+        (folder / "model.keras").read_bytes())  # same optimizer, loss and metric objects
     r_weights = model_from_bytes((folder / "model.keras").read_bytes()).get_weights()
     worst = max(float(np.max(np.abs(a - b)))
                 for a, b in zip(fit.fit.model.get_weights(), r_weights))

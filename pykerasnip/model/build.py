@@ -9,7 +9,6 @@ metric; names of optimizers, losses and metrics resolve to Keras instances.
 """
 from __future__ import annotations
 
-import re
 import warnings
 from typing import Any, Callable
 
@@ -23,9 +22,35 @@ DEFAULT_LEARN_RATE = 0.01
 #: user-registered custom objects by kind (kerasnip's register_keras_*)
 CUSTOM_OBJECTS: dict[str, dict[str, Any]] = {"optimizers": {}, "losses": {}, "metrics": {}}
 
-#: metric names kerasnip hands to Keras as plain strings (the fixtures' compile_config
-#: records ``"accuracy"`` verbatim, so Keras picks categorical/binary accuracy)
-STRING_METRICS = frozenset({"accuracy"})
+#: keras3 1.5.1's ``optimizer_<name>`` / ``loss_<name>`` / ``metric_<name>``
+#: constructors: kerasnip turns exactly these names into Keras instances; any other
+#: name (e.g. ``"accuracy"``, which has no ``metric_accuracy``) reaches Keras as a string
+KERAS3_CONSTRUCTORS: dict[str, frozenset[str]] = {
+    "optimizers": frozenset({
+        "adadelta", "adafactor", "adagrad", "adam", "adam_w", "adamax", "ftrl", "lamb",
+        "lion", "loss_scale", "muon", "nadam", "rmsprop", "sgd"}),
+    "losses": frozenset({
+        "binary_crossentropy", "binary_focal_crossentropy", "categorical_crossentropy",
+        "categorical_focal_crossentropy", "categorical_generalized_cross_entropy",
+        "categorical_hinge", "circle", "cosine_similarity", "ctc", "dice", "hinge", "huber",
+        "kl_divergence", "log_cosh", "mean_absolute_error", "mean_absolute_percentage_error",
+        "mean_squared_error", "mean_squared_logarithmic_error", "poisson",
+        "sparse_categorical_crossentropy", "squared_hinge", "tversky"}),
+    "metrics": frozenset({
+        "auc", "binary_accuracy", "binary_crossentropy", "binary_focal_crossentropy",
+        "binary_iou", "categorical_accuracy", "categorical_crossentropy",
+        "categorical_focal_crossentropy", "categorical_hinge", "concordance_correlation",
+        "cosine_similarity", "f1_score", "false_negatives", "false_positives", "fbeta_score",
+        "hinge", "huber", "iou", "kl_divergence", "log_cosh", "log_cosh_error", "mean",
+        "mean_absolute_error", "mean_absolute_percentage_error", "mean_iou",
+        "mean_squared_error", "mean_squared_logarithmic_error", "mean_wrapper", "one_hot_iou",
+        "one_hot_mean_iou", "pearson_correlation", "poisson", "precision",
+        "precision_at_recall", "r2_score", "recall", "recall_at_precision",
+        "root_mean_squared_error", "sensitivity_at_specificity", "sparse_categorical_accuracy",
+        "sparse_categorical_crossentropy", "sparse_top_k_categorical_accuracy",
+        "specificity_at_sensitivity", "squared_hinge", "sum", "top_k_categorical_accuracy",
+        "true_negatives", "true_positives"}),
+}
 
 
 def register_keras_optimizer(name: str, fn: Callable) -> None:
@@ -155,14 +180,18 @@ def _outputs(tensors: dict, py: ProcessedY) -> Any:
 
 # -- compile ---------------------------------------------------------------------------
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+def _keras_class(kind: str, name: str) -> type | None:
+    """The Keras class behind keras3's ``<kind>_<name>`` constructor, if any."""
+    import keras
 
-
-def _keras_classes(module: Any, base: type) -> dict[str, type]:
-    """snake_case name -> class for the public classes of a ``keras.<module>``."""
-    return {_snake(n): c for n, c in vars(module).items()
-            if isinstance(c, type) and issubclass(c, base) and c is not base}
+    if name not in KERAS3_CONSTRUCTORS[kind]:
+        return None
+    module, base = {"optimizers": (keras.optimizers, keras.optimizers.Optimizer),
+                    "losses": (keras.losses, keras.losses.Loss),
+                    "metrics": (keras.metrics, keras.metrics.Metric)}[kind]
+    wanted = name.replace("_", "").lower()
+    return next((c for n, c in vars(module).items() if isinstance(c, type)
+                 and issubclass(c, base) and n.lower() == wanted), None)
 
 
 def resolve_optimizer(value: Any, learn_rate: float) -> Any:
@@ -175,34 +204,29 @@ def resolve_optimizer(value: Any, learn_rate: float) -> Any:
         return value
     if value in CUSTOM_OBJECTS["optimizers"]:
         return CUSTOM_OBJECTS["optimizers"][value](learning_rate=learn_rate)
-    cls = {n.lower(): c for n, c in vars(keras.optimizers).items()
-           if isinstance(c, type) and issubclass(c, keras.optimizers.Optimizer)}.get(
-        value.replace("_", "").lower())
+    cls = _keras_class("optimizers", value)
     return cls(learning_rate=learn_rate) if cls is not None else value
 
 
-def resolve_loss(value: Any) -> Any:
-    """A loss name as a Keras loss instance when Keras has that class (else as given)."""
-    import keras
-
+def _resolve(kind: str, value: Any) -> Any:
+    """A loss/metric name as kerasnip resolves it: registered object, else a fresh
+    instance of keras3's constructor of that name, else the string itself."""
     if not isinstance(value, str):
         return value
-    if value in CUSTOM_OBJECTS["losses"]:
-        return CUSTOM_OBJECTS["losses"][value]
-    cls = _keras_classes(keras.losses, keras.losses.Loss).get(value)
+    if value in CUSTOM_OBJECTS[kind]:
+        return CUSTOM_OBJECTS[kind][value]
+    cls = _keras_class(kind, value)
     return cls() if cls is not None else value
+
+
+def resolve_loss(value: Any) -> Any:
+    """A loss name resolved like kerasnip (see :func:`_resolve`)."""
+    return _resolve("losses", value)
 
 
 def resolve_metric(value: Any) -> Any:
-    """A metric name as a Keras metric instance when Keras has that class (else as given)."""
-    import keras
-
-    if not isinstance(value, str) or value in STRING_METRICS:
-        return value
-    if value in CUSTOM_OBJECTS["metrics"]:
-        return CUSTOM_OBJECTS["metrics"][value]
-    cls = _keras_classes(keras.metrics, keras.metrics.Metric).get(value)
-    return cls() if cls is not None else value
+    """A metric name resolved like kerasnip (see :func:`_resolve`)."""
+    return _resolve("metrics", value)
 
 
 def default_loss_metric(levels: list[str] | None) -> tuple[str, str]:
