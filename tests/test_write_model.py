@@ -21,7 +21,6 @@ from conftest import FIXTURES, case_dir, fixture_cases
 from pykerasnip import rds
 from pykerasnip.errors import PredictError, UnsupportedObjectError
 from pykerasnip.io import to_tree
-from pykerasnip.model.spec import ZAP
 from pykerasnip.rds import nodes as n
 from pykerasnip.workflow import workflow  # pk.workflow is shadowed by the submodule
 from pykerasnip.writer import spec_to_r
