@@ -147,7 +147,7 @@ def test_deep_nesting_and_long_pairlists_need_no_stack():
 
 def test_nesting_beyond_the_limit_is_an_rds_error():
     deep: object = n.List([])
-    for _ in range(300):
+    for _ in range(3000):
         deep = n.List([deep])
     with pytest.raises(RDSError, match="nested deeper than 50"):
         loads(dumps(deep), max_depth=50)

@@ -19,7 +19,8 @@ from .bytecode import read_bytecode
 from .format import (ALTREP_SXP, BASEENV_SXP, BASENAMESPACE_SXP, CLASSREFSXP, EMPTYENV_SXP,
                      FORMAT_NAMES, GENERICREFSXP, GLOBALENV_SXP, HAS_ATTR_BIT, HAS_TAG_BIT,
                      IS_OBJECT_BIT, LEVELS_SHIFT, MISSINGARG_SXP, NAMESPACESXP, NILVALUE_SXP,
-                     PACKAGESXP, PERSISTSXP, REFSXP, UNBOUNDVALUE_SXP, Header)
+                     PACKAGESXP, PERSISTSXP, REFSXP, UNBOUNDVALUE_SXP, WORKSPACE_LETTERS,
+                     Header)
 from .streams import AsciiInput, BinaryInput
 
 #: Default bound on nesting depth (lists in lists, calls in calls ...).
@@ -41,7 +42,7 @@ _SPECIAL_CODES = {GLOBALENV_SXP, UNBOUNDVALUE_SXP, MISSINGARG_SXP, BASENAMESPACE
 _NAMED_ENVS: dict[int, type] = {NAMESPACESXP: n.Namespace, PACKAGESXP: n.Package,
                                 PERSISTSXP: n.Persist}
 _WORKSPACE_MAGICS = {b"RD" + letter + version + b"\n"
-                     for letter in (b"X", b"A", b"B") for version in (b"2", b"3")}
+                     for letter in WORKSPACE_LETTERS.values() for version in (b"2", b"3")}
 
 _limit_lock = threading.Lock()
 _limit_users = 0

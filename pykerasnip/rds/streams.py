@@ -43,6 +43,7 @@ def default_char_levels(text: str | None) -> int:
 
 
 def defaults_for(values: "list[str | None]") -> list[int]:
+    """:func:`default_char_levels` of each value."""
     return [default_char_levels(v) for v in values]
 
 

@@ -14,11 +14,13 @@ from .format import (ALTREP_SXP, FORMAT_CODES, HAS_ATTR_BIT, HAS_TAG_BIT, IS_OBJ
                      LEVELS_SHIFT, MAX_PACKED_REF, MIN_READER_VERSION, NILVALUE_SXP, REFSXP,
                      WORKSPACE_LETTERS, Header)
 from .reader import DEFAULT_MAX_DEPTH, recursion_room
-from .streams import AsciiOutput, BinaryOutput, default_char_levels, encode_chars
+from .streams import AsciiOutput, BinaryOutput
 
 _INT32_MAX = 2**31 - 1
+#: atomic vector class -> output method
 _VECTOR_WRITERS = {n.Logical: "ints", n.Integer: "ints", n.Real: "doubles",
                    n.Complex: "complexes", n.Raw: "raw"}
+_VECTOR_WRITERS_BY_TYPE = {cls.sexptype: method for cls, method in _VECTOR_WRITERS.items()}
 
 
 def _signed(word: int) -> int:
@@ -148,7 +150,7 @@ class Writer:
 
     def _atomic(self, vec: n.Vector) -> None:
         self._vector_head(vec, len(vec.data))
-        getattr(self.out, _VECTOR_WRITERS[type(vec)])(vec.data)
+        getattr(self.out, _VECTOR_WRITERS_BY_TYPE[vec.sexptype])(vec.data)
         self._attributes(vec)
 
     def _character(self, vec: n.Str) -> None:
