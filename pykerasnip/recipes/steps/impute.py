@@ -303,8 +303,8 @@ class StepImputeKnn(Step):
     @classmethod
     def from_r(cls, node: List) -> "StepImputeKnn":
         step = super().from_r(node)
-        step.neighbors = int(np.ravel(step.neighbors)[0])
-        step.eps = float(np.ravel(named_values(node.get("options")).get("eps", 1e-8))[0])
+        step.neighbors = int(first(step.neighbors))
+        step.eps = float(first(named_values(node.get("options")).get("eps", 1e-8)))
         pairs = node.get("columns")
         step.columns = [] if pairs is None else [(strings(pair.get("y"))[0], strings(pair.get("x")))
                                                  for pair in pairs.data]
@@ -471,9 +471,9 @@ class StepIndicateNa(Step):
     def from_r(cls, node: List) -> "StepIndicateNa":
         step = super().from_r(node)
         step.columns = column_names(step.columns)
-        step.prefix = str(np.ravel(step.prefix)[0])
+        step.prefix = str(first(step.prefix))
         keep = step.keep_original_cols
-        step.keep_original_cols = True if keep is None else bool(np.ravel(keep)[0])
+        step.keep_original_cols = True if keep is None else bool(first(keep))
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:

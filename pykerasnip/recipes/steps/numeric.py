@@ -172,7 +172,10 @@ def r_matrix(node: Any) -> pd.DataFrame:
 
 def first(value: Any) -> Any:
     """A scalar setting that may have come from R as a length-1 array."""
-    return np.ravel(value)[0].item() if isinstance(value, np.ndarray) else value
+    if value is None:
+        return None
+    item = np.ravel(value)[0]
+    return item.item() if isinstance(item, np.generic) else item
 
 
 # -- steps ---------------------------------------------------------------------------
@@ -261,7 +264,7 @@ class StepScale(ColumnwiseStep):
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = numeric_columns(self, data, info)
-        self.sds = _sd_check(self._sds(data, columns)) * float(np.ravel(self.factor)[0])
+        self.sds = _sd_check(self._sds(data, columns)) * float(first(self.factor))
         self.trained = True
 
     def _sds(self, data: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -326,9 +329,9 @@ class StepRange(ColumnwiseStep):
     @classmethod
     def from_r(cls, node: List) -> "StepRange":
         step = super().from_r(node)
-        step.min, step.max = float(np.ravel(step.min)[0]), float(np.ravel(step.max)[0])
+        step.min, step.max = float(first(step.min)), float(first(step.max))
         # old objects have no clipping field: R then clips (NULL is not FALSE there)
-        step.clipping = step.clipping is None or bool(np.ravel(step.clipping)[0])
+        step.clipping = step.clipping is None or bool(first(step.clipping))
         ranges = node.get("ranges")
         step.ranges = r_matrix(ranges).set_axis(["mins", "maxs"]) if ranges is not None \
             else pd.DataFrame(index=["mins", "maxs"], dtype="f8")
@@ -390,9 +393,9 @@ class StepLog(_ColumnsStep):
     @classmethod
     def from_r(cls, node: List) -> "StepLog":
         step = super().from_r(node)
-        step.base = float(np.ravel(step.base)[0])
-        step.offset = 0.0 if step.offset is None else float(np.ravel(step.offset)[0])
-        step.signed = step.signed is not None and bool(np.ravel(step.signed)[0])
+        step.base = float(first(step.base))
+        step.offset = 0.0 if step.offset is None else float(first(step.offset))
+        step.signed = step.signed is not None and bool(first(step.signed))
         return step
 
     def to_r(self) -> List:
@@ -548,7 +551,7 @@ class StepYeoJohnson(_PowerStep):
         self.na_rm = na_rm
 
     def estimate(self, x: np.ndarray) -> float:
-        return estimate_yeo_johnson(x, self.limits, self.num_unique, bool(np.ravel(self.na_rm)[0]))
+        return estimate_yeo_johnson(x, self.limits, self.num_unique, bool(first(self.na_rm)))
 
 
 def pca_names(prefix: str, count: int) -> list[str]:
@@ -579,14 +582,13 @@ class StepPca(Step):
     @classmethod
     def from_r(cls, node: List) -> "StepPca":
         step = super().from_r(node)
-        step.num_comp = int(np.ravel(step.num_comp)[0])
-        step.prefix = str(np.ravel(step.prefix)[0])
+        step.num_comp = int(first(step.num_comp))
+        step.prefix = str(first(step.prefix))
         # old objects: no keep_original_cols field, ``preserve`` instead
         keep = step.keep_original_cols
         if keep is None:
-            keep = node.get("preserve") if "preserve" in (node.names or ()) else False
-            keep = bool(np.ravel(to_python(keep))[0]) if keep is not False else False
-        step.keep_original_cols = bool(np.ravel(keep)[0])
+            keep = to_python(node.get("preserve")) if "preserve" in (node.names or ()) else False
+        step.keep_original_cols = bool(first(keep))
         res = node.get("res")
         if res is not None:
             step.rotation = r_matrix(res.get("rotation"))
