@@ -19,7 +19,7 @@ import pykerasnip as pk
 import write_cases as wc
 from conftest import FIXTURES, case_dir, fixture_cases
 from pykerasnip import rds
-from pykerasnip.errors import PredictError, UnsupportedObjectError
+from pykerasnip.errors import PredictError, SpecError, UnsupportedObjectError
 from pykerasnip.io import to_tree
 from pykerasnip.rds import nodes as n
 from pykerasnip.workflow import workflow  # pk.workflow is shadowed by the submodule
@@ -222,3 +222,11 @@ def test_multistep_fit_writes_steps_and_joint_noise(tmp_path, multistep_fit) -> 
     for kind in ("numeric", "conf_int", "pred_int"):
         pd.testing.assert_frame_equal(back.predict(new_data, type=kind),
                                       model_fit.predict(new_data, type=kind))
+
+
+@pytest.mark.parametrize("name", ["_private", "2layers", "my-mlp", "function"])
+def test_model_name_must_be_an_r_name(name: str) -> None:
+    spec = wc.spec("py_named")
+    spec.model_name = name
+    with pytest.raises(SpecError, match="not a valid R function name"):
+        spec_to_r(spec)

@@ -8,13 +8,19 @@ and, per prediction type, the function, its unevaluated arguments and a post-pro
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from ..errors import SpecError
 from ..model.fit import routed_args
 from ..rds import build as b
 from ..rds import nodes as n
 from .kerasnip_r import post_shim
 from .values import arg_quosures, layer_blocks
+
+_R_NAME = re.compile(r"^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$")
+_R_RESERVED = frozenset({"if", "else", "repeat", "while", "function", "for", "next", "break",
+                         "in", "TRUE", "FALSE", "NULL", "Inf", "NaN", "NA"})
 
 #: mode -> prediction types in kerasnip's registration order:
 #: (type, post-processor, kerasnip function -- None for ``predict``)
@@ -98,10 +104,19 @@ def _with_blocks(node: n.List, classes: list[str], blocks: n.List, functional: b
                               "kerasnip_functional": functional})
 
 
+def model_class(spec: Any) -> str:
+    """The spec's model name, which R uses as a class and a function name."""
+    if not _R_NAME.match(spec.model_name) or spec.model_name in _R_RESERVED:
+        raise SpecError(f"model name {spec.model_name!r} is not a valid R function name; "
+                        "R re-registers the model under it (use letters, digits, '.', '_', "
+                        "starting with a letter)")
+    return spec.model_name
+
+
 def spec_to_r(spec: Any) -> n.List:
     """The unfitted spec as kerasnip's constructor (and ``set_engine``) leave it."""
     fields = _spec_fields(spec, spec.engine, None)
-    return _with_blocks(b.named_list(fields), [spec.model_name, "kerasnip_spec", "model_spec"],
+    return _with_blocks(b.named_list(fields), [model_class(spec), "kerasnip_spec", "model_spec"],
                         layer_blocks(spec), spec.functional)
 
 
@@ -110,5 +125,5 @@ def fitted_spec_to_r(spec: Any) -> n.List:
     blocks = layer_blocks(spec)
     fields = _spec_fields(spec, "keras", _method(spec, blocks))
     fields["defaults"] = b.named_list(layer_blocks=blocks)
-    return _with_blocks(b.named_list(fields), [spec.model_name, "model_spec"], blocks,
+    return _with_blocks(b.named_list(fields), [model_class(spec), "model_spec"], blocks,
                         spec.functional)
