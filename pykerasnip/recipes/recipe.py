@@ -136,14 +136,16 @@ def _formula_terms(side: str, columns: list[str], exclude: list[str]) -> list[st
 
 
 # -- reading R's fields --------------------------------------------------------------
-def _info_frame(node: Any) -> pd.DataFrame | None:
+def _info_frame(node: Any, role_lists: bool = False) -> pd.DataFrame | None:
+    """var_info/term_info (one role per row) or last_term_info (``role_lists``: every
+    role a variable held) as a DataFrame with ``type`` lists."""
     if node is None:
         return None
     frame = to_pandas(node)
     if "type" in frame.columns:
         frame["type"] = frame["type"].map(_type_list)
     if "role" in frame.columns:
-        frame["role"] = frame["role"].map(_role_value)
+        frame["role"] = frame["role"].map(_role_list if role_lists else _role_value)
     return frame
 
 
@@ -153,11 +155,14 @@ def _type_list(value: Any) -> list[str]:
     return [str(v) for v in np.ravel(np.asarray(value, dtype=object))]
 
 
+def _role_list(value: Any) -> list[str]:
+    values = value if isinstance(value, (list, np.ndarray)) else [value]
+    return [v if isinstance(v, str) else "NA" for v in np.ravel(np.asarray(values, dtype=object))]
+
+
 def _role_value(value: Any) -> Any:
-    if isinstance(value, (list, np.ndarray)):
-        values = [v for v in np.ravel(np.asarray(value, dtype=object)) if isinstance(v, str)]
-        return values[0] if len(values) == 1 else (values or None)
-    return value if isinstance(value, str) else None
+    roles = [r for r in _role_list(value) if r != "NA"]
+    return roles[0] if len(roles) == 1 else (roles or None)
 
 
 def _levels_from_r(node: Any) -> dict[str, VarLevels] | None:
@@ -216,7 +221,7 @@ class Recipe:
         rec.retained = scalar(node.get("retained"))
         rec.requirements = _requirements_from_r(node.get("requirements"))
         rec.strings_as_factors = scalar(node.get("strings_as_factors"))
-        rec.last_term_info = _info_frame(node.get("last_term_info"))
+        rec.last_term_info = _info_frame(node.get("last_term_info"), role_lists=True)
         tr_info = node.get("tr_info")
         rec.tr_info = None if tr_info is None else to_pandas(tr_info).iloc[0].to_dict()
         ptype = node.get("ptype")
@@ -385,9 +390,12 @@ def _info_to_r(info: pd.DataFrame, extra: tuple[str, ...] = ()) -> List:
     """A var_info/term_info tibble (``type`` a list of character vectors)."""
     def chr_column(values: Any) -> Str:
         return b.chr(*[v if isinstance(v, str) else None for v in values])
+    roles = info["role"]
+    role = b.r_list([chr_column([None if x == "NA" else x for x in r]) for r in roles]) \
+        if roles.map(lambda r: isinstance(r, list)).all() else chr_column(roles)
     columns = {"variable": chr_column(info["variable"]),
                "type": b.r_list([b.chr(*t) for t in info["type"]]),
-               "role": chr_column(info["role"]), "source": chr_column(info["source"])}
+               "role": role, "source": chr_column(info["source"])}
     return b.tibble({**columns, **{name: _extra_column(info[name]) for name in extra}}, n=len(info))
 
 
