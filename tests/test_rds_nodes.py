@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pykerasnip.errors import UnsupportedObjectError
 from pykerasnip.rds import dumps, loads
 from pykerasnip.rds import nodes as n
 from pykerasnip.rds.format import Header
@@ -88,3 +89,21 @@ def test_header_defaults_and_overrides():
         dumps(tree, version=4)
     with pytest.raises(ValueError, match="format"):
         dumps(tree, format="json")
+
+
+def test_long_length_form_is_read():
+    stream = dumps(None)[:-4] + bytes.fromhex("0000000e" "ffffffff" "00000000" "00000002"
+                                              "3ff0000000000000" "4000000000000000")
+    assert loads(stream).data.tolist() == [1.0, 2.0]
+
+
+def test_unknown_altrep_classes_round_trip_but_do_not_expand():
+    info = n.pairlist([(None, n.Sym("altrep_sparse_double")), (None, n.Sym("sparsevctrs")),
+                       (None, n.Integer([14]))])
+    alt = n.AltRep(info, n.List([n.Real([1.5]), n.Integer([3]), n.Integer([10])]), None)
+    back = loads(dumps(alt))
+    assert dumps(back) == dumps(alt) and back.class_name == "altrep_sparse_double"
+    with pytest.raises(UnsupportedObjectError, match="sparsevctrs"):
+        back.expand()
+    with pytest.raises(UnsupportedObjectError):
+        dumps(alt, version=2)
