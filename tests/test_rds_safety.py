@@ -182,3 +182,5 @@ def test_dump_is_atomic(tmp_path):
     assert target.read_bytes() == before
     assert os.listdir(tmp_path) == ["x.rds"]
     assert detect(before) == "gzip" and load(target).data.tolist() == [1, 2]
+    (tmp_path / "plain").write_bytes(b"")  # permissions as an ordinary new file gets
+    assert target.stat().st_mode == (tmp_path / "plain").stat().st_mode

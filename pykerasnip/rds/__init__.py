@@ -27,8 +27,10 @@ def loads(data: "bytes | bytearray | memoryview", *,
           max_decompressed: int = DEFAULT_MAX_DECOMPRESSED,
           max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
     """Decode serialized R data. The container (gzip, bzip2, xz or none) is detected from
-    the magic bytes; at most ``max_decompressed`` bytes are inflated. Raises
-    :class:`~pykerasnip.errors.RDSError` on anything that is not a valid stream."""
+    the magic bytes; at most ``max_decompressed`` bytes are inflated and objects nest at
+    most ``max_depth`` levels. Raises :class:`~pykerasnip.errors.RDSError` on anything
+    that is not a valid stream. The header is kept on the root as ``_header`` (a ``NULL``
+    or symbol root cannot carry it). A ``save()`` workspace becomes a named ``List``."""
     return _decode(bytes(data), max_decompressed, max_depth)
 
 
@@ -63,6 +65,7 @@ def dump(obj: Any, path: "str | os.PathLike", compress: "str | None" = "gzip",
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.writelines(chunks)
+        os.chmod(tmp, _new_file_mode())  # mkstemp's 0600 would outlive the rename
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -80,6 +83,13 @@ def _decode(data: "bytes | mmap.mmap", max_decompressed: int, max_depth: int) ->
     if kind is not None:
         data = decompress(data, kind, max_decompressed)
     return read_stream(data, compression=kind, max_depth=max_depth)
+
+
+def _new_file_mode() -> int:
+    """The permissions ``open()`` would give a new file (0666 less the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 @contextmanager
