@@ -8,12 +8,13 @@ predicts with the model fit. Workflows read from R files have the same shape.
 from __future__ import annotations
 
 import copy
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from .errors import PredictError, SpecError
+from .errors import PredictError, SpecError, UnsupportedStepError
 
 
 @dataclass
@@ -103,9 +104,22 @@ class Workflow:
         return self.blueprint.forge(new_data)
 
     def predict(self, new_data: pd.DataFrame, type: str | None = None, level: float = 0.95,
-                **kwargs: Any) -> pd.DataFrame:
-        """R's ``predict(workflow, new_data, type)``: a DataFrame with kerasnip's columns."""
-        predictors = self.forge(new_data)
+                fallback: str | None = None, **kwargs: Any) -> pd.DataFrame:
+        """R's ``predict(workflow, new_data, type)``: a DataFrame with kerasnip's columns.
+
+        ``fallback="r"``: when a recipe step cannot be replayed in Python, forge the data
+        with R's own hardhat/recipes through the rpy2 bridge (with a warning saying so).
+        """
+        try:
+            predictors = self.forge(new_data)
+        except UnsupportedStepError as exc:
+            if fallback != "r":
+                raise
+            from .r import r_forge
+
+            warnings.warn(f"{exc.step} cannot be replayed in Python; baking the recipe in R "
+                          "through rpy2", stacklevel=2)
+            predictors = r_forge(self.blueprint, new_data)
         return self.model_fit.predict(predictors, type=type, level=level, **kwargs)
 
     def _require_trained(self) -> None:
