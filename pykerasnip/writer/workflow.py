@@ -1,8 +1,9 @@
 """Fitted workflows as R ``workflow`` trees (REFERENCE §5.1, §10.3 rule 8).
 
 ``pre`` holds the preprocessor action (recipe, formula or variables, each with its
-untrained blueprint) and the mold (0-row slices of the processed predictors and of the
-outcomes -- R's ``predict()`` only reads the trained blueprint); ``fit`` holds the
+untrained blueprint) and the mold: 0-row slices of the processed predictors and of the
+outcome prototypes (the original outcome columns; a recipe's outcome transformations are
+not replayed) -- R's ``predict()`` only reads the trained blueprint. ``fit`` holds the
 model action (the unfitted spec) and the ``model_fit``; ``post`` is empty. Blueprints
 and recipes come from R's own trees when they were read from R, else from their
 ``to_r()``.
