@@ -24,6 +24,8 @@ def from_tree(node: Any, *, safe_mode: bool = True) -> Any:
 
     payload = unbundle_r(node)
     if isinstance(payload, RObject):
+        if payload._header is None:  # a bundle's header tells which R wrote the payload
+            payload._header = getattr(node, "_header", None)
         if payload.inherits("workflow"):
             obj = workflow_from_r(payload, safe_mode=safe_mode)
         elif payload.inherits("model_fit"):

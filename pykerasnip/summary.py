@@ -109,7 +109,11 @@ def _is_unset(value: Any) -> bool:
 
 
 def _short(value: Any) -> str:
-    return deparse(value) if isinstance(value, (n.RObject, n.Sym)) else repr(value)
+    if isinstance(value, (n.RObject, n.Sym)):
+        return deparse(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # R prints the double 10 as 10
+    return repr(value)
 
 
 def _preprocessor_lines(wf: Any) -> list[str]:
