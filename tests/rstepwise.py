@@ -39,13 +39,16 @@ frame_json <- function(df) lapply(as.list(df), col_json)
 
 # Bake fixture recipes step by step: for each requested step i, the data after steps
 # 1..i-1 ("input") and after 1..i ("output", NULL when R cannot bake step i), on the
-# fixture's new data.
+# fixture's new data cast to the blueprint's predictor prototypes as hardhat::forge
+# does first (novel factor levels become NA).
 R_STEPWISE = r"""
 suppressPackageStartupMessages({library(recipes); library(timeDate)})
 args <- commandArgs(trailingOnly = TRUE)
 w <- suppressWarnings(readRDS(file.path(args[1], "workflow.rds")))
 rec <- w$pre$mold$blueprint$recipe
-nd <- readRDS(file.path(args[1], "new_data.rds"))
+pt <- w$pre$mold$blueprint$ptypes$predictors
+nd <- suppressWarnings(hardhat::scream(hardhat::shrink(readRDS(file.path(args[1], "new_data.rds")),
+                                                       pt), pt))
 bake_to <- function(n) { r <- rec; r$steps <- rec$steps[seq_len(n)]; suppressWarnings(bake(r, nd)) }
 out <- lapply(as.integer(strsplit(args[3], ",")[[1]]), function(i)
   list(step = i, input = frame_json(bake_to(i - 1)),

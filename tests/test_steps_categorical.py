@@ -20,7 +20,8 @@ from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_b
 
 # (fixture, 1-based step index) of every categorical step in the fixtures R can bake
 FIXTURE_STEPS = [
-    ("seq_cls_binary_recipe", 1), ("recipe_novel_credit", 3), ("recipe_novel_credit", 4),
+    ("seq_cls_binary_recipe", 1), ("recipe_impute_credit", 5), ("recipe_impute_credit", 6),
+    ("recipe_novel_credit", 3), ("recipe_novel_credit", 4),
     ("recipe_novel_credit", 5), ("recipe_categorical_ames", 4), ("recipe_categorical_ames", 5),
     ("recipe_categorical_ames", 6), ("recipe_categorical_ames", 7),
     ("recipe_categorical_ames", 8), ("recipe_categorical_ames", 9),
