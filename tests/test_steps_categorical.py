@@ -8,6 +8,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, requires_r
 from pykerasnip.errors import ForgeError, UnsupportedStepError
@@ -240,3 +242,17 @@ def test_to_r_then_from_r_keeps_the_trained_state() -> None:
     interact = StepInteract(["n", "a"])
     interact.prep(TRAIN, term_info(TRAIN))
     assert StepInteract.from_r(interact.to_r()).interactions == [["n", "a"]]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(["x", "y", "z", "q", None]), min_size=1, max_size=30))
+def test_one_hot_rows_mark_their_level_and_unknown_rows_are_na(values: list) -> None:
+    step = StepDummy(levels={"a": (["x", "y", "z"], False)}, one_hot=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = step.bake(pd.DataFrame({"a": pd.Series(values, dtype=object)}))
+    known = np.array([v in ("x", "y", "z") for v in values])
+    assert out[~known].isna().all().all()
+    expected = pd.get_dummies(pd.Categorical([v for v in values if v in ("x", "y", "z")],
+                                             categories=["x", "y", "z"]), dtype=float)
+    np.testing.assert_array_equal(out[known].to_numpy(), expected.to_numpy())
