@@ -117,30 +117,37 @@ def _role_and_type(function: str, role: str, kind: str) -> Where:
 
 
 def all_predictors() -> Where:
+    """Variables with role predictor."""
     return Where(lambda info: _role_matches(info, ("predictor",)), "all_predictors")
 
 
 def all_outcomes() -> Where:
+    """Variables with role outcome."""
     return Where(lambda info: _role_matches(info, ("outcome",)), "all_outcomes")
 
 
 def all_numeric() -> Where:
+    """Numeric (double or integer) variables."""
     return Where(lambda info: _type_matches(info, ("numeric",)), "all_numeric")
 
 
 def all_nominal() -> Where:
+    """Nominal (factor, ordered or character) variables."""
     return Where(lambda info: _type_matches(info, ("nominal",)), "all_nominal")
 
 
 def all_numeric_predictors() -> Where:
+    """Numeric predictors."""
     return _role_and_type("all_numeric_predictors", "predictor", "numeric")
 
 
 def all_nominal_predictors() -> Where:
+    """Nominal predictors."""
     return _role_and_type("all_nominal_predictors", "predictor", "nominal")
 
 
 def everything() -> Where:
+    """Every variable."""
     return Where(lambda info: pd.Series(True, index=info.index), "everything")
 
 
@@ -149,18 +156,22 @@ def _name_pattern(test: Callable[[str], bool], function: str, text: str) -> Wher
 
 
 def starts_with(prefix: str) -> Where:
+    """Variables whose name starts with ``prefix``."""
     return _name_pattern(lambda name: name.startswith(prefix), "starts_with", prefix)
 
 
 def ends_with(suffix: str) -> Where:
+    """Variables whose name ends with ``suffix``."""
     return _name_pattern(lambda name: name.endswith(suffix), "ends_with", suffix)
 
 
 def contains(text: str) -> Where:
+    """Variables whose name contains ``text``."""
     return _name_pattern(lambda name: text in name, "contains", text)
 
 
 def matches(pattern: str) -> Where:
+    """Variables whose name matches the regular expression ``pattern``."""
     regex = re.compile(pattern)
     return _name_pattern(lambda name: regex.search(name) is not None, "matches", pattern)
 
