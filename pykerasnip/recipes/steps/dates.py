@@ -172,6 +172,10 @@ class StepDate(_DateStep):
 
 
 # --------------------------------------------------------------------------- holidays
+#: a holiday: years (int array) -> its dates in those years (datetime64[D])
+HolidayRule = Callable[[np.ndarray], np.ndarray]
+
+
 def _ymd(years: np.ndarray, month: Any, day: Any) -> np.ndarray:
     """datetime64[D] of (year, month, day), elementwise."""
     months = (np.asarray(years, dtype="int64") - 1970) * 12 + (month - 1)
@@ -183,11 +187,12 @@ def _weekday(dates: np.ndarray) -> np.ndarray:
     return (dates.astype("int64") + 4) % 7
 
 
-def fixed(month: int, day: int) -> Callable[[np.ndarray], np.ndarray]:
+def fixed(month: int, day: int) -> HolidayRule:
+    """The same month/day every year."""
     return lambda years: _ymd(years, month, day)
 
 
-def nth_weekday(month: int, weekday: int, nth: int) -> Callable[[np.ndarray], np.ndarray]:
+def nth_weekday(month: int, weekday: int, nth: int) -> HolidayRule:
     """timeDate's ``.nth.of.nday``: the nth ``weekday`` (0 = Sunday) of the month."""
     def rule(years: np.ndarray) -> np.ndarray:
         first = _ymd(years, month, 1)
@@ -195,7 +200,7 @@ def nth_weekday(month: int, weekday: int, nth: int) -> Callable[[np.ndarray], np
     return rule
 
 
-def last_weekday(month: int, day: int, weekday: int) -> Callable[[np.ndarray], np.ndarray]:
+def last_weekday(month: int, day: int, weekday: int) -> HolidayRule:
     """timeDate's ``.last.of.nday``: the last ``weekday`` on or before month/day."""
     def rule(years: np.ndarray) -> np.ndarray:
         last = _ymd(years, month, day)
@@ -203,7 +208,7 @@ def last_weekday(month: int, day: int, weekday: int) -> Callable[[np.ndarray], n
     return rule
 
 
-def on_or_after(month: int, day: int, weekday: int) -> Callable[[np.ndarray], np.ndarray]:
+def on_or_after(month: int, day: int, weekday: int) -> HolidayRule:
     """timeDate's ``.on.or.after``: the first ``weekday`` on or after month/day."""
     def rule(years: np.ndarray) -> np.ndarray:
         start = _ymd(years, month, day)
@@ -224,11 +229,12 @@ def easter_sunday(years: np.ndarray) -> np.ndarray:
     return _ymd(years, month, day + 1)
 
 
-def easter(offset: int) -> Callable[[np.ndarray], np.ndarray]:
+def easter(offset: int) -> HolidayRule:
+    """``offset`` days from Easter Sunday (timeDate's ``Easter(year, shift)``)."""
     return lambda years: easter_sunday(years) + offset
 
 
-HOLIDAYS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+HOLIDAYS: dict[str, HolidayRule] = {
     "NewYearsDay": fixed(1, 1), "USNewYearsDay": fixed(1, 1),
     "USInaugurationDay": fixed(1, 20), "USMLKingsBirthday": nth_weekday(1, 1, 3),
     "USLincolnsBirthday": fixed(2, 12), "USWashingtonsBirthday": fixed(2, 22),
