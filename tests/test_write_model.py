@@ -73,6 +73,7 @@ def written(tmp_path_factory) -> dict[str, wc.Written]:
     ("functional_reg", "func_reg_recipe/workflow.rds"),
     ("bundle_recipe_reg", "seq_reg_bundle/bundle.rds"),
     ("model_fit_xy", "modelfit_xy/model_fit.rds"),
+    ("model_fit_formula", "modelfit_formula/model_fit.rds"),
 ])
 def test_written_tree_has_the_shape_of_r_fixture(written, name: str, fixture: str) -> None:
     assert differences(rds.load(written[name].path), rds.load(FIXTURES / fixture)) == []
@@ -136,7 +137,7 @@ def test_file_is_gzip_xdr_version_3(written) -> None:
 
 @pytest.mark.parametrize("name", ["recipe_reg", "formula_reg", "variables_reg", "recipe_cls",
                                   "functional_reg", "bundle_recipe_reg", "model_fit_xy",
-                                  "bundle_model_fit_xy"])
+                                  "bundle_model_fit_xy", "model_fit_formula"])
 def test_python_written_file_reads_back_to_the_same_predictions(written, name: str) -> None:
     item = written[name]
     back = pk.read_rds(item.path)
@@ -152,10 +153,10 @@ def test_untrained_workflow_cannot_be_written() -> None:
         workflow("mpg ~ cyl", wc.spec("py_untrained")).to_r()
 
 
-def test_formula_fit_without_r_preproc_is_refused() -> None:
+def test_unknown_preproc_is_refused() -> None:
     model_fit = copy.copy(wc.bare_model_fit())  # the cached fit is shared by other tests
     model_fit.preproc = object()
-    with pytest.raises(UnsupportedObjectError, match="formula preprocessing"):
+    with pytest.raises(UnsupportedObjectError, match="model fit's preprocessing"):
         model_fit.to_r()
 
 

@@ -23,7 +23,7 @@ from conftest import FIXTURES, ROOT, requires_r
 
 SCRIPT = ROOT / "tests" / "r" / "check_written.R"
 CASES = ["recipe_reg", "formula_reg", "variables_reg", "recipe_cls", "functional_reg",
-         "bundle_recipe_reg", "model_fit_xy", "bundle_model_fit_xy"]
+         "bundle_recipe_reg", "model_fit_xy", "bundle_model_fit_xy", "model_fit_formula"]
 
 pytestmark = [requires_r, pytest.mark.slow]
 

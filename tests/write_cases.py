@@ -162,6 +162,13 @@ def bare_model_fit():
     return spec("py_bare").fit_xy(train[["cyl", "disp", "hp", "wt"]], train["mpg"], seed=SEED)
 
 
+@functools.lru_cache(maxsize=None)
+def formula_model_fit():
+    """A ``fit(formula)`` model fit with a transformed predictor."""
+    return spec("py_formula").fit("mpg ~ cyl + log(disp) + hp + wt", training_data("mtcars"),
+                                  seed=SEED)
+
+
 def bare_new_data() -> pd.DataFrame:
     return training_data("mtcars").iloc[[0, 5, 12, 30]][["cyl", "disp", "hp", "wt"]].reset_index(drop=True)
 
@@ -194,6 +201,9 @@ def written_files(folder: Path) -> dict[str, Written]:
     out["bundle_model_fit_xy"] = dataclasses.replace(
         out["model_fit_xy"], path=folder / "bundle_model_fit_xy.rds", kind="bundled_model_fit",
         obj=bundle(bare_model_fit()))
+    out["model_fit_formula"] = Written(folder / "model_fit_formula.rds", "model_fit",
+                                       "py_formula", "regression", False, bare_new_data(),
+                                       formula_model_fit())
     for item in out.values():
         pk.write_rds(item.obj, item.path)
     return out

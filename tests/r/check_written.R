@@ -136,6 +136,7 @@ check_model_fit <- function(mf, case) {
   entry <- fit$laplace$output
   check(is_stub(entry$combined_model) && is.raw(entry$combined_model_bytes) &&
           is.integer(entry$n_training) && is.double(entry$h_diag), "laplace entry")
+  check_preproc(mf$preproc)
   check(inherits(mf$elapsed$elapsed, "proc_time"), "elapsed proc_time")
   check(identical(mf$censor_probs, list()), "censor_probs")
   if (case$mode == "classification") {
@@ -177,7 +178,21 @@ predictors_of <- function(obj, case) {
   if (case$kind %in% c("workflow", "bundled_workflow"))
     new_data <- hardhat::forge(new_data, obj$pre$mold$blueprint)$predictors
   mf <- if (inherits(obj, "workflow")) obj$fit$fit else obj
-  as.matrix(new_data[, mf$preproc$x_names, drop = FALSE])
+  if (is.null(mf$preproc$terms)) return(as.matrix(new_data[, mf$preproc$x_names, drop = FALSE]))
+  as.matrix(model.frame(delete.response(mf$preproc$terms), new_data, xlev = mf$preproc$xlevels))
+}
+
+check_preproc <- function(preproc) {
+  if (is.null(preproc$terms)) {
+    check(identical(names(preproc), c("y_var", "x_names")) && is.character(preproc$x_names),
+          "fit_xy preproc")
+    return()
+  }
+  check(identical(names(preproc), c("terms", "xlevels", "options", "y_var")), "formula preproc")
+  check(inherits(preproc$terms, "terms") && attr(preproc$terms, "response") == 1L &&
+          is.environment(environment(preproc$terms)), "formula preproc terms")
+  check(identical(preproc$options, list(indicators = "none", composition = "data.frame",
+                                        remove_intercept = FALSE)), "formula preproc options")
 }
 
 results <- list()
