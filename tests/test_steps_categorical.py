@@ -256,3 +256,11 @@ def test_one_hot_rows_mark_their_level_and_unknown_rows_are_na(values: list) -> 
     expected = pd.get_dummies(pd.Categorical([v for v in values if v in ("x", "y", "z")],
                                              categories=["x", "y", "z"]), dtype=float)
     np.testing.assert_array_equal(out[known].to_numpy(), expected.to_numpy())
+
+
+def test_untrained_steps_written_for_r_hold_no_trained_fields() -> None:
+    for step in (StepInteract(["a", "b"]), StepOther("a"), StepNovel("a"), StepDummy("a")):
+        node = step.to_r()
+        assert node.classes == [step.r_class, "step"]
+        assert node.get("objects", node.get("levels")) is None
+        assert type(step).from_r(node).trained is False

@@ -57,14 +57,15 @@ class _BasisStep(Step):
         """The stored basis object of one column (a 1-row NA matrix with attributes)."""
         raise NotImplementedError
 
-    def fields_to_r(self, objects: List) -> dict[str, Any]:
-        """The step's R fields around the stored ``objects``."""
+    def fields_to_r(self, objects: List | None) -> dict[str, Any]:
+        """The step's R fields around the stored ``objects`` (NULL until trained)."""
         raise NotImplementedError
 
     def to_r(self) -> List:
         objects = b.named_list({c: self.object_to_r(c, state).set_attr("var", named_chr([c]))
                                 for c, state in self.objects.items()})
-        return step_to_r(self, {**self.fields_to_r(objects), "options": from_python(self.options),
+        return step_to_r(self, {**self.fields_to_r(objects if self.trained else None),
+                                "options": from_python(self.options),
                                 "keep_original_cols": b.lgl(self.keep_original_cols)})
 
     def train(self, x: np.ndarray) -> Any:
@@ -142,7 +143,7 @@ class StepPoly(_BasisStep):
         return basis_object("poly", state.degree, {"degree": b.int_(list(range(1, state.degree + 1))),
                                                    "coefs": coefs})
 
-    def fields_to_r(self, objects: List) -> dict[str, Any]:
+    def fields_to_r(self, objects: List | None) -> dict[str, Any]:
         return {"objects": objects, "degree": b.int_(self.degree)}
 
     def train(self, x: np.ndarray) -> PolyCoefs:
@@ -233,7 +234,7 @@ class StepNs(_SplineStep):
         ncol = len(state.knots) + 1 + int(state.intercept)
         return basis_object("ns", ncol, {"degree": b.int_(3), **state.attrs_to_r()})
 
-    def fields_to_r(self, objects: List) -> dict[str, Any]:
+    def fields_to_r(self, objects: List | None) -> dict[str, Any]:
         return {"deg_free": b.dbl(self.deg_free), "objects": objects}
 
     def basis(self, column: str, x: np.ndarray) -> np.ndarray:
@@ -255,7 +256,7 @@ class StepBs(_SplineStep):
         ncol = len(state.knots) + state.degree + int(state.intercept)
         return basis_object("bs", ncol, {**state.attrs_to_r(), "degree": b.int_(state.degree)})
 
-    def fields_to_r(self, objects: List) -> dict[str, Any]:
+    def fields_to_r(self, objects: List | None) -> dict[str, Any]:
         deg_free = None if self.deg_free is None else b.dbl(self.deg_free)
         return {"deg_free": deg_free, "degree": b.dbl(self.degree), "objects": objects}
 

@@ -314,7 +314,8 @@ class StepOther(Step):
                                                 other=b.chr(o["other"]))
                                 for c, o in self.objects.items()})
         return step_to_r(self, {"threshold": b.dbl(self.threshold), "other": b.chr(self.other),
-                                "objects": objects, "case_weights": None})
+                                "objects": objects if self.trained else None,
+                                "case_weights": None})
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = self.select(info)
@@ -374,7 +375,8 @@ class _NewLevelStep(Step):
 
     def to_r(self) -> List:
         return step_to_r(self, {"new_level": b.chr(self.new_level),
-                                "objects": new_level_objects(self.objects)})
+                                "objects": new_level_objects(self.objects) if self.trained
+                                else None})
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = self.select(info)
@@ -630,11 +632,12 @@ class StepInteract(Step):
         return step
 
     def to_r(self) -> List:
-        labels = [":".join(f"`{v}`" for v in i) for i in self.interactions]
-        formula = terms_from_formula("~ " + " + ".join(labels)).formula
+        interactions = self.interactions if self.trained else [list(t) for t in self.terms]
+        labels = [":".join(f"`{v}`" for v in i) for i in interactions]
+        formula = terms_from_formula("~ " + (" + ".join(labels) or "0")).formula
         objects = [terms_from_formula("~ " + " + ".join(f"`{v}`" for v in i) + " + " + label)
-                   .to_r(GlobalEnv) for i, label in zip(self.interactions, labels)]
-        return step_to_r(self, {"objects": b.r_list(objects) if objects else None,
+                   .to_r(GlobalEnv) for i, label in zip(interactions, labels)]
+        return step_to_r(self, {"objects": b.r_list(objects) if self.trained else None,
                                 "sep": b.chr(self.sep),
                                 "keep_original_cols": b.lgl(self.keep_original_cols)},
                          terms=b.structure(formula, {"class": b.chr("formula"),
