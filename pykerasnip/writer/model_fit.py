@@ -7,7 +7,7 @@ dead Python-object stubs.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -97,32 +97,12 @@ def keras_fit_to_r(fit: KerasFit) -> n.List:
     return b.named_list(fields)
 
 
-def _xy_preproc(preproc: XYPreproc) -> n.List:
-    return b.named_list(y_var=b.chr(list(preproc.y_var)), x_names=b.chr(list(preproc.x_names)))
-
-
-def _formula_preproc(preproc: Any) -> n.List:
-    if preproc.r_node is not None:
-        return preproc.r_node
-    options = b.named_list(indicators=preproc.indicators, composition="data.frame",
-                           remove_intercept=False)
-    return b.named_list(terms=preproc.terms.to_r(env=n.GlobalEnv),
-                        xlevels=b.named_list({k: b.chr(list(v)) for k, v in preproc.xlevels.items()}),
-                        options=options, y_var=b.chr(list(preproc.y_var)))
-
-
-def _preproc_writers() -> dict[type, Callable[[Any], n.List]]:
-    from ..formula import FormulaPreproc
-
-    return {XYPreproc: _xy_preproc, FormulaPreproc: _formula_preproc}
-
-
 def preproc_to_r(preproc: Any) -> n.List:
-    """``preproc``: ``list(y_var, x_names)`` of ``fit_xy()``; for ``fit(formula)``
-    ``list(terms, xlevels, options, y_var)`` (terms enclosed by the global environment,
-    where R's ``model.frame`` finds the formula's functions)."""
-    write = _preproc_writers().get(type(preproc))
-    return write(preproc) if write is not None else r_form(preproc, "model fit's preprocessing")
+    """``preproc``: ``list(y_var, x_names)`` of ``fit_xy()``; a formula fit's own R form
+    (``list(terms, xlevels, options, y_var)``)."""
+    if isinstance(preproc, XYPreproc):
+        return b.named_list(y_var=b.chr(list(preproc.y_var)), x_names=b.chr(list(preproc.x_names)))
+    return r_form(preproc, "model fit's preprocessing")
 
 
 def model_fit_to_r(model_fit: ModelFit) -> n.List:
