@@ -15,7 +15,6 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS = {
     "read_rds": "io", "write_rds": "io",
-    "bundle": "bundle", "unbundle": "bundle", "Bundle": "bundle",
     "workflow": "workflow", "Workflow": "workflow",
     "recipe": "recipes", "Recipe": "recipes",
     "all_predictors": "recipes", "all_numeric_predictors": "recipes",
@@ -32,6 +31,16 @@ _SUBMODULES = {"rds", "datasets", "errors", "convert", "io", "r", "model", "reci
                "hardhat", "formula"}
 
 __all__ = sorted(_EXPORTS) + sorted(_SUBMODULES)
+
+
+# The submodule ``pykerasnip.bundle`` shares its name with the function: import it now and
+# bind the function, so that a later ``import pykerasnip.bundle`` cannot shadow it.
+from . import bundle as _bundle_module  # noqa: E402
+
+bundle = _bundle_module.bundle
+unbundle = _bundle_module.unbundle
+Bundle = _bundle_module.Bundle
+__all__ += ["Bundle", "bundle", "unbundle"]
 
 
 def __getattr__(name: str) -> Any:
