@@ -103,12 +103,14 @@ class Reader:
         return self.item_with_flags(self.src.int())
 
     def item_with_flags(self, flags: int) -> Any:
+        """The item whose flags int has already been read."""
         handler = self._handlers.get(flags & 0xFF)
         if handler is None:
             raise self.src.fail(self._unknown_type_message(flags & 0xFF))
         return handler(flags)
 
     def int(self) -> int:
+        """The next plain int."""
         return self.src.int()
 
     def count(self, what: str) -> int:

@@ -51,6 +51,7 @@ class Writer:
 
     # -- entry points ------------------------------------------------------------------
     def int(self, value: int) -> None:
+        """Write a plain int."""
         self.out.int(value)
 
     def item(self, node: Any) -> None:
