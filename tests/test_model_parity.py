@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -56,6 +57,12 @@ meta <- list(
   history = lapply(mf$fit$history$metrics, num))
 jsonlite::write_json(meta, file.path(out, "meta.json"), auto_unbox = TRUE, null = "null")
 """
+
+# R's TensorFlow ran with oneDNN on. With it on here too, the seed example's numeric
+# and interval predictions are bit-identical to R's; models with softmax or wider
+# float32 matmuls still differ by an ulp or two (CPU-specific kernels)
+ONEDNN = os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "1"
+BIT_EXACT = {"seq_reg_recipe_normalize"}
 
 CASES = ["seq_reg_recipe_normalize", "seq_cls_multiclass_iris", "func_reg_recipe",
          "func_cls_recipe"]
@@ -122,8 +129,8 @@ def test_r_models_predict_rs_outputs(case, r_dump):
             assert got[".pred_class"].astype(str).tolist() == want[".pred_class"].tolist()
             assert list(got[".pred_class"].cat.categories) == meta["lvl"]
         else:
-            # predictions differ from R's by at most a couple of float32 ulps
-            np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-6, atol=1e-6)
+            tol = 0 if ONEDNN and case in BIT_EXACT else 1e-6
+            np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=tol, atol=tol)
 
 
 def _training(meta: dict):

@@ -196,4 +196,15 @@ def test_r_random_stream_equals_r(seed):
     want = [float(v) for v in out.stdout.split()]
     stream = RRandom(seed)
     assert stream.unif_rand(700).tolist() == want[:700]  # exact, across a state refill
-    np.testing.assert_allclose(stream.rnorm(400), want[700:], rtol=1e-14)
+    assert stream.rnorm(400).tolist() == want[700:]
+
+
+@requires_r
+def test_qnorm_equals_r_bit_for_bit():
+    from pykerasnip.model.rrng import qnorm
+
+    code = ("set.seed(3); p <- c(runif(3000), 10^-(1:300), 1 - 10^-(1:15), 0.5, 0.925, 0.075); "
+            "cat(sprintf('%.17g %.17g', p, qnorm(p)), sep = ' ')")
+    out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, check=True)
+    pairs = np.array([float(v) for v in out.stdout.split()]).reshape(-1, 2)
+    assert qnorm(pairs[:, 0]).tolist() == pairs[:, 1].tolist()

@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize
 
 from ..errors import PredictError
+from .rrng import qnorm
 
 N_DRAWS = 1000
 _SKIPPED_PENULTIMATE = ("input_layer", "InputLayer", "Sequential")
@@ -219,7 +220,7 @@ def regression_interval(entry: Any, x: Any, level: float, predictive: bool,
     var = epistemic_variance(entry, feats)
     if predictive:
         var = var + entry.sigma_sq_noise
-    half = stats.norm.ppf(1 - (1 - level) / 2) * np.sqrt(np.maximum(var, 0))
+    half = qnorm(1 - (1 - level) / 2) * np.sqrt(np.maximum(var, 0))
     return np.column_stack([mean, mean - half, mean + half])
 
 

@@ -1,17 +1,59 @@
-"""R's default random numbers: ``set.seed()`` + Mersenne-Twister + inversion ``rnorm``.
+"""R's normal quantile and default random numbers, bit for bit.
 
-Needed to reproduce kerasnip's joint multistep prediction draws, which use R's own RNG
-(``set.seed(s); rnorm(n)`` here gives R's numbers, up to ``qnorm`` rounding).
+``qnorm`` is R's algorithm (Wichura's AS 241, evaluated in R's operation order), used
+for interval half-widths; ``RRandom`` is ``set.seed()`` + Mersenne-Twister + inversion
+``rnorm``, used by kerasnip's joint multistep prediction draws.
 """
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
 
 _MT_N = 624
 _TWO_32_INV = 2.3283064365386963e-10  # R's MT_genrand scale: 1 / 2^32
 _FIXUP = 2.328306437080797e-10  # R's fixup margin: 1 / (2^32 - 1)
 _BIG = 134217728  # 2^27, R's inversion resolution
+
+
+def _horner(r: np.ndarray, coefs: tuple[float, ...]) -> np.ndarray:
+    """``((c0 * r + c1) * r + c2) ...`` in R's evaluation order."""
+    out = r * coefs[0] + coefs[1]
+    for c in coefs[2:]:
+        out = out * r + c
+    return out
+
+
+_CENTRAL = ((2509.0809287301226727, 33430.575583588128105, 67265.770927008700853,
+             45921.953931549871457, 13731.693765509461125, 1971.5909503065514427,
+             133.14166789178437745, 3.387132872796366608),
+            (5226.495278852854561, 28729.085735721942674, 39307.89580009271061,
+             21213.794301586595867, 5394.1960214247511077, 687.1870074920579083,
+             42.313330701600911252, 1.0))
+_NEAR = ((7.7454501427834140764e-4, 0.0227238449892691845833, 0.24178072517745061177,
+          1.27045825245236838258, 3.64784832476320460504, 5.7694972214606914055,
+          4.6303378461565452959, 1.42343711074968357734),
+         (1.05075007164441684324e-9, 5.475938084995344946e-4, 0.0151986665636164571966,
+          0.14810397642748007459, 0.68976733498510000455, 1.6763848301838038494,
+          2.05319162663775882187, 1.0))
+_FAR = ((2.01033439929228813265e-7, 2.71155556874348757815e-5, 0.0012426609473880784386,
+         0.026532189526576123093, 0.29656057182850489123, 1.7848265399172913358,
+         5.4637849111641143699, 6.6579046435011037772),
+        (2.04426310338993978564e-15, 1.4215117583164458887e-7, 1.8463183175100546818e-5,
+         7.868691311456132591e-4, 0.0148753612908506148525, 0.13692988092273580531,
+         0.59983220655588793769, 1.0))
+
+
+def qnorm(p: "float | np.ndarray") -> np.ndarray:
+    """R's ``qnorm(p)`` (lower tail) for probabilities in (0, 1)."""
+    p = np.asarray(p, dtype=np.float64)
+    q = p - 0.5
+    r_central = 0.180625 - q * q
+    central = q * _horner(r_central, _CENTRAL[0]) / _horner(r_central, _CENTRAL[1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.sqrt(-np.log(np.where(q < 0, p, 1 - p)))
+        near = _horner(r - 1.6, _NEAR[0]) / _horner(r - 1.6, _NEAR[1])
+        far = _horner(r - 5.0, _FAR[0]) / _horner(r - 5.0, _FAR[1])
+    tail = np.where(r <= 5.0, near, far)
+    return np.where(np.abs(q) <= 0.425, central, np.where(q < 0, -tail, tail))
 
 
 def _lcg(seed: int, n: int) -> tuple[int, list[int]]:
@@ -40,4 +82,4 @@ class RRandom:
     def rnorm(self, n: int) -> np.ndarray:
         """``rnorm(n)``: two uniforms per value, then ``qnorm``."""
         u = self.unif_rand(2 * n).reshape(n, 2)
-        return ndtri((np.floor(_BIG * u[:, 0]) + u[:, 1]) / _BIG)
+        return qnorm((np.floor(_BIG * u[:, 0]) + u[:, 1]) / _BIG)
