@@ -76,7 +76,10 @@ def _deferred_string(state: object) -> n.Str:
 
 def format_integers(values: np.ndarray) -> "list[str | None]":
     """``as.character()`` of R integers (NA -> None)."""
-    return [None if v == n.NA_INTEGER else str(v) for v in np.asarray(values).tolist()]
+    values = np.asarray(values, dtype="i4")
+    text = np.char.mod("%d", values).astype(object)
+    text[values == n.NA_INTEGER] = None
+    return text.tolist()
 
 
 def format_reals(values: np.ndarray, scipen: int = 0) -> "list[str | None]":

@@ -239,7 +239,7 @@ class AsciiInput:
     def raw(self, count: int) -> bytes:
         tokens = self._take(count, f"{count} raw bytes")
         try:
-            return bytes(int(t, 16) for t in tokens)
+            return bytes.fromhex(b" ".join(tokens).decode("ascii"))
         except ValueError:
             raise self.fail("malformed raw byte") from None
 
