@@ -8,7 +8,13 @@ actually needed).
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
+
+# R's TensorFlow runs Keras with oneDNN kernels; with them this TensorFlow gives R's float32
+# numbers to the bit (summation order, and NaN handling in relu). Only a default: set
+# TF_ENABLE_ONEDNN_OPTS=0 to turn it off. It takes effect when TensorFlow is imported.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 __version__ = "0.1.0"
 
