@@ -225,7 +225,17 @@ class AsciiInput:
         return values
 
     def int(self) -> int:
-        return int(self._numbers(1, "i4", NA_INTEGER, "an integer")[0])
+        token = self._take(1, "an integer")[0]
+        if token == b"NA":
+            return NA_INTEGER
+        try:
+            value = int(token)
+        except ValueError:
+            value = None
+        if value is None or not -_INT32_MAX <= value <= _INT32_MAX:
+            self.i -= 1
+            raise self.fail(f"malformed integer {token[:20]!r}")
+        return value
 
     def ints(self, count: int) -> np.ndarray:
         return self._numbers(count, "i4", NA_INTEGER, f"{count} integers")
