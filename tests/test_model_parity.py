@@ -187,8 +187,9 @@ def test_python_fit_reproduces_rs_training(case, r_dump):
                                       seed=_manifest(case)["seed"])
     # same initial weights and shuffling: the first epoch's metrics agree to float32
     # round-off, and every epoch stays within it
+    tol = 0 if ONEDNN and case in BIT_EXACT else 1e-6  # seed example: every epoch exact
     for name, values in meta["history"].items():
-        np.testing.assert_allclose(fit.fit.history["metrics"][name], _num(values), rtol=1e-6)
+        np.testing.assert_allclose(fit.fit.history["metrics"][name], _num(values), rtol=tol)
     assert _compile_config(fit.fit.keras_bytes) == _compile_config(
         (folder / "model.keras").read_bytes())  # same optimizer, loss and metric objects
     r_weights = model_from_bytes((folder / "model.keras").read_bytes()).get_weights()
