@@ -19,10 +19,11 @@ import pykerasnip as pk
 import write_cases as wc
 from pykerasnip.model.arguments import block_formals
 from pykerasnip.model.spec import ZAP
-from conftest import FIXTURES, ROOT, requires_r
+from conftest import ROOT, requires_r
 
 SCRIPT = ROOT / "tests" / "r" / "check_written.R"
-CASES = ["recipe_reg", "formula_reg", "variables_reg", "recipe_cls", "functional_reg",
+CASES = [*wc.PYTHON_WORKFLOWS, "recipe_reg", "formula_reg", "variables_reg", "recipe_cls",
+         "functional_reg",
          "bundle_recipe_reg", "model_fit_xy", "bundle_model_fit_xy", "model_fit_formula"]
 
 pytestmark = [requires_r, pytest.mark.slow]
@@ -48,9 +49,6 @@ def _spec_facts(item: wc.Written) -> dict:
 
 
 def _new_data_file(item: wc.Written, folder) -> str:
-    if isinstance(pk.unbundle(item.obj), pk.Workflow):
-        fixture = next(c.fixture for n, c in wc.WORKFLOW_CASES.items() if item.path.stem.endswith(n))
-        return str(FIXTURES / fixture / "new_data.rds")
     path = folder / f"{item.path.stem}_new_data.rds"
     pk.write_rds(item.new_data, path)
     return str(path)

@@ -1,8 +1,8 @@
 """Python-fitted models written with ``pk.write_rds`` for the writer tests.
 
-Each workflow case keeps R's own preprocessing (read from a fixture: the trained
-blueprint and the preprocessor) and replaces the model with one fitted in Python on
-the fixture's training data, so that R's tidymodels stack could predict with it.
+Workflows are either made and fitted entirely in Python (recipe, formula, variables),
+or keep R's own preprocessing (read from a fixture: the trained blueprint and the
+preprocessor) with the model refitted in Python on the fixture's training data.
 Fits are cached for the test session (Keras fits are the slow part).
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pandas as pd
 
 import pykerasnip as pk
 from pykerasnip.formula.parse import deparse
+from pykerasnip.workflow import Workflow
 from conftest import FIXTURES
 from pykerasnip.bundle import bundle  # pk.bundle is shadowed by the submodule once imported
 
@@ -155,6 +156,39 @@ def _preprocessor(r_wf):
     return dataclasses.replace(pre, value=deparse(node))
 
 
+def _iris_recipe():
+    return pk.recipe("Species ~ .", training_data("iris")).step_normalize(pk.all_predictors())
+
+
+def _mtcars_recipe():
+    return pk.recipe("mpg ~ .", training_data("mtcars")).step_normalize(pk.all_predictors())
+
+
+#: workflows made and fitted entirely in Python, preprocessed as the fixtures' workflows:
+#: name -> (add the preprocessor, data, mode)
+PYTHON_WORKFLOWS = {
+    "python_recipe_reg": (lambda wf: wf.add_recipe(_mtcars_recipe()), "mtcars", "regression"),
+    "python_formula_reg": (lambda wf: wf.add_formula("mpg ~ cyl + disp + hp + wt"),
+                           "mtcars", "regression"),
+    "python_variables_reg": (lambda wf: wf.add_variables("mpg", ["cyl", "disp", "hp", "wt", "qsec"]),
+                             "mtcars", "regression"),
+    "python_recipe_cls": (lambda wf: wf.add_recipe(_iris_recipe()), "iris", "classification"),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def python_workflow(name: str):
+    """A workflow built, prepped and fitted in Python."""
+    add_preprocessor, data, mode = PYTHON_WORKFLOWS[name]
+    wf = add_preprocessor(Workflow()).add_model(spec(f"py_{name}", mode))
+    return wf.fit(training_data(data))
+
+
+def python_new_data(name: str) -> pd.DataFrame:
+    _, data, _ = PYTHON_WORKFLOWS[name]
+    return training_data(data).iloc[[0, 7, 19, 30]].reset_index(drop=True)
+
+
 @functools.lru_cache(maxsize=None)
 def bare_model_fit():
     """A ``fit_xy()`` model fit on four mtcars columns."""
@@ -193,6 +227,9 @@ def written_files(folder: Path) -> dict[str, Written]:
         wf = workflow(name)
         out[name] = Written(folder / f"{name}.rds", "workflow", f"py_{name}", case.mode,
                             case.functional, new_data(case.fixture), wf)
+    for name, (_, _, mode) in PYTHON_WORKFLOWS.items():
+        out[name] = Written(folder / f"{name}.rds", "workflow", f"py_{name}", mode, False,
+                            python_new_data(name), python_workflow(name))
     out["bundle_recipe_reg"] = dataclasses.replace(
         out["recipe_reg"], path=folder / "bundle_recipe_reg.rds", kind="bundled_workflow",
         obj=bundle(workflow("recipe_reg")))
