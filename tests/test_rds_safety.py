@@ -184,3 +184,12 @@ def test_dump_is_atomic(tmp_path):
     assert detect(before) == "gzip" and load(target).data.tolist() == [1, 2]
     (tmp_path / "plain").write_bytes(b"")  # permissions as an ordinary new file gets
     assert target.stat().st_mode == (tmp_path / "plain").stat().st_mode
+
+
+def test_ascii_escapes_follow_r():
+    stream = dumps(n.Str(["a?b"]), format="ascii")
+    assert b"a\\?b" in stream
+    assert loads(stream.replace(b"a\\?b", b"a\\9b")).data == ["a9b"]  # unknown escape: the char
+    assert loads(stream.replace(b"a\\?b", b"\\141\\77b")).data == ["a?b"]  # octal
+    with pytest.raises(RDSError, match="2 bytes where 3"):
+        loads(stream.replace(b"a\\?b", b"a\\8"))

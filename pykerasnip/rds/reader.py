@@ -301,8 +301,9 @@ def read_stream(data: bytes, *, compression: str | None = None,
                 max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
     """Decode a whole uncompressed stream (``serialize()`` output, an ``.rds`` or a
     ``save()`` file); the header goes to the root's ``_header``."""
-    header, reader = read_header(data, compression)
+    reader = None
     try:
+        header, reader = read_header(data, compression)
         with recursion_room(4 * max_depth):
             root = reader.item()
     except RecursionError:
@@ -311,7 +312,8 @@ def read_stream(data: bytes, *, compression: str | None = None,
         raise
     except (ValueError, TypeError, IndexError, KeyError, OverflowError, struct.error,
             UnicodeError, MemoryError) as exc:  # a malformed stream that slipped past a check
-        raise RDSError(f"malformed stream: {exc!r}", reader.src.offset) from None
+        raise RDSError(f"malformed stream: {exc!r}",
+                       None if reader is None else reader.src.offset) from None
     if header.workspace:
         root = _workspace(root, reader)
     if isinstance(root, n.RObject):

@@ -156,13 +156,14 @@ class BinaryInput:
 # ------------------------------------------------------------------------ ascii input
 _TOKEN = re.compile(rb"\S+")
 _ESCAPE_IN = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
+_OCTAL_DIGITS = b"01234567"
 _SIMPLE_ESCAPES = {b"n": b"\n", b"t": b"\t", b"v": b"\v", b"b": b"\b", b"r": b"\r",
                    b"f": b"\f", b"a": b"\a"}
 
 
 def _unescape_one(match: re.Match) -> bytes:
     code = match.group(1)
-    if code[:1].isdigit():
+    if code[0] in _OCTAL_DIGITS:
         return bytes([int(code, 8) & 0xFF])
     return _SIMPLE_ESCAPES.get(code, code)
 
