@@ -60,7 +60,8 @@ def _mutate(data: bytes, edits: list[tuple[int, int, int]]) -> bytes:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.sampled_from(range(len(SEEDS))),
-       edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 2), st.integers(0, 255)),
+       edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 2),
+                                st.integers(0, 255) | st.sampled_from(list(b"\\89NA- \n"))),
                       min_size=1, max_size=6))
 def test_mutated_streams_only_raise_rds_error(seed, edits):
     try:
