@@ -29,8 +29,7 @@ _EXPORTS = {
     "create_keras_sequential_spec": "model", "create_keras_functional_spec": "model",
     "inp_spec": "model", "remove_keras_spec": "model",
     "extract_keras_history": "model", "keras_evaluate": "model", "tidy": "model",
-    "glance": "model",
-    "extract_keras_model": "extract",
+    "glance": "model", "extract_keras_model": "model",
     "tibble_str": "summary",
 }
 _SUBMODULES = {"rds", "datasets", "errors", "convert", "io", "r", "model", "recipes",

@@ -7,13 +7,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..bundle import unbundle
 from ..errors import PredictError
 from .model_fit import KerasFit, ModelFit, model_from_bytes
 from .process import process_y_functional, process_y_sequential
 
 
 def _model_fit(obj: Any) -> ModelFit:
-    """The ModelFit of a ModelFit or a fitted workflow."""
+    """The ModelFit of a ModelFit, a fitted workflow or a bundle of either."""
+    obj = unbundle(obj)
     fit = obj.extract_fit_parsnip() if hasattr(obj, "extract_fit_parsnip") else obj
     if not isinstance(getattr(fit, "fit", None), KerasFit):
         raise PredictError(f"{type(obj).__name__} holds no fitted kerasnip model")
