@@ -9,7 +9,7 @@ from .build import register_keras_loss, register_keras_metric, register_keras_op
 from .grid import compile_keras_grid, extract_valid_grid
 from .helpers import extract_keras_history, extract_keras_model, glance, keras_evaluate, tidy
 from .model_fit import KerasFit, LaplaceEntry, ModelFit, XYPreproc
-from .postprocess import make_names
+from ..rmath import make_names
 from .spec import (REGISTRY, ZAP, ModelSpec, create_keras_functional_spec,
                    create_keras_sequential_spec, inp_spec, remove_keras_spec)
 

@@ -12,51 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import PredictError
-
-R_RESERVED = frozenset({
-    "if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE",
-    "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_", "NA_complex_",
-    "in",
-})
-
-
-def _make_name(name: str | None) -> str:
-    if name is None:
-        return "NA."
-    valid_start = bool(name) and (name[0].isalpha() or
-                                  (name[0] == "." and not name[1:2].isdigit()))
-    out = "".join(ch if (ch.isalnum() or ch in "._") else "." for ch in name)
-    if not valid_start:
-        out = "X" + out
-    return out + "." if out in R_RESERVED else out
-
-
-def make_unique(names: list[str], sep: str = ".") -> list[str]:
-    """R's ``make.unique``: later duplicates get ``.1``, ``.2``, ... (no clashes)."""
-    taken = set(names)
-    counters: dict[str, int] = {}
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        if name not in seen:
-            seen.add(name)
-            out.append(name)
-            continue
-        k = counters.get(name, 0) + 1
-        while f"{name}{sep}{k}" in taken:
-            k += 1
-        counters[name] = k
-        new = f"{name}{sep}{k}"
-        taken.add(new)
-        out.append(new)
-    return out
-
-
-def make_names(names: list[str | None], unique: bool = False) -> list[str]:
-    """R's ``make.names``: syntactically valid names (and unique ones if asked)."""
-    out = [_make_name(n) for n in names]
-    return make_unique(out) if unique else out
-
+from ..rmath import make_names
 
 def _fallback_levels(levels: list[str] | None, k: int) -> list[str]:
     return list(levels) if levels else [f"class{i + 1}" for i in range(k)]
