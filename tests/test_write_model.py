@@ -147,7 +147,8 @@ def test_file_is_gzip_xdr_version_3(written) -> None:
 
 @pytest.mark.parametrize("name", [*wc.PYTHON_WORKFLOWS, "recipe_reg", "formula_reg",
                                   "variables_reg", "recipe_cls",
-                                  "functional_reg", "bundle_recipe_reg", "model_fit_xy",
+                                  "functional_reg", "bundle_recipe_reg",
+                                  "bundle_python_recipe_cls", "model_fit_xy",
                                   "bundle_model_fit_xy", "model_fit_formula"])
 def test_python_written_file_reads_back_to_the_same_predictions(written, name: str) -> None:
     item = written[name]

@@ -24,7 +24,8 @@ from conftest import ROOT, requires_r
 SCRIPT = ROOT / "tests" / "r" / "check_written.R"
 CASES = [*wc.PYTHON_WORKFLOWS, "recipe_reg", "formula_reg", "variables_reg", "recipe_cls",
          "functional_reg",
-         "bundle_recipe_reg", "model_fit_xy", "bundle_model_fit_xy", "model_fit_formula"]
+         "bundle_recipe_reg", "bundle_python_recipe_cls", "model_fit_xy", "bundle_model_fit_xy",
+         "model_fit_formula"]
 
 pytestmark = [requires_r, pytest.mark.slow]
 

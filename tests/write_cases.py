@@ -233,6 +233,9 @@ def written_files(folder: Path) -> dict[str, Written]:
     out["bundle_recipe_reg"] = dataclasses.replace(
         out["recipe_reg"], path=folder / "bundle_recipe_reg.rds", kind="bundled_workflow",
         obj=bundle(workflow("recipe_reg")))
+    out["bundle_python_recipe_cls"] = dataclasses.replace(
+        out["python_recipe_cls"], path=folder / "bundle_python_recipe_cls.rds",
+        kind="bundled_workflow", obj=bundle(python_workflow("python_recipe_cls")))
     out["model_fit_xy"] = Written(folder / "model_fit_xy.rds", "model_fit", "py_bare",
                                   "regression", False, bare_new_data(), bare_model_fit())
     out["bundle_model_fit_xy"] = dataclasses.replace(
