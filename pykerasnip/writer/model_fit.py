@@ -15,8 +15,8 @@ from ..model.model_fit import KerasFit, LaplaceEntry, ModelFit, XYPreproc
 from ..rds import build as b
 from ..rds import nodes as n
 from .kerasnip_r import process_x_shim, process_y_shim, python_stub
-from .spec import fitted_spec_to_r
 from .parts import r_form
+from .spec import fitted_spec_to_r
 
 MODEL_FIT_CLASS = ["kerasnip_model_fit", "_list", "model_fit"]
 
