@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -39,8 +40,30 @@ def _layer_configs(config: dict) -> list[dict]:
     return list(config.get("config", {}).get("layers", []))
 
 
+def _snake_case(class_name: str) -> str:
+    name = re.sub(r"\W+", "", class_name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _weight_paths(configs: list[dict], sequential: bool) -> list[str]:
+    """The group each layer's weights live under in ``model.weights.h5``: Keras names
+    them by class (``dense``, ``dense_1``, ...) in layer order, not by layer name."""
+    seen: dict[str, int] = {}
+    paths = []
+    for cfg in configs:
+        if sequential and cfg.get("class_name") == "InputLayer":
+            paths.append("")
+            continue
+        base = _snake_case(cfg.get("class_name", ""))
+        k = seen.get(base, 0)
+        seen[base] = k + 1
+        paths.append(base if k == 0 else f"{base}_{k}")
+    return paths
+
+
 def _param_counts(weights_h5: bytes) -> dict[str, int]:
-    """Layer path -> number of weight values (optimizer state excluded)."""
+    """Weights group -> number of weight values (optimizer state excluded)."""
     import h5py
 
     counts: dict[str, int] = {}
@@ -68,13 +91,12 @@ def describe(keras_bytes: bytes) -> ArchiveInfo:
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
         raise UnsupportedObjectError(f"not a .keras archive: {exc}") from exc
     counts = _param_counts(weights) if weights else {}
+    configs = _layer_configs(config)
+    paths = _weight_paths(configs, config.get("class_name") == "Sequential")
     layers = [
-        LayerInfo(
-            name=cfg.get("config", {}).get("name", "?"),
-            class_name=cfg.get("class_name", "?"),
-            n_params=counts.get(cfg.get("config", {}).get("name", ""), 0),
-        )
-        for cfg in _layer_configs(config)
+        LayerInfo(name=cfg.get("config", {}).get("name", "?"),
+                  class_name=cfg.get("class_name", "?"), n_params=counts.get(path, 0))
+        for cfg, path in zip(configs, paths)
     ]
     return ArchiveInfo(meta.get("keras_version"), config.get("class_name", "?"), layers,
                        len(keras_bytes))

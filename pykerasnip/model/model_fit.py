@@ -210,6 +210,7 @@ class ModelFit:
     ordered: bool = False
     elapsed: float = 0.0
     r_node: Any = None
+    r_info: dict = field(default_factory=dict)
 
     @property
     def mode(self) -> str:
@@ -268,5 +269,6 @@ class ModelFit:
                                  self.fit.process_x(new_data), n_draws, rng)
 
     def __repr__(self) -> str:
-        return (f"<kerasnip model fit: {self.spec.model_name} ({self.mode}), "
-                f"{self.fit.api}, {self.elapsed:.2f}s>")
+        from ..summary import describe_model_fit
+
+        return describe_model_fit(self)
