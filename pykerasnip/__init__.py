@@ -21,7 +21,6 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS = {
     "read_rds": "io", "write_rds": "io",
-    "workflow": "workflow", "Workflow": "workflow",
     "recipe": "recipes", "Recipe": "recipes",
     "all_predictors": "recipes", "all_numeric_predictors": "recipes",
     "all_nominal_predictors": "recipes", "all_outcomes": "recipes", "all_numeric": "recipes",
@@ -38,14 +37,15 @@ _SUBMODULES = {"rds", "datasets", "errors", "convert", "io", "r", "model", "reci
 __all__ = sorted(_EXPORTS) + sorted(_SUBMODULES)
 
 
-# The submodule ``pykerasnip.bundle`` shares its name with the function: import it now and
-# bind the function, so that a later ``import pykerasnip.bundle`` cannot shadow it.
+# ``pykerasnip.bundle`` and ``pykerasnip.workflow`` are modules named like the functions
+# they define: import them now and bind the functions, so that a later import of the
+# module cannot replace the function on the package.
 from . import bundle as _bundle_module  # noqa: E402
+from . import workflow as _workflow_module  # noqa: E402
 
-bundle = _bundle_module.bundle
-unbundle = _bundle_module.unbundle
-Bundle = _bundle_module.Bundle
-__all__ += ["Bundle", "bundle", "unbundle"]
+bundle, unbundle, Bundle = _bundle_module.bundle, _bundle_module.unbundle, _bundle_module.Bundle
+workflow, Workflow = _workflow_module.workflow, _workflow_module.Workflow
+__all__ += ["Bundle", "Workflow", "bundle", "unbundle", "workflow"]
 
 
 def __getattr__(name: str) -> Any:

@@ -65,17 +65,12 @@ def tree_str(node: Any, max_depth: int = 4) -> str:
 
 
 def deparse(node: Any, limit: int = 80) -> str:
-    """A short R-like rendering of an expression (for summaries only)."""
-    if isinstance(node, n.Sym):
-        text = node.name
-    elif isinstance(node, n.Lang):
-        fn = deparse(node.function)
-        args = [f"{k} = {deparse(v)}" if k else deparse(v) for k, v in node.args]
-        text = f"{fn}({', '.join(args)})" if fn not in ("~",) else "~" + " ".join(args)
-    elif isinstance(node, n.Vector) and len(node) == 1 and not isinstance(node, n.List):
-        value = node.data[0]
-        text = f'"{value}"' if isinstance(value, str) else str(value)
-    else:
+    """An expression as R would print it, shortened to ``limit`` characters."""
+    from .formula.parse import deparse as r_deparse
+
+    try:
+        text = r_deparse(node)
+    except Exception:  # not an expression (e.g. a closure): describe it instead
         text = _label(node)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

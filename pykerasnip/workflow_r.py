@@ -11,7 +11,7 @@ from .bundle import unbundle_r
 from .convert import r_get
 from .fit_r import _quosure_expr, model_fit_from_r, saved_versions, spec_from_r
 from .rds import nodes as n
-from .summary import deparse
+from .formula.parse import deparse
 from .workflow import Preprocessor, Variables, Workflow
 
 
@@ -56,7 +56,7 @@ def _preprocessor(actions: Any) -> Preprocessor | None:
     if "recipe" in actions:
         return Preprocessor("recipe", Recipe.from_r(unbundle_r(actions["recipe"]["recipe"])))
     if "formula" in actions:
-        return Preprocessor("formula", deparse(actions["formula"]["formula"], limit=10_000))
+        return Preprocessor("formula", deparse(actions["formula"]["formula"]))
     if "variables" in actions:
         variables = actions["variables"]["variables"]
         return Preprocessor("variables", Variables(_symbols(variables["outcomes"]),
@@ -76,7 +76,7 @@ def workflow_from_r(node: n.List, safe_mode: bool = True) -> Workflow:
     wf = Workflow(
         preprocessor=_preprocessor(r_get(node, "pre", "actions")),
         spec=spec_from_r(model_action["spec"]) if isinstance(model_action, n.List) else None,
-        model_formula=None if formula is None else deparse(formula, limit=10_000),
+        model_formula=None if formula is None else deparse(formula),
         blueprint=blueprint_from_r(blueprint) if blueprint is not None else None,
         model_fit=model_fit_from_r(model_fit, safe_mode) if model_fit is not None else None,
         r_node=node,
