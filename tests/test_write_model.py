@@ -248,7 +248,6 @@ def test_model_name_must_be_an_r_name(name: str) -> None:
 
 #: fixtures whose rebuilt workflow differs from R's file on purpose or by a known limit
 _REBUILT_DIFFERS = {
-    "formula": "workflow_r keeps the formula as summary text R's parser does not read back",
     "func_multi_input_collapse": "a 0-row list column (step_collapse) becomes character: an "
                                  "empty object column carries no element type",
 }
