@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import pykerasnip  # noqa: F401  (first: sets TensorFlow's oneDNN default before Keras loads)
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(os.environ.get("PYKERASNIP_FIXTURES", ROOT.parent / "shared" / "fixtures"))
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text()) if FIXTURES.exists() else {"cases": []}
