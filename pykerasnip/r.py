@@ -53,11 +53,15 @@ def to_r(obj: Any) -> Any:
     return ro.r["unserialize"](ro.vectors.ByteVector(to_bytes(obj)))
 
 
+def r_serialize(robj: Any) -> bytes:
+    """R's own ``serialize(robj, NULL)`` of an object in the R session."""
+    ro = _robjects()
+    return bytes(ro.r["serialize"](robj, ro.NULL))
+
+
 def from_r(robj: Any, *, safe_mode: bool = True) -> Any:
     """Bring an R object back as pykerasnip would read it from a file."""
-    ro = _robjects()
-    raw = ro.r["serialize"](robj, ro.NULL)
-    return from_bytes(bytes(raw), safe_mode=safe_mode)
+    return from_bytes(r_serialize(robj), safe_mode=safe_mode)
 
 
 def r_forge(blueprint: Any, new_data: pd.DataFrame) -> pd.DataFrame:

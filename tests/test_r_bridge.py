@@ -1,0 +1,203 @@
+"""The rpy2 bridge (Python drives R in the same process): objects cross through R's
+``serialize()``, R bakes and forges what Python cannot replay, and missing pieces (rpy2,
+R, R packages) raise :class:`RNotAvailableError` naming them."""
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import importlib.util
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import pykerasnip as pk
+from pykerasnip import r as pkr
+from pykerasnip import rds
+from pykerasnip.errors import RNotAvailableError, UnsupportedStepError
+from pykerasnip.hardhat.blueprint import role_variables
+from pykerasnip.io import to_bytes
+from pykerasnip.recipes import Recipe
+from pykerasnip.workflow import Preprocessor, Workflow
+from conftest import FIXTURES, HAS_R
+
+requires_rpy2 = pytest.mark.skipif(not HAS_R or importlib.util.find_spec("rpy2") is None,
+                                   reason="needs R and rpy2")
+
+CASE = FIXTURES / "seq_reg_recipe_normalize"
+
+#: R (Debian's recipes) preps a recipe whose step_mutate calls a user function: Python
+#: cannot replay it, R can (the function travels in the quosure's environment).
+MUTATE_RECIPE_R = """
+suppressPackageStartupMessages(library(recipes))
+args <- commandArgs(TRUE)
+make_recipe <- function() {
+  power_ratio <- function(hp, wt) atan(hp / (100 * wt))
+  recipe(mpg ~ ., data = mtcars) |>
+    step_mutate(power = power_ratio(hp, wt)) |>
+    step_normalize(all_numeric_predictors())
+}
+rec <- prep(make_recipe(), training = mtcars)
+saveRDS(rec, args[1])
+saveRDS(as.data.frame(bake(rec, new_data = readRDS(args[2]))), args[3])
+"""
+
+
+@pytest.fixture(scope="module")
+def fixture_workflow():
+    return pk.read_rds(CASE / "workflow.rds")
+
+
+@pytest.fixture(scope="module")
+def new_data() -> pd.DataFrame:
+    return pk.read_rds(CASE / "new_data.rds")
+
+
+@pytest.fixture
+def no_bridge(monkeypatch):
+    """A fresh import of rpy2 for the duration of the test (the import is cached)."""
+    pkr._robjects.cache_clear()
+    yield monkeypatch
+    monkeypatch.undo()
+    pkr._robjects.cache_clear()
+
+
+# -- missing pieces ----------------------------------------------------------------------
+def test_missing_rpy2_names_the_extra(no_bridge):
+    no_bridge.setitem(sys.modules, "rpy2.robjects", None)  # makes `import` raise ImportError
+    with pytest.raises(RNotAvailableError, match=r"rpy2.*pykerasnip\[r\]"):
+        pkr.to_r(pd.DataFrame({"x": [1.0]}))
+
+
+def test_r_that_cannot_start_says_how_to_install_it(no_bridge):
+    real_import = builtins.__import__
+
+    def failing_import(name, *args, **kwargs):
+        if name.startswith("rpy2"):
+            raise RuntimeError("R_HOME not defined")
+        return real_import(name, *args, **kwargs)
+
+    no_bridge.setattr(builtins, "__import__", failing_import)
+    with pytest.raises(RNotAvailableError, match=r"R_HOME not defined.*install R"):
+        pkr.r_bake(object(), pd.DataFrame())
+
+
+@requires_rpy2
+def test_r_predict_names_the_missing_r_packages(fixture_workflow, new_data):
+    with pytest.raises(RNotAvailableError, match="kerasnip, workflows, parsnip"):
+        pkr.r_predict(fixture_workflow, new_data)
+
+
+@requires_rpy2
+def test_require_r_package_accepts_installed_packages():
+    pkr.require_r_package("recipes", "hardhat")
+
+
+# -- objects crossing ----------------------------------------------------------------------
+@requires_rpy2
+def test_fixture_workflow_round_trips_through_r(fixture_workflow, new_data):
+    robj = pkr.to_r(fixture_workflow)
+    back = pkr.from_r(robj)
+    pd.testing.assert_frame_equal(back.predict(new_data), fixture_workflow.predict(new_data),
+                                  check_exact=True)
+    # R's serialize() of what it holds is what pykerasnip writes for the tree it read
+    assert to_bytes(back) == pkr.r_serialize(robj)
+    assert rds.dumps(pkr.from_r(pkr.to_r(back)).r_node) == rds.dumps(back.r_node)
+
+
+@requires_rpy2
+def test_r_recipe_round_trips_byte_identical(fixture_workflow):
+    recipe = fixture_workflow.blueprint.recipe
+    assert pkr.r_serialize(pkr.to_r(recipe)) == to_bytes(recipe)
+
+
+def _every_column_type() -> pd.DataFrame:
+    return pd.DataFrame({
+        "dbl": [1.5, float("nan"), -2.25],
+        "int": pd.array([1, None, 3], dtype="Int32"),
+        "lgl": pd.array([True, None, False], dtype="boolean"),
+        "chr": pd.Series(["a", None, "ü"], dtype=object),
+        "fct": pd.Categorical(["lo", "hi", None], categories=["lo", "hi"]),
+        "ord": pd.Categorical(["S", "L", "M"], categories=["S", "M", "L"], ordered=True),
+        "date": pd.to_datetime(["2024-01-31", None, "1969-07-20"]),
+        "time": pd.to_datetime(["2024-01-31 12:30:00", "2000-01-01 00:00:01", None]).tz_localize("UTC"),
+    })
+
+
+@requires_rpy2
+def test_every_column_type_crosses_both_ways():
+    df = _every_column_type()
+    robj = pkr.to_r(df)
+    r_classes = pkr._robjects().r("function(d) vapply(d, function(c) class(c)[1], '')")(robj)
+    assert dict(zip(r_classes.names, r_classes)) == {
+        "dbl": "numeric", "int": "integer", "lgl": "logical", "chr": "character",
+        "fct": "factor", "ord": "ordered", "date": "Date", "time": "POSIXct"}
+    pd.testing.assert_frame_equal(pkr.from_r(robj), df)
+
+
+# -- R bakes and forges --------------------------------------------------------------------
+@requires_rpy2
+def test_r_bakes_an_r_prepped_recipe_as_python_does(fixture_workflow, new_data):
+    recipe = fixture_workflow.blueprint.recipe
+    pd.testing.assert_frame_equal(pkr.r_bake(recipe, new_data), recipe.bake(new_data),
+                                  check_exact=False, rtol=1e-14)
+
+
+@requires_rpy2
+def test_r_bakes_a_python_prepped_recipe_as_python_does(new_data):
+    recipe = (pk.recipe("mpg ~ .", pk.datasets.mtcars())
+              .step_normalize(pk.all_numeric_predictors()).prep())
+    baked = pkr.r_bake(recipe, new_data)
+    pd.testing.assert_frame_equal(baked, recipe.bake(new_data)[list(baked.columns)],
+                                  check_exact=False, rtol=1e-14)
+
+
+@requires_rpy2
+def test_r_forge_gives_the_predictors_python_forges(fixture_workflow, new_data):
+    pd.testing.assert_frame_equal(pkr.r_forge(fixture_workflow.blueprint, new_data),
+                                  fixture_workflow.forge(new_data), check_exact=False, rtol=1e-14)
+
+
+@pytest.fixture(scope="module")
+def mutate_recipe(tmp_path_factory):
+    """The R-prepped step_mutate recipe and R's bake of the fixture's new data."""
+    folder = tmp_path_factory.mktemp("mutate")
+    paths = [folder / "recipe.rds", CASE / "new_data.rds", folder / "baked.rds"]
+    subprocess.run(["Rscript", "-e", MUTATE_RECIPE_R, *map(str, paths)], check=True,
+                   capture_output=True)
+    return Recipe.from_r(rds.load(paths[0])), pk.read_rds(paths[2])
+
+
+@pytest.fixture(scope="module")
+def mutate_workflow(fixture_workflow, mutate_recipe):
+    """A workflow around the R-prepped recipe with a model fitted in Python on R's bake."""
+    from write_cases import SEED, spec
+
+    recipe, _ = mutate_recipe
+    predictors = role_variables(recipe.term_info, "predictor")
+    blueprint = dataclasses.replace(fixture_workflow.blueprint, recipe=recipe,
+                                    predictor_names=predictors, r_node=None)
+    train = pk.datasets.mtcars()
+    model_spec = spec("py_mutate")
+    model_fit = model_spec.fit_xy(pkr.r_bake(recipe, train)[predictors], train[["mpg"]], seed=SEED)
+    return Workflow(preprocessor=Preprocessor("recipe", recipe), spec=model_spec,
+                    blueprint=blueprint, model_fit=model_fit)
+
+
+@requires_rpy2
+@pytest.mark.slow
+def test_unreplayable_step_raises_without_fallback(mutate_workflow, new_data):
+    with pytest.raises(UnsupportedStepError, match="step_mutate"):
+        mutate_workflow.predict(new_data)
+
+
+@requires_rpy2
+@pytest.mark.slow
+def test_fallback_bakes_in_r_and_predicts(mutate_workflow, mutate_recipe, new_data):
+    _, r_baked = mutate_recipe
+    expected = mutate_workflow.model_fit.predict(r_baked[mutate_workflow.blueprint.predictor_names])
+    with pytest.warns(UserWarning, match="step_mutate cannot be replayed in Python"):
+        predicted = mutate_workflow.predict(new_data, fallback="r")
+    pd.testing.assert_frame_equal(predicted, expected, check_exact=True)
+    assert predicted[".pred"].notna().all()
