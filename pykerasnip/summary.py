@@ -5,63 +5,112 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
+import numpy as np
+import pandas as pd
+
+from .convert import RList
 from .rds import nodes as n
 
 _TYPE_LABELS = {n.Logical: "logi", n.Integer: "int", n.Real: "num", n.Complex: "cplx",
                 n.Str: "chr", n.Raw: "raw"}
 
 
-def _preview(node: n.Vector, width: int = 5) -> str:
-    values = list(node.data[:width])
-    shown = " ".join(repr(v) if isinstance(v, str) else str(v) for v in values)
+_PREVIEW_WIDTH = {n.Str: 4, n.Logical: 6}  # R's str(): vec.len 4, scaled per type
+
+
+def _r_value(value: Any, node: n.Vector) -> str:
+    """One element as R's ``str()`` shows it."""
+    if isinstance(node, n.Str):
+        return "NA" if value is None else f'"{value}"'
+    if isinstance(node, n.Logical):
+        return "NA" if value == n.NA_INTEGER else ("TRUE" if value else "FALSE")
+    if isinstance(node, n.Integer):
+        return "NA" if value == n.NA_INTEGER else str(value)
+    if isinstance(node, n.Real):
+        return "NA" if np.isnan(value) else f"{value:.3g}"
+    return str(value)
+
+
+def _preview(node: n.Vector) -> str:
+    width = _PREVIEW_WIDTH.get(type(node), 5)
+    shown = " ".join(_r_value(v, node) for v in list(node.data[:width]))
     return shown + (" ..." if len(node) > width else "")
+
+
+def _vector_label(node: n.Vector) -> str:
+    named = "Named " if node.attr("names") is not None else ""
+    kind = _TYPE_LABELS[type(node)]
+    if len(node) == 0:
+        return f"{named}{kind}(0) "
+    dims = "" if len(node) == 1 else f"[1:{len(node)}] "
+    return f"{named}{kind} {dims}{_preview(node)}"
 
 
 def _label(node: Any) -> str:
     """One line for a node, like the right-hand side of R's ``str()``."""
     if node is None:
-        return "NULL"
+        return " NULL"
     if isinstance(node, n.AltRep):
-        return f"ALTREP {node.class_name}"
+        return f" ALTREP {node.class_name}"
     if isinstance(node, n.Vector) and type(node) in _TYPE_LABELS:
-        cls = f" {node.classes}" if node.classes else ""
-        return f"{_TYPE_LABELS[type(node)]} [1:{len(node)}]{cls} {_preview(node)}"
+        return " " + _vector_label(node)
     if isinstance(node, n.List):
-        cls = f" {node.classes}" if node.classes else ""
-        return f"List of {len(node)}{cls}"
+        if len(node) == 0:
+            return " Named list()" if node.attr("names") is not None else " list()"
+        return f"List of {len(node)}"
     if isinstance(node, n.Sym):
-        return f"symbol {node.name}"
+        return f" symbol {node.name}"
     if isinstance(node, n.Lang):
-        return "language " + deparse(node)
+        return " language " + deparse(node)
     if isinstance(node, n.Closure):
-        return f"function ({', '.join(node.arg_names)})"
+        return f"function ({', '.join(node.arg_names)})  "
     if isinstance(node, n.Namespace):
-        return f"<namespace:{node.name}>"
-    return type(node).__name__ if not isinstance(node, n._Singleton) else f"<{node.name}>"
+        return f"<namespace:{node.name}> "
+    if isinstance(node, n.Environment):
+        return "<environment> "
+    return f" {type(node).__name__}" if not isinstance(node, n._Singleton) else f" <{node.name}>"
 
 
 def _children(node: Any) -> list[tuple[str, Any]]:
     if isinstance(node, n.List):
-        return [(k or f"[[{i + 1}]]", v) for i, (k, v) in enumerate(node.items())]
+        return [(k or "", v) for k, v in node.items()]
     if isinstance(node, n.Environment):
         return list(node.bindings().items())
     return []
 
 
+def _shown_attributes(node: Any) -> list[tuple[str, Any]]:
+    """Attributes R's ``str()`` lists under a node (names are shown as ``$`` entries)."""
+    if not isinstance(node, n.RObject) or node.attributes is None:
+        return []
+    return [(k, v) for k, v in node.attributes.items()
+            if not (k == "names" and isinstance(node, n.List))]
+
+
 def _walk(node: Any, depth: int, max_depth: int, indent: str, seen: set) -> Iterator[str]:
-    for name, child in _children(node):
-        yield f"{indent}$ {name}: {_label(child)}"
+    children = _children(node)
+    pad = max((len(name) for name, _ in children), default=0)
+    for name, child in children:
+        yield f"{indent}$ {name.ljust(pad)}:{_label(child)}"
         if isinstance(child, n.Environment):
             if id(child) in seen:
                 continue
             seen.add(id(child))
         if depth + 1 < max_depth:
             yield from _walk(child, depth + 1, max_depth, indent + " ..", seen)
+        else:
+            yield from _attribute_lines(child, indent + " ..")
+    yield from _attribute_lines(node, indent)
+
+
+def _attribute_lines(node: Any, indent: str) -> Iterator[str]:
+    for name, value in _shown_attributes(node):
+        yield f'{indent}- attr(*, "{name}")={_label(value)}'
 
 
 def tree_str(node: Any, max_depth: int = 4) -> str:
-    """The R object tree as text, like R's ``str()`` (``max_depth`` levels)."""
-    return "\n".join([_label(node), *_walk(node, 0, max_depth, " ", set())])
+    """The R object tree as text, like R's ``str(x, max.level = max_depth)``."""
+    return "\n".join([_label(node).lstrip(), *_walk(node, 0, max_depth, " ", set())])
 
 
 def deparse(node: Any, limit: int = 80) -> str:
@@ -80,8 +129,11 @@ def _model_lines(model_fit: Any) -> list[str]:
     lines = [f"Model: {spec.model_name} ({spec.mode}; kerasnip "
              f"{'functional' if spec.functional else 'sequential'} spec, engine keras)"]
     set_args = {k: v for k, v in spec.args.items() if not _is_unset(v)}
+    unset = [k for k in spec.args if k not in set_args]
     if set_args:
         lines.append("  arguments: " + ", ".join(f"{k} = {_short(v)}" for k, v in set_args.items()))
+    if unset:
+        lines.append(f"  unset ({len(unset)}): {', '.join(unset)}")
     keras_bytes = model_fit.fit.keras_bytes
     if keras_bytes is None:
         lines.append("  no .keras bytes stored: cannot predict")
@@ -89,7 +141,7 @@ def _model_lines(model_fit: Any) -> list[str]:
         from .keras_archive import describe
 
         info = describe(keras_bytes)
-        layers = ", ".join(f"{layer.class_name}" for layer in info.layers)
+        layers = ", ".join(f"{layer.class_name} {layer.n_params:,}" for layer in info.layers)
         lines.append(f"  Keras {info.keras_version} {info.model_class}: {len(info.layers)} layers "
                      f"({layers}), {info.n_params:,} parameters, {len(keras_bytes):,} bytes")
     if model_fit.fit.lvl is not None:
@@ -117,11 +169,75 @@ def _preprocessor_lines(wf: Any) -> list[str]:
         return ["Preprocessor: none"]
     if pre.kind == "recipe":
         recipe = wf.blueprint.recipe if wf.blueprint is not None else pre.value
-        steps = [step.name for step in getattr(recipe, "steps", [])]
-        return [f"Preprocessor: recipe with {len(steps)} step(s)"] + [f"  - {s}" for s in steps]
+        steps = list(getattr(recipe, "steps", []))
+        lines = [f"Preprocessor: recipe with {len(steps)} step(s)"]
+        for step in steps:
+            lines.append(f"  - {step.name}" + ("" if step.trained else " (untrained)"))
+            lines += [f"      {name}: {text}" for name, text in step_values(step)]
+        return lines
     if pre.kind == "formula":
         return [f"Preprocessor: formula {pre.value}"]
     return [f"Preprocessor: variables outcomes={pre.value.outcomes} predictors={pre.value.predictors}"]
+
+
+_COMMON_STEP_FIELDS = {"terms", "role", "trained", "skip", "id", "case_weights"}
+
+
+def _brief_number(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, (float, np.floating)) else str(value)
+
+
+def _brief_pairs(pairs: list[tuple[Any, Any]], width: int = 3) -> str:
+    shown = ", ".join(f"{k}={_brief(v.to_numpy() if isinstance(v, pd.Series) else v)}"
+                      for k, v in pairs[:width])
+    return shown + (f", ... ({len(pairs)})" if len(pairs) > width else "")
+
+
+def _brief_array(values: Any, width: int = 3) -> str:
+    values = list(values)
+    if len(values) == 1:
+        return _brief_number(values[0])
+    shown = ", ".join(map(_brief_number, values[:width]))
+    return shown + (f", ... ({len(values)})" if len(values) > width else "")
+
+
+def _brief_frame(frame: pd.DataFrame) -> str:
+    return f"{len(frame)}x{frame.shape[1]} data frame ({_brief_array(frame.columns)})"
+
+
+# natural value type -> one short line (first entries only)
+_BRIEF = {
+    pd.Series: lambda v: _brief_pairs(list(v.items())),
+    RList: lambda v: _brief_pairs(list(v.items())),
+    pd.DataFrame: _brief_frame,
+    np.ndarray: _brief_array,
+    pd.Categorical: _brief_array,
+    list: _brief_array,
+    tuple: _brief_array,
+    dict: lambda v: _brief_pairs(list(v.items())),
+}
+
+
+def _brief(value: Any) -> str:
+    formatter = next((f for cls, f in _BRIEF.items() if isinstance(value, cls)), None)
+    if formatter is not None:
+        return formatter(value)
+    if isinstance(value, (n.RObject, n.Sym)):
+        return _label(value)
+    return _brief_number(value)
+
+
+def step_values(step: Any) -> list[tuple[str, str]]:
+    """A step's own (trained) fields, each as one short line: the first few entries of
+    each, e.g. ``("means", "cyl=6.188, disp=230.7, hp=146.7, ... (10)")``."""
+    from .convert import to_python
+
+    if step.r_node is not None:
+        fields = {k: to_python(v) for k, v in step.r_node.items()}
+    else:
+        fields = {k: getattr(step, k, None) for k in type(step).r_fields}
+    return [(k, _brief(v)) for k, v in fields.items()
+            if k not in _COMMON_STEP_FIELDS and v is not None]
 
 
 def _version_lines(info: dict) -> list[str]:
