@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pykerasnip.errors import UnsupportedObjectError
-from pykerasnip.rds import dumps, loads
+from pykerasnip.rds import dump, dumps, load, loads
 from pykerasnip.rds import nodes as n
 from pykerasnip.rds.format import Header
 
@@ -107,3 +107,14 @@ def test_unknown_altrep_classes_round_trip_but_do_not_expand():
         back.expand()
     with pytest.raises(UnsupportedObjectError):
         dumps(alt, version=2)
+
+
+@pytest.mark.parametrize("fmt", ["xdr", "binary", "ascii"])
+def test_streamed_files_equal_whole_streams(tmp_path, fmt):
+    big = np.arange(300_000)  # several pieces of the streaming buffer
+    tree = n.List([n.Real(big * 0.5), n.Integer(big), n.Complex(big * 1j), n.Raw(bytes(70_000))])
+    whole = dumps(tree, format=fmt)
+    dump(tree, tmp_path / "plain.rds", compress=None, format=fmt)
+    assert (tmp_path / "plain.rds").read_bytes() == whole
+    dump(tree, tmp_path / "packed.rds", format=fmt)
+    assert dumps(load(tmp_path / "packed.rds")) == whole

@@ -18,7 +18,7 @@ from .compress import DEFAULT_MAX_DECOMPRESSED, decompress, detect
 from .compress import compress as compress_bytes
 from .format import Header
 from .reader import DEFAULT_MAX_DEPTH, read_stream
-from .writer import write_chunks
+from .writer import encode
 
 __all__ = ["loads", "load", "dumps", "dump", "Header", "DEFAULT_MAX_DECOMPRESSED"]
 
@@ -52,7 +52,7 @@ def dumps(obj: Any, compress: "str | None" = None, version: int | None = None,
     """Serialize a node tree. ``version`` (2 or 3) and ``format`` (``"xdr"``,
     ``"binary"``, ``"ascii"``) default to the header a decoded root carries, else 3 and
     XDR; ``compress`` is ``None`` (plain), ``"gzip"``, ``"bzip2"`` or ``"xz"``."""
-    return b"".join(_encoded(obj, compress, version, format))
+    return b"".join(_encoded(obj, compress, version, format, whole=True))
 
 
 def dump(obj: Any, path: "str | os.PathLike", compress: "str | None" = "gzip",
@@ -73,9 +73,12 @@ def dump(obj: Any, path: "str | os.PathLike", compress: "str | None" = "gzip",
 
 
 def _encoded(obj: Any, compress: "str | None", version: int | None,
-             format: str | None) -> "Iterable":
-    chunks = write_chunks(obj, version=version, format=format)
-    return chunks if compress is None else compress_bytes(chunks, compress)
+             format: str | None, whole: bool = False) -> "Iterable":
+    """The stream as bytes-like pieces; ``whole`` when they will all be kept at once."""
+    out = encode(obj, version=version, format=format)
+    if compress is not None:
+        return compress_bytes(out.pieces(), compress)
+    return out.chunks() if whole else out.pieces()
 
 
 def _decode(data: "bytes | mmap.mmap", max_decompressed: int, max_depth: int) -> Any:

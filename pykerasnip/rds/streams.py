@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import struct
+from typing import Iterator, NamedTuple
 
 import numpy as np
 
@@ -281,12 +282,38 @@ class AsciiInput:
 
 
 # ------------------------------------------------------------------------ outputs
-class BinaryOutput:
-    """Collects XDR (``big_endian``) or little-endian binary output as a list of chunks:
-    small items accumulate in a buffer, large vectors are kept as they are (no copy)."""
+class _Pending(NamedTuple):
+    """A large vector still in memory order, to be written as ``dtype``."""
 
-    #: vectors at least this large (in bytes) become chunks of their own
+    array: np.ndarray
+    dtype: np.dtype
+
+    def encoded(self) -> np.ndarray:
+        return self.array.astype(self.dtype, copy=False).view(np.uint8)
+
+    def pieces(self, size: int) -> Iterator:
+        """The encoded bytes in pieces of about ``size`` bytes, converted through one
+        reused buffer (each piece is valid until the next is requested)."""
+        if self.array.dtype == self.dtype:
+            yield self.array.view(np.uint8)
+            return
+        step = max(1, size // self.dtype.itemsize)
+        buffer = np.empty(min(step, len(self.array)), self.dtype)
+        for start in range(0, len(self.array), step):
+            part = self.array[start:start + step]
+            view = buffer[:len(part)]
+            np.copyto(view, part)
+            yield view.view(np.uint8)
+
+
+class BinaryOutput:
+    """Collects XDR (``big_endian``) or little-endian binary output: small items in a
+    buffer, large vectors kept as they are until the output is consumed, either whole
+    (:meth:`chunks`) or streamed through a small buffer (:meth:`pieces`)."""
+
+    #: vectors at least this large (in bytes) are kept aside instead of copied
     LARGE = 1 << 16
+    PIECE = 1 << 20
 
     def __init__(self, big_endian: bool = True):
         self.parts: list = []
@@ -297,15 +324,23 @@ class BinaryOutput:
         self._dtypes = {k: np.dtype(order + c) for k, c in (("int", "i4"), ("double", "f8"),
                                                             ("complex", "c16"))}
 
-    def chunks(self) -> list:
-        """The output so far, as bytes-like chunks."""
+    def _parts(self) -> list:
         if self.buf:
             self.parts.append(self.buf)
             self.buf = bytearray()
         return self.parts
 
-    def _chunk(self, data) -> None:
-        self.chunks().append(data)
+    def chunks(self) -> list:
+        """The whole output as bytes-like chunks."""
+        return [p.encoded() if isinstance(p, _Pending) else p for p in self._parts()]
+
+    def pieces(self) -> Iterator:
+        """The output as a stream of bytes-like pieces, for writing or compressing."""
+        for part in self._parts():
+            if isinstance(part, _Pending):
+                yield from part.pieces(self.PIECE)
+            else:
+                yield part
 
     def verbatim(self, data: bytes) -> None:
         """Bytes that are the same in every format (magic numbers)."""
@@ -315,11 +350,12 @@ class BinaryOutput:
         self.buf += self._int(value)
 
     def _array(self, kind: str, values: np.ndarray) -> None:
-        array = np.ascontiguousarray(values, self._dtypes[kind])
+        dtype = self._dtypes[kind]
+        array = np.ascontiguousarray(values, dtype.newbyteorder("="))
         if array.nbytes >= self.LARGE:
-            self._chunk(array.view(np.uint8))
+            self._parts().append(_Pending(array, dtype))
         else:
-            self.buf += array.tobytes()
+            self.buf += array.astype(dtype, copy=False).tobytes()
 
     def ints(self, values: np.ndarray) -> None:
         self._array("int", values)
@@ -332,7 +368,7 @@ class BinaryOutput:
 
     def raw(self, data: bytes) -> None:
         if len(data) >= self.LARGE:
-            self._chunk(data)
+            self._parts().append(data)
         else:
             self.buf += data
 
@@ -380,6 +416,9 @@ class AsciiOutput:
 
     def chunks(self) -> list:
         return self.parts
+
+    def pieces(self) -> Iterator:
+        return iter(self.parts)
 
     def verbatim(self, data: bytes) -> None:
         self.parts.append(data)

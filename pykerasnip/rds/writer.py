@@ -217,11 +217,11 @@ def _workspace_pairlist(obj: n.List) -> "n.Pairlist | None":
     return n.pairlist(list(obj.items()))
 
 
-def write_chunks(obj: Any, *, version: int | None = None, format: str | None = None,
-                 max_depth: int = DEFAULT_MAX_DEPTH) -> list:
-    """The uncompressed serialization of ``obj``, as bytes-like chunks to be joined or
-    streamed. Version and format default to the header of a decoded root, else version
-    3 XDR written by R 4.2.2 in UTF-8."""
+def encode(obj: Any, *, version: int | None = None, format: str | None = None,
+           max_depth: int = DEFAULT_MAX_DEPTH) -> "BinaryOutput | AsciiOutput":
+    """The uncompressed serialization of ``obj``, to be taken whole (``.chunks()``) or
+    streamed (``.pieces()``). Version and format default to the header of a decoded
+    root, else version 3 XDR written by R 4.2.2 in UTF-8."""
     header = _header_of(obj)
     version = header.version if version is None else version
     format = header.format if format is None else format
@@ -240,4 +240,4 @@ def write_chunks(obj: Any, *, version: int | None = None, format: str | None = N
             Writer(out, version).item(obj)
     except RecursionError:
         raise RDSError(f"objects nested deeper than {max_depth} levels") from None
-    return out.chunks()
+    return out
