@@ -1,14 +1,15 @@
-#' The pykerasnip Python module (not converted), imported on first use.
+#' The pykerasnip Python module, imported on first use.
 #'
 #' Set `RETICULATE_PYTHON` (or call `reticulate::use_python()`) to choose the Python that
 #' has pykerasnip installed.
-pk_python <- function() {
+#' @param convert Whether reticulate converts the module's results to R values.
+pk_python <- function(convert = FALSE) {
   if (!reticulate::py_module_available("pykerasnip")) {
     stop("The Python package 'pykerasnip' is not available to reticulate (",
          reticulate::py_config()$python, "). Install it with `pip install pykerasnip` ",
          "or point RETICULATE_PYTHON at a Python that has it.", call. = FALSE)
   }
-  reticulate::import("pykerasnip", convert = FALSE)
+  reticulate::import("pykerasnip", convert = convert)
 }
 
 # R values cross into Python through R's own serialization and pykerasnip's RDS codec, so
@@ -17,8 +18,10 @@ to_py_value <- function(x) {
   pk_python()$io$from_bytes(reticulate::r_to_py(serialize(x, NULL)))
 }
 
+# reticulate gives R raw vectors for Python bytearrays (bytes stay Python objects).
 from_py_value <- function(obj) {
-  unserialize(reticulate::py_to_r(pk_python()$io$to_bytes(obj)))
+  bytes <- reticulate::import_builtins(convert = FALSE)$bytearray(pk_python()$io$to_bytes(obj))
+  unserialize(reticulate::py_to_r(bytes))
 }
 
 new_pk_object <- function(py) structure(list(py = py), class = "pykerasnip_object")
@@ -48,10 +51,11 @@ predict.pykerasnip_object <- function(object, new_data, type = NULL, level = 0.9
   tibble::as_tibble(from_py_value(res))
 }
 
-#' The live Keras model inside a pykerasnip object (restored from its `.keras` bytes).
+#' The live Keras model inside a pykerasnip object (restored from its `.keras` bytes),
+#' with its methods' results converted to R values (`m$count_params()` is an integer).
 pk_keras_model <- function(object) {
   stopifnot(inherits(object, "pykerasnip_object"))
-  reticulate::py_to_r(pk_python()$extract_keras_model(object$py))
+  pk_python(convert = TRUE)$extract_keras_model(object$py)
 }
 
 #' Write a pykerasnip object (or any R value) as an `.rds` file R's kerasnip reads.
@@ -66,6 +70,6 @@ pk_write_rds <- function(object, path) {
 }
 
 print.pykerasnip_object <- function(x, ...) {
-  cat(reticulate::py_to_r(reticulate::py_repr(x$py)), "\n", sep = "")
+  cat(reticulate::py_repr(x$py), "\n", sep = "")
   invisible(x)
 }

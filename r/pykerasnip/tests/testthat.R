@@ -1,0 +1,4 @@
+library(testthat)
+library(pykerasnip)
+
+test_check("pykerasnip")
