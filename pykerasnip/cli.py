@@ -6,6 +6,7 @@ Exit codes: 0 success; 2 bad usage; 3 an input file is missing or unreadable;
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -89,9 +90,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _missing_input(args: argparse.Namespace) -> str | None:
+    """The first input path given on the command line that is not a readable file."""
+    paths = [getattr(args, name, None) for name in ("file", "data")]
+    return next((p for p in paths if p is not None and not Path(p).is_file()), None)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
+    missing = _missing_input(args)
+    if missing is not None:
+        print(f"pykerasnip: cannot read {missing}: no such file", file=sys.stderr)
+        return EXIT_IO
+    # TensorFlow's C++ start-up notices would drown the command's own messages on stderr
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         return run(args)
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:

@@ -15,7 +15,7 @@ _TYPE_LABELS = {n.Logical: "logi", n.Integer: "int", n.Real: "num", n.Complex: "
                 n.Str: "chr", n.Raw: "raw"}
 
 
-_PREVIEW_WIDTH = {n.Str: 4, n.Logical: 6}  # R's str(): vec.len 4, scaled per type
+_PREVIEW_WIDTH = {n.Str: 4, n.Raw: 4, n.Logical: 6}  # R's str(): vec.len 4, scaled per type
 
 
 def _r_value(value: Any, node: n.Vector) -> str:
@@ -26,6 +26,8 @@ def _r_value(value: Any, node: n.Vector) -> str:
         return "NA" if value == n.NA_INTEGER else ("TRUE" if value else "FALSE")
     if isinstance(node, n.Integer):
         return "NA" if value == n.NA_INTEGER else str(value)
+    if isinstance(node, n.Raw):
+        return f"{value:02x}"
     if isinstance(node, n.Real):
         return "NA" if np.isnan(value) else f"{value:.3g}"
     return str(value)
@@ -63,12 +65,18 @@ def _label(node: Any) -> str:
     if isinstance(node, n.Lang):
         return " language " + deparse(node)
     if isinstance(node, n.Closure):
-        return f"function ({', '.join(node.arg_names)})  "
+        return f"function ({_formals(node)})  "
     if isinstance(node, n.Namespace):
         return f"<namespace:{node.name}> "
     if isinstance(node, n.Environment):
         return "<environment> "
     return f" {type(node).__name__}" if not isinstance(node, n._Singleton) else f" <{node.name}>"
+
+
+def _formals(closure: n.Closure) -> str:
+    formals = closure.formals.items() if closure.formals is not None else []
+    return ", ".join(name if default is n.MissingArg else f"{name} = {deparse(default)}"
+                     for name, default in formals)
 
 
 def _children(node: Any) -> list[tuple[str, Any]]:
