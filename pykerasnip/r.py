@@ -31,7 +31,9 @@ def _robjects() -> Any:
     return ro
 
 
+@functools.lru_cache(maxsize=None)
 def _r_function(code: str) -> Any:
+    """The R function ``code`` defines, parsed once per session."""
     return _robjects().r(code)
 
 
@@ -48,7 +50,10 @@ def require_r_package(*packages: str) -> None:
 
 
 def to_r(obj: Any) -> Any:
-    """Put a pykerasnip object, an R tree or a Python value into the R session."""
+    """Put a pykerasnip object, an R tree or a Python value into the R session.
+
+    References to namespaces this R lacks (kerasnip, parsnip, ...) become the global
+    environment, as ``unserialize()`` does, with R's warning."""
     ro = _robjects()
     return ro.r["unserialize"](ro.vectors.ByteVector(to_bytes(obj)))
 
@@ -68,9 +73,7 @@ def r_forge(blueprint: Any, new_data: pd.DataFrame) -> pd.DataFrame:
     """hardhat's ``forge()`` run by R itself: the predictors R's recipes/hardhat produce
     (for steps Python cannot replay, such as an arbitrary ``step_mutate``)."""
     require_r_package("hardhat", "recipes")
-    forge = _r_function(
-        "function(bp, df) { suppressPackageStartupMessages(library(recipes));"
-        " as.data.frame(hardhat::forge(df, bp)$predictors) }")
+    forge = _r_function("function(bp, df) as.data.frame(hardhat::forge(df, bp)$predictors)")
     return from_r(forge(to_r(blueprint), to_r(new_data)))
 
 
