@@ -10,6 +10,18 @@ test_that("a kerasnip recipe workflow predicts R's numbers", {
   expect_close(pred, expected_predictions("seq_reg_recipe_normalize", "numeric"))
 })
 
+test_that("interval predictions pass the level and match R's", {
+  skip_without_pykerasnip()
+  case <- "seq_reg_recipe_normalize"
+  wf <- pk_read_rds(fixture_path(case, "workflow.rds"))
+  for (type in c("conf_int", "pred_int")) {
+    pred <- predict(wf, fixture_new_data(case), type = type, level = 0.95)
+    expected <- expected_predictions(case, type)
+    expect_named(pred, names(expected))
+    expect_close(pred, expected)
+  }
+})
+
 test_that("a classification workflow gives R's probabilities and classes", {
   skip_without_pykerasnip()
   case <- "seq_cls_binary_recipe"
