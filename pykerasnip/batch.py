@@ -7,6 +7,7 @@ from typing import Iterator
 
 import pandas as pd
 
+from .atomic import write_atomically
 from .bundle import Bundle, bundle, unbundle
 from .errors import PredictError, PykerasnipError
 from .io import read_rds, write_rds
@@ -85,21 +86,7 @@ def convert_file(path: "str | Path", to: str, output: "str | Path | None" = None
         keras_bytes = model_fit.fit.keras_bytes
         if keras_bytes is None:
             raise PredictError(f"{path} stores no Keras model bytes")
-        _atomic_write_bytes(out, keras_bytes)
+        write_atomically(out, [keras_bytes])
     else:
         write_rds(inner if to == "rds" else (obj if isinstance(obj, Bundle) else bundle(inner)), out)
     return out
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import mmap
 import os
-import tempfile
 from contextlib import contextmanager
 from typing import IO, Any, Iterable, Iterator
 
+from ..atomic import write_atomically
 from ..errors import RDSError
 from .compress import DEFAULT_MAX_DECOMPRESSED, decompress, detect
 from .compress import compress as compress_bytes
@@ -59,17 +59,7 @@ def dump(obj: Any, path: "str | os.PathLike", compress: "str | None" = "gzip",
          version: int | None = None, format: str | None = None) -> None:
     """Write ``obj`` to ``path`` as ``saveRDS`` would (gzip by default), atomically:
     the file is complete or untouched."""
-    chunks = _encoded(obj, compress, version, format)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".pykerasnip-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.writelines(chunks)
-        os.chmod(tmp, _new_file_mode())  # mkstemp's 0600 would outlive the rename
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomically(path, _encoded(obj, compress, version, format))
 
 
 def _encoded(obj: Any, compress: "str | None", version: int | None,
@@ -86,13 +76,6 @@ def _decode(data: "bytes | mmap.mmap", max_decompressed: int, max_depth: int) ->
     if kind is not None:
         data = decompress(data, kind, max_decompressed)
     return read_stream(data, compression=kind, max_depth=max_depth)
-
-
-def _new_file_mode() -> int:
-    """The permissions ``open()`` would give a new file (0666 less the umask)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 @contextmanager
