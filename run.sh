@@ -8,14 +8,17 @@ cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
 
 setup() {
-  if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(recipes); library(hardhat); library(reticulate); library(testthat)' >/dev/null 2>&1; then
+  local r_pkgs="recipes hardhat reticulate testthat jsonlite timeDate palmerpenguins gower"
+  if ! command -v Rscript >/dev/null 2>&1 ||
+     ! Rscript -e "for (p in strsplit('$r_pkgs', ' ')[[1]]) library(p, character.only = TRUE)" >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends r-base-core r-base-dev \
+    apt-get install -y -qq r-base-core r-base-dev \
       r-cran-reticulate r-cran-recipes r-cran-hardhat r-cran-tibble r-cran-rlang \
-      r-cran-vctrs r-cran-testthat r-cran-jsonlite >/dev/null
+      r-cran-vctrs r-cran-testthat r-cran-jsonlite r-cran-timedate r-cran-palmerpenguins \
+      r-cran-gower r-cran-lubridate >/dev/null
   fi
-  if ! "$PY" -c 'import pykerasnip, keras, tensorflow, rpy2, sklearn, hypothesis' >/dev/null 2>&1; then
+  if ! "$PY" -c 'import pykerasnip, keras, tensorflow, rpy2, sklearn, hypothesis, pyarrow, isal' >/dev/null 2>&1; then
     "$PY" -m pip install -q --disable-pip-version-check -e ".[tensorflow,dev,r]"
   fi
 }
