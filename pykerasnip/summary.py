@@ -15,7 +15,7 @@ _TYPE_LABELS = {n.Logical: "logi", n.Integer: "int", n.Real: "num", n.Complex: "
                 n.Str: "chr", n.Raw: "raw"}
 
 
-_PREVIEW_WIDTH = {n.Str: 4, n.Raw: 4, n.Logical: 6}  # R's str(): vec.len 4, scaled per type
+_PREVIEW_WIDTH = {n.Str: 4, n.Raw: 4, n.Logical: 6, n.Integer: 10}  # R's str(): vec.len 4, scaled per type
 
 
 def _r_value(value: Any, node: n.Vector) -> str:
@@ -28,19 +28,61 @@ def _r_value(value: Any, node: n.Vector) -> str:
         return "NA" if value == n.NA_INTEGER else str(value)
     if isinstance(node, n.Raw):
         return f"{value:02x}"
-    if isinstance(node, n.Real):
-        return "NA" if np.isnan(value) else f"{value:.3g}"
     return str(value)
+
+
+_NON_FINITE = {np.inf: "Inf", -np.inf: "-Inf"}
+
+
+def _drop0trailing(text: str) -> str:
+    mantissa, e, exponent = text.partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return mantissa + e + exponent
+
+
+def format_reals(values: np.ndarray, digits: int = 3) -> list[str]:
+    """Doubles formatted together as R's ``format(x, digits, drop0trailing = TRUE)``:
+    one notation and one number of decimals for all, enough to show every value to
+    ``digits`` significant digits."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        fixed = True
+        decimals = 0
+    else:
+        parts = [f"{abs(x):.{digits - 1}e}".split("e") for x in finite.tolist()]
+        sig = np.array([len(m.replace(".", "").rstrip("0")) or 1 for m, _ in parts])
+        power = np.array([int(e) for _, e in parts])
+        decimals = int(np.maximum(sig - power - 1, 0).max())
+        negative = int((finite < 0).any())
+        fixed_width = negative + int(np.maximum(power + 1, 1).max()) + (decimals > 0) + decimals
+        exp_width = 5 if (np.abs(power) >= 100).any() else 4
+        sci_width = negative + (sig.max() > 1) + int(sig.max()) + exp_width
+        fixed = fixed_width <= sci_width
+        sci_decimals = int(sig.max()) - 1
+
+    def one(x: float) -> str:
+        if np.isnan(x):
+            return "NA" if n.is_na_real(np.array([x]))[0] else "NaN"
+        if x in _NON_FINITE:
+            return _NON_FINITE[x]
+        return _drop0trailing(f"{x:.{decimals}f}" if fixed else f"{x:.{sci_decimals}e}")
+
+    return [one(x) for x in values.tolist()]
 
 
 def _preview(node: n.Vector) -> str:
     width = _PREVIEW_WIDTH.get(type(node), 5)
-    shown = " ".join(_r_value(v, node) for v in list(node.data[:width]))
-    return shown + (" ..." if len(node) > width else "")
+    values = node.data[:width]
+    cells = (format_reals(np.asarray(values, dtype="f8")) if isinstance(node, n.Real)
+             else [_r_value(v, node) for v in list(values)])
+    return " ".join(cells) + (" ..." if len(node) > width else "")
 
 
 def _vector_label(node: n.Vector) -> str:
     named = "Named " if node.attr("names") is not None else ""
+    if node.classes:
+        named = f"'{node.classes[0]}' {named}"
     kind = _TYPE_LABELS[type(node)]
     if len(node) == 0:
         return f"{named}{kind}(0) "
@@ -91,8 +133,8 @@ def _shown_attributes(node: Any) -> list[tuple[str, Any]]:
     """Attributes R's ``str()`` lists under a node (names are shown as ``$`` entries)."""
     if not isinstance(node, n.RObject) or node.attributes is None:
         return []
-    return [(k, v) for k, v in node.attributes.items()
-            if not (k == "names" and isinstance(node, n.List))]
+    hidden = {"names"} if isinstance(node, n.List) else {"class"}  # shown on the node's line
+    return [(k, v) for k, v in node.attributes.items() if k not in hidden]
 
 
 def _walk(node: Any, depth: int, max_depth: int, indent: str, seen: set) -> Iterator[str]:
@@ -168,6 +210,8 @@ def _short(value: Any) -> str:
         return deparse(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # R prints the double 10 as 10
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return repr(value)
 
 
@@ -284,7 +328,10 @@ def describe_file(path: "str | Path") -> str:
     return "\n".join(head + [body])
 
 
-_PILLAR_TYPES = {"f": "dbl", "i": "int", "b": "lgl", "O": "chr", "U": "chr", "M": "dttm"}
+_PILLAR_TYPES = {"f": "dbl", "i": "int", "u": "int", "b": "lgl", "O": "chr", "U": "chr",
+                 "M": "dttm"}
+_RIGHT_ALIGNED = {"dbl", "int", "lgl"}  # pillar right-aligns numbers and logicals
+_NA_CELL = {"chr": "<NA>", "fct": "<NA>"}
 
 
 def _sig3(x: float) -> str:
@@ -298,32 +345,40 @@ def _sig3(x: float) -> str:
     return f"{x:.{decimals}f}"
 
 
-def _column_cells(col: Any) -> tuple[str, list[str]]:
-    import pandas as pd
+def _decimal_aligned(cells: list[str]) -> list[str]:
+    """Numbers lined up on their decimal points, as pillar shows a double column."""
+    points = [c.find(".") if "." in c else len(c) for c in cells]
+    left = max(points, default=0)
+    right = max((len(c) - p for c, p in zip(cells, points)), default=0)
+    return [(" " * (left - p) + c).ljust(left + right) for c, p in zip(cells, points)]
 
+
+def _column_kind(col: pd.Series) -> str:
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return "fct", ["NA" if v is None or v != v else str(v) for v in col.astype(object)]
-    kind = _PILLAR_TYPES.get(getattr(col.dtype, "kind", "O"), "chr")
+        return "fct"
+    return _PILLAR_TYPES.get(getattr(col.dtype, "kind", "O"), "chr")
+
+
+def _column_cells(col: pd.Series, kind: str) -> list[str]:
+    missing = col.isna().to_numpy()
     if kind == "dbl":
-        cells = [_sig3(float(v)) for v in col]
-        width = max((c.find(".") if "." in c else len(c) for c in cells), default=0)
-        right = max((len(c) - c.find(".") if "." in c else 0 for c in cells), default=0)
-        cells = [(" " * (width - (c.find(".") if "." in c else len(c))) + c).ljust(width + right)
-                 for c in cells]
-        return kind, cells
-    return kind, ["NA" if v is None or v != v else str(v) for v in col]
+        return _decimal_aligned([_sig3(float(v)) for v in col])
+    text = col.map({True: "TRUE", False: "FALSE"}) if kind == "lgl" else col
+    return np.where(missing, _NA_CELL.get(kind, "NA"), text.astype(str)).tolist()
 
 
-def tibble_str(frame: Any) -> str:
+def tibble_str(frame: pd.DataFrame) -> str:
     """A DataFrame printed the way R prints a tibble (``# A tibble: 3 × 1`` ...)."""
     header = f"# A tibble: {len(frame)} × {frame.shape[1]}"
     columns = []
     for name in frame.columns:
-        kind, cells = _column_cells(frame[name])
-        width = max([len(str(name)), len(kind) + 2, *map(len, cells)])
-        columns.append([str(name).ljust(width), f"<{kind}>".ljust(width)] + [c.ljust(width) for c in cells])
+        kind = _column_kind(frame[name])
+        column = [str(name), f"<{kind}>", *_column_cells(frame[name], kind)]
+        width = max(map(len, column))
+        justify = str.rjust if kind in _RIGHT_ALIGNED else str.ljust
+        columns.append([justify(cell, width) for cell in column])
     index = [""] * 2 + [str(i + 1) for i in range(len(frame))]
     pad = max(map(len, index))
-    rows = [" ".join([idx.rjust(pad), *(col[r] for col in columns)]).rstrip()
+    rows = [" ".join([idx.rjust(pad), *(col[r] for col in columns)])
             for r, idx in enumerate(index)]
     return "\n".join([header, *rows])
