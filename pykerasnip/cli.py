@@ -35,6 +35,8 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
+    if args.backend:
+        os.environ["KERAS_BACKEND"] = args.backend  # read by Keras when it is first imported
     from .batch import predict_file
 
     predict_file(args.file, args.data, args.output, type=args.type, level=args.level,
@@ -79,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("--chunk-rows", type=int, default=100_000,
                          help="rows per chunk for large inputs (default: %(default)s)")
     predict.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    predict.add_argument("--backend", choices=["tensorflow", "jax", "torch", "numpy"],
+                         help="Keras backend (default: $KERAS_BACKEND, else tensorflow, which "
+                              "matches R to the bit; numpy starts faster, see docs/api.md)")
     predict.set_defaults(run=_cmd_predict)
 
     convert = sub.add_parser("convert", help="extract the Keras model, rewrite, bundle or unbundle")

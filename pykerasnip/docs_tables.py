@@ -117,6 +117,18 @@ def _entry(name: str, obj: Any) -> list[str]:
     return lines
 
 
+_BACKEND_NOTE = [
+    "## Keras backend", "",
+    "Predictions run Keras on the backend named by `KERAS_BACKEND` (or `pykerasnip predict "
+    "--backend`), TensorFlow by default: with oneDNN kernels, as R's TensorFlow runs them, it "
+    "gives R's numbers to the bit. `KERAS_BACKEND=numpy` (inference only; Keras' numpy "
+    "backend needs `jax` installed) starts about twice as fast (no TensorFlow import) but "
+    "is not R's arithmetic: float32 sums in another order (differences up to 2e-5 on the "
+    "fixtures) and no oneDNN `relu` of NaN inputs (a recipe leaving NaN predicts NaN). "
+    "Measurements: `benchmarks/README.md`.", "",
+]
+
+
 def api_markdown() -> str:
     """``docs/api.md``: the public names of ``pykerasnip`` with signatures and summaries."""
     import pykerasnip as pk
@@ -127,6 +139,7 @@ def api_markdown() -> str:
              "do not edit -->", "",
              "`import pykerasnip as pk`; every name below is `pk.<name>`. Names load lazily, "
              "so importing the package does not import Keras.", "",
+             *_BACKEND_NOTE,
              "## Functions and classes", ""]
     for name in names:
         lines += _entry(name, getattr(pk, name))

@@ -74,6 +74,7 @@ def test_subcommand_help_names_its_options(command: str, words: list[str]) -> No
     ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--type", "median"],
     ["convert", SEED / "workflow.rds", "--to", "onnx"],
     ["inspect", SEED / "workflow.rds", "--depth", "deep"],
+    ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--backend", "theano"],
 ])
 def test_bad_usage_exits_2(args: list) -> None:
     out = run_cli(*args)
@@ -228,6 +229,14 @@ def test_predict_equals_r(case: str, type_: str, data_name: str, out_name: str |
     else:
         got = pd.read_csv(tmp_path / out_name)
     assert_matches_r(got, expected(folder, type_))
+
+
+def test_predict_on_tensorflow_backend_is_bit_identical_to_r() -> None:
+    out = run_cli("predict", SEED / "workflow.rds", SEED / "new_data.csv", "--type", "pred_int",
+                  "--backend", "tensorflow")
+    got = pd.read_csv(io.StringIO(out.stdout))
+    want = pd.read_csv(SEED / "expected_pred_int.csv")
+    assert (got.to_numpy() == want.to_numpy()).all()
 
 
 def test_predict_default_type_follows_the_mode() -> None:
