@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from ..errors import PredictError
 from .rrng import qnorm
@@ -95,6 +94,8 @@ def regression_hyper(n: int, rss: float, w_sq: float, h_diag: np.ndarray) -> tup
         return (n / 2 * np.log(s2) + rss / (2 * s2) - d / 2 * np.log(tau) + tau * w_sq / 2
                 + 0.5 * np.sum(np.log(n * h_diag / s2 + tau)))
 
+    from scipy import optimize  # only at fit time; keeps reading + predicting light
+
     s2_0 = max(rss / n, 1e-8)
     start = np.log([1 / (s2_0 * d), s2_0])
     res = optimize.minimize(nll, start, method="Nelder-Mead",
@@ -109,6 +110,8 @@ def classification_tau(nll_total: float, w_sq: float, h_diag: np.ndarray, n: int
 
     def f(t: float) -> float:
         return nll_total - d / 2 * t + np.exp(t) * w_sq / 2 + 0.5 * np.sum(np.log(n * h_diag + np.exp(t)))
+
+    from scipy import optimize  # only at fit time
 
     t0 = np.log(max(d / w_sq, 1e-12))
     res = optimize.minimize_scalar(f, bounds=(t0 - 10, t0 + 10), method="bounded",

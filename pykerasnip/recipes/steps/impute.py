@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 
 from ...convert import from_pandas, named_values, scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
@@ -425,6 +424,8 @@ def fit_lm(data: pd.DataFrame, target: str, predictors: list[str]) -> pd.Series:
     if nominal:
         raise UnsupportedStepError("step_impute_linear", "only numeric variables are supported, "
                                    f"not {', '.join(nominal)}")
+    import scipy.linalg  # only when training; reading a recipe stays light
+
     design = np.column_stack([np.ones(len(frame))] + [numeric_values(frame[c]) for c in predictors])
     q, r = scipy.linalg.qr(design, mode="economic")
     beta = scipy.linalg.solve_triangular(r, q.T @ numeric_values(frame[target]))
