@@ -133,7 +133,10 @@ def _shown_attributes(node: Any) -> list[tuple[str, Any]]:
     """Attributes R's ``str()`` lists under a node (names are shown as ``$`` entries)."""
     if not isinstance(node, n.RObject) or node.attributes is None:
         return []
-    hidden = {"names"} if isinstance(node, n.List) else {"class"}  # shown on the node's line
+    if isinstance(node, n.List):
+        hidden = {"names"}  # shown as its `$` entries
+    else:
+        hidden = {"class"} if type(node) in _TYPE_LABELS else set()  # on the vector's own line
     return [(k, v) for k, v in node.attributes.items() if k not in hidden]
 
 
