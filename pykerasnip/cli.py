@@ -52,12 +52,35 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
+    return value
+
+
+def _level(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), not {text}")
+    return value
+
+
+_EXAMPLES = """examples:
+  pykerasnip inspect model.rds                    what is inside (model, recipe, versions)
+  pykerasnip predict model.rds new.csv            predictions as CSV on stdout
+  pykerasnip predict model.rds new.rds -o p.parquet --type pred_int --level 0.9
+  pykerasnip convert bundle.rds --to rds          an unbundled copy next to the input
+  pykerasnip convert model.rds --to keras -o m.keras
+
+Exit codes: 0 ok, 2 usage, 3 input file missing/unreadable, 4 invalid or unsupported content."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pykerasnip",
         description="Hand fitted kerasnip models between R and Python.",
-        epilog="Exit codes: 0 ok, 2 usage, 3 input file missing/unreadable, "
-               "4 invalid or unsupported content.")
+        epilog=_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="the saving-and-reloading vignette, told from Python")
@@ -77,8 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("-o", "--output", help="output .csv or .parquet (default: CSV on stdout)")
     predict.add_argument("--type", choices=["numeric", "class", "prob", "conf_int", "pred_int"],
                          help="prediction type (default: numeric for regression, class for classification)")
-    predict.add_argument("--level", type=float, default=0.95, help="interval level (default: %(default)s)")
-    predict.add_argument("--chunk-rows", type=int, default=100_000,
+    predict.add_argument("--level", type=_level, default=0.95, help="interval level (default: %(default)s)")
+    predict.add_argument("--chunk-rows", type=_positive_int, default=100_000,
                          help="rows per chunk for large inputs (default: %(default)s)")
     predict.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     predict.add_argument("--backend", choices=["tensorflow", "jax", "torch", "numpy"],

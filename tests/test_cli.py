@@ -50,7 +50,7 @@ def case_entry(case: str) -> dict:
 def test_help_lists_commands_and_exit_codes() -> None:
     out = run_cli("--help")
     assert out.returncode == 0
-    for word in ("demo", "inspect", "predict", "convert", "Exit codes", "2 usage",
+    for word in ("demo", "inspect", "predict", "convert", "examples:", "Exit codes", "2 usage",
                  "3 input file missing", "4 invalid"):
         assert word in out.stdout
 
@@ -75,6 +75,8 @@ def test_subcommand_help_names_its_options(command: str, words: list[str]) -> No
     ["convert", SEED / "workflow.rds", "--to", "onnx"],
     ["inspect", SEED / "workflow.rds", "--depth", "deep"],
     ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--backend", "theano"],
+    ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--level", "1.5"],
+    ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--chunk-rows", "0"],
 ])
 def test_bad_usage_exits_2(args: list) -> None:
     out = run_cli(*args)
