@@ -1,6 +1,6 @@
 """The ``pykerasnip`` command line: demo, inspect, predict, convert.
 
-Exit codes: 0 success; 2 bad usage; 3 an input file is missing or unreadable;
+Exit codes: 0 success; 2 bad usage; 3 a file is missing, unreadable or unwritable;
 4 the content is invalid or unsupported (a :class:`~pykerasnip.errors.PykerasnipError`).
 """
 from __future__ import annotations
@@ -73,7 +73,8 @@ _EXAMPLES = """examples:
   pykerasnip convert bundle.rds --to rds          an unbundled copy next to the input
   pykerasnip convert model.rds --to keras -o m.keras
 
-Exit codes: 0 ok, 2 usage, 3 input file missing/unreadable, 4 invalid or unsupported content."""
+Exit codes: 0 ok, 2 usage, 3 a file missing, unreadable or unwritable, 4 invalid or unsupported
+content."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -137,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        print(f"pykerasnip: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+        print(f"pykerasnip: {exc.filename}: {exc.strerror}", file=sys.stderr)
         return EXIT_IO
     except PykerasnipError as exc:
         print(f"pykerasnip: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -51,7 +51,7 @@ def test_help_lists_commands_and_exit_codes() -> None:
     out = run_cli("--help")
     assert out.returncode == 0
     for word in ("demo", "inspect", "predict", "convert", "examples:", "Exit codes", "2 usage",
-                 "3 input file missing", "4 invalid"):
+                 "3 a file missing", "4 invalid"):
         assert word in out.stdout
 
 
@@ -94,6 +94,12 @@ def test_missing_file_exits_3(args: list) -> None:
     out = run_cli(*args)
     assert out.returncode == 3
     assert "/nonexistent/" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_unwritable_output_exits_3(tmp_path: Path) -> None:
+    out = run_cli("convert", SEED / "workflow.rds", "--to", "keras", "-o", tmp_path / "no" / "m.keras")
+    assert out.returncode == 3
+    assert str(tmp_path / "no") in out.stderr and "No such file or directory" in out.stderr
 
 
 @pytest.mark.parametrize("args", [
