@@ -479,7 +479,7 @@ def default_levels(x: RVector) -> list[str]:
     if k == "factor":
         return list(x.remove_unused_categories().categories)
     if k == "character":
-        return list(dict.fromkeys(rmath.r_sort_strings(x)))
+        return rmath.r_sort_strings(pd.unique(pd.Series(x, dtype=object).dropna()))
     if k == "logical":
         present = set(as_character(x))
         return [lvl for lvl in ("FALSE", "TRUE") if lvl in present]

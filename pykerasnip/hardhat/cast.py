@@ -66,7 +66,7 @@ def _data_levels(column: pd.Series) -> list[str]:
     """Levels as hardhat sees them: a factor's own, or first appearance for strings."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         return [str(c) for c in column.cat.categories]
-    return list(dict.fromkeys(str(v) for v in column.dropna()))
+    return list(dict.fromkeys(str(v) for v in pd.unique(column.dropna())))
 
 
 def _remove_novel_levels(column: pd.Series, levels: list[str], name: str) -> pd.Series:
@@ -146,7 +146,7 @@ def _to_factor(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
     if column_kind(target) == "ordered" and kind == "ordered" and list(column.cat.categories) != levels:
         raise _fail(column, target, name, "ordered factors need the same levels")
     text = column.astype(object).where(column.notna(), None)
-    lost = sorted({str(v) for v in text.dropna()} - {str(lvl) for lvl in levels})
+    lost = sorted({str(v) for v in pd.unique(text.dropna())} - {str(lvl) for lvl in levels})
     if lost:
         raise _fail(column, target, name, f"lossy cast: unknown levels {', '.join(lost)}")
     return pd.Series(pd.Categorical(text, categories=levels, ordered=target.cat.ordered), index=column.index)
