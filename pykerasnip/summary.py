@@ -15,21 +15,16 @@ _TYPE_LABELS = {n.Logical: "logi", n.Integer: "int", n.Real: "num", n.Complex: "
                 n.Str: "chr", n.Raw: "raw"}
 
 
-_PREVIEW_WIDTH = {n.Str: 4, n.Raw: 4, n.Logical: 6, n.Integer: 10}  # R's str(): vec.len 4, scaled per type
+# elements str() previews per type (its vec.len = 4, scaled by type)
+_PREVIEW_WIDTH = {n.Str: 4, n.Raw: 4, n.Logical: 6, n.Integer: 10}
 
-
-def _r_value(value: Any, node: n.Vector) -> str:
-    """One element as R's ``str()`` shows it."""
-    if isinstance(node, n.Str):
-        return "NA" if value is None else f'"{value}"'
-    if isinstance(node, n.Logical):
-        return "NA" if value == n.NA_INTEGER else ("TRUE" if value else "FALSE")
-    if isinstance(node, n.Integer):
-        return "NA" if value == n.NA_INTEGER else str(value)
-    if isinstance(node, n.Raw):
-        return f"{value:02x}"
-    return str(value)
-
+# one element as R's str() shows it, by vector type (doubles: format_reals)
+_CELL = {
+    n.Str: lambda v: "NA" if v is None else f'"{v}"',
+    n.Logical: lambda v: "NA" if v == n.NA_INTEGER else ("TRUE" if v else "FALSE"),
+    n.Integer: lambda v: "NA" if v == n.NA_INTEGER else str(v),
+    n.Raw: lambda v: f"{v:02x}",
+}
 
 _NON_FINITE = {np.inf: "Inf", -np.inf: "-Inf"}
 
@@ -41,32 +36,31 @@ def _drop0trailing(text: str) -> str:
     return mantissa + e + exponent
 
 
+def _real_layout(finite: np.ndarray, digits: int) -> tuple[bool, int]:
+    """R's common layout of finite doubles: (fixed notation?, number of decimals)."""
+    if finite.size == 0:
+        return True, 0
+    parts = [f"{abs(x):.{digits - 1}e}".split("e") for x in finite.tolist()]
+    sig = np.array([len(m.replace(".", "").rstrip("0")) or 1 for m, _ in parts])
+    power = np.array([int(e) for _, e in parts])
+    decimals = int(np.maximum(sig - power - 1, 0).max())
+    negative = int((finite < 0).any())
+    fixed_width = negative + int(np.maximum(power + 1, 1).max()) + (decimals > 0) + decimals
+    sci_width = negative + (sig.max() > 1) + int(sig.max()) + (5 if (np.abs(power) >= 100).any() else 4)
+    return (True, decimals) if fixed_width <= sci_width else (False, int(sig.max()) - 1)
+
+
 def format_reals(values: np.ndarray, digits: int = 3) -> list[str]:
     """Doubles formatted together as R's ``format(x, digits, drop0trailing = TRUE)``:
     one notation and one number of decimals for all, enough to show every value to
     ``digits`` significant digits."""
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        fixed = True
-        decimals = 0
-    else:
-        parts = [f"{abs(x):.{digits - 1}e}".split("e") for x in finite.tolist()]
-        sig = np.array([len(m.replace(".", "").rstrip("0")) or 1 for m, _ in parts])
-        power = np.array([int(e) for _, e in parts])
-        decimals = int(np.maximum(sig - power - 1, 0).max())
-        negative = int((finite < 0).any())
-        fixed_width = negative + int(np.maximum(power + 1, 1).max()) + (decimals > 0) + decimals
-        exp_width = 5 if (np.abs(power) >= 100).any() else 4
-        sci_width = negative + (sig.max() > 1) + int(sig.max()) + exp_width
-        fixed = fixed_width <= sci_width
-        sci_decimals = int(sig.max()) - 1
+    fixed, decimals = _real_layout(values[np.isfinite(values)], digits)
+    notation = "f" if fixed else "e"
 
     def one(x: float) -> str:
         if np.isnan(x):
             return "NA" if n.is_na_real(np.array([x]))[0] else "NaN"
-        if x in _NON_FINITE:
-            return _NON_FINITE[x]
-        return _drop0trailing(f"{x:.{decimals}f}" if fixed else f"{x:.{sci_decimals}e}")
+        return _NON_FINITE.get(x) or _drop0trailing(f"{x:.{decimals}{notation}}")
 
     return [one(x) for x in values.tolist()]
 
@@ -75,7 +69,7 @@ def _preview(node: n.Vector) -> str:
     width = _PREVIEW_WIDTH.get(type(node), 5)
     values = node.data[:width]
     cells = (format_reals(np.asarray(values, dtype="f8")) if isinstance(node, n.Real)
-             else [_r_value(v, node) for v in list(values)])
+             else list(map(_CELL.get(type(node), str), list(values))))
     return " ".join(cells) + (" ..." if len(node) > width else "")
 
 
