@@ -8,19 +8,16 @@ and, per prediction type, the function, its unevaluated arguments and a post-pro
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..errors import SpecError
 from ..model.fit import routed_args
 from ..rds import build as b
 from ..rds import nodes as n
+from ..rmath import make_names
 from .kerasnip_r import post_shim
 from .values import arg_quosures, layer_blocks
 
-_R_NAME = re.compile(r"^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$")
-_R_RESERVED = frozenset({"if", "else", "repeat", "while", "function", "for", "next", "break",
-                         "in", "TRUE", "FALSE", "NULL", "Inf", "NaN", "NA"})
 
 #: mode -> prediction types in kerasnip's registration order:
 #: (type, post-processor, kerasnip function -- None for ``predict``)
@@ -106,7 +103,7 @@ def _with_blocks(node: n.List, classes: list[str], blocks: n.List, functional: b
 
 def model_class(spec: Any) -> str:
     """The spec's model name, which R uses as a class and a function name."""
-    if not _R_NAME.match(spec.model_name) or spec.model_name in _R_RESERVED:
+    if not spec.model_name.isascii() or make_names([spec.model_name]) != [spec.model_name]:
         raise SpecError(f"model name {spec.model_name!r} is not a valid R function name; "
                         "R re-registers the model under it (use letters, digits, '.', '_', "
                         "starting with a letter)")
