@@ -91,6 +91,8 @@ class Step:
     #: step-specific R fields copied by the default :meth:`from_r` into attributes of the
     #: same name, as natural Python values (``pykerasnip.convert.to_python``)
     r_fields: ClassVar[tuple[str, ...]] = ()
+    #: the fields of :attr:`r_fields` that hold selected column names (read as ``list[str]``)
+    name_fields: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *terms: Any, role: str | None = None, trained: bool = False,
                  skip: bool = False, id: str | None = None):
@@ -120,6 +122,8 @@ class Step:
         step.role = None if role is None or pd.isna(role) else str(role)
         for name in cls.r_fields:
             setattr(step, name, field(name))
+        for name in cls.name_fields:
+            setattr(step, name, column_names(getattr(step, name)))
         step.r_node = node
         return step
 
@@ -160,3 +164,12 @@ class Step:
     def __repr__(self) -> str:
         state = "trained" if self.trained else "untrained"
         return f"{self.r_class}({state}{', skip' if self.skip else ''})"
+
+
+def column_names(value: Any) -> list[str]:
+    """Column names from a stored selection (named chr / Series / array / list / None)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in (value.to_numpy() if isinstance(value, pd.Series) else value)]

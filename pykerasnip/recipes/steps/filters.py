@@ -11,24 +11,18 @@ from ...errors import UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
 from .base import Step, register, step_to_r
-from .numeric import column_names, first, numeric_values
+from .numeric import first, numeric_values
 
 
 class RemovalStep(Step):
     """A step that removes the trained ``removals`` columns (those present) at bake."""
 
     default_role = None
-    r_fields = ("removals",)
+    r_fields = name_fields = ("removals",)
 
     def __init__(self, *terms: Any, **common: Any):
         super().__init__(*terms, **common)
         self.removals: list[str] = []
-
-    @classmethod
-    def from_r(cls, node: List) -> "RemovalStep":
-        step = super().from_r(node)
-        step.removals = column_names(step.removals)
-        return step
 
     def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
         """Which of the selected training ``columns`` the step removes."""

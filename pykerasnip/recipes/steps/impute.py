@@ -20,8 +20,8 @@ from ...formula.terms import terms_from_formula
 from ...rds.nodes import BaseEnv, List
 from ...rmath import r_sort_strings
 from ..selectors import all_predictors, r_quosures, select
-from .base import Step, is_string_column, named_chr, named_dbl, register, step_to_r
-from .numeric import col_mean, column_names, first, numeric_columns, numeric_values, r_matprod
+from .base import Step, column_names, is_string_column, named_chr, named_dbl, register, step_to_r
+from .numeric import col_mean, first, numeric_columns, numeric_values, r_matprod
 
 
 def is_integer_column(column: pd.Series) -> bool:

@@ -17,7 +17,7 @@ from ...convert import to_python
 from ...errors import SpecError
 from ...rds.nodes import List, Real
 from ...rds import build as b
-from .base import Step, named_chr, named_dbl, register, step_to_r
+from .base import Step, column_names, named_chr, named_dbl, register, step_to_r
 
 _EPS = float(np.finfo(float).eps)
 
@@ -137,15 +137,6 @@ def r_matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     for k in range(x.shape[1]):
         out += x[:, k:k + 1] * y[k]
     return out
-
-
-def column_names(value: Any) -> list[str]:
-    """Column names from a stored selection (named chr / Series / array / list / None)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in (value.to_numpy() if isinstance(value, pd.Series) else value)]
 
 
 def stats_series(value: Any) -> pd.Series:
@@ -360,15 +351,11 @@ class StepRange(ColumnwiseStep):
 class _ColumnsStep(ColumnwiseStep):
     """A column-wise step that stores its selection in a ``columns`` field."""
 
+    name_fields = ("columns",)
+
     def __init__(self, *terms: Any, **common: Any):
         super().__init__(*terms, **common)
         self.columns: list[str] = []
-
-    @classmethod
-    def from_r(cls, node: List) -> "_ColumnsStep":
-        step = super().from_r(node)
-        step.columns = column_names(step.columns)
-        return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         self.columns = numeric_columns(self, data, info)
