@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import rmath
 from .errors import ForgeError, UnsupportedObjectError
+from .factor import match
 from .formula.parse import format_double
 from .rds.nodes import NA_INTEGER, Integer, Lang, List, Logical, Real, Str, Sym
 
@@ -36,6 +37,8 @@ FUNCTIONS: dict[str, Impl] = {}
 
 CONSTANTS: dict[str, Any] = {"pi": np.pi, "T": True, "F": False}
 KIND_ORDER = ("logical", "integer", "double", "character")
+#: the NA written into a vector of each kind
+MISSING: dict[str, Any] = {"logical": pd.NA, "integer": pd.NA, "double": np.nan, "character": None}
 #: strings ``as.logical`` understands
 TRUTH = {"TRUE": True, "true": True, "True": True, "T": True,
          "FALSE": False, "false": False, "False": False, "F": False}
@@ -448,9 +451,14 @@ def _ifelse(test: RVector, yes: RVector, no: RVector) -> RVector:
     """R's ``ifelse``: NA where ``test`` is NA; the result type is the wider of yes/no."""
     condition = as_logical(test)
     target = _common_kind([yes, no])
-    when_true, when_false = (pd.Series(_recycle(COERCE[target](v), len(condition))) for v in (yes, no))
-    chosen = when_true.where(condition.to_numpy(dtype=bool, na_value=False), when_false)
-    return COERCE[target](as_vector(chosen.mask(condition.isna())))
+    when_true, when_false = (_recycle(COERCE[target](v), len(condition)) for v in (yes, no))
+    chosen = when_true.copy()
+    pick_no = ~condition.to_numpy(dtype=bool, na_value=False)
+    chosen[pick_no] = when_false[pick_no]
+    missing = condition.isna()
+    if missing.any():
+        chosen[missing] = MISSING[target]
+    return chosen
 
 
 @_builtin("as.numeric", "as.double")
@@ -479,7 +487,7 @@ def default_levels(x: RVector) -> list[str]:
     if k == "factor":
         return list(x.remove_unused_categories().categories)
     if k == "character":
-        return rmath.r_sort_strings(pd.unique(pd.Series(x, dtype=object).dropna()))
+        return rmath.r_sort_strings(pd.factorize(x)[1])
     if k == "logical":
         present = set(as_character(x))
         return [lvl for lvl in ("FALSE", "TRUE") if lvl in present]
@@ -491,7 +499,8 @@ def default_levels(x: RVector) -> list[str]:
 def _factor(x: RVector, levels: RVector | None = None, labels: RVector | None = None,
             ordered: RVector | None = None) -> pd.Categorical:
     level_values = default_levels(x) if levels is None else list(as_character(levels))
-    codes = pd.Index(level_values, dtype=object).get_indexer(as_character(x))
+    text = pd.Series(x) if kind(x) == "factor" else pd.Series(as_character(x), dtype=object)
+    codes = match(text, level_values)
     names = level_values if labels is None else list(as_character(labels))
     is_ordered = ordered is not None and bool(as_logical(ordered)[0])
     return pd.Categorical.from_codes(codes, names, ordered=is_ordered)

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, requires_r
 from pykerasnip.errors import ForgeError, UnsupportedStepError
+from pykerasnip.factor import factor
 from pykerasnip.recipes.steps.categorical import (StepDummy, StepFactor2string, StepInteract,
                                                   StepNovel, StepOrdinalscore, StepOther,
                                                   StepString2factor, StepUnknown,
-                                                  dummy_extract_names, make_factor)
+                                                  dummy_extract_names)
 from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_bake_python_steps,
                        r_json, r_prep_bake, stepwise, term_info)
 
@@ -224,7 +225,7 @@ def test_steps_prepared_in_python_are_baked_by_r_alike() -> None:
              StepFactor2string("a"), StepDummy("s", one_hot=True)]
     data, new = TRAIN.assign(a2=TRAIN["s"]), NEW.assign(a2=NEW["s"])
     data["s"] = pd.Categorical(data["s"])
-    new["s"] = make_factor(new["s"], data["s"].cat.categories)  # "q" is unseen: NA
+    new["s"] = factor(new["s"], data["s"].cat.categories)  # "q" is unseen: NA
     baked = new
     for step in steps:
         step.prep(data, term_info(data))

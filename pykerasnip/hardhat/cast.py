@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ForgeError
+from ..factor import as_character, factor, factorize, from_codes, lookup, present_labels
 
 
 class NovelLevelsWarning(UserWarning):
@@ -64,23 +65,20 @@ def shrink(data: pd.DataFrame, ptype: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- scream
 def _data_levels(column: pd.Series) -> list[str]:
     """Levels as hardhat sees them: a factor's own, or first appearance for strings."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return [str(c) for c in column.cat.categories]
-    return list(dict.fromkeys(str(v) for v in pd.unique(column.dropna())))
+    return [str(label) for label in factorize(column)[1]]
 
 
 def _remove_novel_levels(column: pd.Series, levels: list[str], name: str) -> pd.Series:
-    present = _data_levels(column)
+    codes, labels = factorize(column)
+    present = [str(label) for label in labels]
     novel = [lvl for lvl in present if lvl not in levels]
-    as_text = column.astype(object).where(column.notna(), None)
-    if not novel or not (as_text.isin(novel) | column.isna()).any():
+    if not novel or not (lookup(present, levels)[codes] < 0).any():
         return column
     quoted = ", ".join(f"'{lvl}'" for lvl in novel)
     warnings.warn(f"Novel levels found in column '{name}': {quoted}. The levels have been "
                   "removed, and values have been coerced to 'NA'.", NovelLevelsWarning, stacklevel=4)
     kept = [lvl for lvl in present if lvl not in novel]
-    return pd.Series(pd.Categorical(as_text.where(~as_text.isin(novel), None), categories=kept),
-                     index=column.index)
+    return from_codes(lookup(present, kept)[codes], kept, like=column)
 
 
 def scream(data: pd.DataFrame, ptype: pd.DataFrame, allow_novel_levels: bool = False) -> pd.DataFrame:
@@ -135,7 +133,7 @@ def _to_logical(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
 def _to_character(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
     if column_kind(column) not in ("character", "factor", "ordered"):
         raise _fail(column, target, name)
-    return column.astype(object).where(column.notna(), None)
+    return as_character(column)
 
 
 def _to_factor(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
@@ -145,11 +143,10 @@ def _to_factor(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
         raise _fail(column, target, name)
     if column_kind(target) == "ordered" and kind == "ordered" and list(column.cat.categories) != levels:
         raise _fail(column, target, name, "ordered factors need the same levels")
-    text = column.astype(object).where(column.notna(), None)
-    lost = sorted({str(v) for v in pd.unique(text.dropna())} - {str(lvl) for lvl in levels})
+    lost = sorted({str(v) for v in present_labels(column)} - {str(lvl) for lvl in levels})
     if lost:
         raise _fail(column, target, name, f"lossy cast: unknown levels {', '.join(lost)}")
-    return pd.Series(pd.Categorical(text, categories=levels, ordered=target.cat.ordered), index=column.index)
+    return factor(column, levels, ordered=bool(target.cat.ordered))
 
 
 def _to_datetime(column: pd.Series, target: pd.Series, name: str) -> pd.Series:

@@ -18,6 +18,7 @@ import pandas as pd
 from ..bundle import is_r_bundle, unbundle_r
 from ..convert import from_pandas, named_values, scalar, strings, to_pandas
 from ..errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
+from ..factor import factor, is_factor
 from ..rds import build as b
 from ..rds.nodes import List, Str
 from ..rmath import r_sort_strings
@@ -77,22 +78,24 @@ def get_levels(column: pd.Series) -> VarLevels:
     return NO_LEVELS
 
 
-def as_factor(column: pd.Series, levels: list[str], ordered: bool = False) -> pd.Categorical:
+def as_factor(column: pd.Series, levels: list[str], ordered: bool = False) -> pd.Series:
     """``factor(as.character(x), levels, ordered)``: values outside ``levels`` become NA."""
-    text = column if isinstance(column.dtype, pd.CategoricalDtype) or is_string_column(column) \
-        else column.astype(str)
-    text = text.astype(object).where(column.notna(), None)
-    return pd.Categorical(text.where(text.isin(levels), None), categories=levels, ordered=ordered)
+    if not (is_factor(column) or is_string_column(column)):
+        column = column.astype(str).where(column.notna(), None)
+    return factor(column, levels, ordered)
 
 
 def strings_to_factors(data: pd.DataFrame, levels: dict[str, VarLevels]) -> pd.DataFrame:
     """Columns with stored levels become factors with exactly those levels (other
     values become NA), as ``factor(as.character(x), levels, ordered)``."""
-    out = data.copy()
+    changed = {}
     for name, lv in levels.items():
-        if name in out.columns and lv.values is not None:
-            out[name] = as_factor(out[name], list(lv.values), bool(lv.ordered))
-    return out
+        if name in data.columns and lv.values is not None:
+            column = data[name]
+            cast = as_factor(column, list(lv.values), bool(lv.ordered))
+            if cast is not column:
+                changed[name] = cast
+    return data.assign(**changed) if changed else data
 
 
 def merge_term_info(types: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import string
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from ...convert import scalar, to_python
@@ -37,6 +38,16 @@ def is_string_column(column: pd.Series) -> bool:
         return True
     return column.dtype == object and column.map(lambda v: v is None or v is pd.NA
                                                  or isinstance(v, str) or v != v).all()
+
+
+def with_columns(data: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
+    """``data`` with ``columns`` set (replaced in place or appended). Full-length arrays
+    are shared rather than copied: pandas copies a bare array on assignment."""
+    def as_series(values: Any) -> Any:
+        if isinstance(values, (np.ndarray, pd.api.extensions.ExtensionArray)) and len(values) == len(data):
+            return pd.Series(values, index=data.index, copy=False)
+        return values
+    return data.assign(**{name: as_series(values) for name, values in columns.items()})
 
 
 def named_dbl(values: Mapping[str, float] | pd.Series) -> Real:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ...convert import named_values, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
+from ...factor import as_character, factor, from_codes, is_factor, match, unmatched
 from ...formula.terms import Terms, terms_from_formula
 from ...rds import build as b
 from ...rds.nodes import (Builtin, Bytecode, Closure, Cons, GlobalEnv, Lang, List, MissingArg,
@@ -50,29 +51,10 @@ def drop_inputs(data: pd.DataFrame, columns: Sequence[str], keep: bool) -> pd.Da
     return data if keep else data.drop(columns=[c for c in columns if c in data.columns])
 
 
-def is_factor(column: pd.Series) -> bool:
-    """Is this an R factor column (a pandas Categorical)?"""
-    return isinstance(column.dtype, pd.CategoricalDtype)
-
-
-def as_character(column: pd.Series) -> pd.Series:
-    """R's ``as.character`` of a factor or character column (object, ``None`` for NA)."""
-    values = column.astype(object)
-    return values.where(column.notna(), None)
-
-
-def make_factor(values: pd.Series, levels: Sequence[str], ordered: bool = False) -> pd.Series:
-    """R's ``factor(values, levels, ordered)``: values outside ``levels`` become NA."""
-    codes = pd.Index(list(levels), dtype=object).get_indexer(as_character(values))
-    categorical = pd.Categorical.from_codes(codes, categories=list(levels), ordered=ordered)
-    return pd.Series(categorical, index=values.index, name=values.name)
-
-
 def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step: str) -> None:
     """recipes' warning for values (NA included) that are not among ``levels``."""
-    labels = as_character(values)
-    new = labels[~labels.isin(list(levels))].drop_duplicates()
-    if len(new):
+    new = unmatched(values, levels, include_na=True)
+    if new:
         shown = ", ".join("NA" if v is None else repr(v) for v in new)
         warnings.warn(f"There are new levels in `{column}`: {shown}; {step} makes them NA.",
                       stacklevel=3)
@@ -183,9 +165,10 @@ def dummy_matrix(codes: np.ndarray, k: int, contrast: str, one_hot: bool) -> np.
         base = CONTRASTS[contrast](k)
     else:
         raise UnsupportedStepError("step_dummy", f"contrast function {contrast!r}")
-    out = base[np.where(codes < 0, 0, codes)]
-    out[codes < 0] = np.nan
-    return out
+    # built as (levels x rows) so that its transpose is the column-major block pandas keeps
+    out = base.T[:, np.where(codes < 0, 0, codes)]
+    out[:, codes < 0] = np.nan
+    return out.T
 
 
 def recipes_closure(name: str, formals: dict[str, Any]) -> Closure:
@@ -278,11 +261,11 @@ class StepDummy(Step):
         if len(levels) == 1:
             raise ForgeError(f"step_dummy: only one factor level in `{column}`: {levels[0]}")
         warn_new_levels(values, levels, column, self.r_class)
-        codes = make_factor(values, levels).cat.codes.to_numpy()
+        codes = match(values, levels)
         contrast = self.contrasts["ordered" if ordered else "unordered"]
         matrix = dummy_matrix(codes, len(levels), contrast, self.one_hot)
         used = levels if self.one_hot else levels[1:]
-        return pd.DataFrame(matrix, columns=NAMING[self.naming](column, used, ordered))
+        return pd.DataFrame(matrix, columns=NAMING[self.naming](column, used, ordered), copy=False)
 
 
 # --------------------------------------------------------------------------- level steps
@@ -343,13 +326,13 @@ class StepOther(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        data = data.copy()
+        pooled = {}
         for column, obj in self.objects.items():
             if obj["collapse"]:
-                labels = as_character(data[column])
-                pooled = labels.where(labels.isin(obj["keep"]) | labels.isna(), obj["other"])
-                data[column] = make_factor(pooled, obj["keep"] + [obj["other"]])
-        return data
+                keep = obj["keep"]
+                codes = match(data[column], keep, unknown=len(keep))
+                pooled[column] = from_codes(codes, keep + [obj["other"]], like=data[column])
+        return data.assign(**pooled)
 
 
 class _NewLevelStep(Step):
@@ -393,14 +376,13 @@ class _NewLevelStep(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        data = data.copy()
-        for column, (levels, ordered) in self.objects.items():
-            relabelled = self.relabel(as_character(data[column]), levels, column)
-            data[column] = make_factor(relabelled, levels + [self.new_level], ordered)
-        return data
+        return data.assign(**{
+            column: from_codes(self.codes(data[column], levels, column),
+                               levels + [self.new_level], ordered, like=data[column])
+            for column, (levels, ordered) in self.objects.items()})
 
-    def relabel(self, values: pd.Series, levels: list[str], column: str) -> pd.Series:
-        """The column's values (as strings) before they become the new factor."""
+    def codes(self, values: pd.Series, levels: list[str], column: str) -> np.ndarray:
+        """The column's codes among ``levels`` + ``new_level``."""
         raise NotImplementedError
 
 
@@ -411,8 +393,8 @@ class StepNovel(_NewLevelStep):
     r_class = "step_novel"
     default_new_level = "new"
 
-    def relabel(self, values: pd.Series, levels: list[str], column: str) -> pd.Series:
-        return values.where(values.isin(levels) | values.isna(), self.new_level)
+    def codes(self, values: pd.Series, levels: list[str], column: str) -> np.ndarray:
+        return match(values, levels, unknown=len(levels))
 
 
 @register
@@ -422,10 +404,9 @@ class StepUnknown(_NewLevelStep):
     r_class = "step_unknown"
     default_new_level = "unknown"
 
-    def relabel(self, values: pd.Series, levels: list[str], column: str) -> pd.Series:
-        filled = values.where(values.notna(), self.new_level)
-        warn_new_levels(filled, levels + [self.new_level], column, self.r_class)
-        return filled
+    def codes(self, values: pd.Series, levels: list[str], column: str) -> np.ndarray:
+        warn_new_levels(values.dropna(), levels + [self.new_level], column, self.r_class)
+        return match(values, levels, missing=len(levels))
 
 
 @register
@@ -474,12 +455,10 @@ class StepString2factor(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        data = data.copy()
-        for column, ordered in self.ordered.items():
-            if not is_factor(data[column]):
-                levels = self.levels[column] if isinstance(self.levels, dict) else self.levels
-                data[column] = make_factor(data[column], levels, ordered)
-        return data
+        levels = self.levels if isinstance(self.levels, dict) else dict.fromkeys(self.ordered, self.levels)
+        return data.assign(**{column: factor(data[column], levels[column], ordered)
+                              for column, ordered in self.ordered.items()
+                              if not is_factor(data[column])})
 
 
 class ColumnsStep(Step):
@@ -570,10 +549,10 @@ def model_matrix_columns(column: pd.Series, name: str) -> pd.DataFrame:
     """The main-effect columns ``model.matrix`` makes for one variable (with an
     intercept): numbers as is, factors via their contrasts, logicals as ``nameTRUE``."""
     if pd.api.types.is_bool_dtype(column):
-        column = make_factor(column.map({True: "TRUE", False: "FALSE"}, na_action="ignore"),
+        column = factor(column.map({True: "TRUE", False: "FALSE"}, na_action="ignore"),
                              ["FALSE", "TRUE"])
     elif is_string_column(column):
-        column = make_factor(column, r_sort_strings(column.dropna().unique()))
+        column = factor(column, r_sort_strings(column.dropna().unique()))
     if not is_factor(column):
         return pd.DataFrame({name: column.astype("float64").to_numpy(na_value=np.nan)})
     levels, ordered = list(column.cat.categories), bool(column.cat.ordered)

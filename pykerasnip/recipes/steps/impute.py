@@ -91,7 +91,7 @@ class _StatisticImpute(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        out = data.copy()
+        out = data.copy(deep=False)
         for column, value in self.values.items():
             out[column] = fill_missing(out[column], value)
         return out
@@ -187,7 +187,7 @@ class StepImputeMode(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        out = data.copy()
+        out = data.copy(deep=False)
         for column, mode in self.modes.items():
             if out[column].isna().any():
                 out[column] = self._cast(out[column]).fillna(mode)
@@ -329,7 +329,7 @@ class StepImputeKnn(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        out = data.copy()
+        out = data.copy(deep=False)
         for target, predictors in self.columns:
             missing = data[target].isna().to_numpy()
             if not missing.any():
@@ -399,7 +399,7 @@ class StepImputeLinear(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        out = data.copy()
+        out = data.copy(deep=False)
         for target, (predictors, coefficients) in self.models.items():
             missing = data[target].isna().to_numpy()
             rows = data.loc[missing, predictors]

@@ -30,7 +30,7 @@ def numeric_matrix(data: pd.DataFrame, columns: list[str], step: str) -> np.ndar
 def with_list_column(data: pd.DataFrame, name: str, cells: list[np.ndarray],
                      drop: list[str]) -> pd.DataFrame:
     """Set (or append) the list column ``name`` and drop the ``drop`` columns."""
-    out = data.copy()
+    out = data.copy(deep=False)
     out[name] = pd.Series(cells, index=data.index, dtype=object)
     return out.drop(columns=[c for c in drop if c != name])
 
@@ -109,7 +109,7 @@ class StepLead(_KerasnipStep):
                 **super().fields_to_r(), "keep_original_cols": b.lgl(self.keep_original_cols)}
 
     def apply(self, data: pd.DataFrame) -> pd.DataFrame:
-        out = data.copy()
+        out = data.copy(deep=False)
         for column in self.columns:
             for k in self.lead:
                 out[f"{self.prefix}{k}_{column}"] = _lead(data[column], k)

@@ -17,7 +17,7 @@ from ...formula.parse import parse
 from ...rds import build as b
 from ...rds.nodes import GlobalEnv, Lang, List
 from ...rexpr import evaluate
-from .base import Step, register, step_to_r
+from .base import Step, register, step_to_r, with_columns
 
 Expression = Callable[[pd.DataFrame], Any]
 
@@ -80,7 +80,6 @@ class StepMutate(Step):
         self.trained = True
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
-        out = data.copy()
         for name, expression in self.inputs.items():
-            out[name] = expression(out)
-        return out
+            data = with_columns(data, {name: expression(data)})
+        return data

@@ -17,7 +17,7 @@ from ...convert import to_python
 from ...errors import SpecError
 from ...rds.nodes import List, Real
 from ...rds import build as b
-from .base import Step, column_names, named_chr, named_dbl, register, step_to_r
+from .base import Step, column_names, named_chr, named_dbl, register, step_to_r, with_columns
 
 _EPS = float(np.finfo(float).eps)
 
@@ -187,10 +187,8 @@ class ColumnwiseStep(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        out = data.copy()
-        for column in self.bake_columns():
-            out[column] = self.transform(column, numeric_values(out[column]))
-        return out
+        return with_columns(data, {column: self.transform(column, numeric_values(data[column]))
+                                   for column in self.bake_columns()})
 
 
 def numeric_columns(step: Step, data: pd.DataFrame, info: pd.DataFrame) -> list[str]:

@@ -1,0 +1,90 @@
+"""R factors as pandas Categoricals, worked on through their integer codes.
+
+Every factor operation the preprocessing replays (``factor(x, levels)``, matching values
+against training levels, pooling or relabelling levels) reduces to mapping each distinct
+label once and then indexing an integer array, so a million-row column costs one
+``take`` instead of a million string lookups. Codes are 0-based; -1 is NA.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def is_factor(column: pd.Series) -> bool:
+    """Is this an R factor column (a pandas Categorical)?"""
+    return isinstance(column.dtype, pd.CategoricalDtype)
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, list]:
+    """``(codes, labels)``: each value as a position among ``labels`` (-1 for NA). A
+    factor's labels are its levels (used or not); other columns give their distinct
+    values in order of appearance."""
+    if is_factor(values):
+        return values.cat.codes.to_numpy(), list(values.cat.categories)
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object, na_value=None))
+    return codes, list(uniques)
+
+
+def lookup(labels: Sequence, levels: Sequence) -> np.ndarray:
+    """Position of every label among ``levels`` (-1 when absent), with a trailing -1 so
+    that indexing it with code -1 (NA) gives -1."""
+    found = pd.Index(list(levels), dtype=object).get_indexer(pd.Index(list(labels), dtype=object))
+    return np.append(found, -1)
+
+
+def match(values: pd.Series, levels: Sequence, unknown: int = -1, missing: int = -1) -> np.ndarray:
+    """R's ``match(as.character(values), levels) - 1``, except that values outside
+    ``levels`` get code ``unknown`` and NA gets ``missing`` (both NA by default)."""
+    codes, labels = factorize(values)
+    table = lookup(labels, levels)
+    table[:-1][table[:-1] < 0] = unknown
+    table[-1] = missing
+    return table[codes]
+
+
+def from_codes(codes: np.ndarray, levels: Sequence, ordered: bool = False,
+               like: pd.Series | None = None) -> pd.Series:
+    """A factor column from codes, with the index and name of ``like``."""
+    categorical = pd.Categorical.from_codes(codes, categories=list(levels), ordered=ordered)
+    if like is None:
+        return pd.Series(categorical)
+    return pd.Series(categorical, index=like.index, name=like.name)
+
+
+def factor(values: pd.Series, levels: Sequence, ordered: bool = False) -> pd.Series:
+    """R's ``factor(as.character(values), levels, ordered)``: values outside ``levels``
+    become NA."""
+    if (is_factor(values) and bool(values.cat.ordered) == ordered
+            and list(values.cat.categories) == list(levels)):
+        return values
+    return from_codes(match(values, levels), levels, ordered, like=values)
+
+
+def as_character(column: pd.Series) -> pd.Series:
+    """R's ``as.character`` of a factor or character column (object, ``None`` for NA)."""
+    values = column.astype(object)
+    return values.where(column.notna(), None)
+
+
+def present_labels(values: pd.Series) -> list:
+    """The distinct non-NA labels that occur, in label order."""
+    codes, labels = factorize(values)
+    used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
+    return [label for label, seen in zip(labels, used) if seen]
+
+
+def unmatched(values: pd.Series, levels: Sequence, include_na: bool = False) -> list:
+    """Distinct values outside ``levels`` in order of first appearance (``None`` stands
+    for NA when ``include_na``)."""
+    codes, labels = factorize(values)
+    bad = lookup(labels, levels)[codes] < 0
+    if not include_na:
+        bad &= codes >= 0
+    if not bad.any():
+        return []
+    positions = np.flatnonzero(bad)
+    distinct, first = np.unique(codes[positions], return_index=True)
+    return [None if c < 0 else labels[c] for c in distinct[np.argsort(first)]]
