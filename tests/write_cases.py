@@ -220,6 +220,11 @@ class Written:
     obj: object
 
 
+#: every name written_files() writes
+WRITTEN_NAMES = (*WORKFLOW_CASES, *PYTHON_WORKFLOWS, "bundle_recipe_reg", "bundle_python_recipe_cls",
+                 "model_fit_xy", "bundle_model_fit_xy", "model_fit_formula")
+
+
 def written_files(folder: Path) -> dict[str, Written]:
     """Write every case into ``folder``; name -> :class:`Written`."""
     out: dict[str, Written] = {}

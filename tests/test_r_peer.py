@@ -1,0 +1,37 @@
+"""Every file pykerasnip writes passes the real R kerasnip stack: R's ``readRDS()`` (and
+``unbundle()``) then ``predict()`` of every type of the model's mode, through the shared
+``check_python_artifact.R``, giving what Python predicts.
+
+Opt-in: set ``PYKERASNIP_R_PEER`` to the env file of an R kerasnip stack (e.g.
+``/work/rpeer/env.sh``)."""
+from __future__ import annotations
+
+import pytest
+
+import r_peer
+import write_cases as wc
+
+ENV_FILE = r_peer.peer_env_file()
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(ENV_FILE is None,
+                                 reason=f"{r_peer.ENV_VARIABLE} names no R peer env file")]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> dict[str, wc.Written]:
+    return wc.written_files(tmp_path_factory.mktemp("written"))
+
+
+@pytest.fixture(scope="module")
+def checks(tmp_path_factory):
+    return tmp_path_factory.mktemp("r_peer")
+
+
+@pytest.mark.parametrize("name", wc.WRITTEN_NAMES)
+def test_r_kerasnip_predicts_what_python_predicts(written, checks, name: str) -> None:
+    item = written[name]
+    paths = r_peer.prepare_case(name, item.obj, item.new_data, item.mode, checks)
+    report = r_peer.run_check(ENV_FILE, item.path, paths)
+    assert r_peer.failures(report) == []
+    assert report["ok"] is True
