@@ -50,7 +50,7 @@ print(json.dumps({"import pykerasnip": t1 - t0, "read_rds": t2 - t1,
                   "bit-identical to R": bool((pred == want).all())}))
 """
 
-R_PREDICT = 'library(kerasnip); invisible(predict(readRDS("{0}/workflow.rds"), readRDS("{0}/new_data.rds")))'
+R_PREDICT = 'library(kerasnip); library(workflows); invisible(predict(readRDS("{0}/workflow.rds"), readRDS("{0}/new_data.rds")))'
 R_FLOOR = 'suppressMessages(library(recipes)); wf <- suppressWarnings(readRDS("{0}/workflow.rds")); ' \
           'nd <- readRDS("{0}/new_data.rds")'
 
