@@ -55,3 +55,7 @@ class PredictError(PykerasnipError, RuntimeError):
 
 class RNotAvailableError(PykerasnipError, RuntimeError):
     """R, rpy2 or an R package needed by the bridge is missing."""
+
+
+class BackendNotAvailableError(PykerasnipError, ImportError):
+    """Keras or the backend chosen with ``KERAS_BACKEND`` is not installed."""

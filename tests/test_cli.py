@@ -247,6 +247,17 @@ def test_predict_on_tensorflow_backend_is_bit_identical_to_r() -> None:
     assert (got.to_numpy() == want.to_numpy()).all()
 
 
+def test_predict_on_a_backend_that_cannot_start_exits_4_naming_it() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("jax") is not None:
+        pytest.skip("jax is installed: Keras' numpy backend starts here")
+    out = run_cli("predict", SEED / "workflow.rds", SEED / "new_data.csv", "--backend", "numpy")
+    assert out.returncode == 4
+    assert "BackendNotAvailableError" in out.stderr and "'numpy' backend" in out.stderr
+    assert "jax" in out.stderr and "Traceback" not in out.stderr
+
+
 def test_predict_default_type_follows_the_mode() -> None:
     reg = pd.read_csv(io.StringIO(run_cli("predict", SEED / "workflow.rds", SEED / "new_data.csv").stdout))
     assert_matches_r(reg, expected(SEED, "numeric"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable
 
+from ..backend import import_keras
 from ..errors import SpecError
 from .arguments import INJECTED_FORMALS, KERAS_COMPILE_ARGS, MISSING, block_formals
 from .process import ProcessedY
@@ -145,7 +146,7 @@ def _run_block(name: str, block: Callable, inputs: list[str], kwargs: dict,
 
 def build_functional(blocks: dict, args: dict, input_shape: Any, py: ProcessedY) -> Any:
     """Wire the blocks into a ``keras.Model`` by their formal names."""
-    import keras
+    keras = import_keras()
 
     names = list(blocks)
     inputs = {b: blocks[b](input_shape=shape)
@@ -182,7 +183,7 @@ def _outputs(tensors: dict, py: ProcessedY) -> Any:
 
 def _keras_class(kind: str, name: str) -> type | None:
     """The Keras class behind keras3's ``<kind>_<name>`` constructor, if any."""
-    import keras
+    keras = import_keras()
 
     if name not in KERAS3_CONSTRUCTORS[kind]:
         return None
@@ -196,7 +197,7 @@ def _keras_class(kind: str, name: str) -> type | None:
 
 def resolve_optimizer(value: Any, learn_rate: float) -> Any:
     """An optimizer instance: unset -> Adam; a name -> that optimizer at ``learn_rate``."""
-    import keras
+    keras = import_keras()
 
     if is_unset(value):
         return keras.optimizers.Adam(learning_rate=learn_rate)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..backend import import_keras
 from ..errors import SpecError
 from . import laplace as lp
 from .arguments import KERAS_FIT_ARGS, discover_args
@@ -82,7 +83,7 @@ def _laplace_entries(raw: dict | None) -> dict[str, LaplaceEntry] | None:
 
 def generic_fit(spec: ModelSpec, x: pd.DataFrame, y: Any, seed: int | None = None) -> KerasFit:
     """kerasnip's ``generic_sequential_fit`` / ``generic_functional_fit``."""
-    import keras
+    keras = import_keras()
 
     args = routed_args(spec)
     if spec.functional:

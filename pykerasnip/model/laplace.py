@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..backend import import_keras
 from ..errors import PredictError
 from .rrng import qnorm
 
@@ -29,7 +30,7 @@ def _producer(tensor: Any) -> Any:
 
 
 def _is_sequential(model: Any) -> bool:
-    import keras
+    keras = import_keras()
 
     return isinstance(model, keras.Sequential)
 
@@ -43,7 +44,7 @@ def _skipped(layer: Any) -> bool:
 
 def _output_pairs(model: Any) -> dict[str, tuple[Any, Any]] | None:
     """Entry name -> (output Dense layer, penultimate layer), kerasnip's discovery."""
-    import keras
+    keras = import_keras()
 
     dense = keras.layers.Dense
     if not _is_sequential(model) and isinstance(model.output, dict):
@@ -69,7 +70,7 @@ def _output_pairs(model: Any) -> dict[str, tuple[Any, Any]] | None:
 
 def combined_model(model: Any, out_layer: Any, penultimate: Any, classification: bool) -> Any:
     """A model with outputs ``pred``/``logits`` and ``features``."""
-    import keras
+    keras = import_keras()
 
     features = penultimate.output
     if classification:
@@ -203,7 +204,7 @@ def run_combined(entry: Any, x: Any) -> tuple[np.ndarray, np.ndarray]:
 def epistemic_variance(entry: Any, feats: np.ndarray) -> np.ndarray:
     """Per-row epistemic variance of a regression entry; the ``F^2 %*% (1 / prec_w)``
     product runs in float32 Keras ops as in kerasnip."""
-    from keras import ops
+    ops = import_keras().ops
 
     d = feats.shape[1]
     s2 = entry.sigma_sq_noise
@@ -257,8 +258,8 @@ def classification_interval(entry: Any, x: Any, level: float, predictive: bool) 
     in the same order), so ``keras.utils.set_random_seed`` before restoring the models
     reproduces R's numbers. For ``pred_int`` the ``(N, K, S)`` draws are reshaped to
     ``(N * S, K)`` without transposing, exactly as kerasnip does."""
-    import keras
-    from keras import ops
+    keras = import_keras()
+    ops = keras.ops
 
     logits, feats = run_combined(entry, x)
     n, k = logits.shape

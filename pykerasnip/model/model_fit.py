@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..backend import import_keras
 from ..errors import PredictError
 from . import laplace as lp
 from . import postprocess as post
@@ -39,7 +40,7 @@ def model_to_bytes(model: Any) -> bytes | None:
 
 def model_from_bytes(data: bytes, safe_mode: bool = True, compile: bool = False) -> Any:
     """A Keras model loaded from ``.keras`` bytes (uncompiled unless asked)."""
-    import keras
+    keras = import_keras()
 
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "model.keras")
@@ -250,7 +251,7 @@ class ModelFit:
             raise PredictError(f"type {type!r} needs a {needed} model; this one is {self.mode}")
         fit = self.fit
         if seed is not None:
-            import keras
+            keras = import_keras()
 
             keras.utils.set_random_seed(seed)
             fit = fit.restored()
