@@ -1,0 +1,70 @@
+"""pykerasnip.factor: code-based factor operations agree with R's value-by-value rules."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pykerasnip.factor import factor, match, present_labels, unmatched
+
+LABELS = st.sampled_from(["a", "b", "c", "d", "é", "NA", "", None])
+LEVELS = st.lists(st.sampled_from(["a", "b", "c", "é", "NA", "z"]), unique=True, max_size=5)
+
+
+def r_match(values: list, levels: list) -> np.ndarray:
+    """match(as.character(values), levels) - 1, one value at a time."""
+    return np.array([levels.index(v) if v is not None and v in levels else -1 for v in values])
+
+
+def as_column(values: list, kind: str, extra: list) -> pd.Series:
+    """The same values as an object, a pandas string or a factor column (with unused
+    levels ``extra``)."""
+    if kind == "factor":
+        categories = list(dict.fromkeys([v for v in values if v is not None] + extra))
+        return pd.Series(pd.Categorical(values, categories=categories))
+    return pd.Series(values, dtype=object if kind == "object" else "string")
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(LABELS, max_size=30), levels=LEVELS,
+       kind=st.sampled_from(["object", "string", "factor"]),
+       extra=st.lists(st.sampled_from(["q", "a", "zz"]), unique=True, max_size=2))
+def test_match_and_factor_agree_with_value_by_value_lookup(values: list, levels: list, kind: str,
+                                                           extra: list) -> None:
+    column = as_column(values, kind, extra)
+    want = r_match(values, levels)
+    assert match(column, levels).tolist() == want.tolist()
+    made = factor(column, levels)
+    assert list(made.cat.categories) == levels
+    assert made.cat.codes.tolist() == want.tolist()
+    assert made.index.equals(column.index)
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(LABELS, max_size=30), levels=LEVELS,
+       kind=st.sampled_from(["object", "factor"]))
+def test_unknown_and_missing_codes(values: list, levels: list, kind: str) -> None:
+    column = as_column(values, kind, [])
+    k = len(levels)
+    got = match(column, levels, unknown=k, missing=k + 1)
+    want = [k + 1 if v is None else levels.index(v) if v in levels else k for v in values]
+    assert got.tolist() == want
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(LABELS, max_size=30), levels=LEVELS)
+def test_unmatched_lists_new_values_in_order_of_appearance(values: list, levels: list) -> None:
+    column = as_column(values, "factor", ["unused"])
+    new = [v for v in values if v not in levels]
+    assert unmatched(column, levels, include_na=True) == list(dict.fromkeys(new))
+    assert unmatched(column, levels) == list(dict.fromkeys(v for v in new if v is not None))
+    assert present_labels(column) == [c for c in column.cat.categories if c in values]
+
+
+def test_a_factor_already_on_the_levels_is_returned_unchanged() -> None:
+    column = pd.Series(pd.Categorical(["b", "a", None], categories=["a", "b"]))
+    assert factor(column, ["a", "b"]) is column
+    reordered = factor(column, ["b", "a"])
+    assert reordered.cat.codes.tolist() == [0, 1, -1]
+    assert factor(column, ["a", "b"], ordered=True).cat.ordered
