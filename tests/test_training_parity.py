@@ -2,14 +2,18 @@
 the model R stored in the fixture (R's keras3 drives the same Python Keras)."""
 from __future__ import annotations
 
+import subprocess
+
 import keras
 import numpy as np
+import pytest
 
 import pykerasnip as pk
 from pykerasnip.demo import dense_block, input_block, output_block
 from pykerasnip.model.model_fit import model_from_bytes
 
 from conftest import FIXTURES, MANIFEST
+from r_peer import ENV_VARIABLE, peer_env_file
 
 CASE = "seq_reg_recipe_normalize"
 
@@ -54,3 +58,31 @@ def test_seed_example_trains_rs_weights() -> None:
     # bit-identical on the fixture machine; here float32 kernels may round a handful of
     # weights one ulp apart (see the closing notes): nearly all must be identical
     assert worst <= 1e-6 and exact >= 0.95, f"max |diff| {worst}, identical share {exact:.3f}"
+
+
+R_SEED_EXAMPLE = """
+suppressPackageStartupMessages({library(kerasnip); library(workflows); library(recipes)
+  library(parsnip); library(keras3)})
+input_block <- function(model, input_shape) keras_model_sequential(input_shape = input_shape)
+dense_block <- function(model, units = 32) model |> layer_dense(units = units, activation = "relu")
+output_block <- function(model, num_classes) model |> layer_dense(units = 1)
+create_keras_sequential_spec("my_mlp", list(input = input_block, hidden = dense_block,
+                                            output = output_block), mode = "regression")
+keras3::set_random_seed(%d)
+fit_wf <- workflow() |> add_recipe(recipe(mpg ~ ., data = mtcars) |> step_normalize(all_predictors())) |>
+  add_model(my_mlp(fit_epochs = 10) |> set_engine("keras")) |> fit(data = mtcars)
+saveRDS(fit_wf, commandArgs(TRUE)[1])
+"""
+
+
+@pytest.mark.skipif(peer_env_file() is None, reason=f"opt-in: set {ENV_VARIABLE} to an R kerasnip stack's env file")
+def test_seed_example_trains_the_weights_r_kerasnip_trains_on_this_machine(tmp_path) -> None:
+    script, saved = tmp_path / "seed.R", tmp_path / "seed.rds"
+    script.write_text(R_SEED_EXAMPLE % _seed())
+    run = subprocess.run(["bash", "-c", f'. "{peer_env_file()}" && Rscript "{script}" "{saved}"'],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    r_weights = model_from_bytes(pk.read_rds(saved).model_fit.fit.keras_bytes).get_weights()
+    py_weights = _python_fit().extract_keras_model().get_weights()
+    for py, r in zip(py_weights, r_weights, strict=True):
+        np.testing.assert_array_equal(py, r)
