@@ -60,29 +60,61 @@ def test_seed_example_trains_rs_weights() -> None:
     assert worst <= 1e-6 and exact >= 0.95, f"max |diff| {worst}, identical share {exact:.3f}"
 
 
-R_SEED_EXAMPLE = """
+
+R_FIT = """
 suppressPackageStartupMessages({library(kerasnip); library(workflows); library(recipes)
   library(parsnip); library(keras3)})
 input_block <- function(model, input_shape) keras_model_sequential(input_shape = input_shape)
 dense_block <- function(model, units = 32) model |> layer_dense(units = units, activation = "relu")
-output_block <- function(model, num_classes) model |> layer_dense(units = 1)
-create_keras_sequential_spec("my_mlp", list(input = input_block, hidden = dense_block,
-                                            output = output_block), mode = "regression")
-keras3::set_random_seed(%d)
-fit_wf <- workflow() |> add_recipe(recipe(mpg ~ ., data = mtcars) |> step_normalize(all_predictors())) |>
-  add_model(my_mlp(fit_epochs = 10) |> set_engine("keras")) |> fit(data = mtcars)
+output_block <- function(model, num_classes) model |> %(output)s
+create_keras_sequential_spec("parity", list(input = input_block, hidden = dense_block,
+                                            output = output_block), mode = "%(mode)s")
+keras3::set_random_seed(%(seed)d)
+fit_wf <- workflow() |> add_recipe(recipe(%(outcome)s ~ ., data = %(data)s) |> step_normalize(all_predictors())) |>
+  add_model(parity(%(args)s) |> set_engine("keras")) |> fit(data = %(data)s)
 saveRDS(fit_wf, commandArgs(TRUE)[1])
 """
 
 
+def _iris_fit(seed: int) -> pk.Workflow:
+    from test_model_fit import seq_cls_out, seq_dense, seq_input
+
+    mlp = pk.create_keras_sequential_spec(
+        "parity_cls", {"input": seq_input, "hidden": seq_dense, "output": seq_cls_out},
+        mode="classification")
+    iris = pk.datasets.iris()
+    rec = pk.recipe("Species ~ .", data=iris).step_normalize(pk.all_predictors())
+    keras.utils.set_random_seed(seed)
+    try:
+        return pk.workflow().add_recipe(rec).add_model(mlp(
+            hidden_units=16, learn_rate=0.02, fit_batch_size=16, fit_epochs=60).set_engine("keras")).fit(iris)
+    finally:
+        pk.remove_keras_spec("parity_cls")
+
+
+#: the two fixtures' examples, in R (kerasnip) and in Python (pykerasnip)
+PEER_CASES = {
+    "seed example": (dict(output="layer_dense(units = 1)", mode="regression", seed=42,
+                          outcome="mpg", data="mtcars", args="fit_epochs = 10"),
+                     _python_fit),
+    "iris multiclass": (dict(output='layer_dense(units = num_classes, activation = "softmax")',
+                             mode="classification", seed=4, outcome="Species", data="iris",
+                             args="hidden_units = 16, learn_rate = 0.02, fit_batch_size = 16, "
+                                  "fit_epochs = 60"),
+                        lambda: _iris_fit(4)),
+}
+
+
 @pytest.mark.skipif(peer_env_file() is None, reason=f"opt-in: set {ENV_VARIABLE} to an R kerasnip stack's env file")
-def test_seed_example_trains_the_weights_r_kerasnip_trains_on_this_machine(tmp_path) -> None:
-    script, saved = tmp_path / "seed.R", tmp_path / "seed.rds"
-    script.write_text(R_SEED_EXAMPLE % _seed())
+@pytest.mark.parametrize("case", list(PEER_CASES))
+def test_python_trains_the_weights_r_kerasnip_trains_on_this_machine(case: str, tmp_path) -> None:
+    r_code, python_fit = PEER_CASES[case]
+    script, saved = tmp_path / "fit.R", tmp_path / "fit.rds"
+    script.write_text(R_FIT % r_code)
     run = subprocess.run(["bash", "-c", f'. "{peer_env_file()}" && Rscript "{script}" "{saved}"'],
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
     r_weights = model_from_bytes(pk.read_rds(saved).model_fit.fit.keras_bytes).get_weights()
-    py_weights = _python_fit().extract_keras_model().get_weights()
+    py_weights = python_fit().extract_keras_model().get_weights()
     for py, r in zip(py_weights, r_weights, strict=True):
         np.testing.assert_array_equal(py, r)
