@@ -1,6 +1,7 @@
 """Every file pykerasnip writes passes the real R kerasnip stack: R's ``readRDS()`` (and
-``unbundle()``) then ``predict()`` of every type of the model's mode, through the shared
-``check_python_artifact.R``, giving what Python predicts.
+``unbundle()``) then ``predict()`` of every type the model supports, through the shared
+``check_python_artifact.R``, gives what Python predicts (Monte Carlo intervals with the
+same seed).
 
 Opt-in: set ``PYKERASNIP_R_PEER`` to the env file of an R kerasnip stack (e.g.
 ``/work/rpeer/env.sh``)."""
@@ -31,7 +32,8 @@ def checks(tmp_path_factory):
 @pytest.mark.parametrize("name", wc.WRITTEN_NAMES)
 def test_r_kerasnip_predicts_what_python_predicts(written, checks, name: str) -> None:
     item = written[name]
-    paths = r_peer.prepare_case(name, item.obj, item.new_data, item.mode, checks)
-    report = r_peer.run_check(ENV_FILE, item.path, paths)
+    paths = r_peer.prepare_case(name, item.obj, item.new_data, item.predict_types, checks)
+    report = r_peer.run_check(ENV_FILE, item.path, paths, item.predict_types)
     assert r_peer.failures(report) == []
+    assert list(report["predictions"]) == list(item.predict_types)
     assert report["ok"] is True

@@ -22,10 +22,9 @@ from pykerasnip.model.spec import ZAP
 from conftest import ROOT, requires_r
 
 SCRIPT = ROOT / "tests" / "r" / "check_written.R"
-CASES = [*wc.PYTHON_WORKFLOWS, "recipe_reg", "formula_reg", "variables_reg", "recipe_cls",
-         "functional_reg",
-         "bundle_recipe_reg", "bundle_python_recipe_cls", "model_fit_xy", "bundle_model_fit_xy",
-         "model_fit_formula"]
+#: every written file but the multi-input one: this check feeds Keras one matrix (its
+#: list-column inputs are checked by the R peer, tests/test_r_peer.py)
+CASES = [name for name in wc.WRITTEN_NAMES if name != "python_multi_input_reg"]
 
 pytestmark = [requires_r, pytest.mark.slow]
 
@@ -60,6 +59,8 @@ def r_results(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("written")
     cases = []
     for name, item in wc.written_files(folder).items():
+        if name not in CASES:
+            continue
         expected = folder / f"{name}_expected.csv"
         pd.DataFrame(_raw_outputs(item)).to_csv(expected, index=False)
         cases.append({"name": name, "file": str(item.path), "kind": item.kind,

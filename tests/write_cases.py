@@ -10,11 +10,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
 import pykerasnip as pk
 from pykerasnip.formula.parse import deparse
+from pykerasnip.hardhat.blueprint import RecipeBlueprint
+from pykerasnip.recipes.selectors import starts_with
 from pykerasnip.workflow import Workflow
 from conftest import FIXTURES
 from pykerasnip.bundle import bundle  # pk.bundle is shadowed by the submodule once imported
@@ -73,6 +76,12 @@ def functional_output(tensor):
     return keras.layers.Dense(1)(tensor)
 
 
+def functional_join(measures, origin):
+    import keras
+
+    return keras.layers.Concatenate()([measures, origin])
+
+
 #: the fork-join graph of the func_reg_recipe fixture (same block names and formals)
 FUNCTIONAL_BLOCKS = {
     "main_input": functional_input,
@@ -80,6 +89,17 @@ FUNCTIONAL_BLOCKS = {
     "path_b": pk.inp_spec(functional_dense, "main_input"),
     "concatenated": pk.inp_spec(functional_concat, {"input_a": "path_a", "input_b": "path_b"}),
     "output": pk.inp_spec(functional_output, "concatenated"),
+}
+
+#: two named inputs (the step_collapse columns ``measures`` and ``origin``) joined
+MULTI_INPUT_BLOCKS = {
+    "measures": functional_input,
+    "origin": functional_input,
+    "dense_measures": pk.inp_spec(functional_dense, "measures"),
+    "dense_origin": pk.inp_spec(functional_dense, "origin"),
+    "joined": pk.inp_spec(functional_join, {"measures": "dense_measures",
+                                            "origin": "dense_origin"}),
+    "output": pk.inp_spec(functional_output, "joined"),
 }
 
 #: mode -> layer blocks with the names and formals of the R fixtures' blocks
@@ -119,13 +139,19 @@ def spec(name: str, mode: str = "regression"):
     return make(hidden_units=8, fit_epochs=3).set_engine("keras")
 
 
-def functional_spec(name: str):
-    """A fork-join functional spec (3 epochs, 8 units on path a)."""
-    make = pk.create_keras_functional_spec(name, FUNCTIONAL_BLOCKS)
-    return make(path_a_units=8, fit_epochs=3).set_engine("keras")
+def functional_spec(name: str, blocks: dict = FUNCTIONAL_BLOCKS):
+    """A functional spec of ``blocks`` (3 epochs; the fork-join graph by default, 8 units
+    on path a)."""
+    make = pk.create_keras_functional_spec(name, blocks)
+    args = {"path_a_units": 8} if blocks is FUNCTIONAL_BLOCKS else {}
+    return make(**args, fit_epochs=3).set_engine("keras")
 
 
 def training_data(name: str) -> pd.DataFrame:
+    """A pk.datasets data set, or ``penguins_weighed``: the penguins with a body mass."""
+    if name == "penguins_weighed":
+        penguins = pk.datasets.penguins()
+        return penguins[penguins["body_mass_g"].notna()].reset_index(drop=True)
     return getattr(pk.datasets, name)()
 
 
@@ -164,29 +190,113 @@ def _mtcars_recipe():
     return pk.recipe("mpg ~ .", training_data("mtcars")).step_normalize(pk.all_predictors())
 
 
-#: workflows made and fitted entirely in Python, preprocessed as the fixtures' workflows:
-#: name -> (add the preprocessor, data, mode)
+def _penguins_species_recipe():
+    """Imputation, novel and pooled levels, dummies, a log and a range on penguins."""
+    return (pk.recipe("species ~ .", training_data("penguins"))
+            .step_impute_mean("bill_length_mm", "bill_depth_mm")
+            .step_impute_median("flipper_length_mm", "body_mass_g")
+            .step_impute_mode("sex")
+            .step_novel("island")
+            .step_other("island", threshold=0.2)
+            .step_dummy(pk.all_nominal_predictors())
+            .step_zv(pk.all_predictors())
+            .step_log("body_mass_g")
+            .step_range(pk.all_numeric_predictors()))
+
+
+def _penguins_mass_recipe():
+    """One-hot and treatment dummies, an interaction, integer imputation on penguins."""
+    return (pk.recipe("body_mass_g ~ .", training_data("penguins_weighed"))
+            .step_impute_mode(pk.all_nominal_predictors())
+            .step_impute_mean(pk.all_numeric_predictors())
+            .step_dummy("species", "island", one_hot=True)
+            .step_dummy("sex")
+            .step_interact(["bill_length_mm", "bill_depth_mm"])
+            .step_zv(pk.all_predictors())
+            .step_normalize(pk.all_numeric_predictors()))
+
+
+def _penguins_inputs_recipe():
+    """Measurements and origin dummies collapsed into two list columns (two Keras inputs)."""
+    return (pk.recipe("body_mass_g ~ .", training_data("penguins_weighed"))
+            .step_impute_mode(pk.all_nominal_predictors())
+            .step_impute_mean(pk.all_numeric_predictors())
+            .step_normalize(pk.all_numeric_predictors())
+            .step_collapse("bill_length_mm", "bill_depth_mm", "flipper_length_mm",
+                           new_col="measures")
+            .step_dummy("species", "island", "sex")
+            .step_collapse(starts_with("species_"), starts_with("island_"),
+                           starts_with("sex_"), new_col="origin")
+            .step_rm("year"))
+
+
+@dataclasses.dataclass(frozen=True)
+class PythonCase:
+    """A workflow made and fitted entirely in Python."""
+
+    add_preprocessor: Callable[[Workflow], Workflow]
+    data: str
+    mode: str
+    rows: tuple[int, ...] = (0, 7, 19, 30)  # rows of the data used as new data
+    blocks: dict | None = None  # functional layer blocks (a sequential spec when None)
+    unseen_level: tuple[str, str] | None = None  # (column, level) set on the last new row
+    types: tuple[str, ...] | None = None  # the prediction types R can make (all when None)
+
+    @property
+    def functional(self) -> bool:
+        return self.blocks is not None
+
+
+#: workflows made and fitted entirely in Python, preprocessed as the fixtures' workflows
+#: and with Python-prepped recipes R bakes
 PYTHON_WORKFLOWS = {
-    "python_recipe_reg": (lambda wf: wf.add_recipe(_mtcars_recipe()), "mtcars", "regression"),
-    "python_formula_reg": (lambda wf: wf.add_formula("mpg ~ cyl + disp + hp + wt"),
-                           "mtcars", "regression"),
-    "python_variables_reg": (lambda wf: wf.add_variables("mpg", ["cyl", "disp", "hp", "wt", "qsec"]),
-                             "mtcars", "regression"),
-    "python_recipe_cls": (lambda wf: wf.add_recipe(_iris_recipe()), "iris", "classification"),
+    "python_recipe_reg": PythonCase(lambda wf: wf.add_recipe(_mtcars_recipe()), "mtcars",
+                                    "regression"),
+    "python_formula_reg": PythonCase(lambda wf: wf.add_formula("mpg ~ cyl + disp + hp + wt"),
+                                     "mtcars", "regression"),
+    "python_variables_reg": PythonCase(
+        lambda wf: wf.add_variables("mpg", ["cyl", "disp", "hp", "wt", "qsec"]), "mtcars",
+        "regression"),
+    "python_recipe_cls": PythonCase(lambda wf: wf.add_recipe(_iris_recipe()), "iris",
+                                    "classification"),
+    # rows 3 (numbers missing) and 8, 9 (sex missing); an unseen island in the new data
+    "python_penguins_cls": PythonCase(
+        lambda wf: wf.add_recipe(_penguins_species_recipe(),
+                                 blueprint=RecipeBlueprint(allow_novel_levels=True)),
+        "penguins", "classification", rows=(0, 3, 8, 9, 160, 300),
+        unseen_level=("island", "Anvers")),
+    "python_penguins_reg": PythonCase(lambda wf: wf.add_recipe(_penguins_mass_recipe()),
+                                      "penguins_weighed", "regression",
+                                      rows=(0, 7, 8, 150, 300), blocks=FUNCTIONAL_BLOCKS),
+    # kerasnip's multi-input pattern: step_collapse list columns feed named Keras inputs.
+    # R's own Laplace intervals fail on such inputs (features are 3-d), so R predicts
+    # numbers only -- as for the func_multi_input_collapse fixture.
+    "python_multi_input_reg": PythonCase(lambda wf: wf.add_recipe(_penguins_inputs_recipe()),
+                                         "penguins_weighed", "regression",
+                                         rows=(0, 7, 8, 150, 300), blocks=MULTI_INPUT_BLOCKS,
+                                         types=("numeric",)),
 }
 
 
 @functools.lru_cache(maxsize=None)
 def python_workflow(name: str):
     """A workflow built, prepped and fitted in Python."""
-    add_preprocessor, data, mode = PYTHON_WORKFLOWS[name]
-    wf = add_preprocessor(Workflow()).add_model(spec(f"py_{name}", mode))
-    return wf.fit(training_data(data))
+    case = PYTHON_WORKFLOWS[name]
+    model_spec = (functional_spec(f"py_{name}", case.blocks) if case.functional
+                  else spec(f"py_{name}", case.mode))
+    wf = case.add_preprocessor(Workflow()).add_model(model_spec)
+    return wf.fit(training_data(case.data))
 
 
 def python_new_data(name: str) -> pd.DataFrame:
-    _, data, _ = PYTHON_WORKFLOWS[name]
-    return training_data(data).iloc[[0, 7, 19, 30]].reset_index(drop=True)
+    case = PYTHON_WORKFLOWS[name]
+    rows = training_data(case.data).iloc[list(case.rows)].reset_index(drop=True)
+    if case.unseen_level is None:
+        return rows
+    column, level = case.unseen_level
+    values = rows[column].cat.add_categories(level)
+    values.iloc[-1] = level
+    return rows.assign(**{column: values})
 
 
 @functools.lru_cache(maxsize=None)
@@ -203,8 +313,29 @@ def formula_model_fit():
                                   seed=SEED)
 
 
+@functools.lru_cache(maxsize=None)
+def formula_cls_model_fit():
+    """A classification ``fit(formula)``: a factor outcome, a transformed predictor."""
+    return spec("py_formula_cls", "classification").fit(
+        "species ~ bill_length_mm + log(body_mass_g) + flipper_length_mm", _complete_penguins(),
+        seed=SEED)
+
+
+def _complete_penguins() -> pd.DataFrame:
+    return training_data("penguins").dropna().reset_index(drop=True)
+
+
+def formula_cls_new_data() -> pd.DataFrame:
+    return _complete_penguins().iloc[[0, 60, 150, 200, 320]].reset_index(drop=True)
+
+
 def bare_new_data() -> pd.DataFrame:
     return training_data("mtcars").iloc[[0, 5, 12, 30]][["cyl", "disp", "hp", "wt"]].reset_index(drop=True)
+
+
+#: mode -> the prediction types kerasnip registers
+PREDICT_TYPES = {"regression": ("numeric", "conf_int", "pred_int"),
+                 "classification": ("class", "prob", "conf_int", "pred_int")}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -218,11 +349,17 @@ class Written:
     functional: bool
     new_data: pd.DataFrame
     obj: object
+    types: tuple[str, ...] | None = None  # the prediction types R can make (all when None)
+
+    @property
+    def predict_types(self) -> tuple[str, ...]:
+        return self.types or PREDICT_TYPES[self.mode]
 
 
 #: every name written_files() writes
 WRITTEN_NAMES = (*WORKFLOW_CASES, *PYTHON_WORKFLOWS, "bundle_recipe_reg", "bundle_python_recipe_cls",
-                 "model_fit_xy", "bundle_model_fit_xy", "model_fit_formula")
+                 "bundle_python_penguins_reg", "model_fit_xy", "bundle_model_fit_xy",
+                 "model_fit_formula", "model_fit_formula_cls")
 
 
 def written_files(folder: Path) -> dict[str, Written]:
@@ -232,15 +369,19 @@ def written_files(folder: Path) -> dict[str, Written]:
         wf = workflow(name)
         out[name] = Written(folder / f"{name}.rds", "workflow", f"py_{name}", case.mode,
                             case.functional, new_data(case.fixture), wf)
-    for name, (_, _, mode) in PYTHON_WORKFLOWS.items():
-        out[name] = Written(folder / f"{name}.rds", "workflow", f"py_{name}", mode, False,
-                            python_new_data(name), python_workflow(name))
+    for name, case in PYTHON_WORKFLOWS.items():
+        out[name] = Written(folder / f"{name}.rds", "workflow", f"py_{name}", case.mode,
+                            case.functional, python_new_data(name), python_workflow(name),
+                            case.types)
     out["bundle_recipe_reg"] = dataclasses.replace(
         out["recipe_reg"], path=folder / "bundle_recipe_reg.rds", kind="bundled_workflow",
         obj=bundle(workflow("recipe_reg")))
     out["bundle_python_recipe_cls"] = dataclasses.replace(
         out["python_recipe_cls"], path=folder / "bundle_python_recipe_cls.rds",
         kind="bundled_workflow", obj=bundle(python_workflow("python_recipe_cls")))
+    out["bundle_python_penguins_reg"] = dataclasses.replace(
+        out["python_penguins_reg"], path=folder / "bundle_python_penguins_reg.rds",
+        kind="bundled_workflow", obj=bundle(python_workflow("python_penguins_reg")))
     out["model_fit_xy"] = Written(folder / "model_fit_xy.rds", "model_fit", "py_bare",
                                   "regression", False, bare_new_data(), bare_model_fit())
     out["bundle_model_fit_xy"] = dataclasses.replace(
@@ -249,6 +390,9 @@ def written_files(folder: Path) -> dict[str, Written]:
     out["model_fit_formula"] = Written(folder / "model_fit_formula.rds", "model_fit",
                                        "py_formula", "regression", False, bare_new_data(),
                                        formula_model_fit())
+    out["model_fit_formula_cls"] = Written(folder / "model_fit_formula_cls.rds", "model_fit",
+                                           "py_formula_cls", "classification", False,
+                                           formula_cls_new_data(), formula_cls_model_fit())
     for item in out.values():
         pk.write_rds(item.obj, item.path)
     return out

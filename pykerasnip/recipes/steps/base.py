@@ -36,8 +36,12 @@ def is_string_column(column: pd.Series) -> bool:
         return False
     if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
         return True
-    return column.dtype == object and column.map(lambda v: v is None or v is pd.NA
-                                                 or isinstance(v, str) or v != v).all()
+    return column.dtype == object and column.map(_is_text_or_missing).all()
+
+
+def _is_text_or_missing(value: Any) -> bool:
+    return (value is None or value is pd.NA or isinstance(value, str)
+            or (isinstance(value, float) and value != value))
 
 
 def with_columns(data: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
