@@ -38,7 +38,8 @@ t1 = time.perf_counter()
 wf = pk.read_rds(sys.argv[1] + "/workflow.rds")
 new_data = pk.read_rds(sys.argv[1] + "/new_data.rds")
 t2 = time.perf_counter()
-import keras
+from pykerasnip.backend import import_keras  # what predict calls first
+keras = import_keras()
 t3 = time.perf_counter()
 pred = wf.predict(new_data)[".pred"].to_numpy()
 t4 = time.perf_counter()
