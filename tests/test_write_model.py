@@ -157,6 +157,16 @@ def test_python_written_file_reads_back_to_the_same_predictions(written, name: s
                                       item.obj.predict(item.new_data, type=kind))
 
 
+def test_mold_extras_hold_the_recipes_other_roles(written) -> None:
+    """hardhat's mold keeps the processed id column under ``extras$roles$id``; forge()
+    needs it in new data, so the writer's own forge of the prototypes includes it."""
+    pre = rds.load(written["python_penguins_reg"].path)["pre"]
+    roles = pre["mold"]["extras"]["roles"]
+    assert roles.names == ["id"] and roles["id"].names == ["year"]
+    assert pre["mold"]["blueprint"]["extra_role_ptypes"]["id"].names == ["year"]
+    assert "year" not in pre["mold"]["predictors"].names
+
+
 def test_untrained_workflow_cannot_be_written() -> None:
     with pytest.raises(PredictError, match="not been trained"):
         workflow("mpg ~ cyl", wc.spec("py_untrained")).to_r()

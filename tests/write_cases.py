@@ -12,6 +12,7 @@ import functools
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 import pykerasnip as pk
@@ -148,11 +149,23 @@ def functional_spec(name: str, blocks: dict = FUNCTIONAL_BLOCKS):
 
 
 def training_data(name: str) -> pd.DataFrame:
-    """A pk.datasets data set, or ``penguins_weighed``: the penguins with a body mass."""
+    """A pk.datasets data set, or one derived from the penguins: ``penguins_weighed`` (those
+    with a body mass), ``penguins_dated`` (complete rows plus an ordered size, a Date and a
+    character column)."""
+    penguins = pk.datasets.penguins()
     if name == "penguins_weighed":
-        penguins = pk.datasets.penguins()
         return penguins[penguins["body_mass_g"].notna()].reset_index(drop=True)
+    if name == "penguins_dated":
+        return _dated(penguins.dropna().reset_index(drop=True))
     return getattr(pk.datasets, name)()
+
+
+def _dated(penguins: pd.DataFrame) -> pd.DataFrame:
+    size = pd.cut(penguins["flipper_length_mm"].astype(float), [0, 190, 210, 1000],
+                  labels=["small", "mid", "big"], ordered=True)
+    day = pd.Timestamp("2007-11-20") + pd.to_timedelta(np.arange(len(penguins)) * 3, unit="D")
+    return penguins.assign(size=size, day=day,
+                           colony=penguins["island"].astype(str).astype(object))
 
 
 def new_data(fixture: str) -> pd.DataFrame:
@@ -205,8 +218,10 @@ def _penguins_species_recipe():
 
 
 def _penguins_mass_recipe():
-    """One-hot and treatment dummies, an interaction, integer imputation on penguins."""
+    """One-hot and treatment dummies, an interaction, integer imputation, an id column
+    on penguins."""
     return (pk.recipe("body_mass_g ~ .", training_data("penguins_weighed"))
+            .update_role("year", new_role="id")
             .step_impute_mode(pk.all_nominal_predictors())
             .step_impute_mean(pk.all_numeric_predictors())
             .step_dummy("species", "island", one_hot=True)
@@ -228,6 +243,20 @@ def _penguins_inputs_recipe():
             .step_collapse(starts_with("species_"), starts_with("island_"),
                            starts_with("sex_"), new_col="origin")
             .step_rm("year"))
+
+
+def _penguins_dated_recipe():
+    """An ordered factor scored, a Date's features, a character column made a factor, an
+    outcome step skipped at bake time."""
+    return (pk.recipe("body_mass_g ~ size + day + colony + bill_length_mm",
+                      training_data("penguins_dated"))
+            .step_log(pk.all_outcomes(), skip=True)
+            .step_ordinalscore("size")
+            .step_date("day", features=("dow", "month", "year", "doy", "decimal"))
+            .step_rm("day")
+            .step_string2factor("colony")
+            .step_dummy(pk.all_nominal_predictors())
+            .step_normalize(pk.all_numeric_predictors()))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -268,6 +297,8 @@ PYTHON_WORKFLOWS = {
     "python_penguins_reg": PythonCase(lambda wf: wf.add_recipe(_penguins_mass_recipe()),
                                       "penguins_weighed", "regression",
                                       rows=(0, 7, 8, 150, 300), blocks=FUNCTIONAL_BLOCKS),
+    "python_dated_reg": PythonCase(lambda wf: wf.add_recipe(_penguins_dated_recipe()),
+                                   "penguins_dated", "regression", rows=(0, 50, 120, 250)),
     # kerasnip's multi-input pattern: step_collapse list columns feed named Keras inputs.
     # R's own Laplace intervals fail on such inputs (features are 3-d), so R predicts
     # numbers only -- as for the func_multi_input_collapse fixture.

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..convert import from_pandas
 from ..formula.parse import parse
+from ..hardhat.blueprint import role_variables
 from ..io import to_tree
 from ..rds import build as b
 from ..rds import nodes as n
@@ -29,12 +30,8 @@ _UNTRAINED: dict[str, Callable[[], Any]] = {
     "terms": lambda: b.named_list(predictors=None, outcomes=None),
 }
 
-#: blueprint family class -> the mold's ``extras``
-_EXTRAS: dict[str, Callable[[], Any]] = {
-    "recipe_blueprint": lambda: b.named_list(roles=None),
-    "formula_blueprint": lambda: b.named_list(offset=None),
-    "xy_blueprint": lambda: None,
-}
+#: roles a recipe mold does not report among its ``extras``
+_MODEL_ROLES = ("predictor", "outcome")
 
 
 def formula_to_r(text: str) -> n.Lang:
@@ -79,9 +76,38 @@ def _zero_rows(df: pd.DataFrame) -> n.List:
     return from_pandas(df.iloc[:0].reset_index(drop=True), tibble=True)
 
 
-def _extras(blueprint: n.List) -> Any:
-    family = next((c for c in blueprint.classes if c in _EXTRAS), "xy_blueprint")
-    return _EXTRAS[family]()
+def _forge_ptype(blueprint: Any) -> pd.DataFrame:
+    """0-row new data with every column ``forge()`` requires: the predictors and, for a
+    recipe, the other roles it needs at bake time."""
+    extra = getattr(blueprint, "extra_role_ptypes", {})
+    frame = pd.concat([blueprint.ptypes.predictors, *extra.values()], axis=1)
+    return frame.loc[:, ~frame.columns.duplicated()]
+
+
+def _extra_roles(blueprint: Any) -> Any:
+    """hardhat's ``extras$roles`` of a recipe mold: per role other than predictor and
+    outcome, the processed columns with it (NULL when there are none)."""
+    info = blueprint.recipe.term_info
+    roles = [r for r in dict.fromkeys(info["role"].map(_role_name)) if r not in _MODEL_ROLES]
+    if not roles:
+        return None
+    baked = blueprint.recipe.bake(_forge_ptype(blueprint))
+    return b.named_list({role: _zero_rows(baked[[v for v in role_variables(info, role)
+                                                 if v in baked.columns]])
+                         for role in roles})
+
+
+def _role_name(role: Any) -> str:
+    return role if isinstance(role, str) else "NA"
+
+
+def _extras(node: n.List, blueprint: Any) -> Any:
+    """The mold's ``extras``: ``roles`` for a recipe, ``offset`` for a formula."""
+    if node.inherits("recipe_blueprint"):
+        return b.named_list(roles=_extra_roles(blueprint))
+    if node.inherits("formula_blueprint"):
+        return b.named_list(offset=None)
+    return None
 
 
 def _stage(classes: str, **fields: Any) -> n.List:
@@ -90,10 +116,9 @@ def _stage(classes: str, **fields: Any) -> n.List:
 
 def _pre(wf: Any) -> n.List:
     blueprint = r_form(wf.blueprint, "workflow's trained blueprint")
-    ptypes = wf.blueprint.ptypes
-    mold = b.named_list(predictors=_zero_rows(wf.blueprint.forge(ptypes.predictors)),
-                        outcomes=_zero_rows(ptypes.outcomes), blueprint=blueprint,
-                        extras=_extras(blueprint))
+    mold = b.named_list(predictors=_zero_rows(wf.blueprint.forge(_forge_ptype(wf.blueprint))),
+                        outcomes=_zero_rows(wf.blueprint.ptypes.outcomes), blueprint=blueprint,
+                        extras=_extras(blueprint, wf.blueprint))
     actions = b.named_list({wf.preprocessor.kind: _preprocessor_action(wf, blueprint)})
     return _stage("stage_pre", actions=actions, mold=mold, case_weights=None)
 
