@@ -84,6 +84,23 @@ def _forge_ptype(blueprint: Any) -> pd.DataFrame:
     return frame.loc[:, ~frame.columns.duplicated()]
 
 
+def _list_columns(blueprint: Any) -> set[str]:
+    """Columns a recipe makes lists (kerasnip's step_collapse): recipes types them."""
+    recipe = getattr(blueprint, "recipe", None)
+    if recipe is None:
+        return set()
+    info = recipe.term_info
+    return {name for name, kinds in zip(info["variable"], info["type"]) if "list" in kinds}
+
+
+def _zero_row_predictors(blueprint: Any) -> n.List:
+    """0 rows of the processed predictors; an empty list column stays a list (pandas keeps
+    no element type for an empty object column)."""
+    node = _zero_rows(blueprint.forge(_forge_ptype(blueprint)))
+    lists = _list_columns(blueprint)
+    return copy_with(node, {name: n.List([]) for name in node.names if name in lists})
+
+
 def _extra_roles(blueprint: Any) -> Any:
     """hardhat's ``extras$roles`` of a recipe mold: per role other than predictor and
     outcome, the processed columns with it (NULL when there are none)."""
@@ -116,7 +133,7 @@ def _stage(classes: str, **fields: Any) -> n.List:
 
 def _pre(wf: Any) -> n.List:
     blueprint = r_form(wf.blueprint, "workflow's trained blueprint")
-    mold = b.named_list(predictors=_zero_rows(wf.blueprint.forge(_forge_ptype(wf.blueprint))),
+    mold = b.named_list(predictors=_zero_row_predictors(wf.blueprint),
                         outcomes=_zero_rows(wf.blueprint.ptypes.outcomes), blueprint=blueprint,
                         extras=_extras(blueprint, wf.blueprint))
     actions = b.named_list({wf.preprocessor.kind: _preprocessor_action(wf, blueprint)})
