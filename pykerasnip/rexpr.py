@@ -16,6 +16,7 @@ store in a terms object's ``predvars`` (coefficients, knots, center and scale).
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -422,16 +423,19 @@ def _round(x: RVector, digits: RVector | None = None) -> RVector:
     return np.round(_numeric(x, "round"), 0 if digits is None else int(as_double(digits)[0]))
 
 
-def _parallel(fn: Callable, fn_na_rm: Callable) -> Callable[..., RVector]:
+def _parallel(fn: np.ufunc) -> Callable[..., RVector]:
     def apply(*values: RVector, na_rm: RVector | None = None) -> RVector:
-        reducer = fn_na_rm if na_rm is not None and bool(as_logical(na_rm)[0]) else fn
-        result = reducer.reduce(np.broadcast_arrays(*(_numeric(v, "pmin/pmax") for v in values)))
+        arrays = np.broadcast_arrays(*(_numeric(v, "pmin/pmax") for v in values))
+        if na_rm is not None and bool(as_logical(na_rm)[0]):
+            result = functools.reduce(lambda a, b: rmath.na_rm_parallel(fn, a, b), arrays)
+        else:
+            result = fn.reduce(arrays)
         return _to_integer(result) if all(_is_integer_like(v) for v in values) else result
     return apply
 
 
-_builtin("pmin")(_parallel(np.minimum, np.fmin))
-_builtin("pmax")(_parallel(np.maximum, np.fmax))
+_builtin("pmin")(_parallel(np.minimum))
+_builtin("pmax")(_parallel(np.maximum))
 
 
 # --------------------------------------------------------------------------- vectors
@@ -545,7 +549,7 @@ def _spline_knots(values: np.ndarray, df: RVector | None, knots: RVector | None,
                   boundary: RVector | None, n_interior: Callable[[int], int], what: str) -> tuple[np.ndarray, np.ndarray]:
     if boundary is None:
         _require_some(values, what)
-        boundary = np.array([np.nanmin(values), np.nanmax(values)])
+        boundary = rmath.na_rm_range(values)
     if knots is None:
         knots = _interior_knots(values, n_interior(int(as_double(df)[0])) if df is not None else 0)
     return as_double(knots), as_double(boundary)

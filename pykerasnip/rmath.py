@@ -13,6 +13,21 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+# --------------------------------------------------------------------------- NA-aware reductions
+# R's NA_real_ is a signalling NaN; NumPy's fmin/fmax (hence nanmin/nanmax) can return
+# a wrong number when one is present, so missing values are masked out explicitly.
+def na_rm_range(values: np.ndarray) -> np.ndarray:
+    """``range(values, na.rm = TRUE)`` of doubles: ``[min, max]``, NaN when nothing is left."""
+    present = values[~np.isnan(values)]
+    return np.array([present.min(), present.max()]) if present.size else np.array([np.nan, np.nan])
+
+
+def na_rm_parallel(reduce: np.ufunc, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``pmin``/``pmax(a, b, na.rm = TRUE)`` with ``reduce`` = ``np.minimum``/``np.maximum``:
+    an element missing on one side takes the other side's value."""
+    return np.where(np.isnan(a), b, np.where(np.isnan(b), a, reduce(a, b)))
+
+
 # --------------------------------------------------------------------------- names
 R_RESERVED = frozenset({
     "if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE",

@@ -11,6 +11,8 @@ from pykerasnip.rmath import (bs_basis, contr_poly, contr_poly_names, make_names
                               ns_basis, poly_coefs, poly_predict, poly_raw, quantile7,
                               r_sort_strings, spline_design)
 from rstepwise import r_json
+from pykerasnip import rmath
+from pykerasnip.rds.nodes import NA_REAL
 
 NAMES = ["a b", "1", "", ".1a", "._", "_a", "if", "TRUE", "x", "x", "x.1", "x", "é b",
          "a-b", "Very Good", "NA", "..", "a$b", "3D"]
@@ -148,3 +150,12 @@ def test_spline_bases_keep_na_rows() -> None:
     for basis in (ns_basis(np.array([np.nan, 1.0]), KNOTS, BOUNDARY),
                   bs_basis(np.array([np.nan, 1.0]), KNOTS, BOUNDARY)):
         assert np.isnan(basis[0]).all() and not np.isnan(basis[1]).any()
+
+
+def test_na_rm_reductions_ignore_r_na_reals():
+    # R's NA_real_ is a signalling NaN: np.nanmin/np.nanmax return 10, 10 here
+    x = np.array([0.0, NA_REAL, 10.0])
+    assert rmath.na_rm_range(x).tolist() == [0.0, 10.0]          # range(c(0, NA, 10), na.rm = TRUE)
+    assert np.isnan(rmath.na_rm_range(np.array([NA_REAL]))).all()
+    got = rmath.na_rm_parallel(np.minimum, np.array([NA_REAL, 3.0, 1.0]), np.array([2.0, NA_REAL, 5.0]))
+    assert got.tolist() == [2.0, 3.0, 1.0]                         # pmin(c(NA, 3, 1), c(2, NA, 5), na.rm = TRUE)

@@ -8,6 +8,7 @@ import pytest
 import pykerasnip.recipes as rc
 from pykerasnip.datasets import iris, mtcars
 from pykerasnip.errors import ForgeError
+from pykerasnip.rds.nodes import NA_REAL
 from pykerasnip.recipes.steps.impute import fill_missing, gower_topn
 from conftest import requires_r
 from test_recipes_core import from_hex, run_r
@@ -114,3 +115,26 @@ def test_gower_ranges_span_both_tables_and_skip_missing():
     # ties: the later row first (R: gower_topn(data.frame(a = 0), data.frame(a = c(1, 2, 1, 1, 3, 1, 2, 1)), n = 3))
     ties = gower_topn(pd.DataFrame({"a": [0.0]}), pd.DataFrame({"a": [1.0, 2, 1, 1, 3, 1, 2, 1]}), 3)
     assert ties[:, 0].tolist() == [7, 5, 3]
+
+
+def test_knn_skips_only_rows_whose_predictors_are_all_missing():
+    train = pd.DataFrame({"y": [1.0, 2, 3, 4, 5, 6], "a": pd.array([1, 2, 3, None, 5, 6], dtype="Int32"),
+                          "b": [10.0, 20, 30, 40, 50, 60], "c": [0.0, 1, 0, 1, 1, 0],
+                          "f": pd.Categorical(list("uvuvuv"))})
+    prepped = rc.recipe("y ~ .", train).step_impute_knn(
+        "a", "f", neighbors=2, impute_with=["b", "c"]).prep()
+    new = pd.DataFrame({"y": [0.0] * 3, "a": pd.array([None] * 3, dtype="Int32"),
+                        "b": [np.nan, 25, 52], "c": [np.nan, 1, 0],
+                        "f": pd.Categorical([None, None, "u"], categories=["u", "v"])})
+    baked = prepped.bake(new)
+    # recipes 1.3.2: bake(prep(recipe(y ~ ., train) |> step_impute_knn(a, f, neighbors = 2,
+    #   impute_with = imp_vars(b, c))), new) -> a = NA 4 4 (integer), f = NA v u (row 1 warned)
+    assert pd.api.types.is_integer_dtype(baked["a"])
+    assert baked["a"].astype(object).where(baked["a"].notna(), "NA").tolist() == ["NA", 4, 4]
+    assert baked["f"].astype(object).where(baked["f"].notna(), "NA").tolist() == ["NA", "v", "u"]
+
+
+def test_gower_range_ignores_r_na_reals():
+    # gower::gower_topn(data.frame(a = 1, b = 5), data.frame(a = c(0, NA, 10), b = 0), n = 2)$index - 1
+    reference = pd.DataFrame({"a": [0.0, NA_REAL, 10.0], "b": [0.0, 0.0, 0.0]})
+    assert gower_topn(pd.DataFrame({"a": [1.0], "b": [5.0]}), reference, 2)[:, 0].tolist() == [0, 2]

@@ -18,7 +18,7 @@ from ...rds import build as b
 from ...formula.parse import deparse_name
 from ...formula.terms import terms_from_formula
 from ...rds.nodes import BaseEnv, List
-from ...rmath import r_sort_strings
+from ...rmath import na_rm_range, r_sort_strings
 from ..selectors import all_predictors, r_quosures, select
 from .base import Step, column_names, is_string_column, named_chr, named_dbl, register, step_to_r
 from .numeric import col_mean, first, numeric_columns, numeric_values, r_matprod
@@ -40,16 +40,22 @@ def fill_missing(column: pd.Series, value: Any) -> pd.Series:
     type (``vctrs::vec_cast``: integer fills make an integer column, lossless only)."""
     if not column.isna().any():
         return column
+    return cast_to_fill(column, value).fillna(value)
+
+
+def cast_to_fill(column: pd.Series, value: Any) -> pd.Series:
+    """``column`` cast to the type of the fill ``value`` as ``vctrs::vec_cast`` does
+    (integer: lossless only; double: plain float64); any other value leaves it as is."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         values = numeric_values(column)
         present = values[~np.isnan(values)]
         if not np.array_equal(present, np.round(present)):
             raise ForgeError(f"Can't convert column `{column.name}` <double> to <integer>: "
                              "the imputed value is an integer and the column has fractions")
-        column = column.astype("Int32")
-    elif isinstance(value, (float, np.floating)):
-        column = pd.Series(numeric_values(column), index=column.index, name=column.name)
-    return column.fillna(value)
+        return column.astype("Int32")
+    if isinstance(value, (float, np.floating)):
+        return pd.Series(numeric_values(column), index=column.index, name=column.name)
+    return column
 
 
 class _StatisticImpute(Step):
@@ -249,7 +255,8 @@ def _gower_term(a: pd.Series, b: pd.Series, eps: float) -> tuple[np.ndarray, np.
     if kind == "numeric":
         xa, xb = numeric_values(a), numeric_values(b)
         both = np.concatenate([xa, xb])
-        spread = np.nanmax(both) - np.nanmin(both) if (~np.isnan(both)).any() else math.nan
+        low, high = na_rm_range(both)
+        spread = high - low
         comparable = (~np.isnan(xa)[:, None] & ~np.isnan(xb)[None, :]).astype(float)
         if not spread >= eps:
             return np.zeros(comparable.shape), np.zeros(comparable.shape)
@@ -331,12 +338,11 @@ class StepImputeKnn(Step):
         self.check_columns(data)
         out = data.copy(deep=False)
         for target, predictors in self.columns:
-            missing = data[target].isna().to_numpy()
+            # R leaves (with a warning) the rows whose predictors are all missing
+            missing = data[target].isna().to_numpy() & data[predictors].notna().any(axis=1).to_numpy()
             if not missing.any():
                 continue
             queries = data.loc[missing, predictors]
-            if queries.isna().all().all():
-                continue    # R warns: all predictors are missing
             reference = self.ref_data[self.ref_data[target].notna()].reset_index(drop=True)
             index = gower_topn(queries, reference[predictors], self.neighbors, self.eps)
             estimates = neighbour_estimates(reference[target], index)
@@ -347,11 +353,7 @@ class StepImputeKnn(Step):
 def _fill_rows(column: pd.Series, rows: np.ndarray, values: Any) -> pd.Series:
     """``column`` with ``rows`` set to ``values``, cast first to the values' type."""
     values = np.asarray(values)
-    if values.dtype.kind in "iu":
-        column = fill_missing(column, int(values[0]))
-    elif values.dtype.kind == "f":
-        column = pd.Series(numeric_values(column), index=column.index, name=column.name)
-    column = column.copy()
+    column = cast_to_fill(column, values[0].item() if values.dtype.kind in "iuf" else None).copy()
     column.iloc[np.flatnonzero(rows)] = values
     return column
 

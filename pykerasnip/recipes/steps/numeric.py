@@ -16,6 +16,7 @@ import pandas as pd
 from ...convert import to_python
 from ...errors import SpecError
 from ...rds.nodes import List, Real
+from ...rmath import na_rm_range
 from ...rds import build as b
 from .base import Step, column_names, named_chr, named_dbl, register, step_to_r, with_columns
 
@@ -329,7 +330,7 @@ class StepRange(ColumnwiseStep):
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = numeric_columns(self, data, info)
         values = {c: numeric_values(data[c]) for c in columns}
-        self.ranges = pd.DataFrame({c: [np.nanmin(x), np.nanmax(x)] for c, x in values.items()},
+        self.ranges = pd.DataFrame({c: na_rm_range(x) for c, x in values.items()},
                                    index=["mins", "maxs"], dtype="f8")
         self.trained = True
 
