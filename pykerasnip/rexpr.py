@@ -465,6 +465,29 @@ def _ifelse(test: RVector, yes: RVector, no: RVector) -> RVector:
     return chosen
 
 
+@_builtin("%in%")
+def _in(x: RVector, table: RVector) -> pd.arrays.BooleanArray:
+    """``x %in% table``: numbers by value, anything else (factors included) by its
+    ``as.character`` text; NA matches NA."""
+    numeric = {"logical", "integer", "double"}
+    if kind(x) in numeric and kind(table) in numeric:
+        values, pool = as_double(x), as_double(table)
+        found = np.isin(values, pool) | (np.isnan(values) & np.isnan(pool).any())
+    else:
+        values, pool = as_character(x), as_character(table)
+        present = pd.notna(pool)
+        found = np.isin(values.astype(object), pool[present].astype(object)) | (pd.isna(values) & (~present).any())
+    return pd.array(found, dtype="boolean")
+
+
+@_builtin("if_else")
+def _if_else(condition: RVector, true: RVector, false: RVector,
+             missing: RVector | None = None) -> RVector:
+    """dplyr's ``if_else``: ``ifelse`` whose NA conditions take ``missing`` when given."""
+    chosen = _ifelse(condition, true, false)
+    return chosen if missing is None else _ifelse(pd.array(as_logical(condition).isna(), dtype="boolean"), missing, chosen)
+
+
 @_builtin("as.numeric", "as.double")
 def _as_numeric(x: RVector) -> np.ndarray:
     return as_double(x)

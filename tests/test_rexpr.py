@@ -45,6 +45,8 @@ EXPRESSIONS = [
     ".data$x * 2", ".data[[\"s\"]]", "x * pi", "x + NA", "x > NA",
     "as.character(i)", "as.character(b)", "as.character(x / 3)", "as.logical(x)", "as.logical(c(\"T\", \"no\"))",
     "s < \"b\"", "f != s",
+    "dplyr::if_else(x > 1, 1, 0)", "dplyr::if_else(b, i, 0L, missing = -1L)", "pmax(x, 1, na.rm = TRUE)",
+    "s %in% c(\"a\", \"c\")", "f %in% c(\"u\", NA)", "x %in% c(3, NA)", "i %in% c(1L, 4L)",
 ]
 
 FACTOR_EXPRESSIONS = ["factor(s)", "as.factor(x)", "as.factor(i)", "factor(s, levels = c(\"c\", \"b\"))",
