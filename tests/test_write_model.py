@@ -158,6 +158,20 @@ def test_python_written_file_reads_back_to_the_same_predictions(written, name: s
                                       item.obj.predict(item.new_data, type=kind))
 
 
+def test_python_prepped_last_term_info_is_grouped_as_r_leaves_it(written) -> None:
+    """recipes' prep() summarises last_term_info with ``.groups = "keep"``: a grouped_df
+    by variable, as in R's file for the same recipe."""
+    def last_term_info(path):
+        return rds.load(path)["pre"]["mold"]["blueprint"]["recipe"]["last_term_info"]
+    ours = last_term_info(written["python_recipe_reg"].path)
+    r = last_term_info(FIXTURES / "seq_reg_recipe_normalize" / "workflow.rds")
+    assert differences(ours, r) == []
+    assert skeleton(ours.attr("groups")) == skeleton(r.attr("groups"))
+    assert ours.attr("groups")["variable"].data == r.attr("groups")["variable"].data
+    assert [rows.data.tolist() for rows in ours.attr("groups")[".rows"].data] == \
+        [rows.data.tolist() for rows in r.attr("groups")[".rows"].data]
+
+
 def test_mold_extras_hold_the_recipes_other_roles(written) -> None:
     """hardhat's mold keeps the processed id column under ``extras$roles$id``; forge()
     needs it in new data, so the writer's own forge of the prototypes includes it."""

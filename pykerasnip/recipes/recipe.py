@@ -380,7 +380,8 @@ class Recipe:
             "fit_times": b.tibble({"stage_id": b.chr(*stages), "elapsed": b.dbl([0.0] * len(stages))},
                                   n=len(stages)),
             "last_term_info": None if self.last_term_info is None else
-            _info_to_r(self.last_term_info, ("number", "skip"))}
+            _grouped_by_variable(_info_to_r(self.last_term_info, ("number", "skip")),
+                                 list(self.last_term_info["variable"]))}
 
     def __repr__(self) -> str:
         roles = self.var_info["role"].fillna("NA").value_counts().to_dict()
@@ -400,6 +401,18 @@ def _info_to_r(info: pd.DataFrame, extra: tuple[str, ...] = ()) -> List:
                "type": b.r_list([b.chr(*t) for t in info["type"]]),
                "role": role, "source": chr_column(info["source"])}
     return b.tibble({**columns, **{name: _extra_column(info[name]) for name in extra}}, n=len(info))
+
+
+def _grouped_by_variable(info: List, variables: list[str]) -> List:
+    """``info`` (one row per variable, sorted) as the dplyr ``grouped_df`` that
+    ``summarise(.groups = "keep")`` leaves: a ``groups`` tibble of the variables and
+    their row numbers."""
+    rows = b.structure(b.r_list([b.int_(i + 1) for i in range(len(variables))]),
+                       {"ptype": b.int_([]), "class": ["vctrs_list_of", "vctrs_vctr", "list"]})
+    groups = b.structure(b.tibble({"variable": b.chr(*variables), ".rows": rows},
+                                  n=len(variables)), {".drop": True})
+    return b.structure(info, {"groups": groups,
+                              "class": ["grouped_df", *info.classes]})
 
 
 def _extra_column(column: pd.Series) -> Any:
