@@ -85,6 +85,22 @@ def test_csv_frame_casts_to_r_types() -> None:
     assert list(cast["fct"].cat.categories) == ["a", "b", "c"] and cast["fct"].tolist() == ["b", "a"]
 
 
+def test_factor_labels_a_csv_reader_made_numbers_cast_back_to_labels() -> None:
+    ptype = pd.DataFrame({"cyl": pd.Categorical([], categories=["4", "6", "8"]),
+                          "dose": pd.Categorical([], categories=["0.5", "1", "2"], ordered=True),
+                          "flag": pd.Categorical([], categories=["FALSE", "TRUE"])})
+    data = pd.DataFrame({"cyl": [8, 4, 6], "dose": [2.0, np.nan, 0.5], "flag": [True, False, True]})
+    cast = scream(data, ptype)
+    assert cast["cyl"].tolist() == ["8", "4", "6"] and list(cast["cyl"].cat.categories) == ["4", "6", "8"]
+    assert cast["dose"].cat.ordered and cast["dose"].cat.codes.tolist() == [2, -1, 0]
+    assert cast["flag"].tolist() == ["TRUE", "FALSE", "TRUE"]
+    with pytest.warns(NovelLevelsWarning, match="'5'"):
+        novel = scream(pd.DataFrame({"cyl": [5, 4], "dose": [1, 1], "flag": [False, False]}), ptype)
+    assert novel["cyl"].isna().tolist() == [True, False]
+    with pytest.raises(ForgeError, match="unknown levels 3"):
+        vec_cast(pd.Series([3, 4]), ptype["cyl"], "cyl")
+
+
 def test_lossy_double_to_integer_is_refused() -> None:
     with pytest.raises(ForgeError, match="lossy cast"):
         vec_cast(pd.Series([1.5]), PTYPE["int"], "int")

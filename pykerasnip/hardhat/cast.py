@@ -18,6 +18,11 @@ import pandas as pd
 
 from ..errors import ForgeError
 from ..factor import as_character, factor, factorize, from_codes, lookup, present_labels
+from ..formula.parse import format_double
+
+
+#: column kinds a CSV reader makes of factor labels that look like numbers
+NUMBER_KINDS = ("double", "integer", "logical")
 
 
 class NovelLevelsWarning(UserWarning):
@@ -88,6 +93,8 @@ def scream(data: pd.DataFrame, ptype: pd.DataFrame, allow_novel_levels: bool = F
     out = {}
     for name in ptype.columns:
         column, target = data[name], ptype[name]
+        if column_kind(target) in ("factor", "ordered") and column_kind(column) in NUMBER_KINDS:
+            column = number_labels(column)
         if column_kind(target) == "factor":
             levels = [str(c) for c in target.cat.categories]
             if allow_novel_levels:
@@ -136,7 +143,20 @@ def _to_character(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
     return as_character(column)
 
 
+def number_labels(column: pd.Series) -> pd.Series:
+    """R's ``as.character`` of a numeric or logical column (object, ``None`` for NA): the
+    factor labels a CSV reader turned into numbers (``4`` or ``4.0`` -> ``"4"``)."""
+    codes, uniques = pd.factorize(column)
+    if column_kind(column) == "logical":
+        labels = ["TRUE" if value else "FALSE" for value in uniques]
+    else:
+        labels = [format_double(float(value)) for value in uniques]
+    return pd.Series(np.array(labels + [None], dtype=object)[codes], index=column.index, dtype=object)
+
+
 def _to_factor(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    if column_kind(column) in NUMBER_KINDS:
+        column = number_labels(column)
     kind = column_kind(column)
     levels = list(target.cat.categories)
     if kind not in ("character", "factor", "ordered"):
