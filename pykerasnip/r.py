@@ -7,6 +7,7 @@ files, no type guessing. rpy2 3.5.17 is the release that works with Debian's R 4
 """
 from __future__ import annotations
 
+import atexit
 import functools
 from typing import Any
 
@@ -28,7 +29,23 @@ def _robjects() -> Any:
         raise RNotAvailableError(
             f"rpy2 could not start R ({exc}); install R (Debian: `apt-get install r-base-core`) "
             "or set R_HOME") from exc
+    # registered after rpy2's own exit handler, so it runs first
+    atexit.register(_quiet_reticulate_exit, ro)
     return ro
+
+
+#: reticulate's exit finalizer re-takes the GIL that rpy2 releases while R runs its exit
+#: finalizers, and the interpreter's exit hangs; with R embedded in Python there is
+#: nothing for it to finalize (reticulate never finalizes a Python it did not start)
+_NO_GIL_HANDOVER = """function() {
+  if ("reticulate" %in% loadedNamespaces() &&
+      exists("py_allow_threads_impl", envir = asNamespace("reticulate"), inherits = FALSE))
+    try(utils::assignInNamespace("py_allow_threads_impl", function(allow = TRUE) FALSE, "reticulate"))
+}"""
+
+
+def _quiet_reticulate_exit(ro: Any) -> None:
+    ro.r(_NO_GIL_HANDOVER)()
 
 
 @functools.lru_cache(maxsize=None)

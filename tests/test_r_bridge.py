@@ -21,6 +21,7 @@ from pykerasnip.io import to_bytes
 from pykerasnip.recipes import Recipe
 from pykerasnip.workflow import Preprocessor, Workflow
 from conftest import FIXTURES, HAS_R
+from r_peer import ENV_VARIABLE, peer_env_file
 
 requires_rpy2 = pytest.mark.skipif(not HAS_R or importlib.util.find_spec("rpy2") is None,
                                    reason="needs R and rpy2")
@@ -201,3 +202,41 @@ def test_fallback_bakes_in_r_and_predicts(mutate_workflow, mutate_recipe, new_da
         predicted = mutate_workflow.predict(new_data, fallback="r")
     pd.testing.assert_frame_equal(predicted, expected, check_exact=True)
     assert predicted[".pred"].notna().all()
+
+
+PEER_PREDICT = """
+import sys, warnings
+warnings.simplefilter("ignore")
+import numpy as np
+import pykerasnip as pk
+from pykerasnip import r as pkr
+folder, type_ = sys.argv[1], sys.argv[2]
+wf, new = pk.read_rds(folder + "/workflow.rds"), pk.read_rds(folder + "/new_data.rds")
+in_r, here = pkr.r_predict(wf, new, type=type_), wf.predict(new, type=type_)
+assert list(in_r.columns) == list(here.columns), (list(in_r.columns), list(here.columns))
+numeric = here.select_dtypes("number").columns
+assert (in_r.drop(columns=numeric).astype(str) == here.drop(columns=numeric).astype(str)).all().all()
+assert np.array_equal(in_r[numeric].to_numpy(), here[numeric].to_numpy())
+print("same")
+"""
+
+
+@pytest.mark.skipif(peer_env_file() is None, reason=f"opt-in: set {ENV_VARIABLE} to an R kerasnip stack's env file")
+@pytest.mark.parametrize("case, type_", [("seq_reg_recipe_normalize", "numeric"),
+                                         ("seq_cls_multiclass_iris", "class"),
+                                         ("seq_cls_multiclass_iris", "prob")])
+def test_r_predict_runs_r_kerasnip_in_process_and_agrees(case: str, type_: str, tmp_path) -> None:
+    script = tmp_path / "peer.py"
+    script.write_text(PEER_PREDICT)
+    run = subprocess.run(["bash", "-c", f'. "{peer_env_file()}" && "{sys.executable}" "{script}" '
+                                        f'"{FIXTURES / case}" {type_}'],
+                         capture_output=True, text=True, timeout=180, env=_without_r_library_path())
+    assert run.returncode == 0 and run.stdout.strip().endswith("same"), run.stderr[-2000:]
+
+
+def _without_r_library_path() -> dict[str, str]:
+    """This environment minus the LD_LIBRARY_PATH rpy2 set for R: with it, a child
+    Python may load the system's libpython instead of its own."""
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "LD_LIBRARY_PATH"}
