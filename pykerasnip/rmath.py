@@ -1,13 +1,15 @@
 """Numeric and string helpers that reproduce base R / stats / splines results.
 
 These are the pieces of R that recipes steps and model post-processing lean on:
-``make.names``, ``contr.poly``, type-7 ``quantile``, ``sort()`` of strings under the
-ICU root collation used by the fixtures' R sessions (``C.UTF-8`` with ICU), orthogonal
-polynomial prediction (``predict.poly``) and the B-spline bases of ``splines::bs`` and
+``sum``/``mean``/``var`` with R's long-double accumulation, ``make.names``,
+``contr.poly``, type-7 ``quantile``, ``sort()`` of strings under the ICU root collation
+used by the fixtures' R sessions (``C.UTF-8`` with ICU), orthogonal polynomial
+prediction (``predict.poly``) and the B-spline bases of ``splines::bs`` and
 ``splines::ns``.
 """
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -26,6 +28,41 @@ def na_rm_parallel(reduce: np.ufunc, a: np.ndarray, b: np.ndarray) -> np.ndarray
     """``pmin``/``pmax(a, b, na.rm = TRUE)`` with ``reduce`` = ``np.minimum``/``np.maximum``:
     an element missing on one side takes the other side's value."""
     return np.where(np.isnan(a), b, np.where(np.isnan(b), a, reduce(a, b)))
+
+
+# --------------------------------------------------------------------------- summaries
+def r_sum(x: np.ndarray) -> float:
+    """R's ``sum()`` of doubles: sequential accumulation in long double."""
+    return float(np.cumsum(x, dtype=np.longdouble)[-1]) if len(x) else 0.0
+
+
+def _mean_ld(x: np.ndarray) -> np.longdouble:
+    # R's two-pass mean: the long-double mean plus the mean of the residuals
+    xl = x.astype(np.longdouble)
+    mean = np.cumsum(xl)[-1] / len(x)
+    if np.isfinite(mean):
+        mean = mean + np.cumsum(xl - mean)[-1] / len(x)
+    return mean
+
+
+def r_mean(x: np.ndarray) -> float:
+    """R's ``mean(x)`` (NA propagates)."""
+    return float(_mean_ld(x)) if len(x) else math.nan
+
+
+def r_mean_one_pass(x: np.ndarray) -> float:
+    """The one-pass long-double mean R takes of integer and logical vectors (``mean``)
+    and of matrix columns (``colMeans``)."""
+    return float(np.cumsum(x, dtype=np.longdouble)[-1] / len(x)) if len(x) else math.nan
+
+
+def r_var(x: np.ndarray) -> float:
+    """R's ``var(x, na.rm = TRUE)``: sample variance (n - 1) as ``stats:::C_cov`` computes it."""
+    x = x[~np.isnan(x)]
+    if len(x) < 2:
+        return math.nan
+    dev = x - float(_mean_ld(x))
+    return float(np.cumsum((dev * dev).astype(np.longdouble))[-1] / (len(x) - 1))
 
 
 # --------------------------------------------------------------------------- names

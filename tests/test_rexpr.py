@@ -49,6 +49,20 @@ EXPRESSIONS = [
     "s %in% c(\"a\", \"c\")", "f %in% c(\"u\", NA)", "x %in% c(3, NA)", "i %in% c(1L, 4L)",
 ]
 
+#: batch-level aggregates: one value over the whole column, recycled like mutate does
+AGGREGATE_EXPRESSIONS = [
+    "mean(x)", "mean(x, na.rm = TRUE)", "mean(i, na.rm = TRUE)", "mean(b, na.rm = TRUE)",
+    "mean(c(NA, NA), na.rm = TRUE)", "(x - mean(x, na.rm = TRUE)) / sd(x, na.rm = TRUE)",
+    "sd(x)", "sd(i, TRUE)", "var(x, na.rm = TRUE)", "var(i, na.rm = TRUE)", "sd(c(1, NA), na.rm = TRUE)",
+    "median(x, na.rm = TRUE)", "median(i, na.rm = TRUE)", "median(i)", "median(c(3L, 1L, 2L))",
+    "median(b, na.rm = TRUE)", "median(c(4, 1, 2, 8))",
+    "sum(x)", "sum(x, na.rm = TRUE)", "sum(i, na.rm = TRUE)", "sum(b, na.rm = TRUE)", "sum(i, x, na.rm = TRUE)",
+    "sum(c(2147483647L, 1L))", "sum(i)",
+    "min(x)", "min(x, na.rm = TRUE)", "max(i, na.rm = TRUE)", "max(b, na.rm = TRUE)", "min(i, 0, na.rm = TRUE)",
+    "max(c(NA, NA), na.rm = TRUE)", "range(x, na.rm = TRUE)", "range(i)",
+    "x - max(x, na.rm = TRUE)", "i > median(i, na.rm = TRUE)", "ifelse(x > mean(x, na.rm = TRUE), \"hi\", \"lo\")",
+]
+
 FACTOR_EXPRESSIONS = ["factor(s)", "as.factor(x)", "as.factor(i)", "factor(s, levels = c(\"c\", \"b\"))",
                       "factor(b)", "factor(f)", "as.factor(f)"]
 
@@ -71,7 +85,7 @@ cat(jsonlite::toJSON(out, na = "string", digits = I(17), auto_unbox = FALSE, nul
 
 @pytest.fixture(scope="module")
 def r_values() -> dict[str, dict]:
-    expressions = EXPRESSIONS + FACTOR_EXPRESSIONS
+    expressions = EXPRESSIONS + AGGREGATE_EXPRESSIONS + FACTOR_EXPRESSIONS
     return dict(zip(expressions, _r_results(expressions)))
 
 
@@ -90,7 +104,7 @@ def _decoded(values: list, r_type: str) -> list:
 
 
 @requires_r
-@pytest.mark.parametrize("expression", EXPRESSIONS)
+@pytest.mark.parametrize("expression", EXPRESSIONS + AGGREGATE_EXPRESSIONS)
 def test_matches_r(expression: str, r_values: dict[str, dict]) -> None:
     expected = r_values[expression]
     result = evaluate(parse(expression), DATA)
@@ -116,6 +130,40 @@ def test_factors_match_r(expression: str, r_values: dict[str, dict]) -> None:
     result = evaluate(parse(expression), DATA)
     assert list(result.cat.categories) == expected["levels"]
     assert [None if pd.isna(v) else v for v in result.astype(object)] == _decoded(expected["values"], "character")
+
+
+@requires_r
+def test_aggregates_are_bit_exact_where_rounding_matters() -> None:
+    # long-double accumulation (R's mean, var, sum) differs from float64 in the last bits here
+    aggregates = ["mean(w)", "sd(w)", "var(w)", "sum(w)", "median(w)", "mean(k)"]
+    script = """
+w <- 1e12 / (1:1001) + (1:1001) / 9
+k <- 2147483L - 1:1001
+cat(sapply(c(%s), function(e) sprintf("%%.17g", eval(str2lang(e)))))
+""" % ", ".join(json.dumps(a) for a in aggregates)
+    run = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True)
+    n = np.arange(1, 1002)
+    data = pd.DataFrame({"w": 1e12 / n + n / 9,
+                         "k": pd.array(2147483 - n, dtype="Int32")})
+    got = [float(evaluate(parse(a), data).iloc[0]) for a in aggregates]
+    assert got == [float(v) for v in run.stdout.split()]
+
+
+def test_n_is_the_batch_size() -> None:
+    result = evaluate(parse("i / n()"), DATA)
+    assert result.tolist()[:2] == [1 / 6, 2 / 6]
+
+
+def test_aggregate_arguments_r_would_read_differently_are_refused() -> None:
+    # mean(x, 0.1) is a trimmed mean in R, var(x, y) a covariance
+    for expression in ("mean(x, 0.1)", "var(x, i)", "mean(x, trim = 0.1)"):
+        with pytest.raises(UnsupportedObjectError, match="unsupported arguments"):
+            evaluate(parse(expression), DATA)
+
+
+def test_aggregates_of_text_are_refused() -> None:
+    with pytest.raises(UnsupportedObjectError, match="non-numeric"):
+        evaluate(parse("mean(s)"), DATA)
 
 
 def test_log_base_10_is_log10_bit_for_bit() -> None:

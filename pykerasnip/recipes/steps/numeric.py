@@ -16,7 +16,7 @@ import pandas as pd
 from ...convert import to_python
 from ...errors import SpecError
 from ...rds.nodes import List, Real
-from ...rmath import na_rm_range
+from ...rmath import na_rm_range, r_mean, r_mean_one_pass, r_sum, r_var
 from ...rds import build as b
 from .base import Step, column_names, named_chr, named_dbl, register, step_to_r, with_columns
 
@@ -29,38 +29,9 @@ def numeric_values(column: pd.Series) -> np.ndarray:
     return column.to_numpy(dtype="f8", na_value=np.nan)
 
 
-def r_sum(x: np.ndarray) -> float:
-    """R's ``sum()`` of doubles: sequential accumulation in long double."""
-    return float(np.cumsum(x, dtype=np.longdouble)[-1]) if len(x) else 0.0
-
-
 def col_mean(x: np.ndarray) -> float:
     """R's ``colMeans(x, na.rm = TRUE)`` for one column."""
-    x = x[~np.isnan(x)]
-    return float(np.cumsum(x, dtype=np.longdouble)[-1] / len(x)) if len(x) else math.nan
-
-
-def _mean_ld(x: np.ndarray) -> np.longdouble:
-    # R's two-pass mean: the long-double mean plus the mean of the residuals
-    xl = x.astype(np.longdouble)
-    mean = np.cumsum(xl)[-1] / len(x)
-    if np.isfinite(mean):
-        mean = mean + np.cumsum(xl - mean)[-1] / len(x)
-    return mean
-
-
-def r_mean(x: np.ndarray) -> float:
-    """R's ``mean(x)`` (NA propagates)."""
-    return float(_mean_ld(x)) if len(x) else math.nan
-
-
-def r_var(x: np.ndarray) -> float:
-    """R's ``var(x, na.rm = TRUE)``: sample variance (n - 1) as ``stats:::C_cov`` computes it."""
-    x = x[~np.isnan(x)]
-    if len(x) < 2:
-        return math.nan
-    dev = x - float(_mean_ld(x))
-    return float(np.cumsum((dev * dev).astype(np.longdouble))[-1] / (len(x) - 1))
+    return r_mean_one_pass(x[~np.isnan(x)])
 
 
 def r_pow(x: np.ndarray, y: float) -> np.ndarray:
