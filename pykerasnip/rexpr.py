@@ -591,6 +591,45 @@ def _if_else(condition: RVector, true: RVector, false: RVector,
     return chosen if missing is None else _ifelse(pd.array(as_logical(condition).isna(), dtype="boolean"), missing, chosen)
 
 
+@_builtin("case_when", lazy=True)
+def _case_when(args: list[tuple[str | None, Any]], ctx: Context) -> RVector:
+    """dplyr's (1.0) ``case_when(condition ~ value, ...)``: each row takes the value of
+    the first TRUE condition, NA when none is. Conditions must be logical and every
+    value must have the first value's type, as dplyr requires."""
+    pairs = [_case(formula, ctx) for formula in _case_formulas(args)]
+    size = max(len(part) for pair in pairs for part in pair)
+    target = kind(pairs[0][1])
+    if target not in COERCE or any(kind(value) != target for _, value in pairs):
+        raise UnsupportedObjectError("case_when() values must all have the first value's type "
+                                     f"(here {target}; dplyr refuses to mix types)")
+    if any(len(part) not in (1, size) for pair in pairs for part in pair):
+        raise UnsupportedObjectError(f"case_when() conditions and values must have length 1 or {size}")
+    out = COERCE[target](np.full(size, np.nan))
+    decided = np.zeros(size, dtype=bool)
+    for condition, value in pairs:
+        hit = _recycle(condition, size).to_numpy(dtype=bool, na_value=False)
+        take = hit & ~decided
+        out[take] = _recycle(value, size)[take]
+        decided |= hit
+    return out
+
+
+def _case_formulas(args: list[tuple[str | None, Any]]) -> list[Lang]:
+    formulas = [e for name, e in args if not name and isinstance(e, Lang) and len(e.args) == 2
+                and isinstance(e.function, Sym) and e.function.name == "~"]
+    if not formulas or len(formulas) != len(args):
+        raise UnsupportedObjectError("case_when() takes only two-sided formulas condition ~ value")
+    return formulas
+
+
+def _case(formula: Lang, ctx: Context) -> tuple[pd.arrays.BooleanArray, RVector]:
+    (_, lhs), (_, rhs) = formula.args
+    condition = eval_node(lhs, ctx)
+    if kind(condition) != "logical":
+        raise UnsupportedObjectError(f"case_when() conditions must be logical, not {kind(condition)}")
+    return condition, eval_node(rhs, ctx)
+
+
 @_builtin("as.numeric", "as.double")
 def _as_numeric(x: RVector) -> np.ndarray:
     return as_double(x)

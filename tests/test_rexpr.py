@@ -63,6 +63,13 @@ AGGREGATE_EXPRESSIONS = [
     "x - max(x, na.rm = TRUE)", "i > median(i, na.rm = TRUE)", "ifelse(x > mean(x, na.rm = TRUE), \"hi\", \"lo\")",
 ]
 
+CASE_WHEN_EXPRESSIONS = [
+    "dplyr::case_when(x > 2 ~ \"big\", x > 0 ~ \"small\", TRUE ~ \"neg\")",
+    "dplyr::case_when(b ~ i, x > 1 ~ 0L)", "dplyr::case_when(x > 1 ~ x * 2, x < 1 ~ -x)",
+    "dplyr::case_when(x > mean(x, na.rm = TRUE) ~ 1L, TRUE ~ 0L)",
+    "dplyr::case_when(s == \"a\" ~ TRUE, s == \"b\" ~ FALSE)", "dplyr::case_when(b ~ 1, TRUE ~ x)",
+]
+
 FACTOR_EXPRESSIONS = ["factor(s)", "as.factor(x)", "as.factor(i)", "factor(s, levels = c(\"c\", \"b\"))",
                       "factor(b)", "factor(f)", "as.factor(f)"]
 
@@ -85,7 +92,7 @@ cat(jsonlite::toJSON(out, na = "string", digits = I(17), auto_unbox = FALSE, nul
 
 @pytest.fixture(scope="module")
 def r_values() -> dict[str, dict]:
-    expressions = EXPRESSIONS + AGGREGATE_EXPRESSIONS + FACTOR_EXPRESSIONS
+    expressions = EXPRESSIONS + AGGREGATE_EXPRESSIONS + CASE_WHEN_EXPRESSIONS + FACTOR_EXPRESSIONS
     return dict(zip(expressions, _r_results(expressions)))
 
 
@@ -104,7 +111,7 @@ def _decoded(values: list, r_type: str) -> list:
 
 
 @requires_r
-@pytest.mark.parametrize("expression", EXPRESSIONS + AGGREGATE_EXPRESSIONS)
+@pytest.mark.parametrize("expression", EXPRESSIONS + AGGREGATE_EXPRESSIONS + CASE_WHEN_EXPRESSIONS)
 def test_matches_r(expression: str, r_values: dict[str, dict]) -> None:
     expected = r_values[expression]
     result = evaluate(parse(expression), DATA)
@@ -164,6 +171,17 @@ def test_aggregate_arguments_r_would_read_differently_are_refused() -> None:
 def test_aggregates_of_text_are_refused() -> None:
     with pytest.raises(UnsupportedObjectError, match="non-numeric"):
         evaluate(parse("mean(s)"), DATA)
+
+
+@pytest.mark.parametrize("expression, problem", [
+    ("dplyr::case_when(x > 1 ~ 1, TRUE ~ 0L)", "first value's type"),  # dplyr 1.0 refuses too
+    ("dplyr::case_when(x ~ 1)", "must be logical"),
+    ("dplyr::case_when(x > 1, 1)", "two-sided formulas"),
+    ("dplyr::case_when(c(TRUE, FALSE) ~ 1, b ~ 0)", "length 1 or 6"),
+])
+def test_malformed_case_when_is_refused(expression: str, problem: str) -> None:
+    with pytest.raises(UnsupportedObjectError, match=problem):
+        evaluate(parse(expression), DATA)
 
 
 def test_log_base_10_is_log10_bit_for_bit() -> None:
