@@ -7,7 +7,7 @@
 Each case's ``new_data.rds`` is resampled (with replacement, fixed seed) to ``--rows`` rows.
 The script times, in one process after a warm-up on the original rows, ``wf.forge()``
 (what ``predict`` replays of the preprocessing), kerasnip's ``process_x`` and Keras'
-``model.predict(x, batch_size=32)`` (the call ``predict`` makes, as in R), and prints
+``keras_predict`` (the call ``predict`` makes: R's batches of 32), and prints
 replay / predict (target <= 10%). With ``--profile``, or when a case misses the target,
 the replay is run again under cProfile and its heaviest functions are printed.
 """
@@ -42,15 +42,9 @@ def resampled(frame: pd.DataFrame, rows: int, seed: int = 1) -> pd.DataFrame:
     return frame.iloc[index].reset_index(drop=True)
 
 
-def keras_input(x: Any) -> Any:
-    """float32 arrays for Keras, as ``predict`` passes them (dict for multi-input)."""
-    if isinstance(x, dict):
-        return {k: np.asarray(v, dtype="float32") for k, v in x.items()}
-    return np.asarray(x, dtype="float32")
-
-
 def run_case(case: str, rows: int) -> dict[str, float]:
     import pykerasnip as pk
+    from pykerasnip.model.laplace import keras_predict
 
     wf = pk.read_rds(FIXTURES / case / "workflow.rds")
     original = pk.read_rds(FIXTURES / case / "new_data.rds")
@@ -59,7 +53,7 @@ def run_case(case: str, rows: int) -> dict[str, float]:
     fit = wf.model_fit.fit
     replay, forged = timed(lambda: wf.forge(data))
     process, x = timed(lambda: fit.process_x(wf.model_fit.preproc.apply(forged)))
-    predict, _ = timed(lambda: fit.model.predict(keras_input(x), batch_size=32, verbose=0))
+    predict, _ = timed(lambda: keras_predict(fit.model, x))
     return {"rows": rows, "forge + bake": replay, "process_x": process, "keras predict": predict,
             "predictors": forged.shape[1], "steps": len(wf.blueprint.recipe.steps)}
 

@@ -447,3 +447,29 @@ def test_compile_names_resolve_like_kerasnip():
     opt = resolve_optimizer("adam_w", 0.25)
     assert type(opt).__name__ == "AdamW" and float(opt.learning_rate) == pytest.approx(0.25)
     assert type(resolve_optimizer(None, 0.01)).__name__ == "Adam"
+
+
+@pytest.mark.parametrize("case, rows", [("seq_reg_recipe_normalize", 70), ("func_cls_recipe", 33),
+                                        ("seq_cls_multiclass_iris", 5)])
+def test_keras_predict_is_keras_predict_in_batches_of_32(case, rows):
+    import pykerasnip as pk
+    from conftest import FIXTURES
+    from pykerasnip.model.laplace import keras_predict
+
+    model = pk.read_rds(FIXTURES / case / "workflow.rds").extract_keras_model()
+    x = np.random.default_rng(3).normal(size=(rows, model.input_shape[-1])).astype("float32")
+    np.testing.assert_array_equal(keras_predict(model, x), model.predict(x, batch_size=32, verbose=0))
+
+
+def test_keras_predict_keeps_named_outputs():
+    import pykerasnip as pk
+    from conftest import FIXTURES
+    from pykerasnip.model.laplace import keras_predict
+
+    fit = pk.read_rds(FIXTURES / "seq_reg_recipe_normalize" / "workflow.rds").model_fit.fit
+    combined = next(iter(fit.laplace.values())).combined_model
+    x = np.random.default_rng(4).normal(size=(40, 10)).astype("float32")
+    got, want = keras_predict(combined, x), combined.predict(x, batch_size=32, verbose=0)
+    assert sorted(got) == sorted(want)
+    for name in want:
+        np.testing.assert_array_equal(got[name], want[name])

@@ -175,7 +175,7 @@ def _classification_intervals(fit: KerasFit, x: Any, level: float,
 
 
 def _raw(fit: KerasFit, x: Any) -> Any:
-    res = fit.model.predict(lp.as_float32(x), batch_size=32, verbose=0)
+    res = lp.keras_predict(fit.model, x)
     if isinstance(res, dict):
         return {k: np.asarray(v, dtype=np.float64) for k, v in res.items()}
     return np.asarray(res, dtype=np.float64)
