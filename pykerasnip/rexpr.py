@@ -650,6 +650,12 @@ def _as_logical(x: RVector) -> pd.arrays.BooleanArray:
     return as_logical(x)
 
 
+@_builtin("is.na")
+def _is_na(x: RVector) -> pd.arrays.BooleanArray:
+    missing = np.asarray(pd.isna(x), dtype=bool)
+    return pd.arrays.BooleanArray(missing, np.zeros_like(missing))
+
+
 def default_levels(x: RVector) -> list[str]:
     """The levels ``factor(x)`` gives: sorted unique values as R sorts them."""
     k = kind(x)

@@ -47,6 +47,7 @@ EXPRESSIONS = [
     "s < \"b\"", "f != s",
     "dplyr::if_else(x > 1, 1, 0)", "dplyr::if_else(b, i, 0L, missing = -1L)", "pmax(x, 1, na.rm = TRUE)",
     "s %in% c(\"a\", \"c\")", "f %in% c(\"u\", NA)", "x %in% c(3, NA)", "i %in% c(1L, 4L)",
+    "is.na(x)", "is.na(i)", "is.na(s)", "is.na(b)", "is.na(f)", "ifelse(is.na(x), 0, x)", "!is.na(x / 0)",
 ]
 
 #: batch-level aggregates: one value over the whole column, recycled like mutate does
@@ -68,6 +69,7 @@ CASE_WHEN_EXPRESSIONS = [
     "dplyr::case_when(b ~ i, x > 1 ~ 0L)", "dplyr::case_when(x > 1 ~ x * 2, x < 1 ~ -x)",
     "dplyr::case_when(x > mean(x, na.rm = TRUE) ~ 1L, TRUE ~ 0L)",
     "dplyr::case_when(s == \"a\" ~ TRUE, s == \"b\" ~ FALSE)", "dplyr::case_when(b ~ 1, TRUE ~ x)",
+    "dplyr::case_when(is.na(x) ~ -1, x > 1 ~ 1, TRUE ~ 0)",
 ]
 
 FACTOR_EXPRESSIONS = ["factor(s)", "as.factor(x)", "as.factor(i)", "factor(s, levels = c(\"c\", \"b\"))",
