@@ -1,7 +1,7 @@
 """Cold-start latency: a fresh process reads the seed workflow and predicts once.
 
     python3 benchmarks/bench_latency.py [--runs 5] [--backends tensorflow numpy]
-                                        [--extra-path DIR]
+                                        [--extra-path DIR] [--python PATH]
 
 Each run is a new Python process doing ``import pykerasnip``, ``read_rds`` of the workflow
 and of its new data, ``import keras`` (the backend) and the first ``predict``; the script
@@ -11,7 +11,9 @@ predictions are from R's (``expected_numeric.csv``). The R side is ``Rscript -e
 script says so and times R's floor instead (start-up, ``library(recipes)`` and
 ``readRDS`` of both files -- R must still load keras3/reticulate/TensorFlow on top of that).
 ``--extra-path`` is put on the children's PYTHONPATH (e.g. a folder holding jax, which
-Keras' numpy backend imports).
+Keras' numpy backend imports). ``--python`` names the interpreter of another environment
+(e.g. a virtualenv holding only ``pip install 'pykerasnip[tensorflow]'``); it runs the Python
+children and is R's ``RETICULATE_PYTHON``, so both sides import the same Keras.
 """
 from __future__ import annotations
 
@@ -63,11 +65,12 @@ def wall(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, str]
     return time.perf_counter() - start, out.stdout
 
 
-def python_runs(backend: str, runs: int, extra_path: str | None) -> dict[str, float | str | bool]:
+def python_runs(backend: str, runs: int, extra_path: str | None,
+                python: str) -> dict[str, float | str | bool]:
     """Medians over ``runs`` fresh processes with ``KERAS_BACKEND=backend``."""
     path = os.pathsep.join(p for p in (str(ROOT), extra_path) if p)
     env = {**os.environ, "KERAS_BACKEND": backend, "PYTHONPATH": path, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    samples = [wall([sys.executable, "-c", CHILD, str(CASE)], env) for _ in range(runs)]
+    samples = [wall([python, "-c", CHILD, str(CASE)], env) for _ in range(runs)]
     phases = [json.loads(out) for _, out in samples]
     result: dict[str, float | str | bool] = {"total (process wall)": statistics.median(t for t, _ in samples)}
     for key, value in phases[0].items():
@@ -86,8 +89,9 @@ def r_has_kerasnip() -> bool:
     return True
 
 
-def r_median(code: str, runs: int) -> float:
-    return statistics.median(wall(["Rscript", "-e", code.format(CASE)])[0] for _ in range(runs))
+def r_median(code: str, runs: int, python: str | None) -> float:
+    env = {**os.environ, "RETICULATE_PYTHON": python} if python else None
+    return statistics.median(wall(["Rscript", "-e", code.format(CASE)], env)[0] for _ in range(runs))
 
 
 def report_backend(backend: str, result: dict, r_time: float | None) -> list[str]:
@@ -108,19 +112,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--backends", nargs="+", default=["tensorflow", "numpy"])
     parser.add_argument("--extra-path", help="folder added to the children's PYTHONPATH")
+    parser.add_argument("--python", help="interpreter for the Python side and R's reticulate")
     args = parser.parse_args()
 
     r_time = None
     if r_has_kerasnip():
-        r_time = r_median(R_PREDICT, args.runs)
+        r_time = r_median(R_PREDICT, args.runs, args.python)
         print(f"R (Rscript, library(kerasnip), readRDS + predict): {r_time:.3f} s (median of {args.runs})")
     else:
         print("R side skipped: kerasnip is not installed in R here.")
-        floor = r_median(R_FLOOR, args.runs)
+        floor = r_median(R_FLOOR, args.runs, None)
         print(f"R floor without Keras (Rscript start, library(recipes), readRDS x2): {floor:.3f} s")
     for backend in args.backends:
         try:
-            result = python_runs(backend, args.runs, args.extra_path)
+            result = python_runs(backend, args.runs, args.extra_path, args.python or sys.executable)
         except subprocess.CalledProcessError as exc:
             reason = (exc.stderr.strip().splitlines() or ["failed"])[-1]
             print(f"Python, KERAS_BACKEND={backend}: unavailable ({reason})")
