@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import PredictError, SpecError, UnsupportedStepError
+from .rrng import r_session
 
 
 @dataclass
@@ -104,23 +105,29 @@ class Workflow:
         return self.blueprint.forge(new_data)
 
     def predict(self, new_data: pd.DataFrame, type: str | None = None, level: float = 0.95,
-                fallback: str | None = None, **kwargs: Any) -> pd.DataFrame:
+                seed: int | None = None, fallback: str | None = None,
+                **kwargs: Any) -> pd.DataFrame:
         """R's ``predict(workflow, new_data, type)``: a DataFrame with kerasnip's columns.
 
-        ``fallback="r"``: when a recipe step cannot be replayed in Python, forge the data
-        with R's own hardhat/recipes through the rpy2 bridge (with a warning saying so).
+        ``seed``: as R's ``keras3::set_random_seed(seed)`` before ``predict()``, for what
+        R draws at random -- recipes' ties in ``step_impute_knn`` on nominal columns (the
+        first level wins without a seed) and the model's random draws
+        (:meth:`ModelFit.predict`). ``fallback="r"``: when a recipe step cannot be
+        replayed in Python, forge the data with R's own hardhat/recipes through the rpy2
+        bridge (with a warning saying so).
         """
-        try:
-            predictors = self.forge(new_data)
-        except UnsupportedStepError as exc:
-            if fallback != "r":
-                raise
-            from .r import r_forge
+        with r_session(seed):
+            try:
+                predictors = self.forge(new_data)
+            except UnsupportedStepError as exc:
+                if fallback != "r":
+                    raise
+                from .r import r_forge
 
-            warnings.warn(f"{exc.step} cannot be replayed in Python; baking the recipe in R "
-                          "through rpy2", stacklevel=2)
-            predictors = r_forge(self.blueprint, new_data)
-        return self.model_fit.predict(predictors, type=type, level=level, **kwargs)
+                warnings.warn(f"{exc.step} cannot be replayed in Python; baking the recipe in "
+                              "R through rpy2", stacklevel=2)
+                predictors = r_forge(self.blueprint, new_data)
+            return self.model_fit.predict_in_session(predictors, type, level, seed, **kwargs)
 
     def _require_trained(self) -> None:
         if not self.trained:

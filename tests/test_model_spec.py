@@ -189,7 +189,7 @@ def test_importing_the_model_package_does_not_import_tensorflow():
 @requires_r
 @pytest.mark.parametrize("seed", [42, -7, 2**31 - 1])
 def test_r_random_stream_equals_r(seed):
-    from pykerasnip.model.rrng import RRandom
+    from pykerasnip.rrng import RRandom
 
     code = (f"set.seed({seed}); cat(sprintf('%.17g', c(runif(700), rnorm(400))), sep = ' ')")
     out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, check=True)
@@ -200,8 +200,21 @@ def test_r_random_stream_equals_r(seed):
 
 
 @requires_r
+def test_r_sample_one_equals_r():
+    from pykerasnip.rrng import RRandom
+
+    sizes = [1, 2, 3, 5, 8, 70000]  # 70000 needs two 16-bit chunks per draw
+    code = ("set.seed(9); cat(unlist(lapply(rep(c({}), each = 50), function(n) "
+            "sample.int(n, 1))), sep = ' ')").format(", ".join(map(str, sizes)))
+    out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, check=True)
+    stream = RRandom(9)
+    got = [stream.sample_one(range(1, n + 1)) for n in sizes for _ in range(50)]
+    assert got == [int(v) for v in out.stdout.split()]
+
+
+@requires_r
 def test_qnorm_equals_r_bit_for_bit():
-    from pykerasnip.model.rrng import qnorm
+    from pykerasnip.rrng import qnorm
 
     code = ("set.seed(3); p <- c(runif(3000), 10^-(1:300), 1 - 10^-(1:15), 0.5, 0.925, 0.075); "
             "cat(sprintf('%.17g %.17g', p, qnorm(p)), sep = ' ')")

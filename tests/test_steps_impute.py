@@ -9,6 +9,7 @@ import pykerasnip.recipes as rc
 from pykerasnip.datasets import iris, mtcars
 from pykerasnip.errors import ForgeError
 from pykerasnip.rds.nodes import NA_REAL
+from pykerasnip.rrng import r_session
 from pykerasnip.recipes.steps.impute import fill_missing, gower_topn
 from conftest import requires_r
 from test_recipes_core import from_hex, run_r
@@ -138,3 +139,47 @@ def test_gower_range_ignores_r_na_reals():
     # gower::gower_topn(data.frame(a = 1, b = 5), data.frame(a = c(0, NA, 10), b = 0), n = 2)$index - 1
     reference = pd.DataFrame({"a": [0.0, NA_REAL, 10.0], "b": [0.0, 0.0, 0.0]})
     assert gower_topn(pd.DataFrame({"a": [1.0], "b": [5.0]}), reference, 2)[:, 0].tolist() == [0, 2]
+
+
+R_TIES = r"""
+i <- 1:40
+train <- data.frame(a = (i * 7) %% 10 / 10, b = (i * 3) %% 7 / 7,
+                    f = factor(c("u", "v", "w")[(i * 5) %% 3 + 1]),
+                    s = c("x", "y")[i %% 2 + 1], stringsAsFactors = FALSE)
+j <- 1:12
+new <- data.frame(a = (j * 3) %% 10 / 10, b = (j * 2) %% 7 / 7,
+                  f = factor(rep(NA, 12), levels = c("u", "v", "w")),
+                  s = rep(NA_character_, 12), stringsAsFactors = FALSE)
+p <- prep(recipe(~ ., train) |> step_impute_knn(f, s, neighbors = 4), training = train,
+          strings_as_factors = FALSE)
+"""
+
+
+def ties_data() -> tuple[pd.DataFrame, pd.DataFrame]:
+    i, j = np.arange(1, 41), np.arange(1, 13)
+    train = pd.DataFrame({"a": (i * 7) % 10 / 10, "b": (i * 3) % 7 / 7,
+                          "f": pd.Categorical(np.array(["u", "v", "w"])[(i * 5) % 3]),
+                          "s": np.array(["x", "y"], dtype=object)[i % 2]})
+    new = pd.DataFrame({"a": (j * 3) % 10 / 10, "b": (j * 2) % 7 / 7,
+                        "f": pd.Categorical([None] * 12, categories=["u", "v", "w"]),
+                        "s": pd.Series([None] * 12, dtype=object)})
+    return train, new
+
+
+@requires_r
+def test_knn_nominal_ties_drawn_like_r_sample():
+    seeds = (1, 2, 2024)
+    want = run_r(R_TIES + "emit(setNames(lapply(c({}), function(k) {{ set.seed(k); "
+                 "b <- bake(p, new); list(f = as.character(b$f), s = b$s) }}), c({})))"
+                 .format(", ".join(map(str, seeds)), ", ".join(f'"{k}"' for k in seeds)))
+    train, new = ties_data()
+    prepped = rc.recipe("~ .", train).step_impute_knn("f", "s", neighbors=4).prep(
+        strings_as_factors=False)
+    for seed in seeds:
+        with r_session(seed):
+            baked = prepped.bake(new)
+        assert baked["f"].astype(object).tolist() == want[str(seed)]["f"], seed
+        assert baked["s"].tolist() == want[str(seed)]["s"], seed
+    # the data has ties, so the seed matters; without a seed the result is deterministic
+    assert len({tuple(want[str(k)]["f"] + want[str(k)]["s"]) for k in seeds}) > 1
+    assert prepped.bake(new).equals(prepped.bake(new))

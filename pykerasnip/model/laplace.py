@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..backend import import_keras
 from ..errors import PredictError
-from .rrng import qnorm
+from ..rrng import qnorm
 
 N_DRAWS = 1000
 _SKIPPED_PENULTIMATE = ("input_layer", "InputLayer", "Sequential")

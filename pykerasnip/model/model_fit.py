@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..backend import import_keras
 from ..errors import PredictError
+from ..rrng import RRandom, current_stream, r_session
 from . import laplace as lp
 from . import postprocess as post
 from .process import process_x_functional, process_x_sequential
@@ -230,18 +231,26 @@ class ModelFit:
 
         ``type``: ``"numeric"`` (regression default), ``"class"`` (classification
         default), ``"prob"``, ``"conf_int"``, ``"pred_int"``. ``level`` is the interval
-        coverage. ``seed`` makes classification intervals reproducible: it is R's
-        ``keras3::set_random_seed(seed); predict(readRDS(f), ...)`` -- the global Keras
-        seed is set and the models are restored afresh before the draws, so the result
-        equals R's for the same seed.
+        coverage. ``seed`` is R's ``keras3::set_random_seed(seed)`` before ``predict()``:
+        the global Keras seed is set and the models are restored afresh before the
+        classification intervals' draws, and R's own stream (``set.seed``) drives what R
+        draws from it, so the result equals R's for the same seed. Without a seed,
+        classification intervals are random, as in R.
 
         ``joint=True`` (``type="pred_int"``, multistep models) returns R's joint draws:
         ``n_draws`` per row and step, from R's random stream seeded with ``seed`` (R's
         ``set.seed``, which ``keras3::set_random_seed`` also calls); like R, the
         predictors are taken as given (no preprocessing).
         """
+        with r_session(seed):
+            return self.predict_in_session(new_data, type, level, seed, joint, n_draws)
+
+    def predict_in_session(self, new_data: pd.DataFrame, type: str | None, level: float,
+                           seed: int | None, joint: bool = False,
+                           n_draws: int = 1000) -> pd.DataFrame:
+        """:meth:`predict` drawing from the R stream already current (a workflow's)."""
         if joint:
-            return self._joint(new_data, type, seed, n_draws)
+            return self._joint(new_data, type, n_draws)
         type = type or ("class" if self.mode == "classification" else "numeric")
         if type not in PREDICT_TYPES:
             raise PredictError(f"unknown prediction type {type!r}; use one of "
@@ -258,14 +267,11 @@ class ModelFit:
         x = fit.process_x(self.preproc.apply(new_data))
         return predictor(fit, x, level)
 
-    def _joint(self, new_data: pd.DataFrame, type: str | None, seed: int | None,
-               n_draws: int) -> pd.DataFrame:
-        from .rrng import RRandom
-
+    def _joint(self, new_data: pd.DataFrame, type: str | None, n_draws: int) -> pd.DataFrame:
         if type != "pred_int":
             raise PredictError("joint = TRUE is only available with type = 'pred_int'")
         entries = lp.require(self.fit.laplace)
-        rng = RRandom(int(np.random.default_rng().integers(2**31)) if seed is None else seed)
+        rng = current_stream() or RRandom(int(np.random.default_rng().integers(2**31)))
         return lp.joint_pred_int(entries, self.fit.joint_noise_cov,
                                  self.fit.process_x(new_data), n_draws, rng)
 

@@ -19,6 +19,7 @@ from ...formula.parse import deparse_name
 from ...formula.terms import terms_from_formula
 from ...rds.nodes import BaseEnv, List
 from ...rmath import na_rm_range, r_sort_strings
+from ...rrng import RRandom, current_stream
 from ..selectors import all_predictors, r_quosures, select
 from .base import Step, column_names, is_string_column, named_chr, named_dbl, register, step_to_r
 from .numeric import col_mean, first, numeric_columns, numeric_values, r_matprod
@@ -145,12 +146,28 @@ class StepImputeMedian(_StatisticImpute):
         return float(np.median(x)) if len(x) else math.nan
 
 
-def mode_of(column: pd.Series) -> str:
-    """The most frequent value (first in level/sorted order on ties; R breaks ties at random)."""
+def level_counts(column: pd.Series) -> pd.Series:
+    """R's ``table()`` of a nominal column: counts per level (every level of a factor,
+    the sorted values of a character column)."""
     counts = column.value_counts(sort=False, dropna=True)
     if not isinstance(column.dtype, pd.CategoricalDtype):
         counts = counts.reindex(r_sort_strings(counts.index))
-    return str(counts.idxmax())
+    return counts
+
+
+def mode_of(column: pd.Series) -> str:
+    """The most frequent value (first in level/sorted order on ties; R breaks ties at random)."""
+    return str(level_counts(column).idxmax())
+
+
+def sampled_mode(column: pd.Series, stream: RRandom | None) -> str | None:
+    """recipes' ``mode_est``: one of the most frequent values, drawn with R's
+    ``sample()`` from ``stream`` (the first of them without a stream)."""
+    counts = level_counts(column)
+    modes = counts.index[counts == counts.max()].tolist() if len(counts) else []
+    if not modes:
+        return None
+    return str(stream.sample_one(modes) if stream is not None else modes[0])
 
 
 @register
@@ -276,10 +293,12 @@ def _gower_term(a: pd.Series, b: pd.Series, eps: float) -> tuple[np.ndarray, np.
 
 def neighbour_estimates(target: pd.Series, index: np.ndarray) -> Any:
     """recipes' ``nn_pred`` for every query (a column of ``index``, -1 = no neighbour):
-    the mode of the neighbours' nominal values, else their mean as R's ``mean()``
-    computes it (long double, two passes), rounded for integer columns."""
+    the mode of the neighbours' nominal values (ties drawn from the current R stream,
+    :func:`pykerasnip.rrng.r_session`), else their mean as R's ``mean()`` computes it
+    (long double, two passes), rounded for integer columns."""
     if isinstance(target.dtype, pd.CategoricalDtype) or is_string_column(target):
-        return [mode_of(target.iloc[col[col >= 0]].dropna()) for col in index.T]
+        stream = current_stream()
+        return [sampled_mode(target.iloc[col[col >= 0]].dropna(), stream) for col in index.T]
     values = numeric_values(target)[np.maximum(index, 0)].astype(np.longdouble)
     valid = (index >= 0) & ~np.isnan(values)
     count = valid.sum(axis=0)

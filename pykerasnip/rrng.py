@@ -2,11 +2,20 @@
 
 ``qnorm`` is R's algorithm (Wichura's AS 241, evaluated in R's operation order), used
 for interval half-widths; ``RRandom`` is ``set.seed()`` + Mersenne-Twister + inversion
-``rnorm``, used by kerasnip's joint multistep prediction draws.
+``rnorm`` + rejection ``sample()``, used by kerasnip's joint multistep prediction draws
+and by recipes' random tie-breaking. ``r_session`` makes one stream the current one for
+a prediction, as R's global ``.Random.seed`` is for a ``predict()`` call.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
+
 import numpy as np
+
+T = TypeVar("T")
 
 _MT_N = 624
 _TWO_32_INV = 2.3283064365386963e-10  # R's MT_genrand scale: 1 / 2^32
@@ -79,7 +88,46 @@ class RRandom:
         u = self._bits.random_raw(n).astype(np.float64) * _TWO_32_INV
         return np.clip(u, 0.5 * _FIXUP, 1 - 0.5 * _FIXUP)
 
+    def unif_index(self, n: int) -> int:
+        """R's ``R_unif_index(n)`` (sample kind "Rejection"): an integer in ``[0, n)``
+        from 16-bit chunks of uniforms, redrawn until it is below ``n``."""
+        bits = max(int(n - 1).bit_length(), 0)
+        while True:
+            chunks = np.floor(self.unif_rand(bits // 16 + 1) * 65536).astype(np.int64)
+            value = 0
+            for chunk in chunks.tolist():
+                value = (value << 16) + chunk
+            value &= (1 << bits) - 1
+            if value < n:
+                return value
+
+    def sample_one(self, options: Sequence[T]) -> T:
+        """R's ``sample(options, size = 1)``; draws even when there is one option, as R does."""
+        return options[self.unif_index(len(options))]
+
     def rnorm(self, n: int) -> np.ndarray:
         """``rnorm(n)``: two uniforms per value, then ``qnorm``."""
         u = self.unif_rand(2 * n).reshape(n, 2)
         return qnorm((np.floor(_BIG * u[:, 0]) + u[:, 1]) / _BIG)
+
+
+_CURRENT: ContextVar["RRandom | None"] = ContextVar("pykerasnip_r_stream", default=None)
+
+
+@contextmanager
+def r_session(seed: int | None) -> Iterator["RRandom | None"]:
+    """Within the block, :func:`current_stream` is R's stream after ``set.seed(seed)``;
+    with ``seed=None`` an enclosing session's stream (or none) stays current."""
+    if seed is None:
+        yield _CURRENT.get()
+        return
+    token = _CURRENT.set(RRandom(seed))
+    try:
+        yield _CURRENT.get()
+    finally:
+        _CURRENT.reset(token)
+
+
+def current_stream() -> "RRandom | None":
+    """The stream of the enclosing :func:`r_session`, if one was seeded."""
+    return _CURRENT.get()
