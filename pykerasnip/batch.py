@@ -38,11 +38,15 @@ def _chunks(frame: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
 
 
 def predict_frame(model, frame: pd.DataFrame, *, type: str | None = None, level: float = 0.95,
-                  chunk_rows: int = 100_000, progress: bool = False) -> pd.DataFrame:
-    """Predict ``frame`` in chunks of ``chunk_rows`` rows (progress on stderr)."""
+                  chunk_rows: int = 100_000, progress: bool = False,
+                  seed: int | None = None) -> pd.DataFrame:
+    """Predict ``frame`` in chunks of ``chunk_rows`` rows (progress on stderr); with a
+    ``seed`` in one piece, as R's seeded ``predict()`` draws for all rows from one stream."""
+    if seed is not None:
+        chunk_rows = max(len(frame), 1)
     parts = []
     for chunk in _chunks(frame, chunk_rows):
-        parts.append(model.predict(chunk, type=type, level=level))
+        parts.append(model.predict(chunk, type=type, level=level, seed=seed))
         if progress and len(frame) > chunk_rows:
             done = sum(len(p) for p in parts)
             print(f"\rpredicted {done:,} / {len(frame):,} rows", end="", file=sys.stderr)

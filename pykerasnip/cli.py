@@ -40,7 +40,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     from .batch import predict_file
 
     predict_file(args.file, args.data, args.output, type=args.type, level=args.level,
-                 chunk_rows=args.chunk_rows, progress=not args.quiet)
+                 chunk_rows=args.chunk_rows, progress=not args.quiet, seed=args.seed)
     return EXIT_OK
 
 
@@ -105,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("--chunk-rows", type=_positive_int, default=100_000,
                          help="rows per chunk for large inputs (default: %(default)s)")
     predict.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    predict.add_argument("--seed", type=int,
+                         help="as R's keras3::set_random_seed(SEED) before predict(): the same "
+                              "random draws as R (intervals, knn ties); predicts in one chunk")
     predict.add_argument("--backend", choices=["tensorflow", "jax", "torch", "numpy"],
                          help="Keras backend (default: $KERAS_BACKEND, else tensorflow, which "
                               "matches R to the bit; numpy starts faster, see docs/api.md)")

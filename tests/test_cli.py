@@ -292,6 +292,16 @@ def test_predict_in_chunks_reports_progress_on_stderr(tmp_path: Path) -> None:
     assert "predicted" not in quiet.stderr
 
 
+def test_predict_with_seed_draws_like_seeded_r_in_one_piece(tmp_path: Path) -> None:
+    # R's classification intervals: keras3::set_random_seed(1); predict(..., type = "conf_int")
+    binary = FIXTURES / "seq_cls_binary_recipe"
+    out = run_cli("predict", binary / "workflow.rds", binary / "new_data.rds", "--type",
+                  "conf_int", "--seed", 1, "--chunk-rows", 2, "-o", tmp_path / "p.csv")
+    assert out.returncode == 0, out.stderr
+    assert "predicted" not in out.stderr  # one chunk: one random stream, as in R
+    assert_matches_r(pd.read_csv(tmp_path / "p.csv"), expected(binary, "conf_int"))
+
+
 # -- convert ------------------------------------------------------------------------------
 def test_convert_to_keras_gives_a_loadable_model(tmp_path: Path) -> None:
     out = run_cli("convert", SEED / "workflow.rds", "--to", "keras", "-o", tmp_path / "m.keras")
