@@ -112,8 +112,17 @@ def make_unique(names: Sequence[str], sep: str = ".") -> list[str]:
 
 def make_names(names: Iterable[str | None], unique: bool = False) -> list[str]:
     """R's ``make.names``: syntactically valid names (``None`` is R's NA)."""
-    out = [_make_name(n) for n in names]
-    return make_unique(out) if unique else out
+    raw = list(names)
+    out = [_make_name(n) for n in raw]
+    if not unique:
+        return out
+    # R de-duplicates the names it left unchanged first, so "a.b" keeps its name
+    # and a clashing "a b" becomes "a.b.1" wherever it stands.
+    order = sorted(range(len(out)), key=lambda i: out[i] != raw[i])
+    result = out[:]
+    for i, name in zip(order, make_unique([out[i] for i in order])):
+        result[i] = name
+    return result
 
 
 # --------------------------------------------------------------------------- collation

@@ -16,6 +16,7 @@ from pykerasnip.rds.nodes import NA_REAL
 
 NAMES = ["a b", "1", "", ".1a", "._", "_a", "if", "TRUE", "x", "x", "x.1", "x", "é b",
          "a-b", "Very Good", "NA", "..", "a$b", "3D"]
+NAMES_CLASH = ["a b", "a.b", "1", "X1", "a b", "x y", "x.y.1", "x.y"]
 SORT_INPUT = ["b", "A", "a", "B", "_x", "x.y", "Z", "10", "9", "é", "e", "a-b", "ab", "a b",
               "a_b", "aB", "Ab", "a.b", "a1", "a10", "a9", "ä", "á", "ab-", "Ab-", "Z9", "z",
               "North_Ames", "Northridge", "Northpark_Villa", "NoRidge", "$x", "(x)", "~"]
@@ -32,6 +33,7 @@ p <- poly(x, 3)
 out <- list(
   names = make.names(c({", ".join(f'"{n}"' for n in NAMES)}, NA)),
   unique = make.names(c({", ".join(f'"{n}"' for n in NAMES)}), unique = TRUE),
+  unique_clash = make.names(c({", ".join(f'"{n}"' for n in NAMES_CLASH)}), unique = TRUE),
   sort = sort(c({", ".join(f'"{n}"' for n in SORT_INPUT)})),
   contr = lapply(2:12, function(n) num(contr.poly(n))),
   contr_names = colnames(contr.poly(6)),
@@ -65,11 +67,13 @@ def as_floats(values: list, shape: tuple[int, ...] | None = None) -> np.ndarray:
 def test_make_names_matches_r(truth: dict) -> None:
     assert make_names(NAMES + [None]) == truth["names"]
     assert make_names(NAMES, unique=True) == truth["unique"]
+    assert make_names(NAMES_CLASH, unique=True) == truth["unique_clash"]
 
 
 def test_make_names_known_values() -> None:
     assert make_names(["Very Good", "1", "if", None]) == ["Very.Good", "X1", "if.", "NA."]
     assert make_names(["x", "x", "x.1", "x"], unique=True) == ["x", "x.2", "x.1", "x.3"]
+    assert make_names(["a b", "a.b"], unique=True) == ["a.b.1", "a.b"]
 
 
 def test_names0_pads_to_the_widest_index() -> None:
