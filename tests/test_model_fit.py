@@ -179,6 +179,23 @@ def test_binary_classification_uses_two_one_hot_columns(iris):
     assert list(prob.columns) == [".pred_versi-color", ".pred_1virginica"]
 
 
+def test_awkward_level_names_follow_r_column_naming(iris):
+    x, y = iris
+    keep = y != "set osa"
+    empty = y[keep].cat.remove_unused_categories().cat.rename_categories(["", "z"])
+    fit = cls_mlp(fit_epochs=1).fit_xy(x[keep], empty, seed=4)
+    # R (c3_cls_empty_level): parsnip's as_tibble() names the empty level's column V1
+    assert list(fit.predict(x.head(2), type="prob").columns) == [".pred_V1", ".pred_z"]
+    assert list(fit.predict(x.head(2), type="conf_int", seed=1).columns) == [
+        ".pred_lower_", ".pred_upper_", ".pred_lower_z", ".pred_upper_z"]
+    clash = y.cat.rename_categories(["a b", "a.b", "a_b"])
+    fit = cls_mlp(fit_epochs=1).fit_xy(x, clash, seed=4)
+    # as.data.frame() keeps 'a.b' for the level spelled so and renames the 'a b' columns
+    assert list(fit.predict(x.head(2), type="conf_int", seed=1).columns) == [
+        ".pred_lower_a.b.1", ".pred_upper_a.b.1", ".pred_lower_a.b", ".pred_upper_a.b",
+        ".pred_lower_a_b", ".pred_upper_a_b"]
+
+
 def test_wrong_type_for_mode_and_missing_laplace_are_errors(reg_fit, cls_fit, iris, mtcars):
     with pytest.raises(PredictError, match="classification"):
         reg_fit.predict(mtcars[0], type="class")

@@ -74,11 +74,17 @@ def classes(raw: Any, lvl: Any) -> pd.DataFrame:
     return pd.DataFrame({".pred_class": class_factor(raw, list(lvl))})
 
 
+def _tibble_names(levels: list[str]) -> list[str]:
+    """The names ``tibble::as_tibble()`` gives a matrix with these column names: an
+    empty one becomes ``V<position>``."""
+    return [level if level else f"V{i + 1}" for i, level in enumerate(levels)]
+
+
 def _prob_frame(mat: np.ndarray, levels: list[str]) -> pd.DataFrame:
     if mat.shape[1] != len(levels):
         raise PredictError(f"the model returns {mat.shape[1]} column(s) for {len(levels)} "
                            "levels; class probabilities need one output unit per level")
-    return pd.DataFrame(mat, columns=levels)
+    return pd.DataFrame(mat, columns=_tibble_names(levels))
 
 
 def probs(raw: Any, lvl: Any) -> pd.DataFrame:
