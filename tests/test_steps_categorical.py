@@ -135,6 +135,15 @@ def test_interactions_match_r_model_matrix() -> None:
     assert_frames_match(prep_bake(step), r_prep_bake(TRAIN, NEW, r_steps))
 
 
+@requires_r
+def test_interactions_of_non_syntactic_names_keep_r_backquotes() -> None:
+    names = {"n": "n 1", "a": "a-f"}
+    train, new = TRAIN.rename(columns=names), NEW.rename(columns=names)
+    out = prep_bake(StepInteract(["n 1", "a-f"]), train, new)
+    assert "`n 1`_x_`a-f`y" in out.columns
+    assert_frames_match(out, r_prep_bake(train, new, "step_interact(~ `n 1`:`a-f`)"))
+
+
 # --------------------------------------------------------------------------- edge cases
 def test_dummy_rows_with_na_or_unseen_levels_are_na_with_a_warning() -> None:
     step = StepDummy(levels={"a": (["x", "y", "z"], False)})

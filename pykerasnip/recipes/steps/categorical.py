@@ -18,6 +18,7 @@ import pandas as pd
 from ...convert import named_values, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...factor import as_character, factor, from_codes, is_factor, match, unmatched
+from ...formula.parse import deparse_name
 from ...formula.terms import Terms, terms_from_formula
 from ...rds import build as b
 from ...rds.nodes import (Builtin, Bytecode, Closure, Cons, GlobalEnv, Lang, List, MissingArg,
@@ -564,8 +565,8 @@ def model_matrix_columns(column: pd.Series, name: str) -> pd.DataFrame:
 
 def interaction_columns(data: pd.DataFrame, variables: Sequence[str], sep: str) -> pd.DataFrame:
     """``model.matrix`` columns of the interaction ``a:b:...`` (the first variable varies
-    fastest), named with ``sep`` instead of ``:``."""
-    parts = [model_matrix_columns(data[v], v) for v in variables]
+    fastest), named with ``sep`` instead of ``:`` and non-syntactic names backquoted."""
+    parts = [model_matrix_columns(data[v], deparse_name(v)) for v in variables]
     combos = [combo[::-1] for combo in itertools.product(*[list(p.columns) for p in parts[::-1]])]
     return pd.DataFrame({
         sep.join(combo): np.prod([p[c].to_numpy() for p, c in zip(parts, combo)], axis=0)
