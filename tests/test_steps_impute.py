@@ -1,11 +1,14 @@
 """Imputation steps: trained values and imputed output against R's recipes."""
 from __future__ import annotations
 
+import subprocess
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import pykerasnip.recipes as rc
+from pykerasnip import rds, read_rds
 from pykerasnip.datasets import iris, mtcars
 from pykerasnip.errors import ForgeError
 from pykerasnip.rds.nodes import NA_REAL
@@ -183,3 +186,33 @@ def test_knn_nominal_ties_drawn_like_r_sample():
     # the data has ties, so the seed matters; without a seed the result is deterministic
     assert len({tuple(want[str(k)]["f"] + want[str(k)]["s"]) for k in seeds}) > 1
     assert prepped.bake(new).equals(prepped.bake(new))
+
+
+LINEAR_FACTORS_R = r"""
+suppressPackageStartupMessages(library(recipes))
+args <- commandArgs(trailingOnly = TRUE)
+d <- mtcars
+d$f <- factor(c("4 cyl", "six", "8")[match(d$cyl, c(4, 6, 8))])
+d$o <- factor(paste0("g", d$gear), levels = c("g3", "g4", "g5"), ordered = TRUE)
+d$s <- ifelse(d$am == 1, "man", "auto")
+d$`w t` <- d$wt
+rec <- prep(recipe(mpg ~ disp + f + o + s + `w t`, d) |>
+              step_impute_linear(disp, impute_with = imp_vars(`w t`, f, o, s)), d)
+new <- d[c(1, 3, 12, 20, 30), ]
+new$disp <- NA
+saveRDS(rec, args[1]); saveRDS(new, args[2]); saveRDS(bake(rec, new), args[3])
+"""
+
+
+@requires_r
+def test_linear_imputation_models_with_factor_predictors_predict_like_r(tmp_path):
+    paths = [tmp_path / name for name in ("recipe.rds", "new.rds", "baked.rds")]
+    subprocess.run(["Rscript", "-e", LINEAR_FACTORS_R, *map(str, paths)], check=True,
+                   capture_output=True)
+    recipe = rc.Recipe.from_r(rds.load(paths[0]))
+    new, want = read_rds(paths[1]), read_rds(paths[2])
+    got = recipe.bake(new)
+    np.testing.assert_allclose(got["disp"].to_numpy("f8"), want["disp"].to_numpy("f8"), rtol=1e-13)
+    new["s"] = new["s"].replace({"man": "manual"})
+    with pytest.raises(ForgeError, match="new levels manual"):
+        recipe.bake(new)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ...convert import from_pandas, named_values, scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
+from ...factor import as_character, factor, unmatched
 from ...rds import build as b
 from ...formula.parse import deparse_name
 from ...formula.terms import terms_from_formula
@@ -22,6 +23,7 @@ from ...rmath import na_rm_range, r_sort_strings
 from ...rrng import RRandom, current_stream
 from ..selectors import all_predictors, r_quosures, select
 from .base import Step, column_names, is_string_column, named_chr, named_dbl, register, step_to_r
+from .categorical import model_matrix_columns
 from .numeric import col_mean, first, numeric_columns, numeric_values, r_matprod
 
 
@@ -397,13 +399,16 @@ class StepImputeLinear(Step):
         super().__init__(*terms, **common)
         self.impute_with = impute_with
         self.models: dict[str, tuple[list[str], pd.Series]] = {}
+        #: per imputed column, the factor predictors' stored levels and orderedness
+        self.xlevels: dict[str, dict[str, tuple[list[str], bool]]] = {}
 
     @classmethod
     def from_r(cls, node: List) -> "StepImputeLinear":
         step = super().from_r(node)
-        models = node.get("models")
-        step.models = {} if models is None else \
-            {name: _lm_from_r(name, model) for name, model in models.items()}
+        models = node.get("models") or {}
+        step.xlevels = {name: _lm_xlevels(name, model) for name, model in models.items()}
+        step.models = {name: _lm_from_r(name, model, step.xlevels[name])
+                       for name, model in models.items()}
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
@@ -414,6 +419,9 @@ class StepImputeLinear(Step):
         return list(self.models)
 
     def to_r(self) -> List:
+        if any(self.xlevels.values()):
+            raise UnsupportedStepError("step_impute_linear", "writing linear models with "
+                                                             "factor predictors is not supported")
         models = b.named_list({y: lm_to_r(y, xs, coefs) for y, (xs, coefs) in self.models.items()})
         return step_to_r(self, {"impute_with": r_quosures(self.impute_with or [all_predictors()]),
                                 "models": models, "case_weights": None})
@@ -426,7 +434,7 @@ class StepImputeLinear(Step):
             rows = data.loc[missing, predictors]
             if not missing.any() or rows.isna().any().any():
                 continue    # R warns when predictors are missing too
-            design = np.column_stack([np.ones(len(rows))] + [numeric_values(rows[c]) for c in predictors])
+            design = lm_design(rows, predictors, self.xlevels.get(target, {}))
             keep = coefficients.notna().to_numpy()   # aliased terms (NA coefficients) are dropped
             predicted = r_matprod(design[:, keep], coefficients.to_numpy()[keep, None])[:, 0]
             if is_integer_column(data[target]):
@@ -467,12 +475,54 @@ def lm_to_r(target: str, predictors: list[str], coefficients: pd.Series) -> List
     return b.structure(b.named_list(fields), {"class": "lm"})
 
 
-def _lm_from_r(name: str, model: Any) -> tuple[list[str], pd.Series]:
+def lm_design(rows: pd.DataFrame, predictors: list[str],
+              xlevels: dict[str, tuple[list[str], bool]]) -> np.ndarray:
+    """``predict.lm``'s model matrix: an intercept, numbers as they are, factors through
+    their stored levels (treatment or polynomial contrasts); an unseen level is an
+    error, as in R."""
+    columns = [pd.DataFrame({"(Intercept)": np.ones(len(rows))}, index=rows.index)]
+    for name in predictors:
+        if name not in xlevels:
+            columns.append(pd.DataFrame({name: numeric_values(rows[name])}, index=rows.index))
+            continue
+        levels, ordered = xlevels[name]
+        unseen = unmatched(rows[name], levels)
+        if unseen:
+            raise ForgeError(f"step_impute_linear: factor {name} has new levels "
+                             f"{', '.join(map(str, unseen))}")
+        coded = factor(as_character(rows[name]), levels, ordered)
+        columns.append(model_matrix_columns(coded, deparse_name(name)).set_axis(rows.index))
+    return pd.concat(columns, axis=1).to_numpy(dtype="f8")
+
+
+def _lm_term_names(predictors: list[str], xlevels: dict[str, tuple[list[str], bool]]) -> list[str]:
+    """The coefficient names ``lm`` gives an intercept plus these predictors."""
+    empty = pd.DataFrame({name: pd.Series(dtype="f8") for name in predictors})
+    for name, (levels, ordered) in xlevels.items():
+        empty[name] = pd.Categorical([], categories=levels, ordered=ordered)
+    return ["(Intercept)", *(column for name in predictors
+                             for column in model_matrix_columns(empty[name], deparse_name(name)))]
+
+
+def _lm_xlevels(name: str, model: Any) -> dict[str, tuple[list[str], bool]]:
+    contrasts = {var: scalar(kind) for var, kind in (model.get("contrasts") or {}).items()}
+    odd = {var: kind for var, kind in contrasts.items()
+           if kind not in ("contr.treatment", "contr.poly")}
+    if odd:
+        raise UnsupportedStepError("step_impute_linear", f"the model for {name!r} uses "
+                                   f"contrasts {odd}; only contr.treatment/contr.poly are supported")
+    return {var: (strings(levels), contrasts.get(var) == "contr.poly")
+            for var, levels in (model.get("xlevels") or {}).items()}
+
+
+def _lm_from_r(name: str, model: Any, xlevels: dict[str, tuple[list[str], bool]]
+               ) -> tuple[list[str], pd.Series]:
     coefficients = pd.Series(named_values(model.get("coefficients")), dtype="f8")
     predictors = strings(model.get("..imp_vars"))
-    if list(coefficients.index) != ["(Intercept)", *predictors]:
+    if list(coefficients.index) != _lm_term_names(predictors, xlevels):
         raise UnsupportedStepError("step_impute_linear", f"the model for {name!r} has terms "
-                                   f"{list(coefficients.index)}; only numeric predictors are supported")
+                                   f"{list(coefficients.index)}; only numeric and factor "
+                                   "main effects are supported")
     return predictors, coefficients
 
 
