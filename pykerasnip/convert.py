@@ -419,6 +419,14 @@ def _datetime_node(s: pd.Series) -> Real:
                                            "tzone": "UTC" if tz is None else str(tz)})
 
 
+def datetime_numbers(s: pd.Series) -> np.ndarray:
+    """The doubles R holds for a date-time column as it is written to R: days since the
+    epoch for a Date, seconds for a POSIXct (NaN for NA)."""
+    values = np.array(_datetime_node(s).data, dtype="f8")
+    values[np.isnan(values)] = np.nan  # a plain NaN, not R's NA payload
+    return values
+
+
 def _timedelta_node(s: pd.Series) -> Real:
     ns, missing = _nanoseconds(s, "timedelta")
     return build.structure(Real(np.where(missing, NA_REAL, _seconds(ns))),

@@ -126,6 +126,8 @@ def _from_extension(array: pd.api.extensions.ExtensionArray) -> RVector:
         return array.to_numpy(dtype=float, na_value=np.nan)
     if pd.api.types.is_string_dtype(dtype):
         return _strings(array.to_numpy(dtype=object, na_value=None))
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return array
     return _from_numpy(array.to_numpy())
 
 
@@ -167,6 +169,8 @@ def kind(value: RVector) -> str:
         return "integer"
     if isinstance(value, pd.DataFrame):
         return "matrix"
+    if isinstance(value, pd.arrays.DatetimeArray):  # time-zoned date-times stay as they are
+        return "other"
     return {"f": "double", "O": "character"}.get(np.asarray(value).dtype.kind, "other")
 
 

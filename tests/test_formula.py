@@ -135,6 +135,26 @@ cat(jsonlite::toJSON(out))
 
 
 @requires_r
+def test_dates_and_datetimes_enter_the_model_matrix_as_their_numbers() -> None:
+    data = pd.DataFrame({
+        "day": pd.to_datetime(["2005-03-02", None, "1969-12-30"]),
+        "stamp": pd.to_datetime(["2005-03-02 13:30:00", "1970-01-01 00:00:01", None]).tz_localize("UTC"),
+        "x": [1.5, 2.0, -1.0]})
+    script = """
+d <- data.frame(day = as.Date(c("2005-03-02", NA, "1969-12-30")),
+                stamp = as.POSIXct(c("2005-03-02 13:30:00", "1970-01-01 00:00:01", NA), tz = "UTC"),
+                x = c(1.5, 2, -1))
+mm <- model.matrix(~ day + stamp:x, model.frame(~ day + stamp:x, d, na.action = na.pass))
+cat(jsonlite::toJSON(list(names = colnames(mm), values = sprintf("%.17g", as.vector(mm)))))
+"""
+    want = rscript(script, None)
+    frame = model_frame(terms_from_formula("~ day + stamp:x", list(data.columns)), data, na_action="pass")
+    matrix = model_matrix(frame)
+    assert list(matrix.columns) == want["names"]
+    np.testing.assert_array_equal(matrix.to_numpy().flatten(order="F"), r_doubles(want["values"]))
+
+
+@requires_r
 def test_stored_predvars_reproduce_r_on_new_data(iris: tuple[pd.DataFrame, Path]) -> None:
     """Bases fitted on some rows (poly/ns/bs coefficients and knots recorded in the
     predvars) give R's values on other rows, including outside the training range."""

@@ -1,7 +1,8 @@
 """R's ``model.matrix``: the numeric design matrix of a model frame.
 
 Numeric variables give one column named after the variable, numeric matrices one
-column per matrix column (``poly(wt, 2)1``), and factors (characters and logicals are
+column per matrix column (``poly(wt, 2)1``), dates and date-times their numbers (days,
+seconds), and factors (characters and logicals are
 factors here) their contrast columns: treatment contrasts (``Speciesversicolor``) for
 unordered factors, polynomial contrasts (``f.L``, ``f.Q``) for ordered ones, or all
 indicator columns when the terms' coding says so -- including R's rule that, without
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import rexpr, rmath
+from ..convert import datetime_numbers
 from .frame import Column, ModelFrame
 
 
@@ -58,6 +60,9 @@ def variable_coding(column: Column, one_hot: bool = False) -> Coding:
     """The design columns of one model-frame variable (names are suffixes)."""
     if isinstance(column, pd.DataFrame):
         numeric = column.astype(float).set_axis(list(column.columns), axis=1)
+        return Coding(numeric, numeric, False)
+    if pd.api.types.is_datetime64_any_dtype(column):  # R: a Date/POSIXct is its number
+        numeric = pd.DataFrame({"": datetime_numbers(column)}, index=column.index)
         return Coding(numeric, numeric, False)
     kind = rexpr.kind(rexpr.as_vector(column))
     if kind in ("double", "integer"):
