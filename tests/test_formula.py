@@ -24,6 +24,7 @@ DEPARSE_CASES = [
     "I(hp / 100)", "log(disp)", "wt:qsec", "poly(wt, 2)", "a %in% b", "a%%b", "a %/% b", "-2^2",
     "2^-1", "(a + b) * c", "a - (b - c)", "x$y", 'a[["b"]]', "`odd name` + 1", "f(a, b = 1e5)",
     "y ~ .", "~x + 0", "log(x, base = 0.0001)", "c(1.5, 123456, 1e-300)", "!a & b | c", "1L + TRUE",
+    "city_São.Paulo:x1 + `x²` + `.1a` + x٣ + ._",
 ]
 
 TERMS_CASES = [

@@ -40,12 +40,11 @@ RESERVED = frozenset(KEYWORDS) | {"if", "else", "repeat", "while", "function", "
 TOKEN = re.compile(r"""
     (?P<space>\s+)
   | (?P<number>0[xX][0-9a-fA-F]+L?|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?L?)
-  | (?P<name>(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*|\.)
+  | (?P<name>(?:[^\W\d_]|\.(?![0-9]))[\w.]*|\.)
   | (?P<backtick>`(?:[^`\\]|\\.)*`)
   | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
   | (?P<op>%[^%]*%|:::|::|\|\||&&|==|!=|<=|>=|\[\[|[-+*/^~:$@<>!&|()\[\],=])
 """, re.VERBOSE)
-SYNTACTIC = re.compile(r"^((([A-Za-z]|[.][._A-Za-z])[._A-Za-z0-9]*)|[.])$")
 
 
 @dataclass(frozen=True)
@@ -204,9 +203,17 @@ def format_double(x: float) -> str:
     return f"{mantissa}e{exp[0]}{int(exp[1:]):02d}"
 
 
+def is_syntactic(name: str) -> bool:
+    """R's syntactic-name rule in a UTF-8 locale, where any Unicode letter or decimal
+    digit counts ("city_São.Paulo" needs no backquotes, "x²" does)."""
+    if not name or name in RESERVED or not all(c.isalpha() or c.isdecimal() or c in "._" for c in name):
+        return False
+    return name[0].isalpha() or (name[0] == "." and not name[1:2].isdecimal())
+
+
 def deparse_name(name: str) -> str:
     """A symbol as R prints it: backquoted unless syntactic."""
-    return name if SYNTACTIC.match(name) and name not in RESERVED else f"`{name}`"
+    return name if is_syntactic(name) else f"`{name}`"
 
 
 def _deparse_string(value: str | None) -> str:
