@@ -404,7 +404,9 @@ def _math(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[RVector], np.ndar
 
 
 for _name, _fn in {"sqrt": np.sqrt, "exp": np.exp, "log10": np.log10, "log2": np.log2,
-                   "log1p": np.log1p, "expm1": np.expm1}.items():
+                   "log1p": np.log1p, "expm1": np.expm1, "floor": np.floor, "ceiling": np.ceil,
+                   "trunc": np.trunc, "sign": np.sign, "sin": np.sin, "cos": np.cos,
+                   "tan": np.tan}.items():
     _builtin(_name)(_math(_fn))
 
 
@@ -432,6 +434,42 @@ def _round(x: RVector, digits: RVector | None = None) -> RVector:
     if _is_integer_like(x):
         return COERCE["integer"](x)
     return np.round(_numeric(x, "round"), 0 if digits is None else int(as_double(digits)[0]))
+
+
+def _pow_di(x: float, n: int) -> float:
+    """R's ``R_pow_di``: ``x^n`` by repeated squaring (``n >= 0``), rounding as R does."""
+    result = 1.0
+    while n:
+        if n & 1:
+            result *= x
+        n >>= 1
+        if n:
+            x *= x
+    return result
+
+
+def _signif_one(x: float, digits: int) -> float:
+    """R's ``fprec``: ``x`` to ``digits`` significant digits (1..22), with R's
+    rounding to the nearest even and R's powers of ten."""
+    if not np.isfinite(x) or x == 0 or digits > 22:
+        return x
+    sign, x = (-1.0, -x) if x < 0 else (1.0, x)
+    l10 = np.log10(x)
+    if abs(l10) >= 306:
+        raise UnsupportedObjectError("signif() of a number beyond 1e±306")
+    e10 = int(digits - 1 - np.floor(l10))
+    if e10 > 0:
+        extra = _pow_di(10.0, max(e10 - 308, 0))  # keeps 10^e10 finite for tiny x
+        scale = _pow_di(10.0, min(e10, 308))
+        return sign * (np.rint((x * scale) * extra) / scale) / extra
+    scale = _pow_di(10.0, -e10)
+    return sign * (np.rint(x / scale) * scale)
+
+
+@_builtin("signif")
+def _signif(x: RVector, digits: RVector | None = None) -> RVector:
+    d = 6 if digits is None else max(1, int(np.round(as_double(digits)[0])))
+    return np.array([_signif_one(v, d) for v in _numeric(x, "signif")])
 
 
 def _parallel(fn: np.ufunc) -> Callable[..., RVector]:
@@ -683,6 +721,67 @@ def _factor(x: RVector, levels: RVector | None = None, labels: RVector | None = 
     names = level_values if labels is None else list(as_character(labels))
     is_ordered = ordered is not None and bool(as_logical(ordered)[0])
     return pd.Categorical.from_codes(codes, names, ordered=is_ordered)
+
+
+def _format_break(value: float, digits: int) -> str:
+    """``formatC(value, digits, width = 1)``: C's ``%.<digits>g``, R's Inf spelling."""
+    if np.isinf(value):
+        return "Inf" if value > 0 else "-Inf"
+    return f"{value:.{digits}g}"
+
+
+def cut_labels(breaks: np.ndarray, right: bool, include_lowest: bool, dig_lab: int) -> list[str]:
+    """``cut``'s default interval labels: the fewest digits (from ``dig_lab``) that tell
+    the breaks apart, ``(a,b]`` (or ``[a,b)``), the outer end closed by ``include.lowest``."""
+    for digits in range(dig_lab, max(12, dig_lab) + 1):
+        text = [_format_break(b + 0.0, digits) for b in breaks]
+        if all(a != b for a, b in zip(text[:-1], text[1:])):
+            break
+    else:
+        raise UnsupportedObjectError("cut() labels for breaks that 12 digits cannot tell apart")
+    opening, closing = ("(", "]") if right else ("[", ")")
+    labels = [f"{opening}{a},{b}{closing}" for a, b in zip(text[:-1], text[1:])]
+    if include_lowest and labels:
+        if right:
+            labels[0] = "[" + labels[0][1:]
+        else:
+            labels[-1] = labels[-1][:-1] + "]"
+    return labels
+
+
+def bin_codes(x: np.ndarray, breaks: np.ndarray, right: bool, include_lowest: bool) -> np.ndarray:
+    """R's ``.bincode``: 0-based interval of each value, -1 outside the breaks or NA."""
+    side = "left" if right else "right"
+    codes = np.searchsorted(breaks, x, side=side) - 1
+    if include_lowest:
+        edge = breaks[0] if right else breaks[-1]
+        codes[x == edge] = 0 if right else len(breaks) - 2
+    codes[np.isnan(x) | (codes < 0) | (codes > len(breaks) - 2)] = -1
+    return codes
+
+
+@_builtin("cut")
+def _cut(x: RVector, breaks: RVector, labels: RVector | None = None,
+         include_lowest: RVector | None = None, right: RVector | None = None,
+         dig_lab: RVector | None = None, ordered_result: RVector | None = None) -> RVector:
+    """``cut`` with explicit breaks (a number of intervals depends on the batch's range
+    and is refused)."""
+    edges = np.sort(_numeric(breaks, "cut"))
+    if len(edges) < 2:
+        raise UnsupportedObjectError("cut() with a number of intervals depends on the data's "
+                                     "range; only explicit breaks are supported")
+    flags = [default if v is None else bool(as_logical(v)[0])
+             for v, default in ((include_lowest, False), (right, True), (ordered_result, False))]
+    lowest, closed_right, ordered = flags
+    codes = bin_codes(_numeric(x, "cut"), edges, closed_right, lowest)
+    if labels is not None and kind(labels) == "logical" and not bool(as_logical(labels)[0]):
+        return _to_integer(np.where(codes < 0, np.nan, codes + 1.0))
+    digits = 3 if dig_lab is None else int(as_double(dig_lab)[0])
+    names = cut_labels(edges, closed_right, lowest, digits) if labels is None \
+        else list(as_character(labels))
+    if len(names) != len(edges) - 1:
+        raise ForgeError("cut(): number of intervals and length of 'labels' differ")
+    return pd.Categorical.from_codes(codes, names, ordered=ordered)
 
 
 @_builtin("as.factor")

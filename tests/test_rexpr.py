@@ -48,6 +48,9 @@ EXPRESSIONS = [
     "dplyr::if_else(x > 1, 1, 0)", "dplyr::if_else(b, i, 0L, missing = -1L)", "pmax(x, 1, na.rm = TRUE)",
     "s %in% c(\"a\", \"c\")", "f %in% c(\"u\", NA)", "x %in% c(3, NA)", "i %in% c(1L, 4L)",
     "is.na(x)", "is.na(i)", "is.na(s)", "is.na(b)", "is.na(f)", "ifelse(is.na(x), 0, x)", "!is.na(x / 0)",
+    "floor(x)", "ceiling(x / 4)", "trunc(-x / 4)", "sign(x)", "sign(i)", "floor(i)", "sin(x)", "cos(x)",
+    "tan(x)", "signif(x / 3)", "signif(x * 12345.678, 2)", "signif(-x / 7, 3)", "signif(i * 1234L, 1)",
+    "signif(c(0.00012345, 2.5, 3.5, 1e300, -15, 1.234567e-305), 1)", "cut(x, c(-3, 0, 3, 12), labels = FALSE)",
 ]
 
 #: batch-level aggregates: one value over the whole column, recycled like mutate does
@@ -73,7 +76,11 @@ CASE_WHEN_EXPRESSIONS = [
 ]
 
 FACTOR_EXPRESSIONS = ["factor(s)", "as.factor(x)", "as.factor(i)", "factor(s, levels = c(\"c\", \"b\"))",
-                      "factor(b)", "factor(f)", "as.factor(f)"]
+                      "factor(b)", "factor(f)", "as.factor(f)",
+                      "cut(x, breaks = c(-Inf, 0, 3, Inf), labels = c(\"lo\", \"mid\", \"hi\"))",
+                      "cut(x, c(-2.25, 0, 1.5, 10), include.lowest = TRUE)", "cut(x, c(0, 1.5, 10))",
+                      "cut(x, c(-10, 0, 1.5, 10), right = FALSE, include.lowest = TRUE)",
+                      "cut(i, c(-5, 1.0001, 1.0002, 5), dig.lab = 2)", "cut(x, c(1e-4, 0.5, 3e5))"]
 
 
 def _r_results(expressions: list[str]) -> list[dict]:
