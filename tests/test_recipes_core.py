@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 import pykerasnip.recipes as rc
+from pykerasnip import rds, read_rds
 from pykerasnip.datasets import iris, mtcars
-from pykerasnip.errors import ForgeError, SpecError
+from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
 from conftest import FIXTURES, requires_r
 
 # R helpers: doubles travel as C99 hex floats ("%a") so comparisons can be exact.
@@ -307,8 +308,35 @@ def test_recipe_read_from_r_cannot_be_prepared_again():
 
 
 def test_python_only_steps_refuse_to_be_written():
-    from pykerasnip.errors import UnsupportedStepError
     rec = rc.recipe("mpg ~ .", mtcars()).step_mutate(twice=lambda d: d["hp"] * 2).prep()
     assert rec.bake(mtcars())["twice"].iloc[0] == 220.0
     with pytest.raises(UnsupportedStepError, match="twice"):
         rec.to_r()
+
+
+SKIPPED_STEPS_R = r"""
+suppressMessages(library(recipes))
+args <- commandArgs(trailingOnly = TRUE)
+d <- mtcars
+d$disp[c(2, 7)] <- NA
+rec <- prep(recipe(mpg ~ disp + hp + wt, d) |> step_naomit(all_predictors()) |>
+              step_filter(hp > 100, skip = TRUE) |> step_center(hp, wt), d)
+new <- d[c(1, 2, 3, 7, 20), ]
+saveRDS(rec, args[1]); saveRDS(new, args[2]); saveRDS(bake(rec, new), args[3])
+"""
+
+
+@requires_r
+def test_skipped_steps_without_python_implementation_are_carried(tmp_path):
+    paths = [tmp_path / name for name in ("recipe.rds", "new.rds", "baked.rds")]
+    subprocess.run(["Rscript", "-e", SKIPPED_STEPS_R, *map(str, paths)], check=True,
+                   capture_output=True)
+    node = rds.load(paths[0])
+    rec = rc.Recipe.from_r(node)
+    assert [s.r_class for s in rec.steps] == ["step_naomit", "step_filter", "step_center"]
+    # R's bake of new data skips step_naomit and step_filter: rows with NA stay
+    baked, want = rec.bake(read_rds(paths[1])), read_rds(paths[2])
+    pd.testing.assert_frame_equal(baked, want.reset_index(drop=True), check_exact=False, rtol=1e-15)
+    assert rec.steps[0].to_r() is node.get("steps").data[0]
+    with pytest.raises(UnsupportedStepError, match="step_naomit"):
+        rec.steps[0].prep(baked, None)

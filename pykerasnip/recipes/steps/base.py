@@ -84,12 +84,23 @@ def step_to_r(step: "Step", fields: Mapping[str, Any], terms: Any = None,
 
 
 def step_class_for(node: List) -> type["Step"]:
-    """The registered class for an R step object, by its class vector (inherits)."""
+    """The registered class for an R step object, by its class vector (inherits); a
+    step with ``skip = TRUE`` needs none (:class:`SkippedStep`)."""
     for name in node.classes:
         if name in STEPS:
             return STEPS[name]
-    name = next((c for c in node.classes if c.startswith(("step_", "check_"))), "?")
-    raise UnsupportedStepError(name, "no Python implementation is registered")
+    if _r_flag(node, "skip"):
+        return SkippedStep
+    raise UnsupportedStepError(r_step_class(node), "no Python implementation is registered")
+
+
+def r_step_class(node: List) -> str:
+    """The step's own class in an R step object's class vector."""
+    return next((c for c in node.classes if c.startswith(("step_", "check_"))), "?")
+
+
+def _r_flag(node: List, name: str) -> bool:
+    return name in (node.names or ()) and bool(scalar(node.get(name)))
 
 
 class Step:
@@ -129,10 +140,8 @@ class Step:
         def field(name: str) -> Any:
             return to_python(node.get(name)) if name in (node.names or ()) else None
 
-        def flag(name: str) -> bool:
-            return name in (node.names or ()) and bool(scalar(node.get(name)))
-
-        step = cls(trained=flag("trained"), skip=flag("skip"), id=scalar(node.get("id")))
+        step = cls(trained=_r_flag(node, "trained"), skip=_r_flag(node, "skip"),
+                   id=scalar(node.get("id")))
         role = scalar(node.get("role")) if "role" in (node.names or ()) else None
         step.role = None if role is None or pd.isna(role) else str(role)
         for name in cls.r_fields:
@@ -188,3 +197,24 @@ def column_names(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(v) for v in (value.to_numpy() if isinstance(value, pd.Series) else value)]
+
+
+class SkippedStep(Step):
+    """An R step without a Python implementation whose ``skip = TRUE`` keeps ``bake()``
+    of new data from ever running it (``step_naomit``, ``step_filter``...): it is
+    carried as its R object, and only training or baking it is refused."""
+
+    @classmethod
+    def from_r(cls, node: List) -> "SkippedStep":
+        step = super().from_r(node)
+        step.r_class = r_step_class(node)
+        return step
+
+    def to_r(self) -> List:
+        return self.r_node
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        raise UnsupportedStepError(self.r_class, "no Python implementation is registered")
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        raise UnsupportedStepError(self.r_class, "no Python implementation is registered")
