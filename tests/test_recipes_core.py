@@ -326,16 +326,21 @@ saveRDS(rec, args[1]); saveRDS(new, args[2]); saveRDS(bake(rec, new), args[3])
 """
 
 
+def r_prepped_and_baked(script: str, tmp_path) -> tuple:
+    """Run an R script that saves a prepped recipe, new data and R's bake of it (its three
+    arguments, in that order); the recipe's R tree, the new data and R's baked frame."""
+    paths = [tmp_path / name for name in ("recipe.rds", "new.rds", "baked.rds")]
+    subprocess.run(["Rscript", "-e", script, *map(str, paths)], check=True, capture_output=True)
+    return rds.load(paths[0]), read_rds(paths[1]), read_rds(paths[2])
+
+
 @requires_r
 def test_skipped_steps_without_python_implementation_are_carried(tmp_path):
-    paths = [tmp_path / name for name in ("recipe.rds", "new.rds", "baked.rds")]
-    subprocess.run(["Rscript", "-e", SKIPPED_STEPS_R, *map(str, paths)], check=True,
-                   capture_output=True)
-    node = rds.load(paths[0])
+    node, new, want = r_prepped_and_baked(SKIPPED_STEPS_R, tmp_path)
     rec = rc.Recipe.from_r(node)
     assert [s.r_class for s in rec.steps] == ["step_naomit", "step_filter", "step_center"]
     # R's bake of new data skips step_naomit and step_filter: rows with NA stay
-    baked, want = rec.bake(read_rds(paths[1])), read_rds(paths[2])
+    baked = rec.bake(new)
     pd.testing.assert_frame_equal(baked, want.reset_index(drop=True), check_exact=False, rtol=1e-15)
     assert rec.steps[0].to_r() is node.get("steps").data[0]
     with pytest.raises(UnsupportedStepError, match="step_naomit"):

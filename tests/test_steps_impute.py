@@ -1,21 +1,19 @@
 """Imputation steps: trained values and imputed output against R's recipes."""
 from __future__ import annotations
 
-import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import pykerasnip.recipes as rc
-from pykerasnip import rds, read_rds
 from pykerasnip.datasets import iris, mtcars
 from pykerasnip.errors import ForgeError
 from pykerasnip.rds.nodes import NA_REAL
 from pykerasnip.rrng import r_session
 from pykerasnip.recipes.steps.impute import fill_missing, gower_topn
 from conftest import requires_r
-from test_recipes_core import from_hex, run_r
+from test_recipes_core import from_hex, r_prepped_and_baked, run_r
 
 R_DATA = r"""
 mt2 <- mtcars
@@ -206,11 +204,8 @@ saveRDS(rec, args[1]); saveRDS(new, args[2]); saveRDS(bake(rec, new), args[3])
 
 @requires_r
 def test_linear_imputation_models_with_factor_predictors_predict_like_r(tmp_path):
-    paths = [tmp_path / name for name in ("recipe.rds", "new.rds", "baked.rds")]
-    subprocess.run(["Rscript", "-e", LINEAR_FACTORS_R, *map(str, paths)], check=True,
-                   capture_output=True)
-    recipe = rc.Recipe.from_r(rds.load(paths[0]))
-    new, want = read_rds(paths[1]), read_rds(paths[2])
+    node, new, want = r_prepped_and_baked(LINEAR_FACTORS_R, tmp_path)
+    recipe = rc.Recipe.from_r(node)
     got = recipe.bake(new)
     np.testing.assert_allclose(got["disp"].to_numpy("f8"), want["disp"].to_numpy("f8"), rtol=1e-13)
     new["s"] = new["s"].replace({"man": "manual"})
