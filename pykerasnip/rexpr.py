@@ -206,6 +206,11 @@ def as_logical(value: RVector) -> pd.arrays.BooleanArray:
     return pd.arrays.BooleanArray(np.nan_to_num(numbers) != 0, np.isnan(numbers))
 
 
+def _flag(value: RVector | None, default: bool = False) -> bool:
+    """A TRUE/FALSE argument (its first value), ``default`` when it was not given."""
+    return default if value is None else bool(as_logical(value)[0])
+
+
 def as_character(value: RVector) -> np.ndarray:
     """``as.character``: numbers formatted with 15 significant digits, as R does; NaN
     is missing (pandas' NA), so it becomes NA rather than "NaN"."""
@@ -475,7 +480,7 @@ def _signif(x: RVector, digits: RVector | None = None) -> RVector:
 def _parallel(fn: np.ufunc) -> Callable[..., RVector]:
     def apply(*values: RVector, na_rm: RVector | None = None) -> RVector:
         arrays = np.broadcast_arrays(*(_numeric(v, "pmin/pmax") for v in values))
-        if na_rm is not None and bool(as_logical(na_rm)[0]):
+        if _flag(na_rm):
             result = functools.reduce(lambda a, b: rmath.na_rm_parallel(fn, a, b), arrays)
         else:
             result = fn.reduce(arrays)
@@ -490,9 +495,6 @@ _builtin("pmax")(_parallel(np.maximum))
 # --------------------------------------------------------------------------- summaries
 # Aggregates see the whole column as ``dplyr::mutate`` (ungrouped) passes it -- the batch
 # being baked -- and give one value that the surrounding arithmetic recycles to every row.
-def _flag(value: RVector | None) -> bool:
-    return value is not None and bool(as_logical(value)[0])
-
 
 def _present(values: tuple[RVector, ...], na_rm: RVector | None, what: str) -> np.ndarray | None:
     """The numbers to summarise, or None when the result is NA (an NA and no ``na.rm``)."""
@@ -719,7 +721,7 @@ def _factor(x: RVector, levels: RVector | None = None, labels: RVector | None = 
     text = pd.Series(x) if kind(x) == "factor" else pd.Series(as_character(x), dtype=object)
     codes = match(text, level_values)
     names = level_values if labels is None else list(as_character(labels))
-    is_ordered = ordered is not None and bool(as_logical(ordered)[0])
+    is_ordered = _flag(ordered)
     return pd.Categorical.from_codes(codes, names, ordered=is_ordered)
 
 
@@ -770,11 +772,9 @@ def _cut(x: RVector, breaks: RVector, labels: RVector | None = None,
     if len(edges) < 2:
         raise UnsupportedObjectError("cut() with a number of intervals depends on the data's "
                                      "range; only explicit breaks are supported")
-    flags = [default if v is None else bool(as_logical(v)[0])
-             for v, default in ((include_lowest, False), (right, True), (ordered_result, False))]
-    lowest, closed_right, ordered = flags
+    lowest, closed_right, ordered = _flag(include_lowest), _flag(right, True), _flag(ordered_result)
     codes = bin_codes(_numeric(x, "cut"), edges, closed_right, lowest)
-    if labels is not None and kind(labels) == "logical" and not bool(as_logical(labels)[0]):
+    if labels is not None and kind(labels) == "logical" and not _flag(labels):
         return _to_integer(np.where(codes < 0, np.nan, codes + 1.0))
     digits = 3 if dig_lab is None else int(as_double(dig_lab)[0])
     names = cut_labels(edges, closed_right, lowest, digits) if labels is None \
@@ -802,7 +802,7 @@ def _poly(x: RVector, degree: RVector | None = None, coefs: dict | None = None,
     as in the ``predvars`` of a terms object)."""
     values = _numeric(x, "poly")
     d = 1 if degree is None else int(as_double(degree)[0])
-    if raw is not None and bool(as_logical(raw)[0]):
+    if _flag(raw):
         return _matrix(rmath.poly_raw(values, d))
     if coefs is None:
         _require_complete(values, "poly")
@@ -834,7 +834,7 @@ def _ns(x: RVector, df: RVector | None = None, knots: RVector | None = None,
         intercept: RVector | None = None, Boundary_knots: RVector | None = None) -> pd.DataFrame:
     """``splines::ns``: natural cubic spline basis (stored knots when given)."""
     values = _numeric(x, "ns")
-    has_intercept = intercept is not None and bool(as_logical(intercept)[0])
+    has_intercept = _flag(intercept)
     inner, boundary = _spline_knots(values, df, knots, Boundary_knots, lambda n: n - 1 - has_intercept, "ns")
     basis = rmath.ns_basis(values, inner, boundary, intercept=has_intercept)
     return _matrix(basis, {"knots": Real(inner), "Boundary.knots": Real(boundary),
@@ -847,7 +847,7 @@ def _bs(x: RVector, df: RVector | None = None, knots: RVector | None = None, deg
     """``splines::bs``: B-spline basis (stored knots when given)."""
     values = _numeric(x, "bs")
     order = 3 if degree is None else int(as_double(degree)[0])
-    has_intercept = intercept is not None and bool(as_logical(intercept)[0])
+    has_intercept = _flag(intercept)
     inner, boundary = _spline_knots(values, df, knots, Boundary_knots,
                                     lambda n: n - order - 1 + (not has_intercept), "bs")
     basis = rmath.bs_basis(values, inner, boundary, degree=order, intercept=has_intercept)
@@ -860,7 +860,7 @@ def _scale_amount(arg: RVector | None, values: np.ndarray, default: Callable[[np
     FALSE skips it, a number is used as given."""
     if arg is not None and kind(arg) != "logical":
         return float(as_double(arg)[0])
-    return default(values) if arg is None or bool(as_logical(arg)[0]) else None
+    return default(values) if _flag(arg, True) else None
 
 
 def _root_mean_square(values: np.ndarray) -> float:
