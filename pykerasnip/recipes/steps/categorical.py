@@ -551,7 +551,7 @@ def model_matrix_columns(column: pd.Series, name: str) -> pd.DataFrame:
     intercept): numbers as is, factors via their contrasts, logicals as ``nameTRUE``."""
     if pd.api.types.is_bool_dtype(column):
         column = factor(column.map({True: "TRUE", False: "FALSE"}, na_action="ignore"),
-                             ["FALSE", "TRUE"])
+                        ["FALSE", "TRUE"])
     elif is_string_column(column):
         column = factor(column, r_sort_strings(column.dropna().unique()))
     if not is_factor(column):
