@@ -59,3 +59,7 @@ class RNotAvailableError(PykerasnipError, RuntimeError):
 
 class BackendNotAvailableError(PykerasnipError, ImportError):
     """Keras or the backend chosen with ``KERAS_BACKEND`` is not installed."""
+
+
+class PrecisionWarning(UserWarning):
+    """Numbers will differ from R's in the last bits (TensorFlow runs other kernels than R's)."""
