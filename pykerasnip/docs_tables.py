@@ -110,7 +110,7 @@ def _method_line(name: str, function: Callable, takes_self: bool) -> str:
 
 def _entry(name: str, obj: Any) -> list[str]:
     kind = "class" if inspect.isclass(obj) else "function"
-    lines = [f"### `{name}`", "", f"```python\n{kind} {name}{signature(obj)}\n```", "",
+    lines = [f"### `{name}`", "", f"```text\n{kind} {name}{signature(obj)}\n```", "",
              first_sentence(obj), ""]
     methods = _public_methods(obj) if inspect.isclass(obj) else []
     lines += [_method_line(*method) for method in methods] + ([""] if methods else [])

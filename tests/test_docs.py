@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from conftest import MANIFEST, ROOT
+import doc_blocks
 from pykerasnip import docs_tables
 from pykerasnip.recipes.recipe import STEPS
 from pykerasnip.recipes.steps.base import Step
@@ -72,3 +73,19 @@ def test_api_reference_lists_every_public_name_with_its_signature() -> None:
             assert f"### `{name}`" in text
     assert "function read_rds(path: str | os.PathLike, *, safe_mode: bool = True" in text
     assert "- `.predict(new_data: pd.DataFrame, type: str | None = None, level: float = 0.95" in text
+
+
+@pytest.mark.parametrize("path", [ROOT / "README.md", *sorted(DOCS.glob("*.md"))],
+                         ids=lambda p: p.name)
+def test_python_blocks_of_the_docs_run(path) -> None:
+    _, _, error = doc_blocks.run_file(path)
+    assert not error
+
+
+def test_doc_runner_reports_a_failing_block_and_skips_unmet_needs(tmp_path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("```python\nx = 1\n```\n\n```python\n# needs: no_such_module_xyz\n"
+                    "import no_such_module_xyz\n```\n\n```python\nassert x == 2, 'x is 1'\n```\n")
+    ran, skipped, error = doc_blocks.run_file(page)
+    assert (ran, skipped) == (2, 1)
+    assert "x is 1" in error
