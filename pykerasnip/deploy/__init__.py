@@ -12,11 +12,11 @@ Importing this package registers the pykerasnip handler with vetiver, so
 """
 from __future__ import annotations
 
-from .handler import PykerasnipHandler, prediction_records
+from .handler import PykerasnipHandler, json_records
 from .pins import model_from_r, r_pin_tree, r_required_pkgs, read_pin, write_r_pin
 from .prototype import RequestError, prototype_model
 from .serve import PredictOptions, load_target, serve, vetiver_api
 
 __all__ = ["PredictOptions", "PykerasnipHandler", "RequestError", "load_target", "model_from_r",
-           "prediction_records", "prototype_model", "r_pin_tree", "r_required_pkgs", "read_pin",
+           "json_records", "prototype_model", "r_pin_tree", "r_required_pkgs", "read_pin",
            "serve", "vetiver_api", "write_r_pin"]

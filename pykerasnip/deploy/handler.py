@@ -9,6 +9,7 @@ with R's columns and numbers; a request that does not fit the prototype is a 422
 from __future__ import annotations
 
 import contextvars
+import datetime
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -50,13 +51,15 @@ def _ptype(model: Any, prototype_data: Any) -> pd.DataFrame:
 
 
 def _json_value(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
+    if isinstance(value, datetime.date):  # Timestamp too: ISO text, as jsonlite writes dates
+        return value.isoformat()
     return value.item() if hasattr(value, "item") else value
 
 
-def prediction_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """R's prediction tibble as JSON rows (NA as null), as vetiver-r's API returns them."""
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON rows, NA as null (predictions as vetiver-r's API returns them)."""
     columns = {name: [_json_value(v) for v in frame[name].astype(object)] for name in frame.columns}
     return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
@@ -132,7 +135,7 @@ class PykerasnipHandler(BaseHandler):
             frame = self.predict_frame(input_data, **REQUEST_OPTIONS.get())
         except (ForgeError, PredictError) as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from None
-        return JSONResponse(prediction_records(frame))
+        return JSONResponse(json_records(frame))
 
 
 def _register(model: Any, prototype_data: Any) -> PykerasnipHandler:

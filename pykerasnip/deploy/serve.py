@@ -5,12 +5,14 @@ with uvicorn on 127.0.0.1 by default.
 """
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import vetiver
+from fastapi import FastAPI
 
 from .. import rds
 from ..errors import UnsupportedObjectError
@@ -39,10 +41,18 @@ class PredictOptions:
             REQUEST_OPTIONS.reset(token)
 
 
+def _app() -> FastAPI:
+    # vetiver's own predict() client posts JSON without a content type
+    if "strict_content_type" in inspect.signature(FastAPI).parameters:
+        return FastAPI(strict_content_type=False)
+    return FastAPI()
+
+
 def vetiver_api(model: vetiver.VetiverModel, **kwargs: Any) -> vetiver.VetiverAPI:
     """``vetiver.VetiverAPI(model, **kwargs)`` whose ``/predict`` also reads ``type``,
-    ``level`` and ``seed`` from the query string (``/predict?type=pred_int&level=0.9``)."""
-    api = vetiver.VetiverAPI(model, **kwargs)
+    ``level`` and ``seed`` from the query string (``/predict?type=pred_int&level=0.9``)
+    and takes JSON bodies sent without a content type (as vetiver's ``predict()`` sends)."""
+    api = vetiver.VetiverAPI(model, **{"app_factory": _app, **kwargs})
     api.app.add_middleware(PredictOptions)
     return api
 
