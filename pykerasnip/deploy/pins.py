@@ -121,6 +121,13 @@ def r_pin_meta(name: str, data: bytes, *, description: str, title: str | None = 
             "user": user or {}}
 
 
+class _RYaml(yaml.SafeDumper):
+    """YAML as R's yaml::write_yaml spells it (NULL is ``~``)."""
+
+
+_RYaml.add_representer(type(None), lambda dumper, _: dumper.represent_scalar("tag:yaml.org,2002:null", "~"))
+
+
 def _put(board: Any, path: str, data: bytes) -> None:
     with board.fs.open(path, "wb") as f:
         f.write(data)
@@ -137,7 +144,7 @@ def write_r_pin(board: Any, model: Any, name: str, *, prototype_data: Any = None
     tree = r_pin_tree(model, prototype_data)
     data = rds.dumps(tree, compress="gzip", version=2)  # pins-r's saveRDS(version = 2)
     handler = PykerasnipHandler(model, prototype_data)
-    user = {**(metadata or {}), "required_pkgs": r_required_pkgs(model)}
+    user = {**(metadata or {}), "required_pkgs": r_required_pkgs(model), "renv_lock": None}
     meta = r_pin_meta(name, data, description=description or handler.describe(), user=user,
                       created=created)
     version = f"{meta['created']}-{meta['pin_hash'][:5]}"
@@ -145,7 +152,7 @@ def write_r_pin(board: Any, model: Any, name: str, *, prototype_data: Any = None
     old = board.pin_versions(name, as_df=False) if board.pin_exists(name) else []
     board.fs.mkdir(board.construct_path([pin_dir, version]))
     _put(board, board.construct_path([pin_dir, version, "data.txt"]),
-         yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).encode("utf-8"))
+         yaml.dump(meta, Dumper=_RYaml, sort_keys=False, allow_unicode=True).encode("utf-8"))
     _put(board, board.construct_path([pin_dir, version, meta["file"]]), data)
     if not (board.versioned if versioned is None else versioned):
         for stale in old:
