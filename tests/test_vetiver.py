@@ -25,11 +25,9 @@ import pykerasnip as pk  # noqa: E402
 from pykerasnip import rds  # noqa: E402
 from pykerasnip.deploy import read_pin, vetiver_api, write_r_pin  # noqa: E402
 from pykerasnip.deploy.handler import json_records  # noqa: E402
-from tests.conftest import FIXTURES, MANIFEST, ROOT  # noqa: E402
-from tests.vetiver_helpers import free_port, uvicorn_server, wait_until_up  # noqa: E402
-
-SEED = MANIFEST.get("generator", {}).get("predict_seed", 1)
-TOL = 1e-6
+from conftest import FIXTURES, ROOT  # noqa: E402
+from vetiver_helpers import (SEED, TOL, assert_r_predictions, expected, free_port,  # noqa: E402
+                             new_data, python_workflow, uvicorn_server, wait_until_up)
 
 #: pin name -> (fixture case, prediction types checked against R's expected_<type>.csv)
 CASES = {
@@ -40,25 +38,6 @@ CASES = {
     "iris_formula_factor": ("seq_reg_formula_factor_traditional", ("numeric",)),
     "credit_novel": ("recipe_novel_credit", ("class", "prob")),
 }
-
-
-def new_data(case: str) -> pd.DataFrame:
-    return pk.read_rds(FIXTURES / case / "new_data.rds")
-
-
-def expected(case: str, type_: str) -> pd.DataFrame:
-    return pd.read_csv(FIXTURES / case / f"expected_{type_}.csv")
-
-
-def assert_r_predictions(rows: list[dict], case: str, type_: str) -> None:
-    got, want = pd.DataFrame(rows), expected(case, type_)
-    assert list(got.columns) == list(want.columns)
-    for name in want.columns:
-        if not pd.api.types.is_numeric_dtype(want[name]):
-            assert got[name].tolist() == want[name].tolist(), name
-        else:
-            np.testing.assert_allclose(got[name].to_numpy(float), want[name].to_numpy(float),
-                                       rtol=0, atol=TOL, err_msg=name)
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +171,6 @@ def test_r_pin_layout(board, tmp_path):
 
     versions = board.pin_versions("mpg_recipe", as_df=False)
     assert len(versions) == 1
-    folder = tmp_path.parent / "dummy"  # noqa: F841
     version_dir = os.path.join(board.board, "mpg_recipe", versions[0].version)
     meta = yaml.safe_load(open(os.path.join(version_dir, "data.txt")))
     assert list(meta) == ["file", "file_size", "pin_hash", "type", "title", "description", "tags",
@@ -214,7 +192,7 @@ def test_r_pin_layout(board, tmp_path):
 def test_python_fitted_model_pins_in_r_layout(tmp_path):
     """A workflow fitted in Python, pinned for R, read back and served with its numbers."""
     mtcars = pk.datasets.mtcars()
-    wf = _python_workflow(mtcars)
+    wf = python_workflow(mtcars)
     b = pins.board_folder(str(tmp_path), versioned=False)
     first = write_r_pin(b, wf, "py_mpg", metadata={"team": "py"})
     second = write_r_pin(b, wf, "py_mpg", created="29990101T000000Z")
@@ -242,27 +220,6 @@ def test_not_a_model_pin(tmp_path):
     b.pin_write(pd.DataFrame({"a": [1]}), "frame", type="csv")
     with pytest.raises(pk.errors.UnsupportedObjectError, match="csv"):
         read_pin(b, "frame")
-
-
-def _python_workflow(data: pd.DataFrame):
-    import keras
-
-    def input_block(model, input_shape):
-        return keras.Sequential([keras.Input(shape=input_shape)])
-
-    def dense_block(model, units=8):
-        model.add(keras.layers.Dense(units, activation="relu"))
-        return model
-
-    def output_block(model, num_classes):
-        model.add(keras.layers.Dense(1))
-        return model
-
-    spec = pk.create_keras_sequential_spec(
-        "deploy_mlp", {"input": input_block, "hidden": dense_block, "output": output_block},
-        mode="regression")
-    rec = pk.recipe("mpg ~ .", data=data).step_normalize(pk.all_predictors())
-    return pk.workflow().add_recipe(rec).add_model(spec(fit_epochs=2).set_engine("keras")).fit(data)
 
 
 # ------------------------------------------------------------------ pykerasnip serve

@@ -1,0 +1,186 @@
+"""Pins made by R (pins-r + vetiver-r, tests/r/make_pins.R) served by vetiver-python with
+R's numbers, Python-made pins laid out as R lays them out, and -- with the R peer
+(``PYKERASNIP_R_PEER``) -- R reading Python's pins and serving them with plumber."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+vetiver = pytest.importorskip("vetiver", reason="needs pykerasnip[vetiver] (vetiver, pins, fastapi)")
+pins = pytest.importorskip("pins", reason="needs pykerasnip[vetiver]")
+httpx = pytest.importorskip("httpx", reason="needs pykerasnip[vetiver]")
+from fastapi.testclient import TestClient  # noqa: E402
+
+import pykerasnip as pk  # noqa: E402
+from pykerasnip import rds  # noqa: E402
+from pykerasnip.deploy import json_records, read_pin, vetiver_api, write_r_pin  # noqa: E402
+from conftest import ROOT  # noqa: E402
+from r_peer import peer_env_file  # noqa: E402
+from vetiver_helpers import (SEED, TOL, assert_r_predictions, free_port,  # noqa: E402
+                             new_data, python_workflow, uvicorn_server, wait_until_up)
+
+R_BOARD = ROOT / "tests" / "data" / "pins"
+#: R-made pin -> (fixture whose fitted model it holds, prediction types to check)
+R_PINS = {
+    "mpg_recipe": ("seq_reg_recipe_normalize", ("numeric", "conf_int", "pred_int")),
+    "mpg_formula": ("seq_reg_formula", ("numeric", "conf_int", "pred_int")),
+    "sepal_formula_factor": ("seq_reg_formula_factor_traditional", ("numeric", "pred_int")),
+    "iris_recipe": ("seq_cls_multiclass_iris", ("class", "prob", "conf_int", "pred_int")),
+    "iris_formula": ("modelfit_cls_formula", ("class", "prob", "conf_int", "pred_int")),
+}
+
+
+@pytest.fixture(scope="module")
+def r_board():
+    board = pins.board_folder(str(R_BOARD))
+    assert sorted(board.pin_list()) == sorted(R_PINS), "tests/r/make_pins.R output is missing"
+    return board
+
+
+@pytest.fixture(scope="module")
+def clients(r_board):
+    return {name: TestClient(vetiver_api(read_pin(r_board, name)).app) for name in R_PINS}
+
+
+@pytest.mark.parametrize("name,type_", [(n, t) for n, (_, types) in R_PINS.items() for t in types])
+def test_r_pin_served_with_r_predictions(clients, name, type_):
+    case = R_PINS[name][0]
+    r = clients[name].post(f"/predict?type={type_}&seed={SEED}", json=json_records(new_data(case)))
+    assert r.status_code == 200, r.text
+    assert_r_predictions(r.json(), case, type_)
+
+
+def test_r_pins_on_a_real_server(r_board):
+    for name, (case, types) in R_PINS.items():
+        with uvicorn_server(vetiver_api(read_pin(r_board, name)).app) as base:
+            r = httpx.post(base + "/predict", json=json_records(new_data(case)), timeout=60)
+            assert r.status_code == 200, r.text
+            assert_r_predictions(r.json(), case, types[0])
+
+
+def test_r_prototype_and_metadata(clients, r_board):
+    proto = clients["sepal_formula_factor"].get("/prototype").json()
+    assert proto["required"] == ["Sepal.Width", "Petal.Length", "Petal.Width", "Species"]
+    assert proto["properties"]["Species"]["anyOf"][0]["enum"] == ["setosa", "versicolor", "virginica"]
+    meta = clients["iris_formula"].get("/metadata").json()
+    assert meta["user"] == {"r_required_pkgs": ["keras3", "kerasnip", "parsnip", "workflows"]}
+    assert meta["version"] == r_board.pin_versions("iris_formula", as_df=False)[0].version
+    assert read_pin(r_board, "iris_recipe").description == "A keras classification modeling workflow"
+
+
+@pytest.mark.parametrize("name,change,words", [
+    ("mpg_formula", lambda d: d.drop(columns=["hp"]), ["hp", "required"]),
+    ("mpg_formula", lambda d: d.assign(wt="heavy"), ["wt", "number"]),
+    ("sepal_formula_factor", lambda d: d.assign(Species="unicorn"), ["Species", "versicolor"]),
+    ("iris_recipe", lambda d: d.assign(**{"Petal.Width": [[1]] * len(d)}), ["Petal.Width"]),
+])
+def test_r_pin_bad_request_is_422(clients, name, change, words):
+    r = clients[name].post("/predict", json=json_records(change(new_data(R_PINS[name][0]).head(2))))
+    assert r.status_code == 422
+    for word in words:
+        assert word in r.text
+
+
+# ----------------------------------------------------- Python's pins against R's layout
+def _meta_lines(path: Path) -> list[str]:
+    """data.txt with what differs between writes (time, hash, size) masked."""
+    text = path.read_text()
+    text = re.sub(r"(created|pin_hash|file_size): \S+", r"\1: *", text)
+    return text.splitlines()
+
+
+def _shape(node, depth: int = 3):
+    """Names and classes of an R tree down to ``depth``: the layout, not the values."""
+    if depth == 0 or not hasattr(node, "classes"):
+        return type(node).__name__
+    names = list(node.names) if getattr(node, "names", None) is not None else None
+    kids = [_shape(k, depth - 1) for k in getattr(node, "data", [])] if names else None
+    return (type(node).__name__, tuple(node.classes), names, kids)
+
+
+@pytest.mark.parametrize("name", ["mpg_recipe", "iris_formula"])
+def test_python_pin_has_r_layout(r_board, tmp_path, name):
+    r_version = Path(r_board.board) / name / r_board.pin_versions(name, as_df=False)[0].version
+    fit = read_pin(r_board, name).model  # R's model, pinned again from Python
+    board = pins.board_folder(str(tmp_path))
+    version = write_r_pin(board, fit, name)
+    py_version = tmp_path / name / version
+    assert sorted(p.name for p in py_version.iterdir()) == sorted(p.name for p in r_version.iterdir())
+    assert _meta_lines(py_version / "data.txt") == _meta_lines(r_version / "data.txt")
+    r_tree, py_tree = (rds.load(v / f"{name}.rds") for v in (r_version, py_version))
+    assert py_tree._header.version == r_tree._header.version == 2
+    assert _shape(py_tree) == _shape(r_tree)
+    r_proto, py_proto = (pk.convert.to_pandas(t["prototype"]) for t in (r_tree, py_tree))
+    pd.testing.assert_frame_equal(py_proto, r_proto)
+
+
+# ------------------------------------------------------------------- the R peer
+def _peer() -> Path:
+    env = peer_env_file()
+    if env is None:
+        pytest.skip("R peer not configured (set PYKERASNIP_R_PEER to the R stack's env file)")
+    return env
+
+
+def _rscript(env: Path, *args: str, **kwargs) -> subprocess.Popen:
+    command = ". \"$0\" && exec Rscript \"$@\""
+    return subprocess.Popen(["bash", "-c", command, str(env), *args], **kwargs)
+
+
+@pytest.fixture(scope="module")
+def python_pin(tmp_path_factory):
+    """A workflow fitted in Python, pinned in R's layout, with its own predictions."""
+    path = tmp_path_factory.mktemp("pyboard")
+    mtcars = pk.datasets.mtcars()
+    wf = python_workflow(mtcars)
+    write_r_pin(pins.board_folder(str(path)), wf, "py_mpg")
+    new = mtcars.drop(columns="mpg").head(8)
+    pk.write_rds(new, path / "new_data.rds")
+    return path, new, wf.predict(new)
+
+
+def test_r_vetiver_reads_python_pin(python_pin, tmp_path):
+    env = _peer()
+    board, _, want = python_pin
+    out = tmp_path / "r_pred.csv"
+    proc = _rscript(env, str(ROOT / "tests" / "r" / "check_python_pin.R"), str(board), "py_mpg",
+                    str(board / "new_data.rds"), str(out), stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT, text=True)
+    log, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 0, log
+    assert "vetiver_model: py_mpg | A keras regression modeling workflow" in log
+    np.testing.assert_allclose(pd.read_csv(out)[".pred"], want[".pred"], rtol=0, atol=TOL)
+
+
+#: jsonlite (plumber's serializer) writes 4 decimal places
+R_JSON_TOL = 5e-5
+
+
+def test_r_plumber_serves_python_pin(python_pin):
+    env = _peer()
+    board, new, want = python_pin
+    port = free_port()
+    proc = _rscript(env, str(ROOT / "tests" / "r" / "serve_pin.R"), str(board), "py_mpg", str(port),
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base + "/ping", timeout=300, alive=lambda: proc.poll() is None)
+        r = httpx.post(base + "/predict", json=json_records(new), timeout=120)
+        assert r.status_code == 200, r.text
+        got = pd.DataFrame(r.json())
+        np.testing.assert_allclose(got[".pred"], want[".pred"], rtol=0, atol=R_JSON_TOL)
+        meta = httpx.get(base + "/metadata").json()
+        assert meta["required_pkgs"] == ["keras3", "kerasnip", "parsnip", "recipes", "workflows"]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
