@@ -75,10 +75,11 @@ def test_r_prototype_and_metadata(clients, r_board):
 
 
 @pytest.mark.parametrize("name,change,words", [
-    ("mpg_formula", lambda d: d.drop(columns=["hp"]), ["hp", "required"]),
-    ("mpg_formula", lambda d: d.assign(wt="heavy"), ["wt", "number"]),
-    ("sepal_formula_factor", lambda d: d.assign(Species="unicorn"), ["Species", "versicolor"]),
-    ("iris_recipe", lambda d: d.assign(**{"Petal.Width": [[1]] * len(d)}), ["Petal.Width"]),
+    ("mpg_formula", lambda d: d.drop(columns=["hp"]), ["column 'hp' (row 1): Field required"]),
+    ("mpg_formula", lambda d: d.assign(wt="heavy"), ["column 'wt' (row 2): Input should be a valid number"]),
+    ("sepal_formula_factor", lambda d: d.assign(Species="unicorn"),
+     ["column 'Species' (row 1): Input should be 'setosa', 'versicolor' or 'virginica'"]),
+    ("iris_recipe", lambda d: d.assign(**{"Petal.Width": [[1]] * len(d)}), ["column 'Petal.Width' (row 1)"]),
 ])
 def test_r_pin_bad_request_is_422(clients, name, change, words):
     r = clients[name].post("/predict", json=json_records(change(new_data(R_PINS[name][0]).head(2))))

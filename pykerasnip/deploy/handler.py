@@ -15,8 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from fastapi import HTTPException
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from vetiver.handlers.base import BaseHandler, create_handler
 from vetiver.meta import VetiverMeta
 
@@ -134,7 +133,7 @@ class PykerasnipHandler(BaseHandler):
         try:
             frame = self.predict_frame(input_data, **REQUEST_OPTIONS.get())
         except (ForgeError, PredictError) as exc:
-            raise HTTPException(status_code=422, detail=str(exc)) from None
+            return PlainTextResponse(str(exc), status_code=422)
         return JSONResponse(json_records(frame))
 
 

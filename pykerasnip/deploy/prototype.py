@@ -64,27 +64,32 @@ def prototype_model(ptype: pd.DataFrame, allow_novel_levels: bool = False) -> ty
 
 
 def _describe(error: dict) -> str:
-    loc = [str(p) for p in error.get("loc", ())]
-    where = f"column '{loc[-1]}'" if loc else "request"
-    row = f" (row {int(loc[0]) + 1})" if len(loc) > 1 and loc[0].isdigit() else ""
+    if error.get("type") == "json_invalid":  # its location is a character position
+        return f"request body: {error.get('msg')}"
+    loc = [p for p in error.get("loc", ()) if p != "body"]
+    row = next((f" (row {p + 1})" for p in loc if isinstance(p, int)), "")
+    column = next((p for p in reversed(loc) if isinstance(p, str)), None)
+    where = "request body" if column is None else f"column '{column}'"
     return f"{where}{row}: {error.get('msg', 'invalid')}"
 
 
 def validation_message(errors: Sequence[dict]) -> str:
-    """One line per problem, each naming its column (from pydantic's error list)."""
-    return "; ".join(_describe(e) for e in errors)
+    """One line per problem, each naming its column and row (from pydantic's errors)."""
+    return "\n".join(dict.fromkeys(_describe(e) for e in errors))
 
 
-#: how each R kind stores request values in a frame pykerasnip's forge casts from
-_COLUMN_MAKERS: dict[str, Callable[[pd.Series], pd.Series]] = {
-    "double": lambda s: pd.to_numeric(s, errors="raise").astype("float64"),
-    "date": lambda s: pd.to_datetime(s).astype("datetime64[ns]"),
+#: R kind -> (dtype check of a frame column that needs no conversion, conversion) for the
+#: kinds JSON values need converting to before pykerasnip's forge casts them
+_COLUMN_MAKERS: dict[str, tuple[Callable[[Any], bool], Callable[[pd.Series], pd.Series]]] = {
+    "double": (pd.api.types.is_float_dtype,
+               lambda s: pd.to_numeric(s, errors="raise").astype("float64")),
+    "date": (pd.api.types.is_datetime64_dtype, lambda s: pd.to_datetime(s).astype("datetime64[ns]")),
 }
 
 
 def _json_column(values: pd.Series, target: pd.Series) -> pd.Series:
-    make = _COLUMN_MAKERS.get(column_kind(target))
-    if make is None:
+    ready, make = _COLUMN_MAKERS.get(column_kind(target), (None, None))
+    if make is None or ready(values.dtype):
         return values
     try:
         return make(values)

@@ -13,11 +13,14 @@ from urllib.parse import parse_qs
 
 import vetiver
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse
 
 from .. import rds
 from ..errors import UnsupportedObjectError
 from .handler import REQUEST_OPTIONS
 from .pins import model_from_r, read_pin
+from .prototype import validation_message
 
 #: query parameters of ``/predict`` passed to ``predict()``
 _QUERY_OPTIONS = ("type", "level", "seed")
@@ -48,11 +51,17 @@ def _app() -> FastAPI:
     return FastAPI()
 
 
+async def _unprocessable(request: Any, exc: RequestValidationError) -> PlainTextResponse:
+    return PlainTextResponse(validation_message(exc.errors()), status_code=422)
+
+
 def vetiver_api(model: vetiver.VetiverModel, **kwargs: Any) -> vetiver.VetiverAPI:
     """``vetiver.VetiverAPI(model, **kwargs)`` whose ``/predict`` also reads ``type``,
     ``level`` and ``seed`` from the query string (``/predict?type=pred_int&level=0.9``)
-    and takes JSON bodies sent without a content type (as vetiver's ``predict()`` sends)."""
+    and takes JSON bodies sent without a content type (as vetiver's ``predict()`` sends).
+    A body that does not fit the prototype gets a 422 listing each column and row at fault."""
     api = vetiver.VetiverAPI(model, **{"app_factory": _app, **kwargs})
+    api.app.add_exception_handler(RequestValidationError, _unprocessable)
     api.app.add_middleware(PredictOptions)
     return api
 
