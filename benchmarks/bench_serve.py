@@ -15,14 +15,10 @@ Python's p50 to R's. The R side runs when an env file for the R stack is given
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -32,42 +28,11 @@ import pykerasnip as pk
 from pykerasnip.deploy.handler import json_records
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from vetiver_helpers import free_port, process_server  # noqa: E402
+
 TARGET = 0.5  # Python's p50 / R's p50
 START_TIMEOUT = 300.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(base: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before answering")
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(base + "/ping", timeout=5).status_code == 200:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"{base} did not answer within {START_TIMEOUT:.0f} s")
-
-
-@contextlib.contextmanager
-def server(command: list[str], port: int) -> Iterator[str]:
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait(base, proc)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
 
 
 def python_server(pin: Path, port: int) -> list[str]:
@@ -121,7 +86,7 @@ def main() -> None:
     results: dict[tuple[str, str], dict] = {}
     for name, command in servers.items():
         port = free_port()
-        with server(command(port), port) as base:
+        with process_server(command(port), port, timeout=START_TIMEOUT) as base:
             for label, body in bodies().items():
                 n = args.requests if len(body) == 1 else max(10, args.requests // 5)
                 results[name, label] = measure(base, body, n, args.warmup)

@@ -26,8 +26,9 @@ from pykerasnip import rds  # noqa: E402
 from pykerasnip.deploy import read_pin, vetiver_api, write_r_pin  # noqa: E402
 from pykerasnip.deploy.handler import json_records  # noqa: E402
 from conftest import FIXTURES, ROOT  # noqa: E402
-from vetiver_helpers import (SEED, TOL, assert_r_predictions, expected, free_port,  # noqa: E402
-                             new_data, python_workflow, uvicorn_server, wait_until_up)
+from vetiver_helpers import (TOL, api_clients, assert_r_predictions, check_served,  # noqa: E402
+                             expected, free_port, new_data, process_server, python_workflow,
+                             type_cases, uvicorn_server)
 
 #: pin name -> (fixture case, prediction types checked against R's expected_<type>.csv)
 CASES = {
@@ -52,15 +53,12 @@ def board(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def clients(board):
-    return {name: TestClient(vetiver_api(read_pin(board, name)).app) for name in CASES}
+    return api_clients(board, CASES)
 
 
-@pytest.mark.parametrize("name,type_", [(n, t) for n, (_, types) in CASES.items() for t in types])
+@pytest.mark.parametrize("name,type_", type_cases(CASES))
 def test_predict_gives_r_numbers(clients, name, type_):
-    case = CASES[name][0]
-    r = clients[name].post(f"/predict?type={type_}&seed={SEED}", json=json_records(new_data(case)))
-    assert r.status_code == 200, r.text
-    assert_r_predictions(r.json(), case, type_)
+    check_served(clients[name], CASES[name][0], type_)
 
 
 def test_default_type_is_r_default(clients):
@@ -243,22 +241,11 @@ def test_cli_serve(board, target):
     path = {"pin": pin, "version": version, "rds": os.path.join(version, "mpg_recipe.rds"),
             "bundle": str(FIXTURES / "seq_reg_bundle" / "bundle.rds")}[target]
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "pykerasnip", "serve", path, "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(base + "/ping", alive=lambda: proc.poll() is None)
+    command = [sys.executable, "-m", "pykerasnip", "serve", path, "--port", str(port)]
+    with process_server(command, port, env={**os.environ, "PYTHONPATH": str(ROOT)}) as base:
         r = httpx.post(base + "/predict?type=pred_int", json=json_records(new_data(case)), timeout=60)
         assert r.status_code == 200
         assert_r_predictions(r.json(), case, "pred_int")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
 
 
 def test_cli_serve_missing_target(tmp_path):

@@ -3,7 +3,6 @@ R's numbers, Python-made pins laid out as R lays them out, and -- with the R pee
 (``PYKERASNIP_R_PEER``) -- R reading Python's pins and serving them with plumber."""
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -15,15 +14,15 @@ import pytest
 vetiver = pytest.importorskip("vetiver", reason="needs pykerasnip[vetiver] (vetiver, pins, fastapi)")
 pins = pytest.importorskip("pins", reason="needs pykerasnip[vetiver]")
 httpx = pytest.importorskip("httpx", reason="needs pykerasnip[vetiver]")
-from fastapi.testclient import TestClient  # noqa: E402
 
 import pykerasnip as pk  # noqa: E402
 from pykerasnip import rds  # noqa: E402
 from pykerasnip.deploy import json_records, read_pin, vetiver_api, write_r_pin  # noqa: E402
 from conftest import ROOT  # noqa: E402
 from r_peer import peer_env_file  # noqa: E402
-from vetiver_helpers import (SEED, TOL, assert_r_predictions, free_port,  # noqa: E402
-                             new_data, python_workflow, uvicorn_server, wait_until_up)
+from vetiver_helpers import (TOL, api_clients, assert_r_predictions, check_served,  # noqa: E402
+                             free_port, new_data, process_server, python_workflow, type_cases,
+                             uvicorn_server)
 
 R_BOARD = ROOT / "tests" / "data" / "pins"
 #: R-made pin -> (fixture whose fitted model it holds, prediction types to check)
@@ -45,15 +44,12 @@ def r_board():
 
 @pytest.fixture(scope="module")
 def clients(r_board):
-    return {name: TestClient(vetiver_api(read_pin(r_board, name)).app) for name in R_PINS}
+    return api_clients(r_board, R_PINS)
 
 
-@pytest.mark.parametrize("name,type_", [(n, t) for n, (_, types) in R_PINS.items() for t in types])
+@pytest.mark.parametrize("name,type_", type_cases(R_PINS))
 def test_r_pin_served_with_r_predictions(clients, name, type_):
-    case = R_PINS[name][0]
-    r = clients[name].post(f"/predict?type={type_}&seed={SEED}", json=json_records(new_data(case)))
-    assert r.status_code == 200, r.text
-    assert_r_predictions(r.json(), case, type_)
+    check_served(clients[name], R_PINS[name][0], type_)
 
 
 def test_r_pins_on_a_real_server(r_board):
@@ -129,9 +125,9 @@ def _peer() -> Path:
     return env
 
 
-def _rscript(env: Path, *args: str, **kwargs) -> subprocess.Popen:
-    command = ". \"$0\" && exec Rscript \"$@\""
-    return subprocess.Popen(["bash", "-c", command, str(env), *args], **kwargs)
+def _rscript_command(env: Path, *args: str) -> list[str]:
+    """Rscript ``args`` in the environment the R peer's env file sets up."""
+    return ["bash", "-c", '. "$0" && exec Rscript "$@"', str(env), *args]
 
 
 @pytest.fixture(scope="module")
@@ -150,11 +146,11 @@ def test_r_vetiver_reads_python_pin(python_pin, tmp_path):
     env = _peer()
     board, _, want = python_pin
     out = tmp_path / "r_pred.csv"
-    proc = _rscript(env, str(ROOT / "tests" / "r" / "check_python_pin.R"), str(board), "py_mpg",
-                    str(board / "new_data.rds"), str(out), stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT, text=True)
-    log, _ = proc.communicate(timeout=600)
-    assert proc.returncode == 0, log
+    done = subprocess.run(_rscript_command(env, str(ROOT / "tests" / "r" / "check_python_pin.R"),
+                                           str(board), "py_mpg", str(board / "new_data.rds"), str(out)),
+                          capture_output=True, text=True, timeout=600)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log
     assert "vetiver_model: py_mpg | A keras regression modeling workflow" in log
     np.testing.assert_allclose(pd.read_csv(out)[".pred"], want[".pred"], rtol=0, atol=TOL)
 
@@ -167,21 +163,12 @@ def test_r_plumber_serves_python_pin(python_pin):
     env = _peer()
     board, new, want = python_pin
     port = free_port()
-    proc = _rscript(env, str(ROOT / "tests" / "r" / "serve_pin.R"), str(board), "py_mpg", str(port),
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(base + "/ping", timeout=300, alive=lambda: proc.poll() is None)
+    command = _rscript_command(env, str(ROOT / "tests" / "r" / "serve_pin.R"), str(board), "py_mpg",
+                               str(port))
+    with process_server(command, port, timeout=300) as base:
         r = httpx.post(base + "/predict", json=json_records(new), timeout=120)
         assert r.status_code == 200, r.text
         got = pd.DataFrame(r.json())
         np.testing.assert_allclose(got[".pred"], want[".pred"], rtol=0, atol=R_JSON_TOL)
         meta = httpx.get(base + "/metadata").json()
         assert meta["required_pkgs"] == ["keras3", "kerasnip", "parsnip", "recipes", "workflows"]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)

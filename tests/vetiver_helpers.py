@@ -1,9 +1,11 @@
-"""Shared by the vetiver tests: fixture data and R's expected predictions, and a real
-uvicorn server on a free loopback port, stopped on exit."""
+"""Shared by the vetiver tests and benchmarks/bench_serve.py: fixture data and R's
+expected predictions, and real servers (uvicorn in a thread, or a process) on a free
+loopback port, stopped on exit."""
 from __future__ import annotations
 
 import contextlib
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -40,6 +42,29 @@ def assert_r_predictions(rows: list[dict], case: str, type_: str) -> None:
                                        rtol=0, atol=TOL, err_msg=name)
 
 
+def api_clients(board: Any, names: Any) -> dict[str, Any]:
+    """A FastAPI TestClient per pin name, each on ``vetiver_api(read_pin(board, name))``."""
+    from fastapi.testclient import TestClient
+
+    from pykerasnip.deploy import read_pin, vetiver_api
+
+    return {name: TestClient(vetiver_api(read_pin(board, name)).app) for name in names}
+
+
+def type_cases(cases: dict) -> list[tuple[str, str]]:
+    """(pin, prediction type) pairs of ``{pin: (fixture case, types)}``."""
+    return [(name, type_) for name, (_, types) in cases.items() for type_ in types]
+
+
+def check_served(client: Any, case: str, type_: str) -> None:
+    """POST the fixture's new data for ``type_`` (R's seed) and compare with R's predictions."""
+    from pykerasnip.deploy import json_records
+
+    r = client.post(f"/predict?type={type_}&seed={SEED}", json=json_records(new_data(case)))
+    assert r.status_code == 200, r.text
+    assert_r_predictions(r.json(), case, type_)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -57,6 +82,29 @@ def wait_until_up(url: str, timeout: float = START_TIMEOUT, alive: Any = None) -
                 return
         time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a child process, killing it if it does not exit in time."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def process_server(command: list[str], port: int, timeout: float = START_TIMEOUT,
+                   **popen: Any) -> Iterator[str]:
+    """Run a server process listening on ``port``; yields its base URL once /ping answers."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base + "/ping", timeout, alive=lambda: proc.poll() is None)
+        yield base
+    finally:
+        stop(proc)
 
 
 @contextlib.contextmanager
@@ -78,22 +126,13 @@ def uvicorn_server(app: Any) -> Iterator[str]:
 
 
 def python_workflow(data: pd.DataFrame):
-    """A small recipe workflow fitted in Python on mtcars-like ``data`` (outcome mpg)."""
-    import keras
-
-    def input_block(model, input_shape):
-        return keras.Sequential([keras.Input(shape=input_shape)])
-
-    def dense_block(model, units=8):
-        model.add(keras.layers.Dense(units, activation="relu"))
-        return model
-
-    def output_block(model, num_classes):
-        model.add(keras.layers.Dense(1))
-        return model
+    """The vignette's workflow (the demo's layer blocks, 2 epochs) fitted in Python on
+    mtcars-like ``data`` (outcome mpg)."""
+    from pykerasnip import demo
 
     spec = pk.create_keras_sequential_spec(
-        "deploy_mlp", {"input": input_block, "hidden": dense_block, "output": output_block},
-        mode="regression")
+        "deploy_mlp", {"input": demo.input_block, "hidden": demo.dense_block,
+                       "output": demo.output_block}, mode="regression")
     rec = pk.recipe("mpg ~ .", data=data).step_normalize(pk.all_predictors())
-    return pk.workflow().add_recipe(rec).add_model(spec(fit_epochs=2).set_engine("keras")).fit(data)
+    model = spec(hidden_units=8, fit_epochs=2).set_engine("keras")
+    return pk.workflow().add_recipe(rec).add_model(model).fit(data)
