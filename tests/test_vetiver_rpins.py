@@ -42,6 +42,26 @@ def r_board():
     return board
 
 
+@pytest.fixture
+def http_board():
+    """R's pins served over HTTP on 127.0.0.1, read through pins-python's board_url."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(R_BOARD))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    paths = {name: f"{name}/{next((R_BOARD / name).iterdir()).name}/" for name in R_PINS}
+    try:
+        yield pins.board_url(f"http://127.0.0.1:{server.server_address[1]}/", paths)
+    finally:
+        server.shutdown()
+        thread.join(timeout=30)
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def clients(r_board):
     return api_clients(r_board, R_PINS)
@@ -58,6 +78,13 @@ def test_r_pins_on_a_real_server(r_board):
             r = httpx.post(base + "/predict", json=json_records(new_data(case)), timeout=60)
             assert r.status_code == 200, r.text
             assert_r_predictions(r.json(), case, types[0])
+
+
+def test_r_pin_from_a_url_board(http_board):
+    """Any pins-python board: the pin's file is read through the board's filesystem."""
+    v = read_pin(http_board, "iris_formula")
+    check_served(api_clients(http_board, ["iris_formula"])["iris_formula"], "modelfit_cls_formula", "prob")
+    assert v.metadata.user["r_required_pkgs"] == ["keras3", "kerasnip", "parsnip", "workflows"]
 
 
 def test_r_prototype_and_metadata(clients, r_board):

@@ -31,7 +31,8 @@ from ..workflow import Workflow
 from .handler import PIP_NAME, PykerasnipHandler
 
 #: R packages vetiver-r records for a kerasnip workflow (``required_pkgs(workflow)`` +
-#: "workflows"); a recipe adds "recipes"
+#: "workflows"); a recipe adds "recipes" (the steps pykerasnip fits need no other package:
+#: kerasnip's own steps name "kerasnip")
 _R_PKGS = ("keras3", "kerasnip", "parsnip", "workflows")
 
 
