@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 import pykerasnip as pk  # noqa: E402
 from pykerasnip import rds  # noqa: E402
-from pykerasnip.deploy import read_pin, vetiver_api, write_r_pin  # noqa: E402
+from pykerasnip.deploy import PykerasnipHandler, read_pin, vetiver_api, write_r_pin  # noqa: E402
 from pykerasnip.deploy.handler import json_records  # noqa: E402
 from conftest import FIXTURES, ROOT  # noqa: E402
 from vetiver_helpers import (TOL, api_clients, assert_r_predictions, check_served,  # noqa: E402
@@ -84,6 +84,10 @@ def test_plain_vetiver_api_and_model(board):
     assert_r_predictions(r.json(), "modelfit_cls_formula", "class")
     with pytest.raises(pk.errors.SpecError, match="prototype_data"):
         vetiver.VetiverModel(fit, "no_ptype")
+    with pytest.raises(pk.errors.PredictError, match="not been trained"):
+        vetiver.VetiverModel(pk.workflow().add_formula("mpg ~ ."), "untrained")
+    with pytest.raises(pk.errors.SpecError, match="got dict"):
+        PykerasnipHandler({}, None)
 
 
 def test_prototype_endpoint_is_r_ptype(clients, board):

@@ -97,8 +97,8 @@ class PykerasnipHandler(BaseHandler):
         model = unbundle(model)
         if not isinstance(model, (Workflow, ModelFit)):
             raise SpecError(f"expected a fitted pykerasnip Workflow or ModelFit, got {model.__class__.__name__}")
-        if isinstance(model, Workflow):
-            model._require_trained()
+        if isinstance(model, Workflow) and not model.trained:
+            raise PredictError("the workflow has not been trained; fit() it before deploying")
         super().__init__(model, prototype_data)
         self.ptype = _ptype(model, prototype_data)
         blueprint = getattr(model, "blueprint", None)
