@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import PykerasnipError
+from .serve import add_serve_command
 
 EXIT_OK, EXIT_USAGE, EXIT_IO, EXIT_CONTENT = 0, 2, 3, 4
 
@@ -119,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="keras: the .keras model; rds: an unbundled .rds; bundle: a bundled .rds")
     convert.add_argument("-o", "--output", help="output path (default: next to the input)")
     convert.set_defaults(run=_cmd_convert)
+    add_serve_command(sub)
     return parser
 
 

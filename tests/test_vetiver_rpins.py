@@ -1,0 +1,201 @@
+"""Pins made by R (pins-r + vetiver-r, tests/r/make_pins.R) served by vetiver-python with
+R's numbers, Python-made pins laid out as R lays them out, and -- with the R peer
+(``PYKERASNIP_R_PEER``) -- R reading Python's pins and serving them with plumber."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+vetiver = pytest.importorskip("vetiver", reason="needs pykerasnip[vetiver] (vetiver, pins, fastapi)")
+pins = pytest.importorskip("pins", reason="needs pykerasnip[vetiver]")
+httpx = pytest.importorskip("httpx", reason="needs pykerasnip[vetiver]")
+
+import pykerasnip as pk  # noqa: E402
+from pykerasnip import rds  # noqa: E402
+from pykerasnip.deploy import json_records, read_pin, vetiver_api, write_r_pin  # noqa: E402
+from conftest import ROOT  # noqa: E402
+from r_peer import peer_env_file  # noqa: E402
+from vetiver_helpers import (TOL, api_clients, assert_r_predictions, check_served,  # noqa: E402
+                             free_port, new_data, process_server, python_workflow, type_cases,
+                             uvicorn_server)
+
+R_BOARD = ROOT / "tests" / "data" / "pins"
+#: R-made pin -> (fixture whose fitted model it holds, prediction types to check)
+R_PINS = {
+    "mpg_recipe": ("seq_reg_recipe_normalize", ("numeric", "conf_int", "pred_int")),
+    "mpg_formula": ("seq_reg_formula", ("numeric", "conf_int", "pred_int")),
+    "sepal_formula_factor": ("seq_reg_formula_factor_traditional", ("numeric", "pred_int")),
+    "iris_recipe": ("seq_cls_multiclass_iris", ("class", "prob", "conf_int", "pred_int")),
+    "iris_formula": ("modelfit_cls_formula", ("class", "prob", "conf_int", "pred_int")),
+}
+
+
+@pytest.fixture(scope="module")
+def r_board():
+    board = pins.board_folder(str(R_BOARD))
+    assert sorted(board.pin_list()) == sorted(R_PINS), "tests/r/make_pins.R output is missing"
+    return board
+
+
+@pytest.fixture
+def http_board():
+    """R's pins served over HTTP on 127.0.0.1, read through pins-python's board_url."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(R_BOARD))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    paths = {name: f"{name}/{next((R_BOARD / name).iterdir()).name}/" for name in R_PINS}
+    try:
+        yield pins.board_url(f"http://127.0.0.1:{server.server_address[1]}/", paths)
+    finally:
+        server.shutdown()
+        thread.join(timeout=30)
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def clients(r_board):
+    return api_clients(r_board, R_PINS)
+
+
+@pytest.mark.parametrize("name,type_", type_cases(R_PINS))
+def test_r_pin_served_with_r_predictions(clients, name, type_):
+    check_served(clients[name], R_PINS[name][0], type_)
+
+
+def test_r_pins_on_a_real_server(r_board):
+    for name, (case, types) in R_PINS.items():
+        with uvicorn_server(vetiver_api(read_pin(r_board, name)).app) as base:
+            r = httpx.post(base + "/predict", json=json_records(new_data(case)), timeout=60)
+            assert r.status_code == 200, r.text
+            assert_r_predictions(r.json(), case, types[0])
+
+
+def test_r_pin_from_a_url_board(http_board):
+    """Any pins-python board: the pin's file is read through the board's filesystem."""
+    v = read_pin(http_board, "iris_formula")
+    check_served(api_clients(http_board, ["iris_formula"])["iris_formula"], "modelfit_cls_formula", "prob")
+    assert v.metadata.user["r_required_pkgs"] == ["keras3", "kerasnip", "parsnip", "workflows"]
+
+
+def test_r_prototype_and_metadata(clients, r_board):
+    proto = clients["sepal_formula_factor"].get("/prototype").json()
+    assert proto["required"] == ["Sepal.Width", "Petal.Length", "Petal.Width", "Species"]
+    assert proto["properties"]["Species"]["anyOf"][0]["enum"] == ["setosa", "versicolor", "virginica"]
+    meta = clients["iris_formula"].get("/metadata").json()
+    assert meta["user"] == {"r_required_pkgs": ["keras3", "kerasnip", "parsnip", "workflows"]}
+    assert meta["version"] == r_board.pin_versions("iris_formula", as_df=False)[0].version
+    assert read_pin(r_board, "iris_recipe").description == "A keras classification modeling workflow"
+
+
+@pytest.mark.parametrize("name,change,words", [
+    ("mpg_formula", lambda d: d.drop(columns=["hp"]), ["column 'hp' (row 1): Field required"]),
+    ("mpg_formula", lambda d: d.assign(wt="heavy"), ["column 'wt' (row 2): Input should be a valid number"]),
+    ("sepal_formula_factor", lambda d: d.assign(Species="unicorn"),
+     ["column 'Species' (row 1): Input should be 'setosa', 'versicolor' or 'virginica'"]),
+    ("iris_recipe", lambda d: d.assign(**{"Petal.Width": [[1]] * len(d)}), ["column 'Petal.Width' (row 1)"]),
+])
+def test_r_pin_bad_request_is_422(clients, name, change, words):
+    r = clients[name].post("/predict", json=json_records(change(new_data(R_PINS[name][0]).head(2))))
+    assert r.status_code == 422
+    for word in words:
+        assert word in r.text
+
+
+# ----------------------------------------------------- Python's pins against R's layout
+def _meta_lines(path: Path) -> list[str]:
+    """data.txt with what differs between writes (time, hash, size) masked."""
+    text = path.read_text()
+    text = re.sub(r"(created|pin_hash|file_size): \S+", r"\1: *", text)
+    return text.splitlines()
+
+
+def _shape(node, depth: int = 3):
+    """Names and classes of an R tree down to ``depth``: the layout, not the values."""
+    if depth == 0 or not hasattr(node, "classes"):
+        return type(node).__name__
+    names = list(node.names) if getattr(node, "names", None) is not None else None
+    kids = [_shape(k, depth - 1) for k in getattr(node, "data", [])] if names else None
+    return (type(node).__name__, tuple(node.classes), names, kids)
+
+
+@pytest.mark.parametrize("name", ["mpg_recipe", "iris_formula"])
+def test_python_pin_has_r_layout(r_board, tmp_path, name):
+    r_version = Path(r_board.board) / name / r_board.pin_versions(name, as_df=False)[0].version
+    fit = read_pin(r_board, name).model  # R's model, pinned again from Python
+    board = pins.board_folder(str(tmp_path))
+    version = write_r_pin(board, fit, name)
+    py_version = tmp_path / name / version
+    assert sorted(p.name for p in py_version.iterdir()) == sorted(p.name for p in r_version.iterdir())
+    assert _meta_lines(py_version / "data.txt") == _meta_lines(r_version / "data.txt")
+    r_tree, py_tree = (rds.load(v / f"{name}.rds") for v in (r_version, py_version))
+    assert py_tree._header.version == r_tree._header.version == 2
+    assert _shape(py_tree) == _shape(r_tree)
+    r_proto, py_proto = (pk.convert.to_pandas(t["prototype"]) for t in (r_tree, py_tree))
+    pd.testing.assert_frame_equal(py_proto, r_proto)
+
+
+# ------------------------------------------------------------------- the R peer
+def _peer() -> Path:
+    env = peer_env_file()
+    if env is None:
+        pytest.skip("R peer not configured (set PYKERASNIP_R_PEER to the R stack's env file)")
+    return env
+
+
+def _rscript_command(env: Path, *args: str) -> list[str]:
+    """Rscript ``args`` in the environment the R peer's env file sets up."""
+    return ["bash", "-c", '. "$0" && exec Rscript "$@"', str(env), *args]
+
+
+@pytest.fixture(scope="module")
+def python_pin(tmp_path_factory):
+    """A workflow fitted in Python, pinned in R's layout, with its own predictions."""
+    path = tmp_path_factory.mktemp("pyboard")
+    mtcars = pk.datasets.mtcars()
+    wf = python_workflow(mtcars)
+    write_r_pin(pins.board_folder(str(path)), wf, "py_mpg")
+    new = mtcars.drop(columns="mpg").head(8)
+    pk.write_rds(new, path / "new_data.rds")
+    return path, new, wf.predict(new)
+
+
+def test_r_vetiver_reads_python_pin(python_pin, tmp_path):
+    env = _peer()
+    board, _, want = python_pin
+    out = tmp_path / "r_pred.csv"
+    done = subprocess.run(_rscript_command(env, str(ROOT / "tests" / "r" / "check_python_pin.R"),
+                                           str(board), "py_mpg", str(board / "new_data.rds"), str(out)),
+                          capture_output=True, text=True, timeout=600)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log
+    assert "vetiver_model: py_mpg | A keras regression modeling workflow" in log
+    np.testing.assert_allclose(pd.read_csv(out)[".pred"], want[".pred"], rtol=0, atol=TOL)
+
+
+#: jsonlite (plumber's serializer) writes 4 decimal places
+R_JSON_TOL = 5e-5
+
+
+def test_r_plumber_serves_python_pin(python_pin):
+    env = _peer()
+    board, new, want = python_pin
+    port = free_port()
+    command = _rscript_command(env, str(ROOT / "tests" / "r" / "serve_pin.R"), str(board), "py_mpg",
+                               str(port))
+    with process_server(command, port, timeout=300) as base:
+        r = httpx.post(base + "/predict", json=json_records(new), timeout=120)
+        assert r.status_code == 200, r.text
+        got = pd.DataFrame(r.json())
+        np.testing.assert_allclose(got[".pred"], want[".pred"], rtol=0, atol=R_JSON_TOL)
+        meta = httpx.get(base + "/metadata").json()
+        assert meta["required_pkgs"] == ["keras3", "kerasnip", "parsnip", "recipes", "workflows"]
