@@ -14,35 +14,41 @@ from typing import IO, Any, Iterable, Iterator
 
 from ..atomic import write_atomically
 from ..errors import RDSError
-from .compress import DEFAULT_MAX_DECOMPRESSED, decompress, detect
+from .compress import decompress, detect
 from .compress import compress as compress_bytes
 from .format import Header
-from .reader import DEFAULT_MAX_DEPTH, read_stream
+from .limits import DEFAULT_LIMITS, Limits, resolve
+from .reader import read_stream
 from .writer import encode
 
-__all__ = ["loads", "load", "dumps", "dump", "Header", "DEFAULT_MAX_DECOMPRESSED"]
+__all__ = ["loads", "load", "dumps", "dump", "Header", "Limits", "DEFAULT_LIMITS",
+           "DEFAULT_MAX_DECOMPRESSED"]
+
+#: The default of ``Limits.max_decompressed`` (kept for callers of the older keyword).
+DEFAULT_MAX_DECOMPRESSED = DEFAULT_LIMITS.max_decompressed
 
 
-def loads(data: "bytes | bytearray | memoryview", *,
-          max_decompressed: int = DEFAULT_MAX_DECOMPRESSED,
-          max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+def loads(data: "bytes | bytearray | memoryview", *, limits: Limits | None = None,
+          max_decompressed: int | None = None, max_depth: int | None = None) -> Any:
     """Decode serialized R data. The container (gzip, bzip2, xz or none) is detected from
-    the magic bytes; at most ``max_decompressed`` bytes are inflated and objects nest at
-    most ``max_depth`` levels. Raises :class:`~pykerasnip.errors.RDSError` on anything
-    that is not a valid stream. The header is kept on the root as ``_header`` (a ``NULL``
-    or symbol root cannot carry it). A ``save()`` workspace becomes a named ``List``."""
-    return _decode(bytes(data), max_decompressed, max_depth)
+    the magic bytes. ``limits`` bounds what the read may inflate, allocate and nest
+    (:class:`Limits`; ``max_decompressed``/``max_depth`` override its fields). Raises
+    :class:`~pykerasnip.errors.RDSError` on anything that is not a valid stream or breaks
+    the budget. The header is kept on the root as ``_header`` (a ``NULL`` or symbol root
+    cannot carry it). A ``save()`` workspace becomes a named ``List``."""
+    budget = resolve(limits, max_decompressed=max_decompressed, max_depth=max_depth)
+    return _decode(bytes(data), budget)
 
 
-def load(source: "str | os.PathLike | IO[bytes]", *,
-         max_decompressed: int = DEFAULT_MAX_DECOMPRESSED,
-         max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+def load(source: "str | os.PathLike | IO[bytes]", *, limits: Limits | None = None,
+         max_decompressed: int | None = None, max_depth: int | None = None) -> Any:
     """:func:`loads` for a file path or a binary file object."""
+    budget = resolve(limits, max_decompressed=max_decompressed, max_depth=max_depth)
     if hasattr(source, "read"):
-        return loads(source.read(), max_decompressed=max_decompressed, max_depth=max_depth)
+        return _decode(source.read(), budget)
     try:
         with open(source, "rb") as fh, _mapped(fh) as data:
-            return _decode(data, max_decompressed, max_depth)
+            return _decode(data, budget)
     except OSError as exc:
         raise RDSError(f"cannot read {os.fspath(source)!r}: {exc.strerror}") from None
 
@@ -71,11 +77,11 @@ def _encoded(obj: Any, compress: "str | None", version: int | None,
     return out.chunks() if whole else out.pieces()
 
 
-def _decode(data: "bytes | mmap.mmap", max_decompressed: int, max_depth: int) -> Any:
+def _decode(data: "bytes | mmap.mmap", limits: Limits) -> Any:
     kind = detect(data)
     if kind is not None:
-        data = decompress(data, kind, max_decompressed)
-    return read_stream(data, compression=kind, max_depth=max_depth)
+        data = decompress(data, kind, limits)
+    return read_stream(data, compression=kind, max_depth=limits.max_depth)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import zlib
 from typing import Callable, Iterable, Iterator
 
 from ..errors import RDSError
+from .limits import DEFAULT_LIMITS, Limits
 
 try:  # Intel's ISA-L inflates ~1.4x and deflates ~10x faster than zlib at similar ratios
     from isal import isal_zlib as _gzip_lib
@@ -15,8 +16,6 @@ try:  # Intel's ISA-L inflates ~1.4x and deflates ~10x faster than zlib at simil
 except ImportError:  # pragma: no cover - depends on the environment
     _gzip_lib = zlib
     _GZIP_LEVEL = 6  # R's own level
-
-DEFAULT_MAX_DECOMPRESSED = 4 * 1024**3
 
 MAGICS = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
 _GZIP_WBITS = 16 + 15
@@ -42,9 +41,10 @@ def detect(data: bytes) -> str | None:
     return None
 
 
-def decompress(data: bytes, kind: str, max_size: int = DEFAULT_MAX_DECOMPRESSED) -> bytes:
+def decompress(data: bytes, kind: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """Inflate a whole container (concatenated members included), refusing to produce
-    more than ``max_size`` bytes."""
+    more than the budget allows."""
+    max_size = limits.inflation_cap(len(data))
     parts, total, rest = [], 0, data
     while rest:
         engine = _DECOMPRESSORS[kind]()
@@ -54,7 +54,7 @@ def decompress(data: bytes, kind: str, max_size: int = DEFAULT_MAX_DECOMPRESSED)
             raise RDSError(f"corrupt {kind} data: {exc}") from None
         total += len(chunk)
         if total > max_size:
-            raise RDSError(f"decompressed size exceeds the limit of {max_size} bytes")
+            raise limits.inflation_error(len(data))
         if not engine.eof:
             raise RDSError(f"truncated {kind} data: the compressed stream ends early")
         parts.append(chunk)
