@@ -8,8 +8,11 @@ budget of :class:`~.limits.Limits`) before allocating.
 """
 from __future__ import annotations
 
+import math
 import re
 import struct
+import sys
+from decimal import Decimal
 from typing import IO, Iterator, NamedTuple, Protocol
 
 import numpy as np
@@ -54,6 +57,8 @@ def defaults_for(values: "list[str | None]") -> list[int]:
 # ------------------------------------------------------------------------ sources
 #: Bytes pulled from a source at a time to refill an input's buffer.
 CHUNK = 1 << 20
+#: Size of the buffer large vectors are streamed through.
+STAGE = 1 << 18
 
 
 class Source(Protocol):
@@ -123,6 +128,7 @@ class BinaryInput:
                  source: "Source | None" = None, limits: Limits = DEFAULT_LIMITS):
         self.data, self.pos, self.source, self.limits = data, pos, source, limits
         self.base = 0  # stream offset of data[0]
+        self._stage: memoryview | None = None
         order = ">" if big_endian else "<"
         self._int = struct.Struct(order + "i").unpack_from
         self._pair = struct.Struct(order + "ii").unpack_from
@@ -188,15 +194,20 @@ class BinaryInput:
 
     def _array(self, kind: str, count: int) -> np.ndarray:
         dtype = self._dtypes[kind]
-        nbytes = count * dtype.itemsize
-        if nbytes <= len(self.data) - self.pos or self.source is None:
-            start = self._take(nbytes, f"{count} {kind} values")
+        if count * dtype.itemsize <= len(self.data) - self.pos or self.source is None:
+            start = self._take(count * dtype.itemsize, f"{count} {kind} values")
             return np.frombuffer(self.data, dtype, count, start).astype(dtype.newbyteorder("="))
-        values = np.empty(count, dtype)
-        self._read_into(memoryview(values.view(np.uint8)), f"{count} {kind} values")
-        if not dtype.isnative:
-            values.byteswap(inplace=True)
-        return values.view(dtype.newbyteorder("="))
+        # Streamed: through a small staging buffer, converted to native order while it is
+        # in cache, into an array allocated once.
+        values = np.empty(count, dtype.newbyteorder("="))
+        if self._stage is None:
+            self._stage = memoryview(bytearray(STAGE))
+        step = STAGE // dtype.itemsize
+        for start in range(0, count, step):
+            part = min(step, count - start)
+            self._read_into(self._stage[:part * dtype.itemsize], f"{count} {kind} values")
+            values[start:start + part] = np.frombuffer(self._stage, dtype, part)
+        return values
 
     def ints(self, count: int) -> np.ndarray:
         return self._array("int", count)
@@ -283,14 +294,32 @@ def _unescape_one(match: re.Match) -> bytes:
     return _SIMPLE_ESCAPES.get(code, code)
 
 
+#: R writes ASCII doubles with "%.16g", which rounds the largest finite doubles up to
+#: this token, just past the largest double, so R's own reader makes them infinite.
+#: pykerasnip reads back the finite value R wrote (and writes it as the same token).
+_LARGEST_TOKEN = Decimal("%.16g" % sys.float_info.max)
+
+
 def _parse_numbers(tokens: np.ndarray, dtype: str) -> np.ndarray:
     if dtype != "f8":
         return tokens.astype("i8")
     try:
-        return tokens.astype("f8")
+        values = tokens.astype("f8")
     except ValueError:  # serialize(ascii = NA) writes doubles as C99 hex floats
-        return np.array([float.fromhex(t.decode("ascii")) if b"x" in t else float(t)
-                         for t in tokens.tolist()])
+        values = np.array([float.fromhex(t.decode("ascii")) if b"x" in t else float(t)
+                           for t in tokens.tolist()])
+    for i in np.flatnonzero(np.isinf(values)):
+        if _within_largest(tokens[i]):
+            values[i] = math.copysign(sys.float_info.max, values[i])
+    return values
+
+
+def _within_largest(token: bytes) -> bool:
+    """Is this decimal token no larger in magnitude than R's token for the largest double?"""
+    try:
+        return b"x" not in token and abs(Decimal(token.decode("ascii"))) <= _LARGEST_TOKEN
+    except ArithmeticError:  # decimal's InvalidOperation: not a plain decimal number
+        return False
 
 
 class AsciiInput:
