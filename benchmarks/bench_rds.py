@@ -1,6 +1,7 @@
 """Read/write speed of the RDS codec against R and other Python readers.
 
     python3 benchmarks/bench_rds.py [--rows 2000000] [--cols 10] [--rounds 3]
+    python3 benchmarks/bench_rds.py --hostile
 
 R writes a data.frame of random doubles (gzip and uncompressed) and times readRDS /
 saveRDS inside Rscript (proc.time around the call, so start-up is not counted). Python
@@ -13,6 +14,10 @@ other processes favours neither side. Ratios are Python time / R time.
 Peak memory: a fresh ``Rscript`` runs ``readRDS`` and a fresh ``python3`` runs
 ``pykerasnip.rds.load`` on each file; their maximum resident set sizes (start-up
 included on both sides) are compared.
+
+``--hostile`` instead measures compression bombs of at most 1 MB (gzip, bzip2, xz; a
+vector declaring 10 GB, and a list of ordinary vectors of zeros): each is read by a fresh
+``python3``, which reports its wall time, its peak resident set and the error.
 """
 from __future__ import annotations
 
@@ -155,12 +160,74 @@ def report(r: dict[str, float], peers: dict[str, dict[str, float]],
     return "\n".join(lines)
 
 
+HOSTILE_READ = """
+import sys, time
+t0 = time.perf_counter()
+from pykerasnip import rds
+from pykerasnip.errors import RDSError
+t1 = time.perf_counter()
+try:
+    rds.load(sys.argv[1])
+    outcome = "ACCEPTED"
+except RDSError as exc:
+    outcome = "RDSError: " + str(exc)[:90]
+took = time.perf_counter() - t1
+hwm = [l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")][0]
+print(f"{took:.3f} {int(hwm) // 1024} {outcome}")
+"""
+
+
+def bombs(folder: Path) -> dict[str, Path]:
+    """Hostile files of at most 1 MB: concatenated members, each compressed once."""
+    import bz2
+    import gzip
+    import lzma
+    import struct
+
+    packers = {"gzip": lambda d: gzip.compress(d, 9), "bzip2": bz2.compress,
+               "xz": lzma.compress}
+    header = b"X\n" + struct.pack(">iiii", 3, 0x40202, 0x30500, 5) + b"UTF-8"
+    huge = header + struct.pack(">iiII", 14, -1, 10 * 1024**3 // 8 >> 32,
+                                10 * 1024**3 // 8 & 0xFFFFFFFF)
+    vectors = struct.pack(">ii", 14, 1024) + bytes(8192)
+    block = vectors * 1024
+    out = {}
+    for kind, pack in packers.items():
+        for name, head, body in (("declared 10 GB vector", huge, bytes(1 << 23)),
+                                 ("list of zero vectors", header + struct.pack(
+                                     ">ii", 19, 10 * 1024**3 // len(vectors)), block)):
+            member = pack(body)
+            copies = min((1 << 20) - len(pack(head)), 10 * 1024**3) // len(member)
+            path = folder / f"{kind} {name}.rds"
+            path.write_bytes(pack(head) + member * copies)
+            out[f"{kind}, {name} ({path.stat().st_size // 1024} KB)"] = path
+    nulls = 8_000_000  # valid, and within the byte budget: costs items, not bytes
+    path = folder / "nulls.rds"
+    path.write_bytes(bz2.compress(header + struct.pack(">ii", 19, nulls)
+                                  + struct.pack(">i", 254) * nulls))
+    out[f"bzip2, list of 8M NULLs ({path.stat().st_size // 1024} KB)"] = path
+    return out
+
+
+def hostile() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench_rds_hostile_") as tmp:
+        for label, path in bombs(Path(tmp)).items():
+            seconds, peak, outcome = subprocess.run(
+                [sys.executable, "-c", HOSTILE_READ, str(path)], check=True,
+                capture_output=True, text=True).stdout.split(" ", 2)
+            print(f"{label:45} {seconds:>7}s {peak:>6} MB  {outcome.strip()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--cols", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--hostile", action="store_true", help="measure compression bombs")
     args = parser.parse_args()
+    if args.hostile:
+        hostile()
+        return
     r_rounds, py_rounds = [], []
     with tempfile.TemporaryDirectory(prefix="bench_rds_") as tmp:
         folder = Path(tmp)
