@@ -186,3 +186,25 @@ def test_corrupt_or_truncated_containers_are_named(kind):
     damaged[len(data) // 2:len(data) // 2 + 64] = bytes(64)
     with pytest.raises(RDSError, match=f"corrupt {kind}|malformed|truncated|claims|unknown"):
         loads(bytes(damaged))
+
+
+@pytest.mark.parametrize("kind", [None, *COMPRESSORS])
+def test_mutated_files_fail_only_with_rds_errors(tmp_path, kind):
+    """Damaged files read through the streaming path (file, buffer refills, staging):
+    each one decodes or raises RDSError, nothing else."""
+    small = n.List([n.Real(np.arange(40_000.0)), n.Str(["x", "é", None] * 3000),
+                    n.Integer(np.arange(70_000))])
+    whole = dumps(small)
+    original = whole if kind is None else QUICK[kind](whole)
+    rng = np.random.default_rng(17)
+    path = tmp_path / "m.rds"
+    for _ in range(150):
+        data = bytearray(original)
+        for at in rng.integers(0, len(data), rng.integers(1, 4)):
+            data[at] = int(rng.integers(0, 256))
+        cut = len(data) if rng.random() < 0.7 else int(rng.integers(0, len(data)))
+        path.write_bytes(bytes(data[:cut]))
+        try:
+            load(path)
+        except RDSError:
+            pass
