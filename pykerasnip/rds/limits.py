@@ -5,6 +5,9 @@ One :class:`Limits` value travels with a read (``rds.loads``/``rds.load``,
 ``pykerasnip.read_rds``); every layer checks the fields it is concerned with and names the
 field in its :class:`~pykerasnip.errors.RDSError`, so a caller with a legitimately large
 file knows which one to raise. The defaults suit a 2-core / 8 GB container.
+
+A new bound is a new numeric field with a documented default, checked where the resource
+is spent, with an error that names ``Limits.<field>``.
 """
 from __future__ import annotations
 
