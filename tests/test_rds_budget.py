@@ -135,7 +135,7 @@ def test_limits_are_validated_and_replaced():
 
 @functools.lru_cache(maxsize=1)
 def _tree() -> n.List:
-    """Vectors larger than the input's 1 MiB buffer and the 256 KiB staging buffer, and
+    """Vectors larger than the input's buffer and the staging buffer (1 MiB each), and
     strings of mixed lengths and encodings that straddle buffer refills."""
     rng = np.random.default_rng(7)
     lengths = rng.integers(0, 40, 60_000)

@@ -58,7 +58,7 @@ def defaults_for(values: "list[str | None]") -> list[int]:
 #: Bytes pulled from a source at a time to refill an input's buffer.
 CHUNK = 1 << 20
 #: Size of the buffer large vectors are streamed through.
-STAGE = 1 << 18
+STAGE = 1 << 20
 
 
 class Source(Protocol):
