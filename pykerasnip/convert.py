@@ -54,6 +54,7 @@ import pandas as pd
 
 from .errors import UnsupportedObjectError
 from .rds import build
+from .rds.format import NullRoot
 from .rds.nodes import (NA_INTEGER, NA_REAL, AltRep, Complex, Cons, Environment, Expr,
                         Integer, List, Logical, Raw, Real, RObject, Str, Sym, _Singleton,
                         is_na_real)
@@ -335,6 +336,8 @@ def _frame_to_python(node: List) -> pd.DataFrame:
 def to_python(node: Any) -> Any:
     """The natural Python value of an R node (see the module table); nodes without a
     natural form are returned unchanged."""
+    if isinstance(node, NullRoot):
+        return None
     if isinstance(node, AltRep):
         node = node.expand()
     if isinstance(node, List) and not isinstance(node, Expr):

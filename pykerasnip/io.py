@@ -37,16 +37,17 @@ def from_tree(node: Any, *, safe_mode: bool = True) -> Any:
 
 
 def read_rds(path: "str | os.PathLike", *, safe_mode: bool = True,
-             max_decompressed: int | None = None) -> Any:
+             limits: "rds.Limits | None" = None, max_decompressed: int | None = None) -> Any:
     """Read an ``.rds`` file written by R (or by :func:`write_rds`).
 
     A fitted workflow / model fit (bundled or not, butchered or not) becomes an object
     with ``.predict(new_data, type=..., level=...)`` returning R's columns; a bundle comes
     back as a :class:`~pykerasnip.bundle.Bundle` (which predicts too). A data.frame
-    becomes a pandas DataFrame; other values their natural Python form.
+    becomes a pandas DataFrame; other values their natural Python form. ``limits``
+    (:class:`pykerasnip.rds.Limits`) bounds the resources the file may claim.
     """
-    kwargs = {} if max_decompressed is None else {"max_decompressed": max_decompressed}
-    return from_tree(rds.load(path, **kwargs), safe_mode=safe_mode)
+    return from_tree(rds.load(path, limits=limits, max_decompressed=max_decompressed),
+                     safe_mode=safe_mode)
 
 
 def to_tree(obj: Any) -> Any:

@@ -12,7 +12,7 @@ from . import nodes as n
 from .bytecode import write_bytecode
 from .format import (ALTREP_SXP, FORMAT_CODES, HAS_ATTR_BIT, HAS_TAG_BIT, IS_OBJECT_BIT,
                      LEVELS_SHIFT, MAX_PACKED_REF, MIN_READER_VERSION, NILVALUE_SXP, REFSXP,
-                     WORKSPACE_LETTERS, Header)
+                     WORKSPACE_LETTERS, Header, NullRoot)
 from .reader import DEFAULT_MAX_DEPTH, recursion_room
 from .streams import AsciiOutput, BinaryOutput
 
@@ -56,7 +56,7 @@ class Writer:
 
     def item(self, node: Any) -> None:
         """Write one item (with everything it contains)."""
-        if node is None:
+        if node is None or isinstance(node, NullRoot):
             self.out.int(NILVALUE_SXP)
         elif isinstance(node, n._Singleton):
             self.out.int(node.code)

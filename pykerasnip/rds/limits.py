@@ -1,0 +1,101 @@
+"""The resource budget of one read: how much a file may make the reader inflate, allocate
+and nest before it is refused as hostile.
+
+One :class:`Limits` value travels with a read (``rds.loads``/``rds.load``,
+``pykerasnip.read_rds``); every layer checks the fields it is concerned with and names the
+field in its :class:`~pykerasnip.errors.RDSError`, so a caller with a legitimately large
+file knows which one to raise. The defaults suit a 2-core / 8 GB container.
+
+A new bound is a new numeric field with a documented default, checked where the resource
+is spent, with an error that names ``Limits.<field>``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..errors import RDSError
+
+_MiB = 1024**2
+_GiB = 1024**3
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource budget of one read. Fields:
+
+    - ``max_decompressed``: bytes a compressed file may inflate to (4 GiB).
+    - ``max_ratio`` and ``ratio_floor``: past the first ``ratio_floor`` bytes (32 MiB), a
+      compressed file may inflate to at most ``max_ratio`` (40) times its compressed size.
+      R's own files stay well below (doubles ~1.1, models and text 3-10); bombs are far
+      above (1,000 for gzip, millions for bzip2/xz). So a 1 MB file costs at most 40 MB of
+      inflation (and of arrays) before it is refused, while a genuinely larger and more
+      compressible file needs a raised ``max_ratio``.
+    - ``max_vector_bytes``: the largest single vector (or string table) a file may
+      declare (2 GiB); a declared length is also checked against what the rest of the
+      input (or of the decompression budget) could hold, before anything is allocated.
+    - ``max_depth``: nesting depth of objects (100,000).
+
+    ``Limits()`` gives the defaults; ``Limits.unlimited()`` turns the size checks off for
+    trusted input; ``limits.replace(max_ratio=1000)`` changes one field.
+    """
+
+    max_decompressed: int = 4 * _GiB
+    max_ratio: float = 40.0
+    ratio_floor: int = 32 * _MiB
+    max_vector_bytes: int = 2 * _GiB
+    max_depth: int = 100_000
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"Limits.{field.name} must be a non-negative number, "
+                                 f"not {value!r}")
+
+    def replace(self, **changes: float) -> "Limits":
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def unlimited(cls) -> "Limits":
+        """No size or ratio bound (for trusted input); the depth bound stays."""
+        huge = 1 << 62
+        return cls(max_decompressed=huge, max_ratio=float(huge), ratio_floor=huge,
+                   max_vector_bytes=huge)
+
+    def inflation_cap(self, compressed_size: int) -> int:
+        """Most bytes a container of ``compressed_size`` bytes may inflate to."""
+        by_ratio = max(self.ratio_floor, int(self.max_ratio * compressed_size))
+        return min(self.max_decompressed, by_ratio)
+
+    def inflation_error(self, compressed_size: int, offset: int | None = None) -> RDSError:
+        """The error for a container that inflates past :meth:`inflation_cap`."""
+        cap = self.inflation_cap(compressed_size)
+        if cap == self.max_decompressed:
+            named = f"Limits.max_decompressed = {self.max_decompressed:,} bytes"
+        else:
+            named = (f"Limits.max_ratio = {self.max_ratio:g} times the {compressed_size:,} "
+                     f"compressed bytes past Limits.ratio_floor = {self.ratio_floor:,} bytes")
+        return RDSError(f"decompressed data exceeds {cap:,} bytes ({named}); a trusted file "
+                        "may be read with a larger rds.Limits", offset)
+
+    def check_vector(self, nbytes: int, what: str, offset: int | None = None) -> None:
+        """Refuse a declared vector of ``nbytes`` bytes over ``max_vector_bytes``."""
+        if nbytes > self.max_vector_bytes:
+            raise RDSError(f"{what} declares {nbytes:,} bytes, over Limits.max_vector_bytes"
+                           f" = {self.max_vector_bytes:,}; a trusted file may be read with a "
+                           "larger rds.Limits", offset)
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def resolve(limits: "Limits | None", **overrides: "int | None") -> Limits:
+    """``limits`` (default :data:`DEFAULT_LIMITS`) with the legacy keyword arguments
+    (``max_decompressed=``, ``max_depth=``) that were given applied on top."""
+    base = DEFAULT_LIMITS if limits is None else limits
+    if not isinstance(base, Limits):
+        raise TypeError(f"limits must be a pykerasnip.rds.Limits, not {type(base).__name__}")
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return base.replace(**given) if given else base
