@@ -59,3 +59,8 @@ class RNotAvailableError(PykerasnipError, RuntimeError):
 
 class BackendNotAvailableError(PykerasnipError, ImportError):
     """Keras or the backend chosen with ``KERAS_BACKEND`` is not installed."""
+
+
+class PartitionDependentError(PredictError):
+    """Predictions would depend on how the rows are split into batches or partitions
+    (a recipe step or stored expression that reads other rows)."""
