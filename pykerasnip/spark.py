@@ -94,11 +94,14 @@ def read_bytes(location: str, spark: Any = None) -> bytes:
     return bytes(rows[0][0])
 
 
-def payload_of(model: Any, spark: Any = None) -> Payload:
-    """The bytes that ship ``model`` (a path/URL of an .rds or bundle, or a loaded object)."""
+def load_model(model: Any, spark: Any = None) -> tuple[Any, Callable[[], Payload]]:
+    """The model to predict with on the driver, and the function that gives its bytes to
+    ship (a path/URL of an .rds or bundle, or a loaded object, which is pickled)."""
     if isinstance(model, (str, os.PathLike)):
-        return Payload("rds", read_bytes(os.fspath(model), spark))
-    return Payload("pickle", pickle.dumps(unwrap(model)))
+        payload = Payload("rds", read_bytes(os.fspath(model), spark))
+        return cached_model(payload.key, lambda: payload), lambda: payload
+    obj = unwrap(model)
+    return obj, lambda: Payload("pickle", pickle.dumps(obj))
 
 
 def cached_model(key: str, fetch: Callable[[], Payload]) -> Any:
@@ -127,7 +130,7 @@ def _whole_column_calls(expr: Any) -> Iterator[Lang]:
         for _, value in expr.args:
             yield from _whole_column_calls(value)
     elif isinstance(expr, List):
-        for value in expr.values:
+        for value in expr.data:
             yield from _whole_column_calls(value)
 
 
@@ -327,9 +330,9 @@ def _prepare(spark: Any, model: Any, type: str | None, level: float, seed: int |
         raise SpecError("seed= on Spark needs row_key=, a column with a stable key per row: "
                         "each row's random draws come from seed and its key, whatever the "
                         "partitioning (see docs/spark.md)")
-    payload = payload_of(model, spark)
-    obj = cached_model(payload.key, lambda: payload)
+    obj, pack = load_model(model, spark)
     require_row_independent(obj)
+    payload = pack()
     type = prediction_type(obj, type)
     scoring = Scoring(type, float(level), prediction_columns(obj, type),
                       None if seed is None else int(seed), na_action,
