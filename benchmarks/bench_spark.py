@@ -2,13 +2,14 @@
 
     python3 benchmarks/bench_spark.py [--rows 10000000]
                                       [--cases seq_reg_recipe_normalize recipe_categorical_ames]
-                                      [--batch-rows 10000] [--worker-threads 1]
+                                      [--batch-rows 10000] [--worker-threads 1] [--repeats 1]
 
 Each case's ``new_data.rds`` rows are repeated to ``--rows`` rows (row i is original row
 ``i * 7919 mod n``), in pandas for the single-process peer and generated inside Spark
 (``spark.range`` joined to the original rows) for Spark, so both score the same rows.
 The peer is ``wf.predict(frame)`` in this process, timed after a warm-up. Spark's timed
-job sums ``.pred`` (every row is predicted, nothing is collected), after a warm-up job that starts the Python workers, imports TensorFlow there and restores the model.
+job sums ``.pred`` (every row is predicted, nothing is collected), after a warm-up job
+that starts the Python workers, imports TensorFlow there and restores the model.
 Reported: rows/s of each, local[2] / local[1] (goal >= 1.7x) and local[2]'s throughput
 per core / the peer's (goal >= 0.8).
 """
@@ -42,16 +43,56 @@ def repeated(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
     return frame.iloc[(np.arange(rows, dtype=np.int64) * STRIDE) % len(frame)].reset_index(drop=True)
 
 
-def single_process(case: str, frame: pd.DataFrame, rows: int) -> tuple[float, float]:
-    """(seconds, sum of .pred) of ``predict()`` on the repeated rows."""
+def _descendants_cpu() -> dict[str, float]:
+    """CPU seconds (user + system) so far of this process's descendants, by kind:
+    Spark's Python workers and the JVM."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents, cpu, kinds = {}, {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                command = fh.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        pid = int(entry)
+        parents[pid] = int(fields[1])
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
+        kinds[pid] = "python workers" if "pyspark" in command else \
+            "jvm" if "java" in command else "other"
+    totals = {"python workers": 0.0, "jvm": 0.0, "other": 0.0}
+    for pid in cpu:
+        ancestor = parents.get(pid)
+        while ancestor and ancestor != os.getpid():
+            ancestor = parents.get(ancestor)
+        if ancestor == os.getpid():
+            totals[kinds[pid]] += cpu[pid]
+    return totals
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def single_process(case: str, frame: pd.DataFrame, rows: int,
+                   repeats: int) -> tuple[float, float, float]:
+    """(best seconds, best CPU seconds, sum of .pred) of ``predict()`` on the repeated rows."""
     import pykerasnip as pk
 
     wf = pk.read_rds(FIXTURES / case / "workflow.rds")
     wf.predict(frame)  # warm-up: Keras import, model restore, tracing
     data = repeated(frame, rows)
-    start = time.perf_counter()
-    preds = wf.predict(data)
-    return time.perf_counter() - start, float(preds[".pred"].sum())
+    times, cpu = [], []
+    for _ in range(repeats):
+        start, start_cpu = time.perf_counter(), _own_cpu()
+        preds = wf.predict(data)
+        times.append(time.perf_counter() - start)
+        cpu.append(_own_cpu() - start_cpu)
+    return min(times), min(cpu), float(preds[".pred"].sum())
 
 
 def spark_session(cores: int, batch_rows: int):
@@ -79,9 +120,10 @@ def spark_rows(spark, frame: pd.DataFrame, rows: int, partitions: int):
     return ids.join(F.broadcast(small), "_k").drop("_k")
 
 
-def spark_run(case: str, frame: pd.DataFrame, rows: int, cores: int,
-              batch_rows: int) -> tuple[float, float]:
-    """(seconds, sum of .pred) of predict_spark on ``local[cores]``."""
+def spark_run(case: str, frame: pd.DataFrame, rows: int, cores: int, batch_rows: int,
+              repeats: int) -> tuple[float, dict[str, float], float]:
+    """(best seconds, CPU seconds of the workers and the JVM, sum of .pred) of
+    predict_spark on ``local[cores]``."""
     from pyspark.sql import functions as F
 
     from pykerasnip.spark import predict_spark
@@ -93,9 +135,15 @@ def spark_run(case: str, frame: pd.DataFrame, rows: int, cores: int,
         warm = spark_rows(spark, frame, 2_000 * partitions, partitions)
         predict_spark(model, warm, columns=["id"]).write.format("noop").mode("overwrite").save()
         scored = predict_spark(model, spark_rows(spark, frame, rows, partitions), columns=["id"])
-        start = time.perf_counter()
-        total = scored.agg(F.sum(F.col("`.pred`"))).first()[0]  # computes every prediction
-        return time.perf_counter() - start, float(total)
+        times, cpu = [], []
+        for _ in range(repeats):
+            start, start_cpu = time.perf_counter(), _descendants_cpu()
+            total = scored.agg(F.sum(F.col("`.pred`"))).first()[0]  # computes every prediction
+            times.append(time.perf_counter() - start)
+            end_cpu = _descendants_cpu()
+            cpu.append({k: end_cpu[k] - start_cpu[k] for k in end_cpu})
+        best = min(range(repeats), key=lambda i: sum(cpu[i].values()))
+        return min(times), cpu[best], float(total)
     finally:
         spark.stop()
 
@@ -107,26 +155,32 @@ def main(argv: list[str] | None = None) -> int:
                         default=["seq_reg_recipe_normalize", "recipe_categorical_ames"])
     parser.add_argument("--batch-rows", type=int, default=10_000,
                         help="spark.sql.execution.arrow.maxRecordsPerBatch")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="time each run this many times and keep the fastest (a busy machine)")
     parser.add_argument("--worker-threads", type=int, default=1,
                         help="TF_NUM_INTRAOP/INTEROP_THREADS of Spark's Python workers (0: TF's default)")
     args = parser.parse_args(argv)
 
     for case in args.cases:
         frame = original_rows(case)
-        seconds, peer_sum = single_process(case, frame, args.rows)
+        seconds, peer_cpu, peer_sum = single_process(case, frame, args.rows, args.repeats)
         peer = args.rows / seconds
         print(f"{case}: {args.rows:,} rows")
-        print(f"  single-process predict()  {seconds:8.1f} s  {peer:10,.0f} rows/s")
+        print(f"  single-process predict()  {seconds:8.1f} s  {peer:10,.0f} rows/s  "
+              f"CPU {peer_cpu:.1f} s ({args.rows / peer_cpu:,.0f} rows per CPU-second)")
         if args.worker_threads:  # read by TensorFlow in the workers Spark starts from now on
             for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
                 os.environ[name] = str(args.worker_threads)
         rates = {}
         for cores in (1, 2):
-            seconds, total = spark_run(case, frame, args.rows, cores, args.batch_rows)
+            seconds, cpu, total = spark_run(case, frame, args.rows, cores, args.batch_rows,
+                                            args.repeats)
             rates[cores] = args.rows / seconds
-            check = f"  sum(.pred) - predict()'s: {total - peer_sum:.3g}"
             print(f"  predict_spark local[{cores}]   {seconds:8.1f} s  {rates[cores]:10,.0f} rows/s"
-                  f"  ({rates[cores] / cores / peer:.2f}x predict() per core){check}")
+                  f"  ({rates[cores] / cores / peer:.2f}x predict() per core)  "
+                  f"sum(.pred) - predict()'s: {total - peer_sum:.3g}")
+            print(f"      CPU: Python workers {cpu['python workers']:.1f} s, JVM {cpu['jvm']:.1f} s "
+                  f"({args.rows / (cpu['python workers'] + cpu['jvm']):,.0f} rows per CPU-second)")
         for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
             os.environ.pop(name, None)
         speedup, per_core = rates[2] / rates[1], rates[2] / 2 / peer

@@ -256,6 +256,9 @@ class Scoring:
         """The prediction columns for ``frame``'s rows (``keys``: their row keys), as
         Spark takes them."""
         frame = frame.reset_index(drop=True)
+        if frame.empty:
+            return pd.DataFrame({name: pd.Series([], dtype=np.float64 if kind == "double" else object)
+                                 for name, kind in self.columns.items()})
         self._check_missing(frame)
         preds = self._batched(model, frame) if self.seed is None else \
             self._per_row(model, frame, keys.tolist())
@@ -401,6 +404,8 @@ def register_udf(spark: Any, name: str, model: Any, type: str | None = None,
     needed = input_columns(obj)
 
     def score(rows: pd.DataFrame) -> pd.DataFrame:
+        if row_key and row_key not in rows.columns:
+            raise SpecError(f"seeded predictions need the row key field {row_key!r} in the struct")
         fitted = cached_model(key, fetch)
         take = list(rows.columns) if needed is None else [c for c in rows.columns if c in set(needed)]
         return scoring.predict(fitted, rows[take], rows[row_key] if row_key else None)
