@@ -61,8 +61,8 @@ def _descendants_cpu() -> dict[str, float]:
         pid = int(entry)
         parents[pid] = int(fields[1])
         cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
-        kinds[pid] = "python workers" if "pyspark" in command else \
-            "jvm" if "java" in command else "other"
+        kinds[pid] = "python workers" if "pyspark.daemon" in command else \
+            "jvm" if "java" in command.split(" ", 1)[0] else "other"
     totals = {"python workers": 0.0, "jvm": 0.0, "other": 0.0}
     for pid in cpu:
         ancestor = parents.get(pid)
