@@ -304,15 +304,15 @@ def _spark_values(values: pd.Series, kind: str) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- Spark front end
-_SPARK_TYPES = {"double": "double", "string": "string"}
-
-
 def _quote(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def _ddl(columns: dict[str, str]) -> str:
-    return ", ".join(f"{_quote(name)} {_SPARK_TYPES[kind]}" for name, kind in columns.items())
+def _prediction_fields(columns: dict[str, str]) -> list[Any]:
+    from pyspark.sql.types import DoubleType, StringType, StructField
+
+    spark_type = {"double": DoubleType, "string": StringType}
+    return [StructField(name, spark_type[kind]()) for name, kind in columns.items()]
 
 
 def _shipper(spark: Any, payload: Payload) -> Callable[[], Payload]:
@@ -357,6 +357,9 @@ def predict_spark(model: Any, sdf: Any, type: str | None = None, level: float = 
     refuses missing predictor values (R's ``na.fail``); the default passes them to the
     model as hardhat's ``forge`` does.
     """
+    from pyspark.sql.functions import col
+    from pyspark.sql.types import StructType
+
     spark = sdf.sparkSession
     scoring, key, fetch, obj = _prepare(spark, model, type, level, seed, row_key, na_action)
     keep = list(sdf.columns) if columns is None else list(columns)
@@ -366,13 +369,11 @@ def predict_spark(model: Any, sdf: Any, type: str | None = None, level: float = 
     absent = [c for c in keep + ([row_key] if row_key else []) if c not in sdf.columns]
     if absent:
         raise SpecError(f"column(s) {absent} are not in the data")
-    needed = input_columns(obj)
-    wanted = list(sdf.columns) if needed is None else \
-        [c for c in sdf.columns if c in set(needed) | set(keep) | {row_key}]
-    model_columns = list(sdf.columns) if needed is None else [c for c in sdf.columns if c in set(needed)]
-    schema = sdf.select([_quote(c) for c in keep]).schema
-    out_ddl = ", ".join(filter(None, [", ".join(f"{_quote(f.name)} {f.dataType.simpleString()}"
-                                                for f in schema.fields), _ddl(scoring.columns)]))
+    needed = set(input_columns(obj) or sdf.columns)
+    model_columns = [c for c in sdf.columns if c in needed]
+    wanted = [c for c in sdf.columns if c in needed or c in keep or c == row_key]
+    out_schema = StructType([*sdf.select([_quote(c) for c in keep]).schema.fields,
+                             *_prediction_fields(scoring.columns)])
 
     # mapInPandas resolves its input columns by name, which splits names with dots
     # (R's Sepal.Length): the columns travel under positional aliases instead.
@@ -385,10 +386,8 @@ def predict_spark(model: Any, sdf: Any, type: str | None = None, level: float = 
             preds = scoring.predict(fitted, batch[model_columns], batch[row_key] if row_key else None)
             yield pd.concat([batch[keep], preds], axis=1)
 
-    from pyspark.sql.functions import col
-
     inputs = sdf.select([col(_quote(name)).alias(alias) for alias, name in aliases.items()])
-    return inputs.mapInPandas(score, out_ddl)
+    return inputs.mapInPandas(score, out_schema)
 
 
 def register_udf(spark: Any, name: str, model: Any, type: str | None = None,
@@ -399,16 +398,17 @@ def register_udf(spark: Any, name: str, model: Any, type: str | None = None,
     prediction columns; returns the registered function for the DataFrame API too.
     With ``seed``, the struct must hold the ``row_key`` field."""
     from pyspark.sql.functions import pandas_udf
+    from pyspark.sql.types import StructType
 
     scoring, key, fetch, obj = _prepare(spark, model, type, level, seed, row_key, na_action)
-    needed = input_columns(obj)
+    needed = set(input_columns(obj) or ())
 
     def score(rows: pd.DataFrame) -> pd.DataFrame:
         if row_key and row_key not in rows.columns:
             raise SpecError(f"seeded predictions need the row key field {row_key!r} in the struct")
         fitted = cached_model(key, fetch)
-        take = list(rows.columns) if needed is None else [c for c in rows.columns if c in set(needed)]
+        take = [c for c in rows.columns if not needed or c in needed]
         return scoring.predict(fitted, rows[take], rows[row_key] if row_key else None)
 
-    udf = pandas_udf(score, f"struct<{', '.join(f'{_quote(n)}: {_SPARK_TYPES[k]}' for n, k in scoring.columns.items())}>")
+    udf = pandas_udf(score, StructType(_prediction_fields(scoring.columns)))
     return spark.udf.register(name, udf)
