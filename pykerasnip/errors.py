@@ -63,3 +63,8 @@ class BackendNotAvailableError(PykerasnipError, ImportError):
 
 class PrecisionWarning(UserWarning):
     """Numbers will differ from R's in the last bits (TensorFlow runs other kernels than R's)."""
+
+
+class PartitionDependentError(PredictError):
+    """Predictions would depend on how the rows are split into batches or partitions
+    (a recipe step or stored expression that reads other rows)."""
