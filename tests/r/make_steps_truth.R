@@ -1,0 +1,78 @@
+# Ground truth for the recipes steps added in Python: for every case, R (recipes 1.3.2)
+# preps a recipe on a small training set and bakes new data holding missing values,
+# unseen levels and boundary values. Written per case under <out>/<case>/:
+#   recipe.rds  the prepped recipe (saveRDS)     train.rds, new.rds  the data
+#   baked.rds   bake(recipe, new)                baked.csv  the same, doubles as C99 hex
+# Run: . /opt/rstack/env.sh && Rscript tests/r/make_steps_truth.R tests/data/steps [case ...]
+suppressPackageStartupMessages({library(recipes); library(tibble)})
+if (packageVersion("recipes") != "1.3.2") stop("the ground truth is made with recipes 1.3.2")
+args <- commandArgs(TRUE)
+out_root <- args[1]
+set.seed(20261206)
+
+# -- data sets ------------------------------------------------------------------------
+num_train <- tibble(
+  a = c(0.5, 1.25, 2.9, 3.1, 0.125, 7.5, 4.4, 2.2, 9.75, 5.5, 6.1, 0.9),
+  b = c(3L, 1L, 4L, 1L, 5L, 9L, 2L, 6L, 5L, 3L, 5L, 8L),
+  p = c(0.02, 0.5, 0.97, 0.33, 0.61, 0.5, 0.125, 0.875, 0.25, 0.75, 0.4, 0.05),
+  s = c(-0.9, -0.5, 0, 0.25, 0.5, 0.75, -0.25, 0.1, -0.1, 0.99, -0.99, 0.3),
+  y = c(1.5, 2.5, 3.25, 0.5, 1, 2, 4, 3, 2.75, 1.75, 0.25, 5)
+)
+num_new <- tibble(
+  a = c(NA, 0, -0.5, 1e300, Inf, 2.5, -40, 40),
+  b = c(1L, NA, 0L, -3L, 7L, 100L, 2L, 2L),
+  p = c(0, 1, NA, 0.5, 1e-300, 0.999999, 0.25, 0.75),
+  s = c(-1, 1, NA, 0, 0.5, -0.5, 0.999, -0.999),
+  y = c(1, 2, 3, NA, 5, 6, 7, 8)
+)
+
+data_sets <- list(num = list(train = num_train, new = num_new))
+
+# -- cases: data set, formula, steps ----------------------------------------------------
+cases <- list(
+  inverse = list("num", y ~ ., function(r) step_inverse(r, all_numeric_predictors())),
+  inverse_offset = list("num", y ~ ., function(r) step_inverse(r, a, b, offset = 0.5)),
+  logit = list("num", y ~ ., function(r) step_logit(r, p)),
+  logit_offset = list("num", y ~ ., function(r) step_logit(r, p, offset = 0.01)),
+  invlogit = list("num", y ~ ., function(r) step_invlogit(r, a, s)),
+  hyperbolic = list("num", y ~ ., function(r) step_hyperbolic(r, a, b)),
+  hyperbolic_cosh = list("num", y ~ ., function(r)
+    step_hyperbolic(r, a, b, func = "cosh", inverse = FALSE)),
+  hyperbolic_atanh = list("num", y ~ ., function(r) step_hyperbolic(r, s, func = "tanh")),
+  relu = list("num", y ~ ., function(r) step_relu(r, a, b)),
+  relu_options = list("num", y ~ ., function(r)
+    step_relu(r, a, s, shift = 0.25, reverse = TRUE, smooth = TRUE)),
+  relu_prefix = list("num", y ~ ., function(r)
+    step_relu(r, b, shift = 2, prefix = "hinge_", role = "hinge"))
+)
+
+# -- writing ----------------------------------------------------------------------------
+hex_csv <- function(df, path) {
+  cols <- lapply(df, function(x) {
+    if (is.double(x) && !inherits(x, c("Date", "POSIXct"))) {
+      ifelse(is.na(x) & !is.nan(x), "NA", sprintf("%a", as.vector(x)))
+    } else {
+      ifelse(is.na(x), "NA", as.character(x))
+    }
+  })
+  frame <- as.data.frame(cols, check.names = FALSE, stringsAsFactors = FALSE)
+  utils::write.csv(frame, path, row.names = FALSE, na = "NA")
+}
+
+make_case <- function(name) {
+  case <- cases[[name]]
+  data <- data_sets[[case[[1]]]]
+  rec <- prep(case[[3]](recipe(case[[2]], data = data$train)), training = data$train)
+  baked <- bake(rec, new_data = data$new)
+  dir <- file.path(out_root, name)
+  dir.create(dir, recursive = TRUE, showWarnings = FALSE)
+  saveRDS(rec, file.path(dir, "recipe.rds"))
+  saveRDS(data$train, file.path(dir, "train.rds"))
+  saveRDS(data$new, file.path(dir, "new.rds"))
+  saveRDS(baked, file.path(dir, "baked.rds"))
+  hex_csv(baked, file.path(dir, "baked.csv"))
+}
+
+wanted <- if (length(args) > 1) args[-1] else names(cases)
+for (name in wanted) make_case(name)
+cat("wrote", length(wanted), "cases to", out_root, "\n")
