@@ -29,6 +29,7 @@ import pytest
 from conftest import HAS_R, ROOT
 from pykerasnip.convert import to_pandas
 from pykerasnip.rds import load
+from pykerasnip.rds.nodes import RObject
 
 TRUTH = ROOT / "tests" / "data" / "steps"
 RSTACK_ENV = Path("/opt/rstack/env.sh")
@@ -147,6 +148,8 @@ def assert_same_state(got: Any, want: Any, path: str = "") -> None:
         assert got is not None and (float(got) == float(want) or
                                     (math.isnan(float(got)) and math.isnan(float(want)))), \
             (path, got, want)
+    elif isinstance(want, RObject):
+        assert repr(got) == repr(want), (path, got, want)
     elif hasattr(want, "__dict__") and not isinstance(want, type):
         assert type(got) is type(want), path
         assert_same_state(vars(got), vars(want), path)

@@ -26,7 +26,32 @@ num_new <- tibble(
   y = c(1, 2, 3, NA, 5, 6, 7, 8)
 )
 
-data_sets <- list(num = list(train = num_train, new = num_new))
+nom_train <- tibble(
+  f = factor(c("b", "a", "c", "a", "b", "c", "c", "a", "b", "a")),
+  o = factor(c("lo", "mid", "hi", "mid", "lo", "hi", "lo", "mid", "hi", "lo"),
+             levels = c("lo", "mid", "hi"), ordered = TRUE),
+  ch = c("x", "y", "x", "w", "y", "x", "w", "w", "y", "x"),
+  n = c(1L, 2L, 3L, 1L, 2L, 3L, 1L, 2L, 3L, 1L),
+  n0 = c(0, 1, 2, 0, 1, 2, 0, 1, 2, 0),
+  d = c(0, 1, 1, 0, 1, 0, 0, 1, 1, 0),
+  lg = c(TRUE, FALSE, TRUE, TRUE, FALSE, NA, TRUE, FALSE, TRUE, FALSE),
+  a = c(2.5, 1, 2.5, 3, 1, 7.25, 3, 2.5, 1, 9),
+  y = c(1.5, 2.5, 3.25, 0.5, 1, 2, 4, 3, 2.75, 1.75)
+)
+nom_new <- tibble(
+  f = factor(c("a", "c", NA, "b", "b"), levels = c("a", "b", "c")),
+  o = factor(c("hi", NA, "lo", "mid", "mid"), levels = c("lo", "mid", "hi"), ordered = TRUE),
+  ch = c("w", "z", NA, "x", "y"),
+  n = c(3L, NA, 1L, 4L, 2L),
+  n0 = c(2, 0.5, NA, 1.9, 3),
+  d = c(1, 0, NA, 2, 0.5),
+  lg = c(NA, TRUE, FALSE, TRUE, FALSE),
+  a = c(3, NA, 2.5, 4, 9),
+  y = c(1, 2, 3, NA, 5)
+)
+
+data_sets <- list(num = list(train = num_train, new = num_new),
+                  nom = list(train = nom_train, new = nom_new))
 
 # -- cases: data set, formula, steps ----------------------------------------------------
 cases <- list(
@@ -43,7 +68,21 @@ cases <- list(
   relu_options = list("num", y ~ ., function(r)
     step_relu(r, a, s, shift = 0.25, reverse = TRUE, smooth = TRUE)),
   relu_prefix = list("num", y ~ ., function(r)
-    step_relu(r, b, shift = 2, prefix = "hinge_", role = "hinge"))
+    step_relu(r, b, shift = 2, prefix = "hinge_", role = "hinge")),
+  relevel = list("nom", y ~ ., function(r) step_relevel(r, ch, ref_level = "x")),
+  relevel_f = list("nom", y ~ ., function(r) step_relevel(r, f, ref_level = "c")),
+  unorder = list("nom", y ~ ., function(r) step_unorder(r, o)),
+  bin2factor = list("nom", y ~ ., function(r) step_bin2factor(r, d, lg)),
+  bin2factor_options = list("nom", y ~ ., function(r)
+    step_bin2factor(r, d, levels = c("hit", "miss"), ref_first = FALSE)),
+  num2factor = list("nom", y ~ ., function(r)
+    step_num2factor(r, n, levels = c("one", "two", "three"))),
+  num2factor_transform = list("nom", y ~ ., function(r)
+    step_num2factor(r, n0, levels = c("zero", "one", "two"), transform = function(x) x + 1,
+                    ordered = TRUE)),
+  integer = list("nom", y ~ ., function(r) step_integer(r, f, o, n, a, lg)),
+  integer_options = list("nom", y ~ ., function(r)
+    step_integer(r, f, a, n0, strict = FALSE, zero_based = TRUE))
 )
 
 # -- writing ----------------------------------------------------------------------------

@@ -1,2 +1,2 @@
 """One module per family of recipes steps; importing them fills :data:`base.STEPS`."""
-from . import transforms  # noqa: F401
+from . import recode, transforms  # noqa: F401
