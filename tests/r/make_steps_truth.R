@@ -50,7 +50,28 @@ nom_new <- tibble(
   y = c(1, 2, 3, NA, 5)
 )
 
+time_train <- tibble(
+  t = as.POSIXct(c("2021-03-01 00:00:00", "2021-03-01 11:59:59.25", "2021-06-15 12:00:00",
+                   "2021-06-15 13:30:15", "2021-12-31 23:59:59", "2022-01-01 06:07:08"), tz = "UTC"),
+  tz = as.POSIXct(c("2021-03-01 00:00:00", "2021-03-28 01:30:00", "2021-06-15 12:00:00",
+                    "2021-10-31 02:30:00", "2021-12-31 23:59:59", "2022-01-01 06:07:08"),
+                  tz = "Europe/Paris"),
+  d = as.Date(c("2021-01-01", "2021-02-14", "2021-06-21", "2021-09-01", "2021-12-25", "2022-03-01")),
+  h = c(0, 6.5, 12, 18.25, 23.99, 3),
+  y = c(1, 2, 3, 4, 5, 6)
+)
+time_new <- tibble(
+  t = as.POSIXct(c("2023-07-04 12:00:00", NA, "2024-02-29 00:00:01.5", "2020-01-01 23:00:00"),
+                 tz = "UTC"),
+  tz = as.POSIXct(c("2023-07-04 12:00:00", NA, "2024-03-31 03:00:00", "2020-01-01 23:00:00"),
+                  tz = "Europe/Paris"),
+  d = as.Date(c("2023-07-04", NA, "2024-02-29", "1999-12-31")),
+  h = c(24, NA, -6, 1e6),
+  y = c(1, NA, 3, 4)
+)
+
 data_sets <- list(num = list(train = num_train, new = num_new),
+                  time = list(train = time_train, new = time_new),
                   nom = list(train = nom_train, new = nom_new))
 
 # -- cases: data set, formula, steps ----------------------------------------------------
@@ -82,7 +103,24 @@ cases <- list(
                     ordered = TRUE)),
   integer = list("nom", y ~ ., function(r) step_integer(r, f, o, n, a, lg)),
   integer_options = list("nom", y ~ ., function(r)
-    step_integer(r, f, a, n0, strict = FALSE, zero_based = TRUE))
+    step_integer(r, f, a, n0, strict = FALSE, zero_based = TRUE)),
+  time = list("time", y ~ ., function(r) step_time(r, t)),
+  time_features = list("time", y ~ ., function(r)
+    step_time(r, t, tz, features = c("am", "hour12", "decimal_day", "second", "minute", "hour"),
+              keep_original_cols = FALSE)),
+  harmonic = list("time", y ~ ., function(r)
+    step_harmonic(r, h, frequency = c(1, 2, 3), cycle_size = 24)),
+  harmonic_dates = list("time", y ~ ., function(r)
+    step_harmonic(r, d, h, frequency = c(2, NA, 1, 2), cycle_size = c(365.25, 24),
+                  starting_val = c(18628, 6), keep_original_cols = TRUE)),
+  ratio = list("num", y ~ ., function(r) step_ratio(r, a, b, denom = denom_vars(b, p))),
+  ratio_drop = list("num", y ~ ., function(r)
+    step_ratio(r, all_numeric_predictors(), denom = denom_vars(s), keep_original_cols = FALSE)),
+  spatialsign = list("num", y ~ ., function(r) step_spatialsign(r, a, b, s)),
+  spatialsign_na = list("num", y ~ ., function(r) step_spatialsign(r, a, b, p, na_rm = FALSE)),
+  intercept = list("num", y ~ ., function(r) step_intercept(r)),
+  intercept_value = list("num", y ~ ., function(r)
+    step_intercept(r, name = "beta0", value = 2.5, role = "const"))
 )
 
 # -- writing ----------------------------------------------------------------------------

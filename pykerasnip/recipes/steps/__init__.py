@@ -1,2 +1,2 @@
 """One module per family of recipes steps; importing them fills :data:`base.STEPS`."""
-from . import recode, transforms  # noqa: F401
+from . import combine, recode, times, transforms  # noqa: F401
