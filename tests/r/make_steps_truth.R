@@ -70,7 +70,23 @@ time_new <- tibble(
   y = c(1, NA, 3, 4)
 )
 
+bin_train <- tibble(
+  x = c(seq(0.5, 50, length.out = 47), 12.5, 12.5, NA, 100),
+  k = c(1:50, 25L),
+  w = c(rep(1, 40), 2:12),
+  y = seq_len(51) / 7
+)
+bin_new <- tibble(
+  x = c(-5, 0.5, 12.5, 33.3, 100, 150, NA, 50),
+  k = c(0L, 1L, 13L, 25L, 26L, 50L, NA, 99L),
+  w = c(1, 2, NA, 12, 0, 13, 6.5, 1),
+  y = 1:8 / 3
+)
+
 data_sets <- list(num = list(train = num_train, new = num_new),
+                  bin = list(train = bin_train, new = bin_new),
+                  # include_outside_range fails in R on missing values beyond the breaks
+                  bin_complete = list(train = bin_train, new = bin_new[-7, ]),
                   time = list(train = time_train, new = time_new),
                   nom = list(train = nom_train, new = nom_new))
 
@@ -120,7 +136,25 @@ cases <- list(
   spatialsign_na = list("num", y ~ ., function(r) step_spatialsign(r, a, b, p, na_rm = FALSE)),
   intercept = list("num", y ~ ., function(r) step_intercept(r)),
   intercept_value = list("num", y ~ ., function(r)
-    step_intercept(r, name = "beta0", value = 2.5, role = "const"))
+    step_intercept(r, name = "beta0", value = 2.5, role = "const")),
+  cut = list("bin", y ~ ., function(r) step_cut(r, x, k, breaks = c(10, 25.5, 40))),
+  cut_outside = list("bin_complete", y ~ ., function(r)
+    step_cut(r, x, k, breaks = c(5, 1000 / 3), include_outside_range = TRUE)),
+  cut_single = list("bin", y ~ ., function(r)
+    step_cut(r, w, breaks = c(0, 20), include_outside_range = TRUE)),
+  discretize = list("bin", y ~ ., function(r) step_discretize(r, x, k)),
+  discretize_options = list("bin", y ~ ., function(r)
+    step_discretize(r, x, k, num_breaks = 3, min_unique = 5,
+                    options = list(prefix = "q", infs = FALSE))),
+  discretize_few = list("bin", y ~ ., function(r) step_discretize(r, w, min_unique = 20)),
+  discretize_labels = list("bin", y ~ ., function(r)
+    step_discretize(r, k, num_breaks = 2, options = list(labels = c("low", "high"), keep_na = FALSE))),
+  percentile = list("bin", y ~ ., function(r) step_percentile(r, k, w)),
+  percentile_options = list("bin", y ~ ., function(r)
+    step_percentile(r, k, w, options = list(probs = c(0.5, 0.1, 0.9, 1/3)), outside = "both")),
+  percentile_upper = list("bin", y ~ ., function(r) step_percentile(r, k, outside = "upper")),
+  percentile_lower = list("bin", y ~ ., function(r)
+    step_percentile(r, k, options = list(probs = (0:200) / 200), outside = "lower"))
 )
 
 # -- writing ----------------------------------------------------------------------------

@@ -121,7 +121,7 @@ class StepTime(_DerivingStep):
 
 
 # --------------------------------------------------------------------------- step_harmonic
-def _named_numbers(node: Any) -> pd.Series:
+def named_numbers(node: Any) -> pd.Series:
     """A named double vector as a Series; R may store it, and its names, as ALTREP
     wrappers (``wrap_real``, ``deferred_string``)."""
     if node is None:
@@ -169,7 +169,7 @@ class StepHarmonic(_DerivingStep):
     def from_r(cls, node: List) -> "StepHarmonic":
         step = super().from_r(node)
         step.frequency, step.cycle_size, step.starting_val = (
-            _named_numbers(node.get(name)) for name in ("frequency", "cycle_size", "starting_val"))
+            named_numbers(node.get(name)) for name in ("frequency", "cycle_size", "starting_val"))
         step.columns = list(step.starting_val.index) if step.trained else []
         return step
 
