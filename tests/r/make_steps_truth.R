@@ -83,7 +83,25 @@ bin_new <- tibble(
   y = 1:8 / 3
 )
 
+text_train <- tibble(
+  s = c("apple pie", "Banana", "cherry-7", NA, "", "kiwi kiwi", "A1 b2 c3", "grape"),
+  f = factor(c("red", "green", "red", "blue", "green", "red", NA, "blue")),
+  a = c(1, 2, 3, 4, 5, 6, 7, 8),
+  b = c(2, 1, 0, 1, 2, 3, 5, 8),
+  c = c(3, 3, 3, 5, 7, 9, 12, 16),
+  d = c(NA, NA, 1, 2, NA, 4, 5, 6),
+  e = c(1, NA, 3, 4, 5, 6, 7, 8),
+  y = c(1, 2, 3, 4, 5, 6, 7, 8)
+)
+text_new <- tibble(
+  s = c("PIE", NA, "a-b-c", "", "zzz 99", "kiwi"),
+  f = factor(c("red", NA, "purple", "green", "blue", "red")),
+  a = c(1, NA, 3, 0, -1, 2), b = c(1, 2, NA, 0, 1, 2), c = c(2, 3, 4, NA, 0, 4),
+  d = c(1, 2, NA, 4, 5, 6), e = c(NA, 1, 2, 3, 4, 5), y = c(1, 2, 3, 4, 5, 6)
+)
+
 data_sets <- list(num = list(train = num_train, new = num_new),
+                  text = list(train = text_train, new = text_new),
                   bin = list(train = bin_train, new = bin_new),
                   # include_outside_range fails in R on missing values beyond the breaks
                   bin_complete = list(train = bin_train, new = bin_new[-7, ]),
@@ -154,7 +172,26 @@ cases <- list(
     step_percentile(r, k, w, options = list(probs = c(0.5, 0.1, 0.9, 1/3)), outside = "both")),
   percentile_upper = list("bin", y ~ ., function(r) step_percentile(r, k, outside = "upper")),
   percentile_lower = list("bin", y ~ ., function(r)
-    step_percentile(r, k, options = list(probs = (0:200) / 200), outside = "lower"))
+    step_percentile(r, k, options = list(probs = (0:200) / 200), outside = "lower")),
+  rename = list("text", y ~ ., function(r) step_rename(r, alpha = a, "beta" = b)),
+  rename_at = list("text", y ~ ., function(r)
+    step_rename_at(r, a, b, fn = toupper) |> step_rename_at(starts_with("c"), fn = ~ paste0("x_", .x))),
+  regex = list("text", y ~ ., function(r) step_regex(r, s, pattern = "[[:digit:]]")),
+  regex_options = list("text", y ~ ., function(r)
+    step_regex(r, f, pattern = "R", options = list(ignore.case = TRUE), result = "has_r",
+               keep_original_cols = FALSE)),
+  count = list("text", y ~ ., function(r) step_count(r, s, pattern = "[aeiou]")),
+  count_options = list("text", y ~ ., function(r)
+    step_count(r, f, pattern = "e", normalize = TRUE, result = "e_share")),
+  count_fixed = list("text", y ~ ., function(r)
+    step_count(r, s, pattern = "-", options = list(fixed = TRUE), keep_original_cols = FALSE)),
+  filter_missing = list("text", y ~ ., function(r) step_filter_missing(r, a, d, e)),
+  filter_missing_threshold = list("text", y ~ ., function(r)
+    step_filter_missing(r, all_numeric_predictors(), threshold = 0)),
+  lincomb = list("text", y ~ ., function(r)
+    step_mutate(r, g = a + b) |> step_lincomb(a, b, c, g)),
+  lincomb_steps = list("text", y ~ ., function(r)
+    step_mutate(r, g = a + b, h = 2 * c, i = a - c) |> step_lincomb(a, b, c, g, h, i, max_steps = 2))
 )
 
 # -- writing ----------------------------------------------------------------------------
