@@ -100,7 +100,23 @@ text_new <- tibble(
   d = c(1, 2, NA, 4, 5, 6), e = c(NA, 1, 2, 3, 4, 5), y = c(1, 2, 3, 4, 5, 6)
 )
 
+row_train <- tibble(
+  a = c(3, 1, NA, 7, 5, 2, 9, 4, 6, 8),
+  g = factor(c("u", "v", "u", "w", NA, "v", "u", "w", "v", "u")),
+  s = c("b", "B", "a", NA, "c", "a", "b", "A", "c", "b"),
+  k = c(10L, 20L, 30L, NA, 50L, 60L, 70L, 80L, 90L, 100L),
+  y = c(1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5, 10.5)
+)
+row_new <- tibble(
+  a = c(2, NA, 8, 8, 1, 5, 3),
+  g = factor(c("w", "u", NA, "v", "u", "w", "x"), levels = c("u", "v", "w", "x")),
+  s = c("a", "b", "B", NA, "c", "a", "A"),
+  k = c(1L, 2L, 3L, 4L, NA, 6L, 7L),
+  y = c(1, 2, 3, 4, 5, 6, 7)
+)
+
 data_sets <- list(num = list(train = num_train, new = num_new),
+                  rows = list(train = row_train, new = row_new),
                   text = list(train = text_train, new = text_new),
                   bin = list(train = bin_train, new = bin_new),
                   # include_outside_range fails in R on missing values beyond the breaks
@@ -191,7 +207,23 @@ cases <- list(
   lincomb = list("text", y ~ ., function(r)
     step_mutate(r, g = a + b) |> step_lincomb(a, b, c, g)),
   lincomb_steps = list("text", y ~ ., function(r)
-    step_mutate(r, g = a + b, h = 2 * c, i = a - c) |> step_lincomb(a, b, c, g, h, i, max_steps = 2))
+    step_mutate(r, g = a + b, h = 2 * c, i = a - c) |> step_lincomb(a, b, c, g, h, i, max_steps = 2)),
+  naomit = list("rows", y ~ ., function(r) step_naomit(r, a, g)),
+  naomit_new = list("rows", y ~ ., function(r) step_naomit(r, all_predictors(), skip = FALSE)),
+  filter = list("rows", y ~ ., function(r) step_filter(r, a > 2, k < 80L | is.na(k), skip = FALSE)),
+  filter_skip = list("rows", y ~ ., function(r) step_filter(r, a > 2)),
+  slice = list("rows", y ~ ., function(r) step_slice(r, c(2:4, 7, 20), skip = FALSE)),
+  slice_negative = list("rows", y ~ ., function(r) step_slice(r, -(1:2), -n(), skip = FALSE)),
+  arrange = list("rows", y ~ ., function(r) step_arrange(r, desc(a), k, skip = FALSE)),
+  arrange_text = list("rows", y ~ ., function(r) step_arrange(r, s, desc(g), skip = FALSE)),
+  sample = list("rows", y ~ ., function(r) step_sample(r, size = 4, skip = FALSE)),
+  sample_frac = list("rows", y ~ ., function(r)
+    step_sample(r, size = 0.5, replace = TRUE, skip = FALSE)),
+  sample_skip = list("rows", y ~ ., function(r) step_sample(r)),
+  shuffle = list("rows", y ~ ., function(r) step_shuffle(r, a, g, s)),
+  lag = list("rows", y ~ ., function(r) step_lag(r, a, g, k)),
+  lag_options = list("rows", y ~ ., function(r)
+    step_lag(r, a, k, lag = c(0, 2, 3), prefix = "L", default = 0, keep_original_cols = FALSE))
 )
 
 # -- writing ----------------------------------------------------------------------------
@@ -211,6 +243,7 @@ make_case <- function(name) {
   case <- cases[[name]]
   data <- data_sets[[case[[1]]]]
   rec <- prep(case[[3]](recipe(case[[2]], data = data$train)), training = data$train)
+  set.seed(4242)  # what step_sample / step_shuffle draw on new data
   baked <- bake(rec, new_data = data$new)
   dir <- file.path(out_root, name)
   dir.create(dir, recursive = TRUE, showWarnings = FALSE)
