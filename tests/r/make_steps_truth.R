@@ -115,7 +115,21 @@ row_new <- tibble(
   y = c(1, 2, 3, 4, 5, 6, 7)
 )
 
+imp_train <- tibble(
+  a = c(0.5, 0.25, 3, 0.125, 9, 4, 2, 0.5, 7, 1),
+  b = c(1.5, NA, 2.5, 3.5, NA, 4.5, 8.5, 1.25, 2, 3),
+  k = c(3L, 4L, 5L, 2L, 9L, 2L, 7L, 8L, 3L, 6L),
+  y = 1:10 / 4
+)
+imp_new <- tibble(
+  a = c(0.125, 0.1, NA, 5, 0, 0.124, 2, 0.5, NA, 11),
+  b = c(NA, NA, 2, NA, 3, 7.25, NA, 1, 2.5, NA),
+  k = c(1L, 2L, 3L, NA, 2L, 9L, 0L, 5L, 2L, 4L),
+  y = 1:10
+)
+
 data_sets <- list(num = list(train = num_train, new = num_new),
+                  imp = list(train = imp_train, new = imp_new),
                   rows = list(train = row_train, new = row_new),
                   text = list(train = text_train, new = text_new),
                   bin = list(train = bin_train, new = bin_new),
@@ -223,7 +237,11 @@ cases <- list(
   shuffle = list("rows", y ~ ., function(r) step_shuffle(r, a, g, s)),
   lag = list("rows", y ~ ., function(r) step_lag(r, a, g, k)),
   lag_options = list("rows", y ~ ., function(r)
-    step_lag(r, a, k, lag = c(0, 2, 3), prefix = "L", default = 0, keep_original_cols = FALSE))
+    step_lag(r, a, k, lag = c(0, 2, 3), prefix = "L", default = 0, keep_original_cols = FALSE)),
+  impute_lower = list("imp", y ~ ., function(r) step_impute_lower(r, a, k)),
+  impute_roll = list("imp", y ~ ., function(r) step_impute_roll(r, a, b)),
+  impute_roll_mean = list("imp", y ~ ., function(r)
+    step_impute_roll(r, b, statistic = mean, window = 3))
 )
 
 # -- writing ----------------------------------------------------------------------------
