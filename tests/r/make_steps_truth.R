@@ -128,7 +128,20 @@ imp_new <- tibble(
   y = 1:10
 )
 
+multi_train <- tibble(
+  langs = c("English, Spanish", "English", "French, English, English", NA, "German, French",
+            "Spanish", "", "English, German", "Italian", "English, Spanish"),
+  codes = c("A1 B2", "A1", "C3 A1", "B2 B2 D4", "", NA, "A1", "E5", "B2", "C3"),
+  y = 1:10 / 2
+)
+multi_new <- tibble(
+  langs = c("English, Klingon", NA, "", "Spanish, Spanish", "French,English", "Dutch"),
+  codes = c("A1 A1", "Z9", NA, "B2", "c3 C3", ""),
+  y = 1:6
+)
+
 data_sets <- list(num = list(train = num_train, new = num_new),
+                  multi = list(train = multi_train, new = multi_new),
                   imp = list(train = imp_train, new = imp_new),
                   rows = list(train = row_train, new = row_new),
                   text = list(train = text_train, new = text_new),
@@ -241,7 +254,13 @@ cases <- list(
   impute_lower = list("imp", y ~ ., function(r) step_impute_lower(r, a, k)),
   impute_roll = list("imp", y ~ ., function(r) step_impute_roll(r, a, b)),
   impute_roll_mean = list("imp", y ~ ., function(r)
-    step_impute_roll(r, b, statistic = mean, window = 3))
+    step_impute_roll(r, b, statistic = mean, window = 3)),
+  dummy_extract = list("multi", y ~ ., function(r) step_dummy_extract(r, langs, sep = ", ")),
+  dummy_extract_options = list("multi", y ~ ., function(r)
+    step_dummy_extract(r, langs, sep = ",\\s*", threshold = 0.3, other = "rest",
+                       keep_original_cols = TRUE)),
+  dummy_extract_pattern = list("multi", y ~ ., function(r)
+    step_dummy_extract(r, codes, pattern = "[A-Z][0-9]", threshold = 2))
 )
 
 # -- writing ----------------------------------------------------------------------------

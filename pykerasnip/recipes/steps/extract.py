@@ -1,0 +1,123 @@
+"""``step_dummy_extract``: indicator (count) columns for the pieces of a multi-valued
+text column, split on ``sep`` or extracted with ``pattern`` (both R regular
+expressions, see :func:`pykerasnip.recipes.steps.text.r_regex`)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...convert import scalar, strings
+from ...errors import SpecError, UnsupportedStepError
+from ...rds import build as b
+from ...rds.nodes import List
+from ...rmath import r_sort_strings
+from .base import Step, register, step_to_r
+from .categorical import (NAMING, NAMING_FINGERPRINTS, NAMING_FORMALS, append_columns, drop_inputs,
+                          r_flag, recipes_closure, recipes_function_name, require_factors)
+from .text import _strings, r_regex
+
+
+def r_strsplit(text: str, pattern: re.Pattern) -> list[str]:
+    """``strsplit(text, sep)[[1]]``: pieces between matches; a trailing empty piece
+    is dropped, an empty text gives none."""
+    pieces = pattern.split(text) if text else []
+    return pieces[:-1] if pieces and pieces[-1] == "" else pieces
+
+
+def extract_elements(column: pd.Series, sep: str | None, pattern: str | None) -> list[list[Any]]:
+    """recipes' ``dummy_extract``: the pieces of each value (``[None]`` for NA)."""
+    text = _strings(column)
+    if sep is not None:
+        regex = r_regex(sep)
+        return [[None] if v is None else r_strsplit(v, regex) for v in text]
+    if pattern is not None:
+        regex = r_regex(pattern)
+        return [[] if v is None else [m.group(0) for m in regex.finditer(v)] for v in text]
+    raise SpecError("step_dummy_extract: `sep` or `pattern` must be specified")
+
+
+@register
+class StepDummyExtract(Step):
+    """``step_dummy_extract``: one count column per frequent piece of a multi-valued
+    text column (``sep`` or ``pattern``), the rest counted in ``other``."""
+
+    r_class = "step_dummy_extract"
+
+    def __init__(self, *terms: Any, sep: str | None = None, pattern: str | None = None,
+                 threshold: float = 0.0, other: str = "other", naming: str = "dummy_extract_names",
+                 keep_original_cols: bool = False, sparse: str = "auto", **common: Any):
+        super().__init__(*terms, **common)
+        if naming not in NAMING:
+            raise UnsupportedStepError(self.r_class, f"naming function {naming!r}")
+        self.sep, self.pattern, self.threshold, self.other = sep, pattern, threshold, other
+        self.naming, self.keep_original_cols, self.sparse = naming, keep_original_cols, sparse
+        self.levels: dict[str, list[str]] = {}
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepDummyExtract":
+        if r_flag(node.get("case_weights")):
+            raise UnsupportedStepError(cls.r_class, "case weights are not supported")
+        step = super().from_r(node)
+        step.sep, step.pattern = (scalar(node.get(k)) if node.get(k) is not None else None
+                                  for k in ("sep", "pattern"))
+        step.threshold = float(scalar(node["threshold"]))
+        if node.get("other") is None:
+            raise UnsupportedStepError(cls.r_class, "other = NULL")
+        step.other = scalar(node["other"])
+        step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
+                                            NAMING_FINGERPRINTS, cls.r_class)
+        levels = node.get("levels")
+        step.levels = {} if levels is None else {c: strings(v) for c, v in levels.items()}
+        step.keep_original_cols = r_flag(node.get("keep_original_cols"))
+        step.sparse = scalar(node.get("sparse")) if node.get("sparse") is not None else "auto"
+        return step
+
+    def to_r(self) -> List:
+        def maybe(value: str | None) -> Any:
+            return None if value is None else b.chr(value)
+        levels = b.named_list({c: b.chr(*v) for c, v in self.levels.items()}) if self.trained else None
+        return step_to_r(self, {
+            "sep": maybe(self.sep), "pattern": maybe(self.pattern), "threshold": b.dbl(self.threshold),
+            "other": b.chr(self.other), "naming": recipes_closure(self.naming, NAMING_FORMALS),
+            "levels": levels, "sparse": b.chr(self.sparse),
+            "keep_original_cols": b.lgl(self.keep_original_cols),
+            "case_weights": b.lgl(False) if self.trained else None})
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = self.select(info)
+        require_factors(data, columns, self.r_class, allow_strings=True)
+        self.levels = {c: self._frequent(extract_elements(data[c], self.sep, self.pattern))
+                       for c in columns}
+        self.trained = True
+
+    def _frequent(self, elements: list[list[Any]]) -> list[str]:
+        counts = Counter(v for piece in elements for v in dict.fromkeys(piece) if v is not None)
+        # table() orders the names, sort(decreasing = TRUE) keeps ties in that order
+        names = r_sort_strings(counts)
+        ordered = sorted(names, key=lambda n: -counts[n])
+        if self.threshold < 1:
+            return [n for n in ordered if counts[n] / len(elements) >= self.threshold]
+        return [n for n in ordered if counts[n] >= self.threshold]
+
+    def required_columns(self) -> list[str]:
+        return list(self.levels)
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        for column, levels in self.levels.items():
+            dictionary = r_sort_strings(levels) + [self.other]
+            position = {lvl: i for i, lvl in enumerate(dictionary[:-1])}
+            counts = np.zeros((len(data), len(dictionary)), dtype="int64")
+            for row, piece in enumerate(extract_elements(data[column], self.sep, self.pattern)):
+                for value in piece:
+                    counts[row, position.get(value, len(dictionary) - 1)] += 1
+            used = [re.sub("^" + re.escape(column), "", lvl) for lvl in dictionary]
+            names = NAMING[self.naming](column, used)
+            new = pd.DataFrame({n: pd.array(counts[:, i], dtype="Int32") for i, n in enumerate(names)},
+                               index=data.index)
+            data = append_columns(data, new, self.r_class)
+        return drop_inputs(data, list(self.levels), self.keep_original_cols)
