@@ -1,5 +1,5 @@
-"""step_time, step_harmonic, step_ratio, step_spatialsign and step_intercept against the
-recipes 1.3.2 ground truth (tests/data/steps)."""
+"""step_time, step_harmonic, step_ratio, step_spatialsign, step_intercept and step_geodist
+against the recipes 1.3.2 ground truth (tests/data/steps)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -28,6 +28,13 @@ CASES = [
     Case("intercept", "y ~ .", lambda r: r.step_intercept()),
     Case("intercept_value", "y ~ .",
          lambda r: r.step_intercept(name="beta0", value=2.5, role="const")),
+    # `lat`/`lon` hold selectors (R code in R's object), not trained state
+    Case("geodist", "y ~ .", lambda r: r.step_geodist(lat="lat", lon="lon", ref_lat=38.9,
+                                                       ref_lon=-77.04), skip_state=("lat", "lon")),
+    Case("geodist_options", "y ~ .", lambda r: r.step_geodist(
+        lat="lat", lon="lon", ref_lat=40, ref_lon=-75, is_lat_lon=False, log=True, name="d",
+        keep_original_cols=False), skip_state=("lat", "lon"),
+         debian=False),  # is_lat_lon is newer than recipes 1.0.4
 ]
 
 globals().update(make_tests(CASES))
@@ -46,3 +53,4 @@ def test_time_refuses_dates_without_a_clock():
     data = pd.DataFrame({"d": pd.to_datetime(["2021-01-01"])})
     with pytest.raises(SpecError, match="date-times"):
         rc.recipe("~ .", data).step_time("d").prep()
+

@@ -140,7 +140,16 @@ multi_new <- tibble(
   y = 1:6
 )
 
+geo_train <- tibble(
+  lat = c(38.9, 40.7, 34.05, 51.5, -33.9, 35.7, 0, 89.9),
+  lon = c(-77.04, -74, -118.25, -0.13, 151.2, 139.7, 0, 179.9),
+  y = 1:8
+)
+geo_new <- tibble(lat = c(38.9, -90, 90, 12.5, 45), lon = c(-77.04, 180, -180, 100.25, -75),
+                  y = 1:5)
+
 data_sets <- list(num = list(train = num_train, new = num_new),
+                  geo = list(train = geo_train, new = geo_new),
                   multi = list(train = multi_train, new = multi_new),
                   imp = list(train = imp_train, new = imp_new),
                   rows = list(train = row_train, new = row_new),
@@ -260,7 +269,12 @@ cases <- list(
     step_dummy_extract(r, langs, sep = ",\\s*", threshold = 0.3, other = "rest",
                        keep_original_cols = TRUE)),
   dummy_extract_pattern = list("multi", y ~ ., function(r)
-    step_dummy_extract(r, codes, pattern = "[A-Z][0-9]", threshold = 2))
+    step_dummy_extract(r, codes, pattern = "[A-Z][0-9]", threshold = 2)),
+  geodist = list("geo", y ~ ., function(r) step_geodist(r, lat = lat, lon = lon, ref_lat = 38.9,
+                                                        ref_lon = -77.04)),
+  geodist_options = list("geo", y ~ ., function(r)
+    step_geodist(r, lat = lat, lon = lon, ref_lat = 40, ref_lon = -75, is_lat_lon = FALSE,
+                 log = TRUE, name = "d", keep_original_cols = FALSE))
 )
 
 # -- writing ----------------------------------------------------------------------------
