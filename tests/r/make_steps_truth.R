@@ -148,7 +148,21 @@ geo_train <- tibble(
 geo_new <- tibble(lat = c(38.9, -90, 90, 12.5, 45), lon = c(-77.04, 180, -180, 100.25, -75),
                   y = 1:5)
 
+choice_train <- tibble(
+  c1 = factor(c("en", "fr", "de", "en", NA, "es")),
+  c2 = factor(c("fr", NA, "en", "it", "es", NA)),
+  c3 = factor(c(NA, NA, "fr", "en", "de", NA), levels = c("de", "en", "fr", "pt")),
+  y = 1:6
+)
+choice_new <- tibble(
+  c1 = factor(c("en", NA, "es", "de"), levels = c("de", "en", "es", "fr")),
+  c2 = factor(c("en", "it", NA, "fr"), levels = c("en", "es", "fr", "it")),
+  c3 = factor(c("pt", NA, NA, "en"), levels = c("de", "en", "fr", "pt")),
+  y = 1:4
+)
+
 data_sets <- list(num = list(train = num_train, new = num_new),
+                  choice = list(train = choice_train, new = choice_new),
                   geo = list(train = geo_train, new = geo_new),
                   multi = list(train = multi_train, new = multi_new),
                   imp = list(train = imp_train, new = imp_new),
@@ -274,7 +288,11 @@ cases <- list(
                                                         ref_lon = -77.04)),
   geodist_options = list("geo", y ~ ., function(r)
     step_geodist(r, lat = lat, lon = lon, ref_lat = 40, ref_lon = -75, is_lat_lon = FALSE,
-                 log = TRUE, name = "d", keep_original_cols = FALSE))
+                 log = TRUE, name = "d", keep_original_cols = FALSE)),
+  dummy_multi_choice = list("choice", y ~ ., function(r) step_dummy_multi_choice(r, c1, c2, c3)),
+  dummy_multi_choice_options = list("choice", y ~ ., function(r)
+    step_dummy_multi_choice(r, c1, c2, c3, threshold = 0.5, other = "rare", prefix = "lang",
+                            keep_original_cols = TRUE))
 )
 
 # -- writing ----------------------------------------------------------------------------

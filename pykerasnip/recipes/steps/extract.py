@@ -1,6 +1,7 @@
-"""``step_dummy_extract``: indicator (count) columns for the pieces of a multi-valued
-text column, split on ``sep`` or extracted with ``pattern`` (both R regular
-expressions, see :func:`pykerasnip.recipes.steps.text.r_regex`)."""
+"""Indicators of many values per row: ``step_dummy_extract`` (counts of the pieces of a
+multi-valued text column, split on ``sep`` or extracted with ``pattern``, both R regular
+expressions, see :func:`pykerasnip.recipes.steps.text.r_regex`) and
+``step_dummy_multi_choice`` (one indicator per level across several factor columns)."""
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ from ...errors import SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import r_sort_strings
-from .base import Step, register, step_to_r
+from .base import Step, named_chr, register, step_to_r
 from .categorical import (NAMING, NAMING_FINGERPRINTS, NAMING_FORMALS, append_columns, drop_inputs,
                           r_flag, recipes_closure, recipes_function_name, require_factors)
 from .text import _strings, r_regex
@@ -121,3 +122,109 @@ class StepDummyExtract(Step):
                                index=data.index)
             data = append_columns(data, new, self.r_class)
         return drop_inputs(data, list(self.levels), self.keep_original_cols)
+
+
+def keep_levels(values: list[str], threshold: float, other: str) -> dict[str, Any]:
+    """recipes' ``keep_levels`` for step_dummy_multi_choice: levels counted across the
+    selected columns' level sets; those below ``threshold`` are collapsed."""
+    counts = Counter(values)
+    levels = r_sort_strings(counts)
+    ordered = sorted(levels, key=lambda lvl: -counts[lvl])
+    shares = {lvl: counts[lvl] / len(values) if threshold < 1 else counts[lvl] for lvl in ordered}
+    dropped = [lvl for lvl in ordered if shares[lvl] < threshold]
+    keepers = [lvl for lvl in ordered if lvl not in dropped] if dropped else levels
+    if not keepers and ordered:
+        keepers = [max(ordered, key=lambda lvl: shares[lvl])]
+    if other in keepers:
+        raise SpecError(f"step_dummy_multi_choice: the level {other!r} is already a level that "
+                        "will be retained; choose another `other`")
+    return {"keep": [lvl for lvl in levels if lvl in keepers], "collapse": bool(dropped),
+            "other": other}
+
+
+@register
+class StepDummyMultiChoice(Step):
+    """``step_dummy_multi_choice``: one 0/1 column per level over several factor
+    columns together (a row has the level in any of them); rare levels pooled into
+    ``other``."""
+
+    r_class = "step_dummy_multi_choice"
+
+    def __init__(self, *terms: Any, threshold: float = 0.0, other: str = "other",
+                 naming: str = "dummy_names", prefix: str | None = None,
+                 keep_original_cols: bool = False, sparse: str = "auto", **common: Any):
+        super().__init__(*terms, **common)
+        if naming not in NAMING:
+            raise UnsupportedStepError(self.r_class, f"naming function {naming!r}")
+        self.threshold, self.other, self.naming, self.prefix = threshold, other, naming, prefix
+        self.keep_original_cols, self.sparse = keep_original_cols, sparse
+        self.levels: dict[str, Any] = {}
+        self.input: list[str] = []
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepDummyMultiChoice":
+        step = super().from_r(node)
+        step.threshold = float(scalar(node["threshold"]))
+        if node.get("other") is None:
+            raise UnsupportedStepError(cls.r_class, "other = NULL")
+        step.other = scalar(node["other"])
+        step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
+                                            NAMING_FINGERPRINTS, cls.r_class)
+        step.prefix = scalar(node["prefix"]) if node.get("prefix") is not None else None
+        levels = node.get("levels")
+        step.levels = {} if levels is None else {
+            "keep": strings(levels["keep"]), "collapse": r_flag(levels["collapse"]),
+            "other": scalar(levels["other"])}
+        step.input = [] if node.get("input") is None else strings(node["input"])
+        step.keep_original_cols = r_flag(node.get("keep_original_cols"))
+        step.sparse = scalar(node.get("sparse")) if node.get("sparse") is not None else "auto"
+        return step
+
+    def to_r(self) -> List:
+        levels = b.named_list(keep=b.chr(*self.levels["keep"]), collapse=b.lgl(self.levels["collapse"]),
+                              other=b.chr(self.levels["other"])) if self.trained else None
+        return step_to_r(self, {
+            "threshold": b.dbl(self.threshold), "levels": levels,
+            "input": named_chr(self.input) if self.trained else None, "other": b.chr(self.other),
+            "naming": recipes_closure(self.naming, NAMING_FORMALS),
+            "prefix": None if self.prefix is None else b.chr(self.prefix), "sparse": b.chr(self.sparse),
+            "keep_original_cols": b.lgl(self.keep_original_cols)})
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.input = self.select(info)
+        require_factors(data, self.input, self.r_class, allow_strings=True)
+        levels = [lvl for c in self.input if isinstance(data[c].dtype, pd.CategoricalDtype)
+                  for lvl in data[c].cat.categories]
+        self.levels = keep_levels(levels, self.threshold, self.other)
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return self.input
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        if not self.input:
+            return data
+        keep, other = self.levels["keep"], self.levels["other"]
+        dictionary = {lvl: i for i, lvl in enumerate(keep + [other])}
+        present = np.zeros((len(data), len(dictionary)), dtype=bool)
+        for column in self.input:
+            for row, value in enumerate(_strings(data[column])):
+                if value is None:
+                    continue
+                if value not in dictionary or value == other and other not in keep:
+                    if not self.levels["collapse"]:
+                        raise SpecError(f"step_dummy_multi_choice: the value {value!r} of `{column}` "
+                                        "is not a training level (R's bake() fails on it)")
+                    value = other
+                present[row, dictionary[value]] = True
+        columns = list(dictionary)
+        if not present[:, -1].any():
+            present, columns = present[:, :-1], columns[:-1]
+        prefix = self.prefix if self.prefix is not None else self.input[0]
+        used = [re.sub("^" + re.escape(prefix), "", lvl) for lvl in columns]
+        names = NAMING[self.naming](prefix, used)
+        new = pd.DataFrame({n: pd.array(present[:, i].astype("int64"), dtype="Int32")
+                            for i, n in enumerate(names)}, index=data.index)
+        data = append_columns(data, new, self.r_class)
+        return drop_inputs(data, self.input, self.keep_original_cols)
