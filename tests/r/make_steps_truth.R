@@ -292,7 +292,12 @@ cases <- list(
   dummy_multi_choice = list("choice", y ~ ., function(r) step_dummy_multi_choice(r, c1, c2, c3)),
   dummy_multi_choice_options = list("choice", y ~ ., function(r)
     step_dummy_multi_choice(r, c1, c2, c3, threshold = 0.5, other = "rare", prefix = "lang",
-                            keep_original_cols = TRUE))
+                            keep_original_cols = TRUE)),
+  mutate_at = list("num", y ~ ., function(r) step_mutate_at(r, a, p, fn = sqrt)),
+  mutate_at_lambda = list("num", y ~ ., function(r)
+    step_mutate_at(r, all_numeric_predictors(), fn = ~ .x * 2 + 1)),
+  mutate_at_function = list("num", y ~ ., function(r)
+    step_mutate_at(r, b, fn = function(v) pmax(v, 3L)))
 )
 
 # -- writing ----------------------------------------------------------------------------

@@ -1,3 +1,3 @@
 """One module per family of recipes steps; importing them fills :data:`base.STEPS`."""
-from . import (binning, combine, extract, impute_more, naming, recode, removals, rows, text,  # noqa: F401
-               times, transforms)
+from . import (binning, combine, extract, functions, impute_more, naming, recode,  # noqa: F401
+               removals, rows, text, times, transforms)
