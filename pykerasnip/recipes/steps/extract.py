@@ -41,6 +41,19 @@ def extract_elements(column: pd.Series, sep: str | None, pattern: str | None) ->
     raise SpecError("step_dummy_extract: `sep` or `pattern` must be specified")
 
 
+def read_pooling(step: Step, node: List) -> None:
+    """The fields both multi-value dummy steps share: ``threshold``, ``other``, ``naming``,
+    ``keep_original_cols`` and ``sparse``."""
+    step.threshold = float(scalar(node["threshold"]))
+    if node.get("other") is None:
+        raise UnsupportedStepError(step.r_class, "other = NULL")
+    step.other = scalar(node["other"])
+    step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
+                                        NAMING_FINGERPRINTS, step.r_class)
+    step.keep_original_cols = r_flag(node.get("keep_original_cols"))
+    step.sparse = scalar(node.get("sparse")) if node.get("sparse") is not None else "auto"
+
+
 @register
 class StepDummyExtract(Step):
     """``step_dummy_extract``: one count column per frequent piece of a multi-valued
@@ -65,16 +78,9 @@ class StepDummyExtract(Step):
         step = super().from_r(node)
         step.sep, step.pattern = (scalar(node.get(k)) if node.get(k) is not None else None
                                   for k in ("sep", "pattern"))
-        step.threshold = float(scalar(node["threshold"]))
-        if node.get("other") is None:
-            raise UnsupportedStepError(cls.r_class, "other = NULL")
-        step.other = scalar(node["other"])
-        step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
-                                            NAMING_FINGERPRINTS, cls.r_class)
+        read_pooling(step, node)
         levels = node.get("levels")
         step.levels = {} if levels is None else {c: strings(v) for c, v in levels.items()}
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"))
-        step.sparse = scalar(node.get("sparse")) if node.get("sparse") is not None else "auto"
         return step
 
     def to_r(self) -> List:
@@ -164,20 +170,13 @@ class StepDummyMultiChoice(Step):
     @classmethod
     def from_r(cls, node: List) -> "StepDummyMultiChoice":
         step = super().from_r(node)
-        step.threshold = float(scalar(node["threshold"]))
-        if node.get("other") is None:
-            raise UnsupportedStepError(cls.r_class, "other = NULL")
-        step.other = scalar(node["other"])
-        step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
-                                            NAMING_FINGERPRINTS, cls.r_class)
+        read_pooling(step, node)
         step.prefix = scalar(node["prefix"]) if node.get("prefix") is not None else None
         levels = node.get("levels")
         step.levels = {} if levels is None else {
             "keep": strings(levels["keep"]), "collapse": r_flag(levels["collapse"]),
             "other": scalar(levels["other"])}
         step.input = [] if node.get("input") is None else strings(node["input"])
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"))
-        step.sparse = scalar(node.get("sparse")) if node.get("sparse") is not None else "auto"
         return step
 
     def to_r(self) -> List:

@@ -12,9 +12,10 @@ import pandas as pd
 from ...errors import UnsupportedObjectError, UnsupportedStepError
 from ...formula.parse import parse
 from ...rds import build as b
-from ...rds.nodes import Builtin, GlobalEnv, Lang, List, Sym
+from ...rds.nodes import Builtin, Lang, List, Sym
 from ...rexpr import evaluate
-from .base import Step, named_chr, register, step_to_r
+from .base import register
+from .naming import InputsStep
 from .recode import closure_expression
 
 _ARG = ".x"
@@ -45,7 +46,7 @@ def _renamed(expr: Any, name: str) -> Any:
 
 
 @register
-class StepMutateAt(Step):
+class StepMutateAt(InputsStep):
     """``step_mutate_at``: each selected column replaced by ``fn(column)`` (``fn``: an R
     function name such as ``"log"`` or a lambda such as ``"~ .x * 2"``)."""
 
@@ -54,31 +55,23 @@ class StepMutateAt(Step):
     def __init__(self, *terms: Any, fn: Any = None, **common: Any):
         super().__init__(*terms, **common)
         self.expression = None if fn is None else column_function(fn)
-        self.inputs: list[str] = []
 
     @classmethod
     def from_r(cls, node: List) -> "StepMutateAt":
-        step = super().from_r(node)
         fn = node.get("fn")
         if isinstance(fn, List) and not fn.inherits("formula"):
             raise UnsupportedStepError(cls.r_class, "a list of functions (new columns per function)")
+        step = super().from_r(node)
         step.expression = column_function(fn)
-        inputs = node.get("inputs")
-        step.inputs = [] if inputs is None else [str(v) for v in inputs.data]
         return step
 
     def to_r(self) -> List:
-        lam = b.structure(b.call("~", self.expression), {"class": "formula", ".Environment": GlobalEnv})
-        return step_to_r(self, {"fn": lam, "inputs": named_chr(self.inputs) if self.trained else None})
+        return self.lambda_to_r(self.expression)
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         if self.expression is None:
             raise UnsupportedStepError(self.r_class, "`fn` is required")
-        self.inputs = self.select(info)
-        self.trained = True
-
-    def required_columns(self) -> list[str]:
-        return self.inputs
+        super().prep(data, info)
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)

@@ -160,8 +160,35 @@ def _base_function_name(fn: Any) -> str:
     raise UnsupportedStepError("step_rename_at", f"the function {fn!r} is R code")
 
 
+class InputsStep(Step):
+    """A step applying an R function to the selected columns, kept in ``inputs``."""
+
+    def __init__(self, *terms: Any, **common: Any):
+        super().__init__(*terms, **common)
+        self.inputs: list[str] = []
+
+    @classmethod
+    def from_r(cls, node: List) -> "InputsStep":
+        step = super().from_r(node)
+        inputs = node.get("inputs")
+        step.inputs = [str(v) for v in inputs.data] if isinstance(inputs, Str) else []
+        return step
+
+    def lambda_to_r(self, expression: Any) -> List:
+        """The step with ``fn`` written as the lambda ``~ expression``."""
+        lam = b.structure(b.call("~", expression), {"class": "formula", ".Environment": GlobalEnv})
+        return step_to_r(self, {"fn": lam, "inputs": named_chr(self.inputs) if self.trained else None})
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.inputs = self.select(info)
+        self.trained = True
+
+    def required_columns(self) -> list[str]:
+        return self.inputs
+
+
 @register
-class StepRenameAt(Step):
+class StepRenameAt(InputsStep):
     """``step_rename_at``: the selected columns renamed by ``fn`` (``"toupper"``,
     ``"tolower"`` or an R lambda such as ``"~ paste0('x_', .x)"``)."""
 
@@ -172,27 +199,15 @@ class StepRenameAt(Step):
         if fn is None and not self.trained:
             raise SpecError("step_rename_at: `fn` is required")
         self.fn, self.expression = name_function(fn) if fn is not None else (None, None)
-        self.inputs: list[str] = []
 
     @classmethod
     def from_r(cls, node: List) -> "StepRenameAt":
         step = super().from_r(node)
         step.fn, step.expression = name_function(node.get("fn"))
-        inputs = node.get("inputs")
-        step.inputs = [] if inputs is None or not isinstance(inputs, Str) else \
-            [str(v) for v in inputs.data]
         return step
 
     def to_r(self) -> List:
-        lam = b.structure(b.call("~", self.expression), {"class": "formula", ".Environment": GlobalEnv})
-        return step_to_r(self, {"fn": lam, "inputs": named_chr(self.inputs) if self.trained else None})
-
-    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        self.inputs = self.select(info)
-        self.trained = True
-
-    def required_columns(self) -> list[str]:
-        return self.inputs
+        return self.lambda_to_r(self.expression)
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)

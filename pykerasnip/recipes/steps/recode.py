@@ -22,7 +22,7 @@ from ...rexpr import as_character as r_as_character
 from ...rexpr import evaluate
 from ...rmath import r_sort_strings
 from .base import Step, is_string_column, named_chr, register, step_to_r
-from .categorical import ColumnsStep, new_level_objects, r_flag, require_factors
+from .categorical import ColumnsStep, level_objects, new_level_objects, r_flag, require_factors
 from .numeric import numeric_columns, numeric_values
 
 
@@ -59,8 +59,7 @@ class StepRelevel(Step):
     def from_r(cls, node: List) -> "StepRelevel":
         step = super().from_r(node)
         step.ref_level = scalar(node["ref_level"])
-        step.objects = {name: (strings(levels), r_flag(levels.attr("is_ordered")))
-                        for name, levels in (node.get("objects") or List()).items()}
+        step.objects = level_objects(node.get("objects"))
         return step
 
     def to_r(self) -> List:
