@@ -297,7 +297,13 @@ cases <- list(
   mutate_at_lambda = list("num", y ~ ., function(r)
     step_mutate_at(r, all_numeric_predictors(), fn = ~ .x * 2 + 1)),
   mutate_at_function = list("num", y ~ ., function(r)
-    step_mutate_at(r, b, fn = function(v) pmax(v, 3L)))
+    step_mutate_at(r, b, fn = function(v) pmax(v, 3L))),
+  profile = list("nom", y ~ ., function(r) step_profile(r, f, o, ch, n, n0, profile = vars(a))),
+  profile_options = list("nom", y ~ ., function(r)
+    step_profile(r, f, o, ch, n, d, profile = vars(n0), pct = 0.25, index = 2,
+                 grid = list(pctl = FALSE, len = 7))),
+  profile_integer = list("nom", y ~ ., function(r)
+    step_profile(r, a, profile = vars(n), grid = list(pctl = TRUE, len = 4)))
 )
 
 # -- writing ----------------------------------------------------------------------------
