@@ -586,6 +586,17 @@ def _n(args: list[tuple[str | None, Any]], ctx: Context) -> pd.arrays.IntegerArr
 
 
 # --------------------------------------------------------------------------- vectors
+@_builtin(":")
+def _colon(start: RVector, end: RVector) -> RVector:
+    """``from:to``: integers when ``from`` is a whole number in integer range, else doubles."""
+    a, z = float(as_double(start)[0]), float(as_double(end)[0])
+    if np.isnan(a) or np.isnan(z):
+        raise ForgeError("NA/NaN argument to ':'")
+    values = a + np.arange(int(abs(z - a) + 1e-10) + 1) * (1 if z >= a else -1)
+    whole = a == int(a) and abs(a) <= INT_MAX and abs(values[-1]) <= INT_MAX
+    return pd.array(values.astype("int64"), dtype="Int32") if whole else values
+
+
 @_builtin("c")
 def _combine(*values: RVector) -> RVector:
     if not values:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -28,6 +28,31 @@ def na_rm_parallel(reduce: np.ufunc, a: np.ndarray, b: np.ndarray) -> np.ndarray
     """``pmin``/``pmax(a, b, na.rm = TRUE)`` with ``reduce`` = ``np.minimum``/``np.maximum``:
     an element missing on one side takes the other side's value."""
     return np.where(np.isnan(a), b, np.where(np.isnan(b), a, reduce(a, b)))
+
+
+# --------------------------------------------------------------------------- C library math
+# NumPy's SIMD exp/log/sinh/... differ from the C library R calls in the last bit for
+# many inputs; Python's math module calls the C library itself.
+def libm(name: str) -> Callable[[np.ndarray], np.ndarray]:
+    """The C library's ``name`` (``exp``, ``log1p``, ``asinh``...) elementwise on doubles,
+    as R computes it; domain and range errors give C's NaN/Inf."""
+    scalar_fn = getattr(math, name)
+    fallback = getattr(np, _NUMPY_NAMES.get(name, name))
+
+    def one(value: float) -> float:
+        try:
+            return scalar_fn(value)
+        except (ValueError, OverflowError):
+            return float(fallback(value))
+    elementwise = np.frompyfunc(one, 1, 1)
+
+    def apply(x: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return elementwise(np.asarray(x, dtype="f8")).astype("f8")
+    return apply
+
+
+_NUMPY_NAMES = {"asinh": "arcsinh", "acosh": "arccosh", "atanh": "arctanh"}
 
 
 # --------------------------------------------------------------------------- summaries

@@ -196,6 +196,12 @@ def new_level_objects(objects: dict[str, tuple[list[str], bool]]) -> List:
                          for c, (levels, ordered) in objects.items()})
 
 
+def level_objects(node: Any) -> dict[str, tuple[list[str], bool]]:
+    """The reverse of :func:`new_level_objects` (``NULL`` gives none)."""
+    return {name: (strings(levels), r_flag(levels.attr("is_ordered")))
+            for name, levels in (node or List()).items()}
+
+
 @register
 class StepDummy(Step):
     """``step_dummy``: factor columns -> indicator or contrast columns."""
@@ -353,8 +359,7 @@ class _NewLevelStep(Step):
     def from_r(cls, node: List) -> "_NewLevelStep":
         step = super().from_r(node)
         step.new_level = scalar(node["new_level"])
-        step.objects = {name: (strings(levels), r_flag(levels.attr("is_ordered")))
-                        for name, levels in (node.get("objects") or List()).items()}
+        step.objects = level_objects(node.get("objects"))
         return step
 
     def to_r(self) -> List:

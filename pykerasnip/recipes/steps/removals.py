@@ -1,0 +1,141 @@
+"""More column filters: step_filter_missing (columns with too many missing values) and
+step_lincomb (columns that are exact linear combinations of others, found with the
+pivoting of R's LINPACK ``qr()``)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...errors import ForgeError, SpecError, UnsupportedStepError
+from ...rds import build as b
+from ...rds.nodes import List
+from .base import register
+from .categorical import r_flag
+from .filters import RemovalStep
+from .numeric import first, numeric_values
+
+
+@register
+class StepFilterMissing(RemovalStep):
+    """``step_filter_missing``: remove columns whose share of missing values exceeds
+    ``threshold`` (only when two or more columns are selected, as recipes does)."""
+
+    r_class = "step_filter_missing"
+    r_fields = ("removals", "threshold")
+
+    def __init__(self, *terms: Any, threshold: float = 0.1, **common: Any):
+        super().__init__(*terms, **common)
+        if not 0 <= threshold <= 1:
+            raise SpecError("step_filter_missing: `threshold` must be between 0 and 1")
+        self.threshold = threshold
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepFilterMissing":
+        if r_flag(node.get("case_weights")):
+            raise UnsupportedStepError(cls.r_class, "case weights are not supported")
+        step = super().from_r(node)
+        step.threshold = float(first(step.threshold))
+        return step
+
+    def settings_to_r(self) -> dict[str, Any]:
+        return {"threshold": b.dbl(self.threshold), "case_weights": b.lgl(False)}
+
+    def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
+        if len(columns) <= 1:
+            return []
+        # averages() of the 0/1 missing indicators: R's mean (long-double sum / n)
+        shares = {c: float(np.longdouble(data[c].isna().sum()) / len(data)) for c in columns}
+        return [c for c in columns if shares[c] > self.threshold]
+
+
+def dqrdc2_pivot(x: np.ndarray, tol: float = 1e-7) -> tuple[int, list[int]]:
+    """(rank, column order) of LINPACK's ``dqrdc2`` (R's ``qr()``): Householder QR that
+    moves a column whose remaining norm falls below ``tol`` times its original norm to
+    the end."""
+    x = np.array(x, dtype="f8", order="F")
+    n, p = x.shape
+    qraux = np.sqrt((x * x).sum(axis=0))
+    work1 = qraux.copy()
+    work2 = np.where(qraux == 0, 1.0, qraux)
+    pivot = list(range(p))
+    k = p + 1
+    for l in range(min(n, p)):
+        while l + 1 < k and qraux[l] < work2[l] * tol:
+            order = list(range(l + 1, p)) + [l]
+            x[:, l:] = x[:, order]
+            pivot[l:] = [pivot[i] for i in order]
+            qraux[l:], work1[l:], work2[l:] = qraux[order], work1[order], work2[order]
+            k -= 1
+        if l + 1 == n:
+            break
+        nrmxl = math.sqrt(float(x[l:, l] @ x[l:, l]))
+        if nrmxl == 0:
+            continue
+        if x[l, l] != 0:
+            nrmxl = math.copysign(nrmxl, x[l, l])
+        x[l:, l] *= 1 / nrmxl
+        x[l, l] += 1
+        for j in range(l + 1, p):
+            t = -float(x[l:, l] @ x[l:, j]) / x[l, l]
+            x[l:, j] += t * x[l:, l]
+            if qraux[j] != 0:
+                tt = max(1 - (abs(x[l, j]) / qraux[j]) ** 2, 0.0)
+                if abs(tt) < 1e-6:
+                    qraux[j] = math.sqrt(float(x[l + 1:, j] @ x[l + 1:, j]))
+                    work1[j] = qraux[j]
+                else:
+                    qraux[j] *= math.sqrt(tt)
+        qraux[l] = x[l, l]
+        x[l, l] = -nrmxl
+    return min(k - 1, n), pivot
+
+
+def linear_combinations(x: np.ndarray, names: list[str], max_steps: int) -> list[str]:
+    """recipes' ``iter_lc_rm``: repeatedly drop the columns ``qr()`` pivots out as
+    dependent (at most ``max_steps - 1`` rounds)."""
+    kept = list(names)
+    for _ in range(max_steps - 1):
+        if not kept:
+            break
+        rank, pivot = dqrdc2_pivot(x[:, [names.index(c) for c in kept]])
+        dependent = [kept[i] for i in pivot[rank:]]
+        if not dependent:
+            break
+        kept = [c for c in kept if c not in dependent]
+    return [c for c in names if c not in kept]
+
+
+@register
+class StepLincomb(RemovalStep):
+    """``step_lincomb``: remove numeric columns that are linear combinations of others."""
+
+    r_class = "step_lincomb"
+    r_fields = ("removals", "max_steps")
+
+    def __init__(self, *terms: Any, max_steps: int = 5, **common: Any):
+        super().__init__(*terms, **common)
+        self.max_steps = max_steps
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepLincomb":
+        step = super().from_r(node)
+        step.max_steps = int(first(step.max_steps))
+        return step
+
+    def settings_to_r(self) -> dict[str, Any]:
+        return {"max_steps": b.dbl(float(self.max_steps))}
+
+    def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
+        wrong = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c])
+                 or pd.api.types.is_bool_dtype(data[c])]
+        if wrong:
+            raise SpecError(f"step_lincomb: all columns must be numeric; not: {', '.join(wrong)}")
+        if not columns:
+            return []
+        x = np.column_stack([numeric_values(data[c]) for c in columns])
+        if not np.isfinite(x).all():
+            raise ForgeError("step_lincomb: qr() refuses missing or infinite values (NA/NaN/Inf)")
+        return linear_combinations(x, columns, int(self.max_steps))

@@ -1,0 +1,288 @@
+"""The recipes-1.3.2 ground truth of tests/data/steps (made by tests/r/make_steps_truth.R)
+and the four checks every step case goes through:
+
+1. bake: the recipe R prepped, read in Python, bakes R's new data exactly as R did;
+2. prep: the same recipe built and prepped in Python holds R's trained values and bakes
+   the same;
+3. write (recipes 1.3.2): the Python-prepped recipe, written with ``write_rds``, is baked
+   by R's ``bake()`` into R's own output (skipped without /opt/rstack);
+4. write (Debian's recipes 1.0.4), for the cases that version can run.
+
+A missing ground-truth file fails; a missing R skips with its reason.
+"""
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import HAS_R, ROOT
+from pykerasnip.convert import to_pandas
+from pykerasnip.rds import load
+from pykerasnip.rds.nodes import RObject
+from pykerasnip.rrng import r_session
+
+TRUTH = ROOT / "tests" / "data" / "steps"
+RSTACK_ENV = Path("/opt/rstack/env.sh")
+HAS_RSTACK = RSTACK_ENV.exists()
+#: attributes of a step that are not trained state
+NOT_STATE = {"terms", "r_node", "id", "trained"}
+#: the seed R sets before baking new data (step_sample / step_shuffle draw from it)
+BAKE_SEED = 4242
+
+
+@dataclass
+class Case:
+    """A ground-truth case: its folder name, the recipe formula and the Python steps."""
+
+    name: str
+    formula: str
+    build: Callable[[Any], Any]
+    #: step attributes left out of the prep comparison (with the reason in a comment)
+    skip_state: tuple[str, ...] = ()
+    #: can Debian's recipes 1.0.4 bake what Python writes?
+    debian: bool = True
+    atol: float = 0.0
+    strings_as_factors: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def truth_file(name: str, file: str) -> Path:
+    path = TRUTH / name / file
+    assert path.exists(), f"missing ground truth {path}: run tests/r/make_steps_truth.R"
+    return path
+
+
+def truth_frame(name: str, file: str) -> pd.DataFrame:
+    return to_pandas(load(truth_file(name, file)))
+
+
+def r_recipe(name: str) -> Any:
+    from pykerasnip.recipes import Recipe
+    return Recipe.from_r(load(truth_file(name, "recipe.rds")))
+
+
+def csv_values(name: str, like: pd.DataFrame) -> pd.DataFrame:
+    """baked.csv with its doubles decoded from C99 hex, typed as the baked frame."""
+    raw = pd.read_csv(truth_file(name, "baked.csv"), dtype=str, keep_default_na=False)
+    out = {}
+    for column in like.columns:
+        text = raw[column]
+        if pd.api.types.is_float_dtype(like[column]):
+            out[column] = np.array([_hex(v) for v in text], dtype="f8")
+        else:
+            out[column] = text.where(text != "NA", None)
+    return pd.DataFrame(out)
+
+
+def _hex(text: str) -> float:
+    specials = {"NA": math.nan, "NaN": math.nan, "Inf": math.inf, "-Inf": -math.inf}
+    return specials[text] if text in specials else float.fromhex(text)
+
+
+# -- comparisons ------------------------------------------------------------------------
+def kind(column: pd.Series) -> tuple:
+    """The R type of a column: factor (levels, ordered), integer, double, logical..."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return ("factor", tuple(dtype.categories), bool(dtype.ordered))
+    for name, test in (("logical", pd.api.types.is_bool_dtype),
+                       ("integer", pd.api.types.is_integer_dtype),
+                       ("double", pd.api.types.is_float_dtype),
+                       ("datetime", pd.api.types.is_datetime64_any_dtype)):
+        if test(dtype):
+            return (name,)
+    return ("character",)
+
+
+def assert_same_frame(got: pd.DataFrame, want: pd.DataFrame, atol: float = 0.0) -> None:
+    """Same column names and order, R types, rows and values (doubles bit for bit unless
+    ``atol``; NaN equals NaN)."""
+    assert list(got.columns) == list(want.columns)
+    assert len(got) == len(want)
+    for name in want.columns:
+        g, w = got[name].reset_index(drop=True), want[name].reset_index(drop=True)
+        assert kind(g) == kind(w), (name, kind(g), kind(w))
+        if kind(w) == ("double",):
+            gv, wv = g.to_numpy("f8"), w.to_numpy("f8")
+            np.testing.assert_array_equal(np.isnan(gv), np.isnan(wv), err_msg=name)
+            ok = ~np.isnan(wv)
+            np.testing.assert_allclose(gv[ok], wv[ok], rtol=0, atol=atol, err_msg=name)
+            if atol == 0:
+                assert gv[ok].tobytes() == wv[ok].tobytes(), name
+        else:
+            assert _listed(g) == _listed(w), name
+
+
+def _listed(column: pd.Series) -> list:
+    return [None if pd.isna(v) else v for v in column.astype(object)]
+
+
+def assert_same_state(got: Any, want: Any, path: str = "") -> None:
+    """Deep equality of trained values (frames, series, arrays, dicts, floats with NaN)."""
+    if isinstance(want, pd.DataFrame):
+        assert isinstance(got, pd.DataFrame), path
+        assert list(got.columns) == list(want.columns) and list(got.index) == list(want.index), path
+        assert_same_state(got.to_numpy(), want.to_numpy(), path)
+    elif isinstance(want, pd.Series):
+        got = pd.Series(got)
+        assert list(got.index) == list(want.index), path
+        assert_same_state(got.to_numpy(), want.to_numpy(), path)
+    elif isinstance(want, dict):
+        assert isinstance(got, dict) and list(got) == list(want), (path, got, want)
+        for key in want:
+            assert_same_state(got[key], want[key], f"{path}.{key}")
+    elif isinstance(want, (list, tuple, np.ndarray)) and not isinstance(want, str):
+        g, w = np.asarray(got, dtype=object).ravel(), np.asarray(want, dtype=object).ravel()
+        assert len(g) == len(w), (path, got, want)
+        for i, (a, b) in enumerate(zip(g, w)):
+            assert_same_state(a, b, f"{path}[{i}]")
+    elif isinstance(want, (float, np.floating)) and not isinstance(got, (str, bool)):
+        assert got is not None and (float(got) == float(want) or
+                                    (math.isnan(float(got)) and math.isnan(float(want)))), \
+            (path, got, want)
+    elif isinstance(want, RObject):
+        assert repr(got) == repr(want), (path, got, want)
+    elif hasattr(want, "__dict__") and not isinstance(want, type):
+        assert type(got) is type(want), path
+        assert_same_state(vars(got), vars(want), path)
+    else:
+        assert got == want, (path, got, want)
+
+
+# -- the four checks ----------------------------------------------------------------------
+def check_r_bake(case: Case) -> None:
+    """Python bakes R's new data through the recipe R prepped exactly as R did (the
+    doubles of baked.csv are those of baked.rds)."""
+    want = truth_frame(case.name, "baked.rds")
+    doubles = [c for c in want.columns if kind(want[c]) == ("double",)]
+    assert_same_frame(csv_values(case.name, want)[doubles], want[doubles])
+    with r_session(BAKE_SEED):
+        got = r_recipe(case.name).bake(truth_frame(case.name, "new.rds"))
+    assert_same_frame(got, want, case.atol)
+
+
+def python_prep(case: Case) -> Any:
+    import pykerasnip.recipes as rc
+    train = truth_frame(case.name, "train.rds")
+    return case.build(rc.recipe(case.formula, train)).prep(
+        train, strings_as_factors=case.strings_as_factors)
+
+
+def check_python_prep(case: Case) -> None:
+    """Python's prep gives R's trained values, term info and baked output."""
+    ours, theirs = python_prep(case), r_recipe(case.name)
+    assert len(ours.steps) == len(theirs.steps)
+    for mine, r_step in zip(ours.steps, theirs.steps):
+        assert type(mine) is type(r_step)
+        state = sorted(set(vars(r_step)) - NOT_STATE - set(case.skip_state))
+        for name in state:
+            assert_same_state(getattr(mine, name), getattr(r_step, name),
+                              f"{mine.r_class}.{name}")
+    assert list(ours.term_info["variable"]) == list(theirs.term_info["variable"])
+    assert [r if isinstance(r, str) else None for r in ours.term_info["role"]] == \
+        [r if isinstance(r, str) else None for r in theirs.term_info["role"]]
+    with r_session(BAKE_SEED):
+        baked = ours.bake(truth_frame(case.name, "new.rds"))
+    assert_same_frame(baked, truth_frame(case.name, "baked.rds"), case.atol)
+
+
+_R_BAKE_WRITTEN = r"""
+suppressPackageStartupMessages(library(recipes))
+args <- commandArgs(TRUE)
+for (name in args[-1]) {
+  dir <- file.path(args[1], name)
+  set.seed(4242)
+  out <- tryCatch(bake(readRDS(file.path(dir, "written.rds")), readRDS(file.path(dir, "new.rds"))),
+                  error = function(e) conditionMessage(e))
+  saveRDS(out, file.path(dir, "r_baked.rds"))
+}
+"""
+
+
+def r_bake_written(cases: list[Case], r: str) -> dict[str, Any]:
+    """Prep every case in Python, write it with ``write_rds``, and bake R's new data
+    through it with R (``r``: "rstack" for recipes 1.3.2, "debian" for Debian's R).
+    Returns name -> the baked frame, or R's error message."""
+    from pykerasnip.io import write_rds
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in cases:
+            folder = Path(tmp) / case.name
+            folder.mkdir()
+            write_rds(python_prep(case), folder / "written.rds")
+            shutil.copy(truth_file(case.name, "new.rds"), folder / "new.rds")
+        script = Path(tmp) / "bake.R"
+        script.write_text(_R_BAKE_WRITTEN)
+        command = f'Rscript "{script}" "{tmp}" ' + " ".join(f'"{c.name}"' for c in cases)
+        if r == "rstack":
+            command = f". {RSTACK_ENV} && {command}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("R_LIBS")}
+        done = subprocess.run(["bash", "-c", command], capture_output=True, text=True,
+                              timeout=600, env={**env, "TZ": "UTC"})
+        if done.returncode:
+            raise RuntimeError(f"R failed:\n{done.stderr[-3000:]}")
+        results = {}
+        for case in cases:
+            node = load(Path(tmp) / case.name / "r_baked.rds")
+            results[case.name] = to_pandas(node) if node.inherits("data.frame") else \
+                str(node.data[0])
+        return results
+
+
+def check_r_baked(case: Case, results: dict[str, Any]) -> None:
+    got = results[case.name]
+    assert not isinstance(got, str), f"R's bake() failed on the written recipe: {got}"
+    assert_same_frame(got, truth_frame(case.name, "baked.rds"), case.atol)
+
+
+requires_rstack = pytest.mark.skipif(not HAS_RSTACK, reason="recipes 1.3.2 (/opt/rstack) is "
+                                                            "not installed")
+requires_debian_r = pytest.mark.skipif(not HAS_R, reason="Rscript is not on the PATH")
+
+
+def make_tests(cases: list[Case]) -> dict[str, Any]:
+    """The four tests for ``cases``, to be bound as module globals of a test file."""
+    by_name = {c.name: c for c in cases}
+    ids = [c.name for c in cases]
+
+    @pytest.mark.parametrize("name", ids)
+    def test_bake_of_r_prepped_recipe_matches_r(name: str) -> None:
+        check_r_bake(by_name[name])
+
+    @pytest.mark.parametrize("name", ids)
+    def test_python_prep_matches_r(name: str) -> None:
+        check_python_prep(by_name[name])
+
+    @pytest.fixture(scope="module")
+    def rstack_baked() -> dict[str, Any]:
+        return r_bake_written(cases, "rstack")
+
+    @pytest.fixture(scope="module")
+    def debian_baked() -> dict[str, Any]:
+        return r_bake_written([c for c in cases if c.debian], "debian")
+
+    @requires_rstack
+    @pytest.mark.parametrize("name", ids)
+    def test_recipes_132_bakes_the_written_recipe(name: str, rstack_baked: dict) -> None:
+        check_r_baked(by_name[name], rstack_baked)
+
+    @requires_debian_r
+    @pytest.mark.parametrize("name", [c.name for c in cases if c.debian])
+    def test_debian_recipes_bakes_the_written_recipe(name: str, debian_baked: dict) -> None:
+        check_r_baked(by_name[name], debian_baked)
+
+    return {k: v for k, v in locals().items() if k.startswith("test_") or k.endswith("_baked")}
