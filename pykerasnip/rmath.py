@@ -9,6 +9,7 @@ prediction (``predict.poly``) and the B-spline bases of ``splines::bs`` and
 """
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +34,7 @@ def na_rm_parallel(reduce: np.ufunc, a: np.ndarray, b: np.ndarray) -> np.ndarray
 # --------------------------------------------------------------------------- C library math
 # NumPy's SIMD exp/log/sinh/... differ from the C library R calls in the last bit for
 # many inputs; Python's math module calls the C library itself.
+@functools.cache
 def libm(name: str) -> Callable[[np.ndarray], np.ndarray]:
     """The C library's ``name`` (``exp``, ``log1p``, ``asinh``...) elementwise on doubles,
     as R computes it; domain and range errors give C's NaN/Inf."""
@@ -44,11 +46,15 @@ def libm(name: str) -> Callable[[np.ndarray], np.ndarray]:
             return scalar_fn(value)
         except (ValueError, OverflowError):
             return float(fallback(value))
-    elementwise = np.frompyfunc(one, 1, 1)
+    direct, guarded = np.frompyfunc(scalar_fn, 1, 1), np.frompyfunc(one, 1, 1)
 
     def apply(x: np.ndarray) -> np.ndarray:
+        values = np.asarray(x, dtype="f8")
         with np.errstate(all="ignore"):
-            return elementwise(np.asarray(x, dtype="f8")).astype("f8")
+            try:  # most data stays in the domain: no Python-level wrapper per element
+                return direct(values).astype("f8")
+            except (ValueError, OverflowError):
+                return guarded(values).astype("f8")
     return apply
 
 

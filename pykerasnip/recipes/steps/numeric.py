@@ -16,7 +16,7 @@ import pandas as pd
 from ...convert import to_python
 from ...errors import SpecError
 from ...rds.nodes import List, Real
-from ...rmath import na_rm_range, r_mean, r_mean_one_pass, r_sum, r_var
+from ...rmath import libm, na_rm_range, r_mean, r_mean_one_pass, r_sum, r_var
 from ...rds import build as b
 from .base import Step, column_names, named_chr, named_dbl, register, step_to_r, with_columns
 
@@ -40,13 +40,11 @@ def r_pow(x: np.ndarray, y: float) -> np.ndarray:
 
 
 def r_log(x: np.ndarray, base: float = math.e) -> np.ndarray:
-    """R's ``log(x, base)``: ``log10``/``log2`` for bases 10 and 2, else ``log(x)/log(base)``."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if base == 10.0:
-            return np.log10(x)
-        if base == 2.0:
-            return np.log2(x)
-        return np.log(x) / math.log(base) if base != math.e else np.log(x)
+    """R's ``log(x, base)``: ``log10``/``log2`` for bases 10 and 2, else ``log(x)/log(base)``,
+    with the C library's functions as R calls them (NumPy's SIMD ones differ in the last bit)."""
+    if base in (10.0, 2.0):
+        return libm("log10" if base == 10.0 else "log2")(x)
+    return libm("log")(x) / math.log(base) if base != math.e else libm("log")(x)
 
 
 def optimize_max(f: Callable[[float], float], lower: float, upper: float,
