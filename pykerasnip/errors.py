@@ -36,8 +36,10 @@ class UnsupportedStepError(UnsupportedObjectError):
         msg = f"recipe step {step!r} cannot be replayed in Python"
         if detail:
             msg += f": {detail}"
-        msg += (". The rpy2 bridge can bake it in R: pass fallback='r' to predict() "
-                "or use pykerasnip.r.r_bake() (needs R, recipes and `pip install pykerasnip[r]`).")
+        msg += (". R can bake it through the rpy2 bridge, which RUNS THE R CODE STORED IN THE "
+                "FILE (as readRDS() + predict() in R would): only for files you trust, pass "
+                "fallback='r', trust_r_code=True to predict() (needs R, recipes and "
+                "`pip install pykerasnip[r]`).")
         super().__init__(msg)
 
 
@@ -59,3 +61,23 @@ class RNotAvailableError(PykerasnipError, RuntimeError):
 
 class BackendNotAvailableError(PykerasnipError, ImportError):
     """Keras or the backend chosen with ``KERAS_BACKEND`` is not installed."""
+
+
+class MissingDependencyError(PykerasnipError, ImportError):
+    """An optional Python package a requested feature needs is not installed (pyarrow for
+    Parquet, ...)."""
+
+
+class FormatError(PykerasnipError, ValueError):
+    """A file format pykerasnip does not read or write there (an unknown extension)."""
+
+
+class UnsafeWriteError(PykerasnipError, ValueError):
+    """A write pykerasnip refuses: the target is a symbolic link (without
+    ``follow_symlinks=True``) or not a regular file, or a command's output is one of its
+    inputs."""
+
+
+class UntrustedCodeError(PykerasnipError):
+    """Running R code stored in a file was asked for without saying the file is trusted
+    (``fallback="r"`` without ``trust_r_code=True``)."""
