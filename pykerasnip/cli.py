@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.abc
-import importlib.util
+import importlib.machinery
 import logging
 import os
 import re
@@ -105,8 +105,7 @@ class _QuietTensorFlowImport(importlib.abc.MetaPathFinder, importlib.abc.Loader)
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
         if name != "tensorflow":
             return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is not None and spec.loader is not None:
             self.loader, spec.loader = spec.loader, self
         return spec
@@ -115,6 +114,7 @@ class _QuietTensorFlowImport(importlib.abc.MetaPathFinder, importlib.abc.Loader)
         return self.loader.create_module(spec)
 
     def exec_module(self, module: Any) -> None:
+        sys.meta_path.remove(self)
         module.__spec__.loader = module.__loader__ = self.loader
         with _without_tensorflow_log_lines():
             self.loader.exec_module(module)
