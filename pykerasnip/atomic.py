@@ -183,7 +183,8 @@ def _owner(fd: int) -> "tuple[int, int]":
 
 
 def _create_named(directory: str, mode: int) -> "tuple[int, str]":
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL
+             | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     while True:
         name = _temp_name(directory)
         try:

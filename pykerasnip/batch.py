@@ -82,6 +82,6 @@ def convert_file(path: "str | Path", to: str, output: "str | Path | None" = None
             raise PredictError(f"{path} stores no Keras model bytes")
         write_atomically(out, [keras_bytes], follow_symlinks=follow_symlinks)
     else:
-        write_rds(inner if to == "rds" else (obj if isinstance(obj, Bundle) else bundle(inner)), out,
-                  follow_symlinks=follow_symlinks)
+        written = inner if to == "rds" else (obj if isinstance(obj, Bundle) else bundle(inner))
+        write_rds(written, out, follow_symlinks=follow_symlinks)
     return out

@@ -36,8 +36,8 @@ class UnsupportedStepError(UnsupportedObjectError):
         msg = f"recipe step {step!r} cannot be replayed in Python"
         if detail:
             msg += f": {detail}"
-        msg += (". R can bake it through the rpy2 bridge, which RUNS THE R CODE STORED IN THE "
-                "FILE (as readRDS() + predict() in R would): only for files you trust, pass "
+        msg += (". R can bake it through the rpy2 bridge, but that runs the R code stored in "
+                "the file, as readRDS() + predict() in R would: only for a file you trust, pass "
                 "fallback='r', trust_r_code=True to predict() (needs R, recipes and "
                 "`pip install pykerasnip[r]`).")
         super().__init__(msg)

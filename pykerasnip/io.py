@@ -65,7 +65,7 @@ def to_tree(obj: Any) -> Any:
 
 def write_rds(obj: Any, path: "str | os.PathLike", *, compress: str | None = "gzip",
               follow_symlinks: bool = False) -> None:
-    """Write ``obj``, atomically, as an ``.rds`` file R's ``readRDS()`` reads (gzip, XDR, version 3).
+    """Write ``obj``, atomically, as an ``.rds`` file R's ``readRDS()`` reads (gzip, XDR, v3).
     Workflows, model fits and bundles get the layout R's kerasnip needs to predict;
     DataFrames come back in R with identical column types.
 

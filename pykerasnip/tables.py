@@ -25,7 +25,10 @@ from .errors import FormatError, MissingDependencyError, UnsafeWriteError
 STDIO = "-"
 
 
-def _text(write: Callable[[pd.DataFrame, IO[str]], Any]) -> Callable[[pd.DataFrame, BinaryIO], None]:
+Writer = Callable[[pd.DataFrame, BinaryIO], None]
+
+
+def _text(write: Callable[[pd.DataFrame, IO[str]], Any]) -> Writer:
     """A writer to a binary file from one to a text file (UTF-8, newlines as given)."""
     def to_binary(frame: pd.DataFrame, fh: BinaryIO) -> None:
         text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
@@ -54,7 +57,7 @@ class TableFormat:
     packages it needs (any one of them)."""
     name: str
     read: Callable[[Any], Any]
-    write: Callable[[pd.DataFrame, BinaryIO], None]
+    write: Writer
     needs: tuple[str, ...] = ()
 
     def require(self) -> "TableFormat":
@@ -71,8 +74,10 @@ FORMATS: dict[str, TableFormat] = {
     ".tsv": TableFormat("TSV", lambda s: pd.read_csv(s, sep="\t"),
                         _text(lambda f, t: f.to_csv(t, sep="\t", index=False))),
     ".parquet": TableFormat("Parquet", pd.read_parquet,
-                            lambda f, fh: f.to_parquet(fh, index=False), ("pyarrow", "fastparquet")),
-    ".feather": TableFormat("Feather", pd.read_feather, lambda f, fh: f.to_feather(fh), ("pyarrow",)),
+                            lambda f, fh: f.to_parquet(fh, index=False),
+                            ("pyarrow", "fastparquet")),
+    ".feather": TableFormat("Feather", pd.read_feather, lambda f, fh: f.to_feather(fh),
+                            ("pyarrow",)),
     ".json": TableFormat("JSON", lambda s: pd.read_json(s, orient="records"),
                          _text(lambda f, t: f.to_json(t, orient="records"))),
     ".jsonl": TableFormat("JSON Lines", lambda s: pd.read_json(s, orient="records", lines=True),

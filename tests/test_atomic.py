@@ -26,7 +26,8 @@ MODES = ["unnamed", "named"]
 @pytest.fixture(params=MODES)
 def mode(request, monkeypatch, tmp_path) -> str:
     """Each test twice: through unnamed temporary files (O_TMPFILE) and named ones."""
-    if request.param == "unnamed" and (not atomic._UNNAMED or atomic._unnamed_linker(str(tmp_path)) is None):
+    unnamed = atomic._UNNAMED and atomic._unnamed_linker(str(tmp_path)) is not None
+    if request.param == "unnamed" and not unnamed:
         pytest.skip("no O_TMPFILE + linkat here: only named temporary files are used")
     monkeypatch.setattr(atomic, "_UNNAMED", request.param == "unnamed")
     return request.param
@@ -107,7 +108,8 @@ def test_an_unnamed_temporary_file_has_no_name_while_written(mode: str, tmp_path
     assert os.listdir(tmp_path) == ["a.bin"]
 
 
-def test_an_error_while_writing_leaves_the_target_and_no_temporary(mode: str, tmp_path: Path) -> None:
+def test_an_error_while_writing_leaves_the_target_and_no_temporary(mode: str,
+                                                                    tmp_path: Path) -> None:
     target = tmp_path / "t.bin"
     target.write_bytes(b"old")
     with pytest.raises(RuntimeError, match="boom"):
@@ -160,7 +162,8 @@ def test_an_existing_file_keeps_its_mode(existing: int, mode: str, tmp_path: Pat
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o027, 0o077, 0o002])
-def test_a_new_file_gets_what_open_gives_under_the_umask(umask: int, mode: str, tmp_path: Path) -> None:
+def test_a_new_file_gets_what_open_gives_under_the_umask(umask: int, mode: str,
+                                                          tmp_path: Path) -> None:
     old = os.umask(umask)
     try:
         pk.write_rds(frame(1.0), tmp_path / "t.rds")
@@ -168,8 +171,8 @@ def test_a_new_file_gets_what_open_gives_under_the_umask(umask: int, mode: str, 
             pass
     finally:
         os.umask(old)
-    assert stat.S_IMODE((tmp_path / "t.rds").stat().st_mode) == 0o666 & ~umask
-    assert stat.S_IMODE((tmp_path / "t.rds").stat().st_mode) == stat.S_IMODE((tmp_path / "plain").stat().st_mode)
+    written = stat.S_IMODE((tmp_path / "t.rds").stat().st_mode)
+    assert written == 0o666 & ~umask == stat.S_IMODE((tmp_path / "plain").stat().st_mode)
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown")

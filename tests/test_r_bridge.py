@@ -194,9 +194,14 @@ def mutate_workflow(fixture_workflow, mutate_recipe):
 @requires_rpy2
 @pytest.mark.slow
 def test_unreplayable_step_raises_without_fallback(mutate_workflow, new_data):
-    with pytest.raises(UnsupportedStepError, match=r"step_mutate.*RUNS THE R CODE STORED IN THE "
-                                                   r"FILE.*files you trust.*trust_r_code=True"):
+    with pytest.raises(UnsupportedStepError, match=r"step_mutate.*runs the R code stored in the "
+                                                   r"file.*a file you trust.*trust_r_code=True"):
         mutate_workflow.predict(new_data)
+
+
+def test_unsupported_step_error_says_the_fallback_runs_the_files_r_code():
+    text = str(UnsupportedStepError("step_mutate", "calls power_ratio()"))
+    assert "runs the R code stored in the file" in text and "trust_r_code=True" in text
 
 
 @pytest.mark.parametrize("wrap", [lambda wf: wf, pk.bundle], ids=["workflow", "bundle"])
