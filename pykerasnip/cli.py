@@ -264,7 +264,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "predict" and args.file == args.data == "-":
+        parser.error("the model and the data cannot both come from stdin (-)")
     verbose = getattr(args, "verbose", False)
     if not verbose:
         quiet_tensorflow()

@@ -72,6 +72,10 @@ class FormatError(PykerasnipError, ValueError):
     """A file format pykerasnip does not read or write there (an unknown extension)."""
 
 
+class DataFileError(PykerasnipError, ValueError):
+    """A data file (CSV, Parquet, JSON...) cannot be parsed in its format."""
+
+
 class UnsafeWriteError(PykerasnipError, ValueError):
     """A write pykerasnip refuses: the target is a symbolic link (without
     ``follow_symlinks=True``) or not a regular file, or a command's output is one of its

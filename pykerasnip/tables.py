@@ -20,7 +20,8 @@ from typing import IO, Any, BinaryIO, Callable, Iterator
 import pandas as pd
 
 from .atomic import atomic_file, write_target
-from .errors import FormatError, MissingDependencyError, UnsafeWriteError
+from .errors import (DataFileError, FormatError, MissingDependencyError, PykerasnipError,
+                     UnsafeWriteError)
 
 STDIO = "-"
 
@@ -142,7 +143,7 @@ def check_input(path: str) -> None:
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
 
 
-def _stream_bytes(path: str) -> bytes:
+def _read_whole(path: str) -> bytes:
     if path == STDIO:
         return sys.stdin.buffer.read()
     with open(path, "rb") as fh:
@@ -151,20 +152,30 @@ def _stream_bytes(path: str) -> bytes:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a table or an object comes from: a regular file, or a stream read whole."""
+    """Where a table or an object comes from: a file in a known format, or a stream or a
+    file without extension, read whole and its format told by its content."""
     path: str
     format: "TableFormat | None"  # None: told by the content once read
 
     def read(self) -> Any:
-        if not _is_stream(self.path):
-            return self.format.read(self.path)
-        data = _stream_bytes(self.path)
+        if self.format is not None and not _is_stream(self.path):
+            return _parsed(self.format, self.path, self.where)
+        data = _read_whole(self.path)
         fmt = self.format or sniff_format(data, self.where)
-        return fmt.read(io.BytesIO(data))
+        return _parsed(fmt, io.BytesIO(data), self.where)
 
     @property
     def where(self) -> str:
         return "stdin" if self.path == STDIO else self.path
+
+
+def _parsed(fmt: TableFormat, source: Any, where: str) -> Any:
+    try:
+        return fmt.read(source)
+    except PykerasnipError:
+        raise
+    except ValueError as exc:  # the parsers' errors (pandas, pyarrow, json) are ValueErrors
+        raise DataFileError(f"{where}: not a valid {fmt.name} file ({exc})") from exc
 
 
 def plan_source(path: str, format: "str | None" = None) -> Source:

@@ -102,6 +102,7 @@ def test_subcommand_help_names_its_options(command: str, words: list[str]) -> No
     ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--backend", "theano"],
     ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--level", "1.5"],
     ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--chunk-rows", "0"],
+    ["predict", "-", "-"],
 ])
 def test_bad_usage_exits_2(args: list) -> None:
     out = run_cli(*args)
@@ -467,6 +468,14 @@ def test_dev_stdin_pipes_and_dev_stdout_work(tmp_path: Path) -> None:
     assert_matches_r(pd.read_csv(tmp_path / "p.csv"), expected(SEED, "numeric"))
 
 
+@pytest.mark.parametrize("src", ["new_data.csv", "new_data.rds"])
+def test_a_data_file_without_extension_is_told_by_its_content(src: str, tmp_path: Path) -> None:
+    (tmp_path / "new_data").write_bytes((SEED / src).read_bytes())
+    out = run_cli("predict", SEED / "workflow.rds", tmp_path / "new_data")
+    assert out.returncode == 0, out.stderr
+    assert_matches_r(pd.read_csv(io.StringIO(out.stdout)), expected(SEED, "numeric"))
+
+
 def test_the_model_can_come_from_stdin() -> None:
     with open(SEED / "workflow.rds", "rb") as stdin:
         out = subprocess.run([sys.executable, "-m", "pykerasnip", "predict", "-", str(SEED / "new_data.csv")],
@@ -474,6 +483,14 @@ def test_the_model_can_come_from_stdin() -> None:
                              env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr
     assert_matches_r(pd.read_csv(io.StringIO(out.stdout)), expected(SEED, "numeric"))
+
+
+@pytest.mark.parametrize("name, content", [("bad.csv", 'a,b\n1,"2\n'), ("bad.parquet", "PAR1 nope"),
+                                           ("bad.json", "[{"), ("empty.csv", "")])
+def test_a_malformed_data_file_is_a_typed_error(name: str, content: str, tmp_path: Path) -> None:
+    (tmp_path / name).write_text(content)
+    out = run_cli("predict", SEED / "workflow.rds", tmp_path / name)
+    assert_one_line_error(out, 4, "DataFileError", str(tmp_path / name))
 
 
 def test_binary_data_of_no_known_format_on_stdin_is_refused() -> None:
