@@ -22,7 +22,7 @@ from .errors import (BackendNotAvailableError, FormatError, MissingDependencyErr
                      PykerasnipError, RNotAvailableError, UnsafeWriteError, UntrustedCodeError)
 from .tables import FORMAT_NAMES, check_input
 
-EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE_CLOSED = 0, 1, 2, 130, 141
 
 #: error class -> exit code; an error's most specific class listed decides
 EXIT_CODES: dict[type, int] = {
@@ -42,6 +42,7 @@ _MEANINGS = {
     6: "refused for safety: an output that is an input, a symbolic link or not a regular "
        "file; R code stored in a file that was not trusted",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+    EXIT_PIPE_CLOSED: "stdout was closed early (a pipe into head): nothing printed",
 }
 
 
@@ -280,6 +281,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pykerasnip: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # as a process killed by SIGPIPE; stdout goes nowhere so the exit flush is quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE_CLOSED
     except Exception as exc:
         if verbose:
             import traceback

@@ -476,6 +476,16 @@ def test_a_data_file_without_extension_is_told_by_its_content(src: str, tmp_path
     assert_matches_r(pd.read_csv(io.StringIO(out.stdout)), expected(SEED, "numeric"))
 
 
+def test_a_reader_closing_stdout_early_ends_quietly(tmp_path: Path) -> None:
+    many = pd.concat([pd.read_csv(SEED / "new_data.csv")] * 20_000)  # output beyond a pipe's buffer
+    many.to_csv(tmp_path / "many.csv", index=False)
+    shell = (f'set -o pipefail; "{sys.executable}" -m pykerasnip predict "{SEED / "workflow.rds"}" '
+             f'"{tmp_path / "many.csv"}" -q | head -c 5')
+    out = subprocess.run(["bash", "-c", shell], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.stdout == ".pred" and out.stderr == "" and out.returncode == 141
+
+
 def test_the_model_can_come_from_stdin() -> None:
     with open(SEED / "workflow.rds", "rb") as stdin:
         out = subprocess.run([sys.executable, "-m", "pykerasnip", "predict", "-", str(SEED / "new_data.csv")],
