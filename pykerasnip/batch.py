@@ -11,25 +11,13 @@ from .atomic import write_atomically
 from .bundle import Bundle, bundle, unbundle
 from .errors import PredictError, PykerasnipError
 from .io import read_rds, write_rds
-
-_READERS = {
-    ".csv": pd.read_csv,
-    ".parquet": pd.read_parquet,
-    ".rds": read_rds,
-}
+from .tables import check_input, check_writable, model_source, plan_destination, plan_source
 
 
-def read_table(path: "str | Path") -> pd.DataFrame:
-    """New data from a CSV, Parquet or ``.rds`` (data.frame) file."""
-    path = Path(path)
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None:
-        raise PykerasnipError(f"{path}: unknown data format {path.suffix!r}; "
-                              f"use one of {', '.join(_READERS)}")
-    frame = reader(path)
-    if not isinstance(frame, pd.DataFrame):
+def _frame(obj: object, path: "str | Path") -> pd.DataFrame:
+    if not isinstance(obj, pd.DataFrame):
         raise PykerasnipError(f"{path} does not hold a data frame")
-    return frame
+    return obj
 
 
 def _chunks(frame: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
@@ -55,42 +43,45 @@ def predict_frame(model, frame: pd.DataFrame, *, type: str | None = None, level:
     return pd.concat(parts, ignore_index=True)
 
 
-def write_table(frame: pd.DataFrame, output: "str | Path | None") -> None:
-    """Write predictions as CSV (stdout when ``output`` is None) or Parquet."""
-    if output is None:
-        frame.to_csv(sys.stdout, index=False)
-    elif Path(output).suffix.lower() == ".parquet":
-        frame.to_parquet(output, index=False)
-    else:
-        frame.to_csv(output, index=False)
-
-
 def predict_file(model_path: "str | Path", data_path: "str | Path",
-                 output: "str | Path | None" = None, **kwargs) -> pd.DataFrame:
-    """``pykerasnip predict``: read the model and the data, predict, write the result."""
-    model = read_rds(model_path)
+                 output: "str | Path | None" = None, *, format: str | None = None,
+                 follow_symlinks: bool = False, **kwargs) -> pd.DataFrame:
+    """``pykerasnip predict``: check the inputs and the output, then read the model and the
+    data, predict, and write the result (CSV on stdout when ``output`` is None or ``-``;
+    a file is replaced atomically and is never one of the inputs)."""
+    model_path, data_path = str(model_path), str(data_path)
+    model_in = model_source(model_path)
+    data_in = plan_source(data_path)
+    out = plan_destination(None if output is None else str(output), format=format,
+                           inputs=(model_path, data_path), follow_symlinks=follow_symlinks)
+    model = model_in.read()
     if not hasattr(model, "predict"):
         raise PredictError(f"{model_path} holds no workflow or model fit")
-    result = predict_frame(model, read_table(data_path), **kwargs)
-    write_table(result, output)
+    result = predict_frame(model, _frame(data_in.read(), data_path), **kwargs)
+    out.write(result)
     return result
 
 
-def convert_file(path: "str | Path", to: str, output: "str | Path | None" = None) -> Path:
-    """``pykerasnip convert``: extract the ``.keras`` model, rewrite unbundled, or bundle."""
+def convert_file(path: "str | Path", to: str, output: "str | Path | None" = None, *,
+                 follow_symlinks: bool = False) -> Path:
+    """``pykerasnip convert``: extract the ``.keras`` model, rewrite unbundled, or bundle
+    (written atomically, never over the input)."""
     path = Path(path)
+    check_input(str(path))
+    suffix = {"keras": ".keras", "rds": ".unbundled.rds", "bundle": ".bundle.rds"}[to]
+    out = Path(output) if output else path.with_name(path.stem + suffix)
+    check_writable(str(out), inputs=(str(path),), follow_symlinks=follow_symlinks)
     obj = read_rds(path)
     inner = unbundle(obj)
     if not hasattr(inner, "predict"):
         raise PykerasnipError(f"{path} holds no workflow or model fit")
-    suffix = {"keras": ".keras", "rds": ".unbundled.rds", "bundle": ".bundle.rds"}[to]
-    out = Path(output) if output else path.with_name(path.stem + suffix)
     if to == "keras":
         model_fit = inner.extract_fit_parsnip() if hasattr(inner, "extract_fit_parsnip") else inner
         keras_bytes = model_fit.fit.keras_bytes
         if keras_bytes is None:
             raise PredictError(f"{path} stores no Keras model bytes")
-        write_atomically(out, [keras_bytes])
+        write_atomically(out, [keras_bytes], follow_symlinks=follow_symlinks)
     else:
-        write_rds(inner if to == "rds" else (obj if isinstance(obj, Bundle) else bundle(inner)), out)
+        written = inner if to == "rds" else (obj if isinstance(obj, Bundle) else bundle(inner))
+        write_rds(written, out, follow_symlinks=follow_symlinks)
     return out

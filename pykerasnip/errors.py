@@ -36,8 +36,10 @@ class UnsupportedStepError(UnsupportedObjectError):
         msg = f"recipe step {step!r} cannot be replayed in Python"
         if detail:
             msg += f": {detail}"
-        msg += (". The rpy2 bridge can bake it in R: pass fallback='r' to predict() "
-                "or use pykerasnip.r.r_bake() (needs R, recipes and `pip install pykerasnip[r]`).")
+        msg += (". R can bake it through the rpy2 bridge, but that runs the R code stored in "
+                "the file, as readRDS() + predict() in R would: only for a file you trust, pass "
+                "fallback='r', trust_r_code=True to predict() (needs R, recipes and "
+                "`pip install pykerasnip[r]`).")
         super().__init__(msg)
 
 
@@ -68,3 +70,27 @@ class PrecisionWarning(UserWarning):
 class PartitionDependentError(PredictError):
     """Predictions would depend on how the rows are split into batches or partitions
     (a recipe step or stored expression that reads other rows)."""
+
+
+class MissingDependencyError(PykerasnipError, ImportError):
+    """An optional Python package a requested feature needs is not installed (pyarrow for
+    Parquet, ...)."""
+
+
+class FormatError(PykerasnipError, ValueError):
+    """A file format pykerasnip does not read or write there (an unknown extension)."""
+
+
+class DataFileError(PykerasnipError, ValueError):
+    """A data file (CSV, Parquet, JSON...) cannot be parsed in its format."""
+
+
+class UnsafeWriteError(PykerasnipError, ValueError):
+    """A write pykerasnip refuses: the target is a symbolic link (without
+    ``follow_symlinks=True``) or not a regular file, or a command's output is one of its
+    inputs."""
+
+
+class UntrustedCodeError(PykerasnipError):
+    """Running R code stored in a file was asked for without saying the file is trusted
+    (``fallback="r"`` without ``trust_r_code=True``)."""

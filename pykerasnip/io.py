@@ -64,11 +64,18 @@ def to_tree(obj: Any) -> Any:
     return from_python(obj)
 
 
-def write_rds(obj: Any, path: "str | os.PathLike", *, compress: str | None = "gzip") -> None:
-    """Write ``obj`` as an ``.rds`` file R's ``readRDS()`` reads (gzip, XDR, version 3,
-    written atomically). Workflows, model fits and bundles get the layout R's kerasnip
-    needs to predict; DataFrames come back in R with identical column types."""
-    rds.dump(to_tree(obj), path, compress=compress)
+def write_rds(obj: Any, path: "str | os.PathLike", *, compress: str | None = "gzip",
+              follow_symlinks: bool = False) -> None:
+    """Write ``obj``, atomically, as an ``.rds`` file R's ``readRDS()`` reads (gzip, XDR, v3).
+    Workflows, model fits and bundles get the layout R's kerasnip needs to predict;
+    DataFrames come back in R with identical column types.
+
+    The write is atomic: even if the process is killed, ``path`` holds the old file or
+    the new one, whole, and no temporary file stays behind; an existing file keeps its
+    permissions. A symbolic link at ``path`` raises
+    :class:`~pykerasnip.errors.UnsafeWriteError` unless ``follow_symlinks=True``, which
+    writes to the file the link points to (the link stays)."""
+    rds.dump(to_tree(obj), path, compress=compress, follow_symlinks=follow_symlinks)
 
 
 def from_bytes(data: "bytes | bytearray | memoryview", *, safe_mode: bool = True) -> Any:

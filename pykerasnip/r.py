@@ -4,6 +4,11 @@ Objects cross between the embedded R session and Python through R's own
 ``serialize()``/``unserialize()`` on raw vectors and pykerasnip's RDS codec, so what
 arrives is exactly what :func:`pykerasnip.read_rds` would give for a file -- no temporary
 files, no type guessing. rpy2 3.5.17 is the release that works with Debian's R 4.2.
+
+What R receives it may run: :func:`r_bake`, :func:`r_forge` and :func:`r_predict` run the
+R code an object carries (a step's expressions and the functions they call), as R's own
+``bake()``/``predict()`` would. Use them on objects from files you trust; ``predict()``'s
+``fallback="r"`` asks for ``trust_r_code=True`` for that reason (docs/security.md).
 """
 from __future__ import annotations
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .errors import BackendNotAvailableError
+from .errors import MissingDependencyError
 
 
 def _serve(args: argparse.Namespace) -> int:
     try:
         from .deploy.serve import serve
     except ImportError as exc:
-        raise BackendNotAvailableError(f"pykerasnip serve needs the vetiver extra ({exc.name} is "
+        raise MissingDependencyError(f"pykerasnip serve needs the vetiver extra ({exc.name} is "
                                        "missing): pip install 'pykerasnip[vetiver]'") from None
     serve(args.target, host=args.host, port=args.port, type=args.type, level=args.level)
     return 0

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import PredictError, SpecError, UnsupportedStepError
+from .errors import PredictError, SpecError, UnsupportedStepError, UntrustedCodeError
 from .rrng import r_session
 
 
@@ -106,7 +106,7 @@ class Workflow:
 
     def predict(self, new_data: pd.DataFrame, type: str | None = None, level: float = 0.95,
                 seed: int | None = None, fallback: str | None = None,
-                **kwargs: Any) -> pd.DataFrame:
+                trust_r_code: bool = False, **kwargs: Any) -> pd.DataFrame:
         """R's ``predict(workflow, new_data, type)``: a DataFrame with kerasnip's columns.
 
         ``seed``: as R's ``keras3::set_random_seed(seed)`` before ``predict()``, for what
@@ -114,8 +114,10 @@ class Workflow:
         first level wins without a seed) and the model's random draws
         (:meth:`ModelFit.predict`). ``fallback="r"``: when a recipe step cannot be
         replayed in Python, forge the data with R's own hardhat/recipes through the rpy2
-        bridge (with a warning saying so).
+        bridge (with a warning saying so). That runs R code stored in the workflow, as
+        R's ``predict()`` would, so it needs ``trust_r_code=True``: only for trusted files.
         """
+        _check_fallback(fallback, trust_r_code)
         with r_session(seed):
             try:
                 predictors = self.forge(new_data)
@@ -180,3 +182,13 @@ def workflow(preprocessor: Any = None, spec: Any = None) -> Workflow:
     elif preprocessor is not None:
         wf = wf.add_recipe(preprocessor)
     return wf.add_model(spec) if spec is not None else wf
+
+
+def _check_fallback(fallback: str | None, trust_r_code: bool) -> None:
+    if fallback not in (None, "r"):
+        raise SpecError(f"unknown fallback {fallback!r}; the one fallback is 'r'")
+    if fallback == "r" and not trust_r_code:
+        raise UntrustedCodeError(
+            "fallback='r' bakes the recipe in R, which runs the R code stored in the file "
+            "(step expressions and the functions they call, system() included), as "
+            "readRDS() + predict() in R would; pass trust_r_code=True only for a file you trust")

@@ -50,15 +50,40 @@ def case_entry(case: str) -> dict:
 def test_help_lists_commands_and_exit_codes() -> None:
     out = run_cli("--help")
     assert out.returncode == 0
-    for word in ("demo", "inspect", "predict", "convert", "examples:", "Exit codes", "2 usage",
-                 "3 a file missing", "4 invalid"):
+    for word in ("demo", "inspect", "predict", "convert", "examples:", "Exit codes:",
+                 "2   bad usage", "3   a file is missing", "4   invalid", "5   a package",
+                 "6   refused", "130 interrupted", "UnsafeWriteError", "UntrustedCodeError",
+                 "csv, tsv, parquet, feather, json, jsonl, rds"):
         assert word in out.stdout
+
+
+def test_every_error_class_has_a_documented_exit_code() -> None:
+    from pykerasnip import errors
+    from pykerasnip.cli import EXIT_CODES, _MEANINGS, exit_code
+
+    classes = [c for c in vars(errors).values()
+               if isinstance(c, type) and issubclass(c, errors.PykerasnipError)]
+    assert len(classes) >= 12
+    for cls in classes:
+        code = exit_code(cls.__new__(cls))
+        assert code in _MEANINGS and code not in (0, 1), cls
+    assert exit_code(FileNotFoundError()) == 3 and exit_code(TypeError()) == 1
+    assert set(EXIT_CODES.values()) <= set(_MEANINGS)
+
+
+def assert_one_line_error(out: subprocess.CompletedProcess, code: int, *words: str) -> None:
+    """Exit ``code``, one line on stderr that starts with ``pykerasnip:`` and says ``words``."""
+    assert out.returncode == code, out.stderr
+    lines = out.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pykerasnip: "), out.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
 
 
 @pytest.mark.parametrize("command, words", [
     ("predict", ["--type", "numeric", "class", "prob", "conf_int", "pred_int", "--level",
-                 "--chunk-rows", ".parquet"]),
-    ("convert", ["--to", "keras", "rds", "bundle"]),
+                 "--chunk-rows", "parquet", "--format", "--follow-symlinks", "- for stdin"]),
+    ("convert", ["--to", "keras", "rds", "bundle", "--follow-symlinks"]),
     ("inspect", ["--tree", "--depth", "str()"]),
 ])
 def test_subcommand_help_names_its_options(command: str, words: list[str]) -> None:
@@ -77,6 +102,7 @@ def test_subcommand_help_names_its_options(command: str, words: list[str]) -> No
     ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--backend", "theano"],
     ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--level", "1.5"],
     ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--chunk-rows", "0"],
+    ["predict", "-", "-"],
 ])
 def test_bad_usage_exits_2(args: list) -> None:
     out = run_cli(*args)
@@ -123,6 +149,7 @@ def test_inspect_seed_workflow_tells_what_is_inside() -> None:
 
     out = run_cli("inspect", SEED / "workflow.rds")
     assert out.returncode == 0, out.stderr
+    assert not TF_LOG.search(out.stderr), out.stderr
     text = out.stdout
     entry = case_entry("seq_reg_recipe_normalize")
     assert "R class: ['workflow']" in text
@@ -247,13 +274,13 @@ def test_predict_on_tensorflow_backend_is_bit_identical_to_r() -> None:
     assert (got.to_numpy() == want.to_numpy()).all()
 
 
-def test_predict_on_a_backend_that_cannot_start_exits_4_naming_it() -> None:
+def test_predict_on_a_backend_that_cannot_start_exits_5_naming_it() -> None:
     import importlib.util
 
     if importlib.util.find_spec("jax") is not None:
         pytest.skip("jax is installed: Keras' numpy backend starts here")
     out = run_cli("predict", SEED / "workflow.rds", SEED / "new_data.csv", "--backend", "numpy")
-    assert out.returncode == 4
+    assert out.returncode == 5
     assert "BackendNotAvailableError" in out.stderr and "'numpy' backend" in out.stderr
     assert "jax" in out.stderr and "Traceback" not in out.stderr
 
@@ -300,6 +327,238 @@ def test_predict_with_seed_draws_like_seeded_r_in_one_piece(tmp_path: Path) -> N
     assert out.returncode == 0, out.stderr
     assert "predicted" not in out.stderr  # one chunk: one random stream, as in R
     assert_matches_r(pd.read_csv(tmp_path / "p.csv"), expected(binary, "conf_int"))
+
+
+# -- predict: where the data comes from and where the predictions go --------------------------
+def read_output(path: Path) -> pd.DataFrame:
+    import pykerasnip as pk
+
+    readers = {".csv": pd.read_csv, ".tsv": lambda p: pd.read_csv(p, sep="\t"),
+               ".parquet": pd.read_parquet, ".feather": pd.read_feather,
+               ".json": lambda p: pd.read_json(p, orient="records"),
+               ".jsonl": lambda p: pd.read_json(p, lines=True), ".rds": pk.read_rds}
+    return readers[path.suffix](path)
+
+
+@pytest.mark.parametrize("ext", [".csv", ".tsv", ".parquet", ".feather", ".json", ".jsonl", ".rds"])
+def test_predict_writes_every_documented_format(ext: str, tmp_path: Path) -> None:
+    out = run_cli("predict", IRIS / "workflow.rds", IRIS / "new_data.rds", "--type", "prob",
+                  "-o", tmp_path / f"p{ext}")
+    assert out.returncode == 0, out.stderr
+    assert_matches_r(read_output(tmp_path / f"p{ext}"), expected(IRIS, "prob"))
+
+
+@pytest.mark.parametrize("name", ["p.xlsx", "p.CSV.gz", "predictions"])
+def test_an_unknown_output_format_is_refused_before_predicting(name: str, tmp_path: Path) -> None:
+    # the model is not even valid: the output is checked first
+    out = run_cli("predict", SEED / "new_data.csv", SEED / "new_data.csv", "-o", tmp_path / name)
+    assert_one_line_error(out, 2, "FormatError", "csv, tsv, parquet", "--format")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_format_names_the_output_format(tmp_path: Path) -> None:
+    out = run_cli("predict", SEED / "workflow.rds", SEED / "new_data.rds", "-o", tmp_path / "p.txt",
+                  "--format", "tsv")
+    assert out.returncode == 0, out.stderr
+    assert_matches_r(pd.read_csv(tmp_path / "p.txt", sep="\t"), expected(SEED, "numeric"))
+    piped = run_cli("predict", SEED / "workflow.rds", SEED / "new_data.rds", "-o", "-",
+                    "--format", "jsonl")
+    assert_matches_r(pd.read_json(io.StringIO(piped.stdout), lines=True), expected(SEED, "numeric"))
+
+
+def test_a_missing_output_folder_fails_before_predicting(tmp_path: Path) -> None:
+    out = run_cli("predict", SEED / "new_data.csv", SEED / "new_data.csv", "-o", tmp_path / "no" / "p.csv")
+    assert_one_line_error(out, 3, str(tmp_path / "no"), "No such file or directory")
+
+
+def test_parquet_without_pyarrow_fails_before_predicting(tmp_path: Path) -> None:
+    script = ("import sys; sys.modules['pyarrow'] = sys.modules['fastparquet'] = None\n"
+              "from pykerasnip.cli import main; sys.exit(main(sys.argv[1:]))")
+    out = subprocess.run([sys.executable, "-c", script, "predict", SEED / "new_data.csv",
+                          SEED / "new_data.csv", "-o", tmp_path / "p.parquet"],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert_one_line_error(out, 5, "MissingDependencyError", "pip install pyarrow")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("which", ["data", "model", "data through a link", "data's hard link"])
+def test_the_output_is_never_an_input(which: str, tmp_path: Path) -> None:
+    data, model = tmp_path / "new.csv", tmp_path / "wf.rds"
+    data.write_bytes((SEED / "new_data.csv").read_bytes())
+    model.write_bytes((SEED / "workflow.rds").read_bytes())
+    output = {"data": data, "model": model, "data through a link": tmp_path / "link.csv",
+              "data's hard link": tmp_path / "hard.csv"}[which]
+    if which == "data through a link":
+        output.symlink_to(data)
+    elif which == "data's hard link":
+        os.link(data, output)
+    out = run_cli("predict", model, data, "-o", output, "--follow-symlinks")
+    assert_one_line_error(out, 6, "UnsafeWriteError", "is the input")
+    assert data.read_bytes() == (SEED / "new_data.csv").read_bytes()
+    assert model.read_bytes() == (SEED / "workflow.rds").read_bytes()
+
+
+def test_a_symbolic_link_output_is_refused_unless_followed(tmp_path: Path) -> None:
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old\n")
+    link.symlink_to(real)
+    out = run_cli("predict", SEED / "workflow.rds", SEED / "new_data.csv", "-o", link)
+    assert_one_line_error(out, 6, "UnsafeWriteError", "symbolic link", "--follow-symlinks")
+    assert real.read_text() == "old\n" and link.is_symlink()
+    out = run_cli("predict", SEED / "workflow.rds", SEED / "new_data.csv", "-o", link, "--follow-symlinks")
+    assert out.returncode == 0, out.stderr
+    assert link.is_symlink()
+    assert_matches_r(pd.read_csv(real), expected(SEED, "numeric"))
+    conv = run_cli("convert", SEED / "workflow.rds", "--to", "keras", "-o", link)
+    assert_one_line_error(conv, 6, "symbolic link")
+
+
+def test_the_output_file_is_replaced_not_rewritten_and_keeps_its_mode(tmp_path: Path) -> None:
+    output, old_inode = tmp_path / "p.csv", tmp_path / "old.csv"
+    output.write_text("old\n")
+    os.chmod(output, 0o640)
+    os.link(output, old_inode)  # what a reader holding the old file sees
+    out = run_cli("predict", SEED / "workflow.rds", SEED / "new_data.csv", "-o", output)
+    assert out.returncode == 0, out.stderr
+    assert old_inode.read_text() == "old\n"
+    assert_matches_r(pd.read_csv(output), expected(SEED, "numeric"))
+    assert oct(output.stat().st_mode & 0o777) == oct(0o640)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.csv", "p.csv"]
+
+
+def test_a_failed_prediction_leaves_the_output_untouched(tmp_path: Path) -> None:
+    output = tmp_path / "p.csv"
+    output.write_text("old\n")
+    out = run_cli("predict", SEED / "workflow.rds", SEED / "expected_numeric.csv", "-o", output)
+    assert_one_line_error(out, 4, "ForgeError")
+    assert output.read_text() == "old\n" and os.listdir(tmp_path) == ["p.csv"]
+
+
+@pytest.mark.parametrize("source", ["csv", "rds", "parquet", "json"])
+def test_dash_reads_the_data_from_stdin_whatever_its_format(source: str, tmp_path: Path) -> None:
+    import pykerasnip as pk
+
+    frame = pk.read_rds(SEED / "new_data.rds")
+    path = tmp_path / f"new.{source}"
+    {"csv": lambda: frame.to_csv(path, index=False), "rds": lambda: pk.write_rds(frame, path),
+     "parquet": lambda: frame.to_parquet(path, index=False),
+     "json": lambda: frame.to_json(path, orient="records")}[source]()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with open(path, "rb") as stdin:
+        out = subprocess.run([sys.executable, "-m", "pykerasnip", "predict", str(SEED / "workflow.rds"),
+                              "-", "--type", "pred_int"], stdin=stdin, capture_output=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert_matches_r(pd.read_csv(io.BytesIO(out.stdout)), expected(SEED, "pred_int"))
+
+
+def test_dev_stdin_pipes_and_dev_stdout_work(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    shell = (f'cat "{SEED / "new_data.csv"}" | "{sys.executable}" -m pykerasnip predict '
+             f'"{SEED / "workflow.rds"}" /dev/stdin -o /dev/stdout | cat')
+    out = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert_matches_r(pd.read_csv(io.StringIO(out.stdout)), expected(SEED, "numeric"))
+    # a named pipe as the data, and the model through process substitution
+    fifo = tmp_path / "data.fifo"
+    os.mkfifo(fifo)
+    shell = (f'cat "{SEED / "new_data.rds"}" > "{fifo}" & "{sys.executable}" -m pykerasnip predict '
+             f'<(cat "{SEED / "workflow.rds"}") "{fifo}" -o "{tmp_path / "p.csv"}"; wait')
+    out = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert_matches_r(pd.read_csv(tmp_path / "p.csv"), expected(SEED, "numeric"))
+
+
+@pytest.mark.parametrize("src", ["new_data.csv", "new_data.rds"])
+def test_a_data_file_without_extension_is_told_by_its_content(src: str, tmp_path: Path) -> None:
+    (tmp_path / "new_data").write_bytes((SEED / src).read_bytes())
+    out = run_cli("predict", SEED / "workflow.rds", tmp_path / "new_data")
+    assert out.returncode == 0, out.stderr
+    assert_matches_r(pd.read_csv(io.StringIO(out.stdout)), expected(SEED, "numeric"))
+
+
+def test_a_reader_closing_stdout_early_ends_quietly(tmp_path: Path) -> None:
+    many = pd.concat([pd.read_csv(SEED / "new_data.csv")] * 20_000)  # output beyond a pipe's buffer
+    many.to_csv(tmp_path / "many.csv", index=False)
+    shell = (f'set -o pipefail; "{sys.executable}" -m pykerasnip predict "{SEED / "workflow.rds"}" '
+             f'"{tmp_path / "many.csv"}" -q | head -c 5')
+    out = subprocess.run(["bash", "-c", shell], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.stdout == ".pred" and out.stderr == "" and out.returncode == 141
+
+
+def test_the_model_can_come_from_stdin() -> None:
+    with open(SEED / "workflow.rds", "rb") as stdin:
+        out = subprocess.run([sys.executable, "-m", "pykerasnip", "predict", "-", str(SEED / "new_data.csv")],
+                             stdin=stdin, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr
+    assert_matches_r(pd.read_csv(io.StringIO(out.stdout)), expected(SEED, "numeric"))
+
+
+@pytest.mark.parametrize("name, content", [("bad.csv", 'a,b\n1,"2\n'), ("bad.parquet", "PAR1 nope"),
+                                           ("bad.json", "[{"), ("empty.csv", "")])
+def test_a_malformed_data_file_is_a_typed_error(name: str, content: str, tmp_path: Path) -> None:
+    (tmp_path / name).write_text(content)
+    out = run_cli("predict", SEED / "workflow.rds", tmp_path / name)
+    assert_one_line_error(out, 4, "DataFileError", str(tmp_path / name))
+
+
+def test_binary_data_of_no_known_format_on_stdin_is_refused() -> None:
+    out = subprocess.run([sys.executable, "-m", "pykerasnip", "predict", str(SEED / "workflow.rds"), "-"],
+                         input=bytes(range(256)) * 4, capture_output=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out.stderr = out.stderr.decode()
+    assert_one_line_error(out, 2, "FormatError", "stdin", "binary data")
+
+
+# -- one line per error, TensorFlow's logs kept off the terminal -----------------------------
+#: TensorFlow's C++ (absl) log lines, its absl preamble and tf.function's retracing warning
+TF_LOG = re.compile(r"^[IWEF]\d{4} |oneDNN custom operations|absl::InitializeLog|retracing", re.M)
+
+
+def test_the_command_line_shows_no_tensorflow_logs_unless_verbose() -> None:
+    args = ["predict", SEED / "workflow.rds", SEED / "new_data.csv", "--chunk-rows", 1, "-q"]
+    quiet = run_cli(*args)
+    assert quiet.returncode == 0, quiet.stderr
+    assert not TF_LOG.search(quiet.stderr), quiet.stderr
+    loud = run_cli("--verbose", *args)
+    assert loud.returncode == 0 and loud.stdout == quiet.stdout
+    assert "oneDNN custom operations" in loud.stderr
+
+
+def test_a_users_own_tensorflow_log_level_is_kept() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "0"}
+    script = ("import os, sys; from pykerasnip.cli import quiet_tensorflow; quiet_tensorflow(); "
+              "print(os.environ['TF_CPP_MIN_LOG_LEVEL'])")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert out.stdout.strip() == "0"
+
+
+def test_the_library_does_not_silence_tensorflow() -> None:
+    script = "import pykerasnip as pk; pk.read_rds(sys.argv[1]).predict(pk.read_rds(sys.argv[2]))"
+    out = subprocess.run([sys.executable, "-c", "import sys; " + script, SEED / "workflow.rds",
+                          SEED / "new_data.rds"], capture_output=True, text=True,
+                         env={k: v for k, v in {**os.environ, "PYTHONPATH": str(ROOT)}.items()
+                              if k != "TF_CPP_MIN_LOG_LEVEL"})
+    assert out.returncode == 0, out.stderr
+    assert "oneDNN custom operations" in out.stderr
+
+
+def test_verbose_shows_the_traceback() -> None:
+    out = run_cli("predict", SEED / "workflow.rds", SEED / "expected_numeric.csv", "--verbose")
+    assert out.returncode == 4
+    assert "Traceback" in out.stderr and out.stderr.splitlines()[-1].startswith("pykerasnip: ForgeError")
+
+
+def test_an_internal_error_is_one_line_with_exit_1() -> None:
+    script = ("import sys, pykerasnip.batch as b\n"
+              "def broken(*a, **k): raise TypeError('something unforeseen')\n"
+              "b.predict_file = broken\n"
+              "from pykerasnip.cli import main; sys.exit(main(sys.argv[1:]))")
+    out = subprocess.run([sys.executable, "-c", script, "predict", SEED / "workflow.rds",
+                          SEED / "new_data.csv"], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert_one_line_error(out, 1, "internal error", "TypeError: something unforeseen", "--verbose")
 
 
 # -- convert ------------------------------------------------------------------------------
@@ -364,6 +623,7 @@ def test_demo_trains_predicts_and_both_files_reload(tmp_path: Path) -> None:
 
     out = run_cli("demo", "--dir", tmp_path / "demo", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
+    assert not TF_LOG.search(out.stderr), out.stderr
     tibbles = re.findall(r"# A tibble: 3 × 1\n  \.pred\n  <dbl>\n((?:\d .*\n?){3})", out.stdout)
     assert len(tibbles) == 3 and len(set(tibbles)) == 1, out.stdout  # fit, write_rds, bundle
     assert "Strategy 1" in out.stdout and "Strategy 2" in out.stdout

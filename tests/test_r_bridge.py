@@ -15,7 +15,7 @@ import pytest
 import pykerasnip as pk
 from pykerasnip import r as pkr
 from pykerasnip import rds
-from pykerasnip.errors import RNotAvailableError, UnsupportedStepError
+from pykerasnip.errors import RNotAvailableError, UnsupportedStepError, UntrustedCodeError
 from pykerasnip.hardhat.blueprint import role_variables
 from pykerasnip.io import to_bytes
 from pykerasnip.recipes import Recipe
@@ -29,12 +29,17 @@ requires_rpy2 = pytest.mark.skipif(not HAS_R or importlib.util.find_spec("rpy2")
 CASE = FIXTURES / "seq_reg_recipe_normalize"
 
 #: R (Debian's recipes) preps a recipe whose step_mutate calls a user function: Python
-#: cannot replay it, R can (the function travels in the quosure's environment).
+#: cannot replay it, R can (the function travels in the quosure's environment). The
+#: function also runs a shell command, as a hostile file's could, when MARKER is set.
 MUTATE_RECIPE_R = """
 suppressPackageStartupMessages(library(recipes))
 args <- commandArgs(TRUE)
 make_recipe <- function() {
-  power_ratio <- function(hp, wt) atan(hp / (100 * wt))
+  power_ratio <- function(hp, wt) {
+    marker <- Sys.getenv("PYKERASNIP_TEST_MARKER")
+    if (nzchar(marker)) system(paste("touch", shQuote(marker)))
+    atan(hp / (100 * wt))
+  }
   recipe(mpg ~ ., data = mtcars) |>
     step_mutate(power = power_ratio(hp, wt)) |>
     step_normalize(all_numeric_predictors())
@@ -189,8 +194,35 @@ def mutate_workflow(fixture_workflow, mutate_recipe):
 @requires_rpy2
 @pytest.mark.slow
 def test_unreplayable_step_raises_without_fallback(mutate_workflow, new_data):
-    with pytest.raises(UnsupportedStepError, match="step_mutate"):
+    with pytest.raises(UnsupportedStepError, match=r"step_mutate.*runs the R code stored in the "
+                                                   r"file.*a file you trust.*trust_r_code=True"):
         mutate_workflow.predict(new_data)
+
+
+def test_unsupported_step_error_says_the_fallback_runs_the_files_r_code():
+    text = str(UnsupportedStepError("step_mutate", "calls power_ratio()"))
+    assert "runs the R code stored in the file" in text and "trust_r_code=True" in text
+
+
+@pytest.mark.parametrize("wrap", [lambda wf: wf, pk.bundle], ids=["workflow", "bundle"])
+def test_r_fallback_without_trust_is_refused_saying_it_runs_r_code(fixture_workflow, new_data, wrap):
+    with pytest.raises(UntrustedCodeError, match=r"runs the R code stored in the file.*"
+                                                 r"system\(\).*trust_r_code=True"):
+        wrap(fixture_workflow).predict(new_data, fallback="r")
+
+
+@requires_rpy2
+@pytest.mark.slow
+def test_r_fallback_runs_the_files_r_code_only_when_trusted(mutate_workflow, new_data, tmp_path,
+                                                            monkeypatch):
+    marker = tmp_path / "system-ran"
+    monkeypatch.setenv("PYKERASNIP_TEST_MARKER", str(marker))
+    with pytest.raises(UntrustedCodeError):
+        mutate_workflow.predict(new_data, fallback="r")
+    assert not marker.exists()
+    with pytest.warns(UserWarning, match="step_mutate cannot be replayed in Python"):
+        mutate_workflow.predict(new_data, fallback="r", trust_r_code=True)
+    assert marker.exists(), "the stored R function's system() call did not run"
 
 
 @requires_rpy2
@@ -199,7 +231,7 @@ def test_fallback_bakes_in_r_and_predicts(mutate_workflow, mutate_recipe, new_da
     _, r_baked = mutate_recipe
     expected = mutate_workflow.model_fit.predict(r_baked[mutate_workflow.blueprint.predictor_names])
     with pytest.warns(UserWarning, match="step_mutate cannot be replayed in Python"):
-        predicted = mutate_workflow.predict(new_data, fallback="r")
+        predicted = mutate_workflow.predict(new_data, fallback="r", trust_r_code=True)
     pd.testing.assert_frame_equal(predicted, expected, check_exact=True)
     assert predicted[".pred"].notna().all()
 

@@ -73,10 +73,12 @@ def dumps(obj: Any, compress: "str | None" = None, version: int | None = None,
 
 
 def dump(obj: Any, path: "str | os.PathLike", compress: "str | None" = "gzip",
-         version: int | None = None, format: str | None = None) -> None:
+         version: int | None = None, format: str | None = None, *,
+         follow_symlinks: bool = False) -> None:
     """Write ``obj`` to ``path`` as ``saveRDS`` would (gzip by default), atomically:
-    the file is complete or untouched."""
-    write_atomically(path, _encoded(obj, compress, version, format))
+    the file is complete or untouched (:mod:`pykerasnip.atomic`)."""
+    write_atomically(path, _encoded(obj, compress, version, format),
+                     follow_symlinks=follow_symlinks)
 
 
 def _encoded(obj: Any, compress: "str | None", version: int | None,
