@@ -81,7 +81,7 @@ def _decode(data: "bytes | mmap.mmap", limits: Limits) -> Any:
     kind = detect(data)
     if kind is not None:
         data = decompress(data, kind, limits)
-    return read_stream(data, compression=kind, max_depth=limits.max_depth)
+    return read_stream(data, compression=kind, limits=limits)
 
 
 @contextmanager
