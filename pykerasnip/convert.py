@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Generator, Iterator, Mapping
 from typing import Any
 
@@ -59,7 +60,7 @@ from .rds.altrep import compact_sequence
 from .rds.limits import DEFAULT_LIMITS
 from .rds.nodes import (NA_INTEGER, NA_REAL, AltRep, Complex, Cons, Environment, Expr,
                         Integer, List, Logical, Raw, Real, RObject, Str, Sym, _Singleton,
-                        is_na_real)
+                        is_na_real, nested_repr)
 from .rds.walk import drive
 
 _ATOMIC = (Logical, Integer, Real, Complex, Str)
@@ -148,7 +149,8 @@ class RList:
         return zip(self.keys(), self._values)
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{k}={v!r}" if k else repr(v) for k, v in list(self.items())[:6])
+        shown = ", ".join(f"{k}={nested_repr(v)}" if k else nested_repr(v)
+                          for k, v in list(self.items())[:6])
         more = ", ..." if len(self) > 6 else ""
         return f"RList({shown}{more}{', attrs=' + repr(list(self.attrs)) if self.attrs else ''})"
 
@@ -444,7 +446,7 @@ def _object_node(s: pd.Series) -> RObject:
     """Strings (``None``/NaN = NA) become character; anything else a list."""
     if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
         return Str(s.to_numpy(dtype=object, na_value=None).tolist())
-    return List([from_python(v) for v in s])
+    return List(_converted(_each(s)))
 
 
 def _str_node(s: pd.Series) -> Str:
@@ -522,14 +524,7 @@ def _array_node(values: Any) -> RObject:
 
 
 def _apply_attrs(node: RObject, attrs: Mapping[str, Any]) -> RObject:
-    return build.structure(node, {k: _attr_node(v) for k, v in attrs.items()})
-
-
-def _attr_node(value: Any) -> Any:
-    """Inverse of :func:`_attr_value`: a list of scalars is an atomic vector."""
-    if isinstance(value, list) and all(v is None or np.isscalar(v) for v in value):
-        return build.as_node(value)
-    return from_python(value)
+    return build.structure(node, _converted(_attr_node_steps(attrs)))
 
 
 def _names(index: pd.Index) -> "Str | None":
@@ -544,9 +539,37 @@ def _series_node(s: pd.Series) -> RObject:
     return _apply_attrs(node, s.attrs)
 
 
-def _rlist_node(rl: RList) -> List:
+def _each(values: Any) -> Steps:
+    """The nodes of ``values``, converted one step at a time."""
+    nodes = []
+    for value in values:
+        nodes.append((yield value))
+    return nodes
+
+
+def _attr_node_steps(attrs: Mapping[str, Any]) -> Steps:
+    """Inverse of :func:`_attr_steps`: a list of scalars is an atomic vector."""
+    out = {}
+    for name, value in attrs.items():
+        if isinstance(value, list) and all(v is None or np.isscalar(v) for v in value):
+            out[name] = build.as_node(value)
+        else:
+            out[name] = yield value
+    return out
+
+
+def _rlist_steps(rl: RList) -> Steps:
     names = None if rl.names is None else ["" if n is None else n for n in rl.names]
-    return _apply_attrs(build.r_list((from_python(v) for v in rl), names), rl.attrs)
+    node = build.r_list((yield from _each(rl)), names)
+    return build.structure(node, (yield from _attr_node_steps(rl.attrs)))
+
+
+def _dict_steps(value: dict) -> Steps:
+    return build.named_list(dict(zip(map(str, value), (yield from _each(value.values())))))
+
+
+def _sequence_steps(value: "list | tuple") -> Steps:
+    return build.r_list((yield from _each(value)))
 
 
 def _matrix_column_node(s: pd.Series) -> RObject:
@@ -591,11 +614,10 @@ def _timedelta_scalar_node(value: Any) -> RObject:
 
 #: Python type -> R node builder (checked in order: bool before int, datetime before date)
 _FROM_PYTHON: list[tuple[Any, Any]] = [
-    (pd.DataFrame, from_pandas), (pd.Series, _series_node), (RList, _rlist_node),
+    (pd.DataFrame, from_pandas), (pd.Series, _series_node), (RList, _rlist_steps),
     ((np.ndarray, pd.api.extensions.ExtensionArray, pd.Index), _array_node),
     ((bytes, bytearray), lambda v: Raw(bytes(v))),
-    (dict, lambda v: build.named_list({str(k): from_python(x) for k, x in v.items()})),
-    ((list, tuple), lambda v: build.r_list(from_python(x) for x in v)),
+    (dict, _dict_steps), ((list, tuple), _sequence_steps),
     ((dt.date, np.datetime64), _datetime_scalar_node),
     ((dt.timedelta, np.timedelta64), _timedelta_scalar_node),
     ((bool, int, float, complex, str, np.generic), _scalar_node),
@@ -603,15 +625,45 @@ _FROM_PYTHON: list[tuple[Any, Any]] = [
 ]
 
 
-def from_python(value: Any) -> Any:
-    """The R node for a natural Python value (inverse of :func:`to_python`); R nodes and
-    ``None`` (NULL) pass through."""
+def _from_python_step(value: Any) -> Any:
     if value is None or isinstance(value, (RObject, Sym, _Singleton)):
         return value
     for kinds, convert in _FROM_PYTHON:
         if isinstance(value, kinds):
             return convert(value)
     raise UnsupportedObjectError(f"no R equivalent for a Python {type(value).__name__}")
+
+
+#: Conversions running in this thread: a DataFrame or Series inside a converted value
+#: starts one more (lists, dicts and RLists nest without any).
+_active = threading.local()
+_MAX_NESTED_FRAMES = 64
+
+
+def _converted(first: Any) -> Any:
+    """The node a Python value (or a step of :func:`_from_python_step`) stands for."""
+    level = getattr(_active, "level", 0)
+    if level >= _MAX_NESTED_FRAMES:
+        raise UnsupportedObjectError(f"DataFrames and Series nested more than "
+                                     f"{_MAX_NESTED_FRAMES} levels deep are not converted")
+    _active.level = level + 1
+    try:
+        return drive(_from_python_step, first, DEFAULT_LIMITS.max_depth, _too_deep_python)
+    finally:
+        _active.level = level
+
+
+def _too_deep_python() -> UnsupportedObjectError:
+    return UnsupportedObjectError(f"Python values nested deeper than "
+                                  f"{DEFAULT_LIMITS.max_depth:,} levels (Limits.max_depth) "
+                                  "are not converted")
+
+
+def from_python(value: Any) -> Any:
+    """The R node for a natural Python value (inverse of :func:`to_python`); R nodes and
+    ``None`` (NULL) pass through. Lists, dicts and :class:`RList` nest to any depth up to
+    ``Limits.max_depth``; nothing recurses."""
+    return _converted(value)
 
 
 # == accessors ============================================================================

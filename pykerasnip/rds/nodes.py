@@ -42,7 +42,8 @@ def nested_repr(value: Any) -> str:
     nesting only the type is shown, so that a repr never recurses with the data."""
     depth = getattr(_repr_depth, "depth", 0)
     if depth >= _REPR_DEPTH:
-        return f"{type(value).__name__}(...)" if hasattr(value, "__slots__") else repr(value)
+        containers = hasattr(value, "__slots__") and not isinstance(value, (Sym, _Singleton))
+        return f"{type(value).__name__}(...)" if containers else repr(value)
     _repr_depth.depth = depth + 1
     try:
         return repr(value)

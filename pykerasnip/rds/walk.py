@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 def drive(step: Callable[[Any], Any], root: Any, max_depth: int,
           too_deep: Callable[[], Exception]) -> Any:
-    """The result of ``step(root)``.
+    """The result of ``step(root)`` (of ``root`` itself when it is a generator).
 
     ``step(x)`` returns either a final value or a generator. A generator yields
     requests -- each passed to ``step`` in turn, or, when it is itself a generator, run
@@ -25,7 +25,7 @@ def drive(step: Callable[[Any], Any], root: Any, max_depth: int,
     """
     stack: list = []
     push, pop = stack.append, stack.pop
-    value = step(root)
+    value = root if type(root) is GeneratorType else step(root)
     while True:
         if type(value) is GeneratorType:
             if len(stack) >= max_depth:
@@ -43,3 +43,20 @@ def drive(step: Callable[[Any], Any], root: Any, max_depth: int,
             value = done.value
             continue
         value = request if type(request) is GeneratorType else step(request)
+
+
+def nested_deeper(node: Any, limit: int) -> bool:
+    """Do the calls and pairlists in ``node`` nest (through their elements) more than
+    ``limit`` levels? For guarding recursive printers; each cell is looked at once."""
+    from .nodes import Cons
+
+    stack, seen = [(node, 0)], set()
+    while stack:
+        cell, depth = stack.pop()
+        if depth > limit:
+            return True
+        while isinstance(cell, Cons) and id(cell) not in seen:
+            seen.add(id(cell))
+            stack.append((cell.car, depth + 1))
+            cell = cell.cdr
+    return False
