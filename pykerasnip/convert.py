@@ -54,7 +54,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import UnsupportedObjectError
+from .errors import InvalidStringError, UnsupportedObjectError
 from .rds import build
 from .rds.altrep import compact_sequence
 from .rds.limits import DEFAULT_LIMITS
@@ -80,10 +80,6 @@ Steps = Generator[Any, Any, Any]
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
-class InvalidStringError(UnsupportedObjectError):
-    """An R string whose bytes are not valid in its encoding has no Python ``str``."""
-
-
 def _checked_strings(values: "list[str | None] | None", what: str) -> "list[str | None] | None":
     """``values`` unchanged, or an :class:`InvalidStringError` naming the first element
     whose bytes were not valid UTF-8 (R reads such strings and prints them with
@@ -98,9 +94,7 @@ def _checked_strings(values: "list[str | None] | None", what: str) -> "list[str 
     for i, value in enumerate(values):
         if value is not None and _UNDECODABLE.search(value):
             shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            raise InvalidStringError(
-                f"{what}: element {i + 1} is not valid UTF-8 ({shown!r} as R prints it); "
-                "re-encode it in R (iconv(), enc2utf8()) before saving")
+            raise InvalidStringError(what, i, shown)
     return values
 
 
@@ -335,7 +329,7 @@ def _column_steps(name: str, col: Any) -> Steps:
             return _object_array(matrix), (yield from _attr_steps(col, {"dim"})), True
         values, expressed = _vector_array(col, column=True)
     except InvalidStringError as exc:
-        raise InvalidStringError(f"column {name!r}: {exc}") from None
+        raise InvalidStringError(f"column {name!r}", exc.index, exc.shown) from None
     return values, (yield from _attr_steps(col, expressed)), False
 
 
@@ -564,6 +558,12 @@ def _rlist_steps(rl: RList) -> Steps:
     return build.structure(node, (yield from _attr_node_steps(rl.attrs)))
 
 
+def _rlist_node(rl: RList) -> Any:
+    if len(rl) or rl.attrs:
+        return _rlist_steps(rl)
+    return build.r_list([], None if rl.names is None else [])
+
+
 def _dict_steps(value: dict) -> Steps:
     return build.named_list(dict(zip(map(str, value), (yield from _each(value.values())))))
 
@@ -614,7 +614,7 @@ def _timedelta_scalar_node(value: Any) -> RObject:
 
 #: Python type -> R node builder (checked in order: bool before int, datetime before date)
 _FROM_PYTHON: list[tuple[Any, Any]] = [
-    (pd.DataFrame, from_pandas), (pd.Series, _series_node), (RList, _rlist_steps),
+    (pd.DataFrame, from_pandas), (pd.Series, _series_node), (RList, _rlist_node),
     ((np.ndarray, pd.api.extensions.ExtensionArray, pd.Index), _array_node),
     ((bytes, bytearray), lambda v: Raw(bytes(v))),
     (dict, _dict_steps), ((list, tuple), _sequence_steps),
