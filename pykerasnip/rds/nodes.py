@@ -638,6 +638,9 @@ class AltRep(RObject):
         from .altrep import length
         return length(self)
 
+    def __bool__(self) -> bool:  # a node, even of length 0 or of an unknown class
+        return True
+
     def expand(self) -> Vector:
         """The ordinary vector (with this object's attributes) that R would see."""
         from .altrep import expand
