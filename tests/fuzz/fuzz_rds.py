@@ -277,8 +277,10 @@ def main(argv: "list[str] | None" = None) -> int:
     if args.show is not None:
         data = make_input(args.show)
         print(f"input {args.show}: {len(data)} bytes: {data[:64]!r}...")
+        began = time.process_time()
         exc = decode(data)
-        print("decoded" if exc is None else f"{type(exc).__name__}: {exc}")
+        took = (time.process_time() - began) * 1000
+        print(("decoded" if exc is None else f"{type(exc).__name__}: {exc}") + f" ({took:.2f} ms)")
         return 0
     pool, base = seeds()
     print(f"{len(pool)} seeds from {FIXTURES} (base seed {base:#x})", flush=True)
