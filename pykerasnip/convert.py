@@ -58,6 +58,7 @@ from .errors import InvalidStringError, UnsupportedObjectError
 from .rds import build
 from .rds.altrep import compact_sequence
 from .rds.limits import DEFAULT_LIMITS
+from .rds.format import NullRoot
 from .rds.nodes import (NA_INTEGER, NA_REAL, AltRep, Complex, Cons, Environment, Expr,
                         Integer, List, Logical, Raw, Real, RObject, Str, Sym, _Singleton,
                         is_na_real, nested_repr)
@@ -379,6 +380,8 @@ def _frame_steps(node: List) -> Steps:
 
 def _to_python_step(node: Any) -> Any:
     """The natural value of ``node``, or the steps that make it (see :mod:`.rds.walk`)."""
+    if isinstance(node, NullRoot):
+        return None
     if isinstance(node, AltRep):
         node = node.expand()
     if isinstance(node, List) and not isinstance(node, Expr):

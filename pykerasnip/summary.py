@@ -10,6 +10,7 @@ import pandas as pd
 
 from .convert import RList
 from .rds import nodes as n
+from .rds.format import NullRoot
 from .rds.walk import nested_deeper
 
 _TYPE_LABELS = {n.Logical: "logi", n.Integer: "int", n.Real: "num", n.Complex: "cplx",
@@ -89,7 +90,7 @@ def _vector_label(node: n.Vector) -> str:
 
 def _label(node: Any) -> str:
     """One line for a node, like the right-hand side of R's ``str()``."""
-    if node is None:
+    if node is None or isinstance(node, NullRoot):
         return " NULL"
     if isinstance(node, n.AltRep):
         return f" ALTREP {node.class_name}"

@@ -7,22 +7,22 @@ uncompressed stream of ``s`` byte for byte.
 """
 from __future__ import annotations
 
-import mmap
+import io
 import os
-from contextlib import contextmanager
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Iterable
 
 from ..atomic import write_atomically
 from ..errors import RDSError
-from .compress import decompress, detect
+from .compress import MAGIC_SIZE, Inflater, detect
 from .compress import compress as compress_bytes
-from .format import Header
+from .format import Header, NullRoot
 from .limits import DEFAULT_LIMITS, Limits, resolve
 from .reader import read_stream
+from .streams import CHUNK, FileSource, Source
 from .writer import encode
 
-__all__ = ["loads", "load", "dumps", "dump", "Header", "Limits", "DEFAULT_LIMITS",
-           "DEFAULT_MAX_DECOMPRESSED"]
+__all__ = ["loads", "load", "dumps", "dump", "Header", "NullRoot", "Limits",
+           "DEFAULT_LIMITS", "DEFAULT_MAX_DECOMPRESSED"]
 
 #: The default of ``Limits.max_decompressed`` (kept for callers of the older keyword).
 DEFAULT_MAX_DECOMPRESSED = DEFAULT_LIMITS.max_decompressed
@@ -31,24 +31,35 @@ DEFAULT_MAX_DECOMPRESSED = DEFAULT_LIMITS.max_decompressed
 def loads(data: "bytes | bytearray | memoryview", *, limits: Limits | None = None,
           max_decompressed: int | None = None, max_depth: int | None = None) -> Any:
     """Decode serialized R data. The container (gzip, bzip2, xz or none) is detected from
-    the magic bytes. ``limits`` bounds what the read may inflate, allocate and nest
-    (:class:`Limits`; ``max_decompressed``/``max_depth`` override its fields). Raises
+    the magic bytes and inflated as the decoder needs it, straight into the vectors.
+    ``limits`` bounds what the read may inflate, allocate and nest (:class:`Limits`;
+    ``max_decompressed``/``max_depth`` override its fields). Raises
     :class:`~pykerasnip.errors.RDSError` on anything that is not a valid stream or breaks
-    the budget. The header is kept on the root as ``_header`` (a ``NULL`` or symbol root
-    cannot carry it). A ``save()`` workspace becomes a named ``List``."""
+    the budget. The header is kept on the root as ``_header``; a ``NULL`` root comes
+    back as a :class:`NullRoot` that keeps it (a symbol root cannot). A ``save()``
+    workspace becomes a named ``List``."""
     budget = resolve(limits, max_decompressed=max_decompressed, max_depth=max_depth)
-    return _decode(bytes(data), budget)
+    data = bytes(data)
+    kind = detect(data)
+    if kind is None:
+        return read_stream(data, limits=budget)
+    return _decode(Inflater(io.BytesIO(data), len(data), kind, budget), kind, budget)
 
 
 def load(source: "str | os.PathLike | IO[bytes]", *, limits: Limits | None = None,
          max_decompressed: int | None = None, max_depth: int | None = None) -> Any:
-    """:func:`loads` for a file path or a binary file object."""
+    """:func:`loads` for a file path or a binary file object. A file is read in pieces
+    (straight into the vectors' arrays), never held whole in memory."""
     budget = resolve(limits, max_decompressed=max_decompressed, max_depth=max_depth)
     if hasattr(source, "read"):
-        return _decode(source.read(), budget)
+        return loads(source.read(), limits=budget)
     try:
-        with open(source, "rb") as fh, _mapped(fh) as data:
-            return _decode(data, budget)
+        with open(source, "rb", buffering=0) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            kind = detect(fh.read(MAGIC_SIZE))
+            fh.seek(0)
+            stream = FileSource(fh, size) if kind is None else Inflater(fh, size, kind, budget)
+            return _decode(stream, kind, budget)
     except OSError as exc:
         raise RDSError(f"cannot read {os.fspath(source)!r}: {exc.strerror}") from None
 
@@ -77,19 +88,8 @@ def _encoded(obj: Any, compress: "str | None", version: int | None,
     return out.chunks() if whole else out.pieces()
 
 
-def _decode(data: "bytes | mmap.mmap", limits: Limits) -> Any:
-    kind = detect(data)
-    if kind is not None:
-        data = decompress(data, kind, limits)
-    return read_stream(data, compression=kind, limits=limits)
-
-
-@contextmanager
-def _mapped(fh: IO[bytes]) -> "Iterator[bytes | mmap.mmap]":
-    """The file's bytes, memory-mapped: decoding copies each vector once, straight from
-    the page cache, instead of first copying the whole file."""
-    if os.fstat(fh.fileno()).st_size == 0:
-        yield b""
-        return
-    with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        yield data
+def _decode(stream: "Source", kind: str | None, limits: Limits) -> Any:
+    """Decode what ``stream`` produces, then consume (and check) what follows."""
+    root = read_stream(stream.read(CHUNK), compression=kind, source=stream, limits=limits)
+    stream.finish()
+    return root

@@ -40,3 +40,21 @@ class Header:
     native_encoding: str = "UTF-8"
     compression: str | None = None
     workspace: bool = False
+
+
+class NullRoot:
+    """R's ``NULL`` decoded as the whole object of a stream. ``None`` cannot carry the
+    stream's header; this does, so that ``dumps(loads(s)) == s`` holds for a ``NULL``
+    stream too. It is falsy and prints as ``NULL``; ``convert.to_python`` and
+    ``read_rds`` give ``None`` for it."""
+
+    __slots__ = ("_header",)
+
+    def __init__(self, header: Header):
+        self._header = header
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NULL"

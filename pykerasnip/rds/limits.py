@@ -5,6 +5,9 @@ One :class:`Limits` value travels with a read (``rds.loads``/``rds.load``,
 ``pykerasnip.read_rds``); every layer checks the fields it is concerned with and names the
 field in its :class:`~pykerasnip.errors.RDSError`, so a caller with a legitimately large
 file knows which one to raise. The defaults suit a 2-core / 8 GB container.
+
+A new bound is a new numeric field with a documented default, checked where the resource
+is spent, with an error that names ``Limits.<field>``.
 """
 from __future__ import annotations
 
@@ -22,11 +25,12 @@ class Limits:
     """Resource budget of one read. Fields:
 
     - ``max_decompressed``: bytes a compressed file may inflate to (4 GiB).
-    - ``max_ratio`` and ``ratio_floor``: past the first ``ratio_floor`` bytes (64 MiB), a
-      compressed file may inflate to at most ``max_ratio`` (100) times its compressed
-      size. Ordinary ``.rds`` files stay far below (numbers: ~1.1, models and text: 3-10);
-      bombs are far above (1,000 for gzip, millions for bzip2/xz), so a 1 MB bomb is
-      refused after at most 100 MB of work.
+    - ``max_ratio`` and ``ratio_floor``: past the first ``ratio_floor`` bytes (32 MiB), a
+      compressed file may inflate to at most ``max_ratio`` (40) times its compressed size.
+      R's own files stay well below (doubles ~1.1, models and text 3-10); bombs are far
+      above (1,000 for gzip, millions for bzip2/xz). So a 1 MB file costs at most 40 MB of
+      inflation (and of arrays) before it is refused, while a genuinely larger and more
+      compressible file needs a raised ``max_ratio``.
     - ``max_vector_bytes``: the largest single vector (or string table) a file may
       declare (2 GiB); a declared length is also checked against what the rest of the
       input (or of the decompression budget) could hold, before anything is allocated.
@@ -42,8 +46,8 @@ class Limits:
     """
 
     max_decompressed: int = 4 * _GiB
-    max_ratio: float = 100.0
-    ratio_floor: int = 64 * _MiB
+    max_ratio: float = 40.0
+    ratio_floor: int = 32 * _MiB
     max_vector_bytes: int = 2 * _GiB
     max_depth: int = 100_000
     max_symbols: int = 1_000_000

@@ -16,12 +16,12 @@ from . import altrep
 from . import nodes as n
 from .bytecode import read_bytecode
 from .format import (ALTREP_SXP, BASEENV_SXP, BASENAMESPACE_SXP, CLASSREFSXP, EMPTYENV_SXP,
-                     FORMAT_NAMES, GENERICREFSXP, GLOBALENV_SXP, HAS_ATTR_BIT, HAS_TAG_BIT,
+                     GENERICREFSXP, GLOBALENV_SXP, HAS_ATTR_BIT, HAS_TAG_BIT,
                      IS_OBJECT_BIT, LEVELS_SHIFT, MISSINGARG_SXP, NAMESPACESXP, NILVALUE_SXP,
                      PACKAGESXP, PERSISTSXP, REFSXP, UNBOUNDVALUE_SXP, WORKSPACE_LETTERS,
-                     Header)
+                     Header, NullRoot)
 from .limits import DEFAULT_LIMITS, Limits
-from .streams import AsciiInput, BinaryInput
+from .streams import AsciiInput, BinaryInput, Source, open_input
 from .walk import drive
 
 #: Longest native-encoding name R accepts in a header (R_CODESET_MAX).
@@ -279,22 +279,12 @@ def _is_altrep_info(info: Any) -> bool:
 
 
 # ---------------------------------------------------------------------------- header
-def _open_source(data: bytes, pos: int) -> "tuple[str, BinaryInput | AsciiInput]":
-    code = data[pos:pos + 2]
-    name = FORMAT_NAMES.get(code[:1]) if code[1:2] == b"\n" else None
-    if name is None:
-        raise RDSError(f"unknown serialization format {code!r} (expected X, A or B "
-                       "followed by a newline)", pos)
-    if name == "ascii":
-        return name, AsciiInput(data, pos + 2)
-    return name, BinaryInput(data, pos + 2, big_endian=name == "xdr")
-
-
-def read_header(data: bytes, compression: str | None = None,
+def read_header(data: bytes, compression: str | None = None, source: "Source | None" = None,
                 limits: Limits = DEFAULT_LIMITS) -> "tuple[Header, Reader]":
-    """Parse the header and return it with a reader positioned at the object."""
+    """Parse the header and return it with a reader positioned at the object. ``data``
+    is the whole stream, or its start when ``source`` produces the rest."""
     workspace = data[:5] in _WORKSPACE_MAGICS
-    fmt, src = _open_source(data, 5 if workspace else 0)
+    fmt, src = open_input(data, 5 if workspace else 0, source, limits)
     version = src.int()
     if version not in (2, 3):
         raise src.fail(f"unsupported serialization version {version} (R writes 2 or 3)")
@@ -309,13 +299,14 @@ def read_header(data: bytes, compression: str | None = None,
     return header, Reader(src, limits)
 
 
-def read_stream(data: bytes, *, compression: str | None = None,
+def read_stream(data: bytes, *, compression: str | None = None, source: "Source | None" = None,
                 limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Decode a whole uncompressed stream (``serialize()`` output, an ``.rds`` or a
-    ``save()`` file) within ``limits``; the header goes to the root's ``_header``."""
+    """Decode an uncompressed stream (``serialize()`` output, an ``.rds`` or a ``save()``
+    file) within ``limits``: ``data`` is the whole stream, or its start when ``source``
+    produces the rest. The header goes to the root's ``_header``."""
     reader = None
     try:
-        header, reader = read_header(data, compression, limits)
+        header, reader = read_header(data, compression, source, limits)
         root = reader.item()
     except RDSError:
         raise
@@ -327,6 +318,8 @@ def read_stream(data: bytes, *, compression: str | None = None,
         root = _workspace(root, reader)
     if isinstance(root, n.RObject):
         root._header = header
+    elif root is None:
+        root = NullRoot(header)
     return root
 
 

@@ -3,17 +3,23 @@
 R writes the same item structure in three encodings: XDR (big-endian binary), native
 binary (little-endian here) and ASCII (one token per line, C escapes in strings). The
 reader and writer talk to an input or output object from this module and never see the
-encoding. Every read checks the claimed size against what is left before allocating.
+encoding. Every read checks the claimed size against what is left (and against the
+budget of :class:`~.limits.Limits`) before allocating.
 """
 from __future__ import annotations
 
+import math
 import re
 import struct
-from typing import Iterator, NamedTuple
+import sys
+from decimal import Decimal
+from typing import IO, Iterator, NamedTuple, Protocol
 
 import numpy as np
 
 from ..errors import RDSError
+from .format import FORMAT_NAMES
+from .limits import DEFAULT_LIMITS, Limits
 from .nodes import ASCII_MASK, LATIN1_MASK, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
 
 CHARSXP = 9
@@ -48,15 +54,81 @@ def defaults_for(values: "list[str | None]") -> list[int]:
     return [default_char_levels(v) for v in values]
 
 
+# ------------------------------------------------------------------------ sources
+#: Bytes pulled from a source at a time to refill an input's buffer.
+CHUNK = 1 << 20
+#: Size of the buffer large vectors are streamed through.
+STAGE = 1 << 20
+
+
+class Source(Protocol):
+    """The rest of a stream, produced on demand (a plain file, or a decompressor)."""
+
+    #: appended to "only N bytes are left" messages (names the budget, if any)
+    note: str
+
+    def remaining(self) -> int:
+        """An upper bound on the bytes still to come."""
+
+    def read(self, size: int) -> bytes:
+        """The next ``size`` bytes, fewer only at the end."""
+
+    def readinto(self, view: memoryview) -> int:
+        """Fill ``view``; the count is short only at the end."""
+
+    def read_all(self) -> bytes:
+        """Everything that is left."""
+
+    def finish(self) -> None:
+        """Consume what follows the object (checking it, when the container can)."""
+
+
+class FileSource:
+    """The rest of an uncompressed file, read straight into the caller's buffers."""
+
+    note = ""
+
+    def __init__(self, fh: IO[bytes], size: int):
+        self.fh, self.left = fh, size - fh.tell()
+
+    def remaining(self) -> int:
+        return self.left
+
+    def readinto(self, view: memoryview) -> int:
+        done = 0
+        while done < len(view):
+            got = self.fh.readinto(view[done:])
+            if not got:
+                break
+            done += got
+        self.left -= done
+        return done
+
+    def read(self, size: int) -> bytes:
+        buffer = bytearray(min(size, self.left))
+        return bytes(buffer[:self.readinto(memoryview(buffer))])
+
+    def read_all(self) -> bytes:
+        return self.read(self.left)
+
+    def finish(self) -> None:
+        """Bytes after the object are ignored, as R does."""
+
+
 # ------------------------------------------------------------------------ binary input
 class BinaryInput:
-    """Reads XDR (``big_endian``) or native little-endian binary items from a buffer."""
+    """Reads XDR (``big_endian``) or native little-endian binary items from a buffer that
+    holds the whole stream, or a window of it refilled from a :class:`Source`; large
+    vectors are read from the source straight into their arrays."""
 
     #: minimum encoded size of one element, by kind, for up-front length checks
     SIZES = {"int": 4, "double": 8, "complex": 16, "raw": 1, "text": 1, "string": 8, "item": 4}
 
-    def __init__(self, data: bytes, pos: int, big_endian: bool = True):
-        self.data, self.pos = data, pos
+    def __init__(self, data: bytes, pos: int, big_endian: bool = True,
+                 source: "Source | None" = None, limits: Limits = DEFAULT_LIMITS):
+        self.data, self.pos, self.source, self.limits = data, pos, source, limits
+        self.base = 0  # stream offset of data[0]
+        self._stage: memoryview | None = None
         order = ">" if big_endian else "<"
         self._int = struct.Struct(order + "i").unpack_from
         self._pair = struct.Struct(order + "ii").unpack_from
@@ -65,12 +137,26 @@ class BinaryInput:
 
     @property
     def offset(self) -> int:
-        return self.pos
+        return self.base + self.pos
 
     def fail(self, message: str) -> RDSError:
-        return RDSError(message, self.pos)
+        return RDSError(message, self.offset)
+
+    def _left(self) -> int:
+        """Bytes that may still come: buffered plus what the source may produce."""
+        return len(self.data) - self.pos + (0 if self.source is None else
+                                            self.source.remaining())
+
+    def _fill(self, nbytes: int) -> None:
+        """Make the buffer hold ``nbytes`` unread bytes, as far as the source allows."""
+        if self.source is None or nbytes <= len(self.data) - self.pos:
+            return
+        more = self.source.read(max(nbytes - (len(self.data) - self.pos), CHUNK))
+        self.base += self.pos
+        self.data, self.pos = self.data[self.pos:] + more, 0
 
     def _take(self, nbytes: int, what: str) -> int:
+        self._fill(nbytes)
         start = self.pos
         if nbytes > len(self.data) - start:
             raise self.fail(f"truncated input: expected {what} ({nbytes} bytes, "
@@ -78,19 +164,50 @@ class BinaryInput:
         self.pos = start + nbytes
         return start
 
+    def _read_into(self, view: memoryview, what: str) -> None:
+        """Fill ``view`` from the buffer, then straight from the source."""
+        have = min(len(view), len(self.data) - self.pos)
+        view[:have] = self.data[self.pos:self.pos + have]
+        self.pos += have
+        if have == len(view):
+            return
+        got = self.source.readinto(view[have:]) if self.source is not None else 0
+        self.base += self.pos + got
+        self.data, self.pos = b"", 0
+        if got < len(view) - have:
+            raise self.fail(f"truncated input: expected {what} ({len(view)} bytes, "
+                            f"{have + got} left)")
+
     def check(self, count: int, kind: str, what: str) -> None:
-        """Fail unless ``count`` elements of ``kind`` can still fit in the input."""
-        if count * self.SIZES[kind] > len(self.data) - self.pos:
+        """Fail unless ``count`` elements of ``kind`` can still fit in the input (and in
+        the budget)."""
+        nbytes = count * self.SIZES[kind]
+        if nbytes > self._left():
+            note = "" if self.source is None else self.source.note
             raise self.fail(f"{what} claims {count} elements but only "
-                            f"{len(self.data) - self.pos} bytes are left")
+                            f"{self._left()} bytes are left{note}")
+        self.limits.check_vector(nbytes, what, self.offset)
 
     def int(self) -> int:
-        return self._int(self.data, self._take(4, "an integer"))[0]
+        start = self._take(4, "an integer")  # before reading self.data: it may refill
+        return self._int(self.data, start)[0]
 
     def _array(self, kind: str, count: int) -> np.ndarray:
         dtype = self._dtypes[kind]
-        start = self._take(count * dtype.itemsize, f"{count} {kind} values")
-        return np.frombuffer(self.data, dtype, count, start).astype(dtype.newbyteorder("="))
+        if count * dtype.itemsize <= len(self.data) - self.pos or self.source is None:
+            start = self._take(count * dtype.itemsize, f"{count} {kind} values")
+            return np.frombuffer(self.data, dtype, count, start).astype(dtype.newbyteorder("="))
+        # Streamed: through a small staging buffer, converted to native order while it is
+        # in cache, into an array allocated once.
+        values = np.empty(count, dtype.newbyteorder("="))
+        if self._stage is None:
+            self._stage = memoryview(bytearray(STAGE))
+        step = STAGE // dtype.itemsize
+        for start in range(0, count, step):
+            part = min(step, count - start)
+            self._read_into(self._stage[:part * dtype.itemsize], f"{count} {kind} values")
+            values[start:start + part] = np.frombuffer(self._stage, dtype, part)
+        return values
 
     def ints(self, count: int) -> np.ndarray:
         return self._array("int", count)
@@ -102,6 +219,10 @@ class BinaryInput:
         return self._array("complex", count)
 
     def raw(self, count: int) -> bytes:
+        if count > CHUNK and self.source is not None:
+            buffer = bytearray(count)
+            self._read_into(memoryview(buffer), f"{count} raw bytes")
+            return bytes(buffer)
         start = self._take(count, f"{count} raw bytes")
         return self.data[start:start + count]
 
@@ -118,7 +239,10 @@ class BinaryInput:
         for _ in range(count):
             if end - pos < 8:
                 self.pos = pos
-                raise self.fail("truncated input: expected a string (CHARSXP)")
+                self._fill(8)
+                data, pos, end = self.data, self.pos, len(self.data)
+                if end - pos < 8:
+                    raise self.fail("truncated input: expected a string (CHARSXP)")
             flags, length = pair(data, pos)
             start = pos + 8
             pos = start + length
@@ -130,6 +254,7 @@ class BinaryInput:
                         levels.append(ASCII_MASK)
                     continue
             text, lev, default, pos = self._string(flags, length, start)
+            data, end = self.data, len(self.data)
             append(text)
             if lev != default and levels is None:
                 levels = defaults_for(out[:-1])
@@ -169,14 +294,32 @@ def _unescape_one(match: re.Match) -> bytes:
     return _SIMPLE_ESCAPES.get(code, code)
 
 
+#: R writes ASCII doubles with "%.16g", which rounds the largest finite doubles up to
+#: this token, just past the largest double, so R's own reader makes them infinite.
+#: pykerasnip reads back the finite value R wrote (and writes it as the same token).
+_LARGEST_TOKEN = Decimal("%.16g" % sys.float_info.max)
+
+
 def _parse_numbers(tokens: np.ndarray, dtype: str) -> np.ndarray:
     if dtype != "f8":
         return tokens.astype("i8")
     try:
-        return tokens.astype("f8")
+        values = tokens.astype("f8")
     except ValueError:  # serialize(ascii = NA) writes doubles as C99 hex floats
-        return np.array([float.fromhex(t.decode("ascii")) if b"x" in t else float(t)
-                         for t in tokens.tolist()])
+        values = np.array([float.fromhex(t.decode("ascii")) if b"x" in t else float(t)
+                           for t in tokens.tolist()])
+    for i in np.flatnonzero(np.isinf(values)):
+        if _within_largest(tokens[i]):
+            values[i] = math.copysign(sys.float_info.max, values[i])
+    return values
+
+
+def _within_largest(token: bytes) -> bool:
+    """Is this decimal token no larger in magnitude than R's token for the largest double?"""
+    try:
+        return b"x" not in token and abs(Decimal(token.decode("ascii"))) <= _LARGEST_TOKEN
+    except ArithmeticError:  # decimal's InvalidOperation: not a plain decimal number
+        return False
 
 
 class AsciiInput:
@@ -280,6 +423,21 @@ class AsciiInput:
             out.append(None if length == -1 else decode_chars(self.text(length), lev))
             levels.append(lev)
         return out, (None if levels == defaults_for(out) else levels)
+
+
+def open_input(data: bytes, pos: int, source: "Source | None" = None,
+               limits: Limits = DEFAULT_LIMITS) -> "tuple[str, BinaryInput | AsciiInput]":
+    """The format named by the two bytes at ``pos`` (``X``, ``A`` or ``B`` and a newline)
+    and an input positioned after them. ``data`` is the whole stream, or its start when
+    the rest comes from ``source``."""
+    code = data[pos:pos + 2]
+    name = FORMAT_NAMES.get(code[:1]) if code[1:2] == b"\n" else None
+    if name is None:
+        raise RDSError(f"unknown serialization format {code!r} (expected X, A or B "
+                       "followed by a newline)", pos)
+    if name == "ascii":  # tokens need the whole text; the source bounds its size
+        return name, AsciiInput(data if source is None else data + source.read_all(), pos + 2)
+    return name, BinaryInput(data, pos + 2, name == "xdr", source, limits)
 
 
 # ------------------------------------------------------------------------ outputs

@@ -12,7 +12,7 @@ from . import nodes as n
 from .bytecode import write_bytecode
 from .format import (ALTREP_SXP, FORMAT_CODES, HAS_ATTR_BIT, HAS_TAG_BIT, IS_OBJECT_BIT,
                      LEVELS_SHIFT, MAX_PACKED_REF, MIN_READER_VERSION, NILVALUE_SXP, REFSXP,
-                     WORKSPACE_LETTERS, Header)
+                     WORKSPACE_LETTERS, Header, NullRoot)
 from .limits import DEFAULT_LIMITS
 from .streams import AsciiOutput, BinaryOutput
 from .walk import drive
@@ -66,7 +66,7 @@ class Writer:
 
     # -- helpers -----------------------------------------------------------------------
     def _start(self, node: Any) -> Any:
-        if node is None:
+        if node is None or isinstance(node, NullRoot):
             self.out.int(NILVALUE_SXP)
             return None
         if isinstance(node, n._Singleton):

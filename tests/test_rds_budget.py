@@ -1,0 +1,210 @@
+"""The read's resource budget (``pykerasnip.rds.Limits``) and streamed decompression:
+bombs are refused while inflating, within a bounded amount of memory; declared lengths
+are checked against what the rest of the input or the budget could hold before anything
+is allocated; streamed reads give exactly what whole-buffer reads give."""
+from __future__ import annotations
+
+import bz2
+import functools
+import gzip
+import lzma
+import struct
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import pykerasnip as pk
+from pykerasnip.errors import RDSError
+from pykerasnip.rds import DEFAULT_LIMITS, Limits, dump, dumps, load, loads
+from pykerasnip.rds import nodes as n
+
+HEADER = b"X\n" + struct.pack(">iiii", 3, 0x40202, 0x30500, 5) + b"UTF-8"
+VECSXP, REALSXP, RAWSXP = 19, 14, 24
+COMPRESSORS = {"gzip": lambda d: gzip.compress(d, 9), "bzip2": bz2.compress,
+               "xz": lzma.compress}
+#: quicker settings for the ordinary (incompressible) test streams
+QUICK = {"gzip": lambda d: gzip.compress(d, 1), "bzip2": lambda d: bz2.compress(d, 1),
+         "xz": lambda d: lzma.compress(d, preset=0)}
+#: the promise of issue 17: a hostile file of at most 1 MB costs less than this
+MEMORY_BOUND = 200 * 1024**2
+
+
+def _vector_head(code: int, length: int) -> bytes:
+    if length < 2**31:
+        return struct.pack(">ii", code, length)
+    return struct.pack(">iiII", code, -1, length >> 32, length & 0xFFFFFFFF)
+
+
+def _members_bomb(kind: str, head: bytes, block: bytes, copies: int) -> bytes:
+    """``head`` then ``copies`` times ``block``, as concatenated members (each block
+    compressed once): a tiny file that inflates to ``copies * len(block)`` bytes."""
+    member = COMPRESSORS[kind](block)
+    return COMPRESSORS[kind](head) + member * copies
+
+
+def _peak_of(fn) -> int:
+    """Peak bytes Python and numpy allocated while ``fn`` ran."""
+    tracemalloc.start()
+    try:
+        fn()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def _refused(data: bytes, match: str, **kwargs) -> int:
+    def attempt():
+        with pytest.raises(RDSError, match=match):
+            loads(data, **kwargs)
+    return _peak_of(attempt)
+
+
+@pytest.mark.parametrize("kind", COMPRESSORS)
+def test_a_vector_declared_past_the_budget_is_refused_before_inflating(kind):
+    """10 GB of zeros behind a vector that declares them: refused at the declaration."""
+    data = _members_bomb(kind, HEADER + _vector_head(REALSXP, 10 * 1024**3 // 8),
+                         bytes(8 << 20), 8)
+    assert len(data) < 1 << 20
+    peak = _refused(data, "claims 1342177280 elements but only .* within the decompression "
+                          "budget")
+    assert peak < 16 << 20  # the decompressor's window and the first pieces, nothing more
+
+
+@pytest.mark.parametrize("kind,gigabytes", [("gzip", 0.5), ("bzip2", 10), ("xz", 5)])
+def test_a_bomb_of_valid_vectors_stops_at_the_ratio(kind, gigabytes):
+    """A list of many ordinary vectors of zeros (as much as fits in under 1 MB of the
+    container: gzip's ratio is at most ~1,000, xz's ~6,000): inflation stops at the budget, with an
+    error naming the limit, after bounded memory."""
+    per_vector = _vector_head(REALSXP, 1024) + bytes(8 * 1024)
+    block = per_vector * 1024  # 8 MiB of valid vectors
+    copies = int(gigabytes * 1024**3) // len(block)
+    data = _members_bomb(kind, HEADER + _vector_head(VECSXP, copies * 1024), block, copies)
+    assert len(data) < 1 << 20
+    peak = _refused(data, "exceeds .* Limits.(max_ratio = 40 times|ratio_floor)")
+    assert peak < MEMORY_BOUND - 64 * 1024**2  # room left for the interpreter itself
+
+
+def test_max_decompressed_bounds_even_a_low_ratio():
+    data = gzip.compress(HEADER + _vector_head(RAWSXP, 3 << 20) + np.random.default_rng(1)
+                         .integers(0, 256, 3 << 20, dtype=np.uint8).tobytes())
+    with pytest.raises(RDSError, match="Limits.max_decompressed = 1,000,000 bytes"):
+        loads(data, limits=Limits(max_decompressed=10**6))
+    with pytest.raises(RDSError, match="Limits.max_decompressed"):
+        loads(data, max_decompressed=10**6)  # the older keyword
+    assert len(loads(data).data) == 3 << 20
+
+
+def test_uncompressed_claims_are_checked_against_the_input():
+    data = HEADER + _vector_head(REALSXP, 1000) + bytes(100)
+    with pytest.raises(RDSError, match="claims 1000 elements but only 100 bytes are left"):
+        loads(data)
+
+
+def test_max_vector_bytes_refuses_large_declared_vectors(tmp_path):
+    vector = n.Real(np.arange(1000.0))
+    with pytest.raises(RDSError, match="Limits.max_vector_bytes = 4,000"):
+        loads(dumps(vector), limits=Limits(max_vector_bytes=4000))
+    dump(vector, tmp_path / "v.rds")
+    with pytest.raises(RDSError, match="Limits.max_vector_bytes"):
+        pk.read_rds(tmp_path / "v.rds", limits=Limits(max_vector_bytes=4000))
+    assert pk.read_rds(tmp_path / "v.rds").tolist() == vector.data.tolist()
+
+
+def test_max_depth_is_a_limit_too():
+    deep: object = n.List([])
+    for _ in range(3000):
+        deep = n.List([deep])
+    with pytest.raises(RDSError, match="nested deeper than 50"):
+        loads(dumps(deep), limits=Limits(max_depth=50))
+
+
+def test_limits_are_validated_and_replaced():
+    assert DEFAULT_LIMITS == Limits()
+    assert Limits().replace(max_ratio=1000).max_ratio == 1000
+    with pytest.raises(ValueError, match="Limits.max_ratio"):
+        Limits(max_ratio=-1)
+    with pytest.raises(TypeError, match="rds.Limits"):
+        loads(dumps(None), limits={"max_ratio": 3})
+    huge = Limits.unlimited()
+    assert huge.inflation_cap(1) > 10**18 and huge.max_depth == DEFAULT_LIMITS.max_depth
+    assert Limits().inflation_cap(1 << 20) == 40 << 20
+    assert Limits().inflation_cap(10) == 32 << 20
+
+
+@functools.lru_cache(maxsize=1)
+def _tree() -> n.List:
+    """Vectors larger than the input's buffer and the staging buffer (1 MiB each), and
+    strings of mixed lengths and encodings that straddle buffer refills."""
+    rng = np.random.default_rng(7)
+    lengths = rng.integers(0, 40, 60_000)
+    text = "".join(rng.choice(list("abcdéfgh"), int(lengths.sum())))
+    ends = np.cumsum(lengths)
+    words: list = [text[end - size:end] for end, size in zip(ends, lengths)]
+    words[::97] = [None] * len(words[::97])
+    return n.List([n.Real(rng.normal(size=200_001)), n.Integer(np.arange(300_001)),
+                   n.Complex(rng.normal(size=90_001) * 1j), n.Str(words),
+                   n.Raw(rng.integers(0, 256, (1 << 20) + 3, dtype=np.uint8).tobytes()),
+                   n.Logical(np.array([1, 0, n.NA_INTEGER] * 5000, "i4"))])
+
+
+@pytest.mark.parametrize("fmt", ["xdr", "binary"])
+@pytest.mark.parametrize("kind", [None, "gzip", "bzip2", "xz"])
+def test_streamed_reads_equal_whole_buffer_reads(tmp_path, fmt, kind):
+    """Every container, both binary formats: a file read in pieces decodes to what the
+    whole uncompressed stream decodes to."""
+    whole = dumps(_tree(), format=fmt)
+    (tmp_path / "t.rds").write_bytes(whole if kind is None else QUICK[kind](whole))
+    from_file = load(tmp_path / "t.rds")
+    assert dumps(from_file) == whole
+    assert from_file._header.compression == kind
+
+
+def test_compressed_ascii_is_read_whole_within_the_budget():
+    whole = dumps(n.List([n.Real(np.arange(50_000) / 7), n.Str(["a b", None, "é"] * 100)]),
+                  format="ascii")
+    assert dumps(loads(QUICK["gzip"](whole))) == whole
+    with pytest.raises(RDSError, match="Limits.max_decompressed"):
+        loads(QUICK["gzip"](whole), max_decompressed=len(whole) - 1)
+
+
+@pytest.mark.parametrize("kind", COMPRESSORS)
+def test_members_are_followed_and_trailing_bytes_ignored(kind):
+    stream = dumps(_tree())
+    cut = len(stream) // 3
+    data = QUICK[kind](stream[:cut]) + QUICK[kind](stream[cut:]) + b"trailing"
+    assert dumps(loads(data)) == stream
+
+
+@pytest.mark.parametrize("kind", COMPRESSORS)
+def test_corrupt_or_truncated_containers_are_named(kind):
+    data = QUICK[kind](dumps(_tree()))
+    with pytest.raises(RDSError, match=f"truncated {kind}|truncated input"):
+        loads(data[:len(data) // 2])
+    damaged = bytearray(data)
+    damaged[len(data) // 2:len(data) // 2 + 64] = bytes(64)
+    with pytest.raises(RDSError, match=f"corrupt {kind}|malformed|truncated|claims|unknown"):
+        loads(bytes(damaged))
+
+
+@pytest.mark.parametrize("kind", [None, *COMPRESSORS])
+def test_mutated_files_fail_only_with_rds_errors(tmp_path, kind):
+    """Damaged files read through the streaming path (file, buffer refills, staging):
+    each one decodes or raises RDSError, nothing else."""
+    small = n.List([n.Real(np.arange(40_000.0)), n.Str(["x", "é", None] * 3000),
+                    n.Integer(np.arange(70_000))])
+    whole = dumps(small)
+    original = whole if kind is None else QUICK[kind](whole)
+    rng = np.random.default_rng(17)
+    path = tmp_path / "m.rds"
+    for _ in range(150):
+        data = bytearray(original)
+        for at in rng.integers(0, len(data), rng.integers(1, 4)):
+            data[at] = int(rng.integers(0, 256))
+        cut = len(data) if rng.random() < 0.7 else int(rng.integers(0, len(data)))
+        path.write_bytes(bytes(data[:cut]))
+        try:
+            load(path)
+        except RDSError:
+            pass
