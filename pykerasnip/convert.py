@@ -46,18 +46,23 @@ expression vectors, S4 objects) stays the R node; nothing is silently dropped.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+import re
+import threading
+from collections.abc import Generator, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .errors import UnsupportedObjectError
+from .errors import InvalidStringError, UnsupportedObjectError
 from .rds import build
+from .rds.altrep import compact_sequence
+from .rds.limits import DEFAULT_LIMITS
 from .rds.format import NullRoot
 from .rds.nodes import (NA_INTEGER, NA_REAL, AltRep, Complex, Cons, Environment, Expr,
                         Integer, List, Logical, Raw, Real, RObject, Str, Sym, _Singleton,
-                        is_na_real)
+                        is_na_real, nested_repr)
+from .rds.walk import drive
 
 _ATOMIC = (Logical, Integer, Real, Complex, Str)
 _INT_MAX = 2**31 - 1
@@ -70,6 +75,28 @@ _DIFFTIME_SECONDS = {"secs": 1, "mins": 60, "hours": 3600, "days": 86_400, "week
 #: Keys of ``DataFrame.attrs`` that describe columns rather than R attributes.
 _MATRIX_COLUMNS, _COLUMN_ATTRS = "r_matrix_columns", "r_column_attrs"
 _MISSING = object()
+#: A conversion step: yields the nodes whose natural values it needs, returns its own.
+Steps = Generator[Any, Any, Any]
+#: Python's stand-ins for bytes that are not UTF-8 (surrogate escapes)
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def _checked_strings(values: "list[str | None] | None", what: str) -> "list[str | None] | None":
+    """``values`` unchanged, or an :class:`InvalidStringError` naming the first element
+    whose bytes were not valid UTF-8 (R reads such strings and prints them with
+    ``\\x`` escapes; a Python ``str`` cannot hold them, so they are refused rather than
+    passed on as lone surrogates)."""
+    if values is None:
+        return None
+    present = [v for v in values if v is not None]
+    joined = "".join(present)
+    if joined.isascii() or _UNDECODABLE.search(joined) is None:
+        return values
+    for i, value in enumerate(values):
+        if value is not None and _UNDECODABLE.search(value):
+            shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise InvalidStringError(what, i, shown)
+    return values
 
 
 class RList:
@@ -117,7 +144,8 @@ class RList:
         return zip(self.keys(), self._values)
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{k}={v!r}" if k else repr(v) for k, v in list(self.items())[:6])
+        shown = ", ".join(f"{k}={nested_repr(v)}" if k else nested_repr(v)
+                          for k, v in list(self.items())[:6])
         more = ", ..." if len(self) > 6 else ""
         return f"RList({shown}{more}{', attrs=' + repr(list(self.attrs)) if self.attrs else ''})"
 
@@ -138,7 +166,9 @@ def _py_values(node: RObject, stop: int | None = None) -> list:
     if node.inherits("factor"):
         levels = strings(node.attr("levels"))
         return [None if c == NA_INTEGER else levels[c - 1] for c in node.data[:stop].tolist()]
-    if isinstance(node, (Str, Raw)):
+    if isinstance(node, Str):
+        return list(_checked_strings(node.data, "character vector")[:stop])
+    if isinstance(node, Raw):
         return list(node.data[:stop])
     values = node.data[:stop].tolist()
     if isinstance(node, Logical):
@@ -163,7 +193,7 @@ def _logical_array(node: Logical, column: bool) -> Any:
 
 def _string_array(node: Str, column: bool) -> np.ndarray:
     out = np.empty(len(node.data), dtype=object)
-    out[:] = node.data
+    out[:] = _checked_strings(node.data, "character vector")
     return out
 
 
@@ -230,19 +260,22 @@ def _vector_array(node: RObject, column: bool) -> tuple[Any, set[str]]:
     return _PLAIN_ARRAYS[type(node)](node, column), set()
 
 
-def _attr_value(node: Any) -> Any:
-    """An attribute value for ``.attrs``: plain vectors as lists (pandas compares attrs)."""
-    if isinstance(node, AltRep):
-        node = node.expand()
-    if isinstance(node, _ATOMIC) and node.attributes is None:
-        return _py_values(node)
-    return to_python(node)
-
-
-def _attrs_to_python(node: RObject, skip: set[str]) -> dict[str, Any]:
+def _attr_steps(node: RObject, skip: set[str]) -> Steps:
+    """The attributes not in ``skip`` for ``.attrs``: plain vectors as lists (pandas
+    compares attrs), anything else its natural value."""
+    out: dict[str, Any] = {}
     if node.attributes is None:
-        return {}
-    return {k: _attr_value(v) for k, v in node.attributes.items() if k not in skip}
+        return out
+    for name, value in node.attributes.items():
+        if name in skip:
+            continue
+        if isinstance(value, AltRep):
+            value = value.expand()
+        if isinstance(value, _ATOMIC) and value.attributes is None:
+            out[name] = _py_values(value)
+        else:
+            out[name] = yield value
+    return out
 
 
 def _matrix_array(node: RObject) -> np.ndarray:
@@ -252,29 +285,32 @@ def _matrix_array(node: RObject) -> np.ndarray:
     return np.asarray(values).reshape(node.attr("dim").data, order="F")
 
 
-def _atomic_to_python(node: RObject) -> Any:
+def _atomic_steps(node: RObject) -> Steps:
     if node.attr("dim") is not None:
         return _matrix_array(node) if node.attr_names() == ["dim"] else node
     values, expressed = _vector_array(node, column=False)
-    attrs = _attrs_to_python(node, expressed | {"names"})
+    attrs = yield from _attr_steps(node, expressed | {"names"})
     names = node.names
     if names is None and not attrs:
         return values
-    series = _series(values, names)
+    series = _series(values, _checked_strings(names, "names"))
     series.attrs.update(attrs)
     return series
 
 
-def _list_to_python(node: List) -> RList:
-    return RList([to_python(v) for v in node.data], node.names,
-                 _attrs_to_python(node, {"names"}))
+def _list_steps(node: List) -> Steps:
+    values = []
+    for value in node.data:
+        values.append((yield value))
+    attrs = yield from _attr_steps(node, {"names"})
+    return RList(values, _checked_strings(node.names, "names"), attrs)
 
 
-def _object_array(values: Iterator[Any], n: int) -> np.ndarray:
-    return np.fromiter(values, dtype=object, count=n)
+def _object_array(values: "list | np.ndarray") -> np.ndarray:
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
-def _column(name: str, col: Any) -> tuple[Any, dict[str, Any], bool]:
+def _column_steps(name: str, col: Any) -> Steps:
     """A data-frame column: (array, its other attributes, is it a matrix column)."""
     if isinstance(col, AltRep):
         col = col.expand()
@@ -282,21 +318,28 @@ def _column(name: str, col: Any) -> tuple[Any, dict[str, Any], bool]:
         raise UnsupportedObjectError(f"column {name!r} is a data frame (packed column); "
                                      "nested data frames are not converted")
     if isinstance(col, List):
-        values = _object_array((to_python(v) for v in col.data), len(col.data))
-        return values, _attrs_to_python(col, set()), False
+        values = []
+        for value in col.data:
+            values.append((yield value))
+        return _object_array(values), (yield from _attr_steps(col, set())), False
     if not isinstance(col, _ATOMIC):
         raise UnsupportedObjectError(f"column {name!r} is a {type(col).__name__}, not a vector")
-    if col.attr("dim") is not None:
-        matrix = _matrix_array(col)
-        return _object_array(iter(matrix), len(matrix)), _attrs_to_python(col, {"dim"}), True
-    values, expressed = _vector_array(col, column=True)
-    return values, _attrs_to_python(col, expressed), False
+    try:
+        if col.attr("dim") is not None:
+            matrix = _matrix_array(col)
+            return _object_array(matrix), (yield from _attr_steps(col, {"dim"})), True
+        values, expressed = _vector_array(col, column=True)
+    except InvalidStringError as exc:
+        raise InvalidStringError(f"column {name!r}", exc.index, exc.shown) from None
+    return values, (yield from _attr_steps(col, expressed)), False
 
 
 def _row_index(node: List, n_rows: int) -> pd.Index:
     """The index for a frame's row names (``n_rows``: the length when they are absent)."""
     row_names = node.attr("row.names")
     if isinstance(row_names, AltRep):
+        if compact_sequence(row_names) == (len(row_names), 1, 1):  # 1:n, kept compact
+            return pd.RangeIndex(len(row_names))
         row_names = row_names.expand()
     if isinstance(row_names, Str):
         return pd.Index(_string_array(row_names, True), dtype=object)
@@ -316,14 +359,16 @@ def _series(values: Any, index: "pd.Index | list | None") -> pd.Series:
     return pd.Series(values, index=index, dtype=object if is_object else None, copy=False)
 
 
-def _frame_to_python(node: List) -> pd.DataFrame:
-    names = node.names or [""] * len(node.data)
-    parts = [_column(name, col) for name, col in zip(names, node.data)]
+def _frame_steps(node: List) -> Steps:
+    names = _checked_strings(node.names, "column names") or [""] * len(node.data)
+    parts = []
+    for name, col in zip(names, node.data):
+        parts.append((yield from _column_steps(name, col)))
     index = _row_index(node, len(parts[0][0]) if parts else 0)
     frame = pd.DataFrame({i: _series(values, index) for i, (values, _, _) in enumerate(parts)},
                          index=index, copy=False)
     frame.columns = pd.Index(names)
-    frame.attrs.update(_attrs_to_python(node, {"names", "row.names"}))
+    frame.attrs.update((yield from _attr_steps(node, {"names", "row.names"})))
     column_attrs = {n: attrs for n, (_, attrs, _) in zip(names, parts) if attrs}
     matrix_columns = [n for n, (_, _, is_matrix) in zip(names, parts) if is_matrix]
     if column_attrs:
@@ -333,26 +378,41 @@ def _frame_to_python(node: List) -> pd.DataFrame:
     return frame
 
 
-def to_python(node: Any) -> Any:
-    """The natural Python value of an R node (see the module table); nodes without a
-    natural form are returned unchanged."""
+def _to_python_step(node: Any) -> Any:
+    """The natural value of ``node``, or the steps that make it (see :mod:`.rds.walk`)."""
     if isinstance(node, NullRoot):
         return None
     if isinstance(node, AltRep):
         node = node.expand()
     if isinstance(node, List) and not isinstance(node, Expr):
-        return _frame_to_python(node) if node.inherits("data.frame") else _list_to_python(node)
+        if node.inherits("data.frame"):
+            return _frame_steps(node)
+        return _list_steps(node) if node.data or node.attributes else RList([], node.names)
     if isinstance(node, _ATOMIC):
-        return _atomic_to_python(node)
+        if node.attributes is None:
+            return _vector_array(node, column=False)[0]
+        return _atomic_steps(node)
     if isinstance(node, Raw) and node.attributes is None:
         return node.data
     return node
 
 
+def _too_deep() -> UnsupportedObjectError:
+    return UnsupportedObjectError(f"R lists nested deeper than {DEFAULT_LIMITS.max_depth:,} "
+                                  "levels (Limits.max_depth) are not converted")
+
+
+def to_python(node: Any) -> Any:
+    """The natural Python value of an R node (see the module table); nodes without a
+    natural form are returned unchanged. Any nesting depth up to ``Limits.max_depth``
+    converts; nothing recurses."""
+    return drive(_to_python_step, node, DEFAULT_LIMITS.max_depth, _too_deep)
+
+
 def to_pandas(node: Any) -> pd.DataFrame:
     """The DataFrame for an R data.frame/tibble node; a typed error for anything else."""
     if isinstance(node, List) and node.inherits("data.frame"):
-        return _frame_to_python(node)
+        return to_python(node)
     what = "NULL" if node is None else (
         f"{type(node).__name__} of class {node.classes}" if isinstance(node, RObject)
         else type(node).__name__)
@@ -383,7 +443,7 @@ def _object_node(s: pd.Series) -> RObject:
     """Strings (``None``/NaN = NA) become character; anything else a list."""
     if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
         return Str(s.to_numpy(dtype=object, na_value=None).tolist())
-    return List([from_python(v) for v in s])
+    return List(_converted(_each(s)))
 
 
 def _str_node(s: pd.Series) -> Str:
@@ -461,14 +521,7 @@ def _array_node(values: Any) -> RObject:
 
 
 def _apply_attrs(node: RObject, attrs: Mapping[str, Any]) -> RObject:
-    return build.structure(node, {k: _attr_node(v) for k, v in attrs.items()})
-
-
-def _attr_node(value: Any) -> Any:
-    """Inverse of :func:`_attr_value`: a list of scalars is an atomic vector."""
-    if isinstance(value, list) and all(v is None or np.isscalar(v) for v in value):
-        return build.as_node(value)
-    return from_python(value)
+    return build.structure(node, _converted(_attr_node_steps(attrs)))
 
 
 def _names(index: pd.Index) -> "Str | None":
@@ -483,9 +536,43 @@ def _series_node(s: pd.Series) -> RObject:
     return _apply_attrs(node, s.attrs)
 
 
-def _rlist_node(rl: RList) -> List:
+def _each(values: Any) -> Steps:
+    """The nodes of ``values``, converted one step at a time."""
+    nodes = []
+    for value in values:
+        nodes.append((yield value))
+    return nodes
+
+
+def _attr_node_steps(attrs: Mapping[str, Any]) -> Steps:
+    """Inverse of :func:`_attr_steps`: a list of scalars is an atomic vector."""
+    out = {}
+    for name, value in attrs.items():
+        if isinstance(value, list) and all(v is None or np.isscalar(v) for v in value):
+            out[name] = build.as_node(value)
+        else:
+            out[name] = yield value
+    return out
+
+
+def _rlist_steps(rl: RList) -> Steps:
     names = None if rl.names is None else ["" if n is None else n for n in rl.names]
-    return _apply_attrs(build.r_list((from_python(v) for v in rl), names), rl.attrs)
+    node = build.r_list((yield from _each(rl)), names)
+    return build.structure(node, (yield from _attr_node_steps(rl.attrs)))
+
+
+def _rlist_node(rl: RList) -> Any:
+    if len(rl) or rl.attrs:
+        return _rlist_steps(rl)
+    return build.r_list([], None if rl.names is None else [])
+
+
+def _dict_steps(value: dict) -> Steps:
+    return build.named_list(dict(zip(map(str, value), (yield from _each(value.values())))))
+
+
+def _sequence_steps(value: "list | tuple") -> Steps:
+    return build.r_list((yield from _each(value)))
 
 
 def _matrix_column_node(s: pd.Series) -> RObject:
@@ -533,8 +620,7 @@ _FROM_PYTHON: list[tuple[Any, Any]] = [
     (pd.DataFrame, from_pandas), (pd.Series, _series_node), (RList, _rlist_node),
     ((np.ndarray, pd.api.extensions.ExtensionArray, pd.Index), _array_node),
     ((bytes, bytearray), lambda v: Raw(bytes(v))),
-    (dict, lambda v: build.named_list({str(k): from_python(x) for k, x in v.items()})),
-    ((list, tuple), lambda v: build.r_list(from_python(x) for x in v)),
+    (dict, _dict_steps), ((list, tuple), _sequence_steps),
     ((dt.date, np.datetime64), _datetime_scalar_node),
     ((dt.timedelta, np.timedelta64), _timedelta_scalar_node),
     ((bool, int, float, complex, str, np.generic), _scalar_node),
@@ -542,15 +628,45 @@ _FROM_PYTHON: list[tuple[Any, Any]] = [
 ]
 
 
-def from_python(value: Any) -> Any:
-    """The R node for a natural Python value (inverse of :func:`to_python`); R nodes and
-    ``None`` (NULL) pass through."""
+def _from_python_step(value: Any) -> Any:
     if value is None or isinstance(value, (RObject, Sym, _Singleton)):
         return value
     for kinds, convert in _FROM_PYTHON:
         if isinstance(value, kinds):
             return convert(value)
     raise UnsupportedObjectError(f"no R equivalent for a Python {type(value).__name__}")
+
+
+#: Conversions running in this thread: a DataFrame or Series inside a converted value
+#: starts one more (lists, dicts and RLists nest without any).
+_active = threading.local()
+_MAX_NESTED_FRAMES = 64
+
+
+def _converted(first: Any) -> Any:
+    """The node a Python value (or a step of :func:`_from_python_step`) stands for."""
+    level = getattr(_active, "level", 0)
+    if level >= _MAX_NESTED_FRAMES:
+        raise UnsupportedObjectError(f"DataFrames and Series nested more than "
+                                     f"{_MAX_NESTED_FRAMES} levels deep are not converted")
+    _active.level = level + 1
+    try:
+        return drive(_from_python_step, first, DEFAULT_LIMITS.max_depth, _too_deep_python)
+    finally:
+        _active.level = level
+
+
+def _too_deep_python() -> UnsupportedObjectError:
+    return UnsupportedObjectError(f"Python values nested deeper than "
+                                  f"{DEFAULT_LIMITS.max_depth:,} levels (Limits.max_depth) "
+                                  "are not converted")
+
+
+def from_python(value: Any) -> Any:
+    """The R node for a natural Python value (inverse of :func:`to_python`); R nodes and
+    ``None`` (NULL) pass through. Lists, dicts and :class:`RList` nest to any depth up to
+    ``Limits.max_depth``; nothing recurses."""
+    return _converted(value)
 
 
 # == accessors ============================================================================

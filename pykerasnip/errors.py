@@ -28,6 +28,15 @@ class UnsupportedObjectError(PykerasnipError, TypeError):
     """An R object has no Python equivalent in pykerasnip (class, ALTREP kind, fit type...)."""
 
 
+class InvalidStringError(UnsupportedObjectError):
+    """An R string whose bytes are not valid in its encoding has no Python ``str``."""
+
+    def __init__(self, what: str, index: int, shown: str):
+        self.index, self.shown = index, shown
+        super().__init__(f"{what}: element {index + 1} is not valid UTF-8 ({shown!r} as R "
+                         "prints it); re-encode it in R (iconv(), enc2utf8()) before saving")
+
+
 class UnsupportedStepError(UnsupportedObjectError):
     """A recipe step (or a stored R expression) cannot be replayed in pure Python."""
 

@@ -11,12 +11,15 @@ import pandas as pd
 from .convert import RList
 from .rds import nodes as n
 from .rds.format import NullRoot
+from .rds.walk import nested_deeper
 
 _TYPE_LABELS = {n.Logical: "logi", n.Integer: "int", n.Real: "num", n.Complex: "cplx",
                 n.Str: "chr", n.Raw: "raw"}
 
 
 # elements str() previews per type (its vec.len = 4, scaled by type)
+#: Calls nested deeper than this are not deparsed for display (the deparser recurses).
+_DEPARSE_DEPTH = 200
 _PREVIEW_WIDTH = {n.Str: 4, n.Raw: 4, n.Logical: 6, n.Integer: 10}
 
 # one element as R's str() shows it, by vector type (doubles: format_reals)
@@ -135,7 +138,9 @@ def _shown_attributes(node: Any) -> list[tuple[str, Any]]:
     return [(k, v) for k, v in node.attributes.items() if k not in hidden]
 
 
-def _walk(node: Any, depth: int, max_depth: int, indent: str, seen: set) -> Iterator[str]:
+def _lines(node: Any, depth: int, max_depth: int, indent: str, seen: set) -> Iterator:
+    """The lines under ``node``; a child to be shown in turn is yielded as a tuple of
+    :func:`_lines` arguments (the caller keeps the stack, so depth costs no recursion)."""
     children = _children(node)
     pad = max((len(name) for name, _ in children), default=0)
     for name, child in children:
@@ -145,10 +150,22 @@ def _walk(node: Any, depth: int, max_depth: int, indent: str, seen: set) -> Iter
                 continue
             seen.add(id(child))
         if depth + 1 < max_depth:
-            yield from _walk(child, depth + 1, max_depth, indent + " ..", seen)
+            yield (child, depth + 1, max_depth, indent + " ..", seen)
         else:
             yield from _attribute_lines(child, indent + " ..")
     yield from _attribute_lines(node, indent)
+
+
+def _walk(node: Any, max_depth: int) -> Iterator[str]:
+    stack = [_lines(node, 0, max_depth, " ", set())]
+    while stack:
+        line = next(stack[-1], None)
+        if line is None:
+            stack.pop()
+        elif isinstance(line, str):
+            yield line
+        else:
+            stack.append(_lines(*line))
 
 
 def _attribute_lines(node: Any, indent: str) -> Iterator[str]:
@@ -158,17 +175,19 @@ def _attribute_lines(node: Any, indent: str) -> Iterator[str]:
 
 def tree_str(node: Any, max_depth: int = 4) -> str:
     """The R object tree as text, like R's ``str(x, max.level = max_depth)``."""
-    return "\n".join([_label(node).lstrip(), *_walk(node, 0, max_depth, " ", set())])
+    return "\n".join([_label(node).lstrip(), *_walk(node, max_depth)])
 
 
 def deparse(node: Any, limit: int = 80) -> str:
     """An expression as R would print it, shortened to ``limit`` characters."""
     from .formula.parse import deparse as r_deparse
 
+    if nested_deeper(node, _DEPARSE_DEPTH):
+        return f"<call nested more than {_DEPARSE_DEPTH} levels deep>"
     try:
         text = r_deparse(node)
     except Exception:  # not an expression (e.g. a closure): describe it instead
-        text = _label(node)
+        text = " call" if isinstance(node, n.Lang) else _label(node)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -68,7 +68,7 @@ def test_tibble_layout():
 
 def test_quosure_and_zap_layout():
     quo = b.quosure(b.zap(), EmptyEnv)
-    assert isinstance(quo, Lang) and quo.function is Sym("~")
+    assert isinstance(quo, Lang) and quo.function == Sym("~")
     assert quo.attr_names() == ["class", ".Environment"] and quo.attr(".Environment") is EmptyEnv
     zap = quo.args[0][1]
     assert zap.is_object and zap.classes == ["rlang_zap"] and len(zap) == 0
@@ -79,7 +79,7 @@ def test_calls_convert_python_scalars_and_tag_keywords():
     (_, one), (_, half), (_, s), (_, flag), (_, null), (tag, v) = call.args
     assert one.data.dtype == "i4" and isinstance(half, Real) and isinstance(s, Str)
     assert isinstance(flag, Logical) and null is None and (tag, v) == ("key", Sym("v"))
-    assert b.ns_call("pkg", "fn").function.function is Sym("::")
+    assert b.ns_call("pkg", "fn").function.function == Sym("::")
 
 
 def test_named_list_keeps_null_elements():

@@ -98,7 +98,7 @@ def test_environment_flags_and_code_are_exposed(corpus):
     for name in ("closure_bytecode", "closure_jit"):
         fn = load(corpus / f"{name}__plain.rds")
         assert isinstance(fn.body, n.Bytecode), name
-        assert isinstance(fn.body.source, n.Lang) and fn.body.source.function is n.Sym("{")
+        assert isinstance(fn.body.source, n.Lang) and fn.body.source.function == n.Sym("{")
     s4 = load(corpus / "s4__plain.rds")
     assert isinstance(s4, n.S4Object) and s4.attr("label").values == ["p"]
 

@@ -60,7 +60,7 @@ def test_every_node_kind_round_trips(fmt, version):
     assert isinstance(alt, n.AltRep) == (version == 3)
     shared_consts = back[21].body.consts[0]
     assert shared_consts.car is shared_consts.cdr.car
-    assert back[20].body.source.function is n.Sym("g")
+    assert back[20].body.source.function == n.Sym("g")
     assert back[2].data == ["\u00e9", None, "native"]
     assert back[2].char_levels == [n.LATIN1_MASK, 0, 0]
     assert loads(dumps(n.Str(["\u00e9", None, "a"]))).char_levels is None  # R's defaults

@@ -248,7 +248,7 @@ class Mold:
 
 def _formula_sides(formula: str) -> tuple[Any, Any]:
     tree = parse(formula)
-    if not (isinstance(tree, Lang) and tree.function is Sym("~") and len(tree.args) == 2):
+    if not (isinstance(tree, Lang) and tree.function == Sym("~") and len(tree.args) == 2):
         raise SpecError(f"a workflow formula needs an outcome and predictors: {formula!r}")
     return tree.args[0][1], tree.args[1][1]
 

@@ -1,5 +1,10 @@
 """Expand ALTREP objects of base R (compact sequences, deferred strings, wrappers)
-into the ordinary vectors R would see after reading them."""
+into the ordinary vectors R would see after reading them.
+
+Expansion is lazy: a decoded tree keeps the compact form (which is also what
+``rds.dumps`` writes back), and only a step that needs the values expands it, within
+the ``max_bytes`` budget the object was read with (``Limits.max_altrep_bytes``).
+"""
 from __future__ import annotations
 
 from typing import Callable
@@ -8,55 +13,125 @@ import numpy as np
 
 from ..errors import RDSError, UnsupportedObjectError
 from . import nodes as n
+from .limits import DEFAULT_LIMITS
 
 _R_DIGITS = 15  # as.character() formats doubles with DBL_DIG significant digits
+_INT_MAX = 2**31 - 1
+#: Largest sequence length whose elements doubles still count exactly.
+_MAX_SEQUENCE = 2**52
+_SEQUENCES = {"compact_intseq": "i4", "compact_realseq": "f8"}
+#: Memory a materialised string takes, for the budget: the object and its list slot.
+_STRING_BYTES = 64
+_WRAPPERS = {f"wrap_{kind}" for kind in
+             ("integer", "logical", "real", "complex", "raw", "string", "list")}
 
 
 def expand(alt: n.AltRep) -> n.Vector:
     """The plain vector (with ``alt``'s attributes and bits) an ALTREP object stands for.
-    Raises :class:`UnsupportedObjectError` for classes that are not base R's."""
+    Raises :class:`UnsupportedObjectError` for classes that are not base R's and
+    :class:`RDSError` for an invalid state or one over its memory budget."""
     expander = _EXPANDERS.get(alt.class_name)
     if expander is None:
-        raise UnsupportedObjectError(
-            f"ALTREP class {alt.class_name!r} of package {alt.package!r} cannot be expanded "
-            "without that package; only base R's compact sequences, deferred strings and "
-            "wrappers are supported")
-    vector = expander(alt.state)
+        raise _unsupported(alt)
+    vector = expander(alt)
     vector.attributes, vector.levels, vector.is_object = alt.attributes, alt.levels, alt.is_object
     return vector
 
 
-def _plain(node: object) -> n.Vector:
+def length(alt: n.AltRep) -> int:
+    """The length of the vector ``alt`` stands for, without expanding it."""
+    node = _unwrapped(alt)
+    if not isinstance(node, n.AltRep):
+        return len(node)
+    if node.class_name in _SEQUENCES:
+        return _sequence_parts(node)[0]
+    if node.class_name == "deferred_string":
+        return len(_deferred_source(node))
+    raise _unsupported(node)
+
+
+def compact_sequence(alt: n.AltRep) -> "tuple[int, float, float] | None":
+    """``(length, first, step)`` of a compact sequence, ``None`` for other classes."""
+    return _sequence_parts(alt) if alt.class_name in _SEQUENCES else None
+
+
+def state_problem(alt: n.AltRep) -> "str | None":
+    """Why the state of a compact sequence is invalid (``None`` when it is valid or not
+    a compact sequence). R cannot make an integer sequence beyond its integer range."""
+    if alt.class_name not in _SEQUENCES:
+        return None
+    state = alt.state
+    if not isinstance(state, (n.Real, n.Integer)) or len(state.data) != 3:
+        return "malformed compact sequence state (expected c(n, first, step))"
+    count, first, step = (float(v) for v in state.data)
+    if not (0 <= count <= _MAX_SEQUENCE and count.is_integer() and np.isfinite(first)
+            and step in (1.0, -1.0)):
+        return f"invalid compact sequence state {state.data.tolist()}"
+    if alt.class_name == "compact_intseq":
+        last = first + step * max(count - 1, 0)
+        if not first.is_integer() or max(abs(first), abs(last)) > _INT_MAX:
+            return (f"compact integer sequence {first:.0f}, {first + step:.0f}, ... of length "
+                    f"{count:.0f} leaves R's integer range")
+    return None
+
+
+def _unsupported(alt: n.AltRep) -> UnsupportedObjectError:
+    return UnsupportedObjectError(
+        f"ALTREP class {alt.class_name!r} of package {alt.package!r} cannot be expanded "
+        "without that package; only base R's compact sequences, deferred strings and "
+        "wrappers are supported")
+
+
+def _check_budget(alt: n.AltRep, count: int, item_bytes: int) -> None:
+    budget = DEFAULT_LIMITS.max_altrep_bytes if alt.max_bytes is None else alt.max_bytes
+    if count * item_bytes > budget:
+        raise RDSError(f"ALTREP {alt.class_name} of {count:,} elements would take "
+                       f"{count * item_bytes:,} bytes once expanded, over "
+                       f"Limits.max_altrep_bytes = {budget:,}; a trusted file may be read "
+                       "with a larger rds.Limits")
+
+
+def _unwrapped(node: object) -> object:
+    """``node`` without its ALTREP wrappers (followed in a loop: they may nest)."""
+    while isinstance(node, n.AltRep) and node.class_name in _WRAPPERS:
+        node = _pair(node.state, "wrapper")[0]
+    return node
+
+
+def _plain(node: object) -> object:
+    node = _unwrapped(node)
     return expand(node) if isinstance(node, n.AltRep) else node
 
 
-def _sequence_parts(state: object) -> tuple[int, float, float]:
-    if not isinstance(state, (n.Real, n.Integer)) or len(state.data) != 3:
-        raise RDSError("malformed compact sequence state (expected c(n, first, step))")
-    length, first, step = (float(v) for v in state.data)
-    if not (length >= 0 and np.isfinite(first) and step in (1.0, -1.0)):
-        raise RDSError(f"invalid compact sequence state {state.data.tolist()}")
-    return int(length), first, step
+def _sequence_parts(alt: n.AltRep) -> tuple[int, float, float]:
+    problem = state_problem(alt)
+    if problem is not None:
+        raise RDSError(problem)
+    count, first, step = (float(v) for v in alt.state.data)
+    return int(count), first, step
 
 
-def _compact_intseq(state: object) -> n.Integer:
-    length, first, step = _sequence_parts(state)
-    return n.Integer(int(first) + int(step) * np.arange(length, dtype="i8"))
+def _sequence(alt: n.AltRep) -> n.Vector:
+    count, first, step = _sequence_parts(alt)
+    dtype = _SEQUENCES[alt.class_name]
+    _check_budget(alt, count, np.dtype(dtype).itemsize)
+    if dtype == "f8":
+        return n.Real(first + step * np.arange(count, dtype="f8"))
+    values = np.arange(count, dtype="i8" if count > _INT_MAX else "i4")
+    if step < 0:
+        np.negative(values, out=values)
+    values += int(first)
+    return n.Integer(values.astype("i4", copy=False))
 
 
-def _compact_realseq(state: object) -> n.Real:
-    length, first, step = _sequence_parts(state)
-    return n.Real(first + step * np.arange(length, dtype="f8"))
-
-
-def _pair(state: object, what: str) -> tuple[n.Vector, object]:
+def _pair(state: object, what: str) -> tuple[object, object]:
     if not isinstance(state, n.Cons):
         raise RDSError(f"malformed {what} state (expected a pair)")
-    return _plain(state.car), state.cdr
+    return state.car, state.cdr
 
 
-def _wrapper(state: object) -> n.Vector:
-    inner, _metadata = _pair(state, "wrapper")
+def _wrapper(alt: n.AltRep) -> n.Vector:
+    inner = _plain(alt)
     if isinstance(inner, n.Str):
         return n.Str(inner.data, char_levels=inner.char_levels)
     if isinstance(inner, n.Vector):
@@ -64,14 +139,24 @@ def _wrapper(state: object) -> n.Vector:
     raise RDSError("an ALTREP wrapper must wrap a vector")
 
 
-def _deferred_string(state: object) -> n.Str:
-    source, options = _pair(state, "deferred string")
+def _deferred_source(alt: n.AltRep) -> object:
+    source = _unwrapped(_pair(alt.state, "deferred string")[0])
+    if isinstance(source, n.AltRep) and source.class_name in _SEQUENCES:
+        return source
+    if isinstance(source, (n.Integer, n.Real)):
+        return source
+    raise RDSError("a deferred string must defer an integer or double vector")
+
+
+def _deferred_string(alt: n.AltRep) -> n.Str:
+    source = _deferred_source(alt)
+    _check_budget(alt, len(source), _STRING_BYTES)
+    options = alt.state.cdr
     scipen = int(options.data[0]) if isinstance(options, n.Integer) and len(options.data) else 0
+    source = _plain(source)
     if isinstance(source, n.Integer):
         return n.Str(format_integers(source.data))
-    if isinstance(source, n.Real):
-        return n.Str(format_reals(source.data, scipen))
-    raise RDSError("a deferred string must defer an integer or double vector")
+    return n.Str(format_reals(source.data, scipen))
 
 
 def format_integers(values: np.ndarray) -> "list[str | None]":
@@ -116,10 +201,9 @@ def _format_real(x: float, scipen: int) -> str:
     return "%.*e" % (decimals, x)
 
 
-_EXPANDERS: dict[str, Callable[[object], n.Vector]] = {
-    "compact_intseq": _compact_intseq,
-    "compact_realseq": _compact_realseq,
+_EXPANDERS: dict[str, Callable[[n.AltRep], n.Vector]] = {
+    "compact_intseq": _sequence,
+    "compact_realseq": _sequence,
     "deferred_string": _deferred_string,
-    **{f"wrap_{kind}": _wrapper for kind in
-       ("integer", "logical", "real", "complex", "raw", "string", "list")},
+    **{name: _wrapper for name in _WRAPPERS},
 }

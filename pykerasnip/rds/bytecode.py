@@ -8,7 +8,7 @@ nested :class:`~.nodes.Bytecode` nodes. ``consts[0]`` is the source expression.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generator
 
 from . import nodes as n
 from .format import ATTRLANGSXP, ATTRLISTSXP, BCREPDEF, BCREPREF
@@ -35,37 +35,39 @@ def source_expression(code: n.Bytecode) -> Any:
 
 
 # ---------------------------------------------------------------------------- reading
-def read_bytecode(reader: "Reader") -> n.Bytecode:
+# Readers are generators driven by the :class:`~.reader.Reader` (see :mod:`.walk`): they
+# yield ``None`` for an ordinary item and a sub-generator for a nested block or cell.
+def read_bytecode(reader: "Reader") -> Generator:
     """Read the payload of a BCODESXP item (after its flags)."""
     nreps = reader.count("bytecode repetition count")
-    reps: dict[int, n.Cons] = {}
-    code = _read_block(reader, reps)
+    code = yield _read_block(reader, {})
     code.nreps = nreps
     return code
 
 
-def _read_block(reader: "Reader", reps: dict) -> n.Bytecode:
-    instructions = reader.item()
+def _read_block(reader: "Reader", reps: dict) -> Generator:
+    instructions = yield None
     consts = []
     for _ in range(reader.count("number of bytecode constants")):
         kind = reader.int()
         if kind == n.BCODESXP:
-            consts.append(_read_block(reader, reps))
-        elif kind in _LANG_CODES:
-            consts.append(_read_lang(reader, kind, reps))
+            consts.append((yield _read_block(reader, reps)))
         else:
-            consts.append(reader.item())
+            consts.append((yield _lang_or_item(reader, kind, reps)))
     return n.Bytecode(instructions, consts, nreps=0)
 
 
-def _read_lang(reader: "Reader", kind: int, reps: dict) -> Any:
+def _lang_or_item(reader: "Reader", kind: int, reps: dict) -> "Generator | None":
+    """The request for what follows a type int: a bc-lang cell, or an ordinary item."""
+    return _read_lang(reader, kind, reps) if kind in _LANG_CODES else None
+
+
+def _read_lang(reader: "Reader", kind: int, reps: dict) -> Generator:
     if kind == BCREPREF:
         index = reader.int()
         if index not in reps:
             raise reader.src.fail(f"bytecode refers to undefined shared cell {index}")
         return reps[index]
-    if kind not in _LANG_CODES:
-        return reader.item()
     index = None
     if kind == BCREPDEF:
         index, kind = reader.int(), reader.int()
@@ -76,19 +78,20 @@ def _read_lang(reader: "Reader", kind: int, reps: dict) -> Any:
     if index is not None:
         reps[index] = cell
     if has_attributes:
-        cell.attributes = reader.item()
-    cell.tag = reader.item()
-    cell.car = _read_lang(reader, reader.int(), reps)
-    cell.cdr = _read_lang(reader, reader.int(), reps)
+        cell.attributes = yield None
+    cell.tag = yield None
+    cell.car = yield _lang_or_item(reader, reader.int(), reps)
+    cell.cdr = yield _lang_or_item(reader, reader.int(), reps)
     return cell
 
 
 # ---------------------------------------------------------------------------- writing
-def write_bytecode(writer: "Writer", code: n.Bytecode) -> None:
-    """Write the payload of a BCODESXP item, sharing cells exactly as R does."""
+def write_bytecode(writer: "Writer", code: n.Bytecode) -> Generator:
+    """Write the payload of a BCODESXP item, sharing cells exactly as R does (a
+    generator driven by the :class:`~.writer.Writer`, yielding what it contains)."""
     shared = _shared_cells(code)
     writer.int(len(shared) + 1)
-    _write_block(writer, code, shared, {})
+    yield _write_block(writer, code, shared, {})
 
 
 def _shared_cells(code: n.Bytecode) -> set[int]:
@@ -110,24 +113,25 @@ def _shared_cells(code: n.Bytecode) -> set[int]:
     return shared
 
 
-def _write_block(writer: "Writer", code: n.Bytecode, shared: set[int], numbers: dict) -> None:
-    writer.item(code.code)
+def _write_block(writer: "Writer", code: n.Bytecode, shared: set[int],
+                 numbers: dict) -> Generator:
+    yield code.code
     writer.int(len(code.consts))
     for const in code.consts:
         if isinstance(const, n.Bytecode):
             writer.int(n.BCODESXP)
-            _write_block(writer, const, shared, numbers)
+            yield _write_block(writer, const, shared, numbers)
         elif isinstance(const, (n.Lang, n.Pairlist)):
-            _write_lang(writer, const, shared, numbers)
+            yield _write_lang(writer, const, shared, numbers)
         else:
             writer.int(sexptype_of(const))
-            writer.item(const)
+            yield const
 
 
-def _write_lang(writer: "Writer", node: Any, shared: set[int], numbers: dict) -> None:
+def _write_lang(writer: "Writer", node: Any, shared: set[int], numbers: dict) -> Generator:
     if not isinstance(node, (n.Lang, n.Pairlist)):
         writer.int(_PAD)
-        writer.item(node)
+        yield node
         return
     if id(node) in shared:
         if id(node) in numbers:
@@ -141,10 +145,10 @@ def _write_lang(writer: "Writer", node: Any, shared: set[int], numbers: dict) ->
     writer.int(plain if node.attributes is None else
                {n.LANGSXP: ATTRLANGSXP, n.LISTSXP: ATTRLISTSXP}[plain])
     if node.attributes is not None:
-        writer.item(node.attributes)
-    writer.item(node.tag)
-    _write_lang(writer, node.car, shared, numbers)
-    _write_lang(writer, node.cdr, shared, numbers)
+        yield node.attributes
+    yield node.tag
+    yield _write_lang(writer, node.car, shared, numbers)
+    yield _write_lang(writer, node.cdr, shared, numbers)
 
 
 def sexptype_of(node: Any) -> int:

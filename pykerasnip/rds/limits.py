@@ -34,7 +34,12 @@ class Limits:
     - ``max_vector_bytes``: the largest single vector (or string table) a file may
       declare (2 GiB); a declared length is also checked against what the rest of the
       input (or of the decompression budget) could hold, before anything is allocated.
-    - ``max_depth``: nesting depth of objects (100,000).
+    - ``max_depth``: nesting depth of objects (100,000), in reading, writing and
+      converting alike; depth costs heap memory, never the interpreter's stack.
+    - ``max_symbols``: distinct symbols one read may create (1,000,000).
+    - ``max_altrep_bytes``: the most memory one compact ALTREP object (a compact
+      sequence or deferred string, which R stores as a few numbers) may take once a step
+      needs its values (128 MiB); until then it stays compact.
 
     ``Limits()`` gives the defaults; ``Limits.unlimited()`` turns the size checks off for
     trusted input; ``limits.replace(max_ratio=1000)`` changes one field.
@@ -45,6 +50,8 @@ class Limits:
     ratio_floor: int = 32 * _MiB
     max_vector_bytes: int = 2 * _GiB
     max_depth: int = 100_000
+    max_symbols: int = 1_000_000
+    max_altrep_bytes: int = 128 * _MiB
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -62,7 +69,7 @@ class Limits:
         """No size or ratio bound (for trusted input); the depth bound stays."""
         huge = 1 << 62
         return cls(max_decompressed=huge, max_ratio=float(huge), ratio_floor=huge,
-                   max_vector_bytes=huge)
+                   max_vector_bytes=huge, max_symbols=huge, max_altrep_bytes=huge)
 
     def inflation_cap(self, compressed_size: int) -> int:
         """Most bytes a container of ``compressed_size`` bytes may inflate to."""

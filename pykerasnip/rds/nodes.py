@@ -12,6 +12,8 @@ Pairlist-like objects (pairlists, calls, promises) are chains of cons cells.
 """
 from __future__ import annotations
 
+import itertools
+import threading
 from typing import Any, Iterator
 
 import numpy as np
@@ -28,6 +30,25 @@ NA_REAL = np.frombuffer(bytes.fromhex("7ff00000000007a2"), dtype=">f8").astype("
 
 # CHARSXP encoding bits in the levels field
 LATIN1_MASK, UTF8_MASK, BYTES_MASK, ASCII_MASK = 1 << 2, 1 << 3, 1 << 1, 1 << 6
+
+
+#: How deep a repr shows nested nodes before it abbreviates them.
+_REPR_DEPTH = 3
+_repr_depth = threading.local()
+
+
+def nested_repr(value: Any) -> str:
+    """``repr(value)`` for a value shown inside another's repr: beyond a few levels of
+    nesting only the type is shown, so that a repr never recurses with the data."""
+    depth = getattr(_repr_depth, "depth", 0)
+    if depth >= _REPR_DEPTH:
+        containers = hasattr(value, "__slots__") and not isinstance(value, (Sym, _Singleton))
+        return f"{type(value).__name__}(...)" if containers else repr(value)
+    _repr_depth.depth = depth + 1
+    try:
+        return repr(value)
+    finally:
+        _repr_depth.depth = depth
 
 
 def is_na_real(values: np.ndarray) -> np.ndarray:
@@ -93,20 +114,23 @@ class RObject:
 
 # -- symbols and singletons ----------------------------------------------------------
 class Sym:
-    """An R symbol. Interned: ``Sym("x") is Sym("x")``."""
+    """An R symbol. Symbols are equal (and hash alike) when their names are; one read
+    shares one object per name, but there is no process-wide table that only grows."""
 
     __slots__ = ("name", "char_levels", "__weakref__")
-    _table: dict[str, "Sym"] = {}
     sexptype = SYMSXP
 
-    def __new__(cls, name: str, char_levels: int | None = None) -> "Sym":
-        sym = cls._table.get(name)
-        if sym is None:
-            sym = super().__new__(cls)
-            sym.name = name
-            sym.char_levels = char_levels
-            cls._table[name] = sym
-        return sym
+    def __init__(self, name: str, char_levels: int | None = None):
+        self.name = name
+        self.char_levels = char_levels
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sym):
+            return other.name == self.name
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((Sym, self.name))
 
     def __repr__(self) -> str:
         return f"Sym({self.name!r})"
@@ -162,8 +186,8 @@ class Vector(RObject):
 
     def __repr__(self) -> str:
         n = len(self)
-        head = self.data[:6] if n else self.data
-        return f"{type(self).__name__}(n={n}, {list(head)!r}{'...' if n > 6 else ''}{self._attr_repr()})"
+        head = "[" + ", ".join(map(nested_repr, self.data[:6])) + "]"
+        return f"{type(self).__name__}(n={n}, {head}{'...' if n > 6 else ''}{self._attr_repr()})"
 
 
 class _NumericVector(Vector):
@@ -359,7 +383,8 @@ class Cons(RObject):
         return None if last is None else last.cdr
 
     def __repr__(self) -> str:
-        parts = [f"{k}={v!r}" if k else repr(v) for k, v in list(self.items())[:6]]
+        parts = [f"{k}={nested_repr(v)}" if k else nested_repr(v)
+                 for k, v in itertools.islice(self.items(), 6)]
         return f"{type(self).__name__}({', '.join(parts)}{self._attr_repr()})"
 
 
@@ -584,14 +609,17 @@ class Bytecode(RObject):
 
 class AltRep(RObject):
     """An ALTREP vector kept as R wrote it (``info`` = pairlist (class, package, type),
-    ``state`` = class-specific). :meth:`expand` gives the plain vector it stands for."""
+    ``state`` = class-specific), so a compact sequence stays a few numbers until its
+    values are needed. :meth:`expand` gives the plain vector it stands for, refusing one
+    that would take more than ``max_bytes`` (the read's ``Limits.max_altrep_bytes``)."""
 
-    __slots__ = ("info", "state")
+    __slots__ = ("info", "state", "max_bytes")
 
     def __init__(self, info: Pairlist, state: Any, attributes: "Pairlist | None" = None,
-                 levels: int = 0, is_object: bool | None = None):
+                 levels: int = 0, is_object: bool | None = None,
+                 max_bytes: int | None = None):
         super().__init__(attributes, levels, is_object)
-        self.info, self.state = info, state
+        self.info, self.state, self.max_bytes = info, state, max_bytes
 
     @property
     def class_name(self) -> str:
@@ -604,6 +632,14 @@ class AltRep(RObject):
     @property
     def base_type(self) -> int:
         return int(self.info.cdr.cdr.car.data[0])
+
+    def __len__(self) -> int:
+        """The length R sees, without expanding."""
+        from .altrep import length
+        return length(self)
+
+    def __bool__(self) -> bool:  # a node, even of length 0 or of an unknown class
+        return True
 
     def expand(self) -> Vector:
         """The ordinary vector (with this object's attributes) that R would see."""

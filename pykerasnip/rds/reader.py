@@ -1,19 +1,18 @@
 """Decode an (uncompressed) R serialization stream into the node tree of :mod:`.nodes`.
 
-Nothing is evaluated: closures, promises and environments come back as data. The
-reader recurses only into element positions (list elements, CARs, attributes); the CDR
-chains of pairlists are followed in a loop, so long argument lists and pairlists cost no
-stack.
+Nothing is evaluated: closures, promises and environments come back as data. Nothing
+recurses either: every handler that contains other items is a generator that yields a
+request for each of them (see :mod:`.walk`), so nesting costs heap memory bounded by
+``Limits.max_depth`` and never the interpreter's stack. The CDR chains of pairlists are
+followed in a loop, so long argument lists and pairlists cost no depth at all.
 """
 from __future__ import annotations
 
 import struct
-import sys
-import threading
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from ..errors import RDSError
+from . import altrep
 from . import nodes as n
 from .bytecode import read_bytecode
 from .format import (ALTREP_SXP, BASEENV_SXP, BASENAMESPACE_SXP, CLASSREFSXP, EMPTYENV_SXP,
@@ -23,9 +22,8 @@ from .format import (ALTREP_SXP, BASEENV_SXP, BASENAMESPACE_SXP, CLASSREFSXP, EM
                      Header, NullRoot)
 from .limits import DEFAULT_LIMITS, Limits
 from .streams import AsciiInput, BinaryInput, Source, open_input
+from .walk import drive
 
-#: Default bound on nesting depth (lists in lists, calls in calls ...).
-DEFAULT_MAX_DEPTH = DEFAULT_LIMITS.max_depth
 #: Longest native-encoding name R accepts in a header (R_CODESET_MAX).
 _MAX_ENCODING_NAME = 63
 _MAX_LONG_UPPER = 65536
@@ -45,36 +43,20 @@ _NAMED_ENVS: dict[int, type] = {NAMESPACESXP: n.Namespace, PACKAGESXP: n.Package
 _WORKSPACE_MAGICS = {b"RD" + letter + version + b"\n"
                      for letter in WORKSPACE_LETTERS.values() for version in (b"2", b"3")}
 
-_limit_lock = threading.Lock()
-_limit_users = 0
-_saved_limit = 0
-
-
-@contextmanager
-def recursion_room(frames: int) -> Iterator[None]:
-    """Let this call stack grow ``frames`` deeper than usual (Python 3.11+ frames of
-    pure-Python recursion live on the heap, not the C stack)."""
-    global _limit_users, _saved_limit
-    with _limit_lock:
-        if _limit_users == 0:
-            _saved_limit = sys.getrecursionlimit()
-        _limit_users += 1
-        sys.setrecursionlimit(max(sys.getrecursionlimit(), _saved_limit + frames))
-    try:
-        yield
-    finally:
-        with _limit_lock:
-            _limit_users -= 1
-            if _limit_users == 0:
-                sys.setrecursionlimit(_saved_limit)
-
 
 class Reader:
-    """Reads items from an input of :mod:`.streams`, keeping R's reference table."""
+    """Reads items from an input of :mod:`.streams`, keeping R's reference table and the
+    symbols of this read (symbols are shared within one read, never across reads).
 
-    def __init__(self, source: "BinaryInput | AsciiInput"):
+    Handlers return a node, or a generator that yields ``None`` (read the next item),
+    a flags int (the item whose flags were already read) or a sub-generator, and
+    returns the node."""
+
+    def __init__(self, source: "BinaryInput | AsciiInput", limits: Limits = DEFAULT_LIMITS):
         self.src = source
+        self.limits = limits
         self.refs: list[Any] = []
+        self.symbols: dict[str, n.Sym] = {}
         handlers: dict[int, Callable[[int], Any]] = {
             NILVALUE_SXP: lambda flags: None,
             REFSXP: self._ref,
@@ -100,15 +82,8 @@ class Reader:
 
     # -- entry points ------------------------------------------------------------------
     def item(self) -> Any:
-        """The next item of the stream."""
-        return self.item_with_flags(self.src.int())
-
-    def item_with_flags(self, flags: int) -> Any:
-        """The item whose flags int has already been read."""
-        handler = self._handlers.get(flags & 0xFF)
-        if handler is None:
-            raise self.src.fail(self._unknown_type_message(flags & 0xFF))
-        return handler(flags)
+        """The next item of the stream, however deeply it nests (up to the budget)."""
+        return drive(self._start, None, self.limits.max_depth, self._too_deep)
 
     def int(self) -> int:
         """The next plain int."""
@@ -123,6 +98,20 @@ class Reader:
         return value
 
     # -- helpers -----------------------------------------------------------------------
+    def _start(self, flags: "int | None") -> Any:
+        """Begin the item with ``flags`` (``None``: read them first)."""
+        if flags is None:
+            flags = self.src.int()
+        handler = self._handlers.get(flags & 0xFF)
+        if handler is None:
+            raise self.src.fail(self._unknown_type_message(flags & 0xFF))
+        return handler(flags)
+
+    def _too_deep(self) -> RDSError:
+        return self.src.fail(f"objects nested deeper than {self.limits.max_depth:,} levels "
+                             "(Limits.max_depth); a trusted file may be read with a larger "
+                             "rds.Limits")
+
     @staticmethod
     def _unknown_type_message(code: int) -> str:
         if code in (CLASSREFSXP, GENERICREFSXP):
@@ -141,14 +130,16 @@ class Reader:
         self.src.check(length, kind, what)
         return length
 
-    def _attributes(self, flags: int) -> Any:
-        return self.item() if flags & HAS_ATTR_BIT else None
-
     def _finish(self, node: n.RObject, flags: int) -> Any:
-        """Give a vector-like node its levels, object bit and trailing attributes."""
+        """Give a vector-like node its levels, object bit and trailing attributes (a
+    generator when there are attributes to read)."""
         node.levels = flags >> LEVELS_SHIFT
         node.is_object = bool(flags & IS_OBJECT_BIT)
-        node.attributes = self._attributes(flags)
+        return self._with_attributes(node) if flags & HAS_ATTR_BIT else node
+
+    @staticmethod
+    def _with_attributes(node: n.RObject) -> Any:
+        node.attributes = yield None
         return node
 
     # -- handlers ----------------------------------------------------------------------
@@ -173,16 +164,22 @@ class Reader:
         (name,), levels = self.src.strings(1)
         if name is None:
             raise self.src.fail("a symbol cannot be named NA")
-        sym = n.Sym(name, levels[0] if levels else None)
+        sym = self.symbols.get(name)
+        if sym is None:
+            if len(self.symbols) >= self.limits.max_symbols:
+                raise self.src.fail(f"more than {self.limits.max_symbols:,} distinct symbols "
+                                    "(Limits.max_symbols); a trusted file may be read with a "
+                                    "larger rds.Limits")
+            sym = self.symbols[name] = n.Sym(name, levels[0] if levels else None)
         self.refs.append(sym)
         return sym
 
-    def _cons(self, flags: int) -> n.Cons:
+    def _cons(self, flags: int) -> Any:
         head = last = None
         while True:
-            attributes = self._attributes(flags)
-            tag = self.item() if flags & HAS_TAG_BIT else None
-            cell = CONS_CLASSES[flags & 0xFF](self.item(), None, tag, attributes,
+            attributes = (yield None) if flags & HAS_ATTR_BIT else None
+            tag = (yield None) if flags & HAS_TAG_BIT else None
+            cell = CONS_CLASSES[flags & 0xFF]((yield None), None, tag, attributes,
                                               flags >> LEVELS_SHIFT, bool(flags & IS_OBJECT_BIT))
             if last is None:
                 head = cell
@@ -192,72 +189,85 @@ class Reader:
             flags = self.src.int()
             if flags & 0xFF not in CONS_CLASSES:
                 break
-        last.cdr = self.item_with_flags(flags)
+        last.cdr = yield flags
         return head
 
-    def _closure(self, flags: int) -> n.Closure:
-        attributes = self._attributes(flags)
-        env = self.item() if flags & HAS_TAG_BIT else None
-        formals = self.item()
-        return n.Closure(formals, self.item(), env, attributes, flags >> LEVELS_SHIFT,
+    def _closure(self, flags: int) -> Any:
+        attributes = (yield None) if flags & HAS_ATTR_BIT else None
+        env = (yield None) if flags & HAS_TAG_BIT else None
+        formals = yield None
+        body = yield None
+        return n.Closure(formals, body, env, attributes, flags >> LEVELS_SHIFT,
                          bool(flags & IS_OBJECT_BIT))
 
-    def _environment(self, flags: int) -> n.Environment:
+    def _environment(self, flags: int) -> Any:
         locked = self.src.int()
         env = n.Environment(levels=flags >> LEVELS_SHIFT, is_object=bool(flags & IS_OBJECT_BIT))
         self.refs.append(env)  # before its contents: they may refer back to it
         env.locked = bool(locked)
-        env.enclos = self.item()
-        env.frame = self.item()
-        env.hashtab = self.item()
-        env.attributes = self.item()
+        env.enclos = yield None
+        env.frame = yield None
+        env.hashtab = yield None
+        env.attributes = yield None
         return env
 
-    def _builtin(self, flags: int) -> n.Builtin:
-        length = self._length("raw", "a primitive's name")
+    def _builtin(self, flags: int) -> Any:
+        length = self._length("text", "a primitive's name")
         name = self.src.text(length).decode("latin-1")
         node = n.Builtin(name, special=flags & 0xFF == n.SPECIALSXP)
         return self._finish(node, flags)
 
-    def _atomic(self, flags: int) -> n.Vector:
+    def _atomic(self, flags: int) -> Any:
         cls, kind, method = _VECTOR_KINDS[flags & 0xFF]
         length = self._length(kind, "a vector")
         return self._finish(cls(getattr(self.src, method)(length)), flags)
 
-    def _character(self, flags: int) -> n.Str:
+    def _character(self, flags: int) -> Any:
         values, levels = self.src.strings(self._length("string", "a character vector"))
         return self._finish(n.Str(values, char_levels=levels), flags)
 
-    def _list(self, flags: int) -> n.List:
+    def _list(self, flags: int) -> Any:
         length = self._length("item", "a list")
-        cls = n.List if flags & 0xFF == n.VECSXP else n.Expr
-        return self._finish(cls([self.item() for _ in range(length)]), flags)
+        node = (n.List if flags & 0xFF == n.VECSXP else n.Expr)()
+        return self._elements(node, length, flags) if length else self._finish(node, flags)
 
-    def _bytecode(self, flags: int) -> n.Bytecode:
-        return self._finish(read_bytecode(self), flags)
-
-    def _external_pointer(self, flags: int) -> n.ExternalPointer:
-        node = n.ExternalPointer()
-        self.refs.append(node)
-        node.prot = self.item()
-        node.tag = self.item()
+    def _elements(self, node: n.List, length: int, flags: int) -> Any:
+        data = node.data
+        for _ in range(length):
+            data.append((yield None))
         return self._finish(node, flags)
 
-    def _weak_ref(self, flags: int) -> n.WeakRef:
+    def _bytecode(self, flags: int) -> Any:
+        node = yield read_bytecode(self)
+        return self._finish(node, flags)
+
+    def _external_pointer(self, flags: int) -> Any:
+        node = n.ExternalPointer()
+        self.refs.append(node)
+        node.prot = yield None
+        node.tag = yield None
+        return self._finish(node, flags)
+
+    def _weak_ref(self, flags: int) -> Any:
         node = n.WeakRef()
         self.refs.append(node)
         return self._finish(node, flags)
 
-    def _s4(self, flags: int) -> n.S4Object:
+    def _s4(self, flags: int) -> Any:
         return self._finish(n.S4Object(), flags)
 
-    def _altrep(self, flags: int) -> n.AltRep:
-        info = self.item()
+    def _altrep(self, flags: int) -> Any:
+        info = yield None
         if not _is_altrep_info(info):
             raise self.src.fail("malformed ALTREP class information")
-        state = self.item()
-        return n.AltRep(info, state, self.item(), flags >> LEVELS_SHIFT,
-                        bool(flags & IS_OBJECT_BIT))
+        state = yield None
+        attributes = yield None
+        node = n.AltRep(info, state, attributes, flags >> LEVELS_SHIFT,
+                        bool(flags & IS_OBJECT_BIT), max_bytes=self.limits.max_altrep_bytes)
+        problem = altrep.state_problem(node)
+        if problem is not None:
+            raise self.src.fail(problem)
+        return node
 
 
 def _is_altrep_info(info: Any) -> bool:
@@ -286,7 +296,7 @@ def read_header(data: bytes, compression: str | None = None, source: "Source | N
             raise src.fail(f"invalid native-encoding name length {length}")
         encoding = src.text(length).decode("latin-1")
     header = Header(fmt, version, writer_version, min_version, encoding, compression, workspace)
-    return header, Reader(src)
+    return header, Reader(src, limits)
 
 
 def read_stream(data: bytes, *, compression: str | None = None, source: "Source | None" = None,
@@ -294,14 +304,10 @@ def read_stream(data: bytes, *, compression: str | None = None, source: "Source 
     """Decode an uncompressed stream (``serialize()`` output, an ``.rds`` or a ``save()``
     file) within ``limits``: ``data`` is the whole stream, or its start when ``source``
     produces the rest. The header goes to the root's ``_header``."""
-    max_depth = limits.max_depth
     reader = None
     try:
         header, reader = read_header(data, compression, source, limits)
-        with recursion_room(4 * max_depth):
-            root = reader.item()
-    except RecursionError:
-        raise RDSError(f"objects nested deeper than {max_depth} levels") from None
+        root = reader.item()
     except RDSError:
         raise
     except (ValueError, TypeError, IndexError, KeyError, OverflowError, struct.error,

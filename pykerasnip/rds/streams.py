@@ -122,7 +122,7 @@ class BinaryInput:
     vectors are read from the source straight into their arrays."""
 
     #: minimum encoded size of one element, by kind, for up-front length checks
-    SIZES = {"int": 4, "double": 8, "complex": 16, "raw": 1, "string": 8, "item": 4}
+    SIZES = {"int": 4, "double": 8, "complex": 16, "raw": 1, "text": 1, "string": 8, "item": 4}
 
     def __init__(self, data: bytes, pos: int, big_endian: bool = True,
                  source: "Source | None" = None, limits: Limits = DEFAULT_LIMITS):
@@ -326,7 +326,8 @@ class AsciiInput:
     """Reads the ASCII format: whitespace-separated tokens (strings contain no raw
     whitespace, R escapes it)."""
 
-    SIZES = {"int": 1, "double": 1, "complex": 2, "raw": 1, "string": 2, "item": 1}
+    #: a name ("text") of any length is one token: its length is checked when it is read
+    SIZES = {"int": 1, "double": 1, "complex": 2, "raw": 1, "text": 0, "string": 2, "item": 1}
 
     def __init__(self, data: bytes, pos: int):
         self.data, self.start = data, pos

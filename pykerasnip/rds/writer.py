@@ -5,7 +5,7 @@ tree is written back byte for byte; trees built in Python get R's defaults.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..errors import RDSError
 from . import nodes as n
@@ -13,8 +13,9 @@ from .bytecode import write_bytecode
 from .format import (ALTREP_SXP, FORMAT_CODES, HAS_ATTR_BIT, HAS_TAG_BIT, IS_OBJECT_BIT,
                      LEVELS_SHIFT, MAX_PACKED_REF, MIN_READER_VERSION, NILVALUE_SXP, REFSXP,
                      WORKSPACE_LETTERS, Header, NullRoot)
-from .reader import DEFAULT_MAX_DEPTH, recursion_room
+from .limits import DEFAULT_LIMITS
 from .streams import AsciiOutput, BinaryOutput
+from .walk import drive
 
 _INT32_MAX = 2**31 - 1
 #: atomic vector class -> output method
@@ -33,12 +34,17 @@ def _flags(code: int, node: n.RObject, has_attr: bool = False, has_tag: bool = F
 
 
 class Writer:
-    """Writes items to an output of :mod:`.streams`, keeping R's reference table."""
+    """Writes items to an output of :mod:`.streams`, keeping R's reference table.
 
-    def __init__(self, out: "BinaryOutput | AsciiOutput", version: int = 3):
-        self.out, self.version = out, version
-        self.refs: dict[int, int] = {}
-        self._handlers: dict[type, Callable[[Any], None]] = {
+    Handlers write what they can at once and return ``None``, or a generator that
+    yields each contained node in stream order (see :mod:`.walk`): nesting never costs
+    the interpreter's stack."""
+
+    def __init__(self, out: "BinaryOutput | AsciiOutput", version: int = 3,
+                 max_depth: int = DEFAULT_LIMITS.max_depth):
+        self.out, self.version, self.max_depth = out, version, max_depth
+        self.refs: dict[Any, int] = {}
+        self._handlers: dict[type, Callable[[Any], Any]] = {
             n.Sym: self._symbol, n.Closure: self._closure, n.Environment: self._environment,
             n.Builtin: self._builtin, n.Str: self._character, n.List: self._list,
             n.Expr: self._list, n.Bytecode: self._bytecode,
@@ -56,17 +62,27 @@ class Writer:
 
     def item(self, node: Any) -> None:
         """Write one item (with everything it contains)."""
-        if node is None or isinstance(node, NullRoot):
-            self.out.int(NILVALUE_SXP)
-        elif isinstance(node, n._Singleton):
-            self.out.int(node.code)
-        elif id(node) in self.refs:
-            self._reference(self.refs[id(node)])
-        else:
-            self._handler(node)(node)
+        drive(self._start, node, self.max_depth, self._too_deep)
 
     # -- helpers -----------------------------------------------------------------------
-    def _handler(self, node: Any) -> Callable[[Any], None]:
+    def _start(self, node: Any) -> Any:
+        if node is None or isinstance(node, NullRoot):
+            self.out.int(NILVALUE_SXP)
+            return None
+        if isinstance(node, n._Singleton):
+            self.out.int(node.code)
+            return None
+        index = self.refs.get(_ref_key(node))
+        if index is not None:
+            self._reference(index)
+            return None
+        return self._handler(node)(node)
+
+    def _too_deep(self) -> RDSError:
+        return RDSError(f"objects nested deeper than {self.max_depth:,} levels "
+                        "(Limits.max_depth)")
+
+    def _handler(self, node: Any) -> Callable[[Any], Any]:
         for cls in type(node).__mro__:
             handler = self._handlers.get(cls)
             if handler is not None:
@@ -75,7 +91,7 @@ class Writer:
                        "(pykerasnip.rds.nodes) or use pykerasnip.convert.from_python")
 
     def _remember(self, node: Any) -> None:
-        self.refs[id(node)] = len(self.refs) + 1
+        self.refs[_ref_key(node)] = len(self.refs) + 1
 
     def _reference(self, index: int) -> None:
         if index > MAX_PACKED_REF:
@@ -92,9 +108,10 @@ class Writer:
         else:
             self.out.int(length)
 
-    def _attributes(self, node: n.RObject) -> None:
-        if node.attributes is not None:
-            self.item(node.attributes)
+    @staticmethod
+    def _attributes(node: n.RObject) -> Any:
+        """What writes ``node``'s trailing attributes, if it has any."""
+        return None if node.attributes is None else _then(node.attributes)
 
     # -- handlers ----------------------------------------------------------------------
     def _symbol(self, sym: n.Sym) -> None:
@@ -109,91 +126,105 @@ class Writer:
         self.out.int(len(node.info.data))
         self.out.strings(node.info.data, node.info.char_levels)
 
-    def _cons(self, cell: n.Cons) -> None:
+    def _cons(self, cell: n.Cons) -> Iterator:
         while True:
             has_attr = cell.attributes is not None
             self.out.int(_flags(cell.sexptype, cell, has_attr, cell.tag is not None))
-            self._attributes(cell)
+            if has_attr:
+                yield cell.attributes
             if cell.tag is not None:
-                self.item(cell.tag)
-            self.item(cell.car)
+                yield cell.tag
+            yield cell.car
             if not isinstance(cell.cdr, n.Cons):
                 break
             cell = cell.cdr
-        self.item(cell.cdr)
+        yield cell.cdr
 
-    def _closure(self, fn: n.Closure) -> None:
+    def _closure(self, fn: n.Closure) -> Iterator:
         self.out.int(_flags(n.CLOSXP, fn, fn.attributes is not None, has_tag=True))
-        self._attributes(fn)
-        self.item(fn.env)
-        self.item(fn.formals)
-        self.item(fn.body)
+        if fn.attributes is not None:
+            yield fn.attributes
+        yield fn.env
+        yield fn.formals
+        yield fn.body
 
-    def _environment(self, env: n.Environment) -> None:
+    def _environment(self, env: n.Environment) -> Iterator:
         self._remember(env)
         self.out.int(_flags(n.ENVSXP, env))  # R writes env attributes without the flag bit
         self.out.int(1 if env.locked else 0)
-        self.item(env.enclos)
-        self.item(env.frame)
-        self.item(env.hashtab)
-        self.item(env.attributes)
+        yield env.enclos
+        yield env.frame
+        yield env.hashtab
+        yield env.attributes
 
     def _vector_head(self, node: n.Vector, length: int) -> None:
         self.out.int(_flags(node.sexptype, node, node.attributes is not None))
         self._length(length)
 
-    def _builtin(self, fn: n.Builtin) -> None:
+    def _builtin(self, fn: n.Builtin) -> Any:
         name = fn.name.encode("latin-1")
         self.out.int(_flags(fn.sexptype, fn, fn.attributes is not None))
         self.out.int(len(name))
         self.out.text(name)
-        self._attributes(fn)
+        return self._attributes(fn)
 
-    def _atomic(self, vec: n.Vector) -> None:
+    def _atomic(self, vec: n.Vector) -> Any:
         self._vector_head(vec, len(vec.data))
         getattr(self.out, _VECTOR_WRITERS_BY_TYPE[vec.sexptype])(vec.data)
-        self._attributes(vec)
+        return self._attributes(vec)
 
-    def _character(self, vec: n.Str) -> None:
+    def _character(self, vec: n.Str) -> Any:
         self._vector_head(vec, len(vec.data))
         self.out.strings(vec.data, vec.char_levels)
-        self._attributes(vec)
+        return self._attributes(vec)
 
-    def _list(self, vec: n.List) -> None:
+    def _list(self, vec: n.List) -> Any:
         self._vector_head(vec, len(vec.data))
+        return self._elements(vec) if vec.data else self._attributes(vec)
+
+    def _elements(self, vec: n.List) -> Iterator:
         for element in vec.data:
-            self.item(element)
-        self._attributes(vec)
+            yield element
+        return self._attributes(vec)
 
-    def _bytecode(self, code: n.Bytecode) -> None:
+    def _bytecode(self, code: n.Bytecode) -> Iterator:
         self.out.int(_flags(n.BCODESXP, code, code.attributes is not None))
-        write_bytecode(self, code)
-        self._attributes(code)
+        yield write_bytecode(self, code)
+        return self._attributes(code)
 
-    def _external_pointer(self, ptr: n.ExternalPointer) -> None:
+    def _external_pointer(self, ptr: n.ExternalPointer) -> Iterator:
         self._remember(ptr)
         self.out.int(_flags(n.EXTPTRSXP, ptr, ptr.attributes is not None))
-        self.item(ptr.prot)
-        self.item(ptr.tag)
-        self._attributes(ptr)
+        yield ptr.prot
+        yield ptr.tag
+        return self._attributes(ptr)
 
-    def _weak_ref(self, ref: n.WeakRef) -> None:
+    def _weak_ref(self, ref: n.WeakRef) -> Any:
         self._remember(ref)
         self.out.int(_flags(n.WEAKREFSXP, ref, ref.attributes is not None))
-        self._attributes(ref)
+        return self._attributes(ref)
 
-    def _s4(self, obj: n.S4Object) -> None:
+    def _s4(self, obj: n.S4Object) -> Any:
         self.out.int(_flags(n.S4SXP, obj, obj.attributes is not None))
-        self._attributes(obj)
+        return self._attributes(obj)
 
-    def _altrep(self, alt: n.AltRep) -> None:
+    def _altrep(self, alt: n.AltRep) -> Iterator:
         if self.version < 3:  # version 2 predates ALTREP: write the plain vector
-            self.item(alt.expand())
+            yield alt.expand()
             return
         self.out.int(_flags(ALTREP_SXP, alt))
-        self.item(alt.info)
-        self.item(alt.state)
-        self.item(alt.attributes)
+        yield alt.info
+        yield alt.state
+        yield alt.attributes
+
+
+def _ref_key(node: Any) -> Any:
+    """The reference-table key: symbols by name (R interns them), others by identity."""
+    return node if type(node) is n.Sym else id(node)
+
+
+def _then(node: Any) -> Iterator:
+    yield node
 
 
 # ---------------------------------------------------------------------------- streams
@@ -218,7 +249,7 @@ def _workspace_pairlist(obj: n.List) -> "n.Pairlist | None":
 
 
 def encode(obj: Any, *, version: int | None = None, format: str | None = None,
-           max_depth: int = DEFAULT_MAX_DEPTH) -> "BinaryOutput | AsciiOutput":
+           max_depth: int = DEFAULT_LIMITS.max_depth) -> "BinaryOutput | AsciiOutput":
     """The uncompressed serialization of ``obj``, to be taken whole (``.chunks()``) or
     streamed (``.pieces()``). Version and format default to the header of a decoded
     root, else version 3 XDR written by R 4.2.2 in UTF-8."""
@@ -235,9 +266,5 @@ def encode(obj: Any, *, version: int | None = None, format: str | None = None,
         obj = _workspace_pairlist(obj)
     out.verbatim(FORMAT_CODES[format])
     _write_header(out, header, version)
-    try:
-        with recursion_room(4 * max_depth):
-            Writer(out, version).item(obj)
-    except RecursionError:
-        raise RDSError(f"objects nested deeper than {max_depth} levels") from None
+    Writer(out, version, max_depth).item(obj)
     return out
