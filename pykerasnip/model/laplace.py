@@ -204,13 +204,22 @@ def keras_predict(model: Any, x: Any, batch_size: int = 32) -> Any:
     (on 1e5 rows 1.8x faster; the first call 0.1 s sooner)."""
     x = as_float32(x)
     rows = len(next(iter(x.values()))) if isinstance(x, dict) else len(x)
+    if rows == 0:  # Keras cannot predict no rows: one row of zeros gives the shapes
+        return _rows(keras_predict(model, _zero_row(model, x), batch_size), 0, 0)
     outputs = [model.predict_on_batch(_rows(x, start, start + batch_size))
                for start in range(0, rows, batch_size)]
-    if not outputs:
-        return model.predict(x, batch_size=batch_size, verbose=0)
     if isinstance(outputs[0], dict):
         return {name: np.concatenate([out[name] for out in outputs]) for name in outputs[0]}
     return np.concatenate(outputs)
+
+
+def _zero_row(model: Any, x: Any) -> Any:
+    """One row of zeros shaped as the model's input(s)."""
+    shapes = {str(getattr(t, "name", i)): tuple(t.shape[1:]) for i, t in enumerate(model.inputs)}
+    if isinstance(x, dict):
+        return {k: np.zeros((1,) + shapes.get(k, v.shape[1:]), dtype=np.float32)
+                for k, v in x.items()}
+    return np.zeros((1,) + next(iter(shapes.values()), x.shape[1:]), dtype=np.float32)
 
 
 def _rows(x: Any, start: int, stop: int) -> Any:
@@ -287,6 +296,8 @@ def classification_interval(entry: Any, x: Any, level: float, predictive: bool) 
 
     logits, feats = run_combined(entry, x)
     n, k = logits.shape
+    if n == 0:
+        return np.empty((0, 2 * k))
     d = feats.shape[1]
     prec = entry.n_training * entry.h_diag.reshape(d + 1, k, order="F") + entry.tau
     var = (feats ** 2) @ (1 / prec[:d]) + 1 / prec[d]

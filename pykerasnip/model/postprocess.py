@@ -49,7 +49,7 @@ def numeric(raw: Any, info: dict | None = None) -> pd.DataFrame:
             return pd.DataFrame({".pred": _column(next(iter(raw.values())))})
         return pd.DataFrame({f".pred_{name}": _column(mat) for name, mat in raw.items()})
     if raw.ndim > 2:  # sequence models: R's ncol() is the second axis, as.vector() flattens
-        raw = raw.reshape(raw.shape[0], -1)
+        raw = raw.reshape(raw.shape[0], int(np.prod(raw.shape[1:])))
     if raw.shape[1] == 1:
         return pd.DataFrame({".pred": raw[:, 0]})
     return nested({".pred": raw}, info)
