@@ -59,3 +59,8 @@ class RNotAvailableError(PykerasnipError, RuntimeError):
 
 class BackendNotAvailableError(PykerasnipError, ImportError):
     """Keras or the backend chosen with ``KERAS_BACKEND`` is not installed."""
+
+
+class ArchiveError(UnsupportedObjectError):
+    """A stored ``.keras`` archive is not one pykerasnip can load: corrupt, over the
+    resource budget, or one whose loading would change Keras' process-wide settings."""

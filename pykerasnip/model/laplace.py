@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..backend import import_keras
+from ..backend import KERAS_LOCK, import_keras
 from ..errors import PredictError
 from ..rrng import qnorm
 
@@ -206,8 +206,12 @@ def keras_predict(model: Any, x: Any, batch_size: int = 32) -> Any:
     rows = len(next(iter(x.values()))) if isinstance(x, dict) else len(x)
     if rows == 0:  # Keras cannot predict no rows: one row of zeros gives the shapes
         return _rows(keras_predict(model, _zero_row(model, x), batch_size), 0, 0)
-    outputs = [model.predict_on_batch(_rows(x, start, start + batch_size))
-               for start in range(0, rows, batch_size)]
+    try:
+        outputs = [model.predict_on_batch(_rows(x, start, start + batch_size))
+                   for start in range(0, rows, batch_size)]
+    except Exception as exc:  # the stored model meets these predictors: any Keras error
+        raise PredictError(f"Keras cannot run the stored model on these predictors: "
+                           f"{type(exc).__name__}: {exc}") from exc
     if isinstance(outputs[0], dict):
         return {name: np.concatenate([out[name] for out in outputs]) for name in outputs[0]}
     return np.concatenate(outputs)
@@ -284,6 +288,15 @@ def joint_pred_int(entries: dict, noise_cov: np.ndarray, x: Any, n_draws: int,
     return pd.DataFrame({".pred": rows})
 
 
+def thread_seed_generator() -> Any:
+    """The generator unseeded ``keras.random`` calls draw from (Keras keeps one per
+    thread); made under the lock, as it seeds itself from Python's shared stream."""
+    from keras.src.random.seed_generator import global_seed_generator
+
+    with KERAS_LOCK:
+        return global_seed_generator()
+
+
 def classification_interval(entry: Any, x: Any, level: float, predictive: bool) -> np.ndarray:
     """``N x 2K`` matrix (lower, upper per class, interleaved) from logit draws.
 
@@ -303,9 +316,10 @@ def classification_interval(entry: Any, x: Any, level: float, predictive: bool) 
     var = (feats ** 2) @ (1 / prec[:d]) + 1 / prec[d]
     mean = ops.expand_dims(ops.convert_to_tensor(logits, dtype="float32"), 2)
     sd = ops.sqrt(ops.maximum(ops.expand_dims(ops.convert_to_tensor(var, dtype="float32"), 2), 0))
-    values = keras.random.normal((n, k, N_DRAWS), mean=mean, stddev=sd)
+    draws = thread_seed_generator()
+    values = keras.random.normal((n, k, N_DRAWS), mean=mean, stddev=sd, seed=draws)
     if predictive:
-        picked = keras.random.categorical(ops.reshape(values, (n * N_DRAWS, k)), 1)
+        picked = keras.random.categorical(ops.reshape(values, (n * N_DRAWS, k)), 1, seed=draws)
         values = ops.reshape(ops.one_hot(ops.squeeze(picked, 1), k), (n, k, N_DRAWS))
     else:
         values = ops.softmax(values, axis=1)
