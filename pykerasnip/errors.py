@@ -64,3 +64,8 @@ class BackendNotAvailableError(PykerasnipError, ImportError):
 class ArchiveError(UnsupportedObjectError):
     """A stored ``.keras`` archive is not one pykerasnip can load: corrupt, over the
     resource budget, or one whose loading would change Keras' process-wide settings."""
+
+
+class MalformedObjectError(UnsupportedObjectError):
+    """A stored R object has the expected class but a field of the wrong type, length
+    or value (a missing field, a negative variance, duplicated levels...)."""

@@ -238,12 +238,23 @@ def run_combined(entry: Any, x: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(first, dtype=np.float64), np.asarray(res["features"], dtype=np.float64)
 
 
+def _require_shape(entry: Any, size: int, kind: str) -> None:
+    """The stored Hessian diagonal fits the model's last layer."""
+    if len(entry.h_diag) != size:
+        raise PredictError(f"the stored Laplace posterior has {len(entry.h_diag)} Hessian values; "
+                           f"this {kind} model's output layer needs {size}")
+
+
 def epistemic_variance(entry: Any, feats: np.ndarray) -> np.ndarray:
     """Per-row epistemic variance of a regression entry; the ``F^2 %*% (1 / prec_w)``
     product runs in float32 Keras ops as in kerasnip."""
     ops = import_keras().ops
 
     d = feats.shape[1]
+    _require_shape(entry, d + 1, "regression")
+    if entry.sigma_sq_noise is None:
+        raise PredictError("the Laplace entry has no noise variance (sigma_sq_noise): it was "
+                           "not fitted for regression")
     s2 = entry.sigma_sq_noise
     prec_w = entry.n_training * entry.h_diag[:d] / s2 + entry.tau
     prec_b = entry.n_training * entry.h_diag[d] / s2 + entry.tau
@@ -257,6 +268,9 @@ def regression_interval(entry: Any, x: Any, level: float, predictive: bool,
                         cached: tuple | None = None) -> np.ndarray:
     """``N x 3`` matrix (mean, lower, upper) of one regression entry."""
     first, feats = cached if cached is not None else run_combined(entry, x)
+    if entry.col_idx is not None and not 1 <= entry.col_idx <= first.shape[1]:
+        raise PredictError(f"the Laplace entry is for output column {entry.col_idx}; the model "
+                           f"has {first.shape[1]}")
     mean = first.ravel() if entry.col_idx is None else first[:, entry.col_idx - 1]
     var = epistemic_variance(entry, feats)
     if predictive:
@@ -312,6 +326,7 @@ def classification_interval(entry: Any, x: Any, level: float, predictive: bool) 
     if n == 0:
         return np.empty((0, 2 * k))
     d = feats.shape[1]
+    _require_shape(entry, (d + 1) * k, "classification")
     prec = entry.n_training * entry.h_diag.reshape(d + 1, k, order="F") + entry.tau
     var = (feats ** 2) @ (1 / prec[:d]) + 1 / prec[d]
     mean = ops.expand_dims(ops.convert_to_tensor(logits, dtype="float32"), 2)

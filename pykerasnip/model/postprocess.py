@@ -57,6 +57,9 @@ def numeric(raw: Any, info: dict | None = None) -> pd.DataFrame:
 
 def class_factor(mat: np.ndarray, levels: list[str]) -> pd.Categorical:
     """Most probable level (first maximum; ``> 0.5`` rule for one column)."""
+    if mat.shape[1] != len(levels) and not (mat.shape[1] == 1 and len(levels) == 2):
+        raise PredictError(f"the model returns {mat.shape[1]} column(s) for {len(levels)} "
+                           "levels")
     if mat.shape[1] == 1:
         codes = (mat[:, 0] > 0.5).astype(int)
     else:
