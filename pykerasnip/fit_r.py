@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from . import rtree
 from .convert import r_get, scalar, strings, to_python
 from .errors import MalformedObjectError, UnsupportedObjectError
 from .rds import nodes as n
@@ -69,6 +70,9 @@ def spec_from_r(node: n.List) -> Any:
     """A parsnip ``model_spec`` (fitted or not) as a ``ModelSpec``."""
     from .model.spec import ModelSpec
 
+    if not isinstance(node, n.List) or not node.inherits("model_spec"):
+        raise MalformedObjectError(f"not a parsnip model_spec: {type(node).__name__} of class "
+                                   f"{getattr(node, 'classes', [])}")
     spec = ModelSpec(
         model_name=node.classes[0],
         mode=scalar(node.get("mode")) or "regression",
@@ -165,9 +169,8 @@ def _laplace_entry(name: str, node: Any, safe_mode: bool) -> Any:
     from .model.model_fit import LaplaceEntry
 
     what = f"Laplace entry {name!r}"
-    if not isinstance(node, n.List):
-        raise MalformedObjectError(f"{what} must be a list, not {type(node).__name__}")
-    h_diag = _numbers(_required(node, "h_diag", what), f"{what}: h_diag")
+    rtree.record(node, what, ("h_diag", "tau", "n_training"))
+    h_diag = _numbers(node["h_diag"], f"{what}: h_diag")
     if len(h_diag) < 2 or (h_diag < 0).any():
         raise MalformedObjectError(f"{what}: h_diag must hold at least 2 values, none negative")
     num_classes = _count(node.get("num_classes"), f"{what}: num_classes")
@@ -177,8 +180,8 @@ def _laplace_entry(name: str, node: Any, safe_mode: bool) -> Any:
     noise = node.get("sigma_sq_noise")
     return LaplaceEntry(
         h_diag=h_diag,
-        tau=_number(_required(node, "tau", what), f"{what}: tau", 0),
-        n_training=_count(_required(node, "n_training", what), f"{what}: n_training"),
+        tau=_number(node["tau"], f"{what}: tau", 0),
+        n_training=_count(node["n_training"], f"{what}: n_training"),
         combined_model_bytes=_raw_bytes(node.get("combined_model_bytes"),
                                         f"{what}: combined_model_bytes"),
         sigma_sq_noise=None if noise is None else _number(noise, f"{what}: sigma_sq_noise", 0),
@@ -232,7 +235,8 @@ def keras_fit_from_r(node: Any, functional: bool, safe_mode: bool = True) -> Any
         lvl=_levels(node.get("lvl")),
         api="functional" if functional else "sequential",
         multistep_info=_multistep(node.get("multistep_info")),
-        laplace=({k: _laplace_entry(k, v, safe_mode) for k, v in laplace.items()}
+        laplace=({k: _laplace_entry(k, v, safe_mode)
+                  for k, v in rtree.record(laplace, "laplace").items()}
                  if isinstance(laplace, n.List) else None),
         joint_noise_cov=_noise_cov(laplace),
         safe_mode=safe_mode,
@@ -278,7 +282,7 @@ def model_fit_from_r(node: n.List, safe_mode: bool = True) -> Any:
 
     if not node.inherits("model_fit"):
         raise UnsupportedObjectError(f"not a parsnip model_fit: class {node.classes}")
-    spec = spec_from_r(node["spec"])
+    spec = spec_from_r(rtree.record(node, "the model_fit", ("spec", "fit"))["spec"])
     model_fit = ModelFit(
         spec=spec,
         fit=keras_fit_from_r(node.get("fit"), spec.functional, safe_mode),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import rtree
 from .bundle import unbundle_r
 from .convert import r_get
 from .fit_r import _quosure_expr, model_fit_from_r, saved_versions, spec_from_r
@@ -75,7 +76,8 @@ def workflow_from_r(node: n.List, safe_mode: bool = True) -> Workflow:
     model_fit = r_get(node, "fit", "fit")
     wf = Workflow(
         preprocessor=_preprocessor(r_get(node, "pre", "actions")),
-        spec=spec_from_r(model_action["spec"]) if isinstance(model_action, n.List) else None,
+        spec=(spec_from_r(rtree.record(model_action, "the workflow's model action", ("spec",))["spec"])
+              if model_action is not None else None),
         model_formula=None if formula is None else deparse(formula),
         blueprint=blueprint_from_r(blueprint) if blueprint is not None else None,
         model_fit=model_fit_from_r(model_fit, safe_mode) if model_fit is not None else None,

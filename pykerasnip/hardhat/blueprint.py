@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import rexpr
+from .. import rtree
 from ..convert import from_pandas, r_get, scalar, strings, to_pandas
 from ..errors import SpecError, UnsupportedObjectError
 from ..formula.frame import model_frame
@@ -42,7 +43,8 @@ class Ptypes:
     def from_r(cls, node: Any) -> "Ptypes | None":
         if node is None:
             return None
-        return cls(to_pandas(r_get(node, "predictors")), to_pandas(r_get(node, "outcomes")))
+        return cls(rtree.frame(r_get(node, "predictors"), "the predictors' ptype"),
+                   rtree.frame(r_get(node, "outcomes"), "the outcomes' ptype"))
 
     @classmethod
     def of(cls, predictors: pd.DataFrame, outcomes: pd.DataFrame) -> "Ptypes":
@@ -197,7 +199,7 @@ class RecipeBlueprint(Blueprint):
         return cls(**cls.common_from_r(node), fresh=bool(scalar(node.get("fresh"))),
                    strings_as_factors=True if strings_as_factors is None else bool(scalar(strings_as_factors)),
                    recipe=recipe,
-                   extra_role_ptypes={k: to_pandas(v) for k, v in extra.items()} if isinstance(extra, List) else {},
+                   extra_role_ptypes={k: rtree.frame(v, f"the {k!r} ptype") for k, v in extra.items()} if isinstance(extra, List) else {},
                    predictor_names=role_variables(recipe.term_info, "predictor"))
 
     def fields_to_r(self) -> dict[str, Any]:

@@ -1,0 +1,68 @@
+"""Structural checks of stored R lists and data frames before they are interpreted.
+
+A decodable file may still hold a list whose names do not match its elements, a data
+frame whose columns differ in length, or a record without a field every R object of
+its class has. These helpers refuse such trees with :class:`MalformedObjectError`,
+naming the object, before the code that reads them meets the problem as an index or
+key error.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .convert import to_pandas
+from .errors import MalformedObjectError
+from .rds import nodes as n
+
+
+def record(node: Any, what: str, fields: tuple[str, ...] = ()) -> n.List:
+    """``node`` as an R list whose names match its elements and hold ``fields``."""
+    if not isinstance(node, n.List):
+        raise MalformedObjectError(f"{what} must be an R list, not {type(node).__name__}")
+    names = node.attr("names")
+    if names is not None and (not isinstance(names, n.Str) or len(names) != len(node.data)):
+        raise MalformedObjectError(f"{what} has {len(node.data)} elements but "
+                                   f"{len(names) if isinstance(names, n.Str) else 'no valid'} names")
+    missing = [f for f in fields if node.get(f) is None]
+    if missing:
+        raise MalformedObjectError(f"{what} has no {', '.join(missing)}")
+    return node
+
+
+def _rows(column: Any, what: str, name: str) -> int:
+    if isinstance(column, n.AltRep):
+        column = column.expand()
+    if not isinstance(column, n.Vector):
+        raise MalformedObjectError(f"{what}: column {name!r} is not a vector "
+                                   f"({type(column).__name__})")
+    dim = column.attr("dim")
+    if dim is not None:
+        if not isinstance(dim, (n.Integer, n.Real)) or len(dim) != 2:
+            raise MalformedObjectError(f"{what}: matrix column {name!r} has a malformed dim")
+        return int(dim.data[0])
+    return len(column)
+
+
+def _declared_rows(node: n.List) -> int | None:
+    row_names = node.attr("row.names")
+    if isinstance(row_names, n.Integer) and len(row_names) == 2 and row_names.data[0] == n.NA_INTEGER:
+        return abs(int(row_names.data[1]))
+    return None if row_names is None else len(row_names)
+
+
+def frame(node: Any, what: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """An R data frame as a DataFrame, once its columns are vectors of one length
+    (that of its row names) and ``columns`` are among them."""
+    record(node, what, ())
+    names = node.names or [""] * len(node.data)
+    lengths = {_rows(col, what, name) for name, col in zip(names, node.data)}
+    declared = _declared_rows(node)
+    if len(lengths) > 1 or (declared is not None and lengths and lengths != {declared}):
+        raise MalformedObjectError(f"{what} has columns of lengths {sorted(lengths)} for "
+                                   f"{declared} rows")
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise MalformedObjectError(f"{what} has no column {', '.join(missing)}")
+    return to_pandas(node)
