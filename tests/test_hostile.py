@@ -190,3 +190,55 @@ def test_loading_leaves_keras_global_settings_as_they_were(iris_workflow) -> Non
     after = (keras.config.floatx(), keras.config.epsilon(), keras.config.dtype_policy().name,
              keras.config.image_data_format())
     assert after == before
+
+
+# --------------------------------------------------------------------------- stored parameters
+from pykerasnip import rds  # noqa: E402
+from pykerasnip.errors import MalformedObjectError  # noqa: E402
+from pykerasnip.io import from_bytes  # noqa: E402
+from pykerasnip.rds import nodes as rn  # noqa: E402
+
+
+def _mutated(case: str, edit) -> bytes:
+    tree = rds.load(FIXTURES / case / "workflow.rds")
+    edit(tree)
+    return rds.dumps(tree)
+
+
+def _laplace(tree):
+    return tree["fit"]["fit"]["fit"]["laplace"]["output"]
+
+
+@pytest.mark.parametrize("field, value, problem", [
+    ("sigma_sq_noise", rn.Real([0.0]), "sigma_sq_noise is 0.0"),
+    ("sigma_sq_noise", rn.Real([-1.0]), "sigma_sq_noise is -1.0"),
+    ("sigma_sq_noise", rn.Real([np.nan]), "NA, NaN"),
+    ("tau", rn.Real([0.0]), "tau is 0.0"),
+    ("n_training", rn.Real([2.5]), "whole number"),
+    ("h_diag", rn.Real([1.0]), "at least 2"),
+    ("tau", rn.Str(["1"]), "numeric vector"),
+])
+def test_stored_laplace_parameters_out_of_range_are_refused(field, value, problem) -> None:
+    """A noise variance of 0 used to give NaN intervals and -1 zero-width ones."""
+    data = _mutated("seq_reg_recipe_normalize", lambda t: _laplace(t).__setitem__(field, value))
+    with pytest.raises(MalformedObjectError, match=problem):
+        from_bytes(data)
+
+
+def test_stored_levels_must_be_distinct_and_present() -> None:
+    def edit(tree):
+        tree["fit"]["fit"]["fit"]["lvl"] = rn.Str(["setosa", "setosa", "virginica"])
+    with pytest.raises(MalformedObjectError, match="distinct"):
+        from_bytes(_mutated("seq_cls_multiclass_iris", edit))
+
+
+def test_hessian_that_does_not_fit_the_model_is_a_predict_error() -> None:
+    def edit(tree):
+        h = _laplace(tree)["h_diag"]
+        _laplace(tree)["h_diag"] = rn.Real(np.concatenate([h.data, h.data]))
+    wf = from_bytes(_mutated("seq_reg_recipe_normalize", edit))
+    new_data = to_pandas(load(FIXTURES / "seq_reg_recipe_normalize" / "new_data.rds"))
+    from pykerasnip.errors import PredictError
+
+    with pytest.raises(PredictError, match="Hessian"):
+        wf.predict(new_data, type="conf_int")
