@@ -282,6 +282,7 @@ def model_fit_from_r(node: n.List, safe_mode: bool = True) -> Any:
 
     if not node.inherits("model_fit"):
         raise UnsupportedObjectError(f"not a parsnip model_fit: class {node.classes}")
+    rtree.check_lists(node, "the model_fit")
     spec = spec_from_r(rtree.record(node, "the model_fit", ("spec", "fit"))["spec"])
     model_fit = ModelFit(
         spec=spec,

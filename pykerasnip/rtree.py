@@ -17,18 +17,45 @@ from .errors import MalformedObjectError
 from .rds import nodes as n
 
 
-def record(node: Any, what: str, fields: tuple[str, ...] = ()) -> n.List:
-    """``node`` as an R list whose names match its elements and hold ``fields``."""
-    if not isinstance(node, n.List):
-        raise MalformedObjectError(f"{what} must be an R list, not {type(node).__name__}")
+def _check_names(node: n.Vector, what: str) -> None:
     names = node.attr("names")
     if names is not None and (not isinstance(names, n.Str) or len(names) != len(node.data)):
         raise MalformedObjectError(f"{what} has {len(node.data)} elements but "
                                    f"{len(names) if isinstance(names, n.Str) else 'no valid'} names")
+
+
+def record(node: Any, what: str, fields: tuple[str, ...] = ()) -> n.List:
+    """``node`` as an R list whose names match its elements and hold ``fields``."""
+    if not isinstance(node, n.List):
+        raise MalformedObjectError(f"{what} must be an R list, not {type(node).__name__}")
+    _check_names(node, what)
     missing = [f for f in fields if node.get(f) is None]
     if missing:
         raise MalformedObjectError(f"{what} has no {', '.join(missing)}")
     return node
+
+
+def check_lists(root: Any, what: str) -> None:
+    """Every R vector in ``root`` (and in its attributes) has as many names as
+    elements, and every data frame columns of one length; closures and environments,
+    which are never read, are not entered."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, n.RObject) or id(node) in seen or isinstance(
+                node, (n.Closure, n.Environment, n.Bytecode, n.Builtin)):
+            continue
+        seen.add(id(node))
+        if isinstance(node, n.Vector) and not isinstance(node, n.Raw):
+            _check_names(node, f"a vector in {what}")
+        if isinstance(node, n.List):
+            if node.inherits("data.frame"):
+                _check_frame(node, f"a data frame in {what}")
+            stack.extend(node.data)
+        elif isinstance(node, n.Cons):
+            stack.extend(cell.car for cell in node.cells())
+        if node.attributes is not None:
+            stack.extend(cell.car for cell in node.attributes.cells())
 
 
 def _rows(column: Any, what: str, name: str) -> int:
@@ -52,16 +79,23 @@ def _declared_rows(node: n.List) -> int | None:
     return None if row_names is None else len(row_names)
 
 
-def frame(node: Any, what: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
-    """An R data frame as a DataFrame, once its columns are vectors of one length
-    (that of its row names) and ``columns`` are among them."""
-    record(node, what, ())
+def _check_frame(node: n.List, what: str) -> list[str]:
+    """A data frame's column names, once its columns are vectors of one length (that
+    of its row names)."""
     names = node.names or [""] * len(node.data)
     lengths = {_rows(col, what, name) for name, col in zip(names, node.data)}
     declared = _declared_rows(node)
     if len(lengths) > 1 or (declared is not None and lengths and lengths != {declared}):
         raise MalformedObjectError(f"{what} has columns of lengths {sorted(lengths)} for "
                                    f"{declared} rows")
+    return names
+
+
+def frame(node: Any, what: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """An R data frame as a DataFrame, once its columns are vectors of one length
+    (that of its row names) and ``columns`` are among them."""
+    record(node, what, ())
+    names = _check_frame(node, what)
     missing = [c for c in columns if c not in names]
     if missing:
         raise MalformedObjectError(f"{what} has no column {', '.join(missing)}")

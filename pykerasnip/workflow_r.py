@@ -69,6 +69,7 @@ def workflow_from_r(node: n.List, safe_mode: bool = True) -> Workflow:
     """A fitted R workflow (possibly bundled inside, possibly butchered) as a Workflow."""
     from .hardhat.blueprint import blueprint_from_r
 
+    rtree.check_lists(node, "the workflow")
     root, node = node, _unbundle_inner(node)
     model_action = r_get(node, "fit", "actions", "model")
     formula = r_get(model_action, "formula")

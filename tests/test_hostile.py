@@ -91,7 +91,7 @@ def _rezip(keras_bytes: bytes, replace: dict[str, bytes], compression: int = zip
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(keras_bytes)) as src, zipfile.ZipFile(out, "w", compression) as dst:
         for name in src.namelist():
-            dst.writestr(name, replace.pop(name, None) or src.read(name))
+            dst.writestr(name, replace.pop(name) if name in replace else src.read(name))
         for name, data in replace.items():
             dst.writestr(name, data)
     return out.getvalue()

@@ -126,6 +126,9 @@ def intervals_classification(mats: dict[str, np.ndarray], lvl: Any) -> pd.DataFr
     frames = []
     for o, m in mats.items():
         levels = _fallback_levels(lvl.get(o) if isinstance(lvl, dict) else lvl, m.shape[1] // 2)
+        if 2 * len(levels) != m.shape[1]:
+            raise PredictError(f"the model's intervals cover {m.shape[1] // 2} classes for "
+                               f"{len(levels)} levels")
         names = make_names([f".pred_{side}_{level}" for level in levels
                             for side in ("lower", "upper")], unique=True)
         suffix = f"_{o}" if len(mats) > 1 else ""

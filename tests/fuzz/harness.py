@@ -110,7 +110,7 @@ def _rezip(replace: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> 
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(_archive())) as src, zipfile.ZipFile(out, "w", compression) as dst:
         for name in src.namelist():
-            dst.writestr(name, replace.pop(name, None) or src.read(name))
+            dst.writestr(name, replace.pop(name) if name in replace else src.read(name))
         for name, data in replace.items():
             dst.writestr(name, data)
     return out.getvalue()
@@ -288,6 +288,8 @@ def run(mutation: Mutation) -> Outcome:
         try:
             obj = from_bytes(encoded)
             repr(obj)
+            if not hasattr(obj, "predict"):  # read as plain R data: nothing to predict
+                return Outcome("typed", what, time.perf_counter() - start, "not a model")
             got = obj.predict(new_data, type=kind, seed=1)
         except PykerasnipError as exc:
             return Outcome("typed", what, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"[:300])
