@@ -9,6 +9,7 @@ from typing import Any
 
 from . import rtree
 from .bundle import unbundle_r
+from .errors import MalformedObjectError
 from .convert import r_get
 from .fit_r import _quosure_expr, model_fit_from_r, saved_versions, spec_from_r
 from .rds import nodes as n
@@ -70,11 +71,15 @@ def workflow_from_r(node: n.List, safe_mode: bool = True) -> Workflow:
     from .hardhat.blueprint import blueprint_from_r
 
     rtree.check_lists(node, "the workflow")
+    rtree.record(node, "the workflow", ("pre", "fit"))
     root, node = node, _unbundle_inner(node)
     model_action = r_get(node, "fit", "actions", "model")
     formula = r_get(model_action, "formula")
     blueprint = r_get(node, "pre", "mold", "blueprint")
     model_fit = r_get(node, "fit", "fit")
+    if model_fit is not None and blueprint is None:
+        raise MalformedObjectError("the workflow is fitted but holds no mold blueprint "
+                                   "(pre$mold$blueprint) to forge new data with")
     wf = Workflow(
         preprocessor=_preprocessor(r_get(node, "pre", "actions")),
         spec=(spec_from_r(rtree.record(model_action, "the workflow's model action", ("spec",))["spec"])
