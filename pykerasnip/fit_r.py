@@ -44,7 +44,11 @@ def r_value(node: Any) -> Any:
 
 
 def _named_args(node: Any) -> dict[str, Any]:
-    return {k: r_value(v) for k, v in node.items()} if isinstance(node, n.List) else {}
+    if not isinstance(node, n.List):
+        return {}
+    if len(node.data) and (node.names is None or None in node.names or "" in node.names):
+        raise MalformedObjectError("a model_spec's arguments must all be named")
+    return {k: r_value(v) for k, v in node.items()}
 
 
 def _formal_default(value: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .convert import to_pandas
@@ -48,6 +49,8 @@ def check_lists(root: Any, what: str) -> None:
         seen.add(id(node))
         if isinstance(node, n.Vector) and not isinstance(node, n.Raw):
             _check_names(node, f"a vector in {what}")
+        if node.inherits("factor") and not isinstance(node, n.AltRep):  # ALTREP: lazy
+            _check_factor(node, f"a vector in {what}")
         if isinstance(node, n.List):
             if node.inherits("data.frame"):
                 _check_frame(node, f"a data frame in {what}")
@@ -72,11 +75,26 @@ def _rows(column: Any, what: str, name: str) -> int:
     return len(column)
 
 
-def _declared_rows(node: n.List) -> int | None:
+def _declared_rows(node: n.List, what: str) -> int | None:
     row_names = node.attr("row.names")
+    if row_names is None:
+        return None
+    if not isinstance(row_names, (n.Integer, n.Str, n.Real)):
+        raise MalformedObjectError(f"{what} has row names of type {type(row_names).__name__}")
     if isinstance(row_names, n.Integer) and len(row_names) == 2 and row_names.data[0] == n.NA_INTEGER:
         return abs(int(row_names.data[1]))
-    return None if row_names is None else len(row_names)
+    return len(row_names)
+
+
+def _check_factor(node: Any, what: str) -> None:
+    """A factor: integer codes within its character levels (or NA)."""
+    levels = node.attr("levels")
+    if not isinstance(node, n.Integer) or not isinstance(levels, n.Str):
+        raise MalformedObjectError(f"{what} is a factor without integer codes and character levels")
+    codes = np.asarray(node.data)
+    valid = (codes == n.NA_INTEGER) | ((codes >= 1) & (codes <= len(levels)))
+    if not valid.all():
+        raise MalformedObjectError(f"{what} is a factor with codes outside its {len(levels)} levels")
 
 
 def _check_frame(node: n.List, what: str) -> list[str]:
@@ -84,7 +102,7 @@ def _check_frame(node: n.List, what: str) -> list[str]:
     of its row names)."""
     names = node.names or [""] * len(node.data)
     lengths = {_rows(col, what, name) for name, col in zip(names, node.data)}
-    declared = _declared_rows(node)
+    declared = _declared_rows(node, what)
     if len(lengths) > 1 or (declared is not None and lengths and lengths != {declared}):
         raise MalformedObjectError(f"{what} has columns of lengths {sorted(lengths)} for "
                                    f"{declared} rows")

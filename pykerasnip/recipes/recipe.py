@@ -180,6 +180,17 @@ def _levels_from_r(node: Any) -> dict[str, VarLevels] | None:
     return levels
 
 
+def _step_from_r(node: Any) -> Step:
+    """One stored step; a field its class always has but the file lacks is a
+    :class:`MalformedObjectError` (steps read their fields by name)."""
+    rtree.record(node, "a recipe step", ("id",))
+    try:
+        return step_class_for(node).from_r(node)
+    except KeyError as exc:
+        raise MalformedObjectError(f"recipe step {node.classes[:1]} ({scalar(node['id'])}) has "
+                                   f"no field {exc}") from exc
+
+
 def _first_row(frame: pd.DataFrame) -> dict:
     if frame.empty:
         raise MalformedObjectError("tr_info has no row")
@@ -221,7 +232,7 @@ class Recipe:
         if not isinstance(node, List) or not node.inherits("recipe"):
             raise UnsupportedObjectError(f"not an R recipe: {node!r}")
         steps_node = node.get("steps")
-        steps = [] if steps_node is None else [step_class_for(s).from_r(s) for s in
+        steps = [] if steps_node is None else [_step_from_r(s) for s in
                                                rtree.record(steps_node, "the recipe's steps").data]
         template = node.get("template")
         rtree.record(node, "the recipe", ("var_info",))
