@@ -144,12 +144,22 @@ def _levels(node: Any) -> Any:
     return level_names(node, "the outcome levels (lvl)")
 
 
+def _metric(node: Any, name: str) -> np.ndarray:
+    """A training metric per epoch (NA allowed, as Keras logs NaN losses)."""
+    if isinstance(node, n.AltRep):
+        node = node.expand()
+    if not isinstance(node, (n.Real, n.Integer, n.Logical)):
+        raise MalformedObjectError(f"the training history's {name!r} must be numeric, not "
+                                   f"{type(node).__name__}")
+    return np.asarray(to_python(node), dtype=float)
+
+
 def _history(node: Any) -> dict:
     params = r_get(node, "params")
     metrics = r_get(node, "metrics")
     return {
         "params": {k: scalar(v) for k, v in params.items()} if isinstance(params, n.List) else {},
-        "metrics": ({k: np.asarray(to_python(v), dtype=float).tolist() for k, v in metrics.items()}
+        "metrics": ({k: _metric(v, k).tolist() for k, v in metrics.items()}
                     if isinstance(metrics, n.List) else {}),
     }
 

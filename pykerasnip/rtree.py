@@ -91,6 +91,8 @@ def _check_factor(node: Any, what: str) -> None:
     levels = node.attr("levels")
     if not isinstance(node, n.Integer) or not isinstance(levels, n.Str):
         raise MalformedObjectError(f"{what} is a factor without integer codes and character levels")
+    if len(set(levels.data)) != len(levels) or None in levels.data:
+        raise MalformedObjectError(f"{what} is a factor with duplicated or missing levels")
     codes = np.asarray(node.data)
     valid = (codes == n.NA_INTEGER) | ((codes >= 1) & (codes <= len(levels)))
     if not valid.all():

@@ -51,19 +51,28 @@ def _symbols(expr: Any) -> list[str]:
 
 def _preprocessor(actions: Any) -> Preprocessor | None:
     """The workflow's preprocessor action (recipe, formula or variables)."""
-    from .recipes.recipe import Recipe
-
     if not isinstance(actions, n.List):
         return None
-    if "recipe" in actions:
-        return Preprocessor("recipe", Recipe.from_r(unbundle_r(actions["recipe"]["recipe"])))
-    if "formula" in actions:
-        return Preprocessor("formula", deparse(actions["formula"]["formula"]))
-    if "variables" in actions:
-        variables = actions["variables"]["variables"]
-        return Preprocessor("variables", Variables(_symbols(variables["outcomes"]),
-                                                   _symbols(variables["predictors"])))
+    for kind in ("recipe", "formula", "variables"):
+        if kind in actions:
+            action = rtree.record(actions[kind], f"the workflow's {kind} action", (kind,))
+            return Preprocessor(kind, PREPROCESSORS[kind](action[kind]))
     return None
+
+
+def _variables(node: Any) -> Variables:
+    node = rtree.record(node, "the workflow's variables", ("outcomes", "predictors"))
+    return Variables(_symbols(node["outcomes"]), _symbols(node["predictors"]))
+
+
+def _recipe(node: Any) -> Any:
+    from .recipes.recipe import Recipe
+
+    return Recipe.from_r(unbundle_r(node))
+
+
+#: preprocessor action -> how its stored value is read
+PREPROCESSORS = {"recipe": _recipe, "formula": deparse, "variables": _variables}
 
 
 def workflow_from_r(node: n.List, safe_mode: bool = True) -> Workflow:

@@ -194,7 +194,7 @@ class RecipeBlueprint(Blueprint):
         from ..recipes.recipe import Recipe
 
         extra = node.get("extra_role_ptypes")
-        recipe = Recipe.from_r(node["recipe"])
+        recipe = Recipe.from_r(rtree.record(node, "the recipe blueprint", ("recipe",))["recipe"])
         strings_as_factors = node.get("strings_as_factors")
         return cls(**cls.common_from_r(node), fresh=bool(scalar(node.get("fresh"))),
                    strings_as_factors=True if strings_as_factors is None else bool(scalar(strings_as_factors)),

@@ -235,7 +235,7 @@ class Recipe:
         steps = [] if steps_node is None else [_step_from_r(s) for s in
                                                rtree.record(steps_node, "the recipe's steps").data]
         template = node.get("template")
-        rtree.record(node, "the recipe", ("var_info",))
+        rtree.record(node, "the recipe", ("var_info", "term_info"))
         rec = cls(_info_frame(node.get("var_info")), steps,
                   None if template is None else rtree.frame(template, "the recipe's template"))
         rec.term_info = _info_frame(node.get("term_info"))
