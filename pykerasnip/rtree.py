@@ -61,6 +61,14 @@ def check_lists(root: Any, what: str) -> None:
             stack.extend(cell.car for cell in node.attributes.cells())
 
 
+def named(node: Any, what: str) -> n.List:
+    """An R list whose every element has a name (a mapping such as per-column levels)."""
+    record(node, what)
+    if len(node.data) and (node.names is None or None in node.names or "" in node.names):
+        raise MalformedObjectError(f"{what} must name every element")
+    return node
+
+
 def _rows(column: Any, what: str, name: str) -> int:
     if isinstance(column, n.AltRep):
         column = column.expand()

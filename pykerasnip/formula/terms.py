@@ -91,6 +91,9 @@ class Terms:
         labels = node.attr("term.labels")
         labels = list(labels.values) if isinstance(labels, Str) else []
         factors = node.attr("factors")
+        if len(labels) and len(getattr(factors, "data", ())) != len(variables) * len(labels):
+            raise MalformedObjectError(f"a terms object's factors matrix does not have one row per "
+                                       f"variable ({len(variables)}) and one column per term ({len(labels)})")
         matrix = (np.asarray(factors.data).reshape((len(variables), len(labels)), order="F")
                   if len(labels) else np.zeros((len(variables), 0), dtype=int))
         classes = node.attr("dataClasses")

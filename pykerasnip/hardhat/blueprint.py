@@ -20,7 +20,7 @@ import pandas as pd
 from .. import rexpr
 from .. import rtree
 from ..convert import from_pandas, r_get, scalar, strings, to_pandas
-from ..errors import SpecError, UnsupportedObjectError
+from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
 from ..formula.frame import model_frame
 from ..formula.matrix import model_matrix
 from ..formula.parse import call, parse
@@ -214,6 +214,10 @@ class RecipeBlueprint(Blueprint):
         parts = [self.clean(new_data)] + [self.clean(new_data, ptype) for ptype in self.extra_role_ptypes.values()]
         combined = pd.concat(parts, axis=1)
         baked = self.recipe.bake(combined.loc[:, ~combined.columns.duplicated()])
+        missing = [c for c in self.predictor_names if c not in baked.columns]
+        if missing:
+            raise MalformedObjectError(f"the recipe's term_info names predictors {missing} its "
+                                       "steps do not produce")
         return self.with_intercept(baked[self.predictor_names])
 
 

@@ -221,8 +221,8 @@ class StepDummy(Step):
         step = super().from_r(node)
         step.levels = {name: (strings(t.attr("values")),
                               strings(t.attr("dataClasses"))[0] == "ordered")
-                       for name, t in rtree.record(node.get("levels") or List(),
-                                                   "step_dummy's levels").items()}
+                       for name, t in rtree.named(node.get("levels") or List(),
+                                                  "step_dummy's levels").items()}
         step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
                                             NAMING_FINGERPRINTS, cls.r_class)
         if node.get("contrasts") is not None:

@@ -269,9 +269,9 @@ class StepNormalize(StepCenter, StepScale):
 
     def bake_columns(self) -> list[str]:
         columns = list(stats_series(self.means).index)
-        missing = [c for c in columns if c not in stats_series(self.sds).index]
-        if missing:
-            raise MalformedObjectError(f"step_normalize stores means but no sds for {missing}")
+        if set(columns) != set(stats_series(self.sds).index):
+            raise MalformedObjectError(f"step_normalize stores means for {columns} but sds for "
+                                       f"{list(stats_series(self.sds).index)}")
         return columns
 
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
