@@ -294,8 +294,9 @@ def model_fit_from_r(node: n.List, safe_mode: bool = True) -> Any:
     """A parsnip ``model_fit`` of a kerasnip model as a ``ModelFit``."""
     from .model.model_fit import ModelFit
 
-    if not node.inherits("model_fit"):
-        raise UnsupportedObjectError(f"not a parsnip model_fit: class {node.classes}")
+    if not isinstance(node, n.List) or not node.inherits("model_fit"):
+        raise UnsupportedObjectError(f"not a parsnip model_fit: {type(node).__name__} of class "
+                                     f"{getattr(node, 'classes', [])}")
     rtree.check_lists(node, "the model_fit")
     spec = spec_from_r(rtree.record(node, "the model_fit", ("spec", "fit"))["spec"])
     model_fit = ModelFit(
