@@ -103,3 +103,13 @@ class UnsafeWriteError(PykerasnipError, ValueError):
 class UntrustedCodeError(PykerasnipError):
     """Running R code stored in a file was asked for without saying the file is trusted
     (``fallback="r"`` without ``trust_r_code=True``)."""
+
+
+class ArchiveError(UnsupportedObjectError):
+    """A stored ``.keras`` archive is not one pykerasnip can load: corrupt, over the
+    resource budget, or one whose loading would change Keras' process-wide settings."""
+
+
+class MalformedObjectError(UnsupportedObjectError):
+    """A stored R object has the expected class but a field of the wrong type, length
+    or value (a missing field, a negative variance, duplicated levels...)."""

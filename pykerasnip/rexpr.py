@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import rmath
-from .errors import ForgeError, UnsupportedObjectError
+from .errors import ForgeError, UnsupportedObjectError, UnsupportedStepError
 from .factor import match
 from .formula.parse import format_double
 from .rds.nodes import NA_INTEGER, Integer, Lang, List, Logical, Real, Str, Sym
@@ -36,6 +36,14 @@ Impl = Callable[[list[tuple[str | None, Any]], "Context"], RVector]
 
 #: R function name -> implementation; each receives the call's unevaluated arguments.
 FUNCTIONS: dict[str, Impl] = {}
+
+#: the package whose semantics each implemented non-base function follows; every other
+#: function in :data:`FUNCTIONS` is base R's. ``pkg::f`` is accepted only for that package.
+PACKAGES: dict[str, str] = {
+    **dict.fromkeys(("var", "sd", "median", "poly"), "stats"),
+    **dict.fromkeys(("n", "if_else", "case_when"), "dplyr"),
+    **dict.fromkeys(("ns", "bs"), "splines"),
+}
 
 CONSTANTS: dict[str, Any] = {"pi": np.pi, "T": True, "F": False}
 KIND_ORDER = ("logical", "integer", "double", "character")
@@ -245,8 +253,32 @@ def _function_name(fn: Any) -> str:
     if isinstance(fn, Sym):
         return fn.name
     if isinstance(fn, Lang) and isinstance(fn.function, Sym) and fn.function.name in ("::", ":::"):
-        return _function_name(fn.args[1][1])
+        return _qualified_name(fn.function.name, fn.args)
     raise UnsupportedObjectError(f"cannot evaluate a call to a computed function ({fn!r})")
+
+
+def _symbol_text(node: Any) -> str | None:
+    """The name in ``pkg::f``'s operands, which R accepts as symbols or strings."""
+    if isinstance(node, Sym):
+        return node.name
+    if isinstance(node, Str) and len(node) == 1 and isinstance(node[0], str):
+        return node[0]
+    return None
+
+
+def _qualified_name(op: str, args: list[tuple[str | None, Any]]) -> str:
+    """``f`` of ``pkg::f`` when ``f`` is implemented with ``pkg``'s semantics; any other
+    package's function of the same name may do something else, so it is refused."""
+    parts = [_symbol_text(value) for _, value in args] if len(args) == 2 else []
+    if len(parts) != 2 or None in parts:
+        raise UnsupportedObjectError(f"malformed namespace-qualified call {op}({args!r})")
+    package, name = parts
+    if name not in FUNCTIONS or PACKAGES.get(name, "base") != package:
+        raise UnsupportedStepError(
+            f"{package}{op}{name}",
+            f"only {', '.join(sorted(set(PACKAGES.values()) | {'base'}))} functions that "
+            "pykerasnip implements with that package's semantics may be called with ::")
+    return name
 
 
 def _call(expr: Lang, ctx: Context) -> RVector:

@@ -205,15 +205,23 @@ def _model_lines(model_fit: Any) -> list[str]:
     if keras_bytes is None:
         lines.append("  no .keras bytes stored: cannot predict")
     else:
-        from .keras_archive import describe
-
-        info = describe(keras_bytes)
-        layers = ", ".join(f"{layer.class_name} {layer.n_params:,}" for layer in info.layers)
-        lines.append(f"  Keras {info.keras_version} {info.model_class}: {len(info.layers)} layers "
-                     f"({layers}), {info.n_params:,} parameters, {len(keras_bytes):,} bytes")
+        lines.append(_archive_line(keras_bytes))
     if model_fit.fit.lvl is not None:
         lines.append(f"  outcome levels: {model_fit.fit.lvl}")
     return lines
+
+
+def _archive_line(keras_bytes: bytes) -> str:
+    from .errors import ArchiveError
+    from .keras_archive import describe
+
+    try:
+        info = describe(keras_bytes)
+    except ArchiveError as exc:
+        return f"  .keras bytes ({len(keras_bytes):,}) cannot be read: {exc}"
+    layers = ", ".join(f"{layer.class_name} {layer.n_params:,}" for layer in info.layers)
+    return (f"  Keras {info.keras_version} {info.model_class}: {len(info.layers)} layers "
+            f"({layers}), {info.n_params:,} parameters, {len(keras_bytes):,} bytes")
 
 
 def _is_unset(value: Any) -> bool:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import rtree
 from .bundle import unbundle_r
+from .errors import MalformedObjectError
 from .convert import r_get
 from .fit_r import _quosure_expr, model_fit_from_r, saved_versions, spec_from_r
 from .rds import nodes as n
@@ -49,33 +51,48 @@ def _symbols(expr: Any) -> list[str]:
 
 def _preprocessor(actions: Any) -> Preprocessor | None:
     """The workflow's preprocessor action (recipe, formula or variables)."""
-    from .recipes.recipe import Recipe
-
     if not isinstance(actions, n.List):
         return None
-    if "recipe" in actions:
-        return Preprocessor("recipe", Recipe.from_r(unbundle_r(actions["recipe"]["recipe"])))
-    if "formula" in actions:
-        return Preprocessor("formula", deparse(actions["formula"]["formula"]))
-    if "variables" in actions:
-        variables = actions["variables"]["variables"]
-        return Preprocessor("variables", Variables(_symbols(variables["outcomes"]),
-                                                   _symbols(variables["predictors"])))
+    for kind in ("recipe", "formula", "variables"):
+        if kind in actions:
+            action = rtree.record(actions[kind], f"the workflow's {kind} action", (kind,))
+            return Preprocessor(kind, PREPROCESSORS[kind](action[kind]))
     return None
+
+
+def _variables(node: Any) -> Variables:
+    node = rtree.record(node, "the workflow's variables", ("outcomes", "predictors"))
+    return Variables(_symbols(node["outcomes"]), _symbols(node["predictors"]))
+
+
+def _recipe(node: Any) -> Any:
+    from .recipes.recipe import Recipe
+
+    return Recipe.from_r(unbundle_r(node))
+
+
+#: preprocessor action -> how its stored value is read
+PREPROCESSORS = {"recipe": _recipe, "formula": deparse, "variables": _variables}
 
 
 def workflow_from_r(node: n.List, safe_mode: bool = True) -> Workflow:
     """A fitted R workflow (possibly bundled inside, possibly butchered) as a Workflow."""
     from .hardhat.blueprint import blueprint_from_r
 
+    rtree.check_lists(node, "the workflow")
+    rtree.record(node, "the workflow", ("pre", "fit"))
     root, node = node, _unbundle_inner(node)
     model_action = r_get(node, "fit", "actions", "model")
     formula = r_get(model_action, "formula")
     blueprint = r_get(node, "pre", "mold", "blueprint")
     model_fit = r_get(node, "fit", "fit")
+    if model_fit is not None and blueprint is None:
+        raise MalformedObjectError("the workflow is fitted but holds no mold blueprint "
+                                   "(pre$mold$blueprint) to forge new data with")
     wf = Workflow(
         preprocessor=_preprocessor(r_get(node, "pre", "actions")),
-        spec=spec_from_r(model_action["spec"]) if isinstance(model_action, n.List) else None,
+        spec=(spec_from_r(rtree.record(model_action, "the workflow's model action", ("spec",))["spec"])
+              if model_action is not None else None),
         model_formula=None if formula is None else deparse(formula),
         blueprint=blueprint_from_r(blueprint) if blueprint is not None else None,
         model_fit=model_fit_from_r(model_fit, safe_mode) if model_fit is not None else None,

@@ -94,10 +94,9 @@ def test_factor_labels_a_csv_reader_made_numbers_cast_back_to_labels() -> None:
     assert cast["cyl"].tolist() == ["8", "4", "6"] and list(cast["cyl"].cat.categories) == ["4", "6", "8"]
     assert cast["dose"].cat.ordered and cast["dose"].cat.codes.tolist() == [2, -1, 0]
     assert cast["flag"].tolist() == ["TRUE", "FALSE", "TRUE"]
-    with pytest.warns(NovelLevelsWarning, match="'5'"):
-        novel = scream(pd.DataFrame({"cyl": [5, 4], "dose": [1, 1], "flag": [False, False]}), ptype)
-    assert novel["cyl"].isna().tolist() == [True, False]
-    with pytest.raises(ForgeError, match="unknown levels 3"):
+    with pytest.raises(ForgeError, match=r"`cyl` <integer> to <factor> \(numbers are not factor levels"):
+        scream(pd.DataFrame({"cyl": [5, 4], "dose": [1, 1], "flag": [False, False]}), ptype)
+    with pytest.raises(ForgeError, match="`cyl` <integer> to <factor>"):
         vec_cast(pd.Series([3, 4]), ptype["cyl"], "cyl")
 
 
@@ -230,3 +229,51 @@ def test_none_indicators_refuse_factors_in_functions_and_interactions(iris_csv: 
         mold_formula("y ~ as.numeric(Species) + Petal.Width", data, indicators="none")
     with pytest.raises(SpecError, match="interactions"):
         mold_formula("y ~ Species:Petal.Width", data, indicators="none")
+
+
+FACTOR_COLUMN_VARIANTS = {
+    "integer": "c(1L, 2L)", "double": "c(1, 2)", "logical": "c(TRUE, FALSE)",
+    "character": 'c("setosa", "virginica")', "character_novel": 'c("setosa", "nope")',
+}
+PY_FACTOR_COLUMN_VARIANTS = {
+    "integer": pd.array([1, 2], dtype="Int64"), "double": [1.0, 2.0], "logical": [True, False],
+    "character": ["setosa", "virginica"], "character_novel": ["setosa", "nope"],
+}
+
+
+@requires_r
+def test_wrong_types_in_a_factor_column_fail_as_in_r() -> None:
+    """hardhat's forge (vctrs casts): numbers and logicals in a factor column are a type
+    error, strings are cast, novel strings become NA with a warning."""
+    case = FIXTURES / "seq_reg_formula_factor_traditional"
+    script = """
+suppressMessages(library(hardhat))
+args <- jsonlite::fromJSON(file("stdin"))
+bp <- readRDS(file.path(args$case, "workflow.rds"))$pre$mold$blueprint
+nd <- as.data.frame(readRDS(file.path(args$case, "new_data.rds")))[1:2, ]
+out <- list()
+for (v in names(args$variants)) {
+  nd$Species <- eval(parse(text = args$variants[[v]]))
+  out[[v]] <- tryCatch({ forge(nd, bp); "ok" }, warning = function(w) "warning",
+                       error = function(e) "error")
+}
+cat(jsonlite::toJSON(out, auto_unbox = TRUE))
+"""
+    want = rscript(script, {"case": str(case), "variants": FACTOR_COLUMN_VARIANTS})
+    from pykerasnip.convert import r_get, to_pandas
+
+    blueprint = blueprint_from_r(r_get(load(case / "workflow.rds"), "pre", "mold", "blueprint"))
+    new_data = to_pandas(load(case / "new_data.rds")).iloc[:2].reset_index(drop=True)
+    got = {}
+    for variant, values in PY_FACTOR_COLUMN_VARIANTS.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", NovelLevelsWarning)
+            try:
+                blueprint.forge(new_data.assign(Species=values))
+                got[variant] = "ok"
+            except NovelLevelsWarning:
+                got[variant] = "warning"
+            except ForgeError as exc:
+                assert "Species" in str(exc)
+                got[variant] = "error"
+    assert got == want

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import requires_r
-from pykerasnip.errors import ForgeError, UnsupportedObjectError
+from pykerasnip.errors import ForgeError, UnsupportedObjectError, UnsupportedStepError
 from pykerasnip.formula.parse import parse
 from pykerasnip.rexpr import FUNCTIONS, evaluate
 
@@ -42,6 +42,7 @@ EXPRESSIONS = [
     "I(x / 2)", "(x + 1) * 2", "as.numeric(i)", "as.numeric(f)", "as.integer(x)", "as.integer(s == \"a\")",
     "pmin(x, 2)", "pmax(i, 1L)", "pmax(x, i)", "pmin(x, 1, na.rm = TRUE)",
     "round(x / 3, 2)", "round(x)", "c(1, 2)", "c(1L, NA)",
+    "base::abs(x)", "base:::c(x, 1)", "stats::sd(x, na.rm = TRUE)",
     ".data$x * 2", ".data[[\"s\"]]", "x * pi", "x + NA", "x > NA",
     "as.character(i)", "as.character(b)", "as.character(x / 3)", "as.logical(x)", "as.logical(c(\"T\", \"no\"))",
     "s < \"b\"", "f != s",
@@ -201,6 +202,16 @@ def test_log_base_10_is_log10_bit_for_bit() -> None:
 def test_unsupported_function_is_named() -> None:
     with pytest.raises(UnsupportedObjectError, match=r"system\(\)"):
         evaluate(parse('system("ls")'), DATA)
+
+
+@pytest.mark.parametrize("expression", [
+    "evilpkg::c(x)", "evilpkg:::abs(x)", "stats::c(x)", "dplyr::sd(x)", "base::if_else(b, 1, 0)",
+    "base::system(\"ls\")"])
+def test_namespace_qualified_calls_need_that_packages_semantics(expression: str) -> None:
+    # R would call the named package's function, whatever it does: never base's namesake
+    name = expression.split("(")[0]
+    with pytest.raises(UnsupportedStepError, match=name.replace("::", "::?")):
+        evaluate(parse(expression), DATA)
 
 
 def test_unknown_column_is_a_forge_error() -> None:

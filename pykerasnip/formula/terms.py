@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SpecError, UnsupportedObjectError
+from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
 from ..rds import build as b
 from ..rds.nodes import Integer, Lang, Real, Str, Sym, pairlist
 from .parse import call, deparse, parse
@@ -91,9 +91,14 @@ class Terms:
         labels = node.attr("term.labels")
         labels = list(labels.values) if isinstance(labels, Str) else []
         factors = node.attr("factors")
+        if len(labels) and len(getattr(factors, "data", ())) != len(variables) * len(labels):
+            raise MalformedObjectError(f"a terms object's factors matrix does not have one row per "
+                                       f"variable ({len(variables)}) and one column per term ({len(labels)})")
         matrix = (np.asarray(factors.data).reshape((len(variables), len(labels)), order="F")
                   if len(labels) else np.zeros((len(variables), 0), dtype=int))
         classes = node.attr("dataClasses")
+        if isinstance(classes, Str) and classes.names is None:
+            raise MalformedObjectError("a terms object's dataClasses are not named by variable")
         data_classes = dict(zip(classes.names, classes.values)) if isinstance(classes, Str) else {}
         predvars = node.attr("predvars")
         return cls(variables=variables, term_labels=labels, factors=matrix,

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from .. import rexpr
+from .. import rtree
 from ..convert import from_pandas, r_get, scalar, strings, to_pandas
-from ..errors import SpecError, UnsupportedObjectError
+from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
 from ..formula.frame import model_frame
 from ..formula.matrix import model_matrix
 from ..formula.parse import call, parse
@@ -42,7 +43,8 @@ class Ptypes:
     def from_r(cls, node: Any) -> "Ptypes | None":
         if node is None:
             return None
-        return cls(to_pandas(r_get(node, "predictors")), to_pandas(r_get(node, "outcomes")))
+        return cls(rtree.frame(r_get(node, "predictors"), "the predictors' ptype"),
+                   rtree.frame(r_get(node, "outcomes"), "the outcomes' ptype"))
 
     @classmethod
     def of(cls, predictors: pd.DataFrame, outcomes: pd.DataFrame) -> "Ptypes":
@@ -192,12 +194,12 @@ class RecipeBlueprint(Blueprint):
         from ..recipes.recipe import Recipe
 
         extra = node.get("extra_role_ptypes")
-        recipe = Recipe.from_r(node["recipe"])
+        recipe = Recipe.from_r(rtree.record(node, "the recipe blueprint", ("recipe",))["recipe"])
         strings_as_factors = node.get("strings_as_factors")
         return cls(**cls.common_from_r(node), fresh=bool(scalar(node.get("fresh"))),
                    strings_as_factors=True if strings_as_factors is None else bool(scalar(strings_as_factors)),
                    recipe=recipe,
-                   extra_role_ptypes={k: to_pandas(v) for k, v in extra.items()} if isinstance(extra, List) else {},
+                   extra_role_ptypes={k: rtree.frame(v, f"the {k!r} ptype") for k, v in extra.items()} if isinstance(extra, List) else {},
                    predictor_names=role_variables(recipe.term_info, "predictor"))
 
     def fields_to_r(self) -> dict[str, Any]:
@@ -212,6 +214,10 @@ class RecipeBlueprint(Blueprint):
         parts = [self.clean(new_data)] + [self.clean(new_data, ptype) for ptype in self.extra_role_ptypes.values()]
         combined = pd.concat(parts, axis=1)
         baked = self.recipe.bake(combined.loc[:, ~combined.columns.duplicated()])
+        missing = [c for c in self.predictor_names if c not in baked.columns]
+        if missing:
+            raise MalformedObjectError(f"the recipe's term_info names predictors {missing} its "
+                                       "steps do not produce")
         return self.with_intercept(baked[self.predictor_names])
 
 

@@ -6,7 +6,9 @@ levels are dropped with a warning or kept (:func:`scream`), and every column is 
 to its ptype's type (:func:`vec_cast`) -- losslessly, or with a :class:`ForgeError`.
 Frames read from CSV cast as a Python user expects: integers to doubles,
 integer-valued doubles to integers, strings to factors (with the ptype's levels) and
-ISO date strings to dates.
+ISO date strings to dates. Numbers in a factor column are refused, as vctrs refuses
+them, unless every one is the label of a ptype level (``4`` for a level ``"4"``: what a
+CSV reader makes of such a factor).
 """
 from __future__ import annotations
 
@@ -94,7 +96,7 @@ def scream(data: pd.DataFrame, ptype: pd.DataFrame, allow_novel_levels: bool = F
     for name in ptype.columns:
         column, target = data[name], ptype[name]
         if column_kind(target) in ("factor", "ordered") and column_kind(column) in NUMBER_KINDS:
-            column = number_labels(column)
+            column = _level_labels(column, target, name)
         if column_kind(target) == "factor":
             levels = [str(c) for c in target.cat.categories]
             if allow_novel_levels:
@@ -154,9 +156,20 @@ def number_labels(column: pd.Series) -> pd.Series:
     return pd.Series(np.array(labels + [None], dtype=object)[codes], index=column.index, dtype=object)
 
 
+def _level_labels(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    """A number column as the factor labels a CSV reader turned into numbers; numbers
+    that are not all labels of the ptype's levels are a type error, as in R."""
+    labels = number_labels(column)
+    levels = {str(level) for level in target.cat.categories}
+    if not set(labels.dropna()) <= levels:
+        raise _fail(column, target, name, "numbers are not factor levels; pass the "
+                    "column as strings or a factor")
+    return labels
+
+
 def _to_factor(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
     if column_kind(column) in NUMBER_KINDS:
-        column = number_labels(column)
+        column = _level_labels(column, target, name)
     kind = column_kind(column)
     levels = list(target.cat.categories)
     if kind not in ("character", "factor", "ordered"):

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..backend import import_keras
+from ..backend import KERAS_LOCK, import_keras
 from ..errors import PredictError
 from ..rrng import qnorm
 
@@ -204,13 +204,26 @@ def keras_predict(model: Any, x: Any, batch_size: int = 32) -> Any:
     (on 1e5 rows 1.8x faster; the first call 0.1 s sooner)."""
     x = as_float32(x)
     rows = len(next(iter(x.values()))) if isinstance(x, dict) else len(x)
-    outputs = [model.predict_on_batch(_rows(x, start, start + batch_size))
-               for start in range(0, rows, batch_size)]
-    if not outputs:
-        return model.predict(x, batch_size=batch_size, verbose=0)
+    if rows == 0:  # Keras cannot predict no rows: one row of zeros gives the shapes
+        return _rows(keras_predict(model, _zero_row(model, x), batch_size), 0, 0)
+    try:
+        outputs = [model.predict_on_batch(_rows(x, start, start + batch_size))
+                   for start in range(0, rows, batch_size)]
+    except Exception as exc:  # the stored model meets these predictors: any Keras error
+        raise PredictError(f"Keras cannot run the stored model on these predictors: "
+                           f"{type(exc).__name__}: {exc}") from exc
     if isinstance(outputs[0], dict):
         return {name: np.concatenate([out[name] for out in outputs]) for name in outputs[0]}
     return np.concatenate(outputs)
+
+
+def _zero_row(model: Any, x: Any) -> Any:
+    """One row of zeros shaped as the model's input(s)."""
+    shapes = {str(getattr(t, "name", i)): tuple(t.shape[1:]) for i, t in enumerate(model.inputs)}
+    if isinstance(x, dict):
+        return {k: np.zeros((1,) + shapes.get(k, v.shape[1:]), dtype=np.float32)
+                for k, v in x.items()}
+    return np.zeros((1,) + next(iter(shapes.values()), x.shape[1:]), dtype=np.float32)
 
 
 def _rows(x: Any, start: int, stop: int) -> Any:
@@ -225,12 +238,23 @@ def run_combined(entry: Any, x: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(first, dtype=np.float64), np.asarray(res["features"], dtype=np.float64)
 
 
+def _require_shape(entry: Any, size: int, kind: str) -> None:
+    """The stored Hessian diagonal fits the model's last layer."""
+    if len(entry.h_diag) != size:
+        raise PredictError(f"the stored Laplace posterior has {len(entry.h_diag)} Hessian values; "
+                           f"this {kind} model's output layer needs {size}")
+
+
 def epistemic_variance(entry: Any, feats: np.ndarray) -> np.ndarray:
     """Per-row epistemic variance of a regression entry; the ``F^2 %*% (1 / prec_w)``
     product runs in float32 Keras ops as in kerasnip."""
     ops = import_keras().ops
 
     d = feats.shape[1]
+    _require_shape(entry, d + 1, "regression")
+    if entry.sigma_sq_noise is None:
+        raise PredictError("the Laplace entry has no noise variance (sigma_sq_noise): it was "
+                           "not fitted for regression")
     s2 = entry.sigma_sq_noise
     prec_w = entry.n_training * entry.h_diag[:d] / s2 + entry.tau
     prec_b = entry.n_training * entry.h_diag[d] / s2 + entry.tau
@@ -244,6 +268,9 @@ def regression_interval(entry: Any, x: Any, level: float, predictive: bool,
                         cached: tuple | None = None) -> np.ndarray:
     """``N x 3`` matrix (mean, lower, upper) of one regression entry."""
     first, feats = cached if cached is not None else run_combined(entry, x)
+    if entry.col_idx is not None and not 1 <= entry.col_idx <= first.shape[1]:
+        raise PredictError(f"the Laplace entry is for output column {entry.col_idx}; the model "
+                           f"has {first.shape[1]}")
     mean = first.ravel() if entry.col_idx is None else first[:, entry.col_idx - 1]
     var = epistemic_variance(entry, feats)
     if predictive:
@@ -275,6 +302,15 @@ def joint_pred_int(entries: dict, noise_cov: np.ndarray, x: Any, n_draws: int,
     return pd.DataFrame({".pred": rows})
 
 
+def thread_seed_generator() -> Any:
+    """The generator unseeded ``keras.random`` calls draw from (Keras keeps one per
+    thread); made under the lock, as it seeds itself from Python's shared stream."""
+    from keras.src.random.seed_generator import global_seed_generator
+
+    with KERAS_LOCK:
+        return global_seed_generator()
+
+
 def classification_interval(entry: Any, x: Any, level: float, predictive: bool) -> np.ndarray:
     """``N x 2K`` matrix (lower, upper per class, interleaved) from logit draws.
 
@@ -287,14 +323,18 @@ def classification_interval(entry: Any, x: Any, level: float, predictive: bool) 
 
     logits, feats = run_combined(entry, x)
     n, k = logits.shape
+    if n == 0:
+        return np.empty((0, 2 * k))
     d = feats.shape[1]
+    _require_shape(entry, (d + 1) * k, "classification")
     prec = entry.n_training * entry.h_diag.reshape(d + 1, k, order="F") + entry.tau
     var = (feats ** 2) @ (1 / prec[:d]) + 1 / prec[d]
     mean = ops.expand_dims(ops.convert_to_tensor(logits, dtype="float32"), 2)
     sd = ops.sqrt(ops.maximum(ops.expand_dims(ops.convert_to_tensor(var, dtype="float32"), 2), 0))
-    values = keras.random.normal((n, k, N_DRAWS), mean=mean, stddev=sd)
+    draws = thread_seed_generator()
+    values = keras.random.normal((n, k, N_DRAWS), mean=mean, stddev=sd, seed=draws)
     if predictive:
-        picked = keras.random.categorical(ops.reshape(values, (n * N_DRAWS, k)), 1)
+        picked = keras.random.categorical(ops.reshape(values, (n * N_DRAWS, k)), 1, seed=draws)
         values = ops.reshape(ops.one_hot(ops.squeeze(picked, 1), k), (n, k, N_DRAWS))
     else:
         values = ops.softmax(values, axis=1)

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..backend import import_keras
-from ..errors import PredictError
+from ..backend import KERAS_LOCK, import_keras, settings_guarded
+from ..errors import ArchiveError, PredictError, PykerasnipError
+from ..keras_archive import check_archive
 from ..rrng import RRandom, current_stream, r_session
 from . import laplace as lp
 from . import postprocess as post
@@ -40,14 +41,25 @@ def model_to_bytes(model: Any) -> bytes | None:
 
 
 def model_from_bytes(data: bytes, safe_mode: bool = True, compile: bool = False) -> Any:
-    """A Keras model loaded from ``.keras`` bytes (uncompiled unless asked)."""
+    """A Keras model loaded from ``.keras`` bytes (uncompiled unless asked).
+
+    The archive is checked against the budget first; Keras' errors on a malformed one
+    become :class:`ArchiveError`, and so does an archive whose loading changes Keras'
+    process-wide settings (which are restored)."""
     keras = import_keras()
 
-    with tempfile.TemporaryDirectory() as tmp:
+    check_archive(data)
+    with tempfile.TemporaryDirectory() as tmp, settings_guarded("the stored .keras model"):
         path = os.path.join(tmp, "model.keras")
         with open(path, "wb") as fh:
             fh.write(data)
-        return keras.saving.load_model(path, compile=compile, safe_mode=safe_mode)
+        try:
+            return keras.saving.load_model(path, compile=compile, safe_mode=safe_mode)
+        except PykerasnipError:
+            raise
+        except Exception as exc:  # Keras reports a malformed archive with any type
+            raise ArchiveError(f"Keras cannot load the stored .keras model: "
+                               f"{type(exc).__name__}: {exc}") from exc
 
 
 class lazy_keras:
@@ -158,6 +170,20 @@ class XYPreproc:
         return new_data.loc[:, self.x_names]
 
 
+def _seeded(fit: KerasFit, seed: int) -> KerasFit:
+    """R's ``keras3::set_random_seed(seed)`` then restoring the models: a fresh copy
+    whose random draws (this thread's global Keras ``SeedGenerator``, created here from
+    the seeded Python stream) are R's, whatever other threads do meanwhile."""
+    keras = import_keras()
+    from keras.src.random.seed_generator import global_seed_generator
+
+    with KERAS_LOCK:
+        keras.utils.set_random_seed(seed)
+        restored = fit.restored()
+        global_seed_generator()
+    return restored
+
+
 def _regression_intervals(fit: KerasFit, x: Any, level: float,
                           predictive: bool) -> pd.DataFrame:
     entries = lp.require(fit.laplace)
@@ -258,12 +284,7 @@ class ModelFit:
         needed, predictor = PREDICT_TYPES[type]
         if needed is not None and needed != self.mode:
             raise PredictError(f"type {type!r} needs a {needed} model; this one is {self.mode}")
-        fit = self.fit
-        if seed is not None:
-            keras = import_keras()
-
-            keras.utils.set_random_seed(seed)
-            fit = fit.restored()
+        fit = self.fit if seed is None else _seeded(self.fit, seed)
         x = fit.process_x(self.preproc.apply(new_data))
         return predictor(fit, x, level)
 

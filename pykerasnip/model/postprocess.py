@@ -49,7 +49,7 @@ def numeric(raw: Any, info: dict | None = None) -> pd.DataFrame:
             return pd.DataFrame({".pred": _column(next(iter(raw.values())))})
         return pd.DataFrame({f".pred_{name}": _column(mat) for name, mat in raw.items()})
     if raw.ndim > 2:  # sequence models: R's ncol() is the second axis, as.vector() flattens
-        raw = raw.reshape(raw.shape[0], -1)
+        raw = raw.reshape(raw.shape[0], int(np.prod(raw.shape[1:])))
     if raw.shape[1] == 1:
         return pd.DataFrame({".pred": raw[:, 0]})
     return nested({".pred": raw}, info)
@@ -57,6 +57,9 @@ def numeric(raw: Any, info: dict | None = None) -> pd.DataFrame:
 
 def class_factor(mat: np.ndarray, levels: list[str]) -> pd.Categorical:
     """Most probable level (first maximum; ``> 0.5`` rule for one column)."""
+    if mat.shape[1] != len(levels) and not (mat.shape[1] == 1 and len(levels) == 2):
+        raise PredictError(f"the model returns {mat.shape[1]} column(s) for {len(levels)} "
+                           "levels")
     if mat.shape[1] == 1:
         codes = (mat[:, 0] > 0.5).astype(int)
     else:
@@ -123,6 +126,9 @@ def intervals_classification(mats: dict[str, np.ndarray], lvl: Any) -> pd.DataFr
     frames = []
     for o, m in mats.items():
         levels = _fallback_levels(lvl.get(o) if isinstance(lvl, dict) else lvl, m.shape[1] // 2)
+        if 2 * len(levels) != m.shape[1]:
+            raise PredictError(f"the model's intervals cover {m.shape[1] // 2} classes for "
+                               f"{len(levels)} levels")
         names = make_names([f".pred_{side}_{level}" for level in levels
                             for side in ("lower", "upper")], unique=True)
         suffix = f"_{o}" if len(mats) > 1 else ""

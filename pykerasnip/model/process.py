@@ -37,14 +37,18 @@ class ProcessedY:
 
 
 def is_list_column(col: pd.Series) -> bool:
-    """A column whose cells are arrays/lists (an R list column)."""
-    if col.dtype != object or len(col) == 0:
+    """A column whose cells are arrays/lists (an R list column); an empty object column
+    counts as one (a numeric column keeps its dtype when empty)."""
+    if col.dtype != object:
         return False
-    return isinstance(col.iloc[0], (np.ndarray, list, tuple))
+    return len(col) == 0 or isinstance(col.iloc[0], (np.ndarray, list, tuple))
 
 
 def stack_cells(col: pd.Series) -> np.ndarray:
-    """List-column cells stacked on a new first axis (R's ``abind(along = 0)``)."""
+    """List-column cells stacked on a new first axis (R's ``abind(along = 0)``); no
+    cells give an empty array whose cell shape the model's input supplies."""
+    if len(col) == 0:
+        return np.empty((0,))
     return np.stack([np.asarray(cell) for cell in col], axis=0)
 
 

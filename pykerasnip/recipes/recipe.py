@@ -17,7 +17,8 @@ import pandas as pd
 
 from ..bundle import is_r_bundle, unbundle_r
 from ..convert import from_pandas, named_values, scalar, strings, to_pandas
-from ..errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
+from .. import rtree
+from ..errors import ForgeError, MalformedObjectError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ..factor import factor, is_factor
 from ..rds import build as b
 from ..rds.nodes import List, Str
@@ -144,7 +145,7 @@ def _info_frame(node: Any, role_lists: bool = False) -> pd.DataFrame | None:
     role a variable held) as a DataFrame with ``type`` lists."""
     if node is None:
         return None
-    frame = to_pandas(node)
+    frame = rtree.frame(node, "a recipe's variable information", ("variable", "role"))
     if "type" in frame.columns:
         frame["type"] = frame["type"].map(_type_list)
     if "role" in frame.columns:
@@ -172,11 +173,28 @@ def _levels_from_r(node: Any) -> dict[str, VarLevels] | None:
     if node is None:
         return None
     levels = {}
-    for name, entry in node.items():
-        values = entry.get("values")
+    for name, entry in rtree.record(node, "a recipe's levels").items():
+        values = rtree.record(entry, f"the levels of {name!r}").get("values")
         levels[name] = VarLevels(tuple(strings(values)) if isinstance(values, Str) else None,
                                  scalar(entry.get("ordered")), scalar(entry.get("factor")))
     return levels
+
+
+def _step_from_r(node: Any) -> Step:
+    """One stored step; a field its class always has but the file lacks is a
+    :class:`MalformedObjectError` (steps read their fields by name)."""
+    rtree.record(node, "a recipe step", ("id",))
+    try:
+        return step_class_for(node).from_r(node)
+    except KeyError as exc:
+        raise MalformedObjectError(f"recipe step {node.classes[:1]} ({scalar(node['id'])}) has "
+                                   f"no field {exc}") from exc
+
+
+def _first_row(frame: pd.DataFrame) -> dict:
+    if frame.empty:
+        raise MalformedObjectError("tr_info has no row")
+    return frame.iloc[0].to_dict()
 
 
 def _requirements_from_r(node: Any) -> dict[str, bool]:
@@ -214,10 +232,12 @@ class Recipe:
         if not isinstance(node, List) or not node.inherits("recipe"):
             raise UnsupportedObjectError(f"not an R recipe: {node!r}")
         steps_node = node.get("steps")
-        steps = [] if steps_node is None else [step_class_for(s).from_r(s) for s in steps_node.data]
+        steps = [] if steps_node is None else [_step_from_r(s) for s in
+                                               rtree.record(steps_node, "the recipe's steps").data]
         template = node.get("template")
+        rtree.record(node, "the recipe", ("var_info", "term_info"))
         rec = cls(_info_frame(node.get("var_info")), steps,
-                  None if template is None else to_pandas(template))
+                  None if template is None else rtree.frame(template, "the recipe's template"))
         rec.term_info = _info_frame(node.get("term_info"))
         rec.levels = _levels_from_r(node.get("levels"))
         rec.orig_lvls = _levels_from_r(node.get("orig_lvls"))
@@ -226,9 +246,9 @@ class Recipe:
         rec.strings_as_factors = scalar(node.get("strings_as_factors"))
         rec.last_term_info = _info_frame(node.get("last_term_info"), role_lists=True)
         tr_info = node.get("tr_info")
-        rec.tr_info = None if tr_info is None else to_pandas(tr_info).iloc[0].to_dict()
+        rec.tr_info = None if tr_info is None else _first_row(rtree.frame(tr_info, "tr_info"))
         ptype = node.get("ptype")
-        rec.ptype = None if ptype is None else to_pandas(ptype)
+        rec.ptype = None if ptype is None else rtree.frame(ptype, "the recipe's ptype")
         rec.r_node = node
         return rec
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ... import rtree
 from ...convert import named_values, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...factor import as_character, factor, from_codes, is_factor, match, unmatched
@@ -226,7 +227,8 @@ class StepDummy(Step):
         step = super().from_r(node)
         step.levels = {name: (strings(t.attr("values")),
                               strings(t.attr("dataClasses"))[0] == "ordered")
-                       for name, t in (node.get("levels") or List()).items()}
+                       for name, t in rtree.named(node.get("levels") or List(),
+                                                  "step_dummy's levels").items()}
         step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
                                             NAMING_FINGERPRINTS, cls.r_class)
         if node.get("contrasts") is not None:

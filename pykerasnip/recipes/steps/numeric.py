@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ...convert import to_python
-from ...errors import SpecError
+from ...errors import MalformedObjectError, SpecError
 from ...rds.nodes import List, Real
 from ...rmath import libm, na_rm_range, r_mean, r_mean_one_pass, r_sum, r_var
 from ...rds import build as b
@@ -266,7 +266,11 @@ class StepNormalize(StepCenter, StepScale):
                                 "na_rm": b.lgl(first(self.na_rm)), "case_weights": None})
 
     def bake_columns(self) -> list[str]:
-        return list(stats_series(self.means).index)
+        columns = list(stats_series(self.means).index)
+        if set(columns) != set(stats_series(self.sds).index):
+            raise MalformedObjectError(f"step_normalize stores means for {columns} but sds for "
+                                       f"{list(stats_series(self.sds).index)}")
+        return columns
 
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
         return (x - stats_series(self.means)[column]) / stats_series(self.sds)[column]

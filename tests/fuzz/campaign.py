@@ -1,0 +1,68 @@
+"""A long fuzz campaign over ``read + repr + predict`` of mutated fixtures.
+
+    nice python -m tests.fuzz.campaign --inputs 100000 --seed 1 --report fuzz.json
+
+Prints and writes: inputs run, outcomes by status, escapes and silent changes (with
+the mutation that made them), the slowest input and the peak resident memory.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import time
+from collections import Counter
+
+from .harness import KINDS, SEEDS, Mutation, run
+
+
+def campaign(inputs: int, seed: int, progress: int = 0) -> dict:
+    rng = random.Random(seed)
+    counts: Counter = Counter()
+    problems: list[dict] = []
+    slowest = (0.0, "")
+    errors: Counter = Counter()
+    start = time.perf_counter()
+    for i in range(inputs):
+        mutation = Mutation(rng.randrange(len(SEEDS)), rng.randrange(10**6), rng.choice(KINDS),
+                            rng.randrange(10**6))
+        outcome = run(mutation)
+        counts[outcome.status] += 1
+        if outcome.status == "typed":
+            errors[outcome.error.split(":")[0]] += 1
+        if outcome.status in ("escape", "changed"):
+            problems.append({"status": outcome.status, "what": outcome.what, "error": outcome.error,
+                             "mutation": vars(mutation)})
+        if outcome.seconds > slowest[0]:
+            slowest = (outcome.seconds, outcome.what)
+        if progress and (i + 1) % progress == 0:
+            print(f"{i + 1} inputs, {dict(counts)}", file=sys.stderr, flush=True)
+    return {"inputs": inputs, "seed": seed, "outcomes": dict(counts), "typed_errors": dict(errors),
+            "problems": problems, "slowest_seconds": round(slowest[0], 3), "slowest": slowest[1],
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "wall_seconds": round(time.perf_counter() - start, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inputs", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--report", help="write the figures as JSON here")
+    parser.add_argument("--progress", type=int, default=100)
+    args = parser.parse_args(argv)
+    import warnings
+
+    warnings.simplefilter("ignore")
+    result = campaign(args.inputs, args.seed, args.progress)
+    text = json.dumps(result, indent=1)
+    if args.report:
+        with open(args.report, "w") as fh:
+            fh.write(text)
+    print(text)
+    return 1 if result["problems"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""Hypothesis over ``read_rds`` + ``repr`` + ``predict`` of mutated fixtures: only
+pykerasnip's typed errors escape, and a structural mutation never changes a
+prediction without a warning or an error. CI runs a short deterministic budget
+(``PYKERASNIP_FUZZ_EXAMPLES``, default 40); ``python -m tests.fuzz.campaign`` runs long."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from .harness import FIXTURES, KINDS, SEEDS, Mutation, run
+
+
+mutations = st.builds(Mutation, seed=st.integers(0, len(SEEDS) - 1), site=st.integers(0, 10**6),
+                      kind=st.sampled_from(KINDS), choice=st.integers(0, 10**6))
+
+
+def test_fixtures_are_present() -> None:
+    assert FIXTURES.exists(), f"the fuzzer's seed fixtures are missing at {FIXTURES}"
+
+
+@settings(max_examples=int(os.environ.get("PYKERASNIP_FUZZ_EXAMPLES", "40")), derandomize=True,
+          database=None, deadline=None, suppress_health_check=list(HealthCheck))
+@given(mutations)
+def test_mutated_files_fail_typed_or_predict_the_same(mutation: Mutation) -> None:
+    outcome = run(mutation)
+    assert outcome.status != "escape", f"{outcome.what}: {outcome.error}"
+    assert outcome.status != "changed", f"silently different prediction after {outcome.what}"

@@ -1,0 +1,244 @@
+"""The prediction path under hostile or awkward input: zero rows, seeded threads,
+Keras' global state, crafted ``.keras`` archives and validated stored parameters."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import FIXTURES, case_dir, fixture_cases
+from pykerasnip import read_rds
+from pykerasnip.convert import to_pandas
+from pykerasnip.rds import load
+
+R_DTYPES = {"numeric": "float64", "factor": "category", "list": "object"}
+
+
+def _predicted_cases() -> list[tuple[dict, str]]:
+    return [(case, kind) for case in fixture_cases() for kind in case.get("predictions") or {}]
+
+
+def _case_object(case: dict):
+    return read_rds(case_dir(case) / case["files"][0]["file"])
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict:
+    return {}
+
+
+@pytest.mark.parametrize("case, kind", _predicted_cases(),
+                         ids=[f"{c['case']}-{k}" for c, k in _predicted_cases()])
+def test_zero_rows_give_r_columns_and_types(case: dict, kind: str, loaded: dict) -> None:
+    """hardhat's forge keeps zero rows; the prediction is a zero-row frame with the
+    columns (and column classes, factor levels) R returns."""
+    obj = loaded.setdefault(case["case"], _case_object(case))
+    new_data = to_pandas(load(case_dir(case) / case["new_data"]["rds"])).iloc[:0]
+    want = case["predictions"][kind]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = obj.predict(new_data, type=kind, seed=1)
+    assert len(got) == 0
+    assert list(got.columns) == want["columns"]
+    for column, classes in want["column_classes"].items():
+        assert str(got[column].dtype) == R_DTYPES[classes[0]], column
+        if classes[0] == "factor":
+            assert list(got[column].cat.categories) == want["factor_levels"][column]
+
+
+# --------------------------------------------------------------------------- seeded threads
+@pytest.mark.parametrize("case, kinds", [("seq_cls_multiclass_iris", ("conf_int", "pred_int")),
+                                         ("seq_reg_recipe_normalize", ("conf_int", "pred_int"))])
+def test_seeded_predictions_in_threads_equal_sequential_ones(case: str, kinds: tuple) -> None:
+    """Seeded classification intervals draw from Keras' per-thread generator, seeded
+    under a lock: 8 threads give what one thread gives (and what R gives for seed 1)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    folder = FIXTURES / case
+    obj = read_rds(folder / "workflow.rds")
+    new_data = to_pandas(load(folder / "new_data.rds"))
+    jobs = [(kind, seed) for seed in (1, 2) for kind in kinds] * 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sequential = {job: obj.predict(new_data, type=job[0], seed=job[1]) for job in set(jobs)}
+        with ThreadPoolExecutor(8) as pool:
+            threaded = list(pool.map(lambda job: obj.predict(new_data, type=job[0], seed=job[1]), jobs))
+    assert [job for job, got in zip(jobs, threaded) if not got.equals(sequential[job])] == []
+    want = pd.read_csv(folder / "expected_conf_int.csv")
+    np.testing.assert_allclose(sequential[("conf_int", 1)].to_numpy(dtype=float), want.to_numpy(dtype=float),
+                               rtol=1e-6)
+
+
+# --------------------------------------------------------------------------- crafted archives
+import io  # noqa: E402
+import json  # noqa: E402
+import zipfile  # noqa: E402
+
+from pykerasnip.errors import ArchiveError, PykerasnipError  # noqa: E402
+from pykerasnip.keras_archive import MAX_JSON_DEPTH, describe  # noqa: E402
+
+IRIS = FIXTURES / "seq_cls_multiclass_iris"
+
+
+@pytest.fixture()
+def iris_workflow():
+    return read_rds(IRIS / "workflow.rds")
+
+
+def _rezip(keras_bytes: bytes, replace: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(keras_bytes)) as src, zipfile.ZipFile(out, "w", compression) as dst:
+        for name in src.namelist():
+            dst.writestr(name, replace.pop(name) if name in replace else src.read(name))
+        for name, data in replace.items():
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+def _with_archive(wf, keras_bytes: bytes):
+    fit = wf.model_fit.fit
+    fit.keras_bytes = keras_bytes
+    fit.__dict__.pop("_model_live", None)
+    for entry in (fit.laplace or {}).values():
+        entry.combined_model_bytes = keras_bytes
+        entry.__dict__.pop("_combined_model_live", None)
+    return wf
+
+
+def _iris_rows() -> pd.DataFrame:
+    return to_pandas(load(IRIS / "new_data.rds")).iloc[:3]
+
+
+def test_zip_bomb_in_keras_bytes_is_refused_before_expanding(iris_workflow) -> None:
+    bomb = _rezip(iris_workflow.model_fit.fit.keras_bytes, {"padding.bin": b"\0" * (64 * 1024**2)},
+                  zipfile.ZIP_DEFLATED)
+    assert len(bomb) < 1024**2
+    wf = _with_archive(iris_workflow, bomb)
+    with pytest.raises(ArchiveError, match="zip bomb"):
+        describe(bomb)
+    with pytest.raises(ArchiveError, match="zip bomb"):
+        wf.predict(_iris_rows(), type="prob")
+    assert "cannot be read" in repr(wf)
+
+
+def test_member_larger_than_declared_is_refused(iris_workflow) -> None:
+    good = iris_workflow.model_fit.fit.keras_bytes
+    lying = bytearray(_rezip(good, {}, zipfile.ZIP_DEFLATED))
+    # shrink the central directory's declared size of config.json: the stream is longer
+    with zipfile.ZipFile(io.BytesIO(bytes(lying))) as zf:
+        info = zf.getinfo("config.json")
+    central = bytes(lying).rfind(b"PK\x01\x02", 0, bytes(lying).find(b"config.json", info.header_offset + 30))
+    size_at = central + 24
+    lying[size_at:size_at + 4] = (10).to_bytes(4, "little")
+    with pytest.raises(ArchiveError):
+        describe(bytes(lying))
+
+
+def test_deep_config_json_is_refused(iris_workflow) -> None:
+    deep = b'{"a": ' * (MAX_JSON_DEPTH + 1) + b"1" + b"}" * (MAX_JSON_DEPTH + 1)
+    crafted = _rezip(iris_workflow.model_fit.fit.keras_bytes, {"config.json": deep})
+    with pytest.raises(ArchiveError, match="nests deeper"):
+        describe(crafted)
+    with pytest.raises(ArchiveError, match="nests deeper"):
+        _with_archive(iris_workflow, crafted).predict(_iris_rows(), type="prob")
+
+
+@pytest.mark.parametrize("replace", [
+    {"config.json": b"[1, 2]"}, {"config.json": b"not json"}, {"metadata.json": b"{"},
+    {"config.json": json.dumps({"class_name": "Sequential", "config": {"layers": [1, "x"]}}).encode()},
+    {"config.json": json.dumps({"class_name": "NoSuchModel", "config": {}}).encode()},
+    {"model.weights.h5": b"\x89HDF\r\n\x1a\n garbage"},
+], ids=["list", "text", "metadata", "layers", "class", "weights"])
+def test_malformed_archives_are_typed_errors_everywhere(iris_workflow, replace: dict) -> None:
+    crafted = _rezip(iris_workflow.model_fit.fit.keras_bytes, dict(replace))
+    wf = _with_archive(iris_workflow, crafted)
+    repr(wf)  # a summary says what it cannot read, it does not fail
+    with pytest.raises(PykerasnipError):
+        wf.predict(_iris_rows(), type="prob")
+    with pytest.raises(PykerasnipError):
+        describe(b"PK\x03\x04 truncated")
+
+
+def test_loading_leaves_keras_global_settings_as_they_were(iris_workflow) -> None:
+    """An archive whose objects call Keras' global setters while they load (here a
+    registered layer; any deserialisable object could) changes nothing in the process
+    and is refused."""
+    import keras
+
+    @keras.saving.register_keras_serializable(package="hostile")
+    class Reconfigure(keras.layers.Layer):
+        @classmethod
+        def from_config(cls, config):
+            keras.config.set_floatx("float16")
+            keras.config.set_epsilon(1.0)
+            keras.config.set_dtype_policy("mixed_float16")
+            keras.config.set_image_data_format("channels_first")
+            return super().from_config(config)
+
+    fit = iris_workflow.model_fit.fit
+    config = json.loads(zipfile.ZipFile(io.BytesIO(fit.keras_bytes)).read("config.json"))
+    layers = config["config"]["layers"]
+    layers.insert(1, {"module": None, "class_name": "Reconfigure", "registered_name": "hostile>Reconfigure",
+                      "config": {"name": "reconfigure", "trainable": True, "dtype": "float32"}})
+    crafted = _rezip(fit.keras_bytes, {"config.json": json.dumps(config).encode()})
+    before = (keras.config.floatx(), keras.config.epsilon(), keras.config.dtype_policy().name,
+              keras.config.image_data_format())
+    with pytest.raises(ArchiveError, match="floatx.*epsilon|epsilon.*floatx"):
+        _with_archive(iris_workflow, crafted).predict(_iris_rows(), type="prob")
+    after = (keras.config.floatx(), keras.config.epsilon(), keras.config.dtype_policy().name,
+             keras.config.image_data_format())
+    assert after == before
+
+
+# --------------------------------------------------------------------------- stored parameters
+from pykerasnip import rds  # noqa: E402
+from pykerasnip.errors import MalformedObjectError  # noqa: E402
+from pykerasnip.io import from_bytes  # noqa: E402
+from pykerasnip.rds import nodes as rn  # noqa: E402
+
+
+def _mutated(case: str, edit) -> bytes:
+    tree = rds.load(FIXTURES / case / "workflow.rds")
+    edit(tree)
+    return rds.dumps(tree)
+
+
+def _laplace(tree):
+    return tree["fit"]["fit"]["fit"]["laplace"]["output"]
+
+
+@pytest.mark.parametrize("field, value, problem", [
+    ("sigma_sq_noise", rn.Real([0.0]), "sigma_sq_noise is 0.0"),
+    ("sigma_sq_noise", rn.Real([-1.0]), "sigma_sq_noise is -1.0"),
+    ("sigma_sq_noise", rn.Real([np.nan]), "NA, NaN"),
+    ("tau", rn.Real([0.0]), "tau is 0.0"),
+    ("n_training", rn.Real([2.5]), "whole number"),
+    ("h_diag", rn.Real([1.0]), "at least 2"),
+    ("tau", rn.Str(["1"]), "numeric vector"),
+])
+def test_stored_laplace_parameters_out_of_range_are_refused(field, value, problem) -> None:
+    """A noise variance of 0 used to give NaN intervals and -1 zero-width ones."""
+    data = _mutated("seq_reg_recipe_normalize", lambda t: _laplace(t).__setitem__(field, value))
+    with pytest.raises(MalformedObjectError, match=problem):
+        from_bytes(data)
+
+
+def test_stored_levels_must_be_distinct_and_present() -> None:
+    def edit(tree):
+        tree["fit"]["fit"]["fit"]["lvl"] = rn.Str(["setosa", "setosa", "virginica"])
+    with pytest.raises(MalformedObjectError, match="distinct"):
+        from_bytes(_mutated("seq_cls_multiclass_iris", edit))
+
+
+def test_hessian_that_does_not_fit_the_model_is_a_predict_error() -> None:
+    def edit(tree):
+        h = _laplace(tree)["h_diag"]
+        _laplace(tree)["h_diag"] = rn.Real(np.concatenate([h.data, h.data]))
+    wf = from_bytes(_mutated("seq_reg_recipe_normalize", edit))
+    new_data = to_pandas(load(FIXTURES / "seq_reg_recipe_normalize" / "new_data.rds"))
+    from pykerasnip.errors import PredictError
+
+    with pytest.raises(PredictError, match="Hessian"):
+        wf.predict(new_data, type="conf_int")
