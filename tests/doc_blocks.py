@@ -24,15 +24,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(os.environ.get("PYKERASNIP_FIXTURES", ROOT.parent / "shared" / "fixtures"))
 
-#: file name the docs use -> the R-saved fixture staged under that name
+#: file name the docs use -> the R-saved fixture copied under that name
 STAGED = {
     "my_model.rds": "seq_reg_recipe_normalize/workflow.rds",
     "new_data.rds": "seq_reg_recipe_normalize/new_data.rds",
     "new_data.csv": "seq_reg_recipe_normalize/new_data.csv",
     "my_model_bundle.rds": "seq_reg_bundle/bundle.rds",
     "my_classifier.rds": "seq_cls_multiclass_iris/workflow.rds",
-    "iris_new.rds": "seq_cls_multiclass_iris/new_data.rds",
+    "iris_workflow.rds": "seq_cls_multiclass_iris/workflow.rds",
 }
+#: a pins board folder holding the pins vetiver-r wrote (tests/r/make_pins.R)
+R_PINS = ROOT / "tests" / "data" / "pins"
 _BLOCK = re.compile(r"^```python[^\n]*\n(.*?)^```", re.S | re.M)
 _NEEDS = re.compile(r"#\s*needs:\s*(.+)")
 
@@ -76,12 +78,20 @@ def missing(needs: tuple[str, ...]) -> list[str]:
 
 
 def stage(folder: Path) -> None:
-    """Put the files the docs name into ``folder``."""
+    """Put the files the docs name into ``folder``: the fixtures, the R-made pins board
+    ``models/`` and, where pyarrow is installed, ``flowers.parquet`` (iris rows with an id)."""
     for name, source in STAGED.items():
         path = FIXTURES / source
         if not path.exists():
             raise FileNotFoundError(f"fixture {path} is missing (set PYKERASNIP_FIXTURES)")
         shutil.copyfile(path, folder / name)
+    shutil.copytree(R_PINS, folder / "models")
+    if importlib.util.find_spec("pyarrow") is not None:
+        import pykerasnip as pk
+
+        flowers = pk.read_rds(FIXTURES / "seq_cls_multiclass_iris" / "new_data.rds").head(8)
+        flowers.insert(0, "flower_id", range(1, len(flowers) + 1))
+        flowers.to_parquet(folder / "flowers.parquet")
 
 
 def run_file(path: Path) -> tuple[int, int, str]:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'pykerasnip[spark]')")
 if shutil.which("java") is None:
@@ -243,23 +243,6 @@ def test_sql_function_over_a_struct_of_predictors(spark):
     out = out.sort_values("id").drop(columns="id").reset_index(drop=True)
     wf = pk.read_rds(fixture(case))
     assert_same_bits(out, wf.predict(data.drop(columns="id"), type="prob"))
-
-
-# --------------------------------------------------------------------------- the docs page
-def test_the_docs_page_python_blocks_run(spark, tmp_path, monkeypatch):
-    text = (ROOT / "docs" / "spark.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-    assert len(blocks) >= 3
-    shutil.copy(fixture("seq_cls_multiclass_iris"), tmp_path / "iris_workflow.rds")
-    data = new_data("seq_cls_multiclass_iris").head(8).rename(columns={"id": "flower_id"})
-    data.to_parquet(tmp_path / "flowers.parquet")
-    monkeypatch.chdir(tmp_path)
-    namespace: dict = {}
-    for block in blocks:  # Spark's JVM resolves relative paths from its own directory
-        block = block.replace('"flowers.parquet"', repr(str(tmp_path / "flowers.parquet")))
-        exec(compile(block, "docs/spark.md", "exec"), namespace)  # noqa: S102
-    assert namespace["scored"].count() == len(data)
-    assert len(namespace["alone"]) == 1
 
 
 # --------------------------------------------------------------------------- bad input
