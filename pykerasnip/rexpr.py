@@ -331,7 +331,7 @@ def _scalar(value: RVector) -> Any:
 # --------------------------------------------------------------------------- operators
 ARITHMETIC: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide,
-    "^": np.power, "%%": np.mod, "%/%": np.floor_divide,
+    "^": rmath.r_pow, "%%": np.mod, "%/%": np.floor_divide,
 }
 INTEGER_PRESERVING = frozenset({"+", "-", "*", "%%", "%/%"})
 COMPARISON: dict[str, Callable[[Any, Any], Any]] = {
@@ -440,10 +440,11 @@ def _math(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[RVector], np.ndar
     return apply
 
 
-for _name, _fn in {"sqrt": np.sqrt, "exp": np.exp, "log10": np.log10, "log2": np.log2,
-                   "log1p": np.log1p, "expm1": np.expm1, "floor": np.floor, "ceiling": np.ceil,
-                   "trunc": np.trunc, "sign": np.sign, "sin": np.sin, "cos": np.cos,
-                   "tan": np.tan}.items():
+# the C library's functions, as R calls them (NumPy's SIMD ones differ in the last bit)
+for _name in ("exp", "log10", "log2", "log1p", "expm1", "sin", "cos", "tan"):
+    _builtin(_name)(_math(rmath.libm(_name)))
+for _name, _fn in {"sqrt": np.sqrt, "floor": np.floor, "ceiling": np.ceil, "trunc": np.trunc,
+                   "sign": np.sign}.items():
     _builtin(_name)(_math(_fn))
 
 
@@ -451,12 +452,12 @@ for _name, _fn in {"sqrt": np.sqrt, "exp": np.exp, "log10": np.log10, "log2": np
 def _log(x: RVector, base: RVector | None = None) -> np.ndarray:
     """R's ``log``: bases 10 and 2 use log10/log2 exactly, like R."""
     values = _numeric(x, "log")
-    special = {10.0: np.log10, 2.0: np.log2}
+    special = {10.0: "log10", 2.0: "log2"}
     b = None if base is None else float(as_double(base)[0])
-    with np.errstate(all="ignore"):
-        if b is None or b == np.e:
-            return np.log(values)
-        return special[b](values) if b in special else np.log(values) / np.log(b)
+    if b in special:
+        return rmath.libm(special[b])(values)
+    natural = rmath.libm("log")(values)
+    return natural if b is None or b == np.e else natural / rmath.libm("log")(b)
 
 
 @_builtin("abs")
@@ -491,7 +492,7 @@ def _signif_one(x: float, digits: int) -> float:
     if not np.isfinite(x) or x == 0 or digits > 22:
         return x
     sign, x = (-1.0, -x) if x < 0 else (1.0, x)
-    l10 = np.log10(x)
+    l10 = rmath.libm("log10")(x)
     if abs(l10) >= 306:
         raise UnsupportedObjectError("signif() of a number beyond 1e±306")
     e10 = int(digits - 1 - np.floor(l10))

@@ -35,30 +35,40 @@ def na_rm_parallel(reduce: np.ufunc, a: np.ndarray, b: np.ndarray) -> np.ndarray
 # NumPy's SIMD exp/log/sinh/... differ from the C library R calls in the last bit for
 # many inputs; Python's math module calls the C library itself.
 @functools.cache
-def libm(name: str) -> Callable[[np.ndarray], np.ndarray]:
-    """The C library's ``name`` (``exp``, ``log1p``, ``asinh``...) elementwise on doubles,
-    as R computes it; domain and range errors give C's NaN/Inf."""
+def libm(name: str, nin: int = 1) -> Callable[..., np.ndarray]:
+    """The C library's ``name`` (``exp``, ``log1p``, ``asinh``, ``pow``...) elementwise on
+    doubles (``nin`` arguments, broadcast), as R computes it; domain and range errors give
+    C's NaN/Inf."""
     scalar_fn = getattr(math, name)
     fallback = getattr(np, _NUMPY_NAMES.get(name, name))
 
-    def one(value: float) -> float:
+    def one(*values: float) -> float:
         try:
-            return scalar_fn(value)
+            return scalar_fn(*values)
         except (ValueError, OverflowError):
-            return float(fallback(value))
-    direct, guarded = np.frompyfunc(scalar_fn, 1, 1), np.frompyfunc(one, 1, 1)
+            return float(fallback(*values))
+    direct, guarded = np.frompyfunc(scalar_fn, nin, 1), np.frompyfunc(one, nin, 1)
 
-    def apply(x: np.ndarray) -> np.ndarray:
-        values = np.asarray(x, dtype="f8")
+    def apply(*xs: np.ndarray) -> np.ndarray:
+        values = [np.asarray(x, dtype="f8") for x in xs]
         with np.errstate(all="ignore"):
             try:  # most data stays in the domain: no Python-level wrapper per element
-                return direct(values).astype("f8")
+                return np.asarray(direct(*values)).astype("f8")
             except (ValueError, OverflowError):
-                return guarded(values).astype("f8")
+                return np.asarray(guarded(*values)).astype("f8")
     return apply
 
 
-_NUMPY_NAMES = {"asinh": "arcsinh", "acosh": "arccosh", "atanh": "arctanh"}
+def r_pow(x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
+    """R's ``x ^ y`` on doubles: ``x * x`` where ``y`` is exactly 2, C's ``pow`` elsewhere."""
+    base, power = np.broadcast_arrays(np.asarray(x, dtype="f8"), np.asarray(y, dtype="f8"))
+    out = libm("pow", 2)(base, power)
+    square = power == 2.0
+    out[square] = base[square] * base[square]
+    return out
+
+
+_NUMPY_NAMES = {"asinh": "arcsinh", "acosh": "arccosh", "atanh": "arctanh", "pow": "power"}
 
 
 # --------------------------------------------------------------------------- summaries

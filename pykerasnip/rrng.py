@@ -15,6 +15,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from .rmath import libm
+
 T = TypeVar("T")
 
 _MT_N = 624
@@ -58,7 +60,7 @@ def qnorm(p: "float | np.ndarray") -> np.ndarray:
     r_central = 0.180625 - q * q
     central = q * _horner(r_central, _CENTRAL[0]) / _horner(r_central, _CENTRAL[1])
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.sqrt(-np.log(np.where(q < 0, p, 1 - p)))
+        r = np.sqrt(-libm("log")(np.where(q < 0, p, 1 - p)))  # C's log, as R's qnorm
         near = _horner(r - 1.6, _NEAR[0]) / _horner(r - 1.6, _NEAR[1])
         far = _horner(r - 5.0, _FAR[0]) / _horner(r - 5.0, _FAR[1])
     tail = np.where(r <= 5.0, near, far)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 
 import numpy as np
@@ -194,9 +195,10 @@ def test_malformed_case_when_is_refused(expression: str, problem: str) -> None:
         evaluate(parse(expression), DATA)
 
 
-def test_log_base_10_is_log10_bit_for_bit() -> None:
+def test_log_base_10_is_the_c_librarys_log10_bit_for_bit() -> None:
     values = pd.DataFrame({"x": np.linspace(0.1, 1000, 97)})
-    assert np.array_equal(evaluate(parse("log(x, 10)"), values).to_numpy(), np.log10(values["x"].to_numpy()))
+    expected = [math.log10(v) for v in values["x"]]  # R's log(x, 10) calls C's log10
+    assert np.array_equal(evaluate(parse("log(x, 10)"), values).to_numpy(), expected)
 
 
 def test_unsupported_function_is_named() -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 from ...convert import to_python
 from ...errors import MalformedObjectError, SpecError
 from ...rds.nodes import List, Real
-from ...rmath import libm, na_rm_range, r_mean, r_mean_one_pass, r_sum, r_var
+from ...rmath import libm, na_rm_range, r_mean, r_mean_one_pass, r_pow, r_sum, r_var
 from ...rds import build as b
 from .base import Step, column_names, named_chr, named_dbl, register, step_to_r, with_columns
 
@@ -32,11 +32,6 @@ def numeric_values(column: pd.Series) -> np.ndarray:
 def col_mean(x: np.ndarray) -> float:
     """R's ``colMeans(x, na.rm = TRUE)`` for one column."""
     return r_mean_one_pass(x[~np.isnan(x)])
-
-
-def r_pow(x: np.ndarray, y: float) -> np.ndarray:
-    """R's ``x ^ y`` for a scalar exponent (``x * x`` when ``y`` is exactly 2)."""
-    return x * x if y == 2.0 else np.power(x, y)
 
 
 def r_log(x: np.ndarray, base: float = math.e) -> np.ndarray:
@@ -389,7 +384,7 @@ _LAMBDA_EPS = 0.001
 def box_cox(x: np.ndarray, lam: float) -> np.ndarray:
     """recipes' Box-Cox transform for one lambda."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(x) if abs(lam) < _LAMBDA_EPS else (r_pow(x, lam) - 1) / lam
+        return libm("log")(x) if abs(lam) < _LAMBDA_EPS else (r_pow(x, lam) - 1) / lam
 
 
 def yeo_johnson(x: np.ndarray, lam: float) -> np.ndarray:
@@ -397,9 +392,9 @@ def yeo_johnson(x: np.ndarray, lam: float) -> np.ndarray:
     out = x.copy()
     pos, neg = x >= 0, x < 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        out[pos] = (np.log(x[pos] + 1) if abs(lam) < _LAMBDA_EPS
+        out[pos] = (libm("log")(x[pos] + 1) if abs(lam) < _LAMBDA_EPS
                     else (r_pow(x[pos] + 1, lam) - 1) / lam)
-        out[neg] = (-np.log(-x[neg] + 1) if abs(lam - 2) < _LAMBDA_EPS
+        out[neg] = (-libm("log")(-x[neg] + 1) if abs(lam - 2) < _LAMBDA_EPS
                     else -(r_pow(-x[neg] + 1, 2 - lam) - 1) / (2 - lam))
     return out
 
@@ -413,11 +408,11 @@ def estimate_box_cox(x: np.ndarray, limits: tuple[float, float], num_unique: int
     """recipes' Box-Cox lambda (NaN when it cannot be estimated or hits a limit)."""
     if len(np.unique(x)) < num_unique or (x <= 0).any() or np.isnan(x).any():
         return math.nan
-    gm = math.exp(r_mean(np.log(x)))
+    gm = math.exp(r_mean(libm("log")(x)))
 
     def loglik(lam: float) -> float:
         gm0 = gm ** (lam - 1)
-        z = np.log(x) / gm0 if abs(lam) <= _LAMBDA_EPS else (r_pow(x, lam) - 1) / (lam * gm0)
+        z = libm("log")(x) / gm0 if abs(lam) <= _LAMBDA_EPS else (r_pow(x, lam) - 1) / (lam * gm0)
         return _profile_loglik(z)
     return _check_limits(optimize_max(loglik, *limits, tol=1e-4), limits)
 
@@ -432,7 +427,7 @@ def estimate_yeo_johnson(x: np.ndarray, limits: tuple[float, float], num_unique:
         x = x[~np.isnan(x)]
     if len(np.unique(x)) < num_unique:
         return math.nan
-    const = r_sum(np.sign(x) * np.log(np.abs(x) + 1))
+    const = r_sum(np.sign(x) * libm("log")(np.abs(x) + 1))
 
     def loglik(lam: float) -> float:
         return _profile_loglik(yeo_johnson(x, lam)) + (lam - 1) * const
