@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from pykerasnip.errors import PykerasnipError
 
-from fuzz_rds import MUTATIONS, SEED_MAX, decode, make_input, mutate, seeds
+from .fuzz_rds import MUTATIONS, SEED_MAX, decode, make_input, mutate, seeds
 
 POOL, BASE_SEED = seeds()
 _OPS = st.lists(st.tuples(st.sampled_from(MUTATIONS), st.integers(0, SEED_MAX),
