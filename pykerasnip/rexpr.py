@@ -28,7 +28,7 @@ import pandas as pd
 from . import rmath
 from .errors import ForgeError, UnsupportedObjectError, UnsupportedStepError
 from .factor import match
-from .formula.parse import format_double
+from .formula.parse import MAX_NESTING, format_double
 from .rds.nodes import NA_INTEGER, Integer, Lang, List, Logical, Real, Str, Sym
 
 RVector = Any  # np.ndarray | IntegerArray | BooleanArray | pd.Categorical | pd.DataFrame
@@ -55,12 +55,13 @@ TRUTH = {"TRUE": True, "true": True, "True": True, "T": True,
 INT_MAX = 2**31 - 1
 
 
-@dataclass(frozen=True)
+@dataclass
 class Context:
     """Where symbols are looked up: data columns first, then ``env``, then constants."""
 
     data: pd.DataFrame
     env: Mapping[str, Any] = field(default_factory=dict)
+    depth: int = 0  # calls being evaluated, bounded by MAX_NESTING
 
 
 # --------------------------------------------------------------------------- public API
@@ -288,7 +289,14 @@ def _call(expr: Lang, ctx: Context) -> RVector:
         raise UnsupportedObjectError(
             f"the R function {name}() is not supported in stored expressions; "
             f"supported: {', '.join(sorted(FUNCTIONS))}")
-    return impl(expr.args, ctx)
+    if ctx.depth >= MAX_NESTING:
+        raise UnsupportedObjectError(f"a stored expression nests calls more than {MAX_NESTING} "
+                                     "levels deep, more than pykerasnip evaluates")
+    ctx.depth += 1
+    try:
+        return impl(expr.args, ctx)
+    finally:
+        ctx.depth -= 1
 
 
 def _lookup(name: str, ctx: Context) -> RVector:

@@ -9,6 +9,7 @@ import functools
 import gzip
 import lzma
 import struct
+import subprocess
 import tracemalloc
 
 import numpy as np
@@ -18,6 +19,8 @@ import pykerasnip as pk
 from pykerasnip.errors import RDSError
 from pykerasnip.rds import DEFAULT_LIMITS, Limits, dump, dumps, load, loads
 from pykerasnip.rds import nodes as n
+
+from conftest import requires_r
 
 HEADER = b"X\n" + struct.pack(">iiii", 3, 0x40202, 0x30500, 5) + b"UTF-8"
 VECSXP, REALSXP, RAWSXP = 19, 14, 24
@@ -208,3 +211,64 @@ def test_mutated_files_fail_only_with_rds_errors(tmp_path, kind):
             load(path)
         except RDSError:
             pass
+
+
+# ---------------------------------------------------------------------- item bombs
+NIL, INTSXP, LISTSXP = struct.pack(">i", 254), 13, 2
+
+
+def test_a_list_of_millions_of_nulls_stops_at_max_items():
+    """``vector("list", 8e6)``: 1 KB of bzip2, 8 million Python objects were it read.
+    Bytes do not bound it; the item count does, early and cheaply."""
+    data = _members_bomb("bzip2", HEADER + _vector_head(VECSXP, 8_000_000), NIL * (1 << 20), 8)
+    assert len(data) < 4096
+    peak = _refused(data, r"more than 150,000 items \(Limits.max_items\)")
+    assert peak < 16 << 20
+
+
+@pytest.mark.parametrize("kind", COMPRESSORS)
+def test_a_bomb_of_tiny_vectors_stops_at_max_items(kind):
+    """A million one-element integer vectors (5 MB of R stream in a few KB): each is a
+    Python object of a few hundred bytes; refused after ``max_items`` of them."""
+    one = _vector_head(INTSXP, 1) + struct.pack(">i", 7)
+    data = _members_bomb(kind, HEADER + _vector_head(VECSXP, 1 << 20), one * (1 << 16), 16)
+    assert len(data) < 1 << 20
+    peak = _refused(data, r"Limits.max_items")
+    assert peak < MEMORY_BOUND // 2
+
+
+def test_max_items_counts_every_item_null_and_pairlist_cell_alike():
+    """A vector counts once however long it is; list elements, ``NULL``s and pairlist
+    cells once each."""
+    listed = n.List([n.Integer(np.arange(10**6, dtype="i4"))] * 3 + [None] * 4)  # 1 + 7
+    pairs = n.pairlist({f"a{i}": n.Real([1.0]) for i in range(5)})  # cells, tags, values, end
+    for obj, items in ((listed, 8), (pairs, 5 + 5 + 5 + 1)):
+        for fmt in ("xdr", "binary", "ascii"):
+            stream = dumps(obj, format=fmt)
+            assert type(loads(stream, limits=Limits(max_items=items))) is type(obj)
+            with pytest.raises(RDSError, match=f"more than {items - 1} items"):
+                loads(stream, limits=Limits(max_items=items - 1))
+
+
+@pytest.mark.parametrize("fmt", ["xdr", "binary", "ascii"])
+def test_runs_of_nulls_read_in_bulk_and_exactly(fmt):
+    values = [None] * 70_000 + [n.Integer([1])] + [None] * 3 + [n.Str(["a"])] + [None]
+    back = loads(dumps(n.List(values), format=fmt))
+    assert back.data[:70_000] == [None] * 70_000 and back.data[-5:-2] == [None] * 3
+    assert back.data[70_000].data.tolist() == [1] and back.data[-2].values == ["a"]
+    assert len(back.data) == len(values) and back.data[-1] is None
+    big = loads(dumps(n.List([None] * 8_000_000)), limits=Limits(max_items=8_000_001))
+    assert len(big.data) == 8_000_000 and not any(big.data)
+
+
+@requires_r
+def test_r_made_item_bomb_is_refused_and_readable_when_trusted(tmp_path):
+    """The file of issue 17, made by R: refused by default, read in full with a raised
+    bound."""
+    path = tmp_path / "nulls.rds"
+    subprocess.run(["Rscript", "-e", f'saveRDS(vector("list", 8e6), "{path}", '
+                    'compress = "bzip2")'], check=True, capture_output=True, timeout=120)
+    assert path.stat().st_size < 4096
+    with pytest.raises(RDSError, match="Limits.max_items"):
+        pk.read_rds(path)
+    assert len(load(path, limits=Limits(max_items=10**7)).data) == 8_000_000

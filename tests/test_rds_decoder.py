@@ -229,7 +229,7 @@ def test_symbols_belong_to_one_read():
     tracemalloc.start()
     try:
         for _ in range(5):
-            loads(data)
+            loads(data, limits=Limits(max_items=10**6))
         gc.collect()
         kept = tracemalloc.get_traced_memory()[0]
     finally:

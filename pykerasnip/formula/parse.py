@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SpecError
+from ..errors import SpecError, UnsupportedObjectError
+from ..rds.limits import DEFAULT_LIMITS
 from ..rds.nodes import (NA_INTEGER, Integer, Lang, List, Logical, Real, Str, Sym,
                          is_na_real, pairlist)
+from ..rds.walk import drive, nested_deeper
 
 # Binary operators: name -> (left binding power, right binding power), R's ?Syntax order.
 BINARY: dict[str, tuple[int, int]] = {
@@ -30,6 +32,10 @@ PREFIX: dict[str, int] = {"~": 11, "!": 40, "-": 100, "+": 100}
 CALL_POWER = 130
 #: operators R deparses without surrounding spaces
 TIGHT = frozenset({"/", "^", ":", "$", "@", "%%", "%/%", "::", ":::"})
+#: Deepest call nesting that parsing, evaluating and analysing formulas and stored
+#: expressions accept (they follow the tree on the interpreter's stack). R refuses past
+#: 5,000 (``options(expressions)``); formulas and recipe steps nest a few levels.
+MAX_NESTING = 100
 KEYWORDS: dict[str, Any] = {
     "TRUE": Logical([1]), "FALSE": Logical([0]), "NA": Logical([NA_INTEGER]),
     "NULL": None, "Inf": Real([np.inf]), "NaN": Real([np.nan]),
@@ -80,6 +86,7 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -96,9 +103,19 @@ class _Parser:
 
     def fail(self, token: Token, why: str) -> None:
         found = token.text or "end of input"
-        raise SpecError(f"cannot parse {self.text!r}: {why}, found {found!r} at position {token.pos}")
+        text = self.text if len(self.text) <= 200 else self.text[:200] + "..."
+        raise SpecError(f"cannot parse {text!r}: {why}, found {found!r} at position {token.pos}")
 
     def expression(self, power: int = 0) -> Any:
+        if self.depth >= MAX_NESTING:
+            self.fail(self.peek(), f"expressions nested more than {MAX_NESTING} levels deep")
+        self.depth += 1
+        try:
+            return self._expression(power)
+        finally:
+            self.depth -= 1
+
+    def _expression(self, power: int) -> Any:
         left = self.prefix()
         while True:
             token = self.peek()
@@ -169,6 +186,14 @@ def parse(text: str) -> Any:
     return tree
 
 
+def check_nesting(node: Any, what: str) -> None:
+    """Refuse ``node`` (``what`` names it) when its calls nest deeper than
+    :data:`MAX_NESTING` levels."""
+    if nested_deeper(node, MAX_NESTING):
+        raise UnsupportedObjectError(f"{what} nests calls more than {MAX_NESTING} levels deep, "
+                                     "more than pykerasnip evaluates")
+
+
 def parse_number(text: str) -> Real | Integer:
     """An R numeric literal: ``1``, ``1.5e3``, ``0x1F`` (double) or ``2L`` (integer)."""
     is_integer = text.endswith("L")
@@ -234,21 +259,13 @@ def _deparse_atoms(node: Real | Integer | Logical | Str) -> list[str]:
     return ["NA" if m else f"{v}L" for v, m in zip(node.data, missing)]
 
 
-def _deparse_constant(node: Any) -> str:
-    if node is None:
-        return "NULL"
-    if isinstance(node, List):
-        return f"list({_deparse_args(list(node.items()))})"
+def _deparse_atomic(node: Real | Integer | Logical | Str) -> str:
     atoms = _deparse_atoms(node)
     names = node.names
     if len(atoms) == 1 and names is None:
         return atoms[0]
     labelled = list(zip(names, atoms)) if names else [(None, a) for a in atoms]
     return "c(" + ", ".join(f"{deparse_name(n)} = {a}" if n else a for n, a in labelled) + ")"
-
-
-def _deparse_args(args: list[tuple[str | None, Any]]) -> str:
-    return ", ".join(f"{deparse_name(n)} = {deparse(v)}" if n else deparse(v) for n, v in args)
 
 
 def _operator(node: Lang) -> str | None:
@@ -265,35 +282,79 @@ def _power(node: Any) -> int | None:
     return BINARY[key][0] if key in BINARY else None
 
 
-def _operand(node: Any, minimum: int) -> str:
-    """Deparse an operand, parenthesised when its operator binds looser than ``minimum``."""
-    power = _power(node)
-    text = deparse(node)
-    return f"({text})" if power is not None and power < minimum else text
-
-
 def _binary_minimums(op: str) -> tuple[int, int]:
     left, right = BINARY["%%" if op.startswith("%") else op]
     return (left, right) if left < right else (left + 1, left)
 
 
 def deparse(node: Any) -> str:
-    """R's ``deparse`` of a call or constant, for the shapes formulas use."""
+    """R's ``deparse`` of a call or constant, for the shapes formulas use, however deeply
+    it nests (the pending work is kept on a heap stack, see :mod:`..rds.walk`)."""
+    return drive(_deparse_step, node, _DEPARSE_STACK, _too_deep_to_deparse)
+
+
+#: Pending steps :func:`deparse` may keep: several per level of any tree a read may make.
+_DEPARSE_STACK = 4 * DEFAULT_LIMITS.max_depth
+
+
+def _too_deep_to_deparse() -> UnsupportedObjectError:
+    return UnsupportedObjectError(f"cannot deparse a call nested deeper than "
+                                  f"{_DEPARSE_STACK // 4:,} levels")
+
+
+# Each step returns a text, or a generator that yields the nodes (or sub-steps) whose text
+# it needs and is sent that text back.
+def _deparse_step(node: Any) -> Any:
     if isinstance(node, Sym):
         return deparse_name(node.name)
-    if not isinstance(node, Lang):
-        return _deparse_constant(node)
+    if isinstance(node, Lang):
+        return _deparse_call(node)
+    if node is None:
+        return "NULL"
+    if isinstance(node, List):
+        return _deparse_list(node)
+    return _deparse_atomic(node)
+
+
+def _deparse_list(node: List) -> Any:
+    inner = yield _deparse_args(list(node.items()))
+    return f"list({inner})"
+
+
+def _deparse_args(args: list[tuple[str | None, Any]]) -> Any:
+    parts = []
+    for name, value in args:
+        text = yield value
+        parts.append(f"{deparse_name(name)} = {text}" if name else text)
+    return ", ".join(parts)
+
+
+def _operand(node: Any, minimum: int) -> Any:
+    """An operand's text, parenthesised when its operator binds looser than ``minimum``."""
+    power = _power(node)
+    text = yield node
+    return f"({text})" if power is not None and power < minimum else text
+
+
+def _deparse_call(node: Lang) -> Any:
     op, args = _operator(node), node.args
-    if op in ("(",):
-        return f"({deparse(args[0][1])})"
+    if op == "(":
+        inner = yield args[0][1]
+        return f"({inner})"
     if op in ("[[", "[") and len(args) >= 1:
         close = "]]" if op == "[[" else "]"
-        return f"{deparse(args[0][1])}{op}{_deparse_args(args[1:])}{close}"
+        target = yield args[0][1]
+        inner = yield _deparse_args(args[1:])
+        return f"{target}{op}{inner}{close}"
     if op is not None and len(args) == 2 and (op in BINARY or op.startswith("%") or op in TIGHT):
         sep = op if op in TIGHT else f" {op} "
         left_min, right_min = _binary_minimums(op)
-        return f"{_operand(args[0][1], left_min)}{sep}{_operand(args[1][1], right_min)}"
+        left = yield _operand(args[0][1], left_min)
+        right = yield _operand(args[1][1], right_min)
+        return f"{left}{sep}{right}"
     if op in PREFIX and len(args) == 1:
-        return f"{op}{_operand(args[0][1], PREFIX[op])}"
-    head = deparse_name(op) if op is not None else deparse(node.function)
-    return f"{head}({_deparse_args(args)})"
+        operand = yield _operand(args[0][1], PREFIX[op])
+        return f"{op}{operand}"
+    head = deparse_name(op) if op is not None else (yield node.function)
+    inner = yield _deparse_args(args)
+    return f"{head}({inner})"

@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
 from ..rds import build as b
 from ..rds.nodes import Integer, Lang, Real, Str, Sym, pairlist
-from .parse import call, deparse, parse
+from .parse import call, check_nesting, deparse, parse
 
 Term = frozenset[int]
 
@@ -244,6 +244,7 @@ def terms_from_formula(formula: "str | Lang", columns: Sequence[str] | None = No
     """R's ``terms(formula, data = <columns>)``: variables in order of appearance
     (response first), terms sorted by order, the factor-coding matrix and labels."""
     tree = parse(formula) if isinstance(formula, str) else formula
+    check_nesting(tree, "the formula")
     if not (isinstance(tree, Lang) and isinstance(tree.function, Sym) and tree.function.name == "~"):
         raise SpecError(f"not a formula: {formula!r}")
     sides = [value for _, value in tree.args]

@@ -37,6 +37,11 @@ class Limits:
     - ``max_depth``: nesting depth of objects (100,000), in reading, writing and
       converting alike; depth costs heap memory, never the interpreter's stack.
     - ``max_symbols``: distinct symbols one read may create (1,000,000).
+    - ``max_items``: objects one read may decode (150,000): every item -- a vector
+      counts once however long it is, a ``NULL`` list element or a pairlist cell once
+      each. Bytes do not bound them: a list of 8 million ``NULL``s is a 1 KB bzip2 file,
+      and each item becomes a Python object of a few hundred bytes. Real workflows hold a
+      few thousand to 40,000 items (their data sit in a few long vectors).
     - ``max_altrep_bytes``: the most memory one compact ALTREP object (a compact
       sequence or deferred string, which R stores as a few numbers) may take once a step
       needs its values (128 MiB); until then it stays compact.
@@ -51,6 +56,7 @@ class Limits:
     max_vector_bytes: int = 2 * _GiB
     max_depth: int = 100_000
     max_symbols: int = 1_000_000
+    max_items: int = 150_000
     max_altrep_bytes: int = 128 * _MiB
 
     def __post_init__(self) -> None:
@@ -69,7 +75,8 @@ class Limits:
         """No size or ratio bound (for trusted input); the depth bound stays."""
         huge = 1 << 62
         return cls(max_decompressed=huge, max_ratio=float(huge), ratio_floor=huge,
-                   max_vector_bytes=huge, max_symbols=huge, max_altrep_bytes=huge)
+                   max_vector_bytes=huge, max_symbols=huge, max_altrep_bytes=huge,
+                   max_items=huge)
 
     def inflation_cap(self, compressed_size: int) -> int:
         """Most bytes a container of ``compressed_size`` bytes may inflate to."""

@@ -57,6 +57,7 @@ class Reader:
         self.limits = limits
         self.refs: list[Any] = []
         self.symbols: dict[str, n.Sym] = {}
+        self.items_left = limits.max_items
         handlers: dict[int, Callable[[int], Any]] = {
             NILVALUE_SXP: lambda flags: None,
             REFSXP: self._ref,
@@ -102,6 +103,9 @@ class Reader:
         """Begin the item with ``flags`` (``None``: read them first)."""
         if flags is None:
             flags = self.src.int()
+        self.items_left -= 1
+        if self.items_left < 0:
+            raise self._too_many()
         handler = self._handlers.get(flags & 0xFF)
         if handler is None:
             raise self.src.fail(self._unknown_type_message(flags & 0xFF))
@@ -111,6 +115,16 @@ class Reader:
         return self.src.fail(f"objects nested deeper than {self.limits.max_depth:,} levels "
                              "(Limits.max_depth); a trusted file may be read with a larger "
                              "rds.Limits")
+
+    def _too_many(self) -> RDSError:
+        return self.src.fail(f"more than {self.limits.max_items:,} items (Limits.max_items); "
+                             "a trusted file may be read with a larger rds.Limits")
+
+    def _charge(self, count: int) -> None:
+        """Count ``count`` more items against ``Limits.max_items``."""
+        self.items_left -= count
+        if self.items_left < 0:
+            raise self._too_many()
 
     @staticmethod
     def _unknown_type_message(code: int) -> str:
@@ -189,6 +203,7 @@ class Reader:
             flags = self.src.int()
             if flags & 0xFF not in CONS_CLASSES:
                 break
+            self._charge(1)
         last.cdr = yield flags
         return head
 
@@ -232,9 +247,15 @@ class Reader:
         return self._elements(node, length, flags) if length else self._finish(node, flags)
 
     def _elements(self, node: n.List, length: int, flags: int) -> Any:
-        data = node.data
-        for _ in range(length):
-            data.append((yield None))
+        data, src = node.data, self.src
+        while len(data) < length:
+            item = src.int()
+            if item == NILVALUE_SXP:  # runs of NULL (vector("list", n)) in bulk
+                run = 1 + src.nils(min(length - len(data) - 1, self.items_left))
+                self._charge(run)
+                data.extend([None] * run)
+            else:
+                data.append((yield item))
         return self._finish(node, flags)
 
     def _bytecode(self, flags: int) -> Any:

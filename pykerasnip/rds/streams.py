@@ -18,7 +18,7 @@ from typing import IO, Iterator, NamedTuple, Protocol
 import numpy as np
 
 from ..errors import RDSError
-from .format import FORMAT_NAMES
+from .format import FORMAT_NAMES, NILVALUE_SXP
 from .limits import DEFAULT_LIMITS, Limits
 from .nodes import ASCII_MASK, LATIN1_MASK, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
 
@@ -59,6 +59,8 @@ def defaults_for(values: "list[str | None]") -> list[int]:
 CHUNK = 1 << 20
 #: Size of the buffer large vectors are streamed through.
 STAGE = 1 << 20
+#: Words looked at per step when skipping a run of NULL items.
+_NIL_SCAN = 1 << 16
 
 
 class Source(Protocol):
@@ -212,6 +214,22 @@ class BinaryInput:
     def ints(self, count: int) -> np.ndarray:
         return self._array("int", count)
 
+    def nils(self, limit: int) -> int:
+        """Consume the ``NULL`` items that come next (at most ``limit``); their number."""
+        count, word = 0, self._dtypes["int"]
+        while count < limit:
+            self._fill(4 * min(limit - count, _NIL_SCAN))
+            ahead = min(limit - count, _NIL_SCAN, (len(self.data) - self.pos) // 4)
+            if not ahead:
+                break
+            other = np.flatnonzero(np.frombuffer(self.data, word, ahead, self.pos) != NILVALUE_SXP)
+            run = int(other[0]) if other.size else ahead
+            count += run
+            self.pos += 4 * run
+            if run < ahead:
+                break
+        return count
+
     def doubles(self, count: int) -> np.ndarray:
         return self._array("double", count)
 
@@ -281,6 +299,7 @@ class BinaryInput:
 
 # ------------------------------------------------------------------------ ascii input
 _TOKEN = re.compile(rb"\S+")
+_NIL_TOKEN = str(NILVALUE_SXP).encode()
 _ESCAPE_IN = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
 _OCTAL_DIGITS = b"01234567"
 _SIMPLE_ESCAPES = {b"n": b"\n", b"t": b"\t", b"v": b"\v", b"b": b"\b", b"r": b"\r",
@@ -385,6 +404,14 @@ class AsciiInput:
 
     def ints(self, count: int) -> np.ndarray:
         return self._numbers(count, "i4", NA_INTEGER, f"{count} integers")
+
+    def nils(self, limit: int) -> int:
+        """Consume the ``NULL`` items that come next (at most ``limit``); their number."""
+        end = min(len(self.tokens), self.i + limit)
+        start = self.i
+        while self.i < end and self.tokens[self.i] == _NIL_TOKEN:
+            self.i += 1
+        return self.i - start
 
     def doubles(self, count: int) -> np.ndarray:
         return self._numbers(count, "f8", NA_REAL, f"{count} doubles")

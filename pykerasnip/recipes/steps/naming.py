@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ...errors import SpecError, UnsupportedStepError
-from ...formula.parse import parse
+from ...formula.parse import check_nesting, parse
 from ...rds import build as b
 from ...rds.nodes import Builtin, Bytecode, Closure, GlobalEnv, Lang, List, Str, Sym
 from .base import Step, named_chr, register, step_to_r
@@ -145,6 +145,7 @@ def name_function(fn: Any) -> tuple[NameFunction, Any]:
         expr = b.call(_base_function_name(fn), b.sym(".x"))
     else:
         raise UnsupportedStepError("step_rename_at", f"the function {fn!r}")
+    check_nesting(expr, "step_rename_at's naming function")
     return (lambda names: _evaluate(expr, names)), expr
 
 
