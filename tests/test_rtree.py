@@ -56,6 +56,11 @@ def _drop_class(terms) -> None:
     terms.attr("dataClasses").set_attr("names", rn.Str(classes.names[1:]))
 
 
+def _drop_column(frame) -> None:
+    del frame.data[-1]
+    del frame.attr("names").data[-1]
+
+
 @pytest.mark.parametrize("case, file, edit, problem", [
     # a trained recipe whose steps are gone bakes other numbers: its last_term_info
     # still records that every variable was left by step 1
@@ -80,6 +85,11 @@ def _drop_class(terms) -> None:
     ("seq_reg_formula_factor_traditional", "workflow.rds",
      lambda t: _blueprint_terms(t).attr("factors").attr("dimnames").data[1].data.reverse(),
      "labelled by its variables and term.labels"),
+    # the model was fitted on the molded predictors; forging must remake them
+    ("seq_reg_recipe_normalize", "workflow.rds",
+     lambda t: t["pre"]["mold"]["predictors"].attr("names").data.reverse(), "fitted on"),
+    ("seq_reg_formula_factor_traditional", "workflow.rds",
+     lambda t: _drop_column(t["pre"]["mold"]["predictors"]), "fitted on"),
 ])
 def test_parts_that_disagree_are_refused(case, file, edit, problem) -> None:
     with pytest.raises(MalformedObjectError, match=problem):
