@@ -56,9 +56,13 @@ def _drop_class(terms) -> None:
     terms.attr("dataClasses").set_attr("names", rn.Str(classes.names[1:]))
 
 
-def _drop_column(frame) -> None:
-    del frame.data[-1]
-    del frame.attr("names").data[-1]
+def _drop_column(frame, index: int = -1) -> None:
+    del frame.data[index]
+    del frame.attr("names").data[index]
+
+
+def _drop_field(node, name: str) -> None:
+    _drop_column(node, node.names.index(name))
 
 
 @pytest.mark.parametrize("case, file, edit, problem", [
@@ -90,6 +94,11 @@ def _drop_column(frame) -> None:
      lambda t: t["pre"]["mold"]["predictors"].attr("names").data.reverse(), "fitted on"),
     ("seq_reg_formula_factor_traditional", "workflow.rds",
      lambda t: _drop_column(t["pre"]["mold"]["predictors"]), "fitted on"),
+    # parsnip's and kerasnip's outcome levels are both levels(y) at fit time
+    ("modelfit_cls_formula", "model_fit.rds",
+     lambda t: _drop_field(t["fit"], "lvl"), "stores no outcome levels"),
+    ("modelfit_cls_formula", "model_fit.rds",
+     lambda t: t["lvl"].data.reverse(), "differ from its kerasnip fit's"),
 ])
 def test_parts_that_disagree_are_refused(case, file, edit, problem) -> None:
     with pytest.raises(MalformedObjectError, match=problem):
