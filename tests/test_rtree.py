@@ -50,6 +50,11 @@ def _drop_last(terms, attr: str) -> None:
     terms.set_attr(attr, call("list", *[v for _, v in old.args][:-1]))
 
 
+def _replace_last(terms, attr: str, value) -> None:
+    old = terms.attr(attr)
+    terms.set_attr(attr, call("list", *[v for _, v in old.args][:-1], value))
+
+
 def _drop_class(terms) -> None:
     classes = terms.attr("dataClasses")
     terms.set_attr("dataClasses", rn.Str(classes.data[1:], None))
@@ -82,6 +87,9 @@ def _drop_field(node, name: str) -> None:
      lambda t: _drop_last(_blueprint_terms(t), "predvars"), "3 predvars for 4 variables"),
     ("modelfit_cls_formula", "model_fit.rds",
      lambda t: _drop_last(_model_fit_terms(t), "predvars"), "4 predvars for 5 variables"),
+    ("modelfit_cls_formula", "model_fit.rds",
+     lambda t: _replace_last(_model_fit_terms(t), "predvars", rn.Real([float("nan")])),
+     r"predvars for \['Petal.Width'\] are not its variables' calls"),
     ("modelfit_cls_formula", "model_fit.rds",
      lambda t: _drop_class(_model_fit_terms(t)), "dataClasses miss variables"),
     ("modelfit_cls_formula", "model_fit.rds",

@@ -117,6 +117,11 @@ def _check_consistent(terms: Terms, node: Lang, predvars: list[Any] | None) -> N
     if predvars is not None and len(predvars) != len(names):
         raise MalformedObjectError(f"a terms object has {len(predvars)} predvars for "
                                    f"{len(names)} variables")
+    remade = [name for name, v, p in zip(names, terms.variables, predvars or ())
+              if not _same_call(v, p)]
+    if remade:
+        raise MalformedObjectError(f"a terms object's predvars for {remade} are not its variables' "
+                                   "calls (makepredictcall only adds arguments)")
     unclassed = [v for v in names if node.attr("dataClasses") is not None and v not in terms.data_classes]
     if unclassed:
         raise MalformedObjectError(f"a terms object's dataClasses miss variables {unclassed}")
@@ -133,6 +138,14 @@ def _check_consistent(terms: Terms, node: Lang, predvars: list[Any] | None) -> N
     if not 0 <= terms.response <= len(names):
         raise MalformedObjectError(f"a terms object's response {terms.response} is not one of its "
                                    f"{len(names)} variables")
+
+
+def _same_call(variable: Any, predvar: Any) -> bool:
+    """``predvar`` is what R's ``makepredictcall`` can make of ``variable``: the same
+    symbol, or a call of the same function."""
+    if isinstance(variable, Lang):
+        return isinstance(predvar, Lang) and deparse(predvar.function) == deparse(variable.function)
+    return isinstance(predvar, Sym) and predvar == variable
 
 
 def _list_call_args(node: Any) -> list[Any]:
