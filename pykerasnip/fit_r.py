@@ -307,6 +307,19 @@ def model_fit_from_r(node: n.List, safe_mode: bool = True) -> Any:
         ordered=bool(scalar(node.get("ordered"))),
         elapsed=_elapsed_seconds(node.get("elapsed")),
     )
+    _check_levels(model_fit)
     model_fit.r_node = node
     model_fit.r_info = saved_versions(node, node)
     return model_fit
+
+
+def _check_levels(model_fit: Any) -> None:
+    """parsnip's ``lvl`` and kerasnip's ``fit$lvl`` are both the outcome's levels at
+    fit time; a classification fit needs them to name its predictions."""
+    inner = model_fit.fit.lvl
+    if model_fit.mode == "classification" and inner is None:
+        raise MalformedObjectError("a classification model_fit's kerasnip fit stores no outcome "
+                                   "levels (fit$lvl)")
+    if model_fit.lvl is not None and isinstance(inner, list) and inner != model_fit.lvl:
+        raise MalformedObjectError(f"the model_fit's levels {model_fit.lvl[:5]} differ from its "
+                                   f"kerasnip fit's {inner[:5]}")

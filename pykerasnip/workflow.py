@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import PredictError, SpecError, UnsupportedStepError, UntrustedCodeError
+from .errors import MalformedObjectError, PredictError, SpecError, UnsupportedStepError, UntrustedCodeError
 from .rrng import r_session
 
 
@@ -38,13 +38,15 @@ class Preprocessor:
 @dataclass
 class Workflow:
     """A tidymodels workflow. After :meth:`fit` (or when read from R), ``blueprint`` is the
-    trained hardhat blueprint and ``model_fit`` the fitted model."""
+    trained hardhat blueprint and ``model_fit`` the fitted model; ``fitted_predictors``
+    the columns of the molded predictors the model was fitted on (when known)."""
 
     preprocessor: Preprocessor | None = None
     spec: Any = None
     model_formula: str | None = None
     blueprint: Any = None
     model_fit: Any = None
+    fitted_predictors: list[str] | None = None
     r_node: Any = field(default=None, repr=False)
     r_info: dict = field(default_factory=dict, repr=False)
 
@@ -97,12 +99,22 @@ class Workflow:
             model_fit = self.spec.fit(self.model_formula, model_data)
         else:
             model_fit = self.spec.fit_xy(molded.predictors, molded.outcomes)
-        return self._with(blueprint=molded.blueprint, model_fit=model_fit, r_node=None)
+        return self._with(blueprint=molded.blueprint, model_fit=model_fit, r_node=None,
+                          fitted_predictors=list(molded.predictors.columns))
 
     def forge(self, new_data: pd.DataFrame) -> pd.DataFrame:
         """The predictors the model sees for ``new_data`` (hardhat's ``forge``)."""
         self._require_trained()
-        return self.blueprint.forge(new_data)
+        return self._check_forged(self.blueprint.forge(new_data))
+
+    def _check_forged(self, predictors: pd.DataFrame) -> pd.DataFrame:
+        """``predictors``, once they are the columns the model was fitted on: forging
+        runs the stored preprocessing, so stored parts that disagree show here."""
+        if self.fitted_predictors is not None and list(predictors.columns) != self.fitted_predictors:
+            raise MalformedObjectError(
+                f"the stored preprocessing makes predictors {list(predictors.columns)[:8]} but the "
+                f"model was fitted on {self.fitted_predictors[:8]} (pre$mold$predictors)")
+        return predictors
 
     def predict(self, new_data: pd.DataFrame, type: str | None = None, level: float = 0.95,
                 seed: int | None = None, fallback: str | None = None,
@@ -128,7 +140,7 @@ class Workflow:
 
                 warnings.warn(f"{exc.step} cannot be replayed in Python; baking the recipe in "
                               "R through rpy2", stacklevel=2)
-                predictors = r_forge(self.blueprint, new_data)
+                predictors = self._check_forged(r_forge(self.blueprint, new_data))
             return self.model_fit.predict_in_session(predictors, type, level, seed, **kwargs)
 
     def _require_trained(self) -> None:

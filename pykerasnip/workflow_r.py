@@ -96,7 +96,16 @@ def workflow_from_r(node: n.List, safe_mode: bool = True) -> Workflow:
         model_formula=None if formula is None else deparse(formula),
         blueprint=blueprint_from_r(blueprint) if blueprint is not None else None,
         model_fit=model_fit_from_r(model_fit, safe_mode) if model_fit is not None else None,
+        fitted_predictors=_frame_names(r_get(node, "pre", "mold", "predictors")),
         r_node=node,
     )
     wf.r_info = saved_versions(root, model_fit)
     return wf
+
+
+def _frame_names(node: Any) -> list[str] | None:
+    """The column names of a stored data frame (``None`` when none is stored, as in a
+    butchered workflow)."""
+    if not (isinstance(node, n.List) and node.inherits("data.frame")):
+        return None
+    return list(node.names or [])

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
 from ..rds import build as b
-from ..rds.nodes import Integer, Lang, Real, Str, Sym, pairlist
+from ..rds.nodes import Integer, Lang, List, Real, Str, Sym, pairlist
 from .parse import call, check_nesting, deparse, parse
 
 Term = frozenset[int]
@@ -101,11 +101,51 @@ class Terms:
             raise MalformedObjectError("a terms object's dataClasses are not named by variable")
         data_classes = dict(zip(classes.names, classes.values)) if isinstance(classes, Str) else {}
         predvars = node.attr("predvars")
-        return cls(variables=variables, term_labels=labels, factors=matrix,
-                   intercept=bool(_scalar_int(node.attr("intercept"), 1)),
-                   response=_scalar_int(node.attr("response"), 0),
-                   predvars=_list_call_args(predvars) if predvars is not None else [],
-                   data_classes=data_classes, formula=node)
+        predvars = _list_call_args(predvars) if predvars is not None else None
+        terms = cls(variables=variables, term_labels=labels, factors=matrix,
+                    intercept=bool(_scalar_int(node.attr("intercept"), 1)),
+                    response=_scalar_int(node.attr("response"), 0),
+                    predvars=predvars or [], data_classes=data_classes, formula=node)
+        _check_consistent(terms, node, predvars)
+        return terms
+
+
+def _check_consistent(terms: Terms, node: Lang, predvars: list[Any] | None) -> None:
+    """The relations R's ``terms()`` and ``model.frame()`` establish between a terms
+    object's attributes, which ``model.frame`` relies on when it evaluates ``predvars``."""
+    names = terms.variable_names
+    if predvars is not None and len(predvars) != len(names):
+        raise MalformedObjectError(f"a terms object has {len(predvars)} predvars for "
+                                   f"{len(names)} variables")
+    remade = [name for name, v, p in zip(names, terms.variables, predvars or ())
+              if not _same_call(v, p)]
+    if remade:
+        raise MalformedObjectError(f"a terms object's predvars for {remade} are not its variables' "
+                                   "calls (makepredictcall only adds arguments)")
+    unclassed = [v for v in names if node.attr("dataClasses") is not None and v not in terms.data_classes]
+    if unclassed:
+        raise MalformedObjectError(f"a terms object's dataClasses miss variables {unclassed}")
+    dimnames = node.attr("factors").attr("dimnames") if terms.term_labels else None
+    if dimnames is not None and (
+            not isinstance(dimnames, List) or len(dimnames.data) != 2
+            or [list(getattr(d, "values", ())) for d in dimnames.data] != [names, terms.term_labels]):
+        raise MalformedObjectError("a terms object's factors matrix is not labelled by its variables "
+                                   "and term.labels")
+    order = node.attr("order")
+    if order is not None and (not isinstance(order, (Integer, Real))
+                              or list(np.asarray(order.data, dtype=float)) != [float(o) for o in terms.order]):
+        raise MalformedObjectError("a terms object's order does not match its factors matrix")
+    if not 0 <= terms.response <= len(names):
+        raise MalformedObjectError(f"a terms object's response {terms.response} is not one of its "
+                                   f"{len(names)} variables")
+
+
+def _same_call(variable: Any, predvar: Any) -> bool:
+    """``predvar`` is what R's ``makepredictcall`` can make of ``variable``: the same
+    symbol, or a call of the same function."""
+    if isinstance(variable, Lang):
+        return isinstance(predvar, Lang) and deparse(predvar.function) == deparse(variable.function)
+    return isinstance(predvar, Sym) and predvar == variable
 
 
 def _list_call_args(node: Any) -> list[Any]:

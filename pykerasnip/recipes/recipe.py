@@ -197,6 +197,33 @@ def _first_row(frame: pd.DataFrame) -> dict:
     return frame.iloc[0].to_dict()
 
 
+def _check_last_term_info(rec: "Recipe") -> None:
+    """``last_term_info`` records, per variable, the last of the recipe's steps it
+    existed after; prep gives every variable of the final ``term_info`` the last step's
+    number and skip flag. A trained recipe whose steps, term_info and last_term_info
+    disagree has lost or gained steps since it was prepared."""
+    last = rec.last_term_info
+    if last is None or rec.term_info is None:
+        return
+    if "number" not in last.columns:
+        raise MalformedObjectError("the recipe's last_term_info has no step numbers")
+    numbers = pd.to_numeric(last["number"], errors="coerce")
+    if numbers.isna().any() or not numbers.between(0, len(rec.steps)).all():
+        raise MalformedObjectError(f"the recipe's last_term_info names steps beyond its "
+                                   f"{len(rec.steps)} steps")
+    final = dict(zip(last["variable"], numbers))
+    stale = [v for v in rec.term_info["variable"] if final.get(v) != len(rec.steps)]
+    if stale:
+        raise MalformedObjectError(f"the recipe's term_info variables {stale[:5]} were not left by "
+                                   f"its last step ({len(rec.steps)} steps; see last_term_info)")
+    if "skip" in last.columns:
+        wrong = [v for v, k, skip in zip(last["variable"], numbers, last["skip"])
+                 if k >= 1 and bool(skip) != bool(rec.steps[int(k) - 1].skip)]
+        if wrong:
+            raise MalformedObjectError(f"the recipe's last_term_info skip flags of {wrong[:5]} "
+                                       "disagree with its steps")
+
+
 def _requirements_from_r(node: Any) -> dict[str, bool]:
     bake = node.get("bake") if isinstance(node, List) else None
     return {k: bool(v) for k, v in named_values(bake).items()}
@@ -245,6 +272,7 @@ class Recipe:
         rec.requirements = _requirements_from_r(node.get("requirements"))
         rec.strings_as_factors = scalar(node.get("strings_as_factors"))
         rec.last_term_info = _info_frame(node.get("last_term_info"), role_lists=True)
+        _check_last_term_info(rec)
         tr_info = node.get("tr_info")
         rec.tr_info = None if tr_info is None else _first_row(rtree.frame(tr_info, "tr_info"))
         ptype = node.get("ptype")
