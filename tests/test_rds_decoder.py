@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import os
 import subprocess
 import sys
 import textwrap
@@ -140,8 +141,10 @@ _THREADS_SCRIPT = textwrap.dedent("""
 
 
 def test_deep_decode_leaves_c_recursion_in_another_thread_alone():
+    # env given explicitly: an embedded R started by earlier tests (rpy2, reticulate) may
+    # have changed the C-level environment that children otherwise inherit
     result = subprocess.run([sys.executable, "-c", _THREADS_SCRIPT], capture_output=True,
-                            text=True, timeout=600, cwd=ROOT)
+                            text=True, timeout=600, cwd=ROOT, env=dict(os.environ))
     assert result.returncode == 0, result.stderr[-2000:]
     limit, *seen = result.stdout.split()
     assert seen == [limit, limit]  # unchanged during and after the decode
