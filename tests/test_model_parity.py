@@ -20,8 +20,8 @@ keras = pytest.importorskip("keras")
 
 from pykerasnip.model import create_keras_sequential_spec  # noqa: E402
 from pykerasnip.model import laplace as lp  # noqa: E402
-from pykerasnip.model.model_fit import (KerasFit, LaplaceEntry, ModelFit,  # noqa: E402
-                                        XYPreproc, model_from_bytes)
+from pykerasnip.model.keras_fit import KerasFit, LaplaceEntry, model_from_bytes  # noqa: E402
+from pykerasnip.model.model_fit import ModelFit, XYPreproc  # noqa: E402
 from pykerasnip.model.process import one_hot  # noqa: E402
 from pykerasnip.model.spec import ModelSpec  # noqa: E402
 from test_model_fit import seq_cls_out, seq_dense, seq_input, seq_reg_out  # noqa: E402

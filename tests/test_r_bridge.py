@@ -14,6 +14,7 @@ import pytest
 
 import pykerasnip as pk
 from pykerasnip import r as pkr
+from pykerasnip import rsession
 from pykerasnip import rds
 from pykerasnip.errors import RNotAvailableError, UnsupportedStepError, UntrustedCodeError
 from pykerasnip.hardhat.blueprint import role_variables
@@ -63,10 +64,10 @@ def new_data() -> pd.DataFrame:
 @pytest.fixture
 def no_bridge(monkeypatch):
     """A fresh import of rpy2 for the duration of the test (the import is cached)."""
-    pkr._robjects.cache_clear()
+    rsession.robjects.cache_clear()
     yield monkeypatch
     monkeypatch.undo()
-    pkr._robjects.cache_clear()
+    rsession.robjects.cache_clear()
 
 
 # -- missing pieces ----------------------------------------------------------------------
@@ -135,7 +136,7 @@ def _every_column_type() -> pd.DataFrame:
 def test_every_column_type_crosses_both_ways():
     df = _every_column_type()
     robj = pkr.to_r(df)
-    r_classes = pkr._robjects().r("function(d) vapply(d, function(c) class(c)[1], '')")(robj)
+    r_classes = rsession.robjects().r("function(d) vapply(d, function(c) class(c)[1], '')")(robj)
     assert dict(zip(r_classes.names, r_classes)) == {
         "dbl": "numeric", "int": "integer", "lgl": "logical", "chr": "character",
         "fct": "factor", "ord": "ordered", "date": "Date", "time": "POSIXct"}
@@ -242,6 +243,7 @@ warnings.simplefilter("ignore")
 import numpy as np
 import pykerasnip as pk
 from pykerasnip import r as pkr
+from pykerasnip import rsession
 folder, type_ = sys.argv[1], sys.argv[2]
 wf, new = pk.read_rds(folder + "/workflow.rds"), pk.read_rds(folder + "/new_data.rds")
 in_r, here = pkr.r_predict(wf, new, type=type_), wf.predict(new, type=type_)

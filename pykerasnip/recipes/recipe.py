@@ -15,13 +15,13 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..bundle import is_r_bundle, unbundle_r
 from ..convert import from_pandas, named_values, scalar, strings, to_pandas
 from .. import rtree
 from ..errors import ForgeError, MalformedObjectError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ..factor import factor, is_factor
 from ..rds import build as b
 from ..rds.nodes import List, Str
+from ..registry import r_class
 from ..rmath import r_sort_strings
 from . import selectors
 from .steps import basis, categorical, dates, filters, impute, kerasnip_steps, mutate, numeric  # noqa: F401  (fill the registry)
@@ -230,6 +230,7 @@ def _requirements_from_r(node: Any) -> dict[str, bool]:
 
 
 # -- the recipe ----------------------------------------------------------------------
+@r_class("recipe")
 class Recipe:
     """A recipe: roles of the variables (``var_info``), steps, and once prepared the
     trained steps and training metadata (``term_info``, ``levels``, ...)."""
@@ -252,10 +253,10 @@ class Recipe:
 
     # -- reading R ---------------------------------------------------------------------
     @classmethod
-    def from_r(cls, node: Any) -> "Recipe":
-        """The recipe R saved (a ``recipe`` list, possibly bundled)."""
-        if is_r_bundle(node):
-            node = unbundle_r(node)
+    def from_r(cls, node: Any, *, safe_mode: bool = True) -> "Recipe":
+        """The recipe R saved (a ``recipe`` list, possibly bundled; trained or not).
+        (``safe_mode`` is the readers' common option: a recipe holds no Keras model.)"""
+        node = rtree.unbundle_r(node)
         if not isinstance(node, List) or not node.inherits("recipe"):
             raise UnsupportedObjectError(f"not an R recipe: {node!r}")
         steps_node = node.get("steps")

@@ -1,4 +1,8 @@
-"""Python values as the R objects kerasnip stores: argument quosures and layer blocks.
+"""Spec argument values and layer blocks as kerasnip stores them in R, both ways.
+
+Read from R, a quosure becomes its literal value (length-1 vectors as scalars), :data:`ZAP`
+when zapped, or the R expression node; R closures become block signatures (names and
+formals, never run).
 
 R keeps every spec argument as an rlang quosure. A literal the user typed (``64``,
 ``"relu"``, ``TRUE``) is a constant with the empty environment; numbers become doubles,
@@ -20,10 +24,50 @@ from typing import Any
 
 import numpy as np
 
-from ..model.arguments import MISSING, block_formals
-from ..model.spec import ZAP
+from ..convert import to_python
+from ..errors import MalformedObjectError
 from ..rds import build as b
 from ..rds import nodes as n
+from ..rtree import quosure_expr
+from .arguments import MISSING, ZAP, BlockSignature, block_formals
+
+
+def r_value(node: Any) -> Any:
+    """A spec argument's value: :data:`ZAP` for a zapped quosure, the Python value of a
+    literal (length-1 vectors become scalars), the R expression node otherwise."""
+    expr = quosure_expr(node)
+    if isinstance(expr, n.List) and expr.inherits("rlang_zap"):
+        return ZAP
+    if isinstance(expr, n.AltRep):
+        expr = expr.expand()
+    if isinstance(expr, (n.Logical, n.Integer, n.Real, n.Str)) and not expr.attributes:
+        value = to_python(expr)
+        return value[0].item() if len(value) == 1 and hasattr(value[0], "item") else (
+            value[0] if len(value) == 1 else list(value))
+    return expr
+
+
+def named_args(node: Any) -> dict[str, Any]:
+    """A ``model_spec``'s ``args`` / ``eng_args`` list as ``{name: value}``."""
+    if not isinstance(node, n.List):
+        return {}
+    if len(node.data) and (node.names is None or None in node.names or "" in node.names):
+        raise MalformedObjectError("a model_spec's arguments must all be named")
+    return {k: r_value(v) for k, v in node.items()}
+
+
+def _formal_from_r(value: Any) -> Any:
+    return MISSING if value is n.MissingArg else r_value(value)
+
+
+def block_signatures(blocks: Any) -> dict[str, BlockSignature]:
+    """``kerasnip_layer_blocks`` (R closures) as ``BlockSignature``s: names and formals."""
+    if not isinstance(blocks, n.List):
+        return {}
+    return {name: BlockSignature(name, [(arg, _formal_from_r(default))
+                                        for arg, default in (fn.formals.items() if fn.formals else [])])
+            for name, fn in blocks.items() if isinstance(fn, n.Closure)}
+
 
 _NUMBER = (int, float, np.integer, np.floating)
 _BOOL = (bool, np.bool_)
@@ -83,7 +127,7 @@ def arg_quosures(args: Mapping[str, Any]) -> dict[str, n.Lang]:
     return {name: arg_quosure(name, value) for name, value in args.items()}
 
 
-def _formal_default(value: Any) -> Any:
+def _formal_to_r(value: Any) -> Any:
     if value is MISSING:
         return n.MissingArg
     return expression(value) if is_constant(value) else None
@@ -91,18 +135,7 @@ def _formal_default(value: Any) -> Any:
 
 def block_closure(name: str, block: Any) -> n.Closure:
     """A layer block as an R closure with the block's formals that stops when called."""
-    formals = {arg: _formal_default(default) for arg, default in block_formals(block)}
+    formals = {arg: _formal_to_r(default) for arg, default in block_formals(block)}
     body = b.call("stop", f"layer block '{name}' was defined in Python with pykerasnip; "
                           "refit in R to use it")
     return b.closure(formals, body, n.GlobalEnv)
-
-
-def layer_blocks(spec: Any) -> n.List:
-    """The spec's layer blocks as a named list of R closures: R's own closures when the
-    spec was read from R, stopping stubs otherwise."""
-    r_blocks = spec.r_node.attr("kerasnip_layer_blocks") if spec.r_node is not None else None
-    if isinstance(r_blocks, n.List):
-        return r_blocks
-    return b.named_list({name: block_closure(name, block)
-                         for name, block in spec.layer_blocks.items()})
-
