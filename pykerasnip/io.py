@@ -15,17 +15,9 @@ from typing import Any
 import pandas as pd
 
 from . import rds, rtree
-from .bundle import Bundle
+from . import bundle  # noqa: F401  (importing the domain registers its R classes)
 from .convert import to_python
-from .hardhat.blueprint import Blueprint
-from .model.model_fit import ModelFit
-from .model.spec import ModelSpec
-from .recipes.recipe import Recipe
 from .registry import register_reader, reader_for
-from .workflow import Workflow
-
-#: what ``read_rds`` returns for the registered R classes
-RObjectForm = Workflow | ModelFit | Bundle | Recipe | Blueprint | ModelSpec | pd.DataFrame
 
 
 def _data_frame(node: Any, *, safe_mode: bool = True) -> pd.DataFrame:

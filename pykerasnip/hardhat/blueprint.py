@@ -357,21 +357,26 @@ def mold_recipe(recipe: Any, data: pd.DataFrame, intercept: bool = False,
     return Mold(blueprint.with_intercept(baked[blueprint.predictor_names]), outcomes, blueprint)
 
 
+#: preprocessor kind -> how it molds data: (value, data, untrained blueprint, options)
+_MOLDERS: dict[str, Callable[..., Mold]] = {
+    "formula": lambda value, data, blueprint, options: mold_formula(
+        value, data, **options,
+        **({"indicators": blueprint.indicators} if isinstance(blueprint, FormulaBlueprint) else {})),
+    "variables": lambda value, data, blueprint, options: mold_xy(
+        list(value.predictors), list(value.outcomes), data, **options),
+    "recipe": lambda value, data, blueprint, options: mold_recipe(value, data, **options),
+}
+
+
 def mold(kind: str, value: Any, data: pd.DataFrame, blueprint: Blueprint | None = None) -> Mold:
     """Mold ``data`` for a workflow preprocessor: ``kind`` "formula" (a formula
     string), "recipe" (an untrained Recipe) or "variables" (``.outcomes`` and
     ``.predictors`` column lists). An untrained ``blueprint`` supplies its options."""
+    if kind not in _MOLDERS:
+        raise SpecError(f"unknown preprocessor kind {kind!r}: expected formula, recipe or variables")
     options = {} if blueprint is None else {"intercept": blueprint.intercept,
                                             "allow_novel_levels": blueprint.allow_novel_levels}
-    if kind == "formula":
-        if isinstance(blueprint, FormulaBlueprint):
-            options["indicators"] = blueprint.indicators
-        return mold_formula(value, data, **options)
-    if kind == "variables":
-        return mold_xy(list(value.predictors), list(value.outcomes), data, **options)
-    if kind == "recipe":
-        return mold_recipe(value, data, **options)
-    raise SpecError(f"unknown preprocessor kind {kind!r}: expected formula, recipe or variables")
+    return _MOLDERS[kind](value, data, blueprint, options)
 
 
 # --------------------------------------------------------------------------- R form of a mold
