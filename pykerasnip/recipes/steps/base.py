@@ -19,6 +19,7 @@ from ...convert import scalar, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List, Real, Str
+from .. import selectors
 from ..selectors import r_quosures, select
 
 STEPS: dict[str, type["Step"]] = {}
@@ -140,8 +141,9 @@ class Step:
         def field(name: str) -> Any:
             return to_python(node.get(name)) if name in (node.names or ()) else None
 
-        step = cls(trained=_r_flag(node, "trained"), skip=_r_flag(node, "skip"),
-                   id=scalar(node.get("id")))
+        # built as trained, so that constructors check only what a user passes them
+        step = cls(trained=True, skip=_r_flag(node, "skip"), id=scalar(node.get("id")))
+        step.trained = _r_flag(node, "trained")
         role = scalar(node.get("role")) if "role" in (node.names or ()) else None
         step.role = None if role is None or pd.isna(role) else str(role)
         for name in cls.r_fields:
@@ -154,6 +156,12 @@ class Step:
     def to_r(self) -> List:
         """The step as recipes lays it out (class ``c(r_class, "step")``)."""
         raise NotImplementedError
+
+    def selectors_from_r(self) -> None:
+        """Turn the selectors of the step R saved back into Python selectors, to prepare
+        it again (R's expressions are translated, never run)."""
+        if "terms" in (self.r_node.names or ()):
+            self.terms = selectors.from_r(self.r_node["terms"])
 
     # -- Python side -------------------------------------------------------------
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
