@@ -14,7 +14,6 @@ passes back at bake time).
 """
 from __future__ import annotations
 
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +32,8 @@ class Splines2Error(ForgeError):
 
 # --------------------------------------------------------------------------- knots
 def _arma_extreme(x: np.ndarray, smallest: bool) -> float:
-    """Armadillo's ``min``/``max`` as splines2 was built with it: the first extreme
-    value (which decides the sign of a zero)."""
+    """``min``/``max`` as splines2's Armadillo gives it: the first extreme value in x
+    (which decides the sign of a zero boundary knot)."""
     return float(x[np.argmin(x) if smallest else np.argmax(x)])
 
 
@@ -88,7 +87,7 @@ def _inner_probs(n: int) -> np.ndarray:
 def arma_quantile(x: np.ndarray, probs: np.ndarray) -> np.ndarray:
     """splines2's type-7 quantiles (its own formula: ``(1 - h) * x[j] + h * x[j + 1]``)."""
     if len(x) == 0:
-        raise Splines2Error("no x inside the boundary knots to place the internal knots")
+        raise Splines2Error("Mat::min(): object has no elements")  # no x inside the boundary
     ordered = np.sort(x)
     n = len(x)
     nppm = 1.0 + probs * float(n - 1)
@@ -242,6 +241,8 @@ class SplineEngine:
 
 
 class BSpline(SplineEngine):
+    """B-splines; outside the boundary knots the end polynomials go on."""
+
     kind = "b"
 
     def basis(self) -> np.ndarray:
@@ -254,40 +255,42 @@ class BSpline(SplineEngine):
         window = _derivative_window(self.kind, self.x, self.idx, self.knots, self.degree, derivs)
         return _scatter(window, self.idx, self.ncol)
 
-    def _integral_parts(self) -> tuple[np.ndarray, np.ndarray]:
-        """The window of the integral's nonzero terms (before the knot-span factor) and
-        the knot spans of the degree + 1 sequence."""
-        upper = _WINDOWS[self.kind](self.x, self.idx, self.knots.sequence(self.order + 1),
-                                    self.degree + 1)[:, 1:]
-        return upper, self.knots.sequence(self.order + 1)
+    def _integral_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The nonzero splines of one degree more (first one left out), the window
+        columns and the knot sequence of that degree."""
+        t = self.knots.sequence(self.order + 1)
+        upper = _WINDOWS[self.kind](self.x, self.idx, t, self.degree + 1)[:, 1:]
+        return upper, self.idx[:, None] + np.arange(self.order), t
 
-    def _span_index(self) -> np.ndarray:
-        return self.idx[:, None] + np.arange(self.order)
+    def _place(self, before: float | np.ndarray, window: np.ndarray,
+               columns: np.ndarray) -> np.ndarray:
+        """``before`` left of each x's window, the window values, zeros after it."""
+        out = np.where(np.arange(self.ncol) < self.idx[:, None], before, 0.0)
+        np.put_along_axis(out, columns, window, axis=1)
+        return out
 
     def integral(self) -> np.ndarray:
-        upper, t = self._integral_parts()
+        upper, columns, t = self._integral_terms()
         spans = t[np.arange(self.ncol) + self.order + 1] - t[np.arange(self.ncol) + 1]
-        tail = _rev_cumsum(upper) * spans[self._span_index()] / self.order
-        before = np.arange(self.ncol) < self.idx[:, None]
-        out = np.where(before, spans / self.order, 0.0)
-        np.put_along_axis(out, self.idx[:, None] + np.arange(self.order), tail, axis=1)
-        return out
+        return self._place(spans / self.order,
+                           _rev_cumsum(upper) * spans[columns] / self.order, columns)
 
 
 class MSpline(BSpline):
+    """M-splines (B-splines scaled to integrate to one)."""
+
     kind = "m"
 
     def integral(self) -> np.ndarray:
-        upper, t = self._integral_parts()
+        upper, columns, t = self._integral_terms()
         spans = t[np.arange(self.ncol) + self.order + 2] - t[np.arange(self.ncol) + 1]
-        local = spans[self._span_index()] * upper
-        tail = _rev_cumsum(local) / (self.order + 1)
-        out = np.where(np.arange(self.ncol) < self.idx[:, None], 1.0, 0.0)
-        np.put_along_axis(out, self.idx[:, None] + np.arange(self.order), tail, axis=1)
-        return out
+        return self._place(1.0, _rev_cumsum(spans[columns] * upper) / (self.order + 1), columns)
 
 
 class ISpline(SplineEngine):
+    """I-splines: the integrals of the M-splines (their own integral is what C-splines
+    scale)."""
+
     def basis(self) -> np.ndarray:
         return MSpline(self.x, self.knots, self.degree).integral()
 
@@ -308,6 +311,9 @@ class ISpline(SplineEngine):
 
 
 class CSpline(SplineEngine):
+    """C-splines: integrals of the I-splines, each divided by its value at the right
+    boundary knot."""
+
     def scales(self) -> np.ndarray:
         """The I-spline integrals at the right boundary knot (each column's divisor)."""
         return ISpline(self.knots.boundary[1:], self.knots, self.degree).integral()[0]
@@ -632,7 +638,7 @@ def _periodic_knots(args: _Args) -> Knots:
         if spline_df < args.degree:
             raise Splines2Error("The specified 'df' must be > 'degree'.")
         if spline_df < 2:
-            raise Splines2Error("The specified 'df' leaves no internal knot.")
+            raise Splines2Error("Col::subvec(): indices out of bounds or incorrectly used")
         return _df_knots(args.x, spline_df - 1, args.boundary,
                          lambda x, k: _fold(x, k.boundary)[0])
     knots = _set_knots(args.x, args.knots, args.boundary)
@@ -674,9 +680,10 @@ def c_spline(args: _Args, rest: Mapping[str, Any]) -> Basis:
             values = _evaluate(engine, 0, False, args.intercept)
         elif args.intercept:
             values = engine.derivative(args.derivs)
-        else:
-            raise Splines2Error("each_row(): incompatible size (the scales of a derivative "
-                                "without intercept)")
+        else:  # splines2 divides a basis without its first column by every scale
+            drop_first(np.zeros((0, engine.ncol)))
+            raise Splines2Error(f"each_row(): incompatible size; expected 1x{engine.ncol - 1}, "
+                                f"got 1x{engine.ncol}")
         return Basis(values, {**_common_attrs(args, knots), "intercept": args.intercept,
                               "scales": engine.scales(), "scale": True})
     ispline = ISpline(args.x, knots, args.degree)

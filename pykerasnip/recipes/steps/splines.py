@@ -77,8 +77,14 @@ class SplineFit:
 
 
 def _option_value(value: Any) -> Any:
-    """An option as an R vector would hold it (sequences become arrays)."""
-    return np.asarray(value) if isinstance(value, (list, tuple)) else value
+    """An option as R code would write it: sequences become arrays, whole numbers
+    doubles (``c(2, 5)``, ``derivs = 1``)."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        value = np.asarray(value)
+        return value.astype(float) if value.dtype.kind in "iu" else value
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return float(value)
+    return value
 
 
 class _Splines2Step(_BasisStep):
@@ -94,6 +100,8 @@ class _Splines2Step(_BasisStep):
     excluded: ClassVar[tuple[str, ...]] = ("x", "df", "degree", "intercept")
     #: smallest deg_free recipes accepts (None: not checked)
     min_deg_free: ClassVar[int | None] = 0
+    #: does prep refuse columns with a single value (recipes' ``check_zv``)?
+    checks_variance: ClassVar[bool] = True
 
     def __init__(self, *terms: Any, deg_free: float | None = 10, degree: float | None = 3,
                  complete_set: bool = False, **kwargs: Any):
@@ -162,12 +170,16 @@ class _Splines2Step(_BasisStep):
             raise ForgeError(f"{self.r_class}: Failed to compute: {err}") from None
         return SplineFit(self.fn, column, made.values.shape, made.attrs)
 
+    def trained_options(self) -> dict[str, Any]:
+        """The options the trained step keeps."""
+        return self.options
+
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         self.check_arguments()
-        columns = self.select(info)
-        values = {c: numeric_column(data, c, self.r_class) for c in columns}
+        self.options = self.trained_options()
+        values = {c: numeric_column(data, c, self.r_class) for c in self.select(info)}
         constant = [c for c, x in values.items() if len(np.unique(x[~np.isnan(x)])) < 2]
-        if constant:
+        if constant and self.checks_variance:
             raise ForgeError(f"{self.r_class}: the following columns have zero variance "
                              f"making computations unable to proceed: {', '.join(constant)}.")
         self.objects = {c: self.fit(c, x) for c, x in values.items()}
@@ -257,15 +269,13 @@ class StepPolyBernstein(_Splines2Step):
     def __init__(self, *terms: Any, degree: float = 10, **kwargs: Any):
         super().__init__(*terms, deg_free=None, degree=degree, **kwargs)
 
+    checks_variance = False
+
     def call_args(self) -> dict[str, Any]:
         return {"df": None, "intercept": self.complete_set, **self.options}
 
-    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        self.check_arguments()
-        self.options = {**self.options, "degree": self.degree}
-        columns = self.select(info)
-        self.objects = {c: self.fit(c, numeric_column(data, c, self.r_class)) for c in columns}
-        self.trained = True
+    def trained_options(self) -> dict[str, Any]:
+        return {**self.options, "degree": _option_value(self.degree)}
 
     def options_to_r(self) -> Any:
         """recipes stores ``c(options, degree = degree)``: a named number when no other
