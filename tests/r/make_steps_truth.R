@@ -307,6 +307,10 @@ cases <- list(
     step_profile(r, a, profile = vars(n), grid = list(pctl = TRUE, len = 4)))
 )
 
+# cases of step families kept in their own files (tests/r/steps_truth_<family>.R)
+for (extra in Sys.glob(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE),
+    value = TRUE))), "steps_truth_*.R"))) source(extra)
+
 # -- writing ----------------------------------------------------------------------------
 hex_csv <- function(df, path) {
   cols <- lapply(df, function(x) {
