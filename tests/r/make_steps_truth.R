@@ -306,6 +306,11 @@ cases <- list(
     step_profile(r, a, profile = vars(n), grid = list(pctl = TRUE, len = 4)))
 )
 
+# cases kept in their own files (one line each)
+here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "steps_truth_projections.R"))
+data_sets <- c(data_sets, proj_data_sets); cases <- c(cases, proj_cases)
+
 # -- writing ----------------------------------------------------------------------------
 hex_csv <- function(df, path) {
   cols <- lapply(df, function(x) {
