@@ -214,6 +214,13 @@ def r_quosures(terms: Iterable[Any]) -> Any:
                        {"class": ["quosures", "list"]})
 
 
+def r_argument_quosures(function: str, terms: Iterable[Any]) -> Any:
+    """A selection argument as recipes stores it before prep (``outcome = vars(a, b)``,
+    ``impute_with = imp_vars(a, b)``): one quosure of a ``function(...)`` call."""
+    call = b.call(function, *(as_selector(t).r_expr() for t in terms))
+    return b.structure(b.r_list([b.quosure(call, GlobalEnv)], [""]), {"class": ["quosures", "list"]})
+
+
 def select(terms: Iterable[Any], info: pd.DataFrame) -> list[str]:
     """The variables ``terms`` select in ``info`` (term_info), tidyselect-style."""
     chosen: list[str] = []

@@ -226,3 +226,25 @@ class SkippedStep(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         raise UnsupportedStepError(self.r_class, "no Python implementation is registered")
+
+
+#: steps R trains in a way Python cannot replay (R class -> why): they are read, baked
+#: and written in Python, while their ``prep`` raises :class:`UnsupportedStepError`
+#: (docs/steps.md lists them with the reason)
+PREP_EXCEPTIONS: dict[str, str] = {}
+
+
+def prep_in_r(reason: str) -> Any:
+    """Class decorator for a step whose training stays in R: records ``reason`` in
+    :data:`PREP_EXCEPTIONS` and gives the class a ``prep`` that refuses with it."""
+    def mark(cls: type[Step]) -> type[Step]:
+        PREP_EXCEPTIONS[cls.r_class] = reason
+
+        def prep(self: Step, data: pd.DataFrame, info: pd.DataFrame) -> None:
+            raise UnsupportedStepError(self.r_class, f"training it in Python: {reason}; prep the "
+                                                     "recipe in R (recipes::prep), then read it: "
+                                                     "baking runs in Python")
+        prep.__doc__ = f"Refused: {reason}."
+        cls.prep = prep
+        return cls
+    return mark
