@@ -33,10 +33,14 @@ def first_sentence(obj: Any) -> str:
     return _markdown(match.group(1) if match else paragraph)
 
 
-def step_support(cls: type, base: type) -> dict[str, bool]:
-    """For each method of the step contract: does ``cls`` implement it?"""
-    return {method: method in _WORKING_DEFAULTS or getattr(cls, method) is not getattr(base, method)
-            for method in _STEP_METHODS}
+def step_support(cls: type, base: type, prep_exceptions: dict[str, str] | None = None) -> dict[str, bool]:
+    """For each method of the step contract: does ``cls`` implement it? A step listed in
+    ``prep_exceptions`` (R class -> reason) has no Python prep."""
+    support = {method: method in _WORKING_DEFAULTS or getattr(cls, method) is not getattr(base, method)
+               for method in _STEP_METHODS}
+    if getattr(cls, "r_class", None) in (prep_exceptions or {}):
+        support["prep"] = False
+    return support
 
 
 def _step_description(cls: type) -> str:
@@ -47,13 +51,13 @@ def _step_description(cls: type) -> str:
 def steps_markdown() -> str:
     """``docs/steps.md``: every registered recipe step and what pykerasnip can do with it."""
     from .recipes.recipe import STEPS
-    from .recipes.steps.base import Step
+    from .recipes.steps.base import PREP_EXCEPTIONS, Step
 
     header = ["| R step | Python class | " + " | ".join(_STEP_METHODS.values()) + " | what it does |",
               "|---" * (len(_STEP_METHODS) + 3) + "|"]
     rows = []
     for r_class, cls in sorted(STEPS.items(), key=lambda item: item[0].lower()):
-        marks = " | ".join("yes" if ok else "no" for ok in step_support(cls, Step).values())
+        marks = " | ".join("yes" if ok else "no" for ok in step_support(cls, Step, PREP_EXCEPTIONS).values())
         rows.append(f"| `{r_class}` | `{cls.__name__}` | {marks} | {_step_description(cls)} |")
     intro = [
         "# Recipe steps",
@@ -67,7 +71,11 @@ def steps_markdown() -> str:
         "`UnsupportedStepError` naming it.",
         "",
     ]
-    return "\n".join(intro + header + rows) + "\n"
+    exceptions = ["", "## Steps Python cannot prepare", "",
+                  "These bake exactly what R prepared, but `prep()` in Python raises "
+                  "`UnsupportedStepError` (R can prepare them through the rpy2 bridge):", ""]
+    exceptions += [f"- `{r_class}`: {reason}." for r_class, reason in sorted(PREP_EXCEPTIONS.items())]
+    return "\n".join(intro + header + rows + (exceptions if PREP_EXCEPTIONS else [])) + "\n"
 
 
 class _Text:

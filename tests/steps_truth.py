@@ -8,6 +8,9 @@ and the four checks every step case goes through:
    by R's ``bake()`` into R's own output (skipped without /opt/rstack);
 4. write (Debian's recipes 1.0.4), for the cases that version can run.
 
+A step whose prep Python cannot reproduce (``Case.prep_exception``) must refuse it; its
+write checks then write the recipe R prepared, as read in Python.
+
 A missing ground-truth file fails; a missing R skips with its reason.
 """
 from __future__ import annotations
@@ -28,6 +31,7 @@ import pytest
 
 from conftest import HAS_R, ROOT
 from pykerasnip.convert import to_pandas
+from pykerasnip.errors import UnsupportedStepError
 from pykerasnip.rds import load
 from pykerasnip.rds.nodes import RObject
 from pykerasnip.rrng import r_session
@@ -53,6 +57,9 @@ class Case:
     #: can Debian's recipes 1.0.4 bake what Python writes?
     debian: bool = True
     atol: float = 0.0
+    #: the step's prep is a documented exception (``PREP_EXCEPTIONS``): Python's prep must
+    #: refuse it, and the write checks write the recipe R prepared, as read in Python
+    prep_exception: bool = False
     strings_as_factors: bool = True
     extra: dict = field(default_factory=dict)
 
@@ -183,7 +190,12 @@ def python_prep(case: Case) -> Any:
 
 
 def check_python_prep(case: Case) -> None:
-    """Python's prep gives R's trained values, term info and baked output."""
+    """Python's prep gives R's trained values, term info and baked output (for a prep
+    exception: refuses, naming the step)."""
+    if case.prep_exception:
+        with pytest.raises(UnsupportedStepError, match=f"'{r_recipe(case.name).steps[-1].r_class}'"):
+            python_prep(case)
+        return
     ours, theirs = python_prep(case), r_recipe(case.name)
     assert len(ours.steps) == len(theirs.steps)
     for mine, r_step in zip(ours.steps, theirs.steps):
@@ -223,7 +235,8 @@ def r_bake_written(cases: list[Case], r: str) -> dict[str, Any]:
         for case in cases:
             folder = Path(tmp) / case.name
             folder.mkdir()
-            write_rds(python_prep(case), folder / "written.rds")
+            recipe = r_recipe(case.name) if case.prep_exception else python_prep(case)
+            write_rds(recipe, folder / "written.rds")
             shutil.copy(truth_file(case.name, "new.rds"), folder / "new.rds")
         script = Path(tmp) / "bake.R"
         script.write_text(_R_BAKE_WRITTEN)

@@ -306,6 +306,10 @@ cases <- list(
     step_profile(r, a, profile = vars(n), grid = list(pctl = TRUE, len = 4)))
 )
 
+# cases of other step families, each in its own tests/r/steps_truth_<family>.R
+here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+for (family in Sys.glob(file.path(here, "steps_truth_*.R"))) source(family, local = TRUE)
+
 # -- writing ----------------------------------------------------------------------------
 hex_csv <- function(df, path) {
   cols <- lapply(df, function(x) {

@@ -22,6 +22,8 @@ from ...rds.nodes import List, Real, Str
 from ..selectors import r_quosures, select
 
 STEPS: dict[str, type["Step"]] = {}
+#: R step class -> why Python cannot prepare it (it bakes what R prepared; docs/steps.md)
+PREP_EXCEPTIONS: dict[str, str] = {}
 
 
 def register(cls: type["Step"]) -> type["Step"]:
