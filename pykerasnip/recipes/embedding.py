@@ -9,6 +9,9 @@
   kd-tree) over the new and the training rows together, shortest paths (igraph's Dijkstra)
   from the new rows to the training rows, and the landmark-MDS formula.
 
+Matrices are taken as doubles: an all-integer selection where R's integer ``x * x``
+overflows (values beyond 46340, rbfdot/laplacedot) gives NA in R but numbers here.
+
 Only projections are replayed: the fits themselves end in eigen solvers whose digits
 (and eigenvector signs) Python cannot reproduce -- LAPACK's ``dsyevr`` on R's reference
 BLAS for kpca, RSpectra's restarted Lanczos iterations for Isomap.
