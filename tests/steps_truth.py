@@ -30,6 +30,7 @@ import pytest
 
 from conftest import HAS_R, ROOT
 from pykerasnip.convert import to_pandas
+from pykerasnip.errors import UnsupportedStepError
 from pykerasnip.rds import load
 from pykerasnip.rds.nodes import RObject
 from pykerasnip.rrng import r_session

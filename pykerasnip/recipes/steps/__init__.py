@@ -1,4 +1,4 @@
 """One module per family of recipes steps; importing them fills :data:`base.STEPS`."""
 from . import (binning, combine, extract, functions, impute_bag, impute_more,  # noqa: F401
-               naming, profile, projections, recode, removals, rows, splines, text, times,
-               transforms)
+               kernel, naming, profile, projections, recode, removals, rows, splines, text,
+               times, transforms)

@@ -241,10 +241,14 @@ def prep_in_r(reason: str) -> Any:
         PREP_EXCEPTIONS[cls.r_class] = reason
 
         def prep(self: Step, data: pd.DataFrame, info: pd.DataFrame) -> None:
-            raise UnsupportedStepError(self.r_class, f"training it in Python: {reason}; prep the "
-                                                     "recipe in R (recipes::prep), then read it: "
-                                                     "baking runs in Python")
+            raise UnsupportedStepError(self.r_class, prep_refusal(reason))
         prep.__doc__ = f"Refused: {reason}."
         cls.prep = prep
         return cls
     return mark
+
+
+def prep_refusal(reason: str) -> str:
+    """What a step whose training stays in R says when asked to prepare in Python."""
+    return (f"training it in Python: {reason}; prep the recipe in R (recipes::prep(), or from "
+            "Python through the rpy2 bridge, pykerasnip.r), then read it: baking runs in Python")
