@@ -53,13 +53,13 @@ def _step_description(cls: type) -> str:
 def steps_markdown() -> str:
     """``docs/steps.md``: every registered recipe step and what pykerasnip can do with it."""
     from .recipes.recipe import STEPS
-    from .recipes.steps.base import PREP_EXCEPTIONS, Step
+    from .recipes.steps.base import Step
 
     header = ["| R step | Python class | " + " | ".join(_STEP_METHODS.values()) + " | what it does |",
               "|---" * (len(_STEP_METHODS) + 3) + "|"]
     rows = []
     for r_class, cls in sorted(STEPS.items(), key=lambda item: item[0].lower()):
-        marks = " | ".join("yes" if ok else "no" for ok in step_support(cls, Step, PREP_EXCEPTIONS).values())
+        marks = " | ".join("yes" if ok else "no" for ok in step_support(cls, Step).values())
         rows.append(f"| `{r_class}` | `{cls.__name__}` | {marks} | {_step_description(cls)} |")
     intro = [
         "# Recipe steps",
