@@ -306,6 +306,10 @@ cases <- list(
     step_profile(r, a, profile = vars(n), grid = list(pctl = TRUE, len = 4)))
 )
 
+# families of cases kept in their own files (tests/r/steps_truth_<family>.R)
+script_dir <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+for (extra in Sys.glob(file.path(script_dir, "steps_truth_*.R"))) source(extra)
+
 # -- writing ----------------------------------------------------------------------------
 hex_csv <- function(df, path) {
   cols <- lapply(df, function(x) {
