@@ -31,3 +31,46 @@ cases$window_names <- list("window", y ~ ., function(r)
               keep_original_cols = FALSE, role = "rolled"))
 
 data_sets$window <- list(train = win_train, new = win_new)
+
+# -- class distances: three classes met in another order than their levels --------------
+cd_train <- tibble(
+  a = c(0.5, 1.25, 2.9, 3.1, 0.125, 7.5, 4.4, 2.2, 9.75, 5.5, 6.1, 0.9, 1 / 3, 2 / 7, 4.25,
+        3.3, 8.1, 0.7, 2.6, 5.05, 6.6, 1.9, 7.2, 3.75),
+  b = c(3L, 1L, 4L, 1L, 5L, 9L, 2L, 6L, 5L, 3L, 5L, 8L, 9L, 7L, 9L, 3L, 2L, 3L, 8L, 4L, 6L, 2L,
+        6L, 4L),
+  c = c(-0.9, -0.5, 0, 0.25, 0.5, 0.75, -0.25, 0.1, -0.1, 0.99, -0.99, 0.3, 0.7, 1e-3, 0.45,
+        -0.35, 0.2, 0.15, -0.6, 0.85, -0.05, 0.55, 0.4, -0.75),
+  cls = factor(rep(c("mid", "hi", "lo"), 8), levels = c("lo", "mid", "hi")),
+  y = seq_len(24) / 8
+)
+cd_new <- tibble(
+  a = c(NA, 0, 2.5, 1e10, -3, 5.5, 0.5),
+  b = c(1L, NA, 0L, 4L, 100L, 5L, 3L),
+  c = c(0.1, 0.2, NA, 0, -1, 1, -0.9),
+  cls = factor(c("lo", "hi", NA, "mid", "lo", "hi", "mid"), levels = c("lo", "mid", "hi")),
+  y = seq_len(7)
+)
+# the shrunken centroids accept missing training values and count empty levels
+cds_train <- cd_train
+cds_train$a[c(2, 9)] <- NA
+cds_train$cls <- factor(as.character(cd_train$cls), levels = c("lo", "none", "mid", "hi"))
+
+cases$classdist <- list("classdist", y ~ ., function(r) step_classdist(r, a, b, c, class = "cls"))
+cases$classdist_pool <- list("classdist", y ~ ., function(r)
+  step_classdist(r, all_numeric_predictors(), class = "cls", pool = TRUE, log = FALSE,
+                 prefix = "cd_", keep_original_cols = FALSE))
+cases$classdist_median <- list("classdist", y ~ ., function(r)
+  step_classdist(r, a, c, class = "cls", mean_func = median, role = "dist"))
+cases$classdist_shrunken <- list("classdist", y ~ ., function(r)
+  step_classdist_shrunken(r, a, b, c, class = "cls"))
+cases$classdist_shrunken_options <- list("classdist_na", y ~ ., function(r)
+  step_classdist_shrunken(r, all_numeric_predictors(), class = "cls", threshold = 0.2,
+                          sd_offset = 0.9, log = FALSE, prefix = "sc_",
+                          keep_original_cols = FALSE, role = "shrunk"))
+cases$classdist_shrunken_zero <- list("classdist", y ~ ., function(r)
+  step_classdist_shrunken(r, a, c, class = "cls", threshold = 0, sd_offset = 0))
+cases$classdist_shrunken_full <- list("classdist", y ~ ., function(r)
+  step_classdist_shrunken(r, b, class = "cls", threshold = 1, sd_offset = 1))
+
+data_sets$classdist <- list(train = cd_train, new = cd_new)
+data_sets$classdist_na <- list(train = cds_train, new = cd_new)
