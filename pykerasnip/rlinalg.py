@@ -28,6 +28,15 @@ def col_means(x: np.ndarray) -> np.ndarray:
         return (total / x.shape[0]).astype("f8")
 
 
+def col_sums(x: np.ndarray) -> np.ndarray:
+    """``colSums(x)``: each column summed in long double."""
+    total = np.zeros(x.shape[1], dtype=np.longdouble)
+    with np.errstate(invalid="ignore"):
+        for row in x:
+            total = total + row
+    return total.astype("f8")
+
+
 def row_sums(x: np.ndarray) -> np.ndarray:
     """``rowSums(x)``: each row summed over the columns in long double."""
     total = np.zeros(x.shape[0], dtype=np.longdouble)

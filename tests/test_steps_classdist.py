@@ -2,12 +2,22 @@
 ground truth (tests/data/steps)."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 import pykerasnip.recipes as rc
+from pykerasnip import ddalpha
 from pykerasnip.errors import SpecError
-from steps_truth import Case, make_tests
+from pykerasnip.io import write_rds
+from pykerasnip.rds import load
+from steps_truth import (RSTACK_ENV, Case, check_python_prep, check_r_bake, make_tests,
+                         python_prep, requires_rstack, truth_file)
 
 #: step_classdist_shrunken is newer than Debian's recipes 1.0.4
 SHRUNKEN = {"debian": False}
@@ -31,4 +41,100 @@ CASES = [
         "b", class_="cls", threshold=1, sd_offset=1), **SHRUNKEN),
 ]
 
-globals().update(make_tests(CASES))
+
+def _depth(metric: str, columns: tuple[str, ...] = ("a", "b", "c"), **options):
+    return lambda r: r.step_depth(*columns, class_="cls", metric=metric, **options)
+
+
+#: numbers from ``eigen()`` (LAPACK's dsyevr in R, NumPy's eigh here; given R's
+#: eigenvectors the rest is bit for bit): the "moment" scaling of spatial and potential
+#: depth agrees to about 1e-14, not to the bit
+EIGEN_ATOL = 2e-14
+
+DEPTH_CASES = [
+    Case("depth_mahalanobis", "y ~ .", _depth("Mahalanobis")),
+    Case("depth_spatial", "y ~ .", _depth("spatial"), atol=EIGEN_ATOL),
+    Case("depth_spatial_none", "y ~ .", _depth("spatial", options={"mah.estimate": "none"},
+                                                prefix="sp_", keep_original_cols=False),
+         debian=False),  # recipes 1.0.4's step_depth always keeps the original columns
+    Case("depth_potential", "y ~ .", _depth("potential", ("a", "c")), atol=EIGEN_ATOL),
+    Case("depth_potential_options", "y ~ .", _depth("potential", options={
+        "pretransform": None, "kernel": "EDKernel", "kernel.bandwidth": 0.5})),
+    Case("depth_zonoid_seed", "y ~ .", _depth("zonoid", options={"seed": 5})),
+    Case("depth_simplicial_volume", "y ~ .", _depth("simplicialVolume", options={"exact": True})),
+    Case("depth_simplicial_volume_seed", "y ~ .", _depth(
+        "simplicialVolume", options={"seed": 3, "k": 0.5, "mah.estimate": "none"})),
+    Case("depth_halfspace_exact", "y ~ .", _depth("halfspace", options={"exact": True},
+                                                  role="depth")),
+    Case("depth_halfspace_seed", "y ~ .", _depth("halfspace", options={
+        "seed": 11, "num.directions": 50})),
+]
+
+globals().update(make_tests(CASES + DEPTH_CASES))
+
+#: ddalpha seeds its random engine with the clock (time(NULL)) when seed = 0, the
+#: default: R made these cases within one second, recorded in clock.txt
+CLOCK_CASES = {c.name: c for c in [
+    Case("depth_zonoid", "y ~ .", _depth("zonoid")),  # the clock breaks the simplex's ties
+    Case("depth_halfspace", "y ~ .", _depth("halfspace", ("a", "c"))),
+    Case("depth_simplicial_volume_random", "y ~ .", _depth("simplicialVolume")),
+]}
+
+
+@pytest.fixture
+def r_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Set ddalpha's clock to the second R made a case in."""
+    def at(name: str) -> None:
+        second = int(truth_file(name, "clock.txt").read_text())
+        monkeypatch.setattr(ddalpha, "clock", lambda: second)
+    return at
+
+
+@pytest.mark.parametrize("name", list(CLOCK_CASES))
+def test_bake_at_rs_clock_matches_r(name: str, r_clock: Callable[[str], None]) -> None:
+    r_clock(name)
+    check_r_bake(CLOCK_CASES[name])
+
+
+@pytest.mark.parametrize("name", list(CLOCK_CASES))
+def test_python_prep_at_rs_clock_matches_r(name: str, r_clock: Callable[[str], None]) -> None:
+    r_clock(name)
+    check_python_prep(CLOCK_CASES[name])
+
+
+_R_BAKE_BOTH = r"""
+suppressPackageStartupMessages(library(recipes))
+args <- commandArgs(TRUE)
+for (name in args[-1]) {
+  dir <- file.path(args[1], name)
+  theirs <- readRDS(file.path(dir, "recipe.rds"))
+  ours <- readRDS(file.path(dir, "written.rds"))
+  new <- readRDS(file.path(dir, "new.rds"))
+  repeat {  # both bakes within one second of the clock
+    while (findInterval(as.numeric(Sys.time()) %% 1, c(0.05, 0.3)) != 1) Sys.sleep(0.01)
+    start <- as.integer(Sys.time())
+    same <- identical(bake(theirs, new), bake(ours, new))
+    if (as.integer(Sys.time()) == start) break
+  }
+  saveRDS(same, file.path(dir, "same.rds"))
+}
+"""
+
+
+@requires_rstack
+def test_recipes_132_bakes_the_written_clock_recipes_as_its_own() -> None:
+    """R bakes the Python-prepped, written recipe as it bakes its own in the same second."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in CLOCK_CASES.values():
+            folder = Path(tmp) / case.name
+            folder.mkdir()
+            write_rds(python_prep(case), folder / "written.rds")
+            shutil.copy(truth_file(case.name, "recipe.rds"), folder / "recipe.rds")
+            shutil.copy(truth_file(case.name, "new.rds"), folder / "new.rds")
+        (Path(tmp) / "bake.R").write_text(_R_BAKE_BOTH)
+        done = subprocess.run(["bash", "-c", f'. {RSTACK_ENV} && Rscript "{tmp}/bake.R" "{tmp}" '
+                               + " ".join(CLOCK_CASES)], capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+        for name in CLOCK_CASES:
+            assert bool(load(Path(tmp) / name / "same.rds").data[0]), name

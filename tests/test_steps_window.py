@@ -8,7 +8,7 @@ import pytest
 
 import pykerasnip.recipes as rc
 from pykerasnip.errors import ForgeError, SpecError
-from pykerasnip.recipes.steps.window import partial_sort_copy
+from pykerasnip.cxxalgo import partial_sort_copy
 from steps_truth import Case, make_tests
 
 STATISTICS = ("mean", "median", "sd", "var", "sum", "prod", "min", "max")

@@ -20,6 +20,7 @@ from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import is_factor
 from ...rds import build as b
 from ...rds.nodes import BaseNamespace, Bytecode, Closure, Lang, List, MissingArg, Namespace, Str, Sym
+from ... import ddalpha
 from ...rlinalg import cov, mahalanobis
 from ...rmath import libm, quantile7, r_mean, r_mean_one_pass, r_sort_strings, r_sum
 from ..selectors import r_quosures
@@ -374,4 +375,106 @@ class StepClassdistShrunken(Step):
         values = shrunken_scores(self.objects, data)
         if self.log:
             values = {k: _log(v) for k, v in values.items()}
+        return new_columns(data, values, self.prefix, self, columns)
+
+
+# --------------------------------------------------------------------------- step_depth
+def _option_value(node: Any) -> Any:
+    """One element of step_depth's ``options`` list as a Python value (a length-one
+    vector as its scalar)."""
+    if node is None:
+        return None
+    value = to_python(node)
+    if isinstance(value, np.ndarray) and value.size == 1:
+        item = value.ravel()[0]
+        return item.item() if isinstance(item, np.generic) else item
+    return value
+
+
+def _option_node(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return b.lgl(bool(value))
+    if isinstance(value, str):
+        return b.chr(value)
+    return b.dbl(*np.atleast_1d(np.asarray(value, dtype="f8")).tolist())
+
+
+def _matrix_node(frame: pd.DataFrame) -> Any:
+    """A double matrix with column names only, as ``as.matrix()`` of a tibble."""
+    values = b.dbl(frame.to_numpy("f8").ravel(order="F"))
+    return b.structure(b.matrix(values, *frame.shape),
+                       {"dimnames": b.r_list([None, b.chr(*map(str, frame.columns))])})
+
+
+@register
+class StepDepth(Step):
+    """``step_depth``: the data depth of each row within each class's training points
+    (``<prefix><class>``; ddalpha's halfspace, Mahalanobis, potential, simplicialVolume,
+    spatial or zonoid depth, with its ``options``)."""
+
+    r_class = "step_depth"
+
+    def __init__(self, *terms: Any, class_: Any = None, metric: str = "halfspace",
+                 options: dict[str, Any] | None = None, prefix: str = "depth_",
+                 keep_original_cols: bool = True, **common: Any):
+        super().__init__(*terms, **common)
+        if metric not in ddalpha.METRICS:
+            raise SpecError(f"step_depth: `metric` must be one of {', '.join(ddalpha.METRICS)}, "
+                            f"not {metric!r}")
+        self.options = dict(options or {})
+        if {"data", "x"} & set(self.options):
+            raise SpecError("step_depth: `options` cannot hold `data` or `x`")
+        ddalpha.match_options(metric, self.options)
+        self.class_, self.metric, self.prefix = class_, metric, prefix
+        self.keep_original_cols = keep_original_cols
+        self.data: dict[str, pd.DataFrame] = {}
+
+    @classmethod
+    def from_r(cls, node: List) -> "StepDepth":
+        step = super().from_r(node)
+        step.class_ = class_name_from_r(node.get("class"))
+        step.metric = scalar(node["metric"])
+        if step.metric not in ddalpha.METRICS:
+            raise UnsupportedStepError(cls.r_class, f"the depth metric {step.metric!r}")
+        options = node.get("options")
+        step.options = {} if options is None else \
+            {k: _option_value(v) for k, v in zip(options.names or (), options.data)}
+        step.prefix = scalar(node["prefix"])
+        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        data = node.get("data")
+        step.data = {} if data is None else \
+            {k: r_matrix(v).reset_index(drop=True) for k, v in zip(data.names, data.data)}
+        return step
+
+    def to_r(self) -> List:
+        options = b.named_list({k: _option_node(v) for k, v in self.options.items()})
+        data = b.named_list({k: _matrix_node(v) for k, v in self.data.items()}) \
+            if self.trained else None
+        return step_to_r(self, {
+            "class": b.chr(self.class_) if self.trained else r_quosures([self.class_]),
+            "metric": b.chr(self.metric), "options": options, "data": data,
+            "prefix": b.chr(self.prefix), "keep_original_cols": b.lgl(self.keep_original_cols)})
+
+    def required_columns(self) -> list[str]:
+        return list(next(iter(self.data.values())).columns) if self.data else []
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        columns = numeric_columns(self, data, info)
+        self.class_ = selected_class(self, info)
+        labels = class_labels(data[self.class_])
+        self.data = {level: data.loc[labels == level, columns].astype("f8").reset_index(drop=True)
+                     for level in class_levels(data[self.class_])}
+        self.trained = True
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        columns = self.required_columns()
+        if not columns:
+            return data
+        x = data[columns].to_numpy("f8", na_value=np.nan)
+        values = {level: np.full(len(x), np.nan) if not len(x) else
+                  ddalpha.depth(self.metric, x, train.to_numpy("f8"), self.options)
+                  for level, train in self.data.items()}
         return new_columns(data, values, self.prefix, self, columns)

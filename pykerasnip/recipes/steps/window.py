@@ -19,48 +19,10 @@ from ...convert import scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List, Str
+from ...cxxalgo import partial_sort_copy
 from .base import register
 from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
 from .numeric import numeric_columns, numeric_values
-
-
-# --------------------------------------------------------------------------- libstdc++ heap
-def _adjust_heap(heap: list[float], hole: int, length: int, value: float) -> None:
-    top, child = hole, hole
-    while child < (length - 1) // 2:
-        child = 2 * (child + 1)
-        if heap[child] < heap[child - 1]:
-            child -= 1
-        heap[hole] = heap[child]
-        hole = child
-    if length % 2 == 0 and child == (length - 2) // 2:
-        child = 2 * (child + 1)
-        heap[hole] = heap[child - 1]
-        hole = child - 1
-    parent = (hole - 1) // 2
-    while hole > top and heap[parent] < value:
-        heap[hole] = heap[parent]
-        hole = parent
-        parent = (hole - 1) // 2
-    heap[hole] = value
-
-
-def partial_sort_copy(values: list[float], k: int) -> list[float]:
-    """libstdc++'s ``std::partial_sort_copy`` of ``values`` into ``k`` slots under ``<``
-    (a max-heap of the first ``k`` values, replaced by every smaller later value, then
-    heap-sorted); NaN compares false both ways, as in C++."""
-    heap = list(values[:k])
-    length = len(heap)
-    if length >= 2:
-        for parent in range((length - 2) // 2, -1, -1):
-            _adjust_heap(heap, parent, length, heap[parent])
-    for value in values[k:]:
-        if value < heap[0]:
-            _adjust_heap(heap, 0, length, value)
-    for last in range(length - 1, 0, -1):
-        value, heap[last] = heap[last], heap[0]
-        _adjust_heap(heap, 0, last, value)
-    return heap
 
 
 # --------------------------------------------------------------------------- window statistics

@@ -1,0 +1,666 @@
+"""ddalpha 1.3.13's depth functions as recipes' step_depth calls them
+(``ddalpha::depth.<metric>(x, data, ...)``): Mahalanobis, spatial, potential, zonoid,
+simplicialVolume and halfspace, with their R defaults and checks.
+
+The R parts replay R's arithmetic (:mod:`pykerasnip.rlinalg`); the C++ parts are
+replayed operation by operation: double sums in loop order, Boost uBLAS's LU for
+determinants, libstdc++'s ``std::sort`` (:mod:`pykerasnip.cxxalgo`), and Boost's
+``rand48`` with its ziggurat normals (:mod:`pykerasnip.boost_random`). ddalpha seeds
+that engine with ``seed``, or with the clock (``time(NULL)``, :data:`clock`) when
+``seed = 0`` (the default): so does this module, giving R's numbers for the same second.
+
+Only two pieces are not R's own bits: ``eigen()`` (LAPACK's ``dsyevr``), used by the
+"moment" scaling of spatial and potential depth, is NumPy's ``eigh``; and the MCD
+estimates (robustbase's ``covMcd``) are not replayed.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import cxxalgo, rlinalg
+from .boost_random import Rand48
+from .errors import ForgeError, UnsupportedStepError
+from .rmath import r_pow
+
+#: ``time(NULL)``: the seed ddalpha's C++ code takes when ``seed = 0``
+clock: Callable[[], int] = lambda: int(time.time())
+
+_STEP = "step_depth"
+
+
+def _engine(seed: Any) -> Rand48:
+    """``setSeed(seed)``: the given seed, or the clock for 0."""
+    seed = int(seed)
+    return Rand48(seed if seed != 0 else clock())
+
+
+# --------------------------------------------------------------------------- R-level checks
+def _check_data(data: np.ndarray, x: np.ndarray, enough_points: bool = True) -> None:
+    if data.shape[1] < 2:
+        raise ForgeError('step_depth: Argument "data" should be a numeric matrix of at least '
+                         '2-dimensional data')
+    if x.shape[1] != data.shape[1]:
+        raise ForgeError('step_depth: Dimensions of the arguments "x" and "data" should coincide')
+    if enough_points and data.shape[1] + 1 > data.shape[0]:
+        raise ForgeError(f"step_depth: To few data points ({data.shape[0]} rows in "
+                         f"{data.shape[1]} dimensions)")
+
+
+def _check_finite(*arrays: np.ndarray) -> None:
+    """R's ``.C()`` refuses NA, NaN and Inf."""
+    if not all(np.isfinite(a).all() for a in arrays):
+        raise ForgeError("step_depth: NA/NaN/Inf in foreign function call (ddalpha's C code)")
+
+
+def _no_mcd(estimate: Any) -> None:
+    if str(estimate).upper() == "MCD" or str(estimate) in ("1MCD", "NMCD"):
+        raise UnsupportedStepError(_STEP, "the MCD estimate (robustbase::covMcd, fitted by "
+                                          "random subsampling) is not replayed")
+
+
+# --------------------------------------------------------------------------- Mahalanobis
+def mahalanobis_depth(x: np.ndarray, data: np.ndarray, mah_estimate: str = "moment",
+                      mah_parMcd: float = 0.75) -> np.ndarray:
+    """``depth.Mahalanobis``: ``1 / (1 + d2)`` with ``d2 = diag(t %*% solve(cov) %*% t(t))``
+    of the centred rows ``t``."""
+    _no_mcd(mah_estimate)
+    if mah_estimate != "moment":
+        raise ForgeError(f"step_depth: Wrong parameter 'estimate' ({mah_estimate!r})")
+    sigma = rlinalg.solve(rlinalg.cov(data))
+    with np.errstate(invalid="ignore", over="ignore"):
+        centred = x - rlinalg.col_means(data)
+        product = rlinalg.matprod(centred, sigma)
+        squared = np.zeros(len(x))
+        for j in range(x.shape[1]):
+            squared = squared + product[:, j] * centred[:, j]
+        return 1 / (1 + squared)
+
+
+# --------------------------------------------------------------------------- spatial
+def _moment_scaling(data: np.ndarray) -> np.ndarray:
+    """ddalpha's ``solve(eigen(cov)$vectors %*% diag(sqrt(eigen(cov)$values)))`` (the
+    eigen decomposition is NumPy's: LAPACK's dsyevr is not replayed)."""
+    values, vectors = np.linalg.eigh(rlinalg.cov(data))
+    values, vectors = values[::-1], vectors[:, ::-1]
+    with np.errstate(invalid="ignore"):
+        root = np.sqrt(values)
+    return rlinalg.solve(rlinalg.matprod(vectors, np.diag(root)))
+
+
+def spatial_depth(x: np.ndarray, data: np.ndarray, mah_estimate: str = "moment",
+                  mah_parMcd: float = 0.75) -> np.ndarray:
+    """``depth.spatial``: one minus the norm of the mean unit vector from the (scaled)
+    data points to each row."""
+    _check_data(data, x, enough_points=False)
+    _no_mcd(mah_estimate)
+    if mah_estimate == "none":
+        scaling = np.eye(data.shape[1])
+    elif mah_estimate == "moment":
+        covariance = rlinalg.cov(data)
+        scaling = _moment_scaling(data) if not np.isnan(covariance).any() else np.eye(data.shape[1])
+    else:
+        raise ForgeError(f"step_depth: Wrong parameter 'mah.estimate' ({mah_estimate!r})")
+    n = data.shape[0]
+    depths = np.empty(len(x))
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        for i, row in enumerate(x):
+            diffs = rlinalg.matprod(scaling, (row[:, None] - data.T)).T
+            sums = rlinalg.row_sums(diffs)
+            diffs = diffs[(sums != 0) & ~np.isnan(sums)]  # R's which(): NA is not TRUE
+            if len(diffs) == 1:
+                raise ForgeError("step_depth: 'x' must be an array of at least two dimensions "
+                                 "(spatial depth of a row with a single distinct data point)")
+            inverse = 1 / np.sqrt(rlinalg.row_sums(diffs * diffs))
+            means = rlinalg.col_sums(inverse[:, None] * diffs) / n
+            depths[i] = 1 - math.sqrt(float(np.cumsum((means * means).astype(np.longdouble))[-1]))
+    return depths
+
+
+# --------------------------------------------------------------------------- potential
+def _squared_distances(x: np.ndarray, point: np.ndarray) -> np.ndarray:
+    total = np.zeros(len(x))
+    for j in range(x.shape[1]):
+        diff = x[:, j] - point[j]
+        total = total + diff * diff
+    return total
+
+
+def _gaussian(d2: np.ndarray, ss: float, dim: int) -> np.ndarray:
+    # C++ integer division: -d / 2 truncates towards zero
+    power = -(dim // 2)
+    return math.pow(2 * math.pi * ss, power) * np.array([math.exp(v) for v in -d2 / (2 * ss)])
+
+
+#: ddalpha's kernels (by their code 1..5): squared distances, bandwidth, dimension -> values
+KERNELS: dict[int, Callable[[np.ndarray, float, int], np.ndarray]] = {
+    1: lambda d2, a, dim: 1 / (1 + a * d2),
+    2: _gaussian,
+    3: lambda d2, a, dim: np.array([math.exp(-a * math.sqrt(v)) for v in d2]),
+    4: lambda d2, a, dim: 1 / (np.sqrt(d2) + 0.000001) * math.tan(a),
+}
+_KERNEL_CODES = {"EDKernel": 1, "GKernel": 2, "EKernel": 3, "TriangleKernel": 4}
+
+
+def _kernel_code(kernel: Any) -> int:
+    if isinstance(kernel, str):
+        return _KERNEL_CODES.get(kernel, 1)
+    code = int(kernel)
+    if code == 5:
+        raise UnsupportedStepError(_STEP, "the potential depth's VarGKernel (kernel = 5)")
+    if code not in KERNELS:
+        raise ForgeError(f"step_depth: Unsupported kernel type {kernel!r}")
+    return code
+
+
+def _mahalanobis_transform(points: np.ndarray, mu: np.ndarray, scaling: np.ndarray) -> np.ndarray:
+    """ddalpha's ``mah.transform``: ``t(B_inv %*% (t(x) - mu))``."""
+    return rlinalg.matprod(scaling, points.T - mu[:, None]).T
+
+
+def potential_depth(x: np.ndarray, data: np.ndarray, pretransform: Any = "1Mom",
+                    kernel: Any = "GKernel", kernel_bandwidth: Any = None,
+                    mah_parMcd: float = 0.75) -> np.ndarray:
+    """``depth.potential``: the kernel potential of each row (after the Mahalanobis
+    moment transform of ``pretransform``)."""
+    _check_data(data, x)
+    if pretransform is not None:
+        _no_mcd(pretransform)
+        if pretransform not in ("1Mom", "NMom"):
+            raise ForgeError(f"step_depth: unknown pretransform {pretransform!r}")
+        mu, scaling = rlinalg.col_means(data), _moment_scaling(data)
+        data, x = _mahalanobis_transform(data, mu, scaling), _mahalanobis_transform(x, mu, scaling)
+    code = _kernel_code(kernel)
+    if kernel_bandwidth is None:
+        bandwidth = float(r_pow(float(data.shape[0]), -2 / (data.shape[1] + 4)))
+    else:
+        bandwidth = float(np.ravel(kernel_bandwidth)[0])
+        if np.size(kernel_bandwidth) != 1 or math.isnan(bandwidth) or bandwidth == 0:
+            raise ForgeError('step_depth: Argument "kernel.bandwidth" has invaid format.')
+    _check_finite(data, x)
+    out = np.zeros(len(x))
+    with np.errstate(over="ignore", divide="ignore"):
+        for point in data:
+            out = out + KERNELS[code](_squared_distances(x, point), bandwidth, data.shape[1])
+    return out
+
+
+# --------------------------------------------------------------------------- zonoid
+def _means_sds(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ddalpha's ``GetMeansSds``: double sums, the sample standard deviation."""
+    n = len(x)
+    means, squares = np.zeros(x.shape[1]), np.zeros(x.shape[1])
+    for row in x:
+        means = means + row
+    means = means / n
+    for row in x:
+        squares = squares + (row - means) * (row - means)
+    return means, np.sqrt(squares / (n - 1))
+
+
+class _Zonoid:
+    """Dyckerhoff's revised simplex algorithm for the zonoid depth of ``z`` in ``x``
+    (ddalpha's ZonoidDepth.cpp): phase I finds ``z`` in the convex hull, phase II
+    minimises the largest weight."""
+
+    EPS, ACCURACY, MAX_IT = 1e-8, 1e-10, 1000
+
+    def __init__(self, x: np.ndarray, z: np.ndarray, engine: Rand48):
+        self.n, self.d = x.shape
+        self.engine = engine
+        flip = z < 0  # canonical form: every coordinate of z non-negative
+        self.x = np.where(flip, -x, x)
+        self.z = np.where(flip, -z, z)
+        d = self.d
+        self.rs = np.zeros((d + 2, d + 3))
+        self.rs[1:d + 2, 1:d + 2] = np.eye(d + 1)
+        self.rs[0, 1:d + 2] = 1.0
+        self.rs[0, d + 2] = self.rs[d + 1, d + 2] = 1.0
+        for i in range(1, d + 1):
+            self.rs[i, d + 2] = self.z[i - 1]
+            self.rs[0, d + 2] += self.z[i - 1]
+        self.basis = [-1] * (d + 1)
+
+    def _dot(self, start: float, coefficients: np.ndarray, point: np.ndarray) -> float:
+        total = start
+        for c, v in zip(coefficients, point):
+            total += c * v
+        return total
+
+    def _column_for(self, point: np.ndarray, rows: range) -> None:
+        d = self.d
+        for i in rows:
+            self.rs[i, 0] = self._dot(self.rs[i, d + 1], self.rs[i, 1:d + 1], point)
+
+    def _phase1_column(self) -> int:
+        d, rs = self.d, self.rs
+        rs[0, 0] = -rs[0, d + 1]
+        column = 0
+        for k in range(1, self.n + 1):
+            if k not in self.basis:
+                value = self._dot(0.0, rs[0, 1:d + 1], self.x[k - 1])
+                if value > rs[0, 0]:
+                    rs[0, 0], column = value, k
+        rs[0, 0] += rs[0, d + 1]
+        if rs[0, 0] < self.EPS:
+            return 0
+        self._column_for(self.x[column - 1], range(1, d + 2))
+        return column
+
+    def _pivot_row(self) -> int:
+        d, rs = self.d, self.rs
+        best, rows = np.finfo(float).max, []
+        for i in range(1, d + 2):
+            if rs[i, 0] > self.EPS:
+                quotient = rs[i, d + 2] / rs[i, 0]
+                if quotient <= best + self.EPS:
+                    if quotient < best - self.EPS:
+                        rows, best = [], quotient
+                    rows.append(i)
+        return rows[0] if len(rows) <= 1 else rows[self.engine.below(len(rows))]
+
+    def _step(self, row: int, column: int) -> None:
+        rs = self.rs
+        pivot = rs[row, 0]
+        for j in range(1, self.d + 3):
+            rs[row, j] /= pivot
+            others = np.arange(self.d + 2) != row
+            rs[others, j] -= rs[row, j] * rs[others, 0]
+        self.basis[row - 1] = column
+
+    def _nonzero_row(self, row: int) -> int:
+        d, rs = self.d, self.rs
+        for k in range(self.n, 0, -1):
+            if k not in self.basis:
+                value = self._dot(rs[row, d + 1], rs[row, 1:d + 1], self.x[k - 1])
+                if abs(value) > self.EPS:
+                    self._column_for(self.x[k - 1], range(0, d + 2))
+                    return k
+        return 0
+
+    def _add_column(self) -> bool:
+        d, rs, n = self.d, self.rs, self.n
+        values = [self._dot(0.0, rs[0, 1:d + 1], point) for point in self.x]
+        order = [k for _, k in cxxalgo.sort(list(zip(values, range(n))),
+                                            lambda a, b: a[0] > b[0])]
+        card, best, total = 0, -rs[0, d + 1], -1.0
+        for k in range(1, n + 1):
+            total += values[order[k - 1]]
+            if total / k > best:
+                best, card = total / k, k
+        best += rs[0, d + 1]
+        if best < self.EPS:
+            return False
+        if rs[0, d + 2] - best > self.lowerbound:
+            self.lowerbound = rs[0, d + 2] - best
+        if (rs[0, d + 2] - self.lowerbound) / self.lowerbound < self.ACCURACY:
+            return False
+        self.iterations += 1
+        if self.iterations > self.MAX_IT:
+            return False
+        rs[0, 0] = best
+        rs[1:d + 2, 0] = rs[1:d + 2, d + 1]
+        for j in range(d):
+            mean = 0.0
+            for k in order[:card]:
+                mean += self.x[k, j]
+            mean /= card
+            rs[1:d + 2, 0] += rs[1:d + 2, j + 1] * mean
+        return True
+
+    def depth(self) -> float:
+        d, rs = self.d, self.rs
+        while column := self._phase1_column():
+            self._step(self._pivot_row(), column)
+        if abs(rs[0, d + 2]) > self.EPS:
+            return 0.0
+        for row in range(1, d + 2):
+            if self.basis[row - 1] < 0:
+                column = self._nonzero_row(row)
+                if column:
+                    self._step(row, column)
+                else:
+                    rs[:, row] = 0.0
+                    rs[row, 1:] = 0.0
+        self.lowerbound = 1.0 / self.n
+        for j in range(1, d + 3):
+            total = 0.0
+            for k in range(1, d + 2):
+                total += rs[k, j]
+            rs[0, j] = total
+        self.iterations = 0
+        while self._add_column():
+            self._step(self._pivot_row(), 0)
+        return 1 / (self.n * rs[0, d + 2])
+
+
+def zonoid_depth(x: np.ndarray, data: np.ndarray, seed: Any = 0) -> np.ndarray:
+    """``depth.zonoid`` (data and rows standardised by the data's means and sds)."""
+    _check_data(data, x)
+    _check_finite(data, x)
+    engine = _engine(seed)
+    means, sds = _means_sds(data)
+    standard = (data - means) / sds
+    return np.array([_Zonoid(standard, (row - means) / sds, engine).depth() for row in x])
+
+
+# --------------------------------------------------------------------------- simplicialVolume
+def determinant(a: np.ndarray) -> float:
+    """ddalpha's ``determinant``: Boost uBLAS's ``lu_factorize`` (partial pivoting on
+    the first largest modulus, multipliers times the pivot's reciprocal), then the
+    product of the diagonal with a sign flip per row exchange; 0 when singular."""
+    m = np.array(a, dtype="f8")
+    size = len(m)
+    pivots = list(range(size))
+    singular = False
+    for i in range(size):
+        p = i + _index_norm_inf(m[i:, i])
+        if m[p, i] != 0.0:
+            if p != i:
+                pivots[i] = p
+                m[[i, p]] = m[[p, i]]
+            m[i + 1:, i] = m[i + 1:, i] * (1.0 / m[i, i])
+        else:
+            singular = True
+        m[i + 1:, i + 1:] = m[i + 1:, i + 1:] - m[i + 1:, i, None] * m[i, None, i + 1:]
+    if singular:
+        return 0.0
+    det = 1.0
+    for i in range(size):
+        if pivots[i] != i:
+            det *= -1
+        det *= m[i, i]
+    return det
+
+
+def _index_norm_inf(v: np.ndarray) -> int:
+    best, where = 0.0, 0
+    for i, value in enumerate(np.abs(v)):
+        if value > best:
+            best, where = value, i
+    return where
+
+
+def _choose(n: int, k: int) -> int:
+    """ddalpha's integer ``choose``."""
+    r, n, d = n, n - 1, 2
+    while d <= k:
+        r *= n
+        n -= 1
+        r //= d
+        d += 1
+    return r
+
+
+def _simplex_volumes(data: np.ndarray, point: np.ndarray, combinations: Any) -> np.longdouble:
+    d = data.shape[1]
+    a = np.ones((d + 1, d + 1))
+    total = np.longdouble(0)
+    for indices in combinations:
+        a[1:, :d] = data[list(indices)].T
+        a[1:, d] = point
+        total += np.longdouble(abs(determinant(a)))
+    return total
+
+
+def _lexicographic(n: int, d: int) -> Any:
+    """ddalpha's enumeration of the d-subsets of n points, in lexicographic order."""
+    p = d - 1
+    counters = list(range(p)) + [p - 1]
+    while counters[0] != n - (p + 1):
+        i = p
+        while i > 0 and counters[i] == n - (p + 1) + i:
+            i -= 1
+        counters[i] += 1
+        for j in range(i + 1, p + 1):
+            counters[j] = counters[j - 1] + 1
+        yield tuple(counters)
+
+
+def _random_subsets(engine: Rand48, n: int, d: int, count: int) -> Any:
+    for _ in range(count):
+        chosen: list[int] = []
+        while len(chosen) < d:
+            candidate = engine.below(n)
+            if candidate not in chosen:
+                chosen.append(candidate)
+        yield tuple(chosen)
+
+
+def simplicial_volume_depth(x: np.ndarray, data: np.ndarray, exact: bool = False,
+                            k: float = 0.05, mah_estimate: str = "moment",
+                            mah_parMcd: float = 0.75, seed: Any = 0) -> np.ndarray:
+    """``depth.simplicialVolume`` (Oja depth): ``1 / (1 + mean simplex volume / sqrt(det
+    cov))``, over every simplex with ``exact``, else over ``k`` random ones."""
+    _check_data(data, x)
+    n, d = data.shape
+    exact = bool(exact)
+    if not exact:
+        if k <= 0:
+            raise ForgeError("step_depth: k must be positive")
+        if k < 1:
+            k = math.comb(n, d) * k
+    estimate = str(mah_estimate).upper()
+    _no_mcd(estimate)
+    if estimate not in ("NONE", "MOMENT"):
+        raise ForgeError('step_depth: Wrong argument "mah.estimate", should be one of '
+                         '"moment", "MCD", "none"')
+    _check_finite(data, x)
+    scale = 1.0 if estimate == "NONE" else \
+        math.pow(abs(determinant(rlinalg.cov(data))), -0.5)
+    # R passes k to C as two integers (k %/% 2e9 and the rest), each truncated
+    high = int(k / 2e9)
+    count = int(2e9) * high + int(k - high * 2e9)
+    engine = _engine(seed)
+    norm = math.factorial(d)
+    depths = np.empty(len(x))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for i, point in enumerate(x):
+            if exact:
+                total = _simplex_volumes(data, point, _lexicographic(n, d))
+                mean = float(total / np.longdouble(norm) / np.longdouble(_choose(n, d)))
+            else:
+                total = _simplex_volumes(data, point, _random_subsets(engine, n, d, count))
+                mean = float(total / np.longdouble(norm) / np.longdouble(count))
+            depths[i] = 1 / (1 + mean * scale)
+    return depths
+
+
+# --------------------------------------------------------------------------- halfspace
+_MISSING = object()
+
+
+def _halfspace_method(exact: Any, method: Any) -> int:
+    """ddalpha's ``.parse_HSD_pars``: 0 random directions, 1 recursive, 2 plane, 3 line."""
+    names = {"random": 0, "recursive": 1, "plane": 2, "line": 3}
+    if exact is _MISSING and method is _MISSING:
+        return 0
+    if exact is not _MISSING:
+        if not exact:
+            if method is _MISSING:
+                return 0
+            if method not in (0, "Sunif.1D"):
+                raise ForgeError("step_depth: Wrong combination of 'exact' and 'method' parameters.")
+        elif method is _MISSING:
+            return 1
+        elif method not in (1, 2, 3, "recursive", "plane", "line"):
+            raise ForgeError("step_depth: Wrong combination of 'exact' and 'method' parameters.")
+    if method not in (0, 1, 2, 3, "Sunif.1D", "recursive", "plane", "line"):
+        raise ForgeError("step_depth: Wrong parameter 'method'.")
+    if isinstance(method, str):
+        if method not in names:
+            raise ForgeError(f"step_depth: method {method!r} gives no algorithm (R stops)")
+        return names[method]
+    return int(method)
+
+
+def _random_tukey(x: np.ndarray, data: np.ndarray, count: int, engine: Rand48) -> np.ndarray:
+    """ddalpha's ``HDepth``: the smallest share of data points on either side of each
+    row, along ``count`` random directions (drawn once, normalised Gaussians)."""
+    n, d = data.shape
+    directions = np.empty((count, d))
+    for i in range(count):
+        draws = [engine.normal() for _ in range(d)]
+        norm = 0.0
+        for v in draws:
+            norm += v * v
+        directions[i] = np.array(draws) / math.sqrt(norm)
+    projections = np.zeros((count, n))
+    points = np.zeros((count, len(x)))
+    for j in range(d):
+        projections = projections + data[:, j] * directions[:, j:j + 1]
+        points = points + x[:, j] * directions[:, j:j + 1]
+    below = (projections[:, None, :] <= points[:, :, None]).sum(axis=2)
+    above = (projections[:, None, :] >= points[:, :, None]).sum(axis=2)
+    depth = np.minimum(np.minimum(below, above).min(axis=0), n + 1)
+    return depth / float(n)
+
+
+def halfspace_depth(x: np.ndarray, data: np.ndarray, exact: Any = _MISSING,
+                    method: Any = _MISSING, num_directions: Any = 1000,
+                    seed: Any = 0) -> np.ndarray:
+    """``depth.halfspace``: Tukey depth, from random directions (the default) or exact
+    (``exact = TRUE``: the recursive algorithm)."""
+    _check_data(data, x)
+    algorithm = _halfspace_method(exact, method)
+    _check_finite(data, x)
+    if algorithm == 0:
+        count = num_directions
+        if not (isinstance(count, (int, float)) and not math.isnan(count)
+                and abs(count - round(count)) < 2 ** -26 and 1 < count < 10_000_000):
+            count = 1000
+        return _random_tukey(x, data, int(count), _engine(seed))
+    if algorithm != 1:
+        raise UnsupportedStepError(_STEP, "the exact halfspace depth by the 'plane' or 'line' "
+                                          "algorithm (method = 2 or 3); method = 'recursive' "
+                                          "is replayed")
+    return np.array([exact_halfspace(row, data) for row in x])
+
+
+_EPS_HD = 1e-8
+
+
+def _norm2(v: np.ndarray) -> float:
+    total = 0.0
+    for value in v:
+        total += value * value
+    return math.sqrt(total)
+
+
+def _depth_1d(x: np.ndarray) -> int:
+    return int(min((x[:, 0] < _EPS_HD).sum(), (x[:, 0] > -_EPS_HD).sum()))
+
+
+def _depth_2d(x: np.ndarray) -> int:
+    """ddalpha's ``intHD2`` (Rousseeuw and Ruts' AS 307) for the origin."""
+    n, zeros, upper = len(x), 0, 0
+    angles = []
+    for a, b in x:
+        if math.hypot(a, b) <= _EPS_HD:
+            zeros += 1
+            continue
+        angle = math.atan2(b, a)
+        if angle < -math.pi + _EPS_HD:
+            angle = math.pi
+        if angle <= _EPS_HD:
+            upper += 1
+        angles.append(angle)
+    alpha = sorted(angles)
+    nn = n - zeros
+    result = upper
+    if result > 0:
+        j = upper
+        for i in range(upper):
+            while j <= nn - 1 and alpha[j] - math.pi <= alpha[i] + _EPS_HD:
+                j += 1
+            if j - i <= result:
+                result = j - i - 1
+        j = 0
+        for i in range(upper, nn):
+            while j <= upper - 1 and alpha[j] + math.pi <= alpha[i] + _EPS_HD:
+                j += 1
+            if j - (i - nn) <= result:
+                result = j - (i - nn) - 1
+    return result + zeros
+
+
+def _depth_rec(x: np.ndarray) -> int:
+    """ddalpha's ``nHD_Rec``: the integer halfspace depth of the origin, by projecting
+    along each data point onto d - 1 dimensions."""
+    n, d = x.shape
+    if d == 1:
+        return _depth_1d(x)
+    if d == 2:
+        return _depth_2d(x)
+    result = n
+    for i in range(n):
+        kmax, xmax = d, 0.0
+        for k in range(d):
+            if abs(x[i, k]) > xmax:
+                xmax, kmax = abs(x[i, k]), k
+        if xmax <= _EPS_HD:
+            continue
+        z = x[i] / x[i, kmax]
+        kept, positive, negative, null = [], 0, 0, 0
+        for j in range(n):
+            alpha = -x[j, kmax]
+            y = np.delete(x[j], kmax) + alpha * np.delete(z, kmax)
+            if _norm2(y) > _EPS_HD:
+                kept.append(y)
+            elif alpha > _EPS_HD:
+                positive += 1
+            elif alpha < -_EPS_HD:
+                negative += 1
+            else:
+                null += 1
+        projected = np.array(kept).reshape(len(kept), d - 1)
+        result = min(result, _depth_rec(projected) + null + min(positive, negative))
+        if result == 0:
+            break
+    return result
+
+
+def exact_halfspace(z: np.ndarray, data: np.ndarray) -> float:
+    """ddalpha's ``HD_Rec``: the exact halfspace depth of ``z`` (data points within 1e-8
+    of ``z`` count in every halfspace)."""
+    shifted = data - z
+    far = np.array([_norm2(row) >= _EPS_HD for row in shifted], dtype=bool)
+    return (_depth_rec(shifted[far]) + int((~far).sum())) / float(len(data))
+
+
+# --------------------------------------------------------------------------- dispatch
+#: the depth notions recipes allows: the ddalpha function and its R argument names
+METRICS: dict[str, tuple[Callable[..., np.ndarray], tuple[str, ...]]] = {
+    "Mahalanobis": (mahalanobis_depth, ("mah.estimate", "mah.parMcd")),
+    "spatial": (spatial_depth, ("mah.estimate", "mah.parMcd")),
+    "potential": (potential_depth, ("pretransform", "kernel", "kernel.bandwidth", "mah.parMcd")),
+    "zonoid": (zonoid_depth, ("seed",)),
+    "simplicialVolume": (simplicial_volume_depth,
+                         ("exact", "k", "mah.estimate", "mah.parMcd", "seed")),
+    "halfspace": (halfspace_depth, ("exact", "method", "num.directions", "seed")),
+}
+
+
+def match_options(metric: str, options: dict[str, Any]) -> dict[str, Any]:
+    """R's argument matching of ``options`` to the depth function's formals (exact
+    names, then unique prefixes), as Python keyword names."""
+    formals = METRICS[metric][1]
+    out = {}
+    for name, value in options.items():
+        matches = [f for f in formals if f == name] or [f for f in formals if f.startswith(name)]
+        if len(matches) != 1:
+            raise ForgeError(f"step_depth: unused argument ({name} = ...) for "
+                             f"ddalpha::depth.{metric}")
+        out[matches[0].replace(".", "_")] = value
+    return out
+
+
+def depth(metric: str, x: np.ndarray, data: np.ndarray, options: dict[str, Any]) -> np.ndarray:
+    """``ddalpha::depth.<metric>(x, data, <options>)``."""
+    if metric not in METRICS:
+        raise UnsupportedStepError(_STEP, f"the depth metric {metric!r}")
+    return METRICS[metric][0](x, data, **match_options(metric, options))
