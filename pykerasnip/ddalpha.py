@@ -15,6 +15,7 @@ estimates (robustbase's ``covMcd``) are not replayed.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable
@@ -151,7 +152,9 @@ def _kernel_code(kernel: Any) -> int:
         return _KERNEL_CODES.get(kernel, 1)
     code = int(kernel)
     if code == 5:
-        raise UnsupportedStepError(_STEP, "the potential depth's VarGKernel (kernel = 5)")
+        raise UnsupportedStepError(_STEP, "the potential depth's VarGKernel (kernel = 5): "
+                                          "ddalpha 1.3.13 frees an uninitialised pointer there "
+                                          "and R itself crashes")
     if code not in KERNELS:
         raise ForgeError(f"step_depth: Unsupported kernel type {kernel!r}")
     return code
@@ -534,11 +537,8 @@ def halfspace_depth(x: np.ndarray, data: np.ndarray, exact: Any = _MISSING,
                 and abs(count - round(count)) < 2 ** -26 and 1 < count < 10_000_000):
             count = 1000
         return _random_tukey(x, data, int(count), _engine(seed))
-    if algorithm != 1:
-        raise UnsupportedStepError(_STEP, "the exact halfspace depth by the 'plane' or 'line' "
-                                          "algorithm (method = 2 or 3); method = 'recursive' "
-                                          "is replayed")
-    return np.array([exact_halfspace(row, data) for row in x])
+    exact_depth = {1: exact_halfspace, 2: exact_halfspace_plane, 3: exact_halfspace_line}
+    return np.array([exact_depth[algorithm](row, data) for row in x])
 
 
 _EPS_HD = 1e-8
@@ -630,6 +630,161 @@ def exact_halfspace(z: np.ndarray, data: np.ndarray) -> float:
     shifted = data - z
     far = np.array([_norm2(row) >= _EPS_HD for row in shifted], dtype=bool)
     return (_depth_rec(shifted[far]) + int((~far).sum())) / float(len(data))
+
+
+# the combinatorial algorithms ("line": HD_Comb, "plane": HD_Comb2)
+_EPS_PIVOT = 1e-10
+
+
+def _rank(x: np.ndarray) -> tuple[int, list[int]]:
+    """ddalpha's ``getRank``: Gaussian elimination of the points as columns; the rank
+    and the points that carry it."""
+    n, d = x.shape
+    a = x.T.copy()
+    rank, column, pivots = 0, 0, [0] * d
+    for k in range(min(n, d)):
+        while True:
+            row, best = k, abs(a[k, column])
+            for i in range(k + 1, d):
+                if abs(a[i, column]) > best:
+                    best, row = abs(a[i, column]), i
+            if best < _EPS_PIVOT:
+                column += 1
+            if not (best < _EPS_PIVOT and column < n):
+                break
+        if column >= n:
+            break
+        rank += 1
+        pivots[k] = column
+        if row != k:
+            a[[k, row], column:] = a[[row, k], column:]
+        for i in range(k + 1, d):
+            factor = a[i, column] / a[k, column]
+            a[i, column + 1:] = a[i, column + 1:] - factor * a[k, column + 1:]
+        column += 1
+        if column >= n:
+            break
+    return rank, pivots
+
+
+def _inner_products(x: np.ndarray, rows: list[int], basis: list[int]) -> np.ndarray:
+    """``z[i][j] = sum_k x[basis[j]][k] * x[rows[i]][k]``, summed in order."""
+    out = np.zeros((len(rows), len(basis)))
+    for k in range(x.shape[1]):
+        out = out + x[basis, k][None, :] * x[rows, k][:, None]
+    return out
+
+
+def _null_space(a: np.ndarray, free: int) -> np.ndarray | None:
+    """ddalpha's ``getNormal`` (``free = 1``) and ``getBasisComplement`` (``free = 2``):
+    ``free`` vectors spanning the complement of the ``d - free`` rows of ``a`` (complete
+    pivoting when a column vanishes); None when the rows are dependent."""
+    a = a.copy()
+    rows, d = a.shape
+    swaps = list(range(d))
+    for k in range(rows):
+        imax, jmax, best = k, k, abs(a[k, k])
+        for i in range(k + 1, rows):
+            if abs(a[i, k]) > best:
+                best, imax = abs(a[i, k]), i
+        if best < _EPS_PIVOT:
+            for j in range(k + 1, d):
+                for i in range(k, rows):
+                    if abs(a[i, j]) > best:
+                        best, imax, jmax = abs(a[i, j]), i, j
+            if best < _EPS_PIVOT:
+                return None
+            a[:, [k, jmax]] = a[:, [jmax, k]]
+            swaps[k] = jmax
+        if imax != k:
+            a[[k, imax], k:] = a[[imax, k], k:]
+        for i in range(k + 1, rows):
+            factor = a[i, k] / a[k, k]
+            a[i, k + 1:] = a[i, k + 1:] - factor * a[k, k + 1:]
+    basis = np.zeros((free, d))
+    for f in range(free):
+        basis[f, rows + f] = -1.0
+    for k in range(rows - 1, -1, -1):
+        for f in range(free):
+            basis[f, k] = a[k, rows + f] / a[k, k]
+        for i in range(k - 1, -1, -1):
+            for f in range(free):
+                a[i, rows + f] -= basis[f, k] * a[i, k]
+    for k in range(d - 1, -1, -1):
+        if swaps[k] != k:
+            basis[:, [k, swaps[k]]] = basis[:, [swaps[k], k]]
+    return basis
+
+
+def _depth_line(x: np.ndarray) -> int:
+    """ddalpha's ``nHD_Comb``: the smallest count over the hyperplanes through the
+    origin and d - 1 data points, recursing into the points on each hyperplane."""
+    n, d = x.shape
+    if d == 1:
+        return _depth_1d(x)
+    if d == 2:
+        return _depth_2d(x)
+    result = n + 1
+    for indices in itertools.combinations(range(n), d - 1):
+        normal = _null_space(x[list(indices)], 1)
+        if normal is None:
+            continue
+        sides = np.zeros(n)
+        for j in range(d):
+            sides = sides + normal[0, j] * x[:, j]
+        plane = [i for i in range(n) if -_EPS_HD <= sides[i] <= _EPS_HD]
+        inner = _depth_line(_inner_products(x, plane, list(indices))) if len(plane) > d - 1 else 0
+        result = min(result, min(int((sides > _EPS_HD).sum()), int((sides < -_EPS_HD).sum()))
+                     + inner)
+    return result
+
+
+def _depth_plane(x: np.ndarray) -> int:
+    """ddalpha's ``nHD_Comb2``: projections onto the planes complementing d - 2 data
+    points, where the bivariate algorithm counts, recursing into the points that project
+    onto the origin."""
+    n, d = x.shape
+    if d == 1:
+        return _depth_1d(x)
+    if d == 2:
+        return _depth_2d(x)
+    result = n + 1
+    for indices in itertools.combinations(range(n), d - 2):
+        basis = _null_space(x[list(indices)], 2)
+        if basis is None:
+            continue
+        projected = np.zeros((n, 2))
+        for j in range(d):
+            projected = projected + basis[:, j] * x[:, j:j + 1]
+        far = np.array([_norm2(row) > _EPS_HD for row in projected], dtype=bool)
+        plane = list(np.flatnonzero(~far))
+        inner = _depth_plane(_inner_products(x, plane, list(indices))) if len(plane) > d - 2 else 0
+        result = min(result, _depth_2d(projected[far]) + inner)
+    return result
+
+
+def _exact_combinatorial(z: np.ndarray, data: np.ndarray, count: Callable[[np.ndarray], int]) -> float:
+    """ddalpha's ``HD_Comb``/``HD_Comb2``: shift to ``z``, drop the points at ``z``,
+    project onto the span of the rest when it is lower dimensional, then count."""
+    shifted = data - z
+    far = np.array([_norm2(row) >= _EPS_HD for row in shifted], dtype=bool)
+    x = shifted[far]
+    if not len(x):
+        return 1.0
+    rank, pivots = _rank(x)
+    if rank < x.shape[1]:
+        x = _inner_products(x, list(range(len(x))), pivots[:rank])
+    return (count(x) + int((~far).sum())) / float(len(data))
+
+
+def exact_halfspace_line(z: np.ndarray, data: np.ndarray) -> float:
+    """Exact halfspace depth by ddalpha's combinatorial ``line`` algorithm."""
+    return _exact_combinatorial(z, data, _depth_line)
+
+
+def exact_halfspace_plane(z: np.ndarray, data: np.ndarray) -> float:
+    """Exact halfspace depth by ddalpha's combinatorial ``plane`` algorithm."""
+    return _exact_combinatorial(z, data, _depth_plane)
 
 
 # --------------------------------------------------------------------------- dispatch

@@ -13,9 +13,12 @@ import pytest
 
 import pykerasnip.recipes as rc
 from pykerasnip import ddalpha
-from pykerasnip.errors import SpecError
+from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
 from pykerasnip.io import write_rds
+from pykerasnip.rds import build as b
 from pykerasnip.rds import load
+from pykerasnip.rds.nodes import BaseNamespace, GlobalEnv, MissingArg
+from pykerasnip.recipes.steps.classdist import stored_function_name
 from steps_truth import (RSTACK_ENV, Case, check_python_prep, check_r_bake, make_tests,
                          python_prep, requires_rstack, truth_file)
 
@@ -66,6 +69,9 @@ DEPTH_CASES = [
         "simplicialVolume", options={"seed": 3, "k": 0.5, "mah.estimate": "none"})),
     Case("depth_halfspace_exact", "y ~ .", _depth("halfspace", options={"exact": True},
                                                   role="depth")),
+    Case("depth_halfspace_plane", "y ~ .", _depth("halfspace", options={
+        "exact": True, "method": "plane"})),
+    Case("depth_halfspace_line", "y ~ .", _depth("halfspace", options={"method": 3})),
     Case("depth_halfspace_seed", "y ~ .", _depth("halfspace", options={
         "seed": 11, "num.directions": 50})),
 ]
@@ -138,3 +144,51 @@ def test_recipes_132_bakes_the_written_clock_recipes_as_its_own() -> None:
         assert done.returncode == 0, done.stderr[-3000:]
         for name in CLOCK_CASES:
             assert bool(load(Path(tmp) / name / "same.rds").data[0]), name
+
+
+# -- refusals -----------------------------------------------------------------------------
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame({"a": [0.5, 1.5, 2.0, 3.25, 4.0, 0.75, 2.5, 3.0],
+                         "b": [1.0, 3.0, 2.5, 0.5, 2.0, 1.25, 3.5, 0.25],
+                         "cls": pd.Categorical(list("uvuvuvuv"))})
+
+
+def test_classdist_options_are_checked():
+    with pytest.raises(SpecError, match="mean_func"):
+        rc.recipe("~ .", _frame()).step_classdist("a", class_="cls", mean_func="mode")
+    with pytest.raises(SpecError, match="threshold"):
+        rc.recipe("~ .", _frame()).step_classdist_shrunken("a", class_="cls", threshold=2)
+    data = _frame().assign(cls=list("uvuvuvuv"))
+    with pytest.raises(SpecError, match="factor"):
+        rc.recipe("~ .", data).step_classdist_shrunken("a", "b", class_="cls").prep(
+            strings_as_factors=False)
+
+
+def test_classdist_reads_only_rs_own_centring_functions():
+    mean = b.closure({"x": MissingArg, "...": MissingArg},
+                     b.call("UseMethod", b.chr("mean")), BaseNamespace)
+    assert stored_function_name(mean, ("mean", "median"), "step_classdist") == "mean"
+    custom = b.closure({"x": MissingArg}, b.call("mean", b.sym("x"), trim=b.dbl(0.1)), GlobalEnv)
+    with pytest.raises(UnsupportedStepError, match="step_classdist"):
+        stored_function_name(custom, ("mean", "median"), "step_classdist")
+
+
+def test_depth_options_are_checked():
+    recipe = rc.recipe("~ .", _frame())
+    with pytest.raises(SpecError, match="metric"):
+        recipe.step_depth("a", "b", class_="cls", metric="simplicial")
+    with pytest.raises(ForgeError, match="unused argument"):
+        recipe.step_depth("a", "b", class_="cls", metric="zonoid", options={"exact": True})
+    with pytest.raises(SpecError, match="data"):
+        recipe.step_depth("a", "b", class_="cls", options={"data": 1})
+
+
+def test_depth_refuses_what_r_cannot_or_python_does_not_replay():
+    prepped = rc.recipe("~ .", _frame()).step_depth("a", "b", class_="cls", metric="zonoid").prep()
+    with pytest.raises(ForgeError, match="NA/NaN/Inf"):
+        prepped.bake(_frame().assign(a=[None] + [1.0] * 7))
+    for metric, options in (("Mahalanobis", {"mah.estimate": "MCD"}),
+                            ("potential", {"kernel": 5})):
+        with pytest.raises(UnsupportedStepError, match="step_depth"):  # prep bakes too
+            rc.recipe("~ .", _frame()).step_depth(
+                "a", "b", class_="cls", metric=metric, options=options).prep()

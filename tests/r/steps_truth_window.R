@@ -113,6 +113,9 @@ cases$depth_simplicial_volume_seed <- depth_case(
   "simplicialVolume", options = list(seed = 3, k = 0.5, mah.estimate = "none"))
 cases$depth_halfspace_exact <- depth_case("halfspace", options = list(exact = TRUE),
                                           role = "depth")
+cases$depth_halfspace_plane <- depth_case("halfspace", options = list(exact = TRUE,
+                                                                      method = "plane"))
+cases$depth_halfspace_line <- depth_case("halfspace", options = list(method = 3))
 cases$depth_halfspace_seed <- depth_case("halfspace", options = list(seed = 11,
                                                                      num.directions = 50))
 

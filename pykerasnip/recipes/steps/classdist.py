@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import from_pandas, scalar, strings, to_python
-from ...errors import ForgeError, SpecError, UnsupportedStepError
+from ...convert import from_pandas, scalar, to_python
+from ...errors import SpecError, UnsupportedStepError
 from ...factor import is_factor
 from ...rds import build as b
 from ...rds.nodes import BaseNamespace, Bytecode, Closure, Lang, List, MissingArg, Namespace, Str, Sym
