@@ -8,7 +8,6 @@ import pytest
 
 import pykerasnip.recipes as rc
 from pykerasnip.errors import ForgeError, SpecError
-from pykerasnip.cxxalgo import partial_sort_copy
 from steps_truth import Case, make_tests
 
 STATISTICS = ("mean", "median", "sd", "var", "sum", "prod", "min", "max")
@@ -26,15 +25,6 @@ CASES = [
 ]
 
 globals().update(make_tests(CASES))
-
-
-def test_partial_sort_copy_places_nan_as_libstdcxx_does():
-    assert partial_sort_copy([3.0, 1.0, 2.0], 2) == [1.0, 2.0]
-    # NaN compares false both ways: it stays where the heap leaves it (these outputs are
-    # those of libstdc++ 12, checked on 3000 random windows against a compiled program)
-    assert partial_sort_copy([np.nan, 1.0, 0.5], 2)[0] == 0.5
-    got = partial_sort_copy([2.5, 1.5, np.nan, 1.5, np.nan, 1.5, 2.0, 2.0, 3.0], 5)
-    assert [None if np.isnan(v) else v for v in got] == [1.5, None, 1.5, 2.5, None]
 
 
 def test_window_needs_more_rows_than_its_size():
