@@ -1,7 +1,8 @@
 // Ground truth of pykerasnip.cxxalgo and pykerasnip.boost_random: what libstdc++ (GCC 12)
 // and Boost.Random 1.74 give. Build and run from the repository root:
 //   g++ -O2 -std=c++14 tests/cxx/make_truth.cpp -o /tmp/make_truth && /tmp/make_truth tests/data/cxx
-// sort.txt: values | the order std::sort (descending, ties by position unknown) leaves them in
+// sort.txt: values | the positions std::sort (descending by value) leaves them in, ties
+//   and NaN included
 // partial_sort_copy.txt: values | the n / 2 + 1 smallest as std::partial_sort_copy copies them
 // rand48.bin: per seed (11, 1796542415), 1500 normals, 300 exponentials and 100 draws % 7
 //   from rand48, as little-endian doubles
