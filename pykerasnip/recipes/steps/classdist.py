@@ -23,7 +23,7 @@ from ...rds.nodes import BaseNamespace, Bytecode, Closure, Lang, List, MissingAr
 from ... import ddalpha
 from ...rlinalg import cov, mahalanobis
 from ...rmath import libm, quantile7, r_mean, r_mean_one_pass, r_sort_strings, r_sum
-from ..selectors import r_quosures
+from ..selectors import r_quosures, select
 from .base import Step, named_dbl, register, step_to_r
 from .categorical import append_columns, drop_inputs, r_flag
 from .mutate import quosure_expression
@@ -53,7 +53,6 @@ def class_labels(column: pd.Series) -> np.ndarray:
 
 def selected_class(step: Step, info: pd.DataFrame) -> str:
     """The one column the step's ``class_`` selects."""
-    from ..selectors import select
     chosen = select([step.class_], info)
     if len(chosen) != 1:
         raise SpecError(f"{step.r_class}: `class` must select exactly one column, not {chosen}")
@@ -179,7 +178,8 @@ class StepClassdist(Step):
             "prefix": b.chr(self.prefix), "keep_original_cols": b.lgl(self.keep_original_cols),
             "case_weights": None})
 
-    def columns(self) -> list[str]:
+    def inputs(self) -> list[str]:
+        """The columns the distances are computed from."""
         first = self.objects["center"] if self.pool else self.objects
         if not first:
             return []
@@ -187,7 +187,7 @@ class StepClassdist(Step):
         return list((head if self.pool else head["center"]).index)
 
     def required_columns(self) -> list[str]:
-        return self.columns() if self.trained else []
+        return self.inputs() if self.trained else []
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = numeric_columns(self, data, info)
@@ -205,7 +205,7 @@ class StepClassdist(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        columns = self.columns()
+        columns = self.inputs()
         if not columns:
             return data
         x = data[columns].to_numpy("f8", na_value=np.nan)
@@ -412,7 +412,12 @@ def _matrix_node(frame: pd.DataFrame) -> Any:
 class StepDepth(Step):
     """``step_depth``: the data depth of each row within each class's training points
     (``<prefix><class>``; ddalpha's halfspace, Mahalanobis, potential, simplicialVolume,
-    spatial or zonoid depth, with its ``options``)."""
+    spatial or zonoid depth, with its ``options``).
+
+    Like ddalpha, a random algorithm with ``seed = 0`` (the default) seeds from the
+    clock. The MCD estimates (robustbase) are refused; the "moment" scaling of spatial
+    and potential depth rests on an eigen decomposition that agrees with R's to about
+    1e-14 (see :mod:`pykerasnip.ddalpha`)."""
 
     r_class = "step_depth"
 
@@ -459,6 +464,16 @@ class StepDepth(Step):
 
     def required_columns(self) -> list[str]:
         return list(next(iter(self.data.values())).columns) if self.data else []
+
+    def row_dependence(self) -> str | None:
+        """Why a row's depth depends on the rows baked before it, if it does: ddalpha
+        draws random simplices row after row from one stream (approximate
+        simplicialVolume), and breaks the zonoid simplex's ties from it."""
+        exact = ddalpha.match_options(self.metric, self.options).get("exact", False)
+        if self.metric == "zonoid" or (self.metric == "simplicialVolume" and not exact):
+            return (f"draws each row's random numbers after the previous rows' ({self.metric} "
+                    "depth)")
+        return None
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = numeric_columns(self, data, info)
