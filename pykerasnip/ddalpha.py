@@ -479,7 +479,7 @@ _MISSING = object()
 
 def _halfspace_method(exact: Any, method: Any) -> int:
     """ddalpha's ``.parse_HSD_pars``: 0 random directions, 1 recursive, 2 plane, 3 line."""
-    names = {"random": 0, "recursive": 1, "plane": 2, "line": 3}
+    names = {"recursive": 1, "plane": 2, "line": 3}
     if exact is _MISSING and method is _MISSING:
         return 0
     if exact is not _MISSING:
@@ -517,9 +517,12 @@ def _random_tukey(x: np.ndarray, data: np.ndarray, count: int, engine: Rand48) -
     for j in range(d):
         projections = projections + data[:, j] * directions[:, j:j + 1]
         points = points + x[:, j] * directions[:, j:j + 1]
-    below = (projections[:, None, :] <= points[:, :, None]).sum(axis=2)
-    above = (projections[:, None, :] >= points[:, :, None]).sum(axis=2)
-    depth = np.minimum(np.minimum(below, above).min(axis=0), n + 1)
+    depth = np.empty(len(x))
+    for start in range(0, len(x), 64):  # count in blocks: directions x rows x points
+        block = points[:, start:start + 64, None]
+        below = (projections[:, None, :] <= block).sum(axis=2)
+        above = (projections[:, None, :] >= block).sum(axis=2)
+        depth[start:start + 64] = np.minimum(below, above).min(axis=0)
     return depth / float(n)
 
 
@@ -527,7 +530,7 @@ def halfspace_depth(x: np.ndarray, data: np.ndarray, exact: Any = _MISSING,
                     method: Any = _MISSING, num_directions: Any = 1000,
                     seed: Any = 0) -> np.ndarray:
     """``depth.halfspace``: Tukey depth, from random directions (the default) or exact
-    (``exact = TRUE``: the recursive algorithm)."""
+    (``exact = TRUE``, or ``method`` "recursive", "plane" or "line")."""
     _check_data(data, x)
     algorithm = _halfspace_method(exact, method)
     _check_finite(data, x)

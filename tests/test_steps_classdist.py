@@ -168,9 +168,10 @@ def test_classdist_reads_only_rs_own_centring_functions():
     mean = b.closure({"x": MissingArg, "...": MissingArg},
                      b.call("UseMethod", b.chr("mean")), BaseNamespace)
     assert stored_function_name(mean, ("mean", "median"), "step_classdist") == "mean"
-    custom = b.closure({"x": MissingArg}, b.call("mean", b.sym("x"), trim=b.dbl(0.1)), GlobalEnv)
-    with pytest.raises(UnsupportedStepError, match="step_classdist"):
-        stored_function_name(custom, ("mean", "median"), "step_classdist")
+    for env in (GlobalEnv, BaseNamespace):
+        custom = b.closure({"x": MissingArg}, b.call("mean", b.sym("x"), trim=b.dbl(0.1)), env)
+        with pytest.raises(UnsupportedStepError, match="step_classdist"):
+            stored_function_name(custom, ("mean", "median"), "step_classdist")
 
 
 def test_depth_options_are_checked():

@@ -19,8 +19,8 @@ from ...convert import from_pandas, scalar, to_python
 from ...errors import SpecError, UnsupportedStepError
 from ...factor import is_factor
 from ...rds import build as b
-from ...rds.nodes import BaseNamespace, Bytecode, Closure, Lang, List, MissingArg, Namespace, Str, Sym
 from ... import ddalpha
+from ...rds.nodes import BaseNamespace, Bytecode, Closure, Lang, List, MissingArg, Namespace, Str, Sym
 from ...rlinalg import cov, mahalanobis
 from ...rmath import libm, quantile7, r_mean, r_mean_one_pass, r_sort_strings, r_sum
 from ..selectors import r_quosures, select
@@ -33,22 +33,31 @@ _log = libm("log")
 
 
 # --------------------------------------------------------------------------- shared helpers
+def _whole_numbers(column: pd.Series) -> bool:
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return False
+    values = column.dropna().to_numpy("f8")
+    if not (values == np.round(values)).all():
+        raise SpecError(f"class column `{column.name}`: only factors, characters and whole "
+                        "numbers are replayed as classes")
+    return True
+
+
 def class_levels(column: pd.Series) -> list[str]:
     """The groups ``split()`` makes of a class column: a factor's levels (empty ones
     included), else the sorted distinct values."""
     if is_factor(column):
         return [str(c) for c in column.cat.categories]
-    values = column.dropna()
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return [str(v) for v in sorted(set(values.astype(int)))]
-    return r_sort_strings({str(v) for v in values})
+    if _whole_numbers(column):
+        return [str(v) for v in sorted(set(column.dropna().astype(int)))]
+    return r_sort_strings({str(v) for v in column.dropna()})
 
 
 def class_labels(column: pd.Series) -> np.ndarray:
     """The class of each row as a string (None for NA)."""
-    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return np.array([None if pd.isna(v) else str(int(v)) for v in column], dtype=object)
-    return np.array([None if pd.isna(v) else str(v) for v in column], dtype=object)
+    whole = not is_factor(column) and _whole_numbers(column)
+    return np.array([None if pd.isna(v) else str(int(v)) if whole else str(v) for v in column],
+                    dtype=object)
 
 
 def selected_class(step: Step, info: pd.DataFrame) -> str:
@@ -107,9 +116,12 @@ def stored_function_name(fn: Any, allowed: tuple[str, ...], step: str) -> str:
                                     and fn.env.name in ("base", "stats")):
         body = fn.body.source if isinstance(fn.body, Bytecode) else fn.body
         if isinstance(body, Lang) and isinstance(body.function, Sym):
-            called = body.function.name
-            if called == "UseMethod" and isinstance(body.args[0][1], Str):
-                called = scalar(body.args[0][1])
+            called, args = body.function.name, body.args
+            if called == "UseMethod" and isinstance(args[0][1], Str):
+                called = scalar(args[0][1])
+            elif not (len(args) == 1 and not args[0][0] and isinstance(args[0][1], Sym)
+                      and args[0][1].name == "x"):
+                called = None  # a call with more than ``x`` is not the plain function
             if called in allowed:
                 return called
         if "cov" in allowed and fn.arg_names == ["x", "y", "use", "method"]:
