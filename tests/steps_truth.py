@@ -200,6 +200,15 @@ def check_python_prep(case: Case) -> None:
     assert_same_frame(baked, truth_frame(case.name, "baked.rds"), case.atol)
 
 
+def check_read_back(case: Case) -> None:
+    """The Python-prepped recipe, serialized and read again by Python, bakes R's output."""
+    from pykerasnip.io import from_bytes, to_bytes
+    again = from_bytes(to_bytes(python_prep(case)))
+    with r_session(BAKE_SEED):
+        baked = again.bake(truth_frame(case.name, "new.rds"))
+    assert_same_frame(baked, truth_frame(case.name, "baked.rds"), case.atol)
+
+
 _R_BAKE_WRITTEN = r"""
 suppressPackageStartupMessages(library(recipes))
 args <- commandArgs(TRUE)

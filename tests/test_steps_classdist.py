@@ -19,8 +19,8 @@ from pykerasnip.rds import build as b
 from pykerasnip.rds import load
 from pykerasnip.rds.nodes import BaseNamespace, GlobalEnv, MissingArg
 from pykerasnip.recipes.steps.classdist import stored_function_name
-from steps_truth import (RSTACK_ENV, Case, check_python_prep, check_r_bake, make_tests,
-                         python_prep, requires_rstack, truth_file)
+from steps_truth import (RSTACK_ENV, Case, check_python_prep, check_r_bake, check_read_back,
+                         make_tests, python_prep, requires_rstack, truth_file)
 
 #: step_classdist_shrunken is newer than Debian's recipes 1.0.4
 SHRUNKEN = {"debian": False}
@@ -203,3 +203,8 @@ def test_spark_refuses_depths_whose_rows_share_a_random_stream():
         step = rc.recipe("~ .", _frame()).step_depth(
             "a", "b", class_="cls", metric=metric, options=options).steps[0]
         assert bool(_step_problems(step)) is shared, (metric, options)
+
+
+@pytest.mark.parametrize("name", [c.name for c in CASES + DEPTH_CASES])
+def test_python_reads_back_what_it_writes(name: str) -> None:
+    check_read_back({c.name: c for c in CASES + DEPTH_CASES}[name])

@@ -8,7 +8,7 @@ import pytest
 
 import pykerasnip.recipes as rc
 from pykerasnip.errors import ForgeError, SpecError
-from steps_truth import Case, make_tests
+from steps_truth import Case, check_read_back, make_tests
 
 STATISTICS = ("mean", "median", "sd", "var", "sum", "prod", "min", "max")
 
@@ -25,6 +25,11 @@ CASES = [
 ]
 
 globals().update(make_tests(CASES))
+
+
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_python_reads_back_what_it_writes(case: Case) -> None:
+    check_read_back(case)
 
 
 def test_window_needs_more_rows_than_its_size():
