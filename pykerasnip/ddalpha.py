@@ -352,86 +352,60 @@ def zonoid_depth(x: np.ndarray, data: np.ndarray, seed: Any = 0) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- simplicialVolume
-def determinant(a: np.ndarray) -> float:
-    """ddalpha's ``determinant``: Boost uBLAS's ``lu_factorize`` (partial pivoting on
-    the first largest modulus, multipliers times the pivot's reciprocal), then the
-    product of the diagonal with a sign flip per row exchange; 0 when singular."""
+def determinants(a: np.ndarray) -> np.ndarray:
+    """ddalpha's ``determinant`` of each matrix of the stack ``a``: Boost uBLAS's
+    ``lu_factorize`` (partial pivoting on the first largest modulus, multipliers times the
+    pivot's reciprocal), then the diagonal's product, negated per row exchange; 0 when
+    singular."""
     m = np.array(a, dtype="f8")
-    size = len(m)
-    pivots = list(range(size))
-    singular = False
-    for i in range(size):
-        p = i + _index_norm_inf(m[i:, i])
-        if m[p, i] != 0.0:
-            if p != i:
-                pivots[i] = p
-                m[[i, p]] = m[[p, i]]
-            m[i + 1:, i] = m[i + 1:, i] * (1.0 / m[i, i])
-        else:
-            singular = True
-        m[i + 1:, i + 1:] = m[i + 1:, i + 1:] - m[i + 1:, i, None] * m[i, None, i + 1:]
-    if singular:
-        return 0.0
-    det = 1.0
-    for i in range(size):
-        if pivots[i] != i:
-            det *= -1
-        det *= m[i, i]
-    return det
+    count, size = m.shape[0], m.shape[1]
+    every = np.arange(count)
+    flips, singular = np.zeros(count, dtype=bool), np.zeros(count, dtype=bool)
+    with np.errstate(all="ignore"):
+        for i in range(size):
+            p = i + np.argmax(np.abs(m[:, i:, i]), axis=1)  # the first largest, 0 if all vanish
+            zero = m[every, p, i] == 0.0
+            singular |= zero
+            swap = (p != i) & ~zero
+            flips ^= swap
+            upper, lower = m[every[swap], i].copy(), m[every[swap], p[swap]].copy()
+            m[every[swap], i], m[every[swap], p[swap]] = lower, upper
+            scale = ~zero
+            m[scale, i + 1:, i] = m[scale, i + 1:, i] * (1.0 / m[scale, i, i])[:, None]
+            m[:, i + 1:, i + 1:] = m[:, i + 1:, i + 1:] - m[:, i + 1:, i, None] * m[:, None, i, i + 1:]
+        det = np.ones(count)
+        for i in range(size):
+            det = det * m[:, i, i]
+    det = np.where(flips, -det, det)
+    return np.where(singular, 0.0, det)
 
 
-def _index_norm_inf(v: np.ndarray) -> int:
-    best, where = 0.0, 0
-    for i, value in enumerate(np.abs(v)):
-        if value > best:
-            best, where = value, i
-    return where
-
-
-def _choose(n: int, k: int) -> int:
-    """ddalpha's integer ``choose``."""
-    r, n, d = n, n - 1, 2
-    while d <= k:
-        r *= n
-        n -= 1
-        r //= d
-        d += 1
-    return r
-
-
-def _simplex_volumes(data: np.ndarray, point: np.ndarray, combinations: Any) -> np.longdouble:
+def _simplex_volumes(data: np.ndarray, point: np.ndarray, subsets: np.ndarray) -> np.longdouble:
+    """The long-double sum, in order, of the volumes (times d!) of the simplices of
+    ``point`` and each subset of ``d`` data points."""
     d = data.shape[1]
-    a = np.ones((d + 1, d + 1))
     total = np.longdouble(0)
-    for indices in combinations:
-        a[1:, :d] = data[list(indices)].T
-        a[1:, d] = point
-        total += np.longdouble(abs(determinant(a)))
+    for start in range(0, len(subsets), 4096):
+        chunk = subsets[start:start + 4096]
+        a = np.ones((len(chunk), d + 1, d + 1))
+        a[:, 1:, :d] = data[chunk].transpose(0, 2, 1)
+        a[:, 1:, d] = point
+        volumes = np.abs(determinants(a)).astype(np.longdouble)
+        total = np.cumsum(np.concatenate([[total], volumes]))[-1]
     return total
 
 
-def _lexicographic(n: int, d: int) -> Any:
-    """ddalpha's enumeration of the d-subsets of n points, in lexicographic order."""
-    p = d - 1
-    counters = list(range(p)) + [p - 1]
-    while counters[0] != n - (p + 1):
-        i = p
-        while i > 0 and counters[i] == n - (p + 1) + i:
-            i -= 1
-        counters[i] += 1
-        for j in range(i + 1, p + 1):
-            counters[j] = counters[j - 1] + 1
-        yield tuple(counters)
-
-
-def _random_subsets(engine: Rand48, n: int, d: int, count: int) -> Any:
-    for _ in range(count):
+def _random_subsets(engine: Rand48, n: int, d: int, count: int) -> np.ndarray:
+    """ddalpha's ``count`` random d-subsets: ``random(n)`` redrawn until new."""
+    out = np.empty((count, d), dtype=int)
+    for i in range(count):
         chosen: list[int] = []
         while len(chosen) < d:
             candidate = engine.below(n)
             if candidate not in chosen:
                 chosen.append(candidate)
-        yield tuple(chosen)
+        out[i] = chosen
+    return out
 
 
 def simplicial_volume_depth(x: np.ndarray, data: np.ndarray, exact: bool = False,
@@ -454,21 +428,20 @@ def simplicial_volume_depth(x: np.ndarray, data: np.ndarray, exact: bool = False
                          '"moment", "MCD", "none"')
     _check_finite(data, x)
     scale = 1.0 if estimate == "NONE" else \
-        math.pow(abs(determinant(rlinalg.cov(data))), -0.5)
+        math.pow(abs(float(determinants(rlinalg.cov(data)[None])[0])), -0.5)
     # R passes k to C as two integers (k %/% 2e9 and the rest), each truncated
     high = int(k / 2e9)
     count = int(2e9) * high + int(k - high * 2e9)
     engine = _engine(seed)
+    everything = np.array(list(itertools.combinations(range(n), d)), dtype=int) if exact else None
     norm = math.factorial(d)
     depths = np.empty(len(x))
     with np.errstate(invalid="ignore", divide="ignore"):
         for i, point in enumerate(x):
-            if exact:
-                total = _simplex_volumes(data, point, _lexicographic(n, d))
-                mean = float(total / np.longdouble(norm) / np.longdouble(_choose(n, d)))
-            else:
-                total = _simplex_volumes(data, point, _random_subsets(engine, n, d, count))
-                mean = float(total / np.longdouble(norm) / np.longdouble(count))
+            # every subset in lexicographic order, as ddalpha enumerates them, or random ones
+            subsets = everything if exact else _random_subsets(engine, n, d, count)
+            total = _simplex_volumes(data, point, subsets)
+            mean = float(total / np.longdouble(norm) / np.longdouble(len(subsets)))
             depths[i] = 1 / (1 + mean * scale)
     return depths
 
