@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import os
 from typing import Any
 
 import pandas as pd
@@ -23,8 +24,25 @@ from .errors import RNotAvailableError
 from .rtree import to_tree
 
 
+#: variables that starting R sets in the process environment and that would change which
+#: shared libraries this process's child programs load: R points LD_LIBRARY_PATH at
+#: Debian's libraries, so a child ``python3`` built with a shared libpython loads Debian's
+#: and loses its own site-packages. The running process is not affected (the loader reads
+#: the variable once, at start), so the caller's values are put back.
+_CHILDREN_ENV = ("LD_LIBRARY_PATH",)
+
+
+def _restore_environment(saved: dict[str, str | None]) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.unsetenv(name)
+        else:
+            os.putenv(name, value)
+
+
 @functools.lru_cache(maxsize=1)
 def robjects() -> Any:
+    saved = {name: os.environ.get(name) for name in _CHILDREN_ENV}
     try:
         import rpy2.robjects as ro
     except ImportError as exc:
@@ -35,6 +53,8 @@ def robjects() -> Any:
         raise RNotAvailableError(
             f"rpy2 could not start R ({exc}); install R (Debian: `apt-get install r-base-core`) "
             "or set R_HOME") from exc
+    finally:
+        _restore_environment(saved)
     # registered after rpy2's own exit handler, so it runs first
     atexit.register(_quiet_reticulate_exit, ro)
     return ro

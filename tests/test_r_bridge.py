@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import importlib.util
+import os
 import subprocess
 import sys
 
@@ -94,6 +95,20 @@ def test_r_that_cannot_start_says_how_to_install_it(no_bridge):
 def test_r_predict_names_the_missing_r_packages(fixture_workflow, new_data):
     with pytest.raises(RNotAvailableError, match="kerasnip, workflows, parsnip"):
         pkr.r_predict(fixture_workflow, new_data)
+
+
+@requires_rpy2
+def test_starting_r_leaves_the_environment_of_child_processes_alone(fixture_workflow, new_data):
+    """R points LD_LIBRARY_PATH at Debian's libraries when it starts; a child python3
+    built with a shared libpython would then load Debian's and lose its site-packages."""
+    before = os.environ.get("LD_LIBRARY_PATH")
+    pkr.r_bake(fixture_workflow.blueprint.recipe, new_data)
+    seen = subprocess.run(["sh", "-c", 'printf %s "${LD_LIBRARY_PATH-<unset>}"'],
+                          capture_output=True, text=True, check=True).stdout
+    assert seen == ("<unset>" if before is None else before)
+    child = subprocess.run([sys.executable, "-c", "import isal, numpy"], capture_output=True,
+                           text=True)
+    assert child.returncode == 0, child.stderr
 
 
 @requires_rpy2

@@ -312,14 +312,12 @@ class Recipe:
 
     # -- prep --------------------------------------------------------------------------
     def prep(self, training: pd.DataFrame | None = None, retain: bool = True,
-             strings_as_factors: bool = True) -> "Recipe":
-        """Train every step in order on ``training`` (default: the recipe's data)."""
-        from_r = [s.r_class for s in self.steps if s.r_node is not None]
-        if from_r:
-            raise SpecError(f"steps read from R ({', '.join(from_r)}) cannot be prepared again in "
-                            "Python: their selectors are R code")
+             strings_as_factors: bool = True, fresh: bool = False) -> "Recipe":
+        """Train the steps in order on ``training`` (default: the recipe's data). As in R,
+        a step that is already trained is kept as it is unless ``fresh=True``."""
         data = self._training_set(training)
-        rec = self._with(steps=[copy.copy(s) for s in self.steps])
+        rec = self._with(steps=[_untrained_copy(s) if fresh or not s.trained else copy.copy(s)
+                                for s in self.steps])
         rec.tr_info = {"nrows": len(data), "ncomplete": int(data.notna().all(axis=1).sum())}
         rec.orig_lvls = {c: get_levels(data[c]) for c in data.columns}
         if strings_as_factors:
@@ -327,7 +325,9 @@ class Recipe:
         info = rec.var_info.copy()
         running = [info.assign(number=0, skip=False)]
         for number, step in enumerate(rec.steps, start=1):
-            step.prep(data, info)
+            if not step.trained:
+                step.prep(data, info)
+                step.trained = True
             data = step.bake(data)
             info = rec._step_term_info(step, data, info, running)
             running.append(info.assign(number=number, skip=step.skip))
@@ -510,3 +510,14 @@ def recipe(formula: str, data: pd.DataFrame) -> Recipe:
     var_info = get_types(template).assign(
         role=["predictor"] * len(predictors) + ["outcome"] * len(outcomes), source="original")
     return Recipe(var_info, template=template)
+
+
+def _untrained_copy(step: Step) -> Step:
+    """A copy of ``step`` to train; a step read from R gets its stored selectors back
+    as Python selectors (its options were read with it)."""
+    new = copy.copy(step)
+    if step.r_node is not None:
+        new.selectors_from_r()
+        new.r_node = None
+    new.trained = False
+    return new

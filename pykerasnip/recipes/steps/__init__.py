@@ -1,3 +1,4 @@
 """One module per family of recipes steps; importing them fills :data:`base.STEPS`."""
-from . import (binning, classdist, combine, extract, functions, impute_more, naming, profile,  # noqa: F401
-               recode, removals, rows, text, times, transforms, window)
+from . import (binning, classdist, combine, extract, functions, impute_bag,  # noqa: F401
+               impute_more, kernel, naming, profile, projections, recode, removals, rows,
+               splines, text, times, transforms, window)
