@@ -97,6 +97,28 @@ def r_mean_one_pass(x: np.ndarray) -> float:
     return float(np.cumsum(x, dtype=np.longdouble)[-1] / len(x)) if len(x) else math.nan
 
 
+def r_col_means(x: np.ndarray) -> np.ndarray:
+    """R's ``colMeans(x)`` of a double matrix: per column a one-pass long-double sum
+    divided by the row count in long double."""
+    return (np.cumsum(x, axis=0, dtype=np.longdouble)[-1] / np.longdouble(len(x))).astype("f8")
+
+
+def r_cov(x: np.ndarray) -> np.ndarray:
+    """R's ``cov(x)`` of a complete double matrix (``stats:::C_cov``): two-pass
+    long-double column means rounded to doubles, then long-double cross products of the
+    deviations divided by ``n - 1``."""
+    k = x.shape[1]
+    if len(x) < 2:
+        return np.full((k, k), math.nan)
+    means = np.array([float(_mean_ld(col)) for col in x.T], dtype=np.longdouble)
+    dev = x.astype(np.longdouble) - means
+    out = np.empty((k, k))
+    for i in range(k):
+        for j in range(i + 1):
+            out[i, j] = out[j, i] = float(np.cumsum(dev[:, i] * dev[:, j])[-1] / (len(x) - 1))
+    return out
+
+
 def r_var(x: np.ndarray) -> float:
     """R's ``var(x, na.rm = TRUE)``: sample variance (n - 1) as ``stats:::C_cov`` computes it."""
     x = x[~np.isnan(x)]
@@ -104,6 +126,122 @@ def r_var(x: np.ndarray) -> float:
         return math.nan
     dev = x - float(_mean_ld(x))
     return float(np.cumsum((dev * dev).astype(np.longdouble))[-1] / (len(x) - 1))
+
+
+# --------------------------------------------------------------------------- optimisation
+#: the value R's Nelder-Mead gives a point where the function is not finite
+_NM_BIG = 1.0e35
+
+
+def _nm_simplex(start: list[float]) -> tuple[list[list[float]], float]:
+    """R's starting simplex and its size: ``start`` plus one vertex per coordinate,
+    shifted by a tenth of the largest absolute start value (0.1 when all are 0); a shift
+    too small to change the coordinate grows tenfold until it does."""
+    step = max([0.1 * abs(p) for p in start] + [0.0]) or 0.1
+    points, size = [start], 0.0
+    for i in range(len(start)):
+        vertex, trial = list(start), step
+        while vertex[i] == start[i]:
+            vertex[i] = start[i] + trial
+            trial *= 10
+        size += trial
+        points.append(vertex)
+    return points, size
+
+
+def _nm_extremes(values: list[float], best: int) -> tuple[int, int]:
+    """(lowest, highest) vertex, scanning from the previous lowest as R does (the first
+    of equal values wins)."""
+    low = high = best
+    for j, f in enumerate(values):
+        if j != low:
+            if f < values[low]:
+                low = j
+            if f > values[high]:
+                high = j
+    return low, high
+
+
+def _nm_centroid(points: list[list[float]], high: int) -> list[float]:
+    """Centroid of all vertices but ``high``, summed in R's order (minus the highest,
+    then every vertex)."""
+    centroid = []
+    for i in range(len(points[0])):
+        total = -points[high][i]
+        for point in points:
+            total += point[i]
+        centroid.append(total / len(points[0]))
+    return centroid
+
+
+def r_optim_nelder_mead(fn: Callable[[list[float]], float], par: Sequence[float], *,
+                        maxit: int = 500, reltol: float = math.sqrt(np.finfo(float).eps),
+                        abstol: float = -math.inf, alpha: float = 1.0, beta: float = 0.5,
+                        gamma: float = 2.0) -> list[float]:
+    """``optim(par, fn, method = "Nelder-Mead")$par`` with R's default control: the same
+    simplex moves in the same floating-point order as R's ``nmmin``, so an ``fn`` that
+    computes what R's objective computes gives R's optimum to the bit.
+
+    Each iteration reflects the highest vertex through the centroid of the others, then
+    expands, contracts, or shrinks the simplex towards the lowest one. It stops when the
+    spread of values is at most ``reltol * (|f(par)| + reltol)``, when the lowest value
+    is at most ``abstol``, when a shrink does not make the simplex smaller, or after
+    ``maxit`` evaluations; it returns the lowest vertex of the last ranking."""
+    def value(point: list[float]) -> float:
+        f = fn(point)
+        return f if math.isfinite(f) else _NM_BIG
+
+    start = [float(p) for p in par]
+    f0 = fn(start)
+    if not math.isfinite(f0):
+        raise ValueError("function cannot be evaluated at initial parameters")
+    if maxit <= 0:
+        return start
+    conv_tol = reltol * (abs(f0) + reltol)
+    points, old_size = _nm_simplex(start)
+    values = [f0] + [math.nan] * len(start)
+    stale, evals, low = list(range(1, len(points))), 1, 0
+    while True:
+        for j in stale:
+            values[j] = value(points[j])
+            evals += 1
+        stale = []
+        low, high = _nm_extremes(values, low)
+        if values[high] <= values[low] + conv_tol or values[low] <= abstol:
+            break
+        centroid = _nm_centroid(points, high)
+        reflected = [(1.0 + alpha) * c - alpha * h for c, h in zip(centroid, points[high])]
+        f_reflected = value(reflected)
+        evals += 1
+        if f_reflected < values[low]:
+            expanded = [gamma * r + (1 - gamma) * c for r, c in zip(reflected, centroid)]
+            f_expanded = value(expanded)
+            evals += 1
+            points[high], values[high] = ((expanded, f_expanded) if f_expanded < f_reflected
+                                          else (reflected, f_reflected))
+        else:
+            highest = values[high]
+            if f_reflected < highest:
+                points[high], values[high] = reflected, f_reflected
+            contracted = [(1 - beta) * h + beta * c for h, c in zip(points[high], centroid)]
+            f_contracted = value(contracted)
+            evals += 1
+            if f_contracted < values[high]:
+                points[high], values[high] = contracted, f_contracted
+            elif f_reflected >= highest:
+                size = 0.0
+                for j, point in enumerate(points):
+                    if j != low:
+                        points[j] = [beta * (p - q) + q for p, q in zip(point, points[low])]
+                        for p, q in zip(points[j], points[low]):
+                            size += abs(p - q)
+                        stale.append(j)
+                if size >= old_size:
+                    break
+                old_size = size
+        if evals > maxit:
+            break
+    return points[low]
 
 
 # --------------------------------------------------------------------------- names

@@ -129,6 +129,8 @@ class _ProjectionStep(Step):
         self.prefix, self.keep_original_cols = prefix, keep_original_cols
         self.columns: list[str] = []
         self.res: Any = None
+        #: the fit as R stored it (kernlab's S4 object, dimRed's result): written back as is
+        self.res_r: Any = None
 
     def project(self, x: np.ndarray) -> np.ndarray:
         """The projection of the rows of ``x``."""
@@ -166,7 +168,8 @@ class _ProjectionStep(Step):
         return drop_inputs(append_columns(data, new, self.r_class), self.columns, self.keep_original_cols)
 
     def fields_to_r(self) -> dict[str, Any]:
-        """The step's own R fields (a Python step holds no fit: ``res`` is NULL)."""
+        """The step's own R fields (``res``: R's fit, NULL for a step Python prepared
+        with nothing to fit)."""
         raise NotImplementedError
 
     def to_r(self) -> List:
@@ -194,7 +197,7 @@ class _KpcaStep(_ProjectionStep):
     def from_r(cls, node: List) -> "_KpcaStep":
         step = _common_from_r(cls, node)
         step.num_comp = int(_number(node["num_comp"]))
-        step.res = _kpca_from_r(node.get("res"))
+        step.res, step.res_r = _kpca_from_r(node.get("res")), node.get("res")
         for name in cls.settings:
             setattr(step, name, _number(node[name]))
         return step
@@ -204,7 +207,7 @@ class _KpcaStep(_ProjectionStep):
 
     def fields_to_r(self) -> dict[str, Any]:
         tail = self._tail_to_r()
-        return {"num_comp": b.dbl(float(self.num_comp)), "res": None, "columns": tail.pop("columns"),
+        return {"num_comp": b.dbl(float(self.num_comp)), "res": self.res_r, "columns": tail.pop("columns"),
                 **self.settings_to_r(), **tail}
 
     def settings_to_r(self) -> dict[str, Any]:
@@ -309,7 +312,7 @@ class StepIsomap(_ProjectionStep):
         step.neighbors = int(_number(node["neighbors"]))
         options = node.get("options")
         step.options = {k: strings(v) for k, v in (options.items() if isinstance(options, List) else [])}
-        step.res = _isomap_from_r(node.get("res"))
+        step.res, step.res_r = _isomap_from_r(node.get("res")), node.get("res")
         return step
 
     def check_settings(self) -> None:
@@ -323,4 +326,4 @@ class StepIsomap(_ProjectionStep):
         tail = self._tail_to_r()
         return {"num_terms": b.dbl(float(self.num_terms)), "neighbors": b.dbl(float(self.neighbors)),
                 "options": b.named_list({k: b.chr(*v) for k, v in self.options.items()}),
-                "res": None, "columns": tail.pop("columns"), **tail}
+                "res": self.res_r, "columns": tail.pop("columns"), **tail}
