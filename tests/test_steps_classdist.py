@@ -5,14 +5,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import pykerasnip.recipes as rc
-from pykerasnip import ddalpha
 from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
 from pykerasnip.io import write_rds
 from pykerasnip.rds import build as b
@@ -87,24 +85,13 @@ CLOCK_CASES = {c.name: c for c in [
 ]}
 
 
-@pytest.fixture
-def r_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    """Set ddalpha's clock to the second R made a case in."""
-    def at(name: str) -> None:
-        second = int(truth_file(name, "clock.txt").read_text())
-        monkeypatch.setattr(ddalpha, "clock", lambda: second)
-    return at
+@pytest.mark.parametrize("name", list(CLOCK_CASES))
+def test_bake_at_rs_clock_matches_r(name: str) -> None:
+    check_r_bake(CLOCK_CASES[name])  # at_r_clock: the second in clock.txt
 
 
 @pytest.mark.parametrize("name", list(CLOCK_CASES))
-def test_bake_at_rs_clock_matches_r(name: str, r_clock: Callable[[str], None]) -> None:
-    r_clock(name)
-    check_r_bake(CLOCK_CASES[name])
-
-
-@pytest.mark.parametrize("name", list(CLOCK_CASES))
-def test_python_prep_at_rs_clock_matches_r(name: str, r_clock: Callable[[str], None]) -> None:
-    r_clock(name)
+def test_python_prep_at_rs_clock_matches_r(name: str) -> None:
     check_python_prep(CLOCK_CASES[name])
 
 
@@ -205,6 +192,6 @@ def test_spark_refuses_depths_whose_rows_share_a_random_stream():
         assert bool(_step_problems(step)) is shared, (metric, options)
 
 
-@pytest.mark.parametrize("name", [c.name for c in CASES + DEPTH_CASES])
-def test_python_reads_back_what_it_writes(name: str) -> None:
-    check_read_back({c.name: c for c in CASES + DEPTH_CASES}[name])
+@pytest.mark.parametrize("case", CASES + DEPTH_CASES + list(CLOCK_CASES.values()), ids=repr)
+def test_python_reads_back_what_it_writes(case: Case) -> None:
+    check_read_back(case)
