@@ -174,7 +174,7 @@ def assert_same_state(got: Any, want: Any, path: str = "") -> None:
 def at_r_clock(name: str) -> Iterator[None]:
     """Within: ddalpha's clock (the seed of its random engine when ``seed = 0``) reads the
     second R made case ``name`` in, when the case recorded it (clock.txt)."""
-    from pykerasnip import ddalpha
+    from pykerasnip.native import ddalpha
     recorded = TRUTH / name / "clock.txt"
     if not recorded.exists():
         yield

@@ -1,4 +1,4 @@
-"""pykerasnip.cxxalgo and pykerasnip.boost_random against what libstdc++ 12 and
+"""pykerasnip.native.cxxalgo and pykerasnip.native.boost_random against what libstdc++ 12 and
 Boost.Random 1.74 compute (tests/data/cxx, made by tests/cxx/make_truth.cpp)."""
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from conftest import ROOT
-from pykerasnip.boost_random import Rand48
-from pykerasnip.cxxalgo import partial_sort_copy, sort
+from pykerasnip.native.boost_random import Rand48
+from pykerasnip.native.cxxalgo import partial_sort_copy, sort
 
 TRUTH = ROOT / "tests" / "data" / "cxx"
 

@@ -1,4 +1,4 @@
-// Ground truth of pykerasnip.cxxalgo and pykerasnip.boost_random: what libstdc++ (GCC 12)
+// Ground truth of pykerasnip.native.cxxalgo and pykerasnip.native.boost_random: what libstdc++ (GCC 12)
 // and Boost.Random 1.74 give. Build and run from the repository root:
 //   g++ -O2 -std=c++14 tests/cxx/make_truth.cpp -o /tmp/make_truth && /tmp/make_truth tests/data/cxx
 // sort.txt: values | the positions std::sort (descending by value) leaves them in, ties

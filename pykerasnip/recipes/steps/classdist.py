@@ -19,7 +19,7 @@ from ...convert import from_pandas, scalar, to_python
 from ...errors import SpecError, UnsupportedStepError
 from ...factor import is_factor
 from ...rds import build as b
-from ... import ddalpha
+from ...native import ddalpha
 from ...rds.nodes import BaseNamespace, Bytecode, Closure, Lang, List, MissingArg, Namespace, Str, Sym
 from ...rlinalg import cov, mahalanobis
 from ...rmath import libm, quantile7, r_mean, r_mean_one_pass, r_sort_strings, r_sum
@@ -429,7 +429,7 @@ class StepDepth(Step):
     Like ddalpha, a random algorithm with ``seed = 0`` (the default) seeds from the
     clock. The MCD estimates (robustbase) are refused; the "moment" scaling of spatial
     and potential depth rests on an eigen decomposition that agrees with R's to about
-    1e-14 (see :mod:`pykerasnip.ddalpha`)."""
+    1e-14 (see :mod:`pykerasnip.native.ddalpha`)."""
 
     r_class = "step_depth"
 

@@ -19,7 +19,7 @@ from ...convert import scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List, Str
-from ...cxxalgo import partial_sort_copy
+from ...native.cxxalgo import partial_sort_copy
 from .base import register
 from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
 from .numeric import numeric_columns, numeric_values

@@ -4,8 +4,8 @@ simplicialVolume and halfspace, with their R defaults and checks.
 
 The R parts replay R's arithmetic (:mod:`pykerasnip.rlinalg`); the C++ parts are
 replayed operation by operation: double sums in loop order, Boost uBLAS's LU for
-determinants, libstdc++'s ``std::sort`` (:mod:`pykerasnip.cxxalgo`), and Boost's
-``rand48`` with its ziggurat normals (:mod:`pykerasnip.boost_random`). ddalpha seeds
+determinants, libstdc++'s ``std::sort`` (:mod:`pykerasnip.native.cxxalgo`), and Boost's
+``rand48`` with its ziggurat normals (:mod:`pykerasnip.native.boost_random`). ddalpha seeds
 that engine with ``seed``, or with the clock (``time(NULL)``, :data:`clock`) when
 ``seed = 0`` (the default): so does this module, giving R's numbers for the same second.
 
@@ -23,10 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from . import cxxalgo, rlinalg
+from .. import rlinalg
+from . import cxxalgo
 from .boost_random import Rand48
-from .errors import ForgeError, UnsupportedStepError
-from .rmath import r_pow
+from ..errors import ForgeError, UnsupportedStepError
+from ..rmath import r_pow
 
 #: ``time(NULL)``: the seed ddalpha's C++ code takes when ``seed = 0``
 clock: Callable[[], int] = lambda: int(time.time())
