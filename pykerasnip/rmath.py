@@ -124,8 +124,9 @@ def r_var(x: np.ndarray) -> float:
     x = x[~np.isnan(x)]
     if len(x) < 2:
         return math.nan
-    dev = x - float(_mean_ld(x))
-    return float(np.cumsum((dev * dev).astype(np.longdouble))[-1] / (len(x) - 1))
+    # deviations from the mean (rounded to double, as R keeps it) taken in long double
+    dev = x.astype(np.longdouble) - np.longdouble(float(_mean_ld(x)))
+    return float(np.cumsum(dev * dev)[-1] / (len(x) - 1))
 
 
 # --------------------------------------------------------------------------- optimisation
