@@ -184,17 +184,19 @@ def run_r(code: str, *, inputs: Mapping[str, Any] | None = None, args: Sequence[
     return node if raw else to_python(node)
 
 
-def plain(value: Any) -> Any:
+def plain(value: Any, unbox: bool = False) -> Any:
     """A natural R value (:func:`run_r`'s) as plain Python: vectors as lists (a matrix
     as its rows), named vectors and named lists as dicts, unnamed lists as lists; data
-    frames and anything else unchanged."""
+    frames and anything else unchanged. With ``unbox``, vectors of length one become
+    their element (as jsonlite's ``auto_unbox``)."""
     if isinstance(value, RList):
-        items = [plain(v) for v in value]
+        items = [plain(v, unbox) for v in value]
         return items if value.names is None else dict(zip(value.names, items))
     if isinstance(value, pd.Series):
         return dict(zip(value.index, value.tolist()))
     if isinstance(value, (np.ndarray, pd.api.extensions.ExtensionArray)):
-        return value.tolist()
+        values = value.tolist()
+        return values[0] if unbox and value.ndim == 1 and len(values) == 1 else values
     return value
 
 

@@ -47,10 +47,10 @@ d$lgl <- d$lgl == "True"
 """
 
 
-def rscript(code: str, payload: object) -> object:
+def rscript(code: str, payload: object, unbox: bool = False) -> object:
     """Evaluate R code that reads ``payload`` (an R value) and return its value as plain
     Python (:func:`r_oracle.plain`)."""
-    return plain(run_r(code, inputs={"payload": payload}, packages=("splines",)))
+    return plain(run_r(code, inputs={"payload": payload}, packages=("splines",)), unbox)
 
 
 def r_doubles(values: list[float]) -> np.ndarray:
