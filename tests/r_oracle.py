@@ -35,7 +35,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from pykerasnip.convert import RList, from_python, to_python
 from pykerasnip.rds import build as b
@@ -247,9 +246,11 @@ def missing_r(*needs: str, stack: str = "system") -> list[str]:
     return missing
 
 
-def requires_r(*needs: str, stack: str = "system") -> pytest.MarkDecorator:
+def requires_r(*needs: str, stack: str = "system") -> Any:
     """A skip mark for tests that need ``stack`` and the R packages ``needs``, naming
     what is missing; use it called: ``@requires_r("recipes")``."""
+    import pytest  # here, so that doc_blocks.py runs without pytest
+
     if any(callable(n) for n in needs):
         raise TypeError("requires_r is a factory: write @requires_r(...) with the R packages needed")
     missing = missing_r(*needs, stack=stack)
@@ -258,6 +259,8 @@ def requires_r(*needs: str, stack: str = "system") -> pytest.MarkDecorator:
 
 def skip_unless_r(*needs: str, stack: str = "system") -> None:
     """Skip the running test, naming what is missing, unless ``stack`` has ``needs``."""
+    import pytest
+
     missing = missing_r(*needs, stack=stack)
     if missing:
         pytest.skip("; ".join(missing))

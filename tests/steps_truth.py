@@ -13,9 +13,7 @@ A missing ground-truth file fails; a missing R skips with its reason.
 from __future__ import annotations
 
 import math
-import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,15 +24,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import HAS_R, ROOT
+from conftest import ROOT
 from pykerasnip.convert import to_pandas
 from pykerasnip.rds import load
 from pykerasnip.rds.nodes import RObject
 from pykerasnip.rrng import r_session
+from r_oracle import requires_r, run_r
 
 TRUTH = ROOT / "tests" / "data" / "steps"
-RSTACK_ENV = Path("/opt/rstack/env.sh")
-HAS_RSTACK = RSTACK_ENV.exists()
 #: attributes of a step that are not trained state
 NOT_STATE = {"terms", "r_node", "id", "trained"}
 #: the seed R sets before baking new data (step_sample / step_shuffle draw from it)
@@ -201,21 +198,18 @@ def check_python_prep(case: Case) -> None:
 
 
 _R_BAKE_WRITTEN = r"""
-suppressPackageStartupMessages(library(recipes))
-args <- commandArgs(TRUE)
-for (name in args[-1]) {
-  dir <- file.path(args[1], name)
+setNames(lapply(names, function(name) {
+  dir <- file.path(root, name)
   set.seed(4242)
-  out <- tryCatch(bake(readRDS(file.path(dir, "written.rds")), readRDS(file.path(dir, "new.rds"))),
-                  error = function(e) conditionMessage(e))
-  saveRDS(out, file.path(dir, "r_baked.rds"))
-}
+  tryCatch(bake(readRDS(file.path(dir, "written.rds")), readRDS(file.path(dir, "new.rds"))),
+           error = function(e) conditionMessage(e))
+}), names)
 """
 
 
-def r_bake_written(cases: list[Case], r: str) -> dict[str, Any]:
+def r_bake_written(cases: list[Case], stack: str) -> dict[str, Any]:
     """Prep every case in Python, write it with ``write_rds``, and bake R's new data
-    through it with R (``r``: "rstack" for recipes 1.3.2, "debian" for Debian's R).
+    through it with R (``stack``: "rstack" for recipes 1.3.2, "system" for Debian's R).
     Returns name -> the baked frame, or R's error message."""
     from pykerasnip.io import write_rds
 
@@ -225,22 +219,10 @@ def r_bake_written(cases: list[Case], r: str) -> dict[str, Any]:
             folder.mkdir()
             write_rds(python_prep(case), folder / "written.rds")
             shutil.copy(truth_file(case.name, "new.rds"), folder / "new.rds")
-        script = Path(tmp) / "bake.R"
-        script.write_text(_R_BAKE_WRITTEN)
-        command = f'Rscript "{script}" "{tmp}" ' + " ".join(f'"{c.name}"' for c in cases)
-        if r == "rstack":
-            command = f". {RSTACK_ENV} && {command}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("R_LIBS")}
-        done = subprocess.run(["bash", "-c", command], capture_output=True, text=True,
-                              timeout=600, env={**env, "TZ": "UTC"})
-        if done.returncode:
-            raise RuntimeError(f"R failed:\n{done.stderr[-3000:]}")
-        results = {}
-        for case in cases:
-            node = load(Path(tmp) / case.name / "r_baked.rds")
-            results[case.name] = to_pandas(node) if node.inherits("data.frame") else \
-                str(node.data[0])
-        return results
+        baked = run_r(_R_BAKE_WRITTEN, inputs={"root": Path(tmp), "names": [c.name for c in cases]},
+                      packages=("recipes",), stack=stack, raw=True)
+    return {name: to_pandas(node) if node.inherits("data.frame") else str(node.data[0])
+            for name, node in baked.items()}
 
 
 def check_r_baked(case: Case, results: dict[str, Any]) -> None:
@@ -249,9 +231,8 @@ def check_r_baked(case: Case, results: dict[str, Any]) -> None:
     assert_same_frame(got, truth_frame(case.name, "baked.rds"), case.atol)
 
 
-requires_rstack = pytest.mark.skipif(not HAS_RSTACK, reason="recipes 1.3.2 (/opt/rstack) is "
-                                                            "not installed")
-requires_debian_r = pytest.mark.skipif(not HAS_R, reason="Rscript is not on the PATH")
+requires_rstack = requires_r("recipes==1.3.2", stack="rstack")
+requires_debian_r = requires_r("recipes")
 
 
 def make_tests(cases: list[Case]) -> dict[str, Any]:
@@ -273,7 +254,7 @@ def make_tests(cases: list[Case]) -> dict[str, Any]:
 
     @pytest.fixture(scope="module")
     def debian_baked() -> dict[str, Any]:
-        return r_bake_written([c for c in cases if c.debian], "debian")
+        return r_bake_written([c for c in cases if c.debian], "system")
 
     @requires_rstack
     @pytest.mark.parametrize("name", ids)
