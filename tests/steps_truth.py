@@ -52,6 +52,8 @@ class Case:
     atol: float = 0.0
     strings_as_factors: bool = True
     extra: dict = field(default_factory=dict)
+    #: why R's bake of the Python-written recipe is known to differ (a reported bug)
+    written_xfail: str | None = None
 
     def __repr__(self) -> str:
         return self.name
@@ -240,6 +242,10 @@ def make_tests(cases: list[Case]) -> dict[str, Any]:
     by_name = {c.name: c for c in cases}
     ids = [c.name for c in cases]
 
+    def written(selected: list[Case]) -> list[Any]:
+        return [pytest.param(c.name, marks=pytest.mark.xfail(reason=c.written_xfail, strict=True))
+                if c.written_xfail else c.name for c in selected]
+
     @pytest.mark.parametrize("name", ids)
     def test_bake_of_r_prepped_recipe_matches_r(name: str) -> None:
         check_r_bake(by_name[name])
@@ -257,12 +263,12 @@ def make_tests(cases: list[Case]) -> dict[str, Any]:
         return r_bake_written([c for c in cases if c.debian], "system")
 
     @requires_rstack
-    @pytest.mark.parametrize("name", ids)
+    @pytest.mark.parametrize("name", written(cases))
     def test_recipes_132_bakes_the_written_recipe(name: str, rstack_baked: dict) -> None:
         check_r_baked(by_name[name], rstack_baked)
 
     @requires_debian_r
-    @pytest.mark.parametrize("name", [c.name for c in cases if c.debian])
+    @pytest.mark.parametrize("name", written([c for c in cases if c.debian]))
     def test_debian_recipes_bakes_the_written_recipe(name: str, debian_baked: dict) -> None:
         check_r_baked(by_name[name], debian_baked)
 

@@ -198,6 +198,10 @@ cases <- list(
     step_bin2factor(r, d, levels = c("hit", "miss"), ref_first = FALSE)),
   num2factor = list("nom", y ~ ., function(r)
     step_num2factor(r, n, levels = c("one", "two", "three"))),
+  string2factor = list("nom", y ~ ., function(r) step_string2factor(r, ch)),
+  string2factor_options = list("nom", y ~ ., function(r)
+    step_string2factor(r, ch, levels = c("y", "x", "w"), ordered = TRUE)),
+  factor2string = list("nom", y ~ ., function(r) step_factor2string(r, f, o)),
   num2factor_transform = list("nom", y ~ ., function(r)
     step_num2factor(r, n0, levels = c("zero", "one", "two"), transform = function(x) x + 1,
                     ordered = TRUE)),
