@@ -49,7 +49,9 @@ class Case:
     skip_state: tuple[str, ...] = ()
     #: can Debian's recipes 1.0.4 bake what Python writes?
     debian: bool = True
+    #: tolerances of every comparison (trained values and baked doubles; 0: bit for bit)
     atol: float = 0.0
+    rtol: float = 0.0
     strings_as_factors: bool = True
     extra: dict = field(default_factory=dict)
     #: why R's bake of the Python-written recipe is known to differ (a reported bug)
@@ -107,9 +109,10 @@ def kind(column: pd.Series) -> tuple:
     return ("character",)
 
 
-def assert_same_frame(got: pd.DataFrame, want: pd.DataFrame, atol: float = 0.0) -> None:
+def assert_same_frame(got: pd.DataFrame, want: pd.DataFrame, atol: float = 0.0,
+                      rtol: float = 0.0) -> None:
     """Same column names and order, R types, rows and values (doubles bit for bit unless
-    ``atol``; NaN equals NaN)."""
+    ``atol``/``rtol``; NaN equals NaN)."""
     assert list(got.columns) == list(want.columns)
     assert len(got) == len(want)
     for name in want.columns:
@@ -119,8 +122,8 @@ def assert_same_frame(got: pd.DataFrame, want: pd.DataFrame, atol: float = 0.0) 
             gv, wv = g.to_numpy("f8"), w.to_numpy("f8")
             np.testing.assert_array_equal(np.isnan(gv), np.isnan(wv), err_msg=name)
             ok = ~np.isnan(wv)
-            np.testing.assert_allclose(gv[ok], wv[ok], rtol=0, atol=atol, err_msg=name)
-            if atol == 0:
+            np.testing.assert_allclose(gv[ok], wv[ok], rtol=rtol, atol=atol, err_msg=name)
+            if atol == rtol == 0:
                 assert gv[ok].tobytes() == wv[ok].tobytes(), name
         else:
             assert _listed(g) == _listed(w), name
@@ -130,34 +133,39 @@ def _listed(column: pd.Series) -> list:
     return [None if pd.isna(v) else v for v in column.astype(object)]
 
 
-def assert_same_state(got: Any, want: Any, path: str = "") -> None:
-    """Deep equality of trained values (frames, series, arrays, dicts, floats with NaN)."""
+def assert_same_state(got: Any, want: Any, path: str = "", atol: float = 0.0,
+                      rtol: float = 0.0) -> None:
+    """Deep equality of trained values (frames, series, arrays, dicts, floats with NaN;
+    floats to ``atol``/``rtol`` when given)."""
+    def same(a: Any, b: Any, where: str) -> None:
+        assert_same_state(a, b, where, atol, rtol)
+
     if isinstance(want, pd.DataFrame):
         assert isinstance(got, pd.DataFrame), path
         assert list(got.columns) == list(want.columns) and list(got.index) == list(want.index), path
-        assert_same_state(got.to_numpy(), want.to_numpy(), path)
+        same(got.to_numpy(), want.to_numpy(), path)
     elif isinstance(want, pd.Series):
         got = pd.Series(got)
         assert list(got.index) == list(want.index), path
-        assert_same_state(got.to_numpy(), want.to_numpy(), path)
+        same(got.to_numpy(), want.to_numpy(), path)
     elif isinstance(want, dict):
         assert isinstance(got, dict) and list(got) == list(want), (path, got, want)
         for key in want:
-            assert_same_state(got[key], want[key], f"{path}.{key}")
+            same(got[key], want[key], f"{path}.{key}")
     elif isinstance(want, (list, tuple, np.ndarray)) and not isinstance(want, str):
         g, w = np.asarray(got, dtype=object).ravel(), np.asarray(want, dtype=object).ravel()
         assert len(g) == len(w), (path, got, want)
         for i, (a, b) in enumerate(zip(g, w)):
-            assert_same_state(a, b, f"{path}[{i}]")
+            same(a, b, f"{path}[{i}]")
     elif isinstance(want, (float, np.floating)) and not isinstance(got, (str, bool)):
-        assert got is not None and (float(got) == float(want) or
-                                    (math.isnan(float(got)) and math.isnan(float(want)))), \
+        assert got is not None and (math.isclose(float(got), float(want), rel_tol=rtol, abs_tol=atol)
+                                    or (math.isnan(float(got)) and math.isnan(float(want)))), \
             (path, got, want)
     elif isinstance(want, RObject):
         assert repr(got) == repr(want), (path, got, want)
     elif hasattr(want, "__dict__") and not isinstance(want, type):
         assert type(got) is type(want), path
-        assert_same_state(vars(got), vars(want), path)
+        same(vars(got), vars(want), path)
     else:
         assert got == want, (path, got, want)
 
@@ -171,7 +179,7 @@ def check_r_bake(case: Case) -> None:
     assert_same_frame(csv_values(case.name, want)[doubles], want[doubles])
     with r_session(BAKE_SEED):
         got = r_recipe(case.name).bake(truth_frame(case.name, "new.rds"))
-    assert_same_frame(got, want, case.atol)
+    assert_same_frame(got, want, case.atol, case.rtol)
 
 
 def python_prep(case: Case) -> Any:
@@ -190,13 +198,13 @@ def check_python_prep(case: Case) -> None:
         state = sorted(set(vars(r_step)) - NOT_STATE - set(case.skip_state))
         for name in state:
             assert_same_state(getattr(mine, name), getattr(r_step, name),
-                              f"{mine.r_class}.{name}")
+                              f"{mine.r_class}.{name}", case.atol, case.rtol)
     assert list(ours.term_info["variable"]) == list(theirs.term_info["variable"])
     assert [r if isinstance(r, str) else None for r in ours.term_info["role"]] == \
         [r if isinstance(r, str) else None for r in theirs.term_info["role"]]
     with r_session(BAKE_SEED):
         baked = ours.bake(truth_frame(case.name, "new.rds"))
-    assert_same_frame(baked, truth_frame(case.name, "baked.rds"), case.atol)
+    assert_same_frame(baked, truth_frame(case.name, "baked.rds"), case.atol, case.rtol)
 
 
 _R_BAKE_WRITTEN = r"""
@@ -230,7 +238,7 @@ def r_bake_written(cases: list[Case], stack: str) -> dict[str, Any]:
 def check_r_baked(case: Case, results: dict[str, Any]) -> None:
     got = results[case.name]
     assert not isinstance(got, str), f"R's bake() failed on the written recipe: {got}"
-    assert_same_frame(got, truth_frame(case.name, "baked.rds"), case.atol)
+    assert_same_frame(got, truth_frame(case.name, "baked.rds"), case.atol, case.rtol)
 
 
 requires_rstack = requires_r("recipes==1.3.2", stack="rstack")
