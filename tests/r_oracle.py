@@ -155,9 +155,10 @@ def run_r(code: str, *, inputs: Mapping[str, Any] | None = None, args: Sequence[
           raw: bool = False) -> Any:
     """Evaluate ``code`` in R and return the value of its last expression.
 
-    ``inputs`` become R globals before the code runs: R nodes as they are, paths as
-    character strings, anything else through :func:`pykerasnip.convert.from_python`
-    (a DataFrame is a data.frame; pass ``from_pandas(df, tibble=True)`` for a tibble).
+    ``inputs`` become R globals before the code runs: R nodes as they are (bit for
+    bit), paths as character strings, anything else through
+    :func:`pykerasnip.convert.from_python` (a DataFrame is a data.frame, pass
+    ``from_pandas(df, tibble=True)`` for a tibble; NaN is written as R's NA).
     ``packages`` are attached first (quietly); ``args`` are ``commandArgs(TRUE)``.
     The value comes back through ``saveRDS``: its natural Python form
     (:func:`~pykerasnip.convert.to_python`), or the R node itself with ``raw``. Raises
