@@ -538,6 +538,8 @@ class StepPca(Step):
         step = super().from_r(node)
         step.num_comp = int(first(step.num_comp))
         step.prefix = str(first(step.prefix))
+        threshold = first(step.threshold) if step.threshold is not None else None
+        step.threshold = math.nan if threshold is None or pd.isna(threshold) else float(threshold)
         # old objects: no keep_original_cols field, ``preserve`` instead
         keep = step.keep_original_cols
         if keep is None:
