@@ -17,7 +17,7 @@ import pandas as pd
 
 from ... import rtree
 from ...convert import named_values, scalar, strings, to_python
-from ...errors import ForgeError, SpecError, UnsupportedStepError
+from ...errors import ForgeError, MalformedObjectError, SpecError, UnsupportedStepError
 from ...factor import as_character, factor, from_codes, is_factor, match, unmatched
 from ...formula.parse import deparse_name
 from ...formula.terms import Terms, terms_from_formula
@@ -203,6 +203,15 @@ def level_objects(node: Any) -> dict[str, tuple[list[str], bool]]:
             for name, levels in (node or List()).items()}
 
 
+def _is_ordered(levels_terms: Any, name: str) -> bool:
+    """Whether the terms step_dummy stored for column ``name`` say it is an ordered
+    factor (its contrasts depend on it)."""
+    classes = strings(levels_terms.attr("dataClasses"))
+    if not classes:
+        raise MalformedObjectError(f"step_dummy's levels of {name!r} store no dataClasses")
+    return classes[0] == "ordered"
+
+
 @register
 class StepDummy(Step):
     """``step_dummy``: factor columns -> indicator or contrast columns."""
@@ -225,8 +234,7 @@ class StepDummy(Step):
     @classmethod
     def from_r(cls, node: List) -> "StepDummy":
         step = super().from_r(node)
-        step.levels = {name: (strings(t.attr("values")),
-                              strings(t.attr("dataClasses"))[0] == "ordered")
+        step.levels = {name: (strings(t.attr("values")), _is_ordered(t, name))
                        for name, t in rtree.named(node.get("levels") or List(),
                                                   "step_dummy's levels").items()}
         step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
