@@ -39,7 +39,7 @@ from r_oracle import requires_r, run_r
 
 TRUTH = ROOT / "tests" / "data" / "steps"
 #: attributes of a step that are not trained state
-NOT_STATE = {"terms", "r_node", "id", "trained"}
+NOT_STATE = {"terms", "terms_r", "r_node", "id", "trained"}
 #: the seed R sets before baking new data (step_sample / step_shuffle draw from it)
 BAKE_SEED = 4242
 
