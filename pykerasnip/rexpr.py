@@ -459,13 +459,7 @@ for _name, _fn in {"sqrt": np.sqrt, "floor": np.floor, "ceiling": np.ceil, "trun
 @_builtin("log")
 def _log(x: RVector, base: RVector | None = None) -> np.ndarray:
     """R's ``log``: bases 10 and 2 use log10/log2 exactly, like R."""
-    values = _numeric(x, "log")
-    special = {10.0: "log10", 2.0: "log2"}
-    b = None if base is None else float(as_double(base)[0])
-    if b in special:
-        return rmath.libm(special[b])(values)
-    natural = rmath.libm("log")(values)
-    return natural if b is None or b == np.e else natural / rmath.libm("log")(b)
+    return rmath.r_log(_numeric(x, "log"), np.e if base is None else float(as_double(base)[0]))
 
 
 @_builtin("abs")

@@ -10,7 +10,7 @@ import pytest
 import pykerasnip.recipes as rc
 from pykerasnip.datasets import mtcars
 from pykerasnip.recipes.steps.filters import corr_removals
-from pykerasnip.recipes.steps.numeric import optimize_max, r_log
+from pykerasnip.rmath import optimize_max, r_log
 from conftest import requires_r
 from test_recipes_core import from_hex, hex_series, run_r
 

@@ -16,14 +16,15 @@ import pandas as pd
 from ...convert import to_python
 from ...errors import MalformedObjectError, SpecError
 from ...rds.nodes import List, Real
-from ...rmath import libm, na_rm_range, r_mean, r_mean_one_pass, r_pow, r_sum, r_var
+from ...rmath import (libm, na_rm_range, optimize_max, r_log, r_matprod, r_mean, r_mean_one_pass,
+                      r_pow, r_sum, r_var)
 from ...rds import build as b
 from .base import Step, column_names, named_chr, named_dbl, register, step_to_r, with_columns
 
 _EPS = float(np.finfo(float).eps)
 
 
-# -- R numerics ----------------------------------------------------------------------
+# -- helpers -------------------------------------------------------------------------
 def numeric_values(column: pd.Series) -> np.ndarray:
     """A column as float64 with NaN for missing values (integers, booleans included)."""
     return column.to_numpy(dtype="f8", na_value=np.nan)
@@ -32,76 +33,6 @@ def numeric_values(column: pd.Series) -> np.ndarray:
 def col_mean(x: np.ndarray) -> float:
     """R's ``colMeans(x, na.rm = TRUE)`` for one column."""
     return r_mean_one_pass(x[~np.isnan(x)])
-
-
-def r_log(x: np.ndarray, base: float = math.e) -> np.ndarray:
-    """R's ``log(x, base)``: ``log10``/``log2`` for bases 10 and 2, else ``log(x)/log(base)``,
-    with the C library's functions as R calls them (NumPy's SIMD ones differ in the last bit)."""
-    if base in (10.0, 2.0):
-        return libm("log10" if base == 10.0 else "log2")(x)
-    return libm("log")(x) / math.log(base) if base != math.e else libm("log")(x)
-
-
-def optimize_max(f: Callable[[float], float], lower: float, upper: float,
-                 tol: float) -> float:
-    """R's ``optimize(f, c(lower, upper), maximum = TRUE, tol = tol)$maximum``
-    (Brent's golden-section/parabolic search, step for step as R's ``Brent_fmin``)."""
-    def g(arg: float) -> float:
-        value = -f(arg)
-        return value if math.isfinite(value) else float(np.finfo(float).max)
-
-    golden = (3.0 - math.sqrt(5.0)) * 0.5
-    eps = math.sqrt(_EPS)
-    a, b = lower, upper
-    v = w = x = a + golden * (b - a)
-    d = e = 0.0
-    fv = fw = fx = g(x)
-    tol3 = tol / 3.0
-    while True:
-        xm = (a + b) * 0.5
-        tol1 = eps * abs(x) + tol3
-        t2 = tol1 * 2.0
-        if abs(x - xm) <= t2 - (b - a) * 0.5:
-            return x
-        p = q = r = 0.0
-        if abs(e) > tol1:
-            r = (x - w) * (fx - fv)
-            q = (x - v) * (fx - fw)
-            p = (x - v) * q - (x - w) * r
-            q = (q - r) * 2.0
-            if q > 0.0:
-                p = -p
-            else:
-                q = -q
-            r, e = e, d
-        if abs(p) >= abs(q * 0.5 * r) or p <= q * (a - x) or p >= q * (b - x):
-            e = (b - x) if x < xm else (a - x)
-            d = golden * e
-        else:
-            d = p / q
-            u = x + d
-            if u - a < t2 or b - u < t2:
-                d = tol1 if x < xm else -tol1
-        u = x + d if abs(d) >= tol1 else (x + tol1 if d > 0.0 else x - tol1)
-        fu = g(u)
-        if fu <= fx:
-            a, b = (a, x) if u < x else (x, b)
-            v, w, x, fv, fw, fx = w, x, u, fw, fx, fu
-        else:
-            a, b = (u, b) if u < x else (a, u)
-            if fu <= fw or w == x:
-                v, fv, w, fw = w, fw, u, fu
-            elif fu <= fv or v == x or v == w:
-                v, fv = u, fu
-
-
-def r_matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """R's ``x %*% y`` as the reference BLAS ``dgemm`` sums it: over the inner index in
-    order, one column of ``x`` at a time (so results match R to the last bit)."""
-    out = np.zeros((x.shape[0], y.shape[1]))
-    for k in range(x.shape[1]):
-        out += x[:, k:k + 1] * y[k]
-    return out
 
 
 def stats_series(value: Any) -> pd.Series:
