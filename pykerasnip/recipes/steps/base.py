@@ -4,12 +4,15 @@ One class per recipes step, shared by both directions: ``from_r`` reads a traine
 that R saved, ``prep`` trains it on pandas data in Python, ``bake`` applies it, and
 ``to_r`` writes it in recipes' own layout. :data:`STEPS` maps R's step class
 (``"step_normalize"``) to the class.
+
+Also the helpers every family of steps shares: reading R fields (flags, numbers),
+adding and dropping columns as recipes does, and recipes' own closures stored in steps.
 """
 from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -18,7 +21,7 @@ import pandas as pd
 from ...convert import scalar, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
-from ...rds.nodes import List, Real, Str
+from ...rds.nodes import Bytecode, Closure, Cons, List, Namespace, Real, Str, Sym
 from ..selectors import r_quosures, select
 
 STEPS: dict[str, type["Step"]] = {}
@@ -54,6 +57,20 @@ def with_columns(data: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame
     return data.assign(**{name: as_series(values) for name, values in columns.items()})
 
 
+def append_columns(data: pd.DataFrame, new: pd.DataFrame, step: str) -> pd.DataFrame:
+    """``vec_cbind`` of new columns after recipes' ``check_name`` (no collisions)."""
+    clashes = [c for c in new.columns if c in data.columns]
+    if clashes:
+        raise ForgeError(f"{step}: name collision, these variables already exist: "
+                         f"{', '.join(clashes)}")
+    return pd.concat([data, new.set_axis(data.index)], axis=1)
+
+
+def drop_inputs(data: pd.DataFrame, columns: Sequence[str], keep: bool) -> pd.DataFrame:
+    """recipes' ``remove_original_cols``: drop ``columns`` unless they are kept."""
+    return data if keep else data.drop(columns=[c for c in columns if c in data.columns])
+
+
 def named_dbl(values: Mapping[str, float] | pd.Series) -> Real:
     """A named double vector (``c(a = 1, b = 2)``)."""
     values = pd.Series(values, dtype="f8")
@@ -69,6 +86,39 @@ def rand_id(prefix: str) -> str:
     """recipes' ``rand_id``: the prefix and five random letters/digits."""
     alphabet = string.ascii_letters + string.digits
     return f"{prefix}_{''.join(secrets.choice(alphabet) for _ in range(5))}"
+
+
+def recipes_closure(name: str, formals: dict[str, Any]) -> Closure:
+    """A closure R runs as recipes' internal function ``name`` (it calls it from the
+    recipes namespace)."""
+    body = b.call(name, *(b.sym(arg) for arg in formals))
+    return b.closure(formals, body, b.namespace("recipes", "1.3.2"))
+
+
+def _symbols(expr: Any) -> set[str]:
+    """Every symbol appearing in an R expression tree."""
+    if isinstance(expr, Bytecode):
+        expr = expr.source
+    if isinstance(expr, Sym):
+        return {expr.name}
+    if isinstance(expr, Cons):
+        return set().union(*(_symbols(v) for v in expr.values()))
+    return set()
+
+
+def recipes_function_name(fn: Any, formals: Sequence[str],
+                          fingerprints: dict[str, set[str]], step: str) -> str:
+    """Recognise a recipes closure R stored in a step by its formals and the symbols of
+    its body (``fingerprints``: name -> symbols of which any marks that function)."""
+    if not (isinstance(fn, Closure) and isinstance(fn.env, Namespace)
+            and fn.env.name == "recipes" and fn.arg_names == list(formals)):
+        raise UnsupportedStepError(step, f"the stored function {fn!r} is not one of "
+                                         f"recipes' own ({', '.join(fingerprints)})")
+    used = _symbols(fn.body)
+    for name, marks in fingerprints.items():
+        if marks & used:
+            return name
+    raise UnsupportedStepError(step, "the stored function is not recognised")
 
 
 def step_to_r(step: "Step", fields: Mapping[str, Any], terms: Any = None,
@@ -97,6 +147,17 @@ def step_class_for(node: List) -> type["Step"]:
 def r_step_class(node: List) -> str:
     """The step's own class in an R step object's class vector."""
     return next((c for c in node.classes if c.startswith(("step_", "check_"))), "?")
+
+
+def r_flag(node: Any, default: bool = False) -> bool:
+    """An R logical scalar as bool (NULL or NA give ``default``)."""
+    value = None if node is None else scalar(node)
+    return default if value is None or pd.isna(value) else bool(value)
+
+
+def r_numbers(node: Any) -> np.ndarray:
+    """An R numeric vector (ALTREP included) as float64, NA as NaN; NULL gives []."""
+    return np.asarray([] if node is None else to_python(node), dtype=float)
 
 
 def _r_flag(node: List, name: str) -> bool:

@@ -13,9 +13,9 @@ from ...errors import ForgeError
 from ...rds import build as b
 from ...rds.nodes import List, RObject
 from ...rmath import bs_basis, names0, ns_basis, poly_coefs, poly_predict, poly_raw, quantile7
-from .base import Step, named_chr, register, step_to_r
+from .base import (Step, append_columns, drop_inputs, named_chr, r_flag, r_numbers, register,
+                   step_to_r)
 from .numeric import numeric_values
-from .categorical import append_columns, drop_inputs, r_flag, r_numbers
 
 
 def numeric_column(data: pd.DataFrame, column: str, step: str) -> np.ndarray:

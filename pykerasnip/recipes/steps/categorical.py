@@ -2,8 +2,8 @@
 factor2string, ordinalscore and interact.
 
 Factors are pandas Categoricals (levels = categories), characters are object columns
-with ``None`` for NA. The top section holds the column helpers the other step modules
-of this package share (appending new columns, dropping inputs, factor construction).
+with ``None`` for NA. The top section holds the factor helpers other step modules share
+(the nominal type check, training levels, the new-levels warning).
 """
 from __future__ import annotations
 
@@ -16,43 +16,19 @@ import numpy as np
 import pandas as pd
 
 from ... import rtree
-from ...convert import named_values, scalar, strings, to_python
+from ...convert import named_values, scalar, strings
 from ...errors import ForgeError, UnsupportedStepError
 from ...factor import as_character, factor, from_codes, is_factor, match, unmatched
 from ...formula.parse import deparse_name
 from ...formula.terms import Terms, terms_from_formula
 from ...rds import build as b
-from ...rds.nodes import (Builtin, Bytecode, Closure, Cons, GlobalEnv, Lang, List, MissingArg,
-                          Namespace, Sym)
+from ...rds.nodes import Builtin, GlobalEnv, Lang, List, MissingArg, Sym
 from ...rmath import contr_poly, contr_poly_names, make_names, names0, r_sort_strings
-from .base import Step, is_string_column, named_chr, register, step_to_r
-
-# --------------------------------------------------------------------------- helpers
-def r_flag(node: Any, default: bool = False) -> bool:
-    """An R logical scalar as bool (NULL or NA give ``default``)."""
-    value = None if node is None else scalar(node)
-    return default if value is None or pd.isna(value) else bool(value)
+from .base import (Step, append_columns, drop_inputs, is_string_column, named_chr, r_flag,
+                   recipes_closure, recipes_function_name, register, step_to_r)
 
 
-def r_numbers(node: Any) -> np.ndarray:
-    """An R numeric vector (ALTREP included) as float64, NA as NaN; NULL gives []."""
-    return np.asarray([] if node is None else to_python(node), dtype=float)
-
-
-def append_columns(data: pd.DataFrame, new: pd.DataFrame, step: str) -> pd.DataFrame:
-    """``vec_cbind`` of new columns after recipes' ``check_name`` (no collisions)."""
-    clashes = [c for c in new.columns if c in data.columns]
-    if clashes:
-        raise ForgeError(f"{step}: name collision, these variables already exist: "
-                         f"{', '.join(clashes)}")
-    return pd.concat([data, new.set_axis(data.index)], axis=1)
-
-
-def drop_inputs(data: pd.DataFrame, columns: Sequence[str], keep: bool) -> pd.DataFrame:
-    """recipes' ``remove_original_cols``: drop ``columns`` unless they are kept."""
-    return data if keep else data.drop(columns=[c for c in columns if c in data.columns])
-
-
+# --------------------------------------------------------------------------- factor helpers
 def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step: str) -> None:
     """recipes' warning for values (NA included) that are not among ``levels``."""
     new = unmatched(values, levels, include_na=True)
@@ -133,32 +109,6 @@ NAMING_FORMALS = {"var": MissingArg, "lvl": MissingArg, "ordinal": b.lgl(False),
                   "sep": b.chr("_")}
 
 
-def _symbols(expr: Any) -> set[str]:
-    """Every symbol appearing in an R expression tree."""
-    if isinstance(expr, Bytecode):
-        expr = expr.source
-    if isinstance(expr, Sym):
-        return {expr.name}
-    if isinstance(expr, Cons):
-        return set().union(*(_symbols(v) for v in expr.values()))
-    return set()
-
-
-def recipes_function_name(fn: Any, formals: Sequence[str],
-                          fingerprints: dict[str, set[str]], step: str) -> str:
-    """Recognise a recipes closure R stored in a step by its formals and the symbols of
-    its body (``fingerprints``: name -> symbols of which any marks that function)."""
-    if not (isinstance(fn, Closure) and isinstance(fn.env, Namespace)
-            and fn.env.name == "recipes" and fn.arg_names == list(formals)):
-        raise UnsupportedStepError(step, f"the stored function {fn!r} is not one of "
-                                         f"recipes' own ({', '.join(fingerprints)})")
-    used = _symbols(fn.body)
-    for name, marks in fingerprints.items():
-        if marks & used:
-            return name
-    raise UnsupportedStepError(step, "the stored function is not recognised")
-
-
 def dummy_matrix(codes: np.ndarray, k: int, contrast: str, one_hot: bool) -> np.ndarray:
     """model.matrix columns of one factor (codes -1 = NA) without the intercept."""
     if one_hot:
@@ -171,13 +121,6 @@ def dummy_matrix(codes: np.ndarray, k: int, contrast: str, one_hot: bool) -> np.
     out = base.T[:, np.where(codes < 0, 0, codes)]
     out[:, codes < 0] = np.nan
     return out.T
-
-
-def recipes_closure(name: str, formals: dict[str, Any]) -> Closure:
-    """A closure R runs as recipes' internal function ``name`` (it calls it from the
-    recipes namespace)."""
-    body = b.call(name, *(b.sym(arg) for arg in formals))
-    return b.closure(formals, body, b.namespace("recipes", "1.3.2"))
 
 
 def dummy_terms(column: str, levels: list[str], ordered: bool, one_hot: bool) -> Lang:

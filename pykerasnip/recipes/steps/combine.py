@@ -16,8 +16,8 @@ from ...rds import build as b
 from ...rds.nodes import Bytecode, Closure, GlobalEnv, List, MissingArg
 from ...rmath import libm, make_names
 from ..selectors import as_selector, select
-from .base import Step, named_chr, register, step_to_r
-from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
+from .base import Step, append_columns, drop_inputs, named_chr, r_flag, register, step_to_r
+from .categorical import ColumnsStep
 from .numeric import numeric_columns, numeric_values
 
 #: the body of step_ratio's default ``naming`` function

@@ -17,8 +17,8 @@ from ...convert import scalar, strings
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import register
-from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
+from .base import append_columns, drop_inputs, r_flag, register
+from .categorical import ColumnsStep
 
 # --------------------------------------------------------------------------- step_date
 #: clock's English labels (``clock::clock_locale()$labels``)

@@ -16,9 +16,9 @@ from ...errors import SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import r_sort_strings
-from .base import Step, named_chr, register, step_to_r
-from .categorical import (NAMING, NAMING_FINGERPRINTS, NAMING_FORMALS, append_columns, drop_inputs,
-                          r_flag, recipes_closure, recipes_function_name, require_factors)
+from .base import (Step, append_columns, drop_inputs, named_chr, r_flag, recipes_closure,
+                   recipes_function_name, register, step_to_r)
+from .categorical import NAMING, NAMING_FINGERPRINTS, NAMING_FORMALS, require_factors
 from .text import _strings, r_regex
 
 

@@ -13,8 +13,8 @@ from ...convert import scalar
 from ...errors import UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import register
-from .categorical import ColumnsStep, r_flag, r_numbers
+from .base import r_flag, r_numbers, register
+from .categorical import ColumnsStep
 
 
 def numeric_matrix(data: pd.DataFrame, columns: list[str], step: str) -> np.ndarray:

@@ -14,8 +14,7 @@ from ...rds import build as b
 from ...rds.nodes import GlobalEnv, List
 from ...rmath import quantile7, r_sort_strings
 from ..selectors import as_selector, select
-from .base import Step, is_string_column, register, step_to_r
-from .categorical import r_flag
+from .base import Step, is_string_column, r_flag, register, step_to_r
 
 
 def r_seq(start: float, stop: float, length: int) -> np.ndarray:

@@ -21,8 +21,8 @@ from ...rds.nodes import Bytecode, Closure, GlobalEnv, List, MissingArg
 from ...rexpr import as_character as r_as_character
 from ...rexpr import evaluate
 from ...rmath import r_sort_strings
-from .base import Step, is_string_column, named_chr, register, step_to_r
-from .categorical import ColumnsStep, level_objects, new_level_objects, r_flag, require_factors
+from .base import Step, is_string_column, named_chr, r_flag, register, step_to_r
+from .categorical import ColumnsStep, level_objects, new_level_objects, require_factors
 from .numeric import numeric_columns, numeric_values
 
 

@@ -12,8 +12,7 @@ import pandas as pd
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import register
-from .categorical import r_flag
+from .base import r_flag, register
 from .filters import RemovalStep
 from .numeric import first, numeric_values
 

@@ -20,8 +20,8 @@ from ...rds import build as b
 from ...rds.nodes import GlobalEnv, Lang, List, Sym
 from ...rexpr import Context, as_double, as_logical, eval_node, evaluate
 from ...rrng import RRandom, current_stream
-from .base import Step, register, step_to_r
-from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
+from .base import Step, append_columns, drop_inputs, r_flag, register, step_to_r
+from .categorical import ColumnsStep
 from .mutate import quosure_expression
 
 

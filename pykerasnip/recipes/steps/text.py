@@ -18,8 +18,8 @@ from ...factor import as_character
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import make_names
-from .base import Step, named_chr, register, step_to_r
-from .categorical import append_columns, drop_inputs, r_flag, require_factors
+from .base import Step, append_columns, drop_inputs, named_chr, r_flag, register, step_to_r
+from .categorical import require_factors
 
 POSIX_CLASSES = {"alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z",
                  "lower": "a-z", "space": r"\s", "blank": r" \t", "xdigit": "0-9A-Fa-f",

@@ -14,8 +14,8 @@ from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import AltRep, List
 from ...rmath import libm
-from .base import named_dbl, register
-from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
+from .base import append_columns, drop_inputs, named_dbl, r_flag, register
+from .categorical import ColumnsStep
 from .numeric import numeric_values
 
 _sin, _cos = libm("sin"), libm("cos")

@@ -15,8 +15,7 @@ from ...errors import ForgeError, SpecError
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import libm
-from .base import named_chr, register, step_to_r
-from .categorical import append_columns
+from .base import append_columns, named_chr, register, step_to_r
 from .numeric import _ColumnsStep, first, numeric_columns, numeric_values
 
 _EPS = float(np.finfo(float).eps)
