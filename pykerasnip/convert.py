@@ -705,6 +705,13 @@ def scalar(node: Any) -> Any:
     return values[0] if values else None
 
 
+def flag(node: Any, default: bool = False) -> bool:
+    """An R logical scalar (a stored TRUE/FALSE setting) as ``bool``; ``default`` for
+    NULL, an empty vector or NA."""
+    value = scalar(node)
+    return default if value is None or pd.isna(value) else bool(value)
+
+
 def strings(node: Any) -> "list[str | None]":
     """A character vector (or factor, or symbol) as a list of ``str`` (``None`` = NA);
     ``[]`` for NULL."""

@@ -216,8 +216,15 @@ def as_logical(value: RVector) -> pd.arrays.BooleanArray:
 
 
 def _flag(value: RVector | None, default: bool = False) -> bool:
-    """A TRUE/FALSE argument (its first value), ``default`` when it was not given."""
-    return default if value is None else bool(as_logical(value)[0])
+    """A TRUE/FALSE argument of a call (``as.logical`` of its first value), ``default``
+    when it was not given. Arguments are evaluated vectors, not stored R nodes, hence
+    not :func:`pykerasnip.convert.flag`; NA or an empty vector is R's error."""
+    if value is None:
+        return default
+    first = as_logical(value)[:1]
+    if len(first) == 0 or first.isna().any():
+        raise ForgeError("missing value or empty vector where TRUE/FALSE needed")
+    return bool(first[0])
 
 
 def as_character(value: RVector) -> np.ndarray:

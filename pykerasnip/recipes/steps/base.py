@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, to_python
+from ...convert import flag, scalar, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import Bytecode, Closure, Cons, List, Namespace, Real, Str, Sym
@@ -139,7 +139,7 @@ def step_class_for(node: List) -> type["Step"]:
     for name in node.classes:
         if name in STEPS:
             return STEPS[name]
-    if _r_flag(node, "skip"):
+    if flag(node.get("skip")):
         return SkippedStep
     raise UnsupportedStepError(r_step_class(node), "no Python implementation is registered")
 
@@ -149,19 +149,9 @@ def r_step_class(node: List) -> str:
     return next((c for c in node.classes if c.startswith(("step_", "check_"))), "?")
 
 
-def r_flag(node: Any, default: bool = False) -> bool:
-    """An R logical scalar as bool (NULL or NA give ``default``)."""
-    value = None if node is None else scalar(node)
-    return default if value is None or pd.isna(value) else bool(value)
-
-
 def r_numbers(node: Any) -> np.ndarray:
     """An R numeric vector (ALTREP included) as float64, NA as NaN; NULL gives []."""
     return np.asarray([] if node is None else to_python(node), dtype=float)
-
-
-def _r_flag(node: List, name: str) -> bool:
-    return name in (node.names or ()) and bool(scalar(node.get(name)))
 
 
 class Step:
@@ -201,7 +191,7 @@ class Step:
         def field(name: str) -> Any:
             return to_python(node.get(name)) if name in (node.names or ()) else None
 
-        step = cls(trained=_r_flag(node, "trained"), skip=_r_flag(node, "skip"),
+        step = cls(trained=flag(node.get("trained")), skip=flag(node.get("skip")),
                    id=scalar(node.get("id")))
         role = scalar(node.get("role")) if "role" in (node.names or ()) else None
         step.role = None if role is None or pd.isna(role) else str(role)

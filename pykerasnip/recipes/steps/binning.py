@@ -14,13 +14,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, strings, to_python
+from ...convert import flag, scalar, strings, to_python
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import from_codes
 from ...rds import build as b
 from ...rds.nodes import Integer, List
 from ...rmath import make_names, names0, quantile7
-from .base import Step, named_dbl, r_flag, register, step_to_r
+from .base import Step, named_dbl, register, step_to_r
 from .numeric import numeric_columns, numeric_values
 from .times import named_numbers
 
@@ -106,7 +106,7 @@ class StepCut(Step):
             step.integer_breaks = {name: isinstance(v, Integer) for name, v in breaks.items()}
         else:
             step.breaks = list(np.ravel(to_python(breaks)))
-        step.include_outside_range = r_flag(node.get("include_outside_range"))
+        step.include_outside_range = flag(node.get("include_outside_range"))
         return step
 
     def to_r(self) -> List:
@@ -272,7 +272,7 @@ def _fit_from_r(node: List) -> dict[str, Any]:
         fit["breaks"] = np.asarray(fit["breaks"], dtype="f8")
         fit["labels"] = strings(node["labels"])
         fit["prefix"] = scalar(node["prefix"]) if node.get("prefix") is not None else None
-        fit["keep_na"] = r_flag(node["keep_na"])
+        fit["keep_na"] = flag(node["keep_na"])
     return fit
 
 
@@ -348,7 +348,7 @@ class StepPercentile(Step):
 
     @classmethod
     def from_r(cls, node: List) -> "StepPercentile":
-        if r_flag(node.get("case_weights")):
+        if flag(node.get("case_weights")):
             raise UnsupportedStepError(cls.r_class, "case weights are not supported")
         step = super().from_r(node)
         step.outside = scalar(node["outside"])

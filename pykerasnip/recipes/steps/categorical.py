@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ... import rtree
-from ...convert import named_values, scalar, strings
+from ...convert import flag, named_values, scalar, strings
 from ...errors import ForgeError, UnsupportedStepError
 from ...factor import as_character, factor, from_codes, is_factor, match, unmatched
 from ...formula.parse import deparse_name
@@ -24,8 +24,8 @@ from ...formula.terms import Terms, terms_from_formula
 from ...rds import build as b
 from ...rds.nodes import Builtin, GlobalEnv, Lang, List, MissingArg, Sym
 from ...rmath import contr_poly, contr_poly_names, make_names, names0, r_sort_strings
-from .base import (Step, append_columns, drop_inputs, is_string_column, named_chr, r_flag,
-                   recipes_closure, recipes_function_name, register, step_to_r)
+from .base import (Step, append_columns, drop_inputs, is_string_column, named_chr, recipes_closure,
+                   recipes_function_name, register, step_to_r)
 
 
 # --------------------------------------------------------------------------- factor helpers
@@ -142,7 +142,7 @@ def new_level_objects(objects: dict[str, tuple[list[str], bool]]) -> List:
 
 def level_objects(node: Any) -> dict[str, tuple[list[str], bool]]:
     """The reverse of :func:`new_level_objects` (``NULL`` gives none)."""
-    return {name: (strings(levels), r_flag(levels.attr("is_ordered")))
+    return {name: (strings(levels), flag(levels.attr("is_ordered")))
             for name, levels in (node or List()).items()}
 
 
@@ -176,9 +176,9 @@ class StepDummy(Step):
                                             NAMING_FINGERPRINTS, cls.r_class)
         if node.get("contrasts") is not None:
             step.contrasts = {k: strings(v)[0] for k, v in node["contrasts"].items()}
-        step.one_hot = r_flag(node.get("one_hot"))
-        step.keep_original_cols = (r_flag(node.get("keep_original_cols"))
-                                   and r_flag(node.get("preserve"), True))
+        step.one_hot = flag(node.get("one_hot"))
+        step.keep_original_cols = (flag(node.get("keep_original_cols"))
+                                   and flag(node.get("preserve"), True))
         return step
 
     def to_r(self) -> List:
@@ -239,7 +239,7 @@ class StepOther(Step):
         step = super().from_r(node)
         step.threshold = float(scalar(node["threshold"]))
         step.other = scalar(node["other"])
-        step.objects = {name: {"keep": strings(obj["keep"]), "collapse": r_flag(obj["collapse"]),
+        step.objects = {name: {"keep": strings(obj["keep"]), "collapse": flag(obj["collapse"]),
                                "other": scalar(obj["other"])}
                         for name, obj in (node.get("objects") or List()).items()}
         return step
@@ -381,7 +381,7 @@ class StepString2factor(Step):
                        else None if levels is None else strings(levels))
         ordered = node.get("ordered")
         step.ordered = ({k: bool(v) for k, v in named_values(ordered).items()}
-                        if ordered.names else r_flag(ordered))
+                        if ordered.names else flag(ordered))
         return step
 
     def to_r(self) -> List:
@@ -558,7 +558,7 @@ class StepInteract(Step):
         terms = objects.data if isinstance(objects, List) else []
         step.interactions = [v for v in map(interaction_variables, terms) if v]
         step.sep = scalar(node["sep"])
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def to_r(self) -> List:

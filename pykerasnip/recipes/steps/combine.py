@@ -9,14 +9,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, to_pandas
+from ...convert import flag, scalar, to_pandas
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...formula.parse import parse
 from ...rds import build as b
 from ...rds.nodes import Bytecode, Closure, GlobalEnv, List, MissingArg
 from ...rmath import libm, make_names
 from ..selectors import as_selector, select
-from .base import Step, append_columns, drop_inputs, named_chr, r_flag, register, step_to_r
+from .base import Step, append_columns, drop_inputs, named_chr, register, step_to_r
 from .categorical import ColumnsStep
 from .numeric import numeric_columns, numeric_values
 
@@ -55,7 +55,7 @@ class StepRatio(Step):
         frame = to_pandas(columns) if isinstance(columns, List) and columns.inherits("data.frame") \
             else pd.DataFrame({"top": [], "bottom": []})
         step.pairs = list(zip(frame["top"].astype(str), frame["bottom"].astype(str)))
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def to_r(self) -> List:
@@ -113,8 +113,8 @@ class StepSpatialsign(ColumnsStep):
     @classmethod
     def from_r(cls, node: List) -> "StepSpatialsign":
         step = super().from_r(node)
-        step.na_rm = r_flag(node.get("na_rm"), True)
-        if r_flag(node.get("case_weights")):
+        step.na_rm = flag(node.get("na_rm"), True)
+        if flag(node.get("case_weights")):
             raise UnsupportedStepError(cls.r_class, "case weights are not supported")
         return step
 
@@ -216,9 +216,9 @@ class StepGeodist(Step):
         step = super().from_r(node)
         step.lat = step.lon = None
         step.ref_lat, step.ref_lon = float(scalar(node["ref_lat"])), float(scalar(node["ref_lon"]))
-        step.is_lat_lon = r_flag(node.get("is_lat_lon"), True)
-        step.log, step.geo_name = r_flag(node.get("log")), scalar(node["name"])
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.is_lat_lon = flag(node.get("is_lat_lon"), True)
+        step.log, step.geo_name = flag(node.get("log")), scalar(node["name"])
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         columns = node.get("columns")
         step.columns = [] if columns is None else [str(v) for v in columns.data]
         return step

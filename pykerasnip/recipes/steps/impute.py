@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import from_pandas, named_values, scalar, strings
+from ...convert import flag, from_pandas, named_values, scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import as_character, factor, unmatched
 from ...rds import build as b
@@ -544,8 +544,7 @@ class StepIndicateNa(Step):
         step = super().from_r(node)
         step.columns = column_names(step.columns)
         step.prefix = str(first(step.prefix))
-        keep = step.keep_original_cols
-        step.keep_original_cols = True if keep is None else bool(first(keep))
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:

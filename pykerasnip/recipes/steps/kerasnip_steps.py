@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar
+from ...convert import flag, scalar
 from ...errors import UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import r_flag, r_numbers, register
+from .base import r_numbers, register
 from .categorical import ColumnsStep
 
 
@@ -101,7 +101,7 @@ class StepLead(_KerasnipStep):
         step = super().from_r(node)
         step.lead = [int(k) for k in r_numbers(node["lead"])]
         step.prefix = scalar(node["prefix"])
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def fields_to_r(self) -> dict[str, Any]:

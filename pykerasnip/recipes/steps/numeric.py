@@ -13,7 +13,7 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...convert import to_python
+from ...convert import flag
 from ...errors import MalformedObjectError, SpecError
 from ...rds.nodes import List, Real
 from ...rmath import (libm, na_rm_range, optimize_max, r_log, r_matprod, r_mean, r_mean_one_pass,
@@ -220,7 +220,7 @@ class StepRange(ColumnwiseStep):
         step = super().from_r(node)
         step.min, step.max = float(first(step.min)), float(first(step.max))
         # old objects have no clipping field: R then clips (NULL is not FALSE there)
-        step.clipping = step.clipping is None or bool(first(step.clipping))
+        step.clipping = flag(node.get("clipping"), True)
         ranges = node.get("ranges")
         step.ranges = r_matrix(ranges).set_axis(["mins", "maxs"]) if ranges is not None \
             else pd.DataFrame(index=["mins", "maxs"], dtype="f8")
@@ -280,7 +280,7 @@ class StepLog(_ColumnsStep):
         step = super().from_r(node)
         step.base = float(first(step.base))
         step.offset = 0.0 if step.offset is None else float(first(step.offset))
-        step.signed = step.signed is not None and bool(first(step.signed))
+        step.signed = flag(node.get("signed"))
         return step
 
     def to_r(self) -> List:
@@ -470,10 +470,8 @@ class StepPca(Step):
         step.num_comp = int(first(step.num_comp))
         step.prefix = str(first(step.prefix))
         # old objects: no keep_original_cols field, ``preserve`` instead
-        keep = step.keep_original_cols
-        if keep is None:
-            keep = to_python(node.get("preserve")) if "preserve" in (node.names or ()) else False
-        step.keep_original_cols = bool(first(keep))
+        keep = node.get("keep_original_cols")
+        step.keep_original_cols = flag(node.get("preserve") if keep is None else keep)
         res = node.get("res")
         if res is not None:
             step.rotation = r_matrix(res.get("rotation"))

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import named_values, scalar, strings, to_python
+from ...convert import flag, named_values, scalar, strings, to_python
 from ...errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ...factor import as_character, from_codes, is_factor, match
 from ...formula.parse import parse
@@ -21,7 +21,7 @@ from ...rds.nodes import Bytecode, Closure, GlobalEnv, List, MissingArg
 from ...rexpr import as_character as r_as_character
 from ...rexpr import evaluate
 from ...rmath import r_sort_strings
-from .base import Step, is_string_column, named_chr, r_flag, register, step_to_r
+from .base import Step, is_string_column, named_chr, register, step_to_r
 from .categorical import ColumnsStep, level_objects, new_level_objects, require_factors
 from .numeric import numeric_columns, numeric_values
 
@@ -137,7 +137,7 @@ class StepBin2factor(ColumnsStep):
     @classmethod
     def from_r(cls, node: List) -> "StepBin2factor":
         step = super().from_r(node)
-        step.levels, step.ref_first = strings(node["levels"]), r_flag(node["ref_first"])
+        step.levels, step.ref_first = strings(node["levels"]), flag(node["ref_first"])
         return step
 
     def fields_to_r(self) -> dict[str, Any]:
@@ -203,7 +203,7 @@ class StepNum2factor(Step):
             step.factor_levels, step.column_levels = strings(levels), {}
         ordered = node.get("ordered")
         step.ordered = ({k: bool(v) for k, v in named_values(ordered).items()}
-                        if ordered.names else r_flag(ordered))
+                        if ordered.names else flag(ordered))
         return step
 
     def to_r(self) -> List:
@@ -284,7 +284,7 @@ class StepInteger(Step):
     @classmethod
     def from_r(cls, node: List) -> "StepInteger":
         step = super().from_r(node)
-        step.strict, step.zero_based = r_flag(node["strict"]), r_flag(node["zero_based"])
+        step.strict, step.zero_based = flag(node["strict"]), flag(node["zero_based"])
         key = node.get("key")
         step.key = {} if key is None else {c: _key_values(k.get("value")) for c, k in key.items()}
         return step

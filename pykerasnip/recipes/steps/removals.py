@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...convert import flag
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import r_flag, register
+from .base import register
 from .filters import RemovalStep
 from .numeric import first, numeric_values
 
@@ -33,7 +34,7 @@ class StepFilterMissing(RemovalStep):
 
     @classmethod
     def from_r(cls, node: List) -> "StepFilterMissing":
-        if r_flag(node.get("case_weights")):
+        if flag(node.get("case_weights")):
             raise UnsupportedStepError(cls.r_class, "case weights are not supported")
         step = super().from_r(node)
         step.threshold = float(first(step.threshold))

@@ -13,14 +13,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, to_python
+from ...convert import flag, scalar, to_python
 from ...errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ...formula.parse import parse
 from ...rds import build as b
 from ...rds.nodes import GlobalEnv, Lang, List, Sym
 from ...rexpr import Context, as_double, as_logical, eval_node, evaluate
 from ...rrng import RRandom, current_stream
-from .base import Step, append_columns, drop_inputs, r_flag, register, step_to_r
+from .base import Step, append_columns, drop_inputs, register, step_to_r
 from .categorical import ColumnsStep
 from .mutate import quosure_expression
 
@@ -195,12 +195,12 @@ class StepSample(_RowStep):
 
     @classmethod
     def from_r(cls, node: List) -> "StepSample":
-        if r_flag(node.get("case_weights")):
+        if flag(node.get("case_weights")):
             raise UnsupportedStepError(cls.r_class, "case weights are not supported")
         step = super().from_r(node)
         size = node.get("size")
         step.size = None if size is None else float(scalar(size))
-        step.replace = r_flag(node.get("replace"))
+        step.replace = flag(node.get("replace"))
         return step
 
     def to_r(self) -> List:
@@ -267,7 +267,7 @@ class StepLag(ColumnsStep):
         default = scalar(node.get("default"))
         step.default = None if default is None or (isinstance(default, float) and np.isnan(default)) \
             else default
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def fields_to_r(self) -> dict[str, Any]:

@@ -9,12 +9,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import datetime_numbers, strings
+from ...convert import datetime_numbers, flag, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import AltRep, List
 from ...rmath import libm
-from .base import append_columns, drop_inputs, named_dbl, r_flag, register
+from .base import append_columns, drop_inputs, named_dbl, register
 from .categorical import ColumnsStep
 from .numeric import numeric_values
 
@@ -34,7 +34,7 @@ class _DerivingStep(ColumnsStep):
     @classmethod
     def from_r(cls, node: List) -> "_DerivingStep":
         step = super().from_r(node)
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), cls.keep_default)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), cls.keep_default)
         return step
 
     def new_columns(self, data: pd.DataFrame, column: str) -> pd.DataFrame:
