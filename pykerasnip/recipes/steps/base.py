@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...convert import flag, scalar, to_python
+from ...convert import flag, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import Bytecode, Closure, Cons, List, Namespace, Real, Str, Sym
@@ -248,6 +248,38 @@ def column_names(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(v) for v in (value.to_numpy() if isinstance(value, pd.Series) else value)]
+
+
+class SelectedColumnsStep(Step):
+    """A step whose whole trained state is the list of the columns it selected
+    (``columns``, stored as R's self-named character vector, ``NULL`` until trained).
+
+    Subclasses add their own settings after ``columns`` through :meth:`fields_to_r`.
+    """
+
+    default_role = None
+
+    def __init__(self, *terms: Any, columns: list[str] | None = None, **common: Any):
+        super().__init__(*terms, **common)
+        self.columns = columns or []
+
+    @classmethod
+    def from_r(cls, node: List) -> "SelectedColumnsStep":
+        step = super().from_r(node)
+        # an untrained step stores NULL (or FALSE) until prep selects the columns
+        step.columns = strings(node.get("columns")) if step.trained else []
+        return step
+
+    def to_r(self) -> List:
+        return step_to_r(self, self.fields_to_r())
+
+    def fields_to_r(self) -> dict[str, Any]:
+        """The step-specific R fields (``columns`` first)."""
+        return {"columns": named_chr(self.columns) if self.trained else None}
+
+    def required_columns(self) -> list[str]:
+        return self.columns
+
 
 
 class SkippedStep(Step):

@@ -24,8 +24,8 @@ from ...formula.terms import Terms, terms_from_formula
 from ...rds import build as b
 from ...rds.nodes import Builtin, GlobalEnv, Lang, List, MissingArg, Sym
 from ...rmath import contr_poly, contr_poly_names, make_names, names0, r_sort_strings
-from .base import (Step, append_columns, drop_inputs, is_string_column, named_chr, recipes_closure,
-                   recipes_function_name, register, step_to_r)
+from .base import (SelectedColumnsStep, Step, append_columns, drop_inputs, is_string_column,
+                   recipes_closure, recipes_function_name, register, step_to_r)
 
 
 # --------------------------------------------------------------------------- factor helpers
@@ -412,35 +412,8 @@ class StepString2factor(Step):
                               if not is_factor(data[column])})
 
 
-class ColumnsStep(Step):
-    """A step whose trained state is the list of selected ``columns``."""
-
-    default_role = None
-
-    def __init__(self, *terms: Any, columns: list[str] | None = None, **common: Any):
-        super().__init__(*terms, **common)
-        self.columns = columns or []
-
-    @classmethod
-    def from_r(cls, node: List) -> "ColumnsStep":
-        step = super().from_r(node)
-        # an untrained step stores NULL (or FALSE) until prep selects the columns
-        step.columns = strings(node.get("columns")) if step.trained else []
-        return step
-
-    def to_r(self) -> List:
-        return step_to_r(self, self.fields_to_r())
-
-    def fields_to_r(self) -> dict[str, Any]:
-        """The step-specific R fields (``columns`` first)."""
-        return {"columns": named_chr(self.columns) if self.trained else None}
-
-    def required_columns(self) -> list[str]:
-        return self.columns
-
-
 @register
-class StepFactor2string(ColumnsStep):
+class StepFactor2string(SelectedColumnsStep):
     """``step_factor2string``: factors -> character columns."""
 
     r_class = "step_factor2string"
@@ -460,7 +433,7 @@ ORDINAL_CONVERTERS = frozenset({"as.numeric", "as.double", "as.integer"})
 
 
 @register
-class StepOrdinalscore(ColumnsStep):
+class StepOrdinalscore(SelectedColumnsStep):
     """``step_ordinalscore``: ordered factors -> integer scores (level positions)."""
 
     r_class = "step_ordinalscore"

@@ -16,8 +16,8 @@ from ...rds import build as b
 from ...rds.nodes import Bytecode, Closure, GlobalEnv, List, MissingArg
 from ...rmath import libm, make_names
 from ..selectors import as_selector, select
-from .base import Step, append_columns, drop_inputs, named_chr, register, step_to_r
-from .categorical import ColumnsStep
+from .base import (SelectedColumnsStep, Step, append_columns, drop_inputs, named_chr, register,
+                   step_to_r)
 from .numeric import numeric_columns, numeric_values
 
 #: the body of step_ratio's default ``naming`` function
@@ -99,7 +99,7 @@ class _Selected(Step):
 
 
 @register
-class StepSpatialsign(ColumnsStep):
+class StepSpatialsign(SelectedColumnsStep):
     """``step_spatialsign``: each row of the selected columns divided by its Euclidean
     norm (``na_rm``: missing values left out of the norm)."""
 

@@ -17,8 +17,7 @@ from ...convert import flag, scalar, strings
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import append_columns, drop_inputs, register
-from .categorical import ColumnsStep
+from .base import SelectedColumnsStep, append_columns, drop_inputs, register
 
 # --------------------------------------------------------------------------- step_date
 #: clock's English labels (``clock::clock_locale()$labels``)
@@ -97,7 +96,7 @@ def _labels_from_r(locale: Any) -> dict[str, list[str]]:
     return ENGLISH_LABELS
 
 
-class _DateStep(ColumnsStep):
+class _DateStep(SelectedColumnsStep):
     """A step deriving new columns from date columns (inputs kept by default)."""
 
     default_role = "predictor"

@@ -15,14 +15,13 @@ from ...rds import build as b
 from ...rds.nodes import BaseNamespace, Closure, List, MissingArg, Namespace
 from ...rmath import r_mean
 from ...rrng import RRandom, current_stream
-from .base import named_dbl, register, step_to_r
-from .categorical import ColumnsStep
-from .numeric import ColumnwiseStep, numeric_columns, numeric_values
+from .base import SelectedColumnsStep, named_dbl, register, step_to_r
+from .numeric import NumericMapStep, numeric_columns, numeric_values
 from .times import named_numbers
 
 
 @register
-class StepImputeLower(ColumnwiseStep):
+class StepImputeLower(NumericMapStep):
     """``step_impute_lower``: values at or below the training minimum become uniform
     draws in (0, minimum) (inside ``r_session(seed)``, R's draws after ``set.seed``)."""
 
@@ -102,7 +101,7 @@ def window_rows(i: int, n: int, k: int) -> range:
 
 
 @register
-class StepImputeRoll(ColumnsStep):
+class StepImputeRoll(SelectedColumnsStep):
     """``step_impute_roll``: missing values -> ``statistic`` (median or mean) of the
     non-missing values in a centred window of ``window`` rows."""
 

@@ -13,8 +13,7 @@ from ...convert import flag, scalar
 from ...errors import UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import r_numbers, register
-from .categorical import ColumnsStep
+from .base import SelectedColumnsStep, r_numbers, register
 
 
 def numeric_matrix(data: pd.DataFrame, columns: list[str], step: str) -> np.ndarray:
@@ -35,7 +34,7 @@ def with_list_column(data: pd.DataFrame, name: str, cells: list[np.ndarray],
     return out.drop(columns=[c for c in drop if c != name])
 
 
-class _KerasnipStep(ColumnsStep):
+class _KerasnipStep(SelectedColumnsStep):
     """A kerasnip step: trained ``columns``; bake is a no-op when ``skip`` is set."""
 
     default_role = "predictor"

@@ -66,8 +66,10 @@ def first(value: Any) -> Any:
 
 
 # -- steps ---------------------------------------------------------------------------
-class ColumnwiseStep(Step):
-    """A step that rewrites each of its columns in place with a per-column formula."""
+class NumericMapStep(Step):
+    """A step that replaces each of its numeric columns, in place, by a function of it:
+    :meth:`transform` of the column's doubles and of what the step trained for that
+    column (means, ranges, lambdas...), over the columns :meth:`bake_columns` names."""
 
     default_role: ClassVar[str | None] = None
 
@@ -76,6 +78,7 @@ class ColumnwiseStep(Step):
         raise NotImplementedError
 
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
+        """The new values of ``column`` from its current values ``x``."""
         raise NotImplementedError
 
     def required_columns(self) -> list[str]:
@@ -104,7 +107,7 @@ def _sd_check(sds: pd.Series) -> pd.Series:
 
 
 @register
-class StepCenter(ColumnwiseStep):
+class StepCenter(NumericMapStep):
     """``step_center``: subtract the training means."""
 
     r_class = "step_center"
@@ -135,7 +138,7 @@ class StepCenter(ColumnwiseStep):
 
 
 @register
-class StepScale(ColumnwiseStep):
+class StepScale(NumericMapStep):
     """``step_scale``: divide by the training SDs (times ``factor``)."""
 
     r_class = "step_scale"
@@ -203,7 +206,7 @@ class StepNormalize(StepCenter, StepScale):
 
 
 @register
-class StepRange(ColumnwiseStep):
+class StepRange(NumericMapStep):
     """``step_range``: rescale to ``[min, max]`` using the training ranges (clipped)."""
 
     r_class = "step_range"
@@ -246,8 +249,9 @@ class StepRange(ColumnwiseStep):
         return np.clip(out, self.min, self.max) if self.clipping else out
 
 
-class _ColumnsStep(ColumnwiseStep):
-    """A column-wise step that stores its selection in a ``columns`` field."""
+class FixedMapStep(NumericMapStep):
+    """A :class:`NumericMapStep` whose function is fixed by its settings, not trained
+    per column: its trained state is only the selected numeric ``columns``."""
 
     name_fields = ("columns",)
 
@@ -264,7 +268,7 @@ class _ColumnsStep(ColumnwiseStep):
 
 
 @register
-class StepLog(_ColumnsStep):
+class StepLog(FixedMapStep):
     """``step_log``: ``log(x + offset, base)``, or the signed log."""
 
     r_class = "step_log"
@@ -295,7 +299,7 @@ class StepLog(_ColumnsStep):
 
 
 @register
-class StepSqrt(_ColumnsStep):
+class StepSqrt(FixedMapStep):
     """``step_sqrt``: square root (negative values give NaN)."""
 
     r_class = "step_sqrt"
@@ -370,7 +374,7 @@ def _check_limits(lam: float, limits: tuple[float, float]) -> float:
     return math.nan if near else lam
 
 
-class _PowerStep(ColumnwiseStep):
+class _PowerStep(NumericMapStep):
     """Box-Cox / Yeo-Johnson: one estimated lambda per column (failed ones dropped)."""
 
     r_fields = ("lambdas", "limits", "num_unique")

@@ -21,8 +21,8 @@ from ...rds.nodes import Bytecode, Closure, GlobalEnv, List, MissingArg
 from ...rexpr import as_character as r_as_character
 from ...rexpr import evaluate
 from ...rmath import r_sort_strings
-from .base import Step, is_string_column, named_chr, register, step_to_r
-from .categorical import ColumnsStep, level_objects, new_level_objects, require_factors
+from .base import SelectedColumnsStep, Step, is_string_column, named_chr, register, step_to_r
+from .categorical import level_objects, new_level_objects, require_factors
 from .numeric import numeric_columns, numeric_values
 
 
@@ -98,7 +98,7 @@ class StepRelevel(Step):
 
 
 @register
-class StepUnorder(ColumnsStep):
+class StepUnorder(SelectedColumnsStep):
     """``step_unorder``: ordered factors -> unordered factors with the same levels."""
 
     r_class = "step_unorder"
@@ -121,7 +121,7 @@ class StepUnorder(ColumnsStep):
 
 
 @register
-class StepBin2factor(ColumnsStep):
+class StepBin2factor(SelectedColumnsStep):
     """``step_bin2factor``: 0/1 (or logical) columns -> two-level factors; 1 is
     ``levels[0]``."""
 

@@ -20,8 +20,7 @@ from ...rds import build as b
 from ...rds.nodes import GlobalEnv, Lang, List, Sym
 from ...rexpr import Context, as_double, as_logical, eval_node, evaluate
 from ...rrng import RRandom, current_stream
-from .base import Step, append_columns, drop_inputs, register, step_to_r
-from .categorical import ColumnsStep
+from .base import SelectedColumnsStep, Step, append_columns, drop_inputs, register, step_to_r
 from .mutate import quosure_expression
 
 
@@ -89,7 +88,7 @@ class _ExpressionRowStep(_RowStep):
 
 
 @register
-class StepNaomit(ColumnsStep, _RowStep):
+class StepNaomit(SelectedColumnsStep, _RowStep):
     """``step_naomit``: drop rows with a missing value in the selected columns."""
 
     r_class = "step_naomit"
@@ -221,7 +220,7 @@ class StepSample(_RowStep):
 
 
 @register
-class StepShuffle(ColumnsStep):
+class StepShuffle(SelectedColumnsStep):
     """``step_shuffle``: each selected column randomly permuted (``sample()``)."""
 
     r_class = "step_shuffle"
@@ -243,7 +242,7 @@ class StepShuffle(ColumnsStep):
 
 
 @register
-class StepLag(ColumnsStep):
+class StepLag(SelectedColumnsStep):
     """``step_lag``: lagged copies ``<prefix><lag>_<col>`` of the selected columns
     (``dplyr::lag``, filled with ``default``)."""
 

@@ -14,14 +14,13 @@ from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import AltRep, List
 from ...rmath import libm
-from .base import append_columns, drop_inputs, named_dbl, register
-from .categorical import ColumnsStep
+from .base import SelectedColumnsStep, append_columns, drop_inputs, named_dbl, register
 from .numeric import numeric_values
 
 _sin, _cos = libm("sin"), libm("cos")
 
 
-class _DerivingStep(ColumnsStep):
+class _DerivingStep(SelectedColumnsStep):
     """A step adding columns derived from each selected column (``keep_original_cols``)."""
 
     default_role = "predictor"
