@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -39,7 +39,8 @@ def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step:
 
 
 def factor_info(column: pd.Series) -> tuple[list[str], bool]:
-    """(levels, ordered) of a factor column; characters give their distinct values."""
+    """(levels, ordered) of a factor column; characters give their distinct values in
+    order of appearance (recipes' ``get_existing_values``, without NA)."""
     if is_factor(column):
         return list(column.cat.categories), bool(column.cat.ordered)
     return list(pd.unique(column.dropna())), False
@@ -287,28 +288,34 @@ class StepOther(Step):
         return data.assign(**pooled)
 
 
-class _NewLevelStep(Step):
-    """Shared layout of step_novel / step_unknown: per column the training levels and
-    whether the factor is ordered (``objects``), plus one ``new_level``."""
+class LevelsStep(Step):
+    """A step that trains, per selected factor or character column, its levels and
+    whether it is ordered (``objects``, recipes' ``get_existing_values``), and has one
+    level-valued setting stored in the R field :attr:`level_field`."""
 
     default_role = None
-    default_new_level = ""
+    #: the R field (and attribute) holding the step's level setting
+    level_field: ClassVar[str] = ""
 
-    def __init__(self, *terms: Any, new_level: str | None = None,
-                 objects: dict[str, tuple[list[str], bool]] | None = None, **common: Any):
+    def __init__(self, *terms: Any, objects: dict[str, tuple[list[str], bool]] | None = None,
+                 **common: Any):
         super().__init__(*terms, **common)
-        self.new_level = self.default_new_level if new_level is None else new_level
         self.objects = objects or {}
 
+    @property
+    def level(self) -> str:
+        """The value of the level setting."""
+        return getattr(self, self.level_field)
+
     @classmethod
-    def from_r(cls, node: List) -> "_NewLevelStep":
+    def from_r(cls, node: List) -> "LevelsStep":
         step = super().from_r(node)
-        step.new_level = scalar(node["new_level"])
+        setattr(step, cls.level_field, scalar(node[cls.level_field]))
         step.objects = level_objects(node.get("objects"))
         return step
 
     def to_r(self) -> List:
-        return step_to_r(self, {"new_level": b.chr(self.new_level),
+        return step_to_r(self, {self.level_field: b.chr(self.level),
                                 "objects": new_level_objects(self.objects) if self.trained
                                 else None})
 
@@ -316,14 +323,32 @@ class _NewLevelStep(Step):
         columns = self.select(info)
         require_factors(data, columns, self.r_class, allow_strings=True)
         self.objects = {c: factor_info(data[c]) for c in columns}
+        self.check_levels()
+        self.trained = True
+
+    def check_levels(self) -> None:
+        """Raise when the trained ``objects`` do not suit the level setting."""
+
+    def required_columns(self) -> list[str]:
+        return list(self.objects)
+
+
+class _NewLevelStep(LevelsStep):
+    """step_novel / step_unknown: values of a kind the subclass picks become ``new_level``,
+    a level that no training column may already have."""
+
+    level_field = "new_level"
+    default_new_level = ""
+
+    def __init__(self, *terms: Any, new_level: str | None = None, **common: Any):
+        super().__init__(*terms, **common)
+        self.new_level = self.default_new_level if new_level is None else new_level
+
+    def check_levels(self) -> None:
         clashes = [c for c, (levels, _) in self.objects.items() if self.new_level in levels]
         if clashes:
             raise ForgeError(f"{self.r_class}: columns already contain the level "
                              f"{self.new_level!r}: {', '.join(clashes)}")
-        self.trained = True
-
-    def required_columns(self) -> list[str]:
-        return list(self.objects)
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)

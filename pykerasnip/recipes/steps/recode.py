@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import flag, named_values, scalar, strings, to_python
+from ...convert import flag, named_values, strings, to_python
 from ...errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ...factor import as_character, from_codes, is_factor, match
 from ...formula.parse import parse
@@ -21,17 +21,9 @@ from ...rds.nodes import Bytecode, Closure, GlobalEnv, List, MissingArg
 from ...rexpr import as_character as r_as_character
 from ...rexpr import evaluate
 from ...rmath import r_sort_strings
-from .base import SelectedColumnsStep, Step, is_string_column, named_chr, register, step_to_r
-from .categorical import level_objects, new_level_objects, require_factors
+from .base import SelectedColumnsStep, Step, is_string_column, register, step_to_r
+from .categorical import LevelsStep, require_factors
 from .numeric import numeric_columns, numeric_values
-
-
-def existing_values(column: pd.Series) -> tuple[list[str], bool]:
-    """recipes' ``get_existing_values``: a factor's levels or the sorted distinct
-    strings, and whether the factor is ordered."""
-    if is_factor(column):
-        return list(column.cat.categories), bool(column.cat.ordered)
-    return r_sort_strings(column.dropna().unique()), False
 
 
 def as_r_factor(column: pd.Series) -> pd.Series:
@@ -44,42 +36,23 @@ def as_r_factor(column: pd.Series) -> pd.Series:
 
 
 @register
-class StepRelevel(Step):
+class StepRelevel(LevelsStep):
     """``step_relevel``: make ``ref_level`` the first level (``stats::relevel``)."""
 
     r_class = "step_relevel"
-    default_role = None
+    level_field = "ref_level"
 
     def __init__(self, *terms: Any, ref_level: str = "", **common: Any):
         super().__init__(*terms, **common)
         self.ref_level = ref_level
-        self.objects: dict[str, tuple[list[str], bool]] = {}
 
-    @classmethod
-    def from_r(cls, node: List) -> "StepRelevel":
-        step = super().from_r(node)
-        step.ref_level = scalar(node["ref_level"])
-        step.objects = level_objects(node.get("objects"))
-        return step
-
-    def to_r(self) -> List:
-        return step_to_r(self, {"ref_level": b.chr(self.ref_level),
-                                "objects": new_level_objects(self.objects) if self.trained else None})
-
-    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        columns = self.select(info)
-        require_factors(data, columns, self.r_class, allow_strings=True)
+    def check_levels(self) -> None:
         if not isinstance(self.ref_level, str) or not self.ref_level:
             raise SpecError("step_relevel: `ref_level` must be a single non-empty string")
-        self.objects = {c: existing_values(data[c]) for c in columns}
         lacking = [c for c, (levels, _) in self.objects.items() if self.ref_level not in levels]
         if lacking:
             raise ForgeError(f"step_relevel: these columns do not include the reference level "
                              f"{self.ref_level!r}: {', '.join(lacking)}")
-        self.trained = True
-
-    def required_columns(self) -> list[str]:
-        return list(self.objects)
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
