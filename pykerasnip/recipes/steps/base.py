@@ -21,7 +21,7 @@ import pandas as pd
 from ...convert import flag, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
-from ...rds.nodes import Bytecode, Closure, Cons, List, Namespace, Real, Str, Sym
+from ...rds.nodes import AltRep, Bytecode, Closure, Cons, List, Namespace, Real, Str, Sym
 from ..selectors import r_quosures, select
 
 STEPS: dict[str, type["Step"]] = {}
@@ -152,6 +152,26 @@ def r_step_class(node: List) -> str:
 def r_numbers(node: Any) -> np.ndarray:
     """An R numeric vector (ALTREP included) as float64, NA as NaN; NULL gives []."""
     return np.asarray([] if node is None else to_python(node), dtype=float)
+
+
+def named_numbers(node: Any) -> pd.Series:
+    """A named double vector as a Series; R may store it, and its names, as ALTREP
+    wrappers (``wrap_real``, ``deferred_string``)."""
+    if node is None:
+        return pd.Series(dtype="f8")
+    node = node.expand() if isinstance(node, AltRep) else node
+    names = node.attr("names")
+    names = names.expand() if isinstance(names, AltRep) else names
+    return pd.Series(np.asarray(node.data, dtype="f8"), dtype="f8",
+                     index=None if names is None else strings(names))
+
+
+def first(value: Any) -> Any:
+    """A scalar setting that may have come from R as a length-1 array."""
+    if value is None:
+        return None
+    item = np.ravel(value)[0]
+    return item.item() if isinstance(item, np.generic) else item
 
 
 class Step:

@@ -20,9 +20,8 @@ from ...factor import from_codes
 from ...rds import build as b
 from ...rds.nodes import Integer, List
 from ...rmath import make_names, names0, quantile7
-from .base import Step, named_dbl, register, step_to_r
+from .base import Step, named_dbl, named_numbers, register, step_to_r
 from .numeric import numeric_columns, numeric_values
-from .times import named_numbers
 
 
 # --------------------------------------------------------------------------- base R helpers

@@ -22,9 +22,10 @@ from ...rds.nodes import BaseEnv, List
 from ...rmath import na_rm_range, r_matprod, r_sort_strings
 from ...rrng import RRandom, current_stream
 from ..selectors import all_predictors, r_quosures, select
-from .base import Step, column_names, is_string_column, named_chr, named_dbl, register, step_to_r
+from .base import (Step, column_names, first, is_string_column, named_chr, named_dbl, register,
+                   step_to_r)
 from .categorical import model_matrix_columns
-from .numeric import col_mean, first, numeric_columns, numeric_values
+from .numeric import col_mean, numeric_columns, numeric_values
 
 
 def is_integer_column(column: pd.Series) -> bool:

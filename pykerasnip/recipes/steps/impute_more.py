@@ -15,9 +15,8 @@ from ...rds import build as b
 from ...rds.nodes import BaseNamespace, Closure, List, MissingArg, Namespace
 from ...rmath import r_mean
 from ...rrng import RRandom, current_stream
-from .base import SelectedColumnsStep, named_dbl, register, step_to_r
+from .base import SelectedColumnsStep, named_dbl, named_numbers, register, step_to_r
 from .numeric import NumericMapStep, numeric_columns, numeric_values
-from .times import named_numbers
 
 
 @register

@@ -19,7 +19,8 @@ from ...rds.nodes import List, Real
 from ...rmath import (libm, na_rm_range, optimize_max, r_log, r_matprod, r_mean, r_mean_one_pass,
                       r_pow, r_sum, r_var)
 from ...rds import build as b
-from .base import Step, column_names, named_chr, named_dbl, register, step_to_r, with_columns
+from .base import (Step, column_names, first, named_chr, named_dbl, register, step_to_r,
+                   with_columns)
 
 _EPS = float(np.finfo(float).eps)
 
@@ -55,14 +56,6 @@ def r_matrix(node: Any) -> pd.DataFrame:
     dimnames = node.attr("dimnames")
     names = [None, None] if dimnames is None else [d if d is None else d.data for d in dimnames.data]
     return pd.DataFrame(values, index=names[0], columns=names[1])
-
-
-def first(value: Any) -> Any:
-    """A scalar setting that may have come from R as a length-1 array."""
-    if value is None:
-        return None
-    item = np.ravel(value)[0]
-    return item.item() if isinstance(item, np.generic) else item
 
 
 # -- steps ---------------------------------------------------------------------------

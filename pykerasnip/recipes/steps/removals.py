@@ -13,9 +13,9 @@ from ...convert import flag
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import register
+from .base import first, register
 from .filters import RemovalStep
-from .numeric import first, numeric_values
+from .numeric import numeric_values
 
 
 @register

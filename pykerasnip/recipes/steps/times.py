@@ -12,9 +12,10 @@ import pandas as pd
 from ...convert import datetime_numbers, flag, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
-from ...rds.nodes import AltRep, List
+from ...rds.nodes import List
 from ...rmath import libm
-from .base import SelectedColumnsStep, append_columns, drop_inputs, named_dbl, register
+from .base import (SelectedColumnsStep, append_columns, drop_inputs, named_dbl, named_numbers,
+                   register)
 from .numeric import numeric_values
 
 _sin, _cos = libm("sin"), libm("cos")
@@ -120,18 +121,6 @@ class StepTime(_DerivingStep):
 
 
 # --------------------------------------------------------------------------- step_harmonic
-def named_numbers(node: Any) -> pd.Series:
-    """A named double vector as a Series; R may store it, and its names, as ALTREP
-    wrappers (``wrap_real``, ``deferred_string``)."""
-    if node is None:
-        return pd.Series(dtype="f8")
-    node = node.expand() if isinstance(node, AltRep) else node
-    names = node.attr("names")
-    names = names.expand() if isinstance(names, AltRep) else names
-    return pd.Series(np.asarray(node.data, dtype="f8"), dtype="f8",
-                     index=None if names is None else strings(names))
-
-
 def as_numbers(column: pd.Series) -> np.ndarray:
     """``as.numeric``: days for a Date, seconds for a date-time, else the numbers."""
     if pd.api.types.is_datetime64_any_dtype(column):

@@ -15,8 +15,8 @@ from ...errors import ForgeError, SpecError
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import libm
-from .base import append_columns, named_chr, register, step_to_r
-from .numeric import FixedMapStep, first, numeric_columns, numeric_values
+from .base import append_columns, first, named_chr, register, step_to_r
+from .numeric import FixedMapStep, numeric_columns, numeric_values
 
 _EPS = float(np.finfo(float).eps)
 _THRESH = 30.0
