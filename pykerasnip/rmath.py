@@ -389,6 +389,20 @@ def ns_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[floa
     return rotated
 
 
+# --------------------------------------------------------------------------- binning
+def bin_codes(x: np.ndarray, breaks: np.ndarray, right: bool = True,
+              include_lowest: bool = False) -> np.ndarray:
+    """R's ``.bincode(x, breaks, right, include.lowest) - 1``: the 0-based interval of
+    each value among sorted ``breaks``, -1 outside them or NA."""
+    side = "left" if right else "right"
+    codes = np.searchsorted(breaks, x, side=side) - 1
+    if include_lowest:
+        edge = breaks[0] if right else breaks[-1]
+        codes[x == edge] = 0 if right else len(breaks) - 2
+    codes[np.isnan(x) | (codes < 0) | (codes > len(breaks) - 2)] = -1
+    return codes
+
+
 # --------------------------------------------------------------------------- linear algebra, optimisation
 def r_matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """R's ``x %*% y`` as the reference BLAS ``dgemm`` sums it: over the inner index in

@@ -84,17 +84,6 @@ def cut_labels(breaks: np.ndarray, right: bool, include_lowest: bool, dig_lab: i
     return labels
 
 
-def bin_codes(x: np.ndarray, breaks: np.ndarray, right: bool, include_lowest: bool) -> np.ndarray:
-    """R's ``.bincode``: 0-based interval of each value, -1 outside the breaks or NA."""
-    side = "left" if right else "right"
-    codes = np.searchsorted(breaks, x, side=side) - 1
-    if include_lowest:
-        edge = breaks[0] if right else breaks[-1]
-        codes[x == edge] = 0 if right else len(breaks) - 2
-    codes[np.isnan(x) | (codes < 0) | (codes > len(breaks) - 2)] = -1
-    return codes
-
-
 @builtin("cut")
 def _cut(x: RVector, breaks: RVector, labels: RVector | None = None,
          include_lowest: RVector | None = None, right: RVector | None = None,
@@ -106,7 +95,7 @@ def _cut(x: RVector, breaks: RVector, labels: RVector | None = None,
         raise UnsupportedObjectError("cut() with a number of intervals depends on the data's "
                                      "range; only explicit breaks are supported")
     lowest, closed_right, ordered = logical_arg(include_lowest), logical_arg(right, True), logical_arg(ordered_result)
-    codes = bin_codes(numeric_arg(x, "cut"), edges, closed_right, lowest)
+    codes = rmath.bin_codes(numeric_arg(x, "cut"), edges, closed_right, lowest)
     if labels is not None and kind(labels) == "logical" and not logical_arg(labels):
         return to_integer(np.where(codes < 0, np.nan, codes + 1.0))
     digits = 3 if dig_lab is None else int(as_double(dig_lab)[0])

@@ -19,21 +19,12 @@ from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import from_codes
 from ...rds import build as b
 from ...rds.nodes import Integer, List
-from ...rmath import make_names, names0, quantile7
+from ...rmath import bin_codes, make_names, names0, quantile7
 from .base import Step, named_dbl, named_numbers, register, step_to_r
 from .numeric import numeric_columns, numeric_values
 
 
 # --------------------------------------------------------------------------- base R helpers
-def bin_codes(x: np.ndarray, breaks: np.ndarray) -> np.ndarray:
-    """``.bincode(x, breaks, right = TRUE, include.lowest = TRUE) - 1``: 0-based bins,
-    -1 for values outside the breaks or missing."""
-    codes = np.searchsorted(breaks, x, side="left") - 1
-    codes[x == breaks[0]] = 0
-    outside = np.isnan(x) | (x < breaks[0]) | (x > breaks[-1])
-    return np.where(outside, -1, codes)
-
-
 def _format_g(value: float, digits: int, integer: bool) -> str:
     if math.isinf(value):
         return "Inf" if value > 0 else "-Inf"
@@ -56,7 +47,7 @@ def cut_factor(x: np.ndarray, breaks: np.ndarray, labels: list[str], like: pd.Se
     breaks = np.sort(breaks)
     if len(np.unique(breaks)) < len(breaks):
         raise ForgeError("'breaks' are not unique")
-    return from_codes(bin_codes(x, breaks), labels, like=like)
+    return from_codes(bin_codes(x, breaks, include_lowest=True), labels, like=like)
 
 
 # --------------------------------------------------------------------------- step_cut
@@ -192,7 +183,7 @@ def discretize_predict(fit: dict[str, Any], column: pd.Series) -> pd.Series:
     bins = labels[1:] if fit["keep_na"] else labels
     x = numeric_values(column)
     codes = (np.full(len(x), -1) if np.isnan(x).all()
-             else bin_codes(x, np.sort(np.asarray(fit["breaks"], dtype="f8"))))
+             else bin_codes(x, np.sort(np.asarray(fit["breaks"], dtype="f8")), include_lowest=True))
     if fit["keep_na"] and np.isnan(x).any():
         shifted = np.where(codes >= 0, codes + 1, -1)
         return from_codes(np.where(np.isnan(x), 0, shifted), [labels[0], *bins], like=column)
