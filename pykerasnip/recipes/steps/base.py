@@ -95,6 +95,14 @@ def recipes_closure(name: str, formals: dict[str, Any]) -> Closure:
     return b.closure(formals, body, b.namespace("recipes", "1.3.2"))
 
 
+def closure_body(fn: Any) -> Any:
+    """The body of a stored R function as R code (the source of compiled bytecode);
+    ``None`` for anything but a closure."""
+    if not isinstance(fn, Closure):
+        return None
+    return fn.body.source if isinstance(fn.body, Bytecode) else fn.body
+
+
 def _symbols(expr: Any) -> set[str]:
     """Every symbol appearing in an R expression tree."""
     if isinstance(expr, Bytecode):

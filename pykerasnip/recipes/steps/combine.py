@@ -13,11 +13,11 @@ from ...convert import flag, scalar, to_pandas
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...formula.parse import parse
 from ...rds import build as b
-from ...rds.nodes import Bytecode, Closure, GlobalEnv, List, MissingArg
+from ...rds.nodes import Closure, GlobalEnv, List, MissingArg
 from ...rmath import libm, make_names
 from ..selectors import as_selector, select
-from .base import (SelectedColumnsStep, Step, append_columns, drop_inputs, named_chr, register,
-                   step_to_r)
+from .base import (SelectedColumnsStep, Step, append_columns, closure_body, drop_inputs, named_chr,
+                  register, step_to_r)
 from .numeric import numeric_columns, numeric_values
 
 #: the body of step_ratio's default ``naming`` function
@@ -27,8 +27,7 @@ RATIO_NAMING = b.call("{", parse('make.names(paste(numer, denom, sep = "_o_"))')
 def _ratio_naming_is_default(fn: Any) -> bool:
     if not isinstance(fn, Closure) or fn.arg_names != ["numer", "denom"]:
         return False
-    body = fn.body.source if isinstance(fn.body, Bytecode) else fn.body
-    return repr(body) == repr(RATIO_NAMING)
+    return repr(closure_body(fn)) == repr(RATIO_NAMING)
 
 
 @register

@@ -15,7 +15,7 @@ from ...rds import build as b
 from ...rds.nodes import BaseNamespace, Closure, List, MissingArg, Namespace
 from ...rmath import r_mean
 from ...rrng import RRandom, current_stream
-from .base import SelectedColumnsStep, named_dbl, named_numbers, register, step_to_r
+from .base import SelectedColumnsStep, closure_body, named_dbl, named_numbers, register, step_to_r
 from .numeric import NumericMapStep, numeric_columns, numeric_values
 
 
@@ -81,7 +81,7 @@ def _statistic_name(fn: Any) -> str:
         return fn
     in_base = fn.env is BaseNamespace if isinstance(fn, Closure) else False
     if isinstance(fn, Closure) and (in_base or isinstance(fn.env, Namespace) and fn.env.name == "stats"):
-        text = repr(fn.body.source if hasattr(fn.body, "source") else fn.body)
+        text = repr(closure_body(fn))
         for name in ROLL_STATISTICS:
             # stats' own generic, or the wrapper ``function(x) median(x)`` Python writes
             if (f"Str(n=1, ['{name}'])" in text and "UseMethod" in text) or \

@@ -17,11 +17,11 @@ from ...errors import ForgeError, SpecError, UnsupportedObjectError, Unsupported
 from ...factor import as_character, from_codes, is_factor, match
 from ...formula.parse import parse
 from ...rds import build as b
-from ...rds.nodes import Bytecode, Closure, GlobalEnv, List, MissingArg
+from ...rds.nodes import Closure, GlobalEnv, List, MissingArg
 from ...rexpr import as_character as r_as_character
 from ...rexpr import evaluate
 from ...rmath import r_sort_strings
-from .base import SelectedColumnsStep, Step, is_string_column, register, step_to_r
+from .base import SelectedColumnsStep, Step, closure_body, is_string_column, register, step_to_r
 from .categorical import LevelsStep, require_factors
 from .numeric import numeric_columns, numeric_values
 
@@ -141,8 +141,7 @@ def closure_expression(fn: Any, step: str) -> tuple[str, Any]:
     if not isinstance(fn, Closure) or len(fn.arg_names) != 1:
         raise UnsupportedStepError(step, f"the stored function {fn!r} does not take exactly one "
                                          "argument")
-    body = fn.body.source if isinstance(fn.body, Bytecode) else fn.body
-    return fn.arg_names[0], body
+    return fn.arg_names[0], closure_body(fn)
 
 
 @register
