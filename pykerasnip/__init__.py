@@ -29,7 +29,7 @@ _EXPORTS = {
     "inp_spec": "model", "remove_keras_spec": "model",
     "extract_keras_history": "model", "keras_evaluate": "model", "tidy": "model",
     "glance": "model", "extract_keras_model": "model",
-    "tibble_str": "summary",
+    "tibble_str": "rformat",
 }
 _SUBMODULES = {"rds", "datasets", "errors", "convert", "io", "r", "model", "recipes",
                "hardhat", "formula"}

@@ -145,7 +145,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
     from . import rds
-    from .summary import describe_file, tree_str
+    from .rformat import tree_str
+    from .summary import describe_file
 
     if args.tree:
         print(tree_str(rds.load(args.file), max_depth=args.depth))

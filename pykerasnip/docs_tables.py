@@ -34,9 +34,15 @@ def first_sentence(obj: Any) -> str:
 
 
 def step_support(cls: type, base: type) -> dict[str, bool]:
-    """For each method of the step contract: does ``cls`` implement it?"""
-    return {method: method in _WORKING_DEFAULTS or getattr(cls, method) is not getattr(base, method)
-            for method in _STEP_METHODS}
+    """For each method of the step contract: does ``cls`` implement it? (A step whose
+    training stays in R, listed in ``PREP_EXCEPTIONS``, has no Python prep.)"""
+    from .recipes.steps.base import PREP_EXCEPTIONS
+
+    def implemented(method: str) -> bool:
+        if method == "prep" and getattr(cls, "r_class", None) in PREP_EXCEPTIONS:
+            return False
+        return method in _WORKING_DEFAULTS or getattr(cls, method) is not getattr(base, method)
+    return {method: implemented(method) for method in _STEP_METHODS}
 
 
 def _step_description(cls: type) -> str:
@@ -67,7 +73,20 @@ def steps_markdown() -> str:
         "`UnsupportedStepError` naming it.",
         "",
     ]
-    return "\n".join(intro + header + rows) + "\n"
+    return "\n".join(intro + header + rows + _prep_exceptions_markdown()) + "\n"
+
+
+def _prep_exceptions_markdown() -> list[str]:
+    """The steps trained only in R, with the reason (``PREP_EXCEPTIONS``)."""
+    from .recipes.steps.base import PREP_EXCEPTIONS
+
+    if not PREP_EXCEPTIONS:
+        return []
+    lines = ["", "## Steps trained only in R", "",
+             "These steps are read, baked and written in Python, but `prep()` in Python raises "
+             "`UnsupportedStepError`: prepare the recipe in R (`recipes::prep()`), save it and "
+             "read it; baking then needs no R.", ""]
+    return lines + [f"- `{step}`: {reason}." for step, reason in sorted(PREP_EXCEPTIONS.items())]
 
 
 class _Text:

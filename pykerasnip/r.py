@@ -1,9 +1,9 @@
 """Python drives R in the same process: the rpy2 bridge (``pip install pykerasnip[r]``).
 
-Objects cross between the embedded R session and Python through R's own
-``serialize()``/``unserialize()`` on raw vectors and pykerasnip's RDS codec, so what
-arrives is exactly what :func:`pykerasnip.read_rds` would give for a file -- no temporary
-files, no type guessing. rpy2 3.5.17 is the release that works with Debian's R 4.2.
+Objects cross between the embedded R session (:mod:`pykerasnip.rsession`) and Python
+through R's own ``serialize()``/``unserialize()`` and pykerasnip's RDS codec, so what
+arrives is exactly what :func:`pykerasnip.read_rds` would give for a file: an R workflow
+comes back as a :class:`~pykerasnip.workflow.Workflow`, a data frame as a DataFrame.
 
 What R receives it may run: :func:`r_bake`, :func:`r_forge` and :func:`r_predict` run the
 R code an object carries (a step's expressions and the functions they call), as R's own
@@ -12,63 +12,14 @@ R code an object carries (a step's expressions and the functions they call), as 
 """
 from __future__ import annotations
 
-import atexit
-import functools
 from typing import Any
 
 import pandas as pd
 
-from .errors import RNotAvailableError
-from .io import from_bytes, to_bytes
+from .io import from_tree
+from .rsession import r_function, robjects, get, put, r_bake, r_forge, r_serialize, require_r_package
 
-
-@functools.lru_cache(maxsize=1)
-def _robjects() -> Any:
-    try:
-        import rpy2.robjects as ro
-    except ImportError as exc:
-        raise RNotAvailableError(
-            "the rpy2 bridge needs rpy2: `pip install 'pykerasnip[r]'` "
-            "(rpy2==3.5.17 works with R 4.2)") from exc
-    except Exception as exc:  # rpy2 raises plain errors when it cannot find or start R
-        raise RNotAvailableError(
-            f"rpy2 could not start R ({exc}); install R (Debian: `apt-get install r-base-core`) "
-            "or set R_HOME") from exc
-    # registered after rpy2's own exit handler, so it runs first
-    atexit.register(_quiet_reticulate_exit, ro)
-    return ro
-
-
-#: reticulate's exit finalizer re-takes the GIL that rpy2 releases while R runs its exit
-#: finalizers, and the interpreter's exit hangs; with R embedded in Python there is
-#: nothing for it to finalize (reticulate never finalizes a Python it did not start)
-_NO_GIL_HANDOVER = """function() {
-  if ("reticulate" %in% loadedNamespaces() &&
-      exists("py_allow_threads_impl", envir = asNamespace("reticulate"), inherits = FALSE))
-    try(utils::assignInNamespace("py_allow_threads_impl", function(allow = TRUE) FALSE, "reticulate"))
-}"""
-
-
-def _quiet_reticulate_exit(ro: Any) -> None:
-    ro.r(_NO_GIL_HANDOVER)()
-
-
-@functools.lru_cache(maxsize=None)
-def _r_function(code: str) -> Any:
-    """The R function ``code`` defines, parsed once per session."""
-    return _robjects().r(code)
-
-
-def require_r_package(*packages: str) -> None:
-    """Raise :class:`RNotAvailableError` naming the missing R packages, if any."""
-    ro = _robjects()
-    missing = [p for p in packages
-               if not ro.r["requireNamespace"](p, quietly=True)[0]]
-    if missing:
-        raise RNotAvailableError(
-            f"R package(s) {', '.join(missing)} not installed in R; install them in R "
-            f"(e.g. install.packages(c({', '.join(repr(p) for p in missing)})) or Debian's "
-            f"r-cran-* packages)")
+__all__ = ["from_r", "r_bake", "r_forge", "r_predict", "r_serialize", "require_r_package", "to_r"]
 
 
 def to_r(obj: Any) -> Any:
@@ -76,42 +27,20 @@ def to_r(obj: Any) -> Any:
 
     References to namespaces this R lacks (kerasnip, parsnip, ...) become the global
     environment, as ``unserialize()`` does, with R's warning."""
-    ro = _robjects()
-    return ro.r["unserialize"](ro.vectors.ByteVector(to_bytes(obj)))
-
-
-def r_serialize(robj: Any) -> bytes:
-    """R's own ``serialize(robj, NULL)`` of an object in the R session."""
-    ro = _robjects()
-    return bytes(ro.r["serialize"](robj, ro.NULL))
+    return put(obj)
 
 
 def from_r(robj: Any, *, safe_mode: bool = True) -> Any:
     """Bring an R object back as pykerasnip would read it from a file."""
-    return from_bytes(r_serialize(robj), safe_mode=safe_mode)
-
-
-def r_forge(blueprint: Any, new_data: pd.DataFrame) -> pd.DataFrame:
-    """hardhat's ``forge()`` run by R itself: the predictors R's recipes/hardhat produce
-    (for steps Python cannot replay, such as an arbitrary ``step_mutate``)."""
-    require_r_package("hardhat", "recipes")
-    forge = _r_function("function(bp, df) as.data.frame(hardhat::forge(df, bp)$predictors)")
-    return from_r(forge(to_r(blueprint), to_r(new_data)))
-
-
-def r_bake(recipe: Any, new_data: pd.DataFrame) -> pd.DataFrame:
-    """``recipes::bake()`` run by R on a (prepped) recipe."""
-    require_r_package("recipes")
-    bake = _r_function("function(rec, df) as.data.frame(recipes::bake(rec, new_data = df))")
-    return from_r(bake(to_r(recipe), to_r(new_data)))
+    return from_tree(get(robj), safe_mode=safe_mode)
 
 
 def r_predict(obj: Any, new_data: pd.DataFrame, type: str | None = None,
               level: float = 0.95) -> pd.DataFrame:
     """R's own ``predict()`` (needs kerasnip, workflows and keras3 in R): for parity checks."""
     require_r_package("kerasnip", "workflows", "parsnip")
-    ro = _robjects()
-    predict = _r_function(
+    ro = robjects()
+    predict = r_function(
         "function(obj, df, type, level) {"
         " suppressPackageStartupMessages({library(kerasnip); library(workflows)});"
         " if (inherits(obj, 'bundle')) obj <- bundle::unbundle(obj);"

@@ -1,9 +1,8 @@
 """Numeric and string helpers that reproduce base R / stats / splines results.
 
 These are the pieces of R that recipes steps and model post-processing lean on:
-``sum``/``mean``/``var`` with R's long-double accumulation, ``log``, ``%*%`` and
-``optimize`` as R computes them, ``make.names``,
-``contr.poly``, type-7 ``quantile``, ``sort()`` of strings under the ICU root collation
+``sum``/``mean``/``var`` with R's long-double accumulation, ``log``, ``%*%``,
+``optimize`` and ``optim`` as R computes them, ``.bincode``, ``make.names``, ``contr.poly``, type-7 ``quantile``, ``sort()`` of strings under the ICU root collation
 used by the fixtures' R sessions (``C.UTF-8`` with ICU), orthogonal polynomial
 prediction (``predict.poly``) and the B-spline bases of ``splines::bs`` and
 ``splines::ns``.
@@ -110,6 +109,28 @@ def r_mean_one_pass(x: np.ndarray) -> float:
     return float(np.cumsum(x, dtype=np.longdouble)[-1] / len(x)) if len(x) else math.nan
 
 
+def r_col_means(x: np.ndarray) -> np.ndarray:
+    """R's ``colMeans(x)`` of a double matrix: per column a one-pass long-double sum
+    divided by the row count in long double."""
+    return (np.cumsum(x, axis=0, dtype=np.longdouble)[-1] / np.longdouble(len(x))).astype("f8")
+
+
+def r_cov(x: np.ndarray) -> np.ndarray:
+    """R's ``cov(x)`` of a complete double matrix (``stats:::C_cov``): two-pass
+    long-double column means rounded to doubles, then long-double cross products of the
+    deviations divided by ``n - 1``."""
+    k = x.shape[1]
+    if len(x) < 2:
+        return np.full((k, k), math.nan)
+    means = np.array([float(_mean_ld(col)) for col in x.T], dtype=np.longdouble)
+    dev = x.astype(np.longdouble) - means
+    out = np.empty((k, k))
+    for i in range(k):
+        for j in range(i + 1):
+            out[i, j] = out[j, i] = float(np.cumsum(dev[:, i] * dev[:, j])[-1] / (len(x) - 1))
+    return out
+
+
 def r_var(x: np.ndarray) -> float:
     """R's ``var(x, na.rm = TRUE)``: sample variance (n - 1) as ``stats:::C_cov`` computes it."""
     x = x[~np.isnan(x)]
@@ -117,6 +138,175 @@ def r_var(x: np.ndarray) -> float:
         return math.nan
     dev = x - float(_mean_ld(x))
     return float(np.cumsum((dev * dev).astype(np.longdouble))[-1] / (len(x) - 1))
+
+
+# --------------------------------------------------------------------------- optimisation
+#: the value R's Nelder-Mead gives a point where the function is not finite
+_NM_BIG = 1.0e35
+
+
+def _nm_simplex(start: list[float]) -> tuple[list[list[float]], float]:
+    """R's starting simplex and its size: ``start`` plus one vertex per coordinate,
+    shifted by a tenth of the largest absolute start value (0.1 when all are 0); a shift
+    too small to change the coordinate grows tenfold until it does."""
+    step = max([0.1 * abs(p) for p in start] + [0.0]) or 0.1
+    points, size = [start], 0.0
+    for i in range(len(start)):
+        vertex, trial = list(start), step
+        while vertex[i] == start[i]:
+            vertex[i] = start[i] + trial
+            trial *= 10
+        size += trial
+        points.append(vertex)
+    return points, size
+
+
+def _nm_extremes(values: list[float], best: int) -> tuple[int, int]:
+    """(lowest, highest) vertex, scanning from the previous lowest as R does (the first
+    of equal values wins)."""
+    low = high = best
+    for j, f in enumerate(values):
+        if j != low:
+            if f < values[low]:
+                low = j
+            if f > values[high]:
+                high = j
+    return low, high
+
+
+def _nm_centroid(points: list[list[float]], high: int) -> list[float]:
+    """Centroid of all vertices but ``high``, summed in R's order (minus the highest,
+    then every vertex)."""
+    centroid = []
+    for i in range(len(points[0])):
+        total = -points[high][i]
+        for point in points:
+            total += point[i]
+        centroid.append(total / len(points[0]))
+    return centroid
+
+
+def r_optim_nelder_mead(fn: Callable[[list[float]], float], par: Sequence[float], *,
+                        maxit: int = 500, reltol: float = math.sqrt(np.finfo(float).eps),
+                        abstol: float = -math.inf, alpha: float = 1.0, beta: float = 0.5,
+                        gamma: float = 2.0) -> list[float]:
+    """``optim(par, fn, method = "Nelder-Mead")$par`` with R's default control: the same
+    simplex moves in the same floating-point order as R's ``nmmin``, so an ``fn`` that
+    computes what R's objective computes gives R's optimum to the bit.
+
+    Each iteration reflects the highest vertex through the centroid of the others, then
+    expands, contracts, or shrinks the simplex towards the lowest one. It stops when the
+    spread of values is at most ``reltol * (|f(par)| + reltol)``, when the lowest value
+    is at most ``abstol``, when a shrink does not make the simplex smaller, or after
+    ``maxit`` evaluations; it returns the lowest vertex of the last ranking."""
+    def value(point: list[float]) -> float:
+        f = fn(point)
+        return f if math.isfinite(f) else _NM_BIG
+
+    start = [float(p) for p in par]
+    f0 = fn(start)
+    if not math.isfinite(f0):
+        raise ValueError("function cannot be evaluated at initial parameters")
+    if maxit <= 0:
+        return start
+    conv_tol = reltol * (abs(f0) + reltol)
+    points, old_size = _nm_simplex(start)
+    values = [f0] + [math.nan] * len(start)
+    stale, evals, low = list(range(1, len(points))), 1, 0
+    while True:
+        for j in stale:
+            values[j] = value(points[j])
+            evals += 1
+        stale = []
+        low, high = _nm_extremes(values, low)
+        if values[high] <= values[low] + conv_tol or values[low] <= abstol:
+            break
+        centroid = _nm_centroid(points, high)
+        reflected = [(1.0 + alpha) * c - alpha * h for c, h in zip(centroid, points[high])]
+        f_reflected = value(reflected)
+        evals += 1
+        if f_reflected < values[low]:
+            expanded = [gamma * r + (1 - gamma) * c for r, c in zip(reflected, centroid)]
+            f_expanded = value(expanded)
+            evals += 1
+            points[high], values[high] = ((expanded, f_expanded) if f_expanded < f_reflected
+                                          else (reflected, f_reflected))
+        else:
+            highest = values[high]
+            if f_reflected < highest:
+                points[high], values[high] = reflected, f_reflected
+            contracted = [(1 - beta) * h + beta * c for h, c in zip(points[high], centroid)]
+            f_contracted = value(contracted)
+            evals += 1
+            if f_contracted < values[high]:
+                points[high], values[high] = contracted, f_contracted
+            elif f_reflected >= highest:
+                size = 0.0
+                for j, point in enumerate(points):
+                    if j != low:
+                        points[j] = [beta * (p - q) + q for p, q in zip(point, points[low])]
+                        for p, q in zip(points[j], points[low]):
+                            size += abs(p - q)
+                        stale.append(j)
+                if size >= old_size:
+                    break
+                old_size = size
+        if evals > maxit:
+            break
+    return points[low]
+
+
+def optimize_max(f: Callable[[float], float], lower: float, upper: float,
+                 tol: float) -> float:
+    """R's ``optimize(f, c(lower, upper), maximum = TRUE, tol = tol)$maximum``
+    (Brent's golden-section/parabolic search, step for step as R's ``Brent_fmin``)."""
+    def g(arg: float) -> float:
+        value = -f(arg)
+        return value if math.isfinite(value) else float(np.finfo(float).max)
+
+    golden = (3.0 - math.sqrt(5.0)) * 0.5
+    eps = math.sqrt(float(np.finfo(float).eps))
+    a, b = lower, upper
+    v = w = x = a + golden * (b - a)
+    d = e = 0.0
+    fv = fw = fx = g(x)
+    tol3 = tol / 3.0
+    while True:
+        xm = (a + b) * 0.5
+        tol1 = eps * abs(x) + tol3
+        t2 = tol1 * 2.0
+        if abs(x - xm) <= t2 - (b - a) * 0.5:
+            return x
+        p = q = r = 0.0
+        if abs(e) > tol1:
+            r = (x - w) * (fx - fv)
+            q = (x - v) * (fx - fw)
+            p = (x - v) * q - (x - w) * r
+            q = (q - r) * 2.0
+            if q > 0.0:
+                p = -p
+            else:
+                q = -q
+            r, e = e, d
+        if abs(p) >= abs(q * 0.5 * r) or p <= q * (a - x) or p >= q * (b - x):
+            e = (b - x) if x < xm else (a - x)
+            d = golden * e
+        else:
+            d = p / q
+            u = x + d
+            if u - a < t2 or b - u < t2:
+                d = tol1 if x < xm else -tol1
+        u = x + d if abs(d) >= tol1 else (x + tol1 if d > 0.0 else x - tol1)
+        fu = g(u)
+        if fu <= fx:
+            a, b = (a, x) if u < x else (x, b)
+            v, w, x, fv, fw, fx = w, x, u, fw, fx, fu
+        else:
+            a, b = (u, b) if u < x else (a, u)
+            if fu <= fw or w == x:
+                v, fv, w, fw = w, fw, u, fu
+            elif fu <= fv or v == x or v == w:
+                v, fv = u, fu
 
 
 # --------------------------------------------------------------------------- names
@@ -403,7 +593,7 @@ def bin_codes(x: np.ndarray, breaks: np.ndarray, right: bool = True,
     return codes
 
 
-# --------------------------------------------------------------------------- linear algebra, optimisation
+# --------------------------------------------------------------------------- linear algebra
 def r_matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """R's ``x %*% y`` as the reference BLAS ``dgemm`` sums it: over the inner index in
     order, one column of ``x`` at a time (so results match R to the last bit)."""
@@ -411,56 +601,3 @@ def r_matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     for k in range(x.shape[1]):
         out += x[:, k:k + 1] * y[k]
     return out
-
-
-def optimize_max(f: Callable[[float], float], lower: float, upper: float,
-                 tol: float) -> float:
-    """R's ``optimize(f, c(lower, upper), maximum = TRUE, tol = tol)$maximum``
-    (Brent's golden-section/parabolic search, step for step as R's ``Brent_fmin``)."""
-    def g(arg: float) -> float:
-        value = -f(arg)
-        return value if math.isfinite(value) else float(np.finfo(float).max)
-
-    golden = (3.0 - math.sqrt(5.0)) * 0.5
-    eps = math.sqrt(float(np.finfo(float).eps))
-    a, b = lower, upper
-    v = w = x = a + golden * (b - a)
-    d = e = 0.0
-    fv = fw = fx = g(x)
-    tol3 = tol / 3.0
-    while True:
-        xm = (a + b) * 0.5
-        tol1 = eps * abs(x) + tol3
-        t2 = tol1 * 2.0
-        if abs(x - xm) <= t2 - (b - a) * 0.5:
-            return x
-        p = q = r = 0.0
-        if abs(e) > tol1:
-            r = (x - w) * (fx - fv)
-            q = (x - v) * (fx - fw)
-            p = (x - v) * q - (x - w) * r
-            q = (q - r) * 2.0
-            if q > 0.0:
-                p = -p
-            else:
-                q = -q
-            r, e = e, d
-        if abs(p) >= abs(q * 0.5 * r) or p <= q * (a - x) or p >= q * (b - x):
-            e = (b - x) if x < xm else (a - x)
-            d = golden * e
-        else:
-            d = p / q
-            u = x + d
-            if u - a < t2 or b - u < t2:
-                d = tol1 if x < xm else -tol1
-        u = x + d if abs(d) >= tol1 else (x + tol1 if d > 0.0 else x - tol1)
-        fu = g(u)
-        if fu <= fx:
-            a, b = (a, x) if u < x else (x, b)
-            v, w, x, fv, fw, fx = w, x, u, fw, fx, fu
-        else:
-            a, b = (u, b) if u < x else (a, u)
-            if fu <= fw or w == x:
-                v, fv, w, fw = w, fw, u, fu
-            elif fu <= fv or v == x or v == w:
-                v, fv = u, fu

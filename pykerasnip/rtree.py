@@ -1,10 +1,12 @@
-"""Structural checks of stored R lists and data frames before they are interpreted.
+"""Helpers on R trees that reading and writing share.
 
-A decodable file may still hold a list whose names do not match its elements, a data
-frame whose columns differ in length, or a record without a field every R object of
-its class has. These helpers refuse such trees with :class:`MalformedObjectError`,
-naming the object, before the code that reads them meets the problem as an index or
-key error.
+* Structural checks before a stored tree is interpreted: a decodable file may still hold
+  a list whose names do not match its elements, a data frame whose columns differ in
+  length, a record without a field every R object of its class has, or a number out of
+  range. These helpers refuse such trees with :class:`MalformedObjectError`, naming the
+  object, before the code that reads them meets the problem as an index or key error.
+* Quosures, bundles and shallow list copies (R's trees are shared, never modified).
+* :func:`to_tree`: the R tree of any pykerasnip object or Python value.
 """
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .convert import to_pandas
-from .errors import MalformedObjectError
+from collections.abc import Mapping
+
+from .convert import from_python, strings, to_pandas, to_python
+from .errors import MalformedObjectError, UnsupportedObjectError
 from .rds import nodes as n
 
 
@@ -128,3 +132,117 @@ def frame(node: Any, what: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
     if missing:
         raise MalformedObjectError(f"{what} has no column {', '.join(missing)}")
     return to_pandas(node)
+
+
+def numbers(node: Any, what: str) -> np.ndarray:
+    """A numeric R vector's values (float64), all finite."""
+    if isinstance(node, n.AltRep):
+        node = node.expand()
+    if not isinstance(node, (n.Real, n.Integer)) or node.inherits("factor"):
+        raise MalformedObjectError(f"{what} must be a numeric vector, not {type(node).__name__}")
+    values = np.asarray(to_python(node), dtype=np.float64)
+    if not np.isfinite(values).all():
+        raise MalformedObjectError(f"{what} holds NA, NaN or infinite values")
+    return values
+
+
+def number(node: Any, what: str, low: float, strict: bool = True) -> float:
+    """One finite number above ``low`` (or at least ``low`` when not ``strict``)."""
+    values = numbers(node, what)
+    if len(values) != 1:
+        raise MalformedObjectError(f"{what} must be one number, not {len(values)}")
+    value = float(values[0])
+    if value < low or (strict and value == low):
+        raise MalformedObjectError(f"{what} is {value}; it must be {'>' if strict else '>='} {low}")
+    return value
+
+
+def count(node: Any, what: str) -> int | None:
+    """An optional positive whole number."""
+    if node is None:
+        return None
+    value = number(node, what, 1, strict=False)
+    if not value.is_integer():
+        raise MalformedObjectError(f"{what} is {value}; it must be a whole number")
+    return int(value)
+
+
+def labels(node: Any, what: str) -> list[str]:
+    """A character vector of distinct, non-missing labels (factor levels)."""
+    try:
+        values = strings(node)
+    except UnsupportedObjectError as exc:
+        raise MalformedObjectError(f"{what}: {exc}") from exc
+    if not values or None in values or len(set(values)) != len(values):
+        raise MalformedObjectError(f"{what} must be distinct, non-missing labels; got {values}")
+    return values
+
+
+def raw_bytes(node: Any, what: str) -> bytes | None:
+    """The bytes of an optional raw vector."""
+    if node is None:
+        return None
+    if not isinstance(node, n.Raw):
+        raise MalformedObjectError(f"{what} must be a raw vector, not {type(node).__name__}")
+    return node.data
+
+
+def required(node: n.List, name: str, what: str) -> Any:
+    """Element ``name`` of a record, which must be there."""
+    value = node.get(name)
+    if value is None:
+        raise MalformedObjectError(f"{what} has no {name!r}")
+    return value
+
+
+def quosure_expr(q: Any) -> Any:
+    """The expression inside an rlang quosure (``~expr``); other values unchanged."""
+    if isinstance(q, n.Lang) and isinstance(q.function, n.Sym) and q.function.name == "~":
+        return q.cdr.car if isinstance(q.cdr, n.Cons) else None
+    return q
+
+
+def copy_with(node: n.List, changes: Mapping[str, Any]) -> n.List:
+    """A shallow copy of an R list with the named elements replaced (``node`` itself and
+    the objects it shares stay untouched)."""
+    copy = n.List(list(node.data), node.attributes, node.levels, node.is_object)
+    for key, value in changes.items():
+        copy[key] = value
+    return copy
+
+
+def is_r_bundle(node: Any) -> bool:
+    """Is this R tree a bundle (``list(object, situate)`` of class ``bundle``)?"""
+    return isinstance(node, n.List) and node.inherits("bundle") and "object" in node
+
+
+def unbundle_r(node: Any) -> Any:
+    """The payload of an R bundle (through nested bundles); anything else unchanged.
+    Inside a bundled workflow the model fit and the trained recipe are bundles too:
+    readers pass those through this function as they reach them."""
+    while is_r_bundle(node):
+        node = node["object"]
+    return node
+
+
+def to_tree(obj: Any) -> Any:
+    """The R tree for a pykerasnip object (R's own when it was read from R and is
+    unchanged, else its ``to_r()``) or a Python value."""
+    if isinstance(obj, n.RObject) or obj is None:
+        return obj
+    if getattr(obj, "r_node", None) is not None:
+        return obj.r_node
+    to_r = getattr(obj, "to_r", None)
+    if callable(to_r):
+        return to_r()
+    return from_python(obj)
+
+
+def r_form(obj: Any, what: str) -> Any:
+    """:func:`to_tree` of a pykerasnip part, which must have been read from R or have a
+    ``to_r()``."""
+    if getattr(obj, "r_node", None) is None and not callable(getattr(obj, "to_r", None)):
+        raise UnsupportedObjectError(
+            f"cannot write the {what} ({type(obj).__name__}) to R: it was not read from R "
+            f"and has no to_r()")
+    return to_tree(obj)

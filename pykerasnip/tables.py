@@ -47,7 +47,7 @@ def _read_rds(source: Any) -> Any:
 
 def _write_rds(frame: pd.DataFrame, fh: BinaryIO) -> None:
     from . import rds
-    from .io import to_tree
+    from .rtree import to_tree
 
     fh.write(rds.dumps(to_tree(frame), compress="gzip"))
 

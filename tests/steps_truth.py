@@ -3,9 +3,11 @@ and the four checks every step case goes through:
 
 1. bake: the recipe R prepped, read in Python, bakes R's new data exactly as R did;
 2. prep: the same recipe built and prepped in Python holds R's trained values and bakes
-   the same;
-3. write (recipes 1.3.2): the Python-prepped recipe, written with ``write_rds``, is baked
-   by R's ``bake()`` into R's own output (skipped without /opt/rstack);
+   the same (for a case whose steps train only in R, ``prep_in_r``: Python's prep
+   refuses them with UnsupportedStepError);
+3. write (recipes 1.3.2): the Python-prepped recipe (``prep_in_r``: R's recipe, its
+   steps re-made by their ``to_r()``), written with ``write_rds``, is baked by R's
+   ``bake()`` into R's own output (skipped without /opt/rstack);
 4. write (Debian's recipes 1.0.4), for the cases that version can run.
 
 A missing ground-truth file fails; a missing R skips with its reason.
@@ -28,6 +30,7 @@ import pytest
 
 from conftest import HAS_R, ROOT
 from pykerasnip.convert import to_pandas
+from pykerasnip.errors import UnsupportedStepError
 from pykerasnip.rds import load
 from pykerasnip.rds.nodes import RObject
 from pykerasnip.rrng import r_session
@@ -54,6 +57,8 @@ class Case:
     debian: bool = True
     atol: float = 0.0
     strings_as_factors: bool = True
+    #: the steps train only in R (base.PREP_EXCEPTIONS): Python's prep must refuse them
+    prep_in_r: bool = False
     extra: dict = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -183,7 +188,13 @@ def python_prep(case: Case) -> Any:
 
 
 def check_python_prep(case: Case) -> None:
-    """Python's prep gives R's trained values, term info and baked output."""
+    """Python's prep gives R's trained values, term info and baked output (or, for a
+    step that trains only in R, refuses with UnsupportedStepError)."""
+    if case.prep_in_r:
+        from pykerasnip.errors import UnsupportedStepError
+        with pytest.raises(UnsupportedStepError, match="prep the recipe in R"):
+            python_prep(case)
+        return
     ours, theirs = python_prep(case), r_recipe(case.name)
     assert len(ours.steps) == len(theirs.steps)
     for mine, r_step in zip(ours.steps, theirs.steps):
@@ -198,6 +209,18 @@ def check_python_prep(case: Case) -> None:
     with r_session(BAKE_SEED):
         baked = ours.bake(truth_frame(case.name, "new.rds"))
     assert_same_frame(baked, truth_frame(case.name, "baked.rds"), case.atol)
+
+
+def recipe_to_write(case: Case) -> Any:
+    """The recipe the write checks give R: Python's prep, or for steps that train only
+    in R, R's recipe with every part re-made by Python's ``to_r()``."""
+    if not case.prep_in_r:
+        return python_prep(case)
+    rec = r_recipe(case.name)
+    rec.r_node = None
+    for step in rec.steps:
+        step.r_node = None
+    return rec
 
 
 _R_BAKE_WRITTEN = r"""
@@ -223,7 +246,7 @@ def r_bake_written(cases: list[Case], r: str) -> dict[str, Any]:
         for case in cases:
             folder = Path(tmp) / case.name
             folder.mkdir()
-            write_rds(python_prep(case), folder / "written.rds")
+            write_rds(recipe_to_write(case), folder / "written.rds")
             shutil.copy(truth_file(case.name, "new.rds"), folder / "new.rds")
         script = Path(tmp) / "bake.R"
         script.write_text(_R_BAKE_WRITTEN)

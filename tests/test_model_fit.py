@@ -426,7 +426,7 @@ def test_multi_head_outputs_get_suffixed_columns():
 
 
 def test_unsavable_model_warns_and_stores_no_bytes():
-    from pykerasnip.model.model_fit import model_to_bytes
+    from pykerasnip.model.keras_fit import model_to_bytes
 
     class Unsavable:
         def save(self, path):

@@ -14,7 +14,7 @@ from pykerasnip.errors import SpecError
 from pykerasnip.model import (MISSING, ZAP, BlockSignature, create_keras_functional_spec,
                               create_keras_sequential_spec, dials_function, discover_args,
                               inp_spec, make_names, remove_keras_spec)
-from pykerasnip.model.fit import routed_args
+
 
 
 def input_block(model, input_shape):
@@ -124,7 +124,7 @@ def test_constructor_spec_methods_and_argument_routing():
     spec = make(hidden_units=8, fit_verbose=1, extra_dot=3)
     assert spec.args["hidden_units"] == 8 and spec.args["learn_rate"] is ZAP
     assert list(spec.args)[:len(SEED_ARGS)] == SEED_ARGS and spec.args["extra_dot"] == 3
-    routed = routed_args(spec.set_engine("keras", verbose=2))
+    routed = spec.set_engine("keras", verbose=2).routed_args()
     # fit_verbose and constructor extras never reach the fit function; verbose does
     assert "fit_verbose" not in routed and "extra_dot" not in routed and routed["verbose"] == 2
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import importlib.util
+import os
 import subprocess
 import sys
 
@@ -14,6 +15,7 @@ import pytest
 
 import pykerasnip as pk
 from pykerasnip import r as pkr
+from pykerasnip import rsession
 from pykerasnip import rds
 from pykerasnip.errors import RNotAvailableError, UnsupportedStepError, UntrustedCodeError
 from pykerasnip.hardhat.blueprint import role_variables
@@ -63,10 +65,10 @@ def new_data() -> pd.DataFrame:
 @pytest.fixture
 def no_bridge(monkeypatch):
     """A fresh import of rpy2 for the duration of the test (the import is cached)."""
-    pkr._robjects.cache_clear()
+    rsession.robjects.cache_clear()
     yield monkeypatch
     monkeypatch.undo()
-    pkr._robjects.cache_clear()
+    rsession.robjects.cache_clear()
 
 
 # -- missing pieces ----------------------------------------------------------------------
@@ -93,6 +95,20 @@ def test_r_that_cannot_start_says_how_to_install_it(no_bridge):
 def test_r_predict_names_the_missing_r_packages(fixture_workflow, new_data):
     with pytest.raises(RNotAvailableError, match="kerasnip, workflows, parsnip"):
         pkr.r_predict(fixture_workflow, new_data)
+
+
+@requires_rpy2
+def test_starting_r_leaves_the_environment_of_child_processes_alone(fixture_workflow, new_data):
+    """R points LD_LIBRARY_PATH at Debian's libraries when it starts; a child python3
+    built with a shared libpython would then load Debian's and lose its site-packages."""
+    before = os.environ.get("LD_LIBRARY_PATH")
+    pkr.r_bake(fixture_workflow.blueprint.recipe, new_data)
+    seen = subprocess.run(["sh", "-c", 'printf %s "${LD_LIBRARY_PATH-<unset>}"'],
+                          capture_output=True, text=True, check=True).stdout
+    assert seen == ("<unset>" if before is None else before)
+    child = subprocess.run([sys.executable, "-c", "import isal, numpy"], capture_output=True,
+                           text=True)
+    assert child.returncode == 0, child.stderr
 
 
 @requires_rpy2
@@ -135,7 +151,7 @@ def _every_column_type() -> pd.DataFrame:
 def test_every_column_type_crosses_both_ways():
     df = _every_column_type()
     robj = pkr.to_r(df)
-    r_classes = pkr._robjects().r("function(d) vapply(d, function(c) class(c)[1], '')")(robj)
+    r_classes = rsession.robjects().r("function(d) vapply(d, function(c) class(c)[1], '')")(robj)
     assert dict(zip(r_classes.names, r_classes)) == {
         "dbl": "numeric", "int": "integer", "lgl": "logical", "chr": "character",
         "fct": "factor", "ord": "ordered", "date": "Date", "time": "POSIXct"}
@@ -242,6 +258,7 @@ warnings.simplefilter("ignore")
 import numpy as np
 import pykerasnip as pk
 from pykerasnip import r as pkr
+from pykerasnip import rsession
 folder, type_ = sys.argv[1], sys.argv[2]
 wf, new = pk.read_rds(folder + "/workflow.rds"), pk.read_rds(folder + "/new_data.rds")
 in_r, here = pkr.r_predict(wf, new, type=type_), wf.predict(new, type=type_)

@@ -23,7 +23,7 @@ from pykerasnip.rds import nodes as n
 from conftest import requires_r
 
 HEADER = b"X\n" + struct.pack(">iiii", 3, 0x40202, 0x30500, 5) + b"UTF-8"
-VECSXP, REALSXP, RAWSXP = 19, 14, 24
+VECSXP, REALSXP, RAWSXP, STRSXP = 19, 14, 24, 16
 COMPRESSORS = {"gzip": lambda d: gzip.compress(d, 9), "bzip2": bz2.compress,
                "xz": lzma.compress}
 #: quicker settings for the ordinary (incompressible) test streams
@@ -217,24 +217,61 @@ def test_mutated_files_fail_only_with_rds_errors(tmp_path, kind):
 NIL, INTSXP, LISTSXP = struct.pack(">i", 254), 13, 2
 
 
-def test_a_list_of_millions_of_nulls_stops_at_max_items():
-    """``vector("list", 8e6)``: 1 KB of bzip2, 8 million Python objects were it read.
-    Bytes do not bound it; the item count does, early and cheaply."""
+def test_a_list_of_millions_of_nulls_is_refused_early():
+    """``vector("list", 8e6)``: 1 KB of bzip2, 32 MB of stream, refused by the budget
+    before it costs memory."""
     data = _members_bomb("bzip2", HEADER + _vector_head(VECSXP, 8_000_000), NIL * (1 << 20), 8)
     assert len(data) < 4096
-    peak = _refused(data, r"more than 150,000 items \(Limits.max_items\)")
-    assert peak < 16 << 20
+    peak = _refused(data, r"Limits\.")
+    assert peak < MEMORY_BOUND // 2
 
 
 @pytest.mark.parametrize("kind", COMPRESSORS)
-def test_a_bomb_of_tiny_vectors_stops_at_max_items(kind):
-    """A million one-element integer vectors (5 MB of R stream in a few KB): each is a
-    Python object of a few hundred bytes; refused after ``max_items`` of them."""
+def test_a_bomb_of_tiny_vectors_stops_at_the_memory_budget(kind):
+    """A million one-element integer vectors (16 MB of R stream in a few KB): each is a
+    Python object of a few hundred bytes; refused once they would pass the memory a
+    file this small may take."""
     one = _vector_head(INTSXP, 1) + struct.pack(">i", 7)
     data = _members_bomb(kind, HEADER + _vector_head(VECSXP, 1 << 20), one * (1 << 16), 16)
     assert len(data) < 1 << 20
-    peak = _refused(data, r"Limits.max_items")
+    peak = _refused(data, r"Limits.memory_ratio")
     assert peak < MEMORY_BOUND // 2
+
+
+def test_a_bomb_of_short_distinct_strings_stops_at_the_memory_budget():
+    """100,000 distinct three-character strings, repeated 29 times: xz sees the repeats
+    and the file stays small, but past the strings a read shares, each is a new Python
+    object; refused within 200 MB."""
+    alphabet = bytes(range(32, 127))
+    cycle = [bytes((alphabet[i % 95], alphabet[i // 95 % 95], alphabet[i // 9025]))
+             for i in range(100_000)]
+    element = [struct.pack(">ii", 0x00040009, 3) + text for text in cycle]
+    texts = b"".join(element) * 29
+    data = lzma.compress(HEADER + _vector_head(STRSXP, 29 * len(cycle)) + texts)
+    assert len(data) < 1 << 20 and len(texts) <= Limits().inflation_cap(len(data))
+    peak = _refused(data, r"Limits.memory_ratio")
+    assert peak < MEMORY_BOUND
+
+
+def test_a_million_rows_of_text_categories_read_within_a_small_budget():
+    """Identical short strings are made once per read (as R's string cache does), so a
+    long character column of a few categories costs a reference per row."""
+    column = n.Str(["setosa", "versicolor", "virginica", None] * 250_000)
+    data = dumps(n.List([column], n.pairlist({"names": n.Str(["species"])})), compress="gzip")
+    back = _peak_of(lambda: loads(data))
+    assert back < 24 << 20
+    values = loads(data).data[0].values
+    assert values[:5] == ["setosa", "versicolor", "virginica", None, "setosa"]
+    assert values[0] is values[4]
+
+
+def test_a_big_valid_list_reads_with_the_default_limits():
+    """300,000 small vectors (an R list column): within the budget of its file's size."""
+    rng = np.random.default_rng(7)
+    items = [n.Real(rng.random(3)) for _ in range(300_000)]
+    back = loads(dumps(n.List(items), compress="gzip"))
+    assert len(back.data) == 300_000
+    np.testing.assert_array_equal(back.data[-1].data, items[-1].data)
 
 
 def test_max_items_counts_every_item_null_and_pairlist_cell_alike():
@@ -262,13 +299,13 @@ def test_runs_of_nulls_read_in_bulk_and_exactly(fmt):
 
 
 @requires_r
-def test_r_made_item_bomb_is_refused_and_readable_when_trusted(tmp_path):
-    """The file of issue 17, made by R: refused by default, read in full with a raised
-    bound."""
+def test_r_made_list_of_eight_million_nulls_reads_within_the_budget(tmp_path):
+    """The file of issue 17, made by R: 8 million NULLs are references to one object, so
+    R reads it, and so does pykerasnip, within 200 MB."""
     path = tmp_path / "nulls.rds"
     subprocess.run(["Rscript", "-e", f'saveRDS(vector("list", 8e6), "{path}", '
                     'compress = "bzip2")'], check=True, capture_output=True, timeout=120)
     assert path.stat().st_size < 4096
-    with pytest.raises(RDSError, match="Limits.max_items"):
-        pk.read_rds(path)
-    assert len(load(path, limits=Limits(max_items=10**7)).data) == 8_000_000
+    found = {}
+    assert _peak_of(lambda: found.update(tree=load(path))) < MEMORY_BOUND
+    assert len(found["tree"].data) == 8_000_000 and not any(found["tree"].data)

@@ -12,7 +12,8 @@ import pytest
 from conftest import FIXTURES, case_dir, fixture_cases, requires_r
 from pykerasnip import rds
 from pykerasnip.rds import build as b
-from pykerasnip.summary import describe_file, step_values, tibble_str, tree_str
+from pykerasnip.rformat import step_values, tibble_str, tree_str
+from pykerasnip.summary import describe_file
 
 
 def _saved_models() -> list:

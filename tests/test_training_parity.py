@@ -10,7 +10,7 @@ import pytest
 
 import pykerasnip as pk
 from pykerasnip.demo import dense_block, input_block, output_block
-from pykerasnip.model.model_fit import model_from_bytes
+from pykerasnip.model.keras_fit import model_from_bytes
 
 from conftest import FIXTURES, MANIFEST
 from r_peer import ENV_VARIABLE, peer_env_file

@@ -22,10 +22,10 @@ import write_cases as wc
 from conftest import FIXTURES, case_dir, fixture_cases
 from pykerasnip import rds
 from pykerasnip.errors import PredictError, SpecError, UnsupportedObjectError
-from pykerasnip.io import to_tree
+from pykerasnip.rtree import to_tree
 from pykerasnip.rds import nodes as n
 from pykerasnip.workflow import workflow  # pk.workflow is shadowed by the submodule
-from pykerasnip.writer import spec_to_r
+
 
 #: element paths where the Python file holds a stub in place of R's reticulate closure
 STUB_PATHS = ("fit/fit", "combined_model")
@@ -133,7 +133,7 @@ def test_argument_quosures_follow_rlang(written) -> None:
 def test_vectors_become_c_calls_and_foreign_values_warn() -> None:
     spec = wc.spec("py_args").set_args(compile_metrics=["mae", "mse"], compile_optimizer=object())
     with pytest.warns(UserWarning, match="compile_optimizer"):
-        args = spec_to_r(spec)["args"]
+        args = spec.to_r()["args"]
     metrics = args["compile_metrics"]
     assert metrics.attr(".Environment") is n.GlobalEnv
     assert metrics.args[0][1].function == n.Sym("c")
@@ -265,7 +265,7 @@ def test_model_name_must_be_an_r_name(name: str) -> None:
     spec = wc.spec("py_named")
     spec.model_name = name
     with pytest.raises(SpecError, match="not a valid R function name"):
-        spec_to_r(spec)
+        spec.to_r()
 
 
 def _fixture_workflows() -> list:

@@ -18,7 +18,7 @@ import pytest
 import pykerasnip as pk
 import write_cases as wc
 from pykerasnip.model.arguments import block_formals
-from pykerasnip.model.spec import ZAP
+from pykerasnip.model.arguments import ZAP
 from conftest import ROOT, requires_r
 
 SCRIPT = ROOT / "tests" / "r" / "check_written.R"

@@ -24,7 +24,8 @@ from .. import rds
 from ..bundle import Bundle, unbundle
 from ..convert import from_pandas, to_pandas
 from ..errors import UnsupportedObjectError
-from ..io import from_tree, to_tree
+from ..io import from_tree
+from ..rtree import to_tree
 from ..rds import build as b
 from ..rds.nodes import List
 from ..workflow import Workflow

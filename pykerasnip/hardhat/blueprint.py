@@ -19,14 +19,17 @@ import pandas as pd
 
 from .. import rexpr
 from .. import rtree
-from ..convert import from_pandas, r_get, scalar, strings, to_pandas
+from ..convert import from_pandas, r_get, scalar, strings
 from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
 from ..formula.frame import model_frame
 from ..formula.matrix import model_matrix
 from ..formula.parse import call, parse
 from ..formula.terms import Terms, terms_from_formula
 from ..rds import build as b
+from ..rds import nodes as n
 from ..rds.nodes import EmptyEnv, Lang, List, Real, Sym
+from ..recipes.recipe import Recipe
+from ..registry import register_reader
 from .cast import column_kind, scream, shrink
 
 INDICATORS = ("traditional", "one_hot", "none")
@@ -183,7 +186,7 @@ class RecipeBlueprint(Blueprint):
 
     fresh: bool = True
     strings_as_factors: bool = True
-    recipe: Any = None
+    recipe: Recipe | None = None
     extra_role_ptypes: dict[str, pd.DataFrame] = field(default_factory=dict)
     predictor_names: list[str] = field(default_factory=list)
 
@@ -191,8 +194,6 @@ class RecipeBlueprint(Blueprint):
 
     @classmethod
     def from_r(cls, node: List) -> "RecipeBlueprint":
-        from ..recipes.recipe import Recipe
-
         extra = node.get("extra_role_ptypes")
         recipe = Recipe.from_r(rtree.record(node, "the recipe blueprint", ("recipe",))["recipe"])
         strings_as_factors = node.get("strings_as_factors")
@@ -203,12 +204,10 @@ class RecipeBlueprint(Blueprint):
                    predictor_names=role_variables(recipe.term_info, "predictor"))
 
     def fields_to_r(self) -> dict[str, Any]:
-        from ..io import to_tree
-
         extra = (b.named_list({k: from_pandas(v, tibble=True) for k, v in self.extra_role_ptypes.items()})
                  if self.extra_role_ptypes else None)
         return {"fresh": b.lgl(self.fresh), "strings_as_factors": b.lgl(self.strings_as_factors),
-                "recipe": to_tree(self.recipe), "extra_role_ptypes": extra}
+                "recipe": rtree.to_tree(self.recipe), "extra_role_ptypes": extra}
 
     def forge(self, new_data: pd.DataFrame) -> pd.DataFrame:
         parts = [self.clean(new_data)] + [self.clean(new_data, ptype) for ptype in self.extra_role_ptypes.values()]
@@ -227,18 +226,19 @@ def role_variables(info: pd.DataFrame, role: str) -> list[str]:
     return list(info.loc[roles == role, "variable"])
 
 
-#: R blueprint family class -> reader (dispatch with inherits semantics)
-BLUEPRINTS: dict[str, Callable[[List], Blueprint]] = {
-    cls.r_class: cls.from_r for cls in (RecipeBlueprint, FormulaBlueprint, XYBlueprint)
-}
-
-
-def blueprint_from_r(node: List) -> Blueprint:
+def blueprint_from_r(node: List, *, safe_mode: bool = True) -> Blueprint:
     """The trained blueprint for R's ``workflow$pre$mold$blueprint``."""
     for name in node.classes:
         if name in BLUEPRINTS:
-            return BLUEPRINTS[name](node)
+            return BLUEPRINTS[name].from_r(node)
     raise UnsupportedObjectError(f"unsupported hardhat blueprint class {node.classes}")
+
+
+#: R blueprint family class -> its Python class (dispatch with inherits semantics)
+BLUEPRINTS: dict[str, type[Blueprint]] = {
+    cls.r_class: cls for cls in (RecipeBlueprint, FormulaBlueprint, XYBlueprint)}
+for _name in (*BLUEPRINTS, "hardhat_blueprint"):
+    register_reader(_name, blueprint_from_r)
 
 
 # --------------------------------------------------------------------------- mold
@@ -249,7 +249,6 @@ class Mold:
     predictors: pd.DataFrame
     outcomes: pd.DataFrame
     blueprint: Blueprint
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def _formula_sides(formula: str) -> tuple[Any, Any]:
@@ -358,18 +357,107 @@ def mold_recipe(recipe: Any, data: pd.DataFrame, intercept: bool = False,
     return Mold(blueprint.with_intercept(baked[blueprint.predictor_names]), outcomes, blueprint)
 
 
+#: preprocessor kind -> how it molds data: (value, data, untrained blueprint, options)
+_MOLDERS: dict[str, Callable[..., Mold]] = {
+    "formula": lambda value, data, blueprint, options: mold_formula(
+        value, data, **options,
+        **({"indicators": blueprint.indicators} if isinstance(blueprint, FormulaBlueprint) else {})),
+    "variables": lambda value, data, blueprint, options: mold_xy(
+        list(value.predictors), list(value.outcomes), data, **options),
+    "recipe": lambda value, data, blueprint, options: mold_recipe(value, data, **options),
+}
+
+
 def mold(kind: str, value: Any, data: pd.DataFrame, blueprint: Blueprint | None = None) -> Mold:
     """Mold ``data`` for a workflow preprocessor: ``kind`` "formula" (a formula
     string), "recipe" (an untrained Recipe) or "variables" (``.outcomes`` and
     ``.predictors`` column lists). An untrained ``blueprint`` supplies its options."""
+    if kind not in _MOLDERS:
+        raise SpecError(f"unknown preprocessor kind {kind!r}: expected formula, recipe or variables")
     options = {} if blueprint is None else {"intercept": blueprint.intercept,
                                             "allow_novel_levels": blueprint.allow_novel_levels}
-    if kind == "formula":
-        if isinstance(blueprint, FormulaBlueprint):
-            options["indicators"] = blueprint.indicators
-        return mold_formula(value, data, **options)
-    if kind == "variables":
-        return mold_xy(list(value.predictors), list(value.outcomes), data, **options)
-    if kind == "recipe":
-        return mold_recipe(value, data, **options)
-    raise SpecError(f"unknown preprocessor kind {kind!r}: expected formula, recipe or variables")
+    return _MOLDERS[kind](value, data, blueprint, options)
+
+
+# --------------------------------------------------------------------------- R form of a mold
+#: blueprint field -> its value before mold() (hardhat's untrained blueprints)
+_UNTRAINED: dict[str, Callable[[], Any]] = {
+    "ptypes": lambda: None, "formula": lambda: None, "levels": lambda: None,
+    "recipe": lambda: None, "extra_role_ptypes": lambda: None,
+    "terms": lambda: b.named_list(predictors=None, outcomes=None),
+}
+
+#: roles a recipe mold does not report among its ``extras``
+_MODEL_ROLES = ("predictor", "outcome")
+
+
+def untrained_blueprint(trained: n.List) -> n.List:
+    """The blueprint as the preprocessor action holds it: ``trained`` with the fields
+    ``mold()`` fills (ptypes, recipe, terms, ...) reset."""
+    return rtree.copy_with(trained, {name: _UNTRAINED[name]() for name in trained.names or []
+                               if name in _UNTRAINED})
+
+
+def _zero_rows(df: pd.DataFrame) -> n.List:
+    return from_pandas(df.iloc[:0].reset_index(drop=True), tibble=True)
+
+
+def _forge_ptype(blueprint: Any) -> pd.DataFrame:
+    """0-row new data with every column ``forge()`` requires: the predictors and, for a
+    recipe, the other roles it needs at bake time."""
+    extra = getattr(blueprint, "extra_role_ptypes", {})
+    frame = pd.concat([blueprint.ptypes.predictors, *extra.values()], axis=1)
+    return frame.loc[:, ~frame.columns.duplicated()]
+
+
+def _list_columns(blueprint: Any) -> set[str]:
+    """Columns a recipe makes lists (kerasnip's step_collapse): recipes types them."""
+    recipe = getattr(blueprint, "recipe", None)
+    if recipe is None:
+        return set()
+    info = recipe.term_info
+    return {name for name, kinds in zip(info["variable"], info["type"]) if "list" in kinds}
+
+
+def _zero_row_predictors(blueprint: Any) -> n.List:
+    """0 rows of the processed predictors; an empty list column stays a list (pandas keeps
+    no element type for an empty object column)."""
+    node = _zero_rows(blueprint.forge(_forge_ptype(blueprint)))
+    lists = _list_columns(blueprint)
+    return rtree.copy_with(node, {name: n.List([]) for name in node.names if name in lists})
+
+
+def _extra_roles(blueprint: Any) -> Any:
+    """hardhat's ``extras$roles`` of a recipe mold: per role other than predictor and
+    outcome, the processed columns with it (NULL when there are none)."""
+    info = blueprint.recipe.term_info
+    roles = [r for r in dict.fromkeys(info["role"].map(_role_name)) if r not in _MODEL_ROLES]
+    if not roles:
+        return None
+    baked = blueprint.recipe.bake(_forge_ptype(blueprint))
+    return b.named_list({role: _zero_rows(baked[[v for v in role_variables(info, role)
+                                                 if v in baked.columns]])
+                         for role in roles})
+
+
+def _role_name(role: Any) -> str:
+    return role if isinstance(role, str) else "NA"
+
+
+def _extras(node: n.List, blueprint: Any) -> Any:
+    """The mold's ``extras``: ``roles`` for a recipe, ``offset`` for a formula."""
+    if node.inherits("recipe_blueprint"):
+        return b.named_list(roles=_extra_roles(blueprint))
+    if node.inherits("formula_blueprint"):
+        return b.named_list(offset=None)
+    return None
+
+
+def mold_to_r(blueprint: Blueprint) -> n.List:
+    """The mold a fitted workflow stores (``pre$mold``): 0-row slices of the processed
+    predictors and of the outcome prototypes (R's ``predict()`` only reads the trained
+    blueprint), the blueprint, and hardhat's ``extras``."""
+    node = rtree.r_form(blueprint, "workflow's trained blueprint")
+    return b.named_list(predictors=_zero_row_predictors(blueprint),
+                        outcomes=_zero_rows(blueprint.ptypes.outcomes), blueprint=node,
+                        extras=_extras(node, blueprint))

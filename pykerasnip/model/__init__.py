@@ -8,9 +8,11 @@ from .arguments import MISSING, BlockSignature, discover_args, dials_function
 from .build import register_keras_loss, register_keras_metric, register_keras_optimizer
 from .grid import compile_keras_grid, extract_valid_grid
 from .helpers import extract_keras_history, extract_keras_model, glance, keras_evaluate, tidy
-from .model_fit import KerasFit, LaplaceEntry, ModelFit, XYPreproc
+from .keras_fit import KerasFit, LaplaceEntry
+from .model_fit import ModelFit, XYPreproc
 from ..rmath import make_names
-from .spec import (REGISTRY, ZAP, ModelSpec, create_keras_functional_spec,
+from .arguments import ZAP
+from .spec import (REGISTRY, ModelSpec, create_keras_functional_spec,
                    create_keras_sequential_spec, inp_spec, remove_keras_spec)
 
 __all__ = [

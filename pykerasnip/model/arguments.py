@@ -65,6 +65,14 @@ class Sentinel:
 #: R's empty symbol: a block formal without a default value
 MISSING = Sentinel("MISSING")
 
+#: an argument that was not supplied (rlang's ``zap()`` in kerasnip specs)
+ZAP = Sentinel("ZAP")
+
+
+def is_unset(value: Any) -> bool:
+    """True for a zapped/NULL argument (kerasnip's ``%||%`` falls back on both)."""
+    return value is None or value is ZAP
+
 
 @dataclass(frozen=True)
 class BlockSignature:

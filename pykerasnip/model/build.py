@@ -16,7 +16,7 @@ from ..backend import import_keras
 from ..errors import SpecError
 from .arguments import INJECTED_FORMALS, KERAS_COMPILE_ARGS, MISSING, block_formals
 from .process import ProcessedY
-from .spec import ZAP, is_unset
+from .arguments import ZAP, is_unset
 
 DEFAULT_LEARN_RATE = 0.01
 

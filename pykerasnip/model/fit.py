@@ -9,7 +9,6 @@ Laplace posterior.
 from __future__ import annotations
 
 import time
-import warnings
 from typing import Any
 
 import numpy as np
@@ -18,33 +17,20 @@ import pandas as pd
 from ..backend import import_keras
 from ..errors import SpecError
 from . import laplace as lp
-from .arguments import KERAS_FIT_ARGS, discover_args
+from .arguments import KERAS_FIT_ARGS
 from .build import build_functional, build_sequential, compile_model, modify_list
-from .model_fit import KerasFit, LaplaceEntry, ModelFit, XYPreproc, model_to_bytes
+from .keras_fit import KerasFit, LaplaceEntry, model_to_bytes
+from .model_fit import ModelFit, XYPreproc
 from .process import (ProcessedY, process_x_functional, process_x_sequential,
                       process_y_functional, process_y_sequential)
-from .spec import ZAP, ModelSpec, is_unset
+from .arguments import ZAP, is_unset
+from .spec import ModelSpec
 
 #: keras3 converts these with as_integer() before calling Python
 _INTEGER_FIT_ARGS = frozenset({"batch_size", "epochs", "initial_epoch", "steps_per_epoch",
                                "validation_steps", "validation_batch_size", "validation_freq"})
 #: keras3 (R) options with no Python ``Model.fit`` counterpart
 _R_ONLY_FIT_ARGS = frozenset({"view_metrics"})
-#: parsnip protects these from engine arguments
-_PROTECTED = ("x", "y")
-
-
-def routed_args(spec: ModelSpec) -> dict[str, Any]:
-    """The arguments kerasnip's fit function receives (parsnip's ``translate()``)."""
-    args = {name: spec.args.get(name, ZAP) for name in discover_args(spec.layer_blocks,
-                                                                      spec.functional)
-            if name != "fit_verbose"}
-    for name in _PROTECTED:
-        if name in spec.eng_args:
-            warnings.warn(f"the engine argument {name!r} is protected and was removed",
-                          stacklevel=3)
-    args.update({k: v for k, v in spec.eng_args.items() if k not in _PROTECTED})
-    return args
 
 
 def _fit_value(name: str, value: Any) -> Any:
@@ -85,7 +71,7 @@ def generic_fit(spec: ModelSpec, x: pd.DataFrame, y: Any, seed: int | None = Non
     """kerasnip's ``generic_sequential_fit`` / ``generic_functional_fit``."""
     keras = import_keras()
 
-    args = routed_args(spec)
+    args = spec.routed_args()
     if spec.functional:
         px, py = process_x_functional(x), process_y_functional(y, spec.layer_blocks)
     else:

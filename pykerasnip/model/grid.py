@@ -8,7 +8,6 @@ import pandas as pd
 
 from ..errors import SpecError
 from .build import build_functional, build_sequential, compile_model
-from .fit import routed_args
 from .process import (process_x_functional, process_x_sequential, process_y_functional,
                       process_y_sequential)
 from .spec import ModelSpec
@@ -39,7 +38,7 @@ def compile_keras_grid(spec: ModelSpec, grid: pd.DataFrame, x: pd.DataFrame,
         px, py = process_x_functional(x), process_y_functional(y, spec.layer_blocks)
     else:
         px, py = process_x_sequential(x), process_y_sequential(y)
-    base = routed_args(spec)
+    base = spec.routed_args()
     results = [_compile_row(spec, {**base, **row}, px, py)
                for row in grid.to_dict(orient="records")]
     return grid.assign(compiled_model=[r[0] for r in results], error=[r[1] for r in results])

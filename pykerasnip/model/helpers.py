@@ -7,15 +7,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..bundle import unbundle
 from ..errors import PredictError
-from .model_fit import KerasFit, ModelFit, model_from_bytes
+from .keras_fit import KerasFit, model_from_bytes
+from .model_fit import ModelFit
 from .process import process_y_functional, process_y_sequential
 
 
 def _model_fit(obj: Any) -> ModelFit:
     """The ModelFit of a ModelFit, a fitted workflow or a bundle of either."""
-    obj = unbundle(obj)
+    if callable(getattr(obj, "unbundle", None)):  # a bundle (a higher layer: no import)
+        obj = obj.unbundle()
     fit = obj.extract_fit_parsnip() if hasattr(obj, "extract_fit_parsnip") else obj
     if not isinstance(getattr(fit, "fit", None), KerasFit):
         raise PredictError(f"{type(obj).__name__} holds no fitted kerasnip model")

@@ -9,6 +9,7 @@ intervals come from Monte Carlo logit draws (1000 per row) with ``keras.random``
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -16,11 +17,13 @@ import numpy as np
 import pandas as pd
 
 from ..backend import KERAS_LOCK, import_keras
-from ..errors import PredictError
+from ..errors import PredictError, SpecError
+from ..rmath import libm, r_col_means, r_cov, r_optim_nelder_mead, r_sum
 from ..rrng import qnorm
 
 N_DRAWS = 1000
 _SKIPPED_PENULTIMATE = ("input_layer", "InputLayer", "Sequential")
+_log = libm("log")
 
 
 # -- layer discovery ---------------------------------------------------------------
@@ -87,22 +90,23 @@ def combined_model(model: Any, out_layer: Any, penultimate: Any, classification:
 # -- fit-time hyperparameters -----------------------------------------------------
 
 def regression_hyper(n: int, rss: float, w_sq: float, h_diag: np.ndarray) -> tuple[float, float]:
-    """(tau, sigma^2) minimising the Laplace evidence NLL (Nelder-Mead on logs)."""
+    """(tau, sigma^2) minimising the Laplace evidence NLL over their logs, as kerasnip's
+    ``optim_laplace_regression``: R's Nelder-Mead on the NLL evaluated in R's order
+    (C library ``exp``/``log``, long-double ``sum``), so R's numbers to the bit."""
     d = len(h_diag)
 
-    def nll(theta: np.ndarray) -> float:
-        tau, s2 = np.exp(theta)
-        return (n / 2 * np.log(s2) + rss / (2 * s2) - d / 2 * np.log(tau) + tau * w_sq / 2
-                + 0.5 * np.sum(np.log(n * h_diag / s2 + tau)))
+    def nll(theta: list[float]) -> float:
+        tau, s2 = math.exp(theta[0]), math.exp(theta[1])
+        log_det = r_sum(_log(n * h_diag / s2 + tau))
+        return (n / 2 * math.log(s2) + rss / (2 * s2) - d / 2 * math.log(tau) + tau * w_sq / 2
+                + 0.5 * log_det)
 
-    from scipy import optimize  # only at fit time; keeps reading + predicting light
-
+    if not (math.isfinite(rss) and math.isfinite(w_sq) and np.isfinite(h_diag).all()):
+        raise SpecError("the Laplace posterior cannot be fitted: the training residuals, the "
+                        "output weights or the features are not finite (did training diverge?)")
     s2_0 = max(rss / n, 1e-8)
-    start = np.log([1 / (s2_0 * d), s2_0])
-    res = optimize.minimize(nll, start, method="Nelder-Mead",
-                            options={"maxiter": 500, "xatol": 1e-8, "fatol": 1.49e-8})
-    tau, s2 = np.exp(res.x)
-    return float(tau), float(s2)
+    log_tau, log_s2 = r_optim_nelder_mead(nll, [math.log(1 / (s2_0 * d)), math.log(s2_0)])
+    return math.exp(log_tau), math.exp(log_s2)
 
 
 def classification_tau(nll_total: float, w_sq: float, h_diag: np.ndarray, n: int) -> float:
@@ -130,17 +134,24 @@ def _weights(layer: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(kernel, dtype=np.float64), np.asarray(bias, dtype=np.float64)
 
 
+def _sum_sq(x: np.ndarray) -> float:
+    """R's ``sum(as.vector(x)^2)``: column-major order, long-double accumulation."""
+    flat = np.ravel(x, order="F")
+    return r_sum(flat * flat)
+
+
 def regression_entries(pred: np.ndarray, feats: np.ndarray, y: np.ndarray,
                        kernel: np.ndarray, bias: np.ndarray) -> list[dict]:
-    """One entry dict per output column (several for a vector-valued output)."""
+    """One entry dict per output column (several for a vector-valued output), with
+    kerasnip's sums and means as R computes them (``colMeans``, ``sum``)."""
     n = len(feats)
-    h_diag = np.append(np.mean(feats ** 2, axis=0), 1.0)
-    y = y.reshape(n, -1)
+    h_diag = np.append(r_col_means(feats * feats), 1.0)
+    residuals = y.reshape(n, -1) - pred.reshape(n, -1)
     entries = []
-    for k in range(y.shape[1]):
-        rss = float(np.sum((y[:, k] - pred.reshape(n, -1)[:, k]) ** 2))
-        w_sq = float(np.sum(kernel[:, k] ** 2) + bias[k] ** 2) if y.shape[1] > 1 else \
-            float(np.sum(kernel ** 2) + np.sum(bias ** 2))
+    for k in range(residuals.shape[1]):
+        rss = _sum_sq(residuals[:, k])
+        w_sq = _sum_sq(kernel[:, k]) + bias[k] * bias[k] if residuals.shape[1] > 1 else \
+            _sum_sq(kernel) + _sum_sq(bias)
         tau, s2 = regression_hyper(n, rss, w_sq, h_diag)
         entries.append({"h_diag": h_diag, "tau": tau, "sigma_sq_noise": s2, "n_training": n})
     return entries
@@ -180,7 +191,7 @@ def fit_laplace(model: Any, x: Any, y: Any, classification: bool,
         elif multistep:
             for k, fields in enumerate(regression_entries(first, feats, target, kernel, bias)):
                 entries[f"step_{k + 1}"] = ({**fields, "col_idx": k + 1}, comb)
-            joint = np.cov(target - first, rowvar=False)
+            joint = r_cov(target - first)
         else:
             entries[name] = (regression_entries(first, feats, target, kernel, bias)[0], comb)
     return entries, joint

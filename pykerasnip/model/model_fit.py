@@ -1,158 +1,35 @@
-"""Fitted kerasnip models: ``ModelFit`` (parsnip's ``model_fit``) and its parts.
+"""Fitted kerasnip models: ``ModelFit`` (parsnip's ``model_fit``), read from R, predicted,
+and written back.
 
-``KerasFit`` mirrors R's ``model_fit$fit`` list; live Keras models are restored lazily
-from the stored ``.keras`` bytes (``safe_mode`` on by default) and are never pickled.
+The R form (REFERENCE §2.8, §4.3, §10.3) is the list ``lvl, ordered, spec, fit, preproc,
+elapsed, censor_probs`` of class ``c("kerasnip_model_fit", "_list", "model_fit")``; its
+``fit`` is kerasnip's own list (:class:`~.keras_fit.KerasFit`). Only data is read: R
+closures are recognised by name and never evaluated.
 """
 from __future__ import annotations
 
-import copy
-import os
-import tempfile
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..backend import KERAS_LOCK, import_keras, settings_guarded
-from ..errors import ArchiveError, PredictError, PykerasnipError
-from ..keras_archive import check_archive
+from .. import rtree
+from ..backend import KERAS_LOCK, import_keras
+from ..convert import r_get, scalar, strings
+from ..errors import MalformedObjectError, PredictError, UnsupportedObjectError
+from ..formula.preproc import FormulaPreproc
+from ..rds import build as b
+from ..rds import nodes as n
+from ..registry import r_class
 from ..rrng import RRandom, current_stream, r_session
 from . import laplace as lp
 from . import postprocess as post
-from .process import process_x_functional, process_x_sequential
+from .describe import describe_model_fit
+from .keras_fit import KerasFit, levels_to_r
+from .spec import ModelSpec
 
-PROCESS_X = {"sequential": process_x_sequential, "functional": process_x_functional}
-
-
-def model_to_bytes(model: Any) -> bytes | None:
-    """The model as ``.keras`` zip bytes, or None (with a warning) if saving fails."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "model.keras")
-        try:
-            model.save(path)
-        except Exception as exc:  # Keras raises many types for unserialisable objects
-            warnings.warn(f"the Keras model could not be saved ({exc}); it will not "
-                          "survive pickling or writing to R", stacklevel=3)
-            return None
-        with open(path, "rb") as fh:
-            return fh.read()
-
-
-def model_from_bytes(data: bytes, safe_mode: bool = True, compile: bool = False) -> Any:
-    """A Keras model loaded from ``.keras`` bytes (uncompiled unless asked).
-
-    The archive is checked against the budget first; Keras' errors on a malformed one
-    become :class:`ArchiveError`, and so does an archive whose loading changes Keras'
-    process-wide settings (which are restored)."""
-    keras = import_keras()
-
-    check_archive(data)
-    with tempfile.TemporaryDirectory() as tmp, settings_guarded("the stored .keras model"):
-        path = os.path.join(tmp, "model.keras")
-        with open(path, "wb") as fh:
-            fh.write(data)
-        try:
-            return keras.saving.load_model(path, compile=compile, safe_mode=safe_mode)
-        except PykerasnipError:
-            raise
-        except Exception as exc:  # Keras reports a malformed archive with any type
-            raise ArchiveError(f"Keras cannot load the stored .keras model: "
-                               f"{type(exc).__name__}: {exc}") from exc
-
-
-class lazy_keras:
-    """Descriptor: a live Keras model cached from the bytes in ``bytes_attr``."""
-
-    def __init__(self, bytes_attr: str):
-        self.bytes_attr = bytes_attr
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.cache = f"_{name}_live"
-
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        live = obj.__dict__.get(self.cache)
-        if live is None:
-            data = getattr(obj, self.bytes_attr)
-            if data is None:
-                raise PredictError("no Keras model is available: saving it failed at fit "
-                                   "time, so it could not be restored")
-            live = obj.__dict__[self.cache] = model_from_bytes(data, obj.safe_mode)
-        return live
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        obj.__dict__[self.cache] = value
-
-
-class _HoldsKeras:
-    """Pickles without the live Keras objects (they come back from bytes)."""
-
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if not k.endswith("_live")}
-
-
-class LaplaceEntry(_HoldsKeras):
-    """One Laplace posterior (per output / per step); see :mod:`.laplace`."""
-
-    combined_model = lazy_keras("combined_model_bytes")
-
-    def __init__(self, h_diag: np.ndarray, tau: float, n_training: int,
-                 combined_model_bytes: bytes | None, sigma_sq_noise: float | None = None,
-                 num_classes: int | None = None, col_idx: int | None = None,
-                 combined_model: Any = None, safe_mode: bool = True):
-        self.h_diag = np.asarray(h_diag, dtype=np.float64)
-        self.tau = float(tau)
-        self.sigma_sq_noise = sigma_sq_noise
-        self.n_training = int(n_training)
-        self.num_classes = num_classes
-        self.col_idx = col_idx
-        self.combined_model_bytes = combined_model_bytes
-        self.safe_mode = safe_mode
-        if combined_model is not None:
-            self.combined_model = combined_model
-
-
-class KerasFit(_HoldsKeras):
-    """R's ``model_fit$fit`` list: the Keras model, its bytes, history and metadata."""
-
-    model = lazy_keras("keras_bytes")
-
-    def __init__(self, keras_bytes: bytes | None, history: dict, lvl: Any = None,
-                 api: str = "sequential", multistep_info: dict | None = None,
-                 laplace: dict[str, LaplaceEntry] | None = None,
-                 joint_noise_cov: np.ndarray | None = None, model: Any = None,
-                 safe_mode: bool = True):
-        self.keras_bytes = keras_bytes
-        self.history = history
-        self.lvl = lvl
-        self.api = api
-        self.multistep_info = multistep_info
-        self.laplace = laplace
-        self.joint_noise_cov = joint_noise_cov
-        self.safe_mode = safe_mode
-        if model is not None:
-            self.model = model
-
-    def restored(self) -> "KerasFit":
-        """A copy with every Keras model freshly loaded from bytes, main model first,
-        as R's ``predict()`` restores them (this fixes how many random draws loading
-        consumes)."""
-        new = copy.copy(self)  # copies go through __getstate__: no live models
-        if self.laplace is not None:
-            new.laplace = {name: copy.copy(entry) for name, entry in self.laplace.items()}
-        if new.keras_bytes is not None:
-            new.model  # noqa: B018  (load now, in R's order)
-        for entry in (new.laplace or {}).values():
-            if entry.combined_model_bytes is not None:
-                entry.combined_model  # noqa: B018
-        return new
-
-    def process_x(self, new_data: pd.DataFrame) -> Any:
-        """The Keras input for predictor rows (kerasnip's stored ``process_x``)."""
-        return PROCESS_X[self.api](new_data).x
+MODEL_FIT_CLASS = ["kerasnip_model_fit", "_list", "model_fit"]
 
 
 @dataclass
@@ -161,6 +38,13 @@ class XYPreproc:
 
     x_names: list[str]
     y_var: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_r(cls, node: Any) -> "XYPreproc":
+        return cls(x_names=strings(r_get(node, "x_names")), y_var=strings(r_get(node, "y_var")))
+
+    def to_r(self) -> n.List:
+        return b.named_list(y_var=b.chr(list(self.y_var)), x_names=b.chr(list(self.x_names)))
 
     def apply(self, new_data: pd.DataFrame) -> pd.DataFrame:
         """``new_data[, x_names]``: the predictors in training order."""
@@ -225,15 +109,23 @@ def _intervals(fit: KerasFit, x: Any, level: float, predictive: bool) -> pd.Data
     return make(fit, x, level, predictive)
 
 
+def preproc_from_r(node: Any) -> "FormulaPreproc | XYPreproc":
+    """parsnip's ``preproc``: ``fit()``'s formula terms, or ``fit_xy()``'s names."""
+    if isinstance(node, n.List) and "terms" in node:
+        return FormulaPreproc.from_r(node)
+    return XYPreproc.from_r(node)
+
+
+@r_class("model_fit")
 @dataclass(repr=False)
 class ModelFit:
     """A fitted kerasnip model (parsnip ``model_fit``); ``predict`` gives R's columns.
 
     ``r_node`` is the R list it was read from (set by the loader), else None."""
 
-    spec: Any
+    spec: ModelSpec
     fit: KerasFit
-    preproc: Any
+    preproc: "FormulaPreproc | XYPreproc"
     lvl: list[str] | None = None
     ordered: bool = False
     elapsed: float = 0.0
@@ -244,11 +136,46 @@ class ModelFit:
     def mode(self) -> str:
         return self.spec.mode
 
-    def to_r(self) -> Any:
-        """The R ``model_fit`` tree kerasnip predicts with (:mod:`pykerasnip.writer`)."""
-        from ..writer import model_fit_to_r
+    @classmethod
+    def from_r(cls, node: Any, *, safe_mode: bool = True) -> "ModelFit":
+        """A parsnip ``model_fit`` of a kerasnip model."""
+        if not isinstance(node, n.List) or not node.inherits("model_fit"):
+            raise UnsupportedObjectError(f"not a parsnip model_fit: {type(node).__name__} of "
+                                         f"class {getattr(node, 'classes', [])}")
+        rtree.check_lists(node, "the model_fit")
+        spec = ModelSpec.from_r(rtree.record(node, "the model_fit", ("spec", "fit"))["spec"])
+        model_fit = cls(
+            spec=spec,
+            fit=KerasFit.from_r(node.get("fit"), spec.functional, safe_mode),
+            preproc=preproc_from_r(node.get("preproc")),
+            lvl=strings(node.get("lvl")) or None,
+            ordered=bool(scalar(node.get("ordered"))),
+            elapsed=_elapsed_seconds(node.get("elapsed")),
+        )
+        model_fit._check_levels()
+        model_fit.r_node = node
+        model_fit.r_info = saved_versions(node, node)
+        return model_fit
 
-        return model_fit_to_r(self)
+    def to_r(self) -> n.List:
+        """The ``model_fit`` R's kerasnip predicts with."""
+        elapsed = b.named_list(elapsed=b.proc_time(elapsed=float(self.elapsed)), print=False)
+        fields = {"lvl": levels_to_r(self.lvl), "ordered": bool(self.ordered),
+                  "spec": self.spec.fitted_to_r(), "fit": self.fit.to_r(),
+                  "preproc": rtree.r_form(self.preproc, "model fit's preprocessing"),
+                  "elapsed": elapsed, "censor_probs": n.List([])}
+        return b.structure(b.named_list(fields), {"class": MODEL_FIT_CLASS})
+
+    def _check_levels(self) -> None:
+        """parsnip's ``lvl`` and kerasnip's ``fit$lvl`` are both the outcome's levels at
+        fit time; a classification fit needs them to name its predictions."""
+        inner = self.fit.lvl
+        if self.mode == "classification" and inner is None:
+            raise MalformedObjectError("a classification model_fit's kerasnip fit stores no "
+                                       "outcome levels (fit$lvl)")
+        if self.lvl is not None and isinstance(inner, list) and inner != self.lvl:
+            raise MalformedObjectError(f"the model_fit's levels {self.lvl[:5]} differ from its "
+                                       f"kerasnip fit's {inner[:5]}")
 
     def predict(self, new_data: pd.DataFrame, type: str | None = None, level: float = 0.95,
                 seed: int | None = None, joint: bool = False,
@@ -297,6 +224,27 @@ class ModelFit:
                                  self.fit.process_x(new_data), n_draws, rng)
 
     def __repr__(self) -> str:
-        from ..summary import describe_model_fit
-
         return describe_model_fit(self)
+
+
+def _elapsed_seconds(node: Any) -> float:
+    times = r_get(node, "elapsed")
+    if isinstance(times, n.Real) and len(times) >= 3:
+        return float(times.data[2])
+    return 0.0
+
+
+def saved_versions(root: Any, model_fit: Any) -> dict[str, str]:
+    """Versions recorded in an R file: the R that wrote it (``root``'s header) and the
+    kerasnip namespace the ``model_fit``'s closures point to."""
+    info: dict[str, str] = {}
+    header = getattr(root, "_header", None)
+    if header is not None and getattr(header, "writer_version", None):
+        v = header.writer_version
+        info["R"] = f"{v >> 16}.{(v >> 8) & 0xFF}.{v & 0xFF}"
+    process_x = r_get(model_fit, "fit", "process_x")
+    if isinstance(process_x, n.Closure) and isinstance(process_x.env, n.Namespace):
+        values = process_x.env.info.values
+        if len(values) > 1:
+            info[values[0]] = values[1]
+    return info

@@ -16,27 +16,31 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import warnings
 from typing import Any, Callable
 
-from ..errors import SpecError
-from .arguments import BlockSignature, Sentinel, block_formals, discover_args
+from ..convert import scalar
+from ..errors import MalformedObjectError, SpecError
+from ..rds import build as b
+from ..rds import nodes as n
+from ..registry import r_class
+from ..rmath import make_names
+from .arguments import ZAP, BlockSignature, block_formals, discover_args
+from .kerasnip_r import post_shim
+from .values import arg_quosures, block_closure, block_signatures, named_args
 
 MODES = ("regression", "classification")
 FORBIDDEN_BLOCKS = frozenset({"compile", "fit", "optimizer"})
-
-
-#: an argument that was not supplied (rlang's ``zap()`` in kerasnip specs)
-ZAP = Sentinel("ZAP")
 
 #: model name -> its constructor (kerasnip registers specs with parsnip by name)
 REGISTRY: dict[str, Callable[..., "ModelSpec"]] = {}
 
 
-def is_unset(value: Any) -> bool:
-    """True for a zapped/NULL argument (kerasnip's ``%||%`` falls back on both)."""
-    return value is None or value is ZAP
+#: parsnip protects these from engine arguments
+_PROTECTED = ("x", "y")
 
 
+@r_class("model_spec")
 class ModelSpec:
     """An (unfitted) kerasnip model specification.
 
@@ -61,11 +65,61 @@ class ModelSpec:
         """The discovered main-argument names (constructor ``...`` extras excluded)."""
         return discover_args(self.layer_blocks, self.functional)
 
-    def to_r(self) -> Any:
-        """The unfitted R ``model_spec`` tree (:mod:`pykerasnip.writer`)."""
-        from ..writer import spec_to_r
+    @classmethod
+    def from_r(cls, node: Any, *, safe_mode: bool = True) -> "ModelSpec":
+        """A parsnip ``model_spec`` (fitted or not); its R closures become signatures.
+        (``safe_mode`` is the readers' common option: a spec holds no Keras model.)"""
+        if not isinstance(node, n.List) or not node.inherits("model_spec"):
+            raise MalformedObjectError(f"not a parsnip model_spec: {type(node).__name__} of class "
+                                       f"{getattr(node, 'classes', [])}")
+        spec = cls(
+            model_name=node.classes[0],
+            mode=scalar(node.get("mode")) or "regression",
+            args=named_args(node.get("args")),
+            layer_blocks=block_signatures(node.attr("kerasnip_layer_blocks")),
+            functional=bool(scalar(node.attr("kerasnip_functional"))),
+            eng_args=named_args(node.get("eng_args")),
+            engine=scalar(node.get("engine")),
+        )
+        spec.r_node = node
+        return spec
 
-        return spec_to_r(self)
+    def to_r(self) -> n.List:
+        """The unfitted spec as kerasnip's constructor (and ``set_engine``) leave it:
+        class ``c(<name>, "kerasnip_spec", "model_spec")``."""
+        fields = _spec_fields(self, self.engine, None)
+        return _with_blocks(b.named_list(fields), [model_class(self), "kerasnip_spec", "model_spec"],
+                            self._blocks_to_r(), self.functional)
+
+    def fitted_to_r(self) -> n.List:
+        """The spec stored in a ``model_fit``: engine ``"keras"``, parsnip's ``method``
+        (R predicts from it, so it is written in full) and ``defaults``."""
+        blocks = self._blocks_to_r()
+        fields = _spec_fields(self, "keras", _method(self, blocks))
+        fields["defaults"] = b.named_list(layer_blocks=blocks)
+        return _with_blocks(b.named_list(fields), [model_class(self), "model_spec"], blocks,
+                            self.functional)
+
+    def _blocks_to_r(self) -> n.List:
+        """The layer blocks as R closures: R's own when the spec was read from R,
+        stopping stubs otherwise."""
+        r_blocks = self.r_node.attr("kerasnip_layer_blocks") if self.r_node is not None else None
+        if isinstance(r_blocks, n.List):
+            return r_blocks
+        return b.named_list({name: block_closure(name, block)
+                             for name, block in self.layer_blocks.items()})
+
+    def routed_args(self) -> dict[str, Any]:
+        """The arguments kerasnip's fit function receives (parsnip's ``translate()``)."""
+        args = {name: self.args.get(name, ZAP) for name in discover_args(self.layer_blocks,
+                                                                          self.functional)
+                if name != "fit_verbose"}
+        for name in _PROTECTED:
+            if name in self.eng_args:
+                warnings.warn(f"the engine argument {name!r} is protected and was removed",
+                              stacklevel=3)
+        args.update({k: v for k, v in self.eng_args.items() if k not in _PROTECTED})
+        return args
 
     def _copy(self, **changes: Any) -> "ModelSpec":
         new = copy.copy(self)
@@ -240,3 +294,95 @@ def inp_spec(block: Callable, input_map: str | dict[str, str]) -> RenamedBlock:
         raise SpecError(f"input_map names {sorted(unknown)} are not arguments of the block "
                         f"(arguments: {formals})")
     return RenamedBlock(block, input_map)
+
+
+# -- the R form -----------------------------------------------------------------
+#: mode -> prediction types in kerasnip's registration order:
+#: (type, post-processor, kerasnip function -- None for ``predict``)
+PRED_TYPES: dict[str, list[tuple[str, str, str | None]]] = {
+    "regression": [
+        ("numeric", "keras_postprocess_numeric", None),
+        ("conf_int", "postprocess_intervals_reg", "laplace_conf_int_reg"),
+        ("pred_int", "postprocess_intervals_reg", "laplace_pred_int_reg"),
+    ],
+    "classification": [
+        ("class", "keras_postprocess_classes", None),
+        ("prob", "keras_postprocess_probs", None),
+        ("conf_int", "postprocess_intervals_cls", "laplace_conf_int_cls"),
+        ("pred_int", "postprocess_intervals_cls", "laplace_pred_int_cls"),
+    ],
+}
+
+
+def _api(spec: Any) -> str:
+    return "functional" if spec.functional else "sequential"
+
+
+def _named_chr(**values: str) -> n.Str:
+    return b.structure(b.chr(list(values.values())), names=b.chr(list(values)))
+
+
+def _object_path(*fields: str) -> Any:
+    """The call ``object$<field>$<field>...``."""
+    expr: Any = b.sym("object")
+    for field in fields:
+        expr = b.call("$", expr, b.sym(field))
+    return expr
+
+
+def _pred_args(api: str, mode: str, interval: bool) -> n.List:
+    args: dict[str, Any] = {
+        "object": _object_path("fit", "fit"),
+        "x": b.call("$", b.call(f"process_x_{api}", b.sym("new_data")), b.sym("x_proc")),
+    }
+    if interval:
+        args["laplace_data"] = _object_path("fit", "laplace")
+        if mode == "classification":
+            args["lvl"] = _object_path("fit", "lvl")
+        args["level"] = b.sym("level")
+    return b.named_list(args)
+
+
+def _pred_entry(api: str, mode: str, post: str, function: str | None) -> n.List:
+    func = _named_chr(fun="predict") if function is None else _named_chr(pkg="kerasnip",
+                                                                          fun=function)
+    return b.named_list(pre=None, post=post_shim(post), func=func,
+                        args=_pred_args(api, mode, interval=function is not None))
+
+
+def _method(spec: Any, blocks: n.List) -> n.List:
+    api = _api(spec)
+    fit_args = {"x": b.call("missing_arg"), "y": b.call("missing_arg"),
+                **arg_quosures(spec.routed_args()), "layer_blocks": blocks}
+    fit = b.named_list(interface="data.frame", protect=b.chr("x", "y"),
+                       func=_named_chr(pkg="kerasnip", fun=f"generic_{api}_fit"),
+                       defaults=b.named_list(layer_blocks=blocks), args=b.named_list(fit_args))
+    pred = b.named_list({kind: _pred_entry(api, spec.mode, post, function)
+                         for kind, post, function in PRED_TYPES[spec.mode]})
+    return b.named_list(libs=b.chr("keras3", "kerasnip"), fit=fit, pred=pred)
+
+
+def _eng_args(spec: Any) -> Any:
+    if spec.engine is None and not spec.eng_args:
+        return None
+    return b.quosures(arg_quosures(spec.eng_args))
+
+
+def _spec_fields(spec: Any, engine: Any, method: Any) -> dict[str, Any]:
+    return {"args": b.named_list(arg_quosures(spec.args)), "eng_args": _eng_args(spec),
+            "mode": spec.mode, "user_specified_mode": True, "method": method,
+            "engine": engine, "user_specified_engine": True, "quantile_levels": None}
+
+
+def _with_blocks(node: n.List, classes: list[str], blocks: n.List, functional: bool) -> n.List:
+    return b.structure(node, {"class": classes, "kerasnip_layer_blocks": blocks,
+                              "kerasnip_functional": functional})
+
+
+def model_class(spec: Any) -> str:
+    """The spec's model name, which R uses as a class and a function name."""
+    if not spec.model_name.isascii() or make_names([spec.model_name]) != [spec.model_name]:
+        raise SpecError(f"model name {spec.model_name!r} is not a valid R function name; "
+                        "R re-registers the model under it (use letters, digits, '.', '_', "
+                        "starting with a letter)")
+    return spec.model_name

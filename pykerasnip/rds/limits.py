@@ -18,6 +18,8 @@ from ..errors import RDSError
 
 _MiB = 1024**2
 _GiB = 1024**3
+#: the memory a decoded object is counted for, besides its data
+ITEM_BYTES = 128
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,18 @@ class Limits:
     - ``max_depth``: nesting depth of objects (100,000), in reading, writing and
       converting alike; depth costs heap memory, never the interpreter's stack.
     - ``max_symbols``: distinct symbols one read may create (1,000,000).
-    - ``max_items``: objects one read may decode (150,000): every item -- a vector
+    - ``max_items``: objects one read may decode (50,000,000): every item -- a vector
       counts once however long it is, a ``NULL`` list element or a pairlist cell once
-      each. Bytes do not bound them: a list of 8 million ``NULL``s is a 1 KB bzip2 file,
-      and each item becomes a Python object of a few hundred bytes. Real workflows hold a
-      few thousand to 40,000 items (their data sit in a few long vectors).
+      each. It bounds the time a read takes; memory is bounded by the next three.
+    - ``max_memory``, ``memory_ratio`` and ``memory_floor``: what the decoded objects may
+      take in memory, estimated as they are made: ``ITEM_BYTES`` (128) per object, 320 more per array, 8 per
+      ``NULL`` list element and per string element, the text of each distinct string
+      (identical short strings share one object), and the bytes of each vector. A read
+      may take at most ``memory_ratio`` (100) times the size of its input (the compressed
+      file) past ``memory_floor`` (64 MiB), and never more than ``max_memory`` (4 GiB).
+      Bytes inflated from a small file can thus not become a large tree: a 1 MB file of
+      millions of short strings or empty lists is refused before it costs 200 MB, while
+      a data frame of a million rows of text categories reads in a few MB.
     - ``max_altrep_bytes``: the most memory one compact ALTREP object (a compact
       sequence or deferred string, which R stores as a few numbers) may take once a step
       needs its values (128 MiB); until then it stays compact.
@@ -56,8 +65,11 @@ class Limits:
     max_vector_bytes: int = 2 * _GiB
     max_depth: int = 100_000
     max_symbols: int = 1_000_000
-    max_items: int = 150_000
+    max_items: int = 50_000_000
     max_altrep_bytes: int = 128 * _MiB
+    max_memory: int = 4 * _GiB
+    memory_ratio: float = 100.0
+    memory_floor: int = 64 * _MiB
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -76,12 +88,28 @@ class Limits:
         huge = 1 << 62
         return cls(max_decompressed=huge, max_ratio=float(huge), ratio_floor=huge,
                    max_vector_bytes=huge, max_symbols=huge, max_altrep_bytes=huge,
-                   max_items=huge)
+                   max_items=huge, max_memory=huge, memory_ratio=float(huge), memory_floor=huge)
 
     def inflation_cap(self, compressed_size: int) -> int:
         """Most bytes a container of ``compressed_size`` bytes may inflate to."""
         by_ratio = max(self.ratio_floor, int(self.max_ratio * compressed_size))
         return min(self.max_decompressed, by_ratio)
+
+    def memory_cap(self, input_size: int) -> int:
+        """Most memory the objects decoded from an input of ``input_size`` bytes may take."""
+        return min(self.max_memory, max(self.memory_floor, int(self.memory_ratio * input_size)))
+
+    def memory_error(self, input_size: int, offset: int | None = None) -> RDSError:
+        """The error for a read whose objects pass :meth:`memory_cap`."""
+        cap = self.memory_cap(input_size)
+        if cap == self.max_memory:
+            named = f"Limits.max_memory = {self.max_memory:,} bytes"
+        else:
+            named = (f"Limits.memory_ratio = {self.memory_ratio:g} times the {input_size:,} "
+                     f"input bytes past Limits.memory_floor = {self.memory_floor:,} bytes")
+        return RDSError(f"the decoded objects would take more than {cap:,} bytes of memory "
+                        f"({named}); a trusted file may be read with a larger rds.Limits",
+                        offset)
 
     def inflation_error(self, compressed_size: int, offset: int | None = None) -> RDSError:
         """The error for a container that inflates past :meth:`inflation_cap`."""

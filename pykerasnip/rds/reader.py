@@ -8,6 +8,8 @@ followed in a loop, so long argument lists and pairlists cost no depth at all.
 """
 from __future__ import annotations
 
+import itertools
+
 import struct
 from typing import Any, Callable
 
@@ -20,7 +22,7 @@ from .format import (ALTREP_SXP, BASEENV_SXP, BASENAMESPACE_SXP, CLASSREFSXP, EM
                      IS_OBJECT_BIT, LEVELS_SHIFT, MISSINGARG_SXP, NAMESPACESXP, NILVALUE_SXP,
                      PACKAGESXP, PERSISTSXP, REFSXP, UNBOUNDVALUE_SXP, WORKSPACE_LETTERS,
                      Header, NullRoot)
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, ITEM_BYTES, Limits
 from .streams import AsciiInput, BinaryInput, Source, open_input
 from .walk import drive
 
@@ -36,6 +38,12 @@ _VECTOR_KINDS: dict[int, tuple[type, str, str]] = {
     n.REALSXP: (n.Real, "double", "doubles"), n.CPLXSXP: (n.Complex, "complex", "complexes"),
     n.RAWSXP: (n.Raw, "raw", "raw"),
 }
+#: memory of the array object an atomic vector keeps its elements in
+_ARRAY_BYTES = 320
+#: memory of one element of an atomic vector, by kind
+_ELEMENT_BYTES = {"int": 4, "double": 8, "complex": 16, "raw": 1}
+#: memory of one element of a list or character vector (a reference)
+_POINTER_BYTES = 8
 _SPECIAL_CODES = {GLOBALENV_SXP, UNBOUNDVALUE_SXP, MISSINGARG_SXP, BASENAMESPACE_SXP,
                   EMPTYENV_SXP, BASEENV_SXP}
 _NAMED_ENVS: dict[int, type] = {NAMESPACESXP: n.Namespace, PACKAGESXP: n.Package,
@@ -52,12 +60,15 @@ class Reader:
     a flags int (the item whose flags were already read) or a sub-generator, and
     returns the node."""
 
-    def __init__(self, source: "BinaryInput | AsciiInput", limits: Limits = DEFAULT_LIMITS):
+    def __init__(self, source: "BinaryInput | AsciiInput", limits: Limits = DEFAULT_LIMITS,
+                 input_size: int = 0):
         self.src = source
         self.limits = limits
         self.refs: list[Any] = []
         self.symbols: dict[str, n.Sym] = {}
         self.items_left = limits.max_items
+        self.input_size = input_size
+        self.memory_left = limits.memory_cap(input_size)
         handlers: dict[int, Callable[[int], Any]] = {
             NILVALUE_SXP: lambda flags: None,
             REFSXP: self._ref,
@@ -104,8 +115,9 @@ class Reader:
         if flags is None:
             flags = self.src.int()
         self.items_left -= 1
-        if self.items_left < 0:
-            raise self._too_many()
+        self.memory_left -= ITEM_BYTES
+        if self.items_left < 0 or self.memory_left < 0:
+            raise self._too_many() if self.items_left < 0 else self._too_big()
         handler = self._handlers.get(flags & 0xFF)
         if handler is None:
             raise self.src.fail(self._unknown_type_message(flags & 0xFF))
@@ -120,11 +132,21 @@ class Reader:
         return self.src.fail(f"more than {self.limits.max_items:,} items (Limits.max_items); "
                              "a trusted file may be read with a larger rds.Limits")
 
-    def _charge(self, count: int) -> None:
-        """Count ``count`` more items against ``Limits.max_items``."""
+    def _too_big(self) -> RDSError:
+        return self.limits.memory_error(self.input_size, self.src.offset)
+
+    def _charge(self, count: int, nbytes: int = ITEM_BYTES) -> None:
+        """Count ``count`` more items of ``nbytes`` each against the budget."""
         self.items_left -= count
+        self._spend(count * nbytes)
         if self.items_left < 0:
             raise self._too_many()
+
+    def _spend(self, nbytes: int) -> None:
+        """Count ``nbytes`` of memory against the budget."""
+        self.memory_left -= nbytes
+        if self.memory_left < 0:
+            raise self._too_big()
 
     @staticmethod
     def _unknown_type_message(code: int) -> str:
@@ -235,10 +257,15 @@ class Reader:
     def _atomic(self, flags: int) -> Any:
         cls, kind, method = _VECTOR_KINDS[flags & 0xFF]
         length = self._length(kind, "a vector")
+        self._spend(_ARRAY_BYTES + length * _ELEMENT_BYTES[kind])
         return self._finish(cls(getattr(self.src, method)(length)), flags)
 
     def _character(self, flags: int) -> Any:
-        values, levels = self.src.strings(self._length("string", "a character vector"))
+        length = self._length("string", "a character vector")
+        self._spend(length * _POINTER_BYTES)
+        made = self.src.string_bytes
+        values, levels = self.src.strings(length)
+        self._spend(self.src.string_bytes - made)
         return self._finish(n.Str(values, char_levels=levels), flags)
 
     def _list(self, flags: int) -> Any:
@@ -251,9 +278,10 @@ class Reader:
         while len(data) < length:
             item = src.int()
             if item == NILVALUE_SXP:  # runs of NULL (vector("list", n)) in bulk
-                run = 1 + src.nils(min(length - len(data) - 1, self.items_left))
-                self._charge(run)
-                data.extend([None] * run)
+                run = 1 + src.nils(min(length - len(data) - 1, self.items_left,
+                                       self.memory_left // _POINTER_BYTES))
+                self._charge(run, _POINTER_BYTES)
+                data.extend(itertools.repeat(None, run))
             else:
                 data.append((yield item))
         return self._finish(node, flags)
@@ -317,7 +345,8 @@ def read_header(data: bytes, compression: str | None = None, source: "Source | N
             raise src.fail(f"invalid native-encoding name length {length}")
         encoding = src.text(length).decode("latin-1")
     header = Header(fmt, version, writer_version, min_version, encoding, compression, workspace)
-    return header, Reader(src, limits)
+    input_size = len(data) if source is None else source.size
+    return header, Reader(src, limits, input_size)
 
 
 def read_stream(data: bytes, *, compression: str | None = None, source: "Source | None" = None,

@@ -68,6 +68,8 @@ class Source(Protocol):
 
     #: appended to "only N bytes are left" messages (names the budget, if any)
     note: str
+    #: the size of the input: the file, compressed or not
+    size: int
 
     def remaining(self) -> int:
         """An upper bound on the bytes still to come."""
@@ -91,7 +93,7 @@ class FileSource:
     note = ""
 
     def __init__(self, fh: IO[bytes], size: int):
-        self.fh, self.left = fh, size - fh.tell()
+        self.fh, self.size, self.left = fh, size, size - fh.tell()
 
     def remaining(self) -> int:
         return self.left
@@ -118,6 +120,14 @@ class FileSource:
 
 
 # ------------------------------------------------------------------------ binary input
+#: memory of a Python string object besides its text
+_STR_BYTES = 56
+#: ASCII strings up to this length are made once per read and shared (R's CHARSXP cache
+#: does the same), up to _SHARED_COUNT distinct ones
+_SHARED_LENGTH = 64
+_SHARED_COUNT = 1 << 16
+
+
 class BinaryInput:
     """Reads XDR (``big_endian``) or native little-endian binary items from a buffer that
     holds the whole stream, or a window of it refilled from a :class:`Source`; large
@@ -130,6 +140,9 @@ class BinaryInput:
                  source: "Source | None" = None, limits: Limits = DEFAULT_LIMITS):
         self.data, self.pos, self.source, self.limits = data, pos, source, limits
         self.base = 0  # stream offset of data[0]
+        #: memory of the string objects made so far (identical short ASCII strings share one)
+        self.string_bytes = 0
+        self._shared: dict[bytes, str] = {}
         self._stage: memoryview | None = None
         order = ">" if big_endian else "<"
         self._int = struct.Struct(order + "i").unpack_from
@@ -253,7 +266,7 @@ class BinaryInput:
         out: list[str | None] = []
         append = out.append
         levels: list[int] | None = None
-        pos = self.pos
+        pos, shared, made = self.pos, self._shared, 0
         for _ in range(count):
             if end - pos < 8:
                 self.pos = pos
@@ -266,19 +279,27 @@ class BinaryInput:
             pos = start + length
             if flags == _ASCII_CHARSXP and 0 <= length and pos <= end:
                 raw = data[start:pos]
-                if raw.isascii():  # the common case, kept cheap
-                    append(raw.decode("ascii"))
+                text = shared.get(raw)
+                if text is None and raw.isascii():  # the common case, kept cheap
+                    text = raw.decode("ascii")
+                    made += _STR_BYTES + length
+                    if length <= _SHARED_LENGTH and len(shared) < _SHARED_COUNT:
+                        shared[raw] = text
+                if text is not None:
+                    append(text)
                     if levels is not None:
                         levels.append(ASCII_MASK)
                     continue
             text, lev, default, pos = self._string(flags, length, start)
             data, end = self.data, len(self.data)
+            made += 0 if text is None else _STR_BYTES + length
             append(text)
             if lev != default and levels is None:
                 levels = defaults_for(out[:-1])
             if levels is not None:
                 levels.append(lev)
         self.pos = pos
+        self.string_bytes += made
         return out, levels
 
     def _string(self, flags: int, length: int, start: int) -> "tuple[str | None, int, int, int]":
@@ -352,6 +373,7 @@ class AsciiInput:
         self.data, self.start = data, pos
         self.tokens = data[pos:].split()
         self.i = 0
+        self.string_bytes = 0
 
     @property
     def offset(self) -> int:
@@ -448,6 +470,7 @@ class AsciiInput:
                 raise self.fail(f"invalid string length {length}")
             lev = flags >> _LEVELS_SHIFT
             out.append(None if length == -1 else decode_chars(self.text(length), lev))
+            self.string_bytes += 0 if length == -1 else _STR_BYTES + length
             levels.append(lev)
         return out, (None if levels == defaults_for(out) else levels)
 

@@ -15,13 +15,13 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..bundle import is_r_bundle, unbundle_r
 from ..convert import from_pandas, named_values, scalar, strings, to_pandas
 from .. import rtree
 from ..errors import ForgeError, MalformedObjectError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ..factor import factor, is_factor
 from ..rds import build as b
 from ..rds.nodes import List, Str
+from ..registry import r_class
 from ..rmath import r_sort_strings
 from . import selectors
 from .steps import basis, categorical, dates, filters, impute, kerasnip_steps, mutate, numeric  # noqa: F401  (fill the registry)
@@ -230,6 +230,7 @@ def _requirements_from_r(node: Any) -> dict[str, bool]:
 
 
 # -- the recipe ----------------------------------------------------------------------
+@r_class("recipe")
 class Recipe:
     """A recipe: roles of the variables (``var_info``), steps, and once prepared the
     trained steps and training metadata (``term_info``, ``levels``, ...)."""
@@ -252,10 +253,10 @@ class Recipe:
 
     # -- reading R ---------------------------------------------------------------------
     @classmethod
-    def from_r(cls, node: Any) -> "Recipe":
-        """The recipe R saved (a ``recipe`` list, possibly bundled)."""
-        if is_r_bundle(node):
-            node = unbundle_r(node)
+    def from_r(cls, node: Any, *, safe_mode: bool = True) -> "Recipe":
+        """The recipe R saved (a ``recipe`` list, possibly bundled; trained or not).
+        (``safe_mode`` is the readers' common option: a recipe holds no Keras model.)"""
+        node = rtree.unbundle_r(node)
         if not isinstance(node, List) or not node.inherits("recipe"):
             raise UnsupportedObjectError(f"not an R recipe: {node!r}")
         steps_node = node.get("steps")
@@ -311,14 +312,12 @@ class Recipe:
 
     # -- prep --------------------------------------------------------------------------
     def prep(self, training: pd.DataFrame | None = None, retain: bool = True,
-             strings_as_factors: bool = True) -> "Recipe":
-        """Train every step in order on ``training`` (default: the recipe's data)."""
-        from_r = [s.r_class for s in self.steps if s.r_node is not None]
-        if from_r:
-            raise SpecError(f"steps read from R ({', '.join(from_r)}) cannot be prepared again in "
-                            "Python: their selectors are R code")
+             strings_as_factors: bool = True, fresh: bool = False) -> "Recipe":
+        """Train the steps in order on ``training`` (default: the recipe's data). As in R,
+        a step that is already trained is kept as it is unless ``fresh=True``."""
         data = self._training_set(training)
-        rec = self._with(steps=[copy.copy(s) for s in self.steps])
+        rec = self._with(steps=[_untrained_copy(s) if fresh or not s.trained else copy.copy(s)
+                                for s in self.steps])
         rec.tr_info = {"nrows": len(data), "ncomplete": int(data.notna().all(axis=1).sum())}
         rec.orig_lvls = {c: get_levels(data[c]) for c in data.columns}
         if strings_as_factors:
@@ -326,7 +325,9 @@ class Recipe:
         info = rec.var_info.copy()
         running = [info.assign(number=0, skip=False)]
         for number, step in enumerate(rec.steps, start=1):
-            step.prep(data, info)
+            if not step.trained:
+                step.prep(data, info)
+                step.trained = True
             data = step.bake(data)
             info = rec._step_term_info(step, data, info, running)
             running.append(info.assign(number=number, skip=step.skip))
@@ -509,3 +510,14 @@ def recipe(formula: str, data: pd.DataFrame) -> Recipe:
     var_info = get_types(template).assign(
         role=["predictor"] * len(predictors) + ["outcome"] * len(outcomes), source="original")
     return Recipe(var_info, template=template)
+
+
+def _untrained_copy(step: Step) -> Step:
+    """A copy of ``step`` to train; a step read from R gets its stored selectors back
+    as Python selectors (its options were read with it)."""
+    new = copy.copy(step)
+    if step.r_node is not None:
+        new.selectors_from_r()
+        new.r_node = None
+    new.trained = False
+    return new

@@ -14,8 +14,9 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 
 from ..errors import SpecError
+from ..rtree import quosure_expr
 from ..rds import build as b
-from ..rds.nodes import GlobalEnv, Lang, Sym
+from ..rds.nodes import GlobalEnv, Lang, List, Logical, Str, Sym
 
 
 class Selector:
@@ -151,29 +152,45 @@ def everything() -> Where:
     return Where(lambda info: pd.Series(True, index=info.index), "everything")
 
 
-def _name_pattern(test: Callable[[str], bool], function: str, text: str) -> Where:
-    return Where(lambda info: info["variable"].map(test).astype(bool), function, text)
+class Pattern(Where):
+    """A tidyselect name helper ``function(text)``; case-insensitive by default, as in R
+    (``ignore.case = TRUE``)."""
+
+    def __init__(self, test: Callable[[str], bool], function: str, text: str, ignore_case: bool):
+        super().__init__(lambda info: info["variable"].map(test).astype(bool), function, text)
+        self.ignore_case = ignore_case
+
+    def r_expr(self) -> Lang:
+        extra = {} if self.ignore_case else {"ignore.case": b.lgl(False)}
+        return b.call(self.function, b.chr(self.args[0]), **extra)
 
 
-def starts_with(prefix: str) -> Where:
+def _folded(test: Callable[[str, str], bool], text: str, ignore_case: bool) -> Callable[[str], bool]:
+    if ignore_case:
+        return lambda name: test(name.casefold(), text.casefold())
+    return lambda name: test(name, text)
+
+
+def starts_with(prefix: str, ignore_case: bool = True) -> Pattern:
     """Variables whose name starts with ``prefix``."""
-    return _name_pattern(lambda name: name.startswith(prefix), "starts_with", prefix)
+    return Pattern(_folded(str.startswith, prefix, ignore_case), "starts_with", prefix, ignore_case)
 
 
-def ends_with(suffix: str) -> Where:
+def ends_with(suffix: str, ignore_case: bool = True) -> Pattern:
     """Variables whose name ends with ``suffix``."""
-    return _name_pattern(lambda name: name.endswith(suffix), "ends_with", suffix)
+    return Pattern(_folded(str.endswith, suffix, ignore_case), "ends_with", suffix, ignore_case)
 
 
-def contains(text: str) -> Where:
+def contains(text: str, ignore_case: bool = True) -> Pattern:
     """Variables whose name contains ``text``."""
-    return _name_pattern(lambda name: text in name, "contains", text)
+    return Pattern(_folded(lambda name, part: part in name, text, ignore_case), "contains", text,
+                   ignore_case)
 
 
-def matches(pattern: str) -> Where:
+def matches(pattern: str, ignore_case: bool = True) -> Pattern:
     """Variables whose name matches the regular expression ``pattern``."""
-    regex = re.compile(pattern)
-    return _name_pattern(lambda name: regex.search(name) is not None, "matches", pattern)
+    regex = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+    return Pattern(lambda name: regex.search(name) is not None, "matches", pattern, ignore_case)
 
 
 def minus(selector: Any) -> Minus:
@@ -197,6 +214,13 @@ def r_quosures(terms: Iterable[Any]) -> Any:
                        {"class": ["quosures", "list"]})
 
 
+def r_argument_quosures(function: str, terms: Iterable[Any]) -> Any:
+    """A selection argument as recipes stores it before prep (``outcome = vars(a, b)``,
+    ``impute_with = imp_vars(a, b)``): one quosure of a ``function(...)`` call."""
+    call = b.call(function, *(as_selector(t).r_expr() for t in terms))
+    return b.structure(b.r_list([b.quosure(call, GlobalEnv)], [""]), {"class": ["quosures", "list"]})
+
+
 def select(terms: Iterable[Any], info: pd.DataFrame) -> list[str]:
     """The variables ``terms`` select in ``info`` (term_info), tidyselect-style."""
     chosen: list[str] = []
@@ -209,3 +233,80 @@ def select(terms: Iterable[Any], info: pd.DataFrame) -> list[str]:
         else:
             chosen += [name for name in selector.names(info) if name not in chosen]
     return chosen
+
+
+#: recipes / tidyselect selector functions a stored step may call -> their Python twin
+_R_SELECTORS: dict[str, Callable[..., Selector]] = {
+    "all_predictors": all_predictors, "all_outcomes": all_outcomes, "all_numeric": all_numeric,
+    "all_nominal": all_nominal, "all_numeric_predictors": all_numeric_predictors,
+    "all_nominal_predictors": all_nominal_predictors, "everything": everything,
+    "has_role": has_role, "has_type": has_type, "starts_with": starts_with,
+    "ends_with": ends_with, "contains": contains, "matches": matches,
+}
+#: calls that only list selectors (``c()``, and the wrappers recipes stores some in)
+_LISTS = {"c", "vars", "denom_vars", "imp_vars"}
+#: packages whose ``pkg::fn`` selectors are the functions above
+_SELECTOR_PACKAGES = {"recipes", "tidyselect", "dplyr"}
+
+
+def from_r(quosures: Any) -> list[Selector]:
+    """A step's stored ``terms`` (quosures of selector expressions) as selectors.
+
+    Only names, ``c()``, ``-``, and the recipes / tidyselect helpers with literal
+    arguments are understood; anything else raises :class:`SpecError` naming it (the R
+    code is never run)."""
+    items = quosures.data if isinstance(quosures, List) else []
+    return [s for item in items for s in _selectors(quosure_expr(item))]
+
+
+def _selectors(expr: Any) -> list[Selector]:
+    if isinstance(expr, Sym):
+        return [Name(expr.name)]
+    if isinstance(expr, Str) and len(expr) == 1 and expr.data[0] is not None:
+        return [Name(expr.data[0])]
+    if not isinstance(expr, Lang):
+        raise SpecError(f"cannot read the selector {expr!r} of a step saved by R")
+    function, args = _function_name(expr), expr.args
+    if function in _LISTS and not any(name for name, _ in args):
+        return [s for _, arg in args for s in _selectors(arg)]
+    if function == "-" and len(args) == 1:
+        return [Minus(s) for s in _selectors(args[0][1])]
+    if function in _R_SELECTORS:
+        positional = [_literal(arg, function) for name, arg in args if not name]
+        named = {name.replace(".", "_"): _literal(arg, function) for name, arg in args if name}
+        try:
+            return [_R_SELECTORS[function](*positional, **named)]
+        except TypeError as exc:
+            raise SpecError(f"cannot read the selector {function}() of a step saved by R: "
+                            f"{exc}") from exc
+    raise SpecError(f"the selector {function}() of a step saved by R has no Python twin; "
+                    "it can be baked as saved, not prepared again")
+
+
+def _function_name(expr: Lang) -> str:
+    fn = expr.function
+    if isinstance(fn, Sym):
+        return fn.name
+    if (isinstance(fn, Lang) and isinstance(fn.function, Sym) and fn.function.name == "::"
+            and len(fn.args) == 2 and all(isinstance(a, Sym) for _, a in fn.args)
+            and fn.args[0][1].name in _SELECTOR_PACKAGES):
+        return fn.args[1][1].name
+    return "<call>"
+
+
+def _literal(node: Any, function: str) -> Any:
+    if isinstance(node, Str) and len(node) == 1 and node.data[0] is not None:
+        return node.data[0]
+    if isinstance(node, Logical) and len(node) == 1 and node.data[0] in (0, 1):
+        return bool(node.data[0])
+    raise SpecError(f"the selector {function}() of a step saved by R has a computed "
+                    "argument; only literal strings and TRUE/FALSE are read")
+
+
+def one_from_r(quosures: Any, what: str) -> Selector:
+    """The single selector of a step option that selects one set of columns."""
+    found = from_r(quosures)
+    if len(found) != 1:
+        raise SpecError(f"{what} of a step saved by R holds {len(found)} selectors; "
+                        "one is expected")
+    return found[0]

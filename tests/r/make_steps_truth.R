@@ -2,6 +2,7 @@
 # preps a recipe on a small training set and bakes new data holding missing values,
 # unseen levels and boundary values. Written per case under <out>/<case>/:
 #   recipe.rds  the prepped recipe (saveRDS)     train.rds, new.rds  the data
+#   untrained.rds  the recipe before prep()
 #   baked.rds   bake(recipe, new)                baked.csv  the same, doubles as C99 hex
 # Run: . /opt/rstack/env.sh && Rscript tests/r/make_steps_truth.R tests/data/steps [case ...]
 suppressPackageStartupMessages({library(recipes); library(tibble)})
@@ -306,6 +307,10 @@ cases <- list(
     step_profile(r, a, profile = vars(n), grid = list(pctl = TRUE, len = 4)))
 )
 
+# cases of step families kept in their own files (tests/r/steps_truth_<family>.R)
+for (extra in Sys.glob(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE),
+    value = TRUE))), "steps_truth_*.R"))) source(extra)
+
 # -- writing ----------------------------------------------------------------------------
 hex_csv <- function(df, path) {
   cols <- lapply(df, function(x) {
@@ -322,12 +327,14 @@ hex_csv <- function(df, path) {
 make_case <- function(name) {
   case <- cases[[name]]
   data <- data_sets[[case[[1]]]]
-  rec <- prep(case[[3]](recipe(case[[2]], data = data$train)), training = data$train)
+  untrained <- case[[3]](recipe(case[[2]], data = data$train))
+  rec <- prep(untrained, training = data$train)
   set.seed(4242)  # what step_sample / step_shuffle draw on new data
   baked <- bake(rec, new_data = data$new)
   dir <- file.path(out_root, name)
   dir.create(dir, recursive = TRUE, showWarnings = FALSE)
   saveRDS(rec, file.path(dir, "recipe.rds"))
+  saveRDS(untrained, file.path(dir, "untrained.rds"))
   saveRDS(data$train, file.path(dir, "train.rds"))
   saveRDS(data$new, file.path(dir, "new.rds"))
   saveRDS(baked, file.path(dir, "baked.rds"))

@@ -22,6 +22,7 @@ from ...convert import flag, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import AltRep, Bytecode, Closure, Cons, List, Namespace, Real, Str, Sym
+from .. import selectors
 from ..selectors import r_quosures, select
 
 STEPS: dict[str, type["Step"]] = {}
@@ -219,8 +220,9 @@ class Step:
         def field(name: str) -> Any:
             return to_python(node.get(name)) if name in (node.names or ()) else None
 
-        step = cls(trained=flag(node.get("trained")), skip=flag(node.get("skip")),
-                   id=scalar(node.get("id")))
+        # built as trained, so that constructors check only what a user passes them
+        step = cls(trained=True, skip=flag(node.get("skip")), id=scalar(node.get("id")))
+        step.trained = flag(node.get("trained"))
         role = scalar(node.get("role")) if "role" in (node.names or ()) else None
         step.role = None if role is None or pd.isna(role) else str(role)
         for name in cls.r_fields:
@@ -233,6 +235,12 @@ class Step:
     def to_r(self) -> List:
         """The step as recipes lays it out (class ``c(r_class, "step")``)."""
         raise NotImplementedError
+
+    def selectors_from_r(self) -> None:
+        """Turn the selectors of the step R saved back into Python selectors, to prepare
+        it again (R's expressions are translated, never run)."""
+        if "terms" in (self.r_node.names or ()):
+            self.terms = selectors.from_r(self.r_node["terms"])
 
     # -- Python side -------------------------------------------------------------
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
@@ -329,3 +337,29 @@ class SkippedStep(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         raise UnsupportedStepError(self.r_class, "no Python implementation is registered")
+
+
+#: steps R trains in a way Python cannot replay (R class -> why): they are read, baked
+#: and written in Python, while their ``prep`` raises :class:`UnsupportedStepError`
+#: (docs/steps.md lists them with the reason)
+PREP_EXCEPTIONS: dict[str, str] = {}
+
+
+def prep_in_r(reason: str) -> Any:
+    """Class decorator for a step whose training stays in R: records ``reason`` in
+    :data:`PREP_EXCEPTIONS` and gives the class a ``prep`` that refuses with it."""
+    def mark(cls: type[Step]) -> type[Step]:
+        PREP_EXCEPTIONS[cls.r_class] = reason
+
+        def prep(self: Step, data: pd.DataFrame, info: pd.DataFrame) -> None:
+            raise UnsupportedStepError(self.r_class, prep_refusal(reason))
+        prep.__doc__ = f"Refused: {reason}."
+        cls.prep = prep
+        return cls
+    return mark
+
+
+def prep_refusal(reason: str) -> str:
+    """What a step whose training stays in R says when asked to prepare in Python."""
+    return (f"training it in Python: {reason}; prep the recipe in R (recipes::prep(), or from "
+            "Python through the rpy2 bridge, pykerasnip.r), then read it: baking runs in Python")

@@ -30,6 +30,8 @@ class _BasisStep(Step):
     ``<col>_<kind>_<k>`` appended in column order, inputs dropped unless kept."""
 
     kind = ""
+    #: the R field holding the trained objects, one per column
+    objects_field = "objects"
 
     def __init__(self, *terms: Any, objects: dict[str, Any] | None = None,
                  options: dict[str, Any] | None = None, keep_original_cols: bool = False,
@@ -43,8 +45,9 @@ class _BasisStep(Step):
     def from_r(cls, node: List) -> "_BasisStep":
         step = super().from_r(node)
         step.objects = {name: step.object_from_r(obj)
-                        for name, obj in (node.get("objects") or List()).items()}
-        step.options = dict(to_python(node.get("options")) or {})
+                        for name, obj in (node.get(cls.objects_field) or List()).items()}
+        options = to_python(node.get("options"))
+        step.options = {} if options is None else dict(options)
         step.keep_original_cols = flag(node.get("keep_original_cols"))
         return step
 

@@ -15,6 +15,7 @@ from ...formula.parse import parse
 from ...rds import build as b
 from ...rds.nodes import Closure, GlobalEnv, List, MissingArg
 from ...rmath import libm, make_names
+from .. import selectors
 from ..selectors import as_selector, select
 from .base import (SelectedColumnsStep, Step, append_columns, closure_body, drop_inputs, named_chr,
                   register, step_to_r)
@@ -56,6 +57,10 @@ class StepRatio(Step):
         step.pairs = list(zip(frame["top"].astype(str), frame["bottom"].astype(str)))
         step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
+
+    def selectors_from_r(self) -> None:
+        super().selectors_from_r()
+        self.denom = selectors.from_r(self.r_node["denom"])
 
     def to_r(self) -> List:
         naming = b.closure({"numer": MissingArg, "denom": MissingArg}, RATIO_NAMING,
@@ -221,6 +226,11 @@ class StepGeodist(Step):
         columns = node.get("columns")
         step.columns = [] if columns is None else [str(v) for v in columns.data]
         return step
+
+    def selectors_from_r(self) -> None:
+        super().selectors_from_r()
+        self.lat = selectors.one_from_r(self.r_node["lat"], "step_geodist's lat")
+        self.lon = selectors.one_from_r(self.r_node["lon"], "step_geodist's lon")
 
     def to_r(self) -> List:
         def quosures(selector: Any) -> List:

@@ -13,6 +13,7 @@ from ...errors import SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import GlobalEnv, List
 from ...rmath import quantile7, r_sort_strings
+from .. import selectors
 from ..selectors import as_selector, select
 from .base import Step, is_string_column, register, step_to_r
 
@@ -103,6 +104,10 @@ class StepProfile(Step):
         step.profile = {c: to_python(v) for c, v in (node.get("profile") or List()).items()
                         if not isinstance(v, List)}
         return step
+
+    def selectors_from_r(self) -> None:
+        super().selectors_from_r()
+        self.profile_selector = selectors.one_from_r(self.r_node["profile"], "step_profile's profile")
 
     def to_r(self) -> List:
         profile = (b.named_list({c: from_python(v) for c, v in self.profile.items()}) if self.trained

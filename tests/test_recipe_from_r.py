@@ -1,0 +1,110 @@
+"""Recipes saved bare by R (``saveRDS(rec)`` / ``saveRDS(prep(rec))``): ``read_rds`` gives
+a :class:`Recipe` that bakes as R bakes and prepares in Python as R prepares, its stored
+selectors translated, never run. Ground truth: tests/r/make_bare_recipes.R and the
+``untrained.rds`` of every case of tests/r/make_steps_truth.R (recipes 1.3.2)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pykerasnip as pk
+from pykerasnip.errors import SpecError, UnsupportedStepError
+from pykerasnip.rds import build as b
+from pykerasnip.rds.nodes import GlobalEnv
+from pykerasnip.recipes import Recipe, selectors
+from pykerasnip.recipes.steps.base import PREP_EXCEPTIONS
+from pykerasnip.rrng import r_session
+from steps_truth import BAKE_SEED, TRUTH, assert_same_frame
+
+BARE = Path(__file__).parent / "data" / "recipes"
+CASES = sorted(p.name for p in TRUTH.iterdir() if p.is_dir())
+
+
+def test_every_step_case_has_its_untrained_recipe():
+    assert len(CASES) >= 80
+    missing = [c for c in CASES if not (TRUTH / c / "untrained.rds").exists()]
+    assert not missing, f"run tests/r/make_steps_truth.R for {missing}"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_an_untrained_r_recipe_preps_in_python_as_r_does(case):
+    folder = TRUTH / case
+    recipe = pk.read_rds(folder / "untrained.rds")
+    assert isinstance(recipe, Recipe) and not any(s.trained for s in recipe.steps)
+    try:
+        prepped = recipe.prep(pk.read_rds(folder / "train.rds"))
+    except UnsupportedStepError as refused:  # only a step trained in R may refuse
+        assert refused.step in PREP_EXCEPTIONS and refused.step in {s.r_class for s in recipe.steps}
+        return
+    assert all(s.trained and s.r_node is None for s in prepped.steps)
+    with r_session(BAKE_SEED):
+        baked = prepped.bake(pk.read_rds(folder / "new.rds"))
+    assert_same_frame(baked, pk.read_rds(folder / "baked.rds"))
+
+
+def _bare(name: str):
+    return pk.read_rds(BARE / f"{name}.rds")
+
+
+@pytest.mark.filterwarnings("ignore:There are new levels")
+def test_a_bare_recipe_bakes_juices_and_preps_as_r():
+    trained, untrained = _bare("trained"), _bare("untrained")
+    assert isinstance(trained, Recipe) and isinstance(untrained, Recipe)
+    new, train, want = _bare("new"), _bare("train"), _bare("baked")
+    pd.testing.assert_frame_equal(trained.bake(new), want)
+    prepped = untrained.prep(train)
+    pd.testing.assert_frame_equal(prepped.bake(new), want)
+    pd.testing.assert_frame_equal(prepped.bake(None), _bare("juiced"))
+
+
+@pytest.mark.filterwarnings("ignore:There are new levels")
+def test_prep_keeps_trained_steps_as_r_does_unless_fresh():
+    trained, train = _bare("trained"), _bare("train")
+    kept = trained.prep(train.iloc[:4])  # R: already trained steps are not trained again
+    assert [s.r_node for s in kept.steps] == [s.r_node for s in trained.steps]
+    pd.testing.assert_frame_equal(kept.bake(_bare("new")), _bare("baked"))
+    fresh = trained.prep(train, fresh=True)
+    assert all(s.r_node is None for s in fresh.steps)
+    pd.testing.assert_frame_equal(fresh.bake(_bare("new")), _bare("baked"))
+
+
+def _quosures(*exprs):
+    return b.structure(b.r_list([b.quosure(e, GlobalEnv) for e in exprs], [""] * len(exprs)),
+                       {"class": ["quosures", "list"]})
+
+
+INFO = pd.DataFrame({"variable": ["Alpha", "alpha2", "beta", "y"],
+                     "type": [["double", "numeric"]] * 4,
+                     "role": ["predictor", "predictor", "predictor", "outcome"],
+                     "source": ["original"] * 4})
+
+
+@pytest.mark.parametrize("expr, expected", [
+    (b.sym("beta"), ["beta"]),
+    (b.call("c", b.sym("beta"), b.sym("Alpha")), ["beta", "Alpha"]),
+    (b.call("all_predictors"), ["Alpha", "alpha2", "beta"]),
+    (b.call("starts_with", b.chr("al")), ["Alpha", "alpha2"]),  # tidyselect ignores case
+    (b.call("starts_with", b.chr("al"), **{"ignore.case": b.lgl(False)}), ["alpha2"]),
+    (b.ns_call("tidyselect", "ends_with", b.chr("A")), ["Alpha", "beta"]),
+    (b.call("has_role", b.chr("outcome")), ["y"]),
+])
+def test_stored_selectors_become_python_selectors(expr, expected):
+    assert selectors.select(selectors.from_r(_quosures(expr)), INFO) == expected
+
+
+def test_a_negated_selector_removes_columns():
+    found = selectors.from_r(_quosures(b.call("all_predictors"), b.call("-", b.sym("beta"))))
+    assert selectors.select(found, INFO) == ["Alpha", "alpha2"]
+
+
+@pytest.mark.parametrize("expr, message", [
+    (b.call("where", b.sym("is.numeric")), r"where\(\) .* no Python twin"),
+    (b.ns_call("evilpkg", "all_predictors"), r"<call>\(\) .* no Python twin"),
+    (b.call("starts_with", b.call("paste0", b.chr("a"))), "computed argument"),
+    (b.dbl(1.0), "cannot read the selector"),
+])
+def test_selectors_without_a_python_twin_are_refused_by_name(expr, message):
+    with pytest.raises(SpecError, match=message):
+        selectors.from_r(_quosures(expr))

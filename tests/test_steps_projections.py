@@ -1,0 +1,107 @@
+"""step_ica, step_pls, step_nnmf, step_nnmf_sparse and step_impute_bag against the
+recipes 1.3.2 ground truth (tests/data/steps; cases in tests/r/steps_truth_projections.R).
+
+These steps train only in R (their fits run LAPACK, C++ solvers or rpart from random
+starts): the cases are ``prep_in_r``; baking and writing are Python's.
+"""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+import pykerasnip.recipes as rc
+from pykerasnip.convert import to_pandas
+from pykerasnip.errors import ForgeError, UnsupportedStepError
+from pykerasnip.recipes import Recipe
+from pykerasnip.rrng import r_session
+from steps_truth import (BAKE_SEED, RSTACK_ENV, Case, assert_same_frame, make_tests, r_recipe,
+                         requires_rstack, truth_file, truth_frame)
+
+
+def _r_trained(name: str, step: str, formula: str = "y ~ .", **options) -> Case:
+    """A case whose step trains only in R; the Python build just shows prep refusing."""
+    return Case(name, formula, lambda r: getattr(r, step)(rc.all_numeric_predictors()),
+                prep_in_r=True, **options)
+
+
+CASES = [
+    _r_trained("ica", "step_ica"), _r_trained("ica_options", "step_ica"),
+    _r_trained("ica_none", "step_ica"),
+    _r_trained("pls", "step_pls"),
+    # recipes 1.0.4 divides by `sd` even when the fit did not scale (sd = NULL)
+    _r_trained("pls_multi", "step_pls", "y + y2 ~ .", debian=False),
+    _r_trained("plsda", "step_pls", "cls ~ ."), _r_trained("spls", "step_pls"),
+    _r_trained("splsda", "step_pls", "cls ~ ."),
+    _r_trained("nnmf_sparse", "step_nnmf_sparse"),
+    _r_trained("nnmf_sparse_options", "step_nnmf_sparse"),
+    _r_trained("nnmf_sparse_none", "step_nnmf_sparse"),
+    # MASS::ginv in R runs LAPACK's SVD (reference LAPACK), NumPy another LAPACK: the
+    # pseudo-inverse differs in the last bits (measured: <= 2.3e-16 on scores below 1.5)
+    _r_trained("nnmf", "step_nnmf", atol=1e-15),
+    _r_trained("nnmf_options", "step_nnmf", atol=1e-15),
+    # recipes 1.0.4 imputes rows whose predictors are all missing; 1.3.2 leaves them NA
+    *(_r_trained(name, "step_impute_bag", debian=False) for name in (
+        "impute_bag", "impute_bag_ties", "impute_bag_options", "impute_bag_nosurrogate")),
+]
+
+globals().update(make_tests(CASES))
+
+
+@pytest.mark.parametrize("step", ["step_ica", "step_pls", "step_nnmf", "step_nnmf_sparse",
+                                  "step_impute_bag"])
+def test_training_stays_in_r(step):
+    from pykerasnip.docs_tables import steps_markdown
+    train = truth_frame("pls", "train.rds")
+    with pytest.raises(UnsupportedStepError, match=step):
+        getattr(rc.recipe("y ~ .", train), step)("x1", "x2").prep(train)
+    row = next(line for line in steps_markdown().splitlines() if line.startswith(f"| `{step}` |"))
+    assert row.split("|")[3:7] == [" yes ", " yes ", " no ", " yes "]
+
+
+def test_impute_bag_warns_of_rows_without_predictors_and_refuses_new_levels():
+    new = truth_frame("impute_bag", "new.rds")
+    with pytest.warns(UserWarning, match=r"`a` only contains missing values for row: 10\."):
+        r_recipe("impute_bag").bake(new)
+    new["f"] = new["f"].cat.add_categories("zz")
+    new.loc[0, "f"] = "zz"
+    with pytest.raises(ForgeError, match="factor f has new level zz"), \
+            pytest.warns(UserWarning):
+        r_recipe("impute_bag").bake(new)
+
+
+_R_PREP_AND_BAKE = r"""
+suppressPackageStartupMessages(library(recipes))
+args <- commandArgs(TRUE)
+rec <- prep(readRDS(args[1]))
+saveRDS(rec, args[2])
+saveRDS(bake(rec, readRDS(args[3])), args[4])
+"""
+
+
+@requires_rstack
+def test_r_trains_the_steps_python_writes_and_python_bakes_them(tmp_path):
+    """Untrained steps built in Python (options, seeds, outcome and impute_with
+    selections) are written for R, which trains them; Python bakes R's fit as R does."""
+    from pykerasnip.io import write_rds
+    from pykerasnip.rds import load
+    train, new = truth_frame("pls", "train.rds"), truth_frame("pls", "new.rds")
+    built = (rc.recipe("y ~ .", train)
+             .step_impute_bag("x1", impute_with=["x2", "i1"], trees=3, seed_val=5,
+                              options={"keepX": False})
+             .step_ica("x1", "x2", "x3", num_comp=2, seed=42)
+             .step_nnmf_sparse("x4", "i1", num_comp=1, seed=4, keep_original_cols=True)
+             .step_pls(rc.all_numeric_predictors(), outcome="y", options={"scale": False},
+                       prefix="P"))
+    write_rds(built, tmp_path / "built.rds")
+    (tmp_path / "new.rds").write_bytes(truth_file("pls", "new.rds").read_bytes())
+    (tmp_path / "run.R").write_text(_R_PREP_AND_BAKE)
+    paths = [tmp_path / f for f in ("built.rds", "prepped.rds", "new.rds", "baked.rds")]
+    command = f". {RSTACK_ENV} && Rscript {tmp_path / 'run.R'} " + " ".join(map(str, paths))
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    prepped = Recipe.from_r(load(paths[1]))
+    assert prepped.steps[0].models["x1"].predictors == ["x2", "i1"]
+    assert prepped.steps[3].outcome == ["y"] and prepped.steps[3].sd is None
+    with r_session(BAKE_SEED):
+        assert_same_frame(prepped.bake(new), to_pandas(load(paths[3])))
