@@ -11,6 +11,7 @@ from .atomic import write_atomically
 from .bundle import Bundle, bundle, unbundle
 from .errors import PredictError, PykerasnipError
 from .io import read_rds, write_rds
+from .spark import row_dependence
 from .tables import check_input, check_writable, model_source, plan_destination, plan_source
 
 
@@ -28,9 +29,11 @@ def _chunks(frame: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
 def predict_frame(model, frame: pd.DataFrame, *, type: str | None = None, level: float = 0.95,
                   chunk_rows: int = 100_000, progress: bool = False,
                   seed: int | None = None) -> pd.DataFrame:
-    """Predict ``frame`` in chunks of ``chunk_rows`` rows (progress on stderr); with a
-    ``seed`` in one piece, as R's seeded ``predict()`` draws for all rows from one stream."""
-    if seed is not None:
+    """Predict ``frame`` in chunks of ``chunk_rows`` rows (progress on stderr). In one
+    piece when the rows depend on each other: with a ``seed`` (R's seeded ``predict()``
+    draws for all rows from one stream) or when the preprocessing reads other rows
+    (``step_lag``, ``step_window``...), as R predicts the whole frame at once."""
+    if seed is not None or row_dependence(unbundle(model)):
         chunk_rows = max(len(frame), 1)
     parts = []
     for chunk in _chunks(frame, chunk_rows):

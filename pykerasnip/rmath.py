@@ -1,7 +1,7 @@
 """Numeric and string helpers that reproduce base R / stats / splines results.
 
 These are the pieces of R that recipes steps and model post-processing lean on:
-``sum``/``mean``/``var`` with R's long-double accumulation, ``log``, ``%*%``,
+``sum``/``mean``/``var`` with R's long-double accumulation, ``log``,
 ``optimize`` and ``optim`` as R computes them, ``.bincode``, ``make.names``, ``contr.poly``, type-7 ``quantile``, ``sort()`` of strings under the ICU root collation
 used by the fixtures' R sessions (``C.UTF-8`` with ICU), orthogonal polynomial
 prediction (``predict.poly``) and the B-spline bases of ``splines::bs`` and
@@ -136,8 +136,9 @@ def r_var(x: np.ndarray) -> float:
     x = x[~np.isnan(x)]
     if len(x) < 2:
         return math.nan
-    dev = x - float(_mean_ld(x))
-    return float(np.cumsum((dev * dev).astype(np.longdouble))[-1] / (len(x) - 1))
+    # deviations from the mean (rounded to double, as R keeps it) taken in long double
+    dev = x.astype(np.longdouble) - np.longdouble(float(_mean_ld(x)))
+    return float(np.cumsum(dev * dev)[-1] / (len(x) - 1))
 
 
 # --------------------------------------------------------------------------- optimisation
@@ -591,13 +592,3 @@ def bin_codes(x: np.ndarray, breaks: np.ndarray, right: bool = True,
         codes[x == edge] = 0 if right else len(breaks) - 2
     codes[np.isnan(x) | (codes < 0) | (codes > len(breaks) - 2)] = -1
     return codes
-
-
-# --------------------------------------------------------------------------- linear algebra
-def r_matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """R's ``x %*% y`` as the reference BLAS ``dgemm`` sums it: over the inner index in
-    order, one column of ``x`` at a time (so results match R to the last bit)."""
-    out = np.zeros((x.shape[0], y.shape[1]))
-    for k in range(x.shape[1]):
-        out += x[:, k:k + 1] * y[k]
-    return out

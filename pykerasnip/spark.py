@@ -139,6 +139,10 @@ def _step_problems(step: Any) -> list[str]:
         return []
     if step.r_class in ROW_DEPENDENT_STEPS:
         return [f"{step.r_class} (id {step.id!r}) reads neighbouring rows"]
+    # a step that knows its options make rows depend on each other says why
+    reason = getattr(step, "row_dependence", lambda: None)()
+    if reason:
+        return [f"{step.r_class} (id {step.id!r}) {reason}"]
     expressions = getattr(step, "expressions", None)
     if expressions is None:
         return []

@@ -50,8 +50,8 @@ class Preprocessor:
     """The workflow's preprocessor action: ``kind`` is "recipe", "formula" or "variables"."""
 
     kind: str
-    value: Any
-    blueprint: Any = None
+    value: "Recipe | str | Variables"
+    blueprint: Blueprint | None = None
 
 
 @r_class("workflow")
@@ -67,7 +67,7 @@ class Workflow:
     blueprint: Blueprint | None = None
     model_fit: ModelFit | None = None
     fitted_predictors: list[str] | None = None
-    r_node: Any = field(default=None, repr=False)
+    r_node: n.List | None = field(default=None, repr=False)
     r_info: dict = field(default_factory=dict, repr=False)
 
     # -- building -----------------------------------------------------------------
@@ -77,26 +77,27 @@ class Workflow:
             setattr(new, key, value)
         return new
 
-    def _set_preprocessor(self, kind: str, value: Any, blueprint: Any) -> "Workflow":
+    def _set_preprocessor(self, kind: str, value: "Recipe | str | Variables",
+                          blueprint: Blueprint | None) -> "Workflow":
         if self.preprocessor is not None:
             raise SpecError(f"the workflow already has a {self.preprocessor.kind} preprocessor; "
                             "a workflow takes one recipe, formula or set of variables")
         return self._with(preprocessor=Preprocessor(kind, value, blueprint), blueprint=None,
                           model_fit=None, r_node=None)
 
-    def add_recipe(self, recipe: Any, blueprint: Any = None) -> "Workflow":
+    def add_recipe(self, recipe: Recipe, blueprint: Blueprint | None = None) -> "Workflow":
         return self._set_preprocessor("recipe", recipe, blueprint)
 
-    def add_formula(self, formula: str, blueprint: Any = None) -> "Workflow":
+    def add_formula(self, formula: str, blueprint: Blueprint | None = None) -> "Workflow":
         return self._set_preprocessor("formula", formula, blueprint)
 
     def add_variables(self, outcomes: "str | list[str]", predictors: "str | list[str]",
-                      blueprint: Any = None) -> "Workflow":
+                      blueprint: Blueprint | None = None) -> "Workflow":
         as_list = (lambda v: [v] if isinstance(v, str) else list(v))
         return self._set_preprocessor("variables", Variables(as_list(outcomes), as_list(predictors)),
                                       blueprint)
 
-    def add_model(self, spec: Any, formula: str | None = None) -> "Workflow":
+    def add_model(self, spec: ModelSpec, formula: str | None = None) -> "Workflow":
         if self.spec is not None:
             raise SpecError("the workflow already has a model")
         return self._with(spec=spec, model_formula=formula, model_fit=None, r_node=None)
@@ -217,11 +218,11 @@ class Workflow:
         return _stage("stage_fit", actions=b.named_list(model=model), fit=rtree.to_tree(model_fit))
 
     # -- extractors ----------------------------------------------------------------
-    def extract_fit_parsnip(self) -> Any:
+    def extract_fit_parsnip(self) -> ModelFit:
         self._require_trained()
         return self.model_fit
 
-    def extract_recipe(self, estimated: bool = True) -> Any:
+    def extract_recipe(self, estimated: bool = True) -> Recipe:
         if self.preprocessor is None or self.preprocessor.kind != "recipe":
             raise SpecError("the workflow has no recipe preprocessor")
         if not estimated:
@@ -229,12 +230,12 @@ class Workflow:
         self._require_trained()
         return self.blueprint.recipe
 
-    def extract_preprocessor(self) -> Any:
+    def extract_preprocessor(self) -> "Recipe | str | Variables":
         if self.preprocessor is None:
             raise SpecError("the workflow has no preprocessor")
         return self.preprocessor.value
 
-    def extract_spec_parsnip(self) -> Any:
+    def extract_spec_parsnip(self) -> ModelSpec:
         if self.spec is None:
             raise SpecError("the workflow has no model")
         return self.spec
@@ -253,7 +254,7 @@ class Workflow:
         return "\n".join(lines + version_lines(self.r_info))
 
 
-def workflow(preprocessor: Any = None, spec: Any = None) -> Workflow:
+def workflow(preprocessor: "Recipe | str | None" = None, spec: ModelSpec | None = None) -> Workflow:
     """A new, empty workflow (optionally with a recipe/formula and a model)."""
     wf = Workflow()
     if isinstance(preprocessor, str):

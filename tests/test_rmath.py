@@ -1,6 +1,8 @@
 """pykerasnip.rmath against R itself (one R session per module) and known values."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -163,3 +165,14 @@ def test_na_rm_reductions_ignore_r_na_reals():
     assert np.isnan(rmath.na_rm_range(np.array([NA_REAL]))).all()
     got = rmath.na_rm_parallel(np.minimum, np.array([NA_REAL, 3.0, 1.0]), np.array([2.0, NA_REAL, 5.0]))
     assert got.tolist() == [2.0, 3.0, 1.0]                         # pmin(c(NA, 3, 1), c(2, NA, 5), na.rm = TRUE)
+
+
+def test_r_var_rounds_as_r_var() -> None:
+    """300 R-made vectors (tests/r/make_rmath_truth.R): ``var(x, na.rm = TRUE)`` to the bit."""
+    from pykerasnip.rds import load
+
+    truth = load(Path(__file__).parent / "data" / "rmath" / "var.rds")
+    xs, expected = truth["x"].data, truth["var"].data
+    assert len(xs) == 302
+    got = [rmath.r_var(np.asarray(x.data, dtype=float)) for x in xs]
+    np.testing.assert_array_equal(np.array(got), np.asarray(expected))

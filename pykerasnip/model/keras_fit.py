@@ -119,7 +119,6 @@ class LaplaceEntry(_HoldsKeras):
         if combined_model is not None:
             self.combined_model = combined_model
 
-
     @classmethod
     def from_r(cls, name: str, node: Any, safe_mode: bool = True) -> "LaplaceEntry":
         """Laplace entry ``name`` of kerasnip's ``fit$laplace`` list."""

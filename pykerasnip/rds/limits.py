@@ -92,35 +92,39 @@ class Limits:
 
     def inflation_cap(self, compressed_size: int) -> int:
         """Most bytes a container of ``compressed_size`` bytes may inflate to."""
-        by_ratio = max(self.ratio_floor, int(self.max_ratio * compressed_size))
-        return min(self.max_decompressed, by_ratio)
-
-    def memory_cap(self, input_size: int) -> int:
-        """Most memory the objects decoded from an input of ``input_size`` bytes may take."""
-        return min(self.max_memory, max(self.memory_floor, int(self.memory_ratio * input_size)))
-
-    def memory_error(self, input_size: int, offset: int | None = None) -> RDSError:
-        """The error for a read whose objects pass :meth:`memory_cap`."""
-        cap = self.memory_cap(input_size)
-        if cap == self.max_memory:
-            named = f"Limits.max_memory = {self.max_memory:,} bytes"
-        else:
-            named = (f"Limits.memory_ratio = {self.memory_ratio:g} times the {input_size:,} "
-                     f"input bytes past Limits.memory_floor = {self.memory_floor:,} bytes")
-        return RDSError(f"the decoded objects would take more than {cap:,} bytes of memory "
-                        f"({named}); a trusted file may be read with a larger rds.Limits",
-                        offset)
+        return self._cap(compressed_size, "max_decompressed", "max_ratio", "ratio_floor")
 
     def inflation_error(self, compressed_size: int, offset: int | None = None) -> RDSError:
         """The error for a container that inflates past :meth:`inflation_cap`."""
-        cap = self.inflation_cap(compressed_size)
-        if cap == self.max_decompressed:
-            named = f"Limits.max_decompressed = {self.max_decompressed:,} bytes"
+        return self._refusal("decompressed data exceeds {cap:,} bytes", compressed_size,
+                             "compressed", ("max_decompressed", "max_ratio", "ratio_floor"), offset)
+
+    def memory_cap(self, input_size: int) -> int:
+        """Most memory the objects decoded from an input of ``input_size`` bytes may take."""
+        return self._cap(input_size, "max_memory", "memory_ratio", "memory_floor")
+
+    def memory_error(self, input_size: int, offset: int | None = None) -> RDSError:
+        """The error for a read whose objects pass :meth:`memory_cap`."""
+        return self._refusal("the decoded objects would take more than {cap:,} bytes of memory",
+                             input_size, "input", ("max_memory", "memory_ratio", "memory_floor"),
+                             offset)
+
+    def _cap(self, size: int, absolute: str, ratio: str, floor: str) -> int:
+        """``ratio`` times ``size`` past ``floor``, at most ``absolute`` (field names)."""
+        by_ratio = max(getattr(self, floor), int(getattr(self, ratio) * size))
+        return min(getattr(self, absolute), by_ratio)
+
+    def _refusal(self, head: str, size: int, kind: str, fields: tuple[str, str, str],
+                 offset: int | None) -> RDSError:
+        absolute, ratio, floor = fields
+        cap = self._cap(size, *fields)
+        if cap == getattr(self, absolute):
+            named = f"Limits.{absolute} = {cap:,} bytes"
         else:
-            named = (f"Limits.max_ratio = {self.max_ratio:g} times the {compressed_size:,} "
-                     f"compressed bytes past Limits.ratio_floor = {self.ratio_floor:,} bytes")
-        return RDSError(f"decompressed data exceeds {cap:,} bytes ({named}); a trusted file "
-                        "may be read with a larger rds.Limits", offset)
+            named = (f"Limits.{ratio} = {getattr(self, ratio):g} times the {size:,} {kind} bytes "
+                     f"past Limits.{floor} = {getattr(self, floor):,} bytes")
+        return RDSError(f"{head.format(cap=cap)} ({named}); a trusted file may be read with a "
+                        "larger rds.Limits", offset)
 
     def check_vector(self, nbytes: int, what: str, offset: int | None = None) -> None:
         """Refuse a declared vector of ``nbytes`` bytes over ``max_vector_bytes``."""

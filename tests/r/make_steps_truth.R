@@ -307,10 +307,6 @@ cases <- list(
     step_profile(r, a, profile = vars(n), grid = list(pctl = TRUE, len = 4)))
 )
 
-# cases of step families kept in their own files (tests/r/steps_truth_<family>.R)
-for (extra in Sys.glob(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE),
-    value = TRUE))), "steps_truth_*.R"))) source(extra)
-
 # -- writing ----------------------------------------------------------------------------
 hex_csv <- function(df, path) {
   cols <- lapply(df, function(x) {
@@ -340,6 +336,11 @@ make_case <- function(name) {
   saveRDS(baked, file.path(dir, "baked.rds"))
   hex_csv(baked, file.path(dir, "baked.csv"))
 }
+
+# families of cases kept in their own files (tests/r/steps_truth_<family>.R); they may
+# add data sets and cases, and wrap make_case
+script_dir <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+for (extra in Sys.glob(file.path(script_dir, "steps_truth_*.R"))) source(extra)
 
 wanted <- if (length(args) > 1) args[-1] else names(cases)
 for (name in wanted) make_case(name)

@@ -1,4 +1,4 @@
 """One module per family of recipes steps; importing them fills :data:`base.STEPS`."""
-from . import (binning, combine, extract, functions, impute_bag, impute_more,  # noqa: F401
-               kernel, naming, profile, projections, recode, removals, rows, splines, text,
-               times, transforms)
+from . import (binning, classdist, combine, extract, functions, impute_bag,  # noqa: F401
+               impute_more, kernel, naming, profile, projections, recode, removals, rows,
+               splines, text, times, transforms, window)

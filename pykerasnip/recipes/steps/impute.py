@@ -19,7 +19,8 @@ from ...rds import build as b
 from ...formula.parse import deparse_name
 from ...formula.terms import terms_from_formula
 from ...rds.nodes import BaseEnv, List
-from ...rmath import na_rm_range, r_matprod, r_sort_strings
+from ...rlinalg import matprod
+from ...rmath import na_rm_range, r_sort_strings
 from ...rrng import RRandom, current_stream
 from ..selectors import all_predictors, r_quosures, select
 from .base import (Step, column_names, first, is_string_column, named_chr, named_dbl, register,
@@ -437,7 +438,7 @@ class StepImputeLinear(Step):
                 continue    # R warns when predictors are missing too
             design = lm_design(rows, predictors, self.xlevels.get(target, {}))
             keep = coefficients.notna().to_numpy()   # aliased terms (NA coefficients) are dropped
-            predicted = r_matprod(design[:, keep], coefficients.to_numpy()[keep, None])[:, 0]
+            predicted = matprod(design[:, keep], coefficients.to_numpy()[keep, None])[:, 0]
             if is_integer_column(data[target]):
                 predicted = np.round(predicted).astype(int)
             out[target] = _fill_rows(out[target], missing, predicted)

@@ -16,8 +16,9 @@ import pandas as pd
 from ...convert import flag
 from ...errors import MalformedObjectError, SpecError
 from ...rds.nodes import List, Real
-from ...rmath import (libm, na_rm_range, optimize_max, r_log, r_matprod, r_mean, r_mean_one_pass,
-                      r_pow, r_sum, r_var)
+from ...rlinalg import matprod
+from ...rmath import (libm, na_rm_range, optimize_max, r_log, r_mean, r_mean_one_pass, r_pow,
+                      r_sum, r_var)
 from ...rds import build as b
 from .base import (Step, column_names, first, named_chr, named_dbl, register, step_to_r,
                    with_columns)
@@ -517,7 +518,7 @@ class StepPca(Step):
             x = x - self.center
         if self.scale is not None:
             x = x / self.scale
-        comps = r_matprod(x, self.rotation.to_numpy()[:, :self.num_comp])
+        comps = matprod(x, self.rotation.to_numpy()[:, :self.num_comp])
         names = pca_names(self.prefix, comps.shape[1])
         clash = [c for c in data.columns if c in names]
         if clash:

@@ -1,0 +1,193 @@
+"""R's dense linear algebra as R 4.2 computes it with the reference BLAS/LAPACK.
+
+``cov`` (stats' C code: a long-double two-pass mean, then long-double sums of products),
+``solve`` (LAPACK 3.11's ``dgesv``: the recursive ``dgetrf2`` LU with partial pivoting,
+then two triangular solves, replayed operation by operation), ``%*%``, ``rowSums``,
+``colMeans`` and ``mahalanobis``. Each elementary step is one IEEE operation NumPy
+performs the same way, so the results are R's to the last bit.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import ForgeError
+
+_TINY = float(np.finfo(float).tiny)
+_EPS = float(np.finfo(float).eps)
+
+
+# --------------------------------------------------------------------------- summaries
+def col_means(x: np.ndarray) -> np.ndarray:
+    """``colMeans(x)``: one long-double pass per column."""
+    if x.shape[0] == 0:
+        return np.full(x.shape[1], np.nan)
+    total = np.zeros(x.shape[1], dtype=np.longdouble)
+    for row in x:
+        total = total + row
+    with np.errstate(invalid="ignore"):
+        return (total / x.shape[0]).astype("f8")
+
+
+def col_sums(x: np.ndarray) -> np.ndarray:
+    """``colSums(x)``: each column summed in long double."""
+    total = np.zeros(x.shape[1], dtype=np.longdouble)
+    with np.errstate(invalid="ignore"):
+        for row in x:
+            total = total + row
+    return total.astype("f8")
+
+
+def row_sums(x: np.ndarray) -> np.ndarray:
+    """``rowSums(x)``: each row summed over the columns in long double."""
+    total = np.zeros(x.shape[0], dtype=np.longdouble)
+    with np.errstate(invalid="ignore"):
+        for j in range(x.shape[1]):
+            total = total + x[:, j]
+    return total.astype("f8")
+
+
+def _two_pass_mean(x: np.ndarray) -> np.longdouble:
+    n = len(x)
+    total = np.longdouble(0)
+    for v in x:
+        total += np.longdouble(v)
+    mean = total / n
+    if np.isfinite(float(mean)):
+        shift = np.longdouble(0)
+        for v in x:
+            shift += np.longdouble(v) - mean
+        mean = mean + shift / n
+    return mean
+
+
+def cov(x: np.ndarray) -> np.ndarray:
+    """``cov(x)`` of a numeric matrix (``use = "everything"``, Pearson): a column with a
+    missing value gives NA rows and columns; fewer than two rows give NA."""
+    n, p = x.shape
+    out = np.full((p, p), np.nan)
+    if n < 2:
+        return out
+    has_na = np.isnan(x).any(axis=0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        means = [np.longdouble(float(_two_pass_mean(x[:, j]))) for j in range(p)]
+        centred = [x[:, j].astype(np.longdouble) - means[j] for j in range(p)]
+        for i in range(p):
+            for j in range(i + 1):
+                if has_na[i] or has_na[j]:
+                    continue
+                products = centred[i] * centred[j]
+                total = np.longdouble(0)
+                for v in products:
+                    total += v
+                out[i, j] = out[j, i] = float(total / (n - 1))
+    return out
+
+
+# --------------------------------------------------------------------------- products
+def matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x %*% y``: each entry summed over the inner index in order in double (the
+    reference ``dgemm`` and R's own NaN-safe loop agree on that order)."""
+    out = np.zeros((x.shape[0], y.shape[1]))
+    with np.errstate(invalid="ignore", over="ignore"):
+        for k in range(x.shape[1]):
+            out = out + x[:, k:k + 1] * y[k]
+    return out
+
+
+# --------------------------------------------------------------------------- LAPACK dgesv
+def _laswp(a: np.ndarray, pivots: list[int], start: int, stop: int) -> None:
+    """``dlaswp``: swap row ``k`` with row ``pivots[k]`` for k in [start, stop)."""
+    for k in range(start, stop):
+        p = pivots[k]
+        if p != k:
+            a[[k, p]] = a[[p, k]]
+
+
+def _trsm_lower_unit(a: np.ndarray, b: np.ndarray) -> None:
+    """``dtrsm('L', 'L', 'N', 'U')``: ``b := inv(L) b`` for the unit lower triangle of
+    ``a``, column by column, forward."""
+    m = a.shape[0]
+    for j in range(b.shape[1]):
+        for k in range(m):
+            if b[k, j] != 0.0:
+                b[k + 1:, j] = b[k + 1:, j] - b[k, j] * a[k + 1:m, k]
+
+
+def _trsm_upper(a: np.ndarray, b: np.ndarray) -> None:
+    """``dtrsm('L', 'U', 'N', 'N')``: ``b := inv(U) b``, column by column, backward."""
+    for j in range(b.shape[1]):
+        for k in range(a.shape[0] - 1, -1, -1):
+            if b[k, j] != 0.0:
+                b[k, j] = b[k, j] / a[k, k]
+                b[:k, j] = b[:k, j] - b[k, j] * a[:k, k]
+
+
+def _getrf2(a: np.ndarray) -> tuple[list[int], int]:
+    """``dgetrf2`` on ``a`` in place (a view): the pivots (0-based, local) and INFO."""
+    m, n = a.shape
+    if m == 0 or n == 0:
+        return [], 0
+    if m == 1:
+        return [0], int(a[0, 0] == 0.0)
+    if n == 1:
+        i = int(np.argmax(np.abs(a[:, 0])))  # idamax: the first largest modulus
+        if a[i, 0] == 0.0:
+            return [i], 1
+        if i != 0:
+            a[[0, i], 0] = a[[i, 0], 0]
+        if abs(a[0, 0]) >= _TINY:
+            a[1:, 0] = (1.0 / a[0, 0]) * a[1:, 0]
+        else:
+            a[1:, 0] = a[1:, 0] / a[0, 0]
+        return [i], 0
+    n1 = min(m, n) // 2
+    left, right = a[:, :n1], a[:, n1:]
+    pivots, info = _getrf2(left)
+    _laswp(right, pivots, 0, n1)
+    _trsm_lower_unit(a[:n1, :n1], right[:n1])
+    # dgemm with alpha = -1: C := C + (-B[l, j]) * A[i, l], l in order
+    for j in range(right.shape[1]):
+        for k in range(n1):
+            right[n1:, j] = right[n1:, j] + (-right[k, j]) * left[n1:, k]
+    lower, info2 = _getrf2(a[n1:, n1:])
+    if info == 0 and info2 > 0:
+        info = info2 + n1
+    pivots += [p + n1 for p in lower]
+    _laswp(left, pivots, n1, min(m, n))
+    return pivots, info
+
+
+def solve(a: np.ndarray, b: np.ndarray | None = None, tol: float = _EPS) -> np.ndarray:
+    """``solve(a, b)`` (``b`` defaults to the identity: the inverse), as R's ``La_solve``
+    calls ``dgesv``; an exactly or computationally singular ``a`` raises
+    :class:`ForgeError` as R stops."""
+    lu = np.array(a, dtype="f8", order="F", copy=True)
+    n = lu.shape[0]
+    if lu.ndim != 2 or lu.shape[1] != n or n == 0:
+        raise ForgeError(f"solve(): 'a' must be a non-empty square matrix, not {lu.shape}")
+    rhs = np.eye(n) if b is None else np.array(b, dtype="f8", copy=True).reshape(n, -1)
+    with np.errstate(all="ignore"):
+        pivots, info = _getrf2(lu)
+        if info > 0:
+            raise ForgeError(f"Lapack routine dgesv: system is exactly singular: "
+                             f"U[{info},{info}] = 0")
+        _laswp(rhs, pivots, 0, n)
+        _trsm_lower_unit(lu, rhs)
+        _trsm_upper(lu, rhs)
+    if tol > 0:
+        # R stops when LAPACK's estimate of the reciprocal condition number (dgecon) is
+        # below tol; the exact 1-norm value stands in for the estimate
+        inverse = rhs if b is None else solve(a, tol=0)
+        with np.errstate(all="ignore"):
+            rcond = 1.0 / (np.abs(a).sum(axis=0).max() * np.abs(inverse).sum(axis=0).max())
+        if not rcond >= tol:
+            raise ForgeError(f"system is computationally singular: reciprocal condition "
+                             f"number = {rcond:g}")
+    return rhs
+
+
+def mahalanobis(x: np.ndarray, center: np.ndarray, covariance: np.ndarray) -> np.ndarray:
+    """``mahalanobis(x, center, cov)``: ``rowSums((x - center) %*% solve(cov) * (x - center))``."""
+    with np.errstate(invalid="ignore"):
+        centred = x - center
+    return row_sums(matprod(centred, solve(covariance)) * centred)

@@ -1,0 +1,46 @@
+"""pykerasnip.rlinalg against R 4.2 with the reference BLAS/LAPACK
+(tests/data/rlinalg/cases.rds, made by tests/r/make_rlinalg_truth.R): bit for bit."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from pykerasnip import rlinalg
+from pykerasnip.errors import ForgeError
+from pykerasnip.rds import load
+
+TRUTH = ROOT / "tests" / "data" / "rlinalg" / "cases.rds"
+
+
+def _matrix(node) -> np.ndarray:
+    shape = [int(v) for v in node.attr("dim").data]
+    return np.asarray(node.data, dtype="f8").reshape(shape, order="F")
+
+
+def _cases() -> list[dict]:
+    assert TRUTH.exists(), f"missing ground truth {TRUTH}: run tests/r/make_rlinalg_truth.R"
+    return [dict(zip(case.names, case.data)) for case in load(TRUTH).data]
+
+
+def _same(got: np.ndarray, want: np.ndarray) -> bool:
+    return got.shape == want.shape and np.array_equal(np.isnan(got), np.isnan(want)) and \
+        got[~np.isnan(got)].tobytes() == want[~np.isnan(want)].tobytes()
+
+
+def test_cov_solve_means_and_mahalanobis_are_r_bit_for_bit():
+    for i, case in enumerate(_cases()):
+        x, covariance = _matrix(case["x"]), _matrix(case["cov"])
+        means = np.asarray(case["means"].data, dtype="f8")
+        assert _same(rlinalg.cov(x), covariance), i
+        assert _same(rlinalg.solve(covariance), _matrix(case["inv"])), i
+        assert _same(rlinalg.col_means(x), means), i
+        got = rlinalg.mahalanobis(_matrix(case["new"]), means, covariance)
+        assert _same(got, np.asarray(case["distances"].data, dtype="f8")), i
+
+
+def test_solve_refuses_singular_matrices():
+    with pytest.raises(ForgeError, match="exactly singular"):
+        rlinalg.solve(np.array([[1.0, 2.0], [2.0, 4.0]]))
+    with pytest.raises(ForgeError, match="computationally singular"):
+        rlinalg.solve(np.array([[1.0, 1.0], [1.0, 1.0 + 1e-17 + 2e-16]]))
