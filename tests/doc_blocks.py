@@ -21,6 +21,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from r_oracle import missing_r
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(os.environ.get("PYKERASNIP_FIXTURES", ROOT.parent / "shared" / "fixtures"))
 
@@ -60,19 +62,11 @@ def blocks(markdown: str) -> list[Block]:
     return found
 
 
-def _r_has(package: str) -> bool:
-    if shutil.which("Rscript") is None:
-        return False
-    probe = subprocess.run(["Rscript", "-e", f"quit(status = !requireNamespace('{package}', "
-                            "quietly = TRUE))"], capture_output=True)
-    return probe.returncode == 0
-
-
 def missing(needs: tuple[str, ...]) -> list[str]:
     """The requirements of a block this machine lacks."""
     def has(need: str) -> bool:
         if need.startswith("R:"):
-            return _r_has(need[2:])
+            return not missing_r(need[2:])
         return importlib.util.find_spec(need) is not None
     return [need for need in needs if not has(need)]
 

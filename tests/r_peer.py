@@ -4,14 +4,13 @@
 unbundles it, predicts every type of the model's mode on a CSV of new data and compares
 with ``expected_<type>.csv``. These helpers write what it needs -- the new data in the
 fixtures' CSV conventions, its column types as JSON, Python's own predictions -- and run
-it in the environment an env file sets up (``PYKERASNIP_R_PEER``).
+it in the R peer (:mod:`r_oracle`'s ``"peer"`` stack: the env file ``PYKERASNIP_R_PEER``
+names).
 """
 from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -21,17 +20,13 @@ import pykerasnip as pk
 from conftest import ROOT
 from pykerasnip.convert import from_pandas
 from pykerasnip.rds import nodes as n
+from r_oracle import RError, run_command
 
-#: the environment variable naming the shell file that sets up the R peer
-ENV_VARIABLE = "PYKERASNIP_R_PEER"
 CHECK_SCRIPT = ROOT.parent / "shared" / "tools" / "check_python_artifact.R"
+#: the R packages check_python_artifact.R attaches
+CHECK_PACKAGES = ("kerasnip", "workflows", "recipes", "parsnip", "hardhat", "bundle")
 #: check_python_artifact.R's --seed (its default): the seed of the Monte Carlo intervals
 SEED = 1
-
-def peer_env_file() -> Path | None:
-    """The R peer's env file when the opt-in variable names one."""
-    value = os.environ.get(ENV_VARIABLE)
-    return Path(value) if value else None
 
 
 #: R vector type -> the class R reports for it unclassed
@@ -117,17 +112,19 @@ def prepare_case(name: str, obj: object, new_data: pd.DataFrame, types: tuple[st
             "out": case / "r"}
 
 
-def run_check(env_file: Path, model: Path, paths: dict[str, Path],
-              types: tuple[str, ...]) -> dict:
-    """Run ``check_python_artifact.R`` (predict ``types``) in the R peer's environment;
-    its report, with R's stderr tail under ``"stderr"``."""
-    command = (f'. "{env_file}" && Rscript "{CHECK_SCRIPT}" "{model}" "{paths["csv"]}" '
-               f'"{paths["out"]}" --seed={SEED} --coltypes="{paths["coltypes"]}" '
-               f'--compare="{paths["compare"]}" --types={",".join(types)}')
-    run = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=600)
+def run_check(model: Path, paths: dict[str, Path], types: tuple[str, ...]) -> dict:
+    """Run ``check_python_artifact.R`` (predict ``types``) in the R peer; its report, with
+    R's stderr tail under ``"stderr"``."""
+    argv = ["Rscript", CHECK_SCRIPT, model, paths["csv"], paths["out"], f"--seed={SEED}",
+            f"--coltypes={paths['coltypes']}", f"--compare={paths['compare']}",
+            f"--types={','.join(types)}"]
+    try:
+        stderr = run_command(argv, stack="peer", timeout=600).stderr
+    except RError as exc:  # the report (when written) says what failed
+        stderr = exc.stderr
     report_file = paths["out"] / "report.json"
     report = json.loads(report_file.read_text()) if report_file.exists() else {}
-    report["stderr"] = run.stderr[-3000:]
+    report["stderr"] = stderr[-3000:]
     return report
 
 

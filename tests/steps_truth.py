@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,16 +27,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import HAS_R, ROOT
+from conftest import ROOT
 from pykerasnip.convert import to_pandas
 from pykerasnip.errors import UnsupportedStepError
 from pykerasnip.rds import load
 from pykerasnip.rds.nodes import RObject
 from pykerasnip.rrng import r_session
+from r_oracle import requires_r, run_r
 
 TRUTH = ROOT / "tests" / "data" / "steps"
-RSTACK_ENV = Path("/opt/rstack/env.sh")
-HAS_RSTACK = RSTACK_ENV.exists()
 #: attributes of a step that are not trained state
 NOT_STATE = {"terms", "r_node", "id", "trained"}
 #: the seed R sets before baking new data (step_sample / step_shuffle draw from it)
@@ -56,11 +53,15 @@ class Case:
     skip_state: tuple[str, ...] = ()
     #: can Debian's recipes 1.0.4 bake what Python writes?
     debian: bool = True
+    #: tolerances of every comparison (trained values and baked doubles; 0: bit for bit)
     atol: float = 0.0
+    rtol: float = 0.0
     strings_as_factors: bool = True
     #: the steps train only in R (base.PREP_EXCEPTIONS): Python's prep must refuse them
     prep_in_r: bool = False
     extra: dict = field(default_factory=dict)
+    #: why R's bake of the Python-written recipe is known to differ (a reported bug)
+    written_xfail: str | None = None
 
     def __repr__(self) -> str:
         return self.name
@@ -114,9 +115,10 @@ def kind(column: pd.Series) -> tuple:
     return ("character",)
 
 
-def assert_same_frame(got: pd.DataFrame, want: pd.DataFrame, atol: float = 0.0) -> None:
+def assert_same_frame(got: pd.DataFrame, want: pd.DataFrame, atol: float = 0.0,
+                      rtol: float = 0.0) -> None:
     """Same column names and order, R types, rows and values (doubles bit for bit unless
-    ``atol``; NaN equals NaN)."""
+    ``atol``/``rtol``; NaN equals NaN)."""
     assert list(got.columns) == list(want.columns)
     assert len(got) == len(want)
     for name in want.columns:
@@ -126,8 +128,8 @@ def assert_same_frame(got: pd.DataFrame, want: pd.DataFrame, atol: float = 0.0) 
             gv, wv = g.to_numpy("f8"), w.to_numpy("f8")
             np.testing.assert_array_equal(np.isnan(gv), np.isnan(wv), err_msg=name)
             ok = ~np.isnan(wv)
-            np.testing.assert_allclose(gv[ok], wv[ok], rtol=0, atol=atol, err_msg=name)
-            if atol == 0:
+            np.testing.assert_allclose(gv[ok], wv[ok], rtol=rtol, atol=atol, err_msg=name)
+            if atol == rtol == 0:
                 assert gv[ok].tobytes() == wv[ok].tobytes(), name
         else:
             assert _listed(g) == _listed(w), name
@@ -137,34 +139,39 @@ def _listed(column: pd.Series) -> list:
     return [None if pd.isna(v) else v for v in column.astype(object)]
 
 
-def assert_same_state(got: Any, want: Any, path: str = "") -> None:
-    """Deep equality of trained values (frames, series, arrays, dicts, floats with NaN)."""
+def assert_same_state(got: Any, want: Any, path: str = "", atol: float = 0.0,
+                      rtol: float = 0.0) -> None:
+    """Deep equality of trained values (frames, series, arrays, dicts, floats with NaN;
+    floats to ``atol``/``rtol`` when given)."""
+    def same(a: Any, b: Any, where: str) -> None:
+        assert_same_state(a, b, where, atol, rtol)
+
     if isinstance(want, pd.DataFrame):
         assert isinstance(got, pd.DataFrame), path
         assert list(got.columns) == list(want.columns) and list(got.index) == list(want.index), path
-        assert_same_state(got.to_numpy(), want.to_numpy(), path)
+        same(got.to_numpy(), want.to_numpy(), path)
     elif isinstance(want, pd.Series):
         got = pd.Series(got)
         assert list(got.index) == list(want.index), path
-        assert_same_state(got.to_numpy(), want.to_numpy(), path)
+        same(got.to_numpy(), want.to_numpy(), path)
     elif isinstance(want, dict):
         assert isinstance(got, dict) and list(got) == list(want), (path, got, want)
         for key in want:
-            assert_same_state(got[key], want[key], f"{path}.{key}")
+            same(got[key], want[key], f"{path}.{key}")
     elif isinstance(want, (list, tuple, np.ndarray)) and not isinstance(want, str):
         g, w = np.asarray(got, dtype=object).ravel(), np.asarray(want, dtype=object).ravel()
         assert len(g) == len(w), (path, got, want)
         for i, (a, b) in enumerate(zip(g, w)):
-            assert_same_state(a, b, f"{path}[{i}]")
+            same(a, b, f"{path}[{i}]")
     elif isinstance(want, (float, np.floating)) and not isinstance(got, (str, bool)):
-        assert got is not None and (float(got) == float(want) or
-                                    (math.isnan(float(got)) and math.isnan(float(want)))), \
+        assert got is not None and (math.isclose(float(got), float(want), rel_tol=rtol, abs_tol=atol)
+                                    or (math.isnan(float(got)) and math.isnan(float(want)))), \
             (path, got, want)
     elif isinstance(want, RObject):
         assert repr(got) == repr(want), (path, got, want)
     elif hasattr(want, "__dict__") and not isinstance(want, type):
         assert type(got) is type(want), path
-        assert_same_state(vars(got), vars(want), path)
+        same(vars(got), vars(want), path)
     else:
         assert got == want, (path, got, want)
 
@@ -195,7 +202,7 @@ def check_r_bake(case: Case) -> None:
     assert_same_frame(csv_values(case.name, want)[doubles], want[doubles])
     with r_session(BAKE_SEED), at_r_clock(case.name):
         got = r_recipe(case.name).bake(truth_frame(case.name, "new.rds"))
-    assert_same_frame(got, want, case.atol)
+    assert_same_frame(got, want, case.atol, case.rtol)
 
 
 def python_prep(case: Case) -> Any:
@@ -220,13 +227,13 @@ def check_python_prep(case: Case) -> None:
         state = sorted(set(vars(r_step)) - NOT_STATE - set(case.skip_state))
         for name in state:
             assert_same_state(getattr(mine, name), getattr(r_step, name),
-                              f"{mine.r_class}.{name}")
+                              f"{mine.r_class}.{name}", case.atol, case.rtol)
     assert list(ours.term_info["variable"]) == list(theirs.term_info["variable"])
     assert [r if isinstance(r, str) else None for r in ours.term_info["role"]] == \
         [r if isinstance(r, str) else None for r in theirs.term_info["role"]]
     with r_session(BAKE_SEED), at_r_clock(case.name):
         baked = ours.bake(truth_frame(case.name, "new.rds"))
-    assert_same_frame(baked, truth_frame(case.name, "baked.rds"), case.atol)
+    assert_same_frame(baked, truth_frame(case.name, "baked.rds"), case.atol, case.rtol)
 
 
 def check_read_back(case: Case) -> None:
@@ -251,21 +258,18 @@ def recipe_to_write(case: Case) -> Any:
 
 
 _R_BAKE_WRITTEN = r"""
-suppressPackageStartupMessages(library(recipes))
-args <- commandArgs(TRUE)
-for (name in args[-1]) {
-  dir <- file.path(args[1], name)
+setNames(lapply(names, function(name) {
+  dir <- file.path(root, name)
   set.seed(4242)
-  out <- tryCatch(bake(readRDS(file.path(dir, "written.rds")), readRDS(file.path(dir, "new.rds"))),
-                  error = function(e) conditionMessage(e))
-  saveRDS(out, file.path(dir, "r_baked.rds"))
-}
+  tryCatch(bake(readRDS(file.path(dir, "written.rds")), readRDS(file.path(dir, "new.rds"))),
+           error = function(e) conditionMessage(e))
+}), names)
 """
 
 
-def r_bake_written(cases: list[Case], r: str) -> dict[str, Any]:
+def r_bake_written(cases: list[Case], stack: str) -> dict[str, Any]:
     """Prep every case in Python, write it with ``write_rds``, and bake R's new data
-    through it with R (``r``: "rstack" for recipes 1.3.2, "debian" for Debian's R).
+    through it with R (``stack``: "rstack" for recipes 1.3.2, "system" for Debian's R).
     Returns name -> the baked frame, or R's error message."""
     from pykerasnip.io import write_rds
 
@@ -275,39 +279,30 @@ def r_bake_written(cases: list[Case], r: str) -> dict[str, Any]:
             folder.mkdir()
             write_rds(recipe_to_write(case), folder / "written.rds")
             shutil.copy(truth_file(case.name, "new.rds"), folder / "new.rds")
-        script = Path(tmp) / "bake.R"
-        script.write_text(_R_BAKE_WRITTEN)
-        command = f'Rscript "{script}" "{tmp}" ' + " ".join(f'"{c.name}"' for c in cases)
-        if r == "rstack":
-            command = f". {RSTACK_ENV} && {command}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("R_LIBS")}
-        done = subprocess.run(["bash", "-c", command], capture_output=True, text=True,
-                              timeout=600, env={**env, "TZ": "UTC"})
-        if done.returncode:
-            raise RuntimeError(f"R failed:\n{done.stderr[-3000:]}")
-        results = {}
-        for case in cases:
-            node = load(Path(tmp) / case.name / "r_baked.rds")
-            results[case.name] = to_pandas(node) if node.inherits("data.frame") else \
-                str(node.data[0])
-        return results
+        baked = run_r(_R_BAKE_WRITTEN, inputs={"root": Path(tmp), "names": [c.name for c in cases]},
+                      packages=("recipes",), stack=stack, raw=True)
+    return {name: to_pandas(node) if node.inherits("data.frame") else str(node.data[0])
+            for name, node in baked.items()}
 
 
 def check_r_baked(case: Case, results: dict[str, Any]) -> None:
     got = results[case.name]
     assert not isinstance(got, str), f"R's bake() failed on the written recipe: {got}"
-    assert_same_frame(got, truth_frame(case.name, "baked.rds"), case.atol)
+    assert_same_frame(got, truth_frame(case.name, "baked.rds"), case.atol, case.rtol)
 
 
-requires_rstack = pytest.mark.skipif(not HAS_RSTACK, reason="recipes 1.3.2 (/opt/rstack) is "
-                                                            "not installed")
-requires_debian_r = pytest.mark.skipif(not HAS_R, reason="Rscript is not on the PATH")
+requires_rstack = requires_r("recipes==1.3.2", stack="rstack")
+requires_debian_r = requires_r("recipes")
 
 
 def make_tests(cases: list[Case]) -> dict[str, Any]:
     """The four tests for ``cases``, to be bound as module globals of a test file."""
     by_name = {c.name: c for c in cases}
     ids = [c.name for c in cases]
+
+    def written(selected: list[Case]) -> list[Any]:
+        return [pytest.param(c.name, marks=pytest.mark.xfail(reason=c.written_xfail, strict=True))
+                if c.written_xfail else c.name for c in selected]
 
     @pytest.mark.parametrize("name", ids)
     def test_bake_of_r_prepped_recipe_matches_r(name: str) -> None:
@@ -323,15 +318,15 @@ def make_tests(cases: list[Case]) -> dict[str, Any]:
 
     @pytest.fixture(scope="module")
     def debian_baked() -> dict[str, Any]:
-        return r_bake_written([c for c in cases if c.debian], "debian")
+        return r_bake_written([c for c in cases if c.debian], "system")
 
     @requires_rstack
-    @pytest.mark.parametrize("name", ids)
+    @pytest.mark.parametrize("name", written(cases))
     def test_recipes_132_bakes_the_written_recipe(name: str, rstack_baked: dict) -> None:
         check_r_baked(by_name[name], rstack_baked)
 
     @requires_debian_r
-    @pytest.mark.parametrize("name", [c.name for c in cases if c.debian])
+    @pytest.mark.parametrize("name", written([c for c in cases if c.debian]))
     def test_debian_recipes_bakes_the_written_recipe(name: str, debian_baked: dict) -> None:
         check_r_baked(by_name[name], debian_baked)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import requires_r
+from r_oracle import requires_r
 from pykerasnip.errors import UnsupportedObjectError
 from pykerasnip.rds import build as b
 from pykerasnip.rds.nodes import (NA_INTEGER, EmptyEnv, GlobalEnv, Lang, Logical, MissingArg,
@@ -51,7 +51,7 @@ def python_built() -> dict:
     }
 
 
-@requires_r
+@requires_r("jsonlite", "tibble", "rlang")
 def test_r_reads_what_r_builds(tmp_path):
     objects = python_built()
     assert r_identical(objects, tmp_path) == dict.fromkeys(objects, True)

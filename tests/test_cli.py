@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, MANIFEST, ROOT, requires_r
+from conftest import FIXTURES, MANIFEST, ROOT
+from r_oracle import requires_r, run_r
 
 SEED = FIXTURES / "seq_reg_recipe_normalize"
 IRIS = FIXTURES / "seq_cls_multiclass_iris"
@@ -207,15 +208,15 @@ def test_inspect_data_frame_falls_back_to_the_tree() -> None:
     assert "List of 10" in out.stdout and "$ cyl :" in out.stdout
 
 
-@requires_r
+@requires_r()
 @pytest.mark.parametrize("path", [SEED / "workflow.rds", FIXTURES / "seq_reg_bundle" / "bundle.rds"])
 def test_inspect_tree_is_r_str(path: Path) -> None:
     """Line for line R's output on these files (R's special layouts of classed atomic
     vectors, matrices and data frames are not reproduced)."""
     out = run_cli("inspect", path, "--tree", "--depth", "2")
-    r = subprocess.run(["Rscript", "-e", f'str(suppressWarnings(readRDS("{path}")), max.level = 2)'],
-                       capture_output=True, text=True, check=True)
-    assert out.stdout.splitlines() == r.stdout.splitlines()
+    r = run_r("capture.output(str(suppressWarnings(readRDS(path)), max.level = 2))",
+              inputs={"path": path})
+    assert out.stdout.splitlines() == r.tolist()
 
 
 def test_inspect_tree_depth_limits_the_levels() -> None:
@@ -605,14 +606,12 @@ def test_convert_to_bundle_predicts_the_same(tmp_path: Path) -> None:
     assert_matches_r(pd.read_csv(io.StringIO(pred.stdout)), expected(IRIS, "prob"))
 
 
-@requires_r
+@requires_r()
 def test_converted_bundle_has_the_layout_of_r_bundles(tmp_path: Path) -> None:
     run_cli("convert", SEED / "workflow.rds", "--to", "bundle", "-o", tmp_path / "b.rds")
-    show = 'x <- suppressWarnings(readRDS("{}")); str(x, max.level = 1)'
-
-    def r_str(path: Path) -> str:
-        return subprocess.run(["Rscript", "-e", show.format(path)], capture_output=True,
-                              text=True, check=True).stdout
+    def r_str(path: Path) -> list[str]:
+        return run_r("capture.output(str(suppressWarnings(readRDS(path)), max.level = 1))",
+                     inputs={"path": path}).tolist()
 
     assert r_str(tmp_path / "b.rds") == r_str(FIXTURES / "seq_reg_bundle" / "bundle.rds")
 

@@ -3,8 +3,6 @@ trips checked with R's identical(), Python-built frames, the fixtures' new data.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -14,23 +12,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import pandas as hpd
 
-from conftest import all_fixture_rds, case_dir, fixture_cases, requires_r
+from conftest import all_fixture_rds, case_dir, fixture_cases
 from pykerasnip import rds
 from pykerasnip.convert import (RList, from_pandas, from_python, named_values, r_get, scalar,
                                 strings, to_pandas, to_python)
 from pykerasnip.errors import UnsupportedObjectError
 from pykerasnip.rds import build as b
 from pykerasnip.rds.nodes import NA_INTEGER, Integer, List, Real, Str, is_na_real
+from r_oracle import requires_r, run_r_script
 
 R_SCRIPT = Path(__file__).parent / "r" / "convert_objects.R"
-R_ENV = {**os.environ, "TZ": "UTC"}
 
 
 def run_r_objects(mode: str, directory: Path) -> dict:
     """Run tests/r/convert_objects.R; in check mode, {name: identical to R's object}."""
-    out = subprocess.run(["Rscript", str(R_SCRIPT), mode, str(directory)], env=R_ENV,
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout) if mode == "check" else {}
+    out = run_r_script(R_SCRIPT, mode, directory)
+    return json.loads(out) if mode == "check" else {}
 
 
 def r_identical(objects: dict[str, object], directory: Path) -> dict:
@@ -53,7 +50,7 @@ def load_natural(directory: Path, name: str):
     return to_python(rds.load(directory / f"{name}.rds"))
 
 
-@requires_r
+@requires_r("jsonlite", "tibble")
 def test_frame_column_types(r_saved):
     df = load_natural(r_saved, "frame_types")
     assert list(df.columns) == ["dbl", "int", "lgl", "chr", "fct", "ord", "date", "time",
@@ -77,7 +74,7 @@ def test_frame_column_types(r_saved):
     assert df["secs"].tolist()[0] == pd.Timedelta(seconds=1.5) and df["secs"].isna()[1]
 
 
-@requires_r
+@requires_r("jsonlite", "tibble")
 def test_row_names_and_list_and_matrix_columns(r_saved):
     mt = load_natural(r_saved, "rownames_df")
     assert mt.index.tolist() == ["Mazda RX4", "Mazda RX4 Wag", "Datsun 710"]
@@ -98,7 +95,7 @@ def test_row_names_and_list_and_matrix_columns(r_saved):
     assert labelled.attrs["r_column_attrs"] == {"a": {"label": ["A"]}}
 
 
-@requires_r
+@requires_r("jsonlite", "tibble")
 def test_vectors_and_lists(r_saved):
     named = load_natural(r_saved, "named_dbl")
     assert isinstance(named, pd.Series) and named.index.tolist() == ["a", "b"]
@@ -135,7 +132,7 @@ def round_trip_results(r_saved, tmp_path_factory) -> dict:
     return r_identical(back, tmp_path_factory.mktemp("round_trip"))
 
 
-@requires_r
+@requires_r("jsonlite", "tibble")
 @pytest.mark.parametrize("name", [
     "frame_types", "tibble_list_col", "rownames_df", "zero_rows", "zero_rows_tibble",
     "matrix_col", "labelled", "named_dbl", "int_seq", "int_na", "chr_na", "lgl_vec",
@@ -162,7 +159,7 @@ def python_frame() -> pd.DataFrame:
     })
 
 
-@requires_r
+@requires_r("jsonlite", "tibble")
 def test_python_values_read_back_identical_in_r(tmp_path):
     objects = {
         "py_frame": from_pandas(python_frame()),

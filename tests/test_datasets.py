@@ -2,45 +2,36 @@
 from __future__ import annotations
 
 import filecmp
-import os
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import requires_r
 from pykerasnip import datasets, rds
 from pykerasnip.convert import to_python
+from r_oracle import requires_r, run_r, run_r_script
 
 R_DIR = Path(__file__).parent / "r"
-R_ENV = {**os.environ, "TZ": "UTC"}
 LOADERS = {"mtcars": datasets.mtcars, "iris": datasets.iris, "penguins": datasets.penguins}
 PACKAGES = {"mtcars": "datasets", "iris": "datasets", "penguins": "palmerpenguins"}
 
 
-def has_r_package(name: str) -> bool:
-    out = subprocess.run(["Rscript", "-e", f"cat(requireNamespace('{name}', quietly = TRUE))"],
-                         env=R_ENV, capture_output=True, text=True)
-    return out.stdout.strip() == "TRUE"
+requires_r_data = requires_r(*sorted(set(PACKAGES.values())))
 
 
 @pytest.fixture(scope="module")
 def r_data(tmp_path_factory) -> Path:
     """R's own data sets saved as .rds, and the CSVs the generator script writes today."""
     directory = tmp_path_factory.mktemp("r_data")
-    if not has_r_package("palmerpenguins"):
-        pytest.skip("R package palmerpenguins is not installed")
-    subprocess.run(["Rscript", str(R_DIR / "convert_datasets.R"), str(directory)], env=R_ENV,
-                   check=True, capture_output=True)
-    for name, pkg in PACKAGES.items():
-        subprocess.run(["Rscript", "-e", f"saveRDS({pkg}::{name}, '{directory}/{name}.rds')"],
-                       env=R_ENV, check=True, capture_output=True)
+    run_r_script(R_DIR / "convert_datasets.R", directory)
+    run_r('for (i in seq_along(names)) saveRDS(getExportedValue(packages[[i]], names[[i]]), '
+          'file.path(directory, paste0(names[[i]], ".rds")))',
+          inputs={"names": list(PACKAGES), "packages": list(PACKAGES.values()), "directory": directory})
     return directory
 
 
-@requires_r
+@requires_r_data
 @pytest.mark.parametrize("name", list(LOADERS))
 def test_equals_r_bit_for_bit(r_data, name):
     ours = LOADERS[name]()
@@ -52,7 +43,7 @@ def test_equals_r_bit_for_bit(r_data, name):
     np.testing.assert_array_equal(floats[present].view("u8"), theirs_floats[present].view("u8"))
 
 
-@requires_r
+@requires_r_data
 @pytest.mark.parametrize("name", list(LOADERS))
 def test_bundled_csv_is_what_the_generator_writes(r_data, name):
     bundled = Path(datasets.__file__).parent / f"{name}.csv"

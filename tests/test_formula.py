@@ -1,15 +1,14 @@
 """Formulas, terms, model frames and model matrices against R's stats package."""
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, requires_r
+from conftest import FIXTURES
+from r_oracle import plain, requires_r, run_r
 from pykerasnip.errors import ForgeError, SpecError
 from pykerasnip.formula.frame import model_frame
 from pykerasnip.formula.matrix import model_matrix
@@ -48,15 +47,14 @@ d$lgl <- d$lgl == "True"
 """
 
 
-def rscript(script: str, payload: object) -> object:
-    """Run an R script that reads JSON ``payload`` on stdin and prints JSON."""
-    run = subprocess.run(["Rscript", "-e", script], input=json.dumps(payload), capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+def rscript(code: str, payload: object, unbox: bool = False) -> object:
+    """Evaluate R code that reads ``payload`` (an R value) and return its value as plain
+    Python (:func:`r_oracle.plain`)."""
+    return plain(run_r(code, inputs={"payload": payload}, packages=("splines",)), unbox)
 
 
-def r_doubles(values: list[str]) -> np.ndarray:
-    return np.array([np.nan if v in ("NA", "NaN") else float(v) for v in values])
+def r_doubles(values: list[float]) -> np.ndarray:
+    return np.array(values, dtype=float)
 
 
 @pytest.fixture(scope="module")
@@ -74,20 +72,20 @@ def iris(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path]:
     return data, path
 
 
-@requires_r
+@requires_r()
 def test_deparse_matches_r() -> None:
     script = """
-cases <- jsonlite::fromJSON(file("stdin"))
-cat(jsonlite::toJSON(vapply(cases, function(s) paste(deparse(str2lang(s)), collapse = ""), "")))
+cases <- payload
+vapply(cases, function(s) paste(deparse(str2lang(s)), collapse = ""), "")
 """
     expected = rscript(script, DEPARSE_CASES)
     assert [deparse(parse(case)) for case in DEPARSE_CASES] == expected
 
 
-@requires_r
+@requires_r()
 def test_terms_match_r() -> None:
     script = """
-cases <- jsonlite::fromJSON(file("stdin"))
+cases <- payload
 d <- data.frame(y = 1, a = 1, b = 1, c = 1)
 out <- lapply(cases, function(f) {
   t <- terms(as.formula(f), data = d)
@@ -95,7 +93,7 @@ out <- lapply(cases, function(f) {
        labels = attr(t, "term.labels"), factors = as.vector(attr(t, "factors")),
        intercept = attr(t, "intercept"), response = attr(t, "response"))
 })
-cat(jsonlite::toJSON(out))
+out
 """
     for case, want in zip(TERMS_CASES, rscript(script, TERMS_CASES)):
         terms = terms_from_formula(case, ["y", "a", "b", "c"])
@@ -105,13 +103,13 @@ cat(jsonlite::toJSON(out))
         assert [int(terms.intercept), terms.response] == want["intercept"] + want["response"], case
 
 
-@requires_r
+@requires_r()
 @pytest.mark.parametrize("one_hot", [False, True])
 def test_model_matrix_matches_r(iris: tuple[pd.DataFrame, Path], one_hot: bool) -> None:
     data, path = iris
     script = R_IRIS.format(csv=path) + """
 one_hot <- %s
-cases <- jsonlite::fromJSON(file("stdin"))
+cases <- payload
 out <- lapply(cases, function(f) {
   t <- terms(as.formula(f), data = d)
   mf <- model.frame(t, d, na.action = na.pass)
@@ -123,9 +121,9 @@ out <- lapply(cases, function(f) {
     }
   }
   mm <- model.matrix(attr(mf, "terms"), mf)
-  list(names = colnames(mm), values = sprintf("%%.17g", as.vector(mm)))
+  list(names = colnames(mm), values = as.vector(mm))
 })
-cat(jsonlite::toJSON(out))
+out
 """ % ("TRUE" if one_hot else "FALSE")
     for case, want in zip(MATRIX_CASES, rscript(script, MATRIX_CASES)):
         frame = model_frame(terms_from_formula(case, list(data.columns)), data, na_action="pass")
@@ -135,7 +133,7 @@ cat(jsonlite::toJSON(out))
         np.testing.assert_allclose(matrix.to_numpy(), expected, rtol=1e-13, atol=1e-15, err_msg=case)
 
 
-@requires_r
+@requires_r()
 def test_dates_and_datetimes_enter_the_model_matrix_as_their_numbers() -> None:
     data = pd.DataFrame({
         "day": pd.to_datetime(["2005-03-02", None, "1969-12-30"]),
@@ -146,7 +144,7 @@ d <- data.frame(day = as.Date(c("2005-03-02", NA, "1969-12-30")),
                 stamp = as.POSIXct(c("2005-03-02 13:30:00", "1970-01-01 00:00:01", NA), tz = "UTC"),
                 x = c(1.5, 2, -1))
 mm <- model.matrix(~ day + stamp:x, model.frame(~ day + stamp:x, d, na.action = na.pass))
-cat(jsonlite::toJSON(list(names = colnames(mm), values = sprintf("%.17g", as.vector(mm)))))
+list(names = colnames(mm), values = as.vector(mm))
 """
     want = rscript(script, None)
     frame = model_frame(terms_from_formula("~ day + stamp:x", list(data.columns)), data, na_action="pass")
@@ -155,7 +153,7 @@ cat(jsonlite::toJSON(list(names = colnames(mm), values = sprintf("%.17g", as.vec
     np.testing.assert_array_equal(matrix.to_numpy().flatten(order="F"), r_doubles(want["values"]))
 
 
-@requires_r
+@requires_r()
 def test_stored_predvars_reproduce_r_on_new_data(iris: tuple[pd.DataFrame, Path]) -> None:
     """Bases fitted on some rows (poly/ns/bs coefficients and knots recorded in the
     predvars) give R's values on other rows, including outside the training range."""
@@ -164,11 +162,11 @@ def test_stored_predvars_reproduce_r_on_new_data(iris: tuple[pd.DataFrame, Path]
                " + scale(Sepal.Width) + scale(Petal.Width, center = 1, scale = TRUE)")
     train = data["Petal.Length"] < 5
     script = R_IRIS.format(csv=path) + """
-f <- as.formula(jsonlite::fromJSON(file("stdin")))
+f <- as.formula(payload)
 train <- d[d$Petal.Length < 5, ]
 fitted <- attr(model.frame(terms(f), train), "terms")
 mm <- model.matrix(fitted, model.frame(fitted, d[d$Petal.Length >= 5, ]))
-cat(jsonlite::toJSON(list(names = colnames(mm), values = sprintf("%.17g", as.vector(mm)))))
+list(names = colnames(mm), values = as.vector(mm))
 """
     want = rscript(script, formula)
     fitted = model_frame(terms_from_formula(formula), data[train.to_numpy()]).terms
@@ -177,14 +175,14 @@ cat(jsonlite::toJSON(list(names = colnames(mm), values = sprintf("%.17g", as.vec
     np.testing.assert_allclose(matrix.to_numpy().flatten(order="F"), r_doubles(want["values"]), rtol=1e-12, atol=1e-14)
 
 
-@requires_r
+@requires_r()
 def test_fit_preproc_matches_r_model_frame(iris: tuple[pd.DataFrame, Path]) -> None:
     data, path = iris
     script = R_IRIS.format(csv=path) + """
-f <- jsonlite::fromJSON(file("stdin"))
+f <- payload
 mf <- model.frame(as.formula(f), d, na.action = na.omit)
-cat(jsonlite::toJSON(list(n = nrow(mf), names = names(mf), xlevels = .getXlevels(attr(mf, "terms"), mf),
-                          classes = as.list(attr(attr(mf, "terms"), "dataClasses")))))
+list(n = nrow(mf), names = names(mf), xlevels = .getXlevels(attr(mf, "terms"), mf),
+     classes = as.list(attr(attr(mf, "terms"), "dataClasses")))
 """
     formula = "Sepal.Width ~ Species + chr + log(Petal.Length) + ord"
     want = rscript(script, formula)
@@ -212,7 +210,7 @@ def test_parse_errors_are_spec_errors() -> None:
         parse("if (a) b")
 
 
-@requires_r
+@requires_r()
 @pytest.mark.parametrize("case", ["modelfit_formula", "modelfit_cls_formula"])
 def test_model_fit_preproc_matches_r(case: str) -> None:
     """parsnip's prepare_data for a bare formula fit = model.frame of the stored terms."""
@@ -221,11 +219,11 @@ def test_model_fit_preproc_matches_r(case: str) -> None:
     fit = load(FIXTURES / case / "model_fit.rds")
     preproc = FormulaPreproc.from_r(r_get(fit, "preproc"))
     script = """
-case_dir <- jsonlite::fromJSON(file("stdin"))
+case_dir <- payload
 p <- suppressWarnings(readRDS(file.path(case_dir, "model_fit.rds")))$preproc
 nd <- readRDS(file.path(case_dir, "new_data.rds"))
 mf <- model.frame(delete.response(p$terms), nd, na.action = na.pass, xlev = p$xlevels)
-cat(jsonlite::toJSON(list(names = names(mf), values = sprintf("%.17g", unlist(mf)))))
+list(names = names(mf), values = unname(unlist(mf)))
 """
     want = rscript(script, str(FIXTURES / case))
     for new_data in (to_pandas(load(FIXTURES / case / "new_data.rds")),
@@ -245,7 +243,7 @@ def test_stored_transform_terms_match_r_names() -> None:
     assert not terms.intercept
 
 
-@requires_r
+@requires_r()
 def test_terms_to_r_is_identical_to_r(tmp_path: Path) -> None:
     from pykerasnip.rds import dump
     from pykerasnip.rds.nodes import GlobalEnv
@@ -253,19 +251,19 @@ def test_terms_to_r_is_identical_to_r(tmp_path: Path) -> None:
     for i, case in enumerate(TERMS_CASES):
         dump(terms_from_formula(case, ["y", "a", "b", "c"]).to_r(GlobalEnv), tmp_path / f"{i}.rds")
     script = """
-args <- jsonlite::fromJSON(file("stdin"))
+args <- payload
 d <- data.frame(y = 1, a = 1, b = 1, c = 1)
 same <- vapply(seq_along(args$cases), function(i) {
   r <- terms(as.formula(args$cases[[i]], env = globalenv()), data = d)
   attr(r, "predvars") <- attr(r, "variables")
   identical(readRDS(file.path(args$dir, paste0(i - 1, ".rds"))), r)
 }, NA)
-cat(jsonlite::toJSON(same))
+same
 """
     assert rscript(script, {"cases": TERMS_CASES, "dir": str(tmp_path)}) == [True] * len(TERMS_CASES)
 
 
-@requires_r
+@requires_r()
 def test_fitted_preproc_written_for_r_prepares_data_the_same(iris: tuple[pd.DataFrame, Path], tmp_path: Path) -> None:
     from pykerasnip.rds import dump
 
@@ -273,11 +271,11 @@ def test_fitted_preproc_written_for_r_prepares_data_the_same(iris: tuple[pd.Data
     preproc, _, _ = FormulaPreproc.fit("Petal.Length ~ Species + log(Petal.Width) + ord", data)
     dump(preproc.to_r(), tmp_path / "preproc.rds")
     script = R_IRIS.format(csv=path) + """
-p <- readRDS(jsonlite::fromJSON(file("stdin")))
+p <- readRDS(payload)
 mf <- model.frame(delete.response(p$terms), d, na.action = na.pass, xlev = p$xlevels)
 .checkMFClasses(attr(p$terms, "dataClasses"), mf)
-cat(jsonlite::toJSON(list(names = names(mf), species = as.character(mf$Species),
-                          values = sprintf("%.17g", mf[["log(Petal.Width)"]]))))
+list(names = names(mf), species = as.character(mf$Species),
+     values = mf[["log(Petal.Width)"]])
 """
     want = rscript(script, str(tmp_path / "preproc.rds"))
     got = preproc.apply(data)

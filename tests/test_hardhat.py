@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, requires_r
+from conftest import FIXTURES
+from r_oracle import requires_r
 from test_formula import r_doubles, rscript
 from pykerasnip.errors import ForgeError, SpecError
 from pykerasnip.hardhat.blueprint import (FormulaBlueprint, XYBlueprint, blueprint_from_r, mold,
@@ -26,15 +27,15 @@ FORGE_CASES = ["seq_reg_formula", "seq_reg_formula_transforms", "seq_reg_formula
 
 R_FORGE = """
 suppressMessages({library(hardhat); library(recipes)})
-case_dir <- jsonlite::fromJSON(file("stdin"))
+case_dir <- payload
 wf <- suppressWarnings(readRDS(file.path(case_dir, "workflow.rds")))
 nd <- readRDS(file.path(case_dir, "new_data.rds"))
 x <- suppressWarnings(forge(nd, wf$pre$mold$blueprint)$predictors)
-cat(jsonlite::toJSON(list(names = names(x), values = sprintf("%.17g", as.matrix(x)))))
+list(names = names(x), values = as.vector(as.matrix(x)))
 """
 
 
-@requires_r
+@requires_r("hardhat", "recipes")
 @pytest.mark.parametrize("case", FORGE_CASES)
 def test_forge_matches_r(case: str) -> None:
     """Forging new_data (as R saved it, and as read from CSV) gives R's predictors."""
@@ -118,13 +119,13 @@ def test_iso_strings_cast_to_dates() -> None:
         vec_cast(pd.Series(["2020-02-29 10:00"], dtype=object), date, "d")
 
 
-@requires_r
+@requires_r("hardhat")
 @pytest.mark.parametrize("as_text", [False, True])
 @pytest.mark.parametrize("allow", [False, True])
 def test_scream_novel_levels_match_r(allow: bool, as_text: bool) -> None:
     script = """
 suppressMessages(library(hardhat))
-args <- jsonlite::fromJSON(file("stdin"))
+args <- payload
 allow <- args$allow
 as_text <- args$as_text
 ptype <- data.frame(fct = factor(character(), levels = c("a", "b", "c")))
@@ -133,7 +134,7 @@ if (as_text) data$fct <- as.character(data$fct)
 warned <- FALSE
 x <- withCallingHandlers(scream(data, ptype, allow_novel_levels = allow),
                          hardhat_warn_novel_levels = function(w) { warned <<- TRUE; invokeRestart("muffleWarning") })
-cat(jsonlite::toJSON(list(levels = levels(x$fct), values = as.character(x$fct), warned = warned)))
+list(levels = levels(x$fct), values = as.character(x$fct), warned = warned)
 """
     want = rscript(script, {"allow": allow, "as_text": as_text})
     values = pd.Categorical(["z", "b", None, "a"], categories=["z", "b", "a"])
@@ -152,21 +153,21 @@ def iris_csv() -> Path:
     return FIXTURES / "seq_reg_formula_factor_traditional" / "new_data.csv"
 
 
-@requires_r
+@requires_r("hardhat")
 @pytest.mark.parametrize("indicators,intercept", [("traditional", False), ("one_hot", False), ("none", False),
                                                   ("traditional", True), ("none", True)])
 def test_mold_formula_matches_r(indicators: str, intercept: bool, iris_csv: Path) -> None:
     formula = "Sepal.Width ~ log(Petal.Length) + Species + Petal.Width:Petal.Length"
     script = """
 suppressMessages(library(hardhat))
-args <- jsonlite::fromJSON(file("stdin"))
+args <- payload
 d <- read.csv(args$csv, stringsAsFactors = TRUE)
 m <- mold(as.formula(args$formula), d,
           blueprint = default_formula_blueprint(indicators = args$indicators, intercept = args$intercept))
 p <- m$predictors
 num <- vapply(p, is.numeric, NA)
-cat(jsonlite::toJSON(list(names = names(p), values = sprintf("%.17g", as.matrix(p[num])),
-                          ptype = names(m$blueprint$ptypes$predictors), outcomes = names(m$outcomes))))
+list(names = names(p), values = as.vector(as.matrix(p[num])),
+     ptype = names(m$blueprint$ptypes$predictors), outcomes = names(m$outcomes))
 """
     want = rscript(script, {"csv": str(iris_csv), "formula": formula, "indicators": indicators,
                             "intercept": intercept})
@@ -193,7 +194,7 @@ def test_mold_variables_gives_an_xy_blueprint(iris_csv: Path) -> None:
         molded.blueprint.forge(data.drop(columns="Petal.Length"))
 
 
-@requires_r
+@requires_r("hardhat")
 @pytest.mark.parametrize("indicators", ["traditional", "one_hot", "none"])
 def test_python_molded_blueprint_forges_the_same_in_r(indicators: str, iris_csv: Path, tmp_path: Path) -> None:
     """A blueprint molded in Python, written with to_r(), is forged by R's hardhat to the
@@ -210,11 +211,11 @@ def test_python_molded_blueprint_forges_the_same_in_r(indicators: str, iris_csv:
     dump(blueprint.to_r(), tmp_path / "blueprint.rds")
     script = """
 suppressMessages(library(hardhat))
-args <- jsonlite::fromJSON(file("stdin"))
+args <- payload
 d <- read.csv(args$csv, stringsAsFactors = TRUE)
 x <- forge(d, readRDS(args$rds))$predictors
 num <- vapply(x, is.numeric, NA)
-cat(jsonlite::toJSON(list(names = names(x), values = sprintf("%.17g", as.matrix(x[num])))))
+list(names = names(x), values = as.vector(as.matrix(x[num])))
 """
     want = rscript(script, {"csv": str(iris_csv), "rds": str(tmp_path / "blueprint.rds")})
     got = blueprint.forge(pd.read_csv(iris_csv))
@@ -241,14 +242,14 @@ PY_FACTOR_COLUMN_VARIANTS = {
 }
 
 
-@requires_r
+@requires_r("hardhat")
 def test_wrong_types_in_a_factor_column_fail_as_in_r() -> None:
     """hardhat's forge (vctrs casts): numbers and logicals in a factor column are a type
     error, strings are cast, novel strings become NA with a warning."""
     case = FIXTURES / "seq_reg_formula_factor_traditional"
     script = """
 suppressMessages(library(hardhat))
-args <- jsonlite::fromJSON(file("stdin"))
+args <- payload
 bp <- readRDS(file.path(args$case, "workflow.rds"))$pre$mold$blueprint
 nd <- as.data.frame(readRDS(file.path(args$case, "new_data.rds")))[1:2, ]
 out <- list()
@@ -257,9 +258,9 @@ for (v in names(args$variants)) {
   out[[v]] <- tryCatch({ forge(nd, bp); "ok" }, warning = function(w) "warning",
                        error = function(e) "error")
 }
-cat(jsonlite::toJSON(out, auto_unbox = TRUE))
+out
 """
-    want = rscript(script, {"case": str(case), "variants": FACTOR_COLUMN_VARIANTS})
+    want = rscript(script, {"case": str(case), "variants": FACTOR_COLUMN_VARIANTS}, unbox=True)
     from pykerasnip.convert import r_get, to_pandas
 
     blueprint = blueprint_from_r(r_get(load(case / "workflow.rds"), "pre", "mold", "blueprint"))

@@ -2,10 +2,8 @@
 seeding, pickling, helpers and the scikit-learn adapter (tiny models, few epochs)."""
 from __future__ import annotations
 
-import json
 import os
 import pickle
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -17,6 +15,7 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from conftest import ROOT  # noqa: E402
+from r_oracle import run_r, skip_unless_r  # noqa: E402
 from pykerasnip import datasets  # noqa: E402
 from pykerasnip.errors import PredictError, SpecError  # noqa: E402
 from pykerasnip.model import (create_keras_functional_spec,  # noqa: E402
@@ -290,26 +289,21 @@ def check_joint_draws_against_r(fit, x):
     assert inner[".step"].tolist() == [1] * 50 + [2] * 50
     with pytest.raises(PredictError, match="pred_int"):
         fit.predict(x, type="conf_int", joint=True)
-    if shutil.which("Rscript") is None:
-        return
+    skip_unless_r()
     means, feats = lp.run_combined(fit.fit.laplace["step_1"], fit.fit.process_x(x))
     sd = np.sqrt(np.column_stack([lp.epistemic_variance(e, feats)
                                   for e in fit.fit.laplace.values()]))
     code = textwrap.dedent("""
-        a <- jsonlite::fromJSON(commandArgs(TRUE)[1])
         set.seed(9)
         out <- lapply(seq_len(nrow(a$means)), function(i) {
           noise <- matrix(rnorm(50 * 2), 50, 2) %*% chol(a$cov)
           epi <- matrix(rnorm(50 * 2), 50, 2) * matrix(a$sd[i, ], 50, 2, byrow = TRUE)
           as.vector(matrix(a$means[i, ], 50, 2, byrow = TRUE) + epi + noise)
         })
-        cat(jsonlite::toJSON(out, digits = NA))
+        out
     """)
-    payload = json.dumps({"means": means.tolist(), "sd": sd.tolist(),
-                          "cov": fit.fit.joint_noise_cov.tolist()})
-    out = subprocess.run(["Rscript", "-e", code, payload], capture_output=True, text=True,
-                         check=True).stdout
-    for row, want in zip(joint[".pred"], json.loads(out)):
+    out = run_r(code, inputs={"a": {"means": means, "sd": sd, "cov": fit.fit.joint_noise_cov}})
+    for row, want in zip(joint[".pred"], out):
         np.testing.assert_allclose(row[".pred"].to_numpy(), want, rtol=1e-12, atol=1e-12)
 
 

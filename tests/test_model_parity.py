@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -14,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, MANIFEST, requires_r
+from conftest import FIXTURES, MANIFEST
+from r_oracle import plain, requires_r, run_r
 
 keras = pytest.importorskip("keras")
 
@@ -26,16 +26,15 @@ from pykerasnip.model.process import one_hot  # noqa: E402
 from pykerasnip.model.spec import ModelSpec  # noqa: E402
 from test_model_fit import seq_cls_out, seq_dense, seq_input, seq_reg_out  # noqa: E402
 
-pytestmark = requires_r
+pytestmark = requires_r()
 
-# Dumps what a fixture's fitted workflow holds: keras bytes, Laplace entries, the mold
-# (training rows as R fed them to Keras), step_normalize statistics and the history.
-# Doubles travel as "%.17g" strings so nothing is rounded.
+# Dumps what a fixture's fitted workflow holds: keras bytes (files in ``out``), and as
+# its value the Laplace entries, the mold (training rows as R fed them to Keras),
+# step_normalize statistics and the history.
 _DUMP_R = r"""
-args <- commandArgs(TRUE); out <- args[2]
-suppressWarnings(x <- readRDS(args[1]))
+suppressWarnings(x <- readRDS(path))
 mf <- x$fit$fit
-num <- function(v) sprintf("%.17g", as.double(v))
+num <- function(v) as.double(v)
 writeBin(mf$fit$keras_bytes, file.path(out, "model.keras"))
 lap <- lapply(names(mf$fit$laplace), function(nm) {
   e <- mf$fit$laplace[[nm]]
@@ -55,7 +54,7 @@ meta <- list(
   only_normalize = length(steps) == 1 && inherits(s, "step_normalize"),
   norm_vars = names(s$means), means = num(s$means), sds = num(s$sds),
   history = lapply(mf$fit$history$metrics, num))
-jsonlite::write_json(meta, file.path(out, "meta.json"), auto_unbox = TRUE, null = "null")
+meta
 """
 
 # R's TensorFlow ran with oneDNN on. With it on here too, the seed example's numeric
@@ -79,9 +78,8 @@ def r_dump(tmp_path_factory):
     def get(case: str) -> tuple[Path, dict]:
         if case not in cache:
             out = tmp_path_factory.mktemp(case)
-            subprocess.run(["Rscript", "-e", _DUMP_R, str(FIXTURES / case / "workflow.rds"),
-                            str(out)], check=True, capture_output=True)
-            cache[case] = out, json.loads((out / "meta.json").read_text())
+            meta = run_r(_DUMP_R, inputs={"path": FIXTURES / case / "workflow.rds", "out": out})
+            cache[case] = out, plain(meta, unbox=True)
         return cache[case]
 
     return get

@@ -2,14 +2,14 @@
 methods, R's make.names, and the dials mapping."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from conftest import FIXTURES, MANIFEST, requires_r
+from conftest import FIXTURES, MANIFEST
+from r_oracle import plain, requires_r, run_r
 from pykerasnip.errors import SpecError
 from pykerasnip.model import (MISSING, ZAP, BlockSignature, create_keras_functional_spec,
                               create_keras_sequential_spec, dials_function, discover_args,
@@ -55,7 +55,7 @@ def test_seed_blocks_give_rs_argument_names_in_rs_order():
 
 
 _R_SPEC = """
-suppressWarnings(x <- readRDS(commandArgs(TRUE)[1]))
+suppressWarnings(x <- readRDS(path))
 spec <- x$fit$fit$spec
 blocks <- attr(spec, "kerasnip_layer_blocks")
 fm <- lapply(blocks, function(f) {
@@ -63,22 +63,20 @@ fm <- lapply(blocks, function(f) {
   lapply(seq_along(a), function(i) list(arg = names(a)[i],
     missing = is.symbol(a[[i]]) && identical(as.character(a[[i]]), "")))
 })
-cat(jsonlite::toJSON(list(args = names(spec$args), blocks = fm, block_names = names(blocks),
-  functional = isTRUE(attr(spec, "kerasnip_functional"))), auto_unbox = TRUE))
+list(args = names(spec$args), blocks = fm, block_names = names(blocks),
+     functional = isTRUE(attr(spec, "kerasnip_functional")))
 """
 
 
-@requires_r
+@requires_r()
 @pytest.mark.parametrize("case", ["seq_reg_recipe_normalize", "seq_cls_tuned_args",
                                   "func_reg_recipe", "func_cls_recipe"])
 def test_argument_names_equal_rs_from_stored_block_formals(case):
-    out = subprocess.run(["Rscript", "-e", _R_SPEC, str(FIXTURES / case / "workflow.rds")],
-                         capture_output=True, text=True, check=True).stdout
-    r = json.loads(out[out.index("{"):])
-    blocks = {name: BlockSignature(name, [(f["arg"], MISSING if f["missing"] else None)
+    r = plain(run_r(_R_SPEC, inputs={"path": FIXTURES / case / "workflow.rds"}))
+    blocks = {name: BlockSignature(name, [(f["arg"][0], MISSING if f["missing"][0] else None)
                                           for f in r["blocks"][name]])
               for name in r["block_names"]}
-    assert discover_args(blocks, r["functional"]) == r["args"]
+    assert discover_args(blocks, r["functional"][0]) == r["args"]
     obj = _case(case)["files"][0]["object"]
     assert set(r["args"]) == set(obj["spec_args_set"]) | set(obj["spec_args_zapped"])
 
@@ -170,13 +168,11 @@ def test_make_names_examples():
     assert make_names(["ok", "ok.1", "ok"], unique=True) == ["ok", "ok.1", "ok.2"]
 
 
-@requires_r
+@requires_r()
 def test_make_names_equals_r():
-    code = ("x <- jsonlite::fromJSON(commandArgs(TRUE)[1]); "
-            "cat(jsonlite::toJSON(make.names(x, unique = TRUE)))")
-    out = subprocess.run(["Rscript", "-e", code, json.dumps(TRICKY)], capture_output=True,
-                         text=True, check=True, env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"}).stdout
-    assert make_names(TRICKY, unique=True) == json.loads(out)
+    out = run_r("make.names(x, unique = TRUE)", inputs={"x": np.array(TRICKY, dtype=object)},
+                env={"LC_ALL": "C.UTF-8"})
+    assert make_names(TRICKY, unique=True) == out.tolist()
 
 
 def test_importing_the_model_package_does_not_import_tensorflow():
@@ -186,38 +182,33 @@ def test_importing_the_model_package_does_not_import_tensorflow():
     assert out.stdout.strip() == "False"
 
 
-@requires_r
+@requires_r()
 @pytest.mark.parametrize("seed", [42, -7, 2**31 - 1])
 def test_r_random_stream_equals_r(seed):
     from pykerasnip.rrng import RRandom
 
-    code = (f"set.seed({seed}); cat(sprintf('%.17g', c(runif(700), rnorm(400))), sep = ' ')")
-    out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, check=True)
-    want = [float(v) for v in out.stdout.split()]
+    want = run_r(f"set.seed({seed}); c(runif(700), rnorm(400))").tolist()
     stream = RRandom(seed)
     assert stream.unif_rand(700).tolist() == want[:700]  # exact, across a state refill
     assert stream.rnorm(400).tolist() == want[700:]
 
 
-@requires_r
+@requires_r()
 def test_r_sample_one_equals_r():
     from pykerasnip.rrng import RRandom
 
     sizes = [1, 2, 3, 5, 8, 70000]  # 70000 needs two 16-bit chunks per draw
-    code = ("set.seed(9); cat(unlist(lapply(rep(c({}), each = 50), function(n) "
-            "sample.int(n, 1))), sep = ' ')").format(", ".join(map(str, sizes)))
-    out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, check=True)
+    code = ("set.seed(9); unlist(lapply(rep(c({}), each = 50), function(n) "
+            "sample.int(n, 1)))").format(", ".join(map(str, sizes)))
     stream = RRandom(9)
     got = [stream.sample_one(range(1, n + 1)) for n in sizes for _ in range(50)]
-    assert got == [int(v) for v in out.stdout.split()]
+    assert got == run_r(code).tolist()
 
 
-@requires_r
+@requires_r()
 def test_qnorm_equals_r_bit_for_bit():
     from pykerasnip.rrng import qnorm
 
-    code = ("set.seed(3); p <- c(runif(3000), 10^-(1:300), 1 - 10^-(1:15), 0.5, 0.925, 0.075); "
-            "cat(sprintf('%.17g %.17g', p, qnorm(p)), sep = ' ')")
-    out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, check=True)
-    pairs = np.array([float(v) for v in out.stdout.split()]).reshape(-1, 2)
+    pairs = run_r("set.seed(3); p <- c(runif(3000), 10^-(1:300), 1 - 10^-(1:15), 0.5, 0.925, 0.075); "
+                  "cbind(p, qnorm(p), deparse.level = 0)")
     assert qnorm(pairs[:, 0]).tolist() == pairs[:, 1].tolist()

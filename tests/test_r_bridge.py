@@ -17,16 +17,18 @@ import pykerasnip as pk
 from pykerasnip import r as pkr
 from pykerasnip import rsession
 from pykerasnip import rds
+from pykerasnip.convert import to_python
 from pykerasnip.errors import RNotAvailableError, UnsupportedStepError, UntrustedCodeError
 from pykerasnip.hardhat.blueprint import role_variables
 from pykerasnip.io import to_bytes
 from pykerasnip.recipes import Recipe
 from pykerasnip.workflow import Preprocessor, Workflow
-from conftest import FIXTURES, HAS_R
-from r_peer import ENV_VARIABLE, peer_env_file
+from conftest import FIXTURES
+from r_oracle import missing_r, requires_r, run_command, run_r
 
-requires_rpy2 = pytest.mark.skipif(not HAS_R or importlib.util.find_spec("rpy2") is None,
-                                   reason="needs R and rpy2")
+requires_rpy2 = pytest.mark.skipif(bool(missing_r("recipes", "hardhat"))
+                                   or importlib.util.find_spec("rpy2") is None,
+                                   reason="needs rpy2 and R with recipes and hardhat")
 
 CASE = FIXTURES / "seq_reg_recipe_normalize"
 
@@ -34,8 +36,6 @@ CASE = FIXTURES / "seq_reg_recipe_normalize"
 #: cannot replay it, R can (the function travels in the quosure's environment). The
 #: function also runs a shell command, as a hostile file's could, when MARKER is set.
 MUTATE_RECIPE_R = """
-suppressPackageStartupMessages(library(recipes))
-args <- commandArgs(TRUE)
 make_recipe <- function() {
   power_ratio <- function(hp, wt) {
     marker <- Sys.getenv("PYKERASNIP_TEST_MARKER")
@@ -47,8 +47,7 @@ make_recipe <- function() {
     step_normalize(all_numeric_predictors())
 }
 rec <- prep(make_recipe(), training = mtcars)
-saveRDS(rec, args[1])
-saveRDS(as.data.frame(bake(rec, new_data = readRDS(args[2]))), args[3])
+list(rec, as.data.frame(bake(rec, new_data = readRDS(new_data))))
 """
 
 
@@ -182,13 +181,11 @@ def test_r_forge_gives_the_predictors_python_forges(fixture_workflow, new_data):
 
 
 @pytest.fixture(scope="module")
-def mutate_recipe(tmp_path_factory):
+def mutate_recipe():
     """The R-prepped step_mutate recipe and R's bake of the fixture's new data."""
-    folder = tmp_path_factory.mktemp("mutate")
-    paths = [folder / "recipe.rds", CASE / "new_data.rds", folder / "baked.rds"]
-    subprocess.run(["Rscript", "-e", MUTATE_RECIPE_R, *map(str, paths)], check=True,
-                   capture_output=True)
-    return Recipe.from_r(rds.load(paths[0])), pk.read_rds(paths[2])
+    recipe, baked = run_r(MUTATE_RECIPE_R, inputs={"new_data": CASE / "new_data.rds"},
+                          packages=("recipes",), raw=True).data
+    return Recipe.from_r(recipe), to_python(baked)
 
 
 @pytest.fixture(scope="module")
@@ -270,22 +267,15 @@ print("same")
 """
 
 
-@pytest.mark.skipif(peer_env_file() is None, reason=f"opt-in: set {ENV_VARIABLE} to an R kerasnip stack's env file")
+@requires_r("kerasnip", "workflows", "recipes", "parsnip", "hardhat", stack="peer")
 @pytest.mark.parametrize("case, type_", [("seq_reg_recipe_normalize", "numeric"),
                                          ("seq_cls_multiclass_iris", "class"),
                                          ("seq_cls_multiclass_iris", "prob")])
 def test_r_predict_runs_r_kerasnip_in_process_and_agrees(case: str, type_: str, tmp_path) -> None:
     script = tmp_path / "peer.py"
     script.write_text(PEER_PREDICT)
-    run = subprocess.run(["bash", "-c", f'. "{peer_env_file()}" && "{sys.executable}" "{script}" '
-                                        f'"{FIXTURES / case}" {type_}'],
-                         capture_output=True, text=True, timeout=180, env=_without_r_library_path())
-    assert run.returncode == 0 and run.stdout.strip().endswith("same"), run.stderr[-2000:]
-
-
-def _without_r_library_path() -> dict[str, str]:
-    """This environment minus the LD_LIBRARY_PATH rpy2 set for R: with it, a child
-    Python may load the system's libpython instead of its own."""
-    import os
-
-    return {k: v for k, v in os.environ.items() if k != "LD_LIBRARY_PATH"}
+    # without the LD_LIBRARY_PATH rpy2 set for R: with it, a child Python may load the
+    # system's libpython instead of its own
+    run = run_command([sys.executable, script, FIXTURES / case, type_], stack="peer",
+                      env={"LD_LIBRARY_PATH": None}, timeout=180)
+    assert run.stdout.strip().endswith("same"), run.stderr[-2000:]

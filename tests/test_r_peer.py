@@ -11,12 +11,9 @@ import pytest
 
 import r_peer
 import write_cases as wc
+from r_oracle import requires_r
 
-ENV_FILE = r_peer.peer_env_file()
-
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(ENV_FILE is None,
-                                 reason=f"{r_peer.ENV_VARIABLE} names no R peer env file")]
+pytestmark = [pytest.mark.slow, requires_r(*r_peer.CHECK_PACKAGES, stack="peer")]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +30,7 @@ def checks(tmp_path_factory):
 def test_r_kerasnip_predicts_what_python_predicts(written, checks, name: str) -> None:
     item = written[name]
     paths = r_peer.prepare_case(name, item.obj, item.new_data, item.predict_types, checks)
-    report = r_peer.run_check(ENV_FILE, item.path, paths, item.predict_types)
+    report = r_peer.run_check(item.path, paths, item.predict_types)
     assert r_peer.failures(report) == []
     assert list(report["predictions"]) == list(item.predict_types)
     assert report["ok"] is True

@@ -3,9 +3,6 @@ into a temporary library, then its testthat suite run by Rscript on the R-saved 
 and on workflows this test writes from Python, with reticulate on this Python."""
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 
 import pytest
@@ -13,17 +10,17 @@ import pytest
 import pykerasnip as pk
 import write_cases as wc
 from pykerasnip.bundle import bundle
-from conftest import FIXTURES, ROOT, requires_r
+from conftest import FIXTURES, ROOT
+from r_oracle import requires_r, run_command, run_r
 
 PACKAGE = ROOT / "r" / "pykerasnip"
 
-#: Runs the package's testthat suite and writes one JSON row per test.
+#: Runs the package's testthat suite: one row per test.
 RUN_SUITE_R = """
-args <- commandArgs(TRUE)
-res <- as.data.frame(testthat::test_dir(args[1], package = "pykerasnip",
+res <- as.data.frame(testthat::test_dir(suite, package = "pykerasnip",
                                         load_package = "installed", reporter = "summary",
                                         stop_on_failure = FALSE))
-jsonlite::write_json(res[c("file", "test", "nb", "failed", "skipped", "error")], args[2])
+res[c("file", "test", "nb", "failed", "skipped", "error")]
 """
 
 #: written file stem -> (object, new data, prediction type)
@@ -32,7 +29,7 @@ PYTHON_WRITTEN = {
     "bundle_python_recipe_cls": (lambda: bundle(wc.python_workflow("python_recipe_cls")), "prob"),
 }
 
-pytestmark = [requires_r, pytest.mark.slow]
+pytestmark = [requires_r("testthat", "reticulate", "tibble"), pytest.mark.slow]
 
 
 def _write_python_files(folder) -> None:
@@ -50,9 +47,7 @@ def r_library(tmp_path_factory):
     """A temporary R library with the shim installed (no network: it depends on
     reticulate and tibble only)."""
     lib = tmp_path_factory.mktemp("rlib")
-    install = subprocess.run(["R", "CMD", "INSTALL", "--no-docs", "-l", str(lib), str(PACKAGE)],
-                             capture_output=True, text=True)
-    assert install.returncode == 0, install.stdout + install.stderr
+    run_command(["R", "CMD", "INSTALL", "--no-docs", "-l", lib, PACKAGE])
     return lib
 
 
@@ -60,20 +55,16 @@ def r_library(tmp_path_factory):
 def suite_results(r_library, tmp_path_factory) -> list[dict]:
     folder = tmp_path_factory.mktemp("written")
     _write_python_files(folder)
-    out = folder / "results.json"
-    env = {**os.environ, "R_LIBS": str(r_library), "RETICULATE_PYTHON": sys.executable,
+    env = {"R_LIBS": str(r_library), "RETICULATE_PYTHON": sys.executable,
            "PYKERASNIP_FIXTURES": str(FIXTURES), "PYKERASNIP_WRITTEN": str(folder)}
-    run = subprocess.run(["Rscript", "-e", RUN_SUITE_R, str(PACKAGE / "tests" / "testthat"),
-                          str(out)], env=env, capture_output=True, text=True)
-    assert run.returncode == 0 and out.exists(), run.stdout + run.stderr
-    return json.loads(out.read_text())
+    results = run_r(RUN_SUITE_R, inputs={"suite": PACKAGE / "tests" / "testthat"}, env=env)
+    return results.to_dict("records")
 
 
 def test_installed_package_loads(r_library):
-    loaded = subprocess.run(["Rscript", "-e", "library(pykerasnip); cat(exists('pk_read_rds'))"],
-                            env={**os.environ, "R_LIBS": str(r_library)}, capture_output=True,
-                            text=True)
-    assert loaded.stdout == "TRUE", loaded.stderr
+    loaded = run_r("exists('pk_read_rds')", packages=("pykerasnip",),
+                   env={"R_LIBS": str(r_library)})
+    assert loaded.tolist() == [True]
 
 
 def test_testthat_suite_passes_without_skips(suite_results):

@@ -9,7 +9,6 @@ import functools
 import gzip
 import lzma
 import struct
-import subprocess
 import tracemalloc
 
 import numpy as np
@@ -20,7 +19,7 @@ from pykerasnip.errors import RDSError
 from pykerasnip.rds import DEFAULT_LIMITS, Limits, dump, dumps, load, loads
 from pykerasnip.rds import nodes as n
 
-from conftest import requires_r
+from r_oracle import requires_r, run_r
 
 HEADER = b"X\n" + struct.pack(">iiii", 3, 0x40202, 0x30500, 5) + b"UTF-8"
 VECSXP, REALSXP, RAWSXP, STRSXP = 19, 14, 24, 16
@@ -298,13 +297,13 @@ def test_runs_of_nulls_read_in_bulk_and_exactly(fmt):
     assert len(big.data) == 8_000_000 and not any(big.data)
 
 
-@requires_r
+@requires_r()
 def test_r_made_list_of_eight_million_nulls_reads_within_the_budget(tmp_path):
     """The file of issue 17, made by R: 8 million NULLs are references to one object, so
     R reads it, and so does pykerasnip, within 200 MB."""
     path = tmp_path / "nulls.rds"
-    subprocess.run(["Rscript", "-e", f'saveRDS(vector("list", 8e6), "{path}", '
-                    'compress = "bzip2")'], check=True, capture_output=True, timeout=120)
+    run_r('saveRDS(vector("list", 8e6), path, compress = "bzip2")', inputs={"path": path},
+          timeout=120)
     assert path.stat().st_size < 4096
     found = {}
     assert _peak_of(lambda: found.update(tree=load(path))) < MEMORY_BOUND

@@ -4,7 +4,6 @@ version 2, and objects Python builds from scratch are read back by R as R's own.
 from __future__ import annotations
 
 import math
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +14,9 @@ from pykerasnip.rds import nodes as n
 from pykerasnip.rds.altrep import format_reals
 from pykerasnip.rds.compress import decompress, detect
 
-from conftest import requires_r
+from r_oracle import requires_r, run_r_script
 
-pytestmark = requires_r
+pytestmark = requires_r()
 R_DIR = Path(__file__).resolve().parent / "r"
 #: the corpus holds a 100,000-cell pairlist (200,000 items), over the default Limits.max_items
 CORPUS_LIMITS = Limits(max_items=10**6)
@@ -26,8 +25,7 @@ CORPUS_LIMITS = Limits(max_items=10**6)
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("rds_corpus")
-    subprocess.run(["Rscript", str(R_DIR / "make_corpus.R"), str(out)], check=True,
-                   capture_output=True, timeout=600)
+    run_r_script(R_DIR / "make_corpus.R", out)
     return out
 
 
@@ -177,8 +175,7 @@ def test_r_reads_python_built_objects_as_its_own(corpus, tmp_path):
             if name == "v2_from_altrep" and variant != "v2":
                 continue
             dump(obj, tmp_path / f"{name}__{variant}.rds", **{"compress": None, **options})
-    result = subprocess.run(["Rscript", str(R_DIR / "check_python_objects.R"), str(tmp_path)],
-                            check=True, capture_output=True, text=True, timeout=600)
-    verdicts = dict(line.split() for line in result.stdout.splitlines())
+    out = run_r_script(R_DIR / "check_python_objects.R", tmp_path)
+    verdicts = dict(line.split() for line in out.splitlines())
     assert len(verdicts) == (len(objects) - 1) * len(WRITE_VARIANTS) + 1
     assert [f for f, ok in verdicts.items() if ok != "TRUE"] == []

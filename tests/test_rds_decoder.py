@@ -26,7 +26,8 @@ from pykerasnip.errors import InvalidStringError, RDSError
 from pykerasnip.rds import Limits, dumps, load, loads
 from pykerasnip.rds import nodes as n
 
-from conftest import ROOT, requires_r
+from conftest import ROOT
+from r_oracle import requires_r, run_r, run_r_script
 
 DATA = Path(__file__).resolve().parent / "data" / "decoder"
 MAKE_CASES = Path(__file__).resolve().parent / "r" / "make_decoder_cases.R"
@@ -54,8 +55,7 @@ def _plain(path: Path) -> bytes:
 def r_cases(tmp_path_factory) -> Path:
     """The case files, written by R now."""
     out = tmp_path_factory.mktemp("decoder_cases")
-    subprocess.run(["Rscript", str(MAKE_CASES), str(out)], check=True, capture_output=True,
-                   timeout=300)
+    run_r_script(MAKE_CASES, out, timeout=300)
     return out
 
 
@@ -69,17 +69,15 @@ def test_lists_r_nests_read_with_loads_and_read_rds(depth):
     assert _depth(pk.read_rds(path)) == depth
 
 
-@requires_r
+@requires_r()
 def test_r_made_deep_lists_read_and_r_reads_ours(r_cases, tmp_path):
     assert _depth(pk.read_rds(r_cases / "deep_list_2000.rds")) == 2000
     assert (r_cases / "deep_list_10000.rds").read_bytes() == (DATA / "deep_list_10000.rds").read_bytes()
     ours = tmp_path / "ours.rds"
     pk.write_rds(from_python(to_python(load(r_cases / "deep_list_2000.rds"))), ours)
-    script = ('x <- list(); for (i in 1:2000) x <- list(x); '
-              f'cat(identical(readRDS("{ours}"), x))')
-    result = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True,
-                            timeout=300)
-    assert result.stdout.strip() == "TRUE", result.stderr
+    same = run_r('x <- list(); for (i in 1:2000) x <- list(x); identical(readRDS(ours), x)',
+                 inputs={"ours": ours}, timeout=300)
+    assert same.tolist() == [True]
 
 
 def test_a_hundred_thousand_levels_round_trip_through_python():
@@ -274,7 +272,7 @@ def test_latin1_strings_convert_to_their_text():
     assert dumps(tree) == _plain(DATA / "latin1_strings.rds")
 
 
-@requires_r
+@requires_r()
 def test_r_made_cases_match_the_committed_ones(r_cases):
     for path in sorted(DATA.glob("*.rds")):
         assert dumps(load(r_cases / path.name)) == dumps(load(path)), path.name

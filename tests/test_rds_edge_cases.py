@@ -7,7 +7,6 @@ set and the same checks run on it, and R reads back what pykerasnip writes."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,7 @@ from pykerasnip.rds import NullRoot, dump, dumps, load
 from pykerasnip.rds import nodes as n
 from pykerasnip.rds.compress import decompress, detect
 
-from conftest import requires_r
+from r_oracle import requires_r, run_r, run_r_script
 
 HERE = Path(__file__).resolve().parent
 COMMITTED = HERE / "data" / "rds_edge"
@@ -29,13 +28,12 @@ VARIANTS = [(v, f, c) for v in VERSIONS for f in FORMATS for c in COMPRESSIONS]
 KEPT_FINITE = {"xmax", "neg_xmax"}
 
 
-@pytest.fixture(scope="module", params=["committed", pytest.param("live", marks=requires_r)])
+@pytest.fixture(scope="module", params=["committed", pytest.param("live", marks=requires_r())])
 def edge_dir(request, tmp_path_factory) -> Path:
     if request.param == "committed":
         return COMMITTED
     out = tmp_path_factory.mktemp("rds_edge")
-    subprocess.run(["Rscript", str(SCRIPT), str(out)], check=True, capture_output=True,
-                   timeout=300)
+    run_r_script(SCRIPT, out, timeout=300)
     return out
 
 
@@ -110,7 +108,7 @@ def test_a_tree_holding_null_still_writes_nil():
                                                               (3, "xdr", "none")))]))
 
 
-@requires_r
+@requires_r()
 @pytest.mark.parametrize("compression", ["gzip", "bzip2", "xz"])
 def test_r_reads_what_pykerasnip_writes(edge_dir, tmp_path, compression):
     """Each container pykerasnip writes (gzip through ISA-L) is read by R's readRDS,
@@ -119,11 +117,10 @@ def test_r_reads_what_pykerasnip_writes(edge_dir, tmp_path, compression):
     dump(doubles, tmp_path / "doubles.rds", compress=compression)
     dump(load(_path(edge_dir, "null", (3, "ascii", "none"))), tmp_path / "null.rds",
          compress=compression)
-    script = ("x <- readRDS(commandArgs(TRUE)[[1]]); y <- readRDS(commandArgs(TRUE)[[2]]); "
-              "cat(is.null(y), sapply(x, function(v) paste(rev(as.character("
-              "writeBin(v, raw(), endian = 'little'))), collapse = '')))")
-    out = subprocess.run(["Rscript", "-e", script, str(tmp_path / "doubles.rds"),
-                          str(tmp_path / "null.rds")], check=True, capture_output=True,
-                         text=True, timeout=120).stdout.split()
-    assert out[0] == "TRUE"
-    assert [int(bits, 16) for bits in out[1:]] == _bits(doubles.data)
+    code = ("x <- readRDS(doubles); y <- readRDS(null); "
+            "list(is.null(y), unname(sapply(x, function(v) paste(rev(as.character("
+            "writeBin(v, raw(), endian = 'little'))), collapse = ''))))")
+    is_null, bits = run_r(code, inputs={"doubles": tmp_path / "doubles.rds",
+                                        "null": tmp_path / "null.rds"}, timeout=120)
+    assert is_null.tolist() == [True]
+    assert [int(b, 16) for b in bits] == _bits(doubles.data)

@@ -2,61 +2,16 @@
 and baking the fixtures' R-made recipes against R's own bake."""
 from __future__ import annotations
 
-import json
-import math
-import subprocess
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import pykerasnip.recipes as rc
-from pykerasnip import rds, read_rds
+from pykerasnip.convert import to_python
 from pykerasnip.datasets import iris, mtcars
 from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
-from conftest import FIXTURES, requires_r
-
-# R helpers: doubles travel as C99 hex floats ("%a") so comparisons can be exact.
-R_PRELUDE = r"""
-suppressMessages({library(recipes); library(jsonlite)})
-hx <- function(x) {
-  if (is.data.frame(x)) return(lapply(as.list(x), hx))
-  if (is.list(x)) return(lapply(x, hx))
-  if (is.factor(x)) return(list(levels = levels(x), values = as.character(x)))
-  if (is.double(x)) { y <- ifelse(is.na(x), "NA", sprintf("%a", x)); names(y) <- names(x); return(as.list(y)) }
-  if (!is.null(names(x))) return(as.list(x))
-  x
-}
-emit <- function(x) cat(toJSON(hx(x), auto_unbox = TRUE, null = "null", na = "string"))
-mt <- mtcars
-"""
-
-
-def run_r(code: str) -> dict:
-    """Run R code after the prelude; it must ``emit()`` one object, returned decoded."""
-    done = subprocess.run(["Rscript", "-e", R_PRELUDE + code], capture_output=True, text=True,
-                          timeout=300)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-2000:])
-    return json.loads(done.stdout[done.stdout.index("{"):])
-
-
-def from_hex(value):
-    """Decode what ``emit`` wrote: hex doubles (scalars, lists, dicts) back to floats."""
-    if isinstance(value, dict):
-        return {k: from_hex(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [from_hex(v) for v in value]
-    if isinstance(value, str):
-        if value == "NA":
-            return math.nan
-        if value.startswith(("0x", "-0x")):
-            return float.fromhex(value)
-    return value
-
-
-def hex_series(value: dict) -> pd.Series:
-    return pd.Series(from_hex(value), dtype="f8")
+from conftest import FIXTURES
+from r_oracle import requires_r, run_r
 
 
 # -- selectors -------------------------------------------------------------------------
@@ -123,7 +78,7 @@ def test_every_registered_step_is_a_method():
 
 
 # -- prep bookkeeping against R ----------------------------------------------------------
-@requires_r
+@requires_r("recipes")
 def test_prep_bookkeeping_matches_r():
     r = run_r(r"""
 d <- data.frame(y = c(1.5, 2, 3.5, 4, 5, 6), g = c("b", "B", "a", NA, "b", "a"),
@@ -131,12 +86,12 @@ d <- data.frame(y = c(1.5, 2, 3.5, 4, 5, 6), g = c("b", "B", "a", NA, "b", "a"),
                 n = c(1L, NA, 3L, 4L, 5L, 6L), k = 1, stringsAsFactors = FALSE)
 p <- prep(recipe(y ~ ., data = d) |> step_zv(all_predictors()) |> step_indicate_na(n), training = d)
 lti <- p$last_term_info
-emit(list(orig = p$orig_lvls, levels = p$levels, tr = as.list(p$tr_info),
-          term = list(variable = p$term_info$variable, role = p$term_info$role,
-                      source = p$term_info$source, type = lapply(p$term_info$type, paste, collapse = "/")),
-          last = list(variable = lti$variable, number = lti$number, source = lti$source),
-          baked = bake(p, d[c(1, 3), ])))
-""")
+list(orig = p$orig_lvls, levels = p$levels, tr = as.list(p$tr_info),
+     term = list(variable = p$term_info$variable, role = p$term_info$role,
+                 source = p$term_info$source, type = vapply(p$term_info$type, paste, "", collapse = "/")),
+     last = list(variable = lti$variable, number = lti$number, source = lti$source),
+     baked = bake(p, d[c(1, 3), ]))
+""", packages=("recipes",))
     data = pd.DataFrame({"y": [1.5, 2, 3.5, 4, 5, 6], "g": ["b", "B", "a", None, "b", "a"],
                          "f": pd.Categorical(["u", "v", "u", "u", "v", "w"], categories=["w", "v", "u"]),
                          "n": pd.array([1, None, 3, 4, 5, 6], dtype="Int32"), "k": 1.0})
@@ -144,17 +99,17 @@ emit(list(orig = p$orig_lvls, levels = p$levels, tr = as.list(p$tr_info),
     assert p.orig_lvls["g"].values == tuple(r["orig"]["g"]["values"])
     assert p.orig_lvls["f"].values == tuple(r["orig"]["f"]["values"])
     assert p.levels["g"].values == tuple(r["levels"]["g"]["values"])
-    assert p.tr_info == r["tr"]
-    assert list(p.term_info["variable"]) == r["term"]["variable"]
-    assert list(p.term_info["role"]) == r["term"]["role"]
-    assert list(p.term_info["source"]) == r["term"]["source"]
-    assert ["/".join(t) for t in p.term_info["type"]] == r["term"]["type"]
-    assert list(p.last_term_info["variable"]) == r["last"]["variable"]
-    assert list(p.last_term_info["number"]) == from_hex(r["last"]["number"])
+    assert p.tr_info == {name: int(value[0]) for name, value in r["tr"].items()}
+    assert list(p.term_info["variable"]) == r["term"]["variable"].tolist()
+    assert list(p.term_info["role"]) == r["term"]["role"].tolist()
+    assert list(p.term_info["source"]) == r["term"]["source"].tolist()
+    assert ["/".join(t) for t in p.term_info["type"]] == r["term"]["type"].tolist()
+    assert list(p.last_term_info["variable"]) == r["last"]["variable"].tolist()
+    assert list(p.last_term_info["number"]) == r["last"]["number"].tolist()
     baked = p.bake(data.iloc[[0, 2]])
     assert list(baked.columns) == list(r["baked"])
-    assert list(baked["g"].cat.categories) == r["baked"]["g"]["levels"]
-    assert list(baked["na_ind_n"]) == r["baked"]["na_ind_n"]
+    assert list(baked["g"].cat.categories) == list(r["baked"]["g"].cat.categories)
+    assert list(baked["na_ind_n"]) == r["baked"]["na_ind_n"].tolist()
 
 
 def test_bake_semantics():
@@ -194,15 +149,15 @@ def _load_recipe(case: str):
     return blueprint, to_pandas(load(FIXTURES / case / "new_data.rds"))
 
 
-def _r_forged(case: str) -> dict:
-    return run_r(f"""
-w <- suppressWarnings(readRDS("{FIXTURES / case / 'workflow.rds'}"))
-nd <- readRDS("{FIXTURES / case / 'new_data.rds'}")
-emit(suppressWarnings(hardhat::forge(nd, w$pre$mold$blueprint)$predictors))
-""")
+def _r_forged(case: str) -> pd.DataFrame:
+    return run_r("""
+w <- suppressWarnings(readRDS(file.path(case, "workflow.rds")))
+nd <- readRDS(file.path(case, "new_data.rds"))
+suppressWarnings(hardhat::forge(nd, w$pre$mold$blueprint)$predictors)
+""", inputs={"case": FIXTURES / case}, packages=("recipes",))
 
 
-@requires_r
+@requires_r("recipes", "hardhat")
 @pytest.mark.parametrize("case", FIXTURE_CASES)
 def test_fixture_recipe_bakes_like_r(case):
     pytest.importorskip("pykerasnip.rds", reason="needs the RDS reader").load
@@ -215,7 +170,7 @@ def test_fixture_recipe_bakes_like_r(case):
                   if role == "predictor"]
     assert predictors == list(expected)
     for name in predictors:
-        want = np.array(from_hex(expected[name]), dtype="f8")
+        want = expected[name].to_numpy(dtype="f8", na_value=np.nan)
         got = baked[name].to_numpy(dtype="f8", na_value=np.nan)
         np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-13, err_msg=name)
 
@@ -235,7 +190,6 @@ def _forge_like_hardhat(blueprint, new_data: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@requires_r
 def test_step_select_fixture_needs_the_outcome():
     pytest.importorskip("pykerasnip.rds", reason="needs the RDS reader").load
     blueprint, new_data = _load_recipe("recipe_step_select")
@@ -271,7 +225,7 @@ def _written_recipes() -> dict[str, tuple[rc.Recipe, pd.DataFrame]]:
             "impute": (impute, holes), "knn": (knn, holes), "linear": (linear, holes)}
 
 
-@requires_r
+@requires_r("recipes")
 def test_python_recipes_bake_in_r_like_in_python(tmp_path):
     from pykerasnip.convert import from_pandas
     from pykerasnip.rds import dump
@@ -280,22 +234,23 @@ def test_python_recipes_bake_in_r_like_in_python(tmp_path):
         prepped[name] = (rec.prep(), data)
         dump(prepped[name][0].to_r(), tmp_path / f"{name}.rds")
         dump(from_pandas(data, tibble=True), tmp_path / f"{name}_data.rds")
-    bakes = ", ".join(f'"{name}" = bake(readRDS("{tmp_path / name}.rds"), readRDS("{tmp_path / name}_data.rds"))'
-                      for name in prepped)
-    r = run_r(f"emit(list({bakes}))")
+    r = run_r('setNames(lapply(names, function(n) bake(readRDS(file.path(dir, paste0(n, ".rds"))), '
+              'readRDS(file.path(dir, paste0(n, "_data.rds"))))), names)',
+              inputs={"names": list(prepped), "dir": tmp_path}, packages=("recipes",))
     for name, (rec, data) in prepped.items():
         baked = rec.bake(data)
         assert list(baked.columns) == list(r[name]), name
         for column in baked.columns:
             want = r[name][column]
-            if isinstance(want, dict):
-                assert list(baked[column].cat.categories) == want["levels"], column
-                assert baked[column].astype(object).where(baked[column].notna(), "NA").tolist() == want["values"]
-            elif isinstance(want[0], (str, float)) and str(want[0]).startswith(("0x", "-0x", "NA")):
+            if isinstance(want.dtype, pd.CategoricalDtype):
+                assert list(baked[column].cat.categories) == list(want.cat.categories), column
+                assert baked[column].astype(object).where(baked[column].notna(), "NA").tolist() == \
+                    want.astype(object).where(want.notna(), "NA").tolist()
+            elif pd.api.types.is_float_dtype(want):
                 np.testing.assert_array_equal(baked[column].to_numpy("f8", na_value=np.nan),
-                                              np.array(from_hex(want), dtype="f8"), err_msg=f"{name}:{column}")
+                                              want.to_numpy("f8"), err_msg=f"{name}:{column}")
             else:
-                assert baked[column].tolist() == want, f"{name}:{column}"
+                assert baked[column].tolist() == want.tolist(), f"{name}:{column}"
 
 
 def test_a_trained_recipe_read_from_r_keeps_its_steps_when_prepared_as_in_r():
@@ -314,28 +269,25 @@ def test_python_only_steps_refuse_to_be_written():
 
 
 SKIPPED_STEPS_R = r"""
-suppressMessages(library(recipes))
-args <- commandArgs(trailingOnly = TRUE)
 d <- mtcars
 d$disp[c(2, 7)] <- NA
 rec <- prep(recipe(mpg ~ disp + hp + wt, d) |> step_naomit(all_predictors()) |>
               step_filter(hp > 100, skip = TRUE) |> step_center(hp, wt), d)
 new <- d[c(1, 2, 3, 7, 20), ]
-saveRDS(rec, args[1]); saveRDS(new, args[2]); saveRDS(bake(rec, new), args[3])
+list(rec, new, bake(rec, new))
 """
 
 
-def r_prepped_and_baked(script: str, tmp_path) -> tuple:
-    """Run an R script that saves a prepped recipe, new data and R's bake of it (its three
-    arguments, in that order); the recipe's R tree, the new data and R's baked frame."""
-    paths = [tmp_path / name for name in ("recipe.rds", "new.rds", "baked.rds")]
-    subprocess.run(["Rscript", "-e", script, *map(str, paths)], check=True, capture_output=True)
-    return rds.load(paths[0]), read_rds(paths[1]), read_rds(paths[2])
+def r_prepped_and_baked(code: str) -> tuple:
+    """Run R code (recipes attached) whose value is ``list(prepped recipe, new data, R's
+    bake of it)``: the recipe's R tree, the new data and R's baked frame."""
+    recipe, new, baked = run_r(code, packages=("recipes",), raw=True).data
+    return recipe, to_python(new), to_python(baked)
 
 
-@requires_r
-def test_skipped_row_steps_are_read_and_skipped_on_new_data(tmp_path):
-    node, new, want = r_prepped_and_baked(SKIPPED_STEPS_R, tmp_path)
+@requires_r("recipes")
+def test_skipped_row_steps_are_read_and_skipped_on_new_data():
+    node, new, want = r_prepped_and_baked(SKIPPED_STEPS_R)
     rec = rc.Recipe.from_r(node)
     assert [s.r_class for s in rec.steps] == ["step_naomit", "step_filter", "step_center"]
     # R's bake of new data skips step_naomit and step_filter: rows with NA stay

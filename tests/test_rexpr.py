@@ -1,15 +1,13 @@
 """The safe R-expression interpreter against R itself."""
 from __future__ import annotations
 
-import json
 import math
-import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import requires_r
+from r_oracle import plain, requires_r, run_r
 from pykerasnip.errors import ForgeError, UnsupportedObjectError, UnsupportedStepError
 from pykerasnip.formula.parse import parse
 from pykerasnip.rexpr import FUNCTIONS, evaluate
@@ -87,18 +85,14 @@ FACTOR_EXPRESSIONS = ["factor(s)", "as.factor(x)", "as.factor(i)", "factor(s, le
 
 def _r_results(expressions: list[str]) -> list[dict]:
     script = R_DATA + """
-exprs <- jsonlite::fromJSON(file("stdin"))
-out <- lapply(exprs, function(e) {
+lapply(exprs, function(e) {
   v <- eval(str2lang(e), list(.data = df), enclos = list2env(df))
   list(type = typeof(v), class = class(v),
        levels = if (is.factor(v)) levels(v) else NULL,
-       values = if (is.factor(v)) as.character(v) else if (is.double(v)) sprintf("%.17g", v) else v)
+       values = if (is.factor(v)) as.character(v) else as.vector(v))
 })
-cat(jsonlite::toJSON(out, na = "string", digits = I(17), auto_unbox = FALSE, null = "null"))
 """
-    run = subprocess.run(["Rscript", "-e", script], input=json.dumps(expressions),
-                         capture_output=True, text=True, check=True)
-    return json.loads(run.stdout)
+    return plain(run_r(script, inputs={"exprs": expressions}))
 
 
 @pytest.fixture(scope="module")
@@ -108,27 +102,22 @@ def r_values() -> dict[str, dict]:
 
 
 R_TYPES = {"double": "float64", "integer": "Int32", "logical": "boolean", "character": "object"}
-SPECIAL = {"NA": None, "NaN": None, "Inf": np.inf, "-Inf": -np.inf}
 
 
-def _decoded(values: list, r_type: str) -> list:
-    """R's printed values back to Python ones (doubles come as %.17g strings; NA and
-    NaN both become None)."""
-    if r_type == "character":
-        return [None if v == "NA" else v for v in values]
-    if r_type == "double":
-        return [SPECIAL[v] if v in SPECIAL else float(v) for v in values]
-    return [None if v == "NA" else v for v in values]
+def _decoded(values: list) -> list:
+    """R's values with NA and NaN both as None."""
+    return [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
+            for v in values]
 
 
-@requires_r
+@requires_r()
 @pytest.mark.parametrize("expression", EXPRESSIONS + AGGREGATE_EXPRESSIONS + CASE_WHEN_EXPRESSIONS)
 def test_matches_r(expression: str, r_values: dict[str, dict]) -> None:
     expected = r_values[expression]
     result = evaluate(parse(expression), DATA)
     assert str(result.dtype) == R_TYPES[expected["type"][0]]
     got = [None if pd.isna(v) else v for v in result.tolist()]
-    want = _decoded(expected["values"], expected["type"][0])
+    want = _decoded(expected["values"])
     if len(want) == 1 and len(got) == len(DATA):  # evaluate recycles scalars like mutate
         want = want * len(DATA)
     assert len(got) == len(want)
@@ -141,30 +130,29 @@ def test_matches_r(expression: str, r_values: dict[str, dict]) -> None:
             assert g == w
 
 
-@requires_r
+@requires_r()
 @pytest.mark.parametrize("expression", FACTOR_EXPRESSIONS)
 def test_factors_match_r(expression: str, r_values: dict[str, dict]) -> None:
     expected = r_values[expression]
     result = evaluate(parse(expression), DATA)
     assert list(result.cat.categories) == expected["levels"]
-    assert [None if pd.isna(v) else v for v in result.astype(object)] == _decoded(expected["values"], "character")
+    assert [None if pd.isna(v) else v for v in result.astype(object)] == _decoded(expected["values"])
 
 
-@requires_r
+@requires_r()
 def test_aggregates_are_bit_exact_where_rounding_matters() -> None:
     # long-double accumulation (R's mean, var, sum) differs from float64 in the last bits here
     aggregates = ["mean(w)", "sd(w)", "var(w)", "sum(w)", "median(w)", "mean(k)"]
     script = """
 w <- 1e12 / (1:1001) + (1:1001) / 9
 k <- 2147483L - 1:1001
-cat(sapply(c(%s), function(e) sprintf("%%.17g", eval(str2lang(e)))))
-""" % ", ".join(json.dumps(a) for a in aggregates)
-    run = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True)
+sapply(aggregates, function(e) eval(str2lang(e)), USE.NAMES = FALSE)
+"""
     n = np.arange(1, 1002)
     data = pd.DataFrame({"w": 1e12 / n + n / 9,
                          "k": pd.array(2147483 - n, dtype="Int32")})
     got = [float(evaluate(parse(a), data).iloc[0]) for a in aggregates]
-    assert got == [float(v) for v in run.stdout.split()]
+    assert got == run_r(script, inputs={"aggregates": aggregates}).tolist()
 
 
 def test_n_is_the_batch_size() -> None:

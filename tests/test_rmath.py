@@ -8,11 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import requires_r
 from pykerasnip.rmath import (bs_basis, contr_poly, contr_poly_names, make_names, names0,
                               ns_basis, poly_coefs, poly_predict, poly_raw, quantile7,
                               r_sort_strings, spline_design)
-from rstepwise import r_json
+from r_oracle import requires_r, run_r
 from pykerasnip import rmath
 from pykerasnip.rds.nodes import NA_REAL
 
@@ -28,7 +27,7 @@ KNOTS = [0.5, 4.0]
 BOUNDARY = [-4.0, 10.5]
 
 R_TRUTH = f"""
-num <- function(x) sprintf("%.17g", x)
+num <- function(x) as.vector(x)  # the doubles without dim or names
 x <- c({", ".join(map(str, X))}); nx <- c({", ".join(map(str, NEW_X))})
 kn <- c({", ".join(map(str, KNOTS))}); bd <- c({", ".join(map(str, BOUNDARY))})
 p <- poly(x, 3)
@@ -51,21 +50,23 @@ out <- list(
   design = num(splines::splineDesign(c(rep(bd[1], 4), kn, rep(bd[2], 4)),
                                      c(-4, 1, 10.5, 1, 10.5, -4), 4, c(0, 1, 2, 3, 2, 1)))
 )
-cat(jsonlite::toJSON(out, digits = NA))
+out
 """
 
 
 @pytest.fixture(scope="module")
 def truth() -> dict:
-    return r_json(R_TRUTH)
+    """R's values by name: character vectors as lists (NA = None), doubles as arrays."""
+    return {name: value.tolist() if isinstance(value, np.ndarray) and value.dtype == object
+            else value for name, value in run_r(R_TRUTH).items()}
 
 
-def as_floats(values: list, shape: tuple[int, ...] | None = None) -> np.ndarray:
-    out = np.array([np.nan if v in (None, "NA") else float(v) for v in values])
+def as_floats(values: np.ndarray, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    out = np.asarray(values, dtype=float)
     return out if shape is None else out.reshape(shape, order="F")
 
 
-@requires_r
+@requires_r("splines")
 def test_make_names_matches_r(truth: dict) -> None:
     assert make_names(NAMES + [None]) == truth["names"]
     assert make_names(NAMES, unique=True) == truth["unique"]
@@ -83,12 +84,12 @@ def test_names0_pads_to_the_widest_index() -> None:
     assert names0(10, "")[0] == "01"
 
 
-@requires_r
+@requires_r("splines")
 def test_sort_matches_r_collation(truth: dict) -> None:
     assert r_sort_strings(SORT_INPUT + [None]) == truth["sort"]
 
 
-@requires_r
+@requires_r("splines")
 def test_contr_poly_matches_r(truth: dict) -> None:
     for n, expected in zip(range(2, 13), truth["contr"]):
         np.testing.assert_allclose(contr_poly(n), as_floats(expected, (n, n - 1)),
@@ -104,13 +105,13 @@ def test_contr_poly_is_orthonormal_and_centred(n: int) -> None:
     np.testing.assert_allclose(c.sum(axis=0), 0, atol=1e-10)
 
 
-@requires_r
+@requires_r("splines")
 def test_quantile7_matches_r(truth: dict) -> None:
     np.testing.assert_array_equal(quantile7(X, [0, 0.1, 1 / 3, 0.5, 0.9, 1]),
                                   as_floats(truth["quantile"]))
 
 
-@requires_r
+@requires_r("splines")
 def test_poly_coefs_and_prediction_match_r(truth: dict) -> None:
     alpha, norm2 = poly_coefs(np.array(X), 3)
     np.testing.assert_allclose(alpha, as_floats(truth["alpha"]), rtol=1e-13)
@@ -125,7 +126,7 @@ def test_poly_prediction_keeps_na_rows() -> None:
     np.testing.assert_array_equal(poly_raw(np.array([2.0, 3.0]), 3), [[2, 4, 8], [3, 9, 27]])
 
 
-@requires_r
+@requires_r("splines")
 @pytest.mark.parametrize("key, fn, ncol", [
     ("ns", lambda x: ns_basis(x, KNOTS, BOUNDARY), 3),
     ("ns_int", lambda x: ns_basis(x, KNOTS, BOUNDARY, intercept=True), 4),
@@ -138,7 +139,7 @@ def test_spline_bases_match_r_inside_and_beyond_the_boundary(truth: dict, key: s
                                rtol=1e-12, atol=1e-12)
 
 
-@requires_r
+@requires_r("splines")
 def test_spline_design_derivatives_match_r(truth: dict) -> None:
     knots = [BOUNDARY[0]] * 4 + KNOTS + [BOUNDARY[1]] * 4
     got = spline_design(knots, [-4, 1, 10.5, 1, 10.5, -4], 4, [0, 1, 2, 3, 2, 1])

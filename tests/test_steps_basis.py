@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, requires_r
+from conftest import FIXTURES
 from pykerasnip.errors import ForgeError
 from pykerasnip.recipes.steps.basis import StepBs, StepNs, StepPoly
+from r_oracle import requires_r
 from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_bake_python_steps,
                        r_prep_bake, stepwise, term_info)
 
@@ -20,7 +21,7 @@ def ames_stepwise() -> dict:
     return stepwise(FIXTURES / CASE, [1, 2, 3])
 
 
-@requires_r
+@requires_r("recipes", "hardhat", "timeDate")
 @pytest.mark.parametrize("index", [1, 2, 3])
 def test_fixture_basis_step_bakes_like_r(ames_stepwise: dict, index: int) -> None:
     before, after = ames_stepwise[index]
@@ -49,7 +50,7 @@ NEW = pd.DataFrame({"x": [-20.0, -3.5, 0.0, 4.25, 30.0, np.nan],
                     "k": pd.array([0, 5, 18, 25, None, 3], dtype="Int32")})
 
 
-@requires_r
+@requires_r("recipes")
 @pytest.mark.parametrize("step, r_steps", [
     (StepPoly("x", "k", degree=3), "step_poly(x, k, degree = 3)"),
     (StepPoly("x", degree=2, options={"raw": True}), "step_poly(x, degree = 2, options = list(raw = TRUE))"),
@@ -81,7 +82,7 @@ def test_ns_knots_are_type7_quantiles_of_the_training_range() -> None:
     assert list(step.bake(data).columns) == ["x", "x_ns_1", "x_ns_2", "x_ns_3"]
 
 
-@requires_r
+@requires_r("recipes")
 def test_basis_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
     path = tmp_path / "rec.rds"
     expected = r_prep_bake(TRAIN, NEW, "step_poly(x, degree = 3, options = list(raw = TRUE)) |> "
@@ -89,7 +90,7 @@ def test_basis_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
     assert_frames_match(bake_saved_recipe(path, NEW), expected, atol=1e-11)
 
 
-@requires_r
+@requires_r("recipes")
 def test_steps_prepared_in_python_are_baked_by_r_alike() -> None:
     steps = [StepPoly("x", degree=3), StepNs("k", deg_free=3),
              StepBs("z", degree=2, deg_free=5, options={"intercept": True})]

@@ -11,15 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, requires_r
+from conftest import FIXTURES
 from pykerasnip.errors import ForgeError, UnsupportedStepError
 from pykerasnip.factor import factor
 from pykerasnip.recipes.steps.categorical import (StepDummy, StepFactor2string, StepInteract,
                                                   StepNovel, StepOrdinalscore, StepOther,
                                                   StepString2factor, StepUnknown,
                                                   dummy_extract_names)
+from r_oracle import requires_r, run_r
 from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_bake_python_steps,
-                       r_json, r_prep_bake, stepwise, term_info)
+                       r_prep_bake, stepwise, term_info)
 
 # (fixture, 1-based step index) of every categorical step in the fixtures R can bake
 FIXTURE_STEPS = [
@@ -42,7 +43,7 @@ def steps_of(case: str) -> tuple[int, ...]:
     return tuple(i for c, i in FIXTURE_STEPS if c == case)
 
 
-@requires_r
+@requires_r("recipes", "hardhat", "timeDate")
 @pytest.mark.parametrize("case, index", FIXTURE_STEPS)
 def test_fixture_step_bakes_like_r(case: str, index: int) -> None:
     before, after = r_stepwise(case, steps_of(case))[index]
@@ -104,7 +105,7 @@ def prep_bake(step, train: pd.DataFrame = TRAIN, new: pd.DataFrame = NEW) -> pd.
         return step.bake(new)
 
 
-@requires_r
+@requires_r("recipes")
 @pytest.mark.parametrize("step, r_steps", [
     (StepDummy("a", "o"), "step_dummy(a, o)"),
     (StepDummy("a", "o", one_hot=True), "step_dummy(a, o, one_hot = TRUE)"),
@@ -120,7 +121,7 @@ def test_prep_then_bake_matches_r(step, r_steps: str) -> None:
     assert_frames_match(prep_bake(step), r_prep_bake(TRAIN, NEW, r_steps))
 
 
-@requires_r
+@requires_r("recipes")
 def test_novel_matches_r_on_unseen_strings() -> None:
     train = TRAIN[["s", "n"]]
     new = NEW[["s", "n"]]
@@ -128,14 +129,14 @@ def test_novel_matches_r_on_unseen_strings() -> None:
                         r_prep_bake(train, new, "step_novel(s)"))
 
 
-@requires_r
+@requires_r("recipes")
 def test_interactions_match_r_model_matrix() -> None:
     step = StepInteract(["n", "a"], ["n", "o"], ["a", "o"])
     r_steps = "step_interact(~ n:a + n:o + a:o)"
     assert_frames_match(prep_bake(step), r_prep_bake(TRAIN, NEW, r_steps))
 
 
-@requires_r
+@requires_r("recipes")
 def test_interactions_of_non_syntactic_names_keep_r_backquotes() -> None:
     names = {"n": "n 1", "a": "a-f"}
     train, new = TRAIN.rename(columns=names), NEW.rename(columns=names)
@@ -186,7 +187,7 @@ def test_missing_trained_column_is_a_forge_error() -> None:
             pd.DataFrame({"b": [1]}))
 
 
-@requires_r
+@requires_r("recipes")
 def test_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
     path = tmp_path / "rec.rds"
     expected = r_prep_bake(TRAIN, NEW, "step_string2factor(s) |> step_novel(s) |> "
@@ -195,18 +196,17 @@ def test_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
     assert_frames_match(bake_saved_recipe(path, NEW), expected)
 
 
-@requires_r
+@requires_r()
 def test_contrast_matrices_match_r() -> None:
     from pykerasnip.recipes.steps.categorical import CONTRASTS
 
-    truth = r_json("""
-    out <- lapply(c("contr.treatment", "contr.poly", "contr.sum", "contr.helmert"),
-                  function(f) lapply(2:7, function(k) unname(get(f)(k))))
-    cat(toJSON(out, digits = NA))
+    truth = run_r("""
+    lapply(c("contr.treatment", "contr.poly", "contr.sum", "contr.helmert"),
+           function(f) lapply(2:7, function(k) unname(get(f)(k))))
     """)
     for (name, contrast), matrices in zip(CONTRASTS.items(), truth):
         for k, expected in zip(range(2, 8), matrices):
-            np.testing.assert_allclose(contrast(k), np.array(expected, dtype=float).reshape(k, -1),
+            np.testing.assert_allclose(contrast(k), expected.reshape(k, -1),
                                        rtol=0, atol=1e-13, err_msg=f"{name}({k})")
 
 
@@ -227,7 +227,7 @@ def test_untrained_steps_of_the_workflow_spec_are_read(case: str) -> None:
     assert all(not step.required_columns() for step in read)
 
 
-@requires_r
+@requires_r("recipes")
 def test_steps_prepared_in_python_are_baked_by_r_alike() -> None:
     steps = [StepUnknown("s"), StepNovel("a"), StepOther("s", threshold=0.2),
              StepInteract(["n", "o"]), StepOrdinalscore("o"), StepString2factor("a2"),

@@ -3,7 +3,6 @@ ground truth (tests/data/steps)."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -17,7 +16,8 @@ from pykerasnip.rds import build as b
 from pykerasnip.rds import load
 from pykerasnip.rds.nodes import BaseNamespace, GlobalEnv, MissingArg
 from pykerasnip.recipes.steps.classdist import stored_function_name
-from steps_truth import (RSTACK_ENV, Case, check_python_prep, check_r_bake, check_read_back,
+from r_oracle import run_r_script
+from steps_truth import (Case, check_python_prep, check_r_bake, check_read_back,
                          make_tests, python_prep, requires_rstack, truth_file)
 
 #: step_classdist_shrunken is newer than Debian's recipes 1.0.4
@@ -125,10 +125,7 @@ def test_recipes_132_bakes_the_written_clock_recipes_as_its_own() -> None:
             shutil.copy(truth_file(case.name, "recipe.rds"), folder / "recipe.rds")
             shutil.copy(truth_file(case.name, "new.rds"), folder / "new.rds")
         (Path(tmp) / "bake.R").write_text(_R_BAKE_BOTH)
-        done = subprocess.run(["bash", "-c", f'. {RSTACK_ENV} && Rscript "{tmp}/bake.R" "{tmp}" '
-                               + " ".join(CLOCK_CASES)], capture_output=True, text=True,
-                              timeout=600)
-        assert done.returncode == 0, done.stderr[-3000:]
+        run_r_script(Path(tmp) / "bake.R", tmp, *CLOCK_CASES, stack="rstack")
         for name in CLOCK_CASES:
             assert bool(load(Path(tmp) / name / "same.rds").data[0]), name
 

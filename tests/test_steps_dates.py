@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, requires_r
+from conftest import FIXTURES
 from pykerasnip.errors import UnsupportedStepError
 from pykerasnip.recipes.steps.dates import HOLIDAYS, StepDate, StepHoliday, decimal_date
+from r_oracle import requires_r, run_r
 from rstepwise import (assert_frames_match, bake_saved_recipe, fixture_step, r_bake_python_steps,
-                       r_json, r_prep_bake, stepwise, term_info)
+                       r_prep_bake, stepwise, term_info)
 
 CASE = "recipe_date_chicago"
 
@@ -20,7 +21,7 @@ def chicago_stepwise() -> dict:
     return stepwise(FIXTURES / CASE, [1, 2])
 
 
-@requires_r
+@requires_r("recipes", "hardhat", "timeDate")
 @pytest.mark.parametrize("index", [1, 2])
 def test_fixture_date_step_bakes_like_r(chicago_stepwise: dict, index: int) -> None:
     before, after = chicago_stepwise[index]
@@ -42,7 +43,7 @@ DATES = pd.DataFrame({"d": pd.to_datetime(
 ALL_FEATURES = ("year", "doy", "week", "decimal", "semester", "quarter", "dow", "month")
 
 
-@requires_r
+@requires_r("recipes", "timeDate")
 @pytest.mark.parametrize("options, r_args", [
     ({"features": ALL_FEATURES}, f"features = c({', '.join(repr(f) for f in ALL_FEATURES)})"),
     ({"features": ("dow", "month"), "abbr": False, "ordinal": True},
@@ -55,7 +56,7 @@ def test_date_features_match_r(options: dict, r_args: str) -> None:
     assert_frames_match(step.bake(DATES), r_prep_bake(DATES, DATES, f"step_date(d, {r_args})"))
 
 
-@requires_r
+@requires_r("recipes", "timeDate")
 def test_holiday_step_matches_r() -> None:
     holidays = ("USMemorialDay", "USIndependenceDay", "ChristmasDay", "NewYearsDay",
                 "EasterMonday")
@@ -66,18 +67,16 @@ def test_holiday_step_matches_r() -> None:
     assert_frames_match(step.bake(DATES), expected)
 
 
-@requires_r
+@requires_r("timeDate")
 def test_every_holiday_rule_matches_timedate() -> None:
-    names = ", ".join(f'"{h}"' for h in HOLIDAYS)
-    truth = r_json(f"""
-    suppressPackageStartupMessages(library(timeDate))
-    out <- lapply(c({names}), function(h) format(as.Date(holiday(1970:2040, h)), "%Y-%m-%d"))
-    names(out) <- c({names})
-    cat(toJSON(out))
-    """)
+    truth = run_r("""
+    out <- lapply(names, function(h) format(as.Date(holiday(1970:2040, h)), "%Y-%m-%d"))
+    names(out) <- names
+    out
+    """, inputs={"names": list(HOLIDAYS)}, packages=("timeDate",))
     years = np.arange(1970, 2041)
     for name, rule in HOLIDAYS.items():
-        assert [str(d) for d in rule(years)] == truth[name], name
+        assert [str(d) for d in rule(years)] == truth[name].tolist(), name
 
 
 def test_mday_is_the_day_of_month() -> None:
@@ -107,7 +106,7 @@ def test_holiday_indicators_keep_na_dates() -> None:
     assert out["d_ChristmasDay"].tolist() == [0, 0, 0, pd.NA, 0, 0, 0, 0, 0, 1]
 
 
-@requires_r
+@requires_r("recipes", "timeDate")
 def test_date_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
     path = tmp_path / "rec.rds"
     expected = r_prep_bake(DATES, DATES, "step_date(d, features = c('dow', 'decimal', 'week'), "
@@ -116,7 +115,7 @@ def test_date_steps_saved_by_r_read_and_bake_like_r(tmp_path) -> None:
     assert_frames_match(bake_saved_recipe(path, DATES), expected)
 
 
-@requires_r
+@requires_r("recipes", "timeDate")
 def test_steps_prepared_in_python_are_baked_by_r_alike() -> None:
     steps = [StepDate("d", features=("dow", "month", "decimal", "semester"), abbr=False),
              StepHoliday("d", holidays=("USThanksgivingDay", "GoodFriday"),

@@ -10,10 +10,11 @@ import pykerasnip.recipes as rc
 from pykerasnip.datasets import iris, mtcars
 from pykerasnip.errors import ForgeError
 from pykerasnip.rds.nodes import NA_REAL
+from pykerasnip.convert import RList
 from pykerasnip.rrng import r_session
 from pykerasnip.recipes.steps.impute import fill_missing, gower_topn
-from conftest import requires_r
-from test_recipes_core import from_hex, r_prepped_and_baked, run_r
+from r_oracle import requires_r, run_r
+from test_recipes_core import r_prepped_and_baked
 
 R_DATA = r"""
 mt2 <- mtcars
@@ -68,10 +69,17 @@ def r_results() -> dict:
         f'training = {data}); s <- p$steps[[1]]; '
         f'list(fields = s[intersect(names(s), c("means", "medians", "modes"))], baked = bake(p, {data})) }})()'
         for name, (data, formula, r_call, _) in CASES.items())
-    return run_r(R_DATA + f"emit(list({calls}))")
+    return run_r(R_DATA + f"list({calls})", packages=("recipes",))
 
 
-@requires_r
+def named_values(value: pd.Series | RList) -> dict:
+    """{name: value} of a named R vector or of a named list of length-1 vectors."""
+    if isinstance(value, pd.Series):
+        return dict(value.items())
+    return {name: v[0] for name, v in value.items()}
+
+
+@requires_r("recipes")
 @pytest.mark.parametrize("name", list(CASES))
 def test_impute_matches_r(name, r_results):
     data_name, formula, _, build = CASES[name]
@@ -81,25 +89,26 @@ def test_impute_matches_r(name, r_results):
     step = prepped.steps[0]
     for field in ("means", "medians"):
         if field in expected["fields"]:
-            want = {k: v[0] if isinstance(v, list) else v for k, v in expected["fields"][field].items()}
-            assert step.values == from_hex(want)
+            assert step.values == named_values(expected["fields"][field])
     if "modes" in expected["fields"]:
-        assert step.modes == expected["fields"]["modes"]
+        assert step.modes == named_values(expected["fields"]["modes"])
     baked = prepped.bake(data)
     assert list(baked.columns) == list(expected["baked"])
     for column in baked.columns:
         want = expected["baked"][column]
-        if isinstance(want, dict):          # factor
-            assert list(baked[column].cat.categories) == want["levels"]
-            assert baked[column].astype(object).where(baked[column].notna(), "NA").tolist() == want["values"]
+        if isinstance(want.dtype, pd.CategoricalDtype):
+            assert list(baked[column].cat.categories) == list(want.cat.categories)
+            assert baked[column].astype(object).where(baked[column].notna(), "NA").tolist() == \
+                want.astype(object).where(want.notna(), "NA").tolist()
             continue
         got = baked[column]
-        if isinstance(want[0], int) or (isinstance(want[0], str) and not want[0].startswith(("0x", "-0x"))):
-            assert got.astype(object).where(got.notna(), "NA").tolist() == want, column
+        if not pd.api.types.is_float_dtype(want):
+            assert got.astype(object).where(got.notna(), "NA").tolist() == \
+                want.astype(object).where(want.notna(), "NA").tolist(), column
             assert pd.api.types.is_integer_dtype(got), column
         else:
-            np.testing.assert_allclose(got.to_numpy("f8", na_value=np.nan),
-                                       np.array(from_hex(want), dtype="f8"), rtol=1e-12, err_msg=column)
+            np.testing.assert_allclose(got.to_numpy("f8", na_value=np.nan), want.to_numpy("f8"),
+                                       rtol=1e-12, err_msg=column)
 
 
 def test_fill_missing_casts_like_vctrs():
@@ -167,12 +176,14 @@ def ties_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     return train, new
 
 
-@requires_r
+@requires_r("recipes")
 def test_knn_nominal_ties_drawn_like_r_sample():
     seeds = (1, 2, 2024)
-    want = run_r(R_TIES + "emit(setNames(lapply(c({}), function(k) {{ set.seed(k); "
-                 "b <- bake(p, new); list(f = as.character(b$f), s = b$s) }}), c({})))"
-                 .format(", ".join(map(str, seeds)), ", ".join(f'"{k}"' for k in seeds)))
+    r = run_r(R_TIES + "setNames(lapply(seeds, function(k) { set.seed(k); "
+              "b <- bake(p, new); list(f = as.character(b$f), s = b$s) }), seeds)",
+              inputs={"seeds": list(seeds)}, packages=("recipes",))
+    want = {seed: {column: values.tolist() for column, values in baked.items()}
+            for seed, baked in r.items()}
     train, new = ties_data()
     prepped = rc.recipe("~ .", train).step_impute_knn("f", "s", neighbors=4).prep(
         strings_as_factors=False)
@@ -187,8 +198,6 @@ def test_knn_nominal_ties_drawn_like_r_sample():
 
 
 LINEAR_FACTORS_R = r"""
-suppressPackageStartupMessages(library(recipes))
-args <- commandArgs(trailingOnly = TRUE)
 d <- mtcars
 d$f <- factor(c("4 cyl", "six", "8")[match(d$cyl, c(4, 6, 8))])
 d$o <- factor(paste0("g", d$gear), levels = c("g3", "g4", "g5"), ordered = TRUE)
@@ -198,13 +207,13 @@ rec <- prep(recipe(mpg ~ disp + f + o + s + `w t`, d) |>
               step_impute_linear(disp, impute_with = imp_vars(`w t`, f, o, s)), d)
 new <- d[c(1, 3, 12, 20, 30), ]
 new$disp <- NA
-saveRDS(rec, args[1]); saveRDS(new, args[2]); saveRDS(bake(rec, new), args[3])
+list(rec, new, bake(rec, new))
 """
 
 
-@requires_r
-def test_linear_imputation_models_with_factor_predictors_predict_like_r(tmp_path):
-    node, new, want = r_prepped_and_baked(LINEAR_FACTORS_R, tmp_path)
+@requires_r("recipes")
+def test_linear_imputation_models_with_factor_predictors_predict_like_r():
+    node, new, want = r_prepped_and_baked(LINEAR_FACTORS_R)
     recipe = rc.Recipe.from_r(node)
     got = recipe.bake(new)
     np.testing.assert_allclose(got["disp"].to_numpy("f8"), want["disp"].to_numpy("f8"), rtol=1e-13)

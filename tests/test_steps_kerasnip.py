@@ -6,15 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, requires_r
+from conftest import FIXTURES
 from pykerasnip.errors import UnsupportedStepError
 from pykerasnip.recipes.steps.kerasnip_steps import StepCollapse, StepLead, StepSequence
+from r_oracle import requires_r
 from rstepwise import fixture_step, stepwise
 
 CASE = "func_multi_input_collapse"
 
 
-@requires_r
+@requires_r("recipes", "hardhat", "timeDate")
 def test_fixture_collapse_rows_are_the_normalized_predictors() -> None:
     # R cannot bake kerasnip's own step here (kerasnip is not installed), so the truth is
     # R's data just before it: each row of the selected columns as a 1 x p matrix.

@@ -2,9 +2,7 @@
 the recipes 1.3.2 ground truth (tests/data/steps, made by tests/r/steps_truth_kernel.R)."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 
 import numpy as np
 import pandas as pd
@@ -14,7 +12,8 @@ import pykerasnip.recipes as rc
 from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
 from pykerasnip.recipes.embedding import Kernel, _KdTree, nearest_neighbours
 from pykerasnip.convert import to_pandas
-from steps_truth import (RSTACK_ENV, Case, assert_same_frame, make_tests, r_recipe, requires_rstack,
+from r_oracle import run_r_script
+from steps_truth import (Case, assert_same_frame, make_tests, r_recipe, requires_rstack,
                          truth_file, truth_frame)
 
 CASES = [
@@ -128,10 +127,6 @@ def test_r_preps_what_python_writes_and_python_bakes_it(tmp_path):
     files = [tmp_path / f for f in ("recipe.rds", "train.rds", "new.rds", "prepped.rds", "baked.rds")]
     shutil.copy(truth_file("isomap", "train.rds"), files[1])
     shutil.copy(truth_file("isomap", "new.rds"), files[2])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("R_LIBS")}
-    done = subprocess.run(["bash", "-c", f'. {RSTACK_ENV} && Rscript "{tmp_path / "prep.R"}" '
-                           + " ".join(f'"{f}"' for f in files)],
-                          capture_output=True, text=True, timeout=600, env={**env, "TZ": "UTC"})
-    assert done.returncode == 0, done.stderr[-2000:]
+    run_r_script(tmp_path / "prep.R", *files, stack="rstack")
     prepped = rc.Recipe.from_r(load(files[3]))
     assert_same_frame(prepped.bake(truth_frame("isomap", "new.rds")), to_pandas(load(files[4])))

@@ -6,7 +6,6 @@ starts): the cases are ``prep_in_r``; baking and writing are Python's.
 """
 from __future__ import annotations
 
-import subprocess
 
 import pytest
 
@@ -15,7 +14,8 @@ from pykerasnip.convert import to_pandas
 from pykerasnip.errors import ForgeError, UnsupportedStepError
 from pykerasnip.recipes import Recipe
 from pykerasnip.rrng import r_session
-from steps_truth import (BAKE_SEED, RSTACK_ENV, Case, assert_same_frame, make_tests, r_recipe,
+from r_oracle import run_r_script
+from steps_truth import (BAKE_SEED, Case, assert_same_frame, make_tests, r_recipe,
                          requires_rstack, truth_file, truth_frame)
 
 
@@ -97,9 +97,7 @@ def test_r_trains_the_steps_python_writes_and_python_bakes_them(tmp_path):
     (tmp_path / "new.rds").write_bytes(truth_file("pls", "new.rds").read_bytes())
     (tmp_path / "run.R").write_text(_R_PREP_AND_BAKE)
     paths = [tmp_path / f for f in ("built.rds", "prepped.rds", "new.rds", "baked.rds")]
-    command = f". {RSTACK_ENV} && Rscript {tmp_path / 'run.R'} " + " ".join(map(str, paths))
-    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
+    run_r_script(tmp_path / "run.R", *paths, stack="rstack")
     prepped = Recipe.from_r(load(paths[1]))
     assert prepped.steps[0].models["x1"].predictors == ["x2", "i1"]
     assert prepped.steps[3].outcome == ["y"] and prepped.steps[3].sd is None

@@ -1,5 +1,6 @@
-"""step_relevel, step_unorder, step_bin2factor, step_num2factor and step_integer against
-the recipes 1.3.2 ground truth (tests/data/steps)."""
+"""step_relevel, step_unorder, step_bin2factor, step_num2factor, step_integer,
+step_string2factor and step_factor2string against the recipes 1.3.2 ground truth
+(tests/data/steps)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,6 +9,13 @@ import pytest
 import pykerasnip.recipes as rc
 from pykerasnip.errors import ForgeError
 from steps_truth import Case, make_tests
+
+#: a package bug, reported: recipes' bake of a recipe without template (as write_rds and
+#: hardhat store it) turns every column with stored levels into a factor; Python keeps
+#: the character column step_factor2string made
+COMPOSTED_LEVELS = ("R bakes a composted recipe (no template) with turn_strings_to_factors(): "
+                    "factor2string's character column comes back a factor; Recipe.bake keeps "
+                    "it character")
 
 CASES = [
     Case("relevel", "y ~ .", lambda r: r.step_relevel("ch", ref_level="x")),
@@ -23,6 +31,11 @@ CASES = [
     Case("integer", "y ~ .", lambda r: r.step_integer("f", "o", "n", "a", "lg")),
     Case("integer_options", "y ~ .",
          lambda r: r.step_integer("f", "a", "n0", strict=False, zero_based=True)),
+    Case("string2factor", "y ~ .", lambda r: r.step_string2factor("ch")),
+    Case("string2factor_options", "y ~ .",
+         lambda r: r.step_string2factor("ch", levels=["y", "x", "w"], ordered=True)),
+    Case("factor2string", "y ~ .", lambda r: r.step_factor2string("f", "o"),
+         written_xfail=COMPOSTED_LEVELS),
 ]
 
 globals().update(make_tests(CASES))

@@ -2,18 +2,18 @@
 what R saved in the fixtures' manifest and what R itself prints."""
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, case_dir, fixture_cases, requires_r
+from conftest import FIXTURES, case_dir, fixture_cases
 from pykerasnip import rds
 from pykerasnip.rds import build as b
 from pykerasnip.rformat import step_values, tibble_str, tree_str
 from pykerasnip.summary import describe_file
+from r_oracle import requires_r, run_r
 
 
 def _saved_models() -> list:
@@ -65,9 +65,9 @@ def test_step_values_skip_the_common_fields() -> None:
 
 
 # -- R's own printing ---------------------------------------------------------------------
-def _r_output(code: str) -> list[str]:
-    out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, check=True)
-    return out.stdout.splitlines()
+def _r_output(code: str, **inputs: object) -> list[str]:
+    """The lines R prints when it runs ``code``."""
+    return run_r(f"capture.output({{\n{code}\n}})", inputs=inputs).tolist()
 
 
 _TREES = {
@@ -85,24 +85,24 @@ _TREES = {
 }
 
 
-@requires_r
+@requires_r()
 @pytest.mark.parametrize("name", sorted(_TREES))
 @pytest.mark.parametrize("depth", [1, 3])
 def test_tree_str_is_r_str(name: str, depth: int, tmp_path: Path) -> None:
     node = _TREES[name]
     rds.dump(node, tmp_path / "x.rds")
-    want = _r_output(f'str(readRDS("{tmp_path / "x.rds"}"), max.level = {depth})')
+    want = _r_output("str(readRDS(path), max.level = depth)", path=tmp_path / "x.rds", depth=depth)
     assert tree_str(node, max_depth=depth).splitlines() == want
 
 
-@requires_r
+@requires_r("tibble")
 def test_tibble_str_is_r_print_of_a_tibble(tmp_path: Path) -> None:
     frame = pd.DataFrame({".pred": [2.335538, 14.86310, -0.0456], "n": pd.array([1, None, 30], "Int32"),
                           "cls": pd.Categorical(["a", "bb", None]), "txt": ["x", None, "long text"]})
     frame.to_csv(tmp_path / "f.csv", index=False)
     want = _r_output(
-        f'x <- read.csv("{tmp_path / "f.csv"}"); x$n <- as.integer(x$n); '
+        'x <- read.csv(path); x$n <- as.integer(x$n); '
         'x$cls <- factor(x$cls, levels = c("a", "bb")); x$txt[x$txt == ""] <- NA; '
-        'options(cli.num_colors = 1); print(tibble::as_tibble(x))')
+        'options(cli.num_colors = 1); print(tibble::as_tibble(x))', path=tmp_path / "f.csv")
     assert tibble_str(frame).splitlines() == want
     assert np.isfinite(frame[".pred"]).all()

@@ -2,8 +2,6 @@
 the model R stored in the fixture (R's keras3 drives the same Python Keras)."""
 from __future__ import annotations
 
-import subprocess
-
 import keras
 import numpy as np
 import pytest
@@ -13,7 +11,7 @@ from pykerasnip.demo import dense_block, input_block, output_block
 from pykerasnip.model.keras_fit import model_from_bytes
 
 from conftest import FIXTURES, MANIFEST
-from r_peer import ENV_VARIABLE, peer_env_file
+from r_oracle import requires_r, run_r
 
 CASE = "seq_reg_recipe_normalize"
 
@@ -72,7 +70,7 @@ create_keras_sequential_spec("parity", list(input = input_block, hidden = dense_
 keras3::set_random_seed(%(seed)d)
 fit_wf <- workflow() |> add_recipe(recipe(%(outcome)s ~ ., data = %(data)s) |> step_normalize(all_predictors())) |>
   add_model(parity(%(args)s) |> set_engine("keras")) |> fit(data = %(data)s)
-saveRDS(fit_wf, commandArgs(TRUE)[1])
+saveRDS(fit_wf, saved)
 """
 
 
@@ -105,15 +103,12 @@ PEER_CASES = {
 }
 
 
-@pytest.mark.skipif(peer_env_file() is None, reason=f"opt-in: set {ENV_VARIABLE} to an R kerasnip stack's env file")
+@requires_r("kerasnip", "workflows", "recipes", "parsnip", "keras3", stack="peer")
 @pytest.mark.parametrize("case", list(PEER_CASES))
 def test_python_trains_the_weights_r_kerasnip_trains_on_this_machine(case: str, tmp_path) -> None:
     r_code, python_fit = PEER_CASES[case]
-    script, saved = tmp_path / "fit.R", tmp_path / "fit.rds"
-    script.write_text(R_FIT % r_code)
-    run = subprocess.run(["bash", "-c", f'. "{peer_env_file()}" && Rscript "{script}" "{saved}"'],
-                         capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stderr[-2000:]
+    saved = tmp_path / "fit.rds"
+    run_r(R_FIT % r_code, inputs={"saved": saved}, stack="peer", timeout=600)
     r_weights = model_from_bytes(pk.read_rds(saved).model_fit.fit.keras_bytes).get_weights()
     py_weights = python_fit().extract_keras_model().get_weights()
     for py, r in zip(py_weights, r_weights, strict=True):

@@ -4,7 +4,6 @@ R's numbers, Python-made pins laid out as R lays them out, and -- with the R pee
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,7 @@ import pykerasnip as pk  # noqa: E402
 from pykerasnip import rds  # noqa: E402
 from pykerasnip.deploy import json_records, read_pin, vetiver_api, write_r_pin  # noqa: E402
 from conftest import ROOT  # noqa: E402
-from r_peer import peer_env_file  # noqa: E402
+from r_oracle import environment, requires_r, run_command, stack_command  # noqa: E402
 from vetiver_helpers import (TOL, api_clients, assert_r_predictions, check_served,  # noqa: E402
                              free_port, new_data, process_server, python_workflow, type_cases,
                              uvicorn_server)
@@ -145,16 +144,8 @@ def test_python_pin_has_r_layout(r_board, tmp_path, name):
 
 
 # ------------------------------------------------------------------- the R peer
-def _peer() -> Path:
-    env = peer_env_file()
-    if env is None:
-        pytest.skip("R peer not configured (set PYKERASNIP_R_PEER to the R stack's env file)")
-    return env
-
-
-def _rscript_command(env: Path, *args: str) -> list[str]:
-    """Rscript ``args`` in the environment the R peer's env file sets up."""
-    return ["bash", "-c", '. "$0" && exec Rscript "$@"', str(env), *args]
+#: the R packages the peer's pin scripts attach
+PEER_PIN_PACKAGES = ("vetiver", "pins", "workflows", "kerasnip")
 
 
 @pytest.fixture(scope="module")
@@ -169,15 +160,13 @@ def python_pin(tmp_path_factory):
     return path, new, wf.predict(new)
 
 
+@requires_r(*PEER_PIN_PACKAGES, stack="peer")
 def test_r_vetiver_reads_python_pin(python_pin, tmp_path):
-    env = _peer()
     board, _, want = python_pin
     out = tmp_path / "r_pred.csv"
-    done = subprocess.run(_rscript_command(env, str(ROOT / "tests" / "r" / "check_python_pin.R"),
-                                           str(board), "py_mpg", str(board / "new_data.rds"), str(out)),
-                          capture_output=True, text=True, timeout=600)
+    done = run_command(["Rscript", ROOT / "tests" / "r" / "check_python_pin.R", board, "py_mpg",
+                        board / "new_data.rds", out], stack="peer", timeout=600)
     log = done.stdout + done.stderr
-    assert done.returncode == 0, log
     assert "vetiver_model: py_mpg | A keras regression modeling workflow" in log
     np.testing.assert_allclose(pd.read_csv(out)[".pred"], want[".pred"], rtol=0, atol=TOL)
 
@@ -186,13 +175,13 @@ def test_r_vetiver_reads_python_pin(python_pin, tmp_path):
 R_JSON_TOL = 5e-5
 
 
+@requires_r(*PEER_PIN_PACKAGES, "plumber", stack="peer")
 def test_r_plumber_serves_python_pin(python_pin):
-    env = _peer()
     board, new, want = python_pin
     port = free_port()
-    command = _rscript_command(env, str(ROOT / "tests" / "r" / "serve_pin.R"), str(board), "py_mpg",
-                               str(port))
-    with process_server(command, port, timeout=300) as base:
+    command = stack_command(["Rscript", ROOT / "tests" / "r" / "serve_pin.R", board, "py_mpg", port],
+                            stack="peer")
+    with process_server(command, port, timeout=300, env=environment("peer")) as base:
         r = httpx.post(base + "/predict", json=json_records(new), timeout=120)
         assert r.status_code == 200, r.text
         got = pd.DataFrame(r.json())

@@ -7,8 +7,6 @@ of the new data what Python predicts."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 
 import numpy as np
@@ -19,14 +17,15 @@ import pykerasnip as pk
 import write_cases as wc
 from pykerasnip.model.arguments import block_formals
 from pykerasnip.model.arguments import ZAP
-from conftest import ROOT, requires_r
+from conftest import ROOT
+from r_oracle import requires_r, run_r_script
 
 SCRIPT = ROOT / "tests" / "r" / "check_written.R"
 #: every written file but the multi-input one: this check feeds Keras one matrix (its
 #: list-column inputs are checked by the R peer, tests/test_r_peer.py)
 CASES = [name for name in wc.WRITTEN_NAMES if name != "python_multi_input_reg"]
 
-pytestmark = [requires_r, pytest.mark.slow]
+pytestmark = [requires_r("recipes", "hardhat", "jsonlite", "reticulate"), pytest.mark.slow]
 
 
 def _raw_outputs(item: wc.Written) -> np.ndarray:
@@ -69,11 +68,8 @@ def r_results(tmp_path_factory) -> dict:
                       **_spec_facts(item),
                       "new_data": _new_data_file(item, folder), "expected": str(expected)})
     (folder / "cases.json").write_text(json.dumps(cases))
-    env = {**os.environ, "RETICULATE_PYTHON": sys.executable}
-    out = subprocess.run(["Rscript", str(SCRIPT), str(folder / "cases.json"),
-                          str(folder / "results.json")], capture_output=True, text=True,
-                         env=env, timeout=900)
-    assert out.returncode == 0, out.stderr[-3000:]
+    run_r_script(SCRIPT, folder / "cases.json", folder / "results.json",
+                 env={"RETICULATE_PYTHON": sys.executable}, timeout=900)
     return json.loads((folder / "results.json").read_text())
 
 

@@ -162,7 +162,28 @@ choice_new <- tibble(
   y = 1:4
 )
 
+# a constant, a near-constant and correlated columns (zv, nzv, corr)
+flat_train <- tibble(
+  a = c(0.5, 1.25, 2.9, 3.1, 0.125, 7.5, 4.4, 2.2, 9.75, 5.5, 6.1, 0.9),
+  a2 = a * 2 + c(0.01, -0.02, 0.03, 0, 0.01, -0.01, 0.02, 0, -0.03, 0.01, 0, 0.02),
+  z = 3,
+  near = c(rep(1, 11), 2),
+  g = factor(c(rep("u", 11), "v")),
+  b = c(3L, 1L, 4L, 1L, 5L, 9L, 2L, 6L, 5L, 3L, 5L, 8L),
+  y = c(1.5, 2.5, 3.25, 0.5, 1, 2, 4, 3, 2.75, 1.75, 0.25, 5)
+)
+flat_new <- tibble(a = c(NA, 0, 40), a2 = c(1, NA, 80), z = c(3, 4, NA), near = c(1, 2, NA),
+                   g = factor(c("v", NA, "u"), levels = c("u", "v")), b = c(1L, NA, 7L),
+                   y = c(1, 2, 3))
+
+# smooth inputs for the basis expansions (poly, ns, bs)
+basis_train <- tibble(x = sin(0:39) * 10 + (0:39) / 4, k = (0:39 %% 7) * 3L, y = (0:39) / 8)
+basis_new <- tibble(x = c(-20, -3.5, 0, 4.25, 30, NA), k = c(0L, 5L, 18L, 25L, NA, 3L),
+                    y = 1:6)
+
 data_sets <- list(num = list(train = num_train, new = num_new),
+                  flat = list(train = flat_train, new = flat_new),
+                  basis = list(train = basis_train, new = basis_new),
                   choice = list(train = choice_train, new = choice_new),
                   geo = list(train = geo_train, new = geo_new),
                   multi = list(train = multi_train, new = multi_new),
@@ -177,6 +198,51 @@ data_sets <- list(num = list(train = num_train, new = num_new),
 
 # -- cases: data set, formula, steps ----------------------------------------------------
 cases <- list(
+  # the steps first checked live against Debian's recipes (and the fixtures)
+  normalize = list("num", y ~ ., function(r) step_normalize(r, all_numeric_predictors())),
+  center = list("num", y ~ ., function(r) step_center(r, a, b)),
+  scale = list("num", y ~ ., function(r) step_scale(r, a, p, factor = 2)),
+  range = list("num", y ~ ., function(r) step_range(r, a, s, min = -1, max = 1)),
+  log = list("num", y ~ ., function(r) step_log(r, a, base = 10) |> step_log(p, offset = 1)),
+  log_signed = list("num", y ~ ., function(r) step_log(r, s, signed = TRUE)),
+  sqrt = list("num", y ~ ., function(r) step_sqrt(r, a, p)),
+  BoxCox = list("num", y ~ ., function(r) step_BoxCox(r, a, b, p)),
+  YeoJohnson = list("num", y ~ ., function(r) step_YeoJohnson(r, a, s)),
+  pca = list("num", y ~ ., function(r) step_pca(r, a, b, p, s, num_comp = 2)),
+  pca_threshold = list("num", y ~ ., function(r)
+    step_pca(r, all_numeric_predictors(), threshold = 0.9)),
+  zv = list("flat", y ~ ., function(r) step_zv(r, all_predictors())),
+  nzv = list("flat", y ~ ., function(r) step_nzv(r, all_predictors())),
+  corr = list("flat", y ~ ., function(r) step_corr(r, all_numeric_predictors(), threshold = 0.8)),
+  rm = list("flat", y ~ ., function(r) step_rm(r, z, near)),
+  select = list("flat", y ~ ., function(r) step_select(r, all_outcomes(), a, g)),
+  impute_mean = list("imp", y ~ ., function(r) step_impute_mean(r, b)),
+  impute_mean_trim = list("imp", y ~ ., function(r) step_impute_mean(r, a, b, trim = 0.1)),
+  impute_median = list("imp", y ~ ., function(r) step_impute_median(r, b, k)),
+  impute_mode = list("nom", y ~ ., function(r) step_impute_mode(r, f, o)),
+  impute_linear = list("imp", y ~ ., function(r)
+    step_impute_linear(r, b, impute_with = imp_vars(a, k))),
+  impute_knn = list("imp", y ~ ., function(r)
+    step_impute_knn(r, b, k, neighbors = 3, impute_with = imp_vars(a))),
+  indicate_na = list("imp", y ~ ., function(r) step_indicate_na(r, b, k)),
+  dummy = list("nom", y ~ ., function(r) step_dummy(r, f, o)),
+  dummy_one_hot = list("nom", y ~ ., function(r) step_dummy(r, f, ch, one_hot = TRUE)),
+  other = list("nom", y ~ ., function(r) step_other(r, ch, f, threshold = 0.25)),
+  novel = list("nom", y ~ ., function(r) step_novel(r, f, ch)),
+  unknown = list("nom", y ~ ., function(r) step_unknown(r, f, o)),
+  interact = list("nom", y ~ ., function(r) step_interact(r, ~ a:n0 + n:d)),
+  ordinalscore = list("nom", y ~ ., function(r) step_ordinalscore(r, o)),
+  poly = list("basis", y ~ ., function(r) step_poly(r, x, k, degree = 3)),
+  poly_raw = list("basis", y ~ ., function(r) step_poly(r, x, degree = 2, options = list(raw = TRUE))),
+  ns = list("basis", y ~ ., function(r) step_ns(r, x, k, deg_free = 4)),
+  bs = list("basis", y ~ ., function(r) step_bs(r, x, k, deg_free = 4, degree = 2)),
+  date = list("time", y ~ ., function(r)
+    step_date(r, d, features = c("dow", "month", "year", "doy", "week", "decimal", "quarter",
+                                 "semester", "mday"))),
+  date_options = list("time", y ~ ., function(r)
+    step_date(r, d, features = c("dow", "month"), abbr = FALSE, ordinal = TRUE)),
+  holiday = list("time", y ~ ., function(r)
+    step_holiday(r, d, holidays = c("USMemorialDay", "ChristmasDay", "USThanksgivingDay"))),
   inverse = list("num", y ~ ., function(r) step_inverse(r, all_numeric_predictors())),
   inverse_offset = list("num", y ~ ., function(r) step_inverse(r, a, b, offset = 0.5)),
   logit = list("num", y ~ ., function(r) step_logit(r, p)),
@@ -199,6 +265,10 @@ cases <- list(
     step_bin2factor(r, d, levels = c("hit", "miss"), ref_first = FALSE)),
   num2factor = list("nom", y ~ ., function(r)
     step_num2factor(r, n, levels = c("one", "two", "three"))),
+  string2factor = list("nom", y ~ ., function(r) step_string2factor(r, ch)),
+  string2factor_options = list("nom", y ~ ., function(r)
+    step_string2factor(r, ch, levels = c("y", "x", "w"), ordered = TRUE)),
+  factor2string = list("nom", y ~ ., function(r) step_factor2string(r, f, o)),
   num2factor_transform = list("nom", y ~ ., function(r)
     step_num2factor(r, n0, levels = c("zero", "one", "two"), transform = function(x) x + 1,
                     ordered = TRUE)),

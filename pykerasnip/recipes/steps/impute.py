@@ -115,7 +115,8 @@ def trimmed(x: np.ndarray, trim: float) -> np.ndarray:
         return x
     if trim >= 0.5:
         return np.array([np.median(x)])
-    low = math.floor(len(x) * trim)
+    # recipes' seq(1, lo - 1) is c(1, 0) when floor(n * trim) is 0: one value still goes
+    low = max(1, math.floor(len(x) * trim))
     return x[low:len(x) - low]
 
 
