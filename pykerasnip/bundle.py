@@ -15,7 +15,7 @@ from typing import Any
 from . import rtree
 
 from .convert import r_get, to_python
-from .errors import UnsupportedObjectError
+from .errors import MalformedObjectError, UnsupportedObjectError
 from .model.model_fit import ModelFit
 from .rds import build as b
 from .rds import nodes as n
@@ -35,6 +35,9 @@ class Bundle:
         """The bundle R saved; a bundle of an object pykerasnip has no class for comes
         back as its payload's natural Python value."""
         payload = rtree.unbundle_r(node)
+        if payload is node:
+            raise MalformedObjectError("an R object of class 'bundle' holds no 'object' to "
+                                       "unbundle")
         reader = reader_for(payload)
         if reader is None:
             return to_python(payload)

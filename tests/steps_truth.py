@@ -15,6 +15,8 @@ A missing ground-truth file fails; a missing R skips with its reason.
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import math
 import shutil
 import tempfile
@@ -216,7 +218,6 @@ def check_python_prep(case: Case) -> None:
     """Python's prep gives R's trained values, term info and baked output (or, for a
     step that trains only in R, refuses with UnsupportedStepError)."""
     if case.prep_in_r:
-        from pykerasnip.errors import UnsupportedStepError
         with pytest.raises(UnsupportedStepError, match="prep the recipe in R"):
             python_prep(case)
         return
@@ -331,3 +332,15 @@ def make_tests(cases: list[Case]) -> dict[str, Any]:
         check_r_baked(by_name[name], debian_baked)
 
     return {k: v for k, v in locals().items() if k.startswith("test_") or k.endswith("_baked")}
+
+
+@functools.cache
+def all_cases() -> tuple[Case, ...]:
+    """Every ground-truth case of the step test modules (``*CASES`` lists of Case)."""
+    cases: list[Case] = []
+    for path in sorted((ROOT / "tests").glob("test_steps_*.py")):
+        module = importlib.import_module(path.stem)
+        cases += [c for name, value in vars(module).items()
+                  if name.endswith("CASES") and isinstance(value, list)
+                  for c in value if isinstance(c, Case)]
+    return tuple(cases)

@@ -195,7 +195,7 @@ def test_loading_leaves_keras_global_settings_as_they_were(iris_workflow) -> Non
 # --------------------------------------------------------------------------- stored parameters
 from pykerasnip import rds  # noqa: E402
 from pykerasnip.errors import MalformedObjectError  # noqa: E402
-from pykerasnip.io import from_bytes  # noqa: E402
+from pykerasnip.io import from_bytes, from_tree  # noqa: E402
 from pykerasnip.rds import nodes as rn  # noqa: E402
 
 
@@ -242,3 +242,24 @@ def test_hessian_that_does_not_fit_the_model_is_a_predict_error() -> None:
 
     with pytest.raises(PredictError, match="Hessian"):
         wf.predict(new_data, type="conf_int")
+
+
+# -- found by fuzz campaign 15 (read + predict of mutated fixtures) ------------------------
+def test_a_bundle_without_its_object_is_malformed_not_a_recursion():
+    node = rds.load(FIXTURES / "seq_reg_bundle" / "bundle.rds")
+    node.set_attr("names", rds.build.chr("payload", "situate"))  # no element named 'object'
+    with pytest.raises(MalformedObjectError, match="holds no 'object'"):
+        from_tree(node)
+
+
+def test_step_dummy_levels_without_data_classes_are_malformed():
+    """Whether the column was an ordered factor decides step_dummy's contrasts: never
+    guessed."""
+    node = rds.load(FIXTURES / "seq_cls_binary_recipe" / "workflow.rds")
+    steps = node["pre"]["mold"]["blueprint"]["recipe"]["steps"]
+    dummy = next(s for s in steps.data if s.inherits("step_dummy"))
+    terms = dummy["levels"].data[0]
+    terms.attributes = rn.pairlist({k: v for k, v in terms.attributes.items()
+                                           if k != "dataClasses"})
+    with pytest.raises(MalformedObjectError, match="no dataClasses"):
+        from_tree(node)

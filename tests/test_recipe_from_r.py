@@ -16,13 +16,11 @@ from pykerasnip.rds.nodes import GlobalEnv
 from pykerasnip.recipes import Recipe, selectors
 from pykerasnip.recipes.steps.base import PREP_EXCEPTIONS
 from pykerasnip.rrng import r_session
-from steps_truth import BAKE_SEED, TRUTH, assert_same_frame, at_r_clock
+from steps_truth import BAKE_SEED, TRUTH, all_cases, assert_same_frame, at_r_clock
 
 BARE = Path(__file__).parent / "data" / "recipes"
 CASES = sorted(p.name for p in TRUTH.iterdir() if p.is_dir())
 #: cases whose numbers rest on eigen() (LAPACK's dsyevr in R, NumPy's eigh here): their
-#: tolerance (the atol of their Case in tests/test_steps_classdist.py)
-EIGEN_CASES = {"depth_spatial": 2e-14, "depth_potential": 2e-14}
 
 
 def test_every_step_case_has_its_untrained_recipe():
@@ -44,7 +42,9 @@ def test_an_untrained_r_recipe_preps_in_python_as_r_does(case):
     assert all(s.trained and s.r_node is None for s in prepped.steps)
     with r_session(BAKE_SEED), at_r_clock(case):
         baked = prepped.bake(pk.read_rds(folder / "new.rds"))
-    assert_same_frame(baked, pk.read_rds(folder / "baked.rds"), EIGEN_CASES.get(case, 0.0))
+    truth = next((c for c in all_cases() if c.name == case), None)
+    tolerance = {} if truth is None else {"atol": truth.atol, "rtol": truth.rtol}
+    assert_same_frame(baked, pk.read_rds(folder / "baked.rds"), **tolerance)
 
 
 def _bare(name: str):

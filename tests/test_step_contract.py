@@ -20,7 +20,6 @@ error until it is removed.
 from __future__ import annotations
 
 import functools
-import importlib
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 from pykerasnip.convert import r_get, to_pandas
 from pykerasnip.rds import dumps, load
 from pykerasnip.rds.nodes import List
@@ -37,7 +36,7 @@ from pykerasnip.recipes import Recipe
 from pykerasnip.recipes.steps import kerasnip_steps
 from pykerasnip.recipes.steps.base import STEPS, Step, step_class_for
 from pykerasnip.rrng import r_session
-from steps_truth import BAKE_SEED, TRUTH, Case, python_prep, truth_frame
+from steps_truth import BAKE_SEED, TRUTH, all_cases, python_prep, r_recipe, truth_frame
 
 #: kerasnip's own steps: their ground truth is the fixtures
 KERASNIP_STEPS = sorted(name for name, cls in STEPS.items() if cls.__module__ == kerasnip_steps.__name__)
@@ -49,7 +48,6 @@ NO_TRUTH = {name: "no fixture holds a trained " + name + " (the shared fixtures 
             for name in ("step_lead", "step_sequence")}
 
 # Why from_r -> to_r does not give R's bytes back (reported bugs). What most steps share:
-TERMS = "from_r does not read terms (R's selector quosures): to_r writes empty ones"
 ORDER = "fields in another order than recipes writes them (case_weights, skip, id...)"
 
 
@@ -66,82 +64,70 @@ def _bugs(*why: str) -> str:
 
 
 REBUILD_BUGS = {
-    "step_BoxCox": _bugs(TERMS, _untrained("lambdas")),
-    "step_YeoJohnson": _bugs(TERMS, _untrained("lambdas")),
-    "step_arrange": _bugs(TERMS, _fields("inputs")),
-    "step_bin2factor": TERMS,
-    "step_bs": _bugs(TERMS, "options written as a named list, R's has no names"),
-    "step_center": _bugs(TERMS, ORDER, _untrained("means")),
-    "step_collapse": TERMS,
-    "step_corr": _bugs(TERMS, ORDER, "no case_weights field", _fields("removals")),
-    "step_count": _bugs(TERMS, ORDER, _fields("options")),
-    "step_cut": TERMS,
-    "step_date": TERMS,
-    "step_discretize": _bugs(TERMS, _fields("objects")),
-    "step_dummy": _bugs(TERMS, "naming: to_r writes its own dummy_names closure, R saved "
+    "step_BoxCox": _bugs(_untrained("lambdas")),
+    "step_YeoJohnson": _bugs(_untrained("lambdas")),
+    "step_arrange": _bugs(_fields("inputs")),
+    "step_bs": _bugs("options written as a named list, R's has no names"),
+    "step_center": _bugs(ORDER, _untrained("means")),
+    "step_corr": _bugs(ORDER, "no case_weights field", _fields("removals")),
+    "step_count": _bugs(ORDER, _fields("options")),
+    "step_discretize": _bugs(_fields("objects")),
+    "step_dummy": _bugs("naming: to_r writes its own dummy_names closure, R saved "
                                "recipes' byte-compiled one"),
-    "step_dummy_extract": _bugs(TERMS, ORDER, _fields("case_weights", "naming")),
-    "step_dummy_multi_choice": _bugs(TERMS, _fields("naming")),
-    "step_factor2string": TERMS,
-    "step_filter": _bugs(TERMS, _fields("inputs")),
-    "step_filter_missing": _bugs(TERMS, ORDER, _fields("case_weights")),
+    "step_dummy_extract": _bugs(ORDER, _fields("case_weights", "naming")),
+    "step_dummy_multi_choice": _bugs(_fields("naming")),
+    "step_filter": _bugs(_fields("inputs")),
+    "step_filter_missing": _bugs(ORDER, _fields("case_weights")),
     "step_geodist": _bugs(ORDER, _fields("lat", "lon")),
-    "step_harmonic": TERMS,
-    "step_holiday": _bugs(TERMS, ORDER),
-    "step_hyperbolic": TERMS,
-    "step_impute_knn": _bugs(TERMS, _fields("impute_with", "ref_data"),
+    "step_holiday": _bugs(ORDER),
+    "step_impute_knn": _bugs(_fields("impute_with", "ref_data"),
                              "to_r of an untrained step raises AttributeError"),
-    "step_impute_linear": _bugs(TERMS, ORDER, _fields("impute_with", "models")),
-    "step_impute_lower": TERMS,
-    "step_impute_mean": _bugs(TERMS, ORDER, _untrained("means")),
-    "step_impute_median": _bugs(TERMS, ORDER, _untrained("medians")),
-    "step_impute_mode": _bugs(TERMS, ORDER, "ptype's attributes in another order",
+    "step_impute_linear": _bugs(ORDER, _fields("impute_with", "models")),
+    "step_impute_mean": _bugs(ORDER, _untrained("means")),
+    "step_impute_median": _bugs(ORDER, _untrained("medians")),
+    "step_impute_mode": _bugs(ORDER, "ptype's attributes in another order",
                               _untrained("modes")),
-    "step_impute_roll": _bugs(TERMS, _fields("statistic")),
-    "step_indicate_na": _bugs(TERMS, _untrained("columns")),
-    "step_integer": _bugs(TERMS, _fields("key")),
-    "step_interact": _bugs(TERMS, "objects: the terms get a predvars attribute R's lack"),
-    "step_inverse": _bugs(TERMS, ORDER),
-    "step_invlogit": TERMS,
-    "step_lag": _bugs(TERMS, _fields("lag")),
-    "step_lincomb": TERMS,
-    "step_log": _bugs(TERMS, ORDER, _untrained("columns")),
-    "step_logit": _bugs(TERMS, ORDER),
+    "step_impute_roll": _bugs(_fields("statistic")),
+    "step_indicate_na": _bugs(_untrained("columns")),
+    "step_integer": _bugs(_fields("key")),
+    "step_interact": _bugs("objects: the terms get a predvars attribute R's lack"),
+    "step_inverse": _bugs(ORDER),
+    "step_lag": _bugs(_fields("lag")),
+    "step_log": _bugs(ORDER, _untrained("columns")),
+    "step_logit": _bugs(ORDER),
     "step_mutate": _bugs(ORDER, _fields("inputs")),
-    "step_mutate_at": _bugs(TERMS, ORDER, _fields("fn")),
-    "step_naomit": TERMS,
-    "step_normalize": _bugs(TERMS, ORDER, _untrained("means", "sds")),
-    "step_novel": TERMS,
-    "step_ns": _bugs(TERMS, _fields("objects", "options")),
-    "step_num2factor": _bugs(TERMS, ORDER, _fields("transform")),
-    "step_nzv": _bugs(TERMS, ORDER, "no case_weights field", _untrained("removals")),
-    "step_ordinalscore": TERMS,
-    "step_other": _bugs(TERMS, ORDER),
-    "step_pca": _bugs(TERMS, ORDER, _fields("num_comp"),
+    "step_mutate_at": _bugs(ORDER, _fields("fn")),
+    "step_normalize": _bugs(ORDER, _untrained("means", "sds")),
+    "step_ns": _bugs(_fields("objects", "options")),
+    "step_num2factor": _bugs(ORDER, _fields("transform")),
+    "step_nzv": _bugs(ORDER, "no case_weights field", _untrained("removals")),
+    "step_other": _bugs(ORDER),
+    "step_pca": _bugs(ORDER, _fields("num_comp"),
                       "to_r raises TypeError on R's NA num_comp/threshold"),
-    "step_percentile": _bugs(TERMS, ORDER, _fields("case_weights", "options")),
-    "step_poly": _bugs(TERMS, _fields("options"), _untrained("degree")),
-    "step_profile": _bugs(TERMS, ORDER),
-    "step_range": _bugs(TERMS, _untrained("ranges")),
-    "step_ratio": _bugs(TERMS, _fields("columns", "denom", "naming")),
-    "step_regex": _bugs(TERMS, _fields("options")),
-    "step_relevel": TERMS,
-    "step_relu": TERMS,
-    "step_rename": _bugs(TERMS, _fields("inputs")),
-    "step_rename_at": _bugs(TERMS, ORDER, _fields("fn")),
-    "step_rm": _bugs(TERMS, "removals written without R's names"),
-    "step_sample": _bugs(TERMS, ORDER, _fields("case_weights", "size")),
-    "step_scale": _bugs(TERMS, ORDER, _untrained("sds")),
-    "step_select": TERMS,
-    "step_shuffle": TERMS,
-    "step_slice": _bugs(TERMS, _fields("inputs")),
-    "step_spatialsign": _bugs(TERMS, ORDER, _fields("case_weights")),
-    "step_sqrt": _bugs(TERMS, _untrained("columns")),
-    "step_string2factor": _bugs(TERMS, _fields("levels")),
-    "step_time": TERMS,
-    "step_unknown": TERMS,
-    "step_unorder": TERMS,
-    "step_zv": _bugs(TERMS, _untrained("removals")),
+    "step_percentile": _bugs(ORDER, _fields("case_weights", "options")),
+    "step_poly": _bugs(_fields("options"), _untrained("degree")),
+    "step_profile": _bugs(ORDER),
+    "step_range": _bugs(_untrained("ranges")),
+    "step_ratio": _bugs(_fields("columns", "denom", "naming")),
+    "step_regex": _bugs(_fields("options")),
+    "step_rename": _bugs(_fields("inputs")),
+    "step_rename_at": _bugs(ORDER, _fields("fn")),
+    "step_rm": _bugs("removals written without R's names"),
+    "step_sample": _bugs(ORDER, _fields("case_weights", "size")),
+    "step_scale": _bugs(ORDER, _untrained("sds")),
+    "step_slice": _bugs(_fields("inputs")),
+    "step_spatialsign": _bugs(ORDER, _fields("case_weights")),
+    "step_sqrt": _bugs(_untrained("columns")),
+    "step_string2factor": _bugs(_fields("levels")),
+    "step_zv": _bugs(_untrained("removals")),
+    "step_classdist": _bugs(ORDER, _fields("mean_func", "cov_func"), "attributes"),
+    "step_classdist_shrunken": _bugs(ORDER, _fields("class", "objects"), "attributes"),
+    "step_depth": _bugs(ORDER, _fields("options"), "attributes"),
+    "step_ica": "seed written as an integer where the user's R call stored a double",
+    "step_nnmf": "seed written as an integer where the user's R call stored a double",
+    "step_nnmf_sparse": _bugs("seed written as an integer where the user's R call stored "
+                              "a double", _fields("res")),
+    "step_impute_bag": "seed_val written as an integer where the user's R call stored a double",
 }
 #: step -> why to_r -> from_r does not bake the same (reported bugs)
 ROUND_TRIP_BUGS = {
@@ -180,24 +166,14 @@ def r_saved_steps() -> dict[str, list[tuple[str, List]]]:
 
 
 @functools.cache
-def truth_cases() -> tuple[Case, ...]:
-    """The ground-truth cases of the step test modules (those built on steps_truth)."""
-    cases: list[Case] = []
-    for path in sorted((ROOT / "tests").glob("test_steps_*.py")):
-        if "make_tests(" in path.read_text():
-            module = importlib.import_module(path.stem)
-            cases += [c for c in getattr(module, "CASES") if isinstance(c, Case)]
-    return tuple(cases)
-
-
-@functools.cache
 def python_prepped() -> dict[str, list[tuple[str, Recipe, int, pd.DataFrame]]]:
-    """Step class -> (case, recipe prepped in Python, step index, the case's new data)."""
+    """Step class -> (case, recipe prepped in Python -- by R for steps trained only in R --,
+    step index, the case's new data)."""
     found: dict[str, list[tuple[str, Recipe, int, pd.DataFrame]]] = {}
-    for case in truth_cases():
+    for case in all_cases():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            recipe = python_prep(case)
+            recipe = r_recipe(case.name) if case.prep_in_r else python_prep(case)
         new = truth_frame(case.name, "new.rds")
         for i, step in enumerate(recipe.steps):
             found.setdefault(step.r_class, []).append((case.name, recipe, i, new))

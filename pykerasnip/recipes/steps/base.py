@@ -135,7 +135,9 @@ def step_to_r(step: "Step", fields: Mapping[str, Any], terms: Any = None,
     """The R list of a step: ``terms`` (quosures of its selectors unless given; none
     without ``with_terms``), ``role``, ``trained``, then ``fields`` (R nodes), ``skip``,
     ``id``; class ``c(r_class, "step")``."""
-    common = {"terms": r_quosures(step.terms) if terms is None else terms} if with_terms else {}
+    if terms is None:  # R's own selector quosures (with their environments) when read from R
+        terms = step.terms_r if step.terms_r is not None else r_quosures(step.terms)
+    common = {"terms": terms} if with_terms else {}
     common.update(role=b.lgl(None) if step.role is None else b.chr(step.role),
                   trained=b.lgl(step.trained))
     tail = {"skip": b.lgl(step.skip), "id": b.chr(step.id or rand_id(step.r_class[5:]))}
@@ -208,6 +210,8 @@ class Step:
         self.skip = skip
         self.id = id
         self.r_node: List | None = None
+        #: the selectors as R stored them (quosures), for a step read from R
+        self.terms_r: List | None = None
 
     # -- both directions ---------------------------------------------------------
     @classmethod
@@ -223,6 +227,7 @@ class Step:
         # built as trained, so that constructors check only what a user passes them
         step = cls(trained=True, skip=flag(node.get("skip")), id=scalar(node.get("id")))
         step.trained = flag(node.get("trained"))
+        step.terms_r = node.get("terms")
         role = scalar(node.get("role")) if "role" in (node.names or ()) else None
         step.role = None if role is None or pd.isna(role) else str(role)
         for name in cls.r_fields:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ... import rtree
 from ...convert import flag, named_values, scalar, strings
-from ...errors import ForgeError, UnsupportedStepError
+from ...errors import ForgeError, MalformedObjectError, SpecError, UnsupportedStepError
 from ...factor import as_character, factor, from_codes, is_factor, match, unmatched
 from ...formula.parse import deparse_name
 from ...formula.terms import Terms, terms_from_formula
@@ -147,6 +147,15 @@ def level_objects(node: Any) -> dict[str, tuple[list[str], bool]]:
             for name, levels in (node or List()).items()}
 
 
+def _is_ordered(levels_terms: Any, name: str) -> bool:
+    """Whether the terms step_dummy stored for column ``name`` say it is an ordered
+    factor (its contrasts depend on it)."""
+    classes = strings(levels_terms.attr("dataClasses"))
+    if not classes:
+        raise MalformedObjectError(f"step_dummy's levels of {name!r} store no dataClasses")
+    return classes[0] == "ordered"
+
+
 @register
 class StepDummy(Step):
     """``step_dummy``: factor columns -> indicator or contrast columns."""
@@ -169,8 +178,7 @@ class StepDummy(Step):
     @classmethod
     def from_r(cls, node: List) -> "StepDummy":
         step = super().from_r(node)
-        step.levels = {name: (strings(t.attr("values")),
-                              strings(t.attr("dataClasses"))[0] == "ordered")
+        step.levels = {name: (strings(t.attr("values")), _is_ordered(t, name))
                        for name, t in rtree.named(node.get("levels") or List(),
                                                   "step_dummy's levels").items()}
         step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
@@ -532,6 +540,25 @@ def interaction_variables(terms_node: Any) -> list[str]:
     return [terms.variables[i].name for i in interactions[-1]] if interactions else []
 
 
+def _operands(expr: Any, operator: str, names: bool = True) -> list[Any]:
+    """The operands of a chain of binary ``operator`` calls, left to right (as column
+    names when ``names``)."""
+    found, stack = [], [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Lang) and node.function == Sym(operator) and len(node.args) == 2:
+            stack += [node.args[1][1], node.args[0][1]]
+        elif not names:
+            found.append(node)
+        elif isinstance(node, Sym):
+            found.append(node.name)
+        else:
+            raise SpecError(f"step_interact saved by R: the interaction term {node!r} is not "
+                            "a product of column names; it can be baked as saved, not "
+                            "prepared again")
+    return found
+
+
 @register
 class StepInteract(Step):
     """``step_interact``: products of columns (``a:b`` -> ``a_x_b``).
@@ -570,6 +597,12 @@ class StepInteract(Step):
                                 "keep_original_cols": b.lgl(self.keep_original_cols)},
                          terms=b.structure(formula, {"class": b.chr("formula"),
                                                      ".Environment": GlobalEnv}))
+
+    def selectors_from_r(self) -> None:
+        """The stored formula ``~ a:b + c:d`` as lists of column names (plain names only)."""
+        formulas = [rtree.quosure_expr(q) for q in self.r_node["terms"].data]
+        self.terms = [_operands(term, ":") for formula in formulas
+                      for term in _operands(formula.args[-1][1], "+", names=False)]
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         self.interactions = [list(t) for t in self.terms]

@@ -191,7 +191,9 @@ class StepSelect(Step):
         return list(self.selected.values())
 
     def to_r(self) -> List:
-        terms = b.structure(b.chr(*self.selected.values()), {"names": b.chr(*self.selected)})
+        # trained, ``terms`` names the selected columns; untrained, it holds the selectors
+        terms = (b.structure(b.chr(*self.selected.values()), {"names": b.chr(*self.selected)})
+                 if self.trained else None)
         return step_to_r(self, {}, terms=terms)
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:

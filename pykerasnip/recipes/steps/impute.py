@@ -22,6 +22,7 @@ from ...rds.nodes import BaseEnv, List
 from ...rlinalg import matprod
 from ...rmath import na_rm_range, r_sort_strings
 from ...rrng import RRandom, current_stream
+from .. import selectors
 from ..selectors import all_predictors, r_quosures, select
 from .base import (Step, column_names, first, is_string_column, named_chr, named_dbl, register,
                    step_to_r)
@@ -349,6 +350,11 @@ class StepImputeKnn(Step):
     def required_columns(self) -> list[str]:
         return list(dict.fromkeys(c for _, xs in self.columns for c in xs))
 
+    def selectors_from_r(self) -> None:
+        super().selectors_from_r()
+        if self.r_node.get("impute_with") is not None:
+            self.impute_with = selectors.from_r(self.r_node["impute_with"])
+
     def to_r(self) -> List:
         columns = b.r_list([b.named_list(y=named_chr([y]), x=b.chr(*xs)) for y, xs in self.columns])
         return step_to_r(self, {
@@ -420,6 +426,11 @@ class StepImputeLinear(Step):
 
     def required_columns(self) -> list[str]:
         return list(self.models)
+
+    def selectors_from_r(self) -> None:
+        super().selectors_from_r()
+        if self.r_node.get("impute_with") is not None:
+            self.impute_with = selectors.from_r(self.r_node["impute_with"])
 
     def to_r(self) -> List:
         if any(self.xlevels.values()):

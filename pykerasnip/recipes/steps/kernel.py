@@ -108,7 +108,7 @@ def _common_from_r(cls: type[Step], node: List) -> Step:
     step.prefix = str(first(to_python(node["prefix"])))
     step.keep_original_cols = flag(node.get("keep_original_cols"))
     step.columns = column_names(to_python(node.get("columns")))
-    step.r_node = node
+    step.r_node, step.terms_r = node, node.get("terms")
     return step
 
 

@@ -467,6 +467,8 @@ class StepPca(Step):
         step = super().from_r(node)
         step.num_comp = int(first(step.num_comp))
         step.prefix = str(first(step.prefix))
+        threshold = first(step.threshold) if step.threshold is not None else None
+        step.threshold = math.nan if threshold is None or pd.isna(threshold) else float(threshold)
         # old objects: no keep_original_cols field, ``preserve`` instead
         keep = node.get("keep_original_cols")
         step.keep_original_cols = flag(node.get("preserve") if keep is None else keep)
