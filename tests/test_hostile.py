@@ -2,6 +2,7 @@
 Keras' global state, crafted ``.keras`` archives and validated stored parameters."""
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -244,7 +245,21 @@ def test_hessian_that_does_not_fit_the_model_is_a_predict_error() -> None:
         wf.predict(new_data, type="conf_int")
 
 
-# -- found by fuzz campaign 15 (read + predict of mutated fixtures) ------------------------
+# -- found by the fuzz campaigns (read + predict of mutated fixtures) ---------------------
+@pytest.mark.parametrize("seed, site, kind, choice, message", [
+    (4, 401869, "drop", 329909, "step_dummy's contrasts must name"),   # campaign 16
+    (7, 180908, "attribute", 85138, "intercept attribute is NA"),       # campaign 16
+    (4, 759233, "type", 991504, "are not a terms object"),              # campaign 16
+    (5, 846955, "values", 392703, r"preproc\$x_names\) must be distinct"),  # campaign 16
+])
+def test_campaign_escapes_are_typed_now(seed, site, kind, choice, message):
+    from tests.fuzz.harness import Mutation, run
+
+    outcome = run(Mutation(seed, site, kind, choice))
+    assert outcome.status == "typed" and re.search(message, outcome.error), outcome
+
+
+
 def test_a_bundle_without_its_object_is_malformed_not_a_recursion():
     node = rds.load(FIXTURES / "seq_reg_bundle" / "bundle.rds")
     node.set_attr("names", rds.build.chr("payload", "situate"))  # no element named 'object'

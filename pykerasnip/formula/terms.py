@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
 from ..rds import build as b
-from ..rds.nodes import Integer, Lang, List, Real, Str, Sym, pairlist
+from ..rds.nodes import NA_INTEGER, Integer, Lang, List, Real, Str, Sym, pairlist
 from .parse import call, check_nesting, deparse, parse
 
 Term = frozenset[int]
@@ -103,8 +103,8 @@ class Terms:
         predvars = node.attr("predvars")
         predvars = _list_call_args(predvars) if predvars is not None else None
         terms = cls(variables=variables, term_labels=labels, factors=matrix,
-                    intercept=bool(_scalar_int(node.attr("intercept"), 1)),
-                    response=_scalar_int(node.attr("response"), 0),
+                    intercept=bool(_scalar_int(node.attr("intercept"), 1, "intercept")),
+                    response=_scalar_int(node.attr("response"), 0, "response"),
                     predvars=predvars or [], data_classes=data_classes, formula=node)
         _check_consistent(terms, node, predvars)
         return terms
@@ -154,8 +154,14 @@ def _list_call_args(node: Any) -> list[Any]:
     raise UnsupportedObjectError(f"expected a list(...) call in a terms object, got {node!r}")
 
 
-def _scalar_int(node: Any, default: int) -> int:
-    return int(node.data[0]) if isinstance(node, (Integer, Real)) and len(node.data) else default
+def _scalar_int(node: Any, default: int, what: str) -> int:
+    """A terms object's whole-number attribute ``what`` (``default`` when absent)."""
+    if not (isinstance(node, (Integer, Real)) and len(node.data)):
+        return default
+    value = float(node.data[0]) if isinstance(node, Real) else node.data[0]
+    if isinstance(node, Integer) and value == NA_INTEGER or isinstance(node, Real) and not np.isfinite(value):
+        raise MalformedObjectError(f"the terms object's {what} attribute is NA or not finite")
+    return int(value)
 
 
 # --------------------------------------------------------------------------- terms.formula

@@ -41,7 +41,11 @@ class XYPreproc:
 
     @classmethod
     def from_r(cls, node: Any) -> "XYPreproc":
-        return cls(x_names=strings(r_get(node, "x_names")), y_var=strings(r_get(node, "y_var")))
+        x_names = strings(r_get(node, "x_names"))
+        if None in x_names or len(set(x_names)) != len(x_names):
+            raise MalformedObjectError(f"the model fit's predictor names (preproc$x_names) must "
+                                       f"be distinct and not NA: {x_names[:8]}")
+        return cls(x_names=x_names, y_var=strings(r_get(node, "y_var")))
 
     def to_r(self) -> n.List:
         return b.named_list(y_var=b.chr(list(self.y_var)), x_names=b.chr(list(self.x_names)))

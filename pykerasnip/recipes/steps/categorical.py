@@ -22,7 +22,7 @@ from ...factor import as_character, factor, from_codes, is_factor, match, unmatc
 from ...formula.parse import deparse_name
 from ...formula.terms import Terms, terms_from_formula
 from ...rds import build as b
-from ...rds.nodes import Builtin, GlobalEnv, Lang, List, MissingArg, Sym
+from ...rds.nodes import Builtin, GlobalEnv, Lang, List, MissingArg, RObject, Sym
 from ...rmath import contr_poly, contr_poly_names, make_names, names0, r_sort_strings
 from .base import (SelectedColumnsStep, Step, append_columns, drop_inputs, is_string_column,
                    recipes_closure, recipes_function_name, register, step_to_r)
@@ -147,13 +147,25 @@ def level_objects(node: Any) -> dict[str, tuple[list[str], bool]]:
             for name, levels in (node or List()).items()}
 
 
-def _is_ordered(levels_terms: Any, name: str) -> bool:
-    """Whether the terms step_dummy stored for column ``name`` say it is an ordered
-    factor (its contrasts depend on it)."""
+def _contrasts(node: Any) -> dict[str, str]:
+    """step_dummy's ``contrasts``: the contrast function for unordered and ordered factors."""
+    found = {k: strings(v) for k, v in rtree.named(node, "step_dummy's contrasts").items()}
+    if any(len(found.get(kind) or []) != 1 or found[kind][0] is None
+           for kind in ("unordered", "ordered")):
+        raise MalformedObjectError("step_dummy's contrasts must name one function for "
+                                   f"'unordered' and one for 'ordered' factors, not {found}")
+    return {k: v[0] for k, v in found.items()}
+
+
+def _levels_of(levels_terms: Any, name: str) -> tuple[list[str], bool]:
+    """The training levels step_dummy stored for column ``name``, and whether it was an
+    ordered factor (its contrasts depend on it)."""
+    if not isinstance(levels_terms, RObject):
+        raise MalformedObjectError(f"step_dummy's levels of {name!r} are not a terms object")
     classes = strings(levels_terms.attr("dataClasses"))
     if not classes:
         raise MalformedObjectError(f"step_dummy's levels of {name!r} store no dataClasses")
-    return classes[0] == "ordered"
+    return strings(levels_terms.attr("values")), classes[0] == "ordered"
 
 
 @register
@@ -178,13 +190,13 @@ class StepDummy(Step):
     @classmethod
     def from_r(cls, node: List) -> "StepDummy":
         step = super().from_r(node)
-        step.levels = {name: (strings(t.attr("values")), _is_ordered(t, name))
+        step.levels = {name: _levels_of(t, name)
                        for name, t in rtree.named(node.get("levels") or List(),
                                                   "step_dummy's levels").items()}
         step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
                                             NAMING_FINGERPRINTS, cls.r_class)
         if node.get("contrasts") is not None:
-            step.contrasts = {k: strings(v)[0] for k, v in node["contrasts"].items()}
+            step.contrasts = _contrasts(node["contrasts"])
         step.one_hot = flag(node.get("one_hot"))
         step.keep_original_cols = (flag(node.get("keep_original_cols"))
                                    and flag(node.get("preserve"), True))
