@@ -169,6 +169,11 @@ def count(node: Any, what: str) -> int | None:
 
 def labels(node: Any, what: str) -> list[str]:
     """A character vector of distinct, non-missing labels (factor levels)."""
+    if isinstance(node, n.AltRep):
+        node = node.expand()
+    if not isinstance(node, n.Str):
+        raise MalformedObjectError(f"{what} must be a character vector, not "
+                                   f"{type(node).__name__}")
     try:
         values = strings(node)
     except UnsupportedObjectError as exc:

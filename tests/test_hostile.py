@@ -251,6 +251,10 @@ def test_hessian_that_does_not_fit_the_model_is_a_predict_error() -> None:
     (7, 180908, "attribute", 85138, "intercept attribute is NA"),       # campaign 16
     (4, 759233, "type", 991504, "are not a terms object"),              # campaign 16
     (5, 846955, "values", 392703, r"preproc\$x_names\) must be distinct"),  # campaign 16
+    (4, 579319, "drop", 310363, "levels of 'species' must be a character vector"),  # 17
+    # 17, silent before: a regression fit whose fit$lvl became a symbol predicted
+    # classification intervals
+    (6, 165657, "type", 8087, r"outcome levels \(lvl\) must be a character vector"),
 ])
 def test_campaign_escapes_are_typed_now(seed, site, kind, choice, message):
     from tests.fuzz.harness import Mutation, run

@@ -174,6 +174,9 @@ class ModelFit:
         """parsnip's ``lvl`` and kerasnip's ``fit$lvl`` are both the outcome's levels at
         fit time; a classification fit needs them to name its predictions."""
         inner = self.fit.lvl
+        if self.mode == "regression" and isinstance(inner, list):
+            raise MalformedObjectError(f"a regression model_fit's kerasnip fit stores outcome "
+                                       f"levels (fit$lvl = {inner[:5]})")
         if self.mode == "classification" and inner is None:
             raise MalformedObjectError("a classification model_fit's kerasnip fit stores no "
                                        "outcome levels (fit$lvl)")

@@ -165,7 +165,8 @@ def _levels_of(levels_terms: Any, name: str) -> tuple[list[str], bool]:
     classes = strings(levels_terms.attr("dataClasses"))
     if not classes:
         raise MalformedObjectError(f"step_dummy's levels of {name!r} store no dataClasses")
-    return strings(levels_terms.attr("values")), classes[0] == "ordered"
+    values = rtree.labels(levels_terms.attr("values"), f"step_dummy's levels of {name!r}")
+    return values, classes[0] == "ordered"
 
 
 @register
