@@ -30,7 +30,7 @@ def _attr_from_r(node: RObject) -> Any:
     if isinstance(node, Integer):
         return int(scalar(node))
     if isinstance(node, Logical):
-        return bool(scalar(node))
+        return flag(node)
     return np.asarray(to_python(node), dtype=float).ravel()
 
 
