@@ -1,8 +1,8 @@
 """Numeric and string helpers that reproduce base R / stats / splines results.
 
 These are the pieces of R that recipes steps and model post-processing lean on:
-``sum``/``mean``/``var`` with R's long-double accumulation, ``make.names``,
-``contr.poly``, type-7 ``quantile``, ``sort()`` of strings under the ICU root collation
+``sum``/``mean``/``var`` with R's long-double accumulation, ``log``,
+``optimize`` and ``optim`` as R computes them, ``.bincode``, ``make.names``, ``contr.poly``, type-7 ``quantile``, ``sort()`` of strings under the ICU root collation
 used by the fixtures' R sessions (``C.UTF-8`` with ICU), orthogonal polynomial
 prediction (``predict.poly``) and the B-spline bases of ``splines::bs`` and
 ``splines::ns``.
@@ -66,6 +66,18 @@ def r_pow(x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
     square = power == 2.0
     out[square] = base[square] * base[square]
     return out
+
+
+def r_log(x: np.ndarray, base: float = math.e) -> np.ndarray:
+    """R's ``log(x, base)``: ``log10``/``log2`` for bases 10 and 2, else ``log(x)/log(base)``
+    (a base of 0, 1 or below gives R's Inf/NaN)."""
+    if base in (10.0, 2.0):
+        return libm("log10" if base == 10.0 else "log2")(x)
+    natural = libm("log")(x)
+    if base == math.e:
+        return natural
+    with np.errstate(all="ignore"):
+        return natural / libm("log")(base)
 
 
 _NUMPY_NAMES = {"asinh": "arcsinh", "acosh": "arccosh", "atanh": "arctanh", "pow": "power"}
@@ -243,6 +255,59 @@ def r_optim_nelder_mead(fn: Callable[[list[float]], float], par: Sequence[float]
         if evals > maxit:
             break
     return points[low]
+
+
+def optimize_max(f: Callable[[float], float], lower: float, upper: float,
+                 tol: float) -> float:
+    """R's ``optimize(f, c(lower, upper), maximum = TRUE, tol = tol)$maximum``
+    (Brent's golden-section/parabolic search, step for step as R's ``Brent_fmin``)."""
+    def g(arg: float) -> float:
+        value = -f(arg)
+        return value if math.isfinite(value) else float(np.finfo(float).max)
+
+    golden = (3.0 - math.sqrt(5.0)) * 0.5
+    eps = math.sqrt(float(np.finfo(float).eps))
+    a, b = lower, upper
+    v = w = x = a + golden * (b - a)
+    d = e = 0.0
+    fv = fw = fx = g(x)
+    tol3 = tol / 3.0
+    while True:
+        xm = (a + b) * 0.5
+        tol1 = eps * abs(x) + tol3
+        t2 = tol1 * 2.0
+        if abs(x - xm) <= t2 - (b - a) * 0.5:
+            return x
+        p = q = r = 0.0
+        if abs(e) > tol1:
+            r = (x - w) * (fx - fv)
+            q = (x - v) * (fx - fw)
+            p = (x - v) * q - (x - w) * r
+            q = (q - r) * 2.0
+            if q > 0.0:
+                p = -p
+            else:
+                q = -q
+            r, e = e, d
+        if abs(p) >= abs(q * 0.5 * r) or p <= q * (a - x) or p >= q * (b - x):
+            e = (b - x) if x < xm else (a - x)
+            d = golden * e
+        else:
+            d = p / q
+            u = x + d
+            if u - a < t2 or b - u < t2:
+                d = tol1 if x < xm else -tol1
+        u = x + d if abs(d) >= tol1 else (x + tol1 if d > 0.0 else x - tol1)
+        fu = g(u)
+        if fu <= fx:
+            a, b = (a, x) if u < x else (x, b)
+            v, w, x, fv, fw, fx = w, x, u, fw, fx, fu
+        else:
+            a, b = (u, b) if u < x else (a, u)
+            if fu <= fw or w == x:
+                v, fv, w, fw = w, fw, u, fu
+            elif fu <= fv or v == x or v == w:
+                v, fv = u, fu
 
 
 # --------------------------------------------------------------------------- names
@@ -513,3 +578,17 @@ def ns_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[floa
     rotated = _householder_qty(const.T, np.nan_to_num(basis).T).T[:, 2:]
     rotated[np.isnan(x)] = np.nan
     return rotated
+
+
+# --------------------------------------------------------------------------- binning
+def bin_codes(x: np.ndarray, breaks: np.ndarray, right: bool = True,
+              include_lowest: bool = False) -> np.ndarray:
+    """R's ``.bincode(x, breaks, right, include.lowest) - 1``: the 0-based interval of
+    each value among sorted ``breaks``, -1 outside them or NA."""
+    side = "left" if right else "right"
+    codes = np.searchsorted(breaks, x, side=side) - 1
+    if include_lowest:
+        edge = breaks[0] if right else breaks[-1]
+        codes[x == edge] = 0 if right else len(breaks) - 2
+    codes[np.isnan(x) | (codes < 0) | (codes > len(breaks) - 2)] = -1
+    return codes

@@ -10,7 +10,7 @@ import pytest
 import pykerasnip.recipes as rc
 from pykerasnip.datasets import mtcars
 from pykerasnip.recipes.steps.filters import corr_removals
-from pykerasnip.recipes.steps.numeric import optimize_max, r_log
+from pykerasnip.rmath import optimize_max, r_log
 from r_oracle import requires_r, run_r
 
 # name -> (R step call(s), Python builder, trained field -> how R names it)

@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import ForgeError, UnsupportedStepError
+from ..rlinalg import matprod
 from ..rmath import libm, r_pow
-from .steps.numeric import r_matprod
+
 
 _exp, _tanh = libm("exp"), libm("tanh")
 
@@ -76,7 +77,7 @@ def _half_norms(x: np.ndarray) -> np.ndarray:
 
 def _gram(x: np.ndarray, y: np.ndarray | None) -> np.ndarray:
     """``crossprod(t(x))`` or ``x %*% t(y)`` / ``crossprod(t(x), t(y))``."""
-    return r_matprod(x, (x if y is None else y).T)
+    return matprod(x, (x if y is None else y).T)
 
 
 def _centred_distances(x: np.ndarray, y: np.ndarray | None) -> np.ndarray:
@@ -184,7 +185,7 @@ class KernelPCA:
         with np.errstate(all="ignore"):
             centred = (knc - (row_sums(knc) / m)[:, None]) - (row_sums(ka) / m)[None, :]
             centred = centred + np.float64(total(ka)) / (m * n)
-            return r_matprod(centred, self.pcv)
+            return matprod(centred, self.pcv)
 
 
 # --------------------------------------------------------------------------- Isomap
@@ -420,7 +421,7 @@ class IsomapFit:
         geodesic = _geodesics(combined, self.knn, x.shape[0])[:, x.shape[0]:]
         with np.errstate(all="ignore"):
             shifted = geodesic * geodesic - self.geodesic_means[None, :]
-            return -0.5 * r_matprod(shifted, self.vectors / self.values[None, :])
+            return -0.5 * matprod(shifted, self.vectors / self.values[None, :])
 
 
 def squared_col_means(geodesic: np.ndarray) -> np.ndarray:

@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import ForgeError
-from .steps.numeric import r_matprod
+from ..rlinalg import matprod
+
 
 _EPS = float(np.finfo(float).eps)
 
@@ -383,7 +384,7 @@ class NaturalSpline(SplineEngine):
     def _combine(self, bs: np.ndarray) -> np.ndarray:
         if self.knots.repeated:
             raise Splines2Error("Expected a simple knot sequence.")
-        return r_matprod(bs, _natural_null_space(self.knots))
+        return matprod(bs, _natural_null_space(self.knots))
 
     def basis(self) -> np.ndarray:
         bs = BSpline(self.x, self.knots, 3).basis()

@@ -4,21 +4,24 @@ One class per recipes step, shared by both directions: ``from_r`` reads a traine
 that R saved, ``prep`` trains it on pandas data in Python, ``bake`` applies it, and
 ``to_r`` writes it in recipes' own layout. :data:`STEPS` maps R's step class
 (``"step_normalize"``) to the class.
+
+Also the helpers every family of steps shares: reading R fields (flags, numbers),
+adding and dropping columns as recipes does, and recipes' own closures stored in steps.
 """
 from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, to_python
+from ...convert import flag, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
-from ...rds.nodes import List, Real, Str
+from ...rds.nodes import AltRep, Bytecode, Closure, Cons, List, Namespace, Real, Str, Sym
 from .. import selectors
 from ..selectors import r_quosures, select
 
@@ -55,6 +58,20 @@ def with_columns(data: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame
     return data.assign(**{name: as_series(values) for name, values in columns.items()})
 
 
+def append_columns(data: pd.DataFrame, new: pd.DataFrame, step: str) -> pd.DataFrame:
+    """``vec_cbind`` of new columns after recipes' ``check_name`` (no collisions)."""
+    clashes = [c for c in new.columns if c in data.columns]
+    if clashes:
+        raise ForgeError(f"{step}: name collision, these variables already exist: "
+                         f"{', '.join(clashes)}")
+    return pd.concat([data, new.set_axis(data.index)], axis=1)
+
+
+def drop_inputs(data: pd.DataFrame, columns: Sequence[str], keep: bool) -> pd.DataFrame:
+    """recipes' ``remove_original_cols``: drop ``columns`` unless they are kept."""
+    return data if keep else data.drop(columns=[c for c in columns if c in data.columns])
+
+
 def named_dbl(values: Mapping[str, float] | pd.Series) -> Real:
     """A named double vector (``c(a = 1, b = 2)``)."""
     values = pd.Series(values, dtype="f8")
@@ -70,6 +87,47 @@ def rand_id(prefix: str) -> str:
     """recipes' ``rand_id``: the prefix and five random letters/digits."""
     alphabet = string.ascii_letters + string.digits
     return f"{prefix}_{''.join(secrets.choice(alphabet) for _ in range(5))}"
+
+
+def recipes_closure(name: str, formals: dict[str, Any]) -> Closure:
+    """A closure R runs as recipes' internal function ``name`` (it calls it from the
+    recipes namespace)."""
+    body = b.call(name, *(b.sym(arg) for arg in formals))
+    return b.closure(formals, body, b.namespace("recipes", "1.3.2"))
+
+
+def closure_body(fn: Any) -> Any:
+    """The body of a stored R function as R code (the source of compiled bytecode);
+    ``None`` for anything but a closure."""
+    if not isinstance(fn, Closure):
+        return None
+    return fn.body.source if isinstance(fn.body, Bytecode) else fn.body
+
+
+def _symbols(expr: Any) -> set[str]:
+    """Every symbol appearing in an R expression tree."""
+    if isinstance(expr, Bytecode):
+        expr = expr.source
+    if isinstance(expr, Sym):
+        return {expr.name}
+    if isinstance(expr, Cons):
+        return set().union(*(_symbols(v) for v in expr.values()))
+    return set()
+
+
+def recipes_function_name(fn: Any, formals: Sequence[str],
+                          fingerprints: dict[str, set[str]], step: str) -> str:
+    """Recognise a recipes closure R stored in a step by its formals and the symbols of
+    its body (``fingerprints``: name -> symbols of which any marks that function)."""
+    if not (isinstance(fn, Closure) and isinstance(fn.env, Namespace)
+            and fn.env.name == "recipes" and fn.arg_names == list(formals)):
+        raise UnsupportedStepError(step, f"the stored function {fn!r} is not one of "
+                                         f"recipes' own ({', '.join(fingerprints)})")
+    used = _symbols(fn.body)
+    for name, marks in fingerprints.items():
+        if marks & used:
+            return name
+    raise UnsupportedStepError(step, "the stored function is not recognised")
 
 
 def step_to_r(step: "Step", fields: Mapping[str, Any], terms: Any = None,
@@ -92,7 +150,7 @@ def step_class_for(node: List) -> type["Step"]:
     for name in node.classes:
         if name in STEPS:
             return STEPS[name]
-    if _r_flag(node, "skip"):
+    if flag(node.get("skip")):
         return SkippedStep
     raise UnsupportedStepError(r_step_class(node), "no Python implementation is registered")
 
@@ -102,8 +160,29 @@ def r_step_class(node: List) -> str:
     return next((c for c in node.classes if c.startswith(("step_", "check_"))), "?")
 
 
-def _r_flag(node: List, name: str) -> bool:
-    return name in (node.names or ()) and bool(scalar(node.get(name)))
+def r_numbers(node: Any) -> np.ndarray:
+    """An R numeric vector (ALTREP included) as float64, NA as NaN; NULL gives []."""
+    return np.asarray([] if node is None else to_python(node), dtype=float)
+
+
+def named_numbers(node: Any) -> pd.Series:
+    """A named double vector as a Series; R may store it, and its names, as ALTREP
+    wrappers (``wrap_real``, ``deferred_string``)."""
+    if node is None:
+        return pd.Series(dtype="f8")
+    node = node.expand() if isinstance(node, AltRep) else node
+    names = node.attr("names")
+    names = names.expand() if isinstance(names, AltRep) else names
+    return pd.Series(np.asarray(node.data, dtype="f8"), dtype="f8",
+                     index=None if names is None else strings(names))
+
+
+def first(value: Any) -> Any:
+    """A scalar setting that may have come from R as a length-1 array."""
+    if value is None:
+        return None
+    item = np.ravel(value)[0]
+    return item.item() if isinstance(item, np.generic) else item
 
 
 class Step:
@@ -146,8 +225,8 @@ class Step:
             return to_python(node.get(name)) if name in (node.names or ()) else None
 
         # built as trained, so that constructors check only what a user passes them
-        step = cls(trained=True, skip=_r_flag(node, "skip"), id=scalar(node.get("id")))
-        step.trained = _r_flag(node, "trained")
+        step = cls(trained=True, skip=flag(node.get("skip")), id=scalar(node.get("id")))
+        step.trained = flag(node.get("trained"))
         step.terms_r = node.get("terms")
         role = scalar(node.get("role")) if "role" in (node.names or ()) else None
         step.role = None if role is None or pd.isna(role) else str(role)
@@ -210,6 +289,38 @@ def column_names(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(v) for v in (value.to_numpy() if isinstance(value, pd.Series) else value)]
+
+
+class SelectedColumnsStep(Step):
+    """A step whose whole trained state is the list of the columns it selected
+    (``columns``, stored as R's self-named character vector, ``NULL`` until trained).
+
+    Subclasses add their own settings after ``columns`` through :meth:`fields_to_r`.
+    """
+
+    default_role = None
+
+    def __init__(self, *terms: Any, columns: list[str] | None = None, **common: Any):
+        super().__init__(*terms, **common)
+        self.columns = columns or []
+
+    @classmethod
+    def from_r(cls, node: List) -> "SelectedColumnsStep":
+        step = super().from_r(node)
+        # an untrained step stores NULL (or FALSE) until prep selects the columns
+        step.columns = strings(node.get("columns")) if step.trained else []
+        return step
+
+    def to_r(self) -> List:
+        return step_to_r(self, self.fields_to_r())
+
+    def fields_to_r(self) -> dict[str, Any]:
+        """The step-specific R fields (``columns`` first)."""
+        return {"columns": named_chr(self.columns) if self.trained else None}
+
+    def required_columns(self) -> list[str]:
+        return self.columns
+
 
 
 class SkippedStep(Step):

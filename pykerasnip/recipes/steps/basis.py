@@ -8,14 +8,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import from_python, scalar, to_python
+from ...convert import flag, from_python, scalar, to_python
 from ...errors import ForgeError
 from ...rds import build as b
 from ...rds.nodes import List, RObject
 from ...rmath import bs_basis, names0, ns_basis, poly_coefs, poly_predict, poly_raw, quantile7
-from .base import Step, named_chr, register, step_to_r
+from .base import Step, append_columns, drop_inputs, named_chr, r_numbers, register, step_to_r
 from .numeric import numeric_values
-from .categorical import append_columns, drop_inputs, r_flag, r_numbers
 
 
 def numeric_column(data: pd.DataFrame, column: str, step: str) -> np.ndarray:
@@ -49,7 +48,7 @@ class _BasisStep(Step):
                         for name, obj in (node.get(cls.objects_field) or List()).items()}
         options = to_python(node.get("options"))
         step.options = {} if options is None else dict(options)
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"))
+        step.keep_original_cols = flag(node.get("keep_original_cols"))
         return step
 
     def object_from_r(self, obj: Any) -> Any:
@@ -216,7 +215,7 @@ class _SplineStep(_BasisStep):
     def object_from_r(self, obj: Any) -> SplineParams:
         return SplineParams(knots=r_numbers(obj.attr("knots")),
                             boundary=r_numbers(obj.attr("Boundary.knots")),
-                            intercept=r_flag(obj.attr("intercept")),
+                            intercept=flag(obj.attr("intercept")),
                             degree=int(scalar(obj.attr("degree"))))
 
 

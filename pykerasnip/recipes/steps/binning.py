@@ -14,28 +14,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, strings, to_python
+from ...convert import flag, scalar, strings, to_python
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import from_codes
 from ...rds import build as b
 from ...rds.nodes import Integer, List
-from ...rmath import make_names, names0, quantile7
-from .base import Step, named_dbl, register, step_to_r
-from .categorical import r_flag
+from ...rmath import bin_codes, make_names, names0, quantile7
+from .base import Step, named_dbl, named_numbers, register, step_to_r
 from .numeric import numeric_columns, numeric_values
-from .times import named_numbers
 
 
 # --------------------------------------------------------------------------- base R helpers
-def bin_codes(x: np.ndarray, breaks: np.ndarray) -> np.ndarray:
-    """``.bincode(x, breaks, right = TRUE, include.lowest = TRUE) - 1``: 0-based bins,
-    -1 for values outside the breaks or missing."""
-    codes = np.searchsorted(breaks, x, side="left") - 1
-    codes[x == breaks[0]] = 0
-    outside = np.isnan(x) | (x < breaks[0]) | (x > breaks[-1])
-    return np.where(outside, -1, codes)
-
-
 def _format_g(value: float, digits: int, integer: bool) -> str:
     if math.isinf(value):
         return "Inf" if value > 0 else "-Inf"
@@ -58,7 +47,7 @@ def cut_factor(x: np.ndarray, breaks: np.ndarray, labels: list[str], like: pd.Se
     breaks = np.sort(breaks)
     if len(np.unique(breaks)) < len(breaks):
         raise ForgeError("'breaks' are not unique")
-    return from_codes(bin_codes(x, breaks), labels, like=like)
+    return from_codes(bin_codes(x, breaks, include_lowest=True), labels, like=like)
 
 
 # --------------------------------------------------------------------------- step_cut
@@ -107,7 +96,7 @@ class StepCut(Step):
             step.integer_breaks = {name: isinstance(v, Integer) for name, v in breaks.items()}
         else:
             step.breaks = list(np.ravel(to_python(breaks)))
-        step.include_outside_range = r_flag(node.get("include_outside_range"))
+        step.include_outside_range = flag(node.get("include_outside_range"))
         return step
 
     def to_r(self) -> List:
@@ -194,7 +183,7 @@ def discretize_predict(fit: dict[str, Any], column: pd.Series) -> pd.Series:
     bins = labels[1:] if fit["keep_na"] else labels
     x = numeric_values(column)
     codes = (np.full(len(x), -1) if np.isnan(x).all()
-             else bin_codes(x, np.sort(np.asarray(fit["breaks"], dtype="f8"))))
+             else bin_codes(x, np.sort(np.asarray(fit["breaks"], dtype="f8")), include_lowest=True))
     if fit["keep_na"] and np.isnan(x).any():
         shifted = np.where(codes >= 0, codes + 1, -1)
         return from_codes(np.where(np.isnan(x), 0, shifted), [labels[0], *bins], like=column)
@@ -273,7 +262,7 @@ def _fit_from_r(node: List) -> dict[str, Any]:
         fit["breaks"] = np.asarray(fit["breaks"], dtype="f8")
         fit["labels"] = strings(node["labels"])
         fit["prefix"] = scalar(node["prefix"]) if node.get("prefix") is not None else None
-        fit["keep_na"] = r_flag(node["keep_na"])
+        fit["keep_na"] = flag(node["keep_na"])
     return fit
 
 
@@ -349,7 +338,7 @@ class StepPercentile(Step):
 
     @classmethod
     def from_r(cls, node: List) -> "StepPercentile":
-        if r_flag(node.get("case_weights")):
+        if flag(node.get("case_weights")):
             raise UnsupportedStepError(cls.r_class, "case weights are not supported")
         step = super().from_r(node)
         step.outside = scalar(node["outside"])

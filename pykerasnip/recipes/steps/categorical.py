@@ -2,57 +2,33 @@
 factor2string, ordinalscore and interact.
 
 Factors are pandas Categoricals (levels = categories), characters are object columns
-with ``None`` for NA. The top section holds the column helpers the other step modules
-of this package share (appending new columns, dropping inputs, factor construction).
+with ``None`` for NA. The top section holds the factor helpers other step modules share
+(the nominal type check, training levels, the new-levels warning).
 """
 from __future__ import annotations
 
 import itertools
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ... import rtree
-from ...convert import named_values, scalar, strings, to_python
+from ...convert import flag, named_values, scalar, strings
 from ...errors import ForgeError, MalformedObjectError, SpecError, UnsupportedStepError
 from ...factor import as_character, factor, from_codes, is_factor, match, unmatched
 from ...formula.parse import deparse_name
 from ...formula.terms import Terms, terms_from_formula
 from ...rds import build as b
-from ...rds.nodes import (Builtin, Bytecode, Closure, Cons, GlobalEnv, Lang, List, MissingArg,
-                          Namespace, RObject, Sym)
+from ...rds.nodes import Builtin, GlobalEnv, Lang, List, MissingArg, RObject, Sym
 from ...rmath import contr_poly, contr_poly_names, make_names, names0, r_sort_strings
-from .base import Step, is_string_column, named_chr, register, step_to_r
-
-# --------------------------------------------------------------------------- helpers
-def r_flag(node: Any, default: bool = False) -> bool:
-    """An R logical scalar as bool (NULL or NA give ``default``)."""
-    value = None if node is None else scalar(node)
-    return default if value is None or pd.isna(value) else bool(value)
+from .base import (SelectedColumnsStep, Step, append_columns, drop_inputs, is_string_column,
+                   recipes_closure, recipes_function_name, register, step_to_r)
 
 
-def r_numbers(node: Any) -> np.ndarray:
-    """An R numeric vector (ALTREP included) as float64, NA as NaN; NULL gives []."""
-    return np.asarray([] if node is None else to_python(node), dtype=float)
-
-
-def append_columns(data: pd.DataFrame, new: pd.DataFrame, step: str) -> pd.DataFrame:
-    """``vec_cbind`` of new columns after recipes' ``check_name`` (no collisions)."""
-    clashes = [c for c in new.columns if c in data.columns]
-    if clashes:
-        raise ForgeError(f"{step}: name collision, these variables already exist: "
-                         f"{', '.join(clashes)}")
-    return pd.concat([data, new.set_axis(data.index)], axis=1)
-
-
-def drop_inputs(data: pd.DataFrame, columns: Sequence[str], keep: bool) -> pd.DataFrame:
-    """recipes' ``remove_original_cols``: drop ``columns`` unless they are kept."""
-    return data if keep else data.drop(columns=[c for c in columns if c in data.columns])
-
-
+# --------------------------------------------------------------------------- factor helpers
 def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step: str) -> None:
     """recipes' warning for values (NA included) that are not among ``levels``."""
     new = unmatched(values, levels, include_na=True)
@@ -63,7 +39,8 @@ def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step:
 
 
 def factor_info(column: pd.Series) -> tuple[list[str], bool]:
-    """(levels, ordered) of a factor column; characters give their distinct values."""
+    """(levels, ordered) of a factor column; characters give their distinct values in
+    order of appearance (recipes' ``get_existing_values``, without NA)."""
     if is_factor(column):
         return list(column.cat.categories), bool(column.cat.ordered)
     return list(pd.unique(column.dropna())), False
@@ -133,32 +110,6 @@ NAMING_FORMALS = {"var": MissingArg, "lvl": MissingArg, "ordinal": b.lgl(False),
                   "sep": b.chr("_")}
 
 
-def _symbols(expr: Any) -> set[str]:
-    """Every symbol appearing in an R expression tree."""
-    if isinstance(expr, Bytecode):
-        expr = expr.source
-    if isinstance(expr, Sym):
-        return {expr.name}
-    if isinstance(expr, Cons):
-        return set().union(*(_symbols(v) for v in expr.values()))
-    return set()
-
-
-def recipes_function_name(fn: Any, formals: Sequence[str],
-                          fingerprints: dict[str, set[str]], step: str) -> str:
-    """Recognise a recipes closure R stored in a step by its formals and the symbols of
-    its body (``fingerprints``: name -> symbols of which any marks that function)."""
-    if not (isinstance(fn, Closure) and isinstance(fn.env, Namespace)
-            and fn.env.name == "recipes" and fn.arg_names == list(formals)):
-        raise UnsupportedStepError(step, f"the stored function {fn!r} is not one of "
-                                         f"recipes' own ({', '.join(fingerprints)})")
-    used = _symbols(fn.body)
-    for name, marks in fingerprints.items():
-        if marks & used:
-            return name
-    raise UnsupportedStepError(step, "the stored function is not recognised")
-
-
 def dummy_matrix(codes: np.ndarray, k: int, contrast: str, one_hot: bool) -> np.ndarray:
     """model.matrix columns of one factor (codes -1 = NA) without the intercept."""
     if one_hot:
@@ -171,13 +122,6 @@ def dummy_matrix(codes: np.ndarray, k: int, contrast: str, one_hot: bool) -> np.
     out = base.T[:, np.where(codes < 0, 0, codes)]
     out[:, codes < 0] = np.nan
     return out.T
-
-
-def recipes_closure(name: str, formals: dict[str, Any]) -> Closure:
-    """A closure R runs as recipes' internal function ``name`` (it calls it from the
-    recipes namespace)."""
-    body = b.call(name, *(b.sym(arg) for arg in formals))
-    return b.closure(formals, body, b.namespace("recipes", "1.3.2"))
 
 
 def dummy_terms(column: str, levels: list[str], ordered: bool, one_hot: bool) -> Lang:
@@ -199,7 +143,7 @@ def new_level_objects(objects: dict[str, tuple[list[str], bool]]) -> List:
 
 def level_objects(node: Any) -> dict[str, tuple[list[str], bool]]:
     """The reverse of :func:`new_level_objects` (``NULL`` gives none)."""
-    return {name: (strings(levels), r_flag(levels.attr("is_ordered")))
+    return {name: (strings(levels), flag(levels.attr("is_ordered")))
             for name, levels in (node or List()).items()}
 
 
@@ -254,9 +198,9 @@ class StepDummy(Step):
                                             NAMING_FINGERPRINTS, cls.r_class)
         if node.get("contrasts") is not None:
             step.contrasts = _contrasts(node["contrasts"])
-        step.one_hot = r_flag(node.get("one_hot"))
-        step.keep_original_cols = (r_flag(node.get("keep_original_cols"))
-                                   and r_flag(node.get("preserve"), True))
+        step.one_hot = flag(node.get("one_hot"))
+        step.keep_original_cols = (flag(node.get("keep_original_cols"))
+                                   and flag(node.get("preserve"), True))
         return step
 
     def to_r(self) -> List:
@@ -317,7 +261,7 @@ class StepOther(Step):
         step = super().from_r(node)
         step.threshold = float(scalar(node["threshold"]))
         step.other = scalar(node["other"])
-        step.objects = {name: {"keep": strings(obj["keep"]), "collapse": r_flag(obj["collapse"]),
+        step.objects = {name: {"keep": strings(obj["keep"]), "collapse": flag(obj["collapse"]),
                                "other": scalar(obj["other"])}
                         for name, obj in (node.get("objects") or List()).items()}
         return step
@@ -365,28 +309,34 @@ class StepOther(Step):
         return data.assign(**pooled)
 
 
-class _NewLevelStep(Step):
-    """Shared layout of step_novel / step_unknown: per column the training levels and
-    whether the factor is ordered (``objects``), plus one ``new_level``."""
+class LevelsStep(Step):
+    """A step that trains, per selected factor or character column, its levels and
+    whether it is ordered (``objects``, recipes' ``get_existing_values``), and has one
+    level-valued setting stored in the R field :attr:`level_field`."""
 
     default_role = None
-    default_new_level = ""
+    #: the R field (and attribute) holding the step's level setting
+    level_field: ClassVar[str] = ""
 
-    def __init__(self, *terms: Any, new_level: str | None = None,
-                 objects: dict[str, tuple[list[str], bool]] | None = None, **common: Any):
+    def __init__(self, *terms: Any, objects: dict[str, tuple[list[str], bool]] | None = None,
+                 **common: Any):
         super().__init__(*terms, **common)
-        self.new_level = self.default_new_level if new_level is None else new_level
         self.objects = objects or {}
 
+    @property
+    def level(self) -> str:
+        """The value of the level setting."""
+        return getattr(self, self.level_field)
+
     @classmethod
-    def from_r(cls, node: List) -> "_NewLevelStep":
+    def from_r(cls, node: List) -> "LevelsStep":
         step = super().from_r(node)
-        step.new_level = scalar(node["new_level"])
+        setattr(step, cls.level_field, scalar(node[cls.level_field]))
         step.objects = level_objects(node.get("objects"))
         return step
 
     def to_r(self) -> List:
-        return step_to_r(self, {"new_level": b.chr(self.new_level),
+        return step_to_r(self, {self.level_field: b.chr(self.level),
                                 "objects": new_level_objects(self.objects) if self.trained
                                 else None})
 
@@ -394,14 +344,32 @@ class _NewLevelStep(Step):
         columns = self.select(info)
         require_factors(data, columns, self.r_class, allow_strings=True)
         self.objects = {c: factor_info(data[c]) for c in columns}
+        self.check_levels()
+        self.trained = True
+
+    def check_levels(self) -> None:
+        """Raise when the trained ``objects`` do not suit the level setting."""
+
+    def required_columns(self) -> list[str]:
+        return list(self.objects)
+
+
+class _NewLevelStep(LevelsStep):
+    """step_novel / step_unknown: values of a kind the subclass picks become ``new_level``,
+    a level that no training column may already have."""
+
+    level_field = "new_level"
+    default_new_level = ""
+
+    def __init__(self, *terms: Any, new_level: str | None = None, **common: Any):
+        super().__init__(*terms, **common)
+        self.new_level = self.default_new_level if new_level is None else new_level
+
+    def check_levels(self) -> None:
         clashes = [c for c, (levels, _) in self.objects.items() if self.new_level in levels]
         if clashes:
             raise ForgeError(f"{self.r_class}: columns already contain the level "
                              f"{self.new_level!r}: {', '.join(clashes)}")
-        self.trained = True
-
-    def required_columns(self) -> list[str]:
-        return list(self.objects)
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
@@ -459,7 +427,7 @@ class StepString2factor(Step):
                        else None if levels is None else strings(levels))
         ordered = node.get("ordered")
         step.ordered = ({k: bool(v) for k, v in named_values(ordered).items()}
-                        if ordered.names else r_flag(ordered))
+                        if ordered.names else flag(ordered))
         return step
 
     def to_r(self) -> List:
@@ -490,35 +458,8 @@ class StepString2factor(Step):
                               if not is_factor(data[column])})
 
 
-class ColumnsStep(Step):
-    """A step whose trained state is the list of selected ``columns``."""
-
-    default_role = None
-
-    def __init__(self, *terms: Any, columns: list[str] | None = None, **common: Any):
-        super().__init__(*terms, **common)
-        self.columns = columns or []
-
-    @classmethod
-    def from_r(cls, node: List) -> "ColumnsStep":
-        step = super().from_r(node)
-        # an untrained step stores NULL (or FALSE) until prep selects the columns
-        step.columns = strings(node.get("columns")) if step.trained else []
-        return step
-
-    def to_r(self) -> List:
-        return step_to_r(self, self.fields_to_r())
-
-    def fields_to_r(self) -> dict[str, Any]:
-        """The step-specific R fields (``columns`` first)."""
-        return {"columns": named_chr(self.columns) if self.trained else None}
-
-    def required_columns(self) -> list[str]:
-        return self.columns
-
-
 @register
-class StepFactor2string(ColumnsStep):
+class StepFactor2string(SelectedColumnsStep):
     """``step_factor2string``: factors -> character columns."""
 
     r_class = "step_factor2string"
@@ -538,7 +479,7 @@ ORDINAL_CONVERTERS = frozenset({"as.numeric", "as.double", "as.integer"})
 
 
 @register
-class StepOrdinalscore(ColumnsStep):
+class StepOrdinalscore(SelectedColumnsStep):
     """``step_ordinalscore``: ordered factors -> integer scores (level positions)."""
 
     r_class = "step_ordinalscore"
@@ -655,7 +596,7 @@ class StepInteract(Step):
         terms = objects.data if isinstance(objects, List) else []
         step.interactions = [v for v in map(interaction_variables, terms) if v]
         step.sep = scalar(node["sep"])
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def to_r(self) -> List:

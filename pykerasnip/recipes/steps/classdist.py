@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import from_pandas, scalar, to_python
+from ...convert import flag, from_pandas, scalar, to_python
 from ...errors import SpecError, UnsupportedStepError
 from ...factor import is_factor
 from ...rds import build as b
@@ -24,8 +24,7 @@ from ...rds.nodes import BaseNamespace, Bytecode, Closure, Lang, List, MissingAr
 from ...rlinalg import cov, mahalanobis
 from ...rmath import libm, quantile7, r_mean, r_mean_one_pass, r_sort_strings, r_sum
 from ..selectors import r_quosures, select
-from .base import Step, named_dbl, register, step_to_r
-from .categorical import append_columns, drop_inputs, r_flag
+from .base import Step, append_columns, drop_inputs, named_dbl, register, step_to_r
 from .mutate import quosure_expression
 from .numeric import numeric_columns, numeric_values, r_matrix, r_matrix_node
 
@@ -175,9 +174,9 @@ class StepClassdist(Step):
         step.class_ = class_name_from_r(node.get("class"))
         step.mean_func = stored_function_name(node.get("mean_func"), tuple(CENTERS), cls.r_class)
         step.cov_func = stored_function_name(node.get("cov_func"), ("cov",), cls.r_class)
-        step.pool, step.log = r_flag(node.get("pool")), r_flag(node.get("log"), True)
+        step.pool, step.log = flag(node.get("pool")), flag(node.get("log"), True)
         step.prefix = scalar(node["prefix"])
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         step.objects = _objects_from_r(node.get("objects"), step.pool) if step.trained else {}
         return step
 
@@ -348,9 +347,9 @@ class StepClassdistShrunken(Step):
         step = super().from_r(node)
         step.class_ = class_name_from_r(node.get("class"))
         step.threshold, step.sd_offset = (float(scalar(node[k])) for k in ("threshold", "sd_offset"))
-        step.log = r_flag(node.get("log"), True)
+        step.log = flag(node.get("log"), True)
         step.prefix = scalar(node["prefix"])
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         objects = node.get("objects")
         step.objects = None if objects is None else pd.DataFrame(to_python(objects)).reset_index(drop=True)
         return step
@@ -459,7 +458,7 @@ class StepDepth(Step):
         step.options = {} if options is None else \
             {k: _option_value(v) for k, v in zip(options.names or (), options.data)}
         step.prefix = scalar(node["prefix"])
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         data = node.get("data")
         step.data = {} if data is None else \
             {k: r_matrix(v).reset_index(drop=True) for k, v in zip(data.names, data.data)}

@@ -9,16 +9,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, to_pandas
+from ...convert import flag, scalar, to_pandas
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...formula.parse import parse
 from ...rds import build as b
-from ...rds.nodes import Bytecode, Closure, GlobalEnv, List, MissingArg
+from ...rds.nodes import Closure, GlobalEnv, List, MissingArg
 from ...rmath import libm, make_names
 from .. import selectors
 from ..selectors import as_selector, select
-from .base import Step, named_chr, register, step_to_r
-from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
+from .base import (SelectedColumnsStep, Step, append_columns, closure_body, drop_inputs, named_chr,
+                  register, step_to_r)
 from .numeric import numeric_columns, numeric_values
 
 #: the body of step_ratio's default ``naming`` function
@@ -28,8 +28,7 @@ RATIO_NAMING = b.call("{", parse('make.names(paste(numer, denom, sep = "_o_"))')
 def _ratio_naming_is_default(fn: Any) -> bool:
     if not isinstance(fn, Closure) or fn.arg_names != ["numer", "denom"]:
         return False
-    body = fn.body.source if isinstance(fn.body, Bytecode) else fn.body
-    return repr(body) == repr(RATIO_NAMING)
+    return repr(closure_body(fn)) == repr(RATIO_NAMING)
 
 
 @register
@@ -56,7 +55,7 @@ class StepRatio(Step):
         frame = to_pandas(columns) if isinstance(columns, List) and columns.inherits("data.frame") \
             else pd.DataFrame({"top": [], "bottom": []})
         step.pairs = list(zip(frame["top"].astype(str), frame["bottom"].astype(str)))
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def selectors_from_r(self) -> None:
@@ -104,7 +103,7 @@ class _Selected(Step):
 
 
 @register
-class StepSpatialsign(ColumnsStep):
+class StepSpatialsign(SelectedColumnsStep):
     """``step_spatialsign``: each row of the selected columns divided by its Euclidean
     norm (``na_rm``: missing values left out of the norm)."""
 
@@ -118,8 +117,8 @@ class StepSpatialsign(ColumnsStep):
     @classmethod
     def from_r(cls, node: List) -> "StepSpatialsign":
         step = super().from_r(node)
-        step.na_rm = r_flag(node.get("na_rm"), True)
-        if r_flag(node.get("case_weights")):
+        step.na_rm = flag(node.get("na_rm"), True)
+        if flag(node.get("case_weights")):
             raise UnsupportedStepError(cls.r_class, "case weights are not supported")
         return step
 
@@ -221,9 +220,9 @@ class StepGeodist(Step):
         step = super().from_r(node)
         step.lat = step.lon = None
         step.ref_lat, step.ref_lon = float(scalar(node["ref_lat"])), float(scalar(node["ref_lon"]))
-        step.is_lat_lon = r_flag(node.get("is_lat_lon"), True)
-        step.log, step.geo_name = r_flag(node.get("log")), scalar(node["name"])
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.is_lat_lon = flag(node.get("is_lat_lon"), True)
+        step.log, step.geo_name = flag(node.get("log")), scalar(node["name"])
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         columns = node.get("columns")
         step.columns = [] if columns is None else [str(v) for v in columns.data]
         return step

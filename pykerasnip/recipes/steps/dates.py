@@ -13,12 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, strings
+from ...convert import flag, scalar, strings
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import register
-from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
+from .base import SelectedColumnsStep, append_columns, drop_inputs, register
 
 # --------------------------------------------------------------------------- step_date
 #: clock's English labels (``clock::clock_locale()$labels``)
@@ -97,7 +96,7 @@ def _labels_from_r(locale: Any) -> dict[str, list[str]]:
     return ENGLISH_LABELS
 
 
-class _DateStep(ColumnsStep):
+class _DateStep(SelectedColumnsStep):
     """A step deriving new columns from date columns (inputs kept by default)."""
 
     default_role = "predictor"
@@ -109,7 +108,7 @@ class _DateStep(ColumnsStep):
     @classmethod
     def from_r(cls, node: List) -> "_DateStep":
         step = super().from_r(node)
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def fields_to_r(self) -> dict[str, Any]:
@@ -154,8 +153,8 @@ class StepDate(_DateStep):
     def from_r(cls, node: List) -> "StepDate":
         step = super().from_r(node)
         step.features = strings(node["features"])
-        step.abbr, step.label = r_flag(node["abbr"]), r_flag(node["label"])
-        step.ordinal = r_flag(node["ordinal"])
+        step.abbr, step.label = flag(node["abbr"]), flag(node["label"])
+        step.ordinal = flag(node["ordinal"])
         step.labels = _labels_from_r(node.get("locale"))
         return step
 

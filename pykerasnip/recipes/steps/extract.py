@@ -11,14 +11,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, strings
+from ...convert import flag, scalar, strings
 from ...errors import SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import r_sort_strings
-from .base import Step, named_chr, register, step_to_r
-from .categorical import (NAMING, NAMING_FINGERPRINTS, NAMING_FORMALS, append_columns, drop_inputs,
-                          r_flag, recipes_closure, recipes_function_name, require_factors)
+from .base import (Step, append_columns, drop_inputs, named_chr, recipes_closure,
+                   recipes_function_name, register, step_to_r)
+from .categorical import NAMING, NAMING_FINGERPRINTS, NAMING_FORMALS, require_factors
 from .text import _strings, r_regex
 
 
@@ -50,7 +50,7 @@ def read_pooling(step: Step, node: List) -> None:
     step.other = scalar(node["other"])
     step.naming = recipes_function_name(node["naming"], list(NAMING_FORMALS),
                                         NAMING_FINGERPRINTS, step.r_class)
-    step.keep_original_cols = r_flag(node.get("keep_original_cols"))
+    step.keep_original_cols = flag(node.get("keep_original_cols"))
     step.sparse = scalar(node.get("sparse")) if node.get("sparse") is not None else "auto"
 
 
@@ -73,7 +73,7 @@ class StepDummyExtract(Step):
 
     @classmethod
     def from_r(cls, node: List) -> "StepDummyExtract":
-        if r_flag(node.get("case_weights")):
+        if flag(node.get("case_weights")):
             raise UnsupportedStepError(cls.r_class, "case weights are not supported")
         step = super().from_r(node)
         step.sep, step.pattern = (scalar(node.get(k)) if node.get(k) is not None else None
@@ -174,7 +174,7 @@ class StepDummyMultiChoice(Step):
         step.prefix = scalar(node["prefix"]) if node.get("prefix") is not None else None
         levels = node.get("levels")
         step.levels = {} if levels is None else {
-            "keep": strings(levels["keep"]), "collapse": r_flag(levels["collapse"]),
+            "keep": strings(levels["keep"]), "collapse": flag(levels["collapse"]),
             "other": scalar(levels["other"])}
         step.input = [] if node.get("input") is None else strings(node["input"])
         return step

@@ -10,8 +10,8 @@ from ...convert import to_python
 from ...errors import UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import Step, register, step_to_r
-from .numeric import first, numeric_values
+from .base import Step, first, register, step_to_r
+from .numeric import numeric_values
 
 
 class RemovalStep(Step):

@@ -12,20 +12,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import from_pandas, named_values, scalar, strings
+from ...convert import flag, from_pandas, named_values, scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import as_character, factor, unmatched
 from ...rds import build as b
 from ...formula.parse import deparse_name
 from ...formula.terms import terms_from_formula
 from ...rds.nodes import BaseEnv, List
+from ...rlinalg import matprod
 from ...rmath import na_rm_range, r_sort_strings
 from ...rrng import RRandom, current_stream
 from .. import selectors
 from ..selectors import all_predictors, r_quosures, select
-from .base import Step, column_names, is_string_column, named_chr, named_dbl, register, step_to_r
+from .base import (Step, column_names, first, is_string_column, named_chr, named_dbl, register,
+                   step_to_r)
 from .categorical import model_matrix_columns
-from .numeric import col_mean, first, numeric_columns, numeric_values, r_matprod
+from .numeric import col_mean, numeric_columns, numeric_values
 
 
 def is_integer_column(column: pd.Series) -> bool:
@@ -448,7 +450,7 @@ class StepImputeLinear(Step):
                 continue    # R warns when predictors are missing too
             design = lm_design(rows, predictors, self.xlevels.get(target, {}))
             keep = coefficients.notna().to_numpy()   # aliased terms (NA coefficients) are dropped
-            predicted = r_matprod(design[:, keep], coefficients.to_numpy()[keep, None])[:, 0]
+            predicted = matprod(design[:, keep], coefficients.to_numpy()[keep, None])[:, 0]
             if is_integer_column(data[target]):
                 predicted = np.round(predicted).astype(int)
             out[target] = _fill_rows(out[target], missing, predicted)
@@ -556,8 +558,7 @@ class StepIndicateNa(Step):
         step = super().from_r(node)
         step.columns = column_names(step.columns)
         step.prefix = str(first(step.prefix))
-        keep = step.keep_original_cols
-        step.keep_original_cols = True if keep is None else bool(first(keep))
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ... import rtree
-from ...convert import scalar, strings, to_python
+from ...convert import flag, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...factor import is_factor
 from ...rds import build as b
@@ -28,9 +28,8 @@ from ...rds.nodes import NA_INTEGER, AltRep, Integer, List, RObject
 from ...rmath import r_sort_strings
 from ...rrng import RRandom, current_stream
 from ..selectors import all_predictors, r_argument_quosures
-from .base import Step, prep_in_r, register, step_to_r
-from .categorical import r_flag, r_numbers
-from .numeric import first, r_matrix
+from .base import Step, first, prep_in_r, r_numbers, register, step_to_r
+from .numeric import r_matrix
 
 
 def _node_numbers(frame: List) -> np.ndarray:
@@ -161,7 +160,7 @@ class BaggedTrees:
         model = rtree.record(node, "an ipred bagging fit", ("y", "mtrees", "..imp_vars"))
         if not (model.inherits("regbagg") or model.inherits("classbagg")):
             raise UnsupportedStepError("step_impute_bag", f"a model of class {model.classes}")
-        if r_flag(model.get("comb")):
+        if flag(model.get("comb")):
             raise UnsupportedStepError("step_impute_bag", "combined (comb) bagging models")
         bags = rtree.record(model["mtrees"], "the bagged trees").data
         btrees = [rtree.record(bag, "a bagged tree", ("btree",))["btree"] for bag in bags]

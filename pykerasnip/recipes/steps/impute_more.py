@@ -15,14 +15,12 @@ from ...rds import build as b
 from ...rds.nodes import BaseNamespace, Closure, List, MissingArg, Namespace
 from ...rmath import r_mean
 from ...rrng import RRandom, current_stream
-from .base import named_dbl, register, step_to_r
-from .categorical import ColumnsStep
-from .numeric import ColumnwiseStep, numeric_columns, numeric_values
-from .times import named_numbers
+from .base import SelectedColumnsStep, closure_body, named_dbl, named_numbers, register, step_to_r
+from .numeric import NumericMapStep, numeric_columns, numeric_values
 
 
 @register
-class StepImputeLower(ColumnwiseStep):
+class StepImputeLower(NumericMapStep):
     """``step_impute_lower``: values at or below the training minimum become uniform
     draws in (0, minimum) (inside ``r_session(seed)``, R's draws after ``set.seed``)."""
 
@@ -83,7 +81,7 @@ def _statistic_name(fn: Any) -> str:
         return fn
     in_base = fn.env is BaseNamespace if isinstance(fn, Closure) else False
     if isinstance(fn, Closure) and (in_base or isinstance(fn.env, Namespace) and fn.env.name == "stats"):
-        text = repr(fn.body.source if hasattr(fn.body, "source") else fn.body)
+        text = repr(closure_body(fn))
         for name in ROLL_STATISTICS:
             # stats' own generic, or the wrapper ``function(x) median(x)`` Python writes
             if (f"Str(n=1, ['{name}'])" in text and "UseMethod" in text) or \
@@ -102,7 +100,7 @@ def window_rows(i: int, n: int, k: int) -> range:
 
 
 @register
-class StepImputeRoll(ColumnsStep):
+class StepImputeRoll(SelectedColumnsStep):
     """``step_impute_roll``: missing values -> ``statistic`` (median or mean) of the
     non-missing values in a centred window of ``window`` rows."""
 

@@ -9,12 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar
+from ...convert import flag, scalar
 from ...errors import UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import register
-from .categorical import ColumnsStep, r_flag, r_numbers
+from .base import SelectedColumnsStep, r_numbers, register
 
 
 def numeric_matrix(data: pd.DataFrame, columns: list[str], step: str) -> np.ndarray:
@@ -35,7 +34,7 @@ def with_list_column(data: pd.DataFrame, name: str, cells: list[np.ndarray],
     return out.drop(columns=[c for c in drop if c != name])
 
 
-class _KerasnipStep(ColumnsStep):
+class _KerasnipStep(SelectedColumnsStep):
     """A kerasnip step: trained ``columns``; bake is a no-op when ``skip`` is set."""
 
     default_role = "predictor"
@@ -101,7 +100,7 @@ class StepLead(_KerasnipStep):
         step = super().from_r(node)
         step.lead = [int(k) for k in r_numbers(node["lead"])]
         step.prefix = scalar(node["prefix"])
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def fields_to_r(self) -> dict[str, Any]:

@@ -16,15 +16,15 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, strings, to_python
+from ...convert import flag, scalar, strings, to_python
 from ...errors import MalformedObjectError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import NA_INTEGER, AltRep, Closure, Environment, Integer, List, Promise, Real, RObject, S4Object
 from ...rmath import names0
 from ..embedding import IsomapFit, Kernel, KernelPCA, squared_col_means
-from .base import PREP_EXCEPTIONS, Step, column_names, named_chr, prep_refusal, register, step_to_r
-from .categorical import append_columns, drop_inputs, r_flag
-from .numeric import first, numeric_columns, numeric_values
+from .base import (PREP_EXCEPTIONS, Step, append_columns, column_names, drop_inputs, first,
+                   named_chr, prep_refusal, register, step_to_r)
+from .numeric import numeric_columns, numeric_values
 
 PREP_EXCEPTIONS.update({
     name: "kernlab takes the components from LAPACK's dsyevr on R's reference BLAS; SciPy's "
@@ -101,12 +101,12 @@ def _isomap_from_r(node: Any) -> IsomapFit | None:
 
 
 def _common_from_r(cls: type[Step], node: List) -> Step:
-    step = cls(trained=r_flag(node.get("trained")), skip=r_flag(node.get("skip")),
+    step = cls(trained=flag(node.get("trained")), skip=flag(node.get("skip")),
                id=scalar(node.get("id")))
     role = scalar(node.get("role"))
     step.role = None if role is None or pd.isna(role) else str(role)
     step.prefix = str(first(to_python(node["prefix"])))
-    step.keep_original_cols = r_flag(node.get("keep_original_cols"))
+    step.keep_original_cols = flag(node.get("keep_original_cols"))
     step.columns = column_names(to_python(node.get("columns")))
     step.r_node, step.terms_r = node, node.get("terms")
     return step

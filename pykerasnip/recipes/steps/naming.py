@@ -16,8 +16,8 @@ import pandas as pd
 from ...errors import SpecError, UnsupportedStepError
 from ...formula.parse import check_nesting, parse
 from ...rds import build as b
-from ...rds.nodes import Builtin, Bytecode, Closure, GlobalEnv, Lang, List, Str, Sym
-from .base import Step, named_chr, register, step_to_r
+from ...rds.nodes import Builtin, Closure, GlobalEnv, Lang, List, Str, Sym
+from .base import Step, closure_body, named_chr, register, step_to_r
 from .mutate import quosure_expression
 from .text import r_regex
 
@@ -152,9 +152,7 @@ def name_function(fn: Any) -> tuple[NameFunction, Any]:
 def _base_function_name(fn: Any) -> str:
     if isinstance(fn, Builtin) and fn.name in STRING_FUNCTIONS:
         return fn.name
-    body = fn.body.source if isinstance(fn, Closure) and isinstance(fn.body, Bytecode) else \
-        getattr(fn, "body", None)
-    text = repr(body)
+    text = repr(closure_body(fn))
     for name in ("toupper", "tolower"):
         if f"Sym('{name}')" in text and fn.arg_names == ["x"]:
             return name

@@ -13,17 +13,20 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...convert import to_python
+from ...convert import flag
 from ...errors import MalformedObjectError, SpecError
 from ...rds.nodes import List, Real
-from ...rmath import libm, na_rm_range, r_mean, r_mean_one_pass, r_pow, r_sum, r_var
+from ...rlinalg import matprod
+from ...rmath import (libm, na_rm_range, optimize_max, r_log, r_mean, r_mean_one_pass, r_pow,
+                      r_sum, r_var)
 from ...rds import build as b
-from .base import Step, column_names, named_chr, named_dbl, register, step_to_r, with_columns
+from .base import (Step, column_names, first, named_chr, named_dbl, register, step_to_r,
+                   with_columns)
 
 _EPS = float(np.finfo(float).eps)
 
 
-# -- R numerics ----------------------------------------------------------------------
+# -- helpers -------------------------------------------------------------------------
 def numeric_values(column: pd.Series) -> np.ndarray:
     """A column as float64 with NaN for missing values (integers, booleans included)."""
     return column.to_numpy(dtype="f8", na_value=np.nan)
@@ -32,76 +35,6 @@ def numeric_values(column: pd.Series) -> np.ndarray:
 def col_mean(x: np.ndarray) -> float:
     """R's ``colMeans(x, na.rm = TRUE)`` for one column."""
     return r_mean_one_pass(x[~np.isnan(x)])
-
-
-def r_log(x: np.ndarray, base: float = math.e) -> np.ndarray:
-    """R's ``log(x, base)``: ``log10``/``log2`` for bases 10 and 2, else ``log(x)/log(base)``,
-    with the C library's functions as R calls them (NumPy's SIMD ones differ in the last bit)."""
-    if base in (10.0, 2.0):
-        return libm("log10" if base == 10.0 else "log2")(x)
-    return libm("log")(x) / math.log(base) if base != math.e else libm("log")(x)
-
-
-def optimize_max(f: Callable[[float], float], lower: float, upper: float,
-                 tol: float) -> float:
-    """R's ``optimize(f, c(lower, upper), maximum = TRUE, tol = tol)$maximum``
-    (Brent's golden-section/parabolic search, step for step as R's ``Brent_fmin``)."""
-    def g(arg: float) -> float:
-        value = -f(arg)
-        return value if math.isfinite(value) else float(np.finfo(float).max)
-
-    golden = (3.0 - math.sqrt(5.0)) * 0.5
-    eps = math.sqrt(_EPS)
-    a, b = lower, upper
-    v = w = x = a + golden * (b - a)
-    d = e = 0.0
-    fv = fw = fx = g(x)
-    tol3 = tol / 3.0
-    while True:
-        xm = (a + b) * 0.5
-        tol1 = eps * abs(x) + tol3
-        t2 = tol1 * 2.0
-        if abs(x - xm) <= t2 - (b - a) * 0.5:
-            return x
-        p = q = r = 0.0
-        if abs(e) > tol1:
-            r = (x - w) * (fx - fv)
-            q = (x - v) * (fx - fw)
-            p = (x - v) * q - (x - w) * r
-            q = (q - r) * 2.0
-            if q > 0.0:
-                p = -p
-            else:
-                q = -q
-            r, e = e, d
-        if abs(p) >= abs(q * 0.5 * r) or p <= q * (a - x) or p >= q * (b - x):
-            e = (b - x) if x < xm else (a - x)
-            d = golden * e
-        else:
-            d = p / q
-            u = x + d
-            if u - a < t2 or b - u < t2:
-                d = tol1 if x < xm else -tol1
-        u = x + d if abs(d) >= tol1 else (x + tol1 if d > 0.0 else x - tol1)
-        fu = g(u)
-        if fu <= fx:
-            a, b = (a, x) if u < x else (x, b)
-            v, w, x, fv, fw, fx = w, x, u, fw, fx, fu
-        else:
-            a, b = (u, b) if u < x else (a, u)
-            if fu <= fw or w == x:
-                v, fv, w, fw = w, fw, u, fu
-            elif fu <= fv or v == x or v == w:
-                v, fv = u, fu
-
-
-def r_matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """R's ``x %*% y`` as the reference BLAS ``dgemm`` sums it: over the inner index in
-    order, one column of ``x`` at a time (so results match R to the last bit)."""
-    out = np.zeros((x.shape[0], y.shape[1]))
-    for k in range(x.shape[1]):
-        out += x[:, k:k + 1] * y[k]
-    return out
 
 
 def stats_series(value: Any) -> pd.Series:
@@ -126,17 +59,11 @@ def r_matrix(node: Any) -> pd.DataFrame:
     return pd.DataFrame(values, index=names[0], columns=names[1])
 
 
-def first(value: Any) -> Any:
-    """A scalar setting that may have come from R as a length-1 array."""
-    if value is None:
-        return None
-    item = np.ravel(value)[0]
-    return item.item() if isinstance(item, np.generic) else item
-
-
 # -- steps ---------------------------------------------------------------------------
-class ColumnwiseStep(Step):
-    """A step that rewrites each of its columns in place with a per-column formula."""
+class NumericMapStep(Step):
+    """A step that replaces each of its numeric columns, in place, by a function of it:
+    :meth:`transform` of the column's doubles and of what the step trained for that
+    column (means, ranges, lambdas...), over the columns :meth:`bake_columns` names."""
 
     default_role: ClassVar[str | None] = None
 
@@ -145,6 +72,7 @@ class ColumnwiseStep(Step):
         raise NotImplementedError
 
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
+        """The new values of ``column`` from its current values ``x``."""
         raise NotImplementedError
 
     def required_columns(self) -> list[str]:
@@ -173,7 +101,7 @@ def _sd_check(sds: pd.Series) -> pd.Series:
 
 
 @register
-class StepCenter(ColumnwiseStep):
+class StepCenter(NumericMapStep):
     """``step_center``: subtract the training means."""
 
     r_class = "step_center"
@@ -204,7 +132,7 @@ class StepCenter(ColumnwiseStep):
 
 
 @register
-class StepScale(ColumnwiseStep):
+class StepScale(NumericMapStep):
     """``step_scale``: divide by the training SDs (times ``factor``)."""
 
     r_class = "step_scale"
@@ -272,7 +200,7 @@ class StepNormalize(StepCenter, StepScale):
 
 
 @register
-class StepRange(ColumnwiseStep):
+class StepRange(NumericMapStep):
     """``step_range``: rescale to ``[min, max]`` using the training ranges (clipped)."""
 
     r_class = "step_range"
@@ -289,7 +217,7 @@ class StepRange(ColumnwiseStep):
         step = super().from_r(node)
         step.min, step.max = float(first(step.min)), float(first(step.max))
         # old objects have no clipping field: R then clips (NULL is not FALSE there)
-        step.clipping = step.clipping is None or bool(first(step.clipping))
+        step.clipping = flag(node.get("clipping"), True)
         ranges = node.get("ranges")
         step.ranges = r_matrix(ranges).set_axis(["mins", "maxs"]) if ranges is not None \
             else pd.DataFrame(index=["mins", "maxs"], dtype="f8")
@@ -315,8 +243,9 @@ class StepRange(ColumnwiseStep):
         return np.clip(out, self.min, self.max) if self.clipping else out
 
 
-class _ColumnsStep(ColumnwiseStep):
-    """A column-wise step that stores its selection in a ``columns`` field."""
+class FixedMapStep(NumericMapStep):
+    """A :class:`NumericMapStep` whose function is fixed by its settings, not trained
+    per column: its trained state is only the selected numeric ``columns``."""
 
     name_fields = ("columns",)
 
@@ -333,7 +262,7 @@ class _ColumnsStep(ColumnwiseStep):
 
 
 @register
-class StepLog(_ColumnsStep):
+class StepLog(FixedMapStep):
     """``step_log``: ``log(x + offset, base)``, or the signed log."""
 
     r_class = "step_log"
@@ -349,7 +278,7 @@ class StepLog(_ColumnsStep):
         step = super().from_r(node)
         step.base = float(first(step.base))
         step.offset = 0.0 if step.offset is None else float(first(step.offset))
-        step.signed = step.signed is not None and bool(first(step.signed))
+        step.signed = flag(node.get("signed"))
         return step
 
     def to_r(self) -> List:
@@ -364,7 +293,7 @@ class StepLog(_ColumnsStep):
 
 
 @register
-class StepSqrt(_ColumnsStep):
+class StepSqrt(FixedMapStep):
     """``step_sqrt``: square root (negative values give NaN)."""
 
     r_class = "step_sqrt"
@@ -439,7 +368,7 @@ def _check_limits(lam: float, limits: tuple[float, float]) -> float:
     return math.nan if near else lam
 
 
-class _PowerStep(ColumnwiseStep):
+class _PowerStep(NumericMapStep):
     """Box-Cox / Yeo-Johnson: one estimated lambda per column (failed ones dropped)."""
 
     r_fields = ("lambdas", "limits", "num_unique")
@@ -541,10 +470,8 @@ class StepPca(Step):
         threshold = first(step.threshold) if step.threshold is not None else None
         step.threshold = math.nan if threshold is None or pd.isna(threshold) else float(threshold)
         # old objects: no keep_original_cols field, ``preserve`` instead
-        keep = step.keep_original_cols
-        if keep is None:
-            keep = to_python(node.get("preserve")) if "preserve" in (node.names or ()) else False
-        step.keep_original_cols = bool(first(keep))
+        keep = node.get("keep_original_cols")
+        step.keep_original_cols = flag(node.get("preserve") if keep is None else keep)
         res = node.get("res")
         if res is not None:
             step.rotation = r_matrix(res.get("rotation"))
@@ -593,7 +520,7 @@ class StepPca(Step):
             x = x - self.center
         if self.scale is not None:
             x = x / self.scale
-        comps = r_matprod(x, self.rotation.to_numpy()[:, :self.num_comp])
+        comps = matprod(x, self.rotation.to_numpy()[:, :self.num_comp])
         names = pca_names(self.prefix, comps.shape[1])
         clash = [c for c in data.columns if c in names]
         if clash:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import from_python, scalar, to_python
+from ...convert import flag, from_python, scalar, to_python
 from ...errors import SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import GlobalEnv, List
@@ -16,7 +16,6 @@ from ...rmath import quantile7, r_sort_strings
 from .. import selectors
 from ..selectors import as_selector, select
 from .base import Step, is_string_column, register, step_to_r
-from .categorical import r_flag
 
 
 def r_seq(start: float, stop: float, length: int) -> np.ndarray:
@@ -100,7 +99,7 @@ class StepProfile(Step):
         step.profile_selector = None
         step.pct, step.index = float(scalar(node["pct"])), int(scalar(node["index"]))
         grid = node["grid"]
-        step.grid = {"pctl": r_flag(grid["pctl"]), "len": int(scalar(grid["len"]))}
+        step.grid = {"pctl": flag(grid["pctl"]), "len": int(scalar(grid["len"]))}
         step.fixed = {c: to_python(v) for c, v in (node.get("columns") or List()).items()}
         step.profile = {c: to_python(v) for c, v in (node.get("profile") or List()).items()
                         if not isinstance(v, List)}

@@ -3,10 +3,10 @@ step_nnmf (NMF through dimRed; deprecated in recipes) and step_nnmf_sparse (Rcpp
 
 Each maps the selected columns to ``num_comp`` new columns ``<prefix>1..`` through the
 matrices R's training stored. Baking is R's arithmetic: centring/scaling elementwise,
-then ``%*%`` (:func:`r_matprod`); only step_nnmf's pseudo-inverse (``MASS::ginv``, an
-SVD) comes from NumPy's LAPACK and may differ from R's in the last bits. Training stays
-in R: the fits run LAPACK's SVD or C++ solvers from random starts, whose last bits
-Python cannot reproduce (see ``PREP_EXCEPTIONS``).
+then ``%*%`` (:func:`pykerasnip.rlinalg.matprod`); only step_nnmf's pseudo-inverse
+(``MASS::ginv``, an SVD) comes from NumPy's LAPACK and may differ from R's in the last
+bits. Training stays in R: the fits run LAPACK's SVD or C++ solvers from random starts,
+whose last bits Python cannot reproduce (see ``PREP_EXCEPTIONS``).
 """
 from __future__ import annotations
 
@@ -17,16 +17,16 @@ import numpy as np
 import pandas as pd
 
 from ... import rtree
-from ...convert import strings, to_python
+from ...convert import flag, strings, to_python
 from ...errors import UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List, RObject
+from ...rlinalg import matprod
 from ...rmath import names0
 from ..selectors import r_argument_quosures
-from .base import Step, named_chr, named_dbl, prep_in_r, register, step_to_r
-from .categorical import append_columns, drop_inputs, r_flag
-from .numeric import first, numeric_values, r_matprod, r_matrix, r_matrix_node
-from .times import named_numbers
+from .base import (Step, append_columns, drop_inputs, first, named_chr, named_dbl, named_numbers,
+                   prep_in_r, register, step_to_r)
+from .numeric import numeric_values, r_matrix, r_matrix_node
 
 
 def _matrix_node(values: np.ndarray) -> RObject:
@@ -63,7 +63,7 @@ class _ProjectionStep(Step):
         step.num_comp = int(_number(to_python(node["num_comp"])))
         step.options = node.get("options")
         step.prefix = strings(node["prefix"])[0]
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"))
+        step.keep_original_cols = flag(node.get("keep_original_cols"))
         step.columns = strings(node.get("columns")) if step.trained else []
         return step
 
@@ -152,7 +152,7 @@ class StepIca(_ProjectionStep):
 
     def project(self, x: np.ndarray) -> np.ndarray:
         centred = x - self.means.to_numpy()
-        return r_matprod(r_matprod(centred, self.K), self.W)[:, :self.num_comp]
+        return matprod(matprod(centred, self.K), self.W)[:, :self.num_comp]
 
 
 # --------------------------------------------------------------------------- step_pls
@@ -221,7 +221,7 @@ class StepPls(_ProjectionStep):
         z = x - self.mu.to_numpy()
         if self.sd is not None:
             z = z / self.sd
-        return r_matprod(z, self.coefs.to_numpy()) * self.col_norms.to_numpy()
+        return matprod(z, self.coefs.to_numpy()) * self.col_norms.to_numpy()
 
 
 # --------------------------------------------------------------------------- step_nnmf_sparse
@@ -267,7 +267,7 @@ class StepNnmfSparse(_ProjectionStep):
         return self.num_comp != 0
 
     def project(self, x: np.ndarray) -> np.ndarray:
-        return r_matprod(x, self.w.to_numpy())
+        return matprod(x, self.w.to_numpy())
 
 
 # --------------------------------------------------------------------------- step_nnmf
@@ -279,7 +279,7 @@ def ginv(x: np.ndarray, tol: float = float(np.sqrt(np.finfo(float).eps))) -> np.
     positive = d > max(tol * d[0], 0.0)
     if not positive.any():
         return np.zeros(x.shape[::-1])
-    return r_matprod(vt[positive].T, (1 / d[positive])[:, None] * u[:, positive].T)
+    return matprod(vt[positive].T, (1 / d[positive])[:, None] * u[:, positive].T)
 
 
 @register
@@ -325,4 +325,4 @@ class StepNnmf(_ProjectionStep):
         return super().projects() and not self.w.empty
 
     def project(self, x: np.ndarray) -> np.ndarray:
-        return r_matprod(x, ginv(self.w.to_numpy()).T)[:, :self.num_comp]
+        return matprod(x, ginv(self.w.to_numpy()).T)[:, :self.num_comp]

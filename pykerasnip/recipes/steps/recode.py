@@ -12,26 +12,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import named_values, scalar, strings, to_python
+from ...convert import flag, named_values, strings, to_python
 from ...errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ...factor import as_character, from_codes, is_factor, match
 from ...formula.parse import parse
 from ...rds import build as b
-from ...rds.nodes import Bytecode, Closure, GlobalEnv, List, MissingArg
+from ...rds.nodes import Closure, GlobalEnv, List, MissingArg
 from ...rexpr import as_character as r_as_character
 from ...rexpr import evaluate
 from ...rmath import r_sort_strings
-from .base import Step, is_string_column, named_chr, register, step_to_r
-from .categorical import ColumnsStep, level_objects, new_level_objects, r_flag, require_factors
+from .base import SelectedColumnsStep, Step, closure_body, is_string_column, register, step_to_r
+from .categorical import LevelsStep, require_factors
 from .numeric import numeric_columns, numeric_values
-
-
-def existing_values(column: pd.Series) -> tuple[list[str], bool]:
-    """recipes' ``get_existing_values``: a factor's levels or the sorted distinct
-    strings, and whether the factor is ordered."""
-    if is_factor(column):
-        return list(column.cat.categories), bool(column.cat.ordered)
-    return r_sort_strings(column.dropna().unique()), False
 
 
 def as_r_factor(column: pd.Series) -> pd.Series:
@@ -44,42 +36,23 @@ def as_r_factor(column: pd.Series) -> pd.Series:
 
 
 @register
-class StepRelevel(Step):
+class StepRelevel(LevelsStep):
     """``step_relevel``: make ``ref_level`` the first level (``stats::relevel``)."""
 
     r_class = "step_relevel"
-    default_role = None
+    level_field = "ref_level"
 
     def __init__(self, *terms: Any, ref_level: str = "", **common: Any):
         super().__init__(*terms, **common)
         self.ref_level = ref_level
-        self.objects: dict[str, tuple[list[str], bool]] = {}
 
-    @classmethod
-    def from_r(cls, node: List) -> "StepRelevel":
-        step = super().from_r(node)
-        step.ref_level = scalar(node["ref_level"])
-        step.objects = level_objects(node.get("objects"))
-        return step
-
-    def to_r(self) -> List:
-        return step_to_r(self, {"ref_level": b.chr(self.ref_level),
-                                "objects": new_level_objects(self.objects) if self.trained else None})
-
-    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        columns = self.select(info)
-        require_factors(data, columns, self.r_class, allow_strings=True)
+    def check_levels(self) -> None:
         if not isinstance(self.ref_level, str) or not self.ref_level:
             raise SpecError("step_relevel: `ref_level` must be a single non-empty string")
-        self.objects = {c: existing_values(data[c]) for c in columns}
         lacking = [c for c, (levels, _) in self.objects.items() if self.ref_level not in levels]
         if lacking:
             raise ForgeError(f"step_relevel: these columns do not include the reference level "
                              f"{self.ref_level!r}: {', '.join(lacking)}")
-        self.trained = True
-
-    def required_columns(self) -> list[str]:
-        return list(self.objects)
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
@@ -98,7 +71,7 @@ class StepRelevel(Step):
 
 
 @register
-class StepUnorder(ColumnsStep):
+class StepUnorder(SelectedColumnsStep):
     """``step_unorder``: ordered factors -> unordered factors with the same levels."""
 
     r_class = "step_unorder"
@@ -121,7 +94,7 @@ class StepUnorder(ColumnsStep):
 
 
 @register
-class StepBin2factor(ColumnsStep):
+class StepBin2factor(SelectedColumnsStep):
     """``step_bin2factor``: 0/1 (or logical) columns -> two-level factors; 1 is
     ``levels[0]``."""
 
@@ -137,7 +110,7 @@ class StepBin2factor(ColumnsStep):
     @classmethod
     def from_r(cls, node: List) -> "StepBin2factor":
         step = super().from_r(node)
-        step.levels, step.ref_first = strings(node["levels"]), r_flag(node["ref_first"])
+        step.levels, step.ref_first = strings(node["levels"]), flag(node["ref_first"])
         return step
 
     def fields_to_r(self) -> dict[str, Any]:
@@ -168,8 +141,7 @@ def closure_expression(fn: Any, step: str) -> tuple[str, Any]:
     if not isinstance(fn, Closure) or len(fn.arg_names) != 1:
         raise UnsupportedStepError(step, f"the stored function {fn!r} does not take exactly one "
                                          "argument")
-    body = fn.body.source if isinstance(fn.body, Bytecode) else fn.body
-    return fn.arg_names[0], body
+    return fn.arg_names[0], closure_body(fn)
 
 
 @register
@@ -203,7 +175,7 @@ class StepNum2factor(Step):
             step.factor_levels, step.column_levels = strings(levels), {}
         ordered = node.get("ordered")
         step.ordered = ({k: bool(v) for k, v in named_values(ordered).items()}
-                        if ordered.names else r_flag(ordered))
+                        if ordered.names else flag(ordered))
         return step
 
     def to_r(self) -> List:
@@ -284,7 +256,7 @@ class StepInteger(Step):
     @classmethod
     def from_r(cls, node: List) -> "StepInteger":
         step = super().from_r(node)
-        step.strict, step.zero_based = r_flag(node["strict"]), r_flag(node["zero_based"])
+        step.strict, step.zero_based = flag(node["strict"]), flag(node["zero_based"])
         key = node.get("key")
         step.key = {} if key is None else {c: _key_values(k.get("value")) for c, k in key.items()}
         return step

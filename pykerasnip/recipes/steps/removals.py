@@ -9,13 +9,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...convert import flag
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from .base import register
-from .categorical import r_flag
+from .base import first, register
 from .filters import RemovalStep
-from .numeric import first, numeric_values
+from .numeric import numeric_values
 
 
 @register
@@ -34,7 +34,7 @@ class StepFilterMissing(RemovalStep):
 
     @classmethod
     def from_r(cls, node: List) -> "StepFilterMissing":
-        if r_flag(node.get("case_weights")):
+        if flag(node.get("case_weights")):
             raise UnsupportedStepError(cls.r_class, "case weights are not supported")
         step = super().from_r(node)
         step.threshold = float(first(step.threshold))

@@ -13,15 +13,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, to_python
+from ...convert import flag, scalar, to_python
 from ...errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ...formula.parse import parse
 from ...rds import build as b
 from ...rds.nodes import GlobalEnv, Lang, List, Sym
 from ...rexpr import Context, as_double, as_logical, eval_node, evaluate
 from ...rrng import RRandom, current_stream
-from .base import Step, register, step_to_r
-from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
+from .base import SelectedColumnsStep, Step, append_columns, drop_inputs, register, step_to_r
 from .mutate import quosure_expression
 
 
@@ -89,7 +88,7 @@ class _ExpressionRowStep(_RowStep):
 
 
 @register
-class StepNaomit(ColumnsStep, _RowStep):
+class StepNaomit(SelectedColumnsStep, _RowStep):
     """``step_naomit``: drop rows with a missing value in the selected columns."""
 
     r_class = "step_naomit"
@@ -195,12 +194,12 @@ class StepSample(_RowStep):
 
     @classmethod
     def from_r(cls, node: List) -> "StepSample":
-        if r_flag(node.get("case_weights")):
+        if flag(node.get("case_weights")):
             raise UnsupportedStepError(cls.r_class, "case weights are not supported")
         step = super().from_r(node)
         size = node.get("size")
         step.size = None if size is None else float(scalar(size))
-        step.replace = r_flag(node.get("replace"))
+        step.replace = flag(node.get("replace"))
         return step
 
     def to_r(self) -> List:
@@ -221,7 +220,7 @@ class StepSample(_RowStep):
 
 
 @register
-class StepShuffle(ColumnsStep):
+class StepShuffle(SelectedColumnsStep):
     """``step_shuffle``: each selected column randomly permuted (``sample()``)."""
 
     r_class = "step_shuffle"
@@ -243,7 +242,7 @@ class StepShuffle(ColumnsStep):
 
 
 @register
-class StepLag(ColumnsStep):
+class StepLag(SelectedColumnsStep):
     """``step_lag``: lagged copies ``<prefix><lag>_<col>`` of the selected columns
     (``dplyr::lag``, filled with ``default``)."""
 
@@ -267,7 +266,7 @@ class StepLag(ColumnsStep):
         default = scalar(node.get("default"))
         step.default = None if default is None or (isinstance(default, float) and np.isnan(default)) \
             else default
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def fields_to_r(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...convert import from_python, scalar, to_python
+from ...convert import flag, from_python, scalar, to_python
 from ...errors import ForgeError, SpecError
 from ...rds import build as b
 from ...rds.nodes import Integer, List, Logical, RObject
@@ -22,7 +22,6 @@ from ...rmath import names0
 from .. import splines2
 from .base import register, step_to_r
 from .basis import _BasisStep, numeric_column
-from .categorical import r_flag
 
 
 def _attr_from_r(node: RObject) -> Any:
@@ -31,7 +30,7 @@ def _attr_from_r(node: RObject) -> Any:
     if isinstance(node, Integer):
         return int(scalar(node))
     if isinstance(node, Logical):
-        return bool(scalar(node))
+        return flag(node)
     return np.asarray(to_python(node), dtype=float).ravel()
 
 
@@ -115,7 +114,7 @@ class _Splines2Step(_BasisStep):
         step.options = {k: _option_value(v) for k, v in step.options.items()}
         for name in cls.arguments:
             value = node.get(name)
-            setattr(step, name, r_flag(value) if name == "complete_set" else scalar(value))
+            setattr(step, name, flag(value) if name == "complete_set" else scalar(value))
         return step
 
     def object_from_r(self, obj: Any) -> SplineFit:

@@ -12,14 +12,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, to_python
+from ...convert import flag, scalar, to_python
 from ...errors import SpecError, UnsupportedStepError
 from ...factor import as_character
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import make_names
-from .base import Step, named_chr, register, step_to_r
-from .categorical import append_columns, drop_inputs, r_flag, require_factors
+from .base import Step, append_columns, drop_inputs, named_chr, register, step_to_r
+from .categorical import require_factors
 
 POSIX_CLASSES = {"alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z",
                  "lower": "a-z", "space": r"\s", "blank": r" \t", "xdigit": "0-9A-Fa-f",
@@ -73,7 +73,7 @@ class _PatternStep(Step):
             raise UnsupportedStepError(cls.r_class, f"options {sorted(unknown)}")
         inputs = node.get("input")
         step.input = [] if inputs is None else [str(v) for v in np.ravel(to_python(inputs))]
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         step.sparse = scalar(node["sparse"]) if node.get("sparse") is not None else "auto"
         return step
 
@@ -137,7 +137,7 @@ class StepCount(_PatternStep):
     @classmethod
     def from_r(cls, node: List) -> "StepCount":
         step = super().from_r(node)
-        step.normalize = r_flag(node.get("normalize"))
+        step.normalize = flag(node.get("normalize"))
         return step
 
     def fields_to_r(self) -> dict[str, Any]:

@@ -9,19 +9,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import datetime_numbers, strings
+from ...convert import datetime_numbers, flag, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
-from ...rds.nodes import AltRep, List
+from ...rds.nodes import List
 from ...rmath import libm
-from .base import named_dbl, register
-from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
+from .base import (SelectedColumnsStep, append_columns, drop_inputs, named_dbl, named_numbers,
+                   register)
 from .numeric import numeric_values
 
 _sin, _cos = libm("sin"), libm("cos")
 
 
-class _DerivingStep(ColumnsStep):
+class _DerivingStep(SelectedColumnsStep):
     """A step adding columns derived from each selected column (``keep_original_cols``)."""
 
     default_role = "predictor"
@@ -34,7 +34,7 @@ class _DerivingStep(ColumnsStep):
     @classmethod
     def from_r(cls, node: List) -> "_DerivingStep":
         step = super().from_r(node)
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), cls.keep_default)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), cls.keep_default)
         return step
 
     def new_columns(self, data: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -121,18 +121,6 @@ class StepTime(_DerivingStep):
 
 
 # --------------------------------------------------------------------------- step_harmonic
-def named_numbers(node: Any) -> pd.Series:
-    """A named double vector as a Series; R may store it, and its names, as ALTREP
-    wrappers (``wrap_real``, ``deferred_string``)."""
-    if node is None:
-        return pd.Series(dtype="f8")
-    node = node.expand() if isinstance(node, AltRep) else node
-    names = node.attr("names")
-    names = names.expand() if isinstance(names, AltRep) else names
-    return pd.Series(np.asarray(node.data, dtype="f8"), dtype="f8",
-                     index=None if names is None else strings(names))
-
-
 def as_numbers(column: pd.Series) -> np.ndarray:
     """``as.numeric``: days for a Date, seconds for a date-time, else the numbers."""
     if pd.api.types.is_datetime64_any_dtype(column):

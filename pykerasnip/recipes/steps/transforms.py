@@ -15,9 +15,8 @@ from ...errors import ForgeError, SpecError
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import libm
-from .base import named_chr, register, step_to_r
-from .categorical import append_columns
-from .numeric import _ColumnsStep, first, numeric_columns, numeric_values
+from .base import append_columns, first, named_chr, register, step_to_r
+from .numeric import FixedMapStep, numeric_columns, numeric_values
 
 _EPS = float(np.finfo(float).eps)
 _THRESH = 30.0
@@ -27,7 +26,7 @@ def _is_integer(column: pd.Series) -> bool:
     return pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype)
 
 
-class _TransformStep(_ColumnsStep):
+class _TransformStep(FixedMapStep):
     """A column-wise transform whose R object holds ``columns`` plus ``settings``."""
 
     #: step-specific settings: name -> (R node maker, default)

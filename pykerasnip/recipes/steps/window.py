@@ -15,13 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import scalar, strings
+from ...convert import flag, scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List, Str
 from ...native.cxxalgo import partial_sort_copy
-from .base import register
-from .categorical import ColumnsStep, append_columns, drop_inputs, r_flag
+from .base import SelectedColumnsStep, append_columns, drop_inputs, register
 from .numeric import numeric_columns, numeric_values
 
 
@@ -131,7 +130,7 @@ def roller(x: np.ndarray, statistic: str, size: int, na_rm: bool) -> np.ndarray:
 
 # --------------------------------------------------------------------------- the step
 @register
-class StepWindow(ColumnsStep):
+class StepWindow(SelectedColumnsStep):
     """``step_window``: a moving-window statistic (mean, median, sd, var, sum, prod,
     min, max) of ``size`` rows centred on each row, replacing the columns or added as
     ``names``."""
@@ -158,10 +157,10 @@ class StepWindow(ColumnsStep):
             raise UnsupportedStepError(cls.r_class, f"the statistic {statistic!r} (one of "
                                                     f"{', '.join(ROLL_FUNCTIONS)} expected)")
         step.size = scalar(node["size"])
-        step.na_rm = r_flag(node.get("na_rm"), True)
+        step.na_rm = flag(node.get("na_rm"), True)
         names = node.get("names")
         step.names = None if names is None else strings(names)
-        step.keep_original_cols = r_flag(node.get("keep_original_cols"), True)
+        step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def fields_to_r(self) -> dict[str, Any]:
