@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..convert import from_pandas, named_values, scalar, strings, to_pandas
+from ..convert import from_pandas, named_values, scalar, strings
 from .. import rtree
 from ..errors import ForgeError, MalformedObjectError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ..factor import factor, is_factor
