@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import rexpr
 from .. import rtree
-from ..convert import from_pandas, r_get, scalar, strings
+from ..convert import flag, from_pandas, r_get, scalar, strings
 from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
 from ..formula.frame import model_frame
 from ..formula.matrix import model_matrix
@@ -69,8 +69,8 @@ class Blueprint:
     @staticmethod
     def common_from_r(node: List) -> dict[str, Any]:
         """The four common fields of an R blueprint, as keyword arguments."""
-        return {"intercept": bool(scalar(node.get("intercept"))),
-                "allow_novel_levels": bool(scalar(node.get("allow_novel_levels"))),
+        return {"intercept": flag(node.get("intercept")),
+                "allow_novel_levels": flag(node.get("allow_novel_levels")),
                 "composition": scalar(node.get("composition")) or "tibble",
                 "ptypes": Ptypes.from_r(node.get("ptypes")), "r_node": node}
 
@@ -196,9 +196,8 @@ class RecipeBlueprint(Blueprint):
     def from_r(cls, node: List) -> "RecipeBlueprint":
         extra = node.get("extra_role_ptypes")
         recipe = Recipe.from_r(rtree.record(node, "the recipe blueprint", ("recipe",))["recipe"])
-        strings_as_factors = node.get("strings_as_factors")
-        return cls(**cls.common_from_r(node), fresh=bool(scalar(node.get("fresh"))),
-                   strings_as_factors=True if strings_as_factors is None else bool(scalar(strings_as_factors)),
+        return cls(**cls.common_from_r(node), fresh=flag(node.get("fresh")),
+                   strings_as_factors=flag(node.get("strings_as_factors"), True),
                    recipe=recipe,
                    extra_role_ptypes={k: rtree.frame(v, f"the {k!r} ptype") for k, v in extra.items()} if isinstance(extra, List) else {},
                    predictor_names=role_variables(recipe.term_info, "predictor"))

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import rtree
 from ..backend import KERAS_LOCK, import_keras
-from ..convert import r_get, scalar, strings
+from ..convert import flag, r_get, strings
 from ..errors import MalformedObjectError, PredictError, UnsupportedObjectError
 from ..formula.preproc import FormulaPreproc
 from ..rds import build as b
@@ -153,7 +153,7 @@ class ModelFit:
             fit=KerasFit.from_r(node.get("fit"), spec.functional, safe_mode),
             preproc=preproc_from_r(node.get("preproc")),
             lvl=strings(node.get("lvl")) or None,
-            ordered=bool(scalar(node.get("ordered"))),
+            ordered=flag(node.get("ordered")),
             elapsed=_elapsed_seconds(node.get("elapsed")),
         )
         model_fit._check_levels()

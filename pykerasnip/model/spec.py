@@ -19,7 +19,7 @@ import inspect
 import warnings
 from typing import Any, Callable
 
-from ..convert import scalar
+from ..convert import flag, scalar
 from ..errors import MalformedObjectError, SpecError
 from ..rds import build as b
 from ..rds import nodes as n
@@ -77,7 +77,7 @@ class ModelSpec:
             mode=scalar(node.get("mode")) or "regression",
             args=named_args(node.get("args")),
             layer_blocks=block_signatures(node.attr("kerasnip_layer_blocks")),
-            functional=bool(scalar(node.attr("kerasnip_functional"))),
+            functional=flag(node.attr("kerasnip_functional")),
             eng_args=named_args(node.get("eng_args")),
             engine=scalar(node.get("engine")),
         )
