@@ -255,6 +255,10 @@ def test_hessian_that_does_not_fit_the_model_is_a_predict_error() -> None:
     # 17, silent before: a regression fit whose fit$lvl became a symbol predicted
     # classification intervals
     (6, 165657, "type", 8087, r"outcome levels \(lvl\) must be a character vector"),
+    (8, 782496, "values", 768936, "recipe step '\\?' cannot be replayed"),  # 18: NA class
+    # 18, silent before: classification intervals without the main model's bytes (R hands
+    # the main model to every prediction function, and fails without it)
+    (7, 601610, "drop", 956626, "no .keras bytes are stored"),
 ])
 def test_campaign_escapes_are_typed_now(seed, site, kind, choice, message):
     from tests.fuzz.harness import Mutation, run

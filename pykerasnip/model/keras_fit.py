@@ -83,8 +83,8 @@ class lazy_keras:
         if live is None:
             data = getattr(obj, self.bytes_attr)
             if data is None:
-                raise PredictError("no Keras model is available: saving it failed at fit "
-                                   "time, so it could not be restored")
+                raise PredictError("no Keras model is available: no .keras bytes are stored "
+                                   "(the file lacks them, or saving failed at fit time)")
             live = obj.__dict__[self.cache] = model_from_bytes(data, obj.safe_mode)
         return live
 

@@ -219,6 +219,7 @@ class ModelFit:
         if needed is not None and needed != self.mode:
             raise PredictError(f"type {type!r} needs a {needed} model; this one is {self.mode}")
         fit = self.fit if seed is None else _seeded(self.fit, seed)
+        fit.model  # noqa: B018  (R hands the main model to every prediction function)
         x = fit.process_x(self.preproc.apply(new_data))
         return predictor(fit, x, level)
 

@@ -157,7 +157,8 @@ def step_class_for(node: List) -> type["Step"]:
 
 def r_step_class(node: List) -> str:
     """The step's own class in an R step object's class vector."""
-    return next((c for c in node.classes if c.startswith(("step_", "check_"))), "?")
+    return next((c for c in node.classes if c is not None and c.startswith(("step_", "check_"))),
+                "?")
 
 
 def r_numbers(node: Any) -> np.ndarray:
