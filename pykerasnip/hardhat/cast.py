@@ -195,7 +195,15 @@ def _to_datetime(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
             raise _fail(column, target, name, "lossy cast: times are not at midnight")
         return values.astype(target.dtype)
     values = values.dt.tz_localize(tz) if getattr(values.dtype, "tz", None) is None else values.dt.tz_convert(tz)
-    return values.astype(target.dtype)
+    return values.astype(pd.DatetimeTZDtype(_finer_unit(values.dtype, target.dtype), tz))
+
+
+_UNITS = ("s", "ms", "us", "ns")
+
+
+def _finer_unit(*dtypes: pd.DatetimeTZDtype) -> str:
+    """The finest resolution among tz-aware dtypes: a POSIXct cast is lossless in R."""
+    return max((dtype.unit for dtype in dtypes), key=_UNITS.index)
 
 
 CASTS: dict[str, Callable[[pd.Series, pd.Series, str], pd.Series]] = {
