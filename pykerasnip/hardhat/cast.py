@@ -52,8 +52,7 @@ def column_kind(column: pd.Series) -> str:
 
 
 def _all_bools(column: pd.Series) -> bool:
-    values = column.dropna()
-    return len(values) > 0 and all(isinstance(v, (bool, np.bool_)) for v in values)
+    return pd.api.types.infer_dtype(column, skipna=True) == "boolean"
 
 
 # --------------------------------------------------------------------------- shrink
@@ -115,12 +114,16 @@ def _fail(column: pd.Series, target: pd.Series, name: str, why: str = "") -> For
 
 
 def _to_double(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    if column.dtype == np.float64:  # already R's double: nothing to convert
+        return column
     if column_kind(column) not in ("double", "integer", "logical"):
         raise _fail(column, target, name)
     return column.astype("Float64").astype(float)
 
 
 def _to_integer(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    if column.dtype == "Int32":  # already R's integer
+        return column
     if column_kind(column) not in ("double", "integer", "logical"):
         raise _fail(column, target, name)
     values = column.astype("Float64")
