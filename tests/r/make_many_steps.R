@@ -81,7 +81,8 @@ new_data$conc <- pmax(new_data$conc, 0.051)
 new_data$x_miss[c(2, 9, 17, 33, 41, 58)] <- NA              # step_impute_bag
 new_data$age[c(5, 27)] <- NA                                # step_discretize: bin_missing
 new_data$region[c(3, 44)] <- c("central", "islands")        # step_integer: 0
-new_data$tags[c(11, 12)] <- c("red,glitter", "unknown")     # step_dummy_extract: other
+new_data$tags[c(11, 12, 40)] <- c("red,glitter", "unknown", NA)  # step_dummy_extract
+new_data$brand_b[50] <- NA                                  # step_dummy_multi_choice
 new_data$note[21] <- NA                                     # step_count / step_regex
 new_data$grade[c(14, 15)] <- c(6L, NA)                      # step_num2factor: NA
 new_data$x_norm[c(30)] <- 25                                # step_cut beyond the breaks
