@@ -104,7 +104,7 @@ def scream(data: pd.DataFrame, ptype: pd.DataFrame, allow_novel_levels: bool = F
             else:
                 column = _remove_novel_levels(column, levels, name)
         out[name] = vec_cast(column, target, name)
-    return pd.DataFrame(out, index=data.index)
+    return pd.DataFrame(out, index=data.index, copy=False)  # columns kept apart, not stacked
 
 
 # --------------------------------------------------------------------------- vec_cast
