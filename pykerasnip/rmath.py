@@ -53,12 +53,13 @@ def libm(name: str, nin: int = 1) -> Callable[..., np.ndarray]:
 
     def exact(*xs: np.ndarray) -> np.ndarray:
         values = np.broadcast_arrays(*(np.asarray(x, dtype="f8") for x in xs))
-        lists = [v.ravel().tolist() for v in values]
+        # a memoryview yields Python floats without building a list
+        flat = [memoryview(np.ascontiguousarray(v).ravel()) for v in values]
         with np.errstate(all="ignore"):
             try:  # most data stays in the domain: no Python-level wrapper per element
-                out = np.fromiter(map(scalar_fn, *lists), dtype="f8", count=len(lists[0]))
+                out = np.fromiter(map(scalar_fn, *flat), dtype="f8", count=len(flat[0]))
             except (ValueError, OverflowError):
-                out = np.fromiter(map(one, *lists), dtype="f8", count=len(lists[0]))
+                out = np.fromiter(map(one, *flat), dtype="f8", count=len(flat[0]))
         return out.reshape(values[0].shape)
 
     def vectorised(*xs: np.ndarray) -> np.ndarray:

@@ -35,10 +35,11 @@ _exp, _tanh = libm("exp"), libm("tanh")
 
 # --------------------------------------------------------------------------- R reductions
 def row_sums(x: np.ndarray) -> np.ndarray:
-    """``rowSums(x)``: each row summed in order in long double."""
-    if x.shape[1] == 0:
-        return np.zeros(x.shape[0])
-    return np.cumsum(x.astype(np.longdouble), axis=1)[:, -1].astype("f8")
+    """``rowSums(x)``: each row summed in order in long double, from 0."""
+    total = np.zeros(x.shape[0], dtype=np.longdouble)
+    for j in range(x.shape[1]):
+        total += x[:, j]
+    return total.astype("f8")
 
 
 def total(x: np.ndarray) -> float:
