@@ -97,11 +97,13 @@ def optimize_max(f: Callable[[float], float], lower: float, upper: float,
 
 def r_matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """R's ``x %*% y`` as the reference BLAS ``dgemm`` sums it: over the inner index in
-    order, one column of ``x`` at a time (so results match R to the last bit)."""
-    out = np.zeros((x.shape[0], y.shape[1]))
-    for k in range(x.shape[1]):
-        out += x[:, k:k + 1] * y[k]
-    return out
+    order, from 0, one column of ``x`` at a time (so results match R to the last bit)."""
+    columns = np.ascontiguousarray(np.asarray(x, dtype="f8").T)  # x's columns, each contiguous
+    out = np.zeros((y.shape[1], x.shape[0]))
+    for c in range(y.shape[1]):
+        for k in range(x.shape[1]):
+            out[c] += columns[k] * y[k, c]
+    return out.T
 
 
 def stats_series(value: Any) -> pd.Series:
