@@ -24,8 +24,8 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, list]:
     values in order of appearance."""
     if is_factor(values):
         return values.cat.codes.to_numpy(), list(values.cat.categories)
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object, na_value=None))
-    return codes, list(uniques)
+    codes, uniques = pd.factorize(values)  # None, NaN and pd.NA are all NA (-1)
+    return np.asarray(codes), uniques.tolist()
 
 
 def lookup(labels: Sequence, levels: Sequence) -> np.ndarray:

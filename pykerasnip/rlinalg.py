@@ -87,11 +87,13 @@ def cov(x: np.ndarray) -> np.ndarray:
 def matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``x %*% y``: each entry summed over the inner index in order in double (the
     reference ``dgemm`` and R's own NaN-safe loop agree on that order)."""
-    out = np.zeros((x.shape[0], y.shape[1]))
+    columns = np.ascontiguousarray(np.asarray(x, dtype="f8").T)  # each column of x contiguous
+    out = np.zeros((y.shape[1], x.shape[0]))
     with np.errstate(invalid="ignore", over="ignore"):
-        for k in range(x.shape[1]):
-            out = out + x[:, k:k + 1] * y[k]
-    return out
+        for c in range(y.shape[1]):
+            for k in range(x.shape[1]):
+                out[c] += columns[k] * y[k, c]
+    return out.T
 
 
 # --------------------------------------------------------------------------- LAPACK dgesv

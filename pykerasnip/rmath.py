@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from .rds.nodes import NA_REAL
+
 # --------------------------------------------------------------------------- NA-aware reductions
 # R's NA_real_ is a signalling NaN; NumPy's fmin/fmax (hence nanmin/nanmax) can return
 # a wrong number when one is present, so missing values are masked out explicitly.
@@ -33,30 +35,55 @@ def na_rm_parallel(reduce: np.ufunc, a: np.ndarray, b: np.ndarray) -> np.ndarray
 
 # --------------------------------------------------------------------------- C library math
 # NumPy's SIMD exp/log/sinh/... differ from the C library R calls in the last bit for
-# many inputs; Python's math module calls the C library itself.
+# many inputs; Python's math module calls the C library itself. Where NumPy's loop is the
+# C library's function (its double sin and cos on x86-64, for one), it is used instead.
 @functools.cache
 def libm(name: str, nin: int = 1) -> Callable[..., np.ndarray]:
     """The C library's ``name`` (``exp``, ``log1p``, ``asinh``, ``pow``...) elementwise on
     doubles (``nin`` arguments, broadcast), as R computes it; domain and range errors give
     C's NaN/Inf."""
     scalar_fn = getattr(math, name)
-    fallback = getattr(np, _NUMPY_NAMES.get(name, name))
+    ufunc = getattr(np, _NUMPY_NAMES.get(name, name))
 
     def one(*values: float) -> float:
         try:
             return scalar_fn(*values)
         except (ValueError, OverflowError):
-            return float(fallback(*values))
-    direct, guarded = np.frompyfunc(scalar_fn, nin, 1), np.frompyfunc(one, nin, 1)
+            return float(ufunc(*values))
 
-    def apply(*xs: np.ndarray) -> np.ndarray:
-        values = [np.asarray(x, dtype="f8") for x in xs]
+    def exact(*xs: np.ndarray) -> np.ndarray:
+        values = np.broadcast_arrays(*(np.asarray(x, dtype="f8") for x in xs))
+        # a memoryview yields Python floats without building a list
+        flat = [memoryview(np.ascontiguousarray(v).ravel()) for v in values]
         with np.errstate(all="ignore"):
             try:  # most data stays in the domain: no Python-level wrapper per element
-                return np.asarray(direct(*values)).astype("f8")
+                out = np.fromiter(map(scalar_fn, *flat), dtype="f8", count=len(flat[0]))
             except (ValueError, OverflowError):
-                return np.asarray(guarded(*values)).astype("f8")
+                out = np.fromiter(map(one, *flat), dtype="f8", count=len(flat[0]))
+        return out.reshape(values[0].shape)
+
+    def vectorised(*xs: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.asarray(ufunc(*(np.asarray(x, dtype="f8") for x in xs)), dtype="f8")
+
+    chosen: list[Callable[..., np.ndarray]] = []
+
+    def apply(*xs: np.ndarray) -> np.ndarray:
+        if not chosen:  # probed on first use, not at import
+            chosen.append(vectorised if _same_bits(vectorised, exact, nin) else exact)
+        return chosen[0](*xs)
     return apply
+
+
+def _same_bits(fast: Callable[..., np.ndarray], exact: Callable[..., np.ndarray], nin: int) -> bool:
+    """Do two implementations of one function give the same bits on a probe of 40,000
+    arguments over many magnitudes (with zeros, infinities, NaN and R's NA)? NumPy's own
+    SIMD versions differ on 0.1% to 50% of them; its calls to the C library on none."""
+    rng = np.random.default_rng(1954)
+    special = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, NA_REAL])
+    probe = [np.concatenate([special, *(rng.standard_normal(8000) * 10.0 ** e for e in (-3, 0, 1, 3, 6))])
+             for _ in range(nin)]
+    return bool(np.array_equal(fast(*probe).view("i8"), exact(*probe).view("i8")))
 
 
 def r_pow(x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:

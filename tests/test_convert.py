@@ -184,6 +184,15 @@ def test_python_frame_types():
     assert node.attr("row.names").data.tolist() == [NA_INTEGER, -2]
 
 
+def test_posixct_reads_at_nanoseconds_even_without_rows():
+    """A 0-length POSIXct (hardhat's ptype) reads at the rows' resolution."""
+    for seconds in ([], [1713056016.945456]):
+        node = b.structure(b.dbl(*seconds), {"class": ["POSIXct", "POSIXt"], "tzone": "UTC"})
+        assert str(to_pandas(b.structure(b.named_list({"when": node}), {
+            "class": "data.frame", "row.names": b.int_(None, -len(seconds))}))["when"].dtype) == \
+            "datetime64[ns, UTC]"
+
+
 def test_naive_datetime_rule():
     midnight = from_python(pd.to_datetime(["2024-01-01", "2024-01-02"]))
     clock = from_python(pd.to_datetime(["2024-01-01 00:00:01"]))

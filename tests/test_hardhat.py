@@ -119,6 +119,20 @@ def test_iso_strings_cast_to_dates() -> None:
         vec_cast(pd.Series(["2020-02-29 10:00"], dtype=object), date, "d")
 
 
+def test_date_time_cast_keeps_sub_microsecond_digits() -> None:
+    """R's POSIXct cast is lossless: casting to a coarser ptype (pandas reads a 0-length
+    POSIXct at microseconds) must not round R's doubles."""
+    seconds = np.array([1713056016.945456, 1716222926.7818525])
+    stamps = pd.Series(pd.to_datetime(seconds, unit="s", utc=True).as_unit("ns"))
+    ptype = pd.Series(pd.to_datetime([], utc=True), dtype="datetime64[us, UTC]")
+    cast = vec_cast(stamps, ptype, "when")
+    assert cast.dtype == "datetime64[ns, UTC]"
+    assert cast.array.asi8.tolist() == stamps.array.asi8.tolist()
+    assert str(vec_cast(stamps.dt.tz_convert(None).dt.floor("s").astype("datetime64[s]"), ptype,
+                        "when").dtype) == "datetime64[us, UTC]"
+
+
+@requires_r
 @requires_r("hardhat")
 @pytest.mark.parametrize("as_text", [False, True])
 @pytest.mark.parametrize("allow", [False, True])

@@ -10,7 +10,7 @@ import pytest
 
 import pykerasnip.recipes as rc
 from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
-from pykerasnip.recipes.embedding import Kernel, _KdTree, nearest_neighbours
+from pykerasnip.recipes.embedding import Kernel, KernelPCA, _KdTree, nearest_neighbours
 from pykerasnip.convert import to_pandas
 from r_oracle import run_r_script
 from steps_truth import (Case, assert_same_frame, make_tests, r_recipe, requires_rstack,
@@ -76,6 +76,19 @@ def test_kernels_kernlab_cannot_project_with():
         Kernel("tanhkernel", {"scale": 1.0, "offset": 1.0}).matrix(x, x)
     with pytest.raises(UnsupportedStepError, match="besselJ"):
         Kernel("besselkernel", {"sigma": 1.0, "order": 1.0, "degree": 1.0}).matrix(x, x)
+
+
+def test_kpca_projects_in_blocks_to_the_same_bits(monkeypatch):
+    """New rows are projected block by block (memory); kernlab's centring uses the number
+    of all new rows, so the blocks give the bits of one pass."""
+    rng = np.random.default_rng(11)
+    kpca = KernelPCA(Kernel("rbfkernel", {"sigma": 0.3}), rng.normal(size=(40, 3)),
+                     rng.normal(size=(40, 2)))
+    x = rng.normal(size=(1001, 3))
+    whole = kpca.predict(x)
+    monkeypatch.setattr(KernelPCA, "block_entries", 40 * 7)
+    blocks = kpca.predict(x)
+    np.testing.assert_array_equal(blocks.view("i8"), whole.view("i8"))
 
 
 def test_neighbour_ranking_agrees_with_the_kd_tree_replica():

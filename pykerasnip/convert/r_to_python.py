@@ -76,8 +76,10 @@ def _date_array(node: RObject) -> np.ndarray:
 
 
 def _posixct_array(node: RObject) -> Any:
+    # always nanoseconds: pandas picks a coarser unit for a 0-length vector (a ptype),
+    # and casting new rows to it would drop R's sub-microsecond digits
     tz = scalar(node.attr("tzone")) or "UTC"
-    stamps = pd.to_datetime(_float_values(node), unit="s", utc=True)
+    stamps = pd.to_datetime(_float_values(node), unit="s", utc=True).as_unit("ns")
     return stamps.tz_convert(tz).array
 
 

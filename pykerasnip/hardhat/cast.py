@@ -52,8 +52,7 @@ def column_kind(column: pd.Series) -> str:
 
 
 def _all_bools(column: pd.Series) -> bool:
-    values = column.dropna()
-    return len(values) > 0 and all(isinstance(v, (bool, np.bool_)) for v in values)
+    return pd.api.types.infer_dtype(column, skipna=True) == "boolean"
 
 
 # --------------------------------------------------------------------------- shrink
@@ -105,7 +104,7 @@ def scream(data: pd.DataFrame, ptype: pd.DataFrame, allow_novel_levels: bool = F
             else:
                 column = _remove_novel_levels(column, levels, name)
         out[name] = vec_cast(column, target, name)
-    return pd.DataFrame(out, index=data.index)
+    return pd.DataFrame(out, index=data.index, copy=False)  # columns kept apart, not stacked
 
 
 # --------------------------------------------------------------------------- vec_cast
@@ -115,12 +114,16 @@ def _fail(column: pd.Series, target: pd.Series, name: str, why: str = "") -> For
 
 
 def _to_double(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    if column.dtype == np.float64:  # already R's double: nothing to convert
+        return column
     if column_kind(column) not in ("double", "integer", "logical"):
         raise _fail(column, target, name)
     return column.astype("Float64").astype(float)
 
 
 def _to_integer(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
+    if column.dtype == "Int32":  # already R's integer
+        return column
     if column_kind(column) not in ("double", "integer", "logical"):
         raise _fail(column, target, name)
     values = column.astype("Float64")
@@ -195,7 +198,15 @@ def _to_datetime(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
             raise _fail(column, target, name, "lossy cast: times are not at midnight")
         return values.astype(target.dtype)
     values = values.dt.tz_localize(tz) if getattr(values.dtype, "tz", None) is None else values.dt.tz_convert(tz)
-    return values.astype(target.dtype)
+    return values.astype(pd.DatetimeTZDtype(_finer_unit(values.dtype, target.dtype), tz))
+
+
+_UNITS = ("s", "ms", "us", "ns")
+
+
+def _finer_unit(*dtypes: pd.DatetimeTZDtype) -> str:
+    """The finest resolution among tz-aware dtypes: a POSIXct cast is lossless in R."""
+    return max((dtype.unit for dtype in dtypes), key=_UNITS.index)
 
 
 CASTS: dict[str, Callable[[pd.Series, pd.Series, str], pd.Series]] = {

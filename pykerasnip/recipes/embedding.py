@@ -18,10 +18,11 @@ BLAS for kpca, RSpectra's restarted Lanczos iterations for Isomap.
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -35,10 +36,11 @@ _exp, _tanh = libm("exp"), libm("tanh")
 
 # --------------------------------------------------------------------------- R reductions
 def row_sums(x: np.ndarray) -> np.ndarray:
-    """``rowSums(x)``: each row summed in order in long double."""
-    if x.shape[1] == 0:
-        return np.zeros(x.shape[0])
-    return np.cumsum(x.astype(np.longdouble), axis=1)[:, -1].astype("f8")
+    """``rowSums(x)``: each row summed in order in long double, from 0."""
+    total = np.zeros(x.shape[0], dtype=np.longdouble)
+    for j in range(x.shape[1]):
+        total += x[:, j]
+    return total.astype("f8")
 
 
 def total(x: np.ndarray) -> float:
@@ -175,17 +177,32 @@ class KernelPCA:
     xmatrix: np.ndarray
     pcv: np.ndarray
 
+    #: kernel entries computed at once: new rows are projected in blocks of this many
+    #: entries (the result of a row does not depend on the block)
+    block_entries: ClassVar[int] = 1 << 21
+
+    @functools.cached_property
+    def _training_kernel(self) -> tuple[np.ndarray, float]:
+        """The training kernel matrix's row sums and total, which every projection uses."""
+        ka = self.kernel.matrix(self.xmatrix)
+        return row_sums(ka), total(ka)
+
     def predict(self, x: np.ndarray) -> np.ndarray:
         """``predict(kpca, x)``: the kernel matrix between ``x`` and the training rows,
         centred with kernlab's formula (its last term divides the training total by
-        ``m * n``), times ``pcv``."""
+        ``m * n``, n the number of new rows), times ``pcv``."""
         m, n = self.xmatrix.shape[0], x.shape[0]
-        knc = self.kernel.matrix(x, self.xmatrix)
-        ka = self.kernel.matrix(self.xmatrix)
-        with np.errstate(all="ignore"):
-            centred = (knc - (row_sums(knc) / m)[:, None]) - (row_sums(ka) / m)[None, :]
-            centred = centred + np.float64(total(ka)) / (m * n)
-            return matprod(centred, self.pcv)
+        ka_sums, ka_total = self._training_kernel
+        shift = np.float64(ka_total) / (m * n)
+        step = max(1, self.block_entries // max(m, 1))
+        out = np.empty((n, self.pcv.shape[1]))
+        for start in range(0, n, step):
+            knc = self.kernel.matrix(x[start:start + step], self.xmatrix)
+            with np.errstate(all="ignore"):
+                centred = (knc - (row_sums(knc) / m)[:, None]) - (ka_sums / m)[None, :]
+                centred += shift
+                out[start:start + step] = matprod(centred, self.pcv)
+        return out
 
 
 # --------------------------------------------------------------------------- Isomap

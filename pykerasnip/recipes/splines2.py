@@ -119,8 +119,13 @@ def _df_knots(x: np.ndarray, n_internal: int, boundary: np.ndarray,
 # --------------------------------------------------------------------------- helpers
 def _scatter(window: np.ndarray, idx: np.ndarray, ncol: int) -> np.ndarray:
     out = np.zeros((len(idx), ncol))
-    np.put_along_axis(out, idx[:, None] + np.arange(window.shape[1]), window, axis=1)
+    _put_rows(out, idx[:, None] + np.arange(window.shape[1]), window)
     return out
+
+
+def _put_rows(out: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
+    """``out[i, columns[i, j]] = values[i, j]`` (a C-ordered ``out``, through its flat view)."""
+    out.reshape(-1)[np.arange(len(out))[:, None] * out.shape[1] + columns] = values
 
 
 def _rev_cumsum(window: np.ndarray) -> np.ndarray:
@@ -152,37 +157,49 @@ def drop_first(m: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- B- and M-splines
+class _KnotsNear:
+    """``t[idx + m]``, the knot ``m`` places after each x's span, gathered once per ``m``."""
+
+    def __init__(self, idx: np.ndarray, t: np.ndarray):
+        self.idx, self.t, self.gathered = idx, t, {}
+
+    def __getitem__(self, m: int) -> np.ndarray:
+        if m not in self.gathered:
+            self.gathered[m] = self.t[self.idx + m]
+        return self.gathered[m]
+
+
 def _bspline_window(x: np.ndarray, idx: np.ndarray, t: np.ndarray, degree: int) -> np.ndarray:
     """The ``degree + 1`` nonzero B-splines at each x (Cox-de Boor, splines2's order)."""
     order = degree + 1
-    w = np.zeros((len(x), order))
-    w[:, 0] = 1.0
+    knot = _KnotsNear(idx, t)
+    w = [np.ones(len(x))] + [np.zeros(len(x))] * degree
     for k in range(1, degree + 1):
         saved = np.zeros(len(x))
         for j in range(k):
-            i1, i2 = idx + j + (degree - k) + 1, idx + j + order
-            term = w[:, j] / (t[i2] - t[i1])
-            w[:, j] = saved + (t[i2] - x) * term
-            saved = (x - t[i1]) * term
-        w[:, k] = saved
-    return w
+            t1, t2 = knot[j + (degree - k) + 1], knot[j + order]
+            term = w[j] / (t2 - t1)
+            w[j] = saved + (t2 - x) * term
+            saved = (x - t1) * term
+        w[k] = saved
+    return np.column_stack(w)
 
 
 def _mspline_window(x: np.ndarray, idx: np.ndarray, t: np.ndarray, degree: int) -> np.ndarray:
     """The ``degree + 1`` nonzero M-splines at each x."""
     order = degree + 1
-    w = np.zeros((len(x), order))
-    w[:, 0] = 1 / (t[idx + order] - t[idx + degree])
+    knot = _KnotsNear(idx, t)
+    w = [1 / (knot[order] - knot[degree])] + [np.zeros(len(x))] * degree
     for k in range(1, degree + 1):
         scale = 1.0 + 1.0 / k
         saved = np.zeros(len(x))
         for j in range(k):
-            i1, i2 = idx + j + (degree - k), idx + j + order
-            term = scale * w[:, j]
-            w[:, j] = saved + (t[i2] - x) * term / (t[i2] - t[i1])
-            saved = (x - t[i1 + 1]) * term / (t[i2 + 1] - t[i1 + 1])
-        w[:, k] = saved
-    return w
+            o1, o2 = j + (degree - k), j + order
+            term = scale * w[j]
+            w[j] = saved + (knot[o2] - x) * term / (knot[o2] - knot[o1])
+            saved = (x - knot[o1 + 1]) * term / (knot[o2 + 1] - knot[o1 + 1])
+        w[k] = saved
+    return np.column_stack(w)
 
 
 _WINDOWS = {"b": _bspline_window, "m": _mspline_window}
@@ -267,7 +284,7 @@ class BSpline(SplineEngine):
                columns: np.ndarray) -> np.ndarray:
         """``before`` left of each x's window, the window values, zeros after it."""
         out = np.where(np.arange(self.ncol) < self.idx[:, None], before, 0.0)
-        np.put_along_axis(out, columns, window, axis=1)
+        _put_rows(out, columns, window)
         return out
 
     def integral(self) -> np.ndarray:

@@ -40,12 +40,8 @@ def is_string_column(column: pd.Series) -> bool:
         return False
     if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
         return True
-    return column.dtype == object and column.map(_is_text_or_missing).all()
-
-
-def _is_text_or_missing(value: Any) -> bool:
-    return (value is None or value is pd.NA or isinstance(value, str)
-            or (isinstance(value, float) and value != value))
+    # text, None, pd.NA and NaN only (pandas' type inference, not a loop in Python)
+    return column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
 
 
 def with_columns(data: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:

@@ -185,7 +185,7 @@ class StepIntercept(Step):
 
 
 
-_sin, _cos, _atan2, _log = libm("sin"), libm("cos"), np.frompyfunc(math.atan2, 2, 1), libm("log")
+_sin, _cos, _atan2, _log = libm("sin"), libm("cos"), libm("atan2", 2), libm("log")
 
 
 def haversine(lon: np.ndarray, lat: np.ndarray, ref_lon: float, ref_lat: float,
@@ -196,7 +196,7 @@ def haversine(lon: np.ndarray, lat: np.ndarray, ref_lon: float, ref_lat: float,
     half_lat, half_lon = (y2 - y1) / 2.0, (x2 - x1) / 2.0
     s_lat, s_lon = _sin(half_lat), _sin(half_lon)
     a = s_lat * s_lat + _cos(y1) * math.cos(y2) * (s_lon * s_lon)
-    return radius * (2.0 * _atan2(np.sqrt(a), np.sqrt(1 - a)).astype("f8"))
+    return radius * (2.0 * _atan2(np.sqrt(a), np.sqrt(1 - a)))
 
 
 @register

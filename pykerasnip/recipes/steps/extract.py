@@ -19,7 +19,7 @@ from ...rmath import r_sort_strings
 from .base import (Step, append_columns, drop_inputs, named_chr, recipes_closure,
                    recipes_function_name, register, step_to_r)
 from .categorical import NAMING, NAMING_FINGERPRINTS, NAMING_FORMALS, require_factors
-from .text import _strings, r_regex
+from .text import _strings, distinct_texts, r_regex
 
 
 def r_strsplit(text: str, pattern: re.Pattern) -> list[str]:
@@ -29,9 +29,10 @@ def r_strsplit(text: str, pattern: re.Pattern) -> list[str]:
     return pieces[:-1] if pieces and pieces[-1] == "" else pieces
 
 
-def extract_elements(column: pd.Series, sep: str | None, pattern: str | None) -> list[list[Any]]:
+def extract_elements(column: pd.Series | list[str | None], sep: str | None,
+                     pattern: str | None) -> list[list[Any]]:
     """recipes' ``dummy_extract``: the pieces of each value (``[None]`` for NA)."""
-    text = _strings(column)
+    text = _strings(column) if isinstance(column, pd.Series) else column
     if sep is not None:
         regex = r_regex(sep)
         return [[None] if v is None else r_strsplit(v, regex) for v in text]
@@ -118,10 +119,12 @@ class StepDummyExtract(Step):
         for column, levels in self.levels.items():
             dictionary = r_sort_strings(levels) + [self.other]
             position = {lvl: i for i, lvl in enumerate(dictionary[:-1])}
-            counts = np.zeros((len(data), len(dictionary)), dtype="int64")
-            for row, piece in enumerate(extract_elements(data[column], self.sep, self.pattern)):
+            codes, texts = distinct_texts(data[column])
+            counts = np.zeros((len(texts), len(dictionary)), dtype="i4")
+            for row, piece in enumerate(extract_elements(texts, self.sep, self.pattern)):
                 for value in piece:
                     counts[row, position.get(value, len(dictionary) - 1)] += 1
+            counts = counts[codes]
             used = [re.sub("^" + re.escape(column), "", lvl) for lvl in dictionary]
             names = NAMING[self.naming](column, used)
             new = pd.DataFrame({n: pd.array(counts[:, i], dtype="Int32") for i, n in enumerate(names)},
@@ -207,23 +210,38 @@ class StepDummyMultiChoice(Step):
         keep, other = self.levels["keep"], self.levels["other"]
         dictionary = {lvl: i for i, lvl in enumerate(keep + [other])}
         present = np.zeros((len(data), len(dictionary)), dtype=bool)
+        rows = np.arange(len(data))
         for column in self.input:
-            for row, value in enumerate(_strings(data[column])):
-                if value is None:
-                    continue
-                if value not in dictionary or value == other and other not in keep:
-                    if not self.levels["collapse"]:
-                        raise SpecError(f"step_dummy_multi_choice: the value {value!r} of `{column}` "
-                                        "is not a training level (R's bake() fails on it)")
-                    value = other
-                present[row, dictionary[value]] = True
+            codes, texts = distinct_texts(data[column])
+            position = np.array([self._position(v, dictionary, column) if v is not None else -1
+                                 for v in _used(texts, codes)], dtype="i8")
+            seen = position[codes] >= 0
+            present[rows[seen], position[codes][seen]] = True
         columns = list(dictionary)
         if not present[:, -1].any():
             present, columns = present[:, :-1], columns[:-1]
         prefix = self.prefix if self.prefix is not None else self.input[0]
         used = [re.sub("^" + re.escape(prefix), "", lvl) for lvl in columns]
         names = NAMING[self.naming](prefix, used)
-        new = pd.DataFrame({n: pd.array(present[:, i].astype("int64"), dtype="Int32")
+        new = pd.DataFrame({n: pd.array(present[:, i].astype("i4"), dtype="Int32")
                             for i, n in enumerate(names)}, index=data.index)
         data = append_columns(data, new, self.r_class)
         return drop_inputs(data, self.input, self.keep_original_cols)
+
+    def _position(self, value: str, dictionary: dict[str, int], column: str) -> int:
+        """The indicator column of a value, as recipes' ``multi_dummy`` places it: values
+        outside the kept levels go to ``other`` when levels were collapsed; otherwise
+        only ``other`` itself has a column and R's bake fails on the rest."""
+        if value in self.levels["keep"] or value == self.levels["other"]:
+            return dictionary[value]
+        if self.levels["collapse"]:
+            return dictionary[self.levels["other"]]
+        raise SpecError(f"step_dummy_multi_choice: the value {value!r} of `{column}` is not a "
+                        "training level (R's bake() fails on it)")
+
+
+def _used(texts: list[str | None], codes: np.ndarray) -> list[str | None]:
+    """``texts`` with those no row has (a factor's unused levels) as ``None``."""
+    seen = np.zeros(len(texts), dtype=bool)
+    seen[codes] = True
+    return [t if hit else None for t, hit in zip(texts, seen)]

@@ -101,7 +101,6 @@ class RpartTree:
         if missing_vars:
             raise ForgeError(f"Tree has variables not found in new data: {sorted(missing_vars)}")
         var_col = np.array([columns.index(v) for v in self.split_vars], dtype=int)
-        position = {int(number): row for row, number in enumerate(self.numbers)}
         pos = np.zeros(len(x), dtype=int)
         moving = np.ones(len(x), dtype=bool)
         while True:
@@ -119,13 +118,17 @@ class RpartTree:
                                                        var_col)
             if self.usesurrogate > 1:
                 todo = np.flatnonzero(direction == 0)
-                left = self.count[[position[2 * n] for n in self.numbers[at[todo]]]]
-                right = self.count[[position[2 * n + 1] for n in self.numbers[at[todo]]]]
+                left = self.count[self._rows_of(2 * self.numbers[at[todo]])]
+                right = self.count[self._rows_of(2 * self.numbers[at[todo]] + 1)]
                 direction[todo] = np.sign(right - left)
             moving[rows[direction == 0]] = False
             go = np.flatnonzero(direction != 0)
-            children = 2 * self.numbers[at[go]] + (direction[go] == 1)
-            pos[rows[go]] = [position[int(n)] for n in children]
+            pos[rows[go]] = self._rows_of(2 * self.numbers[at[go]] + (direction[go] == 1))
+
+    def _rows_of(self, numbers: np.ndarray) -> np.ndarray:
+        """The frame rows of nodes given by their numbers (each one in the tree)."""
+        order = np.argsort(self.numbers, kind="stable")
+        return order[np.searchsorted(self.numbers[order], numbers)]
 
     def _directions(self, x: np.ndarray, rows: np.ndarray, splits: np.ndarray,
                     var_col: np.ndarray) -> np.ndarray:
@@ -268,7 +271,7 @@ class StepImputeBag(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        if not data.isna().to_numpy().any():
+        if not any(data[column].isna().any() for column in self.models):
             return data
         stream = current_stream() or RRandom(secrets.randbits(31))
         out = {}

@@ -284,8 +284,8 @@ class StepInteger(Step):
     def _positions(self, column: pd.Series, values: Any) -> pd.Series:
         base = 0 if self.zero_based else 1
         if is_factor(column) or is_string_column(column):
-            codes = match(as_character(column), list(values))
-            missing = column.isna().to_numpy()
+            codes = match(column, list(values), missing=-2)
+            missing = codes == -2
         else:
             present = pd.Series(column).astype(object).where(column.notna(), None)
             codes = pd.Index(list(values), dtype=object).get_indexer(present.to_numpy())

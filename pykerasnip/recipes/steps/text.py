@@ -14,7 +14,7 @@ import pandas as pd
 
 from ...convert import flag, scalar, to_python
 from ...errors import SpecError, UnsupportedStepError
-from ...factor import as_character
+from ...factor import as_character, factorize
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import make_names
@@ -42,6 +42,14 @@ def r_regex(pattern: str, fixed: bool = False, ignore_case: bool = False) -> re.
 def _strings(column: pd.Series) -> pd.Series:
     return as_character(column) if isinstance(column.dtype, pd.CategoricalDtype) else \
         column.astype(object).where(column.notna(), None)
+
+
+def distinct_texts(column: pd.Series) -> tuple[np.ndarray, list[str | None]]:
+    """``(codes, texts)``: a text or factor column as positions among its distinct texts,
+    ``texts[-1]`` being ``None`` (NA), which code -1 picks. A step computes a value per
+    distinct text and indexes it with the codes."""
+    codes, labels = factorize(column)
+    return codes, [str(label) for label in labels] + [None]
 
 
 class _PatternStep(Step):
@@ -98,15 +106,20 @@ class _PatternStep(Step):
         return r_regex(self.pattern, bool(self.options.get("fixed")),
                        bool(self.options.get("ignore.case")))
 
-    def values(self, text: pd.Series) -> Any:
+    def values(self, texts: list[str | None]) -> np.ndarray:
+        """The step's value for each text (``None``: NA)."""
         raise NotImplementedError
+
+    def column(self, values: np.ndarray) -> Any:
+        """The new column from the rows' values."""
+        return pd.array(values, dtype="Int32")
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         if not self.input:
             return data
         self.check_columns(data)
-        column = self.input[0]
-        new = pd.DataFrame({self.result: self.values(_strings(data[column]))}, index=data.index)
+        codes, texts = distinct_texts(data[self.input[0]])
+        new = pd.DataFrame({self.result: self.column(self.values(texts)[codes])}, index=data.index)
         data = append_columns(data, new, self.r_class)
         return drop_inputs(data, self.input, self.keep_original_cols)
 
@@ -117,10 +130,9 @@ class StepRegex(_PatternStep):
 
     r_class = "step_regex"
 
-    def values(self, text: pd.Series) -> Any:
+    def values(self, texts: list[str | None]) -> np.ndarray:
         regex = self.regex()
-        hits = [0 if v is None or regex.search(v) is None else 1 for v in text]
-        return pd.array(hits, dtype="Int32")
+        return np.array([v is not None and regex.search(v) is not None for v in texts], dtype="i4")
 
 
 @register
@@ -143,14 +155,17 @@ class StepCount(_PatternStep):
     def fields_to_r(self) -> dict[str, Any]:
         return {"normalize": b.lgl(self.normalize), **super().fields_to_r()}
 
-    def values(self, text: pd.Series) -> Any:
+    def values(self, texts: list[str | None]) -> np.ndarray:
         regex = self.regex()
         # gregexpr() of NA gives NA, which counter() counts as one element
         counts = np.array([1 if v is None else sum(1 for m in regex.finditer(v) if m.end() > m.start()
                                                    or m.start() < len(v))
-                           for v in text], dtype="f8")
+                           for v in texts], dtype="f8")
         if not self.normalize:
-            return pd.array(counts.astype("int64"), dtype="Int32")
-        lengths = np.array([np.nan if v is None else len(v) for v in text], dtype="f8")
+            return counts.astype("i4")
+        lengths = np.array([np.nan if v is None else len(v) for v in texts], dtype="f8")
         with np.errstate(invalid="ignore", divide="ignore"):
             return counts / lengths
+
+    def column(self, values: np.ndarray) -> Any:
+        return values if self.normalize else super().column(values)

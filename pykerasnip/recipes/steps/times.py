@@ -117,7 +117,7 @@ class StepTime(_DerivingStep):
         parts = _clock(data[column])
         features = {f"{column}_{f}": TIME_FEATURES[f](parts) for f in self.features}
         return pd.DataFrame({name: v.array if isinstance(v, pd.Series) else v
-                             for name, v in features.items()}, index=data.index)
+                             for name, v in features.items()}, index=data.index, copy=False)
 
 
 # --------------------------------------------------------------------------- step_harmonic
@@ -196,5 +196,5 @@ class StepHarmonic(_DerivingStep):
         with np.errstate(invalid="ignore"):
             cycle = 2.0 * (math.pi * ((x - self.starting_val[column]) / self.cycle_size[column]))
         waves = [_sin(cycle * f) for f in freq] + [_cos(cycle * f) for f in freq]
-        return pd.DataFrame(dict(zip(names, waves)), index=data.index)
+        return pd.DataFrame(dict(zip(names, waves)), index=data.index, copy=False)
 
