@@ -24,20 +24,24 @@ from .errors import RNotAvailableError
 from .rtree import to_tree
 
 
-#: variables that starting R sets in the process environment and that would change which
-#: shared libraries this process's child programs load: R points LD_LIBRARY_PATH at
-#: Debian's libraries, so a child ``python3`` built with a shared libpython loads Debian's
-#: and loses its own site-packages. The running process is not affected (the loader reads
-#: the variable once, at start), so the caller's values are put back.
+#: variables that starting R (rpy2) sets, in ``os.environ`` and in the process
+#: environment, and that would change which shared libraries child programs load: R points
+#: LD_LIBRARY_PATH at Debian's libraries, so a child ``python3`` built with a shared
+#: libpython loads Debian's and loses its own site-packages. The running process is not
+#: affected (the loader reads the variable once, at start), so the caller's values are put
+#: back.
 _CHILDREN_ENV = ("LD_LIBRARY_PATH",)
 
 
 def _restore_environment(saved: dict[str, str | None]) -> None:
+    """Put the caller's values back, in ``os.environ`` and in the process environment
+    (rpy2 sets them in both)."""
     for name, value in saved.items():
         if value is None:
+            os.environ.pop(name, None)
             os.unsetenv(name)
         else:
-            os.putenv(name, value)
+            os.environ[name] = value
 
 
 @functools.lru_cache(maxsize=1)

@@ -100,14 +100,15 @@ def test_r_predict_names_the_missing_r_packages(fixture_workflow, new_data):
 def test_starting_r_leaves_the_environment_of_child_processes_alone(fixture_workflow, new_data):
     """R points LD_LIBRARY_PATH at Debian's libraries when it starts; a child python3
     built with a shared libpython would then load Debian's and lose its site-packages."""
-    before = os.environ.get("LD_LIBRARY_PATH")
     pkr.r_bake(fixture_workflow.blueprint.recipe, new_data)
+    assert "/usr/lib/R" not in os.environ.get("LD_LIBRARY_PATH", "")
     seen = subprocess.run(["sh", "-c", 'printf %s "${LD_LIBRARY_PATH-<unset>}"'],
                           capture_output=True, text=True, check=True).stdout
-    assert seen == ("<unset>" if before is None else before)
-    child = subprocess.run([sys.executable, "-c", "import isal, numpy"], capture_output=True,
-                           text=True)
-    assert child.returncode == 0, child.stderr
+    assert seen == os.environ.get("LD_LIBRARY_PATH", "<unset>")
+    for env in (None, dict(os.environ)):  # inherited, or passed on as Spark and servers do
+        child = subprocess.run([sys.executable, "-c", "import isal, numpy"], capture_output=True,
+                               text=True, env=env)
+        assert child.returncode == 0, child.stderr
 
 
 @requires_rpy2
