@@ -132,7 +132,6 @@ def test_date_time_cast_keeps_sub_microsecond_digits() -> None:
                         "when").dtype) == "datetime64[us, UTC]"
 
 
-@requires_r
 @requires_r("hardhat")
 @pytest.mark.parametrize("as_text", [False, True])
 @pytest.mark.parametrize("allow", [False, True])
