@@ -356,7 +356,7 @@ def test_pickle_round_trip_restores_model_from_bytes(reg_fit, mtcars, tmp_path):
 def test_missing_bytes_fail_clearly_after_reload(reg_fit, mtcars):
     broken = pickle.loads(pickle.dumps(reg_fit))
     broken.fit.keras_bytes = None
-    with pytest.raises(PredictError, match="saving it failed"):
+    with pytest.raises(PredictError, match="saving failed"):
         broken.predict(mtcars[0])
 
 
