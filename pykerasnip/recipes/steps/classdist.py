@@ -88,6 +88,22 @@ def new_columns(data: pd.DataFrame, values: dict[str, np.ndarray], prefix: str, 
     return drop_inputs(append_columns(data, new, step.r_class), inputs, step.keep_original_cols)
 
 
+class _ClassScoresStep(Step):
+    """A step adding one ``<prefix><class>`` column per outcome class, scored from the
+    selected numeric columns (:meth:`scores`)."""
+
+    def scores(self, data: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarray]:
+        """Each class's score for every row of ``data``."""
+        raise NotImplementedError
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        columns = self.required_columns()
+        if not columns:
+            return data
+        return new_columns(data, self.scores(data, columns), self.prefix, self, columns)
+
+
 # --------------------------------------------------------------------------- stored R functions
 def _median(x: np.ndarray) -> float:
     """``median(x)`` (NA when any value is missing)."""
@@ -149,7 +165,7 @@ def _scale(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @register
-class StepClassdist(Step):
+class StepClassdist(_ClassScoresStep):
     """``step_classdist``: Mahalanobis distance of each row to each class centroid
     (``<prefix><class>``, logged unless ``log = FALSE``; per-class covariances, or the
     pooled one with ``pool = TRUE``)."""
@@ -214,11 +230,7 @@ class StepClassdist(Step):
                             for k, g in groups.items()}
         self.trained = True
 
-    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
-        self.check_columns(data)
-        columns = self.inputs()
-        if not columns:
-            return data
+    def scores(self, data: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarray]:
         x = data[columns].to_numpy("f8", na_value=np.nan)
         if self.pool:
             scale = self.objects["scale"].to_numpy()
@@ -229,7 +241,7 @@ class StepClassdist(Step):
         values = {k: mahalanobis(x, center, scale) for k, (center, scale) in params.items()}
         if self.log:
             values = {k: _log(v) for k, v in values.items()}
-        return new_columns(data, values, self.prefix, self, columns)
+        return values
 
 
 def _named_numbers(node: Any) -> pd.Series:
@@ -323,7 +335,7 @@ def shrunken_scores(objects: pd.DataFrame, data: pd.DataFrame) -> dict[str, np.n
 
 
 @register
-class StepClassdistShrunken(Step):
+class StepClassdistShrunken(_ClassScoresStep):
     """``step_classdist_shrunken``: distance of each row to each class's nearest
     shrunken centroid (``<prefix><class>``, logged unless ``log = FALSE``)."""
 
@@ -378,15 +390,9 @@ class StepClassdistShrunken(Step):
                              for k in ("global", "by_class", "shrunken", "std_dev")}})
         self.trained = True
 
-    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
-        self.check_columns(data)
-        columns = self.required_columns()
-        if not columns:
-            return data
+    def scores(self, data: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarray]:
         values = shrunken_scores(self.objects, data)
-        if self.log:
-            values = {k: _log(v) for k, v in values.items()}
-        return new_columns(data, values, self.prefix, self, columns)
+        return {k: _log(v) for k, v in values.items()} if self.log else values
 
 
 # --------------------------------------------------------------------------- step_depth
@@ -420,7 +426,7 @@ def _matrix_node(frame: pd.DataFrame) -> Any:
 
 
 @register
-class StepDepth(Step):
+class StepDepth(_ClassScoresStep):
     """``step_depth``: the data depth of each row within each class's training points
     (``<prefix><class>``; ddalpha's halfspace, Mahalanobis, potential, simplicialVolume,
     spatial or zonoid depth, with its ``options``).
@@ -494,13 +500,8 @@ class StepDepth(Step):
                      for level in class_levels(data[self.class_])}
         self.trained = True
 
-    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
-        self.check_columns(data)
-        columns = self.required_columns()
-        if not columns:
-            return data
+    def scores(self, data: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarray]:
         x = data[columns].to_numpy("f8", na_value=np.nan)
-        values = {level: np.full(len(x), np.nan) if not len(x) else
-                  ddalpha.depth(self.metric, x, train.to_numpy("f8"), self.options)
-                  for level, train in self.data.items()}
-        return new_columns(data, values, self.prefix, self, columns)
+        return {level: np.full(len(x), np.nan) if not len(x) else
+                ddalpha.depth(self.metric, x, train.to_numpy("f8"), self.options)
+                for level, train in self.data.items()}
