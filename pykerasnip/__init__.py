@@ -30,22 +30,13 @@ _EXPORTS = {
     "extract_keras_history": "model", "keras_evaluate": "model", "tidy": "model",
     "glance": "model", "extract_keras_model": "model",
     "tibble_str": "rformat",
+    "workflow": "workflows", "Workflow": "workflows",
+    "bundle": "bundles", "unbundle": "bundles", "Bundle": "bundles",
 }
 _SUBMODULES = {"rds", "datasets", "errors", "convert", "io", "r", "model", "recipes",
                "hardhat", "formula"}
 
 __all__ = sorted(_EXPORTS) + sorted(_SUBMODULES)
-
-
-# ``pykerasnip.bundle`` and ``pykerasnip.workflow`` are modules named like the functions
-# they define: import them now and bind the functions, so that a later import of the
-# module cannot replace the function on the package.
-from . import bundle as _bundle_module  # noqa: E402
-from . import workflow as _workflow_module  # noqa: E402
-
-bundle, unbundle, Bundle = _bundle_module.bundle, _bundle_module.unbundle, _bundle_module.Bundle
-workflow, Workflow = _workflow_module.workflow, _workflow_module.Workflow
-__all__ += ["Bundle", "Workflow", "bundle", "unbundle", "workflow"]
 
 
 def __getattr__(name: str) -> Any:

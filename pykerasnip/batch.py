@@ -8,7 +8,7 @@ from typing import Iterator
 import pandas as pd
 
 from .atomic import write_atomically
-from .bundle import Bundle, bundle, unbundle
+from .bundles import Bundle, bundle, unbundle
 from .errors import PredictError, PykerasnipError
 from .io import read_rds, write_rds
 from .spark import row_dependence

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from . import rds, rtree
-from . import bundle  # noqa: F401  (importing the domain registers its R classes)
+from . import bundles  # noqa: F401  (importing the domain registers its R classes)
 from .convert import to_python
 from .registry import register_reader, reader_for
 
@@ -39,7 +39,7 @@ def read_rds(path: "str | os.PathLike", *, safe_mode: bool = True,
 
     A fitted workflow / model fit (bundled or not, butchered or not) becomes an object
     with ``.predict(new_data, type=..., level=...)`` returning R's columns; a bundle comes
-    back as a :class:`~pykerasnip.bundle.Bundle` (which predicts too). A data.frame
+    back as a :class:`~pykerasnip.bundles.Bundle` (which predicts too). A data.frame
     becomes a pandas DataFrame; other values their natural Python form. ``limits``
     (:class:`pykerasnip.rds.Limits`) bounds the resources the file may claim.
     """

@@ -3,7 +3,7 @@
 Objects cross between the embedded R session (:mod:`pykerasnip.rsession`) and Python
 through R's own ``serialize()``/``unserialize()`` and pykerasnip's RDS codec, so what
 arrives is exactly what :func:`pykerasnip.read_rds` would give for a file: an R workflow
-comes back as a :class:`~pykerasnip.workflow.Workflow`, a data frame as a DataFrame.
+comes back as a :class:`~pykerasnip.workflows.Workflow`, a data frame as a DataFrame.
 
 What R receives it may run: :func:`r_bake`, :func:`r_forge` and :func:`r_predict` run the
 R code an object carries (a step's expressions and the functions they call), as R's own

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import rds
-from .bundle import Bundle
+from .bundles import Bundle
 from .errors import ForgeError, PartitionDependentError, PredictError, SpecError
 from .formula.parse import deparse
 from .model import postprocess as post

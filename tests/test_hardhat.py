@@ -197,7 +197,7 @@ list(names = names(p), values = as.vector(as.matrix(p[num])),
 
 
 def test_mold_variables_gives_an_xy_blueprint(iris_csv: Path) -> None:
-    from pykerasnip.workflow import Variables
+    from pykerasnip.workflows import Variables
 
     data = pd.read_csv(iris_csv)
     molded = mold("variables", Variables(["Sepal.Width"], ["Petal.Width", "Petal.Length"]), data)

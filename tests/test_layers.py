@@ -18,7 +18,7 @@ LAYERS: dict[int, tuple[str, ...]] = {
     2: ("recipes",),
     3: ("hardhat", "formula"),
     4: ("model",),
-    5: ("workflow", "bundle"),
+    5: ("workflows", "bundles"),
     6: ("io", "r", "summary", "cli", "batch", "tables", "demo", "serve", "spark", "deploy",
         "docs_tables", "datasets", "__init__", "__main__"),
 }
@@ -105,7 +105,7 @@ def test_exceptions_are_still_needed():
     ("from .. import rds", {"rds"}),
     ("from ..rds import nodes as n", {"rds.nodes"}),
     ("from .spec import ModelSpec", {"model.spec"}),
-    ("def f():\n    from ..workflow import Workflow", {"workflow"}),
+    ("def f():\n    from ..workflows import Workflow", {"workflows"}),
     ("import pykerasnip.io", {"io"}),
     ("import numpy", set()),
 ])

@@ -22,7 +22,7 @@ from pykerasnip.errors import RNotAvailableError, UnsupportedStepError, Untruste
 from pykerasnip.hardhat.blueprint import role_variables
 from pykerasnip.io import to_bytes
 from pykerasnip.recipes import Recipe
-from pykerasnip.workflow import Preprocessor, Workflow
+from pykerasnip.workflows import Preprocessor, Workflow
 from conftest import FIXTURES
 from r_oracle import missing_r, requires_r, run_command, run_r
 

@@ -9,7 +9,7 @@ import pytest
 
 import pykerasnip as pk
 import write_cases as wc
-from pykerasnip.bundle import bundle
+from pykerasnip.bundles import bundle
 from conftest import FIXTURES, ROOT
 from r_oracle import requires_r, run_command, run_r
 

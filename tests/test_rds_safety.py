@@ -119,7 +119,7 @@ def test_invalid_streams_are_named(data, message):
 
 
 def test_decompression_is_capped_and_checked():
-    bomb = gzip.compress(HEADER_V3 + bytes(10**7))
+    bomb = gzip.compress(HEADER_V3 + struct.pack(">ii", 24, 10**7) + bytes(10**7))  # a raw vector
     with pytest.raises(RDSError, match="Limits.max_decompressed"):
         loads(bomb, max_decompressed=10**6)
     with pytest.raises(RDSError, match="truncated gzip"):

@@ -11,7 +11,7 @@ import pytest
 import pykerasnip as pk
 from conftest import FIXTURES
 from pykerasnip import rds
-from pykerasnip.bundle import Bundle
+from pykerasnip.bundles import Bundle
 from pykerasnip.hardhat.blueprint import FormulaBlueprint, RecipeBlueprint, XYBlueprint
 from pykerasnip.io import from_tree
 from pykerasnip.model.model_fit import ModelFit
@@ -19,7 +19,7 @@ from pykerasnip.model.spec import ModelSpec
 from pykerasnip.recipes import Recipe
 from pykerasnip.registry import r_class, reader_for, registered_classes
 from pykerasnip.rtree import to_tree
-from pykerasnip.workflow import Workflow
+from pykerasnip.workflows import Workflow
 
 BARE = Path(__file__).parent / "data" / "recipes"
 

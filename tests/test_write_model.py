@@ -24,7 +24,7 @@ from pykerasnip import rds
 from pykerasnip.errors import PredictError, SpecError, UnsupportedObjectError
 from pykerasnip.rtree import to_tree
 from pykerasnip.rds import nodes as n
-from pykerasnip.workflow import workflow  # pk.workflow is shadowed by the submodule
+from pykerasnip.workflows import workflow
 
 
 #: element paths where the Python file holds a stub in place of R's reticulate closure

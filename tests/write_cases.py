@@ -19,9 +19,9 @@ import pykerasnip as pk
 from pykerasnip.formula.parse import deparse
 from pykerasnip.hardhat.blueprint import RecipeBlueprint
 from pykerasnip.recipes.selectors import starts_with
-from pykerasnip.workflow import Workflow
+from pykerasnip.workflows import Workflow
 from conftest import FIXTURES
-from pykerasnip.bundle import bundle  # pk.bundle is shadowed by the submodule once imported
+from pykerasnip.bundles import bundle
 
 SEED = 7
 

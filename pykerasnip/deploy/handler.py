@@ -19,10 +19,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from vetiver.handlers.base import BaseHandler, create_handler
 from vetiver.meta import VetiverMeta
 
-from ..bundle import Bundle, unbundle
+from ..bundles import Bundle, unbundle
 from ..errors import ForgeError, PredictError, SpecError
 from ..model.model_fit import PREDICT_TYPES, ModelFit
-from ..workflow import Workflow
+from ..workflows import Workflow
 from .prototype import RequestError, prototype_model, rows_to_frame
 
 #: per-request prediction options (``type``, ``level``, ``seed``) set by the API's query middleware

@@ -21,14 +21,14 @@ import yaml
 from pins.drivers import load_path
 
 from .. import rds
-from ..bundle import Bundle, unbundle
+from ..bundles import Bundle, unbundle
 from ..convert import from_pandas, to_pandas
 from ..errors import UnsupportedObjectError
 from ..io import from_tree
 from ..rtree import to_tree
 from ..rds import build as b
 from ..rds.nodes import List
-from ..workflow import Workflow
+from ..workflows import Workflow
 from .handler import PIP_NAME, PykerasnipHandler
 
 #: R packages vetiver-r records for a kerasnip workflow (``required_pkgs(workflow)`` +

@@ -13,7 +13,7 @@ from typing import IO, Any, Iterable
 
 from ..atomic import write_atomically
 from ..errors import RDSError
-from .compress import MAGIC_SIZE, Inflater, detect
+from .compress import MAGIC_SIZE, PARALLEL_GZIP, Inflater, ParallelGzip, detect
 from .compress import compress as compress_bytes
 from .format import Header, NullRoot
 from .limits import DEFAULT_LIMITS, Limits, resolve
@@ -58,6 +58,12 @@ def load(source: "str | os.PathLike | IO[bytes]", *, limits: Limits | None = Non
             size = os.fstat(fh.fileno()).st_size
             kind = detect(fh.read(MAGIC_SIZE))
             fh.seek(0)
+            if kind == "gzip" and size >= PARALLEL_GZIP:
+                try:
+                    with ParallelGzip(fh, size, budget) as stream:
+                        return _decode(stream, kind, budget)
+                except Exception:  # noqa: BLE001 -- the serial read below gives the verdict
+                    fh.seek(0)
             stream = FileSource(fh, size) if kind is None else Inflater(fh, size, kind, budget)
             return _decode(stream, kind, budget)
     except OSError as exc:

@@ -18,6 +18,8 @@ from ..errors import RDSError
 
 _MiB = 1024**2
 _GiB = 1024**3
+#: the fields that bound inflation: absolute, ratio to the compressed size, floor of the ratio
+_INFLATION = ("max_decompressed", "max_ratio", "ratio_floor")
 #: the memory a decoded object is counted for, besides its data
 ITEM_BYTES = 128
 
@@ -92,12 +94,12 @@ class Limits:
 
     def inflation_cap(self, compressed_size: int) -> int:
         """Most bytes a container of ``compressed_size`` bytes may inflate to."""
-        return self._cap(compressed_size, "max_decompressed", "max_ratio", "ratio_floor")
+        return self._cap(compressed_size, *_INFLATION)
 
     def inflation_error(self, compressed_size: int, offset: int | None = None) -> RDSError:
         """The error for a container that inflates past :meth:`inflation_cap`."""
         return self._refusal("decompressed data exceeds {cap:,} bytes", compressed_size,
-                             "compressed", ("max_decompressed", "max_ratio", "ratio_floor"), offset)
+                             "compressed", _INFLATION, offset)
 
     def memory_cap(self, input_size: int) -> int:
         """Most memory the objects decoded from an input of ``input_size`` bytes may take."""
@@ -114,17 +116,26 @@ class Limits:
         by_ratio = max(getattr(self, floor), int(getattr(self, ratio) * size))
         return min(getattr(self, absolute), by_ratio)
 
-    def _refusal(self, head: str, size: int, kind: str, fields: tuple[str, str, str],
-                 offset: int | None) -> RDSError:
+    def inflation_note(self, compressed_size: int) -> str:
+        """Names the inflation budget, for messages about what is left of it."""
+        cap = self.inflation_cap(compressed_size)
+        return (f" within the decompression budget of {cap:,} bytes for this "
+                f"{compressed_size:,}-byte file ({self._named(compressed_size, 'compressed', _INFLATION)})")
+
+    def _named(self, size: int, kind: str, fields: tuple[str, str, str]) -> str:
+        """The limit that sets the cap, and its value."""
         absolute, ratio, floor = fields
         cap = self._cap(size, *fields)
         if cap == getattr(self, absolute):
-            named = f"Limits.{absolute} = {cap:,} bytes"
-        else:
-            named = (f"Limits.{ratio} = {getattr(self, ratio):g} times the {size:,} {kind} bytes "
-                     f"past Limits.{floor} = {getattr(self, floor):,} bytes")
-        return RDSError(f"{head.format(cap=cap)} ({named}); a trusted file may be read with a "
-                        "larger rds.Limits", offset)
+            return f"Limits.{absolute} = {cap:,} bytes"
+        return (f"Limits.{ratio} = {getattr(self, ratio):g} times the {size:,} {kind} bytes "
+                f"past Limits.{floor} = {getattr(self, floor):,} bytes")
+
+    def _refusal(self, head: str, size: int, kind: str, fields: tuple[str, str, str],
+                 offset: int | None) -> RDSError:
+        cap = self._cap(size, *fields)
+        return RDSError(f"{head.format(cap=cap)} ({self._named(size, kind, fields)}); a trusted "
+                        "file may be read with a larger rds.Limits", offset)
 
     def check_vector(self, nbytes: int, what: str, offset: int | None = None) -> None:
         """Refuse a declared vector of ``nbytes`` bytes over ``max_vector_bytes``."""

@@ -8,12 +8,15 @@ budget of :class:`~.limits.Limits`) before allocating.
 """
 from __future__ import annotations
 
+import functools
 import math
+import os
 import re
 import struct
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import IO, Iterator, NamedTuple, Protocol
+from typing import IO, Callable, Iterator, NamedTuple, Protocol
 
 import numpy as np
 
@@ -56,9 +59,13 @@ def defaults_for(values: "list[str | None]") -> list[int]:
 
 # ------------------------------------------------------------------------ sources
 #: Bytes pulled from a source at a time to refill an input's buffer.
-CHUNK = 1 << 20
+CHUNK = 1 << 16
 #: Size of the buffer large vectors are streamed through.
 STAGE = 1 << 20
+#: Vectors of at least this many bytes are read from a plain file by several threads.
+PARALLEL_BYTES = 8 << 20
+#: threads a large read may use
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 #: Words looked at per step when skipping a run of NULL items.
 _NIL_SCAN = 1 << 16
 
@@ -79,6 +86,10 @@ class Source(Protocol):
 
     def readinto(self, view: memoryview) -> int:
         """Fill ``view``; the count is short only at the end."""
+
+    def read_array(self, values: np.ndarray, dtype: np.dtype) -> int:
+        """Fill the native-order array ``values`` from elements encoded as ``dtype``; the
+        count of elements filled is short only at the end."""
 
     def read_all(self) -> bytes:
         """Everything that is left."""
@@ -112,11 +123,67 @@ class FileSource:
         buffer = bytearray(min(size, self.left))
         return bytes(buffer[:self.readinto(memoryview(buffer))])
 
+    def read_array(self, values: np.ndarray, dtype: np.dtype) -> int:
+        if values.nbytes < PARALLEL_BYTES:
+            return fill_native(values, dtype, self.readinto)
+        # Large: each core reads and converts its own part of the file (the reads and
+        # the conversions release the GIL).
+        start, fd = self.fh.tell(), self.fh.fileno()
+        edges = [len(values) * i // WORKERS for i in range(WORKERS + 1)]
+        bounds = list(zip(edges, edges[1:]))
+
+        def part(lo: int, hi: int) -> int:
+            return fill_native(values[lo:hi], dtype, _pread(fd, start + lo * dtype.itemsize))
+
+        filled = list(_pool().map(lambda b: part(*b), bounds))
+        done = 0
+        for (lo, hi), got in zip(bounds, filled):
+            done += got
+            if got < hi - lo:
+                break
+        self.fh.seek(start + done * dtype.itemsize)
+        self.left -= done * dtype.itemsize
+        return done
+
     def read_all(self) -> bytes:
         return self.read(self.left)
 
     def finish(self) -> None:
         """Bytes after the object are ignored, as R does."""
+
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(WORKERS, thread_name_prefix="pykerasnip-read")
+
+
+def _pread(fd: int, offset: int) -> "Callable[[memoryview], int]":
+    """``readinto`` for the bytes of ``fd`` from ``offset`` on (the file position is not
+    used, so several threads may read one file)."""
+    def readinto(view: memoryview) -> int:
+        nonlocal offset
+        done = 0
+        while done < len(view):
+            got = os.preadv(fd, [view[done:]], offset)
+            if not got:
+                break
+            done, offset = done + got, offset + got
+        return done
+    return readinto
+
+
+def fill_native(values: np.ndarray, dtype: np.dtype, readinto: "Callable[[memoryview], int]") -> int:
+    """Fill ``values`` from ``readinto``'s ``dtype``-encoded bytes, converted to native
+    order through a small buffer while it is in cache; the count of elements filled."""
+    stage = np.empty(max(1, min(STAGE // dtype.itemsize, len(values))), dtype)
+    raw = memoryview(stage.view(np.uint8))
+    for start in range(0, len(values), len(stage)):
+        part = min(len(stage), len(values) - start)
+        got = readinto(raw[:part * dtype.itemsize]) // dtype.itemsize
+        values[start:start + got] = stage[:got]
+        if got < part:
+            return start + got
+    return len(values)
 
 
 # ------------------------------------------------------------------------ binary input
@@ -143,7 +210,6 @@ class BinaryInput:
         #: memory of the string objects made so far (identical short ASCII strings share one)
         self.string_bytes = 0
         self._shared: dict[bytes, str] = {}
-        self._stage: memoryview | None = None
         order = ">" if big_endian else "<"
         self._int = struct.Struct(order + "i").unpack_from
         self._pair = struct.Struct(order + "ii").unpack_from
@@ -212,17 +278,30 @@ class BinaryInput:
         if count * dtype.itemsize <= len(self.data) - self.pos or self.source is None:
             start = self._take(count * dtype.itemsize, f"{count} {kind} values")
             return np.frombuffer(self.data, dtype, count, start).astype(dtype.newbyteorder("="))
-        # Streamed: through a small staging buffer, converted to native order while it is
-        # in cache, into an array allocated once.
-        values = np.empty(count, dtype.newbyteorder("="))
-        if self._stage is None:
-            self._stage = memoryview(bytearray(STAGE))
-        step = STAGE // dtype.itemsize
-        for start in range(0, count, step):
-            part = min(step, count - start)
-            self._read_into(self._stage[:part * dtype.itemsize], f"{count} {kind} values")
-            values[start:start + part] = np.frombuffer(self._stage, dtype, part)
+        # Streamed: the whole elements already buffered, the one the buffer cuts (if any),
+        # then the rest straight from the source.
+        values, size = np.empty(count, dtype.newbyteorder("=")), dtype.itemsize
+        done = min(count, (len(self.data) - self.pos) // size)
+        values[:done] = np.frombuffer(self.data, dtype, done, self.pos)
+        cut = bytearray(self.data[self.pos + done * size:])
+        self.base += len(self.data)
+        self.data, self.pos = b"", 0
+        if cut:
+            rest = bytearray(size - len(cut))
+            got = self.source.readinto(memoryview(rest))
+            self.base += got
+            if got < len(rest):
+                raise self._truncated(count, kind, done)
+            values[done] = np.frombuffer(bytes(cut + rest), dtype)[0]
+            done += 1
+        filled = self.source.read_array(values[done:], dtype) if done < count else 0
+        self.base += filled * size
+        if done + filled < count:
+            raise self._truncated(count, kind, done + filled)
         return values
+
+    def _truncated(self, count: int, kind: str, there: int) -> RDSError:
+        return self.fail(f"truncated input: expected {count} {kind} values, {there} there")
 
     def ints(self, count: int) -> np.ndarray:
         return self._array("int", count)

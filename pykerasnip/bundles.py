@@ -20,7 +20,7 @@ from .model.model_fit import ModelFit
 from .rds import build as b
 from .rds import nodes as n
 from .registry import r_class, reader_for
-from .workflow import Workflow
+from .workflows import Workflow
 
 
 @r_class("bundle")
@@ -64,7 +64,7 @@ class Bundle:
 
 
 def bundle(obj: Any) -> Bundle:
-    """Wrap a fitted :class:`~pykerasnip.workflow.Workflow` or ``ModelFit`` as a bundle."""
+    """Wrap a fitted :class:`~pykerasnip.workflows.Workflow` or ``ModelFit`` as a bundle."""
     return obj if isinstance(obj, Bundle) else Bundle(obj)
 
 
