@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
+import io
 import os
 import re
 import secrets
@@ -38,16 +40,19 @@ Linker = Callable[[int, str], None]
 
 
 def write_atomically(path: "str | os.PathLike", chunks: Iterable[bytes], *,
-                     follow_symlinks: bool = False) -> None:
-    """Write ``chunks`` to ``path`` atomically (see :func:`atomic_file`)."""
-    with atomic_file(path, follow_symlinks=follow_symlinks) as fh:
+                     follow_symlinks: bool = False, size: int | None = None) -> None:
+    """Write ``chunks`` to ``path`` atomically (see :func:`atomic_file`); ``size``, when
+    known, is their total length."""
+    with atomic_file(path, follow_symlinks=follow_symlinks, size=size) as fh:
         fh.writelines(chunks)
 
 
 @contextmanager
-def atomic_file(path: "str | os.PathLike", *, follow_symlinks: bool = False) -> Iterator[BinaryIO]:
+def atomic_file(path: "str | os.PathLike", *, follow_symlinks: bool = False,
+                size: int | None = None) -> Iterator[BinaryIO]:
     """A binary file that replaces ``path`` when the ``with`` block ends without error
     (file and folder synced to disk); on error or a kill, ``path`` is left as it was.
+    ``size`` (the length to be written, when known) lets the file system reserve it.
 
     A symbolic link at ``path`` raises :class:`~pykerasnip.errors.UnsafeWriteError`
     unless ``follow_symlinks`` is true, which writes to the file the link points to."""
@@ -57,13 +62,58 @@ def atomic_file(path: "str | os.PathLike", *, follow_symlinks: bool = False) -> 
     existing = _lstat(target)
     temp = _Temporary.create(directory, existing)
     try:
-        with os.fdopen(temp.fd, "wb", closefd=False) as fh:
+        if size and hasattr(os, "posix_fallocate"):
+            with suppress(OSError):  # only a hint: some file systems cannot
+                os.posix_fallocate(temp.fd, 0, size)
+        raw = _WritingBack(temp.fd)
+        with io.BufferedWriter(raw) as fh:
             yield fh
+        if size and raw.written != size:  # the reservation set the length
+            os.ftruncate(temp.fd, raw.written)
         os.fsync(temp.fd)
         temp.commit(target)
     finally:
         temp.discard()
     _fsync_directory(directory)
+
+
+#: written bytes after which the system is asked to start writing them to disk
+_WRITEBACK = 8 << 20
+_SYNC_FILE_RANGE_WRITE = 2
+
+
+class _WritingBack(io.FileIO):
+    """The temporary file, unbuffered: every few MiB written, the system starts writing
+    them to disk (Linux ``sync_file_range``), so the final ``fsync`` has little left to
+    wait for."""
+
+    def __init__(self, fd: int):
+        super().__init__(fd, "wb", closefd=False)
+        self.written = self.started = 0
+
+    def write(self, data) -> int:
+        count = super().write(data)
+        self.written += count
+        if self.written - self.started >= _WRITEBACK:
+            _start_writeback(self.fileno(), self.started, self.written - self.started)
+            self.started = self.written
+        return count
+
+
+@functools.cache
+def _sync_file_range() -> "Callable[[int, int, int, int], int] | None":
+    try:
+        function = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError):  # not Linux
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    return function
+
+
+def _start_writeback(fd: int, offset: int, length: int) -> None:
+    function = _sync_file_range()
+    if function is not None:
+        function(fd, offset, length, _SYNC_FILE_RANGE_WRITE)  # a hint: errors do not matter
 
 
 def write_target(path: "str | os.PathLike", *, follow_symlinks: bool = False) -> str:

@@ -235,3 +235,14 @@ def test_a_missing_folder_is_a_file_not_found_error_naming_it(mode: str, tmp_pat
     with pytest.raises(FileNotFoundError) as info:
         pk.write_rds(frame(1.0), tmp_path / "no" / "t.rds")
     assert str(tmp_path / "no") in str(info.value.filename)
+
+
+@pytest.mark.parametrize("hint", [1, 10_000, 30 << 20])
+def test_a_wrong_size_hint_changes_nothing_but_the_speed(mode: str, hint: int, tmp_path: Path) -> None:
+    """The size given for the reservation (and the write-back of every few MiB) never
+    changes the bytes: a file ends where its data ends."""
+    data = np.random.default_rng(hint).bytes(20 << 20)
+    target = tmp_path / "out.bin"
+    atomic.write_atomically(target, [data[:7], data[7:]], size=hint)
+    assert target.read_bytes() == data
+    assert temporaries(tmp_path) == []

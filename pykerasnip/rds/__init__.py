@@ -70,30 +70,27 @@ def load(source: "str | os.PathLike | IO[bytes]", *, limits: Limits | None = Non
         raise RDSError(f"cannot read {os.fspath(source)!r}: {exc.strerror}") from None
 
 
-def dumps(obj: Any, compress: "str | None" = None, version: int | None = None,
-          format: str | None = None) -> bytes:
-    """Serialize a node tree. ``version`` (2 or 3) and ``format`` (``"xdr"``,
-    ``"binary"``, ``"ascii"``) default to the header a decoded root carries, else 3 and
-    XDR; ``compress`` is ``None`` (plain), ``"gzip"``, ``"bzip2"`` or ``"xz"``."""
-    return b"".join(_encoded(obj, compress, version, format, whole=True))
-
-
 def dump(obj: Any, path: "str | os.PathLike", compress: "str | None" = "gzip",
          version: int | None = None, format: str | None = None, *,
          follow_symlinks: bool = False) -> None:
     """Write ``obj`` to ``path`` as ``saveRDS`` would (gzip by default), atomically:
     the file is complete or untouched (:mod:`pykerasnip.atomic`)."""
-    write_atomically(path, _encoded(obj, compress, version, format),
-                     follow_symlinks=follow_symlinks)
-
-
-def _encoded(obj: Any, compress: "str | None", version: int | None,
-             format: str | None, whole: bool = False) -> "Iterable":
-    """The stream as bytes-like pieces; ``whole`` when they will all be kept at once."""
     out = encode(obj, version=version, format=format)
-    if compress is not None:
-        return compress_bytes(out.pieces(), compress)
-    return out.chunks() if whole else out.pieces()
+    if compress is None:
+        write_atomically(path, out.pieces(), follow_symlinks=follow_symlinks, size=out.nbytes())
+    else:
+        write_atomically(path, compress_bytes(out.pieces(), compress), follow_symlinks=follow_symlinks)
+
+
+def dumps(obj: Any, compress: "str | None" = None, version: int | None = None,
+          format: str | None = None) -> bytes:
+    """Serialize a node tree. ``version`` (2 or 3) and ``format`` (``"xdr"``,
+    ``"binary"``, ``"ascii"``) default to the header a decoded root carries, else 3 and
+    XDR; ``compress`` is ``None`` (plain), ``"gzip"``, ``"bzip2"`` or ``"xz"``."""
+    out = encode(obj, version=version, format=format)
+    if compress is None:
+        return b"".join(out.chunks())
+    return b"".join(compress_bytes(out.pieces(), compress))
 
 
 def _decode(stream: "Source", kind: str | None, limits: Limits) -> Any:

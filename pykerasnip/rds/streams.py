@@ -622,6 +622,10 @@ class BinaryOutput:
         """The whole output as bytes-like chunks."""
         return [p.encoded() if isinstance(p, _Pending) else p for p in self._parts()]
 
+    def nbytes(self) -> int:
+        """The length of the output."""
+        return sum(p.array.nbytes if isinstance(p, _Pending) else len(p) for p in self._parts())
+
     def pieces(self) -> Iterator:
         """The output as a stream of bytes-like pieces, for writing or compressing."""
         for part in self._parts():
@@ -707,6 +711,10 @@ class AsciiOutput:
 
     def pieces(self) -> Iterator:
         return iter(self.parts)
+
+    def nbytes(self) -> int:
+        """The length of the output."""
+        return sum(map(len, self.parts))
 
     def verbatim(self, data: bytes) -> None:
         self.parts.append(data)
