@@ -4,9 +4,13 @@
 same verdict on damaged files."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
+import pykerasnip
 from pykerasnip.errors import RDSError
 from pykerasnip.rds import build as b
 from pykerasnip.rds import DEFAULT_LIMITS, compress, dumps, load, loads, streams
@@ -118,3 +122,12 @@ def test_parallel_inflation_stops_at_the_budget(tmp_path):
             while stream.read(1 << 20):
                 pass
         assert stream.produced <= DEFAULT_LIMITS.ratio_floor + (1 << 20)
+
+
+def test_the_codec_loads_neither_pandas_nor_keras():
+    """What a read costs in memory starts with what it imports (~90 MB for pandas)."""
+    code = ("import sys, pykerasnip; from pykerasnip import rds; "
+            "print(sorted(m for m in ('pandas', 'keras', 'tensorflow', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert callable(pykerasnip.workflow) and callable(pykerasnip.bundle)  # functions, lazily
