@@ -124,7 +124,7 @@ class FileSource:
         return bytes(buffer[:self.readinto(memoryview(buffer))])
 
     def read_array(self, values: np.ndarray, dtype: np.dtype) -> int:
-        if values.nbytes < PARALLEL_BYTES:
+        if values.nbytes < PARALLEL_BYTES or not hasattr(os, "preadv"):  # (not on Windows)
             return fill_native(values, dtype, self.readinto)
         # Large: each core reads and converts its own part of the file (the reads and
         # the conversions release the GIL).
