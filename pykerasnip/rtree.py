@@ -134,21 +134,24 @@ def frame(node: Any, what: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
     return to_pandas(node)
 
 
-def numbers(node: Any, what: str) -> np.ndarray:
-    """A numeric R vector's values (float64), all finite."""
+def numbers(node: Any, what: str, doubles: bool = False) -> np.ndarray:
+    """A numeric R vector's values (float64), all finite; ``doubles``: stored as doubles,
+    as R computes them (an integer there is not something R wrote)."""
     if isinstance(node, n.AltRep):
         node = node.expand()
-    if not isinstance(node, (n.Real, n.Integer)) or node.inherits("factor"):
-        raise MalformedObjectError(f"{what} must be a numeric vector, not {type(node).__name__}")
+    kinds = (n.Real,) if doubles else (n.Real, n.Integer)
+    if not isinstance(node, kinds) or node.inherits("factor"):
+        kind = "double" if doubles else "numeric"
+        raise MalformedObjectError(f"{what} must be a {kind} vector, not {type(node).__name__}")
     values = np.asarray(to_python(node), dtype=np.float64)
     if not np.isfinite(values).all():
         raise MalformedObjectError(f"{what} holds NA, NaN or infinite values")
     return values
 
 
-def number(node: Any, what: str, low: float, strict: bool = True) -> float:
+def number(node: Any, what: str, low: float, strict: bool = True, doubles: bool = False) -> float:
     """One finite number above ``low`` (or at least ``low`` when not ``strict``)."""
-    values = numbers(node, what)
+    values = numbers(node, what, doubles)
     if len(values) != 1:
         raise MalformedObjectError(f"{what} must be one number, not {len(values)}")
     value = float(values[0])

@@ -259,6 +259,9 @@ def test_hessian_that_does_not_fit_the_model_is_a_predict_error() -> None:
     # 18, silent before: classification intervals without the main model's bytes (R hands
     # the main model to every prediction function, and fails without it)
     (7, 601610, "drop", 956626, "no .keras bytes are stored"),
+    (4, 15843, "type", 63031, "trained statistics must be named numbers"),  # 19
+    # 19, silent before: a Laplace tau stored as an integer (kerasnip stores doubles)
+    (8, 846982, "type", 158003, "tau must be a double vector"),
 ])
 def test_campaign_escapes_are_typed_now(seed, site, kind, choice, message):
     from tests.fuzz.harness import Mutation, run

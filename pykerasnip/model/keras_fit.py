@@ -124,7 +124,7 @@ class LaplaceEntry(_HoldsKeras):
         """Laplace entry ``name`` of kerasnip's ``fit$laplace`` list."""
         what = f"Laplace entry {name!r}"
         rtree.record(node, what, ("h_diag", "tau", "n_training"))
-        h_diag = rtree.numbers(node["h_diag"], f"{what}: h_diag")
+        h_diag = rtree.numbers(node["h_diag"], f"{what}: h_diag", doubles=True)
         if len(h_diag) < 2 or (h_diag < 0).any():
             raise MalformedObjectError(f"{what}: h_diag must hold at least 2 values, none negative")
         num_classes = rtree.count(node.get("num_classes"), f"{what}: num_classes")
@@ -134,11 +134,12 @@ class LaplaceEntry(_HoldsKeras):
         noise = node.get("sigma_sq_noise")
         return cls(
             h_diag=h_diag,
-            tau=rtree.number(node["tau"], f"{what}: tau", 0),
+            tau=rtree.number(node["tau"], f"{what}: tau", 0, doubles=True),
             n_training=rtree.count(node["n_training"], f"{what}: n_training"),
             combined_model_bytes=rtree.raw_bytes(node.get("combined_model_bytes"),
                                                  f"{what}: combined_model_bytes"),
-            sigma_sq_noise=None if noise is None else rtree.number(noise, f"{what}: sigma_sq_noise", 0),
+            sigma_sq_noise=None if noise is None else rtree.number(noise, f"{what}: sigma_sq_noise", 0,
+                                                                   doubles=True),
             num_classes=num_classes,
             col_idx=rtree.count(node.get("col_idx"), f"{what}: col_idx"),
             safe_mode=safe_mode,

@@ -39,7 +39,13 @@ def col_mean(x: np.ndarray) -> float:
 
 def stats_series(value: Any) -> pd.Series:
     """A named numeric R vector (or nothing) as a float Series indexed by column."""
-    return pd.Series(dtype="f8") if value is None else pd.Series(value, dtype="f8")
+    if value is None:
+        return pd.Series(dtype="f8")
+    try:
+        return pd.Series(value, dtype="f8")
+    except (TypeError, ValueError):
+        raise MalformedObjectError("a step's trained statistics must be named numbers, not "
+                                   f"{type(value).__name__}") from None
 
 
 def r_matrix_node(frame: pd.DataFrame) -> Real:
