@@ -11,7 +11,7 @@ from .atomic import write_atomically
 from .bundles import Bundle, bundle, unbundle
 from .errors import PredictError, PykerasnipError
 from .io import read_rds, write_rds
-from .spark import row_dependence
+from .recipes.independence import row_dependence
 from .tables import check_input, check_writable, model_source, plan_destination, plan_source
 
 

@@ -23,22 +23,10 @@ import pandas as pd
 from . import rds
 from .bundles import Bundle
 from .errors import ForgeError, PartitionDependentError, PredictError, SpecError
-from .formula.parse import deparse
 from .model import postprocess as post
 from .model.model_fit import PREDICT_TYPES
-from .rds.nodes import Lang, List, Logical, Sym
+from .recipes.independence import row_dependence
 
-#: recipe steps whose bake reads other rows of the data (kerasnip's and recipes')
-ROW_DEPENDENT_STEPS = frozenset({"step_lead", "step_sequence", "step_lag", "step_window"})
-#: R functions in stored expressions that summarise the whole column they are given (the
-#: batch being baked), unless the arguments listed fix the summary to stored numbers
-WHOLE_COLUMN_FUNCTIONS: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("mean", "var", "sd", "median", "sum", "min", "max", "range", "n",
-                     "cumsum", "cumprod", "cummax", "cummin", "rank", "lag", "lead",
-                     "quantile", "row_number"), ()),
-    "scale": ("center", "scale"), "poly": ("coefs",), "ns": ("knots", "Boundary.knots"),
-    "bs": ("knots", "Boundary.knots"),
-}
 #: Keras runs a batch of one row through another kernel than larger batches (its last
 #: float32 bit can differ); kerasnip predicts in batches of this many rows
 KERAS_BATCH = 32
@@ -117,60 +105,6 @@ def _model_fit(obj: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- row independence
-def _whole_column_calls(expr: Any) -> Iterator[Lang]:
-    """Calls in ``expr`` whose value depends on the whole batch of rows."""
-    if isinstance(expr, Lang):
-        name = expr.function.name if isinstance(expr.function, Sym) else None
-        fixing = WHOLE_COLUMN_FUNCTIONS.get(name)
-        if fixing is not None:
-            given = {arg for arg, value in expr.args if arg and not isinstance(value, Logical)}
-            if not fixing or not set(fixing) <= given:
-                yield expr
-                return
-        for _, value in expr.args:
-            yield from _whole_column_calls(value)
-    elif isinstance(expr, List):
-        for value in expr.data:
-            yield from _whole_column_calls(value)
-
-
-def _step_problems(step: Any) -> list[str]:
-    if step.skip:
-        return []
-    if step.r_class in ROW_DEPENDENT_STEPS:
-        return [f"{step.r_class} (id {step.id!r}) reads neighbouring rows"]
-    # a step that knows its options make rows depend on each other says why
-    reason = getattr(step, "row_dependence", lambda: None)()
-    if reason:
-        return [f"{step.r_class} (id {step.id!r}) {reason}"]
-    expressions = getattr(step, "expressions", None)
-    if expressions is None:
-        return []
-    opaque = [name for name in getattr(step, "inputs", {}) if name not in expressions]
-    problems = [f"{step.r_class} column {name!r} is a Python callable, which may read other rows"
-                for name in opaque]
-    return problems + [f"{step.r_class} column {name!r} = {deparse(expr)} summarises the whole "
-                       f"column ({deparse(call)})"
-                       for name, expr in expressions.items() for call in _whole_column_calls(expr)]
-
-
-def _terms_problems(terms: Any, where: str) -> list[str]:
-    predvars = getattr(terms, "predvars", None) or []
-    return [f"{where} term {deparse(var)} summarises the whole column ({deparse(call)})"
-            for var in predvars for call in _whole_column_calls(var)]
-
-
-def row_dependence(obj: Any) -> list[str]:
-    """Why predictions of ``obj`` on a batch of rows would depend on the other rows of the
-    batch (empty when every row is predicted from itself alone)."""
-    blueprint = getattr(obj, "blueprint", None)
-    recipe = getattr(blueprint, "recipe", None)
-    problems = [p for step in getattr(recipe, "steps", []) for p in _step_problems(step)]
-    problems += _terms_problems(getattr(blueprint, "terms", None), "formula")
-    problems += _terms_problems(getattr(_model_fit(obj).preproc, "terms", None), "model formula")
-    return problems
-
-
 def require_row_independent(obj: Any) -> None:
     """Raise :class:`PartitionDependentError` naming the steps that read other rows."""
     problems = row_dependence(obj)

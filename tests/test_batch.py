@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from pykerasnip.batch import predict_frame
+from pykerasnip.recipes.steps.base import STEPS
 
 
 class _Recorder:
@@ -15,7 +16,8 @@ class _Recorder:
     every frame it is asked to predict."""
 
     def __init__(self, r_class: str):
-        step = SimpleNamespace(r_class=r_class, skip=False, id=r_class)
+        step = SimpleNamespace(r_class=r_class, skip=False, id=r_class,
+                               reads_neighbours=STEPS[r_class].reads_neighbours)
         self.blueprint = SimpleNamespace(recipe=SimpleNamespace(steps=[step]), terms=None)
         self.model_fit = SimpleNamespace(preproc=None, fit=None)
         self.sizes: list[int] = []

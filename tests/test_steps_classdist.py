@@ -180,13 +180,13 @@ def test_depth_refuses_what_r_cannot_or_python_does_not_replay():
 
 
 def test_spark_refuses_depths_whose_rows_share_a_random_stream():
-    from pykerasnip.spark import _step_problems
+    from pykerasnip.recipes.independence import step_problems
     for metric, options, shared in (("zonoid", {}, True), ("simplicialVolume", {}, True),
                                     ("simplicialVolume", {"exact": True}, False),
                                     ("halfspace", {"seed": 3}, False)):
         step = rc.recipe("~ .", _frame()).step_depth(
             "a", "b", class_="cls", metric=metric, options=options).steps[0]
-        assert bool(_step_problems(step)) is shared, (metric, options)
+        assert bool(step_problems(step)) is shared, (metric, options)
 
 
 @pytest.mark.parametrize("case", CASES + DEPTH_CASES + list(CLOCK_CASES.values()), ids=repr)

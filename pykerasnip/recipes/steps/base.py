@@ -198,6 +198,14 @@ class Step:
     r_fields: ClassVar[tuple[str, ...]] = ()
     #: the fields of :attr:`r_fields` that hold selected column names (read as ``list[str]``)
     name_fields: ClassVar[tuple[str, ...]] = ()
+    #: the bake reads neighbouring rows (lags, windows): a row's result depends on the
+    #: rows around it, so the data cannot be baked in parts
+    reads_neighbours: ClassVar[bool] = False
+    #: the bake drops, reorders or permutes rows: it needs the whole frame at once
+    whole_frame: ClassVar[bool] = False
+    #: the bake draws from R's random stream; with a seeded stream the draws follow the
+    #: rows (and steps) in order, so a seeded bake cannot be split
+    draws_random: ClassVar[bool] = False
 
     def __init__(self, *terms: Any, role: str | None = None, trained: bool = False,
                  skip: bool = False, id: str | None = None):

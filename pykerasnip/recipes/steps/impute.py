@@ -321,6 +321,7 @@ class StepImputeKnn(Step):
     nearest training rows by Gower distance."""
 
     r_class = "step_impute_knn"
+    draws_random = True  # ties among the neighbours' levels
     default_role = None
     r_fields = ("neighbors", "ref_data")
 

@@ -231,6 +231,7 @@ class StepImputeBag(Step):
     classification trees of the other (``impute_with``) columns."""
 
     r_class = "step_impute_bag"
+    draws_random = True  # tied votes
     default_role = None
 
     def __init__(self, *terms: Any, impute_with: Any = None, trees: int = 25,

@@ -25,6 +25,7 @@ class StepImputeLower(NumericMapStep):
     draws in (0, minimum) (inside ``r_session(seed)``, R's draws after ``set.seed``)."""
 
     r_class = "step_impute_lower"
+    draws_random = True
 
     def __init__(self, *terms: Any, **common: Any):
         super().__init__(*terms, **common)
@@ -105,6 +106,7 @@ class StepImputeRoll(SelectedColumnsStep):
     non-missing values in a centred window of ``window`` rows."""
 
     r_class = "step_impute_roll"
+    reads_neighbours = True
 
     def __init__(self, *terms: Any, statistic: str = "median", window: int = 5, **common: Any):
         super().__init__(*terms, **common)

@@ -82,6 +82,7 @@ class StepLead(_KerasnipStep):
     """``step_lead``: ``<prefix><k>_<col>`` = the column shifted up by k rows."""
 
     r_class = "step_lead"
+    reads_neighbours = True
     default_role = "outcome"
 
     def __init__(self, *terms: Any, lead: tuple[int, ...] = (1,), prefix: str = "lead_",
@@ -128,6 +129,7 @@ class StepSequence(_KerasnipStep):
     the first T-1 rows are zero-padded or dropped."""
 
     r_class = "step_sequence"
+    reads_neighbours = True
     paddings = ("drop", "zero")
 
     def __init__(self, *terms: Any, timesteps: int = 1, new_col: str = "sequence_matrix",

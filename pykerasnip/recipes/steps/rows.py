@@ -55,6 +55,7 @@ class _RowStep(Step):
     """A row step (no new columns; role NA) that is skipped on new data by default."""
 
     default_role = None
+    whole_frame = True
 
     def __init__(self, *terms: Any, skip: bool = True, **common: Any):
         super().__init__(*terms, skip=skip, **common)
@@ -184,6 +185,7 @@ class StepSample(_RowStep):
     fraction; ``replace``)."""
 
     r_class = "step_sample"
+    draws_random = True
 
     def __init__(self, *terms: Any, size: float | None = None, replace: bool = False,
                  **common: Any):
@@ -224,6 +226,8 @@ class StepShuffle(SelectedColumnsStep):
     """``step_shuffle``: each selected column randomly permuted (``sample()``)."""
 
     r_class = "step_shuffle"
+    whole_frame = True
+    draws_random = True
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         self.columns = self.select(info)
@@ -247,6 +251,7 @@ class StepLag(SelectedColumnsStep):
     (``dplyr::lag``, filled with ``default``)."""
 
     r_class = "step_lag"
+    reads_neighbours = True
     default_role = "predictor"
 
     def __init__(self, *terms: Any, lag: Any = 1, prefix: str = "lag_", default: Any = None,

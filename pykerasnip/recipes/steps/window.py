@@ -136,6 +136,7 @@ class StepWindow(SelectedColumnsStep):
     ``names``."""
 
     r_class = "step_window"
+    reads_neighbours = True
 
     def __init__(self, *terms: Any, size: int = 3, na_rm: bool = True, statistic: str = "mean",
                  names: list[str] | None = None, keep_original_cols: bool = True,
