@@ -76,6 +76,13 @@ def present_labels(values: pd.Series) -> list:
     return [label for label, seen in zip(labels, used) if seen]
 
 
+def outside_levels(values: pd.Series, levels: Sequence, include_na: bool = False) -> np.ndarray:
+    """Which values are not among ``levels`` (NA counts only with ``include_na``)."""
+    codes, labels = factorize(values)
+    outside = lookup(labels, levels)[codes] < 0
+    return outside if include_na else outside & (codes >= 0)
+
+
 def unmatched(values: pd.Series, levels: Sequence, include_na: bool = False) -> list:
     """Distinct values outside ``levels`` in order of first appearance (``None`` stands
     for NA when ``include_na``)."""

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from .rds.nodes import NA_REAL, is_na_real
+from .rlinalg import matprod
 
 # --------------------------------------------------------------------------- NA-aware reductions
 # R's NA_real_ is a signalling NaN; NumPy's fmin/fmax (hence nanmin/nanmax) can return
@@ -588,7 +589,7 @@ def _basis_with_extrapolation(x: np.ndarray, all_knots: np.ndarray, boundary: np
             derivatives = spline_design(all_knots, np.full(extra_degree + 1, pivot), ord_,
                                         np.arange(extra_degree + 1))
             powers = np.power.outer(x[side] - pivot, np.arange(extra_degree + 1, dtype=float))
-            out[side] = powers @ (derivatives / factorials[:, None])
+            out[side] = matprod(powers, derivatives / factorials[:, None])
     return out
 
 
@@ -606,6 +607,15 @@ def bs_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[floa
     return basis if intercept else basis[:, 1:]
 
 
+def _ordered_dot(v: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """``v @ m``, every entry summed over ``v`` in order (the reference ``ddot``), so a
+    column's value does not depend on how many columns ``m`` has."""
+    out = np.zeros(m.shape[1:])
+    for weight, row in zip(v, m):
+        out += weight * row
+    return out
+
+
 def _householder_qty(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Q'b for the Householder QR of ``a`` in LINPACK's convention (R's ``qr()``,
     no pivoting), so the rotated basis has R's signs."""
@@ -619,7 +629,7 @@ def _householder_qty(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         v /= norm
         v[0] += 1.0
         for target in (a[col:, col + 1:], b[col:]):
-            target -= np.outer(v, v @ target / v[0])
+            target -= np.outer(v, _ordered_dot(v, target) / v[0])
     return b
 
 

@@ -28,8 +28,10 @@ from ..formula.terms import Terms, terms_from_formula
 from ..rds import build as b
 from ..rds import nodes as n
 from ..rds.nodes import EmptyEnv, Lang, List, Real, Sym
+from ..recipes.independence import block_problems
 from ..recipes.recipe import Recipe
 from ..registry import register_reader
+from ..rowblocks import in_blocks, splits
 from .cast import column_kind, scream, shrink
 
 INDICATORS = ("traditional", "one_hot", "none")
@@ -209,6 +211,14 @@ class RecipeBlueprint(Blueprint):
                 "recipe": rtree.to_tree(self.recipe), "extra_role_ptypes": extra}
 
     def forge(self, new_data: pd.DataFrame) -> pd.DataFrame:
+        """A big frame is forged in blocks of rows on a few threads when every row is
+        forged alone (:mod:`pykerasnip.rowblocks`): same result. Not with
+        ``allow_novel_levels``, whose factor levels come from the rows at hand."""
+        if not splits(len(new_data)) or self.allow_novel_levels or block_problems(self.recipe):
+            return self._forge_rows(new_data)
+        return in_blocks(new_data, self._forge_rows)
+
+    def _forge_rows(self, new_data: pd.DataFrame) -> pd.DataFrame:
         parts = [self.clean(new_data)] + [self.clean(new_data, ptype) for ptype in self.extra_role_ptypes.values()]
         combined = pd.concat(parts, axis=1)
         baked = self.recipe.bake(combined.loc[:, ~combined.columns.duplicated()])

@@ -21,6 +21,7 @@ import pandas as pd
 from ..errors import ForgeError
 from ..factor import as_character, factor, factorize, from_codes, lookup, present_labels
 from ..formula.parse import format_double
+from ..rowblocks import warn_rows
 
 
 #: column kinds a CSV reader makes of factor labels that look like numbers
@@ -78,13 +79,26 @@ def _remove_novel_levels(column: pd.Series, levels: list[str], name: str) -> pd.
     codes, labels = factorize(column)
     present = [str(label) for label in labels]
     novel = [lvl for lvl in present if lvl not in levels]
-    if not novel or not (lookup(present, levels)[codes] < 0).any():
+    if not novel:
         return column
-    quoted = ", ".join(f"'{lvl}'" for lvl in novel)
-    warnings.warn(f"Novel levels found in column '{name}': {quoted}. The levels have been "
-                  "removed, and values have been coerced to 'NA'.", NovelLevelsWarning, stacklevel=4)
+    outside = lookup(present, levels)[codes] < 0  # NA too: hardhat warns if any
+    warn_rows(("novel levels", name), column[outside], lambda rows: _warn_novel(rows, levels, name))
+    if not outside.any():
+        return column
     kept = [lvl for lvl in present if lvl not in novel]
     return from_codes(lookup(present, kept)[codes], kept, like=column)
+
+
+def _warn_novel(rows: pd.Series, levels: list[str], name: str) -> None:
+    """The warning for the values of a column outside ``levels`` (and its NAs), when a
+    level is new: a factor's new levels (used or not), a character column's new values
+    in order of appearance."""
+    novel = [lvl for lvl in map(str, factorize(rows)[1]) if lvl not in levels]
+    if novel:
+        quoted = ", ".join(f"'{lvl}'" for lvl in novel)
+        warnings.warn(f"Novel levels found in column '{name}': {quoted}. The levels have been "
+                      "removed, and values have been coerced to 'NA'.", NovelLevelsWarning,
+                      stacklevel=7)
 
 
 def scream(data: pd.DataFrame, ptype: pd.DataFrame, allow_novel_levels: bool = False) -> pd.DataFrame:

@@ -23,7 +23,9 @@ from ..rds import build as b
 from ..rds.nodes import List, Str
 from ..registry import r_class
 from ..rmath import r_sort_strings
+from ..rowblocks import in_blocks, splits
 from . import selectors
+from .independence import block_problems
 from .steps import basis, categorical, dates, filters, impute, kerasnip_steps, mutate, numeric  # noqa: F401  (fill the registry)
 from .steps.base import STEPS, Step, is_string_column, step_class_for
 
@@ -363,7 +365,9 @@ class Recipe:
     # -- bake --------------------------------------------------------------------------
     def bake(self, new_data: pd.DataFrame | None, *terms: Any) -> pd.DataFrame:
         """Apply the trained steps to ``new_data`` (``None``: the retained training data),
-        optionally keeping only the columns ``terms`` select."""
+        optionally keeping only the columns ``terms`` select. Big frames are baked in
+        blocks of rows on a few threads when every row is baked alone
+        (:mod:`pykerasnip.rowblocks`); the result is the same."""
         if new_data is None:
             if not self.retained or self.template is None:
                 raise SpecError("bake(new_data = None) needs a recipe prepared with retain=True")
@@ -373,6 +377,12 @@ class Recipe:
             raise SpecError(f"At least one step has not been trained ({', '.join(untrained)}). "
                             "Please run `prep`.")
         self._check_role_requirements(new_data)
+        if splits(len(new_data)) and not block_problems(self):
+            return in_blocks(new_data, lambda rows: self._bake_rows(rows, terms))
+        return self._bake_rows(new_data, terms)
+
+    def _bake_rows(self, new_data: pd.DataFrame, terms: tuple) -> pd.DataFrame:
+        """:meth:`bake` of checked new data, in one piece."""
         data = new_data[[v for v in dict.fromkeys(self.var_info["variable"]) if v in new_data.columns]]
         for step in self.steps:
             if not step.skip:

@@ -18,12 +18,13 @@ import pandas as pd
 from ... import rtree
 from ...convert import flag, named_values, scalar, strings
 from ...errors import ForgeError, MalformedObjectError, SpecError, UnsupportedStepError
-from ...factor import as_character, factor, from_codes, is_factor, match, unmatched
+from ...factor import as_character, factor, from_codes, is_factor, match, outside_levels, unmatched
 from ...formula.parse import deparse_name
 from ...formula.terms import Terms, terms_from_formula
 from ...rds import build as b
 from ...rds.nodes import Builtin, GlobalEnv, Lang, List, MissingArg, RObject, Sym
 from ...rmath import contr_poly, contr_poly_names, make_names, names0, r_sort_strings
+from ...rowblocks import warn_rows
 from .base import (SelectedColumnsStep, Step, append_columns, drop_inputs, is_string_column,
                    recipes_closure, recipes_function_name, register, step_to_r)
 
@@ -31,11 +32,16 @@ from .base import (SelectedColumnsStep, Step, append_columns, drop_inputs, is_st
 # --------------------------------------------------------------------------- factor helpers
 def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step: str) -> None:
     """recipes' warning for values (NA included) that are not among ``levels``."""
-    new = unmatched(values, levels, include_na=True)
-    if new:
-        shown = ", ".join("NA" if v is None else repr(v) for v in new)
-        warnings.warn(f"There are new levels in `{column}`: {shown}; {step} makes them NA.",
-                      stacklevel=3)
+    new = outside_levels(values, levels, include_na=True)
+    warn_rows(("new levels", step, column), values[new] if new.any() else None,
+              lambda rows: _warn_new_levels(rows, levels, column, step))
+
+
+def _warn_new_levels(rows: pd.Series, levels: Sequence[str], column: str, step: str) -> None:
+    shown = ", ".join("NA" if v is None else repr(v)
+                      for v in unmatched(rows, levels, include_na=True))
+    warnings.warn(f"There are new levels in `{column}`: {shown}; {step} makes them NA.",
+                  stacklevel=6)
 
 
 def factor_info(column: pd.Series) -> tuple[list[str], bool]:

@@ -441,6 +441,10 @@ class StepImputeLinear(Step):
         return step_to_r(self, {"impute_with": r_quosures(self.impute_with or [all_predictors()]),
                                 "models": models, "case_weights": None})
 
+    def row_dependence(self) -> str | None:
+        """R imputes none of a column's rows when one of them misses a predictor."""
+        return "imputes no row of a column when any of its missing rows misses a predictor"
+
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
         out = data.copy(deep=False)

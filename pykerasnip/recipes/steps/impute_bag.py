@@ -26,6 +26,7 @@ from ...factor import is_factor
 from ...rds import build as b
 from ...rds.nodes import NA_INTEGER, AltRep, Integer, List, RObject
 from ...rmath import r_sort_strings
+from ...rowblocks import row_offset, warn_rows
 from ...rrng import RRandom, current_stream
 from ..selectors import all_predictors, r_argument_quosures
 from .base import Step, first, prep_in_r, r_numbers, register, step_to_r
@@ -282,17 +283,23 @@ class StepImputeBag(Step):
                 continue
             predictors = data.loc[rows, model.predictors]
             hopeless = predictors.isna().all(axis=1).to_numpy()
+            warn_rows(("impute_with all missing", column),
+                      row_offset() + np.flatnonzero(rows)[hopeless] if hopeless.any() else None,
+                      lambda numbers, column=column: _warn_hopeless(numbers, column))
             if hopeless.any():
-                shown = _cli_collapse([str(i + 1) for i in np.flatnonzero(rows)[hopeless]])
-                warnings.warn(f"The `impute_with` variables for `{column}` only contains missing "
-                              f"values for row: {shown}. Cannot impute for those rows.",
-                              stacklevel=2)
                 rows[np.flatnonzero(rows)[hopeless]] = False
                 predictors = predictors[~hopeless]
                 if not len(predictors):
                     continue
             out[column] = _filled(data[column], rows, model.predict(predictors, stream))
         return data.assign(**out)
+
+
+def _warn_hopeless(rows: np.ndarray, column: str) -> None:
+    """recipes' warning for the rows (0-based) whose ``impute_with`` columns are all NA."""
+    shown = _cli_collapse([str(i + 1) for i in rows])
+    warnings.warn(f"The `impute_with` variables for `{column}` only contains missing "
+                  f"values for row: {shown}. Cannot impute for those rows.", stacklevel=4)
 
 
 def _cli_collapse(items: list[str]) -> str:

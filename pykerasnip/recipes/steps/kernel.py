@@ -205,6 +205,12 @@ class _KpcaStep(_ProjectionStep):
     def project(self, x: np.ndarray) -> np.ndarray:
         return self.res.predict(x)
 
+    def row_dependence(self) -> str | None:
+        """kernlab's predict centres every row's kernel with the number of rows baked."""
+        if self.num_comp > 0 and self.columns:
+            return "centres each row with the number of rows baked (kernlab's predict)"
+        return None
+
     def fields_to_r(self) -> dict[str, Any]:
         tail = self._tail_to_r()
         return {"num_comp": b.dbl(float(self.num_comp)), "res": self.res_r, "columns": tail.pop("columns"),
