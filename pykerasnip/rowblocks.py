@@ -120,29 +120,61 @@ def in_blocks(frame: pd.DataFrame, process: Callable[[pd.DataFrame], pd.DataFram
             return process(frame.iloc[start:start + settings.rows])
         return parent.copy().run(inside), sink
 
+    stack: _Stack | None = None
+    sinks: list[list[Entry]] = []
     try:
-        done = list(_pool(settings.workers).map(run, starts))
+        for part, sink in _pool(settings.workers).map(run, starts):
+            if stack is None:
+                stack = _Stack(part, n)
+            elif not stack.add(part):
+                return process(frame)
+            sinks.append(sink)
     except Exception:  # noqa: BLE001 (one piece raises the error one piece raises)
         return process(frame)
-    parts = [part for part, _ in done]
-    if not _same_layout(parts) or sum(map(len, parts)) != n:
+    if stack is None or stack.filled != n:
         return process(frame)
-    out = pd.concat(parts, ignore_index=True)
-    _emit_merged([sink for _, sink in done])
+    out = stack.frame()
+    _emit_merged(sinks)
     return out
+
+
+class _Stack:
+    """The blocks' results stacked as they come: each number column is written into
+    one array of all rows (a block's result is then freed), other columns are
+    concatenated at the end."""
+
+    def __init__(self, first: pd.DataFrame, rows: int):
+        self.layout = _layout(first)
+        self.columns = first.columns
+        self.filled = 0
+        numbers = first.columns.is_unique and isinstance(first.index, pd.RangeIndex)
+        self.arrays = {name: np.empty(rows, dtype) for name, dtype in first.dtypes.items()
+                       if numbers and isinstance(dtype, np.dtype) and dtype.kind in "biuf"}
+        self.pieces: list[pd.DataFrame] = []
+        self.add(first)
+
+    def add(self, part: pd.DataFrame) -> bool:
+        """Stack ``part`` (False when its columns or their types differ from the first's)."""
+        if not isinstance(part, pd.DataFrame) or _layout(part) != self.layout:
+            return False
+        for name, values in self.arrays.items():
+            values[self.filled:self.filled + len(part)] = part[name].to_numpy()
+        self.pieces.append(part.drop(columns=list(self.arrays)) if self.arrays else part)
+        self.filled += len(part)
+        return True
+
+    def frame(self) -> pd.DataFrame:
+        rest = pd.concat(self.pieces, ignore_index=True)
+        if not self.arrays:
+            return rest
+        columns = {**self.arrays, **{name: rest[name] for name in rest.columns}}
+        return pd.DataFrame({name: columns[name] for name in self.columns}, copy=False)
 
 
 def _layout(frame: pd.DataFrame) -> tuple:
     """Column names and exact types (a categorical's levels in order, ordered)."""
     return tuple((name, str(dtype), tuple(dtype.categories) if isinstance(dtype, pd.CategoricalDtype)
                   else None) for name, dtype in frame.dtypes.items())
-
-
-def _same_layout(parts: list[Any]) -> bool:
-    if not all(isinstance(p, pd.DataFrame) for p in parts):
-        return False
-    first = _layout(parts[0])
-    return all(_layout(p) == first for p in parts[1:])
 
 
 def _emit_merged(sinks: list[list[Entry]]) -> None:

@@ -11,6 +11,7 @@ rpart's CART growth) stays in R.
 """
 from __future__ import annotations
 
+import functools
 import secrets
 import warnings
 from dataclasses import dataclass
@@ -117,19 +118,24 @@ class RpartTree:
                     todo = np.flatnonzero((direction == 0) & (j < self.nsurrogate[at]))
                     direction[todo] = self._directions(x, rows[todo], first_surrogate[todo] + j,
                                                        var_col)
+            left, right = self._children
             if self.usesurrogate > 1:
                 todo = np.flatnonzero(direction == 0)
-                left = self.count[self._rows_of(2 * self.numbers[at[todo]])]
-                right = self.count[self._rows_of(2 * self.numbers[at[todo]] + 1)]
-                direction[todo] = np.sign(right - left)
+                direction[todo] = np.sign(self.count[right[at[todo]]] - self.count[left[at[todo]]])
             moving[rows[direction == 0]] = False
             go = np.flatnonzero(direction != 0)
-            pos[rows[go]] = self._rows_of(2 * self.numbers[at[go]] + (direction[go] == 1))
+            pos[rows[go]] = np.where(direction[go] == 1, right[at[go]], left[at[go]])
 
-    def _rows_of(self, numbers: np.ndarray) -> np.ndarray:
-        """The frame rows of nodes given by their numbers (each one in the tree)."""
+    @functools.cached_property
+    def _children(self) -> tuple[np.ndarray, np.ndarray]:
+        """The frame rows of every node's left and right child (node numbers 2n and
+        2n + 1; -1 for a leaf)."""
+        inner = np.flatnonzero(self.primary >= 0)
         order = np.argsort(self.numbers, kind="stable")
-        return order[np.searchsorted(self.numbers[order], numbers)]
+        left, right = np.full(len(self.numbers), -1), np.full(len(self.numbers), -1)
+        for side, offset in ((left, 0), (right, 1)):
+            side[inner] = order[np.searchsorted(self.numbers[order], 2 * self.numbers[inner] + offset)]
+        return left, right
 
     def _directions(self, x: np.ndarray, rows: np.ndarray, splits: np.ndarray,
                     var_col: np.ndarray) -> np.ndarray:

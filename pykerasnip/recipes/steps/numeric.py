@@ -202,7 +202,9 @@ class StepNormalize(StepCenter, StepScale):
         return columns
 
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
-        return (x - stats_series(self.means)[column]) / stats_series(self.sds)[column]
+        out = x - stats_series(self.means)[column]
+        out /= stats_series(self.sds)[column]
+        return out
 
 
 @register
