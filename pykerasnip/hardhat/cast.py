@@ -53,6 +53,8 @@ def column_kind(column: pd.Series) -> str:
 
 
 def _all_bools(column: pd.Series) -> bool:
+    if len(column) and isinstance(column.iloc[0], str):  # text: no full scan needed
+        return False
     return pd.api.types.infer_dtype(column, skipna=True) == "boolean"
 
 
