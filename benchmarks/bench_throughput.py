@@ -88,11 +88,14 @@ def _timings(wf: Any, data: pd.DataFrame, keras_predict: Callable[..., Any],
 
 
 def replay_profile(case: str, rows: int, top: int = 20) -> str:
-    """The heaviest functions (cumulative time) of ``wf.forge`` on ``rows`` rows."""
+    """The heaviest functions (cumulative time) of ``wf.forge`` on ``rows`` rows, in one
+    piece (cProfile sees only its own thread, not the row blocks' workers)."""
+    from pykerasnip import rowblocks
+
     wf, original = read_case(case)
     data = resampled(original, rows)
     profiler = cProfile.Profile()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), rowblocks.blocking(min_rows=rows + 1):
         warnings.simplefilter("ignore", UserWarning)
         profiler.runcall(wf.forge, data)
     out = io.StringIO()
@@ -102,7 +105,11 @@ def replay_profile(case: str, rows: int, top: int = 20) -> str:
 
 def step_times(case: str, rows: int) -> str:
     """Each recipe step's bake time within one ``wf.forge`` of ``rows`` rows, slowest
-    first; the rest is hardhat's checks and casts and the recipe's final pass."""
+    first; the rest is hardhat's checks and casts, the recipe's final pass and the
+    stacking of the row blocks. The blocks are baked one after the other (one worker),
+    so that the times add up."""
+    from pykerasnip import rowblocks
+
     wf, original = read_case(case)
     data = resampled(original, rows)
     spent: dict[str, float] = {}
@@ -118,10 +125,10 @@ def step_times(case: str, rows: int) -> str:
 
     for step in wf.blueprint.recipe.steps:
         step.bake = timing(step)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), rowblocks.blocking(workers=1):
         warnings.simplefilter("ignore", UserWarning)
         total, _ = timed(lambda: wf.forge(data))
-    spent["(hardhat, recipe checks, final pass)"] = total - sum(spent.values())
+    spent["(hardhat, recipe checks, final pass, stacking)"] = total - sum(spent.values())
     width = max(map(len, spent))
     return "\n".join(f"  {name:<{width}} {seconds:8.3f} s"
                      for name, seconds in sorted(spent.items(), key=lambda t: -t[1]))

@@ -110,61 +110,74 @@ def in_blocks(frame: pd.DataFrame, process: Callable[[pd.DataFrame], pd.DataFram
         return process(frame)
     starts = range(0, n, settings.rows)
     parent = contextvars.copy_context()
+    stack = _Stack(n)
 
-    def run(start: int) -> tuple[pd.DataFrame, list[Entry]]:
+    def run(start: int) -> list[Entry]:
         sink: list[Entry] = []
 
-        def inside() -> pd.DataFrame:
+        def inside() -> None:
             _SINK.set(sink)
             _OFFSET.set(start)
-            return process(frame.iloc[start:start + settings.rows])
-        return parent.copy().run(inside), sink
+            rows = frame.iloc[start:start + settings.rows]
+            stack.put(start, len(rows), process(rows))
+        parent.copy().run(inside)
+        return sink
 
-    stack: _Stack | None = None
-    sinks: list[list[Entry]] = []
     try:
-        for part, sink in _pool(settings.workers).map(run, starts):
-            if stack is None:
-                stack = _Stack(part, n)
-            elif not stack.add(part):
-                return process(frame)
-            sinks.append(sink)
+        sinks = list(_pool(settings.workers).map(run, starts))
     except Exception:  # noqa: BLE001 (one piece raises the error one piece raises)
         return process(frame)
-    if stack is None or stack.filled != n:
-        return process(frame)
     out = stack.frame()
+    if out is None:
+        return process(frame)
     _emit_merged(sinks)
     return out
 
 
 class _Stack:
-    """The blocks' results stacked as they come: each number column is written into
-    one array of all rows (a block's result is then freed), other columns are
-    concatenated at the end."""
+    """The blocks' results, stacked by the threads that make them: each number column
+    is written into one array of all rows (so a block's result is freed as soon as it
+    is made, and the fresh memory of the whole is touched by every thread), other
+    columns are concatenated at the end. The first block done sets the columns and
+    types every block must have."""
 
-    def __init__(self, first: pd.DataFrame, rows: int):
-        self.layout = _layout(first)
-        self.columns = first.columns
-        self.filled = 0
-        numbers = first.columns.is_unique and isinstance(first.index, pd.RangeIndex)
-        self.arrays = {name: np.empty(rows, dtype) for name, dtype in first.dtypes.items()
-                       if numbers and isinstance(dtype, np.dtype) and dtype.kind in "biuf"}
-        self.pieces: list[pd.DataFrame] = []
-        self.add(first)
+    def __init__(self, rows: int):
+        self.rows = rows
+        self.lock = threading.Lock()
+        self.layout: tuple | None = None
+        self.columns: pd.Index | None = None
+        self.arrays: dict[Any, np.ndarray] = {}
+        self.pieces: dict[int, pd.DataFrame] = {}
+        self.failed = False
 
-    def add(self, part: pd.DataFrame) -> bool:
-        """Stack ``part`` (False when its columns or their types differ from the first's)."""
-        if not isinstance(part, pd.DataFrame) or _layout(part) != self.layout:
-            return False
+    def put(self, start: int, rows: int, part: Any) -> None:
+        """Stack ``part``, the result of the ``rows`` rows from row ``start``."""
+        with self.lock:
+            if not isinstance(part, pd.DataFrame) or len(part) != rows:
+                self.failed = True
+            elif self.layout is None:
+                self._shape_like(part)
+            elif _layout(part) != self.layout:
+                self.failed = True
+            if self.failed:
+                return
         for name, values in self.arrays.items():
-            values[self.filled:self.filled + len(part)] = part[name].to_numpy()
-        self.pieces.append(part.drop(columns=list(self.arrays)) if self.arrays else part)
-        self.filled += len(part)
-        return True
+            values[start:start + len(part)] = part[name].to_numpy()
+        rest = part.drop(columns=list(self.arrays)) if self.arrays else part
+        with self.lock:
+            self.pieces[start] = rest
 
-    def frame(self) -> pd.DataFrame:
-        rest = pd.concat(self.pieces, ignore_index=True)
+    def _shape_like(self, first: pd.DataFrame) -> None:
+        self.layout, self.columns = _layout(first), first.columns
+        if first.columns.is_unique and isinstance(first.index, pd.RangeIndex):
+            self.arrays = {name: np.empty(self.rows, dtype) for name, dtype in first.dtypes.items()
+                           if isinstance(dtype, np.dtype) and dtype.kind in "biuf"}
+
+    def frame(self) -> pd.DataFrame | None:
+        """The stacked frame (None when blocks disagreed or rows are missing)."""
+        if self.failed:
+            return None
+        rest = pd.concat([self.pieces[start] for start in sorted(self.pieces)], ignore_index=True)
         if not self.arrays:
             return rest
         columns = {**self.arrays, **{name: rest[name] for name in rest.columns}}
