@@ -42,7 +42,9 @@ class Blocking:
 
 
 SETTINGS = Blocking()
-_POOL: tuple[int, ThreadPoolExecutor] | None = None  # (workers, pool)
+#: (process id, workers) -> the pool of that many threads: a forked child makes its own
+#: (the parent's threads do not exist in it)
+_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
 _POOL_LOCK = threading.Lock()
 #: the warnings of the block being processed (None outside blocks)
 _SINK: contextvars.ContextVar[list[Entry] | None] = contextvars.ContextVar(
@@ -65,12 +67,11 @@ def blocking(**changes: int) -> Iterator[Blocking]:
 
 
 def _pool(workers: int) -> ThreadPoolExecutor:
-    global _POOL
+    key = (os.getpid(), workers)
     with _POOL_LOCK:
-        if _POOL is None or _POOL[0] != workers:
-            _POOL = (workers, ThreadPoolExecutor(max_workers=workers,
-                                                 thread_name_prefix="pykerasnip-rows"))
-        return _POOL[1]
+        if key not in _POOLS:
+            _POOLS[key] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pykerasnip-rows")
+        return _POOLS[key]
 
 
 def in_block() -> bool:

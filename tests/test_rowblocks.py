@@ -151,3 +151,14 @@ def test_small_frames_stay_whole():
     assert not rowblocks.splits(1000)
     with rowblocks.blocking(rows=10, min_rows=0):
         assert rowblocks.splits(11) and not rowblocks.splits(10)
+
+
+def test_a_forked_child_bakes_in_blocks_with_its_own_threads():
+    import multiprocessing
+
+    frame = pd.DataFrame({"a": np.arange(20.0), "b": np.arange(20.0)})
+    with rowblocks.blocking(rows=4, min_rows=0):
+        rowblocks.in_blocks(frame, _sites)  # the parent's pool exists before the fork
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            out = pool.apply_async(rowblocks.in_blocks, (frame, _sites)).get(timeout=60)
+    assert_identical(out, _sites(frame))
