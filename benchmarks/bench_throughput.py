@@ -95,7 +95,7 @@ def replay_profile(case: str, rows: int, top: int = 20) -> str:
     wf, original = read_case(case)
     data = resampled(original, rows)
     profiler = cProfile.Profile()
-    with warnings.catch_warnings(), rowblocks.blocking(min_rows=rows + 1):
+    with warnings.catch_warnings(), rowblocks.blocking(rows=rows):
         warnings.simplefilter("ignore", UserWarning)
         profiler.runcall(wf.forge, data)
     out = io.StringIO()

@@ -33,9 +33,7 @@ Entry = tuple[Hashable, Any, Callable[[Any], None]]
 class Blocking:
     """When and how frames are processed in blocks."""
 
-    #: frames of fewer rows are processed in one piece
-    min_rows: int = 200_000
-    #: rows per block
+    #: rows per block; frames of no more rows are processed in one piece
     rows: int = 250_000
     #: threads of the pool (created once, on first use)
     workers: int = os.cpu_count() or 1
@@ -55,8 +53,8 @@ _OFFSET: contextvars.ContextVar[int] = contextvars.ContextVar("pykerasnip_block_
 
 @contextlib.contextmanager
 def blocking(**changes: int) -> Iterator[Blocking]:
-    """Within: blocks as ``changes`` say (``blocking(rows=7, min_rows=0)`` splits every
-    frame in blocks of 7 rows)."""
+    """Within: blocks as ``changes`` say (``blocking(rows=7)`` splits every frame of
+    more than 7 rows in blocks of 7 rows)."""
     global SETTINGS
     saved = SETTINGS
     SETTINGS = replace(saved, **changes)
@@ -99,7 +97,7 @@ def warn_rows(site: Hashable, rows: Any, emit: Callable[[Any], None]) -> None:
 
 def splits(rows: int) -> bool:
     """Would a frame of ``rows`` rows be processed in blocks (outside a block)?"""
-    return not in_block() and rows >= SETTINGS.min_rows and rows > SETTINGS.rows
+    return not in_block() and rows > SETTINGS.rows
 
 
 def in_blocks(frame: pd.DataFrame, process: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:

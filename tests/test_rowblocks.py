@@ -59,7 +59,7 @@ def assert_identical(blocks: pd.DataFrame, whole: pd.DataFrame) -> None:
 def _same_either_way(run, monkeypatch, cls, method, splittable: bool, n: int) -> None:
     whole, whole_warnings = _recorded(run)
     sizes = _pieces(monkeypatch, cls, method)
-    with rowblocks.blocking(rows=BLOCK_ROWS, min_rows=0):
+    with rowblocks.blocking(rows=BLOCK_ROWS):
         blocks, block_warnings = _recorded(run)
     assert_identical(blocks, whole)
     assert block_warnings == whole_warnings
@@ -128,7 +128,7 @@ def test_blocks_warn_once_per_site_in_one_piece_order():
     # block 1 warns about b only, block 2 about a only: one piece says a, then b
     frame = pd.DataFrame({"a": [1.0, 1.0, -1.0, -1.0], "b": [-1.0, 1.0, 1.0, -1.0]})
     whole, expected = _recorded(lambda: _sites(frame))
-    with rowblocks.blocking(rows=2, min_rows=0):
+    with rowblocks.blocking(rows=2):
         blocks, got = _recorded(lambda: rowblocks.in_blocks(frame, _sites))
     assert_identical(blocks, whole)
     assert got == expected == [(UserWarning, "rows [2, 3]"), (UserWarning, "rows [0, 3]")]
@@ -141,15 +141,15 @@ def test_blocks_that_disagree_on_types_are_done_again_whole():
     def typed(part: pd.DataFrame) -> pd.DataFrame:  # the levels are the rows' own
         calls.append(len(part))
         return part.assign(x=pd.Categorical(part["x"]))
-    with rowblocks.blocking(rows=2, min_rows=0):
+    with rowblocks.blocking(rows=2):
         out = rowblocks.in_blocks(frame, typed)
     assert calls == [2, 2, 4]
     assert list(out["x"].cat.categories) == ["a", "b", "c", "d"]
 
 
 def test_small_frames_stay_whole():
-    assert not rowblocks.splits(1000)
-    with rowblocks.blocking(rows=10, min_rows=0):
+    assert not rowblocks.splits(250_000) and rowblocks.splits(250_001)
+    with rowblocks.blocking(rows=10):
         assert rowblocks.splits(11) and not rowblocks.splits(10)
 
 
@@ -157,7 +157,7 @@ def test_a_forked_child_bakes_in_blocks_with_its_own_threads():
     import multiprocessing
 
     frame = pd.DataFrame({"a": np.arange(20.0), "b": np.arange(20.0)})
-    with rowblocks.blocking(rows=4, min_rows=0):
+    with rowblocks.blocking(rows=4):
         rowblocks.in_blocks(frame, _sites)  # the parent's pool exists before the fork
         with multiprocessing.get_context("fork").Pool(1) as pool:
             out = pool.apply_async(rowblocks.in_blocks, (frame, _sites)).get(timeout=60)
