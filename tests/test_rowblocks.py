@@ -17,7 +17,7 @@ import pytest
 import pykerasnip as pk
 from conftest import ROOT, case_dir, fixture_cases
 from pykerasnip import rowblocks
-from pykerasnip.bundle import unbundle
+from pykerasnip.bundles import unbundle
 from pykerasnip.recipes.independence import block_problems
 from pykerasnip.recipes.recipe import Recipe
 from pykerasnip.rrng import r_session
