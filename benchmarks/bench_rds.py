@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -38,11 +39,13 @@ set.seed(1)
 df <- as.data.frame(matrix(rnorm(rows * cols), rows, cols))
 timed <- function(f) { t0 <- proc.time()[["elapsed"]]; f(); proc.time()[["elapsed"]] - t0 }
 gz <- file.path(dir, "frame_gzip.rds"); plain <- file.path(dir, "frame_plain.rds")
-out <- list(
+writes <- list(
   write_gzip = timed(function() saveRDS(df, gz)),
-  write_plain = timed(function() saveRDS(df, plain, compress = FALSE)),
+  write_plain = timed(function() saveRDS(df, plain, compress = FALSE)))
+invisible(system("sync"))  # the reads do not share the machine with the writes' write-back
+out <- c(writes, list(
   read_gzip = timed(function() readRDS(gz)),
-  read_plain = timed(function() readRDS(plain)))
+  read_plain = timed(function() readRDS(plain))))
 cat(jsonlite::toJSON(out, auto_unbox = TRUE, digits = NA))
 """
 
@@ -110,6 +113,7 @@ def python_timings(folder: Path) -> dict[str, dict[str, float]]:
     for path in (gz, plain):  # into the page cache, where R's reads (just after its writes) find them
         path.read_bytes()
     tree = rds.load(plain)
+    os.sync()  # R's files were just written: their write-back is over before anything is timed
     peers: dict[str, dict[str, float]] = {"pykerasnip.rds": {
         "read_gzip": timed(lambda: rds.load(gz)),
         "read_plain": timed(lambda: rds.load(plain)),

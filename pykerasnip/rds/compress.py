@@ -179,7 +179,11 @@ class ParallelGzip:
         return done
 
     def read_array(self, values: "np.ndarray", dtype: "np.dtype") -> int:
-        return fill_native(values, dtype, self.readinto)
+        # straight into the array, then to native order in place: no staging copy
+        count = self.readinto(memoryview(values.view("u1"))) // dtype.itemsize
+        if dtype != values.dtype:
+            values[:count].byteswap(inplace=True)
+        return count
 
     def read(self, size: int) -> bytes:
         buffer = bytearray(size)
