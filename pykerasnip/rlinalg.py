@@ -19,22 +19,25 @@ _EPS = float(np.finfo(float).eps)
 # --------------------------------------------------------------------------- summaries
 def col_means(x: np.ndarray) -> np.ndarray:
     """``colMeans(x)``: one long-double pass per column."""
-    if x.shape[0] == 0:
-        return np.full(x.shape[1], np.nan)
-    total = np.zeros(x.shape[1], dtype=np.longdouble)
-    for row in x:
-        total = total + row
-    with np.errstate(invalid="ignore"):
-        return (total / x.shape[0]).astype("f8")
+    return (_per_column(x) / len(x)).astype("f8") if len(x) else np.full(x.shape[1], np.nan)
 
 
 def col_sums(x: np.ndarray) -> np.ndarray:
     """``colSums(x)``: each column summed in long double."""
-    total = np.zeros(x.shape[1], dtype=np.longdouble)
-    with np.errstate(invalid="ignore"):
-        for row in x:
-            total = total + row
-    return total.astype("f8")
+    return _per_column(x).astype("f8") if len(x) else np.zeros(x.shape[1])
+
+
+def _per_column(x: np.ndarray) -> np.ndarray:
+    """Each column's long-double sum, row after row (a cumulative sum keeps that order;
+    R's sums start from +0, so a column of -0 sums to +0)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.cumsum(x, axis=0, dtype=np.longdouble)[-1] + np.longdouble(0)
+
+
+def sum_ld(values: np.ndarray) -> np.longdouble:
+    """R's long-double accumulation of a non-empty vector: in order, from +0."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.cumsum(values, dtype=np.longdouble)[-1] + np.longdouble(0)
 
 
 def row_sums(x: np.ndarray) -> np.ndarray:
@@ -46,40 +49,35 @@ def row_sums(x: np.ndarray) -> np.ndarray:
     return total.astype("f8")
 
 
-def _two_pass_mean(x: np.ndarray) -> np.longdouble:
-    n = len(x)
-    total = np.longdouble(0)
-    for v in x:
-        total += np.longdouble(v)
-    mean = total / n
-    if np.isfinite(float(mean)):
-        shift = np.longdouble(0)
-        for v in x:
-            shift += np.longdouble(v) - mean
-        mean = mean + shift / n
+def mean_ld(x: np.ndarray) -> np.longdouble:
+    """R's two-pass mean of doubles (``summary.c``): the long-double mean, plus the mean of
+    the residuals when the first mean is finite as a double."""
+    xl = np.asarray(x, dtype=np.longdouble)
+    with np.errstate(invalid="ignore", over="ignore"):
+        mean = sum_ld(xl) / len(x)
+        if np.isfinite(float(mean)):
+            mean = mean + sum_ld(xl - mean) / len(x)
     return mean
 
 
 def cov(x: np.ndarray) -> np.ndarray:
-    """``cov(x)`` of a numeric matrix (``use = "everything"``, Pearson): a column with a
-    missing value gives NA rows and columns; fewer than two rows give NA."""
+    """``cov(x)`` of a numeric matrix (``use = "everything"``, Pearson, ``stats:::C_cov``):
+    two-pass means rounded to doubles, long-double cross products of the deviations over
+    ``n - 1``; a column with a missing value gives NA rows and columns; fewer than two rows
+    give NA."""
     n, p = x.shape
     out = np.full((p, p), np.nan)
     if n < 2:
         return out
     has_na = np.isnan(x).any(axis=0)
     with np.errstate(invalid="ignore", over="ignore"):
-        means = [np.longdouble(float(_two_pass_mean(x[:, j]))) for j in range(p)]
-        centred = [x[:, j].astype(np.longdouble) - means[j] for j in range(p)]
+        centred = [x[:, j].astype(np.longdouble) - np.longdouble(float(mean_ld(x[:, j])))
+                   for j in range(p)]
         for i in range(p):
             for j in range(i + 1):
-                if has_na[i] or has_na[j]:
-                    continue
-                products = centred[i] * centred[j]
-                total = np.longdouble(0)
-                for v in products:
-                    total += v
-                out[i, j] = out[j, i] = float(total / (n - 1))
+                if not (has_na[i] or has_na[j]):
+                    total = sum_ld(centred[i] * centred[j])
+                    out[i, j] = out[j, i] = float(total / (n - 1))
     return out
 
 

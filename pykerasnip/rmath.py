@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from .rds.nodes import NA_REAL, is_na_real
-from .rlinalg import matprod
+from .rlinalg import matprod, mean_ld, sum_ld
 
 # --------------------------------------------------------------------------- NA-aware reductions
 # R's NA_real_ is a signalling NaN; NumPy's fmin/fmax (hence nanmin/nanmax) can return
@@ -146,49 +146,18 @@ _NUMPY_NAMES = {"asinh": "arcsinh", "acosh": "arccosh", "atanh": "arctanh", "pow
 # --------------------------------------------------------------------------- summaries
 def r_sum(x: np.ndarray) -> float:
     """R's ``sum()`` of doubles: sequential accumulation in long double."""
-    return float(np.cumsum(x, dtype=np.longdouble)[-1]) if len(x) else 0.0
-
-
-def _mean_ld(x: np.ndarray) -> np.longdouble:
-    # R's two-pass mean: the long-double mean plus the mean of the residuals
-    xl = x.astype(np.longdouble)
-    mean = np.cumsum(xl)[-1] / len(x)
-    if np.isfinite(mean):
-        mean = mean + np.cumsum(xl - mean)[-1] / len(x)
-    return mean
+    return float(sum_ld(x)) if len(x) else 0.0
 
 
 def r_mean(x: np.ndarray) -> float:
     """R's ``mean(x)`` (NA propagates)."""
-    return float(_mean_ld(x)) if len(x) else math.nan
+    return float(mean_ld(x)) if len(x) else math.nan
 
 
 def r_mean_one_pass(x: np.ndarray) -> float:
     """The one-pass long-double mean R takes of integer and logical vectors (``mean``)
     and of matrix columns (``colMeans``)."""
-    return float(np.cumsum(x, dtype=np.longdouble)[-1] / len(x)) if len(x) else math.nan
-
-
-def r_col_means(x: np.ndarray) -> np.ndarray:
-    """R's ``colMeans(x)`` of a double matrix: per column a one-pass long-double sum
-    divided by the row count in long double."""
-    return (np.cumsum(x, axis=0, dtype=np.longdouble)[-1] / np.longdouble(len(x))).astype("f8")
-
-
-def r_cov(x: np.ndarray) -> np.ndarray:
-    """R's ``cov(x)`` of a complete double matrix (``stats:::C_cov``): two-pass
-    long-double column means rounded to doubles, then long-double cross products of the
-    deviations divided by ``n - 1``."""
-    k = x.shape[1]
-    if len(x) < 2:
-        return np.full((k, k), math.nan)
-    means = np.array([float(_mean_ld(col)) for col in x.T], dtype=np.longdouble)
-    dev = x.astype(np.longdouble) - means
-    out = np.empty((k, k))
-    for i in range(k):
-        for j in range(i + 1):
-            out[i, j] = out[j, i] = float(np.cumsum(dev[:, i] * dev[:, j])[-1] / (len(x) - 1))
-    return out
+    return float(sum_ld(x) / len(x)) if len(x) else math.nan
 
 
 def r_var(x: np.ndarray) -> float:
@@ -197,8 +166,8 @@ def r_var(x: np.ndarray) -> float:
     if len(x) < 2:
         return math.nan
     # deviations from the mean (rounded to double, as R keeps it) taken in long double
-    dev = x.astype(np.longdouble) - np.longdouble(float(_mean_ld(x)))
-    return float(np.cumsum(dev * dev)[-1] / (len(x) - 1))
+    dev = x.astype(np.longdouble) - np.longdouble(float(mean_ld(x)))
+    return float(sum_ld(dev * dev) / (len(x) - 1))
 
 
 # --------------------------------------------------------------------------- optimisation

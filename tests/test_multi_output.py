@@ -20,7 +20,8 @@ from pykerasnip.errors import SpecError
 from pykerasnip.model import create_keras_functional_spec, inp_spec, remove_keras_spec
 from pykerasnip.model import laplace as lp
 from pykerasnip.model.keras_fit import model_from_bytes
-from pykerasnip.rmath import r_cov, r_optim_nelder_mead
+from pykerasnip.rlinalg import cov
+from pykerasnip.rmath import r_optim_nelder_mead
 
 DATA = Path(__file__).parent / "data" / "multi_output"
 OUTCOMES = ["price", "area", "lag"]
@@ -149,7 +150,7 @@ def test_nelder_mead_is_rs_optim() -> None:
 
 def test_cov_is_rs_cov() -> None:
     truth = _read("regression_truth.rds")
-    np.testing.assert_array_equal(r_cov(np.asarray(truth["residuals"], dtype=float)),
+    np.testing.assert_array_equal(cov(np.asarray(truth["residuals"], dtype=float)),
                                   np.asarray(truth["cov"], dtype=float))
 
 

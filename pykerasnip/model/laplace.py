@@ -18,7 +18,8 @@ import pandas as pd
 
 from ..backend import KERAS_LOCK, import_keras
 from ..errors import PredictError, SpecError
-from ..rmath import libm, r_col_means, r_cov, r_optim_nelder_mead, r_sum
+from ..rlinalg import col_means, cov
+from ..rmath import libm, r_optim_nelder_mead, r_sum
 from ..rrng import qnorm
 
 N_DRAWS = 1000
@@ -145,7 +146,7 @@ def regression_entries(pred: np.ndarray, feats: np.ndarray, y: np.ndarray,
     """One entry dict per output column (several for a vector-valued output), with
     kerasnip's sums and means as R computes them (``colMeans``, ``sum``)."""
     n = len(feats)
-    h_diag = np.append(r_col_means(feats * feats), 1.0)
+    h_diag = np.append(col_means(feats * feats), 1.0)
     residuals = y.reshape(n, -1) - pred.reshape(n, -1)
     entries = []
     for k in range(residuals.shape[1]):
@@ -191,7 +192,7 @@ def fit_laplace(model: Any, x: Any, y: Any, classification: bool,
         elif multistep:
             for k, fields in enumerate(regression_entries(first, feats, target, kernel, bias)):
                 entries[f"step_{k + 1}"] = ({**fields, "col_idx": k + 1}, comb)
-            joint = r_cov(target - first)
+            joint = cov(target - first)
         else:
             entries[name] = (regression_entries(first, feats, target, kernel, bias)[0], comb)
     return entries, joint
