@@ -13,13 +13,12 @@ import pandas as pd
 from ..errors import UnsupportedObjectError
 from ..rds import build
 from ..rds.limits import DEFAULT_LIMITS
-from ..rds.nodes import (NA_INTEGER, NA_REAL, Complex, Integer, List, Logical, Raw, Real,
+from ..rds.nodes import (INT_MAX, NA_INTEGER, NA_REAL, Complex, Integer, List, Logical, Raw, Real,
                          RObject, Str, Sym, _Singleton)
 from ..rds.walk import drive
 from .accessors import RList
 from .r_to_python import COLUMN_ATTRS, MATRIX_COLUMNS, Steps
 
-_INT_MAX = 2**31 - 1
 _NS_PER_SEC = 10**9
 _NS_PER_DAY = 86_400 * _NS_PER_SEC
 
@@ -32,7 +31,7 @@ def _real_node(s: pd.Series) -> Real:
 def _integer_node(s: pd.Series) -> RObject:
     mask = s.isna().to_numpy()
     values = s.to_numpy(dtype="i8", na_value=0)
-    if np.abs(values).max(initial=0) > _INT_MAX:
+    if np.abs(values).max(initial=0) > INT_MAX:
         return _real_node(s)  # like R, integers beyond its range are stored as doubles
     return Integer(np.where(mask, NA_INTEGER, values).astype("i4"))
 

@@ -21,6 +21,7 @@ import pandas as pd
 from ..errors import ForgeError
 from ..factor import as_character, factor, factorize, from_codes, lookup, present_labels
 from ..formula.parse import format_double
+from ..rds.nodes import INT_MAX
 from ..rowblocks import warn_rows
 
 
@@ -144,7 +145,7 @@ def _to_integer(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
         raise _fail(column, target, name)
     values = column.astype("Float64")
     finite = values.dropna()
-    if not ((finite == np.trunc(finite)) & (finite.abs() <= 2**31 - 1)).all():
+    if not ((finite == np.trunc(finite)) & (finite.abs() <= INT_MAX)).all():
         raise _fail(column, target, name, "lossy cast: values are not whole numbers")
     return values.astype("Int32")
 

@@ -16,7 +16,6 @@ from . import nodes as n
 from .limits import DEFAULT_LIMITS
 
 _R_DIGITS = 15  # as.character() formats doubles with DBL_DIG significant digits
-_INT_MAX = 2**31 - 1
 #: Largest sequence length whose elements doubles still count exactly.
 _MAX_SEQUENCE = 2**52
 _SEQUENCES = {"compact_intseq": "i4", "compact_realseq": "f8"}
@@ -69,7 +68,7 @@ def state_problem(alt: n.AltRep) -> "str | None":
         return f"invalid compact sequence state {state.data.tolist()}"
     if alt.class_name == "compact_intseq":
         last = first + step * max(count - 1, 0)
-        if not first.is_integer() or max(abs(first), abs(last)) > _INT_MAX:
+        if not first.is_integer() or max(abs(first), abs(last)) > n.INT_MAX:
             return (f"compact integer sequence {first:.0f}, {first + step:.0f}, ... of length "
                     f"{count:.0f} leaves R's integer range")
     return None
@@ -117,7 +116,7 @@ def _sequence(alt: n.AltRep) -> n.Vector:
     _check_budget(alt, count, np.dtype(dtype).itemsize)
     if dtype == "f8":
         return n.Real(first + step * np.arange(count, dtype="f8"))
-    values = np.arange(count, dtype="i8" if count > _INT_MAX else "i4")
+    values = np.arange(count, dtype="i8" if count > n.INT_MAX else "i4")
     if step < 0:
         np.negative(values, out=values)
     values += int(first)

@@ -13,12 +13,11 @@ from typing import Any, Union
 import numpy as np
 
 from ..errors import UnsupportedObjectError
-from .nodes import (NA_INTEGER, NA_REAL, Closure, EmptyEnv, Environment, ExternalPointer,
+from .nodes import (INT_MAX, NA_INTEGER, NA_REAL, Closure, EmptyEnv, Environment, ExternalPointer,
                     Integer, Lang, List, Logical, Namespace, Pairlist, Raw, Real,
                     RObject, Str, Sym, pairlist)
 
 TIBBLE_CLASS = ("tbl_df", "tbl", "data.frame")
-_INT_MAX = 2**31 - 1
 
 
 # -- atomic vectors ----------------------------------------------------------------------
@@ -48,9 +47,9 @@ def dbl(*values: "float | None") -> Real:
 def int_(*values: "int | None") -> Integer:
     """An integer vector (``None`` = ``NA_integer_``)."""
     data = _with_na(_values(values), NA_INTEGER, "i8")
-    if np.any((data > _INT_MAX) | (data < -_INT_MAX) & (data != NA_INTEGER)):
+    if np.any((data > INT_MAX) | (data < -INT_MAX) & (data != NA_INTEGER)):
         raise UnsupportedObjectError("int_() values must lie within R's integer range "
-                                     f"(+/-{_INT_MAX})")
+                                     f"(+/-{INT_MAX})")
     return Integer(data.astype("i4"))
 
 

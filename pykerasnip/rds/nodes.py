@@ -25,6 +25,8 @@ CPLXSXP, STRSXP, DOTSXP, VECSXP, EXPRSXP, BCODESXP = 15, 16, 17, 19, 20, 21
 EXTPTRSXP, WEAKREFSXP, RAWSXP, S4SXP = 22, 23, 24, 25
 
 NA_INTEGER = -(2**31)
+#: the largest R integer (R's integers are 32-bit, NA_INTEGER being the smallest)
+INT_MAX = 2**31 - 1
 #: R's NA_real_: a NaN whose low word is 1954.
 NA_REAL = np.frombuffer(bytes.fromhex("7ff00000000007a2"), dtype=">f8").astype("f8")[0]
 

@@ -23,12 +23,11 @@ import numpy as np
 from ..errors import RDSError
 from .format import FORMAT_NAMES, NILVALUE_SXP
 from .limits import DEFAULT_LIMITS, Limits
-from .nodes import ASCII_MASK, LATIN1_MASK, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
+from .nodes import ASCII_MASK, INT_MAX, LATIN1_MASK, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
 
 CHARSXP = 9
 _LEVELS_SHIFT = 12
 _ASCII_CHARSXP = CHARSXP | (ASCII_MASK << _LEVELS_SHIFT)
-_INT32_MAX = 2**31 - 1
 
 
 def decode_chars(raw: bytes, levels: int) -> str:
@@ -483,8 +482,8 @@ class AsciiInput:
         except ValueError:
             self.i -= count
             raise self.fail(f"malformed number among {what}") from None
-        if dtype == "i4" and values.size and (values[~na].min(initial=0) < -_INT32_MAX
-                                              or values.max(initial=0) > _INT32_MAX):
+        if dtype == "i4" and values.size and (values[~na].min(initial=0) < -INT_MAX
+                                              or values.max(initial=0) > INT_MAX):
             raise self.fail("integer out of range")
         values = values.astype(dtype)
         values[na] = na_value
@@ -498,7 +497,7 @@ class AsciiInput:
             value = int(token)
         except ValueError:
             value = None
-        if value is None or not -_INT32_MAX <= value <= _INT32_MAX:
+        if value is None or not -INT_MAX <= value <= INT_MAX:
             self.i -= 1
             raise self.fail(f"malformed integer {token[:20]!r}")
         return value

@@ -17,7 +17,6 @@ from .limits import DEFAULT_LIMITS
 from .streams import AsciiOutput, BinaryOutput
 from .walk import drive
 
-_INT32_MAX = 2**31 - 1
 #: atomic vector class -> output method
 _VECTOR_WRITERS = {n.Logical: "ints", n.Integer: "ints", n.Real: "doubles",
                    n.Complex: "complexes", n.Raw: "raw"}
@@ -25,7 +24,7 @@ _VECTOR_WRITERS_BY_TYPE = {cls.sexptype: method for cls, method in _VECTOR_WRITE
 
 
 def _signed(word: int) -> int:
-    return word - (1 << 32) if word > _INT32_MAX else word
+    return word - (1 << 32) if word > n.INT_MAX else word
 
 
 def _flags(code: int, node: n.RObject, has_attr: bool = False, has_tag: bool = False) -> int:
@@ -101,7 +100,7 @@ class Writer:
             self.out.int((index << 8) | REFSXP)
 
     def _length(self, length: int) -> None:
-        if length > _INT32_MAX:
+        if length > n.INT_MAX:
             self.out.int(-1)
             self.out.int(_signed(length >> 32))
             self.out.int(_signed(length & 0xFFFFFFFF))

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import ForgeError, UnsupportedObjectError
 from ..formula.parse import format_double
-from ..rds.nodes import NA_INTEGER, Integer, Logical, Real, Str
+from ..rds.nodes import INT_MAX, NA_INTEGER, Integer, Logical, Real, Str
 
 RVector = Any  # np.ndarray | IntegerArray | BooleanArray | pd.Categorical | pd.DataFrame
 KIND_ORDER = ("logical", "integer", "double", "character")
@@ -24,7 +24,6 @@ MISSING: dict[str, Any] = {"logical": pd.NA, "integer": pd.NA, "double": np.nan,
 #: strings ``as.logical`` understands
 TRUTH = {"TRUE": True, "true": True, "True": True, "T": True,
          "FALSE": False, "false": False, "False": False, "F": False}
-INT_MAX = 2**31 - 1
 
 
 def as_vector(value: Any) -> RVector:
