@@ -19,7 +19,7 @@ from ...rmath import r_sort_strings
 from .base import (Step, append_columns, drop_inputs, named_chr, recipes_closure,
                    recipes_function_name, register, step_to_r)
 from .categorical import NAMING, NAMING_FINGERPRINTS, NAMING_FORMALS, require_factors
-from .text import _strings, distinct_texts, r_regex
+from .text import distinct_texts, r_regex, text_values
 
 
 def r_strsplit(text: str, pattern: re.Pattern) -> list[str]:
@@ -32,7 +32,7 @@ def r_strsplit(text: str, pattern: re.Pattern) -> list[str]:
 def extract_elements(column: pd.Series | list[str | None], sep: str | None,
                      pattern: str | None) -> list[list[Any]]:
     """recipes' ``dummy_extract``: the pieces of each value (``[None]`` for NA)."""
-    text = _strings(column) if isinstance(column, pd.Series) else column
+    text = text_values(column) if isinstance(column, pd.Series) else column
     if sep is not None:
         regex = r_regex(sep)
         return [[None] if v is None else r_strsplit(v, regex) for v in text]

@@ -39,7 +39,8 @@ def r_regex(pattern: str, fixed: bool = False, ignore_case: bool = False) -> re.
         raise UnsupportedStepError("step_regex", f"the pattern {pattern!r}: {err}") from err
 
 
-def _strings(column: pd.Series) -> pd.Series:
+def text_values(column: pd.Series) -> pd.Series:
+    """A text or factor column as Python strings, None where missing."""
     return as_character(column) if isinstance(column.dtype, pd.CategoricalDtype) else \
         column.astype(object).where(column.notna(), None)
 
