@@ -217,7 +217,8 @@ def _laplace(tree):
     ("tau", rn.Real([0.0]), "tau is 0.0"),
     ("n_training", rn.Real([2.5]), "whole number"),
     ("h_diag", rn.Real([1.0]), "at least 2"),
-    ("tau", rn.Str(["1"]), "numeric vector"),
+    ("tau", rn.Str(["1"]), "double vector"),
+    ("tau", rn.Integer([1]), "double vector"),  # kerasnip stores doubles
 ])
 def test_stored_laplace_parameters_out_of_range_are_refused(field, value, problem) -> None:
     """A noise variance of 0 used to give NaN intervals and -1 zero-width ones."""
