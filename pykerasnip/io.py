@@ -21,7 +21,7 @@ from .registry import register_reader, reader_for
 
 
 def _data_frame(node: Any, *, safe_mode: bool = True) -> pd.DataFrame:
-    return rtree.frame(node, "the data frame")
+    return rtree.frame(node, "the data frame", distinct=False)
 
 
 register_reader("data.frame", _data_frame)

@@ -123,14 +123,18 @@ def _check_frame(node: n.List, what: str) -> list[str]:
     return names
 
 
-def frame(node: Any, what: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+def frame(node: Any, what: str, columns: tuple[str, ...] = (), distinct: bool = True) -> pd.DataFrame:
     """An R data frame as a DataFrame, once its columns are vectors of one length
-    (that of its row names) and ``columns`` are among them."""
+    (that of its row names), ``columns`` are among them and (``distinct``, as in every
+    frame tidymodels stores) no name is used twice."""
     record(node, what, ())
     names = _check_frame(node, what)
     missing = [c for c in columns if c not in names]
     if missing:
         raise MalformedObjectError(f"{what} has no column {', '.join(missing)}")
+    twice = sorted({name for name in names if names.count(name) > 1}, key=str) if distinct else []
+    if twice:
+        raise MalformedObjectError(f"{what} names column {', '.join(map(repr, twice))} twice")
     return to_pandas(node)
 
 

@@ -263,6 +263,8 @@ def test_hessian_that_does_not_fit_the_model_is_a_predict_error() -> None:
     (4, 15843, "type", 63031, "trained statistics must be named numbers"),  # 19
     # 19, silent before: a Laplace tau stored as an integer (kerasnip stores doubles)
     (8, 846982, "type", 158003, "tau must be a double vector"),
+    (2, 651699, "values", 235778, "predictors' ptype names column .* twice"),  # 21
+    (5, 792402, "values", 330623, "predictors' ptype names column .* twice"),  # 21
 ])
 def test_campaign_escapes_are_typed_now(seed, site, kind, choice, message):
     from tests.fuzz.harness import Mutation, run
