@@ -198,6 +198,7 @@ from pykerasnip import rds  # noqa: E402
 from pykerasnip.errors import MalformedObjectError  # noqa: E402
 from pykerasnip.io import from_bytes, from_tree  # noqa: E402
 from pykerasnip.rds import nodes as rn  # noqa: E402
+from r_oracle import requires_r, run_r  # noqa: E402
 
 
 def _mutated(case: str, edit) -> bytes:
@@ -292,3 +293,14 @@ def test_step_dummy_levels_without_data_classes_are_malformed():
                                            if k != "dataClasses"})
     with pytest.raises(MalformedObjectError, match="no dataClasses"):
         from_tree(node)
+
+
+@requires_r()
+def test_a_bare_data_frame_may_repeat_column_names(tmp_path):
+    """R's data.frame(check.names = FALSE) may name two columns alike; only the frames
+    tidymodels stores (ptypes, templates) must not."""
+    path = tmp_path / "twice.rds"
+    run_r(f'saveRDS(data.frame(a = 1:2, a = c(3.5, 4), check.names = FALSE), "{path}")')
+    frame = read_rds(path)
+    assert list(frame.columns) == ["a", "a"]
+    assert frame.iloc[:, 1].tolist() == [3.5, 4.0]
