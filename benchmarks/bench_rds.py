@@ -6,8 +6,8 @@
 R writes a data.frame of random doubles (gzip and uncompressed) and times readRDS /
 saveRDS inside Rscript (proc.time around the call, so start-up is not counted). Python
 times pykerasnip.rds (node tree, plus pandas when pykerasnip.convert.to_pandas exists),
-rdata and pyreadr when installed, and, when rapidgzip is installed, its parallel gzip
-inflation alone (the candidate for parallel decompression). R and Python runs alternate
+rdata and pyreadr when installed, and rapidgzip's parallel gzip inflation alone (what
+the codec uses for large gzip files). R and Python runs alternate
 for ``--rounds`` rounds and every time is the best over the rounds, so that load from
 other processes favours neither side. Ratios are Python time / R time.
 
