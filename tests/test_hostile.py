@@ -266,6 +266,7 @@ def test_hessian_that_does_not_fit_the_model_is_a_predict_error() -> None:
     (8, 846982, "type", 158003, "tau must be a double vector"),
     (2, 651699, "values", 235778, "predictors' ptype names column .* twice"),  # 21
     (5, 792402, "values", 330623, "predictors' ptype names column .* twice"),  # 21
+    (2, 701555, "type", 764057, "factors matrix must be numeric"),  # 22
 ])
 def test_campaign_escapes_are_typed_now(seed, site, kind, choice, message):
     from tests.fuzz.harness import Mutation, run

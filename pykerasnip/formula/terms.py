@@ -91,6 +91,9 @@ class Terms:
         labels = node.attr("term.labels")
         labels = list(labels.values) if isinstance(labels, Str) else []
         factors = node.attr("factors")
+        if len(labels) and not isinstance(factors, (Integer, Real)):
+            raise MalformedObjectError("a terms object's factors matrix must be numeric (R's "
+                                       f"terms() makes integers), not {type(factors).__name__}")
         if len(labels) and len(getattr(factors, "data", ())) != len(variables) * len(labels):
             raise MalformedObjectError(f"a terms object's factors matrix does not have one row per "
                                        f"variable ({len(variables)}) and one column per term ({len(labels)})")
