@@ -693,14 +693,17 @@ def _null_space(a: np.ndarray, free: int) -> np.ndarray | None:
     return basis
 
 
+def _depth_low(x: np.ndarray) -> int:
+    """The exact count in one or two dimensions, where both recursions end."""
+    return _depth_1d(x) if x.shape[1] == 1 else _depth_2d(x)
+
+
 def _depth_line(x: np.ndarray) -> int:
     """ddalpha's ``nHD_Comb``: the smallest count over the hyperplanes through the
     origin and d - 1 data points, recursing into the points on each hyperplane."""
     n, d = x.shape
-    if d == 1:
-        return _depth_1d(x)
-    if d == 2:
-        return _depth_2d(x)
+    if d <= 2:
+        return _depth_low(x)
     result = n + 1
     for indices in itertools.combinations(range(n), d - 1):
         normal = _null_space(x[list(indices)], 1)
@@ -721,10 +724,8 @@ def _depth_plane(x: np.ndarray) -> int:
     points, where the bivariate algorithm counts, recursing into the points that project
     onto the origin."""
     n, d = x.shape
-    if d == 1:
-        return _depth_1d(x)
-    if d == 2:
-        return _depth_2d(x)
+    if d <= 2:
+        return _depth_low(x)
     result = n + 1
     for indices in itertools.combinations(range(n), d - 2):
         basis = _null_space(x[list(indices)], 2)
