@@ -4,8 +4,10 @@ loopback port, stopped on exit."""
 from __future__ import annotations
 
 import contextlib
+import random
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -65,10 +67,21 @@ def check_served(client: Any, case: str, type_: str) -> None:
     assert_r_predictions(r.json(), case, type_)
 
 
+#: plumber (httpuv) refuses ports outside the registered range, where the kernel's
+#: ephemeral ports often are
+PORTS = range(20000, 49152)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free on 127.0.0.1 that any server here accepts."""
+    for port in random.Random().sample(PORTS, 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS}")
 
 
 def wait_until_up(url: str, timeout: float = START_TIMEOUT, alive: Any = None) -> None:
@@ -97,14 +110,20 @@ def stop(proc: subprocess.Popen) -> None:
 @contextlib.contextmanager
 def process_server(command: list[str], port: int, timeout: float = START_TIMEOUT,
                    **popen: Any) -> Iterator[str]:
-    """Run a server process listening on ``port``; yields its base URL once /ping answers."""
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(base + "/ping", timeout, alive=lambda: proc.poll() is None)
-        yield base
-    finally:
-        stop(proc)
+    """Run a server process listening on ``port``; yields its base URL once /ping answers
+    (the end of its log is in the error when it stops before that)."""
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **popen)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            try:
+                wait_until_up(base + "/ping", timeout, alive=lambda: proc.poll() is None)
+            except RuntimeError as exc:
+                log.seek(0)
+                raise RuntimeError(f"{exc}; its log ends:\n{log.read()[-3000:].decode(errors='replace')}") from None
+            yield base
+        finally:
+            stop(proc)
 
 
 @contextlib.contextmanager
