@@ -34,6 +34,12 @@ INFO_COLUMNS = ["variable", "type", "role", "source"]
 NOT_REQUIRED_AT_BAKE = ("outcome", "case_weights")
 
 
+def quiet_arithmetic() -> np.errstate:
+    """NumPy's floating-point warnings off: R's arithmetic gives NaN and Inf silently, and
+    R's NA (a signalling NaN, kept bit for bit) would make NumPy warn on every operation."""
+    return np.errstate(all="ignore")
+
+
 @dataclass(frozen=True)
 class VarLevels:
     """recipes' per-variable level record: ``values`` (None when the column is not
@@ -327,10 +333,11 @@ class Recipe:
         info = rec.var_info.copy()
         running = [info.assign(number=0, skip=False)]
         for number, step in enumerate(rec.steps, start=1):
-            if not step.trained:
-                step.prep(data, info)
-                step.trained = True
-            data = step.bake(data)
+            with quiet_arithmetic():
+                if not step.trained:
+                    step.prep(data, info)
+                    step.trained = True
+                data = step.bake(data)
             info = rec._step_term_info(step, data, info, running)
             running.append(info.assign(number=number, skip=step.skip))
         rec.term_info = info
@@ -387,7 +394,8 @@ class Recipe:
         for step in self.steps:
             if not step.skip:
                 step.check_columns(data)
-                data = step.bake(data)
+                with quiet_arithmetic():
+                    data = step.bake(data)
         if terms:
             data = data[selectors.select(terms, self.term_info.assign(
                 role=self.term_info["role"].map(_role_value)))]

@@ -8,13 +8,14 @@ Training statistics are computed the way R computes them (long-double accumulati
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Callable, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ...convert import flag
-from ...errors import MalformedObjectError, SpecError
+from ...errors import ForgeError, MalformedObjectError, SpecError
 from ...rds.nodes import List, Real
 from ...rlinalg import matprod
 from ...rmath import (libm, na_rm_range, optimize_max, r_log, r_mean, r_mean_one_pass, r_pow,
@@ -342,9 +343,13 @@ def _profile_loglik(z: np.ndarray) -> float:
 
 
 def estimate_box_cox(x: np.ndarray, limits: tuple[float, float], num_unique: int) -> float:
-    """recipes' Box-Cox lambda (NaN when it cannot be estimated or hits a limit)."""
-    if len(np.unique(x)) < num_unique or (x <= 0).any() or np.isnan(x).any():
+    """recipes' Box-Cox lambda (NaN when it cannot be estimated or hits a limit).
+    Missing values with no non-positive one stop R's prep (``any(x <= 0)`` is NA there)."""
+    if len(np.unique(x)) < num_unique or (x <= 0).any():
         return math.nan
+    if np.isnan(x).any():
+        raise SpecError("step_BoxCox cannot estimate a lambda from missing values: R's prep() "
+                        "stops on them (missing value where TRUE/FALSE needed)")
     gm = math.exp(r_mean(libm("log")(x)))
 
     def loglik(lam: float) -> float:
@@ -427,6 +432,23 @@ class StepBoxCox(_PowerStep):
 
     def estimate(self, x: np.ndarray) -> float:
         return estimate_box_cox(x, self.limits, self.num_unique)
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        super().prep(data, info)
+        failed = [c for c in numeric_columns(self, data, info) if c not in self.lambdas.index]
+        if failed:
+            warnings.warn(f"No Box-Cox transformation could be estimated for: {', '.join(failed)}.",
+                          UserWarning, stacklevel=2)
+
+    def transform(self, column: str, x: np.ndarray) -> np.ndarray:
+        # R's bake checks `any(x <= 0)`: TRUE warns, NA (missing values only) stops
+        if (x <= 0).any():
+            warnings.warn(f"Applying Box-Cox transformation to non-positive data in column "
+                          f"{column}.", UserWarning, stacklevel=2)
+        elif np.isnan(x).any():
+            raise ForgeError(f"step_BoxCox: column {column} has missing values, on which R's "
+                             "bake() stops (missing value where TRUE/FALSE needed)")
+        return super().transform(column, x)
 
 
 @register

@@ -1,0 +1,70 @@
+"""Files a new user's R session made (tests/r/make_new_user_trial.R): data sets, step
+options, level names, compressions and RDS versions the shared fixtures do not use.
+Python predicts R's numbers to the bit, its classes and their level order, gives R's
+novel-level warnings and no NumPy floating-point warning, and stops where R stops."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pykerasnip as pk
+from pykerasnip.errors import ForgeError, SpecError
+
+DATA = Path(__file__).parent / "data" / "new_user"
+CASES = sorted(p.name for p in DATA.iterdir()) if DATA.is_dir() else []
+PREDICTIONS = [(case, kind) for case in CASES
+               for kind in (DATA / case / "types.txt").read_text().split()]
+
+
+def test_the_trial_files_are_there() -> None:
+    assert len(CASES) == 11 and len(PREDICTIONS) == 19
+
+
+@pytest.fixture(scope="module")
+def objects() -> dict:
+    return {case: pk.read_rds(DATA / case / "object.rds") for case in CASES}
+
+
+@pytest.mark.parametrize("case,kind", PREDICTIONS)
+def test_python_predicts_what_r_predicted(objects: dict, case: str, kind: str) -> None:
+    new_data = pk.read_rds(DATA / case / "new_data.rds")
+    want = pk.read_rds(DATA / case / f"{kind}.rds")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = objects[case].predict(new_data, type=kind, seed=11)
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+@pytest.mark.parametrize("case,novel", [("levels_bundle", "unseen!"), ("dates_v2", "Mars")])
+def test_novel_levels_warn_as_in_r(objects: dict, case: str, novel: str) -> None:
+    with pytest.warns(UserWarning, match=novel):
+        objects[case].predict(pk.read_rds(DATA / case / "new_data.rds"))
+
+
+def test_missing_values_reaching_box_cox_stop_bake_as_in_r(objects: dict) -> None:
+    folder = DATA / "iris_ascii"
+    assert "missing value where TRUE/FALSE needed" in (folder / "error_na.txt").read_text()
+    with pytest.raises(ForgeError, match="step_BoxCox: column Sepal.Width has missing values"):
+        objects["iris_ascii"].predict(pk.read_rds(folder / "new_data_na.rds"))
+
+
+def test_missing_values_stop_box_cox_prep_as_in_r() -> None:
+    folder = DATA / "iris_ascii"
+    assert "missing value where TRUE/FALSE needed" in (folder / "prep_error_na.txt").read_text()
+    train = pk.read_rds(folder / "train_na.rds")
+    rec = pk.recipe("Species ~ .", data=train).step_BoxCox(pk.all_numeric_predictors())
+    with pytest.raises(SpecError, match="missing values"):
+        rec.prep()
+
+
+def test_box_cox_warns_on_non_positive_values_and_missing_values_then_pass() -> None:
+    train = pd.DataFrame({"x": np.arange(1.0, 11.0), "y": np.arange(10.0)})
+    rec = pk.recipe("y ~ x", data=train).step_BoxCox("x").prep()
+    with pytest.warns(UserWarning, match="non-positive data in column x"):
+        out = rec.bake(pd.DataFrame({"x": [-1.0, np.nan, 2.0]}))
+    assert np.isnan(out["x"][:2]).all() and np.isfinite(out["x"][2])
