@@ -157,7 +157,16 @@ def training_data(name: str) -> pd.DataFrame:
         return penguins[penguins["body_mass_g"].notna()].reset_index(drop=True)
     if name == "penguins_dated":
         return _dated(penguins.dropna().reset_index(drop=True))
+    if name == "penguins_renamed":
+        return _renamed(penguins)
     return getattr(pk.datasets, name)()
+
+
+def _renamed(penguins: pd.DataFrame) -> pd.DataFrame:
+    """Level names R's make.names() would change: spaces, accents, digits first, signs."""
+    return penguins.assign(
+        species=penguins["species"].cat.rename_categories(["Adélie penguin", "2 chinstrap", "gentoo+"]),
+        island=penguins["island"].cat.rename_categories(["Biscoe Is.", "Dream (north)", "Torgersen-été"]))
 
 
 def _dated(penguins: pd.DataFrame) -> pd.DataFrame:
@@ -259,6 +268,18 @@ def _penguins_dated_recipe():
             .step_normalize(pk.all_numeric_predictors()))
 
 
+def _renamed_species_recipe():
+    """Odd level names through imputation, lumping and dummies."""
+    return (pk.recipe("species ~ island + bill_length_mm + bill_depth_mm + body_mass_g",
+                      training_data("penguins_renamed"))
+            .step_impute_knn("bill_length_mm", "bill_depth_mm", neighbors=3)
+            .step_impute_median("body_mass_g")
+            .step_YeoJohnson("body_mass_g")
+            .step_other("island", threshold=0.3, other="other islands")
+            .step_dummy(pk.all_nominal_predictors())
+            .step_normalize(pk.all_numeric_predictors()))
+
+
 @dataclasses.dataclass(frozen=True)
 class PythonCase:
     """A workflow made and fitted entirely in Python."""
@@ -297,6 +318,9 @@ PYTHON_WORKFLOWS = {
     "python_penguins_reg": PythonCase(lambda wf: wf.add_recipe(_penguins_mass_recipe()),
                                       "penguins_weighed", "regression",
                                       rows=(0, 7, 8, 150, 300), blocks=FUNCTIONAL_BLOCKS),
+    # rows 3 (numbers missing), and 340 (Torgersen-été, lumped into "other islands")
+    "python_renamed_cls": PythonCase(lambda wf: wf.add_recipe(_renamed_species_recipe()),
+                                     "penguins_renamed", "classification", rows=(0, 3, 160, 300)),
     "python_dated_reg": PythonCase(lambda wf: wf.add_recipe(_penguins_dated_recipe()),
                                    "penguins_dated", "regression", rows=(0, 50, 120, 250)),
     # kerasnip's multi-input pattern: step_collapse list columns feed named Keras inputs.
