@@ -23,7 +23,7 @@ from .rds import nodes as n
 
 
 def _check_names(node: n.Vector, what: str) -> None:
-    names = node.attr("names")
+    names = n.plain(node.attr("names"))
     if names is not None and (not isinstance(names, n.Str) or len(names) != len(node.data)):
         raise MalformedObjectError(f"{what} has {len(node.data)} elements but "
                                    f"{len(names) if isinstance(names, n.Str) else 'no valid'} names")
@@ -74,8 +74,7 @@ def named(node: Any, what: str) -> n.List:
 
 
 def _rows(column: Any, what: str, name: str) -> int:
-    if isinstance(column, n.AltRep):
-        column = column.expand()
+    column = n.plain(column)
     if not isinstance(column, n.Vector):
         raise MalformedObjectError(f"{what}: column {name!r} is not a vector "
                                    f"({type(column).__name__})")
@@ -88,7 +87,7 @@ def _rows(column: Any, what: str, name: str) -> int:
 
 
 def _declared_rows(node: n.List, what: str) -> int | None:
-    row_names = node.attr("row.names")
+    row_names = n.plain(node.attr("row.names"))
     if row_names is None:
         return None
     if not isinstance(row_names, (n.Integer, n.Str, n.Real)):
@@ -141,8 +140,7 @@ def frame(node: Any, what: str, columns: tuple[str, ...] = (), distinct: bool = 
 def numbers(node: Any, what: str, doubles: bool = False) -> np.ndarray:
     """A numeric R vector's values (float64), all finite; ``doubles``: stored as doubles,
     as R computes them (an integer there is not something R wrote)."""
-    if isinstance(node, n.AltRep):
-        node = node.expand()
+    node = n.plain(node)
     kinds = (n.Real,) if doubles else (n.Real, n.Integer)
     if not isinstance(node, kinds) or node.inherits("factor"):
         kind = "double" if doubles else "numeric"
@@ -176,8 +174,7 @@ def count(node: Any, what: str) -> int | None:
 
 def labels(node: Any, what: str) -> list[str]:
     """A character vector of distinct, non-missing labels (factor levels)."""
-    if isinstance(node, n.AltRep):
-        node = node.expand()
+    node = n.plain(node)
     if not isinstance(node, n.Str):
         raise MalformedObjectError(f"{what} must be a character vector, not "
                                    f"{type(node).__name__}")

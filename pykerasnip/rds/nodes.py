@@ -183,7 +183,7 @@ class Vector(RObject):
 
     @property
     def names(self) -> list[str | None] | None:
-        nm = self.attr("names")
+        nm = plain(self.attr("names"))
         return list(nm.values) if isinstance(nm, Str) else None
 
     def __repr__(self) -> str:
@@ -650,6 +650,12 @@ class AltRep(RObject):
 
     def __repr__(self) -> str:
         return f"AltRep({self.class_name}{self._attr_repr()})"
+
+
+def plain(node: Any) -> Any:
+    """``node``, or the ordinary vector an ALTREP node stands for (R's compact sequences
+    and deferred strings, such as ``names(x) <- 1:3`` makes)."""
+    return node.expand() if isinstance(node, AltRep) else node
 
 
 def pairlist(items: "list[tuple[str | None, Any]] | dict[str, Any]", cls: type = Pairlist) -> "Cons | None":
