@@ -1,5 +1,6 @@
 """Files a new user's R session made (tests/r/make_new_user_trial.R): data sets, step
-options, level names, compressions and RDS versions the shared fixtures do not use.
+options, level names, compressions, RDS versions, blueprints and butchered objects the
+shared fixtures do not use.
 Python predicts R's numbers to the bit, its classes and their level order, gives R's
 novel-level warnings and no NumPy floating-point warning, and stops where R stops."""
 from __future__ import annotations
@@ -21,7 +22,7 @@ PREDICTIONS = [(case, kind) for case in CASES
 
 
 def test_the_trial_files_are_there() -> None:
-    assert len(CASES) == 11 and len(PREDICTIONS) == 19
+    assert len(CASES) == 16 and len(PREDICTIONS) == 28
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,8 @@ def test_python_predicts_what_r_predicted(objects: dict, case: str, kind: str) -
     pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
-@pytest.mark.parametrize("case,novel", [("levels_bundle", "unseen!"), ("dates_v2", "Mars")])
+@pytest.mark.parametrize("case,novel", [("levels_bundle", "unseen!"), ("dates_v2", "Mars"),
+                                        ("recipe_novel_butchered", "Anvers")])
 def test_novel_levels_warn_as_in_r(objects: dict, case: str, novel: str) -> None:
     with pytest.warns(UserWarning, match=novel):
         objects[case].predict(pk.read_rds(DATA / case / "new_data.rds"))

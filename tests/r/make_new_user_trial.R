@@ -1,6 +1,6 @@
 # New-user trial: kerasnip workflows, model fits and bundles on data sets, step
-# parameters, level names, compressions and RDS versions that ../shared/fixtures does not
-# use, with R's predictions (doubles exact, as .rds). A folder per case holds
+# parameters, level names, compressions, RDS versions, blueprints and butchered objects that
+# ../shared/fixtures does not use, with R's predictions (doubles exact, as .rds). A folder per case holds
 # object.rds, new_data.rds, <type>.rds for each type in types.txt (Monte Carlo types
 # predicted right after keras3::set_random_seed(11)), and, for iris_ascii, the errors R
 # gives on missing values reaching step_BoxCox at bake and at prep.
@@ -11,7 +11,7 @@ args <- commandArgs(trailingOnly = TRUE)
 out <- args[[1]]
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
 suppressPackageStartupMessages({
-  library(kerasnip); library(recipes); library(workflows); library(parsnip); library(bundle)
+  library(kerasnip); library(recipes); library(workflows); library(parsnip); library(bundle); library(hardhat)
 })
 input_block <- function(model, input_shape) keras3::keras_model_sequential(input_shape = input_shape)
 dense_block <- function(model, units = 8) model |> keras3::layer_dense(units = units, activation = "relu")
@@ -20,9 +20,10 @@ cls_out <- function(model, num_classes) model |> keras3::layer_dense(units = num
 create_keras_sequential_spec("trial_reg", list(input = input_block, hidden = dense_block, output = reg_out), mode = "regression")
 create_keras_sequential_spec("trial_cls", list(input = input_block, hidden = dense_block, output = cls_out), mode = "classification")
 
-save_case <- function(name, fitted, new_data, types, compress = TRUE, bundled = FALSE) {
+# `obj` is what is saved: the fit itself, or its bundle, or a butchered copy
+save_case <- function(name, fitted, new_data, types, compress = TRUE, obj = fitted) {
   d <- file.path(out, name); dir.create(d, showWarnings = FALSE)
-  saveRDS(if (bundled) bundle(fitted) else fitted, file.path(d, "object.rds"), compress = compress)
+  saveRDS(obj, file.path(d, "object.rds"), compress = compress)
   saveRDS(new_data, file.path(d, "new_data.rds"))
   for (t in types) {
     keras3::set_random_seed(11)
@@ -69,7 +70,7 @@ rec <- recipe(outcome ~ ., data = df) |>
 f <- fit(workflow(rec, trial_cls(fit_epochs = 3) |> set_engine("keras")), data = df)
 nd <- df[1:6, c("grade", "size", "count")]
 nd$grade <- factor(c("low value", "unseen!", NA, "a+b", "2nd", "Mid-range"))
-save_case("levels_bundle", f, nd, c("class", "prob"), bundled = TRUE)
+save_case("levels_bundle", f, nd, c("class", "prob"), obj = bundle(f))
 
 # 4 warpbreaks multiclass with formula blueprint, uncompressed
 f <- fit(workflow() |> add_formula(tension ~ breaks + log(breaks)) |> add_model(trial_cls(fit_epochs = 3) |> set_engine("keras")), data = warpbreaks)
@@ -170,3 +171,34 @@ nd <- mtcars[c(1, 15, 31), c("wt", "hp", "disp")]
 saveRDS(nd, file.path(d, "new_data.rds"))
 saveRDS(predict(m, nd), file.path(d, "numeric.rds"))
 writeLines(c("numeric"), file.path(d, "types.txt"))
+
+keras3::set_random_seed(3)
+peng <- modeldata::penguins
+# 12 formula blueprint, one-hot indicators, intercept
+bp <- default_formula_blueprint(indicators = "one_hot", intercept = FALSE)
+f <- fit(workflow() |> add_formula(body_mass_g ~ species + bill_length_mm + sex, blueprint = bp) |>
+  add_model(trial_reg(fit_epochs = 3) |> set_engine("keras")), data = peng[complete.cases(peng), ])
+save_case("formula_one_hot", f, peng[c(1, 4, 200, 300), c("species", "bill_length_mm", "sex")], c("numeric", "pred_int"))
+# 13 recipe blueprint allowing novel levels, butchered workflow
+bp <- default_recipe_blueprint(allow_novel_levels = TRUE)
+rec <- recipe(species ~ island + bill_length_mm + flipper_length_mm, data = peng) |>
+  step_impute_mean(all_numeric_predictors()) |> step_dummy(island) |> step_normalize(all_numeric_predictors())
+f <- fit(workflow() |> add_recipe(rec, blueprint = bp) |> add_model(trial_cls(fit_epochs = 3) |> set_engine("keras")), data = peng)
+nd <- peng[c(1, 2, 150, 340), c("island", "bill_length_mm", "flipper_length_mm")]
+nd$island <- factor(as.character(nd$island), levels = c(levels(peng$island), "Anvers")); nd$island[2] <- "Anvers"
+save_case("recipe_novel_butchered", f, nd, c("class", "prob"), obj = butcher::butcher(f))
+# 14 model formula different from the preprocessor (add_model(formula =)) with variables
+f <- fit(workflow() |> add_variables(outcomes = body_mass_g, predictors = c(bill_length_mm, bill_depth_mm, flipper_length_mm)) |>
+  add_model(trial_reg(fit_epochs = 3) |> set_engine("keras"), formula = body_mass_g ~ bill_length_mm + log(flipper_length_mm)),
+  data = peng[complete.cases(peng), ])
+save_case("variables_model_formula", f, peng[c(1, 5, 9), c("bill_length_mm", "bill_depth_mm", "flipper_length_mm")], c("numeric"))
+# 15 butchered bundle of a formula workflow
+f <- fit(workflow() |> add_formula(sex ~ bill_length_mm + bill_depth_mm + body_mass_g) |>
+  add_model(trial_cls(fit_epochs = 3) |> set_engine("keras")), data = peng[complete.cases(peng), ])
+save_case("bundle_butchered_binary", f, peng[c(1, 2, 3, 4), c("bill_length_mm", "bill_depth_mm", "body_mass_g")], c("class", "prob"), obj = bundle(butcher::butcher(f)))
+# 16 recipe with an id role: a column kept out of the model
+pp <- peng[complete.cases(peng), ]; pp$row_id <- seq_len(nrow(pp))
+rec <- recipe(body_mass_g ~ ., data = pp) |>
+  update_role(row_id, new_role = "id") |> step_rm(island) |> step_dummy(all_nominal_predictors()) |> step_normalize(all_numeric_predictors())
+f <- fit(workflow(rec, trial_reg(fit_epochs = 3) |> set_engine("keras")), data = pp)
+save_case("recipe_id_role", f, pp[c(1, 6, 333), ], c("numeric", "conf_int"))
