@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidStringError, UnsupportedObjectError
-from ..rds.nodes import (NA_INTEGER, AltRep, Complex, Cons, Environment, Integer, List, Logical,
-                         Raw, Real, RObject, Str, Sym, is_na_real, nested_repr)
+from ..rds.nodes import (NA_INTEGER, Complex, Cons, Environment, Integer, List, Logical, Raw, Real,
+                         RObject, Str, Sym, is_na_real, nested_repr, plain)
 
 #: R's atomic vector types
 ATOMIC = (Logical, Integer, Real, Complex, Str)
@@ -116,8 +116,7 @@ def py_values(node: RObject, stop: int | None = None) -> list:
 
 
 def _child(node: Any, key: "str | int") -> Any:
-    if isinstance(node, AltRep):
-        node = node.expand()
+    node = plain(node)
     if isinstance(key, int):
         if isinstance(node, (List, RList, Cons)) and -len(node) <= key < len(node):
             return node[key]
@@ -140,8 +139,7 @@ def r_get(node: Any, *path: "str | int", default: Any = None) -> Any:
 def scalar(node: Any) -> Any:
     """The first element of an atomic vector as a Python scalar (a factor's label);
     ``None`` for NULL, an empty vector or NA."""
-    if isinstance(node, AltRep):
-        node = node.expand()
+    node = plain(node)
     if node is None:
         return None
     if not isinstance(node, (*ATOMIC, Raw)):
@@ -160,8 +158,7 @@ def flag(node: Any, default: bool = False) -> bool:
 def strings(node: Any) -> "list[str | None]":
     """A character vector (or factor, or symbol) as a list of ``str`` (``None`` = NA);
     ``[]`` for NULL."""
-    if isinstance(node, AltRep):
-        node = node.expand()
+    node = plain(node)
     if node is None:
         return []
     if isinstance(node, Sym):

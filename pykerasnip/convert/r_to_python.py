@@ -13,7 +13,7 @@ from ..rds.altrep import compact_sequence
 from ..rds.format import NullRoot
 from ..rds.limits import DEFAULT_LIMITS
 from ..rds.nodes import (NA_INTEGER, AltRep, Complex, Cons, Environment, Expr, Integer, List,
-                         Logical, Raw, Real, RObject, Str)
+                         Logical, Raw, Real, RObject, Str, plain)
 from ..rds.walk import drive
 from .accessors import ATOMIC, RList, checked_strings, py_values, scalar, strings
 
@@ -122,8 +122,7 @@ def _attr_steps(node: RObject, skip: set[str]) -> Steps:
     for name, value in node.attributes.items():
         if name in skip:
             continue
-        if isinstance(value, AltRep):
-            value = value.expand()
+        value = plain(value)
         if isinstance(value, ATOMIC) and value.attributes is None:
             out[name] = py_values(value)
         else:
@@ -165,8 +164,7 @@ def _object_array(values: "list | np.ndarray") -> np.ndarray:
 
 def _column_steps(name: str, col: Any) -> Steps:
     """A data-frame column: (array, its other attributes, is it a matrix column)."""
-    if isinstance(col, AltRep):
-        col = col.expand()
+    col = plain(col)
     if isinstance(col, List) and col.inherits("data.frame"):
         raise UnsupportedObjectError(f"column {name!r} is a data frame (packed column); "
                                      "nested data frames are not converted")
@@ -235,8 +233,7 @@ def _to_python_step(node: Any) -> Any:
     """The natural value of ``node``, or the steps that make it (see :mod:`.rds.walk`)."""
     if isinstance(node, NullRoot):
         return None
-    if isinstance(node, AltRep):
-        node = node.expand()
+    node = plain(node)
     if isinstance(node, List) and not isinstance(node, Expr):
         if node.inherits("data.frame"):
             return _frame_steps(node)
@@ -275,8 +272,7 @@ def to_pandas(node: Any) -> pd.DataFrame:
 def named_values(node: Any) -> dict[str, Any]:
     """A named vector as ``{name: scalar}``, a named list (or pairlist, environment) as
     ``{name: natural value}``; the first of duplicated names wins; ``{}`` for NULL."""
-    if isinstance(node, AltRep):
-        node = node.expand()
+    node = plain(node)
     if node is None:
         return {}
     if isinstance(node, Environment):

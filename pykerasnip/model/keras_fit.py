@@ -276,8 +276,7 @@ def levels_to_r(lvl: Any) -> Any:
 
 def _metric(node: Any, name: str) -> np.ndarray:
     """A training metric per epoch (NA allowed, as Keras logs NaN losses)."""
-    if isinstance(node, n.AltRep):
-        node = node.expand()
+    node = n.plain(node)
     if not isinstance(node, (n.Real, n.Integer, n.Logical)):
         raise MalformedObjectError(f"the training history's {name!r} must be numeric, not "
                                    f"{type(node).__name__}")

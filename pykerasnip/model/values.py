@@ -38,8 +38,7 @@ def r_value(node: Any) -> Any:
     expr = quosure_expr(node)
     if isinstance(expr, n.List) and expr.inherits("rlang_zap"):
         return ZAP
-    if isinstance(expr, n.AltRep):
-        expr = expr.expand()
+    expr = n.plain(expr)
     if isinstance(expr, (n.Logical, n.Integer, n.Real, n.Str)) and not expr.attributes:
         value = to_python(expr)
         return value[0].item() if len(value) == 1 and hasattr(value[0], "item") else (

@@ -21,7 +21,7 @@ import pandas as pd
 from ...convert import flag, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
-from ...rds.nodes import AltRep, Bytecode, Closure, Cons, List, Namespace, Real, Str, Sym
+from ...rds.nodes import Bytecode, Closure, Cons, List, Namespace, Real, Str, Sym, plain
 from .. import selectors
 from ..selectors import r_quosures, select
 
@@ -167,9 +167,9 @@ def named_numbers(node: Any) -> pd.Series:
     wrappers (``wrap_real``, ``deferred_string``)."""
     if node is None:
         return pd.Series(dtype="f8")
-    node = node.expand() if isinstance(node, AltRep) else node
+    node = plain(node)
     names = node.attr("names")
-    names = names.expand() if isinstance(names, AltRep) else names
+    names = plain(names)
     return pd.Series(np.asarray(node.data, dtype="f8"), dtype="f8",
                      index=None if names is None else strings(names))
 

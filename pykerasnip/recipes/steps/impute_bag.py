@@ -25,7 +25,7 @@ from ...convert import flag, scalar, strings, to_python
 from ...errors import ForgeError, UnsupportedStepError
 from ...factor import is_factor
 from ...rds import build as b
-from ...rds.nodes import NA_INTEGER, AltRep, Integer, List, RObject
+from ...rds.nodes import NA_INTEGER, Integer, List, RObject, plain
 from ...rmath import r_sort_strings
 from ...rowblocks import row_offset, warn_rows
 from ...rrng import RRandom, current_stream
@@ -37,7 +37,7 @@ from .numeric import r_matrix
 def _node_numbers(frame: List) -> np.ndarray:
     """rpart's node numbers: the frame's row names (R stores ``1:n`` compactly)."""
     names = frame.attr("row.names")
-    names = names.expand() if isinstance(names, AltRep) else names
+    names = plain(names)
     data = np.asarray([int(v) for v in names.data], dtype=np.int64)
     if len(data) == 2 and data[0] == NA_INTEGER:
         return np.arange(1, abs(int(data[1])) + 1)
@@ -184,7 +184,7 @@ class BaggedTrees:
             xlevels={} if xlevels is None else {k: strings(v) for k, v in zip(xlevels.names or [],
                                                                                xlevels.data)},
             levels=strings(y.attr("levels")) if is_class else None,
-            integer=isinstance(y.expand() if isinstance(y, AltRep) else y, Integer))
+            integer=isinstance(plain(y), Integer))
 
     def design(self, data: pd.DataFrame) -> np.ndarray:
         """``rpart.matrix`` of the predictors: numbers, logicals as 0/1, factors and

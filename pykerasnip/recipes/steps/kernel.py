@@ -19,7 +19,7 @@ import pandas as pd
 from ...convert import flag, scalar, strings, to_python
 from ...errors import MalformedObjectError, SpecError, UnsupportedStepError
 from ...rds import build as b
-from ...rds.nodes import NA_INTEGER, AltRep, Closure, Environment, Integer, List, Promise, Real, RObject, S4Object
+from ...rds.nodes import NA_INTEGER, Closure, Environment, Integer, List, Promise, Real, RObject, S4Object, plain
 from ...rmath import names0
 from ..embedding import IsomapFit, Kernel, KernelPCA, squared_col_means
 from .base import (PREP_EXCEPTIONS, Step, append_columns, column_names, drop_inputs, first,
@@ -38,7 +38,7 @@ PREP_EXCEPTIONS["step_isomap"] = (
 # --------------------------------------------------------------------------- reading R objects
 def _matrix(node: Any) -> np.ndarray:
     """A numeric R matrix (``dim`` attribute) as a 2-D float array, NA as NaN."""
-    node = node.expand() if isinstance(node, AltRep) else node
+    node = plain(node)
     dim = node.attr("dim") if isinstance(node, (Real, Integer)) else None
     if dim is None or len(dim.data) != 2:
         raise MalformedObjectError("expected a numeric matrix")

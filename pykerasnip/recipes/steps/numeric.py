@@ -16,7 +16,7 @@ import pandas as pd
 
 from ...convert import flag
 from ...errors import ForgeError, MalformedObjectError, SpecError
-from ...rds.nodes import List, Real
+from ...rds.nodes import List, Real, plain
 from ...rlinalg import matprod
 from ...rmath import (libm, na_rm_range, optimize_max, r_log, r_mean, r_mean_one_pass, r_pow,
                       r_sum, r_var)
@@ -59,10 +59,11 @@ def r_matrix_node(frame: pd.DataFrame) -> Real:
 
 def r_matrix(node: Any) -> pd.DataFrame:
     """A double matrix node (``dim``/``dimnames`` attributes) as a DataFrame."""
-    rows, cols = (int(n) for n in node.attr("dim").data)
+    node = plain(node)
+    rows, cols = (int(n) for n in plain(node.attr("dim")).data)
     values = np.asarray(node.data, dtype="f8").reshape((rows, cols), order="F")
     dimnames = node.attr("dimnames")
-    names = [None, None] if dimnames is None else [d if d is None else d.data for d in dimnames.data]
+    names = [None, None] if dimnames is None else [d if d is None else plain(d).data for d in dimnames.data]
     return pd.DataFrame(values, index=names[0], columns=names[1])
 
 
