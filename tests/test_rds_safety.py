@@ -89,6 +89,13 @@ def test_truncated_and_empty_files_are_rds_errors(tmp_path):
         load(tmp_path / "missing.rds")
 
 
+@pytest.mark.parametrize("magic,named", [(b"\x28\xb5\x2f\xfd", "zstd"), (b"\x04\x22\x4d\x18", "LZ4"),
+                                         (b"PK\x03\x04", "zip archive")])
+def test_containers_that_are_not_read_are_named(magic, named):
+    with pytest.raises(RDSError, match=f"starts like an? {named}.*gzip-, bzip2- or xz-compressed"):
+        loads(magic + bytes(20))
+
+
 def test_error_names_offset_and_expectation():
     stream = HEADER_V3 + struct.pack(">ii", 14, 1000)  # REALSXP claiming 1000 doubles
     with pytest.raises(RDSError) as info:

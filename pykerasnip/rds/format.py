@@ -22,6 +22,10 @@ FORMAT_NAMES = {code[:1]: name for name, code in FORMAT_CODES.items()}
 #: The letter of a ``save()`` workspace magic (``RDX3\n`` ...) for each format.
 WORKSPACE_LETTERS = {"xdr": b"X", "ascii": b"A", "binary": b"B"}
 
+#: containers R's readRDS does not write (or this reader does not inflate), by magic bytes
+FOREIGN_MAGICS = {b"\x28\xb5\x2f\xfd": "a zstd frame", b"\x04\x22\x4d\x18": "an LZ4 frame",
+                  b"PK\x03\x04": "a zip archive (a .keras file is one)"}
+
 R_4_2_2 = 0x00040202
 MIN_READER_VERSION = {2: 0x00020300, 3: 0x00030500}
 

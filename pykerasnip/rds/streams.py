@@ -21,7 +21,7 @@ from typing import IO, Callable, Iterator, NamedTuple, Protocol
 import numpy as np
 
 from ..errors import RDSError
-from .format import FORMAT_NAMES, NILVALUE_SXP
+from .format import FOREIGN_MAGICS, FORMAT_NAMES, NILVALUE_SXP
 from .limits import DEFAULT_LIMITS, Limits
 from .nodes import ASCII_MASK, INT_MAX, LATIN1_MASK, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
 
@@ -561,8 +561,11 @@ def open_input(data: bytes, pos: int, source: "Source | None" = None,
     code = data[pos:pos + 2]
     name = FORMAT_NAMES.get(code[:1]) if code[1:2] == b"\n" else None
     if name is None:
+        foreign = next((kind for magic, kind in FOREIGN_MAGICS.items() if data.startswith(magic, pos)), None)
+        hint = (f"; it starts like {foreign}, while .rds files are read gzip-, bzip2- or "
+                "xz-compressed or uncompressed") if foreign else ""
         raise RDSError(f"unknown serialization format {code!r} (expected X, A or B "
-                       "followed by a newline)", pos)
+                       f"followed by a newline){hint}", pos)
     if name == "ascii":  # tokens need the whole text; the source bounds its size
         return name, AsciiInput(data if source is None else data + source.read_all(), pos + 2)
     return name, BinaryInput(data, pos + 2, name == "xdr", source, limits)
