@@ -84,13 +84,18 @@ def cov(x: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- products
 def matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``x %*% y``: each entry summed over the inner index in order in double (the
-    reference ``dgemm`` and R's own NaN-safe loop agree on that order)."""
+    reference ``dgemm`` and R's own NaN-safe loop agree on that order).
+
+    A zero of y times a column of x without Inf or NaN is left out: it is a zero, and a
+    zero added to a sum begun at +0 (which therefore is never -0) leaves it as it is."""
     columns = np.ascontiguousarray(np.asarray(x, dtype="f8").T)  # each column of x contiguous
     out = np.zeros((y.shape[1], x.shape[0]))
+    finite = [k for k in range(x.shape[1]) if (y[k] == 0).any() and np.isfinite(columns[k]).all()]
     with np.errstate(invalid="ignore", over="ignore"):
         for c in range(y.shape[1]):
             for k in range(x.shape[1]):
-                out[c] += columns[k] * y[k, c]
+                if not (y[k, c] == 0 and k in finite):
+                    out[c] += columns[k] * y[k, c]
     return out.T
 
 

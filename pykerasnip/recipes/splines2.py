@@ -56,15 +56,35 @@ class Knots:
         return np.r_[np.repeat(self.boundary[0], order), self.internal,
                      np.repeat(self.boundary[1], order)]
 
-    def index(self, x: np.ndarray) -> np.ndarray:
+    def index(self, x: np.ndarray) -> "Spans":
         """The knot interval of each x: how many internal knots are <= x (all of them
         for NaN, as a sorted search has it)."""
         if len(self.internal) > _FEW_KNOTS:
-            return np.searchsorted(self.internal, x, side="right")
+            return Spans.of(np.searchsorted(self.internal, x, side="right"))
         count = np.zeros(np.shape(x), dtype=np.int8)
         for knot in self.internal:  # one comparison per knot costs less than a search
             count += ~(x < knot)
-        return count.astype(np.intp)
+        return Spans.of(count.astype(np.intp))
+
+
+@dataclass(frozen=True)
+class Spans:
+    """The knot interval of each x (``idx``) and the one all of them lie in (``shared``,
+    None if they do not): then every x has the same knots around it, one value each."""
+
+    idx: np.ndarray
+    shared: int | None
+
+    @classmethod
+    def of(cls, idx: np.ndarray) -> "Spans":
+        lowest = int(idx.min()) if len(idx) else None
+        return cls(idx, lowest if lowest is not None and idx.max() == lowest else None)
+
+    def near(self, values: np.ndarray, m: int = 0) -> np.ndarray:
+        """``values[idx + m]`` at each x (one value if the interval is shared)."""
+        if self.shared is not None:
+            return values[self.shared + m]
+        return values[m:].take(self.idx)
 
 
 def _set_knots(x: np.ndarray, internal: np.ndarray, boundary: np.ndarray) -> Knots:
@@ -131,15 +151,18 @@ def _df_knots(x: np.ndarray, n_internal: int, boundary: np.ndarray,
 # A window holds the splines nonzero at each x, one row per spline (``window[j]`` is
 # spline ``idx + j`` at every x); a basis is returned column-major (each column
 # contiguous, as pandas keeps it).
-def _scatter(window: np.ndarray, idx: np.ndarray, ncol: int,
+def _scatter(window: np.ndarray, spans: Spans, ncol: int,
              before: float | np.ndarray = 0.0) -> np.ndarray:
-    """The ``(len(idx), ncol)`` basis with ``window[j]`` in column ``idx + j`` of each
+    """The ``(len(x), ncol)`` basis with ``window[j]`` in column ``idx + j`` of each
     row, ``before`` (a value, or one per column) left of the window and zeros after it."""
-    n = len(idx)
+    idx, n = spans.idx, len(spans.idx)
     if np.ndim(before) == 0 and before == 0.0:
         out = np.zeros((ncol, n))
     else:
         out = np.where(np.arange(ncol)[:, None] < idx, np.reshape(before, (-1, 1)), 0.0)
+    if spans.shared is not None:
+        out[spans.shared:spans.shared + len(window)] = window
+        return out.T
     flat, at = out.reshape(-1), idx * n + np.arange(n)
     for row in window:
         flat[at] = row
@@ -179,8 +202,8 @@ class _KnotsNear:
     """``t[idx + m]``, the knot ``m`` places after each x's span, and the differences of
     two such knots (and of a knot and x), each computed once."""
 
-    def __init__(self, x: np.ndarray, idx: np.ndarray, t: np.ndarray):
-        self.x, self.idx, self.t, self.known = x, idx, t, {}
+    def __init__(self, x: np.ndarray, spans: Spans, t: np.ndarray):
+        self.x, self.spans, self.t, self.known = x, spans, t, {}
 
     def _once(self, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
         if key not in self.known:
@@ -188,7 +211,7 @@ class _KnotsNear:
         return self.known[key]
 
     def __getitem__(self, m: int) -> np.ndarray:
-        return self._once((m,), lambda: self.t[m:].take(self.idx))
+        return self._once((m,), lambda: self.spans.near(self.t, m))
 
     def gap(self, m: int, k: int) -> np.ndarray:
         """``t[idx + m] - t[idx + k]``."""
@@ -203,10 +226,10 @@ class _KnotsNear:
         return self._once(("x", m), lambda: self.x - self[m])
 
 
-def _bspline_window(x: np.ndarray, idx: np.ndarray, t: np.ndarray, degree: int) -> np.ndarray:
+def _bspline_window(x: np.ndarray, spans: Spans, t: np.ndarray, degree: int) -> np.ndarray:
     """The ``degree + 1`` nonzero B-splines at each x (Cox-de Boor, splines2's order)."""
     order = degree + 1
-    knot = _KnotsNear(x, idx, t)
+    knot = _KnotsNear(x, spans, t)
     w = np.empty((order, len(x)))
     w[0] = 1.0
     for k in range(1, order):
@@ -220,10 +243,10 @@ def _bspline_window(x: np.ndarray, idx: np.ndarray, t: np.ndarray, degree: int) 
     return w
 
 
-def _mspline_window(x: np.ndarray, idx: np.ndarray, t: np.ndarray, degree: int) -> np.ndarray:
+def _mspline_window(x: np.ndarray, spans: Spans, t: np.ndarray, degree: int) -> np.ndarray:
     """The ``degree + 1`` nonzero M-splines at each x."""
     order = degree + 1
-    knot = _KnotsNear(x, idx, t)
+    knot = _KnotsNear(x, spans, t)
     w = np.empty((order, len(x)))
     np.divide(1, knot.gap(order, degree), out=w[0])
     for k in range(1, order):
@@ -241,13 +264,13 @@ def _mspline_window(x: np.ndarray, idx: np.ndarray, t: np.ndarray, degree: int) 
 _WINDOWS = {"b": _bspline_window, "m": _mspline_window}
 
 
-def _derivative_window(kind: str, x: np.ndarray, idx: np.ndarray, knots: Knots,
+def _derivative_window(kind: str, x: np.ndarray, spans: Spans, knots: Knots,
                        degree: int, derivs: int) -> np.ndarray:
     """The nonzero ``derivs``-th derivatives (B: ``kind`` "b", M: "m"), from the basis
     of degree ``degree - derivs``."""
     order = degree + 1
-    knot = _KnotsNear(x, idx, knots.sequence(order))
-    lower = _WINDOWS[kind](x, idx, knots.sequence(order - derivs), degree - derivs)
+    knot = _KnotsNear(x, spans, knots.sequence(order))
+    lower = _WINDOWS[kind](x, spans, knots.sequence(order - derivs), degree - derivs)
     w = np.zeros((order, len(x)))
     w[:len(lower)] = lower
     for k in range(1, derivs + 1):
@@ -276,7 +299,7 @@ class SplineEngine:
         self.order = degree + 1
 
     @functools.cached_property
-    def idx(self) -> np.ndarray:
+    def spans(self) -> Spans:
         """The knot interval of each x."""
         return self.knots.index(self.x)
 
@@ -304,29 +327,33 @@ class BSpline(SplineEngine):
 
     def basis(self) -> np.ndarray:
         t = self.knots.sequence(self.order)
-        return _scatter(_WINDOWS[self.kind](self.x, self.idx, t, self.degree), self.idx, self.ncol)
+        return _scatter(_WINDOWS[self.kind](self.x, self.spans, t, self.degree), self.spans,
+                        self.ncol)
 
     def derivative(self, derivs: int) -> np.ndarray:
         if self.degree < derivs:
             return np.zeros((len(self.x), self.ncol))
-        window = _derivative_window(self.kind, self.x, self.idx, self.knots, self.degree, derivs)
-        return _scatter(window, self.idx, self.ncol)
+        window = _derivative_window(self.kind, self.x, self.spans, self.knots, self.degree,
+                                    derivs)
+        return _scatter(window, self.spans, self.ncol)
 
     def _integral_terms(self) -> tuple[np.ndarray, np.ndarray]:
         """The nonzero splines of one degree more (first one left out) and the knot
         sequence of that degree."""
         t = self.knots.sequence(self.order + 1)
-        return _WINDOWS[self.kind](self.x, self.idx, t, self.degree + 1)[1:], t
+        return _WINDOWS[self.kind](self.x, self.spans, t, self.degree + 1)[1:], t
 
     def _near(self, per_column: np.ndarray) -> np.ndarray:
-        """``per_column`` (one value per basis column) at each x's window columns."""
-        return np.stack([per_column[j:].take(self.idx) for j in range(self.order)])
+        """``per_column`` (one value per basis column) at each x's window columns, one
+        row per window column (one value each if the interval is shared)."""
+        return np.stack([np.reshape(self.spans.near(per_column, j), -1)
+                         for j in range(self.order)])
 
     def integral(self) -> np.ndarray:
         upper, t = self._integral_terms()
         spans = t[np.arange(self.ncol) + self.order + 1] - t[np.arange(self.ncol) + 1]
         window = _rev_cumsum(upper) * self._near(spans) / self.order
-        return _scatter(window, self.idx, self.ncol, spans / self.order)
+        return _scatter(window, self.spans, self.ncol, spans / self.order)
 
 
 class MSpline(BSpline):
@@ -338,7 +365,7 @@ class MSpline(BSpline):
         upper, t = self._integral_terms()
         spans = t[np.arange(self.ncol) + self.order + 2] - t[np.arange(self.ncol) + 1]
         window = _rev_cumsum(self._near(spans) * upper) / (self.order + 1)
-        return _scatter(window, self.idx, self.ncol, 1.0)
+        return _scatter(window, self.spans, self.ncol, 1.0)
 
 
 class ISpline(SplineEngine):
@@ -354,7 +381,7 @@ class ISpline(SplineEngine):
 
     def integral(self) -> np.ndarray:
         i_mat = drop_first(BSpline(self.x, self.knots, self.degree + 1).integral())
-        last = self.idx + self.degree
+        last = self.spans.idx + self.degree
         out = np.zeros_like(i_mat)
         acc = np.zeros(len(self.x))
         for j in range(i_mat.shape[1] - 1, -1, -1):
