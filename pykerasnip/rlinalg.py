@@ -84,13 +84,12 @@ def cov(x: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- products
 def matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``x %*% y``: each entry summed over the inner index in order in double (the
-    reference ``dgemm`` and R's own NaN-safe loop agree on that order).
-
-    A zero of y times a column of x without Inf or NaN is left out: it is a zero, and a
-    zero added to a sum begun at +0 (which therefore is never -0) leaves it as it is."""
+    reference ``dgemm`` and R's own NaN-safe loop agree on that order)."""
     columns = np.ascontiguousarray(np.asarray(x, dtype="f8").T)  # each column of x contiguous
     out = np.zeros((y.shape[1], x.shape[0]))
-    finite = [k for k in range(x.shape[1]) if (y[k] == 0).any() and np.isfinite(columns[k]).all()]
+    # a zero of y times a column without Inf or NaN is a zero, which leaves a sum begun at
+    # +0 (and so never -0) as it is: such terms are left out
+    finite = {k for k in range(x.shape[1]) if (y[k] == 0).any() and np.isfinite(columns[k]).all()}
     with np.errstate(invalid="ignore", over="ignore"):
         for c in range(y.shape[1]):
             for k in range(x.shape[1]):

@@ -58,7 +58,7 @@ class Knots:
 
     def index(self, x: np.ndarray) -> "Spans":
         """The knot interval of each x: how many internal knots are <= x (all of them
-        for NaN, as a sorted search has it)."""
+        for NaN, as a sorted search counts)."""
         if len(self.internal) > _FEW_KNOTS:
             return Spans.of(np.searchsorted(self.internal, x, side="right"))
         count = np.zeros(np.shape(x), dtype=np.int8)
@@ -351,9 +351,9 @@ class BSpline(SplineEngine):
 
     def integral(self) -> np.ndarray:
         upper, t = self._integral_terms()
-        spans = t[np.arange(self.ncol) + self.order + 1] - t[np.arange(self.ncol) + 1]
-        window = _rev_cumsum(upper) * self._near(spans) / self.order
-        return _scatter(window, self.spans, self.ncol, spans / self.order)
+        widths = t[np.arange(self.ncol) + self.order + 1] - t[np.arange(self.ncol) + 1]
+        window = _rev_cumsum(upper) * self._near(widths) / self.order
+        return _scatter(window, self.spans, self.ncol, widths / self.order)
 
 
 class MSpline(BSpline):
@@ -363,8 +363,8 @@ class MSpline(BSpline):
 
     def integral(self) -> np.ndarray:
         upper, t = self._integral_terms()
-        spans = t[np.arange(self.ncol) + self.order + 2] - t[np.arange(self.ncol) + 1]
-        window = _rev_cumsum(self._near(spans) * upper) / (self.order + 1)
+        widths = t[np.arange(self.ncol) + self.order + 2] - t[np.arange(self.ncol) + 1]
+        window = _rev_cumsum(self._near(widths) * upper) / (self.order + 1)
         return _scatter(window, self.spans, self.ncol, 1.0)
 
 
