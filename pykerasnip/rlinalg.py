@@ -87,10 +87,14 @@ def matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     reference ``dgemm`` and R's own NaN-safe loop agree on that order)."""
     columns = np.ascontiguousarray(np.asarray(x, dtype="f8").T)  # each column of x contiguous
     out = np.zeros((y.shape[1], x.shape[0]))
+    # a zero of y times a column without Inf or NaN is a zero, which leaves a sum begun at
+    # +0 (and so never -0) as it is: such terms are left out
+    finite = {k for k in range(x.shape[1]) if (y[k] == 0).any() and np.isfinite(columns[k]).all()}
     with np.errstate(invalid="ignore", over="ignore"):
         for c in range(y.shape[1]):
             for k in range(x.shape[1]):
-                out[c] += columns[k] * y[k, c]
+                if not (y[k, c] == 0 and k in finite):
+                    out[c] += columns[k] * y[k, c]
     return out.T
 
 

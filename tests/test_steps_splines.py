@@ -130,9 +130,13 @@ def _run(fn: str, x: np.ndarray, args: dict) -> "np.ndarray | str":
         return str(err)
 
 
-def test_splines2_calls_match_r_bit_for_bit():
+@pytest.mark.parametrize("block", [None, 3])
+def test_splines2_calls_match_r_bit_for_bit(block, monkeypatch):
     """300 seeded splines2 calls (tests/r/make_splines2_truth.R): the basis, its
-    attributes and the basis rebuilt from them on new x, or R's error message."""
+    attributes and the basis rebuilt from them on new x, or R's error message; also
+    with x evaluated in blocks of 3 rows (as a million rows are, in bigger blocks)."""
+    if block:
+        monkeypatch.setattr(splines2, "_BLOCK", block)
     failures = []
     for i, case in enumerate(_calls()):
         fn, out = case["fn"][0], case["out"]

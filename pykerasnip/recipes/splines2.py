@@ -14,6 +14,7 @@ passes back at bake time).
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,10 @@ from ..rlinalg import matprod
 
 
 _EPS = float(np.finfo(float).eps)
+#: up to this many internal knots, x is placed among them by comparisons, not a search
+_FEW_KNOTS = 32
+#: rows of x evaluated at once
+_BLOCK = 32_768
 
 
 class Splines2Error(ForgeError):
@@ -51,9 +56,35 @@ class Knots:
         return np.r_[np.repeat(self.boundary[0], order), self.internal,
                      np.repeat(self.boundary[1], order)]
 
-    def index(self, x: np.ndarray) -> np.ndarray:
-        """The knot interval of each x: how many internal knots are <= x."""
-        return np.searchsorted(self.internal, x, side="right")
+    def index(self, x: np.ndarray) -> "Spans":
+        """The knot interval of each x: how many internal knots are <= x (all of them
+        for NaN, as a sorted search counts)."""
+        if len(self.internal) > _FEW_KNOTS:
+            return Spans.of(np.searchsorted(self.internal, x, side="right"))
+        count = np.zeros(np.shape(x), dtype=np.int8)
+        for knot in self.internal:  # one comparison per knot costs less than a search
+            count += ~(x < knot)
+        return Spans.of(count.astype(np.intp))
+
+
+@dataclass(frozen=True)
+class Spans:
+    """The knot interval of each x (``idx``) and the one all of them lie in (``shared``,
+    None if they do not): then every x has the same knots around it, one value each."""
+
+    idx: np.ndarray
+    shared: int | None
+
+    @classmethod
+    def of(cls, idx: np.ndarray) -> "Spans":
+        lowest = int(idx.min()) if len(idx) else None
+        return cls(idx, lowest if lowest is not None and idx.max() == lowest else None)
+
+    def near(self, values: np.ndarray, m: int = 0) -> np.ndarray:
+        """``values[idx + m]`` at each x (one value if the interval is shared)."""
+        if self.shared is not None:
+            return values[self.shared + m]
+        return values[m:].take(self.idx)
 
 
 def _set_knots(x: np.ndarray, internal: np.ndarray, boundary: np.ndarray) -> Knots:
@@ -117,24 +148,34 @@ def _df_knots(x: np.ndarray, n_internal: int, boundary: np.ndarray,
 
 
 # --------------------------------------------------------------------------- helpers
-def _scatter(window: np.ndarray, idx: np.ndarray, ncol: int) -> np.ndarray:
-    out = np.zeros((len(idx), ncol))
-    _put_rows(out, idx[:, None] + np.arange(window.shape[1]), window)
-    return out
-
-
-def _put_rows(out: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
-    """``out[i, columns[i, j]] = values[i, j]`` (a C-ordered ``out``, through its flat view)."""
-    out.reshape(-1)[np.arange(len(out))[:, None] * out.shape[1] + columns] = values
+# A window holds the splines nonzero at each x, one row per spline (``window[j]`` is
+# spline ``idx + j`` at every x); a basis is returned column-major (each column
+# contiguous, as pandas keeps it).
+def _scatter(window: np.ndarray, spans: Spans, ncol: int,
+             before: float | np.ndarray = 0.0) -> np.ndarray:
+    """The ``(len(x), ncol)`` basis with ``window[j]`` in column ``idx + j`` of each
+    row, ``before`` (a value, or one per column) left of the window and zeros after it."""
+    idx, n = spans.idx, len(spans.idx)
+    if np.ndim(before) == 0 and before == 0.0:
+        out = np.zeros((ncol, n))
+    else:
+        out = np.where(np.arange(ncol)[:, None] < idx, np.reshape(before, (-1, 1)), 0.0)
+    if spans.shared is not None:
+        out[spans.shared:spans.shared + len(window)] = window
+        return out.T
+    flat, at = out.reshape(-1), idx * n + np.arange(n)
+    for row in window:
+        flat[at] = row
+        at += n
+    return out.T
 
 
 def _rev_cumsum(window: np.ndarray) -> np.ndarray:
-    """Cumulative sums from the right, one addition at a time."""
+    """Cumulative sums of the rows from the last, one addition at a time."""
     out = np.empty_like(window)
-    acc = np.zeros(len(window))
-    for j in range(window.shape[1] - 1, -1, -1):
-        acc = acc + window[:, j]
-        out[:, j] = acc
+    acc: float | np.ndarray = 0.0
+    for j in range(len(window) - 1, -1, -1):
+        acc = np.add(acc, window[j], out=out[j])
     return out
 
 
@@ -158,77 +199,94 @@ def drop_first(m: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- B- and M-splines
 class _KnotsNear:
-    """``t[idx + m]``, the knot ``m`` places after each x's span, gathered once per ``m``."""
+    """``t[idx + m]``, the knot ``m`` places after each x's span, and the differences of
+    two such knots (and of a knot and x), each computed once."""
 
-    def __init__(self, idx: np.ndarray, t: np.ndarray):
-        self.idx, self.t, self.gathered = idx, t, {}
+    def __init__(self, x: np.ndarray, spans: Spans, t: np.ndarray):
+        self.x, self.spans, self.t, self.known = x, spans, t, {}
+
+    def _once(self, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
+        if key not in self.known:
+            self.known[key] = make()
+        return self.known[key]
 
     def __getitem__(self, m: int) -> np.ndarray:
-        if m not in self.gathered:
-            self.gathered[m] = self.t[self.idx + m]
-        return self.gathered[m]
+        return self._once((m,), lambda: self.spans.near(self.t, m))
+
+    def gap(self, m: int, k: int) -> np.ndarray:
+        """``t[idx + m] - t[idx + k]``."""
+        return self._once((m, k), lambda: self[m] - self[k])
+
+    def after(self, m: int) -> np.ndarray:
+        """``t[idx + m] - x``."""
+        return self._once((m, "x"), lambda: self[m] - self.x)
+
+    def before(self, m: int) -> np.ndarray:
+        """``x - t[idx + m]``."""
+        return self._once(("x", m), lambda: self.x - self[m])
 
 
-def _bspline_window(x: np.ndarray, idx: np.ndarray, t: np.ndarray, degree: int) -> np.ndarray:
+def _bspline_window(x: np.ndarray, spans: Spans, t: np.ndarray, degree: int) -> np.ndarray:
     """The ``degree + 1`` nonzero B-splines at each x (Cox-de Boor, splines2's order)."""
     order = degree + 1
-    knot = _KnotsNear(idx, t)
-    w = [np.ones(len(x))] + [np.zeros(len(x))] * degree
-    for k in range(1, degree + 1):
-        saved = np.zeros(len(x))
+    knot = _KnotsNear(x, spans, t)
+    w = np.empty((order, len(x)))
+    w[0] = 1.0
+    for k in range(1, order):
+        saved: float | np.ndarray = 0.0
         for j in range(k):
-            t1, t2 = knot[j + (degree - k) + 1], knot[j + order]
-            term = w[j] / (t2 - t1)
-            w[j] = saved + (t2 - x) * term
-            saved = (x - t1) * term
+            t1, t2 = j + (degree - k) + 1, j + order
+            term = w[j] / knot.gap(t2, t1)
+            np.add(saved, knot.after(t2) * term, out=w[j])
+            saved = knot.before(t1) * term
         w[k] = saved
-    return np.column_stack(w)
+    return w
 
 
-def _mspline_window(x: np.ndarray, idx: np.ndarray, t: np.ndarray, degree: int) -> np.ndarray:
+def _mspline_window(x: np.ndarray, spans: Spans, t: np.ndarray, degree: int) -> np.ndarray:
     """The ``degree + 1`` nonzero M-splines at each x."""
     order = degree + 1
-    knot = _KnotsNear(idx, t)
-    w = [1 / (knot[order] - knot[degree])] + [np.zeros(len(x))] * degree
-    for k in range(1, degree + 1):
+    knot = _KnotsNear(x, spans, t)
+    w = np.empty((order, len(x)))
+    np.divide(1, knot.gap(order, degree), out=w[0])
+    for k in range(1, order):
         scale = 1.0 + 1.0 / k
-        saved = np.zeros(len(x))
+        saved: float | np.ndarray = 0.0
         for j in range(k):
             o1, o2 = j + (degree - k), j + order
             term = scale * w[j]
-            w[j] = saved + (knot[o2] - x) * term / (knot[o2] - knot[o1])
-            saved = (x - knot[o1 + 1]) * term / (knot[o2 + 1] - knot[o1 + 1])
+            np.add(saved, knot.after(o2) * term / knot.gap(o2, o1), out=w[j])
+            saved = knot.before(o1 + 1) * term / knot.gap(o2 + 1, o1 + 1)
         w[k] = saved
-    return np.column_stack(w)
+    return w
 
 
 _WINDOWS = {"b": _bspline_window, "m": _mspline_window}
 
 
-def _derivative_window(kind: str, x: np.ndarray, idx: np.ndarray, knots: Knots,
+def _derivative_window(kind: str, x: np.ndarray, spans: Spans, knots: Knots,
                        degree: int, derivs: int) -> np.ndarray:
     """The nonzero ``derivs``-th derivatives (B: ``kind`` "b", M: "m"), from the basis
     of degree ``degree - derivs``."""
     order = degree + 1
-    t = knots.sequence(order)
-    lower = _WINDOWS[kind](x, idx, knots.sequence(order - derivs), degree - derivs)
-    w = np.zeros((len(x), order))
-    w[:, :lower.shape[1]] = lower
+    knot = _KnotsNear(x, spans, knots.sequence(order))
+    lower = _WINDOWS[kind](x, spans, knots.sequence(order - derivs), degree - derivs)
+    w = np.zeros((order, len(x)))
+    w[:len(lower)] = lower
     for k in range(1, derivs + 1):
         offset = derivs - k
         numer = degree - offset
-        saved = np.zeros(len(x))
+        saved: float | np.ndarray = 0.0
         for j in range(numer):
-            jx = idx + j
             if kind == "b":
-                term = numer * w[:, j] / (t[jx + order] - t[jx + offset + 1])
-                w[:, j] = saved - term
+                term = numer * w[j] / knot.gap(j + order, j + offset + 1)
+                np.subtract(saved, term, out=w[j])
                 saved = term
             else:
-                term = (numer + 1) * w[:, j]
-                w[:, j] = saved - term / (t[jx + order] - t[jx + offset])
-                saved = term / (t[jx + order + 1] - t[jx + offset + 1])
-        w[:, numer] = saved
+                term = (numer + 1) * w[j]
+                np.subtract(saved, term / knot.gap(j + order, j + offset), out=w[j])
+                saved = term / knot.gap(j + order + 1, j + offset + 1)
+        w[numer] = saved
     return w
 
 
@@ -239,7 +297,11 @@ class SplineEngine:
     def __init__(self, x: np.ndarray, knots: Knots, degree: int):
         self.x, self.knots, self.degree = x, knots, degree
         self.order = degree + 1
-        self.idx = knots.index(x)
+
+    @functools.cached_property
+    def spans(self) -> Spans:
+        """The knot interval of each x."""
+        return self.knots.index(self.x)
 
     @property
     def ncol(self) -> int:
@@ -265,33 +327,33 @@ class BSpline(SplineEngine):
 
     def basis(self) -> np.ndarray:
         t = self.knots.sequence(self.order)
-        return _scatter(_WINDOWS[self.kind](self.x, self.idx, t, self.degree), self.idx, self.ncol)
+        return _scatter(_WINDOWS[self.kind](self.x, self.spans, t, self.degree), self.spans,
+                        self.ncol)
 
     def derivative(self, derivs: int) -> np.ndarray:
         if self.degree < derivs:
             return np.zeros((len(self.x), self.ncol))
-        window = _derivative_window(self.kind, self.x, self.idx, self.knots, self.degree, derivs)
-        return _scatter(window, self.idx, self.ncol)
+        window = _derivative_window(self.kind, self.x, self.spans, self.knots, self.degree,
+                                    derivs)
+        return _scatter(window, self.spans, self.ncol)
 
-    def _integral_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The nonzero splines of one degree more (first one left out), the window
-        columns and the knot sequence of that degree."""
+    def _integral_terms(self) -> tuple[np.ndarray, np.ndarray]:
+        """The nonzero splines of one degree more (first one left out) and the knot
+        sequence of that degree."""
         t = self.knots.sequence(self.order + 1)
-        upper = _WINDOWS[self.kind](self.x, self.idx, t, self.degree + 1)[:, 1:]
-        return upper, self.idx[:, None] + np.arange(self.order), t
+        return _WINDOWS[self.kind](self.x, self.spans, t, self.degree + 1)[1:], t
 
-    def _place(self, before: float | np.ndarray, window: np.ndarray,
-               columns: np.ndarray) -> np.ndarray:
-        """``before`` left of each x's window, the window values, zeros after it."""
-        out = np.where(np.arange(self.ncol) < self.idx[:, None], before, 0.0)
-        _put_rows(out, columns, window)
-        return out
+    def _near(self, per_column: np.ndarray) -> np.ndarray:
+        """``per_column`` (one value per basis column) at each x's window columns, one
+        row per window column (one value each if the interval is shared)."""
+        return np.stack([np.reshape(self.spans.near(per_column, j), -1)
+                         for j in range(self.order)])
 
     def integral(self) -> np.ndarray:
-        upper, columns, t = self._integral_terms()
-        spans = t[np.arange(self.ncol) + self.order + 1] - t[np.arange(self.ncol) + 1]
-        return self._place(spans / self.order,
-                           _rev_cumsum(upper) * spans[columns] / self.order, columns)
+        upper, t = self._integral_terms()
+        widths = t[np.arange(self.ncol) + self.order + 1] - t[np.arange(self.ncol) + 1]
+        window = _rev_cumsum(upper) * self._near(widths) / self.order
+        return _scatter(window, self.spans, self.ncol, widths / self.order)
 
 
 class MSpline(BSpline):
@@ -300,9 +362,10 @@ class MSpline(BSpline):
     kind = "m"
 
     def integral(self) -> np.ndarray:
-        upper, columns, t = self._integral_terms()
-        spans = t[np.arange(self.ncol) + self.order + 2] - t[np.arange(self.ncol) + 1]
-        return self._place(1.0, _rev_cumsum(spans[columns] * upper) / (self.order + 1), columns)
+        upper, t = self._integral_terms()
+        widths = t[np.arange(self.ncol) + self.order + 2] - t[np.arange(self.ncol) + 1]
+        window = _rev_cumsum(self._near(widths) * upper) / (self.order + 1)
+        return _scatter(window, self.spans, self.ncol, 1.0)
 
 
 class ISpline(SplineEngine):
@@ -318,7 +381,7 @@ class ISpline(SplineEngine):
 
     def integral(self) -> np.ndarray:
         i_mat = drop_first(BSpline(self.x, self.knots, self.degree + 1).integral())
-        last = self.idx + self.degree
+        last = self.spans.idx + self.degree
         out = np.zeros_like(i_mat)
         acc = np.zeros(len(self.x))
         for j in range(i_mat.shape[1] - 1, -1, -1):
@@ -518,17 +581,23 @@ class BernsteinPoly(SplineEngine):
     def ncol(self) -> int:
         return self.order
 
-    def basis(self) -> np.ndarray:
+    def _rows(self) -> np.ndarray:
+        """The polynomials at x, one row each."""
         (left, right), size = self.knots.boundary, self.knots.boundary[1] - self.knots.boundary[0]
-        b = np.ones((len(self.x), self.order))
-        for k in range(1, self.degree + 1):
-            saved = np.zeros(len(self.x))
+        to_right, from_left = right - self.x, self.x - left
+        b = np.empty((self.order, len(self.x)))
+        b[0] = 1.0
+        for k in range(1, self.order):
+            saved: float | np.ndarray = 0.0
             for j in range(k):
-                term = b[:, j] / size
-                b[:, j] = saved + (right - self.x) * term
-                saved = (self.x - left) * term
-            b[:, k] = saved
+                term = b[j] / size
+                np.add(saved, to_right * term, out=b[j])
+                saved = from_left * term
+            b[k] = saved
         return b
+
+    def basis(self) -> np.ndarray:
+        return self._rows().T
 
     def at_degree(self, degree: int) -> "BernsteinPoly":
         """The same polynomials at another degree (refused on an empty range, as
@@ -541,23 +610,23 @@ class BernsteinPoly(SplineEngine):
         if self.degree < derivs:
             return np.zeros((len(self.x), self.order))
         size = self.knots.boundary[1] - self.knots.boundary[0]
-        d = np.zeros((len(self.x), self.order))
-        d[:, :self.order - derivs] = self.at_degree(self.degree - derivs).basis()
+        d = np.zeros((self.order, len(self.x)))
+        d[:self.order - derivs] = self.at_degree(self.degree - derivs)._rows()
         for k in range(1, derivs + 1):
             numer = self.degree - (derivs - k)
             factor = numer / size
-            saved = np.zeros(len(self.x))
+            saved: float | np.ndarray = 0.0
             for j in range(numer):
-                term = factor * d[:, j]
-                d[:, j] = saved - term
+                term = factor * d[j]
+                np.subtract(saved, term, out=d[j])
                 saved = term
-            d[:, numer] = saved
-        return d
+            d[numer] = saved
+        return d.T
 
     def integral(self) -> np.ndarray:
         size = self.knots.boundary[1] - self.knots.boundary[0]
-        upper = self.at_degree(self.order).basis()[:, 1:]
-        return _rev_cumsum(upper * (size / self.order))
+        upper = self.at_degree(self.order)._rows()[1:]
+        return _rev_cumsum(upper * (size / self.order)).T
 
 
 # --------------------------------------------------------------------------- the R functions
@@ -587,6 +656,22 @@ def _flag(value: Any, default: bool) -> bool:
 
 
 def _evaluate(engine: SplineEngine, derivs: int, integral: bool, complete: bool) -> np.ndarray:
+    """:func:`_evaluate_rows` on blocks of rows (each row is evaluated alone; a block's
+    temporaries stay in the cache and their memory is reused)."""
+    x = engine.x
+    if len(x) <= _BLOCK:
+        return _evaluate_rows(engine, derivs, integral, complete)
+    out = None
+    for start in range(0, len(x), _BLOCK):
+        block = _evaluate_rows(engine.at(x[start:start + _BLOCK]), derivs, integral, complete)
+        if out is None:
+            out = np.empty((len(x), block.shape[1]), order="F")
+        out[start:start + _BLOCK] = block
+    return out
+
+
+def _evaluate_rows(engine: SplineEngine, derivs: int, integral: bool,
+                   complete: bool) -> np.ndarray:
     """splines2's choice between integral, basis and derivative, then the intercept."""
     if integral and derivs == 0:
         values = engine.integral()
@@ -803,10 +888,13 @@ def call(fn: str, x: np.ndarray, args: Mapping[str, Any]) -> Basis:
     if missing.all():
         raise Splines2Error("The 'x' cannot be all NA's!")
     matched = match_args(fn, args)
-    parsed = _Args.parse(x[~missing], matched, function.intercept)
+    some_missing = missing.any()
+    parsed = _Args.parse(x[~missing] if some_missing else x, matched, function.intercept)
     with np.errstate(all="ignore"):
         result = function.run(parsed, matched)
-    values = np.full((len(x), result.values.shape[1]), np.nan)
+    if not some_missing:
+        return result
+    values = np.full((len(x), result.values.shape[1]), np.nan, order="F")
     values[~missing] = result.values
     return Basis(values, result.attrs)
 

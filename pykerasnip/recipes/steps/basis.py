@@ -94,7 +94,9 @@ class _BasisStep(Step):
         columns = self.required_columns()
         for column in columns:
             values = self.basis(column, numeric_column(data, column, self.r_class))
-            new = pd.DataFrame(values, columns=self.column_names(column, values.shape[1]))
+            # the basis is a new array: column-major, it is the frame's block as it is
+            new = pd.DataFrame(values, columns=self.column_names(column, values.shape[1]),
+                               copy=not values.flags.f_contiguous)
             data = append_columns(data, new, self.r_class)
         return drop_inputs(data, columns, self.keep_original_cols)
 
