@@ -18,28 +18,37 @@ from collections import Counter
 from .harness import KINDS, SEEDS, Mutation, run
 
 
-def campaign(inputs: int, seed: int, progress: int = 0) -> dict:
+def _next_mutation(rng: random.Random) -> Mutation:
+    return Mutation(rng.randrange(len(SEEDS)), rng.randrange(10**6), rng.choice(KINDS),
+                    rng.randrange(10**6))
+
+
+def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0) -> dict:
+    """Run inputs ``start`` to ``start + inputs`` of seed ``seed``'s sequence; each escape
+    or silent change is also printed to stderr when it is found."""
     rng = random.Random(seed)
+    for _ in range(start):
+        _next_mutation(rng)
     counts: Counter = Counter()
     problems: list[dict] = []
     slowest = (0.0, "")
     errors: Counter = Counter()
     start = time.perf_counter()
     for i in range(inputs):
-        mutation = Mutation(rng.randrange(len(SEEDS)), rng.randrange(10**6), rng.choice(KINDS),
-                            rng.randrange(10**6))
+        mutation = _next_mutation(rng)
         outcome = run(mutation)
         counts[outcome.status] += 1
         if outcome.status == "typed":
             errors[outcome.error.split(":")[0]] += 1
         if outcome.status in ("escape", "changed"):
             problems.append({"status": outcome.status, "what": outcome.what, "error": outcome.error,
-                             "mutation": vars(mutation)})
+                             "mutation": vars(mutation), "input": start + i})
+            print(json.dumps(problems[-1]), file=sys.stderr, flush=True)
         if outcome.seconds > slowest[0]:
             slowest = (outcome.seconds, outcome.what)
         if progress and (i + 1) % progress == 0:
             print(f"{i + 1} inputs, {dict(counts)}", file=sys.stderr, flush=True)
-    return {"inputs": inputs, "seed": seed, "outcomes": dict(counts), "typed_errors": dict(errors),
+    return {"inputs": inputs, "seed": seed, "start": start, "outcomes": dict(counts), "typed_errors": dict(errors),
             "problems": problems, "slowest_seconds": round(slowest[0], 3), "slowest": slowest[1],
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "wall_seconds": round(time.perf_counter() - start, 1)}
@@ -49,13 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inputs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--start", type=int, default=0, help="skip this many inputs of the seed's sequence")
     parser.add_argument("--report", help="write the figures as JSON here")
     parser.add_argument("--progress", type=int, default=100)
     args = parser.parse_args(argv)
     import warnings
 
     warnings.simplefilter("ignore")
-    result = campaign(args.inputs, args.seed, args.progress)
+    result = campaign(args.inputs, args.seed, args.progress, args.start)
     text = json.dumps(result, indent=1)
     if args.report:
         with open(args.report, "w") as fh:
