@@ -262,6 +262,8 @@ class BinaryInput:
         """Fail unless ``count`` elements of ``kind`` can still fit in the input (and in
         the budget)."""
         nbytes = count * self.SIZES[kind]
+        if nbytes <= len(self.data) - self.pos and nbytes <= self.limits.max_vector_bytes:
+            return  # already buffered, so within what is left and within the budget
         if nbytes > self._left():
             note = "" if self.source is None else self.source.note
             raise self.fail(f"{what} claims {count} elements but only "
@@ -269,8 +271,12 @@ class BinaryInput:
         self.limits.check_vector(nbytes, what, self.offset)
 
     def int(self) -> int:
-        start = self._take(4, "an integer")  # before reading self.data: it may refill
-        return self._int(self.data, start)[0]
+        pos = self.pos
+        if len(self.data) - pos >= 4:  # the common case, kept to one call
+            self.pos = pos + 4
+        else:
+            pos = self._take(4, "an integer")  # before reading self.data: it may refill
+        return self._int(self.data, pos)[0]
 
     def _array(self, kind: str, count: int) -> np.ndarray:
         dtype = self._dtypes[kind]
