@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 
 import struct
+from types import GeneratorType
 from typing import Any, Callable
 
 from ..errors import RDSError
@@ -24,7 +25,6 @@ from .format import (ALTREP_SXP, BASEENV_SXP, BASENAMESPACE_SXP, CLASSREFSXP, EM
                      Header, NullRoot)
 from .limits import DEFAULT_LIMITS, ITEM_BYTES, Limits
 from .streams import AsciiInput, BinaryInput, Source, open_input
-from .walk import drive
 
 #: Longest native-encoding name R accepts in a header (R_CODESET_MAX).
 _MAX_ENCODING_NAME = 63
@@ -70,8 +70,6 @@ class Reader:
         self.input_size = input_size
         self.memory_left = limits.memory_cap(input_size)
         handlers: dict[int, Callable[[int], Any]] = {
-            NILVALUE_SXP: lambda flags: None,
-            REFSXP: self._ref,
             n.SYMSXP: self._symbol,
             n.CLOSXP: self._closure,
             n.ENVSXP: self._environment,
@@ -94,8 +92,53 @@ class Reader:
 
     # -- entry points ------------------------------------------------------------------
     def item(self) -> Any:
-        """The next item of the stream, however deeply it nests (up to the budget)."""
-        return drive(self._start, None, self.limits.max_depth, self._too_deep)
+        """The next item of the stream, however deeply it nests (up to the budget).
+
+        This is :func:`.walk.drive` made for the reader: pending handlers wait on an
+        explicit stack, and the items that contain nothing (``NULL``, references, most
+        of a file) are made in the loop itself, without a handler call."""
+        src, refs, handlers = self.src, self.refs, self._handlers
+        read_int, max_depth = src.int, self.limits.max_depth
+        stack: list[GeneratorType] = []
+        push, pop = stack.append, stack.pop
+        request: Any = None
+        while True:
+            if type(request) is GeneratorType:
+                value = request
+            else:  # the flags of an item, or None: read them
+                flags = read_int() if request is None else request
+                self.items_left -= 1
+                self.memory_left -= ITEM_BYTES
+                if self.items_left < 0 or self.memory_left < 0:
+                    raise self._too_many() if self.items_left < 0 else self._too_big()
+                code = flags & 0xFF
+                if code == NILVALUE_SXP:
+                    value = None
+                elif code == REFSXP:
+                    index = flags >> 8 or read_int()
+                    if not 1 <= index <= len(refs):
+                        raise src.fail(f"reference to entry {index} of a table of {len(refs)}")
+                    value = refs[index - 1]
+                else:
+                    handler = handlers.get(code)
+                    if handler is None:
+                        raise src.fail(self._unknown_type_message(code))
+                    value = handler(flags)
+            while True:  # hand the value to the handler waiting for it
+                if type(value) is GeneratorType:
+                    if len(stack) >= max_depth:
+                        raise self._too_deep()
+                    push(value)
+                    value = None
+                elif not stack:
+                    return value
+                try:
+                    request = stack[-1].send(value)
+                except StopIteration as done:
+                    pop()
+                    value = done.value
+                else:
+                    break
 
     def int(self) -> int:
         """The next plain int."""
@@ -110,19 +153,6 @@ class Reader:
         return value
 
     # -- helpers -----------------------------------------------------------------------
-    def _start(self, flags: "int | None") -> Any:
-        """Begin the item with ``flags`` (``None``: read them first)."""
-        if flags is None:
-            flags = self.src.int()
-        self.items_left -= 1
-        self.memory_left -= ITEM_BYTES
-        if self.items_left < 0 or self.memory_left < 0:
-            raise self._too_many() if self.items_left < 0 else self._too_big()
-        handler = self._handlers.get(flags & 0xFF)
-        if handler is None:
-            raise self.src.fail(self._unknown_type_message(flags & 0xFF))
-        return handler(flags)
-
     def _too_deep(self) -> RDSError:
         return self.src.fail(f"objects nested deeper than {self.limits.max_depth:,} levels "
                              "(Limits.max_depth); a trusted file may be read with a larger "
@@ -181,12 +211,6 @@ class Reader:
     # -- handlers ----------------------------------------------------------------------
     def _special(self, flags: int) -> Any:
         return n.SINGLETONS[flags & 0xFF]
-
-    def _ref(self, flags: int) -> Any:
-        index = flags >> 8 or self.src.int()
-        if not 1 <= index <= len(self.refs):
-            raise self.src.fail(f"reference to entry {index} of a table of {len(self.refs)}")
-        return self.refs[index - 1]
 
     def _named_env(self, flags: int) -> Any:
         if self.src.int() != 0:
