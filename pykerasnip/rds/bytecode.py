@@ -63,11 +63,44 @@ def _lang_or_item(reader: "Reader", kind: int, reps: dict) -> "Generator | None"
 
 
 def _read_lang(reader: "Reader", kind: int, reps: dict) -> Generator:
-    if kind == BCREPREF:
-        index = reader.int()
-        if index not in reps:
-            raise reader.src.fail(f"bytecode refers to undefined shared cell {index}")
-        return reps[index]
+    """The bc-lang cell whose type int ``kind`` was read, with the cells of its CDR
+    chain: those are followed in a loop, so a long call costs no depth."""
+    head = last = None
+    while True:
+        if kind == BCREPREF:
+            tail = _shared_cell(reader, reps)
+            break
+        cell, has_attributes = _new_cell(reader, kind, reps)
+        if has_attributes:
+            cell.attributes = yield None
+        cell.tag = yield None
+        cell.car = yield _lang_or_item(reader, reader.int(), reps)
+        if last is None:
+            head = cell
+        else:
+            last.cdr = cell
+        last = cell
+        kind = reader.int()
+        if kind not in _LANG_CODES:
+            tail = yield None
+            break
+    if last is None:
+        return tail
+    last.cdr = tail
+    return head
+
+
+def _shared_cell(reader: "Reader", reps: dict) -> Any:
+    """The cell a BCREPREF (whose type int was read) refers to."""
+    index = reader.int()
+    if index not in reps:
+        raise reader.src.fail(f"bytecode refers to undefined shared cell {index}")
+    return reps[index]
+
+
+def _new_cell(reader: "Reader", kind: int, reps: dict) -> "tuple[n.Cons, bool]":
+    """An empty cell for the type int ``kind`` (shared when it is a BCREPDEF), and
+    whether attributes follow."""
     index = None
     if kind == BCREPDEF:
         index, kind = reader.int(), reader.int()
@@ -77,12 +110,7 @@ def _read_lang(reader: "Reader", kind: int, reps: dict) -> Generator:
     cell = cls(None, None, None, is_object=False)
     if index is not None:
         reps[index] = cell
-    if has_attributes:
-        cell.attributes = yield None
-    cell.tag = yield None
-    cell.car = yield _lang_or_item(reader, reader.int(), reps)
-    cell.cdr = yield _lang_or_item(reader, reader.int(), reps)
-    return cell
+    return cell, has_attributes
 
 
 # ---------------------------------------------------------------------------- writing
