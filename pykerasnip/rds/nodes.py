@@ -65,6 +65,9 @@ class RObject:
     ``attributes`` is a :class:`Pairlist` chain (tag = attribute name) or ``None``.
     """
 
+    # Subclasses call their base's __init__ by name, not through super(): a decoded file
+    # makes thousands of nodes, and super() costs about a third of a small node's making.
+
     __slots__ = ("attributes", "levels", "is_object", "_header")
     sexptype: int = -1
 
@@ -175,7 +178,7 @@ class Vector(RObject):
 
     def __init__(self, data: Any, attributes: "Pairlist | None" = None, levels: int = 0,
                  is_object: bool | None = None):
-        super().__init__(attributes, levels, is_object)
+        RObject.__init__(self, attributes, levels, is_object)
         self.data = data
 
     def __len__(self) -> int:
@@ -198,7 +201,7 @@ class _NumericVector(Vector):
 
     def __init__(self, data: Any, attributes: "Pairlist | None" = None, levels: int = 0,
                  is_object: bool | None = None):
-        super().__init__(np.asarray(data, dtype=self.dtype), attributes, levels, is_object)
+        Vector.__init__(self, np.asarray(data, dtype=self.dtype), attributes, levels, is_object)
 
 
 class Logical(_NumericVector):
@@ -231,7 +234,7 @@ class Raw(Vector):
 
     def __init__(self, data: bytes, attributes: "Pairlist | None" = None, levels: int = 0,
                  is_object: bool | None = None):
-        super().__init__(bytes(data), attributes, levels, is_object)
+        Vector.__init__(self, bytes(data), attributes, levels, is_object)
 
     def __repr__(self) -> str:
         return f"Raw(n={len(self.data)}{self._attr_repr()})"
@@ -250,7 +253,7 @@ class Str(Vector):
     def __init__(self, data: "list[str | None] | tuple", attributes: "Pairlist | None" = None,
                  levels: int = 0, is_object: bool | None = None,
                  char_levels: "list[int] | None" = None):
-        super().__init__(list(data), attributes, levels, is_object)
+        Vector.__init__(self, list(data), attributes, levels, is_object)
         self.char_levels = char_levels
 
     @property
@@ -266,7 +269,7 @@ class List(Vector):
 
     def __init__(self, data: "list | tuple" = (), attributes: "Pairlist | None" = None,
                  levels: int = 0, is_object: bool | None = None):
-        super().__init__(list(data), attributes, levels, is_object)
+        Vector.__init__(self, list(data), attributes, levels, is_object)
 
     def _index(self, key: str) -> int:
         names = self.names or []
@@ -323,7 +326,7 @@ class Cons(RObject):
     def __init__(self, car: Any = None, cdr: Any = None, tag: "Sym | Any" = None,
                  attributes: "Pairlist | None" = None, levels: int = 0,
                  is_object: bool | None = None):
-        super().__init__(attributes, levels, is_object)
+        RObject.__init__(self, attributes, levels, is_object)
         self.car, self.cdr, self.tag = car, cdr, tag
 
     def cells(self) -> Iterator["Cons"]:
@@ -434,7 +437,7 @@ class Closure(RObject):
     def __init__(self, formals: "Pairlist | None", body: Any, env: Any,
                  attributes: "Pairlist | None" = None, levels: int = 0,
                  is_object: bool | None = None):
-        super().__init__(attributes, levels, is_object)
+        RObject.__init__(self, attributes, levels, is_object)
         self.formals, self.body, self.env = formals, body, env
 
     @property
@@ -459,7 +462,7 @@ class Environment(RObject):
                  hashtab: "List | None" = None, locked: bool = False,
                  attributes: "Pairlist | None" = None, levels: int = 0,
                  is_object: bool | None = None):
-        super().__init__(attributes, levels, is_object)
+        RObject.__init__(self, attributes, levels, is_object)
         self.enclos = EmptyEnv if enclos is None else enclos
         self.frame, self.hashtab, self.locked = frame, hashtab, locked
 
@@ -507,7 +510,7 @@ class _NamedEnvRef(RObject):
     __slots__ = ("info", "__weakref__")
 
     def __init__(self, info: "Str | list[str]"):
-        super().__init__()
+        RObject.__init__(self)
         self.info = info if isinstance(info, Str) else Str(list(info))
 
     def __repr__(self) -> str:
@@ -545,7 +548,7 @@ class Builtin(RObject):
     __slots__ = ("name", "special")
 
     def __init__(self, name: str, special: bool = False, levels: int = 0):
-        super().__init__(None, levels, False)
+        RObject.__init__(self, None, levels, False)
         self.name, self.special = name, special
 
     @property
@@ -564,7 +567,7 @@ class ExternalPointer(RObject):
 
     def __init__(self, prot: Any = None, tag: Any = None, attributes: "Pairlist | None" = None,
                  levels: int = 0, is_object: bool | None = None):
-        super().__init__(attributes, levels, is_object)
+        RObject.__init__(self, attributes, levels, is_object)
         self.prot, self.tag = prot, tag
 
     def __repr__(self) -> str:
@@ -597,7 +600,7 @@ class Bytecode(RObject):
     def __init__(self, code: Integer, consts: list, nreps: int = 1,
                  attributes: "Pairlist | None" = None, levels: int = 0,
                  is_object: bool | None = None):
-        super().__init__(attributes, levels, is_object)
+        RObject.__init__(self, attributes, levels, is_object)
         self.code, self.consts, self.nreps = code, consts, nreps
 
     @property
@@ -620,7 +623,7 @@ class AltRep(RObject):
     def __init__(self, info: Pairlist, state: Any, attributes: "Pairlist | None" = None,
                  levels: int = 0, is_object: bool | None = None,
                  max_bytes: int | None = None):
-        super().__init__(attributes, levels, is_object)
+        RObject.__init__(self, attributes, levels, is_object)
         self.info, self.state, self.max_bytes = info, state, max_bytes
 
     @property
