@@ -8,6 +8,7 @@ nested :class:`~.nodes.Bytecode` nodes. ``consts[0]`` is the source expression.
 """
 from __future__ import annotations
 
+from types import GeneratorType
 from typing import TYPE_CHECKING, Any, Generator
 
 from . import nodes as n
@@ -22,7 +23,7 @@ _CELL_CODES: dict[int, tuple[type, bool]] = {
     n.LANGSXP: (n.Lang, False), n.LISTSXP: (n.Pairlist, False),
     ATTRLANGSXP: (n.Lang, True), ATTRLISTSXP: (n.Pairlist, True),
 }
-_LANG_CODES = set(_CELL_CODES) | {BCREPDEF, BCREPREF}
+_NEW_CELL_CODES = set(_CELL_CODES) | {BCREPDEF}
 _PAD = 0  # the type int R writes before an ordinary item inside a bc-lang tree
 
 _ENV_SINGLETONS = (n.GlobalEnv, n.BaseNamespace, n.EmptyEnv, n.BaseEnv)
@@ -50,52 +51,48 @@ def _read_block(reader: "Reader", reps: dict) -> Generator:
     consts = []
     for _ in range(reader.count("number of bytecode constants")):
         kind = reader.int()
-        if kind == n.BCODESXP:
-            consts.append((yield _read_block(reader, reps)))
-        else:
-            consts.append((yield _lang_or_item(reader, kind, reps)))
+        const = (_read_block(reader, reps) if kind == n.BCODESXP
+                 else _lang_or_item(reader, kind, reps))
+        consts.append((yield const) if type(const) is GeneratorType else const)
     return n.Bytecode(instructions, consts, nreps=0)
 
 
-def _lang_or_item(reader: "Reader", kind: int, reps: dict) -> "Generator | None":
-    """The request for what follows a type int: a bc-lang cell, or an ordinary item."""
-    return _read_lang(reader, kind, reps) if kind in _LANG_CODES else None
+def _lang_or_item(reader: "Reader", kind: int, reps: dict) -> Any:
+    """What follows a type int, a bc-lang cell or an ordinary item: made, or a generator
+    that makes it (see :meth:`Reader.begin`)."""
+    if kind == BCREPREF:
+        index = reader.int()
+        if index not in reps:
+            raise reader.src.fail(f"bytecode refers to undefined shared cell {index}")
+        return reps[index]
+    if kind in _NEW_CELL_CODES:
+        return _read_lang(reader, kind, reps)
+    return reader.begin(reader.int())
 
 
 def _read_lang(reader: "Reader", kind: int, reps: dict) -> Generator:
     """The bc-lang cell whose type int ``kind`` was read, with the cells of its CDR
     chain: those are followed in a loop, so a long call costs no depth."""
+    begin, read_int = reader.begin, reader.src.int
     head = last = None
     while True:
-        if kind == BCREPREF:
-            tail = _shared_cell(reader, reps)
-            break
         cell, has_attributes = _new_cell(reader, kind, reps)
         if has_attributes:
             cell.attributes = yield None
-        cell.tag = yield None
-        cell.car = yield _lang_or_item(reader, reader.int(), reps)
+        tag = begin(read_int())
+        cell.tag = (yield tag) if type(tag) is GeneratorType else tag
+        car = _lang_or_item(reader, read_int(), reps)
+        cell.car = (yield car) if type(car) is GeneratorType else car
         if last is None:
             head = cell
         else:
             last.cdr = cell
         last = cell
-        kind = reader.int()
-        if kind not in _LANG_CODES:
-            tail = yield None
-            break
-    if last is None:
-        return tail
-    last.cdr = tail
-    return head
-
-
-def _shared_cell(reader: "Reader", reps: dict) -> Any:
-    """The cell a BCREPREF (whose type int was read) refers to."""
-    index = reader.int()
-    if index not in reps:
-        raise reader.src.fail(f"bytecode refers to undefined shared cell {index}")
-    return reps[index]
+        kind = read_int()
+        if kind not in _NEW_CELL_CODES:
+            tail = _lang_or_item(reader, kind, reps)
+            last.cdr = (yield tail) if type(tail) is GeneratorType else tail
+            return head
 
 
 def _new_cell(reader: "Reader", kind: int, reps: dict) -> "tuple[n.Cons, bool]":

@@ -2,9 +2,10 @@
 
 Nothing is evaluated: closures, promises and environments come back as data. Nothing
 recurses either: every handler that contains other items is a generator that yields a
-request for each of them (see :mod:`.walk`), so nesting costs heap memory bounded by
-``Limits.max_depth`` and never the interpreter's stack. The CDR chains of pairlists are
-followed in a loop, so long argument lists and pairlists cost no depth at all.
+request for each of them that needs a handler of its own (see :mod:`.walk`), so nesting
+costs heap memory bounded by ``Limits.max_depth`` and never the interpreter's stack. The
+CDR chains of pairlists and bytecode calls are followed in a loop, so long argument lists
+and pairlists cost no depth at all.
 """
 from __future__ import annotations
 
@@ -58,7 +59,9 @@ class Reader:
 
     Handlers return a node, or a generator that yields ``None`` (read the next item),
     a flags int (the item whose flags were already read) or a sub-generator, and
-    returns the node."""
+    returns the node. A generator makes the items it reads with :meth:`begin` and
+    yields only the generators that gives (most items, ``NULL`` and references above
+    all, need none)."""
 
     def __init__(self, source: "BinaryInput | AsciiInput", limits: Limits = DEFAULT_LIMITS,
                  input_size: int = 0):
@@ -94,36 +97,20 @@ class Reader:
     def item(self) -> Any:
         """The next item of the stream, however deeply it nests (up to the budget).
 
-        This is :func:`.walk.drive` made for the reader: pending handlers wait on an
-        explicit stack, and the items that contain nothing (``NULL``, references, most
-        of a file) are made in the loop itself, without a handler call."""
-        src, refs, handlers = self.src, self.refs, self._handlers
-        read_int, max_depth = src.int, self.limits.max_depth
+        This is :func:`.walk.drive` made for the reader: the handlers of items that
+        contain others wait on an explicit stack. They make most of their contents
+        themselves (:meth:`begin`) and yield only what needs a handler of its own."""
+        begin, read_int, max_depth = self.begin, self.src.int, self.limits.max_depth
         stack: list[GeneratorType] = []
         push, pop = stack.append, stack.pop
         request: Any = None
         while True:
-            if type(request) is GeneratorType:
+            if request is None:
+                value = begin(read_int())
+            elif type(request) is int:
+                value = begin(request)
+            else:
                 value = request
-            else:  # the flags of an item, or None: read them
-                flags = read_int() if request is None else request
-                self.items_left -= 1
-                self.memory_left -= ITEM_BYTES
-                if self.items_left < 0 or self.memory_left < 0:
-                    raise self._too_many() if self.items_left < 0 else self._too_big()
-                code = flags & 0xFF
-                if code == NILVALUE_SXP:
-                    value = None
-                elif code == REFSXP:
-                    index = flags >> 8 or read_int()
-                    if not 1 <= index <= len(refs):
-                        raise src.fail(f"reference to entry {index} of a table of {len(refs)}")
-                    value = refs[index - 1]
-                else:
-                    handler = handlers.get(code)
-                    if handler is None:
-                        raise src.fail(self._unknown_type_message(code))
-                    value = handler(flags)
             while True:  # hand the value to the handler waiting for it
                 if type(value) is GeneratorType:
                     if len(stack) >= max_depth:
@@ -139,6 +126,27 @@ class Reader:
                     value = done.value
                 else:
                     break
+
+    def begin(self, flags: int) -> Any:
+        """The item that ``flags`` begin, counted against the budget: the node itself when
+        it is quickly made, else a generator that makes it (the caller yields it)."""
+        self.items_left -= 1
+        self.memory_left -= ITEM_BYTES
+        if self.items_left < 0 or self.memory_left < 0:
+            raise self._too_many() if self.items_left < 0 else self._too_big()
+        code = flags & 0xFF
+        if code == NILVALUE_SXP:  # the commonest items, made without a handler call
+            return None
+        if code == REFSXP:
+            refs = self.refs
+            index = flags >> 8 or self.src.int()
+            if not 1 <= index <= len(refs):
+                raise self.src.fail(f"reference to entry {index} of a table of {len(refs)}")
+            return refs[index - 1]
+        handler = self._handlers.get(code)
+        if handler is None:
+            raise self.src.fail(self._unknown_type_message(code))
+        return handler(flags)
 
     def int(self) -> int:
         """The next plain int."""
@@ -166,9 +174,12 @@ class Reader:
         return self.limits.memory_error(self.input_size, self.src.offset)
 
     def _charge(self, count: int, nbytes: int = ITEM_BYTES) -> None:
-        """Count ``count`` more items of ``nbytes`` each against the budget."""
+        """Count ``count`` more items of ``nbytes`` each against the budget (the memory
+        first)."""
         self.items_left -= count
-        self._spend(count * nbytes)
+        self.memory_left -= count * nbytes
+        if self.memory_left < 0:
+            raise self._too_big()
         if self.items_left < 0:
             raise self._too_many()
 
@@ -235,22 +246,27 @@ class Reader:
         return sym
 
     def _cons(self, flags: int) -> Any:
+        read_int, begin = self.src.int, self.begin
         head = last = None
         while True:
             attributes = (yield None) if flags & HAS_ATTR_BIT else None
-            tag = (yield None) if flags & HAS_TAG_BIT else None
-            cell = CONS_CLASSES[flags & 0xFF]((yield None), None, tag, attributes,
-                                              flags >> LEVELS_SHIFT, bool(flags & IS_OBJECT_BIT))
+            tag = begin(read_int()) if flags & HAS_TAG_BIT else None
+            tag = (yield tag) if type(tag) is GeneratorType else tag
+            car = begin(read_int())
+            car = (yield car) if type(car) is GeneratorType else car
+            cell = CONS_CLASSES[flags & 0xFF](car, None, tag, attributes, flags >> LEVELS_SHIFT,
+                                              bool(flags & IS_OBJECT_BIT))
             if last is None:
                 head = cell
             else:
                 last.cdr = cell
             last = cell
-            flags = self.src.int()
+            flags = read_int()
             if flags & 0xFF not in CONS_CLASSES:
                 break
             self._charge(1)
-        last.cdr = yield flags
+        cdr = begin(flags)
+        last.cdr = (yield cdr) if type(cdr) is GeneratorType else cdr
         return head
 
     def _closure(self, flags: int) -> Any:
@@ -307,7 +323,8 @@ class Reader:
                 self._charge(run, _POINTER_BYTES)
                 data.extend(itertools.repeat(None, run))
             else:
-                data.append((yield item))
+                value = self.begin(item)
+                data.append((yield value) if type(value) is GeneratorType else value)
         return self._finish(node, flags)
 
     def _bytecode(self, flags: int) -> Any:
