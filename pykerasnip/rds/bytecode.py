@@ -104,7 +104,7 @@ def _new_cell(reader: "Reader", kind: int, reps: dict) -> "tuple[n.Cons, bool]":
     if kind not in _CELL_CODES:
         raise reader.src.fail(f"bytecode cell of unexpected type {kind}")
     cls, has_attributes = _CELL_CODES[kind]
-    cell = cls(None, None, None, is_object=False)
+    cell = cls(None, None, None, None, 0, False)
     if index is not None:
         reps[index] = cell
     return cell, has_attributes

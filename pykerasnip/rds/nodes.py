@@ -76,9 +76,7 @@ class RObject:
         self.attributes = attributes
         self.levels = levels
         self._header = None
-        if is_object is None:
-            is_object = attributes is not None and attributes.get("class") is not None
-        self.is_object = is_object
+        self.is_object = _has_class(attributes) if is_object is None else is_object
 
     # -- attributes ---------------------------------------------------------------
     def attr(self, name: str, default: Any = None) -> Any:
@@ -115,6 +113,11 @@ class RObject:
     def _attr_repr(self) -> str:
         names = self.attr_names()
         return f" attrs={names}" if names else ""
+
+
+def _has_class(attributes: "Pairlist | None") -> bool:
+    """Do these attributes include a class (what sets R's object bit)?"""
+    return attributes is not None and attributes.get("class") is not None
 
 
 # -- symbols and singletons ----------------------------------------------------------
@@ -178,7 +181,9 @@ class Vector(RObject):
 
     def __init__(self, data: Any, attributes: "Pairlist | None" = None, levels: int = 0,
                  is_object: bool | None = None):
-        RObject.__init__(self, attributes, levels, is_object)
+        # RObject's fields are set here, not by a call: a decoded file makes many vectors
+        self.attributes, self.levels, self._header = attributes, levels, None
+        self.is_object = _has_class(attributes) if is_object is None else is_object
         self.data = data
 
     def __len__(self) -> int:
@@ -326,7 +331,9 @@ class Cons(RObject):
     def __init__(self, car: Any = None, cdr: Any = None, tag: "Sym | Any" = None,
                  attributes: "Pairlist | None" = None, levels: int = 0,
                  is_object: bool | None = None):
-        RObject.__init__(self, attributes, levels, is_object)
+        # RObject's fields are set here, not by a call: cells are the commonest nodes
+        self.attributes, self.levels, self._header = attributes, levels, None
+        self.is_object = _has_class(attributes) if is_object is None else is_object
         self.car, self.cdr, self.tag = car, cdr, tag
 
     def cells(self) -> Iterator["Cons"]:

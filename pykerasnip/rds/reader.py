@@ -66,6 +66,8 @@ class Reader:
     def __init__(self, source: "BinaryInput | AsciiInput", limits: Limits = DEFAULT_LIMITS,
                  input_size: int = 0):
         self.src = source
+        #: the next plain int (the input's own method, called without a detour)
+        self.int: Callable[[], int] = source.int
         self.limits = limits
         self.refs: list[Any] = []
         self.symbols: dict[str, n.Sym] = {}
@@ -147,10 +149,6 @@ class Reader:
         if handler is None:
             raise self.src.fail(self._unknown_type_message(code))
         return handler(flags)
-
-    def int(self) -> int:
-        """The next plain int."""
-        return self.src.int()
 
     def count(self, what: str) -> int:
         """A count written as a plain int (constants in bytecode, string vectors)."""
@@ -298,15 +296,15 @@ class Reader:
         cls, kind, method = _VECTOR_KINDS[flags & 0xFF]
         length = self._length(kind, "a vector")
         self._spend(_ARRAY_BYTES + length * _ELEMENT_BYTES[kind])
-        return self._finish(cls(getattr(self.src, method)(length)), flags)
+        return self._finish(cls(getattr(self.src, method)(length), None, 0, False), flags)
 
     def _character(self, flags: int) -> Any:
         length = self._length("string", "a character vector")
         self._spend(length * _POINTER_BYTES)
         made = self.src.string_bytes
-        values, levels = self.src.strings(length)
+        values, levels = self.src.strings(length, checked=True)
         self._spend(self.src.string_bytes - made)
-        return self._finish(n.Str(values, char_levels=levels), flags)
+        return self._finish(n.Str(values, None, 0, False, levels), flags)
 
     def _list(self, flags: int) -> Any:
         length = self._length("item", "a list")

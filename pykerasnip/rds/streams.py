@@ -214,6 +214,7 @@ class BinaryInput:
         self._pair = struct.Struct(order + "ii").unpack_from
         self._dtypes = {k: np.dtype(order + c) for k, c in (("int", "i4"), ("double", "f8"),
                                                             ("complex", "c16"))}
+        self._native = {k: t.newbyteorder("=") for k, t in self._dtypes.items()}
 
     @property
     def offset(self) -> int:
@@ -272,17 +273,20 @@ class BinaryInput:
 
     def int(self) -> int:
         pos = self.pos
-        if len(self.data) - pos >= 4:  # the common case, kept to one call
-            self.pos = pos + 4
-        else:
+        try:  # the common case, kept cheap: the buffer holds the int
+            value, = self._int(self.data, pos)
+        except struct.error:
             pos = self._take(4, "an integer")  # before reading self.data: it may refill
-        return self._int(self.data, pos)[0]
+            value, = self._int(self.data, pos)
+            return value
+        self.pos = pos + 4
+        return value
 
     def _array(self, kind: str, count: int) -> np.ndarray:
         dtype = self._dtypes[kind]
         if count * dtype.itemsize <= len(self.data) - self.pos or self.source is None:
             start = self._take(count * dtype.itemsize, f"{count} {kind} values")
-            return np.frombuffer(self.data, dtype, count, start).astype(dtype.newbyteorder("="))
+            return np.frombuffer(self.data, dtype, count, start).astype(self._native[kind])
         # Streamed: the whole elements already buffered, the one the buffer cuts (if any),
         # then the rest straight from the source.
         values, size = np.empty(count, dtype.newbyteorder("=")), dtype.itemsize
@@ -343,9 +347,11 @@ class BinaryInput:
 
     text = raw  # unescaped bytes of a name (primitive, native encoding)
 
-    def strings(self, count: int) -> "tuple[list[str | None], list[int] | None]":
-        """``count`` CHARSXP items: their text and their levels when not the defaults."""
-        self.check(count, "string", "a character vector")
+    def strings(self, count: int, checked: bool = False) -> "tuple[list[str | None], list[int] | None]":
+        """``count`` CHARSXP items: their text and their levels when not the defaults
+        (``checked``: :meth:`check` has passed ``count`` strings here)."""
+        if not checked:
+            self.check(count, "string", "a character vector")
         data, pair, end = self.data, self._pair, len(self.data)
         out: list[str | None] = []
         append = out.append
@@ -541,8 +547,9 @@ class AsciiInput:
             raise self.fail(f"string of {len(raw)} bytes where {count} were announced")
         return raw
 
-    def strings(self, count: int) -> "tuple[list[str | None], list[int] | None]":
-        self.check(count, "string", "a character vector")
+    def strings(self, count: int, checked: bool = False) -> "tuple[list[str | None], list[int] | None]":
+        if not checked:
+            self.check(count, "string", "a character vector")
         out: list[str | None] = []
         levels: list[int] = []
         for _ in range(count):
