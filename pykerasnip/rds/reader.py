@@ -140,11 +140,13 @@ class Reader:
         if code == NILVALUE_SXP:  # the commonest items, made without a handler call
             return None
         if code == REFSXP:
-            refs = self.refs
             index = flags >> 8 or self.src.int()
-            if not 1 <= index <= len(refs):
-                raise self.src.fail(f"reference to entry {index} of a table of {len(refs)}")
-            return refs[index - 1]
+            if index > 0:
+                try:
+                    return self.refs[index - 1]
+                except IndexError:
+                    pass
+            raise self.src.fail(f"reference to entry {index} of a table of {len(self.refs)}")
         handler = self._handlers.get(code)
         if handler is None:
             raise self.src.fail(self._unknown_type_message(code))
@@ -209,7 +211,7 @@ class Reader:
         """Give a vector-like node its levels, object bit and trailing attributes (a
     generator when there are attributes to read)."""
         node.levels = flags >> LEVELS_SHIFT
-        node.is_object = bool(flags & IS_OBJECT_BIT)
+        node.is_object = (flags & IS_OBJECT_BIT) != 0
         return self._with_attributes(node) if flags & HAS_ATTR_BIT else node
 
     @staticmethod
@@ -245,6 +247,7 @@ class Reader:
 
     def _cons(self, flags: int) -> Any:
         read_int, begin = self.src.int, self.begin
+        cls = CONS_CLASSES[flags & 0xFF]
         head = last = None
         while True:
             attributes = (yield None) if flags & HAS_ATTR_BIT else None
@@ -252,15 +255,16 @@ class Reader:
             tag = (yield tag) if type(tag) is GeneratorType else tag
             car = begin(read_int())
             car = (yield car) if type(car) is GeneratorType else car
-            cell = CONS_CLASSES[flags & 0xFF](car, None, tag, attributes, flags >> LEVELS_SHIFT,
-                                              bool(flags & IS_OBJECT_BIT))
+            cell = cls(car, None, tag, attributes, flags >> LEVELS_SHIFT,
+                       (flags & IS_OBJECT_BIT) != 0)
             if last is None:
                 head = cell
             else:
                 last.cdr = cell
             last = cell
             flags = read_int()
-            if flags & 0xFF not in CONS_CLASSES:
+            cls = CONS_CLASSES.get(flags & 0xFF)
+            if cls is None:
                 break
             self._charge(1)
         cdr = begin(flags)

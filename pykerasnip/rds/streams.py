@@ -284,9 +284,12 @@ class BinaryInput:
 
     def _array(self, kind: str, count: int) -> np.ndarray:
         dtype = self._dtypes[kind]
-        if count * dtype.itemsize <= len(self.data) - self.pos or self.source is None:
-            start = self._take(count * dtype.itemsize, f"{count} {kind} values")
+        start = self.pos
+        if count * dtype.itemsize <= len(self.data) - start:  # buffered: the common case
+            self.pos = start + count * dtype.itemsize
             return np.frombuffer(self.data, dtype, count, start).astype(self._native[kind])
+        if self.source is None:
+            self._take(count * dtype.itemsize, f"{count} {kind} values")  # fails: truncated
         # Streamed: the whole elements already buffered, the one the buffer cuts (if any),
         # then the rest straight from the source.
         values, size = np.empty(count, dtype.newbyteorder("=")), dtype.itemsize
