@@ -37,7 +37,8 @@ def source_expression(code: n.Bytecode) -> Any:
 
 # ---------------------------------------------------------------------------- reading
 # Readers are generators driven by the :class:`~.reader.Reader` (see :mod:`.walk`): they
-# yield ``None`` for an ordinary item and a sub-generator for a nested block or cell.
+# yield ``None`` for an ordinary item and a sub-generator for a nested block or cell, and
+# make what needs no generator on the spot (:meth:`~.reader.Reader.begin`).
 def read_bytecode(reader: "Reader") -> Generator:
     """Read the payload of a BCODESXP item (after its flags)."""
     nreps = reader.count("bytecode repetition count")
