@@ -94,6 +94,9 @@ class Reader:
         handlers.update({code: self._special for code in _SPECIAL_CODES})
         handlers.update({code: self._named_env for code in _NAMED_ENVS})
         self._handlers = handlers
+        #: atomic vector code -> (node class, element kind, the input's reader of its elements)
+        self._vectors = {code: (cls, kind, getattr(source, method))
+                         for code, (cls, kind, method) in _VECTOR_KINDS.items()}
 
     # -- entry points ------------------------------------------------------------------
     def item(self) -> Any:
@@ -196,15 +199,16 @@ class Reader:
         return f"unknown item type {code}"
 
     def _length(self, kind: str, what: str) -> int:
-        length = self.src.int()
-        if length == -1:
-            upper, lower = self.src.int() & 0xFFFFFFFF, self.src.int() & 0xFFFFFFFF
+        src = self.src
+        length = src.int()
+        if length < 0:
+            if length != -1:
+                raise src.fail(f"negative length {length} of {what}")
+            upper, lower = src.int() & 0xFFFFFFFF, src.int() & 0xFFFFFFFF
             if upper > _MAX_LONG_UPPER:
-                raise self.src.fail(f"invalid upper part {upper} of a long vector length")
+                raise src.fail(f"invalid upper part {upper} of a long vector length")
             length = (upper << 32) | lower
-        elif length < 0:
-            raise self.src.fail(f"negative length {length} of {what}")
-        self.src.check(length, kind, what)
+        src.check(length, kind, what)
         return length
 
     def _finish(self, node: n.RObject, flags: int) -> Any:
@@ -297,10 +301,10 @@ class Reader:
         return self._finish(node, flags)
 
     def _atomic(self, flags: int) -> Any:
-        cls, kind, method = _VECTOR_KINDS[flags & 0xFF]
+        cls, kind, read = self._vectors[flags & 0xFF]
         length = self._length(kind, "a vector")
         self._spend(_ARRAY_BYTES + length * _ELEMENT_BYTES[kind])
-        return self._finish(cls(getattr(self.src, method)(length), None, 0, False), flags)
+        return self._finish(cls(read(length), None, 0, False), flags)
 
     def _character(self, flags: int) -> Any:
         length = self._length("string", "a character vector")
