@@ -267,6 +267,7 @@ def test_hessian_that_does_not_fit_the_model_is_a_predict_error() -> None:
     (2, 651699, "values", 235778, "predictors' ptype names column .* twice"),  # 21
     (5, 792402, "values", 330623, "predictors' ptype names column .* twice"),  # 21
     (2, 701555, "type", 764057, "factors matrix must be numeric"),  # 22
+    (2, 650728, "type", 835103, "the mold blueprint must be an R list"),  # 24
 ])
 def test_campaign_escapes_are_typed_now(seed, site, kind, choice, message):
     from tests.fuzz.harness import Mutation, run

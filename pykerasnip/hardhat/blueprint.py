@@ -237,6 +237,7 @@ def role_variables(info: pd.DataFrame, role: str) -> list[str]:
 
 def blueprint_from_r(node: List, *, safe_mode: bool = True) -> Blueprint:
     """The trained blueprint for R's ``workflow$pre$mold$blueprint``."""
+    rtree.record(node, "the mold blueprint")
     for name in node.classes:
         if name in BLUEPRINTS:
             return BLUEPRINTS[name].from_r(node)

@@ -146,6 +146,19 @@ class Sym:
     def __reduce__(self):
         return (Sym, (self.name, self.char_levels))
 
+    # A symbol carries no attributes in R: asked for them, it answers as such a node does.
+    attributes = None
+
+    @property
+    def classes(self) -> list[str]:
+        return []
+
+    def attr(self, name: str) -> None:
+        return None
+
+    def inherits(self, *names: str) -> bool:
+        return False
+
 
 class _Singleton:
     """R's unique special objects (global env, missing argument, ...)."""

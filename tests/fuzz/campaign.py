@@ -33,7 +33,7 @@ def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0) -> dict:
     problems: list[dict] = []
     slowest = (0.0, "")
     errors: Counter = Counter()
-    start = time.perf_counter()
+    began = time.perf_counter()
     for i in range(inputs):
         mutation = _next_mutation(rng)
         outcome = run(mutation)
@@ -48,10 +48,11 @@ def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0) -> dict:
             slowest = (outcome.seconds, outcome.what)
         if progress and (i + 1) % progress == 0:
             print(f"{i + 1} inputs, {dict(counts)}", file=sys.stderr, flush=True)
-    return {"inputs": inputs, "seed": seed, "start": start, "outcomes": dict(counts), "typed_errors": dict(errors),
+    return {"inputs": inputs, "seed": seed, "start": start, "outcomes": dict(counts),
+            "typed_errors": dict(errors),
             "problems": problems, "slowest_seconds": round(slowest[0], 3), "slowest": slowest[1],
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "wall_seconds": round(time.perf_counter() - start, 1)}
+            "wall_seconds": round(time.perf_counter() - began, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
