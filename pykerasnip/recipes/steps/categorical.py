@@ -124,10 +124,10 @@ def dummy_matrix(codes: np.ndarray, k: int, contrast: str, one_hot: bool) -> np.
         base = CONTRASTS[contrast](k)
     else:
         raise UnsupportedStepError("step_dummy", f"contrast function {contrast!r}")
-    # built as (levels x rows) so that its transpose is the column-major block pandas keeps
-    out = base.T[:, np.where(codes < 0, 0, codes)]
-    out[:, codes < 0] = np.nan
-    return out.T
+    # a last row of NaN, which code -1 picks; taken as (columns x rows) so that its
+    # transpose is the column-major block pandas keeps
+    rows = np.vstack([base, np.full(base.shape[1], np.nan)])
+    return rows.T.take(codes, axis=1).T
 
 
 def dummy_terms(column: str, levels: list[str], ordered: bool, one_hot: bool) -> Lang:
