@@ -185,7 +185,10 @@ class StepIntercept(Step):
 
 
 
-_sin, _cos, _atan2, _log = libm("sin"), libm("cos"), libm("atan2", 2), libm("log")
+_sin, _cos, _log = libm("sin"), libm("cos"), libm("log")
+#: haversine's arguments are square roots of terms of checked coordinates: never NA (NaN
+#: only past the antipode, by rounding, where any NaN is R's)
+_atan2 = libm("atan2", 2, finite=True)
 
 
 def haversine(lon: np.ndarray, lat: np.ndarray, ref_lon: float, ref_lat: float,
