@@ -30,9 +30,12 @@ from .base import (SelectedColumnsStep, Step, append_columns, drop_inputs, is_st
 
 
 # --------------------------------------------------------------------------- factor helpers
-def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step: str) -> None:
-    """recipes' warning for values (NA included) that are not among ``levels``."""
-    new = outside_levels(values, levels, include_na=True)
+def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step: str,
+                    new: np.ndarray | None = None) -> None:
+    """recipes' warning for values (NA included) that are not among ``levels`` (``new``
+    marks them, when the caller knows)."""
+    if new is None:
+        new = outside_levels(values, levels, include_na=True)
     warn_rows(("new levels", step, column), values[new] if new.any() else None,
               lambda rows: _warn_new_levels(rows, levels, column, step))
 
@@ -240,8 +243,8 @@ class StepDummy(Step):
                     ordered: bool) -> pd.DataFrame:
         if len(levels) == 1:
             raise ForgeError(f"step_dummy: only one factor level in `{column}`: {levels[0]}")
-        warn_new_levels(values, levels, column, self.r_class)
         codes = match(values, levels)
+        warn_new_levels(values, levels, column, self.r_class, new=codes < 0)
         contrast = self.contrasts["ordered" if ordered else "unordered"]
         matrix = dummy_matrix(codes, len(levels), contrast, self.one_hot)
         used = levels if self.one_hot else levels[1:]
