@@ -109,8 +109,9 @@ def factor(values: pd.Series, levels: Sequence, ordered: bool = False) -> pd.Ser
 
 def as_character(column: pd.Series) -> pd.Series:
     """R's ``as.character`` of a factor or character column (object, ``None`` for NA):
-    an object column whose missing values are all ``None`` already is itself."""
-    if column.dtype == object and _none_for_na(column):
+    an object column whose missing values are all ``None`` already is itself (shared:
+    copy-on-write keeps either from changing the other)."""
+    if _COPY_ON_WRITE and column.dtype == object and _none_for_na(column):
         return column
     values = column.astype(object)
     return values.where(column.notna(), None)
