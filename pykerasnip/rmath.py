@@ -76,7 +76,8 @@ def libm(name: str, nin: int = 1, finite: bool = False) -> Callable[..., np.ndar
 
     def apply(*xs: np.ndarray) -> np.ndarray:
         if not chosen:  # probed on first use, not at import
-            chosen.append(next((c for c in candidates if _same_bits(c, exact, nin, finite)), exact))
+            chosen.append(next((c for c in candidates if _same_bits(c, exact, nin, finite)),
+                               exact))
         return chosen[0](*xs)
     return apply
 
@@ -113,7 +114,8 @@ def _same_bits(fast: Callable[..., np.ndarray], exact: Callable[..., np.ndarray]
     R's NA)? NumPy's own SIMD versions differ on 0.1% to 50% of them; calls to the C
     library on none."""
     rng = np.random.default_rng(1954)
-    special = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, *([] if finite else [np.nan, NA_REAL])])
+    nans = [] if finite else [np.nan, NA_REAL]
+    special = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, *nans])
     probe = [np.concatenate([special, *(rng.standard_normal(8000) * 10.0 ** e for e in (-3, 0, 1, 3, 6))])
              for _ in range(nin)]
     got, want = fast(*probe), exact(*probe)

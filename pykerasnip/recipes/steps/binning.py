@@ -307,7 +307,7 @@ def approx(x: np.ndarray, ref: np.ndarray, grid: np.ndarray, rule: tuple[int, in
     ref_i, ref_j, grid_i, grid_j = ref[i], ref[j], grid[i], grid[j]
     with np.errstate(invalid="ignore", divide="ignore"):
         out = grid_i + (grid_j - grid_i) * ((x - ref_i) / (ref_j - ref_i))
-    # the exceptions, later ones first: NA, outside the range, on a reference point
+    # the exceptions, each over the ones before: on a reference point, outside the range, NA
     np.copyto(out, grid_i, where=x == ref_i)
     np.copyto(out, grid_j, where=x == ref_j)
     np.copyto(out, grid[0] if rule[0] == 2 else np.nan, where=x < ref[0])
