@@ -7,10 +7,20 @@ label once and then indexing an integer array, so a million-row column costs one
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 
 import numpy as np
 import pandas as pd
+
+#: with copy-on-write (always on from pandas 3), the memory of a column nobody can
+#: write to stays as it is while a Series holds it
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+#: text columns factorized within the current bake: memory key -> (the column, codes,
+#: labels); None outside :func:`remembering_factorizations`
+_REMEMBERED: ContextVar[dict[tuple, tuple[pd.Series, np.ndarray, list]] | None] = ContextVar(
+    "pykerasnip_factorizations", default=None)
 
 
 def is_factor(column: pd.Series) -> bool:
@@ -18,14 +28,48 @@ def is_factor(column: pd.Series) -> bool:
     return isinstance(column.dtype, pd.CategoricalDtype)
 
 
+@contextlib.contextmanager
+def remembering_factorizations() -> Iterator[None]:
+    """Within (one bake, in one thread): :func:`factorize` factorizes each text column
+    once, however many steps ask for the codes of the column they leave unchanged."""
+    if _REMEMBERED.get() is not None:
+        yield
+        return
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+def _memory_key(values: pd.Series) -> tuple | None:
+    """Where a text (object) column's values lie: equal keys of two columns alive at
+    once mean the same memory, hence (copy-on-write) the same values. None for other
+    columns, or when nothing is being remembered."""
+    if not _COPY_ON_WRITE or values.dtype != object or _REMEMBERED.get() is None:
+        return None
+    array = values.to_numpy()  # a view of the column's own memory
+    return array.__array_interface__["data"][0], array.shape, array.strides
+
+
 def factorize(values: pd.Series) -> tuple[np.ndarray, list]:
     """``(codes, labels)``: each value as a position among ``labels`` (-1 for NA). A
     factor's labels are its levels (used or not); other columns give their distinct
-    values in order of appearance."""
+    values in order of appearance. The codes are not to be written to."""
     if is_factor(values):
         return values.cat.codes.to_numpy(), list(values.cat.categories)
+    key, remembered = _memory_key(values), _REMEMBERED.get()
+    if key is not None and key in remembered:
+        _, codes, labels = remembered[key]
+        return codes, list(labels)
     codes, uniques = pd.factorize(values)  # None, NaN and pd.NA are all NA (-1)
-    return np.asarray(codes), uniques.tolist()
+    codes, labels = np.asarray(codes), uniques.tolist()
+    if key is None:
+        return codes, labels
+    codes.flags.writeable = False
+    # the shallow copy keeps the memory alive and, being a reference pandas knows, unwritten
+    remembered[key] = (values.copy(deep=False), codes, labels)
+    return codes, list(labels)
 
 
 def lookup(labels: Sequence, levels: Sequence) -> np.ndarray:
@@ -64,9 +108,20 @@ def factor(values: pd.Series, levels: Sequence, ordered: bool = False) -> pd.Ser
 
 
 def as_character(column: pd.Series) -> pd.Series:
-    """R's ``as.character`` of a factor or character column (object, ``None`` for NA)."""
+    """R's ``as.character`` of a factor or character column (object, ``None`` for NA):
+    an object column whose missing values are all ``None`` already is itself (shared:
+    copy-on-write keeps either from changing the other)."""
+    if _COPY_ON_WRITE and column.dtype == object and _none_for_na(column):
+        return column
     values = column.astype(object)
     return values.where(column.notna(), None)
+
+
+def _none_for_na(column: pd.Series) -> bool:
+    """Is every missing value of an object column ``None``? (Found from its codes, which
+    the steps baking the column next will ask for.)"""
+    missing = factorize(column)[0] < 0
+    return not missing.any() or all(v is None for v in column.to_numpy()[missing])
 
 
 def present_labels(values: pd.Series) -> list:

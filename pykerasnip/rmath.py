@@ -41,10 +41,12 @@ def na_rm_parallel(reduce: np.ufunc, a: np.ndarray, b: np.ndarray) -> np.ndarray
 # is the C library's for some functions (its double sin and cos on x86-64, for one). Each
 # is checked bit for bit against the math module before it is used.
 @functools.cache
-def libm(name: str, nin: int = 1) -> Callable[..., np.ndarray]:
+def libm(name: str, nin: int = 1, finite: bool = False) -> Callable[..., np.ndarray]:
     """The C library's ``name`` (``exp``, ``log1p``, ``asinh``, ``pow``...) elementwise on
     doubles (``nin`` arguments, broadcast), as R computes it; domain and range errors give
-    C's NaN/Inf."""
+    C's NaN/Inf. ``finite``: for arguments that hold no NaN (nor NA), so that a faster
+    version need only agree on the others (math's ``atan2`` drops a NaN's payload, the
+    C library's keeps it)."""
     scalar_fn = getattr(math, name)
     ufunc = getattr(np, _NUMPY_NAMES.get(name, name))
 
@@ -74,7 +76,8 @@ def libm(name: str, nin: int = 1) -> Callable[..., np.ndarray]:
 
     def apply(*xs: np.ndarray) -> np.ndarray:
         if not chosen:  # probed on first use, not at import
-            chosen.append(next((c for c in candidates if _same_bits(c, exact, nin)), exact))
+            chosen.append(next((c for c in candidates if _same_bits(c, exact, nin, finite)),
+                               exact))
         return chosen[0](*xs)
     return apply
 
@@ -104,12 +107,15 @@ def _numexpr_version(name: str, nin: int) -> "list[Callable[..., np.ndarray]]":
     return [evaluate]
 
 
-def _same_bits(fast: Callable[..., np.ndarray], exact: Callable[..., np.ndarray], nin: int) -> bool:
+def _same_bits(fast: Callable[..., np.ndarray], exact: Callable[..., np.ndarray], nin: int,
+               finite: bool = False) -> bool:
     """Do two implementations of one function give the same bits on a probe of 40,000
-    arguments over many magnitudes (with zeros, infinities, NaN and R's NA)? NumPy's own
-    SIMD versions differ on 0.1% to 50% of them; calls to the C library on none."""
+    arguments over many magnitudes (with zeros, infinities and, unless ``finite``, NaN and
+    R's NA)? NumPy's own SIMD versions differ on 0.1% to 50% of them; calls to the C
+    library on none."""
     rng = np.random.default_rng(1954)
-    special = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, NA_REAL])
+    nans = [] if finite else [np.nan, NA_REAL]
+    special = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, *nans])
     probe = [np.concatenate([special, *(rng.standard_normal(8000) * 10.0 ** e for e in (-3, 0, 1, 3, 6))])
              for _ in range(nin)]
     got, want = fast(*probe), exact(*probe)

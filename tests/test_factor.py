@@ -6,7 +6,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pykerasnip.factor import factor, match, present_labels, unmatched
+from pykerasnip import factor as factor_module
+from pykerasnip.factor import (as_character, factor, factorize, match, present_labels,
+                               remembering_factorizations, unmatched)
 
 LABELS = st.sampled_from(["a", "b", "c", "d", "é", "NA", "", None])
 LEVELS = st.lists(st.sampled_from(["a", "b", "c", "é", "NA", "z"]), unique=True, max_size=5)
@@ -68,3 +70,29 @@ def test_a_factor_already_on_the_levels_is_returned_unchanged() -> None:
     reordered = factor(column, ["b", "a"])
     assert reordered.cat.codes.tolist() == [0, 1, -1]
     assert factor(column, ["a", "b"], ordered=True).cat.ordered
+
+
+def test_a_bake_factorizes_a_text_column_once_and_tells_columns_apart(monkeypatch) -> None:
+    text = pd.Series(["b", None, "a", "b"], dtype=object)
+    calls = []
+    real = pd.factorize
+    monkeypatch.setattr(pd, "factorize", lambda values: calls.append(1) or real(values))
+    with remembering_factorizations():
+        first, again = factorize(text), factorize(text[:])  # the same memory
+        tail = factorize(text[1:])  # other memory: other codes
+        changed = factorize(text.where(text != "a", "z"))
+        again[1].append("x")  # a caller's labels are its own
+        assert factorize(text)[1] == ["b", "a"]
+    assert len(calls) == (3 if factor_module._COPY_ON_WRITE else 5)  # pandas 2: no memo
+    assert first[0].tolist() == again[0].tolist() == [0, -1, 1, 0]
+    assert tail[0].tolist() == [-1, 0, 1] and changed[1] == ["b", "z"]
+
+
+def test_as_character_keeps_a_text_column_whose_missing_values_are_none() -> None:
+    text = pd.Series(["b", None, "a"], dtype=object)
+    assert as_character(text).tolist() == ["b", None, "a"]
+    assert (as_character(text) is text) == factor_module._COPY_ON_WRITE
+    nan = pd.Series(["b", np.nan, "a"], dtype=object)
+    assert as_character(nan).tolist() == ["b", None, "a"]
+    factor_column = pd.Series(pd.Categorical(["b", None]))
+    assert as_character(factor_column).tolist() == ["b", None]

@@ -21,6 +21,7 @@ from .. import rexpr
 from .. import rtree
 from ..convert import flag, from_pandas, r_get, scalar, strings
 from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
+from ..factor import remembering_factorizations
 from ..formula.frame import model_frame
 from ..formula.matrix import model_matrix
 from ..formula.parse import call, parse
@@ -219,9 +220,11 @@ class RecipeBlueprint(Blueprint):
         return in_blocks(new_data, self._forge_rows)
 
     def _forge_rows(self, new_data: pd.DataFrame) -> pd.DataFrame:
-        parts = [self.clean(new_data)] + [self.clean(new_data, ptype) for ptype in self.extra_role_ptypes.values()]
-        combined = pd.concat(parts, axis=1)
-        baked = self.recipe.bake(combined.loc[:, ~combined.columns.duplicated()])
+        with remembering_factorizations():  # text columns cleaned, then baked
+            parts = [self.clean(new_data)] + [self.clean(new_data, ptype)
+                                              for ptype in self.extra_role_ptypes.values()]
+            combined = pd.concat(parts, axis=1)
+            baked = self.recipe.bake(combined.loc[:, ~combined.columns.duplicated()])
         missing = [c for c in self.predictor_names if c not in baked.columns]
         if missing:
             raise MalformedObjectError(f"the recipe's term_info names predictors {missing} its "

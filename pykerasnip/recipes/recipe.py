@@ -18,7 +18,7 @@ import pandas as pd
 from ..convert import from_pandas, named_values, scalar, strings
 from .. import rtree
 from ..errors import ForgeError, MalformedObjectError, SpecError, UnsupportedObjectError, UnsupportedStepError
-from ..factor import factor, is_factor
+from ..factor import factor, is_factor, remembering_factorizations
 from ..rds import build as b
 from ..rds.nodes import List, Str
 from ..registry import r_class
@@ -391,11 +391,12 @@ class Recipe:
     def _bake_rows(self, new_data: pd.DataFrame, terms: tuple) -> pd.DataFrame:
         """:meth:`bake` of checked new data, in one piece."""
         data = new_data[[v for v in dict.fromkeys(self.var_info["variable"]) if v in new_data.columns]]
-        for step in self.steps:
-            if not step.skip:
-                step.check_columns(data)
-                with quiet_arithmetic():
-                    data = step.bake(data)
+        with remembering_factorizations():
+            for step in self.steps:
+                if not step.skip:
+                    step.check_columns(data)
+                    with quiet_arithmetic():
+                        data = step.bake(data)
         if terms:
             data = data[selectors.select(terms, self.term_info.assign(
                 role=self.term_info["role"].map(_role_value)))]

@@ -304,12 +304,16 @@ def approx(x: np.ndarray, ref: np.ndarray, grid: np.ndarray, rule: tuple[int, in
         raise ForgeError("need at least two non-NA values to interpolate")
     j = np.clip(np.searchsorted(ref, x, side="right"), 1, len(ref) - 1)
     i = j - 1
+    ref_i, ref_j, grid_i, grid_j = ref[i], ref[j], grid[i], grid[j]
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = grid[i] + (grid[j] - grid[i]) * ((x - ref[i]) / (ref[j] - ref[i]))
-    out = np.where(x == ref[j], grid[j], np.where(x == ref[i], grid[i], out))
-    out = np.where(x < ref[0], grid[0] if rule[0] == 2 else np.nan, out)
-    out = np.where(x > ref[-1], grid[-1] if rule[1] == 2 else np.nan, out)
-    return np.where(np.isnan(x), np.nan, out)
+        out = grid_i + (grid_j - grid_i) * ((x - ref_i) / (ref_j - ref_i))
+    # the exceptions, each over the ones before: on a reference point, outside the range, NA
+    np.copyto(out, grid_i, where=x == ref_i)
+    np.copyto(out, grid_j, where=x == ref_j)
+    np.copyto(out, grid[0] if rule[0] == 2 else np.nan, where=x < ref[0])
+    np.copyto(out, grid[-1] if rule[1] == 2 else np.nan, where=x > ref[-1])
+    np.copyto(out, np.nan, where=np.isnan(x))
+    return out
 
 
 #: step_percentile's ``outside`` -> approx's ``rule`` (left, right)

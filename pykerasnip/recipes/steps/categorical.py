@@ -30,9 +30,12 @@ from .base import (SelectedColumnsStep, Step, append_columns, drop_inputs, is_st
 
 
 # --------------------------------------------------------------------------- factor helpers
-def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step: str) -> None:
-    """recipes' warning for values (NA included) that are not among ``levels``."""
-    new = outside_levels(values, levels, include_na=True)
+def warn_new_levels(values: pd.Series, levels: Sequence[str], column: str, step: str,
+                    new: np.ndarray | None = None) -> None:
+    """recipes' warning for values (NA included) that are not among ``levels`` (``new``
+    marks them, when the caller knows)."""
+    if new is None:
+        new = outside_levels(values, levels, include_na=True)
     warn_rows(("new levels", step, column), values[new] if new.any() else None,
               lambda rows: _warn_new_levels(rows, levels, column, step))
 
@@ -124,10 +127,10 @@ def dummy_matrix(codes: np.ndarray, k: int, contrast: str, one_hot: bool) -> np.
         base = CONTRASTS[contrast](k)
     else:
         raise UnsupportedStepError("step_dummy", f"contrast function {contrast!r}")
-    # built as (levels x rows) so that its transpose is the column-major block pandas keeps
-    out = base.T[:, np.where(codes < 0, 0, codes)]
-    out[:, codes < 0] = np.nan
-    return out.T
+    # a last row of NaN, which code -1 picks; taken as (columns x rows) so that its
+    # transpose is the column-major block pandas keeps
+    rows = np.vstack([base, np.full(base.shape[1], np.nan)])
+    return rows.T.take(codes, axis=1).T
 
 
 def dummy_terms(column: str, levels: list[str], ordered: bool, one_hot: bool) -> Lang:
@@ -240,8 +243,8 @@ class StepDummy(Step):
                     ordered: bool) -> pd.DataFrame:
         if len(levels) == 1:
             raise ForgeError(f"step_dummy: only one factor level in `{column}`: {levels[0]}")
-        warn_new_levels(values, levels, column, self.r_class)
         codes = match(values, levels)
+        warn_new_levels(values, levels, column, self.r_class, new=codes < 0)
         contrast = self.contrasts["ordered" if ordered else "unordered"]
         matrix = dummy_matrix(codes, len(levels), contrast, self.one_hot)
         used = levels if self.one_hot else levels[1:]

@@ -18,7 +18,7 @@ from ...rmath import libm, make_names
 from .. import selectors
 from ..selectors import as_selector, select
 from .base import (SelectedColumnsStep, Step, append_columns, closure_body, drop_inputs, named_chr,
-                  register, step_to_r)
+                  register, step_to_r, with_columns)
 from .numeric import numeric_columns, numeric_values
 
 #: the body of step_ratio's default ``naming`` function
@@ -134,16 +134,23 @@ class StepSpatialsign(SelectedColumnsStep):
         self.check_columns(data)
         if not self.columns:
             return data
-        x = np.column_stack([numeric_values(data[c]) for c in self.columns])
-        with np.errstate(over="ignore", invalid="ignore"):
-            squares = x * x
-        if self.na_rm:
-            squares = np.where(np.isnan(squares), 0.0, squares)
-        # rowSums accumulates each row in long double
-        norms = np.sqrt(squares.astype(np.longdouble).sum(axis=1).astype("f8"))
+        columns = {c: numeric_values(data[c]) for c in self.columns}
+        norms = np.sqrt(row_sums_of_squares(list(columns.values()), self.na_rm))
         with np.errstate(divide="ignore", invalid="ignore"):
-            scaled = x / norms[:, None]
-        return data.assign(**{c: scaled[:, i] for i, c in enumerate(self.columns)})
+            return with_columns(data, {c: x / norms for c, x in columns.items()})
+
+
+def row_sums_of_squares(columns: list[np.ndarray], na_rm: bool) -> np.ndarray:
+    """``rowSums(x^2, na.rm)`` of the matrix of ``columns``: R accumulates the rows in long
+    double, column after column."""
+    total = np.zeros(len(columns[0]), dtype=np.longdouble)
+    for x in columns:
+        with np.errstate(over="ignore", invalid="ignore"):
+            square = x * x
+        if na_rm:
+            square[np.isnan(square)] = 0.0
+        total += square
+    return total.astype("f8")
 
 
 @register
@@ -185,7 +192,10 @@ class StepIntercept(Step):
 
 
 
-_sin, _cos, _atan2, _log = libm("sin"), libm("cos"), libm("atan2", 2), libm("log")
+_sin, _cos, _log = libm("sin"), libm("cos"), libm("log")
+#: haversine's arguments are square roots of terms of checked coordinates: never NA (NaN
+#: only past the antipode, by rounding, where any NaN is R's)
+_atan2 = libm("atan2", 2, finite=True)
 
 
 def haversine(lon: np.ndarray, lat: np.ndarray, ref_lon: float, ref_lat: float,

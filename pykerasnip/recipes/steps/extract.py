@@ -124,11 +124,11 @@ class StepDummyExtract(Step):
             for row, piece in enumerate(extract_elements(texts, self.sep, self.pattern)):
                 for value in piece:
                     counts[row, position.get(value, len(dictionary) - 1)] += 1
-            counts = counts[codes]
+            counts = counts.T.take(codes, axis=1)  # a row per column
             used = [re.sub("^" + re.escape(column), "", lvl) for lvl in dictionary]
             names = NAMING[self.naming](column, used)
-            new = pd.DataFrame({n: pd.array(counts[:, i], dtype="Int32") for i, n in enumerate(names)},
-                               index=data.index)
+            new = pd.DataFrame({n: pd.array(counts[i], dtype="Int32", copy=False)
+                                for i, n in enumerate(names)}, index=data.index)
             data = append_columns(data, new, self.r_class)
         return drop_inputs(data, list(self.levels), self.keep_original_cols)
 
@@ -209,21 +209,21 @@ class StepDummyMultiChoice(Step):
             return data
         keep, other = self.levels["keep"], self.levels["other"]
         dictionary = {lvl: i for i, lvl in enumerate(keep + [other])}
-        present = np.zeros((len(data), len(dictionary)), dtype=bool)
-        rows = np.arange(len(data))
+        present = np.zeros((len(dictionary), len(data)), dtype=bool)  # a row per indicator
         for column in self.input:
             codes, texts = distinct_texts(data[column])
             position = np.array([self._position(v, dictionary, column) if v is not None else -1
                                  for v in _used(texts, codes)], dtype="i8")
-            seen = position[codes] >= 0
-            present[rows[seen], position[codes][seen]] = True
+            at = position[codes]
+            for indicator in np.unique(position[position >= 0]):
+                present[indicator] |= at == indicator
         columns = list(dictionary)
-        if not present[:, -1].any():
-            present, columns = present[:, :-1], columns[:-1]
+        if not present[-1].any():
+            present, columns = present[:-1], columns[:-1]
         prefix = self.prefix if self.prefix is not None else self.input[0]
         used = [re.sub("^" + re.escape(prefix), "", lvl) for lvl in columns]
         names = NAMING[self.naming](prefix, used)
-        new = pd.DataFrame({n: pd.array(present[:, i].astype("i4"), dtype="Int32")
+        new = pd.DataFrame({n: pd.array(present[i].astype("i4"), dtype="Int32", copy=False)
                             for i, n in enumerate(names)}, index=data.index)
         data = append_columns(data, new, self.r_class)
         return drop_inputs(data, self.input, self.keep_original_cols)

@@ -96,35 +96,46 @@ class RpartTree:
             csplit=csplit, yval=r_numbers(frame["yval"]),
             usesurrogate=int(scalar(control["usesurrogate"])))
 
-    def where(self, x: np.ndarray, columns: list[str]) -> np.ndarray:
-        """The frame row of the node each row of ``x`` (columns named ``columns``, NaN
-        for missing, factors as level codes) ends in."""
-        missing_vars = set(self.split_vars) - set(columns)
+    def where(self, x: dict[str, np.ndarray], n: int) -> np.ndarray:
+        """The frame row of the node each of the ``n`` rows of ``x`` (columns by name, NaN
+        for missing, factors as level codes) ends in. The tree is walked node by node,
+        each node sending its rows to its children at once."""
+        missing_vars = set(self.split_vars) - set(x)
         if missing_vars:
             raise ForgeError(f"Tree has variables not found in new data: {sorted(missing_vars)}")
-        var_col = np.array([columns.index(v) for v in self.split_vars], dtype=int)
-        pos = np.zeros(len(x), dtype=int)
-        moving = np.ones(len(x), dtype=bool)
-        while True:
-            moving &= self.primary[pos] >= 0
-            rows = np.flatnonzero(moving)
-            if not len(rows):
-                return pos
-            at = pos[rows]
-            direction = self._directions(x, rows, self.primary[at], var_col)
-            if self.usesurrogate > 0:
-                first_surrogate = self.primary[at] + 1 + self.ncompete[at]
-                for j in range(int(self.nsurrogate[at].max(initial=0))):
-                    todo = np.flatnonzero((direction == 0) & (j < self.nsurrogate[at]))
-                    direction[todo] = self._directions(x, rows[todo], first_surrogate[todo] + j,
-                                                       var_col)
+        values = [x[v] for v in self.split_vars]
+        left, right = self._children
+        pos = np.zeros(n, dtype=int)
+        todo = [(0, np.arange(n))]
+        while todo:
+            node, rows = todo.pop()
+            split = self.primary[node]
+            if split < 0 or not len(rows):
+                pos[rows] = node
+                continue
+            direction = self._directions(values, rows, node)
+            pos[rows[direction == 0]] = node
+            todo += [(left[node], rows[direction < 0]), (right[node], rows[direction > 0])]
+        return pos
+
+    def _directions(self, values: list[np.ndarray], rows: np.ndarray, node: int) -> np.ndarray:
+        """-1 (left), 1 (right) or 0 (stay) for each of ``rows`` at inner ``node``
+        (``values``: the variable of every split): its primary split, then
+        (``usesurrogate`` > 0) its surrogates in order for the rows still undecided, then
+        (``usesurrogate`` > 1) the child with more training rows."""
+        split = self.primary[node]
+        direction = self._split(values[split][rows], split)
+        if self.usesurrogate > 0:
+            first_surrogate = split + 1 + self.ncompete[node]
+            for surrogate in range(first_surrogate, first_surrogate + self.nsurrogate[node]):
+                undecided = np.flatnonzero(direction == 0)
+                if not len(undecided):
+                    break
+                direction[undecided] = self._split(values[surrogate][rows[undecided]], surrogate)
+        if self.usesurrogate > 1:
             left, right = self._children
-            if self.usesurrogate > 1:
-                todo = np.flatnonzero(direction == 0)
-                direction[todo] = np.sign(self.count[right[at[todo]]] - self.count[left[at[todo]]])
-            moving[rows[direction == 0]] = False
-            go = np.flatnonzero(direction != 0)
-            pos[rows[go]] = np.where(direction[go] == 1, right[at[go]], left[at[go]])
+            direction[direction == 0] = np.sign(self.count[right[node]] - self.count[left[node]])
+        return direction
 
     @functools.cached_property
     def _children(self) -> tuple[np.ndarray, np.ndarray]:
@@ -137,18 +148,15 @@ class RpartTree:
             side[inner] = order[np.searchsorted(self.numbers[order], 2 * self.numbers[inner] + offset)]
         return left, right
 
-    def _directions(self, x: np.ndarray, rows: np.ndarray, splits: np.ndarray,
-                    var_col: np.ndarray) -> np.ndarray:
-        """-1 (left), 1 (right) or 0 (undecided) for each row under its split."""
-        values = x[rows, var_col[splits]]
-        ncat, cut = self.ncat[splits], self.cut[splits]
-        out = np.zeros(len(rows), dtype=int)
+    def _split(self, values: np.ndarray, split: int) -> np.ndarray:
+        """-1 (left), 1 (right) or 0 (undecided: missing value, or a level not seen at
+        the node) for each value under ``split``."""
+        ncat, cut = int(self.ncat[split]), self.cut[split]
         known = ~np.isnan(values)
-        numeric = known & (ncat < 2)
-        out[numeric] = np.where(values[numeric] < cut[numeric], ncat[numeric], -ncat[numeric])
-        category = np.flatnonzero(known & (ncat >= 2))
-        out[category] = self.csplit[cut[category].astype(int) - 1,
-                                    values[category].astype(int) - 1]
+        if ncat < 2:
+            return np.where(known, np.where(values < cut, ncat, -ncat), 0)
+        out = np.zeros(len(values), dtype=int)
+        out[known] = self.csplit[int(cut) - 1, values[known].astype(int) - 1]
         return out
 
 
@@ -186,10 +194,10 @@ class BaggedTrees:
             levels=strings(y.attr("levels")) if is_class else None,
             integer=isinstance(plain(y), Integer))
 
-    def design(self, data: pd.DataFrame) -> np.ndarray:
-        """``rpart.matrix`` of the predictors: numbers, logicals as 0/1, factors and
-        strings as codes of the training levels (NaN for missing)."""
-        return np.column_stack([self._codes(data[c], c) for c in self.predictors])
+    def design(self, data: pd.DataFrame) -> dict[str, np.ndarray]:
+        """``rpart.matrix`` of the predictors, column by column: numbers, logicals as
+        0/1, factors and strings as codes of the training levels (NaN for missing)."""
+        return {c: self._codes(data[c], c) for c in self.predictors}
 
     def _codes(self, column: pd.Series, name: str) -> np.ndarray:
         if is_factor(column) or column.dtype == object or pd.api.types.is_string_dtype(column):
@@ -206,17 +214,17 @@ class BaggedTrees:
     def predict(self, data: pd.DataFrame, stream: RRandom) -> np.ndarray:
         """ipred's ``predict()``: the mean of the trees (numbers) or the class with most
         votes (ties drawn from ``stream``), cast as recipes' ``cast`` does."""
-        x = self.design(data)
-        leaves = [tree.yval[tree.where(x, self.predictors)] for tree in self.trees]
+        x, n = self.design(data), len(data)
+        leaves = [tree.yval[tree.where(x, n)] for tree in self.trees]
         if self.levels is None:
-            total = np.zeros(len(x))
+            total = np.zeros(n)
             for values in leaves:
                 total = total + values
             mean = total / len(self.trees)
             return np.rint(mean).astype(int) if self.integer else mean
-        votes = np.zeros((len(x), len(self.levels)))
+        votes = np.zeros((n, len(self.levels)))
         for codes in leaves:
-            votes[np.arange(len(x)), codes.astype(int) - 1] += 1
+            votes[np.arange(n), codes.astype(int) - 1] += 1
         winners = [stream.sample_one(list(best)) if len(best) > 1 else best[0]
                    for best in (np.flatnonzero(row == row.max()) for row in votes)]
         return np.array([self.levels[w] for w in winners], dtype=object)

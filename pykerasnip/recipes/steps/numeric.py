@@ -39,9 +39,12 @@ def col_mean(x: np.ndarray) -> float:
 
 
 def stats_series(value: Any) -> pd.Series:
-    """A named numeric R vector (or nothing) as a float Series indexed by column."""
+    """A named numeric R vector (or nothing) as a float Series indexed by column (a float
+    Series is itself)."""
     if value is None:
         return pd.Series(dtype="f8")
+    if isinstance(value, pd.Series) and value.dtype == np.float64:
+        return value
     try:
         return pd.Series(value, dtype="f8")
     except (TypeError, ValueError):
