@@ -25,10 +25,7 @@ from typing import Any, Callable, Hashable, Iterator
 import numpy as np
 import pandas as pd
 
-try:  # NumPy's switch of its advice to back arrays of 4 MiB and more by huge pages
-    from numpy._core.multiarray import _set_madvise_hugepage
-except ImportError:  # NumPy 1.x
-    from numpy.core.multiarray import _set_madvise_hugepage
+from .rds.pages import fresh
 
 #: (site, rows or None, emit) recorded by one block; see :func:`warn_rows`
 Entry = tuple[Hashable, Any, Callable[[Any], None]]
@@ -174,7 +171,7 @@ class _Stack:
     def _shape_like(self, first: pd.DataFrame) -> None:
         self.layout, self.columns = _layout(first), first.columns
         if first.columns.is_unique and isinstance(first.index, pd.RangeIndex):
-            self.arrays = {name: _small_page_empty(self.rows, dtype)
+            self.arrays = {name: fresh(self.rows, dtype)
                            for name, dtype in first.dtypes.items()
                            if isinstance(dtype, np.dtype) and dtype.kind in "biuf"}
 
@@ -187,18 +184,6 @@ class _Stack:
             return rest
         columns = {**self.arrays, **{name: rest[name] for name in rest.columns}}
         return pd.DataFrame({name: columns[name] for name in self.columns}, copy=False)
-
-
-def _small_page_empty(rows: int, dtype: np.dtype) -> np.ndarray:
-    """``np.empty(rows, dtype)`` without NumPy's advice to back it by huge pages: the
-    stacked columns are written once, and on a process's first calls their memory is
-    fresh, which a VM that compacts memory for huge pages makes several times dearer per
-    MB than small pages (the allocator reuses it on later calls)."""
-    advised = _set_madvise_hugepage(False)
-    try:
-        return np.empty(rows, dtype)
-    finally:
-        _set_madvise_hugepage(advised)
 
 
 def _layout(frame: pd.DataFrame) -> tuple:

@@ -24,6 +24,7 @@ from ..errors import RDSError
 from .format import FOREIGN_MAGICS, FORMAT_NAMES, NILVALUE_SXP
 from .limits import DEFAULT_LIMITS, Limits
 from .nodes import ASCII_MASK, INT_MAX, LATIN1_MASK, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
+from .pages import LARGE, fresh
 
 CHARSXP = 9
 _LEVELS_SHIFT = 12
@@ -287,12 +288,17 @@ class BinaryInput:
         start = self.pos
         if count * dtype.itemsize <= len(self.data) - start:  # buffered: the common case
             self.pos = start + count * dtype.itemsize
-            return np.frombuffer(self.data, dtype, count, start).astype(self._native[kind])
+            stored = np.frombuffer(self.data, dtype, count, start)
+            if stored.nbytes < LARGE:
+                return stored.astype(self._native[kind])
+            values = fresh(count, self._native[kind])
+            values[:] = stored
+            return values
         if self.source is None:
             self._take(count * dtype.itemsize, f"{count} {kind} values")  # fails: truncated
         # Streamed: the whole elements already buffered, the one the buffer cuts (if any),
         # then the rest straight from the source.
-        values, size = np.empty(count, dtype.newbyteorder("=")), dtype.itemsize
+        values, size = fresh(count, dtype.newbyteorder("=")), dtype.itemsize
         done = min(count, (len(self.data) - self.pos) // size)
         values[:done] = np.frombuffer(self.data, dtype, done, self.pos)
         cut = bytearray(self.data[self.pos + done * size:])
