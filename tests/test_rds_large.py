@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -131,3 +132,27 @@ def test_the_codec_loads_neither_pandas_nor_keras():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert callable(pykerasnip.workflow) and callable(pykerasnip.bundle)  # functions, lazily
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="madvise advice is Linux's")
+def test_big_arrays_a_read_fills_are_advised_onto_base_pages():
+    from pykerasnip.rds.pages import LARGE, fresh
+
+    values = fresh(LARGE // 8 * 4, "f8")
+    assert values.shape == (LARGE // 8 * 4,) and values.dtype == np.float64
+    address = values.ctypes.data + LARGE  # a page well inside the array
+    flags = _vm_flags(address)
+    assert "nh" in flags.split(), flags  # VM_NOHUGEPAGE
+
+
+def _vm_flags(address: int) -> str:
+    """The VmFlags of the mapping of this process that holds ``address``."""
+    inside = False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()[0]
+        if "-" in head and ":" not in head:
+            start, end = (int(x, 16) for x in head.split("-"))
+            inside = start <= address < end
+        elif inside and line.startswith("VmFlags:"):
+            return line[len("VmFlags:"):]
+    raise AssertionError(f"no mapping holds {address:#x}")
