@@ -97,13 +97,27 @@ def test_stored_selectors_become_python_selectors(expr, expected):
     assert selectors.select(selectors.from_r(_quosures(expr)), INFO) == expected
 
 
+def test_where_with_a_type_predicate_selects_by_recipes_type():
+    info = pd.DataFrame({"variable": ["a", "b", "f", "s"], "role": ["predictor"] * 4,
+                         "type": [["double", "numeric"], ["integer", "numeric"],
+                                  ["factor", "unordered", "nominal"],
+                                  ["string", "unordered", "nominal"]]})
+    pick = {name: selectors.select(selectors.from_r(_quosures(b.call("where", b.sym(name)))), info)
+            for name in ("is.numeric", "is.double", "is.factor", "is.character")}
+    assert pick == {"is.numeric": ["a", "b"], "is.double": ["a"], "is.factor": ["f"],
+                    "is.character": ["s"]}
+    assert selectors.from_r(_quosures(b.call("all_integer_predictors")))[0].names(info) == ["b"]
+
+
 def test_a_negated_selector_removes_columns():
     found = selectors.from_r(_quosures(b.call("all_predictors"), b.call("-", b.sym("beta"))))
     assert selectors.select(found, INFO) == ["Alpha", "alpha2"]
 
 
 @pytest.mark.parametrize("expr, message", [
-    (b.call("where", b.sym("is.numeric")), r"where\(\) .* no Python twin"),
+    (b.call("where", b.sym("is.numeric.Date")), r"where\(is.numeric.Date\) is not read"),
+    (b.call("where", b.call("function", b.sym("x"))), r"where\(\) .* no Python twin"),
+    (b.call("num_range", b.chr("x"), b.dbl(3)), r"num_range\(\) .* no Python twin"),
     (b.ns_call("evilpkg", "all_predictors"), r"<call>\(\) .* no Python twin"),
     (b.call("starts_with", b.call("paste0", b.chr("a"))), "computed argument"),
     (b.dbl(1.0), "cannot read the selector"),

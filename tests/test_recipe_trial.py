@@ -21,8 +21,8 @@ CASES = sorted(p.name for p in DATA.iterdir() if p.is_dir()) if DATA.is_dir() el
 
 
 def test_the_trial_files_are_there() -> None:
-    assert len(CASES) == 24
-    assert sum((DATA / c / "baked.rds").exists() for c in CASES) == 22
+    assert len(CASES) == 27
+    assert sum((DATA / c / "baked.rds").exists() for c in CASES) == 25
 
 
 def _bake(recipe: pk.Recipe, case: str) -> pd.DataFrame:

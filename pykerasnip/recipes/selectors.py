@@ -8,6 +8,7 @@ remove columns; a list that starts with a negation starts from every column.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Callable, Iterable
 
@@ -127,24 +128,60 @@ def all_outcomes() -> Where:
     return Where(lambda info: _role_matches(info, ("outcome",)), "all_outcomes")
 
 
+#: recipes' variable types; each has R helpers ``all_<type>()`` and ``all_<type>_predictors()``
+TYPES = ("date", "datetime", "double", "factor", "integer", "logical", "nominal", "numeric",
+         "ordered", "string", "unordered")
+
+
+def all_of_type(kind: str) -> Where:
+    """Variables of recipes type ``kind`` (R's ``all_<kind>()``, e.g. ``all_double()``)."""
+    return Where(lambda info: _type_matches(info, (kind,)), f"all_{kind}")
+
+
+def predictors_of_type(kind: str) -> Where:
+    """Predictors of recipes type ``kind`` (R's ``all_<kind>_predictors()``)."""
+    return _role_and_type(f"all_{kind}_predictors", "predictor", kind)
+
+
 def all_numeric() -> Where:
     """Numeric (double or integer) variables."""
-    return Where(lambda info: _type_matches(info, ("numeric",)), "all_numeric")
+    return all_of_type("numeric")
 
 
 def all_nominal() -> Where:
     """Nominal (factor, ordered or character) variables."""
-    return Where(lambda info: _type_matches(info, ("nominal",)), "all_nominal")
+    return all_of_type("nominal")
 
 
 def all_numeric_predictors() -> Where:
     """Numeric predictors."""
-    return _role_and_type("all_numeric_predictors", "predictor", "numeric")
+    return predictors_of_type("numeric")
 
 
 def all_nominal_predictors() -> Where:
     """Nominal predictors."""
-    return _role_and_type("all_nominal_predictors", "predictor", "nominal")
+    return predictors_of_type("nominal")
+
+
+#: R type predicates ``where()`` may be given -> the recipes type they test
+WHERE_PREDICATES = {"is.numeric": "numeric", "is.double": "double", "is.integer": "integer",
+                    "is.factor": "factor", "is.ordered": "ordered", "is.character": "string",
+                    "is.logical": "logical"}
+
+
+class WhereType(Where):
+    """tidyselect's ``where(is.numeric)`` and the like: the variables the R type
+    predicate holds for, read from their recipes types."""
+
+    def __init__(self, predicate: str):
+        if predicate not in WHERE_PREDICATES:
+            raise SpecError(f"where({predicate}) is not read: only "
+                            f"{', '.join(WHERE_PREDICATES)} are known predicates")
+        kind = WHERE_PREDICATES[predicate]
+        super().__init__(lambda info: _type_matches(info, (kind,)), "where", predicate)
+
+    def r_expr(self) -> Lang:
+        return b.call("where", b.sym(self.args[0]))
 
 
 def everything() -> Where:
@@ -242,6 +279,8 @@ _R_SELECTORS: dict[str, Callable[..., Selector]] = {
     "all_nominal_predictors": all_nominal_predictors, "everything": everything,
     "has_role": has_role, "has_type": has_type, "starts_with": starts_with,
     "ends_with": ends_with, "contains": contains, "matches": matches,
+    **{f"all_{kind}": functools.partial(all_of_type, kind) for kind in TYPES},
+    **{f"all_{kind}_predictors": functools.partial(predictors_of_type, kind) for kind in TYPES},
 }
 #: calls that only list selectors (``c()``, and the wrappers recipes stores some in)
 _LISTS = {"c", "vars", "denom_vars", "imp_vars"}
@@ -271,6 +310,8 @@ def _selectors(expr: Any) -> list[Selector]:
         return [s for _, arg in args for s in _selectors(arg)]
     if function == "-" and len(args) == 1:
         return [Minus(s) for s in _selectors(args[0][1])]
+    if function == "where" and len(args) == 1 and isinstance(args[0][1], Sym):
+        return [WhereType(args[0][1].name)]
     if function in _R_SELECTORS:
         positional = [_literal(arg, function) for name, arg in args if not name]
         named = {name.replace(".", "_"): _literal(arg, function) for name, arg in args if name}

@@ -86,3 +86,15 @@ altrep <- list(5, 6)
 names(altrep) <- 5:6
 saveRDS(list(named = altrep, frame = data.frame(v = 1:3, row.names = as.character(11:13)),
              years = longley[1:3, 1:2]), file.path(out, "altrep_names.rds"))
+
+# Selectors: tidyselect's where() with a type predicate, recipes' type helpers, roles.
+set.seed(1)
+sel <- data.frame(x1 = rnorm(30), x2 = rnorm(30), x3 = rpois(30, 3), len = runif(30),
+                  grp = factor(sample(c("a", "b", "c"), 30, TRUE)),
+                  lvl = factor(sample(c("lo", "mid", "hi"), 30, TRUE), levels = c("lo", "mid", "hi"), ordered = TRUE),
+                  txt = sample(c("u", "v"), 30, TRUE), y = rnorm(30), stringsAsFactors = FALSE)
+case("select_where_numeric", recipe(y ~ ., sel) |> step_normalize(where(is.numeric), -all_outcomes()), sel, sel[1:5, ])
+case("select_typed", recipe(y ~ ., sel) |> step_center(all_double_predictors()) |> step_scale(all_integer_predictors()) |>
+       step_dummy(all_unordered_predictors()) |> step_ordinalscore(all_ordered_predictors()), sel, sel[1:5, ])
+case("select_roles_types", recipe(y ~ ., sel) |> update_role(len, new_role = "extra") |> step_range(has_role("extra")) |>
+       step_integer(has_type("ordered")) |> step_zv(everything()), sel, sel[1:5, ])
