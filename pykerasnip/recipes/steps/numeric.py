@@ -390,6 +390,8 @@ class _PowerStep(NumericMapStep):
 
     r_fields = ("lambdas", "limits", "num_unique")
     transform_fn: ClassVar[Callable[[np.ndarray, float], np.ndarray]]
+    #: R's warning naming the columns whose lambda could not be estimated ("" = none)
+    unestimated_warning: ClassVar[str] = ""
 
     def __init__(self, *terms: Any, limits: tuple[float, float] = (-5.0, 5.0),
                  num_unique: int = 5, **common: Any):
@@ -419,6 +421,10 @@ class _PowerStep(NumericMapStep):
         lambdas = pd.Series({c: self.estimate(numeric_values(data[c])) for c in columns}, dtype="f8")
         self.lambdas = lambdas.dropna()
         self.trained = True
+        failed = list(lambdas.index[lambdas.isna()])
+        if failed and self.unestimated_warning:
+            warnings.warn(self.unestimated_warning.format(", ".join(failed)), UserWarning,
+                          stacklevel=2)
 
     def bake_columns(self) -> list[str]:
         return list(self.lambdas.index)
@@ -433,16 +439,10 @@ class StepBoxCox(_PowerStep):
 
     r_class = "step_BoxCox"
     transform_fn = staticmethod(box_cox)
+    unestimated_warning = "No Box-Cox transformation could be estimated for: {}."
 
     def estimate(self, x: np.ndarray) -> float:
         return estimate_box_cox(x, self.limits, self.num_unique)
-
-    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        super().prep(data, info)
-        failed = [c for c in numeric_columns(self, data, info) if c not in self.lambdas.index]
-        if failed:
-            warnings.warn(f"No Box-Cox transformation could be estimated for: {', '.join(failed)}.",
-                          UserWarning, stacklevel=2)
 
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
         # R's bake checks `any(x <= 0)`: TRUE warns, NA (missing values only) stops
