@@ -15,12 +15,13 @@ import argparse
 import json
 import random
 import resource
+import signal
 import sys
 import time
 from collections import Counter
 from contextlib import nullcontext
 
-from .harness import KINDS, SEEDS, Mutation, run, seed_models_reused
+from .harness import KINDS, SEEDS, Mutation, run, seed_models_reused, warm_up
 
 
 def _next_mutation(rng: random.Random) -> Mutation:
@@ -30,7 +31,8 @@ def _next_mutation(rng: random.Random) -> Mutation:
 
 def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0) -> dict:
     """Run inputs ``start`` to ``start + inputs`` of seed ``seed``'s sequence; each escape
-    or silent change is also printed to stderr when it is found."""
+    or silent change is also printed to stderr when it is found. Interrupted (Ctrl-C or
+    SIGTERM), it stops after the last whole input and reports what it ran."""
     rng = random.Random(seed)
     for _ in range(start):
         _next_mutation(rng)
@@ -39,10 +41,16 @@ def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0) -> dict:
     slowest = (0.0, "")
     slowest_cpu = (0.0, "")
     errors: Counter = Counter()
+    warm_up()
     began = time.perf_counter()
+    done = 0
     for i in range(inputs):
         mutation = _next_mutation(rng)
-        outcome = run(mutation)
+        try:
+            outcome = run(mutation)
+        except KeyboardInterrupt:
+            break
+        done += 1
         counts[outcome.status] += 1
         if outcome.status == "typed":
             errors[outcome.error.split(":")[0]] += 1
@@ -54,7 +62,7 @@ def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0) -> dict:
         slowest_cpu = max(slowest_cpu, (outcome.cpu_seconds, outcome.what))
         if progress and (i + 1) % progress == 0:
             print(f"{i + 1} inputs, {dict(counts)}", file=sys.stderr, flush=True)
-    return {"inputs": inputs, "seed": seed, "start": start, "outcomes": dict(counts),
+    return {"inputs": done, "interrupted": done < inputs, "seed": seed, "start": start, "outcomes": dict(counts),
             "typed_errors": dict(errors),
             "problems": problems, "slowest_seconds": round(slowest[0], 3), "slowest": slowest[1],
             "slowest_cpu_seconds": round(slowest_cpu[0], 3), "slowest_cpu": slowest_cpu[1],
@@ -75,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     import warnings
 
     warnings.simplefilter("ignore")
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with nullcontext() if args.fresh_models else seed_models_reused():
         result = campaign(args.inputs, args.seed, args.progress, args.start)
     text = json.dumps(result, indent=1)

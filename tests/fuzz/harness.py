@@ -284,9 +284,23 @@ def _raws(root: Any) -> list[n.Raw]:
     return [s.get() for s in sites(root) if isinstance(s.get(), n.Raw) and len(s.get()) > 1000]
 
 
+def _models_for(kind: str) -> None:
+    if isinstance(keras_fit.model_from_bytes, _SeedModels):
+        keras_fit.model_from_bytes.fresh = kind in SEEDED_KINDS
+
+
+def warm_up() -> None:
+    """Import, load and predict every seed file once, so that no input's time includes
+    the process's one-off start-up."""
+    for index in range(len(SEEDS)):
+        for kind in seed_file(index)[2]:
+            baseline(index, kind)
+
+
 @lru_cache(maxsize=None)
 def baseline(index: int, kind: str) -> pd.DataFrame:
     data, new_data, _ = seed_file(index)
+    _models_for(kind)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return from_bytes(data).predict(new_data, type=kind, seed=1)
@@ -319,8 +333,7 @@ def run(mutation: Mutation) -> Outcome:
     """Mutate, encode, read, summarise and predict one seed file."""
     data, new_data, kinds = seed_file(mutation.seed)
     kind = kinds[mutation.choice % len(kinds)]
-    if isinstance(keras_fit.model_from_bytes, _SeedModels):
-        keras_fit.model_from_bytes.fresh = kind in SEEDED_KINDS
+    _models_for(kind)
     start, cpu = time.perf_counter(), time.process_time()
     root = rds.loads(data)
     what = apply(mutation, root)
