@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import pykerasnip as pk
+from pykerasnip import rowblocks
 from pykerasnip.errors import ForgeError, SpecError
 
 DATA = Path(__file__).parent / "data" / "new_user"
@@ -70,3 +71,26 @@ def test_box_cox_warns_on_non_positive_values_and_missing_values_then_pass() -> 
     with pytest.warns(UserWarning, match="non-positive data in column x"):
         out = rec.bake(pd.DataFrame({"x": [-1.0, np.nan, 2.0]}))
     assert np.isnan(out["x"][:2]).all() and np.isfinite(out["x"][2])
+
+
+@pytest.mark.parametrize("x,outcome", [
+    ([-1.0, 2.0, 3.0, 4.0, 5.0, -6.0], "warns"),   # non-positive values in two blocks
+    ([-1.0, 2.0, np.nan, 4.0, 5.0, 6.0], "warns"),  # the NA's block alone would stop
+    ([1.0, 2.0, np.nan, 4.0, 5.0, 6.0], "stops"),
+])
+def test_box_cox_in_row_blocks_says_what_one_piece_says(x: list, outcome: str) -> None:
+    train = pd.DataFrame({"x": np.arange(1.0, 11.0), "y": np.arange(10.0)})
+    rec = pk.recipe("y ~ x", data=train).step_BoxCox("x").prep()
+    new = pd.DataFrame({"x": x})
+    with rowblocks.blocking(rows=2):
+        if outcome == "stops":
+            with pytest.raises(ForgeError, match="missing values"):
+                rec.bake(new)
+            return
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            got = rec.bake(new)
+    assert [str(w.message) for w in caught] == ["Applying Box-Cox transformation to non-positive "
+                                                "data in column x."]
+    with pytest.warns(UserWarning):
+        pd.testing.assert_frame_equal(got, rec.bake(new), check_exact=True)

@@ -21,6 +21,7 @@ from ...rlinalg import matprod
 from ...rmath import (libm, na_rm_range, optimize_max, r_log, r_mean, r_mean_one_pass, r_pow,
                       r_sum, r_var)
 from ...rds import build as b
+from ...rowblocks import warn_rows
 from .base import (Step, column_names, first, named_chr, named_dbl, register, step_to_r,
                    with_columns)
 
@@ -445,10 +446,14 @@ class StepBoxCox(_PowerStep):
         return estimate_box_cox(x, self.limits, self.num_unique)
 
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
-        # R's bake checks `any(x <= 0)`: TRUE warns, NA (missing values only) stops
-        if (x <= 0).any():
-            warnings.warn(f"Applying Box-Cox transformation to non-positive data in column "
-                          f"{column}.", UserWarning, stacklevel=2)
+        # R's bake checks `any(x <= 0)`: TRUE warns, NA (missing values only) stops. In
+        # row blocks, a block with NA and no non-positive value stops; the whole frame
+        # then runs in one piece, and the warning is given once for all blocks.
+        non_positive = x <= 0
+        if non_positive.any():
+            warn_rows(("Box-Cox non-positive", self.id, column), np.flatnonzero(non_positive),
+                      lambda _: warnings.warn(f"Applying Box-Cox transformation to non-positive "
+                                              f"data in column {column}.", UserWarning, stacklevel=2))
         elif np.isnan(x).any():
             raise ForgeError(f"step_BoxCox: column {column} has missing values, on which R's "
                              "bake() stops (missing value where TRUE/FALSE needed)")
