@@ -7,7 +7,8 @@ R writes a data.frame of random doubles (gzip and uncompressed) and times readRD
 saveRDS inside Rscript (proc.time around the call, so start-up is not counted). Python
 times pykerasnip.rds (node tree, plus pandas when pykerasnip.convert.to_pandas exists),
 rdata and pyreadr when installed, and rapidgzip's parallel gzip inflation alone (what
-the codec uses for large gzip files). R and Python runs alternate
+the codec uses for large gzip files), and the floor of every read into fresh memory:
+getting memory of the data's size and touching each page of it on every core. R and Python runs alternate
 for ``--rounds`` rounds and every time is the best over the rounds, so that load from
 other processes favours neither side. Ratios are Python time / R time.
 
@@ -99,6 +100,25 @@ def inflate_with(module, path: Path, threads: int) -> None:
             pass
 
 
+def touch_fresh(nbytes: int, threads: int) -> None:
+    """Get ``nbytes`` of fresh memory, as a reader's result does, and touch each page of
+    it on ``threads`` threads: what any reader must pay before it writes a byte."""
+    import mmap
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+    from pykerasnip.rds.pages import fresh
+
+    memory = fresh(nbytes, np.uint8)
+    edges = [nbytes * i // threads // mmap.PAGESIZE * mmap.PAGESIZE for i in range(threads + 1)]
+    edges[-1] = nbytes
+
+    def touch(lo: int, hi: int) -> None:
+        memory[lo:hi:mmap.PAGESIZE] = 1
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(touch, edges, edges[1:]))
+
+
 def optional(module: str):
     try:
         return importlib.import_module(module)
@@ -120,6 +140,9 @@ def python_timings(folder: Path) -> dict[str, dict[str, float]]:
         "write_gzip": timed(lambda: rds.dump(tree, folder / "py_gzip.rds")),
         "write_plain": timed(lambda: rds.dump(tree, folder / "py_plain.rds", compress=None)),
     }}
+    from pykerasnip.rds.streams import WORKERS
+    size = sum(node.data.nbytes for node in tree.data)
+    peers[f"fresh memory only, {WORKERS} thr"] = {"read_plain": timed(lambda: touch_fresh(size, WORKERS))}
     convert = optional("pykerasnip.convert")
     if convert is not None and hasattr(convert, "to_pandas"):
         peers["pykerasnip.rds + to_pandas"] = {
