@@ -4,7 +4,9 @@
 
 Prints and writes: inputs run, outcomes by status, escapes and silent changes (with
 the mutation that made them), the slowest input (wall clock, and CPU time, which a
-busy or paused machine does not inflate) and the peak resident memory.
+busy or paused machine does not inflate) and the peak resident memory, also as the
+most any input added to the peak of the warmed-up process (TensorFlow and the seed
+files loaded).
 
 The seed files' own unchanged ``.keras`` archives load once per process for the
 unseeded predict types (``--fresh-models`` loads every archive every time).
@@ -42,6 +44,7 @@ def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0) -> dict:
     slowest_cpu = (0.0, "")
     errors: Counter = Counter()
     warm_up()
+    warm_rss = _peak_rss_mb()
     began = time.perf_counter()
     done = 0
     for i in range(inputs):
@@ -66,8 +69,13 @@ def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0) -> dict:
             "typed_errors": dict(errors),
             "problems": problems, "slowest_seconds": round(slowest[0], 3), "slowest": slowest[1],
             "slowest_cpu_seconds": round(slowest_cpu[0], 3), "slowest_cpu": slowest_cpu[1],
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "peak_rss_mb": _peak_rss_mb(), "warm_peak_rss_mb": warm_rss,
+            "most_memory_any_input_added_mb": round(_peak_rss_mb() - warm_rss, 1),
             "wall_seconds": round(time.perf_counter() - began, 1)}
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def main(argv: list[str] | None = None) -> int:
