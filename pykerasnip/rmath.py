@@ -12,12 +12,14 @@ from __future__ import annotations
 import functools
 import math
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+import warnings
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import numpy as np
 
 from .rds.nodes import NA_REAL, is_na_real
 from .rlinalg import matprod, mean_ld, sum_ld
+from .rowblocks import warn_rows
 
 # --------------------------------------------------------------------------- NA-aware reductions
 # R's NA_real_ is a signalling NaN; NumPy's fmin/fmax (hence nanmin/nanmax) can return
@@ -132,6 +134,18 @@ def r_pow(x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
     square = power == 2.0
     out[square] = base[square] * base[square]
     return out
+
+
+def nans_produced(x: np.ndarray, out: np.ndarray, site: Hashable) -> np.ndarray:
+    """``out``, R's math function of ``x``; warns as R does ("NaNs produced") when the
+    function turned a number of ``x`` into NaN (once per ``site`` across row blocks)."""
+    made = np.isnan(out) & ~np.isnan(x) if np.isnan(out).any() else None
+    warn_rows(site, np.flatnonzero(made) if made is not None and made.any() else None, _warn_nans)
+    return out
+
+
+def _warn_nans(rows: np.ndarray) -> None:
+    warnings.warn("NaNs produced", UserWarning, stacklevel=2)
 
 
 def r_log(x: np.ndarray, base: float = math.e) -> np.ndarray:

@@ -44,25 +44,29 @@ for _op in ARITHMETIC:
     builtin(_op)(_arithmetic(_op))
 
 
-def _math(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[RVector], np.ndarray]:
+def _math(name: str, fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[RVector], np.ndarray]:
     def apply(x: RVector) -> np.ndarray:
+        values = numeric_arg(x, "mathematical function")
         with np.errstate(all="ignore"):
-            return fn(numeric_arg(x, "mathematical function"))
+            return rmath.nans_produced(values, fn(values), ("NaNs produced", name))
     return apply
 
 
 # the C library's functions, as R calls them (NumPy's SIMD ones differ in the last bit)
 for _name in ("exp", "log10", "log2", "log1p", "expm1", "sin", "cos", "tan"):
-    builtin(_name)(_math(rmath.libm(_name)))
+    builtin(_name)(_math(_name, rmath.libm(_name)))
 for _name, _fn in {"sqrt": np.sqrt, "floor": np.floor, "ceiling": np.ceil, "trunc": np.trunc,
                    "sign": np.sign}.items():
-    builtin(_name)(_math(_fn))
+    builtin(_name)(_math(_name, _fn))
 
 
 @builtin("log")
 def _log(x: RVector, base: RVector | None = None) -> np.ndarray:
     """R's ``log``: bases 10 and 2 use log10/log2 exactly, like R."""
-    return rmath.r_log(numeric_arg(x, "log"), np.e if base is None else float(as_double(base)[0]))
+    values = numeric_arg(x, "log")
+    return rmath.nans_produced(
+        values, rmath.r_log(values, np.e if base is None else float(as_double(base)[0])),
+        ("NaNs produced", "log"))
 
 
 @builtin("abs")

@@ -7,6 +7,7 @@ Filled values are cast like recipes casts them: an integer column gets integer f
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from ...formula.terms import terms_from_formula
 from ...rds.nodes import BaseEnv, List
 from ...rlinalg import matprod
 from ...rmath import na_rm_range, r_sort_strings
+from ...rowblocks import row_offset, warn_rows
 from ...rrng import RRandom, current_stream
 from .. import selectors
 from ..selectors import all_predictors, r_quosures, select
@@ -369,8 +371,7 @@ class StepImputeKnn(Step):
         self.check_columns(data)
         out = data.copy(deep=False)
         for target, predictors in self.columns:
-            # R leaves (with a warning) the rows whose predictors are all missing
-            missing = data[target].isna().to_numpy() & data[predictors].notna().any(axis=1).to_numpy()
+            missing = imputable_rows(self, data, target, predictors)
             if not missing.any():
                 continue
             queries = data.loc[missing, predictors]
@@ -379,6 +380,33 @@ class StepImputeKnn(Step):
             estimates = neighbour_estimates(reference[target], index)
             out[target] = _fill_rows(out[target], missing, estimates)
         return out
+
+
+def imputable_rows(step: Step, data: pd.DataFrame, column: str, predictors: list[str]) -> np.ndarray:
+    """The rows of ``column`` that bag and knn imputation fill: the missing ones with an
+    ``impute_with`` value. recipes leaves the others missing and warns naming them."""
+    rows = data[column].isna().to_numpy(copy=True)
+    if rows.any():
+        hopeless = np.flatnonzero(rows)[data.loc[rows, predictors].isna().all(axis=1).to_numpy()]
+        warn_rows(("impute_with all missing", step.id, column),
+                  row_offset() + hopeless if len(hopeless) else None,
+                  lambda numbers: _warn_hopeless(numbers, column))
+        rows[hopeless] = False
+    return rows
+
+
+def _warn_hopeless(rows: np.ndarray, column: str) -> None:
+    """recipes' warning for the rows (0-based) whose ``impute_with`` columns are all NA."""
+    shown = _cli_collapse([str(i + 1) for i in rows])
+    warnings.warn(f"The `impute_with` variables for `{column}` only contains missing "
+                  f"values for row: {shown}. Cannot impute for those rows.", stacklevel=4)
+
+
+def _cli_collapse(items: list[str]) -> str:
+    """cli's inline vector: ``a``, ``a and b``, ``a, b, and c``."""
+    if len(items) < 3:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
 
 
 def _fill_rows(column: pd.Series, rows: np.ndarray, values: Any) -> pd.Series:
@@ -451,8 +479,12 @@ class StepImputeLinear(Step):
         for target, (predictors, coefficients) in self.models.items():
             missing = data[target].isna().to_numpy()
             rows = data.loc[missing, predictors]
-            if not missing.any() or rows.isna().any().any():
-                continue    # R warns when predictors are missing too
+            if not missing.any():
+                continue
+            if rows.isna().any().any():
+                warnings.warn("There were missing values in the predictor(s) used to impute; "
+                              "imputation did not occur.", UserWarning, stacklevel=2)
+                continue
             design = lm_design(rows, predictors, self.xlevels.get(target, {}))
             keep = coefficients.notna().to_numpy()   # aliased terms (NA coefficients) are dropped
             predicted = matprod(design[:, keep], coefficients.to_numpy()[keep, None])[:, 0]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import secrets
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,10 +26,10 @@ from ...factor import is_factor
 from ...rds import build as b
 from ...rds.nodes import NA_INTEGER, Integer, List, RObject, plain
 from ...rmath import r_sort_strings
-from ...rowblocks import row_offset, warn_rows
 from ...rrng import RRandom, current_stream
 from ..selectors import all_predictors, r_argument_quosures
 from .base import Step, first, prep_in_r, r_numbers, register, step_to_r
+from .impute import imputable_rows
 from .numeric import r_matrix
 
 
@@ -292,35 +291,12 @@ class StepImputeBag(Step):
         stream = current_stream() or RRandom(secrets.randbits(31))
         out = {}
         for column, model in self.models.items():
-            rows = data[column].isna().to_numpy(copy=True)
+            rows = imputable_rows(self, data, column, model.predictors)
             if not rows.any():
                 continue
-            predictors = data.loc[rows, model.predictors]
-            hopeless = predictors.isna().all(axis=1).to_numpy()
-            warn_rows(("impute_with all missing", column),
-                      row_offset() + np.flatnonzero(rows)[hopeless] if hopeless.any() else None,
-                      lambda numbers, column=column: _warn_hopeless(numbers, column))
-            if hopeless.any():
-                rows[np.flatnonzero(rows)[hopeless]] = False
-                predictors = predictors[~hopeless]
-                if not len(predictors):
-                    continue
-            out[column] = _filled(data[column], rows, model.predict(predictors, stream))
+            out[column] = _filled(data[column], rows,
+                                  model.predict(data.loc[rows, model.predictors], stream))
         return data.assign(**out)
-
-
-def _warn_hopeless(rows: np.ndarray, column: str) -> None:
-    """recipes' warning for the rows (0-based) whose ``impute_with`` columns are all NA."""
-    shown = _cli_collapse([str(i + 1) for i in rows])
-    warnings.warn(f"The `impute_with` variables for `{column}` only contains missing "
-                  f"values for row: {shown}. Cannot impute for those rows.", stacklevel=4)
-
-
-def _cli_collapse(items: list[str]) -> str:
-    """cli's inline vector: ``a``, ``a and b``, ``a, b, and c``."""
-    if len(items) < 3:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + ", and " + items[-1]
 
 
 def _filled(column: pd.Series, rows: np.ndarray, values: np.ndarray) -> pd.Series:

@@ -18,10 +18,10 @@ from ...convert import flag
 from ...errors import ForgeError, MalformedObjectError, SpecError
 from ...rds.nodes import List, Real, plain
 from ...rlinalg import matprod
-from ...rmath import (libm, na_rm_range, optimize_max, r_log, r_mean, r_mean_one_pass, r_pow,
+from ...rmath import (libm, nans_produced, na_rm_range, optimize_max, r_log, r_mean, r_mean_one_pass, r_pow,
                       r_sum, r_var)
 from ...rds import build as b
-from ...rowblocks import warn_rows
+from ...rowblocks import row_offset, warn_rows
 from .base import (Step, column_names, first, named_chr, named_dbl, register, step_to_r,
                    with_columns)
 
@@ -299,11 +299,18 @@ class StepLog(FixedMapStep):
         return step_to_r(self, {"base": b.dbl(first(self.base)), "offset": b.dbl(first(self.offset)),
                                 "columns": named_chr(self.columns), "signed": b.lgl(first(self.signed))})
 
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        if self.signed and self.offset != 0:
+            warn_rows(("signed log offset", self.id), np.array([row_offset()]),
+                      lambda _: warnings.warn("When `signed` is TRUE, `offset` will be ignored.",
+                                              UserWarning, stacklevel=2))
+        return super().bake(data)
+
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
         if self.signed:
             with np.errstate(invalid="ignore"):
                 return np.where(np.abs(x) < 1, 0.0, np.sign(x) * r_log(np.abs(x), self.base))
-        return r_log(x + self.offset, self.base)
+        return nans_produced(x, r_log(x + self.offset, self.base), ("NaNs produced", self.id, column))
 
 
 @register
@@ -318,7 +325,7 @@ class StepSqrt(FixedMapStep):
 
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
-            return np.sqrt(x)
+            return nans_produced(x, np.sqrt(x), ("NaNs produced", self.id, column))
 
 
 _LAMBDA_EPS = 0.001
@@ -457,7 +464,10 @@ class StepBoxCox(_PowerStep):
         elif np.isnan(x).any():
             raise ForgeError(f"step_BoxCox: column {column} has missing values, on which R's "
                              "bake() stops (missing value where TRUE/FALSE needed)")
-        return super().transform(column, x)
+        out = super().transform(column, x)
+        if abs(float(self.lambdas[column])) < _LAMBDA_EPS:  # log(x): R's `^` does not warn
+            return nans_produced(x, out, ("NaNs produced", self.id, column))
+        return out
 
 
 @register

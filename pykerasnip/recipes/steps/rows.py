@@ -8,6 +8,7 @@ filter/slice/arrange hold R expressions (quosures), replayed with
 from __future__ import annotations
 
 import secrets
+import warnings
 from typing import Any
 
 import numpy as np
@@ -236,6 +237,8 @@ class StepShuffle(SelectedColumnsStep):
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
         if len(data) == 1:
+            warnings.warn("`new_data` contains a single row; unable to shuffle.", UserWarning,
+                          stacklevel=2)
             return data
         stream = _stream()
         out = {}
