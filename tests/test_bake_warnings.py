@@ -15,7 +15,8 @@ from pykerasnip.convert import to_pandas
 
 DATA = Path(__file__).parent / "data" / "bake_warnings"
 CASES = ["impute_knn_all_missing", "impute_linear_missing_predictor", "log_signed_offset",
-         "log_nans", "shuffle_one_row", "sqrt_hyperbolic_nans"]
+         "log_nans", "shuffle_one_row", "sqrt_hyperbolic_nans", "factor_now_text",
+         "factors_now_text"]
 
 
 def _baked(case: str, rows: int | None = None) -> tuple[pd.DataFrame, list[str]]:
@@ -28,7 +29,7 @@ def _baked(case: str, rows: int | None = None) -> tuple[pd.DataFrame, list[str]]
         else:
             with rowblocks.blocking(rows=rows):
                 out = recipe.bake(new)
-    return out, [str(w.message) for w in caught]
+    return out, [str(w.message).replace("\n", " ") for w in caught]  # as warnings.txt has them
 
 
 def test_every_case_is_there() -> None:

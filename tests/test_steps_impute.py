@@ -137,7 +137,11 @@ def test_knn_skips_only_rows_whose_predictors_are_all_missing():
     new = pd.DataFrame({"y": [0.0] * 3, "a": pd.array([None] * 3, dtype="Int32"),
                         "b": [np.nan, 25, 52], "c": [np.nan, 1, 0],
                         "f": pd.Categorical([None, None, "u"], categories=["u", "v"])})
-    baked = prepped.bake(new)
+    with pytest.warns(UserWarning) as said:
+        baked = prepped.bake(new)
+    assert [str(w.message) for w in said] == [
+        f"The `impute_with` variables for `{c}` only contains missing values for row: 1. "
+        "Cannot impute for those rows." for c in ("a", "f")]
     # recipes 1.3.2: bake(prep(recipe(y ~ ., train) |> step_impute_knn(a, f, neighbors = 2,
     #   impute_with = imp_vars(b, c))), new) -> a = NA 4 4 (integer), f = NA v u (row 1 warned)
     assert pd.api.types.is_integer_dtype(baked["a"])

@@ -9,6 +9,7 @@ trained recipe R saved (composted, butchered or bundled), keeping the R node.
 from __future__ import annotations
 
 import copy
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -384,6 +385,7 @@ class Recipe:
             raise SpecError(f"At least one step has not been trained ({', '.join(untrained)}). "
                             "Please run `prep`.")
         self._check_role_requirements(new_data)
+        self._check_nominal_types(new_data)
         if splits(len(new_data)) and not block_problems(self):
             return in_blocks(new_data, lambda rows: self._bake_rows(rows, terms))
         return self._bake_rows(new_data, terms)
@@ -414,6 +416,18 @@ class Recipe:
         if missing:
             quoted = ", ".join(f'"{m}"' for m in missing)
             raise ForgeError(f"The following required columns are missing from `new_data`: {quoted}.")
+
+    def _check_nominal_types(self, new_data: pd.DataFrame) -> None:
+        """recipes' warning for columns that were factors at prep and are not now."""
+        was = [f"`{name}`" for name, lv in (self.orig_lvls or {}).items()
+               if lv.factor and name in new_data.columns and not is_factor(new_data[name])]
+        if was:
+            one = len(was) == 1
+            names = " and ".join(was) if len(was) < 3 else ", ".join(was[:-1]) + f", and {was[-1]}"
+            warnings.warn(f"! There {'was' if one else 'were'} {len(was)} column{'' if one else 's'} "
+                          f"that {'was a factor' if one else 'were factors'} when the recipe was "
+                          f"prepped:\n\u2022 {names}\n\u2139 This may cause errors when processing "
+                          "new data.", UserWarning, stacklevel=3)
 
     # -- writing R ---------------------------------------------------------------------
     def to_r(self) -> List:

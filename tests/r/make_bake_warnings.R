@@ -38,3 +38,8 @@ case("log_nans", recipe(mpg ~ ., mtcars) |> step_center(drat) |> step_log(drat, 
 case("shuffle_one_row", recipe(mpg ~ ., mtcars) |> step_shuffle(disp, hp), mtcars, mtcars[4, ])
 case("sqrt_hyperbolic_nans", recipe(mpg ~ ., mtcars) |> step_center(drat, wt) |> step_sqrt(drat) |>
        step_hyperbolic(wt, func = "cosh", inverse = TRUE), mtcars, mtcars[c(2, 3, 7), ])
+case("factor_now_text", recipe(Sepal.Length ~ ., iris) |> step_dummy(Species),
+     iris, transform(iris[c(1, 51, 101), ], Species = as.character(Species)))
+wb <- transform(warpbreaks, tension2 = tension)
+case("factors_now_text", recipe(breaks ~ ., wb) |> step_dummy(all_nominal_predictors()),
+     wb, transform(wb[c(1, 20, 40), ], wool = as.character(wool), tension2 = as.character(tension2)))
