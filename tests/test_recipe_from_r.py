@@ -117,10 +117,16 @@ def test_a_negated_selector_removes_columns():
 @pytest.mark.parametrize("expr, message", [
     (b.call("where", b.sym("is.numeric.Date")), r"where\(is.numeric.Date\) is not read"),
     (b.call("where", b.call("function", b.sym("x"))), r"where\(\) .* no Python twin"),
-    (b.call("num_range", b.chr("x"), b.dbl(3)), r"num_range\(\) .* no Python twin"),
+    (b.call("num_range", b.chr("x"), b.call("seq_len", b.dbl(3))), "computed argument"),
+    (b.call("all_of", b.sym("cols")), r"all_of\(\) .* uses `cols`, a variable of the R session"),
+    (b.call("any_of", b.call("c", b.chr("a"), b.sym("more"))), "uses `more`"),
+    (b.call("starts_with", b.call("c", b.chr("a"), b.chr("b"))), "computed argument"),
+    (b.call(":", b.call("-", b.sym("a")), b.sym("b")), "one negated end"),
+    (b.call("c", b.sym("a"), new=b.sym("b")), "renaming"),
+    (b.call("-", b.sym("a"), b.sym("b")), r"-\(\) .* has 2 arguments"),
     (b.ns_call("evilpkg", "all_predictors"), r"<call>\(\) .* no Python twin"),
     (b.call("starts_with", b.call("paste0", b.chr("a"))), "computed argument"),
-    (b.dbl(1.0), "cannot read the selector"),
+    (b.lgl(True), "cannot read the selector"),
 ])
 def test_selectors_without_a_python_twin_are_refused_by_name(expr, message):
     with pytest.raises(SpecError, match=message):

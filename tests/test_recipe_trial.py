@@ -2,7 +2,9 @@
 on base R data sets and with step options the step ground truth does not use. R's
 prepped recipe bakes R's numbers to the bit; Python's own prep of the same recipe on the
 same data does too, except for the steps whose prep stays in R (``PREP_EXCEPTIONS``);
-where R stops, Python raises a typed error."""
+where R stops, Python raises a typed error. ``selections.rds``: how recipes resolves
+tidyselect selections (names, positions, ranges, ``!``, ``&``, ``|``, ``all_of()``,
+``num_range()``...), read from their text and never run."""
 from __future__ import annotations
 
 import warnings
@@ -12,7 +14,11 @@ import pandas as pd
 import pytest
 
 import pykerasnip as pk
-from pykerasnip.errors import PykerasnipError, UnsupportedStepError
+from pykerasnip.errors import PykerasnipError, SpecError, UnsupportedStepError
+from pykerasnip.formula.parse import parse
+from pykerasnip.rds import build as b
+from pykerasnip.rds.nodes import GlobalEnv
+from pykerasnip.recipes import selectors
 from pykerasnip.recipes.steps.base import PREP_EXCEPTIONS
 from pykerasnip.rrng import r_session
 
@@ -21,8 +27,8 @@ CASES = sorted(p.name for p in DATA.iterdir() if p.is_dir()) if DATA.is_dir() el
 
 
 def test_the_trial_files_are_there() -> None:
-    assert len(CASES) == 27
-    assert sum((DATA / c / "baked.rds").exists() for c in CASES) == 25
+    assert len(CASES) == 31
+    assert sum((DATA / c / "baked.rds").exists() for c in CASES) == 28
 
 
 def _bake(recipe: pk.Recipe, case: str) -> pd.DataFrame:
@@ -72,3 +78,21 @@ def test_names_r_keeps_as_altrep_read_as_names() -> None:
     assert list(tree["named"].names) == ["5", "6"]
     assert list(tree["frame"].index) == ["11", "12", "13"]
     assert list(tree["years"].index) == [1947, 1948, 1949]
+
+
+SELECTIONS = pk.read_rds(DATA / "selections.rds")
+
+
+@pytest.mark.filterwarnings("ignore:In .*numerical expression has")  # R's `:` warns too
+@pytest.mark.parametrize("data, text, selected",
+                         list(SELECTIONS["selections"].itertuples(index=False)))
+def test_stored_selections_select_as_r(data: str, text: str, selected: "str | None") -> None:
+    exprs = [arg for _, arg in parse(f"c({text})").args]  # the step's arguments, as R stores them
+    quosures = b.structure(b.r_list([b.quosure(e, GlobalEnv) for e in exprs], [""] * len(exprs)),
+                           {"class": ["quosures", "list"]})
+    info = SELECTIONS["roles"][data]
+    if not isinstance(selected, str):  # R stops
+        with pytest.raises(SpecError):
+            selectors.select(selectors.from_r(quosures), info)
+        return
+    assert selectors.select(selectors.from_r(quosures), info) == selected.split()

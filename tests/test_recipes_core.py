@@ -2,16 +2,22 @@
 and baking the fixtures' R-made recipes against R's own bake."""
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import pykerasnip.recipes as rc
+from pykerasnip import read_rds
 from pykerasnip.convert import to_python
 from pykerasnip.datasets import iris, mtcars
 from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
 from conftest import FIXTURES
 from r_oracle import requires_r, run_r
+
+RECIPE_TRIAL = Path(__file__).parent / "data" / "recipe_trial"
 
 
 # -- selectors -------------------------------------------------------------------------
@@ -55,6 +61,91 @@ def test_selectors_written_as_r_code():
     assert quosures.classes == ["quosures", "list"]
     assert [deparse(q.args[0][1]) for q in quosures.data] == [
         "all_numeric_predictors()", '-starts_with("Petal")', "Species", 'has_role("id")']
+
+
+#: R selections (tests/data/recipe_trial/selections.rds, made by tests/r/make_recipe_trial.R)
+#: and their Python spelling
+PYTHON_SPELLINGS = {
+    "wt:disp": [rc.col_range("wt", "disp")], "3:1": [rc.col_range(3, 1)],
+    "c(3, 1), hp": [rc.all_of([3, 1]), "hp"], "last_col(offset = 2)": [rc.last_col(2)],
+    "last_col():cyl": [rc.col_range(rc.last_col(), "cyl")], "-(disp:wt)": [-rc.col_range("disp", "wt")],
+    "hp, -disp:-wt": ["hp", -rc.col_range("disp", "wt")], "hp, !cyl": ["hp", rc.complement("cyl")],
+    "hp, -hp": ["hp", rc.minus("hp")], "!cyl, -hp": [rc.complement("cyl"), rc.minus("hp")],
+    "all_predictors(), -(disp | wt)": [rc.all_predictors(), -(rc.all_of("disp") | "wt")],
+    "-starts_with(\"d\") & all_predictors()": [-rc.starts_with("d") & rc.all_predictors()],
+    "cyl | starts_with(\"d\")": ["cyl" | rc.starts_with("d")],
+    "wt | -wt": [rc.all_of("wt") | -rc.all_of("wt")],
+    "all_of(c(\"wt\", \"disp\", \"wt\"))": [rc.all_of(["wt", "disp", "wt"])],
+    "all_of(c(\"wt\", \"nope\"))": [rc.all_of(["wt", "nope"])],
+    "any_of(c(\"wt\", \"nope\", \"disp\"))": [rc.any_of(("wt", "nope", "disp"))],
+    "any_of(c(20, 1))": [rc.any_of([20, 1])], "all_of(c(1, 20))": [rc.all_of([1, 20])],
+    "last_col(offset = 11)": [rc.last_col(11)], "12": [rc.col_range(12, 12)],
+    "num_range(\"x\", c(10, 1, 1))": [rc.num_range("x", [10, 1, 1])],
+    "num_range(\"x\", 1, width = 3)": [rc.num_range("x", 1, width=3)],
+    "num_range(\"x\", 1L:1L, suffix = \"_a\", width = 1)": [rc.num_range("x", [1], "_a", 1)],
+    "num_range(\"x\", 1:3, width = 3) | x10": [rc.num_range("x", range(1, 4), width=3) | "x10"],
+}
+
+
+def _r_selections() -> dict[str, tuple[pd.DataFrame, "list[str] | None"]]:
+    """R's selections: text -> (roles of the data, names selected or None where R stops)."""
+    stored = read_rds(RECIPE_TRIAL / "selections.rds")
+    return {text: (stored["roles"][data], selected.split() if isinstance(selected, str) else None)
+            for data, text, selected in stored["selections"].itertuples(index=False)}
+
+
+@pytest.mark.parametrize("text", sorted(PYTHON_SPELLINGS))
+def test_python_selectors_select_as_r(text):
+    from pykerasnip.recipes.selectors import from_r, r_quosures, select
+    info, want = _r_selections()[text]
+    terms = PYTHON_SPELLINGS[text]
+    if want is None:
+        with pytest.raises(SpecError):
+            select(terms, info)
+    else:
+        assert select(terms, info) == want
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # what R reads back selects the same
+        again = from_r(r_quosures(terms))
+    if want is not None:
+        assert select(again, info) == want
+
+
+def test_new_selectors_written_as_r_code():
+    from pykerasnip.formula.parse import deparse
+    from pykerasnip.recipes.selectors import r_quosures
+    terms = [rc.num_range("x", [3, 1], suffix="_a", width=2), rc.last_col(), rc.last_col(2),
+             rc.all_of(["a", "b"]), rc.any_of("a"), rc.all_of([1, 3]), rc.col_range("a", 3),
+             -rc.col_range(rc.last_col(), "b"), rc.complement(rc.starts_with("x") & "y"),
+             "a" | rc.has_role("id")]
+    assert [deparse(q.args[0][1]) for q in r_quosures(terms).data] == [
+        'num_range("x", c(3L, 1L), suffix = "_a", width = 2L)', "last_col()",
+        "last_col(offset = 2L)", 'all_of(c("a", "b"))', 'any_of("a")', "all_of(c(1, 3))", "a:3",
+        "-(last_col():b)", '!(starts_with("x") & y)', 'a | has_role("id")']
+
+
+def test_selector_arguments_are_checked():
+    for bad in (lambda: rc.num_range("x", [1.5]), lambda: rc.num_range(["x"], 1),
+                lambda: rc.num_range("x", 1, width=-1), lambda: rc.last_col(True),
+                lambda: rc.all_of(["a", 1]), lambda: rc.any_of(-1), lambda: rc.col_range("a", 1.5)):
+        with pytest.raises(SpecError):
+            bad()
+
+
+@requires_r("recipes", stack="rstack")
+def test_r_prepares_a_python_recipe_using_the_new_selectors_as_python_does(tmp_path):
+    from pykerasnip.rds import dump
+    cars = mtcars().reset_index(drop=True)
+    rec = (rc.recipe("mpg ~ .", cars).step_lag(rc.col_range("wt", "disp"), lag=1)
+           .step_center(rc.last_col(1), rc.col_range(1, 2), rc.all_of([4, 2]))
+           .step_scale(-rc.col_range("cyl", "carb"), -rc.last_col())
+           .step_select(rc.col_range(rc.last_col(), "gear"), rc.any_of(["nope", "am"]),
+                        rc.complement(rc.starts_with("d") | "mpg" | rc.num_range("lag_", [1], "_hp")) &
+                        rc.all_predictors()))
+    dump(rec.to_r(), tmp_path / "rec.rds")
+    r = run_r("bake(prep(readRDS(path), training = mtcars), NULL)", inputs={"path": tmp_path / "rec.rds"},
+              packages=("recipes",), stack="rstack")
+    pd.testing.assert_frame_equal(rec.prep(cars).bake(None), r, check_exact=True)
 
 
 def test_formula_roles_and_var_info():

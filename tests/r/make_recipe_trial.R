@@ -98,3 +98,64 @@ case("select_typed", recipe(y ~ ., sel) |> step_center(all_double_predictors()) 
        step_dummy(all_unordered_predictors()) |> step_ordinalscore(all_ordered_predictors()), sel, sel[1:5, ])
 case("select_roles_types", recipe(y ~ ., sel) |> update_role(len, new_role = "extra") |> step_range(has_role("extra")) |>
        step_integer(has_type("ordered")) |> step_zv(everything()), sel, sel[1:5, ])
+
+# Selectors by name and position: num_range() (width, suffix, missing names skipped, its
+# order), any_of() / all_of(), ranges a:b both ways, positions, last_col(offset), and the
+# complement !, & and |; step_lag() makes columns in selection order, step_select() keeps
+# it. all_of() of a missing column stops prep().
+set.seed(7)
+nr <- as.data.frame(setNames(lapply(1:12, function(i) round(rnorm(20, i), 3)), sprintf("x%02d", 1:12)))
+nr$s1_v <- runif(20); nr$s2_v <- runif(20); nr$y <- rnorm(20)
+case("select_num_range_any_of", recipe(y ~ ., nr) |> step_lag(num_range("x", c(3, 1, 13), width = 2), lag = 1:2) |>
+       step_scale(num_range("s", 2:1, suffix = "_v"), any_of(c("x12", "nope", "x10"))) |>
+       step_select(num_range("x", 12:9, width = 2), any_of(c("y", "zz")), num_range("lag_1_x", 3:1, width = 2),
+                   starts_with("x0"), -x05),
+     nr, nr[c(1, 7, 20), ])
+case("select_ranges_last_col_mtcars", recipe(mpg ~ ., mtcars) |> step_lag(wt:disp, lag = 1) |>
+       step_center(last_col(offset = 1), 1:2, c(4, 2)) |> step_scale(-cyl:-carb, -last_col()) |>
+       step_select(last_col():gear, all_of(c("mpg", "cyl")), 3),
+     mtcars, mtcars[c(1, 15, 32), ])
+case("select_bang_and_or_mtcars", recipe(mpg ~ ., mtcars) |> step_lag(hp | starts_with("d"), lag = 1) |>
+       step_normalize(!all_outcomes() & !starts_with("hp"), -am) |>
+       step_rm(!(all_outcomes() | contains("lag") | c(cyl, wt, qsec))) |> step_select(qsec, !c(qsec, mpg), mpg),
+     mtcars, mtcars[c(3, 19, 31), ])
+case("select_all_of_missing", recipe(mpg ~ ., mtcars) |> step_center(all_of(c("wt", "nope"))), mtcars, mtcars[1:3, ])
+
+# How recipes (tidyselect 1.2.0) resolves selections, one step's arguments per line: the
+# names selected, in order, or NA where R stops. On mtcars (mpg ~ .) and on names made
+# for num_range() (~ .).
+numbered <- data.frame(x1 = 1, x01 = 2, x001 = 3, x10 = 4, "x-1" = 5, x1_a = 6, check.names = FALSE)
+frames <- list(mtcars = list(recipe(mpg ~ ., mtcars), mtcars), numbered = list(recipe(~ ., numbered), numbered))
+selections <- rbind(
+  data.frame(data = "mtcars", selection = c(
+    "disp:wt", "wt:disp", "mpg:cyl", "cyl:3", "2:\"wt\"", "1:3", "3:1", "c(1, 3)", "c(3, 1), hp", "1:0", "c(0, 2)",
+    "0", "12", "1.5", "c(1, 1)", "disp, 2", "-1", "-2", "c(-2, -3)", "-c(2, 3)", "!2", "c(2, -1)", "-1:-2",
+    "-(disp:wt)", "!disp:wt", "-disp:-wt", "hp, -disp:-wt", "cyl:wt:qsec", "cyl:starts_with(\"d\")",
+    "starts_with(\"q\"):cyl", "last_col()", "last_col(1)", "last_col(offset = 2)", "last_col(0L)",
+    "last_col(offset = 10)", "last_col(offset = 11)", "last_col(20)", "last_col(-1)", "last_col(1.5)",
+    "last_col(TRUE)", "last_col():cyl", "cyl:last_col()", "!hp", "!c(hp, cyl)", "hp, !cyl", "-cyl", "!cyl, -hp",
+    "hp, -hp", "hp, !hp", "hp, c(-hp)", "hp, c(-hp, wt)", "c(wt, -wt, disp)", "c(-wt), disp", "-wt, disp",
+    "!wt, disp", "!(!wt)", "all_predictors(), -(disp | wt)", "everything() & !cyl", "!everything()",
+    "all_predictors() & starts_with(\"d\")", "starts_with(\"d\") & all_predictors()",
+    "all_predictors() & -starts_with(\"d\")", "-starts_with(\"d\") & all_predictors()",
+    "starts_with(\"d\") | cyl", "cyl | starts_with(\"d\")", "wt | disp", "wt | -wt", "wt & disp",
+    "wt & starts_with(\"d\")", "c(wt) & c(wt, disp)", "(wt | disp) & hp", "disp | wt & hp",
+    "all_of(c(\"wt\", \"disp\"))", "all_of(\"wt\")", "all_of(c(\"wt\", \"nope\"))", "all_of(c(\"wt\", \"disp\", \"wt\"))",
+    "all_of(1:2)", "all_of(c(1, 20))", "all_of(c(a = \"wt\"))", "all_of(c(\"wt\", NA))", "all_of(cols)",
+    "any_of(c(\"wt\", \"nope\", \"disp\"))", "any_of(c(\"wt\", \"wt\"))", "wt, any_of(\"wt\")", "any_of(c(20, 1))",
+    "any_of(NA_character_)", "!all_of(\"nope\")", "!any_of(\"nope\")", "-any_of(\"nope\")", "-all_of(\"nope\")",
+    "all_of(c(\"wt\", \"disp\")) | any_of(\"zz\")", "\"wt\"", "c(\"wt\", \"disp\")", "\"nope\"", "wt:\"disp\"")),
+  data.frame(data = "numbered", selection = c(
+    "num_range(\"x\", 1, width = 0)", "num_range(\"x\", 1, width = 1)", "num_range(\"x\", 1, width = 3)",
+    "num_range(\"x\", c(10, 1, 1))", "num_range(\"x\", 10:1)", "num_range(\"x\", -1)", "num_range(\"x\", 1, suffix = \"_a\")",
+    "num_range(\"x\", 1:2, width = 2)", "num_range(\"x\", 1L:1L, suffix = \"_a\", width = 1)", "num_range(\"y\", 1:3)",
+    "num_range(\"x\", 1:3, width = 3) | x10")))
+selections$selected <- mapply(function(data, text) {
+  quos <- lapply(rlang::call_args(rlang::parse_expr(paste0("c(", text, ")"))), rlang::new_quosure, env = globalenv())
+  rec <- frames[[data]][[1]]
+  frame <- frames[[data]][[2]][rec$var_info$variable]
+  tryCatch(paste(suppressWarnings(recipes:::recipes_eval_select(quos, frame, rec$var_info)), collapse = " "),
+           error = function(e) NA_character_)
+}, selections$data, selections$selection, USE.NAMES = FALSE)
+saveRDS(list(selections = selections, roles = lapply(frames, function(f) f[[1]]$var_info[c("variable", "role")])),
+        file.path(out, "selections.rds"))
