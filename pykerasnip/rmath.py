@@ -520,8 +520,8 @@ def poly_predict(x: np.ndarray, alpha: Sequence[float], norm2: Sequence[float]) 
 
 
 def poly_raw(x: np.ndarray, degree: int) -> np.ndarray:
-    """``poly(x, degree, raw = TRUE)``: columns x, x^2, ..., x^degree."""
-    return np.power.outer(np.asarray(x, dtype=float), np.arange(1, degree + 1, dtype=float))
+    """``poly(x, degree, raw = TRUE)``: columns x, x^2, ..., x^degree, each R's ``^``."""
+    return r_pow(np.asarray(x, dtype=float)[:, None], np.arange(1, degree + 1, dtype=float))
 
 
 # --------------------------------------------------------------------------- splines

@@ -179,6 +179,17 @@ def test_r_var_rounds_as_r_var() -> None:
     np.testing.assert_array_equal(np.array(got), np.asarray(expected))
 
 
+def test_poly_raw_is_r_poly_raw_to_the_bit() -> None:
+    """``poly(x, 5, raw = TRUE)`` made by R (tests/r/make_rmath_truth.R): squares are
+    ``x * x``, other powers C's ``pow``, as R's ``^`` computes them."""
+    from pykerasnip.rds import load
+
+    truth = load(Path(__file__).parent / "data" / "rmath" / "poly_raw.rds")
+    x = np.asarray(truth["x"].data, dtype=float)
+    expected = np.asarray(truth["raw"].data, dtype=float).reshape((len(x), 5), order="F")
+    np.testing.assert_array_equal(rmath.poly_raw(x, 5), expected)
+
+
 @pytest.mark.parametrize(("name", "nin", "finite"),
                          [("sin", 1, False), ("cos", 1, False), ("exp", 1, False), ("log", 1, False),
                           ("tanh", 1, False), ("asinh", 1, False), ("atan2", 2, False),
