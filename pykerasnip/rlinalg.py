@@ -2,7 +2,8 @@
 
 ``cov`` (stats' C code: a long-double two-pass mean, then long-double sums of products),
 ``solve`` (LAPACK 3.11's ``dgesv``: the recursive ``dgetrf2`` LU with partial pivoting,
-then two triangular solves, replayed operation by operation), ``%*%``, ``rowSums``,
+then two triangular solves, replayed operation by operation), ``qr()`` and ``qr.qy()``
+(LINPACK's ``dqrdc2`` and ``dqrsl`` over the reference BLAS 3.11), ``%*%``, ``rowSums``,
 ``colMeans`` and ``mahalanobis``. Each elementary step is one IEEE operation NumPy
 performs the same way, so the results are R's to the last bit.
 """
@@ -14,6 +15,102 @@ from .errors import ForgeError
 
 _TINY = float(np.finfo(float).tiny)
 _EPS = float(np.finfo(float).eps)
+
+
+# --------------------------------------------------------------------------- reference BLAS
+def ddot(x: np.ndarray, y: np.ndarray) -> float:
+    """BLAS ``ddot``: the products summed in order (the reference code's unrolled loop
+    adds them left to right)."""
+    return float(np.cumsum(x * y)[-1]) if len(x) else 0.0
+
+
+#: the thresholds and scalings of Blue's algorithm in BLAS 3.10+'s ``dnrm2``
+_TSML, _TBIG, _SSML, _SBIG = 2.0 ** -511, 2.0 ** 486, 2.0 ** 537, 2.0 ** -538
+
+
+def dnrm2(x: np.ndarray) -> float:
+    """BLAS 3.11's ``dnrm2``: squares summed in order in three accumulators (small,
+    medium, big values), then combined as the reference code combines them."""
+    ax = np.abs(np.asarray(x, dtype="f8"))
+    big, small = ax > _TBIG, ax < _TSML
+    amed = _ordered_sum(np.where(big | small, 0.0, ax) ** 2)
+    if big.any():
+        abig = _ordered_sum(np.where(big, ax * _SBIG, 0.0) ** 2)
+        if amed > 0 or np.isnan(amed):
+            abig = abig + (amed * _SBIG) * _SBIG
+        return (1 / _SBIG) * np.sqrt(abig)
+    asml = _ordered_sum(np.where(small, ax * _SSML, 0.0) ** 2)
+    if asml > 0:
+        if amed > 0 or np.isnan(amed):
+            amed, asml = np.sqrt(amed), np.sqrt(asml) / _SSML
+            ymin, ymax = (amed, asml) if asml > amed else (asml, amed)
+            return float(np.sqrt(ymax ** 2 * (1 + (ymin / ymax) ** 2)))
+        return (1 / _SSML) * np.sqrt(asml)
+    return float(np.sqrt(amed))
+
+
+def _ordered_sum(values: np.ndarray) -> float:
+    return float(np.cumsum(values)[-1]) if len(values) else 0.0
+
+
+# --------------------------------------------------------------------------- LINPACK QR
+def dqrdc2(x: np.ndarray, tol: float = 1e-7) -> tuple[np.ndarray, int, np.ndarray, list[int]]:
+    """R's ``qr(x)`` (LINPACK ``dqrdc2``): Householder QR with R's limited pivoting (a
+    column whose remaining norm falls below ``tol`` times its original norm moves to the
+    end). Returns ``qr``, ``rank``, ``qraux`` and the column order (0-based ``pivot``)."""
+    x = np.array(x, dtype="f8", order="F")
+    n, p = x.shape
+    qraux = np.array([dnrm2(x[:, j]) for j in range(p)])
+    work1 = qraux.copy()
+    work2 = np.where(qraux == 0, 1.0, qraux)
+    pivot = list(range(p))
+    k = p + 1
+    for l in range(min(n, p)):
+        while l + 1 < k and qraux[l] < work2[l] * tol:
+            order = list(range(l + 1, p)) + [l]
+            x[:, l:] = x[:, order]
+            pivot[l:] = [pivot[i] for i in order]
+            qraux[l:], work1[l:], work2[l:] = qraux[order], work1[order], work2[order]
+            k -= 1
+        if l + 1 == n:
+            break
+        nrmxl = dnrm2(x[l:, l])
+        if nrmxl == 0:
+            continue
+        if x[l, l] != 0:
+            nrmxl = float(np.copysign(nrmxl, x[l, l]))
+        x[l:, l] *= 1.0 / nrmxl
+        x[l, l] = 1.0 + x[l, l]
+        for j in range(l + 1, p):
+            t = -ddot(x[l:, l], x[l:, j]) / x[l, l]
+            x[l:, j] += t * x[l:, l]
+            if qraux[j] == 0:
+                continue
+            ratio = abs(x[l, j]) / qraux[j]
+            tt = max(1.0 - ratio * ratio, 0.0)
+            if abs(tt) < 1e-6:
+                qraux[j] = work1[j] = dnrm2(x[l + 1:, j])
+            else:
+                qraux[j] *= float(np.sqrt(tt))
+        qraux[l] = x[l, l]
+        x[l, l] = -nrmxl
+    return x, min(k - 1, n), qraux, pivot
+
+
+def qr_qy(qr: np.ndarray, rank: int, qraux: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """R's ``qr.qy(QR, y)`` (LINPACK ``dqrsl``): Q y for the QR ``dqrdc2`` made."""
+    n = qr.shape[0]
+    out = np.array(y, dtype="f8", order="F")
+    for col in range(out.shape[1]):
+        qy = out[:, col]
+        for j in reversed(range(min(rank, n - 1))):
+            if qraux[j] == 0:
+                continue
+            v = qr[j:, j].copy()
+            v[0] = qraux[j]
+            t = -ddot(v, qy[j:]) / v[0]
+            qy[j:] += t * v
+    return out
 
 
 # --------------------------------------------------------------------------- summaries

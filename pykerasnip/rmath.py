@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 import numpy as np
 
 from .rds.nodes import NA_REAL, is_na_real
-from .rlinalg import matprod, mean_ld, sum_ld
+from .rlinalg import col_sums, dqrdc2, matprod, mean_ld, qr_qy, sum_ld
 from .rowblocks import warn_rows
 
 # --------------------------------------------------------------------------- NA-aware reductions
@@ -497,12 +497,15 @@ def poly_coefs(x: np.ndarray, degree: int) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("missing values are not allowed in 'poly'")
     if degree >= len(np.unique(x)):
         raise ValueError("'degree' must be less than number of unique points")
-    xbar = x.mean()
+    xbar = r_mean(x)
     centred = x - xbar
-    q, r = np.linalg.qr(np.vander(centred, degree + 1, increasing=True))
-    z = q * np.diag(r)
-    norm2 = (z ** 2).sum(axis=0)
-    alpha = ((centred[:, None] * z ** 2).sum(axis=0) / norm2 + xbar)[:degree]
+    qr, rank, qraux, _ = dqrdc2(r_pow(centred[:, None], np.arange(degree + 1, dtype=float)))
+    if rank < degree:
+        raise ValueError("'degree' must be less than number of unique points")
+    raw = qr_qy(qr, rank, qraux, qr * np.eye(*qr.shape))  # z * (row(z) == col(z))
+    squares = raw * raw
+    norm2 = col_sums(squares)
+    alpha = (col_sums(centred[:, None] * squares) / norm2 + xbar)[:degree]
     return alpha, np.concatenate([[1.0], norm2])
 
 

@@ -190,6 +190,20 @@ def test_poly_raw_is_r_poly_raw_to_the_bit() -> None:
     np.testing.assert_array_equal(rmath.poly_raw(x, 5), expected)
 
 
+def test_poly_coefs_are_r_poly_coefs_to_the_bit() -> None:
+    """``attr(poly(x, degree), "coefs")`` of 121 R-made vectors (tests/r/make_rmath_truth.R):
+    R's mean, LINPACK's QR over the reference BLAS and long-double column sums."""
+    from pykerasnip.rds import load
+
+    truth = load(Path(__file__).parent / "data" / "rmath" / "poly_coefs.rds")
+    cases = list(zip(*(truth[k].data for k in ("x", "degree", "alpha", "norm2"))))
+    assert len(cases) == 121
+    for x, degree, alpha, norm2 in cases:
+        got = rmath.poly_coefs(np.asarray(x.data, dtype=float), int(degree))
+        np.testing.assert_array_equal(got[0], np.asarray(alpha.data))
+        np.testing.assert_array_equal(got[1], np.asarray(norm2.data))
+
+
 @pytest.mark.parametrize(("name", "nin", "finite"),
                          [("sin", 1, False), ("cos", 1, False), ("exp", 1, False), ("log", 1, False),
                           ("tanh", 1, False), ("asinh", 1, False), ("atan2", 2, False),

@@ -326,25 +326,6 @@ class Where(Selector):
         return f"{self.function}({', '.join(map(repr, self.args))})"
 
 
-class Name(Selector):
-    """One column by name; selecting a column that does not exist is an error."""
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def names(self, info: pd.DataFrame) -> list[str]:
-        if self.name not in set(info["variable"]):
-            raise SpecError(f"Can't select columns that don't exist: column `{self.name}` "
-                            "is not in the data")
-        return [self.name]
-
-    def r_expr(self) -> Sym:
-        return b.sym(self.name)
-
-    def __repr__(self) -> str:
-        return self.name
-
-
 def _role_matches(info: pd.DataFrame, roles: tuple[str, ...]) -> pd.Series:
     # recipes compares a missing role as the string "NA"
     return info["role"].astype(object).where(info["role"].notna(), "NA").isin(roles)

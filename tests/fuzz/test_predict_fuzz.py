@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from .harness import FIXTURES, KINDS, SEEDS, Mutation, run, seed_models_reused

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ...convert import flag, named_values, strings, to_python
 from ...errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
-from ...factor import as_character, from_codes, is_factor, match
+from ...factor import from_codes, is_factor, match
 from ...formula.parse import parse
 from ...rds import build as b
 from ...rds.nodes import Closure, GlobalEnv, List, MissingArg
