@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pykerasnip.rds import NullRoot, dump, dumps, load
+from pykerasnip.rds import NullRoot, dump, dumps, load, loads
 from pykerasnip.rds import nodes as n
 from pykerasnip.rds.compress import decompress, detect
 
@@ -124,3 +124,37 @@ def test_r_reads_what_pykerasnip_writes(edge_dir, tmp_path, compression):
                                         "null": tmp_path / "null.rds"}, timeout=120)
     assert is_null.tolist() == [True]
     assert [int(b, 16) for b in bits] == _bits(doubles.data)
+
+
+def _legacy_lzma(path: Path) -> bytes:
+    """The plain stream of ``path`` in a legacy ``.lzma`` container with liblzma's
+    default header (the one R's gzfile() recognises)."""
+    import lzma
+
+    packed = lzma.compress(_plain(path), format=lzma.FORMAT_ALONE)
+    assert packed[:5] == b"]\x00\x00\x80\x00"
+    return packed
+
+
+@pytest.mark.parametrize("version,fmt", [(2, "xdr"), (3, "xdr"), (3, "ascii")])
+def test_a_legacy_lzma_container_reads_as_the_plain_stream(version, fmt):
+    path = _path(COMMITTED, "doubles", (version, fmt, "none"))
+    tree = loads(_legacy_lzma(path))
+    assert tree._header.compression == "lzma"
+    assert dumps(tree) == _plain(path)
+
+
+def test_a_cut_legacy_lzma_container_is_an_rds_error():
+    from pykerasnip.errors import RDSError
+
+    with pytest.raises(RDSError, match="lzma"):
+        loads(_legacy_lzma(_path(COMMITTED, "doubles", (3, "xdr", "none")))[:40])
+
+
+@requires_r()
+def test_r_reads_the_legacy_lzma_container_as_pykerasnip_does(tmp_path):
+    path = _path(COMMITTED, "doubles", (3, "xdr", "none"))
+    (tmp_path / "doubles.lzma.rds").write_bytes(_legacy_lzma(path))
+    same = run_r("identical(readRDS(lz), readRDS(plain))",
+                 inputs={"lz": tmp_path / "doubles.lzma.rds", "plain": path}, timeout=120)
+    assert same.tolist() == [True]

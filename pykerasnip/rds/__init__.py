@@ -30,8 +30,9 @@ DEFAULT_MAX_DECOMPRESSED = DEFAULT_LIMITS.max_decompressed
 
 def loads(data: "bytes | bytearray | memoryview", *, limits: Limits | None = None,
           max_decompressed: int | None = None, max_depth: int | None = None) -> Any:
-    """Decode serialized R data. The container (gzip, bzip2, xz or none) is detected from
-    the magic bytes and inflated as the decoder needs it, straight into the vectors.
+    """Decode serialized R data. The container (gzip, bzip2, xz, legacy lzma or none) is
+    detected from the magic bytes and inflated as the decoder needs it, straight into the
+    vectors.
     ``limits`` bounds what the read may inflate, allocate and nest (:class:`Limits`;
     ``max_decompressed``/``max_depth`` override its fields). Raises
     :class:`~pykerasnip.errors.RDSError` on anything that is not a valid stream or breaks

@@ -23,7 +23,9 @@ from .streams import WORKERS, fill_native
 if TYPE_CHECKING:
     import numpy as np
 
-MAGICS = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
+#: R's ``gzfile()`` also takes a legacy ``.lzma`` stream whose header is its default
+#: (lc=3, lp=0, pb=2, an 8 MiB dictionary): "lzma" here, read only
+MAGICS = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz", b"]\x00\x00\x80\x00": "lzma"}
 MAGIC_SIZE = max(map(len, MAGICS))
 _GZIP_WBITS = 16 + 15
 #: ISA-L's level 2 compresses about as well as zlib's 6 (R's level), several times faster.
@@ -35,6 +37,7 @@ _DECOMPRESSORS: dict[str, Callable[[], object]] = {
     "gzip": lambda: igzip_lib.IgzipDecompressor(flag=igzip_lib.DECOMP_GZIP),
     "bzip2": bz2.BZ2Decompressor,
     "xz": lzma.LZMADecompressor,
+    "lzma": lambda: lzma.LZMADecompressor(format=lzma.FORMAT_ALONE),
 }
 _COMPRESSORS: dict[str, Callable[[], object]] = {
     "gzip": lambda: isal_zlib.compressobj(_GZIP_LEVEL, isal_zlib.DEFLATED, _GZIP_WBITS),

@@ -34,8 +34,9 @@ MIN_READER_VERSION = {2: 0x00020300, 3: 0x00030500}
 class Header:
     """What precedes the object in a stream, plus the container it came in.
 
-    ``compression`` is ``None`` (plain), ``"gzip"``, ``"bzip2"`` or ``"xz"``;
-    ``workspace`` is true for ``save()`` files (``RDX3\\n`` magic, tagged pairlist)."""
+    ``compression`` is ``None`` (plain), ``"gzip"``, ``"bzip2"``, ``"xz"`` or ``"lzma"``
+    (legacy, read only); ``workspace`` is true for ``save()`` files (``RDX3\\n`` magic,
+    tagged pairlist)."""
 
     format: str = "xdr"
     version: int = 3
