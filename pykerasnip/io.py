@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import rds, rtree
 from . import bundles  # noqa: F401  (importing the domain registers its R classes)
-from .convert import to_python
+from .convert import RList, to_python
 from .registry import register_reader, reader_for
 
 
@@ -28,9 +28,20 @@ register_reader("data.frame", _data_frame)
 
 
 def from_tree(node: Any, *, safe_mode: bool = True) -> Any:
-    """The pykerasnip object (or natural Python value) for a decoded R tree."""
+    """The pykerasnip object (or natural Python value) for a decoded R tree. In a list
+    (a ``save()`` workspace among them), each element that has a Python class of its own
+    becomes it, as it would read alone."""
     reader = reader_for(node)
-    return to_python(node) if reader is None else reader(node, safe_mode=safe_mode)
+    if reader is not None:
+        return reader(node, safe_mode=safe_mode)
+    value = to_python(node)
+    if isinstance(value, RList) and isinstance(node, rds.nodes.List):
+        readers = [reader_for(element) for element in node.data]
+        if any(readers):
+            return RList([v if r is None else r(element, safe_mode=safe_mode)
+                          for v, r, element in zip(value, readers, node.data)],
+                         value.names, value.attrs)
+    return value
 
 
 def read_rds(path: "str | os.PathLike", *, safe_mode: bool = True,
@@ -40,7 +51,9 @@ def read_rds(path: "str | os.PathLike", *, safe_mode: bool = True,
     A fitted workflow / model fit (bundled or not, butchered or not) becomes an object
     with ``.predict(new_data, type=..., level=...)`` returning R's columns; a bundle comes
     back as a :class:`~pykerasnip.bundles.Bundle` (which predicts too). A data.frame
-    becomes a pandas DataFrame; other values their natural Python form. ``limits``
+    becomes a pandas DataFrame; other values their natural Python form. A ``save()``
+    workspace or a list comes back as an ``RList`` whose elements read as they would
+    alone (``pk.read_rds("models.RData")["wf"].predict(df)``). ``limits``
     (:class:`pykerasnip.rds.Limits`) bounds the resources the file may claim.
     """
     return from_tree(rds.load(path, limits=limits, max_decompressed=max_decompressed),
