@@ -195,6 +195,15 @@ class Mutation:
 KINDS = ("drop", "type", "length", "values", "attribute", "archive")
 
 
+def _same_shape(old: Any, new: Any) -> bool:
+    """Same R type, length and (no) attributes."""
+    if type(old) is not type(new):
+        return False
+    if not isinstance(old, n.Vector):
+        return old is None or not isinstance(old, n.RObject) or old.attributes is None
+    return len(old) == len(new) and old.attributes is None
+
+
 def apply(mutation: Mutation, root: Any) -> str | None:
     """Mutate ``root`` in place; the path changed (``None`` if the mutation does not
     apply to that site)."""
@@ -217,7 +226,10 @@ def apply(mutation: Mutation, root: Any) -> str | None:
     if mutation.kind in ("type", "attribute"):
         if mutation.kind == "attribute" and "@" not in site.path.rsplit("$", 1)[-1]:
             return None
-        site.put(OTHER_TYPES[mutation.choice % len(OTHER_TYPES)]())
+        new = OTHER_TYPES[mutation.choice % len(OTHER_TYPES)]()
+        if _same_shape(node, new):  # another value of the same type: a "values" change
+            return None
+        site.put(new)
         return f"{site.path} <- type {mutation.choice % len(OTHER_TYPES)}"
     new = (_lengths if mutation.kind == "length" else _values)(node, mutation.choice)
     if new is None:
