@@ -18,8 +18,8 @@ from ...convert import flag
 from ...errors import ForgeError, MalformedObjectError, SpecError
 from ...rds.nodes import List, Real, plain
 from ...rlinalg import matprod
-from ...rmath import (libm, nans_produced, na_rm_range, optimize_max, r_log, r_mean, r_mean_one_pass, r_pow,
-                      r_sum, r_var)
+from ...rmath import (libm, na_rm_range, nans_produced, optimize_max, r_log, r_mean,
+                      r_mean_one_pass, r_pow, r_sum, r_var)
 from ...rds import build as b
 from ...rowblocks import row_offset, warn_rows
 from .base import (Step, column_names, first, named_chr, named_dbl, register, step_to_r,
@@ -94,6 +94,10 @@ class NumericMapStep(Step):
         self.check_columns(data)
         return with_columns(data, {column: self.transform(column, numeric_values(data[column]))
                                    for column in self.bake_columns()})
+
+    def nans_produced(self, column: str, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """``out``, with R's "NaNs produced" warning (:func:`~pykerasnip.rmath.nans_produced`)."""
+        return nans_produced(x, out, ("NaNs produced", self.id, column))
 
 
 def numeric_columns(step: Step, data: pd.DataFrame, info: pd.DataFrame) -> list[str]:
@@ -310,7 +314,7 @@ class StepLog(FixedMapStep):
         if self.signed:
             with np.errstate(invalid="ignore"):
                 return np.where(np.abs(x) < 1, 0.0, np.sign(x) * r_log(np.abs(x), self.base))
-        return nans_produced(x, r_log(x + self.offset, self.base), ("NaNs produced", self.id, column))
+        return self.nans_produced(column, x, r_log(x + self.offset, self.base))
 
 
 @register
@@ -325,7 +329,7 @@ class StepSqrt(FixedMapStep):
 
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
-            return nans_produced(x, np.sqrt(x), ("NaNs produced", self.id, column))
+            return self.nans_produced(column, x, np.sqrt(x))
 
 
 _LAMBDA_EPS = 0.001
@@ -466,7 +470,7 @@ class StepBoxCox(_PowerStep):
                              "bake() stops (missing value where TRUE/FALSE needed)")
         out = super().transform(column, x)
         if abs(float(self.lambdas[column])) < _LAMBDA_EPS:  # log(x): R's `^` does not warn
-            return nans_produced(x, out, ("NaNs produced", self.id, column))
+            return self.nans_produced(column, x, out)
         return out
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from ...errors import ForgeError, SpecError
 from ...rds import build as b
 from ...rds.nodes import List
-from ...rmath import libm, nans_produced
+from ...rmath import libm
 from .base import append_columns, first, named_chr, register, step_to_r
 from .numeric import FixedMapStep, numeric_columns, numeric_values
 
@@ -151,8 +151,7 @@ class StepHyperbolic(_TransformStep):
                             f"{self.func!r}")
 
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
-        return nans_produced(x, HYPERBOLIC[self.func, bool(self.inverse)](x),
-                             ("NaNs produced", self.id, column))
+        return self.nans_produced(column, x, HYPERBOLIC[self.func, bool(self.inverse)](x))
 
 
 @register
