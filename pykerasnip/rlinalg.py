@@ -8,6 +8,8 @@ performs the same way, so the results are R's to the last bit.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .errors import ForgeError
@@ -195,3 +197,124 @@ def mahalanobis(x: np.ndarray, center: np.ndarray, covariance: np.ndarray) -> np
     with np.errstate(invalid="ignore"):
         centred = x - center
     return row_sums(matprod(centred, solve(covariance)) * centred)
+
+
+# --------------------------------------------------------------------------- LINPACK QR
+# LAPACK 3.10+'s dnrm2 (Blue's algorithm): squares of mid-range magnitudes summed as is,
+# tiny and huge ones scaled into separate accumulators
+_T_SML, _T_BIG = 2.0 ** -511, 2.0 ** 486
+_S_SML, _S_BIG = 2.0 ** 537, 2.0 ** -538
+
+
+def dnrm2(x: np.ndarray) -> float:
+    """The reference BLAS ``dnrm2`` (LAPACK 3.11) of a vector."""
+    ax = np.abs(np.asarray(x, dtype="f8"))
+    if ax.size == 0:
+        return 0.0
+    big, small = ax > _T_BIG, ax < _T_SML
+    medium = ~big & ~small  # NaN too, as its comparisons are false
+    amed = _ordered_sum(np.where(medium, ax * ax, 0.0))
+    if big.any():
+        abig = _ordered_sum(np.where(big, (ax * _S_BIG) ** 2, 0.0))
+        if amed > 0 or np.isnan(amed):
+            abig += (amed * _S_BIG) * _S_BIG
+        return float(np.sqrt(abig) / _S_BIG)
+    asml = _ordered_sum(np.where(small, (ax * _S_SML) ** 2, 0.0))
+    if asml > 0:
+        if amed > 0 or np.isnan(amed):
+            lo, hi = sorted((np.sqrt(amed), np.sqrt(asml) / _S_SML))
+            return float(np.sqrt(hi * hi * (1.0 + (lo / hi) ** 2)))
+        return float(np.sqrt(asml) / _S_SML)
+    return float(np.sqrt(amed))
+
+
+def _ordered_sum(values: np.ndarray) -> float:
+    """A sum in index order from +0, as a Fortran loop adds."""
+    return float(np.cumsum(np.r_[0.0, values])[-1])
+
+
+def _ddot(v: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The reference ``ddot`` of ``v`` with each column of ``m`` (products summed in
+    order from +0)."""
+    out = np.zeros(m.shape[1:])
+    for weight, row in zip(v, m):
+        out += weight * row
+    return out
+
+
+@dataclass
+class LinpackQR:
+    """R's ``qr()`` object: the compact Householder factors ``qr`` and ``qraux``, the
+    numerical rank and the (0-based) column ``pivot``."""
+
+    qr: np.ndarray
+    qraux: np.ndarray
+    rank: int
+    pivot: list[int]
+
+
+def qr_linpack(x: np.ndarray, tol: float = 1e-7) -> LinpackQR:
+    """``qr(x, tol)`` as R's LINPACK ``dqrdc2``: Householder QR that moves a column whose
+    remaining norm falls below ``tol`` times its original norm to the end; every
+    operation as the Fortran performs it (``dnrm2``, ``ddot``, ``dscal``, ``daxpy``)."""
+    x = np.array(x, dtype="f8", order="F")
+    n, p = x.shape
+    qraux = np.array([dnrm2(x[:, j]) for j in range(p)])
+    work1 = qraux.copy()
+    work2 = np.where(qraux == 0, 1.0, qraux)
+    pivot = list(range(p))
+    k = p + 1
+    for l in range(min(n, p)):
+        while l + 1 < k and qraux[l] < work2[l] * tol:
+            order = list(range(l + 1, p)) + [l]
+            x[:, l:] = x[:, order]
+            pivot[l:] = [pivot[i] for i in order]
+            qraux[l:], work1[l:], work2[l:] = qraux[order], work1[order], work2[order]
+            k -= 1
+        if l + 1 == n:
+            break
+        nrmxl = dnrm2(x[l:, l])
+        if nrmxl == 0:
+            continue
+        if x[l, l] != 0:
+            nrmxl = float(np.copysign(nrmxl, x[l, l]))
+        x[l:, l] *= 1.0 / nrmxl
+        x[l, l] += 1.0
+        for j in range(l + 1, p):
+            t = -float(_ddot(x[l:, l], x[l:, j:j + 1])[0]) / x[l, l]
+            x[l:, j] += t * x[l:, l]
+            if qraux[j] != 0:
+                ratio = abs(x[l, j]) / qraux[j]
+                tt = max(1.0 - ratio * ratio, 0.0)
+                if abs(tt) < 1e-6:
+                    qraux[j] = dnrm2(x[l + 1:, j])
+                    work1[j] = qraux[j]
+                else:
+                    qraux[j] *= np.sqrt(tt)
+        qraux[l] = x[l, l]
+        x[l, l] = -nrmxl
+    return LinpackQR(x, qraux, min(k - 1, n), pivot)
+
+
+def _reflect(qr: LinpackQR, y: np.ndarray, order: range) -> np.ndarray:
+    """LINPACK ``dqrsl``'s Householder reflections of the columns of ``y``, column j of
+    the factors for each j in ``order``."""
+    y = np.array(y, dtype="f8", copy=True)
+    for j in order:
+        if qr.qraux[j] == 0:
+            continue
+        v = qr.qr[j:, j].copy()
+        v[0] = qr.qraux[j]
+        t = -_ddot(v, y[j:]) / v[0]
+        y[j:] += v[:, None] * t if y.ndim == 2 else v * t
+    return y
+
+
+def qr_qty(qr: LinpackQR, y: np.ndarray) -> np.ndarray:
+    """``qr.qty(qr, y)``: Q'y (LINPACK ``dqrsl``, job 1000)."""
+    return _reflect(qr, y, range(min(qr.rank, qr.qr.shape[0] - 1)))
+
+
+def qr_qy(qr: LinpackQR, y: np.ndarray) -> np.ndarray:
+    """``qr.qy(qr, y)``: Qy (LINPACK ``dqrsl``, job 10000)."""
+    return _reflect(qr, y, range(min(qr.rank, qr.qr.shape[0] - 1) - 1, -1, -1))

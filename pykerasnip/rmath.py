@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 import numpy as np
 
 from .rds.nodes import NA_REAL, is_na_real
-from .rlinalg import matprod, mean_ld, sum_ld
+from .rlinalg import matprod, mean_ld, qr_linpack, qr_qty, sum_ld
 from .rowblocks import warn_rows
 
 # --------------------------------------------------------------------------- NA-aware reductions
@@ -525,42 +525,80 @@ def poly_raw(x: np.ndarray, degree: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- splines
-def _bspline_values(knots: np.ndarray, x: np.ndarray, ord_: int, deriv: int,
-                    interval: np.ndarray) -> np.ndarray:
-    """All B-splines of order ``ord_`` (or their ``deriv``-th derivative) at ``x``,
-    using the knot interval already chosen for each x."""
-    n_basis = len(knots) - ord_
-    if ord_ == 1:
-        out = np.zeros((len(x), n_basis))
-        out[np.arange(len(x)), interval] = 1.0
-        return out
-    lower = _bspline_values(knots, x, ord_ - 1, max(deriv - 1, 0), interval)
-    left_span = knots[ord_ - 1: ord_ - 1 + n_basis] - knots[:n_basis]
-    right_span = knots[ord_: ord_ + n_basis] - knots[1: 1 + n_basis]
+def _spline_cursor(knots: np.ndarray, x: np.ndarray, ord_: int) -> tuple[np.ndarray, np.ndarray]:
+    """splines.c's ``set_cursor``: per x, the index of the first knot above it (the last
+    legitimate one, flagged as boundary, for x on the right boundary knot)."""
+    curs = np.searchsorted(knots, x, side="right")
+    last = len(knots) - ord_
+    boundary = (curs > last) & (x == knots[last])
+    return np.where(boundary, last, curs), boundary
+
+
+def _basis_funcs(knots: np.ndarray, x: np.ndarray, curs: np.ndarray, ord_: int) -> np.ndarray:
+    """splines.c's ``basis_funcs``: the ``ord_`` non-zero B-splines at each x, in its
+    order of operations (Cox-de Boor with the knot differences ``rdel``/``ldel``)."""
+    steps = np.arange(ord_ - 1)
+    rdel = knots[curs[:, None] + steps] - x[:, None]
+    ldel = x[:, None] - knots[curs[:, None] - (steps + 1)]
+    b = np.zeros((len(x), ord_))
+    b[:, 0] = 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        inv_left = np.where(left_span > 0, 1.0 / left_span, 0.0)
-        inv_right = np.where(right_span > 0, 1.0 / right_span, 0.0)
-    if deriv > 0:
-        return (ord_ - 1) * (lower[:, :-1] * inv_left - lower[:, 1:] * inv_right)
-    xc = x[:, None]
-    return ((xc - knots[:n_basis]) * inv_left * lower[:, :-1]
-            + (knots[ord_: ord_ + n_basis] - xc) * inv_right * lower[:, 1:])
+        for j in range(1, ord_):
+            saved = np.zeros(len(x))
+            for r in range(j):
+                den = rdel[:, r] + ldel[:, j - 1 - r]
+                term = b[:, r] / den
+                fine = den != 0
+                keep = ~fine & (r == 0) & (rdel[:, r] == 0)
+                b[:, r] = np.where(fine, saved + rdel[:, r] * term, np.where(keep, b[:, r], saved))
+                saved = np.where(fine, ldel[:, j - 1 - r] * term, 0.0)
+            b[:, j] = saved
+    return b
+
+
+def _evaluate(knots: np.ndarray, x: np.ndarray, curs: np.ndarray, boundary: np.ndarray,
+              ord_: int, nder: int) -> np.ndarray:
+    """splines.c's ``evaluate``: the ``nder``-th derivative of each of the ``ord_``
+    non-zero B-splines at each x (coefficients a unit vector), divisions as in C."""
+    out = np.empty((len(x), ord_))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for unit in range(ord_):
+            a = np.zeros((len(x), ord_))
+            a[:, unit] = 1.0
+            outer = ord_ - 1
+            for _ in range(nder):
+                for k in range(outer):
+                    a[:, k] = outer * (a[:, k + 1] - a[:, k]) / (knots[curs + k] - knots[curs - outer + k])
+                outer -= 1
+            rdel = knots[curs[:, None] + np.arange(outer)] - x[:, None]
+            ldel = x[:, None] - knots[curs[:, None] - (np.arange(outer) + 1)]
+            while outer:
+                outer -= 1
+                for k in range(outer + 1):
+                    left, right = ldel[:, outer - k], rdel[:, k]
+                    a[:, k] = (a[:, k + 1] * left + a[:, k] * right) / (right + left)
+            out[:, unit] = np.where(boundary & (nder == ord_ - 1), 0.0, a[:, 0])
+    return out
 
 
 def spline_design(knots: Sequence[float], x: Sequence[float], ord_: int = 4,
                   derivs: Sequence[int] | int = 0) -> np.ndarray:
     """``splines::splineDesign(knots, x, ord, derivs)`` for x inside the knots' range:
-    row i holds the ``derivs[i]``-th derivative of every B-spline at ``x[i]`` (the last
-    boundary belongs to the last non-empty interval, as in R)."""
+    row i holds the ``derivs[i]``-th derivative of every B-spline at ``x[i]``, computed
+    as R's C code does (values by ``basis_funcs``, derivatives by ``evaluate``)."""
     knots = np.asarray(knots, dtype=float)
     x = np.asarray(x, dtype=float)
     derivs = np.broadcast_to(np.asarray(derivs, dtype=int), x.shape)
-    interval = np.clip(np.searchsorted(knots, x, side="right") - 1, ord_ - 1,
-                       len(knots) - ord_ - 1)
-    rows = np.empty((len(x), len(knots) - ord_))
+    curs, boundary = _spline_cursor(knots, x, ord_)
+    rows = np.zeros((len(x), len(knots) - ord_))
     for deriv in np.unique(derivs):
-        pick = derivs == deriv
-        rows[pick] = _bspline_values(knots, x[pick], ord_, int(deriv), interval[pick])
+        pick = np.flatnonzero(derivs == deriv)
+        if deriv >= ord_:
+            continue
+        local = (_basis_funcs(knots, x[pick], curs[pick], ord_) if deriv == 0 else
+                 _evaluate(knots, x[pick], curs[pick], boundary[pick], ord_, int(deriv)))
+        columns = curs[pick, None] - ord_ + np.arange(ord_)
+        rows[pick[:, None], columns] = local
     return rows
 
 
@@ -577,7 +615,7 @@ def _basis_with_extrapolation(x: np.ndarray, all_knots: np.ndarray, boundary: np
         if side.any():
             derivatives = spline_design(all_knots, np.full(extra_degree + 1, pivot), ord_,
                                         np.arange(extra_degree + 1))
-            powers = np.power.outer(x[side] - pivot, np.arange(extra_degree + 1, dtype=float))
+            powers = r_pow((x[side] - pivot)[:, None], np.arange(extra_degree + 1, dtype=float))
             out[side] = matprod(powers, derivatives / factorials[:, None])
     return out
 
@@ -596,32 +634,6 @@ def bs_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[floa
     return basis if intercept else basis[:, 1:]
 
 
-def _ordered_dot(v: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """``v @ m``, every entry summed over ``v`` in order (the reference ``ddot``), so a
-    column's value does not depend on how many columns ``m`` has."""
-    out = np.zeros(m.shape[1:])
-    for weight, row in zip(v, m):
-        out += weight * row
-    return out
-
-
-def _householder_qty(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Q'b for the Householder QR of ``a`` in LINPACK's convention (R's ``qr()``,
-    no pivoting), so the rotated basis has R's signs."""
-    a, b = a.astype(float).copy(), b.astype(float).copy()
-    for col in range(a.shape[1]):
-        v = a[col:, col].copy()
-        norm = np.hypot.reduce(v)
-        if norm == 0:
-            continue
-        norm = np.copysign(norm, v[0]) if v[0] != 0 else norm
-        v /= norm
-        v[0] += 1.0
-        for target in (a[col:, col + 1:], b[col:]):
-            target -= np.outer(v, _ordered_dot(v, target) / v[0])
-    return b
-
-
 def ns_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[float],
              intercept: bool = False) -> np.ndarray:
     """``splines::ns(x, knots, Boundary.knots, intercept)`` evaluated at new x (natural
@@ -633,7 +645,7 @@ def ns_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[floa
     const = spline_design(all_knots, boundary, 4, 2)
     if not intercept:
         basis, const = basis[:, 1:], const[:, 1:]
-    rotated = _householder_qty(const.T, np.nan_to_num(basis).T).T[:, 2:]
+    rotated = qr_qty(qr_linpack(const.T), np.nan_to_num(basis).T).T[:, 2:]
     rotated[np.isnan(x)] = np.nan
     return rotated
 

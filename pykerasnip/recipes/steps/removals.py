@@ -3,7 +3,6 @@ step_lincomb (columns that are exact linear combinations of others, found with t
 pivoting of R's LINPACK ``qr()``)."""
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -13,6 +12,7 @@ from ...convert import flag
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
+from ...rlinalg import qr_linpack
 from .base import first, register
 from .filters import RemovalStep
 from .numeric import numeric_values
@@ -51,48 +51,6 @@ class StepFilterMissing(RemovalStep):
         return [c for c in columns if shares[c] > self.threshold]
 
 
-def dqrdc2_pivot(x: np.ndarray, tol: float = 1e-7) -> tuple[int, list[int]]:
-    """(rank, column order) of LINPACK's ``dqrdc2`` (R's ``qr()``): Householder QR that
-    moves a column whose remaining norm falls below ``tol`` times its original norm to
-    the end."""
-    x = np.array(x, dtype="f8", order="F")
-    n, p = x.shape
-    qraux = np.sqrt((x * x).sum(axis=0))
-    work1 = qraux.copy()
-    work2 = np.where(qraux == 0, 1.0, qraux)
-    pivot = list(range(p))
-    k = p + 1
-    for l in range(min(n, p)):
-        while l + 1 < k and qraux[l] < work2[l] * tol:
-            order = list(range(l + 1, p)) + [l]
-            x[:, l:] = x[:, order]
-            pivot[l:] = [pivot[i] for i in order]
-            qraux[l:], work1[l:], work2[l:] = qraux[order], work1[order], work2[order]
-            k -= 1
-        if l + 1 == n:
-            break
-        nrmxl = math.sqrt(float(x[l:, l] @ x[l:, l]))
-        if nrmxl == 0:
-            continue
-        if x[l, l] != 0:
-            nrmxl = math.copysign(nrmxl, x[l, l])
-        x[l:, l] *= 1 / nrmxl
-        x[l, l] += 1
-        for j in range(l + 1, p):
-            t = -float(x[l:, l] @ x[l:, j]) / x[l, l]
-            x[l:, j] += t * x[l:, l]
-            if qraux[j] != 0:
-                tt = max(1 - (abs(x[l, j]) / qraux[j]) ** 2, 0.0)
-                if abs(tt) < 1e-6:
-                    qraux[j] = math.sqrt(float(x[l + 1:, j] @ x[l + 1:, j]))
-                    work1[j] = qraux[j]
-                else:
-                    qraux[j] *= math.sqrt(tt)
-        qraux[l] = x[l, l]
-        x[l, l] = -nrmxl
-    return min(k - 1, n), pivot
-
-
 def linear_combinations(x: np.ndarray, names: list[str], max_steps: int) -> list[str]:
     """recipes' ``iter_lc_rm``: repeatedly drop the columns ``qr()`` pivots out as
     dependent (at most ``max_steps - 1`` rounds)."""
@@ -100,8 +58,8 @@ def linear_combinations(x: np.ndarray, names: list[str], max_steps: int) -> list
     for _ in range(max_steps - 1):
         if not kept:
             break
-        rank, pivot = dqrdc2_pivot(x[:, [names.index(c) for c in kept]])
-        dependent = [kept[i] for i in pivot[rank:]]
+        qr = qr_linpack(x[:, [names.index(c) for c in kept]])
+        dependent = [kept[i] for i in qr.pivot[qr.rank:]]
         if not dependent:
             break
         kept = [c for c in kept if c not in dependent]
