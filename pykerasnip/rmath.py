@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 import numpy as np
 
 from .rds.nodes import NA_REAL, is_na_real
-from .rlinalg import matprod, mean_ld, qr_linpack, qr_qty, sum_ld
+from .rlinalg import col_sums, matprod, mean_ld, qr_linpack, qr_qty, qr_qy, sum_ld
 from .rowblocks import warn_rows
 
 # --------------------------------------------------------------------------- NA-aware reductions
@@ -459,14 +459,23 @@ def r_sort_strings(values: Iterable[str | None]) -> list[str]:
 # --------------------------------------------------------------------------- contrasts
 def contr_poly(n: int) -> np.ndarray:
     """R's ``contr.poly(n)``: the n x (n-1) orthonormal polynomial contrasts
-    (columns .L, .Q, .C, ^4, ...) for scores 1..n."""
+    (columns .L, .Q, .C, ^4, ...) for scores 1..n, computed as ``make.poly`` does."""
     if n < 2:
         raise ValueError(f"contrasts not defined for {n - 1} degrees of freedom")
     scores = np.arange(1, n + 1, dtype=float)
-    design = np.vander(scores - scores.mean(), n, increasing=True)
-    q, r = np.linalg.qr(design)
-    raw = q * np.diag(r)
-    return (raw / np.sqrt((raw ** 2).sum(axis=0)))[:, 1:]
+    raw = _orthogonal_columns(scores - (n + 1) / 2, n - 1)  # mean(1:n), exact
+    norms = np.sqrt([float(sum_ld(column * column)) for column in raw.T])
+    return (raw / norms)[:, 1:]
+
+
+def _orthogonal_columns(centred: np.ndarray, degree: int) -> np.ndarray:
+    """``qr.qy(QR, diag(QR$qr))`` for ``QR = qr(outer(centred, 0:degree, "^"))``: the
+    orthogonal polynomial columns of ``poly()`` and ``contr.poly()``, before scaling."""
+    qr = qr_linpack(r_pow(centred[:, None], np.arange(degree + 1, dtype=float)))
+    diagonal = np.zeros_like(qr.qr)
+    index = np.arange(min(qr.qr.shape))
+    diagonal[index, index] = qr.qr[index, index]
+    return qr_qy(qr, diagonal)
 
 
 def contr_poly_names(n: int) -> list[str]:
@@ -491,18 +500,19 @@ def quantile7(x: Sequence[float] | np.ndarray, probs: Sequence[float] | np.ndarr
 
 # --------------------------------------------------------------------------- polynomials
 def poly_coefs(x: np.ndarray, degree: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``coefs`` (``alpha``, ``norm2``) that ``stats::poly(x, degree)`` stores."""
+    """The ``coefs`` (``alpha``, ``norm2``) that ``stats::poly(x, degree)`` stores,
+    computed as ``poly()`` does (LINPACK QR, long-double column sums)."""
     x = np.asarray(x, dtype=float)
     if np.isnan(x).any():
         raise ValueError("missing values are not allowed in 'poly'")
     if degree >= len(np.unique(x)):
         raise ValueError("'degree' must be less than number of unique points")
-    xbar = x.mean()
+    xbar = float(mean_ld(x))
     centred = x - xbar
-    q, r = np.linalg.qr(np.vander(centred, degree + 1, increasing=True))
-    z = q * np.diag(r)
-    norm2 = (z ** 2).sum(axis=0)
-    alpha = ((centred[:, None] * z ** 2).sum(axis=0) / norm2 + xbar)[:degree]
+    z = _orthogonal_columns(centred, degree)
+    squares = z * z
+    norm2 = col_sums(squares)
+    alpha = (col_sums(centred[:, None] * squares) / norm2 + xbar)[:degree]
     return alpha, np.concatenate([[1.0], norm2])
 
 
