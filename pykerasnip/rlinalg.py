@@ -365,3 +365,39 @@ def svd(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if info.value != 0:
         raise ForgeError(f"error code {info.value} from Lapack routine 'dgesdd'")
     return d, u, vt
+
+
+def eigen_symmetric(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``eigen(x, symmetric = TRUE)``: values (decreasing) and vectors, from LAPACK's
+    ``dsyevr`` as R's ``La_rs`` calls it (lower triangle, all values, abstol 0); the
+    system LAPACK gives R's bits, NumPy's ``eigh`` stands in without one."""
+    a = np.array(x, dtype="f8", order="F", copy=True)
+    if not np.isfinite(a).all():
+        raise ForgeError("eigen(): infinite or missing values in 'x'")
+    lapack = _system_lapack()
+    n = a.shape[0]
+    if lapack is None or n == 0:
+        values, vectors = np.linalg.eigh(a)
+        return values[::-1], vectors[:, ::-1]
+    values, vectors = np.zeros(n), np.zeros((n, n), order="F")
+    isuppz, count, info = np.zeros(2 * n, dtype=np.int32), ctypes.c_int(0), ctypes.c_int(0)
+    zero, none = ctypes.c_double(0.0), ctypes.c_int(0)
+
+    def call(work: np.ndarray, lwork: int, iwork: np.ndarray, liwork: int) -> None:
+        ptr = [v.ctypes.data_as(ctypes.c_void_p) for v in (a, values, vectors, isuppz, work, iwork)]
+        lapack.dsyevr_(ctypes.c_char_p(b"V"), ctypes.c_char_p(b"A"), ctypes.c_char_p(b"L"),
+                       ctypes.byref(ctypes.c_int(n)), ptr[0], ctypes.byref(ctypes.c_int(n)),
+                       ctypes.byref(zero), ctypes.byref(zero), ctypes.byref(none),
+                       ctypes.byref(none), ctypes.byref(zero), ctypes.byref(count), ptr[1],
+                       ptr[2], ctypes.byref(ctypes.c_int(n)), ptr[3], ptr[4],
+                       ctypes.byref(ctypes.c_int(lwork)), ptr[5],
+                       ctypes.byref(ctypes.c_int(liwork)), ctypes.byref(info),
+                       ctypes.c_size_t(1), ctypes.c_size_t(1), ctypes.c_size_t(1))
+
+    work, iwork = np.zeros(1), np.zeros(1, dtype=np.int32)
+    call(work, -1, iwork, -1)
+    lwork, liwork = int(work[0]), int(iwork[0])
+    call(np.zeros(lwork), lwork, np.zeros(liwork, dtype=np.int32), liwork)
+    if info.value != 0:
+        raise ForgeError(f"error code {info.value} from Lapack routine 'dsyevr'")
+    return values[::-1].copy(), vectors[:, ::-1].copy()
