@@ -254,3 +254,75 @@ case("select_rm", recipe(mpg ~ ., mtcars) |> step_rm(starts_with("d")) |> step_s
 
 # Not swept here: the steps trained only in R (step_ica, step_isomap, step_kpca*, step_nnmf*,
 # step_pls; recipe_trial has them) and kerasnip's step_collapse / step_sequence.
+
+# --- second sweep: more steps and argument corners --------------------------------------
+set.seed(77)
+mix <- data.frame(
+  y = rnorm(40),
+  n_int = sample(c(1:9, NA), 40, TRUE),
+  x = c(rnorm(38, 5), NA, -1),
+  w = abs(rnorm(40)) + 0.01,
+  s = sample(c("a", "B", "b", "A", "_x", "Z1", "ä", "10", "9"), 40, TRUE),
+  f = factor(sample(c("lo", "mid", "hi", NA), 40, TRUE, prob = c(0.5, 0.3, 0.15, 0.05))),
+  stringsAsFactors = FALSE)
+mix_new <- data.frame(y = 0, n_int = c(NA, 3L, 12L), x = c(NA, 0, 100), w = c(0.001, 1, 5),
+                      s = c("ä", "new", NA), f = factor(c("hi", NA, "lo")), stringsAsFactors = FALSE)
+case("string_collation_levels", recipe(y ~ ., mix) |> step_string2factor(s) |> step_dummy(s), mix, mix_new)
+case("integer_on_strings", recipe(y ~ ., mix) |> step_integer(s, n_int), mix, mix_new)
+case("other_threshold_zero_one", recipe(y ~ ., mix) |> step_other(s, threshold = 0) |> step_other(f, threshold = 0.99),
+     mix, mix_new)
+case("unknown_novel_strings", recipe(y ~ ., mix) |> step_novel(s, f) |> step_unknown(s, f, new_level = "?"), mix, mix_new)
+case("impute_mode_strings", recipe(y ~ ., mix) |> step_impute_mode(s, f) |> step_impute_mean(n_int, x), mix, mix_new)
+case("impute_knn_factor_target", recipe(y ~ ., mix) |> step_impute_knn(f, x, n_int, neighbors = 2), mix, mix_new)
+case("indicate_na_factor_string", recipe(y ~ ., mix) |> step_indicate_na(f, s, x, keep_original_cols = FALSE), mix, mix_new)
+case("scale_factor2_na", recipe(y ~ ., mix) |> step_scale(x, n_int, factor = 2, na_rm = FALSE), mix, mix_new)
+case("normalize_integer_cols", recipe(y ~ ., mix) |> step_normalize(n_int, w), mix, mix_new)
+case("range_with_na", recipe(y ~ ., mix) |> step_range(x, n_int, min = 0, max = 10), mix, mix_new)
+case("log_nan_and_inf", recipe(y ~ ., mix) |> step_log(x) |> step_log(w, base = 10, offset = -0.01), mix, mix_new)
+case("boxcox_yj_negative", recipe(y ~ ., mix) |> step_BoxCox(w) |> step_YeoJohnson(x, n_int), mix, mix_new)
+case("ratio_na_zero", recipe(y ~ ., mix) |> step_ratio(x, denom = denom_vars(n_int, w)), mix,
+     transform(mix_new, w = c(0, 1, 2)))
+case("cut_inf_breaks", recipe(y ~ ., mix) |> step_cut(x, breaks = c(-Inf, 4, 5, Inf)), mix, mix_new)
+case("discretize_na_train", recipe(y ~ ., mix) |> step_discretize(x, num_breaks = 3, min_unique = 3), mix, mix_new)
+case("regex_count_factor", recipe(y ~ ., mix) |> step_regex(f, pattern = "i") |> step_count(s, pattern = "[[:upper:]]", result = "upper"),
+     mix, mix_new)
+case("dummy_contr_sum", recipe(y ~ ., mix) |> step_dummy(f, contrasts = list(unordered = "contr.sum", ordered = "contr.poly")), mix, mix_new)
+case("dummy_contr_helmert", recipe(y ~ ., mix) |> step_dummy(f, contrasts = list(unordered = "contr.helmert", ordered = "contr.poly")), mix, mix_new)
+case("lag_integer_factor", recipe(y ~ ., mix) |> step_lag(n_int, f, lag = 2), mix, mix_new)
+case("window_sum_prod", recipe(Volume ~ ., trees) |> step_window(Height, size = 3, statistic = "sum", names = "hs") |>
+       step_window(Girth, size = 5, statistic = "prod", names = "gp") |> step_window(Girth, statistic = "min", names = "gmin"),
+     trees, trees[1:7, ])
+case("impute_lower_threshold", recipe(y ~ ., mix) |> step_impute_lower(w, x), mix, mix_new)
+case("invlogit_extremes", recipe(y ~ ., mix) |> step_invlogit(x), mix, transform(mix_new, x = c(-800, 0, 40)))
+case("poly_bernstein_degree", recipe(eruptions ~ waiting, faithful[1:80, ]) |> step_poly_bernstein(waiting, degree = 4, complete_set = TRUE),
+     faithful[1:80, ], data.frame(waiting = c(47, 60.5, 96), eruptions = 0))
+case("spline_monotone_natural", recipe(eruptions ~ waiting, faithful[1:80, ]) |> step_spline_monotone(waiting, deg_free = 5, degree = 2) |>
+       step_mutate(w2 = eruptions * 10) |> step_spline_natural(w2, deg_free = 3, keep_original_cols = TRUE),
+     faithful[1:80, ], data.frame(waiting = c(47, 60.5, 96), eruptions = c(1.7, 3, 5)))
+case("harmonic_two_cols", recipe(y ~ ., data.frame(y = 1:20, h = 1:20 %% 24, d = 1:20 %% 7)) |>
+       step_harmonic(h, d, frequency = 2, cycle_size = c(24, 7)),
+     data.frame(y = 1:20, h = 1:20 %% 24, d = 1:20 %% 7), data.frame(y = 0, h = c(0, 12.5), d = c(3, 6.9)))
+case("time_decimal_day", recipe(y ~ t, tt) |> step_time(t, features = c("decimal_day", "hour12", "am", "second")), tt, tt[c(2, 29), ])
+case("date_locale_labels", recipe(y ~ d, dd) |> step_date(d, features = c("month", "dow"), locale = "fr"), dd, dd[1:3, ])
+case("collapse_sequence_kerasnip", recipe(Volume ~ ., trees) |> step_collapse(Girth, Height, new_col = "gh"),
+     trees, trees[1:3, ])
+case("sequence_zero_pad", recipe(Volume ~ ., trees) |> step_sequence(Girth, Height, timesteps = 3, padding = "zero"),
+     trees, trees[1:4, ])
+case("mutate_at_lambda_rename_at", recipe(y ~ ., mix) |> step_mutate_at(x, w, fn = ~ round(.x, 1)) |>
+       step_rename_at(everything(), fn = ~ paste0("v_", .x)), mix, mix_new)
+case("nzv_zv_strings", recipe(y ~ ., transform(mix, k = "same", r = c(rep("u", 39), "v"))) |> step_zv(all_predictors()) |>
+       step_nzv(all_predictors()), transform(mix, k = "same", r = c(rep("u", 39), "v")),
+     transform(mix_new, k = "same", r = "u"))
+case("filter_missing_zero", recipe(y ~ ., mix) |> step_filter_missing(all_predictors(), threshold = 0), mix, mix_new)
+case("classdist_pool_log", recipe(Species ~ ., iris[c(1:30, 51:80, 101:130), ]) |>
+       step_classdist(all_numeric_predictors(), class = "Species", mean_func = median, pool = TRUE),
+     iris[c(1:30, 51:80, 101:130), ], iris[c(31, 81, 131), ])
+case("geodist_lat_lon_log", recipe(mag ~ ., quakes[1:50, ]) |> step_geodist(lat = lat, lon = long, ref_lat = 0, ref_lon = 0, is_lat_lon = TRUE, log = FALSE),
+     quakes[1:50, ], quakes[c(1, 50), ])
+case("relu_smooth", recipe(y ~ ., mix) |> step_relu(x, shift = 4, smooth = TRUE), mix, mix_new)
+case("num2factor_transform", recipe(y ~ ., mix) |> step_num2factor(n_int, levels = as.character(1:9), ordered = TRUE), mix, mix_new)
+case("spatialsign_all", recipe(y ~ ., mix) |> step_spatialsign(x, w, n_int), mix, mix_new)
+case("interact_numeric_factor", recipe(y ~ ., mix) |> step_interact(~ x:f + w:x), mix, mix_new)
+case("pca_with_na", recipe(y ~ ., mix) |> step_pca(x, w, num_comp = 1), mix, mix_new)
+case("corr_with_na_pairwise", recipe(y ~ ., mix) |> step_mutate(x2 = x * 2 + w / 1000) |> step_corr(all_numeric_predictors(), threshold = 0.95),
+     mix, mix_new)
