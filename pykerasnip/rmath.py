@@ -661,6 +661,18 @@ def ns_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[floa
 
 
 # --------------------------------------------------------------------------- binning
+def format_breaks(values: Sequence[float], digits: int, integer: bool = False) -> list[str]:
+    """``formatC(0 + breaks, digits, width = 1)`` as ``cut`` labels its breaks: C's
+    ``%.<digits>g`` (``%d`` for integers); the non-finite values spelt as R does and
+    ``format()``-ed together, right-justified to their common width (``-Inf``, `` Inf``)."""
+    values = np.asarray(values, dtype="f8")
+    special = ~np.isfinite(values)
+    text = [("NaN" if np.isnan(v) else "Inf" if v > 0 else "-Inf") if s else
+            str(int(v)) if integer else f"{v + 0.0:.{digits}g}" for v, s in zip(values, special)]
+    width = max((len(t) for t, s in zip(text, special) if s), default=0)
+    return [t.rjust(width) if s else t for t, s in zip(text, special)]
+
+
 def bin_codes(x: np.ndarray, breaks: np.ndarray, right: bool = True,
               include_lowest: bool = False) -> np.ndarray:
     """R's ``.bincode(x, breaks, right, include.lowest) - 1``: the 0-based interval of

@@ -22,8 +22,8 @@ CASES = sorted(p.name for p in DATA.iterdir() if p.is_dir()) if DATA.is_dir() el
 
 
 def test_the_sweep_files_are_there() -> None:
-    assert len(CASES) == 109
-    assert sum((DATA / c / "baked.rds").exists() for c in CASES) == 103
+    assert len(CASES) == 149
+    assert sum((DATA / c / "baked.rds").exists() for c in CASES) == 136
 
 
 def _bake(recipe: pk.Recipe, case: str) -> pd.DataFrame:
