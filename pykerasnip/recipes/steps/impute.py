@@ -51,6 +51,18 @@ def fill_missing(column: pd.Series, value: Any) -> pd.Series:
     return cast_to_fill(column, value).fillna(value)
 
 
+def cast_to_factor_like(column: pd.Series, like: pd.Series, step: str) -> pd.Series:
+    """``vctrs::vec_cast(column, <training factor>)``: the training levels, refused
+    ("loss of generality") when a value is not among them; other types are left as is."""
+    if not isinstance(like.dtype, pd.CategoricalDtype):
+        return column
+    lost = unmatched(column, list(like.dtype.categories))
+    if lost:
+        raise ForgeError(f"{step}: can't convert `{column.name}` to the training factor due to "
+                         f"loss of generality: {', '.join(map(str, lost))} not among its levels")
+    return column.astype(like.dtype)
+
+
 def cast_to_fill(column: pd.Series, value: Any) -> pd.Series:
     """``column`` cast to the type of the fill ``value`` as ``vctrs::vec_cast`` does
     (integer: lossless only; double: plain float64); any other value leaves it as is."""
@@ -227,8 +239,7 @@ class StepImputeMode(Step):
     def _cast(self, column: pd.Series) -> pd.Series:
         if self.ptype is None or column.name not in self.ptype.columns:
             return column
-        dtype = self.ptype[column.name].dtype
-        return column.astype(dtype) if isinstance(dtype, pd.CategoricalDtype) else column
+        return cast_to_factor_like(column, self.ptype[column.name], self.r_class)
 
 
 def _gower_kind(column: pd.Series) -> str:
@@ -374,11 +385,15 @@ class StepImputeKnn(Step):
             missing = imputable_rows(self, data, target, predictors)
             if not missing.any():
                 continue
+            # as recipes: the rows' predictors and the column cast to the training types
             queries = data.loc[missing, predictors]
+            queries = queries.assign(**{
+                c: cast_to_factor_like(queries[c], self.ref_data[c], self.r_class) for c in predictors})
             reference = self.ref_data[self.ref_data[target].notna()].reset_index(drop=True)
             index = gower_topn(queries, reference[predictors], self.neighbors, self.eps)
             estimates = neighbour_estimates(reference[target], index)
-            out[target] = _fill_rows(out[target], missing, estimates)
+            column = cast_to_factor_like(out[target], self.ref_data[target], self.r_class)
+            out[target] = _fill_rows(column, missing, estimates)
         return out
 
 
