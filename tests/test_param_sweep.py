@@ -38,8 +38,8 @@ def _case(case: str) -> Any:
 
 
 def test_the_sweep_files_are_there() -> None:
-    assert len(CASES) == 149
-    assert sum((DATA / c / "baked.rds").exists() for c in CASES) == 136
+    assert len(CASES) == 168
+    assert sum((DATA / c / "baked.rds").exists() for c in CASES) == 153
 
 
 def _bake(recipe: pk.Recipe, case: str) -> pd.DataFrame:

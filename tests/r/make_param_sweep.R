@@ -326,3 +326,45 @@ case("interact_numeric_factor", recipe(y ~ ., mix) |> step_interact(~ x:f + w:x)
 case("pca_with_na", recipe(y ~ ., mix) |> step_pca(x, w, num_comp = 1), mix, mix_new)
 case("corr_with_na_pairwise", recipe(y ~ ., mix) |> step_mutate(x2 = x * 2 + w / 1000) |> step_corr(all_numeric_predictors(), threshold = 0.95),
      mix, mix_new)
+
+# --- third sweep: time zones, integer imputation, ordered factors, expressions --------------
+set.seed(99)
+tz <- data.frame(when = as.POSIXct("2021-10-30 20:00:00", tz = "America/New_York") + sort(sample(0:(86400 * 4), 25)),
+                 y = rnorm(25))
+case("datetime_tz_features", recipe(y ~ when, tz) |> step_date(when, features = c("dow", "doy", "decimal", "week")) |>
+       step_time(when, features = c("hour", "minute", "decimal_day")) |> step_holiday(when, holidays = "USVeteransDay"),
+     tz, tz[c(1, 12, 25), ])
+ints <- data.frame(y = rnorm(30), k = sample(c(1:20, NA), 30, TRUE), j = c(1L, 2L, rep(NA, 3), sample(1:5, 25, TRUE)))
+case("impute_integer_mean_median", recipe(y ~ ., ints) |> step_impute_mean(k) |> step_impute_median(j), ints, ints[1:6, ])
+case("impute_mean_trim_int", recipe(y ~ ., ints) |> step_impute_mean(k, j, trim = 0.25), ints, ints[1:6, ])
+ord <- data.frame(y = rnorm(50), o = factor(sample(c("XS", "S", "M", "L", "XL", "XXL"), 50, TRUE),
+                                           levels = c("XS", "S", "M", "L", "XL", "XXL"), ordered = TRUE))
+ord_new <- data.frame(y = 0, o = factor(c("XXL", NA, "S"), levels = c("XS", "S", "M", "L", "XL", "XXL"), ordered = TRUE))
+case("dummy_ordered_six_levels", recipe(y ~ ., ord) |> step_dummy(o), ord, ord_new)
+case("novel_unknown_ordered", recipe(y ~ ., ord) |> step_novel(o) |> step_unknown(o) |> step_integer(o), ord, ord_new)
+case("other_ties_ordered", recipe(y ~ ., ord) |> step_other(o, threshold = 0.18), ord, ord_new)
+case("relevel_unorder_ordered", recipe(y ~ ., ord) |> step_unorder(o) |> step_relevel(o, ref_level = "XL") |> step_dummy(o, one_hot = TRUE),
+     ord, ord_new)
+case("window_na_rm_false", recipe(y ~ ., data.frame(y = 1:9, v = c(1, NA, 3:9))) |> step_window(v, size = 3, na_rm = FALSE, statistic = "mean"),
+     data.frame(y = 1:9, v = c(1, NA, 3:9)), data.frame(y = 1:5, v = c(1, 2, NA, 4, 5)))
+case("lag_dates", recipe(y ~ d, dd) |> step_lag(d, lag = 1:2), dd, dd[1:4, ])
+case("percentile_na_ties", recipe(y ~ ., ints) |> step_percentile(k, j), ints, data.frame(y = 0, k = c(NA, 5, 25), j = c(3L, NA, 0L)))
+case("poly_spline_na_new", recipe(y ~ ., ints[!is.na(ints$k), ]) |> step_poly(k, degree = 2) |> step_spline_b(y, deg_free = 4),
+     ints[!is.na(ints$k), ], data.frame(y = c(NA, 0), k = c(3, NA), j = 1L))
+case("mutate_expressions", recipe(mpg ~ ., mtcars) |>
+       step_mutate(a = log1p(disp), b = ifelse(hp > 150, "fast", "slow"), c = pmin(wt, 3), d = cyl %/% 3, e = cyl %% 4,
+                   f = round(qsec / 3, 2), g = sqrt(abs(drat - 4)), h = as.integer(gear > 3), i = exp(-wt)),
+     mtcars, mtcars[c(1, 7, 30), ])
+case("filter_in_arrange_desc", recipe(mpg ~ ., mtcars) |> step_filter(cyl %in% c(4, 8), skip = FALSE) |> step_arrange(desc(cyl), desc(mpg)),
+     mtcars, mtcars)
+case("discretize_options", recipe(mpg ~ ., mtcars) |> step_discretize(disp, num_breaks = 3, options = list(keep_na = FALSE, infs = FALSE)),
+     mtcars, rbind(mtcars[1:3, ], transform(mtcars[4, ], disp = 1000)))
+case("sqrt_negative_regex_na", recipe(y ~ ., mix) |> step_sqrt(x) |> step_regex(s, pattern = "[0-9]"), mix, mix_new)
+case("bin2factor_logical", recipe(y ~ ., transform(mix, l = x > 5)) |> step_bin2factor(l), transform(mix, l = x > 5), transform(mix_new, l = c(NA, TRUE, FALSE)))
+case("yeojohnson_extreme_lambda", recipe(y ~ ., data.frame(y = 1:30, a = exp(seq(0, 6, length.out = 30)), b = -exp(seq(0, 6, length.out = 30)))) |>
+       step_YeoJohnson(a, b), data.frame(y = 1:30, a = exp(seq(0, 6, length.out = 30)), b = -exp(seq(0, 6, length.out = 30))),
+     data.frame(y = 0, a = c(-1, 0, 500), b = c(1, 0, -500)))
+case("count_empty_strings", recipe(y ~ ., blank) |> step_count(s, pattern = "u", normalize = TRUE), blank, blank)
+case("impute_roll_wide", recipe(y ~ ., data.frame(y = 1:12, x = c(NA, NA, 3, NA, 5, 6, NA, NA, NA, 10, 11, NA))) |>
+       step_impute_roll(x, window = 7), data.frame(y = 1:12, x = c(NA, NA, 3, NA, 5, 6, NA, NA, NA, 10, 11, NA)),
+     data.frame(y = 1:12, x = c(NA, NA, 3, NA, 5, 6, NA, NA, NA, 10, 11, NA)))
