@@ -3,8 +3,11 @@
 ``cov`` (stats' C code: a long-double two-pass mean, then long-double sums of products),
 ``solve`` (LAPACK 3.11's ``dgesv``: the recursive ``dgetrf2`` LU with partial pivoting,
 then two triangular solves, replayed operation by operation), ``%*%``, ``rowSums``,
-``colMeans`` and ``mahalanobis``. Each elementary step is one IEEE operation NumPy
-performs the same way, so the results are R's to the last bit.
+``colMeans``, ``mahalanobis`` and ``qr()`` / ``qr.qty()`` / ``qr.qy()`` (LINPACK's
+``dqrdc2``/``dqrsl`` with BLAS 3.11's ``dnrm2``). Each elementary step is one IEEE
+operation NumPy performs the same way, so the results are R's to the last bit.
+``svd`` and ``eigen_symmetric`` call LAPACK's ``dgesdd`` / ``dsyevr`` in the system
+library, the one R links, as R's ``La_svd`` / ``La_rs`` do (NumPy's stand in without it).
 """
 from __future__ import annotations
 
