@@ -219,13 +219,13 @@ def dnrm2(x: np.ndarray) -> float:
         return 0.0
     big, small = ax > _T_BIG, ax < _T_SML
     medium = ~big & ~small  # NaN too, as its comparisons are false
-    amed = _ordered_sum(np.where(medium, ax * ax, 0.0))
+    amed = _ordered_sum(ax[medium] * ax[medium])
     if big.any():
-        abig = _ordered_sum(np.where(big, (ax * _S_BIG) ** 2, 0.0))
+        abig = _ordered_sum((ax[big] * _S_BIG) ** 2)
         if amed > 0 or np.isnan(amed):
             abig += (amed * _S_BIG) * _S_BIG
         return float(np.sqrt(abig) / _S_BIG)
-    asml = _ordered_sum(np.where(small, (ax * _S_SML) ** 2, 0.0))
+    asml = _ordered_sum((ax[small] * _S_SML) ** 2)
     if asml > 0:
         if amed > 0 or np.isnan(amed):
             lo, hi = sorted((np.sqrt(amed), np.sqrt(asml) / _S_SML))
