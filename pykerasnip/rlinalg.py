@@ -404,3 +404,19 @@ def eigen_symmetric(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if info.value != 0:
         raise ForgeError(f"error code {info.value} from Lapack routine 'dsyevr'")
     return values[::-1].copy(), vectors[:, ::-1].copy()
+
+
+def lm_coefficients(x: np.ndarray, y: np.ndarray, tol: float = 1e-7) -> tuple[np.ndarray, LinpackQR]:
+    """``lm.fit(x, y)$coefficients`` as R's ``dqrls`` computes them (``dqrdc2``, then
+    ``dqrsl``'s Q'y and back substitution); the columns pivoted out as aliased are NaN
+    (R's NA). Also the QR, whose ``rank`` and ``pivot`` ``lm`` keeps."""
+    qr = qr_linpack(x, tol)
+    k = qr.rank
+    coef = np.full(x.shape[1], np.nan)
+    b = qr_qty(qr, np.asarray(y, dtype="f8"))[:k].copy()
+    for j in range(k - 1, -1, -1):
+        b[j] = b[j] / qr.qr[j, j]
+        if j:
+            b[:j] += -b[j] * qr.qr[:j, j]
+    coef[qr.pivot[:k]] = b
+    return coef, qr

@@ -20,7 +20,7 @@ from ...rds import build as b
 from ...formula.parse import deparse_name
 from ...formula.terms import terms_from_formula
 from ...rds.nodes import BaseEnv, List
-from ...rlinalg import matprod
+from ...rlinalg import lm_coefficients, matprod
 from ...rmath import na_rm_range, r_sort_strings
 from ...rowblocks import row_offset, warn_rows
 from ...rrng import RRandom, current_stream
@@ -510,7 +510,8 @@ class StepImputeLinear(Step):
 
 
 def fit_lm(data: pd.DataFrame, target: str, predictors: list[str]) -> pd.Series:
-    """``lm(target ~ predictors)`` coefficients on the complete rows (Householder QR)."""
+    """``lm(target ~ predictors)`` coefficients on the complete rows, as R's ``lm.fit``
+    (LINPACK QR; aliased terms NaN)."""
     frame = data[[target, *predictors]].dropna()
     if frame.empty:
         raise SpecError("The data used by step_impute_linear() did not have any rows where "
@@ -519,21 +520,21 @@ def fit_lm(data: pd.DataFrame, target: str, predictors: list[str]) -> pd.Series:
     if nominal:
         raise UnsupportedStepError("step_impute_linear", "only numeric variables are supported, "
                                    f"not {', '.join(nominal)}")
-    import scipy.linalg  # only when training; reading a recipe stays light
-
     design = np.column_stack([np.ones(len(frame))] + [numeric_values(frame[c]) for c in predictors])
-    q, r = scipy.linalg.qr(design, mode="economic")
-    beta = scipy.linalg.solve_triangular(r, q.T @ numeric_values(frame[target]))
+    beta, _ = lm_coefficients(design, numeric_values(frame[target]))
     return pd.Series(beta, index=["(Intercept)", *predictors])
 
 
 def lm_to_r(target: str, predictors: list[str], coefficients: pd.Series) -> List:
     """The parts of an ``lm`` fit that ``predict.lm`` reads, as recipes' ``lm_wrap``
-    keeps them (no ``qr$qr``, residuals or call), for a full-rank fit."""
+    keeps them (no ``qr$qr``, residuals or call); aliased (NA) terms pivoted last, as
+    ``dqrdc2`` leaves them."""
     terms = terms_from_formula(f"{target} ~ {' + '.join(map(deparse_name, predictors))}")
     terms.data_classes = {name: "numeric" for name in [target, *predictors]}
-    rank = len(coefficients)
-    qr = b.structure(b.named_list(qraux=b.dbl([0.0] * rank), pivot=b.int_(list(range(1, rank + 1))),
+    estimated = coefficients.notna().to_numpy()
+    rank = int(estimated.sum())
+    pivot = [i + 1 for i in np.flatnonzero(estimated)] + [i + 1 for i in np.flatnonzero(~estimated)]
+    qr = b.structure(b.named_list(qraux=b.dbl([0.0] * len(coefficients)), pivot=b.int_(pivot),
                                   tol=b.dbl(1e-7), rank=b.int_(rank)), {"class": "qr"})
     fields = {"coefficients": named_dbl(coefficients), "rank": b.int_(rank), "qr": qr,
               "xlevels": b.structure(b.r_list([]), {"names": b.chr()}),
