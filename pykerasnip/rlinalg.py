@@ -2,12 +2,19 @@
 
 ``cov`` (stats' C code: a long-double two-pass mean, then long-double sums of products),
 ``solve`` (LAPACK 3.11's ``dgesv``: the recursive ``dgetrf2`` LU with partial pivoting,
-then two triangular solves, replayed operation by operation), ``qr()`` and ``qr.qy()``
-(LINPACK's ``dqrdc2`` and ``dqrsl`` over the reference BLAS 3.11), ``%*%``, ``rowSums``,
-``colMeans`` and ``mahalanobis``. Each elementary step is one IEEE operation NumPy
-performs the same way, so the results are R's to the last bit.
+then two triangular solves, replayed operation by operation), ``%*%``, ``rowSums``,
+``colMeans``, ``mahalanobis`` and ``qr()`` / ``qr.qty()`` / ``qr.qy()`` (LINPACK's
+``dqrdc2``/``dqrsl`` with BLAS 3.11's ``dnrm2``). Each elementary step is one IEEE
+operation NumPy performs the same way, so the results are R's to the last bit.
+``svd`` and ``eigen_symmetric`` call LAPACK's ``dgesdd`` / ``dsyevr`` in the system
+library, the one R links, as R's ``La_svd`` / ``La_rs`` do (NumPy's stand in without it).
 """
 from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,102 +22,6 @@ from .errors import ForgeError
 
 _TINY = float(np.finfo(float).tiny)
 _EPS = float(np.finfo(float).eps)
-
-
-# --------------------------------------------------------------------------- reference BLAS
-def ddot(x: np.ndarray, y: np.ndarray) -> float:
-    """BLAS ``ddot``: the products summed in order (the reference code's unrolled loop
-    adds them left to right)."""
-    return float(np.cumsum(x * y)[-1]) if len(x) else 0.0
-
-
-#: the thresholds and scalings of Blue's algorithm in BLAS 3.10+'s ``dnrm2``
-_TSML, _TBIG, _SSML, _SBIG = 2.0 ** -511, 2.0 ** 486, 2.0 ** 537, 2.0 ** -538
-
-
-def dnrm2(x: np.ndarray) -> float:
-    """BLAS 3.11's ``dnrm2``: squares summed in order in three accumulators (small,
-    medium, big values), then combined as the reference code combines them."""
-    ax = np.abs(np.asarray(x, dtype="f8"))
-    big, small = ax > _TBIG, ax < _TSML
-    amed = _ordered_sum(np.where(big | small, 0.0, ax) ** 2)
-    if big.any():
-        abig = _ordered_sum(np.where(big, ax * _SBIG, 0.0) ** 2)
-        if amed > 0 or np.isnan(amed):
-            abig = abig + (amed * _SBIG) * _SBIG
-        return (1 / _SBIG) * np.sqrt(abig)
-    asml = _ordered_sum(np.where(small, ax * _SSML, 0.0) ** 2)
-    if asml > 0:
-        if amed > 0 or np.isnan(amed):
-            amed, asml = np.sqrt(amed), np.sqrt(asml) / _SSML
-            ymin, ymax = (amed, asml) if asml > amed else (asml, amed)
-            return float(np.sqrt(ymax ** 2 * (1 + (ymin / ymax) ** 2)))
-        return (1 / _SSML) * np.sqrt(asml)
-    return float(np.sqrt(amed))
-
-
-def _ordered_sum(values: np.ndarray) -> float:
-    return float(np.cumsum(values)[-1]) if len(values) else 0.0
-
-
-# --------------------------------------------------------------------------- LINPACK QR
-def dqrdc2(x: np.ndarray, tol: float = 1e-7) -> tuple[np.ndarray, int, np.ndarray, list[int]]:
-    """R's ``qr(x)`` (LINPACK ``dqrdc2``): Householder QR with R's limited pivoting (a
-    column whose remaining norm falls below ``tol`` times its original norm moves to the
-    end). Returns ``qr``, ``rank``, ``qraux`` and the column order (0-based ``pivot``)."""
-    x = np.array(x, dtype="f8", order="F")
-    n, p = x.shape
-    qraux = np.array([dnrm2(x[:, j]) for j in range(p)])
-    work1 = qraux.copy()
-    work2 = np.where(qraux == 0, 1.0, qraux)
-    pivot = list(range(p))
-    k = p + 1
-    for l in range(min(n, p)):
-        while l + 1 < k and qraux[l] < work2[l] * tol:
-            order = list(range(l + 1, p)) + [l]
-            x[:, l:] = x[:, order]
-            pivot[l:] = [pivot[i] for i in order]
-            qraux[l:], work1[l:], work2[l:] = qraux[order], work1[order], work2[order]
-            k -= 1
-        if l + 1 == n:
-            break
-        nrmxl = dnrm2(x[l:, l])
-        if nrmxl == 0:
-            continue
-        if x[l, l] != 0:
-            nrmxl = float(np.copysign(nrmxl, x[l, l]))
-        x[l:, l] *= 1.0 / nrmxl
-        x[l, l] = 1.0 + x[l, l]
-        for j in range(l + 1, p):
-            t = -ddot(x[l:, l], x[l:, j]) / x[l, l]
-            x[l:, j] += t * x[l:, l]
-            if qraux[j] == 0:
-                continue
-            ratio = abs(x[l, j]) / qraux[j]
-            tt = max(1.0 - ratio * ratio, 0.0)
-            if abs(tt) < 1e-6:
-                qraux[j] = work1[j] = dnrm2(x[l + 1:, j])
-            else:
-                qraux[j] *= float(np.sqrt(tt))
-        qraux[l] = x[l, l]
-        x[l, l] = -nrmxl
-    return x, min(k - 1, n), qraux, pivot
-
-
-def qr_qy(qr: np.ndarray, rank: int, qraux: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """R's ``qr.qy(QR, y)`` (LINPACK ``dqrsl``): Q y for the QR ``dqrdc2`` made."""
-    n = qr.shape[0]
-    out = np.array(y, dtype="f8", order="F")
-    for col in range(out.shape[1]):
-        qy = out[:, col]
-        for j in reversed(range(min(rank, n - 1))):
-            if qraux[j] == 0:
-                continue
-            v = qr[j:, j].copy()
-            v[0] = qraux[j]
-            t = -ddot(v, qy[j:]) / v[0]
-            qy[j:] += t * v
-    return out
 
 
 # --------------------------------------------------------------------------- summaries
@@ -292,3 +203,220 @@ def mahalanobis(x: np.ndarray, center: np.ndarray, covariance: np.ndarray) -> np
     with np.errstate(invalid="ignore"):
         centred = x - center
     return row_sums(matprod(centred, solve(covariance)) * centred)
+
+
+# --------------------------------------------------------------------------- LINPACK QR
+# LAPACK 3.10+'s dnrm2 (Blue's algorithm): squares of mid-range magnitudes summed as is,
+# tiny and huge ones scaled into separate accumulators
+_T_SML, _T_BIG = 2.0 ** -511, 2.0 ** 486
+_S_SML, _S_BIG = 2.0 ** 537, 2.0 ** -538
+
+
+def dnrm2(x: np.ndarray) -> float:
+    """The reference BLAS ``dnrm2`` (LAPACK 3.11) of a vector."""
+    ax = np.abs(np.asarray(x, dtype="f8"))
+    if ax.size == 0:
+        return 0.0
+    big, small = ax > _T_BIG, ax < _T_SML
+    medium = ~big & ~small  # NaN too, as its comparisons are false
+    amed = _ordered_sum(ax[medium] * ax[medium])
+    if big.any():
+        abig = _ordered_sum((ax[big] * _S_BIG) ** 2)
+        if amed > 0 or np.isnan(amed):
+            abig += (amed * _S_BIG) * _S_BIG
+        return float(np.sqrt(abig) / _S_BIG)
+    asml = _ordered_sum((ax[small] * _S_SML) ** 2)
+    if asml > 0:
+        if amed > 0 or np.isnan(amed):
+            lo, hi = sorted((np.sqrt(amed), np.sqrt(asml) / _S_SML))
+            return float(np.sqrt(hi * hi * (1.0 + (lo / hi) ** 2)))
+        return float(np.sqrt(asml) / _S_SML)
+    return float(np.sqrt(amed))
+
+
+def _ordered_sum(values: np.ndarray) -> float:
+    """A sum in index order from +0, as a Fortran loop adds."""
+    return float(np.cumsum(np.r_[0.0, values])[-1])
+
+
+def _ddot(v: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The reference ``ddot`` of ``v`` with each column of ``m`` (products summed in
+    order from +0)."""
+    out = np.zeros(m.shape[1:])
+    for weight, row in zip(v, m):
+        out += weight * row
+    return out
+
+
+@dataclass
+class LinpackQR:
+    """R's ``qr()`` object: the compact Householder factors ``qr`` and ``qraux``, the
+    numerical rank and the (0-based) column ``pivot``."""
+
+    qr: np.ndarray
+    qraux: np.ndarray
+    rank: int
+    pivot: list[int]
+
+
+def qr_linpack(x: np.ndarray, tol: float = 1e-7) -> LinpackQR:
+    """``qr(x, tol)`` as R's LINPACK ``dqrdc2``: Householder QR that moves a column whose
+    remaining norm falls below ``tol`` times its original norm to the end; every
+    operation as the Fortran performs it (``dnrm2``, ``ddot``, ``dscal``, ``daxpy``)."""
+    x = np.array(x, dtype="f8", order="F")
+    n, p = x.shape
+    qraux = np.array([dnrm2(x[:, j]) for j in range(p)])
+    work1 = qraux.copy()
+    work2 = np.where(qraux == 0, 1.0, qraux)
+    pivot = list(range(p))
+    k = p + 1
+    for l in range(min(n, p)):
+        while l + 1 < k and qraux[l] < work2[l] * tol:
+            order = list(range(l + 1, p)) + [l]
+            x[:, l:] = x[:, order]
+            pivot[l:] = [pivot[i] for i in order]
+            qraux[l:], work1[l:], work2[l:] = qraux[order], work1[order], work2[order]
+            k -= 1
+        if l + 1 == n:
+            break
+        nrmxl = dnrm2(x[l:, l])
+        if nrmxl == 0:
+            continue
+        if x[l, l] != 0:
+            nrmxl = float(np.copysign(nrmxl, x[l, l]))
+        x[l:, l] *= 1.0 / nrmxl
+        x[l, l] += 1.0
+        for j in range(l + 1, p):
+            t = -float(_ddot(x[l:, l], x[l:, j:j + 1])[0]) / x[l, l]
+            x[l:, j] += t * x[l:, l]
+            if qraux[j] != 0:
+                ratio = abs(x[l, j]) / qraux[j]
+                tt = max(1.0 - ratio * ratio, 0.0)
+                if abs(tt) < 1e-6:
+                    qraux[j] = dnrm2(x[l + 1:, j])
+                    work1[j] = qraux[j]
+                else:
+                    qraux[j] *= np.sqrt(tt)
+        qraux[l] = x[l, l]
+        x[l, l] = -nrmxl
+    return LinpackQR(x, qraux, min(k - 1, n), pivot)
+
+
+def _reflect(qr: LinpackQR, y: np.ndarray, order: range) -> np.ndarray:
+    """LINPACK ``dqrsl``'s Householder reflections of the columns of ``y``, column j of
+    the factors for each j in ``order``."""
+    y = np.array(y, dtype="f8", copy=True)
+    for j in order:
+        if qr.qraux[j] == 0:
+            continue
+        v = qr.qr[j:, j].copy()
+        v[0] = qr.qraux[j]
+        t = -_ddot(v, y[j:]) / v[0]
+        y[j:] += v[:, None] * t if y.ndim == 2 else v * t
+    return y
+
+
+def qr_qty(qr: LinpackQR, y: np.ndarray) -> np.ndarray:
+    """``qr.qty(qr, y)``: Q'y (LINPACK ``dqrsl``, job 1000)."""
+    return _reflect(qr, y, range(min(qr.rank, qr.qr.shape[0] - 1)))
+
+
+def qr_qy(qr: LinpackQR, y: np.ndarray) -> np.ndarray:
+    """``qr.qy(qr, y)``: Qy (LINPACK ``dqrsl``, job 10000)."""
+    return _reflect(qr, y, range(min(qr.rank, qr.qr.shape[0] - 1) - 1, -1, -1))
+
+
+# --------------------------------------------------------------------------- LAPACK SVD
+@functools.lru_cache(maxsize=1)
+def _system_lapack() -> "ctypes.CDLL | None":
+    """The system's LAPACK (the library R's ``La_svd`` calls on this machine), or None."""
+    for name in ("liblapack.so.3", ctypes.util.find_library("lapack")):
+        if name:
+            try:
+                return ctypes.CDLL(name)
+            except OSError:
+                continue
+    return None
+
+
+def svd(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``La.svd(x)`` (d, u, vt; thin): LAPACK's ``dgesdd`` with ``jobz = "S"``, as R
+    calls it. The system LAPACK, the library R itself links, gives R's bits; without
+    one, NumPy's (the same algorithm on OpenBLAS) agrees to ~1e-13."""
+    a = np.array(x, dtype="f8", order="F", copy=True)
+    if not np.isfinite(a).all():
+        raise ForgeError("svd(): infinite or missing values in 'x'")
+    lapack = _system_lapack()
+    if lapack is None or a.size == 0:
+        u, d, vt = np.linalg.svd(a, full_matrices=False)
+        return d, u, vt
+    m, n = a.shape
+    k = min(m, n)
+    d, u, vt = np.zeros(k), np.zeros((m, k), order="F"), np.zeros((k, n), order="F")
+    iwork, info = np.zeros(8 * k, dtype=np.int32), ctypes.c_int(0)
+
+    def call(work: np.ndarray, lwork: int) -> None:
+        ptr = [v.ctypes.data_as(ctypes.c_void_p) for v in (a, d, u, vt, work, iwork)]
+        dims = [ctypes.byref(ctypes.c_int(v)) for v in (m, n, m, m, k, lwork)]
+        lapack.dgesdd_(ctypes.c_char_p(b"S"), dims[0], dims[1], ptr[0], dims[2], ptr[1], ptr[2],
+                       dims[3], ptr[3], dims[4], ptr[4], dims[5], ptr[5], ctypes.byref(info),
+                       ctypes.c_size_t(1))
+
+    query = np.zeros(1)
+    call(query, -1)
+    call(np.zeros(int(query[0])), int(query[0]))
+    if info.value != 0:
+        raise ForgeError(f"error code {info.value} from Lapack routine 'dgesdd'")
+    return d, u, vt
+
+
+def eigen_symmetric(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``eigen(x, symmetric = TRUE)``: values (decreasing) and vectors, from LAPACK's
+    ``dsyevr`` as R's ``La_rs`` calls it (lower triangle, all values, abstol 0); the
+    system LAPACK gives R's bits, NumPy's ``eigh`` stands in without one."""
+    a = np.array(x, dtype="f8", order="F", copy=True)
+    if not np.isfinite(a).all():
+        raise ForgeError("eigen(): infinite or missing values in 'x'")
+    lapack = _system_lapack()
+    n = a.shape[0]
+    if lapack is None or n == 0:
+        values, vectors = np.linalg.eigh(a)
+        return values[::-1], vectors[:, ::-1]
+    values, vectors = np.zeros(n), np.zeros((n, n), order="F")
+    isuppz, count, info = np.zeros(2 * n, dtype=np.int32), ctypes.c_int(0), ctypes.c_int(0)
+    zero, none = ctypes.c_double(0.0), ctypes.c_int(0)
+
+    def call(work: np.ndarray, lwork: int, iwork: np.ndarray, liwork: int) -> None:
+        ptr = [v.ctypes.data_as(ctypes.c_void_p) for v in (a, values, vectors, isuppz, work, iwork)]
+        lapack.dsyevr_(ctypes.c_char_p(b"V"), ctypes.c_char_p(b"A"), ctypes.c_char_p(b"L"),
+                       ctypes.byref(ctypes.c_int(n)), ptr[0], ctypes.byref(ctypes.c_int(n)),
+                       ctypes.byref(zero), ctypes.byref(zero), ctypes.byref(none),
+                       ctypes.byref(none), ctypes.byref(zero), ctypes.byref(count), ptr[1],
+                       ptr[2], ctypes.byref(ctypes.c_int(n)), ptr[3], ptr[4],
+                       ctypes.byref(ctypes.c_int(lwork)), ptr[5],
+                       ctypes.byref(ctypes.c_int(liwork)), ctypes.byref(info),
+                       ctypes.c_size_t(1), ctypes.c_size_t(1), ctypes.c_size_t(1))
+
+    work, iwork = np.zeros(1), np.zeros(1, dtype=np.int32)
+    call(work, -1, iwork, -1)
+    lwork, liwork = int(work[0]), int(iwork[0])
+    call(np.zeros(lwork), lwork, np.zeros(liwork, dtype=np.int32), liwork)
+    if info.value != 0:
+        raise ForgeError(f"error code {info.value} from Lapack routine 'dsyevr'")
+    return values[::-1].copy(), vectors[:, ::-1].copy()
+
+
+def lm_coefficients(x: np.ndarray, y: np.ndarray, tol: float = 1e-7) -> tuple[np.ndarray, LinpackQR]:
+    """``lm.fit(x, y)$coefficients`` as R's ``dqrls`` computes them (``dqrdc2``, then
+    ``dqrsl``'s Q'y and back substitution); the columns pivoted out as aliased are NaN
+    (R's NA). Also the QR, whose ``rank`` and ``pivot`` ``lm`` keeps."""
+    qr = qr_linpack(x, tol)
+    k = qr.rank
+    coef = np.full(x.shape[1], np.nan)
+    b = qr_qty(qr, np.asarray(y, dtype="f8"))[:k].copy()
+    for j in range(k - 1, -1, -1):
+        b[j] = b[j] / qr.qr[j, j]
+        if j:
+            b[:j] += -b[j] * qr.qr[:j, j]
+    coef[qr.pivot[:k]] = b
+    return coef, qr

@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 import numpy as np
 
 from .rds.nodes import NA_REAL, is_na_real
-from .rlinalg import col_sums, dqrdc2, matprod, mean_ld, qr_qy, sum_ld
+from .rlinalg import col_sums, matprod, mean_ld, qr_linpack, qr_qty, qr_qy, sum_ld
 from .rowblocks import warn_rows
 
 # --------------------------------------------------------------------------- NA-aware reductions
@@ -459,14 +459,23 @@ def r_sort_strings(values: Iterable[str | None]) -> list[str]:
 # --------------------------------------------------------------------------- contrasts
 def contr_poly(n: int) -> np.ndarray:
     """R's ``contr.poly(n)``: the n x (n-1) orthonormal polynomial contrasts
-    (columns .L, .Q, .C, ^4, ...) for scores 1..n."""
+    (columns .L, .Q, .C, ^4, ...) for scores 1..n, computed as ``make.poly`` does."""
     if n < 2:
         raise ValueError(f"contrasts not defined for {n - 1} degrees of freedom")
     scores = np.arange(1, n + 1, dtype=float)
-    design = np.vander(scores - scores.mean(), n, increasing=True)
-    q, r = np.linalg.qr(design)
-    raw = q * np.diag(r)
-    return (raw / np.sqrt((raw ** 2).sum(axis=0)))[:, 1:]
+    raw = _orthogonal_columns(scores - (n + 1) / 2, n - 1)  # mean(1:n), exact
+    norms = np.sqrt([float(sum_ld(column * column)) for column in raw.T])
+    return (raw / norms)[:, 1:]
+
+
+def _orthogonal_columns(centred: np.ndarray, degree: int) -> np.ndarray:
+    """``qr.qy(QR, diag(QR$qr))`` for ``QR = qr(outer(centred, 0:degree, "^"))``: the
+    orthogonal polynomial columns of ``poly()`` and ``contr.poly()``, before scaling."""
+    qr = qr_linpack(r_pow(centred[:, None], np.arange(degree + 1, dtype=float)))
+    diagonal = np.zeros_like(qr.qr)
+    index = np.arange(min(qr.qr.shape))
+    diagonal[index, index] = qr.qr[index, index]
+    return qr_qy(qr, diagonal)
 
 
 def contr_poly_names(n: int) -> list[str]:
@@ -491,19 +500,17 @@ def quantile7(x: Sequence[float] | np.ndarray, probs: Sequence[float] | np.ndarr
 
 # --------------------------------------------------------------------------- polynomials
 def poly_coefs(x: np.ndarray, degree: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``coefs`` (``alpha``, ``norm2``) that ``stats::poly(x, degree)`` stores."""
+    """The ``coefs`` (``alpha``, ``norm2``) that ``stats::poly(x, degree)`` stores,
+    computed as ``poly()`` does (LINPACK QR, long-double column sums)."""
     x = np.asarray(x, dtype=float)
     if np.isnan(x).any():
         raise ValueError("missing values are not allowed in 'poly'")
     if degree >= len(np.unique(x)):
         raise ValueError("'degree' must be less than number of unique points")
-    xbar = r_mean(x)
+    xbar = float(mean_ld(x))
     centred = x - xbar
-    qr, rank, qraux, _ = dqrdc2(r_pow(centred[:, None], np.arange(degree + 1, dtype=float)))
-    if rank < degree:
-        raise ValueError("'degree' must be less than number of unique points")
-    raw = qr_qy(qr, rank, qraux, qr * np.eye(*qr.shape))  # z * (row(z) == col(z))
-    squares = raw * raw
+    z = _orthogonal_columns(centred, degree)
+    squares = z * z
     norm2 = col_sums(squares)
     alpha = (col_sums(centred[:, None] * squares) / norm2 + xbar)[:degree]
     return alpha, np.concatenate([[1.0], norm2])
@@ -528,42 +535,80 @@ def poly_raw(x: np.ndarray, degree: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- splines
-def _bspline_values(knots: np.ndarray, x: np.ndarray, ord_: int, deriv: int,
-                    interval: np.ndarray) -> np.ndarray:
-    """All B-splines of order ``ord_`` (or their ``deriv``-th derivative) at ``x``,
-    using the knot interval already chosen for each x."""
-    n_basis = len(knots) - ord_
-    if ord_ == 1:
-        out = np.zeros((len(x), n_basis))
-        out[np.arange(len(x)), interval] = 1.0
-        return out
-    lower = _bspline_values(knots, x, ord_ - 1, max(deriv - 1, 0), interval)
-    left_span = knots[ord_ - 1: ord_ - 1 + n_basis] - knots[:n_basis]
-    right_span = knots[ord_: ord_ + n_basis] - knots[1: 1 + n_basis]
+def _spline_cursor(knots: np.ndarray, x: np.ndarray, ord_: int) -> tuple[np.ndarray, np.ndarray]:
+    """splines.c's ``set_cursor``: per x, the index of the first knot above it (the last
+    legitimate one, flagged as boundary, for x on the right boundary knot)."""
+    curs = np.searchsorted(knots, x, side="right")
+    last = len(knots) - ord_
+    boundary = (curs > last) & (x == knots[last])
+    return np.where(boundary, last, curs), boundary
+
+
+def _basis_funcs(knots: np.ndarray, x: np.ndarray, curs: np.ndarray, ord_: int) -> np.ndarray:
+    """splines.c's ``basis_funcs``: the ``ord_`` non-zero B-splines at each x, in its
+    order of operations (Cox-de Boor with the knot differences ``rdel``/``ldel``)."""
+    steps = np.arange(ord_ - 1)
+    rdel = knots[curs[:, None] + steps] - x[:, None]
+    ldel = x[:, None] - knots[curs[:, None] - (steps + 1)]
+    b = np.zeros((len(x), ord_))
+    b[:, 0] = 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        inv_left = np.where(left_span > 0, 1.0 / left_span, 0.0)
-        inv_right = np.where(right_span > 0, 1.0 / right_span, 0.0)
-    if deriv > 0:
-        return (ord_ - 1) * (lower[:, :-1] * inv_left - lower[:, 1:] * inv_right)
-    xc = x[:, None]
-    return ((xc - knots[:n_basis]) * inv_left * lower[:, :-1]
-            + (knots[ord_: ord_ + n_basis] - xc) * inv_right * lower[:, 1:])
+        for j in range(1, ord_):
+            saved = np.zeros(len(x))
+            for r in range(j):
+                den = rdel[:, r] + ldel[:, j - 1 - r]
+                term = b[:, r] / den
+                fine = den != 0
+                keep = ~fine & (r == 0) & (rdel[:, r] == 0)
+                b[:, r] = np.where(fine, saved + rdel[:, r] * term, np.where(keep, b[:, r], saved))
+                saved = np.where(fine, ldel[:, j - 1 - r] * term, 0.0)
+            b[:, j] = saved
+    return b
+
+
+def _evaluate(knots: np.ndarray, x: np.ndarray, curs: np.ndarray, boundary: np.ndarray,
+              ord_: int, nder: int) -> np.ndarray:
+    """splines.c's ``evaluate``: the ``nder``-th derivative of each of the ``ord_``
+    non-zero B-splines at each x (coefficients a unit vector), divisions as in C."""
+    out = np.empty((len(x), ord_))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for unit in range(ord_):
+            a = np.zeros((len(x), ord_))
+            a[:, unit] = 1.0
+            outer = ord_ - 1
+            for _ in range(nder):
+                for k in range(outer):
+                    a[:, k] = outer * (a[:, k + 1] - a[:, k]) / (knots[curs + k] - knots[curs - outer + k])
+                outer -= 1
+            rdel = knots[curs[:, None] + np.arange(outer)] - x[:, None]
+            ldel = x[:, None] - knots[curs[:, None] - (np.arange(outer) + 1)]
+            while outer:
+                outer -= 1
+                for k in range(outer + 1):
+                    left, right = ldel[:, outer - k], rdel[:, k]
+                    a[:, k] = (a[:, k + 1] * left + a[:, k] * right) / (right + left)
+            out[:, unit] = np.where(boundary & (nder == ord_ - 1), 0.0, a[:, 0])
+    return out
 
 
 def spline_design(knots: Sequence[float], x: Sequence[float], ord_: int = 4,
                   derivs: Sequence[int] | int = 0) -> np.ndarray:
     """``splines::splineDesign(knots, x, ord, derivs)`` for x inside the knots' range:
-    row i holds the ``derivs[i]``-th derivative of every B-spline at ``x[i]`` (the last
-    boundary belongs to the last non-empty interval, as in R)."""
+    row i holds the ``derivs[i]``-th derivative of every B-spline at ``x[i]``, computed
+    as R's C code does (values by ``basis_funcs``, derivatives by ``evaluate``)."""
     knots = np.asarray(knots, dtype=float)
     x = np.asarray(x, dtype=float)
     derivs = np.broadcast_to(np.asarray(derivs, dtype=int), x.shape)
-    interval = np.clip(np.searchsorted(knots, x, side="right") - 1, ord_ - 1,
-                       len(knots) - ord_ - 1)
-    rows = np.empty((len(x), len(knots) - ord_))
+    curs, boundary = _spline_cursor(knots, x, ord_)
+    rows = np.zeros((len(x), len(knots) - ord_))
     for deriv in np.unique(derivs):
-        pick = derivs == deriv
-        rows[pick] = _bspline_values(knots, x[pick], ord_, int(deriv), interval[pick])
+        pick = np.flatnonzero(derivs == deriv)
+        if deriv >= ord_:
+            continue
+        local = (_basis_funcs(knots, x[pick], curs[pick], ord_) if deriv == 0 else
+                 _evaluate(knots, x[pick], curs[pick], boundary[pick], ord_, int(deriv)))
+        columns = curs[pick, None] - ord_ + np.arange(ord_)
+        rows[pick[:, None], columns] = local
     return rows
 
 
@@ -580,7 +625,7 @@ def _basis_with_extrapolation(x: np.ndarray, all_knots: np.ndarray, boundary: np
         if side.any():
             derivatives = spline_design(all_knots, np.full(extra_degree + 1, pivot), ord_,
                                         np.arange(extra_degree + 1))
-            powers = np.power.outer(x[side] - pivot, np.arange(extra_degree + 1, dtype=float))
+            powers = r_pow((x[side] - pivot)[:, None], np.arange(extra_degree + 1, dtype=float))
             out[side] = matprod(powers, derivatives / factorials[:, None])
     return out
 
@@ -599,32 +644,6 @@ def bs_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[floa
     return basis if intercept else basis[:, 1:]
 
 
-def _ordered_dot(v: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """``v @ m``, every entry summed over ``v`` in order (the reference ``ddot``), so a
-    column's value does not depend on how many columns ``m`` has."""
-    out = np.zeros(m.shape[1:])
-    for weight, row in zip(v, m):
-        out += weight * row
-    return out
-
-
-def _householder_qty(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Q'b for the Householder QR of ``a`` in LINPACK's convention (R's ``qr()``,
-    no pivoting), so the rotated basis has R's signs."""
-    a, b = a.astype(float).copy(), b.astype(float).copy()
-    for col in range(a.shape[1]):
-        v = a[col:, col].copy()
-        norm = np.hypot.reduce(v)
-        if norm == 0:
-            continue
-        norm = np.copysign(norm, v[0]) if v[0] != 0 else norm
-        v /= norm
-        v[0] += 1.0
-        for target in (a[col:, col + 1:], b[col:]):
-            target -= np.outer(v, _ordered_dot(v, target) / v[0])
-    return b
-
-
 def ns_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[float],
              intercept: bool = False) -> np.ndarray:
     """``splines::ns(x, knots, Boundary.knots, intercept)`` evaluated at new x (natural
@@ -636,12 +655,24 @@ def ns_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[floa
     const = spline_design(all_knots, boundary, 4, 2)
     if not intercept:
         basis, const = basis[:, 1:], const[:, 1:]
-    rotated = _householder_qty(const.T, np.nan_to_num(basis).T).T[:, 2:]
+    rotated = qr_qty(qr_linpack(const.T), np.nan_to_num(basis).T).T[:, 2:]
     rotated[np.isnan(x)] = np.nan
     return rotated
 
 
 # --------------------------------------------------------------------------- binning
+def format_breaks(values: Sequence[float], digits: int, integer: bool = False) -> list[str]:
+    """``formatC(0 + breaks, digits, width = 1)`` as ``cut`` labels its breaks: C's
+    ``%.<digits>g`` (``%d`` for integers); the non-finite values spelt as R does and
+    ``format()``-ed together, right-justified to their common width (``-Inf``, `` Inf``)."""
+    values = np.asarray(values, dtype="f8")
+    special = ~np.isfinite(values)
+    text = [("NaN" if np.isnan(v) else "Inf" if v > 0 else "-Inf") if s else
+            str(int(v)) if integer else f"{v + 0.0:.{digits}g}" for v, s in zip(values, special)]
+    width = max((len(t) for t, s in zip(text, special) if s), default=0)
+    return [t.rjust(width) if s else t for t, s in zip(text, special)]
+
+
 def bin_codes(x: np.ndarray, breaks: np.ndarray, right: bool = True,
               include_lowest: bool = False) -> np.ndarray:
     """R's ``.bincode(x, breaks, right, include.lowest) - 1``: the 0-based interval of

@@ -44,3 +44,34 @@ def test_solve_refuses_singular_matrices():
         rlinalg.solve(np.array([[1.0, 2.0], [2.0, 4.0]]))
     with pytest.raises(ForgeError, match="computationally singular"):
         rlinalg.solve(np.array([[1.0, 1.0], [1.0, 1.0 + 1e-17 + 2e-16]]))
+
+
+DECOMPOSITIONS = ROOT / "tests" / "data" / "rlinalg" / "decompositions.rds"
+
+
+def _decompositions() -> list[dict]:
+    assert DECOMPOSITIONS.exists(), f"missing {DECOMPOSITIONS}: run tests/r/make_rlinalg_truth.R"
+    return [dict(zip(case.names, case.data)) for case in load(DECOMPOSITIONS).data]
+
+
+def test_linpack_qr_qty_and_qy_are_r_bit_for_bit():
+    for i, case in enumerate(_decompositions()):
+        qr = rlinalg.qr_linpack(_matrix(case["x"]))
+        assert _same(qr.qr, _matrix(case["qr"])), i
+        assert _same(qr.qraux, np.asarray(case["qraux"].data, dtype="f8")), i
+        assert qr.rank == case["rank"].data[0], i
+        assert [p + 1 for p in qr.pivot] == list(case["pivot"].data), i
+        y = _matrix(case["y"])
+        assert _same(rlinalg.qr_qty(qr, y), _matrix(case["qty"])), i
+        assert _same(rlinalg.qr_qy(qr, y), _matrix(case["qy"])), i
+
+
+def test_svd_and_symmetric_eigen_are_r_bit_for_bit():
+    for i, case in enumerate(_decompositions()):
+        x = _matrix(case["x"])
+        d, u, vt = rlinalg.svd(x)
+        assert _same(d, np.asarray(case["d"].data, dtype="f8")), i
+        assert _same(u, _matrix(case["u"])) and _same(vt, _matrix(case["vt"])), i
+        values, vectors = rlinalg.eigen_symmetric(rlinalg.matprod(x.T, x))  # crossprod(x)
+        assert _same(values, np.asarray(case["values"].data, dtype="f8")), i
+        assert _same(vectors, _matrix(case["vectors"])), i

@@ -38,7 +38,9 @@ globals().update(make_tests(CASES))
 
 def test_cut_labels_gain_digits_until_neighbours_differ():
     assert cut_labels(np.array([1.0, 1.0001, 2.0])) == ["[1,1.0001]", "(1.0001,2]"]
-    assert cut_labels(np.array([-np.inf, 0.5, np.inf])) == ["[-Inf,0.5]", "(0.5,Inf]"]
+    # formatC() formats the non-finite breaks together: " Inf" beside "-Inf" (as R's cut)
+    assert cut_labels(np.array([-np.inf, 0.5, np.inf])) == ["[-Inf,0.5]", "(0.5, Inf]"]
+    assert cut_labels(np.array([0.0, 1.5, np.inf])) == ["[0,1.5]", "(1.5,Inf]"]
 
 
 def test_cut_outside_range_with_missing_values_fails_like_r():

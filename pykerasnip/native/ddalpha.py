@@ -9,9 +9,9 @@ determinants, libstdc++'s ``std::sort`` (:mod:`pykerasnip.native.cxxalgo`), and 
 that engine with ``seed``, or with the clock (``time(NULL)``, :data:`clock`) when
 ``seed = 0`` (the default): so does this module, giving R's numbers for the same second.
 
-Only two pieces are not R's own bits: ``eigen()`` (LAPACK's ``dsyevr``), used by the
-"moment" scaling of spatial and potential depth, is NumPy's ``eigh``; and the MCD
-estimates (robustbase's ``covMcd``) are not replayed.
+``eigen()``, used by the "moment" scaling of spatial and potential depth, is LAPACK's
+``dsyevr`` from the system library R links (:func:`pykerasnip.rlinalg.eigen_symmetric`);
+the MCD estimates (robustbase's ``covMcd``) are not replayed.
 """
 from __future__ import annotations
 
@@ -85,10 +85,8 @@ def mahalanobis_depth(x: np.ndarray, data: np.ndarray, mah_estimate: str = "mome
 
 # --------------------------------------------------------------------------- spatial
 def _moment_scaling(data: np.ndarray) -> np.ndarray:
-    """ddalpha's ``solve(eigen(cov)$vectors %*% diag(sqrt(eigen(cov)$values)))`` (the
-    eigen decomposition is NumPy's: LAPACK's dsyevr is not replayed)."""
-    values, vectors = np.linalg.eigh(rlinalg.cov(data))
-    values, vectors = values[::-1], vectors[:, ::-1]
+    """ddalpha's ``solve(eigen(cov)$vectors %*% diag(sqrt(eigen(cov)$values)))``."""
+    values, vectors = rlinalg.eigen_symmetric(rlinalg.cov(data))
     with np.errstate(invalid="ignore"):
         root = np.sqrt(values)
     return rlinalg.solve(rlinalg.matprod(vectors, np.diag(root)))

@@ -632,6 +632,17 @@ def _selectors(expr: Any) -> list[Selector]:
     raise _no_twin(function)
 
 
+def is_selector_call(expr: Any) -> bool:
+    """Whether ``expr`` calls a recipes / tidyselect selector helper (``starts_with()``,
+    ``all_numeric_predictors()``...), as recipes finds selectors inside a formula."""
+    return isinstance(expr, Lang) and _function_name(expr) in _R_SELECTORS
+
+
+def select_expr(expr: Any, info: pd.DataFrame) -> list[str]:
+    """The variables one stored selector expression selects in ``info``."""
+    return select(_selectors(expr), info)
+
+
 def _no_twin(function: str) -> SpecError:
     return SpecError(f"the selector {function}() of a step saved by R has no Python twin; "
                      "it can be baked as saved, not prepared again")

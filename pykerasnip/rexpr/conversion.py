@@ -58,18 +58,11 @@ def _factor(x: RVector, levels: RVector | None = None, labels: RVector | None = 
     return pd.Categorical.from_codes(codes, names, ordered=is_ordered)
 
 
-def _format_break(value: float, digits: int) -> str:
-    """``formatC(value, digits, width = 1)``: C's ``%.<digits>g``, R's Inf spelling."""
-    if np.isinf(value):
-        return "Inf" if value > 0 else "-Inf"
-    return f"{value:.{digits}g}"
-
-
 def cut_labels(breaks: np.ndarray, right: bool, include_lowest: bool, dig_lab: int) -> list[str]:
     """``cut``'s default interval labels: the fewest digits (from ``dig_lab``) that tell
     the breaks apart, ``(a,b]`` (or ``[a,b)``), the outer end closed by ``include.lowest``."""
     for digits in range(dig_lab, max(12, dig_lab) + 1):
-        text = [_format_break(b + 0.0, digits) for b in breaks]
+        text = rmath.format_breaks(breaks, digits)
         if all(a != b for a, b in zip(text[:-1], text[1:])):
             break
     else:

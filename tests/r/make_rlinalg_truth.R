@@ -18,3 +18,21 @@ while (length(res) < 80) {
                                  distances = mahalanobis(newx, colMeans(x), cv))
 }
 saveRDS(res, commandArgs(TRUE)[1])
+
+# qr() (LINPACK dqrdc2, with rank-deficient matrices), qr.qty(), qr.qy(), La.svd() and
+# eigen(symmetric = TRUE) of random matrices, into decompositions.rds beside cases.rds.
+set.seed(2)
+dec <- lapply(1:40, function(i) {
+  p <- sample(1:6, 1); n <- p + sample(0:12, 1)
+  x <- matrix(rnorm(n * p), n, p) * 10^runif(1, -3, 3)
+  if (i %% 5 == 0 && p > 2) x[, 2] <- x[, 1] * 3 - x[, p]
+  if (i %% 7 == 0) x <- round(x, 2)
+  q <- qr(x)
+  y <- matrix(rnorm(n * 3), n, 3)
+  s <- La.svd(x)
+  e <- eigen(crossprod(x), symmetric = TRUE)
+  list(x = x, qr = q$qr, qraux = q$qraux, rank = q$rank, pivot = q$pivot, y = y,
+       qty = qr.qty(q, y), qy = qr.qy(q, y), d = s$d, u = s$u, vt = s$vt,
+       values = e$values, vectors = e$vectors)
+})
+saveRDS(dec, file.path(dirname(commandArgs(TRUE)[1]), "decompositions.rds"))

@@ -55,7 +55,12 @@ def with_columns(data: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame
 
 
 def append_columns(data: pd.DataFrame, new: pd.DataFrame, step: str) -> pd.DataFrame:
-    """``vec_cbind`` of new columns after recipes' ``check_name`` (no collisions)."""
+    """``vec_cbind`` of new columns after recipes' ``check_name`` (no collisions, and no
+    name twice among the new ones, which vctrs refuses)."""
+    twice = list(dict.fromkeys(new.columns[new.columns.duplicated()]))
+    if twice:
+        raise ForgeError(f"{step}: names must be unique; these names are duplicated: "
+                         f"{', '.join(map(str, twice))}")
     clashes = [c for c in new.columns if c in data.columns]
     if clashes:
         raise ForgeError(f"{step}: name collision, these variables already exist: "

@@ -194,7 +194,8 @@ def spline_statistics(x: np.ndarray, deg_free: int | None, degree: int, knot_deg
         inside = x[~np.isnan(x) & (x >= boundary[0]) & (x <= boundary[1])]
         knots = quantile7(inside, np.arange(1, num_knots + 1) / (num_knots + 1))
     else:
-        knots = np.asarray(options.get("knots") or [], dtype=float)
+        given = options.get("knots")
+        knots = np.asarray([] if given is None else given, dtype=float).ravel()
     return SplineParams(knots, boundary, intercept, degree)
 
 

@@ -19,23 +19,17 @@ from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import from_codes
 from ...rds import build as b
 from ...rds.nodes import Integer, List
-from ...rmath import bin_codes, make_names, names0, quantile7
+from ...rmath import bin_codes, format_breaks, make_names, names0, quantile7
 from .base import Step, named_dbl, named_numbers, register, step_to_r
 from .numeric import numeric_columns, numeric_values
 
 
 # --------------------------------------------------------------------------- base R helpers
-def _format_g(value: float, digits: int, integer: bool) -> str:
-    if math.isinf(value):
-        return "Inf" if value > 0 else "-Inf"
-    return str(int(value)) if integer else f"{value:.{digits}g}"
-
-
 def cut_labels(breaks: np.ndarray, integer: bool = False) -> list[str]:
     """The interval labels of ``cut(x, breaks, include.lowest = TRUE)``: breaks formatted
     with 3 significant digits, more (up to 12) until neighbours differ."""
     for digits in range(3, 13):
-        text = [_format_g(float(v), digits, integer) for v in breaks]
+        text = format_breaks(breaks, digits, integer)
         if all(a != b for a, b in zip(text[:-1], text[1:])):
             break
     labels = [f"({lo},{hi}]" for lo, hi in zip(text[:-1], text[1:])]

@@ -7,6 +7,7 @@ with ``None`` for NA. The top section holds the factor helpers other step module
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 from collections.abc import Callable, Sequence
@@ -19,12 +20,13 @@ from ... import rtree
 from ...convert import flag, named_values, scalar, strings
 from ...errors import ForgeError, MalformedObjectError, SpecError, UnsupportedStepError
 from ...factor import as_character, factor, from_codes, is_factor, match, outside_levels, unmatched
-from ...formula.parse import deparse_name
+from ...formula.parse import deparse, deparse_name
 from ...formula.terms import Terms, terms_from_formula
 from ...rds import build as b
 from ...rds.nodes import Builtin, GlobalEnv, Lang, List, MissingArg, RObject, Sym
 from ...rmath import contr_poly, contr_poly_names, make_names, names0, r_sort_strings
 from ...rowblocks import warn_rows
+from .. import selectors
 from .base import (SelectedColumnsStep, Step, append_columns, drop_inputs, is_string_column,
                    recipes_closure, recipes_function_name, register, step_to_r)
 
@@ -562,23 +564,30 @@ def interaction_variables(terms_node: Any) -> list[str]:
     return [terms.variables[i].name for i in interactions[-1]] if interactions else []
 
 
-def _operands(expr: Any, operator: str, names: bool = True) -> list[Any]:
-    """The operands of a chain of binary ``operator`` calls, left to right (as column
-    names when ``names``)."""
-    found, stack = [], [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Lang) and node.function == Sym(operator) and len(node.args) == 2:
-            stack += [node.args[1][1], node.args[0][1]]
-        elif not names:
-            found.append(node)
-        elif isinstance(node, Sym):
-            found.append(node.name)
-        else:
-            raise SpecError(f"step_interact saved by R: the interaction term {node!r} is not "
-                            "a product of column names; it can be baked as saved, not "
-                            "prepared again")
-    return found
+def _with_selectors_resolved(expr: Any, info: pd.DataFrame) -> Any:
+    """recipes' ``replace_selectors``: each selector call in an interaction formula
+    replaced by ``(a + b + ...)``, the columns it selects."""
+    if selectors.is_selector_call(expr):
+        names = selectors.select_expr(expr, info)
+        if not names:
+            raise SpecError(f"step_interact: the selector {expr!r} in the interaction "
+                            "formula selects no columns")
+        return b.call("(", functools.reduce(lambda left, right: b.call("+", left, right),
+                                            map(Sym, names)))
+    if not isinstance(expr, Lang):
+        return expr
+    args = [(name, _with_selectors_resolved(arg, info)) for name, arg in expr.args]
+    if all(new is old for (_, new), (_, old) in zip(args, expr.args)):
+        return expr
+    return b.call(expr.function, *(arg for name, arg in args if not name),
+                  **{name: arg for name, arg in args if name})
+
+
+def formula_interactions(rhs: Any, info: pd.DataFrame, columns: Sequence[str]) -> list[list[str]]:
+    """The interaction terms (two or more variables) of ``~ rhs`` as recipes'
+    ``get_term_names`` expands it over ``columns``, selectors resolved, in R's term order."""
+    terms = terms_from_formula(b.call("~", _with_selectors_resolved(rhs, info)), columns)
+    return [[terms.variables[i].name for i in t] for t in terms.term_variables() if len(t) > 1]
 
 
 @register
@@ -609,8 +618,9 @@ class StepInteract(Step):
         return step
 
     def to_r(self) -> List:
-        interactions = self.interactions if self.trained else [list(t) for t in self.terms]
-        labels = [":".join(f"`{v}`" for v in i) for i in interactions]
+        interactions = self.interactions if self.trained else self.terms
+        labels = [":".join(f"`{v}`" for v in i) if isinstance(i, (list, tuple)) else deparse(i)
+                  for i in interactions]
         formula = terms_from_formula("~ " + (" + ".join(labels) or "0")).formula
         objects = [terms_from_formula("~ " + " + ".join(f"`{v}`" for v in i) + " + " + label)
                    .to_r(GlobalEnv) for i, label in zip(interactions, labels)]
@@ -621,13 +631,13 @@ class StepInteract(Step):
                                                      ".Environment": GlobalEnv}))
 
     def selectors_from_r(self) -> None:
-        """The stored formula ``~ a:b + c:d`` as lists of column names (plain names only)."""
-        formulas = [rtree.quosure_expr(q) for q in self.r_node["terms"].data]
-        self.terms = [_operands(term, ":") for formula in formulas
-                      for term in _operands(formula.args[-1][1], "+", names=False)]
+        """The stored formula's right-hand side, expanded at prep."""
+        self.terms = [rtree.quosure_expr(q).args[-1][1] for q in self.r_node["terms"].data]
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        self.interactions = [list(t) for t in self.terms]
+        self.interactions = [i for t in self.terms for i in (
+            [list(t)] if isinstance(t, (list, tuple)) else
+            formula_interactions(t, info, list(data.columns)))]
         self.check_columns(data)
         self.trained = True
 

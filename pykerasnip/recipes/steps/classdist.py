@@ -432,9 +432,8 @@ class StepDepth(_ClassScoresStep):
     spatial or zonoid depth, with its ``options``).
 
     Like ddalpha, a random algorithm with ``seed = 0`` (the default) seeds from the
-    clock. The MCD estimates (robustbase) are refused; the "moment" scaling of spatial
-    and potential depth rests on an eigen decomposition that agrees with R's to about
-    1e-14 (see :mod:`pykerasnip.native.ddalpha`)."""
+    clock. The MCD estimates (robustbase) are refused (see
+    :mod:`pykerasnip.native.ddalpha`)."""
 
     r_class = "step_depth"
 

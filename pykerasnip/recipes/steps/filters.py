@@ -119,6 +119,12 @@ def corr_removals(corr: np.ndarray, names: list[str], cutoff: float) -> list[str
     return [names[i] for i in dict.fromkeys(picked.tolist())]
 
 
+# cor()'s methods and the ``use`` values whose missing-value handling pandas shares:
+# pairwise-complete pairs (ranks taken within each pair's rows), or complete rows only
+_CORR_METHODS = ("pearson", "spearman", "kendall")
+_CORR_USES = ("pairwise.complete.obs", "complete.obs")
+
+
 @register
 class StepCorr(RemovalStep):
     """``step_corr``: remove columns with large absolute pairwise correlations."""
@@ -129,16 +135,20 @@ class StepCorr(RemovalStep):
     def __init__(self, *terms: Any, threshold: float = 0.9, use: str = "pairwise.complete.obs",
                  method: str = "pearson", **common: Any):
         super().__init__(*terms, **common)
-        if method != "pearson" or use != "pairwise.complete.obs":
-            raise UnsupportedStepError("step_corr", "only method = 'pearson' with "
-                                       "use = 'pairwise.complete.obs' is implemented")
         self.threshold, self.use, self.method = threshold, use, method
 
     def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
+        method, use = str(first(self.method)), str(first(self.use))
+        if method not in _CORR_METHODS or use not in _CORR_USES:
+            raise UnsupportedStepError("step_corr", f"method = {method!r} with use = {use!r} "
+                                       f"(methods: {', '.join(_CORR_METHODS)}; use: "
+                                       f"{', '.join(_CORR_USES)})")
         if len(columns) < 2:
             return []
         frame = pd.DataFrame({c: numeric_values(data[c]) for c in columns})
-        corr = frame.corr(method="pearson").to_numpy(copy=True)
+        if use == "complete.obs":
+            frame = frame.dropna()
+        corr = frame.corr(method=method).to_numpy(copy=True)
         all_na = np.isnan(corr).all(axis=0)
         if all_na.sum() >= len(columns) - 1:
             return []

@@ -20,7 +20,7 @@ from ...rds import build as b
 from ...formula.parse import deparse_name
 from ...formula.terms import terms_from_formula
 from ...rds.nodes import BaseEnv, List
-from ...rlinalg import matprod
+from ...rlinalg import lm_coefficients, matprod
 from ...rmath import na_rm_range, r_sort_strings
 from ...rowblocks import row_offset, warn_rows
 from ...rrng import RRandom, current_stream
@@ -49,6 +49,18 @@ def fill_missing(column: pd.Series, value: Any) -> pd.Series:
     if not column.isna().any():
         return column
     return cast_to_fill(column, value).fillna(value)
+
+
+def cast_to_factor_like(column: pd.Series, like: pd.Series, step: str) -> pd.Series:
+    """``vctrs::vec_cast(column, <training factor>)``: the training levels, refused
+    ("loss of generality") when a value is not among them; other types are left as is."""
+    if not isinstance(like.dtype, pd.CategoricalDtype):
+        return column
+    lost = unmatched(column, list(like.dtype.categories))
+    if lost:
+        raise ForgeError(f"{step}: can't convert `{column.name}` to the training factor due to "
+                         f"loss of generality: {', '.join(map(str, lost))} not among its levels")
+    return column.astype(like.dtype)
 
 
 def cast_to_fill(column: pd.Series, value: Any) -> pd.Series:
@@ -227,8 +239,7 @@ class StepImputeMode(Step):
     def _cast(self, column: pd.Series) -> pd.Series:
         if self.ptype is None or column.name not in self.ptype.columns:
             return column
-        dtype = self.ptype[column.name].dtype
-        return column.astype(dtype) if isinstance(dtype, pd.CategoricalDtype) else column
+        return cast_to_factor_like(column, self.ptype[column.name], self.r_class)
 
 
 def _gower_kind(column: pd.Series) -> str:
@@ -374,11 +385,15 @@ class StepImputeKnn(Step):
             missing = imputable_rows(self, data, target, predictors)
             if not missing.any():
                 continue
+            # as recipes: the rows' predictors and the column cast to the training types
             queries = data.loc[missing, predictors]
+            queries = queries.assign(**{
+                c: cast_to_factor_like(queries[c], self.ref_data[c], self.r_class) for c in predictors})
             reference = self.ref_data[self.ref_data[target].notna()].reset_index(drop=True)
             index = gower_topn(queries, reference[predictors], self.neighbors, self.eps)
             estimates = neighbour_estimates(reference[target], index)
-            out[target] = _fill_rows(out[target], missing, estimates)
+            column = cast_to_factor_like(out[target], self.ref_data[target], self.r_class)
+            out[target] = _fill_rows(column, missing, estimates)
         return out
 
 
@@ -495,7 +510,8 @@ class StepImputeLinear(Step):
 
 
 def fit_lm(data: pd.DataFrame, target: str, predictors: list[str]) -> pd.Series:
-    """``lm(target ~ predictors)`` coefficients on the complete rows (Householder QR)."""
+    """``lm(target ~ predictors)`` coefficients on the complete rows, as R's ``lm.fit``
+    (LINPACK QR; aliased terms NaN)."""
     frame = data[[target, *predictors]].dropna()
     if frame.empty:
         raise SpecError("The data used by step_impute_linear() did not have any rows where "
@@ -504,21 +520,21 @@ def fit_lm(data: pd.DataFrame, target: str, predictors: list[str]) -> pd.Series:
     if nominal:
         raise UnsupportedStepError("step_impute_linear", "only numeric variables are supported, "
                                    f"not {', '.join(nominal)}")
-    import scipy.linalg  # only when training; reading a recipe stays light
-
     design = np.column_stack([np.ones(len(frame))] + [numeric_values(frame[c]) for c in predictors])
-    q, r = scipy.linalg.qr(design, mode="economic")
-    beta = scipy.linalg.solve_triangular(r, q.T @ numeric_values(frame[target]))
+    beta, _ = lm_coefficients(design, numeric_values(frame[target]))
     return pd.Series(beta, index=["(Intercept)", *predictors])
 
 
 def lm_to_r(target: str, predictors: list[str], coefficients: pd.Series) -> List:
     """The parts of an ``lm`` fit that ``predict.lm`` reads, as recipes' ``lm_wrap``
-    keeps them (no ``qr$qr``, residuals or call), for a full-rank fit."""
+    keeps them (no ``qr$qr``, residuals or call); aliased (NA) terms pivoted last, as
+    ``dqrdc2`` leaves them."""
     terms = terms_from_formula(f"{target} ~ {' + '.join(map(deparse_name, predictors))}")
     terms.data_classes = {name: "numeric" for name in [target, *predictors]}
-    rank = len(coefficients)
-    qr = b.structure(b.named_list(qraux=b.dbl([0.0] * rank), pivot=b.int_(list(range(1, rank + 1))),
+    estimated = coefficients.notna().to_numpy()
+    rank = int(estimated.sum())
+    pivot = [i + 1 for i in np.flatnonzero(estimated)] + [i + 1 for i in np.flatnonzero(~estimated)]
+    qr = b.structure(b.named_list(qraux=b.dbl([0.0] * len(coefficients)), pivot=b.int_(pivot),
                                   tol=b.dbl(1e-7), rank=b.int_(rank)), {"class": "qr"})
     fields = {"coefficients": named_dbl(coefficients), "rank": b.int_(rank), "qr": qr,
               "xlevels": b.structure(b.r_list([]), {"names": b.chr()}),

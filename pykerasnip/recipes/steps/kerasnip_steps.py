@@ -86,41 +86,47 @@ class StepLead(_KerasnipStep):
     default_role = "outcome"
 
     def __init__(self, *terms: Any, lead: tuple[int, ...] = (1,), prefix: str = "lead_",
-                 keep_original_cols: bool = True, **kwargs: Any):
+                 default: Any = None, keep_original_cols: bool = True, **kwargs: Any):
         super().__init__(*terms, **kwargs)
         if any(k < 0 or k != int(k) for k in lead):
             raise UnsupportedStepError(self.r_class, "`lead` must be non-negative integers")
         self.lead = [int(k) for k in lead]
-        self.prefix, self.keep_original_cols = prefix, keep_original_cols
+        self.prefix, self.default, self.keep_original_cols = prefix, default, keep_original_cols
 
     @classmethod
     def from_r(cls, node: List) -> "StepLead":
-        default = node.get("default")
-        if default is not None and not pd.isna(scalar(default)):
-            raise UnsupportedStepError(cls.r_class, "a non-NA `default`")
         step = super().from_r(node)
+        default = scalar(node.get("default"))
+        step.default = None if default is None or pd.isna(default) else default
         step.lead = [int(k) for k in r_numbers(node["lead"])]
         step.prefix = scalar(node["prefix"])
         step.keep_original_cols = flag(node.get("keep_original_cols"), True)
         return step
 
     def fields_to_r(self) -> dict[str, Any]:
-        return {"lead": b.dbl(self.lead), "prefix": b.chr(self.prefix), "default": b.lgl(None),
+        default = b.lgl(None) if self.default is None else b.as_node(self.default)
+        return {"lead": b.dbl(self.lead), "prefix": b.chr(self.prefix), "default": default,
                 **super().fields_to_r(), "keep_original_cols": b.lgl(self.keep_original_cols)}
 
     def apply(self, data: pd.DataFrame) -> pd.DataFrame:
         out = data.copy(deep=False)
         for column in self.columns:
             for k in self.lead:
-                out[f"{self.prefix}{k}_{column}"] = _lead(data[column], k)
+                out[f"{self.prefix}{k}_{column}"] = _lead(data[column], k, self.default)
         return out if self.keep_original_cols else out.drop(columns=self.columns)
 
 
-def _lead(values: pd.Series, k: int) -> pd.Series:
-    """``dplyr::lead(x, k)`` with NA filling; integer columns stay (nullable) integer."""
+def _lead(values: pd.Series, k: int, default: Any = None) -> pd.Series:
+    """``dplyr::lead(x, k, default)``: the last k rows filled with ``default`` (NA when
+    None); integer columns stay (nullable) integer."""
     if pd.api.types.is_integer_dtype(values):
         values = values.astype("Int32")
-    return values.shift(-k) if k else values.copy()
+    if not k:
+        return values.copy()
+    shifted = values.shift(-k)
+    if default is not None:
+        shifted.iloc[max(len(values) - k, 0):] = default
+    return shifted
 
 
 @register

@@ -14,10 +14,10 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...convert import flag
+from ...convert import flag, from_python, to_python
 from ...errors import ForgeError, MalformedObjectError, SpecError
 from ...rds.nodes import List, Real, plain
-from ...rlinalg import matprod
+from ...rlinalg import col_means, col_sums, matprod, svd
 from ...rmath import (libm, na_rm_range, nans_produced, optimize_max, r_log, r_mean,
                       r_mean_one_pass, r_pow, r_sum, r_var)
 from ...rds import build as b
@@ -505,9 +505,11 @@ class StepPca(Step):
     r_fields = ("num_comp", "threshold", "prefix", "keep_original_cols", "columns")
 
     def __init__(self, *terms: Any, num_comp: int = 5, threshold: float = math.nan,
-                 prefix: str = "PC", keep_original_cols: bool = False, **common: Any):
+                 prefix: str = "PC", keep_original_cols: bool = False,
+                 options: dict[str, Any] | None = None, **common: Any):
         super().__init__(*terms, **common)
         self.num_comp, self.threshold, self.prefix = num_comp, threshold, prefix
+        self.options = dict(options or {})
         self.keep_original_cols = keep_original_cols
         self.columns: list[str] = []
         self.rotation = pd.DataFrame(dtype="f8")
@@ -531,16 +533,17 @@ class StepPca(Step):
             step.sdev = np.asarray(res.get("sdev").data, dtype="f8")
             step.center, step.scale = (_centering(res.get(f)) for f in ("center", "scale"))
         step.columns = column_names(step.columns) or list(step.rotation.index)
+        options = to_python(node.get("options"))
+        step.options = {} if options is None else dict(options)
         return step
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         self.columns = numeric_columns(self, data, info)
         if self.num_comp > 0 and self.columns:
             x = np.column_stack([numeric_values(data[c]) for c in self.columns])
-            _, d, vt = np.linalg.svd(x, full_matrices=False)
-            self.sdev = d / math.sqrt(max(1, x.shape[0] - 1))
-            self.rotation = pd.DataFrame(vt.T, index=self.columns,
-                                         columns=[f"PC{i}" for i in range(1, len(d) + 1)])
+            self.sdev, rotation, self.center, self.scale = prcomp(x, self.options)
+            self.rotation = pd.DataFrame(rotation, index=self.columns,
+                                         columns=[f"PC{i}" for i in range(1, rotation.shape[1] + 1)])
             self.num_comp = min(self.num_comp, len(self.columns))
             if not math.isnan(self.threshold):
                 explained = np.cumsum(self.sdev ** 2 / np.sum(self.sdev ** 2))
@@ -554,12 +557,14 @@ class StepPca(Step):
         res = None
         if not self.rotation.empty:
             res = b.structure(b.named_list(sdev=b.dbl(self.sdev), rotation=r_matrix_node(self.rotation),
-                                           center=b.lgl(False), scale=b.lgl(False)), {"class": "prcomp"})
+                                           center=_centering_node(self.center, self.columns),
+                                           scale=_centering_node(self.scale, self.columns)),
+                              {"class": "prcomp"})
         threshold = first(self.threshold)
         return step_to_r(self, {
             "num_comp": b.dbl(first(self.num_comp)),
             "threshold": b.dbl(None if math.isnan(threshold) else threshold),
-            "options": b.r_list([]), "res": res, "columns": named_chr(self.columns),
+            "options": from_python(self.options), "res": res, "columns": named_chr(self.columns),
             "prefix": b.chr(first(self.prefix)), "keep_original_cols": b.lgl(first(self.keep_original_cols)),
             "case_weights": None})
 
@@ -581,6 +586,39 @@ class StepPca(Step):
                             f"names already exists: {', '.join(clash)}.")
         out = pd.concat([data, pd.DataFrame(comps, columns=names, index=data.index)], axis=1)
         return out if self.keep_original_cols else out.drop(columns=variables)
+
+
+def prcomp(x: np.ndarray, options: dict[str, Any]
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """(sdev, rotation, center, scale) of ``prcomp(x, center = FALSE, scale. = FALSE,
+    tol = NULL)`` with recipes' ``options`` (``center``, ``scale.``, ``tol``, ``rank.``)
+    laid over those defaults; ``scale()``'s column means and root mean squares."""
+    n = x.shape[0]
+    center = _scaling(options.get("center", False), lambda: col_means(x))
+    if center is not None:
+        x = x - center
+    scale = _scaling(options.get("scale.", False),
+                     lambda: np.sqrt(col_sums(x * x) / max(1, n - 1)))
+    if scale is not None:
+        x = x / scale
+    d, _, vt = svd(x)
+    keep = len(d) if options.get("rank.") is None else min(int(first(options["rank."])), len(d))
+    if options.get("tol") is not None:
+        keep = min(keep, int((d > d[0] * float(first(options["tol"]))).sum()))
+    return d / math.sqrt(max(1, n - 1)), vt.T[:, :keep], center, scale
+
+
+def _scaling(option: Any, estimate: Callable[[], np.ndarray]) -> np.ndarray | None:
+    """``scale()``'s ``center``/``scale`` argument: FALSE none, TRUE estimated, or the
+    given numbers."""
+    value = first(option) if np.ndim(option) == 0 or len(np.atleast_1d(option)) == 1 else option
+    if isinstance(value, (bool, np.bool_)):
+        return estimate() if value else None
+    return np.asarray(option, dtype="f8")
+
+
+def _centering_node(values: np.ndarray | None, columns: list[str]) -> Any:
+    return b.lgl(False) if values is None else named_dbl(dict(zip(columns, values.tolist())))
 
 
 def _centering(node: Any) -> np.ndarray | None:

@@ -12,7 +12,7 @@ from ...convert import flag
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
-from ...rlinalg import dqrdc2
+from ...rlinalg import qr_linpack
 from .base import first, register
 from .filters import RemovalStep
 from .numeric import numeric_values
@@ -58,8 +58,8 @@ def linear_combinations(x: np.ndarray, names: list[str], max_steps: int) -> list
     for _ in range(max_steps - 1):
         if not kept:
             break
-        _, rank, _, pivot = dqrdc2(x[:, [names.index(c) for c in kept]])
-        dependent = [kept[i] for i in pivot[rank:]]
+        qr = qr_linpack(x[:, [names.index(c) for c in kept]])
+        dependent = [kept[i] for i in qr.pivot[qr.rank:]]
         if not dependent:
             break
         kept = [c for c in kept if c not in dependent]
