@@ -363,7 +363,7 @@ def mold_recipe(recipe: Any, data: pd.DataFrame, intercept: bool = False,
     extra = {role: data[cols].iloc[:0] for role, cols in originals.items()
              if role not in ("predictor", "outcome", "case_weights")}
     blueprint = RecipeBlueprint(intercept=intercept, allow_novel_levels=allow_novel_levels, ptypes=ptypes,
-                                recipe=trained, extra_role_ptypes=extra,
+                                recipe=trained.composted(), extra_role_ptypes=extra,
                                 predictor_names=role_variables(trained.term_info, "predictor"))
     baked = trained.bake(data.reset_index(drop=True))
     outcomes = baked[role_variables(trained.term_info, "outcome")]

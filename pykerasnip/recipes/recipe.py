@@ -402,8 +402,22 @@ class Recipe:
         if terms:
             data = data[selectors.select(terms, self.term_info.assign(
                 role=self.term_info["role"].map(_role_value)))]
-        levels = {k: v for k, v in (self.levels or {}).items() if v.factor is not False}
-        return strings_to_factors(data, levels).reset_index(drop=True)
+        return strings_to_factors(data, self._output_levels()).reset_index(drop=True)
+
+    def _output_levels(self) -> dict[str, VarLevels]:
+        """recipes' ``turn_strings_to_factors``: the columns with stored levels that bake
+        makes factors. A composted recipe (no template) makes all of them factors, else
+        only those the template holds as factors."""
+        levels = {k: v for k, v in (self.levels or {}).items() if v.values is not None}
+        if self.template is None:
+            return levels
+        return {k: v for k, v in levels.items()
+                if k in self.template.columns and is_factor(self.template[k])}
+
+    def composted(self) -> "Recipe":
+        """The trained recipe as hardhat keeps it in a blueprint (``compost()``): without
+        its template, ``retained = FALSE``."""
+        return self._with(template=None, retained=False)
 
     def required_variables(self) -> list[str]:
         """Original variables new data must hold (by role, see ``requirements``)."""
@@ -431,8 +445,9 @@ class Recipe:
 
     # -- writing R ---------------------------------------------------------------------
     def to_r(self) -> List:
-        """The recipe as recipes lays it out (a trained recipe as hardhat stores it:
-        composted, i.e. without ``template`` and ``retained = FALSE``)."""
+        """The recipe as recipes lays it out: a trained one with its template (the
+        processed training data, or none of its rows unless ``retained``), a composted
+        one (:meth:`composted`) without."""
         if self.r_node is not None:
             return self.r_node
         trained = bool(self.steps) and all(s.trained for s in self.steps) or self.tr_info is not None
@@ -443,7 +458,10 @@ class Recipe:
             fields.update(template=None if self.template is None else from_pandas(self.template, tibble=True),
                           levels=None, retained=b.lgl(None))
         else:
-            fields.update(levels=_levels_to_r(self.levels), retained=b.lgl(False))
+            if self.template is not None:  # compost() drops it
+                fields["template"] = from_pandas(self.template if self.retained else self.template.iloc[:0],
+                                                 tibble=True)
+            fields.update(levels=_levels_to_r(self.levels), retained=b.lgl(bool(self.retained)))
         fields["requirements"] = b.named_list(bake=b.structure(b.lgl(), {"names": b.chr()}))
         fields["ptype"] = None if self.ptype is None else from_pandas(self.ptype, tibble=True)
         fields["strings_as_factors"] = None if self.strings_as_factors is None else \

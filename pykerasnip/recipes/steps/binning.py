@@ -240,6 +240,8 @@ def _option(node: Any) -> Any:
 
 
 def _option_node(value: Any) -> Any:
+    if value is None:
+        return None
     if isinstance(value, bool):
         return b.lgl(value)
     if isinstance(value, (int, float)):
