@@ -1,5 +1,6 @@
 """step_kpca, step_kpca_rbf, step_kpca_poly (kernlab) and step_isomap (dimRed) against
-the recipes 1.3.2 ground truth (tests/data/steps, made by tests/r/steps_truth_kernel.R)."""
+the recipes 1.3.2 ground truth (tests/data/steps, made by tests/r/steps_truth_kernel.R).
+The kpca steps prepare in Python to R's bits; step_isomap prepares only in R."""
 from __future__ import annotations
 
 import shutil
@@ -12,35 +13,35 @@ import pykerasnip.recipes as rc
 from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
 from pykerasnip.recipes.embedding import Kernel, KernelPCA, _KdTree, nearest_neighbours
 from pykerasnip.convert import to_pandas
+from pykerasnip.rds import build as b
 from r_oracle import run_r_script
-from steps_truth import (Case, assert_same_frame, make_tests, r_recipe, requires_rstack,
-                         truth_file, truth_frame)
+from steps_truth import (Case, assert_same_frame, make_tests, python_prep, r_recipe,
+                         requires_rstack, truth_file, truth_frame)
+
+#: the kpca fit is compared bit for bit by test_python_kpca_fit_is_r_fit (``res``: Python's
+#: cached training kernel is no state; ``res_r``: R's object, which Python writes anew)
+_KPCA = {"skip_state": ("res", "res_r")}
 
 CASES = [
-    Case("kpca_rbf", "y ~ .", lambda r: r.step_kpca_rbf(rc.all_numeric_predictors()),
-         prep_in_r=True),
+    Case("kpca_rbf", "y ~ .", lambda r: r.step_kpca_rbf(rc.all_numeric_predictors()), **_KPCA),
     Case("kpca_rbf_options", "y ~ .", lambda r: r.step_kpca_rbf(
-        "a", "b", num_comp=2, sigma=1.5, prefix="rbf", keep_original_cols=True), prep_in_r=True),
-    Case("kpca_rbf_na_train", "y ~ .", lambda r: r.step_kpca_rbf("a", "b", "c", num_comp=3, sigma=0.05),
-         prep_in_r=True),
-    Case("kpca_poly", "y ~ .", lambda r: r.step_kpca_poly("a", "b", "c"), prep_in_r=True),
+        "a", "b", num_comp=2, sigma=1.5, prefix="rbf", keep_original_cols=True), **_KPCA),
+    Case("kpca_rbf_na_train", "y ~ .", lambda r: r.step_kpca_rbf("a", "b", "c", num_comp=3, sigma=0.05), **_KPCA),
+    Case("kpca_poly", "y ~ .", lambda r: r.step_kpca_poly("a", "b", "c"), **_KPCA),
     Case("kpca_poly_options", "y ~ .", lambda r: r.step_kpca_poly(
         "a", "b", "n", num_comp=3, degree=3, scale_factor=0.5, offset=0.25, prefix="P",
-        keep_original_cols=True), prep_in_r=True),
-    Case("kpca", "y ~ .", lambda r: r.step_kpca("a", "b", "c", "n"), prep_in_r=True),
+        keep_original_cols=True), **_KPCA),
+    Case("kpca", "y ~ .", lambda r: r.step_kpca("a", "b", "c", "n"), **_KPCA),
     Case("kpca_poly_kernel", "y ~ .", lambda r: r.step_kpca(
-        "a", "c", num_comp=2, options={"kernel": "polydot", "kpar": {"degree": 2, "scale": 0.1, "offset": 0}}),
-         prep_in_r=True),
+        "a", "c", num_comp=2, options={"kernel": "polydot", "kpar": {"degree": 2, "scale": 0.1, "offset": 0}}), **_KPCA),
     Case("kpca_vanilla", "y ~ .", lambda r: r.step_kpca(
-        "a", "b", "c", num_comp=2, options={"kernel": "vanilladot", "kpar": {}}), prep_in_r=True),
+        "a", "b", "c", num_comp=2, options={"kernel": "vanilladot", "kpar": {}}), **_KPCA),
     Case("kpca_anova", "y ~ .", lambda r: r.step_kpca(
-        "a", "b", "c", num_comp=4, options={"kernel": "anovadot", "kpar": {"sigma": 0.5, "degree": 2}}),
-         prep_in_r=True),
+        "a", "b", "c", num_comp=4, options={"kernel": "anovadot", "kpar": {"sigma": 0.5, "degree": 2}}), **_KPCA),
     Case("kpca_spline", "y ~ .", lambda r: r.step_kpca(
-        "b", "c", num_comp=3, options={"kernel": "splinedot", "kpar": {}}), prep_in_r=True),
+        "b", "c", num_comp=3, options={"kernel": "splinedot", "kpar": {}}), **_KPCA),
     Case("kpca_laplace", "y ~ .", lambda r: r.step_kpca(
-        "a", "b", "c", num_comp=3, prefix="lap", options={"kernel": "laplacedot", "kpar": {"sigma": 0.3}}),
-         prep_in_r=True),
+        "a", "b", "c", num_comp=3, prefix="lap", options={"kernel": "laplacedot", "kpar": {"sigma": 0.3}}), **_KPCA),
     Case("kpca_none", "y ~ .", lambda r: r.step_kpca_rbf("a", "b", num_comp=0)),
     Case("isomap", "y ~ .", lambda r: r.step_isomap("a", "b", "c", neighbors=5, num_terms=2),
          prep_in_r=True),
@@ -51,13 +52,55 @@ CASES = [
     Case("isomap_grid", "y ~ .", lambda r: r.step_isomap("a", "b", "c", neighbors=4, num_terms=2),
          prep_in_r=True),
     # no new rows (Isomap's columns come out logical)
-    Case("kpca_empty", "y ~ .", lambda r: r.step_kpca_poly("a", "b", num_comp=2), prep_in_r=True),
+    Case("kpca_empty", "y ~ .", lambda r: r.step_kpca_poly("a", "b", num_comp=2), **_KPCA),
     Case("isomap_empty", "y ~ .", lambda r: r.step_isomap(
         "a", "b", neighbors=5, num_terms=2, keep_original_cols=True), prep_in_r=True,
          debian=False),  # recipes 1.0.4 hands dimRed the empty rows, which it refuses
 ]
 
 globals().update(make_tests(CASES))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.skip_state == _KPCA["skip_state"]], ids=repr)
+def test_python_kpca_fit_is_r_fit(case: Case) -> None:
+    """Python's kpca fit stores kernlab's: the kernel, the training matrix (rows with a
+    missing value dropped, which ones), eigenvalues, scaled eigenvectors and the training
+    rows' projection, all to the bit."""
+    ours, theirs = python_prep(case).steps[-1].res, r_recipe(case.name).steps[-1].res
+    assert ours.kernel == theirs.kernel and ours.omitted == theirs.omitted
+    for name in ("xmatrix", "pcv", "eig", "rotated"):
+        mine, want = getattr(ours, name), getattr(theirs, name)
+        assert mine.shape == want.shape, name
+        np.testing.assert_array_equal(mine.view("i8"), want.view("i8"), err_msg=name)
+
+
+_R_SAME_KPCA = r"""
+slots <- c("rotated", "pcv", "eig", "kpar", "xmatrix", "kcall", "terms", "n.action")
+vapply(names(written), function(name) {
+  ours <- written[[name]]
+  steps <- readRDS(truth[[name]])$steps
+  theirs <- steps[[length(steps)]]$res
+  k1 <- ours@kernelf
+  k2 <- theirs@kernelf
+  u <- c(0.5, -1, 2)[seq_len(ncol(ours@xmatrix))]
+  v <- c(1.5, 0.25, -3)[seq_len(ncol(ours@xmatrix))]
+  all(vapply(slots, function(s) identical(slot(ours, s), slot(theirs, s)), TRUE)) &&
+    identical(class(k1), class(k2)) && identical(k1@kpar, k2@kpar) && identical(k1(u, v), k2(u, v))
+}, TRUE)
+"""
+
+
+@requires_rstack
+def test_written_kpca_objects_are_r_objects() -> None:
+    """The kpca object Python writes for its own fit is, slot for slot, the one kernlab
+    makes (R's identical()); its kernel function gives the values of kernlab's."""
+    from r_oracle import run_r
+    cases = [c for c in CASES if c.skip_state == _KPCA["skip_state"] and c.name != "kpca_empty"]
+    written = {c.name: python_prep(c).steps[-1].to_r()["res"] for c in cases}
+    same = run_r(_R_SAME_KPCA, inputs={"written": b.named_list(written),
+                                        "truth": {c.name: str(truth_file(c.name, "recipe.rds")) for c in cases}},
+                 packages=("kernlab",), stack="rstack")
+    assert same.to_dict() == {c.name: True for c in cases}
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])

@@ -12,22 +12,25 @@
 Matrices are taken as doubles: an all-integer selection where R's integer ``x * x``
 overflows (values beyond 46340, rbfdot/laplacedot) gives NA in R but numbers here.
 
-Only projections are replayed: the fits themselves end in eigen solvers whose digits
-(and eigenvector signs) Python cannot reproduce -- LAPACK's ``dsyevr`` on R's reference
-BLAS for kpca, RSpectra's restarted Lanczos iterations for Isomap.
+kernlab's ``kpca`` fit is replayed too: the kernel matrix centred with kernlab's formula,
+then ``eigen(symmetric = TRUE)`` through the system LAPACK's ``dsyevr``
+(:func:`pykerasnip.rlinalg.eigen_symmetric`), as R calls it. Isomap's fit is not: its
+embedding comes from RSpectra's restarted Lanczos iterations, whose digits Python cannot
+reproduce.
 """
 from __future__ import annotations
 
 import functools
 import math
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
-from ..errors import ForgeError, UnsupportedStepError
-from ..rlinalg import matprod
+from ..errors import ForgeError, SpecError, UnsupportedStepError
+from ..rlinalg import col_sums, eigen_symmetric, matprod
 from ..rmath import libm, r_pow
 
 
@@ -148,6 +151,19 @@ KERNELS: dict[str, KernelFn] = {
 
 _NOT_REPLAYED = {"besselkernel": "it evaluates R's besselJ()"}
 
+#: kernlab's kernel generators: the class of the kernel each makes, and its parameters
+#: (in the order of its ``kpar``) with their defaults
+GENERATORS: dict[str, tuple[str, dict[str, float]]] = {
+    "rbfdot": ("rbfkernel", {"sigma": 1.0}),
+    "polydot": ("polykernel", {"degree": 1.0, "scale": 1.0, "offset": 1.0}),
+    "vanilladot": ("vanillakernel", {}),
+    "tanhdot": ("tanhkernel", {"scale": 1.0, "offset": 1.0}),
+    "laplacedot": ("laplacekernel", {"sigma": 1.0}),
+    "anovadot": ("anovakernel", {"sigma": 1.0, "degree": 1.0}),
+    "splinedot": ("splinekernel", {}),
+    "besseldot": ("besselkernel", {"sigma": 1.0, "order": 1.0, "degree": 1.0}),
+}
+
 
 @dataclass(frozen=True)
 class Kernel:
@@ -156,6 +172,24 @@ class Kernel:
 
     r_class: str
     kpar: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def generated(cls, generator: str, kpar: Mapping[str, float]) -> "Kernel":
+        """``do.call(generator, kpar)``: the kernel kernlab's generator makes (its
+        parameters matched by name, the others at their defaults)."""
+        if generator not in GENERATORS:
+            raise UnsupportedStepError("step_kpca", f"the kernel {generator!r} (known: "
+                                       f"{', '.join(GENERATORS)})")
+        r_class, defaults = GENERATORS[generator]
+        unknown = sorted(set(kpar) - set(defaults))
+        if unknown:
+            raise SpecError(f"{generator}(): unused argument(s) {', '.join(unknown)}")
+        return cls(r_class, {name: float(kpar.get(name, value)) for name, value in defaults.items()})
+
+    @property
+    def generator(self) -> str:
+        """The name of the kernlab function that makes this kernel."""
+        return next(name for name, (r_class, _) in GENERATORS.items() if r_class == self.r_class)
 
     def matrix(self, x: np.ndarray, y: np.ndarray | None = None) -> np.ndarray:
         """``kernelMatrix(kernel, x)`` or ``kernelMatrix(kernel, x, y)``."""
@@ -176,6 +210,12 @@ class KernelPCA:
     kernel: Kernel
     xmatrix: np.ndarray
     pcv: np.ndarray
+    #: the eigenvalues kept (``eig``) and the training rows' projection (``rotated``), which
+    #: kernlab stores but ``predict`` does not use
+    eig: np.ndarray | None = None
+    rotated: np.ndarray | None = None
+    #: the (1-based) training rows ``na.omit`` dropped before the fit
+    omitted: tuple[int, ...] = ()
 
     #: kernel entries computed at once: new rows are projected in blocks of this many
     #: entries (the result of a row does not depend on the block)
@@ -203,6 +243,31 @@ class KernelPCA:
                 centred += shift
                 out[start:start + step] = matprod(centred, self.pcv)
         return out
+
+
+def fit_kpca(kernel: Kernel, x: np.ndarray, features: int, th: float = 1e-4) -> KernelPCA:
+    """kernlab's ``kpca(x, kernel, features = features)`` (``features`` > 0): rows with a
+    missing value dropped, the kernel matrix centred as
+    ``t(t(km - colSums(km)/m) - rowSums(km)/m) + sum(km)/m^2``, the eigenvectors of that
+    over ``m`` divided by the root of their eigenvalues."""
+    missing = np.isnan(x).any(axis=1)
+    x = x[~missing]
+    m = x.shape[0]
+    with np.errstate(all="ignore"):
+        km = kernel.matrix(x)
+        kc = ((km - (col_sums(km) / m)[:, None]) - (row_sums(km) / m)[None, :]) + total(km) / float(m * m)
+        values, vectors = eigen_symmetric(kc / m)
+    if features > m:  # values[features] is NA in R
+        raise SpecError(f"kpca: {features} components asked of {m} training rows (R: missing value "
+                        "where TRUE/FALSE needed)")
+    if values[features - 1] < th:
+        warnings.warn("eigenvalues of the kernel matrix are below threshold!", UserWarning, stacklevel=2)
+    with np.errstate(invalid="ignore"):
+        if (values[:features] < 0).any():
+            warnings.warn("In sqrt(res$values[1:features]) : NaNs produced", UserWarning, stacklevel=2)
+        pcv = vectors[:, :features] / np.sqrt(values[:features])[None, :]
+    return KernelPCA(kernel, x, pcv, eig=values[:features].copy(), rotated=matprod(kc, pcv),
+                     omitted=tuple(int(i) + 1 for i in np.flatnonzero(missing)))
 
 
 # --------------------------------------------------------------------------- Isomap

@@ -6,8 +6,9 @@ The fitted objects R stores are read slot by slot: kernlab's S4 ``kpca`` object 
 whose ``apply`` closure is recognised and its environment read (training data,
 eigenvectors, geodesic distances) -- never run. Baking replays kernlab's ``predict`` and
 dimRed's landmark-Isomap projection (:mod:`pykerasnip.recipes.embedding`) exactly.
-Preparing them is left to R (``PREP_EXCEPTIONS``): both fits end in eigen solvers whose
-results Python cannot reproduce.
+kernlab's ``kpca`` fit is replayed too, and a Python fit is written back as the S4 object
+kernlab makes (its kernel function a call of kernlab's generator). Preparing step_isomap
+is left to R (``PREP_EXCEPTIONS``).
 """
 from __future__ import annotations
 
@@ -19,17 +20,14 @@ import pandas as pd
 from ...convert import flag, scalar, strings, to_python
 from ...errors import MalformedObjectError, SpecError, UnsupportedStepError
 from ...rds import build as b
-from ...rds.nodes import NA_INTEGER, Closure, Environment, Integer, List, Promise, Real, RObject, S4Object, plain
+from ...rds.nodes import (NA_INTEGER, Closure, Environment, Integer, List, MissingArg, Promise, Real,
+                          RObject, S4Object, Sym, plain)
 from ...rmath import names0
-from ..embedding import IsomapFit, Kernel, KernelPCA, squared_col_means
+from ..embedding import IsomapFit, Kernel, KernelPCA, fit_kpca, squared_col_means
 from .base import (PREP_EXCEPTIONS, Step, append_columns, column_names, drop_inputs, first,
                    named_chr, prep_refusal, register, step_to_r)
 from .numeric import numeric_columns, numeric_values
 
-PREP_EXCEPTIONS.update({
-    name: "kernlab takes the components from LAPACK's dsyevr on R's reference BLAS; SciPy's "
-          "dsyevr (OpenBLAS) agrees to ~1e-12 but flips the sign of about one component in ten"
-    for name in ("step_kpca", "step_kpca_rbf", "step_kpca_poly")})
 PREP_EXCEPTIONS["step_isomap"] = (
     "dimRed takes the embedding from RSpectra's restarted Lanczos iterations (converged to "
     "1e-10), whose digits Python cannot reproduce")
@@ -63,8 +61,64 @@ def _kpca_from_r(node: Any) -> KernelPCA | None:
         return None
     if not (isinstance(node, S4Object) and node.inherits("kpca")):
         raise MalformedObjectError("step_kpca: `res` is not a kernlab kpca object")
+    xmatrix = plain(node.attr("xmatrix"))
+    omitted = xmatrix.attr("na.action") if isinstance(xmatrix, RObject) else None
     return KernelPCA(kernel=_kernel_from_r(node.attr("kernelf")),
-                     xmatrix=_matrix(node.attr("xmatrix")), pcv=_matrix(node.attr("pcv")))
+                     xmatrix=_matrix(xmatrix), pcv=_matrix(node.attr("pcv")),
+                     eig=np.asarray(node.attr("eig").data, dtype="f8"), rotated=_matrix(node.attr("rotated")),
+                     omitted=tuple(int(i) for i in omitted.data) if omitted is not None else ())
+
+
+#: kernlab's version the written kpca objects name (R finds the namespace by its name)
+_KERNLAB = ("kernlab", "0.9-32")
+#: how R serializes a NULL S4 slot
+_NULL_SLOT = "\x01NULL\x01"
+
+
+def _s4(node: RObject, r_class: str) -> RObject:
+    """``node`` made an S4 object of kernlab's class ``r_class``."""
+    b.structure(node, {"class": b.structure(b.chr(r_class), package=b.chr(_KERNLAB[0]))})
+    node.levels, node.is_object = node.levels | 16, True  # R's S4 bit
+    return node
+
+
+def _kpar_to_r(kpar: dict[str, float]) -> List:
+    """A kernel's parameters as R's list (an empty one unnamed, as ``list()``)."""
+    return b.named_list({k: b.dbl(float(v)) for k, v in kpar.items()}) if kpar else b.r_list([])
+
+
+def _kernel_to_r(kernel: Kernel) -> Closure:
+    """A kernlab kernel function object: ``function(x, y = NULL)`` evaluating kernlab's
+    generator with the parameters, of the kernel's S4 class with its ``kpar``."""
+    kpar = {name: b.dbl(value) for name, value in kernel.kpar.items()}
+    generator = b.ns_call(_KERNLAB[0], kernel.generator, **{name: b.sym(name) for name in kpar})
+    env = b.environment(kpar, enclos=b.namespace(*_KERNLAB))
+    fn = b.closure({"x": MissingArg, "y": None}, b.call(generator, b.sym("x"), b.sym("y")), env)
+    return _s4(b.structure(fn, kpar=_kpar_to_r(kernel.kpar)), kernel.r_class)
+
+
+def _labelled_matrix(values: np.ndarray, colnames: list[str] | None = None, **attrs: Any) -> Real:
+    node = b.matrix(b.dbl(values.ravel(order="F")), *values.shape)
+    if colnames is not None:
+        b.structure(node, dimnames=b.r_list([None, b.chr(colnames)]))
+    return b.structure(node, attrs)
+
+
+def _kpca_to_r(fit: KernelPCA, columns: list[str], kcall: dict[str, Any]) -> S4Object:
+    """The S4 ``kpca`` object kernlab's ``kpca`` returns for ``fit``."""
+    features = fit.pcv.shape[1]
+    omitted = ({"na.action": b.structure(b.dbl([float(i) for i in fit.omitted]), {"class": b.chr("omit")})}
+               if fit.omitted else {})
+    # match.call() names the arguments in the order of kpca's formals
+    args = {name: kcall[name] for name in ("kernel", "kpar") if name in kcall}
+    call = b.call(".local", x=b.sym("x"), **args, features=b.dbl(float(features)),
+                  **{name: kcall[name] for name in ("th",) if name in kcall})
+    eig = b.structure(b.dbl(fit.eig), names=b.chr([f"Comp.{i}" for i in range(1, features + 1)]))
+    slots = {"rotated": _labelled_matrix(fit.rotated), "pcv": _labelled_matrix(fit.pcv), "eig": eig,
+             "kernelf": _kernel_to_r(fit.kernel), "kpar": b.r_list([]),
+             "xmatrix": _labelled_matrix(fit.xmatrix, columns, **omitted), "kcall": call,
+             "terms": Sym(_NULL_SLOT), "n.action": Sym(_NULL_SLOT)}
+    return _s4(b.structure(S4Object(), slots), "kpca")
 
 
 def _value(binding: Any) -> Any:
@@ -136,6 +190,11 @@ class _ProjectionStep(Step):
         """The projection of the rows of ``x``."""
         raise NotImplementedError
 
+    def fit(self, x: np.ndarray) -> None:
+        """Fit the projection to ``x`` (the training rows of the selected columns) into
+        ``res``; by default the fit stays in R (``PREP_EXCEPTIONS``)."""
+        raise UnsupportedStepError(self.r_class, prep_refusal(PREP_EXCEPTIONS[self.r_class]))
+
     def check_settings(self) -> None:
         """recipes' argument checks of prep."""
 
@@ -147,8 +206,9 @@ class _ProjectionStep(Step):
         if count < 0 or count != int(count):
             raise SpecError(f"{self.r_class}: `{self.size}` must be a whole number, 0 or larger")
         self.check_settings()
+        self.res = self.res_r = None
         if count > 0 and self.columns:
-            raise UnsupportedStepError(self.r_class, prep_refusal(PREP_EXCEPTIONS[self.r_class]))
+            self.fit(np.column_stack([numeric_values(data[c]) for c in self.columns]))
         self.trained = True
 
     def required_columns(self) -> list[str]:
@@ -168,8 +228,8 @@ class _ProjectionStep(Step):
         return drop_inputs(append_columns(data, new, self.r_class), self.columns, self.keep_original_cols)
 
     def fields_to_r(self) -> dict[str, Any]:
-        """The step's own R fields (``res``: R's fit, NULL for a step Python prepared
-        with nothing to fit)."""
+        """The step's own R fields (``res``: the fit R stored as it was read, Python's fit
+        written as R's object, or NULL with nothing to fit)."""
         raise NotImplementedError
 
     def to_r(self) -> List:
@@ -205,6 +265,18 @@ class _KpcaStep(_ProjectionStep):
     def project(self, x: np.ndarray) -> np.ndarray:
         return self.res.predict(x)
 
+    def kernel(self) -> Kernel:
+        """The kernel the step's settings make."""
+        raise NotImplementedError
+
+    def kcall_args(self) -> dict[str, Any]:
+        """``kernel`` and ``kpar`` as the step hands them to ``kpca`` (in its call)."""
+        kernel = self.kernel()
+        return {"kernel": b.chr(kernel.generator), "kpar": _kpar_to_r(kernel.kpar)}
+
+    def fit(self, x: np.ndarray) -> None:
+        self.res = fit_kpca(self.kernel(), x, int(self.num_comp))
+
     def row_dependence(self) -> str | None:
         """kernlab's predict centres every row's kernel with the number of rows baked."""
         if self.num_comp > 0 and self.columns:
@@ -213,7 +285,10 @@ class _KpcaStep(_ProjectionStep):
 
     def fields_to_r(self) -> dict[str, Any]:
         tail = self._tail_to_r()
-        return {"num_comp": b.dbl(float(self.num_comp)), "res": self.res_r, "columns": tail.pop("columns"),
+        res = self.res_r
+        if res is None and self.res is not None:
+            res = _kpca_to_r(self.res, self.columns, self.kcall_args())
+        return {"num_comp": b.dbl(float(self.num_comp)), "res": res, "columns": tail.pop("columns"),
                 **self.settings_to_r(), **tail}
 
     def settings_to_r(self) -> dict[str, Any]:
@@ -236,6 +311,9 @@ class StepKpcaRbf(_KpcaStep):
         if not self.sigma >= np.finfo(float).eps:
             raise SpecError("step_kpca_rbf: `sigma` must be a number larger than 0")
 
+    def kernel(self) -> Kernel:
+        return Kernel.generated("rbfdot", {"sigma": self.sigma})
+
 
 @register
 class StepKpcaPoly(_KpcaStep):
@@ -255,6 +333,10 @@ class StepKpcaPoly(_KpcaStep):
             raise SpecError("step_kpca_poly: `degree` must be a whole number, 1 or larger")
         if not self.scale_factor >= 0:
             raise SpecError("step_kpca_poly: `scale_factor` must be a number, 0 or larger")
+
+    def kernel(self) -> Kernel:
+        return Kernel.generated("polydot", {"degree": self.degree, "scale": self.scale_factor,
+                                            "offset": self.offset})
 
 
 @register
@@ -276,10 +358,27 @@ class StepKpca(_KpcaStep):
                         for name, value in (options.items() if isinstance(options, List) else [])}
         return step
 
+    def kernel(self) -> Kernel:
+        unknown = sorted(set(self.options) - {"kernel", "kpar", "th"})
+        if unknown:
+            raise UnsupportedStepError("step_kpca", f"the kpca option(s) {', '.join(unknown)}")
+        kernel = self.options.get("kernel", "rbfdot")  # kernlab's defaults
+        if isinstance(kernel, Kernel):
+            return kernel
+        return Kernel.generated(str(kernel), self.options.get("kpar", {"sigma": 0.1}))
+
+    def kcall_args(self) -> dict[str, Any]:
+        return dict(self.settings_to_r()["options"].items())
+
+    def fit(self, x: np.ndarray) -> None:
+        self.res = fit_kpca(self.kernel(), x, int(self.num_comp), float(self.options.get("th", 1e-4)))
+
     def settings_to_r(self) -> dict[str, Any]:
         def node(name: str, value: Any) -> Any:
             if name == "kpar":
-                return b.named_list({k: b.dbl(float(v)) for k, v in value.items()}) if value else b.r_list([])
+                return _kpar_to_r(value)
+            if isinstance(value, Kernel):
+                return _kernel_to_r(value)
             return value if isinstance(value, RObject) else b.as_node(value)
         return {"options": b.named_list({k: node(k, v) for k, v in self.options.items()})}
 
@@ -291,6 +390,8 @@ def _option(name: str, value: Any) -> Any:
         return _kernel_from_r(value) if isinstance(value, Closure) else str(first(to_python(value)))
     if name == "kpar":
         return {k: float(first(v)) for k, v in (to_python(value) or {}).items()}
+    if name == "th":
+        return _number(value)
     return value
 
 
