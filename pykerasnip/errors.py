@@ -73,7 +73,8 @@ class BackendNotAvailableError(PykerasnipError, ImportError):
 
 
 class PrecisionWarning(UserWarning):
-    """Numbers will differ from R's in the last bits (TensorFlow runs other kernels than R's)."""
+    """Numbers will differ from R's in the last bits (TensorFlow runs other kernels than R's,
+    or no system LAPACK is there for the decompositions R takes from it)."""
 
 
 class PartitionDependentError(PredictError):

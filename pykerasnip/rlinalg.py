@@ -14,11 +14,12 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ForgeError
+from .errors import ForgeError, PrecisionWarning
 
 _TINY = float(np.finfo(float).tiny)
 _EPS = float(np.finfo(float).eps)
@@ -329,13 +330,17 @@ def qr_qy(qr: LinpackQR, y: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- LAPACK SVD
 @functools.lru_cache(maxsize=1)
 def _system_lapack() -> "ctypes.CDLL | None":
-    """The system's LAPACK (the library R's ``La_svd`` calls on this machine), or None."""
+    """The system's LAPACK (the library R's ``La_svd`` calls on this machine), or None,
+    said once with a :class:`PrecisionWarning`."""
     for name in ("liblapack.so.3", ctypes.util.find_library("lapack")):
         if name:
             try:
                 return ctypes.CDLL(name)
             except OSError:
                 continue
+    warnings.warn("no system LAPACK (the library R links) was found: svd() and eigen() use "
+                  "NumPy's, which agrees with R to about 1e-13 and may flip the signs of "
+                  "components; install liblapack3 for R's bits", PrecisionWarning, stacklevel=3)
     return None
 
 

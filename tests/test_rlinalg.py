@@ -75,3 +75,22 @@ def test_svd_and_symmetric_eigen_are_r_bit_for_bit():
         values, vectors = rlinalg.eigen_symmetric(rlinalg.matprod(x.T, x))  # crossprod(x)
         assert _same(values, np.asarray(case["values"].data, dtype="f8")), i
         assert _same(vectors, _matrix(case["vectors"])), i
+
+
+def test_without_a_system_lapack_numpy_stands_in_and_says_so(monkeypatch) -> None:
+    import ctypes
+
+    from pykerasnip.errors import PrecisionWarning
+
+    def missing(name: str) -> None:
+        raise OSError(f"{name}: cannot open shared object file")
+    monkeypatch.setattr(ctypes, "CDLL", missing)
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+    rlinalg._system_lapack.cache_clear()
+    try:
+        x = np.array([[2.0, 1.0], [1.0, 3.0]])
+        with pytest.warns(PrecisionWarning, match="no system LAPACK"):
+            values, _ = rlinalg.eigen_symmetric(x)
+        np.testing.assert_allclose(values, np.linalg.eigvalsh(x)[::-1], rtol=1e-13)
+    finally:
+        rlinalg._system_lapack.cache_clear()
