@@ -25,6 +25,7 @@ _EXPORTS = {
     "all_predictors": "recipes", "all_numeric_predictors": "recipes",
     "all_nominal_predictors": "recipes", "all_outcomes": "recipes", "all_numeric": "recipes",
     "all_nominal": "recipes", "has_role": "recipes", "has_type": "recipes",
+    "clock_labels": "recipes", "clock_labels_languages": "recipes",
     "create_keras_sequential_spec": "model", "create_keras_functional_spec": "model",
     "inp_spec": "model", "remove_keras_spec": "model",
     "extract_keras_history": "model", "keras_evaluate": "model", "tidy": "model",

@@ -114,3 +114,8 @@ class ArchiveError(UnsupportedObjectError):
 class MalformedObjectError(UnsupportedObjectError):
     """A stored R object has the expected class but a field of the wrong type, length
     or value (a missing field, a negative variance, duplicated levels...)."""
+
+
+class LocaleError(PykerasnipError, ValueError):
+    """A language or locale whose month/weekday names are not known (clock's table, or
+    the operating system's locales), named in the message."""

@@ -17,23 +17,10 @@ from ...convert import flag, scalar, strings
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
+from ..labels import Labels, clock_labels, system_labels
 from .base import SelectedColumnsStep, append_columns, drop_inputs, register
 
 # --------------------------------------------------------------------------- step_date
-#: clock's English labels (``clock::clock_locale()$labels``)
-ENGLISH_LABELS: dict[str, list[str]] = {
-    "month": ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"],
-    "month_abbrev": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-                     "Nov", "Dec"],
-    "weekday": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                "Saturday"],
-    "weekday_abbrev": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-}
-#: ``Sys.getlocale("LC_TIME")`` values whose lubridate labels are the English ones
-ENGLISH_LOCALES = ("C", "POSIX", "en_")
-
-
 def date_column(data: pd.DataFrame, column: str, step: str) -> pd.Series:
     """A Date/POSIXct column (recipes' ``check_type``)."""
     values = data[column]
@@ -78,22 +65,23 @@ DATE_FEATURES: dict[str, DateFeature] = {
     "decimal": lambda d, s: decimal_date(d),
     "quarter": lambda d, s: _integers(d.dt.quarter),
     "semester": lambda d, s: _integers((d.dt.month - 1) // 6 + 1),
-    "dow": lambda d, s: _labelled((d.dt.day_of_week + 1) % 7,
-                                  s.labels["weekday_abbrev" if s.abbr else "weekday"],
+    "dow": lambda d, s: _labelled((d.dt.day_of_week + 1) % 7, s.names("weekday"),
                                   s.label, s.ordinal),
-    "month": lambda d, s: _labelled(d.dt.month - 1,
-                                    s.labels["month_abbrev" if s.abbr else "month"],
-                                    s.label, s.ordinal),
+    "month": lambda d, s: _labelled(d.dt.month - 1, s.names("month"), s.label, s.ordinal),
 }
 
 
-def _labels_from_r(locale: Any) -> dict[str, list[str]]:
+def _locale_from_r(locale: Any) -> Labels | str | None:
     if isinstance(locale, List):
-        return {key: strings(locale[key]) for key in ENGLISH_LABELS}
-    name = "C" if locale is None else scalar(locale)
-    if not name.startswith(ENGLISH_LOCALES):
-        raise UnsupportedStepError("step_date", f"month/day names of the locale {name!r}")
-    return ENGLISH_LABELS
+        return {key: strings(locale[key]) for key in locale.names}
+    return None if locale is None else scalar(locale)
+
+
+def _locale_to_r(locale: Labels | str | None) -> Any:
+    if isinstance(locale, dict):
+        return b.structure(b.named_list({k: b.chr(*v) for k, v in locale.items()}),
+                           {"class": b.chr("clock_labels")})
+    return None if locale is None else b.chr(locale)
 
 
 class _DateStep(SelectedColumnsStep):
@@ -134,20 +122,25 @@ class _DateStep(SelectedColumnsStep):
 
 @register
 class StepDate(_DateStep):
-    """``step_date``: calendar features ``<col>_<feature>`` of date columns."""
+    """``step_date``: calendar features ``<col>_<feature>`` of date columns.
+
+    ``locale`` as in R: clock labels (``pk.clock_labels("fr")``, R's
+    ``clock::clock_labels_lookup("fr")``; English clock labels by default), or a locale
+    string whose names come from the operating system when baking (a LocaleError where
+    the OS lacks it, as lubridate stops in R)."""
 
     r_class = "step_date"
 
     def __init__(self, *terms: Any, features: tuple[str, ...] = ("dow", "month", "year"),
                  abbr: bool = True, label: bool = True, ordinal: bool = False,
-                 labels: dict[str, list[str]] | None = None, **common: Any):
+                 locale: Labels | str | None = None, **common: Any):
         super().__init__(*terms, **common)
         unknown = [f for f in features if f not in DATE_FEATURES]
         if unknown:
             raise UnsupportedStepError(self.r_class, f"date features {unknown}")
         self.features = list(features)
         self.abbr, self.label, self.ordinal = abbr, label, ordinal
-        self.labels = labels or ENGLISH_LABELS
+        self.locale = clock_labels("en") if locale is None else locale
 
     @classmethod
     def from_r(cls, node: List) -> "StepDate":
@@ -155,15 +148,25 @@ class StepDate(_DateStep):
         step.features = strings(node["features"])
         step.abbr, step.label = flag(node["abbr"]), flag(node["label"])
         step.ordinal = flag(node["ordinal"])
-        step.labels = _labels_from_r(node.get("locale"))
+        step.locale = _locale_from_r(node.get("locale"))
         return step
 
     def fields_to_r(self) -> dict[str, Any]:
-        locale = b.structure(b.named_list({k: b.chr(*v) for k, v in self.labels.items()},
-                                          am_pm=b.chr("AM", "PM")), {"class": b.chr("clock_labels")})
         return {"features": b.chr(*self.features), "abbr": b.lgl(self.abbr),
-                "label": b.lgl(self.label), "ordinal": b.lgl(self.ordinal), "locale": locale,
-                **super().fields_to_r()}
+                "label": b.lgl(self.label), "ordinal": b.lgl(self.ordinal),
+                "locale": _locale_to_r(self.locale), **super().fields_to_r()}
+
+    @property
+    def labels(self) -> Labels:
+        """The month/weekday names: clock's, or the C library's for a locale string
+        (resolved when baking, as lubridate does; the session's ``LC_TIME`` for ``None``)."""
+        if isinstance(self.locale, dict):
+            return self.locale
+        return system_labels("" if self.locale is None else self.locale)
+
+    def names(self, unit: str) -> list[str]:
+        """The level names of the ``"month"`` or ``"weekday"`` feature."""
+        return self.labels[f"{unit}_abbrev" if self.abbr else unit]
 
     def new_columns(self, dates: pd.Series, column: str) -> pd.DataFrame:
         return pd.DataFrame({f"{column}_{f}": DATE_FEATURES[f](dates, self)
