@@ -17,7 +17,7 @@ from pykerasnip.convert import to_pandas
 from pykerasnip.errors import PykerasnipError
 from pykerasnip.recipes.steps.base import PREP_EXCEPTIONS
 from r_oracle import requires_r, run_r
-from test_param_sweep import _matrix_cells
+from recipe_cases import matrix_cells
 
 DATA = Path(__file__).parent / "data"
 SETS = ("recipe_trial", "param_sweep")
@@ -84,4 +84,4 @@ def test_r_bakes_the_python_prep_as_its_own(r_bakes: dict[str, Any], kind: str, 
     got = r_bakes[name]
     assert not isinstance(got, str), f"R's bake() of the written recipe failed: {got}"
     want = pk.read_rds(DATA / kind / case / "baked.rds")
-    pd.testing.assert_frame_equal(_matrix_cells(got), _matrix_cells(want), check_exact=True)
+    pd.testing.assert_frame_equal(matrix_cells(got), matrix_cells(want), check_exact=True)

@@ -11,18 +11,8 @@ out <- args[[1]]
 unlink(out, recursive = TRUE)
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
 suppressPackageStartupMessages({library(recipes); library(kerasnip)})
-case <- function(name, rec, train, new) {
-  d <- file.path(out, name); dir.create(d, showWarnings = FALSE)
-  saveRDS(rec, file.path(d, "unprepped.rds"))
-  saveRDS(train, file.path(d, "train.rds"))
-  saveRDS(new, file.path(d, "new_data.rds"))
-  failed <- function(e) writeLines(conditionMessage(e), file.path(d, "error.txt"))
-  p <- tryCatch(suppressWarnings(prep(rec, training = train)), error = failed)
-  if (is.null(p)) return(invisible())
-  saveRDS(p, file.path(d, "recipe.rds"))
-  set.seed(1)
-  tryCatch(saveRDS(suppressWarnings(bake(p, new)), file.path(d, "baked.rds")), error = failed)
-}
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))), "recipe_cases.R"))
+case <- function(...) recipe_case(out, ..., quietly = TRUE)
 set.seed(2024)
 
 # --- centring, scaling, ranges -------------------------------------------------------

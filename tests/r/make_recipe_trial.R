@@ -10,18 +10,8 @@ out <- args[[1]]
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
 suppressPackageStartupMessages(library(recipes))
 set.seed(42)
-case <- function(name, rec, train, new) {
-  d <- file.path(out, name); dir.create(d, showWarnings = FALSE)
-  saveRDS(rec, file.path(d, "unprepped.rds"))
-  saveRDS(train, file.path(d, "train.rds"))
-  saveRDS(new, file.path(d, "new_data.rds"))
-  failed <- function(e) writeLines(conditionMessage(e), file.path(d, "error.txt"))
-  p <- tryCatch(prep(rec, training = train), error = failed)
-  if (is.null(p)) return(invisible())
-  saveRDS(p, file.path(d, "recipe.rds"))
-  set.seed(1)
-  tryCatch(saveRDS(bake(p, new), file.path(d, "baked.rds")), error = failed)
-}
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))), "recipe_cases.R"))
+case <- function(...) recipe_case(out, ..., quietly = FALSE)
 aq <- airquality
 case("impute_bag_aq", recipe(Ozone ~ ., aq) |> step_impute_bag(Solar.R, Ozone, trees = 7, seed_val = 3), aq, aq[c(5, 6, 10, 25, 27), ])
 case("discretize_cut_mtcars", recipe(mpg ~ ., mtcars) |> step_discretize(disp, hp, num_breaks = 3, min_unique = 5) |>

@@ -1,0 +1,84 @@
+"""Folders of R-made recipe cases, as tests/r/make_recipe_trial.R and make_param_sweep.R
+write them: ``unprepped.rds``, ``train.rds``, ``new_data.rds``, and R's ``recipe.rds``
+(its prep) with ``baked.rds`` (its bake, right after ``set.seed(1)``), or ``error.txt``
+where R stops. How a test reads, prepares and bakes a case and compares with R."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pykerasnip as pk
+from pykerasnip.errors import PykerasnipError, UnsupportedStepError
+from pykerasnip.recipes.steps.base import PREP_EXCEPTIONS
+from pykerasnip.rrng import r_session
+
+
+def case_names(folder: Path) -> list[str]:
+    """The case folders, sorted (none when the data is missing: a count test fails)."""
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def bake(folder: Path, recipe: pk.Recipe, case: str) -> pd.DataFrame:
+    """``recipe`` baked on the case's new data, with R's random stream after ``set.seed(1)``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        with r_session(1):
+            return recipe.bake(pk.read_rds(folder / case / "new_data.rds"))
+
+
+def matrix_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """List columns of R matrices (kerasnip's step_collapse/step_sequence) as the nested
+    lists of their rows, so R's cells and Python's arrays compare value by value."""
+    def rows(cell: Any) -> Any:
+        dim = cell.attr("dim") if hasattr(cell, "attr") else None
+        if dim is not None:
+            cell = np.asarray(cell.data, dtype="f8").reshape([int(d) for d in dim.data], order="F")
+        return np.asarray(cell).tolist() if isinstance(cell, np.ndarray) else cell
+    lists = [c for c in frame.columns if frame[c].dtype == object and len(frame)
+             and not isinstance(frame[c].iloc[0], str)]
+    return frame.assign(**{c: frame[c].map(rows) for c in lists})
+
+
+def assert_as_r(folder: Path, baked: pd.DataFrame, case: str) -> None:
+    """``baked`` is R's bake of the case: values to the bit, names, order, types, levels."""
+    want = pk.read_rds(folder / case / "baked.rds")
+    pd.testing.assert_frame_equal(matrix_cells(baked), matrix_cells(want), check_exact=True)
+
+
+def check_r_prepped(folder: Path, case: str) -> None:
+    """R's prepped recipe bakes in Python as in R, or stops where R's bake stopped."""
+    path = folder / case / "recipe.rds"
+    if not (folder / case / "baked.rds").exists():  # R's bake() stopped: reading or baking does
+        assert (folder / case / "error.txt").read_text()
+        with pytest.raises(PykerasnipError):
+            bake(folder, pk.read_rds(path), case)
+        return
+    recipe = pk.read_rds(path)
+    assert isinstance(recipe, pk.Recipe)
+    assert_as_r(folder, bake(folder, recipe, case), case)
+
+
+def check_python_prep(folder: Path, case: str) -> None:
+    """Python's prep of the unprepped recipe bakes as R's; a step whose prep stays in R
+    is refused naming it; where R stops, Python raises a typed error."""
+    recipe = pk.read_rds(folder / case / "unprepped.rds")
+    train = pk.read_rds(folder / case / "train.rds")
+    in_r = sorted({s.r_class for s in recipe.steps} & set(PREP_EXCEPTIONS))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        if in_r:
+            with pytest.raises(UnsupportedStepError, match=in_r[0]):
+                recipe.prep(training=train)
+            return
+        if not (folder / case / "baked.rds").exists():
+            assert (folder / case / "error.txt").read_text()
+            with pytest.raises(PykerasnipError):
+                bake(folder, recipe.prep(training=train), case)
+            return
+        prepped = recipe.prep(training=train)
+    assert_as_r(folder, bake(folder, prepped, case), case)
