@@ -261,11 +261,22 @@ def recipe_to_write(case: Case) -> Any:
 _R_BAKE_WRITTEN = r"""
 setNames(lapply(names, function(name) {
   dir <- file.path(root, name)
-  set.seed(4242)
-  tryCatch(bake(readRDS(file.path(dir, "written.rds")), readRDS(file.path(dir, "new.rds"))),
+  set.seed(seed)
+  tryCatch(bake(readRDS(file.path(dir, "written.rds")), readRDS(file.path(dir, new_data))),
            error = function(e) conditionMessage(e))
 }), names)
 """
+
+
+def r_bake_folders(root: Path, names: list[str], new_data: str, seed: int, stack: str,
+                   packages: tuple[str, ...] = ("recipes",)) -> dict[str, Any]:
+    """R's ``bake(readRDS("written.rds"), readRDS(new_data))`` in each folder ``root/name``
+    (after ``set.seed(seed)``): name -> the baked frame, or R's error message."""
+    baked = run_r(_R_BAKE_WRITTEN, inputs={"root": root, "names": names, "new_data": new_data,
+                                           "seed": seed},
+                  packages=packages, stack=stack, raw=True, timeout=1200)
+    return {name: to_pandas(node) if node.inherits("data.frame") else str(node.data[0])
+            for name, node in baked.items()}
 
 
 def r_bake_written(cases: list[Case], stack: str) -> dict[str, Any]:
@@ -280,10 +291,7 @@ def r_bake_written(cases: list[Case], stack: str) -> dict[str, Any]:
             folder.mkdir()
             write_rds(recipe_to_write(case), folder / "written.rds")
             shutil.copy(truth_file(case.name, "new.rds"), folder / "new.rds")
-        baked = run_r(_R_BAKE_WRITTEN, inputs={"root": Path(tmp), "names": [c.name for c in cases]},
-                      packages=("recipes",), stack=stack, raw=True)
-    return {name: to_pandas(node) if node.inherits("data.frame") else str(node.data[0])
-            for name, node in baked.items()}
+        return r_bake_folders(Path(tmp), [c.name for c in cases], "new.rds", BAKE_SEED, stack)
 
 
 def check_r_baked(case: Case, results: dict[str, Any]) -> None:

@@ -13,24 +13,14 @@ import pandas as pd
 import pytest
 
 import pykerasnip as pk
-from pykerasnip.convert import to_pandas
 from pykerasnip.errors import PykerasnipError
 from pykerasnip.recipes.steps.base import PREP_EXCEPTIONS
-from r_oracle import requires_r, run_r
+from r_oracle import requires_r
 from recipe_cases import matrix_cells
+from steps_truth import r_bake_folders
 
 DATA = Path(__file__).parent / "data"
 SETS = ("recipe_trial", "param_sweep")
-
-_R_BAKE = r"""
-setNames(lapply(names, function(name) {
-  dir <- file.path(root, name)
-  set.seed(1)
-  tryCatch(bake(readRDS(file.path(dir, "written.rds")), readRDS(file.path(dir, "new_data.rds"))),
-           error = function(e) conditionMessage(e))
-}), names)
-"""
-
 
 def _cases() -> list[tuple[str, str]]:
     return [(s, p.name) for s in SETS for p in sorted((DATA / s).iterdir())
@@ -65,10 +55,7 @@ def r_bakes(tmp_path_factory) -> dict[str, Any]:
         pk.write_rds(prepped, folder / "written.rds")
         shutil.copy(DATA / kind / case / "new_data.rds", folder / "new_data.rds")
         names.append(folder.name)
-    baked = run_r(_R_BAKE, inputs={"root": root, "names": names}, packages=("recipes", "kerasnip"),
-                  stack="rstack", raw=True, timeout=1200)
-    return {name: to_pandas(node) if node.inherits("data.frame") else str(node.data[0])
-            for name, node in baked.items()}
+    return r_bake_folders(root, names, "new_data.rds", 1, "rstack", ("recipes", "kerasnip"))
 
 
 def test_the_cases_are_there() -> None:
