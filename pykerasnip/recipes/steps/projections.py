@@ -27,8 +27,8 @@ from ...rlinalg import col_means, matprod
 from ...rmath import names0
 from ...rrng import RRandom
 from ..selectors import r_argument_quosures
-from .base import (PARTIAL_PREP_EXCEPTIONS, Step, append_columns, drop_inputs, first, named_chr, named_dbl, named_numbers,
-                   prep_in_r, prep_refusal, register, step_to_r)
+from .base import (PARTIAL_PREP_EXCEPTIONS, Step, append_columns, drop_inputs, first, named_chr,
+                   named_dbl, named_numbers, prep_in_r, prep_refusal, register, step_to_r)
 from .numeric import numeric_columns, numeric_values, r_matrix, r_matrix_node
 
 
