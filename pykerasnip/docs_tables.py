@@ -77,16 +77,24 @@ def steps_markdown() -> str:
 
 
 def _prep_exceptions_markdown() -> list[str]:
-    """The steps trained only in R, with the reason (``PREP_EXCEPTIONS``)."""
-    from .recipes.steps.base import PREP_EXCEPTIONS
+    """The steps trained only in R, with the reason (``PREP_EXCEPTIONS``), and the
+    settings of other steps that are (``PARTIAL_PREP_EXCEPTIONS``)."""
+    from .recipes.steps.base import PARTIAL_PREP_EXCEPTIONS, PREP_EXCEPTIONS
 
-    if not PREP_EXCEPTIONS:
-        return []
-    lines = ["", "## Steps trained only in R", "",
-             "These steps are read, baked and written in Python, but `prep()` in Python raises "
-             "`UnsupportedStepError`: prepare the recipe in R (`recipes::prep()`), save it and "
-             "read it; baking then needs no R.", ""]
-    return lines + [f"- `{step}`: {reason}." for step, reason in sorted(PREP_EXCEPTIONS.items())]
+    lines = []
+    if PREP_EXCEPTIONS:
+        lines += ["", "## Steps trained only in R", "",
+                  "These steps are read, baked and written in Python, but `prep()` in Python "
+                  "raises `UnsupportedStepError`: prepare the recipe in R (`recipes::prep()`), "
+                  "save it and read it; baking then needs no R.", ""]
+        lines += [f"- `{step}`: {reason}." for step, reason in sorted(PREP_EXCEPTIONS.items())]
+    if PARTIAL_PREP_EXCEPTIONS:
+        lines += ["", "## Settings trained only in R", "",
+                  "These steps train in Python, except with the settings named here, for which "
+                  "`prep()` raises `UnsupportedStepError` as above.", ""]
+        lines += [f"- `{step}`: {reason}." for step, reason
+                  in sorted(PARTIAL_PREP_EXCEPTIONS.items())]
+    return lines
 
 
 class _Text:

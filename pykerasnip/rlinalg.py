@@ -348,28 +348,43 @@ def svd(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``La.svd(x)`` (d, u, vt; thin): LAPACK's ``dgesdd`` with ``jobz = "S"``, as R
     calls it. The system LAPACK, the library R itself links, gives R's bits; without
     one, NumPy's (the same algorithm on OpenBLAS) agrees to ~1e-13."""
+    return _dgesdd(x, full=False)
+
+
+def svd_full(x: np.ndarray, lwork: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """LAPACK's ``dgesdd`` with ``jobz = "A"`` (d, square u, square vt) and the workspace
+    length ``lwork`` a C caller passes (the length picks blocked or unblocked steps)."""
+    return _dgesdd(x, full=True, lwork=lwork)
+
+
+def _dgesdd(x: np.ndarray, full: bool, lwork: int | None = None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``dgesdd`` of ``x`` (optimal workspace unless ``lwork``); NumPy's without LAPACK."""
     a = np.array(x, dtype="f8", order="F", copy=True)
     if not np.isfinite(a).all():
         raise ForgeError("svd(): infinite or missing values in 'x'")
     lapack = _system_lapack()
     if lapack is None or a.size == 0:
-        u, d, vt = np.linalg.svd(a, full_matrices=False)
+        u, d, vt = np.linalg.svd(a, full_matrices=full)
         return d, u, vt
     m, n = a.shape
     k = min(m, n)
-    d, u, vt = np.zeros(k), np.zeros((m, k), order="F"), np.zeros((k, n), order="F")
+    ucol, vrow = (m, n) if full else (k, k)
+    d, u, vt = np.zeros(k), np.zeros((m, ucol), order="F"), np.zeros((vrow, n), order="F")
     iwork, info = np.zeros(8 * k, dtype=np.int32), ctypes.c_int(0)
 
-    def call(work: np.ndarray, lwork: int) -> None:
+    def call(work: np.ndarray, size: int) -> None:
         ptr = [v.ctypes.data_as(ctypes.c_void_p) for v in (a, d, u, vt, work, iwork)]
-        dims = [ctypes.byref(ctypes.c_int(v)) for v in (m, n, m, m, k, lwork)]
-        lapack.dgesdd_(ctypes.c_char_p(b"S"), dims[0], dims[1], ptr[0], dims[2], ptr[1], ptr[2],
-                       dims[3], ptr[3], dims[4], ptr[4], dims[5], ptr[5], ctypes.byref(info),
-                       ctypes.c_size_t(1))
+        dims = [ctypes.byref(ctypes.c_int(v)) for v in (m, n, m, m, vrow, size)]
+        lapack.dgesdd_(ctypes.c_char_p(b"A" if full else b"S"), dims[0], dims[1], ptr[0],
+                       dims[2], ptr[1], ptr[2], dims[3], ptr[3], dims[4], ptr[4], dims[5],
+                       ptr[5], ctypes.byref(info), ctypes.c_size_t(1))
 
-    query = np.zeros(1)
-    call(query, -1)
-    call(np.zeros(int(query[0])), int(query[0]))
+    if lwork is None:
+        query = np.zeros(1)
+        call(query, -1)
+        lwork = int(query[0])
+    call(np.zeros(lwork), lwork)
     if info.value != 0:
         raise ForgeError(f"error code {info.value} from Lapack routine 'dgesdd'")
     return d, u, vt

@@ -1,17 +1,21 @@
 """step_ica, step_pls, step_nnmf, step_nnmf_sparse and step_impute_bag against the
 recipes 1.3.2 ground truth (tests/data/steps; cases in tests/r/steps_truth_projections.R).
 
-These steps train only in R (their fits run LAPACK, C++ solvers or rpart from random
-starts): the cases are ``prep_in_r``; baking and writing are Python's.
+step_ica trains in Python with fastICA's C method (recipes' default), bit for bit; its
+R method and the other steps train only in R (their fits run R loops, LAPACK, C++ solvers
+or rpart from random starts): those cases are ``prep_in_r``; baking and writing are
+Python's.
 """
 from __future__ import annotations
 
+
+from pathlib import Path
 
 import pytest
 
 import pykerasnip.recipes as rc
 from pykerasnip.convert import to_pandas
-from pykerasnip.errors import ForgeError, UnsupportedStepError
+from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
 from pykerasnip.recipes import Recipe
 from pykerasnip.rrng import r_session
 from r_oracle import run_r_script
@@ -26,8 +30,28 @@ def _r_trained(name: str, step: str, formula: str = "y ~ .", **options) -> Case:
 
 
 CASES = [
-    _r_trained("ica", "step_ica"), _r_trained("ica_options", "step_ica"),
-    _r_trained("ica_none", "step_ica"),
+    # options: R's list as read from R, Python's dict as given (the write check sees R read it)
+    Case("ica", "y ~ .", lambda r: r.step_ica("x1", "x2", "x3", "x4", seed=42),
+         skip_state=("options",)),
+    # method = "R" (fastICA's R loop) trains only in R
+    Case("ica_options", "y ~ .", lambda r: r.step_ica(
+        rc.all_numeric_predictors(), num_comp=2, prefix="ind", keep_original_cols=True,
+        options={"method": "R", "alg.typ": "deflation", "fun": "exp", "maxit": 300}, seed=7),
+        prep_in_r=True),
+    Case("ica_none", "y ~ .", lambda r: r.step_ica("x1", "x2", num_comp=0, seed=1),
+         skip_state=("options",)),
+    Case("ica_deflation_exp", "y ~ .", lambda r: r.step_ica(
+        "x1", "x2", "x3", "x4", "i1", num_comp=3,
+        options={"method": "C", "alg.typ": "deflation", "fun": "exp"}, seed=3),
+        skip_state=("options",)),
+    Case("ica_deflation_alpha", "y ~ .", lambda r: r.step_ica(
+        "x1", "x2", "x3", "x4", num_comp=2,
+        options={"method": "C", "alg.typ": "deflation", "alpha": 1.5}, seed=5),
+        skip_state=("options",)),
+    Case("ica_exp_row_norm", "y ~ .", lambda r: r.step_ica(
+        rc.all_numeric_predictors(), num_comp=4,
+        options={"method": "C", "fun": "exp", "row.norm": True, "maxit": 50, "tol": 1e-6},
+        seed=[9, 1]), skip_state=("options",)),
     _r_trained("pls", "step_pls"),
     # recipes 1.0.4 divides by `sd` even when the fit did not scale (sd = NULL)
     _r_trained("pls_multi", "step_pls", "y + y2 ~ .", debian=False),
@@ -48,7 +72,7 @@ CASES = [
 globals().update(make_tests(CASES))
 
 
-@pytest.mark.parametrize("step", ["step_ica", "step_pls", "step_nnmf", "step_nnmf_sparse",
+@pytest.mark.parametrize("step", ["step_pls", "step_nnmf", "step_nnmf_sparse",
                                   "step_impute_bag"])
 def test_training_stays_in_r(step):
     from pykerasnip.docs_tables import steps_markdown
@@ -57,6 +81,37 @@ def test_training_stays_in_r(step):
         getattr(rc.recipe("y ~ .", train), step)("x1", "x2").prep(train)
     row = next(line for line in steps_markdown().splitlines() if line.startswith(f"| `{step}` |"))
     assert row.split("|")[3:7] == [" yes ", " yes ", " no ", " yes "]
+
+
+def test_ica_prep_holds_rs_fit_of_the_recipe_trial_bit_for_bit():
+    """recipe_trial/ica_stackloss (tests/r/make_recipe_trial.R): Python's prep of R's
+    unprepped recipe stores R's K, W and means exactly (its bake is test_recipe_trial's)."""
+    import pykerasnip as pk
+    folder = Path(__file__).parent / "data" / "recipe_trial" / "ica_stackloss"
+    ours = pk.read_rds(folder / "unprepped.rds").prep(training=pk.read_rds(folder / "train.rds"))
+    mine, r_step = ours.steps[-1], pk.read_rds(folder / "recipe.rds").steps[-1]
+    assert mine.num_comp == r_step.num_comp == 2 and mine.seed == r_step.seed == [7]
+    for name in ("K", "W"):
+        assert getattr(mine, name).tobytes() == getattr(r_step, name).tobytes(), name
+    assert mine.means.equals(r_step.means)
+
+
+@pytest.mark.parametrize("options", [{"method": "R"}, {"alg.typ": "deflation"},
+                                     {"method": "C", "w.init": [[1.0]]}])
+def test_ica_r_method_and_given_start_stay_in_r(options):
+    train = truth_frame("ica", "train.rds")
+    with pytest.raises(UnsupportedStepError, match="method = \"R\""):
+        rc.recipe("y ~ .", train).step_ica("x1", "x2", options=options).prep(train)
+
+
+def test_ica_refuses_bad_fastica_settings():
+    train = truth_frame("ica", "train.rds")
+    for options, message in (({"method": "C", "alpha": 3}, "alpha must be in range"),
+                             ({"method": "C", "fun": "x"}, "fun must be one of logcosh, exp")):
+        with pytest.raises(SpecError, match=message):
+            rc.recipe("y ~ .", train).step_ica("x1", "x2", options=options).prep(train)
+    with pytest.raises(SpecError, match="matrix-conformal"):
+        rc.recipe("y ~ .", train).step_ica("x1").prep(train)
 
 
 def test_impute_bag_warns_of_rows_without_predictors_and_refuses_new_levels():

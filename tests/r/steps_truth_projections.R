@@ -65,6 +65,17 @@ proj_cases <- list(
              options = list(method = "R", alg.typ = "deflation", fun = "exp", maxit = 300),
              seed = 7)),
   ica_none = list("proj", y ~ ., function(r) step_ica(r, x1, x2, num_comp = 0, seed = 1)),
+  # fastICA's C method (recipes' default) on its other paths: deflation, exp, alpha, row.norm
+  ica_deflation_exp = list("proj", y ~ ., function(r)
+    step_ica(r, x1, x2, x3, x4, i1, num_comp = 3,
+             options = list(method = "C", alg.typ = "deflation", fun = "exp"), seed = 3)),
+  ica_deflation_alpha = list("proj", y ~ ., function(r)
+    step_ica(r, x1, x2, x3, x4, num_comp = 2,
+             options = list(method = "C", alg.typ = "deflation", alpha = 1.5), seed = 5)),
+  ica_exp_row_norm = list("proj", y ~ ., function(r)
+    step_ica(r, all_numeric_predictors(), num_comp = 4,
+             options = list(method = "C", fun = "exp", row.norm = TRUE, maxit = 50, tol = 1e-6),
+             seed = c(9L, 1L))),
   pls = list("proj", y ~ ., function(r) step_pls(r, x1, x2, x3, x4, i1, outcome = "y")),
   pls_multi = list("proj", y + y2 ~ ., function(r)
     step_pls(r, all_numeric_predictors(), outcome = vars(y, y2), num_comp = 3,

@@ -358,6 +358,8 @@ class SkippedStep(Step):
 #: and written in Python, while their ``prep`` raises :class:`UnsupportedStepError`
 #: (docs/steps.md lists them with the reason)
 PREP_EXCEPTIONS: dict[str, str] = {}
+#: steps that train in Python except with some settings: what stays in R and why
+PARTIAL_PREP_EXCEPTIONS: dict[str, str] = {}
 
 
 def prep_in_r(reason: str) -> Any:

@@ -5,8 +5,9 @@ Each maps the selected columns to ``num_comp`` new columns ``<prefix>1..`` throu
 matrices R's training stored. Baking is R's arithmetic: centring/scaling elementwise,
 then ``%*%`` (:func:`pykerasnip.rlinalg.matprod`); only step_nnmf's pseudo-inverse
 (``MASS::ginv``, an SVD) comes from NumPy's LAPACK and may differ from R's in the last
-bits. Training stays in R: the fits run LAPACK's SVD or C++ solvers from random starts,
-whose last bits Python cannot reproduce (see ``PREP_EXCEPTIONS``).
+bits. step_ica trains in Python with fastICA's C method, replayed bit for bit
+(:mod:`pykerasnip.fastica`); the other fits stay in R: they run R loops or C++ solvers
+from random starts, whose last bits Python cannot reproduce (see ``PREP_EXCEPTIONS``).
 """
 from __future__ import annotations
 
@@ -18,15 +19,17 @@ import pandas as pd
 
 from ... import rtree
 from ...convert import flag, strings, to_python
-from ...errors import UnsupportedStepError
+from ...errors import SpecError, UnsupportedStepError
+from ...fastica import IcaOptions, fastica_c
 from ...rds import build as b
 from ...rds.nodes import List, RObject
-from ...rlinalg import matprod
+from ...rlinalg import col_means, matprod
 from ...rmath import names0
+from ...rrng import RRandom
 from ..selectors import r_argument_quosures
-from .base import (Step, append_columns, drop_inputs, first, named_chr, named_dbl, named_numbers,
-                   prep_in_r, register, step_to_r)
-from .numeric import numeric_values, r_matrix, r_matrix_node
+from .base import (PARTIAL_PREP_EXCEPTIONS, Step, append_columns, drop_inputs, first, named_chr,
+                   named_dbl, named_numbers, prep_in_r, prep_refusal, register, step_to_r)
+from .numeric import numeric_columns, numeric_values, r_matrix, r_matrix_node
 
 
 def _matrix_node(values: np.ndarray) -> RObject:
@@ -112,12 +115,43 @@ class _ProjectionStep(Step):
 
 
 # --------------------------------------------------------------------------- step_ica
+_ICA_CHOICES = {"method": ("R", "C"), "alg.typ": ("parallel", "deflation"),
+                "fun": ("logcosh", "exp")}
+
+
+PARTIAL_PREP_EXCEPTIONS["step_ica"] = (
+    "fastICA's `method = \"R\"` (R code: `apply()`, `mean()`, `%*%`, `La.svd()`) and a "
+    "given `w.init` train only in R; recipes' default `method = \"C\"` trains in Python, "
+    "bit for bit")
+
+
+def ica_options(options: Any, n_comp: int) -> IcaOptions:
+    """fastICA's arguments from step_ica's ``options`` (defaults as fastICA's); only the
+    C method trains in Python (``PARTIAL_PREP_EXCEPTIONS``)."""
+    given = {name: first(value) for name, value in
+             (options if isinstance(options, dict) else to_python(options)).items()}
+    picked = {name: given.get(name, choices[0]) for name, choices in _ICA_CHOICES.items()}
+    for name, value in picked.items():
+        if value not in _ICA_CHOICES[name]:
+            raise SpecError(f"step_ica: fastICA's {name} must be one of "
+                            f"{', '.join(_ICA_CHOICES[name])}, not {value!r}")
+    unknown = set(given) - {*_ICA_CHOICES, "alpha", "row.norm", "maxit", "tol", "verbose"}
+    if picked["method"] != "C" or unknown:
+        raise UnsupportedStepError("step_ica", prep_refusal(PARTIAL_PREP_EXCEPTIONS["step_ica"]))
+    alpha = float(given.get("alpha", 1.0))
+    if not 1 <= alpha <= 2:
+        raise SpecError("step_ica: fastICA's alpha must be in range [1,2]")
+    return IcaOptions(n_comp=n_comp, parallel=picked["alg.typ"] == "parallel",
+                      logcosh=picked["fun"] == "logcosh", alpha=alpha,
+                      row_norm=bool(given.get("row.norm", False)),
+                      maxit=int(given.get("maxit", 200)), tol=float(given.get("tol", 1e-4)))
+
+
 @register
-@prep_in_r("fastICA whitens with LAPACK's SVD (dgesdd) and iterates from a random start "
-           "(R's rnorm); the components depend on LAPACK's last bits")
 class StepIca(_ProjectionStep):
     """``step_ica``: independent components, ``(x - means) %*% K %*% W`` with fastICA's
-    whitening ``K`` and unmixing ``W``."""
+    whitening ``K`` and unmixing ``W``. Training replays fastICA's C method (see
+    :mod:`pykerasnip.fastica`) from R's stream after ``set.seed(seed[1])``."""
 
     r_class = "step_ica"
     field_order = ("num_comp", "options", "seed", "res", "columns", "prefix", "keep_original_cols")
@@ -142,6 +176,19 @@ class StepIca(_ProjectionStep):
             step.K, step.W = (r_matrix(res[name]).to_numpy() for name in ("K", "W"))
             step.means = named_numbers(res["means"])
         return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.columns = numeric_columns(self, data, info)
+        if self.projects():
+            self.num_comp = min(self.num_comp, len(self.columns))
+            x = np.column_stack([numeric_values(data[c]) for c in self.columns])
+            if 1 in x.shape:  # fastICA drops the length-1 dimension and stops
+                raise SpecError("step_ica: fastICA needs at least two rows and two columns "
+                                "(data must be matrix-conformal)")
+            self.K, self.W = fastica_c(x, ica_options(self.options, self.num_comp),
+                                       RRandom(self.seed[0]))
+            self.means = pd.Series(col_means(x), index=self.columns)
+        self.trained = True
 
     def own_fields(self) -> dict[str, Any]:
         res = None
@@ -194,6 +241,19 @@ class StepPls(_ProjectionStep):
             step.sd = None if sd is None else np.asarray(to_python(sd), dtype="f8").ravel()
             step.coefs = r_matrix(res["coefs"])
         return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.columns = numeric_columns(self, data, info)
+        if self.projects():
+            self.num_comp = min(self.num_comp, len(self.columns))
+            x = np.column_stack([numeric_values(data[c]) for c in self.columns])
+            if 1 in x.shape:  # fastICA drops the length-1 dimension and stops
+                raise SpecError("step_ica: fastICA needs at least two rows and two columns "
+                                "(data must be matrix-conformal)")
+            self.K, self.W = fastica_c(x, ica_options(self.options, self.num_comp),
+                                       RRandom(self.seed[0]))
+            self.means = pd.Series(col_means(x), index=self.columns)
+        self.trained = True
 
     def own_fields(self) -> dict[str, Any]:
         res = None
