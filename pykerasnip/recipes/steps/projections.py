@@ -242,19 +242,6 @@ class StepPls(_ProjectionStep):
             step.coefs = r_matrix(res["coefs"])
         return step
 
-    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        self.columns = numeric_columns(self, data, info)
-        if self.projects():
-            self.num_comp = min(self.num_comp, len(self.columns))
-            x = np.column_stack([numeric_values(data[c]) for c in self.columns])
-            if 1 in x.shape:  # fastICA drops the length-1 dimension and stops
-                raise SpecError("step_ica: fastICA needs at least two rows and two columns "
-                                "(data must be matrix-conformal)")
-            self.K, self.W = fastica_c(x, ica_options(self.options, self.num_comp),
-                                       RRandom(self.seed[0]))
-            self.means = pd.Series(col_means(x), index=self.columns)
-        self.trained = True
-
     def own_fields(self) -> dict[str, Any]:
         res = None
         if self.trained and self.projects():
