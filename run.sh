@@ -13,7 +13,7 @@ setup() {
      ! Rscript -e "for (p in strsplit('$r_pkgs', ' ')[[1]]) library(p, character.only = TRUE)" >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq r-base-core r-base-dev \
+    apt-get install -y -qq r-base-core r-base-dev libblas3 liblapack3 \
       r-cran-reticulate r-cran-recipes r-cran-hardhat r-cran-tibble r-cran-rlang \
       r-cran-vctrs r-cran-testthat r-cran-jsonlite r-cran-timedate r-cran-palmerpenguins \
       r-cran-gower r-cran-lubridate >/dev/null
