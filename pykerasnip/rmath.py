@@ -139,8 +139,9 @@ def r_pow(x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
 def nans_produced(x: np.ndarray, out: np.ndarray, site: Hashable) -> np.ndarray:
     """``out``, R's math function of ``x``; warns as R does ("NaNs produced") when the
     function turned a number of ``x`` into NaN (once per ``site`` across row blocks)."""
-    made = np.isnan(out) & ~np.isnan(x) if np.isnan(out).any() else None
-    warn_rows(site, np.flatnonzero(made) if made is not None and made.any() else None, _warn_nans)
+    nans = np.isnan(out)
+    made = np.flatnonzero(nans & ~np.isnan(x)) if nans.any() else None
+    warn_rows(site, made if made is not None and len(made) else None, _warn_nans)
     return out
 
 
