@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import pickle
 import time
 import warnings
 import zipfile
@@ -124,7 +125,7 @@ def _config(edit: Callable[[dict], None]) -> bytes:
     return _rezip({"config.json": json.dumps(config).encode()})
 
 
-CRAFTED_ARCHIVES: dict[str, Callable[[], bytes]] = {
+_CRAFTED: dict[str, Callable[[], bytes]] = {
     "garbage": lambda: b"not a zip at all",
     "truncated": lambda: _archive()[: len(_archive()) // 2],
     "bomb": lambda: _rezip({"pad.bin": b"\0" * (64 * 1024**2)}, zipfile.ZIP_DEFLATED),
@@ -138,6 +139,9 @@ CRAFTED_ARCHIVES: dict[str, Callable[[], bytes]] = {
         {"class_name": "Lambda", "config": {"name": "x", "function": {"class_name": "__lambda__",
                                                                       "config": {"value": "AAAA"}}}})),
 }
+#: crafted ``.keras`` archives by name, each built once per process
+CRAFTED_ARCHIVES: dict[str, Callable[[], bytes]] = {name: lru_cache(maxsize=1)(make)
+                                                    for name, make in _CRAFTED.items()}
 
 
 # --------------------------------------------------------------------------- mutations
@@ -336,18 +340,24 @@ def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 class Outcome:
     status: str  # ok, warned, typed, changed, escape, skipped
     what: str
-    seconds: float = 0.0  # wall clock, from decoding the seed to the prediction
+    seconds: float = 0.0  # wall clock, from copying the seed tree to the prediction
     error: str = ""
     cpu_seconds: float = 0.0  # this process's CPU time over the same span
 
 
+@lru_cache(maxsize=None)
+def _seed_tree(index: int) -> bytes:
+    """Seed file ``index`` decoded once, pickled: each input mutates its own copy."""
+    return pickle.dumps(rds.loads(seed_file(index)[0]), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def run(mutation: Mutation) -> Outcome:
     """Mutate, encode, read, summarise and predict one seed file."""
-    data, new_data, kinds = seed_file(mutation.seed)
+    _, new_data, kinds = seed_file(mutation.seed)
     kind = kinds[mutation.choice % len(kinds)]
     _models_for(kind)
     start, cpu = time.perf_counter(), time.process_time()
-    root = rds.loads(data)
+    root = pickle.loads(_seed_tree(mutation.seed))
     what = apply(mutation, root)
     if what is None:
         return Outcome("skipped", "")
