@@ -52,16 +52,35 @@ def stack_cells(col: pd.Series) -> np.ndarray:
     return np.stack([np.asarray(cell) for cell in col], axis=0)
 
 
+#: R's NA_integer_, which keras3 hands to Keras as it is (reticulate copies the int32s)
+NA_INTEGER = np.iinfo(np.int32).min
+
+
+def _r_type(col: pd.Series) -> str:
+    """The R vector type of a numeric predictor column."""
+    if pd.api.types.is_bool_dtype(col):
+        return "logical"
+    return "integer" if pd.api.types.is_integer_dtype(col) else "double"
+
+
 def as_matrix(x: pd.DataFrame) -> np.ndarray:
-    """R's ``as.matrix`` of an all-numeric data frame (matrix cells expanded)."""
+    """R's ``as.matrix`` of an all-numeric data frame, as keras3 hands it to Keras.
+
+    The matrix takes the highest R type of its columns (logical < integer < double).
+    A double matrix keeps NA as NaN; an integer one carries R's ``NA_integer_``
+    (:data:`NA_INTEGER`) and logicals as 0/1; a logical one reaches NumPy as bool with
+    NA as FALSE (reticulate's conversion)."""
     bad = [c for c in x.columns
            if not (pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c]))]
     if bad:
         raise SpecError(f"predictors {bad} are not numeric; kerasnip gives Keras a numeric "
                         "matrix, so encode them first (e.g. a recipe with step_dummy)")
-    if all(pd.api.types.is_integer_dtype(x[c]) for c in x.columns) and not x.isna().any().any():
-        return x.to_numpy(dtype=np.int32)
-    return x.to_numpy(dtype=np.float64, na_value=np.nan)
+    types = {_r_type(x[c]) for c in x.columns}
+    if not types or "double" in types:
+        return x.to_numpy(dtype=np.float64, na_value=np.nan)
+    if "integer" in types:
+        return x.to_numpy(dtype=np.float64, na_value=NA_INTEGER).astype(np.int32)
+    return x.to_numpy(dtype=bool, na_value=False)
 
 
 def _shape(arr: np.ndarray) -> tuple[int, ...]:
