@@ -183,6 +183,22 @@ def check_archive(keras_bytes: bytes) -> None:
     read_archive(keras_bytes)
 
 
+def config_strings(keras_bytes: bytes) -> set[str]:
+    """Every string in the archive's ``config.json``: among them the names of the
+    classes and functions Keras looks up when it loads the model."""
+    found: set[str] = set()
+    stack: list = [_json(read_archive(keras_bytes)["config.json"], "config.json")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            found.add(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 def describe(keras_bytes: bytes) -> ArchiveInfo:
     """Summarise a ``.keras`` archive: version, model class, layers with parameter counts."""
     members = read_archive(keras_bytes)

@@ -22,7 +22,7 @@ from .. import rtree
 from ..backend import import_keras, settings_guarded
 from ..convert import r_get, scalar, strings, to_python
 from ..errors import ArchiveError, MalformedObjectError, PredictError, PykerasnipError, UnsupportedObjectError
-from ..keras_archive import check_archive
+from ..keras_archive import check_archive, config_strings
 from ..rds import build as b
 from ..rds import nodes as n
 from .kerasnip_r import process_x_shim, process_y_shim, python_stub
@@ -65,6 +65,27 @@ def model_from_bytes(data: bytes, safe_mode: bool = True, compile: bool = False)
         except Exception as exc:  # Keras reports a malformed archive with any type
             raise ArchiveError(f"Keras cannot load the stored .keras model: "
                                f"{type(exc).__name__}: {exc}") from exc
+
+
+def check_loadable_in_r(data: bytes) -> None:
+    """Refuse (:class:`ArchiveError`) a model R cannot restore. kerasnip restores it with
+    ``keras3::load_model()``: in R's own Python session, where nothing registered in this
+    one exists, in safe mode (no Python lambdas) and compiled (the loss and metrics must
+    resolve too)."""
+    keras = import_keras()
+
+    registered = sorted(config_strings(data) & set(keras.saving.get_custom_objects()))
+    if registered:
+        why = f"it uses objects registered only in this Python session: {registered}"
+    else:
+        try:
+            model_from_bytes(data, safe_mode=True, compile=True)
+            return
+        except ArchiveError as exc:
+            why = str(exc)
+    raise ArchiveError(f"R's keras3::load_model() cannot restore this Keras model ({why}); "
+                       "build it from Keras' own layers, activations, losses and metrics to "
+                       "write it for R")
 
 
 class lazy_keras:
@@ -204,6 +225,8 @@ class KerasFit(_HoldsKeras):
 
     def to_r(self) -> n.List:
         """kerasnip's ``model_fit$fit`` list (functional fits add ``multistep_info``)."""
+        if self.keras_bytes is not None:
+            check_loadable_in_r(self.keras_bytes)
         fields: dict[str, Any] = {"fit": python_stub(self.api),
                                   "keras_bytes": _raw_or_null(self.keras_bytes),
                                   "history": _history_to_r(self.history),
