@@ -112,14 +112,18 @@ def prepare_case(name: str, obj: object, new_data: pd.DataFrame, types: tuple[st
             "out": case / "r"}
 
 
-def run_check(model: Path, paths: dict[str, Path], types: tuple[str, ...]) -> dict:
-    """Run ``check_python_artifact.R`` (predict ``types``) in the R peer; its report, with
-    R's stderr tail under ``"stderr"``."""
+def run_check(model: Path, paths: dict[str, Path], types: tuple[str, ...], *,
+              stack: str = "peer", tolerance: float | None = None) -> dict:
+    """Run ``check_python_artifact.R`` (predict ``types``) in ``stack`` (the R peer by
+    default; ``tolerance``: its --tolerance, 1e-6 when None, 0 for bit equality); its
+    report, with R's stderr tail under ``"stderr"``."""
     argv = ["Rscript", CHECK_SCRIPT, model, paths["csv"], paths["out"], f"--seed={SEED}",
             f"--coltypes={paths['coltypes']}", f"--compare={paths['compare']}",
             f"--types={','.join(types)}"]
+    if tolerance is not None:
+        argv.append(f"--tolerance={tolerance!r}")
     try:
-        stderr = run_command(argv, stack="peer", timeout=600).stderr
+        stderr = run_command(argv, stack=stack, timeout=600).stderr
     except RError as exc:  # the report (when written) says what failed
         stderr = exc.stderr
     report_file = paths["out"] / "report.json"

@@ -1,0 +1,591 @@
+"""A fresh-eyes trial of Python -> R, judged by the real R stack (recipes 1.3.2, kerasnip
+0.1.2.900 at /opt/rstack): models built and fitted in Python as the docs show, on data
+sets and options the other writer tests do not use, written as workflows, model fits and
+bundles (gzip, xz, bzip2, uncompressed), then read by R's ``readRDS()`` and predicted with
+every type R supports (``check_python_artifact.R``). R's numbers must equal Python's to
+the bit (``--tolerance=0``): both run the same Keras model on the same float32 inputs, the
+recipe/formula replay is R's arithmetic, and the Monte Carlo intervals are seeded alike.
+
+Skipped, naming what is missing, without the exact R stack (as every rstack test)."""
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pykerasnip as pk
+import r_peer
+from pykerasnip.errors import ArchiveError, SpecError
+from pykerasnip.hardhat.blueprint import RecipeBlueprint
+from r_oracle import requires_r, run_r
+
+SEED = 3
+CLS_TYPES = ("class", "prob", "conf_int", "pred_int")
+REG_TYPES = ("numeric", "conf_int", "pred_int")
+
+requires_rstack = requires_r(*r_peer.CHECK_PACKAGES, "recipes==1.3.2", stack="rstack")
+
+
+# -- layer blocks (as a user writes them from the docs) ------------------------------------
+def input_block(model, input_shape):
+    import keras
+
+    return keras.Sequential([keras.Input(shape=input_shape)])
+
+
+def dense_block(model, units=16, activation="relu"):
+    import keras
+
+    model.add(keras.layers.Dense(units, activation=activation))
+    return model
+
+
+def dropout_block(model, rate=0.1):
+    import keras
+
+    model.add(keras.layers.Dropout(rate))
+    return model
+
+
+def regression_output(model):
+    import keras
+
+    model.add(keras.layers.Dense(1))
+    return model
+
+
+def classification_output(model, num_classes):
+    import keras
+
+    model.add(keras.layers.Dense(num_classes, activation="softmax"))
+    return model
+
+
+def functional_input(input_shape):
+    import keras
+
+    return keras.Input(shape=input_shape)
+
+
+def functional_dense(tensor, units=8, activation="relu"):
+    import keras
+
+    return keras.layers.Dense(units, activation=activation)(tensor)
+
+
+def functional_add(left, right):
+    import keras
+
+    return keras.layers.Add()([left, right])
+
+
+def functional_cls_output(tensor, num_classes):
+    import keras
+
+    return keras.layers.Dense(num_classes, activation="softmax")(tensor)
+
+
+def functional_reg_output(tensor):
+    import keras
+
+    return keras.layers.Dense(1)(tensor)
+
+
+def sequential(name: str, mode: str, dropout: bool = False):
+    blocks = {"input": input_block, "hidden": dense_block}
+    if dropout:
+        blocks["drop"] = dropout_block
+    blocks["output"] = classification_output if mode == "classification" else regression_output
+    return pk.create_keras_sequential_spec(name, blocks, mode=mode)
+
+
+def functional(name: str, mode: str):
+    output = functional_cls_output if mode == "classification" else functional_reg_output
+    blocks = {"main_input": functional_input,
+              "left": pk.inp_spec(functional_dense, "main_input"),
+              "right": pk.inp_spec(functional_dense, "main_input"),
+              "joined": pk.inp_spec(functional_add, {"left": "left", "right": "right"}),
+              "output": pk.inp_spec(output, "joined")}
+    return pk.create_keras_functional_spec(name, blocks, mode=mode)
+
+
+# -- data sets -----------------------------------------------------------------------------
+def penguins() -> pd.DataFrame:
+    return pk.datasets.penguins()
+
+
+def wide(n_rows: int = 120, n_cols: int = 50) -> pd.DataFrame:
+    """50 numeric predictors: a few near copies (for step_corr), a constant (step_zv)."""
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(n_rows, n_cols))
+    x[:, 1] = x[:, 0] + rng.normal(scale=0.01, size=n_rows)
+    x[:, 2] = -x[:, 0] + rng.normal(scale=0.01, size=n_rows)
+    x[:, 7] = 4.0
+    frame = pd.DataFrame(x, columns=[f"x{i:02d}" for i in range(1, n_cols + 1)])
+    frame.insert(0, "y", x[:, :5].sum(axis=1) + rng.normal(scale=0.1, size=n_rows))
+    return frame
+
+
+#: seven levels R's make.names() would change
+ODD_LEVELS = ["level A", "b-2", "3rd", "Ünï", "x.y", "(z)", "TRUE"]
+
+
+def mixed(n_rows: int = 140) -> pd.DataFrame:
+    """Integer, logical, character, Date and double predictors; a 7-level factor with odd
+    level names, a 2-level factor and an ordered outcome."""
+    rng = np.random.default_rng(5)
+    score = rng.normal(size=n_rows)
+    count = rng.integers(0, 20, size=n_rows)
+    flag = rng.random(n_rows) < 0.4
+    colour = rng.choice(["red", "green", "blue", "violet"], size=n_rows, p=[0.4, 0.3, 0.2, 0.1])
+    day = pd.Timestamp("2021-01-04") + pd.to_timedelta(rng.integers(0, 700, n_rows), unit="D")
+    latent = score + count / 10 + flag
+    seven = pd.Categorical(np.array(ODD_LEVELS)[np.digitize(latent, np.quantile(latent, np.linspace(0, 1, 8)[1:-1]))],
+                           categories=ODD_LEVELS)
+    two = pd.Categorical(np.where(latent > np.median(latent), "yes", "no"), categories=["no", "yes"])
+    grade = pd.Categorical(np.array(["low", "mid", "high"])[np.digitize(latent, np.quantile(latent, [1 / 3, 2 / 3]))],
+                           categories=["low", "mid", "high"], ordered=True)
+    return pd.DataFrame({"score": score, "count": pd.array(count, dtype="Int32"), "flag": flag,
+                         "colour": pd.Series(colour, dtype=object), "day": day.normalize(),
+                         "seven": seven, "two": two, "grade": grade})
+
+
+# -- the cases -----------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Trial:
+    """``build()`` gives the fitted object and the new data R and Python predict on."""
+
+    build: Callable[[], tuple[object, pd.DataFrame]]
+    mode: str
+    compress: str | None = "gzip"
+    types: tuple[str, ...] | None = None
+
+    @property
+    def predict_types(self) -> tuple[str, ...]:
+        return self.types or (CLS_TYPES if self.mode == "classification" else REG_TYPES)
+
+
+def _fit_wf(wf: pk.Workflow, data: pd.DataFrame) -> pk.Workflow:
+    import keras
+
+    keras.utils.set_random_seed(SEED)
+    return wf.fit(data)
+
+
+def _rows(frame: pd.DataFrame, rows: list[int]) -> pd.DataFrame:
+    return frame.iloc[rows].reset_index(drop=True)
+
+
+def _with_level(frame: pd.DataFrame, column: str, row: int, level: str) -> pd.DataFrame:
+    values = frame[column].cat.add_categories(level) if level not in frame[column].cat.categories \
+        else frame[column].copy()
+    values.iloc[row] = level
+    return frame.assign(**{column: values})
+
+
+def penguins_unknown_onehot():
+    """NA sex -> "unknown", unseen island -> hardhat's NA (novel levels not allowed) ->
+    step_unknown, one-hot dummies, RMSprop at a learning rate, validation split."""
+    data = penguins()
+    rec = (pk.recipe("species ~ .", data)
+           .step_impute_median(pk.all_numeric_predictors())
+           .step_unknown("sex", "island")
+           .step_dummy(pk.all_nominal_predictors(), one_hot=True)
+           .step_zv(pk.all_predictors())
+           .step_normalize(pk.all_numeric_predictors()))
+    spec = sequential("trial_peng_onehot", "classification")(
+        hidden_units=8, fit_epochs=2, fit_batch_size=32, fit_validation_split=0.2,
+        learn_rate=0.005, compile_optimizer="rmsprop").set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    new = _with_level(_rows(data, [0, 3, 8, 100, 200, 300]), "island", 5, "Anvers")
+    return wf, new
+
+
+def penguins_novel_other():
+    """Novel levels allowed: step_novel then step_other pool the unseen island."""
+    data = penguins()
+    rec = (pk.recipe("species ~ island + sex + bill_length_mm + body_mass_g", data)
+           .step_impute_mode("sex")
+           .step_impute_mean("bill_length_mm", "body_mass_g")
+           .step_novel("island", new_level="brand new")
+           .step_other("island", threshold=0.2, other="rare")
+           .step_dummy(pk.all_nominal_predictors())
+           .step_range(pk.all_numeric_predictors()))
+    spec = sequential("trial_peng_novel", "classification", dropout=True)(
+        num_hidden=2, hidden_units=6, hidden_activation="tanh", drop_rate=0.2,
+        fit_epochs=2).set_engine("keras", verbose=0)
+    wf = pk.workflow().add_recipe(rec, blueprint=RecipeBlueprint(allow_novel_levels=True)).add_model(spec)
+    wf = _fit_wf(wf, data)
+    new = _with_level(_rows(data, [0, 3, 9, 160, 320]), "island", 4, "Anvers")
+    return wf, new
+
+
+def penguins_formula_model_fit():
+    """``fit(formula)`` with an interaction, ``I(x^2)`` and ``log()``; rows with NA dropped
+    at fit; new data with a missing value."""
+    data = penguins()
+    spec = sequential("trial_peng_formula", "regression")(
+        hidden_units=4, fit_epochs=3, learn_rate=0.05).set_engine("keras")
+    fit = spec.fit("body_mass_g ~ bill_length_mm * bill_depth_mm + I(flipper_length_mm^2) + "
+                   "log(bill_length_mm)", data, seed=SEED)
+    return fit, _rows(data, [0, 3, 50, 200, 330])
+
+
+def mtcars_formula_dot():
+    """A formula workflow: ``.`` plus transforms and an interaction."""
+    data = pk.datasets.mtcars()
+    spec = sequential("trial_mtcars_dot", "regression")(
+        hidden_units=12, fit_epochs=4, fit_batch_size=8, compile_loss="mean_absolute_error",
+        compile_metrics=["mean_squared_error", "root_mean_squared_error"]).set_engine("keras")
+    wf = pk.workflow().add_formula("mpg ~ . + log(disp) + I(hp^2) + wt:qsec").add_model(spec)
+    return _fit_wf(wf, data), _rows(data, [0, 4, 9, 17, 31])
+
+
+def mtcars_variables_bundle():
+    """Variables preprocessor, SGD, unshuffled, bundled, xz."""
+    data = pk.datasets.mtcars()
+    spec = sequential("trial_mtcars_vars", "regression")(
+        hidden_units=5, fit_epochs=3, fit_shuffle=False, compile_optimizer="sgd",
+        learn_rate=0.001).set_engine("keras")
+    wf = pk.workflow().add_variables("mpg", ["cyl", "disp", "hp", "drat", "wt"]).add_model(spec)
+    return pk.bundle(_fit_wf(wf, data)), _rows(data, [1, 2, 3, 30])
+
+
+def wide_corr_pca():
+    """50 columns: zero-variance and correlated ones dropped, then PCA."""
+    data = wide()
+    rec = (pk.recipe("y ~ .", data)
+           .step_zv(pk.all_predictors())
+           .step_corr(pk.all_numeric_predictors(), threshold=0.9)
+           .step_normalize(pk.all_numeric_predictors())
+           .step_pca(pk.all_numeric_predictors(), num_comp=6))
+    spec = sequential("trial_wide_pca", "regression")(hidden_units=10, fit_epochs=3).set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    return wf, _rows(data, [0, 10, 50, 119])
+
+
+def wide_plain_uncompressed():
+    """50 raw numeric columns into a functional graph, written uncompressed."""
+    data = wide()
+    spec = functional("trial_wide_func", "regression")(left_units=6, right_units=6,
+                                                          right_activation="tanh",
+                                                          fit_epochs=2).set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_recipe(pk.recipe("y ~ .", data)).add_model(spec), data)
+    return wf, _rows(data, [3, 33, 99])
+
+
+def mixed_seven_dates():
+    """Integer, logical, character and Date predictors; a 7-level outcome with odd names."""
+    data = mixed()
+    rec = (pk.recipe("seven ~ score + count + flag + colour + day", data)
+           .step_date("day", features=("dow", "month", "year"))
+           .step_rm("day")
+           .step_string2factor("colour")
+           .step_dummy(pk.all_nominal_predictors())
+           .step_zv(pk.all_predictors())
+           .step_normalize(pk.all_numeric_predictors()))
+    spec = sequential("trial_mixed_seven", "classification")(hidden_units=12, fit_epochs=3).set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    return wf, _rows(data, [0, 1, 2, 50, 90, 139])
+
+
+def mixed_binary_functional():
+    """A 2-level outcome through a functional graph, bundled, bzip2."""
+    data = mixed()
+    rec = (pk.recipe("two ~ score + count + flag + colour", data)
+           .step_string2factor("colour")
+           .step_other("colour", threshold=0.15)
+           .step_dummy("colour", one_hot=True)
+           .step_normalize("score", "count"))
+    spec = functional("trial_mixed_two", "classification")(fit_epochs=3, fit_batch_size=10).set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    return pk.bundle(wf), _rows(data, [5, 6, 7, 8])
+
+
+def mixed_ordered_outcome():
+    """An ordered outcome; the character column as a recipe nominal with an unseen value."""
+    data = mixed()
+    rec = (pk.recipe("grade ~ score + count + colour", data)
+           .step_novel("colour")
+           .step_dummy("colour")
+           .step_normalize(pk.all_numeric_predictors()))
+    spec = sequential("trial_mixed_grade", "classification")(hidden_units=4, fit_epochs=2).set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    new = _rows(data, [0, 20, 40, 60])
+    new.loc[3, "colour"] = "orange"
+    return wf, new
+
+
+def mixed_class_weights():
+    """Class weights for a binary outcome (Keras' dict); R never needs them to predict."""
+    data = mixed()
+    rec = pk.recipe("two ~ score + count + flag", data).step_normalize("score", "count")
+    spec = sequential("trial_mixed_weights", "classification")(
+        hidden_units=4, fit_epochs=2, fit_class_weight={0: 1.0, 1: 3.0}).set_engine("keras")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the weights are written unset
+        wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    return wf, _rows(data, [0, 70, 100])
+
+
+def mixed_variables_logical():
+    """Variables of integer, logical and double columns, model_fit extracted."""
+    data = mixed()
+    spec = sequential("trial_mixed_vars", "regression")(hidden_units=3, fit_epochs=2).set_engine("keras")
+    wf = pk.workflow().add_variables("score", ["count", "flag"]).add_model(spec)
+    return _fit_wf(wf, data), _rows(data, [0, 1, 2])
+
+
+def penguins_integer_variables():
+    """Only integer predictors, missing in new data: R's matrix is an integer one and
+    keras3 hands its NA to Keras as the int32 NA_integer_ (a linear layer keeps it)."""
+    data = penguins()
+    spec = sequential("trial_peng_ints", "regression")(hidden_units=3, hidden_activation="linear",
+                                                       fit_epochs=2).set_engine("keras")
+    wf = pk.workflow().add_variables("bill_length_mm", ["flipper_length_mm", "body_mass_g", "year"])
+    wf = _fit_wf(wf.add_model(spec), data[data["body_mass_g"].notna()].reset_index(drop=True))
+    return wf, _rows(data, [0, 3, 5, 271])
+
+
+def mixed_logical_variables():
+    """Only logical predictors, one nullable with NA in training and new data: R's matrix
+    is a logical one, and reticulate turns its NA into FALSE."""
+    data = mixed()
+    data = data.assign(flag2=pd.array([True, False, None, True] * 35, dtype="boolean"))
+    spec = sequential("trial_mixed_lgl", "regression")(hidden_units=3, hidden_activation="linear",
+                                                       fit_epochs=2).set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_variables("score", ["flag", "flag2"]).add_model(spec), data)
+    return wf, _rows(data, [0, 1, 2, 3])
+
+
+def penguins_knn_linear():
+    """knn and linear imputation, missing values in new data, an id role."""
+    data = penguins()
+    rec = (pk.recipe("body_mass_g ~ .", data[data["body_mass_g"].notna()].reset_index(drop=True))
+           .update_role("year", new_role="id")
+           .step_impute_knn("sex", neighbors=4)
+           .step_impute_linear("bill_depth_mm", impute_with=("bill_length_mm",))
+           .step_impute_mean(pk.all_numeric_predictors())
+           .step_dummy(pk.all_nominal_predictors())
+           .step_normalize(pk.all_numeric_predictors()))
+    spec = sequential("trial_peng_knn", "regression")(hidden_units=8, fit_epochs=3,
+                                                      learn_rate=0.1).set_engine("keras")
+    data = data[data["body_mass_g"].notna()].reset_index(drop=True)
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    return wf, _rows(data, [0, 2, 7, 8, 9, 40])
+
+
+def penguins_model_fit_xy():
+    """``fit_xy`` on a frame of Int32 and double columns with a Series outcome, bundled."""
+    data = penguins().dropna().reset_index(drop=True)
+    x = data[["bill_length_mm", "flipper_length_mm", "year"]]
+    spec = sequential("trial_peng_xy", "classification")(hidden_units=5, fit_epochs=2).set_engine("keras")
+    return pk.bundle(spec.fit_xy(x, data["species"], seed=SEED)), _rows(x, [0, 100, 200])
+
+
+def penguins_model_fit_cls_formula():
+    """A classification ``fit(formula)`` with ``.`` minus columns, uncompressed."""
+    data = penguins().dropna().reset_index(drop=True)[["sex", "bill_length_mm", "bill_depth_mm",
+                                                       "body_mass_g"]]
+    spec = sequential("trial_peng_sex", "classification")(hidden_units=6, fit_epochs=2).set_engine("keras")
+    fit = spec.fit("sex ~ . + I(body_mass_g / 1000)", data, seed=SEED)
+    return fit, _rows(data, [0, 1, 2, 3])
+
+
+def recipe_with_model_formula():
+    """A recipe plus a model formula (``add_model(spec, formula=...)``)."""
+    data = pk.datasets.mtcars()
+    rec = pk.recipe("mpg ~ .", data).step_normalize(pk.all_predictors())
+    spec = sequential("trial_mtcars_modelform", "regression")(hidden_units=4, fit_epochs=2).set_engine("keras")
+    wf = pk.workflow().add_recipe(rec).add_model(spec, formula="mpg ~ wt + hp + log(disp + 10)")
+    return _fit_wf(wf, data), _rows(data, [0, 5, 10])
+
+
+def iris_options():
+    """Adam with loss/metric names, fit_verbose, epochs and batch size, xz."""
+    data = pk.datasets.iris()
+    rec = pk.recipe("Species ~ .", data).step_log(pk.all_numeric_predictors(), offset=1).step_center(
+        pk.all_numeric_predictors())
+    spec = sequential("trial_iris_opts", "classification")(
+        hidden_units=7, fit_epochs=4, fit_batch_size=16, fit_verbose=0,
+        compile_loss="categorical_crossentropy",
+        compile_metrics=["categorical_accuracy", "auc"], compile_optimizer="adam",
+        learn_rate=0.02).set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    return wf, _rows(data, [0, 60, 120, 149])
+
+
+def iris_interactions_poly():
+    """Interactions, a polynomial and a spline from recipes."""
+    data = pk.datasets.iris()
+    rec = (pk.recipe("Sepal.Length ~ .", data)
+           .step_dummy("Species")
+           .step_interact(["Petal.Length", "Petal.Width"])
+           .step_poly("Sepal.Width", degree=2)
+           .step_ns("Petal.Length", deg_free=3)
+           .step_normalize(pk.all_numeric_predictors()))
+    spec = sequential("trial_iris_poly", "regression")(hidden_units=6, fit_epochs=2).set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    return wf, _rows(data, [0, 75, 149])
+
+
+def mtcars_multi_block_dropout():
+    """Repeated hidden blocks with dropout; a bare model fit read back from a bundle."""
+    data = pk.datasets.mtcars()
+    spec = sequential("trial_mtcars_deep", "regression", dropout=True)(
+        num_hidden=3, hidden_units=5, drop_rate=0.3, num_drop=1, fit_epochs=2,
+        fit_validation_split=0.25).set_engine("keras")
+    fit = spec.fit_xy(data[["disp", "hp", "wt", "qsec"]], data["mpg"], seed=SEED)
+    return fit, _rows(data[["disp", "hp", "wt", "qsec"]], [0, 1, 31])
+
+
+def penguins_functional_cls_bundle():
+    """A functional classifier on penguins with a recipe, bundled, gzip."""
+    data = penguins()
+    rec = (pk.recipe("island ~ species + bill_length_mm + flipper_length_mm", data)
+           .step_impute_mean(pk.all_numeric_predictors())
+           .step_dummy("species", one_hot=True)
+           .step_normalize(pk.all_numeric_predictors()))
+    spec = functional("trial_peng_func_cls", "classification")(left_units=5, right_units=5, fit_epochs=2).set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    return pk.bundle(wf), _rows(data, [0, 3, 200, 340])
+
+
+def mtcars_keras_function_loss():
+    """A loss given as a Keras function object: written unset in the spec (no R form),
+    the model's compile config names Keras' own function, which R resolves."""
+    import keras
+
+    data = pk.datasets.mtcars()
+    spec = sequential("trial_mtcars_fnloss", "regression")(
+        hidden_units=4, fit_epochs=2, compile_loss=keras.losses.mean_absolute_error).set_engine("keras")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # compile_loss is written unset
+        fit = spec.fit_xy(data[["wt", "hp"]], data["mpg"], seed=SEED)
+    return fit, _rows(data[["wt", "hp"]], [0, 1, 2])
+
+
+TRIALS: dict[str, Trial] = {
+    "penguins_unknown_onehot": Trial(penguins_unknown_onehot, "classification", compress="xz"),
+    "penguins_novel_other": Trial(penguins_novel_other, "classification"),
+    "penguins_formula_model_fit": Trial(penguins_formula_model_fit, "regression"),
+    "mtcars_formula_dot": Trial(mtcars_formula_dot, "regression", compress=None),
+    "mtcars_variables_bundle": Trial(mtcars_variables_bundle, "regression", compress="xz"),
+    "wide_corr_pca": Trial(wide_corr_pca, "regression", compress="bzip2"),
+    "wide_plain_uncompressed": Trial(wide_plain_uncompressed, "regression", compress=None),
+    "mixed_seven_dates": Trial(mixed_seven_dates, "classification"),
+    "mixed_binary_functional": Trial(mixed_binary_functional, "classification", compress="bzip2"),
+    "mixed_ordered_outcome": Trial(mixed_ordered_outcome, "classification"),
+    "mixed_class_weights": Trial(mixed_class_weights, "classification"),
+    "mixed_variables_logical": Trial(mixed_variables_logical, "regression"),
+    "penguins_integer_variables": Trial(penguins_integer_variables, "regression"),
+    "mixed_logical_variables": Trial(mixed_logical_variables, "regression", compress="xz"),
+    "penguins_knn_linear": Trial(penguins_knn_linear, "regression", compress="xz"),
+    "penguins_model_fit_xy": Trial(penguins_model_fit_xy, "classification"),
+    "penguins_model_fit_cls_formula": Trial(penguins_model_fit_cls_formula, "classification",
+                                            compress=None),
+    "recipe_with_model_formula": Trial(recipe_with_model_formula, "regression"),
+    "iris_options": Trial(iris_options, "classification", compress="xz"),
+    "iris_interactions_poly": Trial(iris_interactions_poly, "regression"),
+    "mtcars_multi_block_dropout": Trial(mtcars_multi_block_dropout, "regression"),
+    "penguins_functional_cls_bundle": Trial(penguins_functional_cls_bundle, "classification"),
+    "mtcars_keras_function_loss": Trial(mtcars_keras_function_loss, "regression"),
+}
+
+
+def test_the_trial_has_its_cases() -> None:
+    assert len(TRIALS) >= 20
+
+
+@requires_rstack
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(TRIALS))
+def test_r_predicts_what_python_predicts(tmp_path: Path, name: str) -> None:
+    trial = TRIALS[name]
+    obj, new_data = trial.build()
+    path = tmp_path / f"{name}.rds"
+    pk.write_rds(obj, path, compress=trial.compress)
+    paths = r_peer.prepare_case(name, obj, new_data, trial.predict_types, tmp_path)
+    report = r_peer.run_check(path, paths, trial.predict_types, stack="rstack", tolerance=0)
+    assert r_peer.failures(report) == []
+    assert list(report["predictions"]) == list(trial.predict_types)
+
+
+# -- what R cannot restore is refused at write time ----------------------------------------
+def _lambda_block(model):
+    import keras
+
+    model.add(keras.layers.Lambda(lambda t: t * 2.0))
+    return model
+
+
+def _custom_layer_block(model):
+    import keras
+
+    @keras.saving.register_keras_serializable(package="pyr_trial")
+    class Twice(keras.layers.Layer):
+        def call(self, x):
+            return x * 2.0
+
+    model.add(Twice())
+    return model
+
+
+def _custom_loss(y_true, y_pred):
+    import keras
+
+    return keras.ops.mean(keras.ops.abs(y_true - y_pred))
+
+
+#: name -> (middle layer block, extra spec arguments): models only this Python session
+#: can rebuild (a Python lambda, a class registered here, an unregistered loss function)
+UNPORTABLE = {"lambda_layer": (_lambda_block, {}),
+              "registered_layer": (_custom_layer_block, {}),
+              "custom_loss": (dense_block, {"compile_loss": _custom_loss})}
+
+
+@pytest.fixture(scope="module")
+def unportable_fits() -> dict[str, object]:
+    data = pk.datasets.mtcars()
+    fits = {}
+    for name, (block, extra) in UNPORTABLE.items():
+        make = pk.create_keras_sequential_spec(
+            f"trial_unportable_{name}", {"input": input_block, "middle": block,
+                                         "output": regression_output})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            fits[name] = make(fit_epochs=1, **extra).set_engine("keras").fit_xy(
+                data[["wt", "hp"]], data["mpg"], seed=SEED)
+    return fits
+
+
+@pytest.mark.parametrize("name", list(UNPORTABLE))
+def test_models_r_cannot_restore_are_refused_at_write(unportable_fits, tmp_path: Path,
+                                                       name: str) -> None:
+    fit = unportable_fits[name]
+    assert len(fit.predict(pk.datasets.mtcars().head(2))) == 2  # Python predicts with it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for obj in (fit, pk.bundle(fit)):
+            with pytest.raises(ArchiveError, match="keras3::load_model"):
+                pk.write_rds(obj, tmp_path / "model.rds")
+    assert not (tmp_path / "model.rds").exists()
+
+
+@requires_rstack
+@pytest.mark.slow
+def test_r_cannot_restore_them_either(unportable_fits, tmp_path: Path) -> None:
+    """The ground truth of the refusal: keras3::load_model() in R fails on each model."""
+    files = {}
+    for name, fit in unportable_fits.items():
+        files[name] = tmp_path / f"{name}.keras"
+        files[name].write_bytes(fit.fit.keras_bytes)
+    failed = run_r("vapply(files, function(f) inherits(try(keras3::load_model(f), silent = TRUE), "
+                   "'try-error'), TRUE)", inputs={"files": [str(f) for f in files.values()]},
+                   packages=("keras3",), stack="rstack")
+    assert list(failed) == [True] * len(files)
