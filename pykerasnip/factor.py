@@ -14,6 +14,8 @@ from contextvars import ContextVar
 import numpy as np
 import pandas as pd
 
+from .formula.parse import format_double
+
 #: with copy-on-write (always on from pandas 3), the memory of a column nobody can
 #: write to stays as it is while a Series holds it
 _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
@@ -26,6 +28,31 @@ _REMEMBERED: ContextVar[dict[tuple, tuple[pd.Series, np.ndarray, list]] | None] 
 def is_factor(column: pd.Series) -> bool:
     """Is this an R factor column (a pandas Categorical)?"""
     return isinstance(column.dtype, pd.CategoricalDtype)
+
+
+def level_label(value: object) -> str:
+    """A category as R's ``as.character`` writes it, R's factor levels being text:
+    integers as digits, doubles with 15 significant digits (``4.0`` -> ``"4"``),
+    booleans as ``TRUE``/``FALSE``, anything else as ``str()``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return format_double(float(value))
+    return str(value)
+
+
+def with_text_levels(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every factor's categories as R's text levels (:func:`level_label`):
+    a pandas Categorical of numbers (``astype("category")`` of an integer column) becomes
+    the factor R would hold. Frames whose factors have text levels come back as they are."""
+    relabel = {name: column.cat.rename_categories([level_label(c) for c in column.cat.categories])
+               for name, column in frame.items()
+               if is_factor(column) and pd.api.types.infer_dtype(column.cat.categories) != "string"}
+    return frame.assign(**relabel) if relabel else frame
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ import pandas as pd
 import pykerasnip as pk
 from conftest import ROOT
 from pykerasnip.convert import from_pandas
+from pykerasnip.factor import level_label
 from pykerasnip.rds import nodes as n
 from r_oracle import RError, run_command
 
@@ -75,6 +76,8 @@ def _text(value: object) -> str:
 
 
 def _cell_texts(column: pd.Series, r_class: list[str]) -> list[str]:
+    if isinstance(column.dtype, pd.CategoricalDtype):  # as R's levels (write_rds's)
+        column = column.cat.rename_categories([level_label(c) for c in column.cat.categories])
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         return _datetime_texts(column, r_class)
     if pd.api.types.is_float_dtype(column.dtype):

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from pykerasnip import factor as factor_module
 from pykerasnip.factor import (as_character, factor, factorize, match, present_labels,
-                               remembering_factorizations, unmatched)
+                               remembering_factorizations, unmatched, with_text_levels)
 
 LABELS = st.sampled_from(["a", "b", "c", "d", "é", "NA", "", None])
 LEVELS = st.lists(st.sampled_from(["a", "b", "c", "é", "NA", "z"]), unique=True, max_size=5)
@@ -96,3 +96,19 @@ def test_as_character_keeps_a_text_column_whose_missing_values_are_none() -> Non
     assert as_character(nan).tolist() == ["b", None, "a"]
     factor_column = pd.Series(pd.Categorical(["b", None]))
     assert as_character(factor_column).tolist() == ["b", None]
+
+
+def test_categories_of_numbers_become_the_text_levels_r_gives_them() -> None:
+    # R 4.2: levels(factor(c(4, 0.5, 1e5, 1/3, 123456.7))), of c(100000L, 3L), of logicals
+    frame = pd.DataFrame({"dbl": pd.Categorical([4.0, 0.5, 1e5, 1 / 3, 123456.7]),
+                          "int": pd.Categorical([100000, 3, 3, 3, 3]),
+                          "lgl": pd.Categorical([True, False, True, True, True]),
+                          "chr": pd.Categorical(["b", "a", "b", "b", "b"])})
+    out = with_text_levels(frame)
+    assert {c: list(out[c].cat.categories) for c in out} == {
+        "dbl": ["0.333333333333333", "0.5", "4", "1e+05", "123456.7"],
+        "int": ["3", "100000"], "lgl": ["FALSE", "TRUE"], "chr": ["a", "b"]}
+    assert list(out["dbl"].astype(str)) == ["4", "0.5", "1e+05", "0.333333333333333", "123456.7"]
+    assert out["chr"] is frame["chr"] or out["chr"].equals(frame["chr"])
+    text_only = frame[["chr"]]
+    assert with_text_levels(text_only) is text_only

@@ -456,6 +456,22 @@ def penguins_functional_cls_bundle():
     return pk.bundle(wf), _rows(data, [0, 3, 200, 340])
 
 
+def mtcars_number_categories():
+    """pandas categories of numbers (``astype("category")``): integer outcome levels,
+    integer and double predictor levels; R holds them as text levels."""
+    data = pk.datasets.mtcars()
+    data = data.assign(am=data["am"].astype(int).astype("category"),
+                       cyl=data["cyl"].astype(int).astype("category"),
+                       gear=data["gear"].astype("category"))
+    rec = (pk.recipe("am ~ cyl + gear + wt + hp", data)
+           .step_dummy("cyl")
+           .step_dummy("gear", one_hot=True)
+           .step_normalize(pk.all_numeric_predictors()))
+    spec = sequential("trial_mtcars_numcats", "classification")(hidden_units=4, fit_epochs=2).set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    return wf, _rows(data, [0, 2, 5, 30])
+
+
 def mtcars_keras_function_loss():
     """A loss given as a Keras function object: written unset in the spec (no R form),
     the model's compile config names Keras' own function, which R resolves."""
@@ -495,6 +511,7 @@ TRIALS: dict[str, Trial] = {
     "mtcars_multi_block_dropout": Trial(mtcars_multi_block_dropout, "regression"),
     "penguins_functional_cls_bundle": Trial(penguins_functional_cls_bundle, "classification"),
     "mtcars_keras_function_loss": Trial(mtcars_keras_function_loss, "regression"),
+    "mtcars_number_categories": Trial(mtcars_number_categories, "classification", compress="xz"),
 }
 
 

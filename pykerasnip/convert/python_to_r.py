@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UnsupportedObjectError
+from ..factor import level_label
 from ..rds import build
 from ..rds.limits import DEFAULT_LIMITS
 from ..rds.nodes import (INT_MAX, NA_INTEGER, NA_REAL, Complex, Integer, List, Logical, Raw, Real,
@@ -60,7 +61,7 @@ def _complex_node(s: pd.Series) -> Complex:
 def _factor_node(s: pd.Series) -> Integer:
     cat = s.array
     codes = np.where(cat.codes < 0, NA_INTEGER, cat.codes.astype("i8") + 1)
-    return build.factor(codes, [str(c) for c in cat.categories], ordered=cat.ordered)
+    return build.factor(codes, [level_label(c) for c in cat.categories], ordered=cat.ordered)
 
 
 def _nanoseconds(values: pd.Series, unit: str) -> tuple[np.ndarray, np.ndarray]:

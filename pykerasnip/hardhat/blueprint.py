@@ -21,7 +21,7 @@ from .. import rexpr
 from .. import rtree
 from ..convert import flag, from_pandas, r_get, scalar, strings
 from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
-from ..factor import remembering_factorizations
+from ..factor import remembering_factorizations, with_text_levels
 from ..formula.frame import model_frame
 from ..formula.matrix import model_matrix
 from ..formula.parse import call, parse
@@ -100,7 +100,7 @@ class Blueprint:
     def clean(self, new_data: pd.DataFrame, ptype: pd.DataFrame | None = None) -> pd.DataFrame:
         """shrink + scream ``new_data`` against ``ptype`` (the predictors' by default)."""
         ptype = self._required_ptypes().predictors if ptype is None else ptype
-        return scream(shrink(new_data, ptype), ptype, self.allow_novel_levels)
+        return scream(shrink(with_text_levels(new_data), ptype), ptype, self.allow_novel_levels)
 
     def with_intercept(self, predictors: pd.DataFrame) -> pd.DataFrame:
         """hardhat's ``add_intercept_column``: an integer ``(Intercept)`` column first."""
@@ -389,7 +389,7 @@ def mold(kind: str, value: Any, data: pd.DataFrame, blueprint: Blueprint | None 
         raise SpecError(f"unknown preprocessor kind {kind!r}: expected formula, recipe or variables")
     options = {} if blueprint is None else {"intercept": blueprint.intercept,
                                             "allow_novel_levels": blueprint.allow_novel_levels}
-    return _MOLDERS[kind](value, data, blueprint, options)
+    return _MOLDERS[kind](value, with_text_levels(data), blueprint, options)
 
 
 # --------------------------------------------------------------------------- R form of a mold

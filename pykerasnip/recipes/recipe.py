@@ -19,7 +19,7 @@ import pandas as pd
 from ..convert import from_pandas, named_values, scalar, strings
 from .. import rtree
 from ..errors import ForgeError, MalformedObjectError, SpecError, UnsupportedObjectError, UnsupportedStepError
-from ..factor import factor, is_factor, remembering_factorizations
+from ..factor import factor, is_factor, remembering_factorizations, with_text_levels
 from ..rds import build as b
 from ..rds.nodes import List, Str
 from ..registry import r_class
@@ -357,7 +357,7 @@ class Recipe:
         if missing:
             raise ForgeError(f"Not all variables in the recipe are present in the supplied "
                              f"training set: {', '.join(missing)}.")
-        return data[list(self.var_info["variable"])].reset_index(drop=True)
+        return with_text_levels(data[list(self.var_info["variable"])].reset_index(drop=True))
 
     @staticmethod
     def _step_term_info(step: Step, data: pd.DataFrame, info: pd.DataFrame,
@@ -380,6 +380,7 @@ class Recipe:
             if not self.retained or self.template is None:
                 raise SpecError("bake(new_data = None) needs a recipe prepared with retain=True")
             return self.template.copy()
+        new_data = with_text_levels(new_data)
         untrained = [s.id or s.r_class for s in self.steps if not s.trained]
         if untrained:
             raise SpecError(f"At least one step has not been trained ({', '.join(untrained)}). "
@@ -557,7 +558,7 @@ def recipe(formula: str, data: pd.DataFrame) -> Recipe:
     """A new recipe for ``data`` with roles from ``formula`` (``"y ~ ."``, ``"~ ."``...)."""
     predictors, outcomes = formula_roles(formula, list(data.columns))
     variables = predictors + outcomes
-    template = data[variables].reset_index(drop=True)
+    template = with_text_levels(data[variables].reset_index(drop=True))
     var_info = get_types(template).assign(
         role=["predictor"] * len(predictors) + ["outcome"] * len(outcomes), source="original")
     return Recipe(var_info, template=template)
