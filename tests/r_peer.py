@@ -94,33 +94,35 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def python_predictions(obj: object, new_data: pd.DataFrame,
-                       types: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    """Python's prediction of every type in ``types`` (seeded as the R check seeds)."""
+def python_predictions(obj: object, new_data: pd.DataFrame, types: tuple[str, ...],
+                       level: float = 0.95) -> dict[str, pd.DataFrame]:
+    """Python's prediction of every type in ``types`` (seeded as the R check seeds;
+    ``level`` for the intervals)."""
     model = pk.unbundle(obj)
-    return {kind: model.predict(new_data, type=kind, seed=SEED) for kind in types}
+    return {kind: model.predict(new_data, type=kind, seed=SEED, level=level) for kind in types}
 
 
 def prepare_case(name: str, obj: object, new_data: pd.DataFrame, types: tuple[str, ...],
-                 folder: Path) -> dict[str, Path]:
+                 folder: Path, level: float = 0.95) -> dict[str, Path]:
     """Write the new data, its column types and the expected predictions under
     ``folder/name``; the paths the check needs."""
     case = folder / name
     case.mkdir(parents=True, exist_ok=True)
     write_csv(new_data, case / "new_data.csv")
     (case / "coltypes.json").write_text(json.dumps(coltypes(new_data)))
-    for kind, frame in python_predictions(obj, new_data, types).items():
+    for kind, frame in python_predictions(obj, new_data, types, level).items():
         write_csv(frame, case / f"expected_{kind}.csv")
     return {"csv": case / "new_data.csv", "coltypes": case / "coltypes.json", "compare": case,
             "out": case / "r"}
 
 
 def run_check(model: Path, paths: dict[str, Path], types: tuple[str, ...], *,
-              stack: str = "peer", tolerance: float | None = None) -> dict:
-    """Run ``check_python_artifact.R`` (predict ``types``) in ``stack`` (the R peer by
-    default; ``tolerance``: its --tolerance, 1e-6 when None, 0 for bit equality); its
-    report, with R's stderr tail under ``"stderr"``."""
+              stack: str = "peer", tolerance: float | None = None, level: float = 0.95) -> dict:
+    """Run ``check_python_artifact.R`` (predict ``types``, intervals at ``level``) in
+    ``stack`` (the R peer by default; ``tolerance``: its --tolerance, 1e-6 when None, 0
+    for bit equality); its report, with R's stderr tail under ``"stderr"``."""
     argv = ["Rscript", CHECK_SCRIPT, model, paths["csv"], paths["out"], f"--seed={SEED}",
+            f"--level={level!r}",
             f"--coltypes={paths['coltypes']}", f"--compare={paths['compare']}",
             f"--types={','.join(types)}"]
     if tolerance is not None:
