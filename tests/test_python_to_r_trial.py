@@ -608,3 +608,33 @@ def test_r_cannot_restore_them_either(unportable_fits, tmp_path: Path) -> None:
                    "'try-error'), TRUE)", inputs={"files": [str(f) for f in files.values()]},
                    packages=("keras3",), stack="rstack")
     assert list(failed) == [True] * len(files)
+
+
+# -- the predictor matrix keras3 hands to Keras ----------------------------------------------
+#: frames of every mix of R types, with missing values
+MATRIX_FRAMES = {
+    "double_integer_logical": pd.DataFrame({"d": [1.5, np.nan], "i": pd.array([2, None], dtype="Int32"),
+                                            "l": pd.array([True, None], dtype="boolean")}),
+    "integer_logical": pd.DataFrame({"i": pd.array([2, None, 4], dtype="Int32"),
+                                     "l": pd.array([None, True, False], dtype="boolean")}),
+    "integers": pd.DataFrame({"i": pd.array([None, 7], dtype="Int32"), "j": np.array([1, 2])}),
+    "logicals": pd.DataFrame({"l": pd.array([None, True, False], dtype="boolean"),
+                              "m": [True, False, True]}),
+    "big_integers": pd.DataFrame({"i": np.array([1, 2**40]), "j": np.array([3, 4])}),
+}
+
+
+@requires_r("reticulate", stack="rstack")
+def test_predictor_matrix_is_what_keras3_hands_to_keras() -> None:
+    """``as.matrix()`` of the frame R reads, converted by reticulate as keras3 converts
+    it (a double matrix goes as float32, but that cast is Keras' input cast in Python)."""
+    from pykerasnip.model.process import as_matrix
+
+    code = ("lapply(frames, function(df) { a <- reticulate::r_to_py(as.matrix(df)); "
+            "list(dtype = reticulate::py_to_r(a$dtype$name), "
+            "values = unlist(reticulate::py_to_r(a$astype('float64')$ravel()$tolist()))) })")
+    got = run_r(code, inputs={"frames": MATRIX_FRAMES}, stack="rstack")
+    for (name, frame), r in zip(MATRIX_FRAMES.items(), got):
+        python = as_matrix(frame)
+        assert python.dtype.name == r[0], name
+        np.testing.assert_array_equal(python.astype(np.float64).ravel(), np.asarray(r[1]), err_msg=name)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecError
+from ..rds.nodes import INT_MAX
 
 _STEP_NAME = re.compile(r"^.*?([0-9]+)_(.+)$")
 
@@ -57,10 +58,13 @@ NA_INTEGER = np.iinfo(np.int32).min
 
 
 def _r_type(col: pd.Series) -> str:
-    """The R vector type of a numeric predictor column."""
+    """The R vector type of a numeric predictor column (integers beyond R's range are
+    doubles in R, as ``write_rds`` stores them)."""
     if pd.api.types.is_bool_dtype(col):
         return "logical"
-    return "integer" if pd.api.types.is_integer_dtype(col) else "double"
+    if pd.api.types.is_integer_dtype(col) and not (col.abs() > INT_MAX).any():
+        return "integer"
+    return "double"
 
 
 def as_matrix(x: pd.DataFrame) -> np.ndarray:
