@@ -535,6 +535,41 @@ def test_r_predicts_what_python_predicts(tmp_path: Path, name: str) -> None:
     assert list(report["predictions"]) == list(trial.predict_types)
 
 
+
+#: trials whose written file R's ``augment()`` also gets, with the outcome in the new data
+AUGMENTED = ("penguins_unknown_onehot", "mtcars_formula_dot", "mtcars_variables_bundle",
+             "penguins_formula_model_fit", "mixed_binary_functional", "penguins_model_fit_xy")
+
+_AUGMENT = """
+obj <- readRDS(path)
+if (inherits(obj, "bundle")) obj <- bundle::unbundle(obj)
+out <- as.data.frame(augment(obj, new_data))
+out[grep("^[.](pred|resid)", names(out))]
+"""
+
+
+@requires_rstack
+@pytest.mark.slow
+@pytest.mark.parametrize("name", AUGMENTED)
+def test_r_augments_with_what_python_predicts(tmp_path: Path, name: str) -> None:
+    """``augment()`` forges the outcomes too when the model fit names them (parsnip
+    names one outcome only for a formula fit, and adds residuals then): the written
+    ``preproc`` must name what parsnip's would."""
+    trial = TRIALS[name]
+    obj, new_data = trial.build()
+    path = tmp_path / f"{name}.rds"
+    pk.write_rds(obj, path, compress=trial.compress)
+    got = run_r(_AUGMENT, inputs={"path": path, "new_data": new_data},
+                packages=("kerasnip", "workflows", "parsnip", "recipes"), stack="rstack")
+    model = pk.unbundle(obj)
+    kinds = ("class", "prob") if trial.mode == "classification" else ("numeric",)
+    want = pd.concat([model.predict(new_data, type=kind) for kind in kinds], axis=1)
+    if name == "penguins_formula_model_fit":  # a formula fit names its outcome: residuals
+        want[".resid"] = new_data["body_mass_g"].astype(float) - want[".pred"]
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_exact=True,
+                                  check_dtype=False)
+
+
 # -- what R cannot restore is refused at write time ----------------------------------------
 def _lambda_block(model):
     import keras

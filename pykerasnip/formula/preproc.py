@@ -20,7 +20,7 @@ from ..rds import build as b
 from ..rds.nodes import GlobalEnv, List
 from .frame import ModelFrame, check_classes, model_frame
 from .matrix import model_matrix
-from .terms import Terms, terms_from_formula
+from .terms import Terms, all_vars, terms_from_formula
 
 
 @dataclass
@@ -75,7 +75,8 @@ class FormulaPreproc:
         xlevels = {n: _levels(c) for n, c in predictors.columns.items()
                    if frame.terms.data_classes[n] in ("factor", "ordered", "character")}
         y = frame.columns[response].to_frame(response) if response else pd.DataFrame(index=frame.index)
-        preproc = cls(terms=frame.terms, xlevels=xlevels, y_var=[response] if response else [])
+        y_var = all_vars(frame.terms.variables[0]) if response else []  # parsnip: all.vars(lhs)
+        preproc = cls(terms=frame.terms, xlevels=xlevels, y_var=y_var)
         return preproc, predictors.to_frame().reset_index(drop=True), y.reset_index(drop=True)
 
 

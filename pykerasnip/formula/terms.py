@@ -174,7 +174,7 @@ class _Encoder:
     def __init__(self, response: Any, dot_columns: Sequence[str] | None):
         self.variables = [] if response is None else [response]
         self.keys = [deparse(v) for v in self.variables]
-        self.dot_excluded = set(self.keys) | _symbols(response)
+        self.dot_excluded = set(self.keys) | set(all_vars(response))
         self.dot_columns = dot_columns
         self.intercept = True
 
@@ -248,13 +248,13 @@ class _Encoder:
                  "^": _power, "-": _minus, "(": _paren}
 
 
-def _symbols(node: Any) -> set[str]:
-    """R's ``all.vars``: the variable names an expression uses."""
+def all_vars(node: Any) -> list[str]:
+    """R's ``all.vars``: the variable names an expression uses, in order of appearance."""
     if isinstance(node, Sym):
-        return {node.name}
+        return [node.name]
     if isinstance(node, Lang):
-        return set().union(*(_symbols(v) for _, v in node.args))
-    return set()
+        return list(dict.fromkeys(name for _, v in node.args for name in all_vars(v)))
+    return []
 
 
 def _unique(terms: list[Term]) -> list[Term]:

@@ -25,7 +25,7 @@ from ..factor import remembering_factorizations, with_text_levels
 from ..formula.frame import model_frame
 from ..formula.matrix import model_matrix
 from ..formula.parse import call, parse
-from ..formula.terms import Terms, terms_from_formula
+from ..formula.terms import Terms, all_vars, terms_from_formula
 from ..rds import build as b
 from ..rds import nodes as n
 from ..rds.nodes import EmptyEnv, Lang, List, Real, Sym
@@ -286,7 +286,7 @@ def _without_variables(terms: Terms, names: set[str]) -> Terms:
     """Terms with the given variables and every term using them removed; like hardhat,
     refuses factor columns used inside functions or interactions."""
     in_functions = sorted({s for v in terms.variables if not isinstance(v, Sym)
-                           for s in _ordered_symbols(v)} & names)
+                           for s in all_vars(v)} & names)
     if in_functions:
         raise SpecError("functions involving factors or characters are not allowed with "
                         f"indicators = 'none'; found for: {in_functions}")
@@ -312,11 +312,11 @@ def mold_formula(formula: str, data: pd.DataFrame, indicators: str = "none",
     lhs, rhs = _formula_sides(formula)
     _check_no_intercept_terms(rhs, formula)
     full = terms_from_formula(call("~", lhs, rhs), list(data.columns))
-    predictor_names = list(dict.fromkeys(s for v in full.variables[1:] for s in _ordered_symbols(v)))
+    predictor_names = list(dict.fromkeys(s for v in full.variables[1:] for s in all_vars(v)))
     missing = [n for n in predictor_names if n not in data.columns]
     if missing:
         raise SpecError(f"The following predictors were not found in `data`: {missing}.")
-    outcome_names = list(dict.fromkeys(_ordered_symbols(lhs)))
+    outcome_names = all_vars(lhs)
     ptypes = Ptypes.of(data[predictor_names], data[outcome_names])
     predictor_terms = replace(full.delete_response(), intercept=intercept)
     blueprint = FormulaBlueprint(intercept=intercept, allow_novel_levels=allow_novel_levels, ptypes=ptypes,
@@ -332,14 +332,6 @@ def mold_formula(formula: str, data: pd.DataFrame, indicators: str = "none",
     blueprint.terms, blueprint.outcome_terms = fitted.terms, outcome_frame.terms
     predictors = blueprint.design(data[predictor_names].reset_index(drop=True))
     return Mold(blueprint.with_intercept(predictors), outcome_frame.to_frame().reset_index(drop=True), blueprint)
-
-
-def _ordered_symbols(node: Any) -> list[str]:
-    if isinstance(node, Sym):
-        return [node.name]
-    if isinstance(node, Lang):
-        return [s for _, arg in node.args for s in _ordered_symbols(arg)]
-    return []
 
 
 def mold_xy(predictors: list[str], outcomes: list[str], data: pd.DataFrame,

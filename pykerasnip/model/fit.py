@@ -142,5 +142,8 @@ def fit_xy(spec: ModelSpec, x: Any, y: Any, seed: int | None = None) -> ModelFit
     y = _outcome_frame(y)
     if len(x) != len(y):
         raise SpecError(f"x has {len(x)} rows but y has {len(y)}")
-    preproc = XYPreproc([str(c) for c in x.columns], [str(c) for c in y.columns])
+    # parsnip names the outcomes only when they stay a data frame (one column is reduced
+    # to a vector); workflows' augment() forges outcomes when they are named
+    y_var = [str(c) for c in y.columns] if y.shape[1] > 1 else []
+    preproc = XYPreproc([str(c) for c in x.columns], y_var)
     return fit_model(spec, x, y.set_axis(x.index, axis=0), preproc, seed=seed)
