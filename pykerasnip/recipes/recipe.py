@@ -473,7 +473,7 @@ class Recipe:
 
     def _training_fields_to_r(self) -> dict[str, Any]:
         tr = self.tr_info or {"nrows": 0, "ncomplete": 0}
-        stages = [f"{kind}_{s.id or s.r_class}" for s in self.steps for kind in ("prep", "bake")]
+        stages = [f"{kind}.{s.id}" for s in self.steps for kind in ("prep", "bake")]
         return {
             "tr_info": b.data_frame({"nrows": b.int_(int(tr["nrows"])),
                                      "ncomplete": b.int_(int(tr["ncomplete"]))}),

@@ -141,7 +141,7 @@ def step_to_r(step: "Step", fields: Mapping[str, Any], terms: Any = None,
     common = {"terms": terms} if with_terms else {}
     common.update(role=b.lgl(None) if step.role is None else b.chr(step.role),
                   trained=b.lgl(step.trained))
-    tail = {"skip": b.lgl(step.skip), "id": b.chr(step.id or rand_id(step.r_class[5:]))}
+    tail = {"skip": b.lgl(step.skip), "id": b.chr(step.id)}
     return b.structure(b.named_list({**common, **fields, **tail}), {"class": [step.r_class, "step"]})
 
 
@@ -218,7 +218,8 @@ class Step:
         self.role = self.default_role if role is None else role
         self.trained = trained
         self.skip = skip
-        self.id = id
+        # recipes gives a step its id when it is made: prepped copies keep it
+        self.id = id if id is not None else rand_id(self.r_class[5:])
         self.r_node: List | None = None
         #: the selectors as R stored them (quosures), for a step read from R
         self.terms_r: List | None = None
