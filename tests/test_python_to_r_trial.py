@@ -673,3 +673,21 @@ def test_predictor_matrix_is_what_keras3_hands_to_keras() -> None:
         python = as_matrix(frame)
         assert python.dtype.name == r[0], name
         np.testing.assert_array_equal(python.astype(np.float64).ravel(), np.asarray(r[1]), err_msg=name)
+
+
+# -- factor outcomes with missing values ----------------------------------------------------
+def test_missing_factor_outcomes_are_refused_at_fit() -> None:
+    data = penguins()  # sex: 11 missing
+    rec = pk.recipe("sex ~ bill_length_mm + body_mass_g", data).step_impute_mean(
+        pk.all_numeric_predictors())
+    spec = sequential("trial_na_outcome", "classification")(fit_epochs=1).set_engine("keras")
+    with pytest.raises(SpecError, match="'sex' has 11 missing values"):
+        pk.workflow().add_recipe(rec).add_model(spec).fit(data)
+
+
+@requires_rstack
+def test_r_cannot_one_hot_them_either() -> None:
+    """kerasnip's own outcome processing fails on a factor with NA (so R's fit does)."""
+    failed = run_r("inherits(try(kerasnip:::process_y_sequential(y), silent = TRUE), 'try-error')",
+                   inputs={"y": penguins()["sex"]}, packages=("kerasnip",), stack="rstack")
+    assert list(failed) == [True]

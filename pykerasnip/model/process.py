@@ -118,8 +118,14 @@ def process_x_functional(x: Any) -> ProcessedX:
 
 
 def one_hot(y: pd.Series) -> np.ndarray:
-    """A factor as its ``n x K`` one-hot double matrix (keras ``to_categorical``)."""
+    """A factor as its ``n x K`` one-hot double matrix (keras ``to_categorical``). A
+    missing value has no column: R's fit fails on it (keras3 hands ``to_categorical``
+    R's NA integer, an index out of bounds), so it is refused here."""
     codes = np.asarray(y.cat.codes)
+    if (codes < 0).any():
+        raise SpecError(f"the outcome {y.name!r} has {int((codes < 0).sum())} missing values; a "
+                        "factor outcome is one-hot encoded and NA has no class (R's fit fails "
+                        "too): drop those rows first")
     return np.eye(len(y.cat.categories), dtype=np.float64)[codes]
 
 
