@@ -6,8 +6,9 @@ then two triangular solves, replayed operation by operation), ``%*%``, ``rowSums
 ``colMeans``, ``mahalanobis`` and ``qr()`` / ``qr.qty()`` / ``qr.qy()`` (LINPACK's
 ``dqrdc2``/``dqrsl`` with BLAS 3.11's ``dnrm2``). Each elementary step is one IEEE
 operation NumPy performs the same way, so the results are R's to the last bit.
-``svd`` and ``eigen_symmetric`` call LAPACK's ``dgesdd`` / ``dsyevr`` in the system
-library, the one R links, as R's ``La_svd`` / ``La_rs`` do (NumPy's stand in without it).
+``svd``, ``eigen_symmetric`` and ``chol`` call LAPACK's ``dgesdd`` / ``dsyevr`` / ``dpotrf``
+in the system library, the one R links, as R's ``La_svd`` / ``La_rs`` / ``La_chol`` do
+(NumPy's stand in without it).
 """
 from __future__ import annotations
 
@@ -338,9 +339,10 @@ def _system_lapack() -> "ctypes.CDLL | None":
                 return ctypes.CDLL(name)
             except OSError:
                 continue
-    warnings.warn("no system LAPACK (the library R links) was found: svd() and eigen() use "
-                  "NumPy's, which agrees with R to about 1e-13 and may flip the signs of "
-                  "components; install liblapack3 for R's bits", PrecisionWarning, stacklevel=3)
+    warnings.warn("no system LAPACK (the library R links) was found: svd(), eigen() and "
+                  "chol() use NumPy's, which agrees with R to about 1e-13 and may flip the "
+                  "signs of components; install liblapack3 for R's bits", PrecisionWarning,
+                  stacklevel=3)
     return None
 
 
@@ -424,6 +426,29 @@ def eigen_symmetric(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if info.value != 0:
         raise ForgeError(f"error code {info.value} from Lapack routine 'dsyevr'")
     return values[::-1].copy(), vectors[:, ::-1].copy()
+
+
+def chol(x: np.ndarray) -> np.ndarray:
+    """``chol(x)``: the upper triangular ``R`` with ``t(R) %*% R == x``, from LAPACK's
+    ``dpotrf`` on the upper triangle as R's ``La_chol`` calls it (the system LAPACK gives
+    R's bits; NumPy's Cholesky stands in without one)."""
+    a = np.asfortranarray(np.triu(np.array(x, dtype="f8")))  # La_chol zeroes the lower part
+    n = a.shape[0]
+    lapack = _system_lapack()
+    if lapack is None or n == 0:
+        try:
+            return np.linalg.cholesky(a + np.triu(a, 1).T).T
+        except np.linalg.LinAlgError as exc:
+            raise ForgeError(f"chol(): the matrix is not positive definite ({exc})") from exc
+    info = ctypes.c_int(0)
+    lapack.dpotrf_(ctypes.c_char_p(b"U"), ctypes.byref(ctypes.c_int(n)),
+                   a.ctypes.data_as(ctypes.c_void_p), ctypes.byref(ctypes.c_int(n)),
+                   ctypes.byref(info), ctypes.c_size_t(1))
+    if info.value > 0:
+        raise ForgeError(f"the leading minor of order {info.value} is not positive")
+    if info.value < 0:
+        raise ForgeError(f"argument {-info.value} of Lapack routine 'dpotrf' had invalid value")
+    return np.ascontiguousarray(a)
 
 
 def lm_coefficients(x: np.ndarray, y: np.ndarray, tol: float = 1e-7) -> tuple[np.ndarray, LinpackQR]:

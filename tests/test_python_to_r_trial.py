@@ -691,3 +691,50 @@ def test_r_cannot_one_hot_them_either() -> None:
     failed = run_r("inherits(try(kerasnip:::process_y_sequential(y), silent = TRUE), 'try-error')",
                    inputs={"y": penguins()["sex"]}, packages=("kerasnip",), stack="rstack")
     assert list(failed) == [True]
+
+
+# -- a vector-valued (multistep) output: nested predictions, joint draws ------------------------
+def _two_step_output(tensor):
+    import keras
+
+    return keras.layers.Dense(2)(tensor)
+
+
+_MULTISTEP = """
+obj <- readRDS(path)
+out <- list()
+for (k in c("numeric", "conf_int", "pred_int")) {
+  keras3::set_random_seed(1)
+  out[[k]] <- as.data.frame(tidyr::unnest(predict(obj, new_data, type = k), .pred))
+}
+keras3::set_random_seed(1)
+joint <- predict(obj, new_data, type = "pred_int", joint = TRUE)$.pred
+out$joint <- as.data.frame(do.call(rbind, joint))
+out
+"""
+
+
+@requires_rstack
+@pytest.mark.slow
+def test_r_predicts_the_multistep_fit_as_python(tmp_path: Path) -> None:
+    """Outcomes ``lead_<k>_<var>`` make one vector-valued output: R's nested numeric and
+    interval predictions and its joint draws (R's own random numbers) equal Python's."""
+    blocks = {"main_input": functional_input,
+              "dense": pk.inp_spec(functional_dense, "main_input"),
+              "output": pk.inp_spec(_two_step_output, "dense")}
+    make = pk.create_keras_functional_spec("trial_multistep", blocks)
+    cars = pk.datasets.mtcars()
+    x = cars[["cyl", "disp", "hp", "wt"]]
+    y = pd.DataFrame({"lead_1_mpg": cars["mpg"], "lead_2_mpg": cars["mpg"] * 1.1})
+    fit = make(dense_units=6, fit_epochs=2).set_engine("keras").fit_xy(x, y, seed=SEED)
+    pk.write_rds(pk.bundle(fit), tmp_path / "multistep.rds", compress="xz")
+    new_data = _rows(x, [0, 7, 20])
+    got = run_r(_MULTISTEP.replace("readRDS(path)", "bundle::unbundle(readRDS(path))"),
+                inputs={"path": tmp_path / "multistep.rds", "new_data": new_data},
+                packages=("kerasnip", "parsnip"), stack="rstack")
+    want = [pd.concat(list(fit.predict(new_data, type=kind, seed=1)[".pred"]), ignore_index=True)
+            for kind in REG_TYPES]
+    want.append(pd.concat(list(fit.predict(new_data, type="pred_int", joint=True, seed=1)[".pred"]),
+                          ignore_index=True))
+    for r_frame, python in zip(got, want):
+        pd.testing.assert_frame_equal(r_frame, python, check_exact=True, check_dtype=False)

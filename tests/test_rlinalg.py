@@ -77,6 +77,19 @@ def test_svd_and_symmetric_eigen_are_r_bit_for_bit():
         assert _same(vectors, _matrix(case["vectors"])), i
 
 
+def test_chol_is_r_bit_for_bit():
+    truth = TRUTH.parent / "chol.rds"
+    assert truth.exists(), f"missing ground truth {truth}: run tests/r/make_rlinalg_truth.R"
+    for i, case in enumerate(load(truth).data):
+        case = dict(zip(case.names, case.data))
+        assert _same(rlinalg.chol(_matrix(case["x"])), _matrix(case["chol"])), i
+
+
+def test_chol_refuses_a_matrix_that_is_not_positive_definite():
+    with pytest.raises(ForgeError, match="leading minor of order 2"):
+        rlinalg.chol(np.array([[1.0, 2.0], [2.0, 1.0]]))
+
+
 def test_without_a_system_lapack_numpy_stands_in_and_says_so(monkeypatch) -> None:
     import ctypes
 
@@ -92,5 +105,6 @@ def test_without_a_system_lapack_numpy_stands_in_and_says_so(monkeypatch) -> Non
         with pytest.warns(PrecisionWarning, match="no system LAPACK"):
             values, _ = rlinalg.eigen_symmetric(x)
         np.testing.assert_allclose(values, np.linalg.eigvalsh(x)[::-1], rtol=1e-13)
+        np.testing.assert_allclose(rlinalg.chol(x), np.linalg.cholesky(x).T, rtol=1e-15)
     finally:
         rlinalg._system_lapack.cache_clear()

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..backend import KERAS_LOCK, import_keras
 from ..errors import PredictError, SpecError
-from ..rlinalg import col_means, cov
+from ..rlinalg import chol, col_means, cov, matprod
 from ..rmath import libm, r_optim_nelder_mead, r_sum
 from ..rrng import qnorm
 
@@ -302,11 +302,11 @@ def joint_pred_int(entries: dict, noise_cov: np.ndarray, x: Any, n_draws: int,
     k = len(entries)
     sd = np.sqrt(np.maximum(np.column_stack(
         [epistemic_variance(e, feats) for e in entries.values()]), 0))
-    upper = np.linalg.cholesky(noise_cov).T
+    upper = chol(noise_cov)
     draw_ids, step_ids = np.tile(np.arange(1, n_draws + 1), k), np.repeat(np.arange(1, k + 1), n_draws)
     rows = []
     for i in range(len(means)):  # the draws are sequential in R's RNG stream
-        noise = rng.rnorm(n_draws * k).reshape(n_draws, k, order="F") @ upper
+        noise = matprod(rng.rnorm(n_draws * k).reshape(n_draws, k, order="F"), upper)
         epistemic = rng.rnorm(n_draws * k).reshape(n_draws, k, order="F") * sd[i]
         draws = means[i] + epistemic + noise
         rows.append(pd.DataFrame({".draw": draw_ids, ".step": step_ids,

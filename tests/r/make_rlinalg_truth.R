@@ -36,3 +36,13 @@ dec <- lapply(1:40, function(i) {
        values = e$values, vectors = e$vectors)
 })
 saveRDS(dec, file.path(dirname(commandArgs(TRUE)[1]), "decompositions.rds"))
+
+# chol() (LAPACK dpotrf on the upper triangle) of random covariance matrices, into chol.rds
+# beside cases.rds; the joint multistep draws multiply R's normals by it.
+set.seed(3)
+ch <- lapply(1:30, function(i) {
+  p <- sample(1:6, 1)
+  x <- crossprod(matrix(rnorm((p + 3) * p), p + 3, p)) * 10^runif(1, -4, 4)
+  list(x = x, chol = chol(x))
+})
+saveRDS(ch, file.path(dirname(commandArgs(TRUE)[1]), "chol.rds"))
