@@ -473,6 +473,22 @@ def mtcars_number_categories():
     return wf, _rows(data, [0, 2, 5, 30])
 
 
+def penguins_two_heads():
+    """Two factor outcomes, one softmax head each (blocks named after them): R's class
+    bypass, and Monte Carlo intervals whose second head draws from the state the first
+    left (R's unseeded keras.random calls advance the generator their own way)."""
+    data = penguins().dropna().reset_index(drop=True)
+    blocks = {"main_input": functional_input,
+              "trunk": pk.inp_spec(functional_dense, "main_input"),
+              "species": pk.inp_spec(functional_cls_output, "trunk"),
+              "island": pk.inp_spec(functional_cls_output, "trunk")}
+    make = pk.create_keras_functional_spec("trial_two_heads", blocks, mode="classification")
+    rec = pk.recipe("species + island ~ bill_length_mm + bill_depth_mm + flipper_length_mm",
+                    data).step_normalize(pk.all_numeric_predictors())
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(make(fit_epochs=2).set_engine("keras")), data)
+    return wf, _rows(data, [0, 100, 200, 300])
+
+
 def mtcars_keras_function_loss():
     """A loss given as a Keras function object: written unset in the spec (no R form),
     the model's compile config names Keras' own function, which R resolves."""
@@ -513,6 +529,7 @@ TRIALS: dict[str, Trial] = {
     "penguins_functional_cls_bundle": Trial(penguins_functional_cls_bundle, "classification"),
     "mtcars_keras_function_loss": Trial(mtcars_keras_function_loss, "regression"),
     "mtcars_number_categories": Trial(mtcars_number_categories, "classification", compress="xz"),
+    "penguins_two_heads": Trial(penguins_two_heads, "classification", level=0.9),
 }
 
 

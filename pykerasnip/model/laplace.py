@@ -9,6 +9,7 @@ intervals come from Monte Carlo logit draws (1000 per row) with ``keras.random``
 """
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from typing import Any
@@ -314,13 +315,32 @@ def joint_pred_int(entries: dict, noise_cov: np.ndarray, x: Any, n_draws: int,
     return pd.DataFrame({".pred": rows})
 
 
+@functools.cache
+def _unseeded() -> type:
+    """``SeedGenerator`` advanced as an unseeded ``keras.random`` call advances the
+    global one (kerasnip passes no seed). A generator given as ``seed`` moves by
+    ``next()`` (ordered: +1), a call without one by ``next(ordered=False)``, to another
+    state, which the second and later draws start from."""
+    from keras.src.random.seed_generator import SeedGenerator
+
+    class Unseeded(SeedGenerator):
+        def __init__(self, generator: SeedGenerator):  # no state of its own
+            self.generator = generator
+
+        def next(self, ordered: bool = True) -> Any:
+            return self.generator.next(ordered=False)
+
+    return Unseeded
+
+
 def thread_seed_generator() -> Any:
-    """The generator unseeded ``keras.random`` calls draw from (Keras keeps one per
-    thread); made under the lock, as it seeds itself from Python's shared stream."""
+    """The draws of unseeded ``keras.random`` calls: this thread's global generator
+    (Keras keeps one per thread; made under the lock, as it seeds itself from Python's
+    shared stream), advanced as ``seed=None`` advances it."""
     from keras.src.random.seed_generator import global_seed_generator
 
     with KERAS_LOCK:
-        return global_seed_generator()
+        return _unseeded()(global_seed_generator())
 
 
 def classification_interval(entry: Any, x: Any, level: float, predictive: bool) -> np.ndarray:
