@@ -228,13 +228,13 @@ def penguins_novel_other():
 
 def penguins_formula_model_fit():
     """``fit(formula)`` with an interaction, ``I(x^2)`` and ``log()``; rows with NA dropped
-    at fit; new data with a missing value."""
+    at fit; new data with a missing value; bundled."""
     data = penguins()
     spec = sequential("trial_peng_formula", "regression")(
         hidden_units=4, fit_epochs=3, learn_rate=0.05).set_engine("keras")
     fit = spec.fit("body_mass_g ~ bill_length_mm * bill_depth_mm + I(flipper_length_mm^2) + "
                    "log(bill_length_mm)", data, seed=SEED)
-    return fit, _rows(data, [0, 3, 50, 200, 330])
+    return pk.bundle(fit), _rows(data, [0, 3, 50, 200, 330])
 
 
 def mtcars_formula_dot():
