@@ -553,6 +553,42 @@ def test_r_predicts_what_python_predicts(tmp_path: Path, name: str) -> None:
 
 
 
+
+_PREDICT_TYPES = """
+obj <- readRDS(path)
+if (inherits(obj, "bundle")) obj <- bundle::unbundle(obj)
+lapply(types, function(type) {
+  keras3::set_random_seed(1)
+  as.data.frame(predict(obj, new_data, type = type, level = level))
+})
+"""
+
+
+@requires_rstack
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(TRIALS))
+def test_r_predicts_on_the_frame_python_writes(tmp_path: Path, name: str) -> None:
+    """New data written by ``write_rds`` (as a user hands R a frame), not read from CSV:
+    every column keeps the R type ``write_rds`` gives it, and R predicts Python's numbers."""
+    trial = TRIALS[name]
+    obj, new_data = trial.build()
+    path = tmp_path / f"{name}.rds"
+    pk.write_rds(obj, path, compress=trial.compress)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # novel levels, as R warns
+        got = run_r(_PREDICT_TYPES, inputs={"path": path, "new_data": new_data,
+                                            "types": list(trial.predict_types),
+                                            "level": trial.level},
+                    packages=("kerasnip", "workflows", "parsnip", "recipes"), stack="rstack")
+        want = r_peer.python_predictions(obj, new_data, trial.predict_types, trial.level)
+    for kind, r_frame in zip(trial.predict_types, got):
+        python = want[kind]
+        if kind == "class":  # R's factor comes back as a Categorical with R's levels
+            python = python.astype({c: "object" for c in python.columns})
+            r_frame = r_frame.astype({c: "object" for c in r_frame.columns})
+        pd.testing.assert_frame_equal(r_frame, python, check_exact=True, check_dtype=False,
+                                      obj=f"{name} {kind}")
+
 #: trials whose written file R's ``augment()`` also gets, with the outcome in the new data
 AUGMENTED = ("penguins_unknown_onehot", "mtcars_formula_dot", "mtcars_variables_bundle",
              "penguins_formula_model_fit", "mixed_binary_functional", "penguins_model_fit_xy")
