@@ -19,8 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .errors import UnsupportedStepError
+from .rds import build as b
+from .rlinalg import row_sums, sum_ld
+from .rmath import r_sort_strings
 
 LEFT, RIGHT = -1, 1
 #: rpart's tolerances: an improvement this small next to the largest one is no split,
@@ -846,3 +850,206 @@ def _grown(grower: _Grower) -> Grown:
     scale = _div(1.0, root.risk)
     fit.cptable = [(cp * scale, int(nsplit), risk * scale) for cp, risk, nsplit in table]
     return fit
+
+
+# --------------------------------------------------------------------------- R's rpart()
+def _row_names(numbers: Sequence[int]) -> Any:
+    """Integer row names as R keeps them: more than two that run 1..n compactly
+    (``c(NA, n)``)."""
+    numbers = list(numbers)
+    if len(numbers) > 2 and numbers == list(range(1, len(numbers) + 1)):
+        return b.int_(None, len(numbers))
+    return b.int_(numbers)
+
+
+@dataclass
+class Design:
+    """A tree's predictors as ``rpart.matrix`` codes them (variables x observations,
+    NaN missing), named, with their number of levels (0: numeric or logical) and which
+    are ordered factors (split as numbers, shown as factors)."""
+
+    x: np.ndarray
+    names: list[str]
+    cats: list[int]
+    ordered: list[bool]
+
+    @property
+    def ncat(self) -> list[int]:
+        """The levels the C code sees: ordered factors are continuous."""
+        return [0 if o else c for c, o in zip(self.cats, self.ordered)]
+
+
+@dataclass
+class Response:
+    """The response rpart fits: numbers (``anova``), or 1-based class codes with the
+    factor's levels (``class``)."""
+
+    values: np.ndarray
+    levels: list[str] | None = None
+
+    @property
+    def numclass(self) -> int:
+        """rpart's number of classes: the largest code present."""
+        return int(self.values.max())
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Observations per class (``rpart.class``'s ``counts``)."""
+        return np.bincount(self.values.astype(np.int64) - 1,
+                           minlength=self.numclass).astype(np.float64)
+
+    def method(self) -> "Anova | Gini":
+        if self.levels is None:
+            return Anova(self.values)
+        counts = self.counts
+        return Gini(self.values, counts / float(counts.sum()), self.loss)
+
+    @property
+    def loss(self) -> np.ndarray:
+        return 1.0 - np.eye(self.numclass)
+
+
+@dataclass
+class RpartFit:
+    """A fitted tree: the C result and what R's ``rpart()`` derives from it."""
+
+    grown: Grown
+    design: Design
+    response: Response
+
+    @classmethod
+    def fit(cls, design: Design, response: Response, control: Control) -> "RpartFit":
+        return cls(grow(design.x, design.ncat, response.method(), control), design, response)
+
+    @property
+    def is_class(self) -> bool:
+        return self.response.levels is not None
+
+    # -- splits -----------------------------------------------------------------------
+    def splits(self) -> tuple[np.ndarray, list[str], np.ndarray | None]:
+        """The ``splits`` matrix (count, ncat, improve, index, adj), its row names and
+        the ``csplit`` matrix (-1 left, 0 absent, 1 right), splits on ordered factors
+        shown as splits of their levels."""
+        g, names = self.grown, self.design.names
+        matrix = np.column_stack([g.split_count, g.split_ncat, g.split_improve, g.split_index,
+                                  g.split_adj]).astype(np.float64).reshape(-1, 5)
+        csplit = [list(row) for row in g.csplit]
+        width = max(self.design.cats, default=0)
+        for row, var in enumerate(g.split_var):
+            if not self.design.ordered[var]:
+                continue
+            levels, direction = self.design.cats[var], int(matrix[row, 1])
+            cut = int(math.floor(matrix[row, 3]))
+            csplit.append([direction] * cut + [-direction] * (levels - cut)
+                          + [0] * (width - levels))
+            matrix[row, 1], matrix[row, 3] = levels, float(len(csplit))
+        if any(self.design.ordered[v] for v in g.split_var):
+            csplit = [row + [0] * (width - len(row)) for row in csplit]
+        return matrix, [names[v] for v in g.split_var], np.array(csplit) if csplit else None
+
+    def importance(self, splits: np.ndarray, split_names: list[str]) -> pd.Series:
+        """rpart's ``importance``: per variable, the improvement of its primary splits
+        (times the node deviance for ``anova``) plus the adjusted agreement times that
+        of its surrogate splits; summed in R's ``tapply`` groups (names in collation
+        order), sorted decreasingly (ties in that order)."""
+        g = self.grown
+        inner = [i for i, p in enumerate(g.nprimary) if p]
+        first = np.concatenate([[0], np.cumsum([1 + (g.nprimary[i] - 1) + g.nsurrogate[i]
+                                                for i in inner])])[:len(inner)].astype(int)
+        scaled = splits[first, 2] * (np.asarray(g.risk)[inner] if not self.is_class else 1.0)
+        values = list(scaled)
+        labels = [split_names[f] for f in first]
+        for k, i in enumerate(inner):
+            for s in range(first[k] + g.nprimary[i], first[k] + g.nprimary[i] + g.nsurrogate[i]):
+                values.append(scaled[k] * splits[s, 4])
+                labels.append(split_names[s])
+        groups = r_sort_strings(set(labels))
+        totals = [float(sum_ld(np.array([v for v, l in zip(values, labels) if l == name])))
+                  for name in groups]
+        order = sorted(range(len(groups)), key=lambda i: -totals[i])
+        return pd.Series([totals[i] for i in order], index=[groups[i] for i in order])
+
+    # -- the R object -----------------------------------------------------------------
+    def frame(self) -> Any:
+        """The ``frame`` data.frame: per node its split variable (``<leaf>``), counts,
+        deviance, fitted value, scaled complexity, competitor and surrogate counts, and
+        for ``class`` the ``yval2`` matrix (class, counts, probabilities, node share)."""
+        g = self.grown
+        first = np.concatenate([[0], np.cumsum(np.add(g.nprimary, g.nsurrogate))])[:-1]
+        var = [self.design.names[g.split_var[f]] if p else "<leaf>"
+               for f, p in zip(first.tolist(), g.nprimary)]
+        columns = {"var": b.chr(var), "n": b.int_(g.count), "wt": b.dbl(g.weight),
+                   "dev": b.dbl(g.risk), "yval": b.dbl([e[0] for e in g.estimate]),
+                   "complexity": b.dbl(g.complexity),
+                   "ncompete": b.int_([max(0, p - 1) for p in g.nprimary]),
+                   "nsurrogate": b.int_(g.nsurrogate)}
+        if self.is_class:
+            columns["yval2"] = self._yval2()
+        attrs = {"class": "data.frame", "row.names": _row_names(g.numbers)}
+        if self.is_class:  # R's `$<-` of yval2 puts the class last
+            attrs = {"row.names": attrs["row.names"], "class": attrs["class"]}
+        return b.structure(b.named_list(columns), attrs)
+
+    def _yval2(self) -> Any:
+        """``cbind(yval2, yprob, nodeprob)``: class probabilities are the counts over
+        the priors' weights, normalised by ``rowSums`` (long double)."""
+        k = self.response.numclass
+        estimate = np.array(self.grown.estimate, dtype=np.float64).reshape(-1, k + 2)
+        counts = self.response.counts
+        prior = counts / float(counts.sum())
+        scaled = estimate[:, 1:k + 1] * (prior / np.maximum(1.0, counts))
+        with np.errstate(all="ignore"):
+            yprob = scaled / row_sums(scaled)[:, None]
+        nodeprob = estimate[:, k + 1] / float(len(self.response.values))
+        values = np.column_stack([estimate[:, :k + 1], yprob, nodeprob])
+        return b.structure(b.matrix(b.dbl(values.ravel(order="F")), *values.shape), {
+            "dimnames": b.r_list([None, b.chr([""] * (2 * k + 1) + ["nodeprob"])])})
+
+    def to_r(self, *, call: Any, terms: Any, control: Any, where_names: Sequence[str],
+             y: Any, xlevels: Any, functions: Any) -> Any:
+        """The ``rpart`` object R's ``rpart()`` returns (``y`` and the other R parts as
+        the caller keeps them)."""
+        g = self.grown
+        matrix, split_names, csplit = self.splits()
+        cptable = np.array(g.cptable, dtype=np.float64).reshape(-1, 3)
+        fields: dict[str, Any] = {
+            "frame": self.frame(),
+            "where": b.structure(b.int_(g.where.tolist()), names=b.chr(list(where_names))),
+            "call": call, "terms": terms,
+            "cptable": b.structure(b.matrix(b.dbl(cptable.ravel(order="F")), *cptable.shape), {
+                "dimnames": b.r_list([b.chr([str(i) for i in range(1, len(cptable) + 1)]),
+                                      b.chr("CP", "nsplit", "rel error")])}),
+            "method": b.chr("class" if self.is_class else "anova"),
+            "parms": self._parms(), "control": control, "functions": functions,
+            "numresp": b.int_(self.response.numclass + 2 if self.is_class else 1)}
+        if split_names:
+            fields["splits"] = b.structure(b.matrix(b.dbl(matrix.ravel(order="F")), *matrix.shape), {
+                "dimnames": b.r_list([b.chr(split_names),
+                                      b.chr("count", "ncat", "improve", "index", "adj")])})
+        if csplit is not None:
+            fields["csplit"] = b.matrix(b.int_((csplit + 2).ravel(order="F").tolist()),
+                                        *csplit.shape)
+        if split_names:
+            importance = self.importance(matrix, split_names)
+            fields["variable.importance"] = b.structure(
+                b.dbl(importance.to_numpy()), names=b.chr(list(importance.index)))
+        fields["y"] = y
+        fields["ordered"] = b.structure(b.lgl(self.design.ordered),
+                                        names=b.chr(self.design.names))
+        attrs = {"xlevels": xlevels}
+        if self.is_class:
+            attrs["ylevels"] = b.chr(self.response.levels)
+        return b.structure(b.named_list(fields), {**attrs, "class": "rpart"})
+
+    def _parms(self) -> Any:
+        """``class``: the priors (the class shares, named by class number), the loss
+        matrix and the split index (1: Gini); ``anova``: NULL."""
+        if not self.is_class:
+            return None
+        counts = self.response.counts
+        k = len(counts)
+        prior = b.structure(b.dbl(counts / float(counts.sum())), {
+            "dim": b.int_(k), "dimnames": b.r_list([b.chr([str(i) for i in range(1, k + 1)])])})
+        loss = self.response.loss
+        return b.named_list(prior=prior, loss=b.matrix(b.dbl(loss.ravel(order="F")), k, k),
+                            split=b.dbl(1.0))

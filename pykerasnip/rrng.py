@@ -107,6 +107,21 @@ class RRandom:
         """R's ``sample(options, size = 1)``; draws even when there is one option, as R does."""
         return options[self.unif_index(len(options))]
 
+    def sample(self, n: int, size: int, replace: bool) -> list[int]:
+        """R's ``sample.int(n, size, replace)`` (1-based), as ``do_sample`` draws it:
+        with replacement one index per value; without, each draw takes a position of
+        the remaining pool, whose last element fills the gap."""
+        if replace:
+            return [self.unif_index(n) + 1 for _ in range(size)]
+        pool = list(range(n))
+        out = []
+        for _ in range(size):
+            k = self.unif_index(len(pool))
+            out.append(pool[k] + 1)
+            pool[k] = pool[-1]
+            pool.pop()
+        return out
+
     def rnorm(self, n: int) -> np.ndarray:
         """``rnorm(n)``: two uniforms per value, then ``qnorm``."""
         u = self.unif_rand(2 * n).reshape(n, 2)

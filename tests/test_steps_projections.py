@@ -29,6 +29,17 @@ def _r_trained(name: str, step: str, formula: str = "y ~ .", **options) -> Case:
                 prep_in_r=True, **options)
 
 
+#: step_impute_bag's selections and options as the user gave them (R's quosures and lists
+#: when read from R)
+_BAG_INPUTS = ("impute_with", "impute_with_r", "options")
+
+
+def _rpart_control(**given: float) -> dict:
+    """``rpart::rpart.control(...)`` with ``xval = 0``: its list, R's types included."""
+    return {"minsplit": 20, "minbucket": 7.0, "cp": 0.01, "maxcompete": 4, "maxsurrogate": 5,
+            "usesurrogate": 2, "surrogatestyle": 0, "maxdepth": 30, "xval": 0.0, **given}
+
+
 CASES = [
     # options: R's list as read from R, Python's dict as given (the write check sees R read it)
     Case("ica", "y ~ .", lambda r: r.step_ica("x1", "x2", "x3", "x4", seed=42),
@@ -64,16 +75,26 @@ CASES = [
     # pseudo-inverse differs in the last bits (measured: <= 2.3e-16 on scores below 1.5)
     _r_trained("nnmf", "step_nnmf", atol=1e-15),
     _r_trained("nnmf_options", "step_nnmf", atol=1e-15),
+    # step_impute_bag trains in Python as ipred + rpart do (its fits are compared with R's
+    # whole in test_steps_impute_bag.py); R's quosures and option lists are not Python's.
     # recipes 1.0.4 imputes rows whose predictors are all missing; 1.3.2 leaves them NA
-    *(_r_trained(name, "step_impute_bag", debian=False) for name in (
-        "impute_bag", "impute_bag_ties", "impute_bag_options", "impute_bag_nosurrogate")),
+    *(Case(name, "y ~ .", build, skip_state=_BAG_INPUTS, debian=False) for name, build in (
+        ("impute_bag", lambda r: r.step_impute_bag("a", "k", "f", seed_val=11, trees=5)),
+        ("impute_bag_ties", lambda r: r.step_impute_bag("f", "o", "ch", trees=4, seed_val=21)),
+        ("impute_bag_options", lambda r: r.step_impute_bag(
+            "a", "f", impute_with=["b", "o", "lg", "k"], trees=6, seed_val=3,
+            options={"keepX": True, "control": _rpart_control(
+                maxdepth=3.0, minsplit=4.0, minbucket=1.0, usesurrogate=1.0, cp=0.0)})),
+        ("impute_bag_nosurrogate", lambda r: r.step_impute_bag(
+            "k", "b", impute_with=["a", "f", "ch"], trees=3, seed_val=8,
+            options={"control": _rpart_control(usesurrogate=0.0, maxsurrogate=0.0, minsplit=2.0,
+                                               minbucket=1.0, cp=0.0)})))),
 ]
 
 globals().update(make_tests(CASES))
 
 
-@pytest.mark.parametrize("step", ["step_pls", "step_nnmf", "step_nnmf_sparse",
-                                  "step_impute_bag"])
+@pytest.mark.parametrize("step", ["step_pls", "step_nnmf", "step_nnmf_sparse"])
 def test_training_stays_in_r(step):
     from pykerasnip.docs_tables import steps_markdown
     train = truth_frame("pls", "train.rds")

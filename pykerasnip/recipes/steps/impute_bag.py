@@ -11,25 +11,27 @@ rpart's CART growth) stays in R.
 """
 from __future__ import annotations
 
-import functools
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ... import rtree
-from ...convert import flag, scalar, strings, to_python
-from ...errors import ForgeError, UnsupportedStepError
+from ... import rpart, rtree
+from ...convert import flag, from_pandas, from_python, scalar, strings, to_python
+from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import is_factor
+from ...formula.terms import terms_from_formula
+from ...hardhat.cast import column_kind
 from ...rds import build as b
-from ...rds.nodes import NA_INTEGER, Integer, List, RObject, plain
-from ...rmath import r_sort_strings
+from ...rds.nodes import NA_INTEGER, BaseEnv, Integer, List, MissingArg, RObject, plain
+from ...rmath import make_unique, r_sort_strings
 from ...rrng import RRandom, current_stream
+from .. import selectors
 from ..selectors import all_predictors, r_argument_quosures
-from .base import Step, first, prep_in_r, r_numbers, register, step_to_r
-from .impute import imputable_rows
+from .base import Step, first, r_numbers, register, step_to_r
+from .impute import imputable_rows, impute_var_lists
 from .numeric import r_matrix
 
 
@@ -64,6 +66,11 @@ class RpartTree:
     csplit: np.ndarray
     yval: np.ndarray
     usesurrogate: int
+    #: the frame rows of every node's left and right child
+    children: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.children = self._child_rows()
 
     @classmethod
     def from_r(cls, node: Any) -> "RpartTree":
@@ -103,7 +110,7 @@ class RpartTree:
         if missing_vars:
             raise ForgeError(f"Tree has variables not found in new data: {sorted(missing_vars)}")
         values = [x[v] for v in self.split_vars]
-        left, right = self._children
+        left, right = self.children
         pos = np.zeros(n, dtype=int)
         todo = [(0, np.arange(n))]
         while todo:
@@ -132,12 +139,11 @@ class RpartTree:
                     break
                 direction[undecided] = self._split(values[surrogate][rows[undecided]], surrogate)
         if self.usesurrogate > 1:
-            left, right = self._children
+            left, right = self.children
             direction[direction == 0] = np.sign(self.count[right[node]] - self.count[left[node]])
         return direction
 
-    @functools.cached_property
-    def _children(self) -> tuple[np.ndarray, np.ndarray]:
+    def _child_rows(self) -> tuple[np.ndarray, np.ndarray]:
         """The frame rows of every node's left and right child (node numbers 2n and
         2n + 1; -1 for a leaf)."""
         inner = np.flatnonzero(self.primary >= 0)
@@ -236,10 +242,223 @@ def _own_levels(column: pd.Series, values: pd.Series) -> list[str]:
     return r_sort_strings(set(values) - {None})
 
 
+# --------------------------------------------------------------------------- training
+#: ``rpart.control()``'s values (R types), which fill the control list rpart is given
+_RPART_CONTROL = {"minsplit": b.int_(20), "minbucket": b.dbl(7.0), "cp": b.dbl(0.01),
+                  "maxcompete": b.int_(4), "maxsurrogate": b.int_(5), "usesurrogate": b.int_(2),
+                  "surrogatestyle": b.int_(0), "maxdepth": b.int_(30), "xval": b.int_(10)}
+#: ipred's default control: ``rpart.control(xval = 0)`` for numbers, and
+#: ``rpart.control(minsplit = 2, cp = 0, xval = 0)`` for classes
+_IPRED_CONTROL = {False: {**_RPART_CONTROL, "xval": b.dbl(0.0)},
+                  True: {**_RPART_CONTROL, "minsplit": b.dbl(2.0), "minbucket": b.dbl(1.0),
+                         "cp": b.dbl(0.0), "xval": b.dbl(0.0)}}
+#: ipredbagg's arguments besides the data; other options are ignored as ipred does
+_BAGGING_OPTIONS = ("nbagg", "control", "comb", "coob", "ns", "keepX")
+
+
+@dataclass
+class BagOptions:
+    """ipredbagg's arguments as recipes passes them (``options`` plus ``nbagg``)."""
+
+    nbagg: int
+    control: List | None = None
+    keep_x: bool = True
+    ns: int | None = None
+
+    @classmethod
+    def from_step(cls, options: Any, trees: int) -> "BagOptions":
+        node = options if isinstance(options, RObject) else rtree.to_tree(options)
+        given = {} if node is None else dict(rtree.named(node, "step_impute_bag's options").items())
+        if given.get("comb") is not None:
+            raise UnsupportedStepError("step_impute_bag", "training combined (comb) bagging")
+        if flag(given.get("coob")):
+            raise UnsupportedStepError("step_impute_bag", "training with coob = TRUE (ipred's "
+                                       "out-of-bag error estimate)")
+        ns = given.get("ns")
+        control = given.get("control")
+        return cls(nbagg=trees, control=None if control is None else rtree.named(control, "control"),
+                   keep_x=flag(given.get("keepX"), default=True),
+                   ns=None if ns is None else int(scalar(ns)))
+
+    def rpart_control(self, is_class: bool) -> tuple[rpart.Control, List]:
+        """The control rpart grows with (rpart.control()'s values overwritten by the
+        given list, or by ipred's default), and that list as rpart stores it."""
+        given = _IPRED_CONTROL[is_class] if self.control is None else dict(self.control.items())
+        merged = {**_RPART_CONTROL, **given}
+        values = {name: float(scalar(merged[name])) for name in _RPART_CONTROL}
+        xval = r_numbers(merged["xval"])
+        if not (len(xval) == 1 and xval[0] == 0):
+            raise UnsupportedStepError("step_impute_bag", "training with rpart's "
+                                       "cross-validation (control xval > 0)")
+        if not 1 <= values["maxdepth"] <= 30:
+            raise SpecError("step_impute_bag: rpart's maxdepth must be in 1..30")
+        control = rpart.Control(
+            minsplit=int(values["minsplit"]), minbucket=int(values["minbucket"]),
+            cp=values["cp"], maxcompete=max(int(values["maxcompete"]), 0),
+            maxsurrogate=int(values["maxsurrogate"]), usesurrogate=int(values["usesurrogate"]),
+            surrogatestyle=int(values["surrogatestyle"]), maxdepth=values["maxdepth"])
+        return control, b.named_list(merged)
+
+    def draws(self, stream: RRandom, nobs: int, n: int) -> list[list[int]]:
+        """ipred's bootstrap samples (1-based rows of the ``nobs`` usable ones): all rows
+        in order for one tree, else ``ns`` (default: all ``n`` rows, missing responses
+        included) drawn with replacement, or without when ``ns < n`` (subagging)."""
+        if self.nbagg == 1:
+            return [list(range(1, nobs + 1))]
+        size = n if self.ns is None else self.ns
+        replace = size >= n
+        if not replace and size > nobs:
+            raise SpecError("step_impute_bag: cannot take a sample larger than the population "
+                            "when 'replace = FALSE'")
+        return [stream.sample(nobs, size, replace) for _ in range(self.nbagg)]
+
+
+def _response(column: pd.Series) -> tuple[pd.Series, bool]:
+    """The imputed column as ipred gets it (character made a factor) and whether it is
+    a class (factor) response; other types have no ipred method."""
+    kind = column_kind(column)
+    if kind == "character":
+        values = column.astype(object).where(column.notna(), None)
+        levels = r_sort_strings(set(values) - {None})
+        return pd.Series(pd.Categorical(values, categories=levels)), True
+    if kind in ("factor", "ordered"):
+        return column, True
+    if kind in ("double", "integer"):
+        return column, False
+    raise SpecError(f"step_impute_bag: Failed to compute: Do not know how to handle objects of "
+                    f"class {kind} (column `{column.name}`)")
+
+
+@dataclass
+class _Predictors:
+    """The predictors of one column's bagging, as rpart codes them for every tree:
+    numbers (logicals 0/1, factors their level codes) or, for characters, the strings
+    (coded per tree by the levels present in its sample)."""
+
+    names: list[str]
+    values: list[np.ndarray]
+    kinds: list[str]
+    levels: list[list[str] | None]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> "_Predictors":
+        values, kinds, levels = [], [], []
+        for name in frame.columns:
+            column = frame[name]
+            kind = column_kind(column)
+            if kind not in _MF_CLASS:
+                raise UnsupportedStepError("step_impute_bag", f"training on a {kind} predictor "
+                                           f"(`{name}`)")
+            kinds.append(kind)
+            levels.append(list(column.cat.categories) if kind in ("factor", "ordered") else None)
+            values.append(_predictor_values(column, kind))
+        return cls(list(frame.columns), values, kinds, levels)
+
+    def missing(self) -> np.ndarray:
+        """Rows x predictors: is the value missing?"""
+        return np.column_stack([_is_missing(v) for v in self.values]) if self.values else \
+            np.zeros((0, 0), bool)
+
+    def design(self, rows: np.ndarray) -> tuple[rpart.Design, dict[str, list[str]]]:
+        """``rpart.matrix`` of the sample ``rows`` and its ``xlevels``."""
+        x, cats, xlevels = [], [], {}
+        for name, values, kind, levels in zip(self.names, self.values, self.kinds, self.levels):
+            sample = values[rows]
+            if kind == "character":
+                levels = r_sort_strings({v for v in sample if v is not None})
+                lookup = {level: i + 1.0 for i, level in enumerate(levels)}
+                sample = np.array([np.nan if v is None else lookup[v] for v in sample])
+            if levels is not None:
+                xlevels[name] = levels
+            x.append(sample.astype(np.float64))
+            cats.append(0 if levels is None else len(levels))
+        design = rpart.Design(np.array(x, dtype=np.float64).reshape(len(x), len(rows)),
+                              list(self.names), cats, [k == "ordered" for k in self.kinds])
+        return design, xlevels
+
+
+#: model frames' ``dataClasses`` of the predictor types rpart takes
+_MF_CLASS = {"double": "numeric", "integer": "numeric", "logical": "logical",
+             "factor": "factor", "ordered": "ordered", "character": "character"}
+
+
+def _predictor_values(column: pd.Series, kind: str) -> np.ndarray:
+    if kind in ("factor", "ordered"):
+        codes = column.cat.codes.to_numpy().astype(np.float64) + 1
+        return np.where(codes > 0, codes, np.nan)
+    if kind == "character":
+        return np.array([None if pd.isna(v) else str(v) for v in column], dtype=object)
+    if kind == "logical":
+        return np.array([np.nan if pd.isna(v) else float(bool(v)) for v in column])
+    return column.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _is_missing(values: np.ndarray) -> np.ndarray:
+    if values.dtype == object:
+        return np.array([v is None for v in values])
+    return np.isnan(values)
+
+
+def _functions(is_class: bool) -> List:
+    """rpart's ``functions`` (print helpers): closures in rpart's namespace handing their
+    arguments to those of rpart's own method object."""
+    env = b.namespace("rpart", "4.1.19")
+    init = (b.call("rpart.class", b.int_(1), None, None, b.dbl(1.0)) if is_class
+            else b.call("rpart.anova", b.dbl(0.0), None))
+    formals = {"summary": ("yval", "dev", "wt", "ylevel", "digits"),
+               "print": ("yval", "ylevel", "digits", "nsmall"),
+               "text": ("yval", "dev", "wt", "ylevel", "digits", "n", "use.n")}
+    names = ("summary", "print", "text") if is_class else ("summary", "text")
+    return b.named_list({name: b.closure(
+        {arg: MissingArg for arg in formals[name]},
+        b.call(b.call("$", init, b.sym(name)), *map(b.sym, formals[name])), env)
+        for name in names})
+
+
+def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: BagOptions,
+               seed: int) -> List:
+    """recipes' ``bag_wrap``: ipred's bagged rpart trees for ``target`` from
+    ``predictors`` (R's draws after ``set.seed(seed)``), as the fit recipes stores."""
+    if "y" in predictors:
+        raise UnsupportedStepError("step_impute_bag", "a predictor named `y` (ipred names the "
+                                   "response y)")
+    y, is_class = _response(data[target])
+    x = _Predictors.of(data[predictors])
+    missing = x.missing()
+    usable = np.flatnonzero(y.notna().to_numpy() & ~missing.all(axis=1)) if predictors else \
+        np.zeros(0, dtype=np.int64)
+    if not len(usable):
+        raise SpecError(f"step_impute_bag: Failed to compute: no rows to fit `{target}` on")
+    control, control_node = options.rpart_control(is_class)
+    terms = terms_from_formula("y ~ .", ["y", *predictors])
+    terms.data_classes = {"y": _MF_CLASS[column_kind(y)],
+                          **{n: _MF_CLASS[k] for n, k in zip(x.names, x.kinds)}}
+    parts = {"call": b.call("dummy_call"), "terms": terms.to_r(env=BaseEnv),
+             "control": control_node, "y": b.int_(), "functions": _functions(is_class)}
+    response = (y.cat.codes.to_numpy()[usable] + 1.0) if is_class else \
+        y.to_numpy(dtype=np.float64, na_value=np.nan)[usable]
+    levels = list(y.cat.categories) if is_class else None
+    trees = []
+    for draw in options.draws(RRandom(seed), len(usable), len(y)):
+        rows = usable[np.asarray(draw) - 1]
+        design, xlevels = x.design(rows)
+        fit = rpart.RpartFit.fit(design, rpart.Response(response[np.asarray(draw) - 1], levels),
+                                 control)
+        tree = fit.to_r(where_names=make_unique([str(r + 1) for r in rows]),
+                        xlevels=b.named_list({k: b.chr(v) for k, v in xlevels.items()}), **parts)
+        kind = ("class", "sclass") if is_class else ("anova", "sreg")
+        trees.append(b.structure(b.named_list(bindx=b.int_(draw), btree=tree),
+                                 {"class": b.structure(b.chr(kind[1]), names=b.chr(kind[0]))}))
+    fields = {"y": from_python(pd.Series(y.array)),
+              "X": from_pandas(data[predictors].reset_index(drop=True), tibble=False)
+              if options.keep_x else None,
+              "mtrees": b.r_list(trees), "OOB": b.lgl(False), "comb": b.lgl(False),
+              "..imp_vars": b.chr(*predictors)}
+    return b.structure(b.named_list(fields), {"class": "classbagg" if is_class else "regbagg"})
+
+
 # --------------------------------------------------------------------------- the step
 @register
-@prep_in_r("ipred draws the bootstrap samples with R's sample() and grows each tree with "
-           "rpart's CART code (splits, surrogates), which is not reimplemented")
 class StepImputeBag(Step):
     """``step_impute_bag``: missing values predicted by bagged regression or
     classification trees of the other (``impute_with``) columns."""
@@ -257,6 +476,8 @@ class StepImputeBag(Step):
         self.options = {"keepX": False} if options is None else options
         self.seed_val = secrets.randbelow(10 ** 4) + 1 if seed_val is None else int(seed_val)
         self.models: dict[str, BaggedTrees] = {}
+        #: the ``impute_with`` quosures R stored, written back as they were
+        self.impute_with_r: RObject | None = None
         # R's fits (rpart trees with terms and calls): written back as R stored them
         self.models_r: RObject | None = None
 
@@ -264,6 +485,7 @@ class StepImputeBag(Step):
     def from_r(cls, node: List) -> "StepImputeBag":
         step = super().from_r(node)
         step.impute_with = node.get("impute_with")
+        step.impute_with_r = step.impute_with
         step.trees = int(first(to_python(node["trees"])))
         step.options = node.get("options")
         step.seed_val = int(first(to_python(node["seed_val"])))
@@ -274,8 +496,28 @@ class StepImputeBag(Step):
                            for name, model in zip(models.names or [], models.data)}
         return step
 
+    def selectors_from_r(self) -> None:
+        super().selectors_from_r()
+        if isinstance(self.impute_with, RObject):
+            self.impute_with_r = self.impute_with
+            self.impute_with = selectors.from_r(self.impute_with)
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        """recipes' prep: per imputed column, ipred's bagged trees of its predictors
+        (every ``impute_with`` column but itself), R's draws after ``set.seed(seed_val)``."""
+        if self.trees < 1:
+            raise SpecError(f"step_impute_bag: `trees` must be a whole number larger than or "
+                            f"equal to 1, not the number {self.trees}.")
+        options = BagOptions.from_step(self.options, self.trees)
+        self.models_r = b.named_list({
+            target: bag_column(data, target, predictors, options, self.seed_val)
+            for target, predictors in impute_var_lists(self, info)})
+        self.models = {name: BaggedTrees.from_r(model)
+                       for name, model in zip(self.models_r.names or [], self.models_r.data)}
+        self.trained = True
+
     def to_r(self) -> List:
-        impute_with = self.impute_with if isinstance(self.impute_with, RObject) else \
+        impute_with = self.impute_with_r if self.impute_with_r is not None else \
             r_argument_quosures("imp_vars", self.impute_with)
         return step_to_r(self, {"impute_with": impute_with, "trees": b.dbl(float(self.trees)),
                                 "models": self.models_r, "options": rtree.to_tree(self.options),
