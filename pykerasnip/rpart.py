@@ -45,6 +45,8 @@ class Control:
     usesurrogate: int = 2
     surrogatestyle: int = 0
     maxdepth: float = 30
+    #: cross-validation folds (0: none; R draws the groups whenever it is not 0)
+    xval: int = 0
 
     @property
     def maxnode(self) -> int:
@@ -167,6 +169,11 @@ class Anova:
         deviation = y - mean
         return [mean], running_sum(deviation * deviation)
 
+    def error(self, obs: int, estimate: list[float]) -> float:
+        """``anovapred``: the squared error of the prediction for observation ``obs``."""
+        residual = self.y[obs] - estimate[0]
+        return float(residual * residual)
+
     def choose(self, rows: np.ndarray, x: np.ndarray, ncat: int, edge: int,
                risk: float) -> Choice:
         """``anova``: the best split of ``rows`` (ordered as rpart holds them) on ``x``."""
@@ -271,6 +278,11 @@ class Gini:
             if i == 0 or loss < risk:
                 best, risk = i, loss
         return [float(best + 1), *counts, size], risk
+
+    def error(self, obs: int, estimate: list[float]) -> float:
+        """``ginipred``: the loss of predicting class ``estimate[0]`` for ``obs``."""
+        true, predicted = int(self.y[obs]), int(estimate[0]) - 1
+        return float(self.prior[true] * self.loss[predicted, true])
 
     def _impurity(self, weights: np.ndarray, total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per class ``p = aprior * weight / total``: the sum of ``total * p (1 - p)``
@@ -447,6 +459,7 @@ class _Grower:
         self.n = x.shape[1]
         self.sorts = np.array([presort(row, not c) for row, c in zip(x, self.ncat)],
                               dtype=np.int64).reshape(len(self.ncat), self.n)
+        self.presorted = self.sorts.copy()
         self.which = np.ones(self.n, dtype=np.int64)
         self.iscale = 0.0
         self.alpha = 0.0
@@ -528,6 +541,75 @@ class _Grower:
             if cp() > me.left.complexity:
                 left_risk, left_split = me.left.risk, 0
         return left_split, left_risk, right_split, right_risk
+
+    # -- cross-validation ---------------------------------------------------------------
+    def cross_validate(self, groups: np.ndarray, folds: int, table: list[list[float]]
+                       ) -> tuple[list[float], list[float]]:
+        """rpart's ``xval``: grow a tree without each group of observations (1-based
+        ``groups``) and run the group down it at the geometric means of consecutive
+        complexities of ``table``; the summed errors per complexity and their spread."""
+        alpha, which = self.alpha, self.which.copy()
+        cps = [10 * table[0][0]] + [math.sqrt(table[i - 1][0] * table[i][0])
+                                    for i in range(1, len(table))]
+        total = old = float(self.n)
+        risk, spread, errors = [0.0] * len(table), [0.0] * len(table), [0.0] * len(table)
+        for fold in range(1, folds + 1):
+            for var in range(len(self.ncat)):
+                tags = self.presorted[var]
+                kept = tags[groups[np.where(tags < 0, -(tags + 1), tags)] != fold]
+                self.sorts[var, :len(kept)] = kept
+            inside = np.flatnonzero(groups != fold)
+            left_out = np.flatnonzero(groups == fold)
+            self.sorts[0, len(inside):] = left_out
+            self.which[:] = 1
+            ratio = float(len(inside)) / old
+            cps = [cp * ratio for cp in cps]
+            self.alpha *= ratio
+            old = float(len(inside))
+            tree = Node(num_obs=len(inside))
+            tree.estimate, tree.risk = self.method.evaluate(inside)
+            tree.complexity = tree.risk
+            self._partition(1, tree, 0, len(inside))
+            _cap_complexity(tree, tree.complexity)
+            for obs in left_out.tolist():
+                self._run_down(tree, obs, cps, errors)
+                for i, error in enumerate(errors):
+                    risk[i] += error
+                    spread[i] += error * error
+        self.alpha, self.which = alpha, which
+        return risk, [math.sqrt(s - r * r / total) for r, s in zip(risk, spread)]
+
+    def _run_down(self, tree: Node, obs: int, cps: list[float], errors: list[float]) -> None:
+        """rpart's ``rundown``: the error of ``obs``'s prediction at each complexity
+        (into ``errors``; where the tree cannot send it on, the later entries keep their
+        values, as rpart's do)."""
+        node = tree
+        for i, cp in enumerate(cps):
+            while cp < node.complexity:
+                child = self._branch(node, obs)
+                if child is None:
+                    return
+                node = child
+            errors[i] = self.method.error(obs, node.estimate)
+
+    def _branch(self, node: Node, obs: int) -> "Node | None":
+        """rpart's ``branch``: the child ``obs`` goes to, by the primary split, a
+        surrogate or the majority side (None at a leaf or where the settings stop)."""
+        if node.left is None:
+            return None
+        usesurrogate = self.control.usesurrogate
+        for k, split in enumerate(node.primary[:1] + node.surrogates):
+            if k and not usesurrogate:
+                return None
+            value = self.x[split.var, obs]
+            if not np.isfinite(value):
+                continue
+            direction = split.directions(np.array([value]), self.ncat[split.var] > 0)[0]
+            if direction:
+                return node.left if direction == LEFT else node.right
+        if usesurrogate < 2:
+            return None
+        return node.left if node.lastsurrogate == LEFT else node.right
 
     # -- bsplit -----------------------------------------------------------------------
     def _best_splits(self, me: Node, n1: int, n2: int) -> None:
@@ -714,7 +796,8 @@ class Grown:
     per split its variable (0-based), count, direction or number of levels,
     improvement, split point or ``csplit`` row (1-based) and adjusted agreement; the
     ``csplit`` rows; each observation's frame row (1-based); the complexity table
-    (cp, number of splits, relative error)."""
+    (cp, number of splits, relative error; then the cross-validated error and its
+    spread)."""
 
     numbers: list[int] = field(default_factory=list)
     risk: list[float] = field(default_factory=list)
@@ -732,7 +815,7 @@ class Grown:
     split_adj: list[float] = field(default_factory=list)
     csplit: list[list[int]] = field(default_factory=list)
     where: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    cptable: list[tuple[float, int, float]] = field(default_factory=list)
+    cptable: list[tuple[float, ...]] = field(default_factory=list)
 
     def add_split(self, split: Split, ncat: int, maxcat: int) -> None:
         self.split_var.append(split.var)
@@ -790,6 +873,15 @@ def _frame_rows(which: np.ndarray, numbers: list[int]) -> np.ndarray:
     return out
 
 
+def _cap_complexity(node: Node, parent: float) -> None:
+    """rpart's ``fix_cp``: no node's complexity above its parent's."""
+    if node.complexity > parent:
+        node.complexity = parent
+    if node.left is not None and node.right is not None:
+        _cap_complexity(node.left, node.complexity)
+        _cap_complexity(node.right, node.complexity)
+
+
 def _cp_list(node: Node, parent: float, alpha: float, table: list[list[float]]) -> None:
     """rpart's ``make_cp_list``: every node's complexity capped by its parent's, and
     the distinct values (at least ``alpha``) in decreasing order in ``table``
@@ -828,31 +920,47 @@ def _cp_table(node: Node, parent: float, nsplit: int, table: list[list[float]]) 
     return row
 
 
-def grow(x: np.ndarray, ncat: Sequence[int], method: "Anova | Gini", control: Control) -> Grown:
+def grow(x: np.ndarray, ncat: Sequence[int], method: "Anova | Gini", control: Control,
+         groups: np.ndarray | None = None) -> Grown:
     """rpart's C fit of the observations (columns of ``x``: variables x observations,
-    NaN for missing; ``ncat`` levels per variable, 0 for continuous ones)."""
+    NaN for missing; ``ncat`` levels per variable, 0 for continuous ones), cross-validated
+    over the 1-based ``groups`` when ``control.xval`` > 1."""
     if control.minbucket < 1:
         raise UnsupportedStepError("step_impute_bag", "rpart's minbucket below 1 (rpart's C "
                                    "code then reads past its arrays)")
     grower = _Grower(np.asarray(x, dtype=np.float64), ncat, method, control)
     with np.errstate(all="ignore"):  # a pure root: rpart's scale 1 / 0 gives inf and NaN
-        return _grown(grower)
+        return _grown(grower, groups if control.xval > 1 else None)
 
 
-def _grown(grower: _Grower) -> Grown:
+def _grown(grower: _Grower, groups: np.ndarray | None) -> Grown:
     root = grower.grow()
     table = [[root.complexity, root.risk, 0]]
+    xerror = xstd = [0.0]
     if root.right is not None:
         _cp_list(root, root.complexity, grower.alpha, table)
         _cp_table(root, root.complexity, 0, table)
+        if groups is not None:
+            xerror, xstd = grower.cross_validate(groups, grower.control.xval, table)
     fit = _flatten(root, grower.alpha, grower.ncat)
     fit.where = _frame_rows(grower.which, fit.numbers)
     scale = _div(1.0, root.risk)
-    fit.cptable = [(cp * scale, int(nsplit), risk * scale) for cp, risk, nsplit in table]
+    fit.cptable = [(cp * scale, float(nsplit), risk * scale) for cp, risk, nsplit in table]
+    if groups is not None:
+        fit.cptable = [(*row, e * scale, s * scale) for row, e, s in zip(fit.cptable, xerror, xstd)]
     return fit
 
 
+def cross_validation_groups(stream: Any, nobs: int, folds: int) -> np.ndarray:
+    """rpart's ``sample(rep(1L:xval, length.out = nobs), nobs, replace = FALSE)``."""
+    pattern = np.arange(nobs) % folds + 1
+    return pattern[np.asarray(stream.sample(nobs, nobs, False)) - 1]
+
+
 # --------------------------------------------------------------------------- R's rpart()
+_CP_COLUMNS = ("CP", "nsplit", "rel error", "xerror", "xstd")
+
+
 def _row_names(numbers: Sequence[int]) -> Any:
     """Integer row names as R keeps them: more than two that run 1..n compactly
     (``c(NA, n)``)."""
@@ -918,8 +1026,15 @@ class RpartFit:
     response: Response
 
     @classmethod
-    def fit(cls, design: Design, response: Response, control: Control) -> "RpartFit":
-        return cls(grow(design.x, design.ncat, response.method(), control), design, response)
+    def fit(cls, design: Design, response: Response, control: Control,
+            stream: Any = None) -> "RpartFit":
+        """rpart's fit; with cross-validation its groups are drawn from ``stream`` (an
+        :class:`~pykerasnip.rrng.RRandom`), as R's ``rpart()`` draws them."""
+        groups = None
+        if control.xval:
+            groups = cross_validation_groups(stream, design.x.shape[1], control.xval)
+        return cls(grow(design.x, design.ncat, response.method(), control, groups), design,
+                   response)
 
     @property
     def is_class(self) -> bool:
@@ -1011,14 +1126,14 @@ class RpartFit:
         the caller keeps them)."""
         g = self.grown
         matrix, split_names, csplit = self.splits()
-        cptable = np.array(g.cptable, dtype=np.float64).reshape(-1, 3)
+        cptable = np.array(g.cptable, dtype=np.float64)
         fields: dict[str, Any] = {
             "frame": self.frame(),
             "where": b.structure(b.int_(g.where.tolist()), names=b.chr(list(where_names))),
             "call": call, "terms": terms,
             "cptable": b.structure(b.matrix(b.dbl(cptable.ravel(order="F")), *cptable.shape), {
                 "dimnames": b.r_list([b.chr([str(i) for i in range(1, len(cptable) + 1)]),
-                                      b.chr("CP", "nsplit", "rel error")])}),
+                                      b.chr(*_CP_COLUMNS[:cptable.shape[1]])])}),
             "method": b.chr("class" if self.is_class else "anova"),
             "parms": self._parms(), "control": control, "functions": functions,
             "numresp": b.int_(self.response.numclass + 2 if self.is_class else 1)}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -287,30 +288,34 @@ class BagOptions:
         merged = {**_RPART_CONTROL, **given}
         values = {name: float(scalar(merged[name])) for name in _RPART_CONTROL}
         xval = r_numbers(merged["xval"])
-        if not (len(xval) == 1 and xval[0] == 0):
-            raise UnsupportedStepError("step_impute_bag", "training with rpart's "
-                                       "cross-validation (control xval > 0)")
+        if len(xval) != 1 or not xval[0] >= 0:
+            raise UnsupportedStepError("step_impute_bag", "rpart's xval given as groups or "
+                                       "negative")
         if not 1 <= values["maxdepth"] <= 30:
             raise SpecError("step_impute_bag: rpart's maxdepth must be in 1..30")
         control = rpart.Control(
             minsplit=int(values["minsplit"]), minbucket=int(values["minbucket"]),
             cp=values["cp"], maxcompete=max(int(values["maxcompete"]), 0),
             maxsurrogate=int(values["maxsurrogate"]), usesurrogate=int(values["usesurrogate"]),
-            surrogatestyle=int(values["surrogatestyle"]), maxdepth=values["maxdepth"])
+            surrogatestyle=int(values["surrogatestyle"]), maxdepth=values["maxdepth"],
+            xval=int(xval[0]))
         return control, b.named_list(merged)
 
-    def draws(self, stream: RRandom, nobs: int, n: int) -> list[list[int]]:
-        """ipred's bootstrap samples (1-based rows of the ``nobs`` usable ones): all rows
-        in order for one tree, else ``ns`` (default: all ``n`` rows, missing responses
+    def draws(self, stream: RRandom, nobs: int, n: int) -> Iterator[list[int]]:
+        """ipred's bootstrap samples (1-based rows of the ``nobs`` usable ones), drawn
+        one tree at a time (rpart's cross-validation draws come between): all rows in
+        order for one tree, else ``ns`` (default: all ``n`` rows, missing responses
         included) drawn with replacement, or without when ``ns < n`` (subagging)."""
         if self.nbagg == 1:
-            return [list(range(1, nobs + 1))]
+            yield list(range(1, nobs + 1))
+            return
         size = n if self.ns is None else self.ns
         replace = size >= n
         if not replace and size > nobs:
             raise SpecError("step_impute_bag: cannot take a sample larger than the population "
                             "when 'replace = FALSE'")
-        return [stream.sample(nobs, size, replace) for _ in range(self.nbagg)]
+        for _ in range(self.nbagg):
+            yield stream.sample(nobs, size, replace)
 
 
 def _response(column: pd.Series) -> tuple[pd.Series, bool]:
@@ -438,12 +443,15 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
     response = (y.cat.codes.to_numpy()[usable] + 1.0) if is_class else \
         y.to_numpy(dtype=np.float64, na_value=np.nan)[usable]
     levels = list(y.cat.categories) if is_class else None
+    stream = RRandom(seed)
+    if control.xval:  # ipred's first fit, on all the rows, only tells it their number
+        rpart.cross_validation_groups(stream, len(usable), control.xval)
     trees = []
-    for draw in options.draws(RRandom(seed), len(usable), len(y)):
+    for draw in options.draws(stream, len(usable), len(y)):
         rows = usable[np.asarray(draw) - 1]
         design, xlevels = x.design(rows)
         fit = rpart.RpartFit.fit(design, rpart.Response(response[np.asarray(draw) - 1], levels),
-                                 control)
+                                 control, stream)
         tree = fit.to_r(where_names=make_unique([str(r + 1) for r in rows]),
                         xlevels=b.named_list({k: b.chr(v) for k, v in xlevels.items()}), **parts)
         kind = ("class", "sclass") if is_class else ("anova", "sreg")
