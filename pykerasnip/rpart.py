@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import UnsupportedStepError
+from .hardhat.cast import column_kind
 from .rds import build as b
 from .rlinalg import row_sums, sum_ld
 from .rmath import r_sort_strings
@@ -182,7 +183,8 @@ class Anova:
         if ncat:
             return self._categorical(y - grand_mean, x, ncat, edge, risk)
         n = len(y)
-        left_sum = np.add.accumulate(np.concatenate([[0.0], y - grand_mean]))[1:n - edge + 1]
+        steps = max(n - edge, 0)  # cuts leaving at least ``edge`` observations right
+        left_sum = np.add.accumulate(np.concatenate([[0.0], y - grand_mean]))[1:steps + 1]
         right_sum = -left_sum  # rpart subtracts what it adds, from 0: the exact negation
         left_n = np.arange(1, len(left_sum) + 1, dtype=np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -304,7 +306,7 @@ class Gini:
         if ncat:
             return self._categorical(codes, altered, right_total, right, x, ncat, edge, total_ss)
         n = len(codes)
-        steps = n - edge
+        steps = max(n - edge, 0)
         left_wt = np.add.accumulate(np.concatenate([[0.0], altered]))[1:steps + 1]
         right_wt = np.subtract.accumulate(np.concatenate([[right_total], altered]))[1:steps + 1]
         onehot = np.zeros((self.numclass, n))
@@ -1168,3 +1170,73 @@ class RpartFit:
         loss = self.response.loss
         return b.named_list(prior=prior, loss=b.matrix(b.dbl(loss.ravel(order="F")), k, k),
                             split=b.dbl(1.0))
+
+
+@dataclass
+class Predictors:
+    """A model frame's predictors as ``rpart.matrix`` codes them for any sample of its
+    rows: numbers (logicals 0/1, factors their level codes) or, for characters, the
+    strings (coded by the levels present in the sample)."""
+
+    names: list[str]
+    values: list[np.ndarray]
+    kinds: list[str]
+    levels: list[list[str] | None]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> "Predictors":
+        values, kinds, levels = [], [], []
+        for name in frame.columns:
+            column = frame[name]
+            kind = column_kind(column)
+            if kind not in MF_CLASS:
+                raise UnsupportedStepError("step_impute_bag", f"training rpart on a {kind} "
+                                           f"predictor (`{name}`)")
+            kinds.append(kind)
+            levels.append(list(column.cat.categories) if kind in ("factor", "ordered") else None)
+            values.append(_predictor_values(column, kind))
+        return cls(list(frame.columns), values, kinds, levels)
+
+    def missing(self) -> np.ndarray:
+        """Rows x predictors: is the value missing?"""
+        return np.column_stack([_is_missing(v) for v in self.values]) if self.values else \
+            np.zeros((0, 0), bool)
+
+    def design(self, rows: np.ndarray) -> tuple[Design, dict[str, list[str]]]:
+        """``rpart.matrix`` of the sample ``rows`` (0-based) and its ``xlevels``."""
+        x, cats, xlevels = [], [], {}
+        for name, values, kind, levels in zip(self.names, self.values, self.kinds, self.levels):
+            sample = values[rows]
+            if kind == "character":
+                levels = r_sort_strings({v for v in sample if v is not None})
+                lookup = {level: i + 1.0 for i, level in enumerate(levels)}
+                sample = np.array([np.nan if v is None else lookup[v] for v in sample])
+            if levels is not None:
+                xlevels[name] = levels
+            x.append(sample.astype(np.float64))
+            cats.append(0 if levels is None else len(levels))
+        design = Design(np.array(x, dtype=np.float64).reshape(len(x), len(rows)),
+                              list(self.names), cats, [k == "ordered" for k in self.kinds])
+        return design, xlevels
+
+
+#: model frames' ``dataClasses`` of the predictor types rpart takes
+MF_CLASS = {"double": "numeric", "integer": "numeric", "logical": "logical",
+             "factor": "factor", "ordered": "ordered", "character": "character"}
+
+
+def _predictor_values(column: pd.Series, kind: str) -> np.ndarray:
+    if kind in ("factor", "ordered"):
+        codes = column.cat.codes.to_numpy().astype(np.float64) + 1
+        return np.where(codes > 0, codes, np.nan)
+    if kind == "character":
+        return np.array([None if pd.isna(v) else str(v) for v in column], dtype=object)
+    if kind == "logical":
+        return np.array([np.nan if pd.isna(v) else float(bool(v)) for v in column])
+    return column.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _is_missing(values: np.ndarray) -> np.ndarray:
+    if values.dtype == object:
+        return np.array([v is None for v in values])
+    return np.isnan(values)

@@ -1,5 +1,6 @@
-"""step_ica, step_pls, step_nnmf, step_nnmf_sparse and step_impute_bag against the
-recipes 1.3.2 ground truth (tests/data/steps; cases in tests/r/steps_truth_projections.R).
+"""step_ica, step_pls, step_nnmf and step_nnmf_sparse against the recipes 1.3.2 ground
+truth (tests/data/steps; cases in tests/r/steps_truth_projections.R, whose step_impute_bag
+cases test_steps_impute_bag.py runs).
 
 step_ica trains in Python with fastICA's C method (recipes' default), bit for bit; its
 R method and the other steps train only in R (their fits run R loops, LAPACK, C++ solvers
@@ -15,29 +16,18 @@ import pytest
 
 import pykerasnip.recipes as rc
 from pykerasnip.convert import to_pandas
-from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
+from pykerasnip.errors import SpecError, UnsupportedStepError
 from pykerasnip.recipes import Recipe
 from pykerasnip.rrng import r_session
 from r_oracle import run_r_script
-from steps_truth import (BAKE_SEED, Case, assert_same_frame, make_tests, r_recipe,
-                         requires_rstack, truth_file, truth_frame)
+from steps_truth import (BAKE_SEED, Case, assert_same_frame, make_tests, requires_rstack,
+                         truth_file, truth_frame)
 
 
 def _r_trained(name: str, step: str, formula: str = "y ~ .", **options) -> Case:
     """A case whose step trains only in R; the Python build just shows prep refusing."""
     return Case(name, formula, lambda r: getattr(r, step)(rc.all_numeric_predictors()),
                 prep_in_r=True, **options)
-
-
-#: step_impute_bag's selections and options as the user gave them (R's quosures and lists
-#: when read from R)
-_BAG_INPUTS = ("impute_with", "impute_with_r", "options")
-
-
-def _rpart_control(**given: float) -> dict:
-    """``rpart::rpart.control(...)`` with ``xval = 0``: its list, R's types included."""
-    return {"minsplit": 20, "minbucket": 7.0, "cp": 0.01, "maxcompete": 4, "maxsurrogate": 5,
-            "usesurrogate": 2, "surrogatestyle": 0, "maxdepth": 30, "xval": 0.0, **given}
 
 
 CASES = [
@@ -75,20 +65,6 @@ CASES = [
     # pseudo-inverse differs in the last bits (measured: <= 2.3e-16 on scores below 1.5)
     _r_trained("nnmf", "step_nnmf", atol=1e-15),
     _r_trained("nnmf_options", "step_nnmf", atol=1e-15),
-    # step_impute_bag trains in Python as ipred + rpart do (its fits are compared with R's
-    # whole in test_steps_impute_bag.py); R's quosures and option lists are not Python's.
-    # recipes 1.0.4 imputes rows whose predictors are all missing; 1.3.2 leaves them NA
-    *(Case(name, "y ~ .", build, skip_state=_BAG_INPUTS, debian=False) for name, build in (
-        ("impute_bag", lambda r: r.step_impute_bag("a", "k", "f", seed_val=11, trees=5)),
-        ("impute_bag_ties", lambda r: r.step_impute_bag("f", "o", "ch", trees=4, seed_val=21)),
-        ("impute_bag_options", lambda r: r.step_impute_bag(
-            "a", "f", impute_with=["b", "o", "lg", "k"], trees=6, seed_val=3,
-            options={"keepX": True, "control": _rpart_control(
-                maxdepth=3.0, minsplit=4.0, minbucket=1.0, usesurrogate=1.0, cp=0.0)})),
-        ("impute_bag_nosurrogate", lambda r: r.step_impute_bag(
-            "k", "b", impute_with=["a", "f", "ch"], trees=3, seed_val=8,
-            options={"control": _rpart_control(usesurrogate=0.0, maxsurrogate=0.0, minsplit=2.0,
-                                               minbucket=1.0, cp=0.0)})))),
 ]
 
 globals().update(make_tests(CASES))
@@ -133,17 +109,6 @@ def test_ica_refuses_bad_fastica_settings():
             rc.recipe("y ~ .", train).step_ica("x1", "x2", options=options).prep(train)
     with pytest.raises(SpecError, match="matrix-conformal"):
         rc.recipe("y ~ .", train).step_ica("x1").prep(train)
-
-
-def test_impute_bag_warns_of_rows_without_predictors_and_refuses_new_levels():
-    new = truth_frame("impute_bag", "new.rds")
-    with pytest.warns(UserWarning, match=r"`a` only contains missing values for row: 10\."):
-        r_recipe("impute_bag").bake(new)
-    new["f"] = new["f"].cat.add_categories("zz")
-    new.loc[0, "f"] = "zz"
-    with pytest.raises(ForgeError, match="factor f has new level zz"), \
-            pytest.warns(UserWarning):
-        r_recipe("impute_bag").bake(new)
 
 
 _R_PREP_AND_BAKE = r"""

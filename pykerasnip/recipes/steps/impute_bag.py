@@ -31,7 +31,8 @@ from ...rmath import make_unique, r_sort_strings
 from ...rrng import RRandom, current_stream
 from .. import selectors
 from ..selectors import all_predictors, r_argument_quosures
-from .base import Step, first, r_numbers, register, step_to_r
+from .base import (PARTIAL_PREP_EXCEPTIONS, Step, first, prep_refusal, r_numbers, register,
+                   step_to_r)
 from .impute import imputable_rows, impute_var_lists
 from .numeric import r_matrix
 
@@ -253,8 +254,15 @@ _RPART_CONTROL = {"minsplit": b.int_(20), "minbucket": b.dbl(7.0), "cp": b.dbl(0
 _IPRED_CONTROL = {False: {**_RPART_CONTROL, "xval": b.dbl(0.0)},
                   True: {**_RPART_CONTROL, "minsplit": b.dbl(2.0), "minbucket": b.dbl(1.0),
                          "cp": b.dbl(0.0), "xval": b.dbl(0.0)}}
-#: ipredbagg's arguments besides the data; other options are ignored as ipred does
-_BAGGING_OPTIONS = ("nbagg", "control", "comb", "coob", "ns", "keepX")
+PARTIAL_PREP_EXCEPTIONS["step_impute_bag"] = (
+    "ipred's out-of-bag error (`options = list(coob = TRUE)`), combined models (`comb`) and "
+    "rpart's cross-validation groups given as a vector (`control = list(xval = <groups>)`) "
+    "train only in R; otherwise ipred's draws and rpart's trees are replayed bit for bit")
+
+
+def _refuse(setting: str) -> UnsupportedStepError:
+    return UnsupportedStepError("step_impute_bag", prep_refusal(
+        f"{setting} ({PARTIAL_PREP_EXCEPTIONS['step_impute_bag']})"))
 
 
 @dataclass
@@ -270,11 +278,14 @@ class BagOptions:
     def from_step(cls, options: Any, trees: int) -> "BagOptions":
         node = options if isinstance(options, RObject) else rtree.to_tree(options)
         given = {} if node is None else dict(rtree.named(node, "step_impute_bag's options").items())
+        reserved = sorted({"X", "y"} & set(given))
+        if reserved:
+            raise SpecError(f"step_impute_bag: The option{'s' if len(reserved) > 1 else ''} "
+                            f"{', '.join(map(repr, reserved))} cannot be used.")
         if given.get("comb") is not None:
-            raise UnsupportedStepError("step_impute_bag", "training combined (comb) bagging")
+            raise _refuse("comb")
         if flag(given.get("coob")):
-            raise UnsupportedStepError("step_impute_bag", "training with coob = TRUE (ipred's "
-                                       "out-of-bag error estimate)")
+            raise _refuse("coob")
         ns = given.get("ns")
         control = given.get("control")
         return cls(nbagg=trees, control=None if control is None else rtree.named(control, "control"),
@@ -288,9 +299,10 @@ class BagOptions:
         merged = {**_RPART_CONTROL, **given}
         values = {name: float(scalar(merged[name])) for name in _RPART_CONTROL}
         xval = r_numbers(merged["xval"])
-        if len(xval) != 1 or not xval[0] >= 0:
-            raise UnsupportedStepError("step_impute_bag", "rpart's xval given as groups or "
-                                       "negative")
+        if len(xval) != 1:
+            raise _refuse("xval given as groups")
+        if not xval[0] >= 0:
+            raise SpecError("step_impute_bag: rpart's xval must not be negative")
         if not 1 <= values["maxdepth"] <= 30:
             raise SpecError("step_impute_bag: rpart's maxdepth must be in 1..30")
         control = rpart.Control(
@@ -334,76 +346,6 @@ def _response(column: pd.Series) -> tuple[pd.Series, bool]:
                     f"class {kind} (column `{column.name}`)")
 
 
-@dataclass
-class _Predictors:
-    """The predictors of one column's bagging, as rpart codes them for every tree:
-    numbers (logicals 0/1, factors their level codes) or, for characters, the strings
-    (coded per tree by the levels present in its sample)."""
-
-    names: list[str]
-    values: list[np.ndarray]
-    kinds: list[str]
-    levels: list[list[str] | None]
-
-    @classmethod
-    def of(cls, frame: pd.DataFrame) -> "_Predictors":
-        values, kinds, levels = [], [], []
-        for name in frame.columns:
-            column = frame[name]
-            kind = column_kind(column)
-            if kind not in _MF_CLASS:
-                raise UnsupportedStepError("step_impute_bag", f"training on a {kind} predictor "
-                                           f"(`{name}`)")
-            kinds.append(kind)
-            levels.append(list(column.cat.categories) if kind in ("factor", "ordered") else None)
-            values.append(_predictor_values(column, kind))
-        return cls(list(frame.columns), values, kinds, levels)
-
-    def missing(self) -> np.ndarray:
-        """Rows x predictors: is the value missing?"""
-        return np.column_stack([_is_missing(v) for v in self.values]) if self.values else \
-            np.zeros((0, 0), bool)
-
-    def design(self, rows: np.ndarray) -> tuple[rpart.Design, dict[str, list[str]]]:
-        """``rpart.matrix`` of the sample ``rows`` and its ``xlevels``."""
-        x, cats, xlevels = [], [], {}
-        for name, values, kind, levels in zip(self.names, self.values, self.kinds, self.levels):
-            sample = values[rows]
-            if kind == "character":
-                levels = r_sort_strings({v for v in sample if v is not None})
-                lookup = {level: i + 1.0 for i, level in enumerate(levels)}
-                sample = np.array([np.nan if v is None else lookup[v] for v in sample])
-            if levels is not None:
-                xlevels[name] = levels
-            x.append(sample.astype(np.float64))
-            cats.append(0 if levels is None else len(levels))
-        design = rpart.Design(np.array(x, dtype=np.float64).reshape(len(x), len(rows)),
-                              list(self.names), cats, [k == "ordered" for k in self.kinds])
-        return design, xlevels
-
-
-#: model frames' ``dataClasses`` of the predictor types rpart takes
-_MF_CLASS = {"double": "numeric", "integer": "numeric", "logical": "logical",
-             "factor": "factor", "ordered": "ordered", "character": "character"}
-
-
-def _predictor_values(column: pd.Series, kind: str) -> np.ndarray:
-    if kind in ("factor", "ordered"):
-        codes = column.cat.codes.to_numpy().astype(np.float64) + 1
-        return np.where(codes > 0, codes, np.nan)
-    if kind == "character":
-        return np.array([None if pd.isna(v) else str(v) for v in column], dtype=object)
-    if kind == "logical":
-        return np.array([np.nan if pd.isna(v) else float(bool(v)) for v in column])
-    return column.to_numpy(dtype=np.float64, na_value=np.nan)
-
-
-def _is_missing(values: np.ndarray) -> np.ndarray:
-    if values.dtype == object:
-        return np.array([v is None for v in values])
-    return np.isnan(values)
-
-
 def _functions(is_class: bool) -> List:
     """rpart's ``functions`` (print helpers): closures in rpart's namespace handing their
     arguments to those of rpart's own method object."""
@@ -428,7 +370,7 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
         raise UnsupportedStepError("step_impute_bag", "a predictor named `y` (ipred names the "
                                    "response y)")
     y, is_class = _response(data[target])
-    x = _Predictors.of(data[predictors])
+    x = rpart.Predictors.of(data[predictors])
     missing = x.missing()
     usable = np.flatnonzero(y.notna().to_numpy() & ~missing.all(axis=1)) if predictors else \
         np.zeros(0, dtype=np.int64)
@@ -436,8 +378,8 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
         raise SpecError(f"step_impute_bag: Failed to compute: no rows to fit `{target}` on")
     control, control_node = options.rpart_control(is_class)
     terms = terms_from_formula("y ~ .", ["y", *predictors])
-    terms.data_classes = {"y": _MF_CLASS[column_kind(y)],
-                          **{n: _MF_CLASS[k] for n, k in zip(x.names, x.kinds)}}
+    terms.data_classes = {"y": rpart.MF_CLASS[column_kind(y)],
+                          **{n: rpart.MF_CLASS[k] for n, k in zip(x.names, x.kinds)}}
     parts = {"call": b.call("dummy_call"), "terms": terms.to_r(env=BaseEnv),
              "control": control_node, "y": b.int_(), "functions": _functions(is_class)}
     response = (y.cat.codes.to_numpy()[usable] + 1.0) if is_class else \
@@ -455,7 +397,8 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
         tree = fit.to_r(where_names=make_unique([str(r + 1) for r in rows]),
                         xlevels=b.named_list({k: b.chr(v) for k, v in xlevels.items()}), **parts)
         kind = ("class", "sclass") if is_class else ("anova", "sreg")
-        trees.append(b.structure(b.named_list(bindx=b.int_(draw), btree=tree),
+        bindx = b.int_seq(len(draw)) if options.nbagg == 1 else b.int_(draw)  # R's 1:nobs
+        trees.append(b.structure(b.named_list(bindx=bindx, btree=tree),
                                  {"class": b.structure(b.chr(kind[1]), names=b.chr(kind[0]))}))
     fields = {"y": from_python(pd.Series(y.array)),
               "X": from_pandas(data[predictors].reset_index(drop=True), tibble=False)
