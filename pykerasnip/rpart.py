@@ -187,8 +187,7 @@ class Anova:
         left_sum = np.add.accumulate(np.concatenate([[0.0], y - grand_mean]))[1:steps + 1]
         right_sum = -left_sum  # rpart subtracts what it adds, from 0: the exact negation
         left_n = np.arange(1, len(left_sum) + 1, dtype=np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = left_sum * left_sum / left_n + right_sum * right_sum / (n - left_n)
+        score = left_sum * left_sum / left_n + right_sum * right_sum / (n - left_n)
         usable = (x[1:len(left_sum) + 1] != x[:len(left_sum)]) & (left_n >= edge)
         best, where = _first_extreme(score, usable, 0.0, larger=True)
         if best <= 0:
@@ -200,33 +199,28 @@ class Anova:
     def _categorical(centred: np.ndarray, x: np.ndarray, ncat: int, edge: int,
                      risk: float) -> Choice:
         """Levels taken into the left group one by one in increasing order of their
-        mean response; the best of those ``ncat - 1`` cuts."""
+        mean response (ties in level order, as rpart's insertion sort); the best cut."""
         codes = x.astype(np.int64) - 1
         counts = np.bincount(codes, minlength=ncat)
-        sums = [0.0] * ncat
-        for code, value in zip(codes.tolist(), centred.tolist()):
-            sums[code] += value
-        present = [i for i in range(ncat) if counts[i]]
-        means = {i: sums[i] / float(counts[i]) for i in present}
-        side = [RIGHT if counts[i] else 0 for i in range(ncat)]
-        left_n, right_n, left_wt, right_wt = 0, len(centred), 0.0, float(len(centred))
-        left_sum = right_sum = 0.0
-        best, csplit = 0.0, []
-        for level in sorted(present, key=means.__getitem__):  # stable, as rpart's insertion
-            side[level] = LEFT
-            left_n += int(counts[level])
-            right_n -= int(counts[level])
-            left_wt += float(counts[level])
-            right_wt -= float(counts[level])
-            left_sum += sums[level]
-            right_sum -= sums[level]
-            if left_n >= edge and right_n >= edge:
-                score = _div(left_sum * left_sum, left_wt) + _div(right_sum * right_sum, right_wt)
-                if score > best:
-                    best = score
-                    flip = _div(left_sum, left_wt) > _div(right_sum, right_wt)
-                    csplit = [-s for s in side] if flip else list(side)
-        return Choice(_div(best, risk), 0.0, csplit)
+        sums = np.zeros(ncat)
+        np.add.at(sums, codes, centred)  # per level, in row order
+        present = np.flatnonzero(counts)
+        order = present[np.argsort(sums[present] / counts[present], kind="stable")]
+        moved = counts[order].astype(np.float64)
+        left_wt = np.cumsum(moved)
+        right_wt = float(len(centred)) - left_wt
+        left_sum = np.add.accumulate(np.concatenate([[0.0], sums[order]]))[1:]
+        right_sum = -left_sum  # rpart subtracts what it adds, from 0
+        score = left_sum * left_sum / left_wt + right_sum * right_sum / right_wt
+        usable = (left_wt >= edge) & (right_wt >= edge)
+        best, where = _first_extreme(score, usable, 0.0, larger=True)
+        if where < 0:
+            return Choice(_div(best, risk))
+        side = np.where(counts > 0, RIGHT, 0)
+        side[order[:where + 1]] = LEFT
+        if _div(left_sum[where], left_wt[where]) > _div(right_sum[where], right_wt[where]):
+            side = -side
+        return Choice(_div(best, risk), 0.0, side.tolist())
 
 
 def _first_extreme(values: np.ndarray, usable: np.ndarray, start: float,
@@ -234,12 +228,14 @@ def _first_extreme(values: np.ndarray, usable: np.ndarray, start: float,
     """A C scan ``if (v > best) {best = v; where = i}`` (``<`` unless ``larger``) over
     the usable ``values``, from ``best = start``: the best value and its first position
     (-1 when none beats ``start``)."""
-    candidates = np.flatnonzero(usable & ((values > start) if larger else (values < start)))
-    if not len(candidates):
+    beats = usable & ((values > start) if larger else (values < start))
+    if not beats.any():
         return start, -1
-    chosen = values[candidates]
-    best = chosen.max() if larger else chosen.min()
-    return float(best), int(candidates[np.flatnonzero(chosen == best)[0]])
+    if larger:
+        where = int(np.where(beats, values, -np.inf).argmax())
+    else:
+        where = int(np.where(beats, values, np.inf).argmin())
+    return float(values[where]), where
 
 
 class Gini:
@@ -251,6 +247,7 @@ class Gini:
         self.y = np.asarray(y, dtype=np.int64) - 1
         self.numclass = len(prior)
         self.num_resp = self.numclass + 2
+        self.classes = np.arange(self.numclass)
         total = float(len(self.y))
         freq = [float(c) / total for c in np.bincount(self.y, minlength=self.numclass)]
         self.loss = np.asarray(loss, dtype=np.float64)  # [true class, predicted class]
@@ -267,11 +264,9 @@ class Gini:
     def evaluate(self, rows: np.ndarray) -> tuple[list[float], float]:
         """``ginidev``: predicted class, class counts and prior-weighted size; the risk
         is the loss of the predicted class."""
-        counts = [0.0] * self.numclass
-        size = 0.0
-        for code in self.y[rows].tolist():
-            counts[code] += 1.0
-            size += self.prior[code]
+        codes = self.y[rows]
+        counts = np.bincount(codes, minlength=self.numclass).astype(np.float64).tolist()
+        size = running_sum(np.asarray(self.prior)[codes])
         best, risk = 0, 0.0
         for i in range(self.numclass):
             loss = 0.0
@@ -290,7 +285,7 @@ class Gini:
         """Per class ``p = aprior * weight / total``: the sum of ``total * p (1 - p)``
         and of ``p * class`` is what rpart accumulates; returned per class."""
         p = self.aprior[:, None] * weights / total
-        return total * (p * (1.0 - p)), p * np.arange(self.numclass, dtype=np.float64)[:, None]
+        return total * (p * (1.0 - p)), p * self.classes[:, None]
 
     def choose(self, rows: np.ndarray, x: np.ndarray, ncat: int, edge: int,
                risk: float) -> Choice:
@@ -299,22 +294,17 @@ class Gini:
         altered = self.aprior[codes]
         right_total = running_sum(altered)
         right = np.bincount(codes, minlength=self.numclass).astype(np.float64)
-        total_ss = 0.0
-        for i in range(self.numclass):
-            p = self.aprior[i] * right[i] / right_total
-            total_ss += right_total * (p * (1.0 - p))
+        p = self.aprior * right / right_total
+        total_ss = running_sum(right_total * (p * (1.0 - p)))
         if ncat:
             return self._categorical(codes, altered, right_total, right, x, ncat, edge, total_ss)
         n = len(codes)
         steps = max(n - edge, 0)
         left_wt = np.add.accumulate(np.concatenate([[0.0], altered]))[1:steps + 1]
         right_wt = np.subtract.accumulate(np.concatenate([[right_total], altered]))[1:steps + 1]
-        onehot = np.zeros((self.numclass, n))
-        onehot[codes, np.arange(n)] = 1.0
-        left = np.cumsum(onehot, axis=1)[:, :steps]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score, left_mean, right_mean = self._scores(left, right[:, None] - left, left_wt,
-                                                        right_wt)
+        left = np.cumsum(codes[None, :steps] == self.classes[:, None], axis=1)
+        score, left_mean, right_mean = self._scores(left, right[:, None] - left, left_wt,
+                                                    right_wt)
         usable = (np.arange(1, steps + 1) >= edge) & (x[1:steps + 1] != x[:steps])
         best, where = _first_extreme(score, usable, total_ss, larger=False)
         if where < 0:
@@ -329,55 +319,62 @@ class Gini:
         each side."""
         left_imp, left_cls = self._impurity(left, left_wt)
         right_imp, right_cls = self._impurity(right, right_wt)
-        score = np.zeros(left.shape[1])
-        left_mean, right_mean = np.zeros(left.shape[1]), np.zeros(left.shape[1])
-        for j in range(self.numclass):
-            score = score + left_imp[j]
-            left_mean = left_mean + left_cls[j]
-            score = score + right_imp[j]
-            right_mean = right_mean + right_cls[j]
-        return score, left_mean, right_mean
+        terms = np.empty((2 * self.numclass, left.shape[1]))
+        terms[0::2], terms[1::2] = left_imp, right_imp
+        return (np.add.accumulate(terms, axis=0)[-1], np.add.accumulate(left_cls, axis=0)[-1],
+                np.add.accumulate(right_cls, axis=0)[-1])
 
     def _categorical(self, codes: np.ndarray, altered: np.ndarray, right_wt: float,
                      right: np.ndarray, x: np.ndarray, ncat: int, edge: int,
                      total_ss: float) -> Choice:
-        """Subsets of levels moved to the left: for two classes the levels in order of
-        their first class's rate, else every subset (a Gray code)."""
+        """Subsets of levels moved to the left: for two classes the levels one by one
+        in order of their first class's rate, else every subset (a Gray code)."""
         levels = x.astype(np.int64) - 1
-        level_wt = [0.0] * ncat
+        level_wt = np.zeros(ncat)
+        np.add.at(level_wt, levels, altered)  # per level, in row order
         table = np.zeros((self.numclass, ncat))
-        for code, level, weight in zip(codes.tolist(), levels.tolist(), altered.tolist()):
-            level_wt[level] += weight
-            table[code, level] += 1.0
+        np.add.at(table, (codes, levels), 1.0)
         counts = np.bincount(levels, minlength=ncat)
-        side = [RIGHT if level_wt[i] else 0 for i in range(ncat)]
         if self.numclass == 2:
-            rate = {i: table[0, i] / level_wt[i] for i in range(ncat) if level_wt[i]}
-            moves: Iterator[int] = iter(sorted((i for i in range(ncat) if counts[i]),
-                                               key=lambda i: rate[i]))
+            present = np.flatnonzero(counts)
+            moves = present[np.argsort(table[0, present] / level_wt[present], kind="stable")]
         else:
-            moves = _gray_code([bool(c) for c in counts])
-        left_wt, left = 0.0, np.zeros(self.numclass)
-        right = right.copy()
-        left_n, right_n = 0, len(codes)
-        best, csplit = total_ss, []
-        for level in moves:
-            sign = 1 if side[level] == RIGHT else -1
-            side[level] = -side[level]
-            right_wt -= sign * level_wt[level]
-            left_wt += sign * level_wt[level]
-            right_n -= sign * int(counts[level])
-            left_n += sign * int(counts[level])
-            right = right - sign * table[:, level]
-            left = left + sign * table[:, level]
-            if left_n >= edge and right_n >= edge:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    score, left_mean, right_mean = self._scores(
-                        left[:, None], right[:, None], np.array([left_wt]), np.array([right_wt]))
-                if score[0] < best:
-                    best = float(score[0])
-                    csplit = list(side) if left_mean[0] < right_mean[0] else [-s for s in side]
-        return Choice(total_ss - best, 0.0, csplit)
+            moves = np.fromiter(_gray_code([bool(c) for c in counts]), dtype=np.int64)
+        if not len(moves):
+            return Choice(0.0)
+        signs = _move_signs(moves, ncat)
+        shift = signs * level_wt[moves]
+        left_wt = np.add.accumulate(shift)
+        right_wt_steps = np.subtract.accumulate(np.concatenate([[right_wt], shift]))[1:]
+        left = np.cumsum(signs * table[:, moves], axis=1)
+        left_n = np.cumsum(signs * counts[moves])
+        score, left_mean, right_mean = self._scores(left, right[:, None] - left, left_wt,
+                                                    right_wt_steps)
+        usable = (left_n >= edge) & (len(codes) - left_n >= edge)
+        best, where = _first_extreme(score, usable, total_ss, larger=False)
+        if where < 0:
+            return Choice(0.0)
+        side = _sides_after(moves[:where + 1], np.where(level_wt != 0, RIGHT, 0))
+        if not left_mean[where] < right_mean[where]:
+            side = -side
+        return Choice(total_ss - best, 0.0, side.tolist())
+
+
+def _move_signs(moves: np.ndarray, ncat: int) -> np.ndarray:
+    """+1 for a level moving left, -1 for one moving back right (every level starts
+    on the right)."""
+    on_left = np.zeros(ncat, dtype=bool)
+    signs = np.empty(len(moves))
+    for i, level in enumerate(moves.tolist()):
+        signs[i] = -1.0 if on_left[level] else 1.0
+        on_left[level] = not on_left[level]
+    return signs
+
+
+def _sides_after(moves: np.ndarray, side0: np.ndarray) -> np.ndarray:
+    """The levels' sides (-1 left, 1 right, 0 absent) after ``moves`` toggled them."""
+    toggles = np.bincount(moves, minlength=len(side0)) % 2
+    return np.where(toggles == 1, -side0, side0)
 
 
 def _gray_code(present: list[bool]) -> Iterator[int]:
@@ -705,12 +702,13 @@ class _Grower:
         return False
 
     def _regroup(self, n1: int, n2: int, leftson: int, rightson: int) -> None:
-        for var in range(len(self.ncat)):
-            tags = self.sorts[var, n1:n2]
-            goes = self.which[np.where(tags < 0, -(tags + 1), tags)]
-            self.sorts[var, n1:n2] = np.concatenate([
-                tags[goes == leftson], tags[goes == rightson],
-                tags[(goes != leftson) & (goes != rightson)]])
+        """Each variable's presort of the node, reordered (stably) into the rows going
+        left, those going right and those staying."""
+        tags = self.sorts[:, n1:n2]
+        goes = self.which[np.where(tags < 0, -(tags + 1), tags)]
+        group = np.where(goes == leftson, 0, np.where(goes == rightson, 1, 2))
+        self.sorts[:, n1:n2] = np.take_along_axis(tags, np.argsort(group, axis=1, kind="stable"),
+                                                  axis=1)
 
 
 def _agreement(target: np.ndarray, x: np.ndarray, order: np.ndarray, ncat: int,
@@ -741,25 +739,27 @@ def _continuous_agreement(x: np.ndarray, sides: np.ndarray
     """Cut points of a continuous surrogate, observations (in increasing ``x``) moved
     from its left to its right side one by one while two that the primary sends
     somewhere are left: the first cut with the most agreement."""
-    goes_left, goes_right = sides == LEFT, sides == RIGHT
-    lefts, rights = float(np.sum(goes_left)), float(np.sum(goes_right))
-    agree = lefts if lefts > rights else rights
-    majority, total = agree, lefts + rights
+    if not len(x):
+        return None
+    moved_left = np.cumsum(sides == LEFT)  # through observation i
+    moved_right = np.cumsum(sides == RIGHT)
+    lefts, rights = int(moved_left[-1]), int(moved_right[-1])
+    agree = float(lefts if lefts > rights else rights)
     # before observation i: how many the primary sends left / right are already moved
-    moved_left = np.concatenate([[0.0], np.cumsum(goes_left)])[:-1]
-    moved_right = np.concatenate([[0.0], np.cumsum(goes_right)])[:-1]
-    visited = (lefts - moved_left) + (rights - moved_right) >= 2
-    new_value = np.concatenate([[False], x[1:] != x[:-1]])
-    cuts = visited & (moved_left + moved_right >= 2) & new_value
+    moved_left -= sides == LEFT
+    moved_right -= sides == RIGHT
+    moved = moved_left + moved_right
+    cuts = (lefts + rights - moved >= 2) & (moved >= 2)
+    cuts[1:] &= x[1:] != x[:-1]
+    cuts[0] = False
     # sending x < cut right agrees on the moved rights and unmoved lefts; left: the rest
     right_agree = (lefts - moved_left) + moved_right
-    left_agree = moved_left + (rights - moved_right)
-    best = np.maximum(right_agree, left_agree)
+    best = np.maximum(right_agree, (lefts + rights) - right_agree)
     found, where = _first_extreme(best, cuts, agree, larger=True)
     if where < 0:
         return None
     direction = RIGHT if right_agree[where] == found else LEFT
-    return found, majority, total, (x[where] + x[where - 1]) / 2, [direction]
+    return found, agree, float(lefts + rights), (x[where] + x[where - 1]) / 2, [direction]
 
 
 def _categorical_agreement(levels: np.ndarray, sides: np.ndarray, ncat: int
@@ -931,7 +931,8 @@ def grow(x: np.ndarray, ncat: Sequence[int], method: "Anova | Gini", control: Co
         raise UnsupportedStepError("step_impute_bag", "rpart's minbucket below 1 (rpart's C "
                                    "code then reads past its arrays)")
     grower = _Grower(np.asarray(x, dtype=np.float64), ncat, method, control)
-    with np.errstate(all="ignore"):  # a pure root: rpart's scale 1 / 0 gives inf and NaN
+    # IEEE results as C gives them (a pure root: rpart's scale 1 / 0 is inf; empty sides)
+    with np.errstate(all="ignore"):
         return _grown(grower, groups if control.xval > 1 else None)
 
 

@@ -91,17 +91,32 @@ class RRandom:
         return np.clip(u, 0.5 * _FIXUP, 1 - 0.5 * _FIXUP)
 
     def unif_index(self, n: int) -> int:
-        """R's ``R_unif_index(n)`` (sample kind "Rejection"): an integer in ``[0, n)``
-        from 16-bit chunks of uniforms, redrawn until it is below ``n``."""
+        """R's ``R_unif_index(n)`` (sample kind "Rejection"): an integer in ``[0, n)``."""
+        return int(self.unif_indices(n, 1)[0])
+
+    def unif_indices(self, n: int, size: int) -> np.ndarray:
+        """``size`` draws of ``R_unif_index(n)``: each takes the low bits of 16-bit
+        chunks of uniforms (as many chunks as ``n - 1`` has bits, plus one) and is redrawn
+        until it is below ``n``. Attempts are taken in blocks; the stream is then set
+        just past the uniforms R would have used."""
         bits = max(int(n - 1).bit_length(), 0)
-        while True:
-            chunks = np.floor(self.unif_rand(bits // 16 + 1) * 65536).astype(np.int64)
-            value = 0
-            for chunk in chunks.tolist():
-                value = (value << 16) + chunk
-            value &= (1 << bits) - 1
-            if value < n:
-                return value
+        chunks = bits // 16 + 1
+        out: list[int] = []
+        while len(out) < size:
+            need = size - len(out)
+            state = self._bits.state
+            attempts = 2 * need + 8  # a draw is accepted with probability above 1/2
+            pieces = np.floor(self.unif_rand(attempts * chunks) * 65536).astype(np.int64)
+            values = np.zeros(attempts, dtype=np.int64)
+            for k in range(chunks):
+                values = (values << 16) + pieces[k::chunks]
+            values &= (1 << bits) - 1
+            accepted = np.flatnonzero(values < n)[:need]
+            out += values[accepted].tolist()
+            if len(accepted) == need:
+                self._bits.state = state
+                self._bits.random_raw((int(accepted[-1]) + 1) * chunks)
+        return np.asarray(out, dtype=np.int64)
 
     def sample_one(self, options: Sequence[T]) -> T:
         """R's ``sample(options, size = 1)``; draws even when there is one option, as R does."""
@@ -112,7 +127,7 @@ class RRandom:
         with replacement one index per value; without, each draw takes a position of
         the remaining pool, whose last element fills the gap."""
         if replace:
-            return [self.unif_index(n) + 1 for _ in range(size)]
+            return (self.unif_indices(n, size) + 1).tolist()
         pool = list(range(n))
         out = []
         for _ in range(size):
