@@ -4,17 +4,18 @@
 continuous predictor by rpart's own quicksort, ``partition``, ``bsplit``, ``surrogate``,
 ``choose_surg``, ``nodesplit`` and the complexity table) for the ``anova`` method and
 the ``class`` method with its default parameters (Gini index, priors from the class
-frequencies, unit losses), with unit case weights and no cross-validation, which is how
-ipred calls it. Every accumulation runs in rpart's order (within a node, the order of
-its rows in the first predictor's presort, which the quicksort fixes for tied values),
-so node values, splits, surrogates and the complexity table carry R's bits.
-:class:`RpartFit` then assembles what ``rpart()`` returns around the C result (frame,
-splits, csplit, cptable, variable importance).
+frequencies, unit losses), with unit case weights, which is how ipred calls it;
+cross-validation (``xval``) included, its groups drawn as R's ``rpart()`` draws them.
+Every accumulation runs in rpart's order (within a node, the order of its rows in the
+first predictor's presort, which the quicksort fixes for tied values), so node values,
+splits, surrogates and the complexity table carry R's bits. :class:`Predictors` codes
+a model frame as ``rpart.matrix`` does; :class:`RpartFit` assembles what ``rpart()``
+returns around the C result (frame, splits, csplit, cptable, variable importance).
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -964,6 +965,11 @@ def cross_validation_groups(stream: Any, nobs: int, folds: int) -> np.ndarray:
 _CP_COLUMNS = ("CP", "nsplit", "rel error", "xerror", "xstd")
 
 
+def _double_matrix(values: np.ndarray) -> Any:
+    """An R double matrix (column-major) of a 2-D array."""
+    return b.matrix(b.dbl(values.ravel(order="F")), *values.shape)
+
+
 def _row_names(numbers: Sequence[int]) -> Any:
     """Integer row names as R keeps them: more than two that run 1..n compactly
     (``c(NA, n)``)."""
@@ -1120,7 +1126,7 @@ class RpartFit:
             yprob = scaled / row_sums(scaled)[:, None]
         nodeprob = estimate[:, k + 1] / float(len(self.response.values))
         values = np.column_stack([estimate[:, :k + 1], yprob, nodeprob])
-        return b.structure(b.matrix(b.dbl(values.ravel(order="F")), *values.shape), {
+        return b.structure(_double_matrix(values), {
             "dimnames": b.r_list([None, b.chr([""] * (2 * k + 1) + ["nodeprob"])])})
 
     def to_r(self, *, call: Any, terms: Any, control: Any, where_names: Sequence[str],
@@ -1134,14 +1140,14 @@ class RpartFit:
             "frame": self.frame(),
             "where": b.structure(b.int_(g.where.tolist()), names=b.chr(list(where_names))),
             "call": call, "terms": terms,
-            "cptable": b.structure(b.matrix(b.dbl(cptable.ravel(order="F")), *cptable.shape), {
+            "cptable": b.structure(_double_matrix(cptable), {
                 "dimnames": b.r_list([b.chr([str(i) for i in range(1, len(cptable) + 1)]),
                                       b.chr(*_CP_COLUMNS[:cptable.shape[1]])])}),
             "method": b.chr("class" if self.is_class else "anova"),
             "parms": self._parms(), "control": control, "functions": functions,
             "numresp": b.int_(self.response.numclass + 2 if self.is_class else 1)}
         if split_names:
-            fields["splits"] = b.structure(b.matrix(b.dbl(matrix.ravel(order="F")), *matrix.shape), {
+            fields["splits"] = b.structure(_double_matrix(matrix), {
                 "dimnames": b.r_list([b.chr(split_names),
                                       b.chr("count", "ncat", "improve", "index", "adj")])})
         if csplit is not None:
@@ -1169,7 +1175,7 @@ class RpartFit:
         prior = b.structure(b.dbl(counts / float(counts.sum())), {
             "dim": b.int_(k), "dimnames": b.r_list([b.chr([str(i) for i in range(1, k + 1)])])})
         loss = self.response.loss
-        return b.named_list(prior=prior, loss=b.matrix(b.dbl(loss.ravel(order="F")), k, k),
+        return b.named_list(prior=prior, loss=_double_matrix(loss),
                             split=b.dbl(1.0))
 
 

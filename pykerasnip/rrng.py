@@ -75,6 +75,17 @@ def _lcg(seed: int, n: int) -> tuple[int, list[int]]:
     return seed, values
 
 
+def _chunk_values(uniforms: np.ndarray, bits: int) -> np.ndarray:
+    """R's ``rbits``: consecutive groups of 16-bit chunks of ``uniforms`` (``bits // 16 + 1``
+    per value) joined, keeping the low ``bits`` bits."""
+    chunks = bits // 16 + 1
+    pieces = np.floor(uniforms * 65536).astype(np.int64)
+    values = np.zeros(len(pieces) // chunks, dtype=np.int64)
+    for k in range(chunks):
+        values = (values << 16) + pieces[k::chunks]
+    return values & ((1 << bits) - 1)
+
+
 class RRandom:
     """One R random stream (``RNGkind("Mersenne-Twister", "Inversion")``)."""
 
@@ -91,26 +102,26 @@ class RRandom:
         return np.clip(u, 0.5 * _FIXUP, 1 - 0.5 * _FIXUP)
 
     def unif_index(self, n: int) -> int:
-        """R's ``R_unif_index(n)`` (sample kind "Rejection"): an integer in ``[0, n)``."""
-        return int(self.unif_indices(n, 1)[0])
+        """R's ``R_unif_index(n)`` (sample kind "Rejection"): an integer in ``[0, n)``
+        from 16-bit chunks of uniforms (as many as ``n - 1`` has bits, plus one), redrawn
+        until it is below ``n``."""
+        bits = max(int(n - 1).bit_length(), 0)
+        while True:
+            value = int(_chunk_values(self.unif_rand(bits // 16 + 1), bits)[0])
+            if value < n:
+                return value
 
     def unif_indices(self, n: int, size: int) -> np.ndarray:
-        """``size`` draws of ``R_unif_index(n)``: each takes the low bits of 16-bit
-        chunks of uniforms (as many chunks as ``n - 1`` has bits, plus one) and is redrawn
-        until it is below ``n``. Attempts are taken in blocks; the stream is then set
-        just past the uniforms R would have used."""
+        """``size`` draws of :meth:`unif_index`, their attempts taken in blocks; the
+        stream is then set just past the uniforms R would have used."""
         bits = max(int(n - 1).bit_length(), 0)
         chunks = bits // 16 + 1
         out: list[int] = []
         while len(out) < size:
             need = size - len(out)
             state = self._bits.state
-            attempts = 2 * need + 8  # a draw is accepted with probability above 1/2
-            pieces = np.floor(self.unif_rand(attempts * chunks) * 65536).astype(np.int64)
-            values = np.zeros(attempts, dtype=np.int64)
-            for k in range(chunks):
-                values = (values << 16) + pieces[k::chunks]
-            values &= (1 << bits) - 1
+            attempts = 2 * need + 8  # a draw passes with probability above 1/2
+            values = _chunk_values(self.unif_rand(attempts * chunks), bits)
             accepted = np.flatnonzero(values < n)[:need]
             out += values[accepted].tolist()
             if len(accepted) == need:

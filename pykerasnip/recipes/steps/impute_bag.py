@@ -6,8 +6,14 @@ when its variable is missing or a category was not seen at that node, the surrog
 splits in order; with ``usesurrogate = 2`` then the larger child), numeric columns
 take the mean of the trees' leaf values (summed in tree order) and factors the
 majority vote, ties broken by R's ``sample()`` as ipred's ``uwhich.max`` does (inside
-``r_session(seed)``, R's draws after ``set.seed``). Training (bootstrap samples and
-rpart's CART growth) stays in R.
+``r_session(seed)``, R's draws after ``set.seed``).
+
+Training replays recipes' ``bag_wrap`` and ipred's ``ipredbagg``/``irpart``: R's
+bootstrap draws after ``set.seed(seed_val)`` and each tree grown by
+:mod:`pykerasnip.rpart` (rpart's C fit, bit for bit), stored as the very objects R's
+prep stores, so R's ``bake()`` runs what Python writes. ipred's out-of-bag error,
+combined models and cross-validation groups given as a vector stay in R
+(``PARTIAL_PREP_EXCEPTIONS``).
 """
 from __future__ import annotations
 
@@ -288,7 +294,8 @@ class BagOptions:
             raise _refuse("coob")
         ns = given.get("ns")
         control = given.get("control")
-        return cls(nbagg=trees, control=None if control is None else rtree.named(control, "control"),
+        return cls(nbagg=trees,
+                   control=None if control is None else rtree.named(control, "control"),
                    keep_x=flag(given.get("keepX"), default=True),
                    ns=None if ns is None else int(scalar(ns)))
 
@@ -362,6 +369,22 @@ def _functions(is_class: bool) -> List:
         for name in names})
 
 
+def _usable_rows(y: pd.Series, x: rpart.Predictors) -> np.ndarray:
+    """``na.rpart``: the rows with a response and at least one predictor."""
+    if not x.names:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(y.notna().to_numpy() & ~x.missing().all(axis=1))
+
+
+def _terms(y: pd.Series, x: rpart.Predictors) -> Any:
+    """The trees' ``y ~ <predictors>`` terms, environment ``baseenv()`` as recipes
+    leaves it."""
+    terms = terms_from_formula("y ~ .", ["y", *x.names])
+    terms.data_classes = {"y": rpart.MF_CLASS[column_kind(y)],
+                          **{n: rpart.MF_CLASS[k] for n, k in zip(x.names, x.kinds)}}
+    return terms.to_r(env=BaseEnv)
+
+
 def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: BagOptions,
                seed: int) -> List:
     """recipes' ``bag_wrap``: ipred's bagged rpart trees for ``target`` from
@@ -371,41 +394,43 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
                                    "response y)")
     y, is_class = _response(data[target])
     x = rpart.Predictors.of(data[predictors])
-    missing = x.missing()
-    usable = np.flatnonzero(y.notna().to_numpy() & ~missing.all(axis=1)) if predictors else \
-        np.zeros(0, dtype=np.int64)
+    usable = _usable_rows(y, x)
     if not len(usable):
         raise SpecError(f"step_impute_bag: Failed to compute: no rows to fit `{target}` on")
     control, control_node = options.rpart_control(is_class)
-    terms = terms_from_formula("y ~ .", ["y", *predictors])
-    terms.data_classes = {"y": rpart.MF_CLASS[column_kind(y)],
-                          **{n: rpart.MF_CLASS[k] for n, k in zip(x.names, x.kinds)}}
-    parts = {"call": b.call("dummy_call"), "terms": terms.to_r(env=BaseEnv),
-             "control": control_node, "y": b.int_(), "functions": _functions(is_class)}
-    response = (y.cat.codes.to_numpy()[usable] + 1.0) if is_class else \
-        y.to_numpy(dtype=np.float64, na_value=np.nan)[usable]
-    levels = list(y.cat.categories) if is_class else None
+    parts = {"call": b.call("dummy_call"), "terms": _terms(y, x), "control": control_node,
+             "y": b.int_(), "functions": _functions(is_class)}
+    response = rpart.Response(
+        (y.cat.codes.to_numpy() + 1.0)[usable] if is_class
+        else y.to_numpy(dtype=np.float64, na_value=np.nan)[usable],
+        list(y.cat.categories) if is_class else None)
     stream = RRandom(seed)
     if control.xval:  # ipred's first fit, on all the rows, only tells it their number
         rpart.cross_validation_groups(stream, len(usable), control.xval)
     trees = []
     for draw in options.draws(stream, len(usable), len(y)):
-        rows = usable[np.asarray(draw) - 1]
-        design, xlevels = x.design(rows)
-        fit = rpart.RpartFit.fit(design, rpart.Response(response[np.asarray(draw) - 1], levels),
+        picked = np.asarray(draw) - 1
+        design, xlevels = x.design(usable[picked])
+        fit = rpart.RpartFit.fit(design, rpart.Response(response.values[picked], response.levels),
                                  control, stream)
-        tree = fit.to_r(where_names=make_unique([str(r + 1) for r in rows]),
+        tree = fit.to_r(where_names=make_unique([str(r + 1) for r in usable[picked]]),
                         xlevels=b.named_list({k: b.chr(v) for k, v in xlevels.items()}), **parts)
-        kind = ("class", "sclass") if is_class else ("anova", "sreg")
-        bindx = b.int_seq(len(draw)) if options.nbagg == 1 else b.int_(draw)  # R's 1:nobs
-        trees.append(b.structure(b.named_list(bindx=bindx, btree=tree),
-                                 {"class": b.structure(b.chr(kind[1]), names=b.chr(kind[0]))}))
+        trees.append(_bagged_tree(draw, tree, is_class, options.nbagg == 1))
     fields = {"y": from_python(pd.Series(y.array)),
               "X": from_pandas(data[predictors].reset_index(drop=True), tibble=False)
               if options.keep_x else None,
               "mtrees": b.r_list(trees), "OOB": b.lgl(False), "comb": b.lgl(False),
               "..imp_vars": b.chr(*predictors)}
     return b.structure(b.named_list(fields), {"class": "classbagg" if is_class else "regbagg"})
+
+
+def _bagged_tree(draw: list[int], tree: Any, is_class: bool, single: bool) -> List:
+    """One of ipred's ``mtrees``: the bootstrap rows (R's ``1:nobs`` for a single tree)
+    and the tree, classed ``c(anova = "sreg")`` or ``c(class = "sclass")``."""
+    method, cls = ("class", "sclass") if is_class else ("anova", "sreg")
+    bindx = b.int_seq(len(draw)) if single else b.int_(draw)
+    return b.structure(b.named_list(bindx=bindx, btree=tree),
+                       {"class": b.structure(b.chr(cls), names=b.chr(method))})
 
 
 # --------------------------------------------------------------------------- the step
