@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import UnsupportedStepError
+from .errors import UnsupportedObjectError
 from .hardhat.cast import column_kind
 from .rds import build as b
 from .rlinalg import row_sums, sum_ld
@@ -929,8 +929,8 @@ def grow(x: np.ndarray, ncat: Sequence[int], method: "Anova | Gini", control: Co
     NaN for missing; ``ncat`` levels per variable, 0 for continuous ones), cross-validated
     over the 1-based ``groups`` when ``control.xval`` > 1."""
     if control.minbucket < 1:
-        raise UnsupportedStepError("step_impute_bag", "rpart's minbucket below 1 (rpart's C "
-                                   "code then reads past its arrays)")
+        raise UnsupportedObjectError("rpart with minbucket below 1 (its C code then reads past "
+                                     "its arrays)")
     grower = _Grower(np.asarray(x, dtype=np.float64), ncat, method, control)
     # IEEE results as C gives them (a pure root: rpart's scale 1 / 0 is inf; empty sides)
     with np.errstate(all="ignore"):
@@ -1197,8 +1197,8 @@ class Predictors:
             column = frame[name]
             kind = column_kind(column)
             if kind not in MF_CLASS:
-                raise UnsupportedStepError("step_impute_bag", f"training rpart on a {kind} "
-                                           f"predictor (`{name}`)")
+                raise UnsupportedObjectError(f"rpart on a {kind} predictor (`{name}`) is not "
+                                             "replayed")
             kinds.append(kind)
             levels.append(list(column.cat.categories) if kind in ("factor", "ordered") else None)
             values.append(_predictor_values(column, kind))

@@ -13,10 +13,11 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import pykerasnip.recipes as rc
-from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
+from pykerasnip.errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from pykerasnip.rds import load
 from pykerasnip.recipes.steps.base import PARTIAL_PREP_EXCEPTIONS, PREP_EXCEPTIONS
 from pykerasnip.rrng import RRandom
@@ -132,6 +133,14 @@ def test_settings_trained_only_in_r_are_refused(options: dict, setting: str) -> 
     assert setting.split()[0] in PARTIAL_PREP_EXCEPTIONS["step_impute_bag"]
 
 
+def test_date_predictors_are_refused() -> None:
+    train = truth_frame("bag_three_trees", "train.rds")
+    train["d"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(train)), unit="D")
+    with pytest.raises(UnsupportedStepError, match=r"predictors other than .*`d` \(date\)"):
+        rc.recipe("y ~ .", train).step_impute_bag("x1", trees=2, seed_val=1).prep(train)
+    assert "(dates)" in PARTIAL_PREP_EXCEPTIONS["step_impute_bag"]
+
+
 def test_bad_settings_are_refused_as_r_does() -> None:
     train = truth_frame("bag_three_trees", "train.rds")
     recipe = rc.recipe("y ~ .", train)
@@ -143,6 +152,10 @@ def test_bad_settings_are_refused_as_r_does() -> None:
         recipe.step_impute_bag("x1", options={"ns": 39.0}, trees=2).prep(train)
     with pytest.raises(SpecError, match="maxdepth"):
         recipe.step_impute_bag("x1", options={"control": {"maxdepth": 31}}).prep(train)
+    with pytest.raises(UnsupportedObjectError, match="minbucket below 1"):  # R reads past arrays
+        recipe.step_impute_bag("x1", options={"control": {"minbucket": 0}}).prep(train)
+    with pytest.raises(SpecError, match="'X' cannot be used"):
+        recipe.step_impute_bag("x1", options={"X": 1}).prep(train)
 
 
 def test_impute_bag_warns_of_rows_without_predictors_and_refuses_new_levels():
@@ -187,3 +200,21 @@ def test_r_sample_int_draws_as_r() -> None:
     stream = RRandom(5)
     got = [v for n, k, r in settings for v in stream.sample(n, k, r)]
     assert got == run_r(code, stack="rstack").tolist()
+
+
+@requires_rstack
+def test_r_prints_and_summarises_python_grown_trees(tmp_path) -> None:
+    """rpart's print helpers Python stores (closures handing over to rpart's own) serve
+    R's ``print()`` and ``summary()`` of the trees, numeric and class."""
+    from pykerasnip.io import write_rds
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        write_rds(python_prep(next(c for c in CASES if c.name == "impute_bag")),
+                  tmp_path / "prepped.rds")
+    lines = run_r("""models <- readRDS(path)$steps[[1]]$models
+                     trees <- list(models$a$mtrees[[1]]$btree, models$f$mtrees[[2]]$btree)
+                     unlist(lapply(trees, function(t) capture.output(print(t), summary(t))))""",
+                  inputs={"path": tmp_path / "prepped.rds"}, packages=("recipes", "rpart"),
+                  stack="rstack")
+    text = "\n".join(lines)
+    assert "node), split, n, deviance, yval" in text and "predicted class=" in text

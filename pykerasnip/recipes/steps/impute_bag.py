@@ -261,14 +261,16 @@ _IPRED_CONTROL = {False: {**_RPART_CONTROL, "xval": b.dbl(0.0)},
                   True: {**_RPART_CONTROL, "minsplit": b.dbl(2.0), "minbucket": b.dbl(1.0),
                          "cp": b.dbl(0.0), "xval": b.dbl(0.0)}}
 PARTIAL_PREP_EXCEPTIONS["step_impute_bag"] = (
-    "ipred's out-of-bag error (`options = list(coob = TRUE)`), combined models (`comb`) and "
+    "ipred's out-of-bag error (`options = list(coob = TRUE)`), combined models (`comb`), "
     "rpart's cross-validation groups given as a vector (`control = list(xval = <groups>)`) "
-    "train only in R; otherwise ipred's draws and rpart's trees are replayed bit for bit")
+    "and predictors other than numbers, logicals, factors and characters (dates) train only "
+    "in R; otherwise ipred's draws and rpart's trees are replayed bit for bit")
 
 
 def _refuse(setting: str) -> UnsupportedStepError:
+    """The refusal of a setting of ``PARTIAL_PREP_EXCEPTIONS``."""
     return UnsupportedStepError("step_impute_bag", prep_refusal(
-        f"{setting} ({PARTIAL_PREP_EXCEPTIONS['step_impute_bag']})"))
+        f"bagging with {setting} trains only in R"))
 
 
 @dataclass
@@ -393,6 +395,11 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
         raise UnsupportedStepError("step_impute_bag", "a predictor named `y` (ipred names the "
                                    "response y)")
     y, is_class = _response(data[target])
+    others = [f"`{c}` ({column_kind(data[c])})" for c in predictors
+              if column_kind(data[c]) not in rpart.MF_CLASS]
+    if others:
+        raise _refuse(f"predictors other than numbers, logicals, factors and characters: "
+                      f"{', '.join(others)}")
     x = rpart.Predictors.of(data[predictors])
     usable = _usable_rows(y, x)
     if not len(usable):
