@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import UnsupportedObjectError
+from .errors import SpecError, UnsupportedObjectError
 from .hardhat.cast import column_kind
 from .rds import build as b
 from .rlinalg import row_sums, sum_ld
@@ -1039,6 +1039,10 @@ class RpartFit:
             stream: Any = None) -> "RpartFit":
         """rpart's fit; with cross-validation its groups are drawn from ``stream`` (an
         :class:`~pykerasnip.rrng.RRandom`), as R's ``rpart()`` draws them."""
+        if response.levels is not None and response.numclass == 1 and len(response.values) > 1:
+            # rpart.class's prior of one class, 1 / count, makes diag() a 0 x 0 matrix
+            raise SpecError("rpart: number of rows of matrices must match (see arg 2): the "
+                            "sample holds only the first class")
         groups = None
         if control.xval:
             groups = cross_validation_groups(stream, design.x.shape[1], control.xval)

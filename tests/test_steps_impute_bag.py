@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 import pykerasnip.recipes as rc
+from pykerasnip.convert import from_pandas
 from pykerasnip.errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from pykerasnip.rds import load
 from pykerasnip.recipes.steps.base import PARTIAL_PREP_EXCEPTIONS, PREP_EXCEPTIONS
@@ -218,3 +219,19 @@ def test_r_prints_and_summarises_python_grown_trees(tmp_path) -> None:
                   stack="rstack")
     text = "\n".join(lines)
     assert "node), split, n, deviance, yval" in text and "predicted class=" in text
+
+
+@requires_rstack
+def test_a_sample_of_one_class_fails_as_in_r() -> None:
+    """rpart cannot fit a class response whose sample holds only its first level (R's
+    ``cbind()`` error, which recipes reports as near zero variance)."""
+    train = truth_frame("bag_three_trees", "train.rds")
+    train["f"] = train["f"].where(train["f"].isna(), "p")
+    message = run_r("""tryCatch(prep(recipe(y ~ ., train) |>
+                                       step_impute_bag(f, trees = 1, seed_val = 1), train),
+                                  error = function(e) conditionMessage(e))""",
+                    inputs={"train": from_pandas(train, tibble=True)}, packages=("recipes",),
+                    stack="rstack")
+    assert "near zero variance" in str(message)
+    with pytest.raises(SpecError, match="not able to fit to `f`.*near zero variance"):
+        rc.recipe("y ~ .", train).step_impute_bag("f", trees=1, seed_val=1).prep(train)

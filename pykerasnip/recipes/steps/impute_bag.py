@@ -418,8 +418,8 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
     for draw in options.draws(stream, len(usable), len(y)):
         picked = np.asarray(draw) - 1
         design, xlevels = x.design(usable[picked])
-        fit = rpart.RpartFit.fit(design, rpart.Response(response.values[picked], response.levels),
-                                 control, stream)
+        fit = _fit_tree(target, design, rpart.Response(response.values[picked], response.levels),
+                        control, stream)
         tree = fit.to_r(where_names=make_unique([str(r + 1) for r in usable[picked]]),
                         xlevels=b.named_list({k: b.chr(v) for k, v in xlevels.items()}), **parts)
         trees.append(_bagged_tree(draw, tree, is_class, options.nbagg == 1))
@@ -429,6 +429,20 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
               "mtrees": b.r_list(trees), "OOB": b.lgl(False), "comb": b.lgl(False),
               "..imp_vars": b.chr(*predictors)}
     return b.structure(b.named_list(fields), {"class": "classbagg" if is_class else "regbagg"})
+
+
+def _fit_tree(target: str, design: rpart.Design, response: rpart.Response,
+              control: rpart.Control, stream: RRandom) -> rpart.RpartFit:
+    """rpart's fit of one bootstrap sample; where rpart fails as it does on a sample of
+    one class, recipes' message."""
+    try:
+        return rpart.RpartFit.fit(design, response, control, stream)
+    except SpecError as error:
+        if "number of rows of matrices must match" not in str(error):
+            raise
+        raise SpecError(f"step_impute_bag: The bagged tree model was not able to fit to "
+                        f"`{target}`. It appears to be because it had near zero variance. "
+                        f"Please deselect it for this step.") from error
 
 
 def _bagged_tree(draw: list[int], tree: Any, is_class: bool, single: bool) -> List:
