@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from .errors import SpecError, UnsupportedObjectError
-from .hardhat.cast import column_kind
 from .rds import build as b
 from .rlinalg import row_sums, sum_ld
 from .rmath import r_sort_strings
@@ -1195,18 +1194,18 @@ class Predictors:
     levels: list[list[str] | None]
 
     @classmethod
-    def of(cls, frame: pd.DataFrame) -> "Predictors":
-        values, kinds, levels = [], [], []
-        for name in frame.columns:
-            column = frame[name]
-            kind = column_kind(column)
-            if kind not in MF_CLASS:
-                raise UnsupportedObjectError(f"rpart on a {kind} predictor (`{name}`) is not "
-                                             "replayed")
-            kinds.append(kind)
-            levels.append(list(column.cat.categories) if kind in ("factor", "ordered") else None)
-            values.append(_predictor_values(column, kind))
-        return cls(list(frame.columns), values, kinds, levels)
+    def of(cls, frame: pd.DataFrame, kinds: Sequence[str]) -> "Predictors":
+        """The columns of ``frame``, of the R types ``kinds`` (double, integer, logical,
+        factor, ordered or character)."""
+        unknown = [f"`{name}` ({kind})" for name, kind in zip(frame.columns, kinds)
+                   if kind not in MF_CLASS]
+        if unknown:
+            raise UnsupportedObjectError(f"rpart on predictors {', '.join(unknown)} is not "
+                                         "replayed")
+        levels = [list(frame[name].cat.categories) if kind in ("factor", "ordered") else None
+                  for name, kind in zip(frame.columns, kinds)]
+        values = [_predictor_values(frame[name], kind) for name, kind in zip(frame.columns, kinds)]
+        return cls(list(frame.columns), values, list(kinds), levels)
 
     def missing(self) -> np.ndarray:
         """Rows x predictors: is the value missing?"""

@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT
 from pykerasnip import rpart
 from pykerasnip.convert import strings, to_pandas
+from pykerasnip.hardhat.cast import column_kind
 from pykerasnip.rds import build as b
 from pykerasnip.rds import load
 from pykerasnip.rds.nodes import List
@@ -43,7 +44,8 @@ def python_fit(case: List) -> tuple[Any, List]:
     """Python's rpart object for the case, and R's with the parts Python leaves to its
     caller (``call``, ``terms``, ``functions``, the ``na.action`` of dropped rows) out."""
     data = to_pandas(case["data"])
-    predictors = rpart.Predictors.of(data.drop(columns="y"))
+    frame = data.drop(columns="y")
+    predictors = rpart.Predictors.of(frame, [column_kind(frame[c]) for c in frame.columns])
     usable = np.flatnonzero(~predictors.missing().all(axis=1))  # na.rpart
     design, xlevels = predictors.design(usable)
     y = data["y"]

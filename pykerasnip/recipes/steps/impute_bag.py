@@ -30,15 +30,14 @@ from ...convert import flag, from_pandas, from_python, scalar, strings, to_pytho
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import is_factor
 from ...formula.terms import terms_from_formula
-from ...hardhat.cast import column_kind
 from ...rds import build as b
 from ...rds.nodes import NA_INTEGER, BaseEnv, Integer, List, MissingArg, RObject, plain
 from ...rmath import make_unique, r_sort_strings
 from ...rrng import RRandom, current_stream
 from .. import selectors
 from ..selectors import all_predictors, r_argument_quosures
-from .base import (PARTIAL_PREP_EXCEPTIONS, Step, first, prep_refusal, r_numbers, register,
-                   step_to_r)
+from .base import (PARTIAL_PREP_EXCEPTIONS, Step, first, is_string_column, prep_refusal,
+                   r_numbers, register, step_to_r)
 from .impute import imputable_rows, impute_var_lists
 from .numeric import r_matrix
 
@@ -339,10 +338,26 @@ class BagOptions:
             yield stream.sample(nobs, size, replace)
 
 
+def _r_type(column: pd.Series) -> str:
+    """A column's R type among those model frames class (``.MFclass``): double,
+    integer, logical, factor, ordered, character; else its pandas kind."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "ordered" if dtype.ordered else "factor"
+    if pd.api.types.is_bool_dtype(dtype) or (
+            dtype == object and pd.api.types.infer_dtype(column, skipna=True) == "boolean"):
+        return "logical"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "integer"
+    if pd.api.types.is_float_dtype(dtype):
+        return "double"
+    return "character" if is_string_column(column) else str(dtype)
+
+
 def _response(column: pd.Series) -> tuple[pd.Series, bool]:
     """The imputed column as ipred gets it (character made a factor) and whether it is
     a class (factor) response; other types have no ipred method."""
-    kind = column_kind(column)
+    kind = _r_type(column)
     if kind == "character":
         values = column.astype(object).where(column.notna(), None)
         levels = r_sort_strings(set(values) - {None})
@@ -382,7 +397,7 @@ def _terms(y: pd.Series, x: rpart.Predictors) -> Any:
     """The trees' ``y ~ <predictors>`` terms, environment ``baseenv()`` as recipes
     leaves it."""
     terms = terms_from_formula("y ~ .", ["y", *x.names])
-    terms.data_classes = {"y": rpart.MF_CLASS[column_kind(y)],
+    terms.data_classes = {"y": rpart.MF_CLASS[_r_type(y)],
                           **{n: rpart.MF_CLASS[k] for n, k in zip(x.names, x.kinds)}}
     return terms.to_r(env=BaseEnv)
 
@@ -395,12 +410,12 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
         raise UnsupportedStepError("step_impute_bag", "a predictor named `y` (ipred names the "
                                    "response y)")
     y, is_class = _response(data[target])
-    others = [f"`{c}` ({column_kind(data[c])})" for c in predictors
-              if column_kind(data[c]) not in rpart.MF_CLASS]
+    kinds = [_r_type(data[c]) for c in predictors]
+    others = [f"`{c}` ({k})" for c, k in zip(predictors, kinds) if k not in rpart.MF_CLASS]
     if others:
         raise _refuse(f"predictors other than numbers, logicals, factors and characters: "
                       f"{', '.join(others)}")
-    x = rpart.Predictors.of(data[predictors])
+    x = rpart.Predictors.of(data[predictors], kinds)
     usable = _usable_rows(y, x)
     if not len(usable):
         raise SpecError(f"step_impute_bag: Failed to compute: no rows to fit `{target}` on")
