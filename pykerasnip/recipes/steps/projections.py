@@ -305,7 +305,7 @@ class StepPls(_ProjectionStep):
                                        prep_refusal(PARTIAL_PREP_EXCEPTIONS[self.r_class]))
         fit = mixomics.pls(x, y, mixomics.pls_settings(matched, ncomp, (float(min(keep, p)),) * ncomp,
                                                       y.shape[1]))
-        components = names0(ncomp, "comp")
+        components = [f"comp{i}" for i in range(1, ncomp + 1)]  # paste0(), unpadded
         self.mu = pd.Series(fit.mu, index=self.columns)
         self.sd = fit.sd
         self.coefs = pd.DataFrame(fit.coefs, index=self.columns, columns=components)
