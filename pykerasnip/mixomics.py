@@ -123,7 +123,7 @@ def _scalar(value: Any) -> Any:
 
 
 def pls_settings(matched: Mapping[str, Any], ncomp: int, keep_x: tuple[float, ...],
-             n_outcomes: int) -> PlsSettings:
+                 n_outcomes: int) -> PlsSettings:
     """The fit's settings from the matched options, checked as mixOmics checks them."""
     scale, mode = _scalar(matched.get("scale", True)), _scalar(matched.get("mode", MODES[0]))
     tol, max_iter = _scalar(matched.get("tol", 1e-6)), _scalar(matched.get("max.iter", 100))
@@ -154,7 +154,8 @@ def _col_sd(values: np.ndarray) -> float:
 def scale_block(x: np.ndarray, scale: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """mixOmics' ``scale.function``: the centred (and, with ``scale``, scaled) block,
     its column means and standard deviations; a column of zero spread becomes zeros."""
-    mean = np.array([r_mean_one_pass(col[~np.isnan(col)]) for col in x.T])  # colMeans(na.rm = TRUE)
+    # colMeans(na.rm = TRUE)
+    mean = np.array([r_mean_one_pass(col[~np.isnan(col)]) for col in x.T])
     with np.errstate(invalid="ignore", divide="ignore"):
         centred = x - mean
         if not scale:
@@ -262,7 +263,8 @@ def fit_component(rx: np.ndarray, ry: np.ndarray, miss_y: np.ndarray | None, kee
         if iteration > settings.max_iter:
             warnings.warn("step_pls: the SGCCA algorithm did not converge", UserWarning,
                           stacklevel=3)
-        change = max(crossprod((a - old_a)[:, None])[0, 0], crossprod((b - old_b)[:, None])[0, 0])
+        change = max(crossprod((a - old_a)[:, None])[0, 0],
+                     crossprod((b - old_b)[:, None])[0, 0])
         if np.isnan(change) and iteration <= settings.max_iter:
             raise fail("missing value where TRUE/FALSE needed (the weights are undefined)")
         if change < settings.tol or iteration > settings.max_iter:
@@ -286,10 +288,6 @@ def check_entry(x: np.ndarray, y: np.ndarray, settings: PlsSettings) -> None:
     n, p = x.shape
     if settings.mode == "canonical" and settings.ncomp > y.shape[1]:
         raise fail(f"For `canonical mode', 'ncomp' needs to be lower than ncol(Y)= {y.shape[1]}")
-    if not settings.tol > 0:
-        raise fail("tol must be non negative")
-    if not settings.max_iter > 0:
-        raise fail("max.iter must be non negative")
     if any(k < 0 for k in settings.keep_y) or any(k > y.shape[1] for k in settings.keep_y):
         raise fail(f"each component of 'keepY' must be non negative and no greater than "
                    f"{y.shape[1]}")
@@ -325,7 +323,8 @@ def pls(x: np.ndarray, y: np.ndarray, settings: PlsSettings) -> PlsFit:
         weights.append(component.a)
         scores.append(component.t)
         if comp + 1 < settings.ncomp:
-            rx, ry = deflate(rx, component.t, None), _DEFLATE_Y[settings.mode](ry, component, miss_y)
+            rx = deflate(rx, component.t, None)
+            ry = _DEFLATE_Y[settings.mode](ry, component, miss_y)
     w, t = np.column_stack(weights), np.column_stack(scores)
     return PlsFit(mu, sd, *_butcher(xs, w, t))
 
@@ -335,8 +334,7 @@ def _butcher(xs: np.ndarray, w: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, 
     the weights ``W`` and the scores."""
     p_loadings = crossprod(xs, t)
     coefs = matprod(w, solve(matprod(p_loadings.T, w)))
-    norms = np.array([np.nan if np.isnan(col).any() else _square(svd_values(col[:, None])[0])
-                      for col in t.T])
+    norms = np.array([_square(svd_values(col[:, None])[0]) for col in t.T])
     return coefs, norms
 
 

@@ -19,7 +19,7 @@ import pykerasnip as pk
 from pykerasnip import rds
 from pykerasnip.errors import UnsupportedStepError
 from pykerasnip.recipes.steps.base import PARTIAL_PREP_EXCEPTIONS
-from recipe_cases import assert_as_r, case_names, check_python_prep, check_r_prepped, matrix_cells
+from recipe_cases import case_names, check_python_prep, check_r_prepped, matrix_cells
 from steps_truth import r_bake_folders, requires_rstack
 
 DATA = Path(__file__).parent / "data" / "pls_prep"
@@ -91,5 +91,5 @@ def r_bakes(tmp_path_factory) -> dict[str, Any]:
 def test_r_bakes_the_python_prep_as_its_own(r_bakes: dict[str, Any], case: str) -> None:
     got = r_bakes[case]
     assert not isinstance(got, str), f"R's bake() of the written recipe failed: {got}"
-    pd.testing.assert_frame_equal(matrix_cells(got), matrix_cells(pk.read_rds(DATA / case / "baked.rds")),
-                                  check_exact=True)
+    want = pk.read_rds(DATA / case / "baked.rds")
+    pd.testing.assert_frame_equal(matrix_cells(got), matrix_cells(want), check_exact=True)

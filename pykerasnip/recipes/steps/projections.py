@@ -303,8 +303,8 @@ class StepPls(_ProjectionStep):
         if not mixomics.replayed(matched, p, y.shape[1]):
             raise UnsupportedStepError(self.r_class,
                                        prep_refusal(PARTIAL_PREP_EXCEPTIONS[self.r_class]))
-        fit = mixomics.pls(x, y, mixomics.pls_settings(matched, ncomp, (float(min(keep, p)),) * ncomp,
-                                                      y.shape[1]))
+        keep_x = (float(min(keep, p)),) * ncomp
+        fit = mixomics.pls(x, y, mixomics.pls_settings(matched, ncomp, keep_x, y.shape[1]))
         components = [f"comp{i}" for i in range(1, ncomp + 1)]  # paste0(), unpadded
         self.mu = pd.Series(fit.mu, index=self.columns)
         self.sd = fit.sd
