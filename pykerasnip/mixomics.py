@@ -1,6 +1,7 @@
 """mixOmics 6.23.3's partial least squares (``pls``, ``plsda``, ``spls``, ``splsda``) as
-recipes' ``step_pls`` calls them: one study, no multilevel design, no log ratio, no
-near-zero-variance filter; then the summary recipes keeps (``butcher_pls``).
+recipes' ``step_pls`` calls them (one study, no multilevel design), with mixOmics'
+near-zero-variance filter and centred log ratio when asked; then the summary recipes
+keeps (``butcher_pls``).
 
 Every operation is R's: ``colMeans`` in long double, matrixStats' ``colSds`` in double,
 ``%*%``/``crossprod`` as the reference BLAS sums (:func:`~pykerasnip.rlinalg.matprod`,
@@ -15,6 +16,7 @@ as mixOmics does; missing predictors leave R's ``solve()`` singular.
 """
 from __future__ import annotations
 
+import collections
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,8 +25,9 @@ from typing import Any
 import numpy as np
 
 from .errors import SpecError
-from .rlinalg import crossprod, matprod, row_sums, solve, svd, svd_values
-from .rmath import r_mean_one_pass
+from .rds.altrep import format_reals
+from .rlinalg import crossprod, matprod, mean_ld, row_sums, solve, svd, svd_values
+from .rmath import libm, r_mean_one_pass
 
 #: ``mode`` values of pls/spls (the first is the default; plsda/splsda use it)
 MODES = ("regression", "canonical", "invariant", "classic")
@@ -45,14 +48,18 @@ class PlsSettings:
     mode: str = "regression"
     tol: float = 1e-6
     max_iter: float = 100
+    near_zero_var: bool = False
+    logratio: str = "none"
 
 
 @dataclass
 class PlsFit:
     """What ``butcher_pls`` keeps: the predictors' centres ``mu`` and scales ``sd`` (None
     unscaled), ``coefs = W %*% solve(t(P) %*% W)`` (p x ncomp) and ``col_norms``, each
-    score's squared 2-norm."""
+    score's squared 2-norm; ``kept``: the (0-based) predictors fitted, those the
+    near-zero-variance filter left."""
 
+    kept: np.ndarray
     mu: np.ndarray
     sd: np.ndarray | None
     coefs: np.ndarray
@@ -79,8 +86,8 @@ FORMALS = {
 }
 #: arguments given already: pls_fit's own (x, y, ncomp, keepX) and those it passes on
 _GIVEN = ("x", "y", "ncomp", "keepX", "X", "Y")
-#: the only values of these arguments Python replays (the others train only in R)
-REPLAYED_VALUES = {"near.zero.var": False, "logratio": "none", "multilevel": None}
+#: ``logratio`` values mixOmics accepts
+LOGRATIOS = ("none", "CLR")
 
 
 def function_name(classification: bool, sparse: bool) -> str:
@@ -108,11 +115,9 @@ def match_options(options: Mapping[str, Any], function: str) -> dict[str, Any]:
 
 
 def replayed(matched: Mapping[str, Any], n_predictors: int, n_outcomes: int) -> bool:
-    """Does Python replay this fit? Not with another value of :data:`REPLAYED_VALUES`'
-    arguments, nor from RSpectra's ``svds`` start (wide outcome blocks)."""
-    values = {name: _scalar(matched[name]) if matched.get(name) is not None else None
-              for name in REPLAYED_VALUES if name in matched}
-    if any(values[name] != REPLAYED_VALUES[name] for name in values):
+    """Does Python replay this fit? Not with a ``multilevel`` design, nor from RSpectra's
+    ``svds`` start (wide outcome blocks)."""
+    if matched.get("multilevel") is not None:
         return False
     return n_outcomes <= SVD_MAX_COLUMNS or min(n_predictors, n_outcomes) < 3
 
@@ -127,8 +132,13 @@ def pls_settings(matched: Mapping[str, Any], ncomp: int, keep_x: tuple[float, ..
     """The fit's settings from the matched options, checked as mixOmics checks them."""
     scale, mode = _scalar(matched.get("scale", True)), _scalar(matched.get("mode", MODES[0]))
     tol, max_iter = _scalar(matched.get("tol", 1e-6)), _scalar(matched.get("max.iter", 100))
-    if not isinstance(scale, bool):
-        raise fail("'scale' must be either TRUE or FALSE")
+    near_zero_var = _scalar(matched.get("near.zero.var", False))
+    logratio = _scalar(matched.get("logratio", LOGRATIOS[0]))
+    for name, value in (("scale", scale), ("near.zero.var", near_zero_var)):
+        if not isinstance(value, bool):
+            raise fail(f"'{name}' must be either TRUE or FALSE")
+    if logratio not in LOGRATIOS:
+        raise fail("Choose one of the two following logratio transformation: none or CLR")
     if mode not in MODES:
         raise fail("Choose one of the four following modes: canonical, invariant, classic or "
                    "regression")
@@ -137,7 +147,50 @@ def pls_settings(matched: Mapping[str, Any], ncomp: int, keep_x: tuple[float, ..
             raise fail(f"{name} must be non negative")
     keep_y = [float(k) for k in np.ravel(matched.get("keepY", []))]
     keep_y += [float(n_outcomes)] * (ncomp - len(keep_y))
-    return PlsSettings(ncomp, keep_x, tuple(keep_y), scale, mode, float(tol), float(max_iter))
+    return PlsSettings(ncomp, keep_x, tuple(keep_y), scale, mode, float(tol), float(max_iter),
+                       near_zero_var, logratio)
+
+
+# --------------------------------------------------------------------------- filter, log ratio
+FREQ_CUT, UNIQUE_CUT = 95 / 5, 10
+
+
+def near_zero_variance(x: np.ndarray) -> np.ndarray:
+    """mixOmics' ``nearZeroVar``: the columns with one value, or whose most frequent
+    value (counted as ``table()`` does, by its 15-digit text) is more than 19 times as
+    frequent as the next while they have at most 10% distinct values."""
+    flagged = np.zeros(x.shape[1], dtype=bool)
+    for j, column in enumerate(x.T):
+        values = column[~np.isnan(column)]
+        distinct = len(np.unique(values))
+        ratio = 1.0 if distinct == len(values) else 0.0 if distinct == 1 else _freq_ratio(values)
+        flagged[j] = (ratio > FREQ_CUT and 100 * distinct / len(column) <= UNIQUE_CUT) or \
+            distinct <= 1
+    return flagged
+
+
+def _freq_ratio(values: np.ndarray) -> float:
+    """``max(t) / max(t[-which.max(t)])`` of ``t = table(values)`` (-0 when the values
+    share one text: ``max()`` of nothing is -Inf)."""
+    counts = sorted(collections.Counter(format_reals(values)).values(), reverse=True)
+    return counts[0] / counts[1] if len(counts) > 1 else -0.0
+
+
+def centred_log_ratio(x: np.ndarray) -> np.ndarray:
+    """mixOmics' ``clr.transfo`` (``logratio = "CLR"``): ``log(x / g)`` with ``g`` each
+    row's geometric mean ``exp(mean(log(x)))`` (the C library's log and exp, R's mean)."""
+    if np.isnan(x).any() or (x < 0).any():
+        raise fail("For CLR transformation, data must be non-negative with no missing values")
+    if (x == 0).any():
+        raise fail("make sure you use pseudo counts before normalisation to avoid 0 values with "
+                   "log ratio transformation")
+    if x.shape[1] == 1:  # mixOmics returns a list, which colMeans() refuses
+        raise fail("'x' must be numeric")
+    log, exp = libm("log"), libm("exp")
+    logs = log(x)
+    means = exp(np.array([float(mean_ld(row)) for row in logs]))
+    with np.errstate(over="ignore", under="ignore"):
+        return log(x / means[:, None])
 
 
 # --------------------------------------------------------------------------- scaling
@@ -282,35 +335,45 @@ _DEFLATE_Y: dict[str, Callable[[np.ndarray, _Component, np.ndarray | None], np.n
 
 
 # --------------------------------------------------------------------------- the fit
-def check_entry(x: np.ndarray, y: np.ndarray, settings: PlsSettings) -> None:
-    """The checks of ``Check.entry.pls`` and ``internal_wrapper.mint`` R makes before
-    fitting (R's messages)."""
-    n, p = x.shape
-    if settings.mode == "canonical" and settings.ncomp > y.shape[1]:
-        raise fail(f"For `canonical mode', 'ncomp' needs to be lower than ncol(Y)= {y.shape[1]}")
-    if any(k < 0 for k in settings.keep_y) or any(k > y.shape[1] for k in settings.keep_y):
-        raise fail(f"each component of 'keepY' must be non negative and no greater than "
-                   f"{y.shape[1]}")
-    if y.shape[1] > SVD_MAX_COLUMNS and min(p, y.shape[1]) < 3:
-        raise fail("nrow(A) and ncol(A) should be at least 3")  # RSpectra's svds()
+def checked_predictors(x: np.ndarray, y: np.ndarray, settings: PlsSettings
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """``Check.entry.pls`` and ``internal_wrapper.mint`` before the fit: R's checks (and
+    messages), the near-zero-variance filter and the log ratio. The predictors to fit and
+    the (0-based) columns they are."""
+    n, q = y.shape
+    if settings.mode == "canonical" and settings.ncomp > q:
+        raise fail(f"For `canonical mode', 'ncomp' needs to be lower than ncol(Y)= {q}")
+    if any(k < 0 for k in settings.keep_y) or any(k > q for k in settings.keep_y):
+        raise fail(f"each component of 'keepY' must be non negative and no greater than {q}")
+    kept = np.flatnonzero(~near_zero_variance(x)) if settings.near_zero_var else \
+        np.arange(x.shape[1])
+    if not len(kept):
+        raise fail("No more variables in X")
     if n <= 1:
         raise fail("At least one study has only one sample, please consider removing before "
                    "calling the function again")
-    if settings.ncomp > min(p, n):
-        raise fail(f"'ncomp' should be smaller than {min(p, n)}")
+    if n < 5:
+        warnings.warn("step_pls: At least one study has less than 5 samples, mean centering "
+                      "might not do as expected", UserWarning, stacklevel=3)
+    x = x[:, kept]
+    if settings.logratio == "CLR":
+        x = centred_log_ratio(x)
+    if settings.ncomp > min(x.shape):
+        raise fail(f"'ncomp' should be smaller than {min(x.shape)}")
+    if q > SVD_MAX_COLUMNS and min(x.shape[1], q) < 3:
+        raise fail("nrow(A) and ncol(A) should be at least 3")  # RSpectra's svds()
+    if not np.isfinite(x).all():
+        # mixOmics fits around them, but their NaN scores reach solve(t(P) %*% W)
+        raise SpecError("step_pls: missing or infinite predictor values: solve(): system is "
+                        "computationally singular: reciprocal condition number = 0")
+    return x, kept
 
 
 def pls(x: np.ndarray, y: np.ndarray, settings: PlsSettings) -> PlsFit:
     """mixOmics' fit of the outcome block ``y`` (numeric columns, or a class indicator
     matrix) on the predictors ``x``, then ``butcher_pls``'s summary of it."""
-    check_entry(x, y, settings)
-    if not np.isfinite(x).all():
-        # mixOmics fits around them, but their NaN scores reach solve(t(P) %*% W)
-        raise SpecError("step_pls: missing or infinite predictor values: solve(): system is "
-                        "computationally singular: reciprocal condition number = 0")
-    if len(x) < 5:
-        warnings.warn("step_pls: At least one study has less than 5 samples, mean centering "
-                      "might not do as expected", UserWarning, stacklevel=2)
+    x, kept = checked_predictors(x, y, settings)
+    keep_x = [min(k, x.shape[1]) for k in settings.keep_x]
     xs, mu, sd = scale_block(x, settings.scale)
     rx, (ry, _, _) = xs, scale_block(y, settings.scale)
     miss_y = np.isnan(ry) if np.isnan(ry).any() else None
@@ -318,15 +381,14 @@ def pls(x: np.ndarray, y: np.ndarray, settings: PlsSettings) -> PlsFit:
     for comp in range(settings.ncomp):
         if miss_y is not None:
             ry = np.where(miss_y, 0.0, ry)
-        component = fit_component(rx, ry, miss_y, settings.keep_x[comp], settings.keep_y[comp],
-                                  settings)
+        component = fit_component(rx, ry, miss_y, keep_x[comp], settings.keep_y[comp], settings)
         weights.append(component.a)
         scores.append(component.t)
         if comp + 1 < settings.ncomp:
             rx = deflate(rx, component.t, None)
             ry = _DEFLATE_Y[settings.mode](ry, component, miss_y)
     w, t = np.column_stack(weights), np.column_stack(scores)
-    return PlsFit(mu, sd, *_butcher(xs, w, t))
+    return PlsFit(kept, mu, sd, *_butcher(xs, w, t))
 
 
 def _butcher(xs: np.ndarray, w: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

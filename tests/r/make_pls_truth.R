@@ -93,8 +93,33 @@ case("opt_keepX", recipe(mpg ~ ., mt) |> step_pls(all_predictors(), outcome = "m
 case("opt_bad_tol", recipe(mpg ~ ., mt) |> step_pls(all_predictors(), outcome = "mpg", options = list(tol = 0)), mt, mt_new)
 case("opt_near_zero_var", recipe(mpg ~ ., mt) |> step_pls(all_predictors(), outcome = "mpg", options = list(near.zero.var = TRUE)),
      mt, mt_new)
+# mixOmics' nearZeroVar(): b has 4 distinct doubles but 3 texts (0.1 + 0.2 prints as 0.3)
+set.seed(3)
+nz <- data.frame(y = rnorm(40), a = rnorm(40), b = c(rep(0.3, 19), rep(0.1 + 0.2, 19), 5, 6), k = 2,
+                 r = c(rep(1, 39), 2), e = rnorm(40), f = rnorm(40), s = c(rep(1, 37), 2, 3, NA))
+case("opt_near_zero_var_drops", recipe(y ~ ., nz) |> step_pls(all_predictors(), outcome = "y", num_comp = 2,
+                                                             options = list(near.zero.var = TRUE)), nz, nz[c(1, 39, 40), ])
+case("opt_near_zero_var_sparse", recipe(y ~ ., nz) |> step_pls(all_predictors(), outcome = "y", num_comp = 3, predictor_prop = 0.5,
+                                                              options = list(near.zero.var = TRUE, scale = FALSE)), nz, nz[c(1, 39, 40), ])
+case("opt_near_zero_var_too_many_comps", recipe(y ~ ., nz) |> step_pls(all_predictors(), outcome = "y", num_comp = 4,
+                                                                      options = list(near.zero.var = TRUE)), nz, nz[1:3, ])
+case("opt_near_zero_var_none_left", recipe(y ~ ., nz) |> step_pls(k, r, outcome = "y", options = list(near.zero.var = TRUE)),
+     nz, nz[1:3, ])
+# the centred log ratio: log(x / geometric mean of the row)
 case("opt_logratio_clr", recipe(Species ~ ., ir) |> step_pls(all_predictors(), outcome = "Species", options = list(logratio = "CLR")),
      ir, ir_new)
+case("opt_logratio_clr_regression", recipe(Sepal.Length ~ ., ir[, 1:4]) |>
+       step_pls(all_predictors(), outcome = "Sepal.Length", num_comp = 2, predictor_prop = 0.7, options = list(logratio = "CLR")),
+     ir[, 1:4], ir_new[, 1:4])
+case("opt_logratio_clr_zeros", recipe(mpg ~ ., mt) |> step_pls(all_predictors(), outcome = "mpg", options = list(logratio = "CLR")),
+     mt, mt_new)
+case("opt_logratio_clr_one_column", recipe(Species ~ ., ir) |> step_pls(Petal.Width, outcome = "Species", options = list(logratio = "CLR")),
+     ir, ir_new)
+case("opt_logratio_ilr", recipe(Species ~ ., ir) |> step_pls(all_predictors(), outcome = "Species", options = list(logratio = "ILR")),
+     ir, ir_new)
+# a multilevel design (repeated measures): trained only in R
+case("opt_multilevel", recipe(mpg ~ ., mt) |> step_pls(all_predictors(), outcome = "mpg", options = list(multilevel = rep(1:16, 2))),
+     mt, mt_new)
 
 # data corners
 mt_const <- transform(mtcars, k = 3, disp2 = disp * 2, hp_wt = hp + wt)

@@ -210,9 +210,9 @@ class StepIca(_ProjectionStep):
 PARTIAL_PREP_EXCEPTIONS["step_pls"] = (
     "outcomes of more than 3 columns or classes (with at least 3 predictors) train only in "
     "R: mixOmics starts each component from RSpectra's `svds()`, Spectra's restarted "
-    "Lanczos in C++ with Eigen's vectorised sums; so do the options `near.zero.var = TRUE`, "
-    "a `logratio` transformation and a `multilevel` design. The other fits (pls, plsda, "
-    "spls, splsda) train in Python, bit for bit")
+    "Lanczos in C++ with Eigen's vectorised sums; so does a `multilevel` design in "
+    "`options`. The other fits (pls, plsda, spls, splsda, with any other options) train in "
+    "Python, bit for bit")
 
 
 def predictor_count(prop: float, p: int) -> int:
@@ -306,9 +306,10 @@ class StepPls(_ProjectionStep):
         keep_x = (float(min(keep, p)),) * ncomp
         fit = mixomics.pls(x, y, mixomics.pls_settings(matched, ncomp, keep_x, y.shape[1]))
         components = [f"comp{i}" for i in range(1, ncomp + 1)]  # paste0(), unpadded
-        self.mu = pd.Series(fit.mu, index=self.columns)
+        fitted = [self.columns[j] for j in fit.kept]
+        self.mu = pd.Series(fit.mu, index=fitted)
         self.sd = fit.sd
-        self.coefs = pd.DataFrame(fit.coefs, index=self.columns, columns=components)
+        self.coefs = pd.DataFrame(fit.coefs, index=fitted, columns=components)
         self.col_norms = pd.Series(fit.col_norms, index=components)
 
     def own_fields(self) -> dict[str, Any]:
