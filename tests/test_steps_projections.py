@@ -1,10 +1,10 @@
 """step_ica, step_pls, step_nnmf, step_nnmf_sparse and step_impute_bag against the
 recipes 1.3.2 ground truth (tests/data/steps; cases in tests/r/steps_truth_projections.R).
 
-step_ica trains in Python with fastICA's C method (recipes' default), bit for bit; its
-R method and the other steps train only in R (their fits run R loops, LAPACK, C++ solvers
-or rpart from random starts): those cases are ``prep_in_r``; baking and writing are
-Python's.
+step_ica trains in Python with fastICA's C method (recipes' default) and step_pls with
+mixOmics' fits, bit for bit (tests/test_pls_prep.py sweeps step_pls further); fastICA's R
+method and the other steps train only in R (their fits run R loops, C++ solvers or rpart
+from random starts): those cases are ``prep_in_r``; baking and writing are Python's.
 """
 from __future__ import annotations
 
