@@ -1,0 +1,66 @@
+"""A differential trial of column types and time zones (tests/r/make_types_trial.R):
+POSIXct in UTC, New York, Berlin, Kolkata and with an empty or missing ``tzone``
+(instants around daylight-saving changes, before 1970, after 2262, with fractional
+seconds), Date stored as double or integer (NA, before 1970, year 9999, fractions of a
+day), difftime, integer and logical columns with NA, factors with unused levels, an NA
+level, an empty level and latin1/UTF-8 labels, tibbles, -0 and NaN next to NA.
+
+R's prepped recipe bakes R's values in Python (to the bit, with the sign of zero and
+NA apart from NaN), names, order, types and levels, and so does Python's own prep of
+the same recipe; kerasnip workflows fed by date-time features predict R's numbers;
+where R stops, Python raises a typed error."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pykerasnip as pk
+from pykerasnip.errors import ForgeError
+from recipe_cases import case_names, check_python_prep, check_r_prepped
+
+DATA = Path(__file__).parent / "data" / "types_trial"
+CASES = case_names(DATA)
+RECIPES = [c for c in CASES if not (DATA / c / "object.rds").exists()]
+WORKFLOWS = [c for c in CASES if (DATA / c / "object.rds").exists()]
+PREDICTIONS = [(case, kind) for case in WORKFLOWS
+               for kind in (DATA / case / "types.txt").read_text().split()]
+
+
+def test_the_trial_files_are_there() -> None:
+    assert len(RECIPES) == 42 and len(WORKFLOWS) == 6 and len(PREDICTIONS) == 6
+
+
+@pytest.mark.parametrize("case", [c for c in RECIPES if (DATA / c / "recipe.rds").exists()])
+def test_r_prepped_recipe_bakes_as_r(case: str) -> None:
+    check_r_prepped(DATA, case, doubles=True)
+
+
+@pytest.mark.parametrize("case", RECIPES)
+def test_python_prep_bakes_as_r(case: str) -> None:
+    check_python_prep(DATA, case, doubles=True)
+
+
+@pytest.fixture(scope="module")
+def workflows() -> dict:
+    return {case: pk.read_rds(DATA / case / "object.rds") for case in WORKFLOWS}
+
+
+@pytest.mark.parametrize("case,kind", PREDICTIONS)
+def test_workflow_predicts_what_r_predicted(workflows: dict, case: str, kind: str) -> None:
+    new_data = pk.read_rds(DATA / case / "new_data.rds")
+    want = pk.read_rds(DATA / case / f"{kind}.rds")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = workflows[case].predict(new_data, type=kind, seed=11)
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+@pytest.mark.parametrize("case", [c for c in WORKFLOWS if (DATA / c / "error.txt").exists()])
+def test_workflow_stops_where_r_stops(workflows: dict, case: str) -> None:
+    assert "Can't convert" in (DATA / case / "error.txt").read_text()
+    with pytest.raises(ForgeError, match="Can't convert"):
+        workflows[case].predict(pk.read_rds(DATA / case / "new_data.rds"))
