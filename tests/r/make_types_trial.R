@@ -196,7 +196,11 @@ save_workflow("workflow_berlin_times", f, bn, c("numeric", "conf_int"))
 save_workflow("workflow_new_data_in_utc", f, transform(bn, t = with_tz(t, "UTC")), "numeric")
 save_workflow("workflow_new_data_dates", f, data.frame(t = as.Date(c("2021-03-28", "2021-10-31", "1969-12-31")),
                                                        shop = factor("s\u00fcd")), "numeric")
+# R refuses strings for a date-time; Python reads them as ISO times in the training zone
+# (what a CSV reader leaves), so R's prediction for that time is kept too
 save_workflow("workflow_new_data_strings_error", f, data.frame(t = "2021-03-28 10:00:00", shop = "s\u00fcd"), "numeric")
+saveRDS(predict(f, data.frame(t = as.POSIXct("2021-03-28 10:00:00", tz = "Europe/Berlin"), shop = "s\u00fcd")),
+        file.path(out, "workflow_new_data_strings_error", "numeric_parsed.rds"))
 wk <- data.frame(t = with_tz(train_t, "Asia/Kolkata"), d = as.Date(train_t))
 wk$y <- as.numeric(format(wk$t, "%M")) / 10 + rnorm(40)
 rec <- recipe(y ~ ., wk) |> step_time(t, features = c("hour", "minute", "second")) |> step_date(d, features = c("doy", "dow"), label = FALSE) |>
