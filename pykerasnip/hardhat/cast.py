@@ -213,24 +213,29 @@ def _to_datetime(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
             values = values.dt.tz_localize(None)
         if (values.dropna() != values.dropna().dt.normalize()).any():
             raise _fail(column, target, name, "lossy cast: times are not at midnight")
-        return values.astype(f"datetime64[{_cast_unit(values, target)}]")
+        return values.astype(f"datetime64[{_cast_unit(values, target.dt.unit)}]")
     values = values.dt.tz_localize(tz) if getattr(values.dtype, "tz", None) is None else values.dt.tz_convert(tz)
-    return values.astype(pd.DatetimeTZDtype(_cast_unit(values, target), tz))
+    return values.astype(pd.DatetimeTZDtype(_cast_unit(values, _finer_unit(values.dtype, target.dtype)), tz))
 
 
 _UNITS = ("s", "ms", "us", "ns")
 
 
-def _cast_unit(values: pd.Series, target: pd.Series) -> str:
-    """The finer resolution of the two (a cast is lossless in R), unless the values lie
-    beyond nanoseconds' 1677-2262, where R's dates reach too: then their own."""
+def _cast_unit(values: pd.Series, wanted: str) -> str:
+    """``wanted``, unless the values lie beyond it (nanoseconds reach 1677-2262 only,
+    R's dates further): then their own unit."""
     own = values.dt.unit
-    finer = max((own, target.dt.unit), key=_UNITS.index)
+    if _UNITS.index(wanted) <= _UNITS.index(own):
+        return wanted  # no finer: nothing overflows
     ticks = values.dropna().array.asi8  # in the values' own unit
-    ns_per_tick = np.timedelta64(1, own) // np.timedelta64(1, "ns")
-    if len(ticks) and float(np.abs(ticks).max()) * ns_per_tick >= np.iinfo("i8").max:
-        return own
-    return finer
+    scale = np.timedelta64(1, own) // np.timedelta64(1, wanted)
+    fits = not len(ticks) or float(np.abs(ticks).max()) * scale < np.iinfo("i8").max
+    return wanted if fits else own
+
+
+def _finer_unit(*dtypes: pd.DatetimeTZDtype) -> str:
+    """The finest resolution among tz-aware dtypes: a POSIXct cast is lossless in R."""
+    return max((dtype.unit for dtype in dtypes), key=_UNITS.index)
 
 
 CASTS: dict[str, Callable[[pd.Series, pd.Series, str], pd.Series]] = {
