@@ -136,16 +136,14 @@ def _signif(x: RVector, digits: RVector | None = None) -> RVector:
     return np.array([_signif_one(v, d) for v in numeric_arg(x, "signif")])
 
 
-def _parallel(fn: np.ufunc) -> Callable[..., RVector]:
+def _parallel(larger: bool) -> Callable[..., RVector]:
     def apply(*values: RVector, na_rm: RVector | None = None) -> RVector:
         arrays = np.broadcast_arrays(*(numeric_arg(v, "pmin/pmax") for v in values))
-        if logical_arg(na_rm):
-            result = functools.reduce(lambda a, b: rmath.na_rm_parallel(fn, a, b), arrays)
-        else:
-            result = fn.reduce(arrays)
+        narm = logical_arg(na_rm)
+        result = functools.reduce(lambda a, b: rmath.r_parallel(larger, a, b, narm), arrays)
         return to_integer(result) if all(is_integer_like(v) for v in values) else result
     return apply
 
 
-builtin("pmin")(_parallel(np.minimum))
-builtin("pmax")(_parallel(np.maximum))
+builtin("pmin")(_parallel(False))
+builtin("pmax")(_parallel(True))
