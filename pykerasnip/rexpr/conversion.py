@@ -103,3 +103,11 @@ def _cut(x: RVector, breaks: RVector, labels: RVector | None = None,
 def as_factor(x: RVector) -> pd.Categorical:
     """``as.factor``: factors unchanged, other vectors with R's default levels."""
     return x if kind(x) == "factor" else _factor(x)
+
+
+@builtin("droplevels")
+def _droplevels(x: RVector) -> pd.Categorical:
+    """``droplevels``: a factor without its unused levels (order kept)."""
+    if kind(x) != "factor":
+        raise UnsupportedObjectError("droplevels() of anything but a factor is not supported")
+    return x.remove_unused_categories()
