@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import pykerasnip as pk
-from pykerasnip.errors import ForgeError
+from pykerasnip.errors import ForgeError, UnsupportedObjectError
 from recipe_cases import case_names, check_python_prep, check_r_prepped
 
 DATA = Path(__file__).parent / "data" / "types_trial"
@@ -29,17 +29,32 @@ PREDICTIONS = [(case, kind) for case in WORKFLOWS
                for kind in (DATA / case / "types.txt").read_text().split()]
 
 
+#: cases R bakes that Python refuses, with a typed error naming what it lacks: a
+#: difftime's units are not kept (pandas' timedelta has none), and a factor level that
+#: is NA (addNA) has no pandas equivalent
+GAPS = {"difftime_units": "difftime", "factor_na_level_dummy": "NA level",
+        "factor_na_level_strings": "NA level"}
+
+
 def test_the_trial_files_are_there() -> None:
-    assert len(RECIPES) == 42 and len(WORKFLOWS) == 6 and len(PREDICTIONS) == 6
+    assert len(RECIPES) == 43 and len(WORKFLOWS) == 6 and len(PREDICTIONS) == 6
 
 
 @pytest.mark.parametrize("case", [c for c in RECIPES if (DATA / c / "recipe.rds").exists()])
 def test_r_prepped_recipe_bakes_as_r(case: str) -> None:
+    if case in GAPS:
+        with pytest.raises(UnsupportedObjectError, match=GAPS[case]):
+            check_r_prepped(DATA, case)
+        return
     check_r_prepped(DATA, case, doubles=True)
 
 
 @pytest.mark.parametrize("case", RECIPES)
 def test_python_prep_bakes_as_r(case: str) -> None:
+    if case in GAPS:
+        with pytest.raises(UnsupportedObjectError, match=GAPS[case]):
+            check_python_prep(DATA, case)
+        return
     check_python_prep(DATA, case, doubles=True)
 
 

@@ -87,6 +87,7 @@ dft <- data.frame(h = as.difftime(c(1.5, NA, -2, 48, 0.25), units = "hours"),
 case("difftime_units", recipe(y ~ ., dft) |> step_mutate(hn = as.numeric(h), hm = as.numeric(h, units = "mins"),
                                                         wd = as.numeric(w, units = "days"), hw = h + w),
      dft, dft[c(5, 2, 3), ])
+case("difftime_passthrough", recipe(y ~ ., dft) |> step_mutate(y2 = y * 2) |> step_rename(hours = h), dft, dft[c(5, 2, 3), ])
 case("difftime_normalize_error", recipe(y ~ ., dft) |> step_normalize(h), dft, dft)
 
 # --- integer and logical columns with NA ---------------------------------------------------------
