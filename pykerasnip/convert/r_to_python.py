@@ -115,7 +115,11 @@ def posixct_values(seconds: np.ndarray, tz: str) -> pd.arrays.DatetimeArray:
         stamps = pd.to_datetime(seconds, unit="s", utc=True).as_unit("ns")
     else:
         stamps = pd.DatetimeIndex(_far_instants(seconds)).tz_localize("UTC")
-    return stamps.tz_convert(tz).array
+    try:
+        return stamps.tz_convert(tz).array
+    except (KeyError, ValueError) as exc:  # zoneinfo's unknown or malformed keys
+        raise UnsupportedObjectError(f"time zone {tz!r} is not in the time zone database "
+                                     "(R reads such date-times in UTC, clock stops)") from exc
 
 
 def _date_array(node: RObject) -> np.ndarray:

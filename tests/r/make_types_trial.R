@@ -56,6 +56,18 @@ for (z in names(zones)) {
 case("posixct_new_data_other_zone", recipe(y ~ t, data.frame(t = with_tz(train_t, "Asia/Kolkata"), y = 1)) |>
        step_date(t, features = c("dow", "doy", "decimal")) |> step_time(t, features = c("hour", "minute")),
      data.frame(t = with_tz(train_t, "Asia/Kolkata"), y = 1), data.frame(t = with_tz(special, "America/New_York"), y = 0))
+# zones with quarter- and half-hour offsets, half-hour daylight saving (Lord Howe), a
+# skipped day (Apia, 2011-12-30), POSIX-style and fixed-offset names, one column each
+odd_zones <- c(howe = "Australia/Lord_Howe", johns = "America/St_Johns", kathmandu = "Asia/Kathmandu", est = "EST",
+               gmt = "GMT", gmt5 = "Etc/GMT+5", pacific = "US/Pacific", apia = "Pacific/Apia", casablanca = "Africa/Casablanca")
+odd_times <- c(special, utc("2011-12-30 10:00:00", "2021-04-03 15:30:00", "2021-10-02 15:45:00"))
+zoned <- function(x) as.data.frame(c(lapply(odd_zones, function(z) with_tz(x, z)), list(y = 0)))
+case("posixct_odd_zones", recipe(y ~ ., zoned(train_t)) |> step_date(all_predictors(), features = c("dow", "doy", "decimal", "mday")) |>
+       step_time(all_datetime_predictors(), features = c("hour", "minute", "decimal_day")), zoned(train_t), zoned(odd_times))
+# a zone R does not know: base R and lubridate read it as UTC, clock stops
+unknown <- data.frame(t = with_tz(train_t, "Mars/Olympus"), y = 1)
+case("posixct_unknown_zone_time", recipe(y ~ t, unknown) |> step_time(t, features = c("hour", "decimal_day")), unknown, unknown[1:3, ])
+case("posixct_unknown_zone_date", recipe(y ~ t, unknown) |> step_date(t), unknown, unknown[1:3, ])
 # a date-time step on a Date column: R stops
 case("time_on_date_error", recipe(y ~ d, data.frame(d = as.Date("2020-01-01") + 0:9, y = 1)) |> step_time(d),
      data.frame(d = as.Date("2020-01-01") + 0:9, y = 1), data.frame(d = as.Date("2020-01-01"), y = 0))
@@ -69,6 +81,8 @@ case("date_range_na", recipe(y ~ d, dtrain) |> step_mutate(n = as.numeric(d), d1
        step_date(d, features = all_dates, abbr = FALSE, ordinal = TRUE) |>
        step_holiday(d, holidays = c("Easter", "USThanksgivingDay", "ChristmasEve", "NewYearsDay", "GoodFriday")) |>
        step_harmonic(d2, frequency = 1:2, cycle_size = 365.25, starting_val = 0), dtrain, dnew)
+# strings where the recipe was trained on dates: step_date stops
+case("date_given_strings_error", recipe(y ~ d, dtrain) |> step_date(d), dtrain, data.frame(d = "2021-01-01", y = 0))
 int_date <- function(x) structure(as.integer(unclass(x)), class = "Date")
 itrain <- data.frame(d = int_date(dtrain$d), y = dtrain$y)
 inew <- data.frame(d = int_date(days), y = 0)
@@ -107,6 +121,9 @@ case("logical_na_steps", recipe(y ~ ., lg) |> step_bin2factor(l, levels = c("yes
        step_mutate(ln = as.numeric(l2), lnot = !l2, li = as.integer(l2), lsum = l2 + l3, land = l2 & l4) |>
        step_indicate_na(l4, l3), lg, lnew)
 case("logical_impute_mode_error", recipe(y ~ ., lg) |> step_impute_mode(l3), lg, lnew)
+# a single new row with a missing number is a logical column in R (data.frame(x = NA))
+case("all_na_logical_new_data", recipe(y ~ ., ints) |> step_normalize(k) |> step_impute_mean(j) |> step_mutate(k2 = k * 2),
+     ints, data.frame(y = 0, k = NA, j = NA))
 case("logical_dummy_error", recipe(y ~ ., lg) |> step_dummy(l), lg, lnew)
 case("logical_impute_mean_int", recipe(y ~ ., lg) |> step_mutate(li = as.integer(l)) |> step_impute_mean(li) |>
        step_zv(all_predictors()), lg, lnew)
@@ -133,6 +150,10 @@ emp <- data.frame(y = rnorm(12), e = factor(c("", "a", "", "b", "a b", "", "b", 
 empn <- data.frame(y = 0, e = factor(c("", "a b", NA), levels = levels(emp$e)), s = c("", NA, "z"), stringsAsFactors = FALSE)
 case("empty_level_dummy", recipe(y ~ ., emp) |> step_mutate(e2 = e) |> step_dummy(e) |> step_string2factor(s) |>
        step_other(e2, threshold = 0.3), emp, empn)
+na_text <- data.frame(y = rnorm(9), s = c("NA", NA, "a", "NA", "b", NA, "a", "N/A", "a"), stringsAsFactors = FALSE)
+case("string_na_versus_na", recipe(y ~ ., na_text) |> step_mutate(s2 = s, s3 = s) |> step_string2factor(s) |> step_dummy(s) |>
+       step_unknown(s2) |> step_other(s3, threshold = 0.2), na_text,
+     data.frame(y = 0, s = c(NA, "NA", "N/A"), stringsAsFactors = FALSE))
 case("empty_string_steps", recipe(y ~ ., emp) |> step_novel(s) |> step_unknown(s) |> step_dummy(s, one_hot = TRUE), emp, empn)
 
 # --- non-ASCII strings: UTF-8 and latin1-marked ------------------------------------------------------
@@ -210,3 +231,16 @@ f <- fit(workflow(rec, types_reg(fit_epochs = 2) |> set_engine("keras")), data =
 kn <- data.frame(t = with_tz(special[-length(special)], "Asia/Kolkata"), d = as.Date(special[-length(special)]))
 save_workflow("workflow_kolkata_harmonic", f, kn, c("numeric", "pred_int"))
 save_workflow("workflow_date_from_datetime_error", f, transform(kn, d = with_tz(special[-length(special)], "UTC")), "numeric")
+# hardhat casts logical, integer, ordered and character columns (and a new row whose
+# missing numbers R made logical) before the recipe sees them
+mixed <- data.frame(l = sample(c(TRUE, FALSE, NA), 40, TRUE), k = sample(c(1:9, NA), 40, TRUE),
+                    o = factor(sample(sizes[2:4], 40, TRUE), levels = sizes, ordered = TRUE),
+                    s = sample(c("caf\u00e9", "NA", "b"), 40, TRUE), stringsAsFactors = FALSE)
+mixed$y <- ifelse(is.na(mixed$l), 0, mixed$l) + rnorm(40)
+rec <- recipe(y ~ ., mixed) |> step_mutate(l = as.numeric(l)) |> step_impute_mean(l, k) |>
+  step_string2factor(s) |> step_dummy(o, s) |> step_normalize(all_numeric_predictors())
+f <- fit(workflow(rec, types_reg(fit_epochs = 2) |> set_engine("keras")), data = mixed)
+mn <- mixed[c(1:4, 6), 1:4]
+mn[5, c("l", "k")] <- NA
+save_workflow("workflow_mixed_types", f, mn, c("numeric", "conf_int"))
+save_workflow("workflow_all_na_row", f, data.frame(l = NA, k = NA, o = factor("M", levels = sizes, ordered = TRUE), s = "b"), "numeric")

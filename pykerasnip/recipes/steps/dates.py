@@ -33,6 +33,42 @@ def _integers(values: pd.Series) -> pd.Series:
     return values.astype("Int32")
 
 
+def _offsets(wall: pd.Series, tz: Any) -> np.ndarray:
+    """Seconds east of UTC of ``tz`` at wall-clock times (that exist once)."""
+    stamps = wall.dt.tz_localize(tz)
+    return (stamps.dt.tz_localize(None) - stamps.dt.tz_convert(None)).dt.total_seconds().to_numpy()
+
+
+def _local_seconds(utc: np.ndarray, tz: Any) -> np.ndarray:
+    stamps = pd.Series(utc.astype("datetime64[s]")).dt.tz_localize("UTC").dt.tz_convert(tz)
+    return stamps.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype("i8")
+
+
+def localize(wall: pd.Series, tz: Any) -> pd.Series:
+    """Wall-clock times (whole seconds) in ``tz`` as timechange places them
+    (``roll_dst = c("boundary", "post")``): a time a change of offset skipped is the
+    instant of the change, a repeated one the later instant. (pandas' ``shift_forward``
+    assumes one-hour gaps: Kathmandu's 15 minutes of 1986 are not.)"""
+    out = wall.dt.tz_localize(tz, nonexistent="NaT", ambiguous="NaT")
+    odd = (out.isna() & wall.notna()).to_numpy()
+    if not odd.any():
+        return out
+    day = pd.Timedelta(days=1)
+    before, after = _offsets(wall[odd] - day, tz), _offsets(wall[odd] + day, tz)
+    w = wall[odd].to_numpy().astype("datetime64[s]").astype("i8")
+    later = (w - after).astype("i8")  # the later reading of a repeated time
+    lo, hi = later.copy(), (w - before).astype("i8")  # a skipped time's change lies in (lo, hi]
+    gap = after > before
+    while (gap & (hi - lo > 1)).any():
+        mid = lo + (hi - lo) // 2
+        reached = _local_seconds(mid, tz) >= w
+        hi, lo = np.where(gap & reached, mid, hi), np.where(gap & ~reached, mid, lo)
+    instants = pd.Series(np.where(gap, hi, later).astype("datetime64[s]")).dt.tz_localize("UTC")
+    out = out.copy()
+    out[odd] = instants.dt.tz_convert(tz).to_numpy()
+    return out
+
+
 def new_year(years: pd.Series, tz: Any) -> pd.Series:
     """Midnight of 1 January of ``years`` in ``tz`` (naive for None), as lubridate's
     ``make_datetime(year, 1, 1, tz = tz)``: any year R holds, beyond 2262 too."""
@@ -40,7 +76,7 @@ def new_year(years: pd.Series, tz: Any) -> pd.Series:
     stamps = np.full(len(years), np.datetime64("NaT"), dtype="datetime64[s]")
     stamps[known] = (years[known].to_numpy(dtype="i8") - 1970).astype("datetime64[Y]")
     out = pd.Series(stamps, index=years.index)
-    return out if tz is None else out.dt.tz_localize(tz)
+    return out if tz is None else localize(out, tz)
 
 
 def decimal_date(dates: pd.Series) -> pd.Series:
