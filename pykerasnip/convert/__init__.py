@@ -16,8 +16,10 @@ logical                  ``boolean`` column / bool array (nullable array when NA
 character                object dtype, ``None`` for NA
 complex                  complex128
 factor / ordered         ``pandas.Categorical`` (level order and ``ordered`` kept)
-Date                     naive ``datetime64``
-POSIXct                  tz-aware datetime (``tzone``; UTC when empty or absent)
+Date                     naive ``datetime64`` (``NaT`` for NA, NaN and +-Inf; dates beyond
+                         1677-2262 in the finest unit that holds them)
+POSIXct                  tz-aware datetime in nanoseconds (``tzone``; UTC when empty or
+                         absent; ``NaT`` and far dates as for Date)
 difftime                 ``timedelta64`` (written back in ``units = "secs"``)
 matrix (only ``dim``)    2-D numpy array (column-major data); integer/logical with NA
                          become float64 with NaN

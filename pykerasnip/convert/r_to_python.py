@@ -65,12 +65,13 @@ def _factor_array(node: Integer) -> pd.Categorical:
 
 
 def _float_values(node: RObject) -> np.ndarray:
-    """Doubles with a quiet NaN for NA and NaN (R allows integer storage for Date,
-    POSIXct, difftime; R's NA_real_ is a signalling NaN that arithmetic would flag)."""
+    """The numbers under a Date, POSIXct or difftime (R allows integer storage), with
+    a quiet NaN for NA, NaN and +-Inf: datetime64 has no infinite instants (R's features
+    of them are NA), and R's NA_real_ is a signalling NaN that arithmetic would flag."""
     if isinstance(node, Integer):
         return np.where(node.data == NA_INTEGER, np.nan, node.data)
     values = np.asarray(node.data, dtype="f8")
-    return np.where(np.isnan(values), np.nan, values)
+    return np.where(np.isfinite(values), values, np.nan)
 
 
 #: datetime64 units, finest first, with their ticks per second

@@ -91,6 +91,18 @@ case("date_integer_storage", recipe(y ~ d, itrain) |> step_mutate(n = as.numeric
        step_date(d, features = all_dates, label = FALSE) |> step_holiday(d) |>
        step_harmonic(d2, frequency = 1, cycle_size = 7), itrain, inew)
 case("date_integer_lag", recipe(y ~ d, itrain) |> step_lag(d, lag = 1:2), itrain, inew[1:5, ])
+# POSIXct stored as integer; infinite dates and date-times (whose features R makes NA)
+pint <- data.frame(t = structure(c(1600000000L, NA, -5L, 0L, 1616893200L), class = c("POSIXct", "POSIXt"), tzone = "Europe/Berlin"),
+                   d = structure(c(19000, Inf, -Inf, NaN, NA), class = "Date"),
+                   u = structure(c(1.6e9, Inf, -Inf, NaN, NA), class = c("POSIXct", "POSIXt"), tzone = "UTC"), y = 1:5)
+stopifnot(is.integer(unclass(pint$t)))
+case("posixct_integer_infinite", recipe(y ~ ., pint) |> step_date(t, d, u, features = c("doy", "year", "decimal")) |>
+       step_time(t, features = c("hour", "second")) |> step_time(u, features = "hour") |>
+       step_holiday(t, holidays = "NewYearsDay"), pint, pint)
+# clock (weekday and month names) stops on an infinite date. Python reads infinite dates
+# as missing (datetime64 has none), so it differs where R tells them apart: second() is
+# +-Inf and step_holiday gives 0 (not NA) for them in R
+case("date_infinite_clock_error", recipe(y ~ ., pint) |> step_date(d, features = "dow"), pint, pint)
 frac <- data.frame(d = structure(c(19000.75, 19001.25, -0.5, NA), class = "Date"), y = 0)
 case("date_fractional_days", recipe(y ~ d, frac) |> step_mutate(n = as.numeric(d), d1 = d + 1) |>
        step_date(d, features = c("dow", "doy", "year", "decimal")) |> step_holiday(d, holidays = "NewYearsDay"), frac, frac)
