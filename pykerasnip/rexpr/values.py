@@ -160,7 +160,7 @@ def numeric_arg(value: RVector, what: str) -> np.ndarray:
     if kind(value) in ("character", "factor"):
         raise UnsupportedObjectError(f"non-numeric argument to {what}")
     if kind(value) in TIME_KINDS:
-        raise ForgeError(f'{what} not defined for "{TIME_KINDS[kind(value)]}" objects')
+        raise UnsupportedObjectError(f"{what} of {TIME_KINDS[kind(value)]} values is not supported")
     return as_double(value)
 
 
@@ -198,6 +198,8 @@ def as_character(value: RVector) -> np.ndarray:
     if k == "date":
         text = np.datetime_as_string(value.to_numpy(), unit="D").astype(object)
         return np.where(value.isna(), None, text)
+    if k in TIME_KINDS:  # R's formats of times depend on the values' precision
+        raise UnsupportedObjectError(f"as.character() of {TIME_KINDS[k]} values is not supported")
     if k in ("logical", "integer"):
         text = (np.where(value.to_numpy(dtype=bool, na_value=False), "TRUE", "FALSE") if k == "logical"
                 else value.to_numpy(dtype="int64", na_value=0).astype(str))
@@ -217,4 +219,7 @@ COERCE: dict[str, Callable[[RVector], RVector]] = {
 def common_kind(values: list[RVector]) -> str:
     """The type R coerces ``values`` to when combining them (factors count as characters)."""
     kinds = ["character" if kind(v) == "factor" else kind(v) for v in values]
+    other = [k for k in kinds if k not in KIND_ORDER]
+    if other:
+        raise UnsupportedObjectError(f"combining {other[0]} values (c, ifelse, if_else, ...) is not supported")
     return max(kinds, key=KIND_ORDER.index)

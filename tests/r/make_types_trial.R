@@ -47,7 +47,7 @@ for (z in names(zones)) {
          step_date(t, features = all_dates) |>
          step_date(t2, features = c("dow", "month"), abbr = FALSE, ordinal = TRUE) |>
          step_date(t3, features = c("dow", "month"), label = FALSE, keep_original_cols = FALSE), tr, nw)
-  case(paste0("posixct_", z, "_time"), recipe(y ~ t, tr) |> step_mutate(num = as.numeric(t), t2 = t) |>
+  case(paste0("posixct_", z, "_time"), recipe(y ~ t, tr) |> step_mutate(num = as.numeric(t), t2 = t, later = t + 90.5) |>
          step_time(t, features = c("am", "hour", "hour12", "minute", "second", "decimal_day")) |>
          step_holiday(t, holidays = c("USThanksgivingDay", "ChristmasEve", "NewYearsDay", "Easter", "USIndependenceDay")) |>
          step_harmonic(t2, frequency = c(1, 7), cycle_size = 86400 * 7), tr, nw)
@@ -77,7 +77,8 @@ days <- as.Date(c("2020-02-29", NA, "1969-12-31", "1970-01-01", "1900-03-01", "1
                   "9999-12-31", "2021-11-25", "2021-04-04", "2021-12-24", "2000-01-01"))
 dtrain <- data.frame(d = as.Date("1990-01-01") + sort(sample(0:20000, 40)), y = rnorm(40))
 dnew <- data.frame(d = days, y = 0)
-case("date_range_na", recipe(y ~ d, dtrain) |> step_mutate(n = as.numeric(d), d1 = d + 1, i = as.integer(d), d2 = d) |>
+case("date_range_na", recipe(y ~ d, dtrain) |> step_mutate(n = as.numeric(d), d1 = d + 1, i = as.integer(d), d2 = d,
+                                                         ch = as.character(d), late = d > 10957, fd = factor(d), dn = is.na(d)) |>
        step_date(d, features = all_dates, abbr = FALSE, ordinal = TRUE) |>
        step_holiday(d, holidays = c("Easter", "USThanksgivingDay", "ChristmasEve", "NewYearsDay", "GoodFriday")) |>
        step_harmonic(d2, frequency = 1:2, cycle_size = 365.25, starting_val = 0), dtrain, dnew)
