@@ -63,16 +63,15 @@ def assert_same_doubles(got: pd.DataFrame, want: pd.DataFrame, new_data: pd.Data
             assert np.array_equal(is_na_real(g), is_na_real(w)), f"{name}: NA and NaN"
 
 
-def assert_as_r(folder: Path, baked: pd.DataFrame, case: str, doubles: bool = False) -> None:
-    """``baked`` is R's bake of the case: values to the bit, names, order, types, levels
-    (and, with ``doubles``, see :func:`assert_same_doubles`)."""
+def assert_as_r(folder: Path, baked: pd.DataFrame, case: str) -> None:
+    """``baked`` is R's bake of the case: values to the bit (the sign of zero too, see
+    :func:`assert_same_doubles`), names, order, types, levels."""
     want = pk.read_rds(folder / case / "baked.rds")
     pd.testing.assert_frame_equal(matrix_cells(baked), matrix_cells(want), check_exact=True)
-    if doubles:
-        assert_same_doubles(baked, want, pk.read_rds(folder / case / "new_data.rds"))
+    assert_same_doubles(baked, want, pk.read_rds(folder / case / "new_data.rds"))
 
 
-def check_r_prepped(folder: Path, case: str, doubles: bool = False) -> None:
+def check_r_prepped(folder: Path, case: str) -> None:
     """R's prepped recipe bakes in Python as in R, or stops where R's bake stopped."""
     path = folder / case / "recipe.rds"
     if not (folder / case / "baked.rds").exists():  # R's bake() stopped: reading or baking does
@@ -82,10 +81,10 @@ def check_r_prepped(folder: Path, case: str, doubles: bool = False) -> None:
         return
     recipe = pk.read_rds(path)
     assert isinstance(recipe, pk.Recipe)
-    assert_as_r(folder, bake(folder, recipe, case), case, doubles)
+    assert_as_r(folder, bake(folder, recipe, case), case)
 
 
-def check_python_prep(folder: Path, case: str, doubles: bool = False) -> None:
+def check_python_prep(folder: Path, case: str) -> None:
     """Python's prep of the unprepped recipe bakes as R's; a step whose prep stays in R
     is refused naming it; where R stops, Python raises a typed error."""
     recipe = pk.read_rds(folder / case / "unprepped.rds")
@@ -103,4 +102,4 @@ def check_python_prep(folder: Path, case: str, doubles: bool = False) -> None:
                 bake(folder, recipe.prep(training=train), case)
             return
         prepped = recipe.prep(training=train)
-    assert_as_r(folder, bake(folder, prepped, case), case, doubles)
+    assert_as_r(folder, bake(folder, prepped, case), case)

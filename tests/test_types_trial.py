@@ -54,7 +54,7 @@ def test_r_prepped_recipe_bakes_as_r(case: str) -> None:
         with pytest.raises(UnsupportedObjectError, match=GAPS[case]):
             check_r_prepped(DATA, case)
         return
-    check_r_prepped(DATA, case, doubles=True)
+    check_r_prepped(DATA, case)
 
 
 @pytest.mark.parametrize("case", [c for c in RECIPES if c not in PYTHON_GOES_ON])
@@ -63,7 +63,7 @@ def test_python_prep_bakes_as_r(case: str) -> None:
         with pytest.raises(UnsupportedObjectError, match=GAPS[case]):
             check_python_prep(DATA, case)
         return
-    check_python_prep(DATA, case, doubles=True)
+    check_python_prep(DATA, case)
 
 
 def test_infinite_dates_have_missing_features_where_clock_stops() -> None:
