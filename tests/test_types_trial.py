@@ -45,7 +45,7 @@ PYTHON_GOES_ON = {"date_infinite_clock_error": "Can't convert from `n` <double> 
 
 
 def test_the_trial_files_are_there() -> None:
-    assert len(RECIPES) == 51 and len(WORKFLOWS) == 8 and len(PREDICTIONS) == 9
+    assert len(RECIPES) == 51 and len(WORKFLOWS) == 9 and len(PREDICTIONS) == 10
 
 
 @pytest.mark.parametrize("case", [c for c in RECIPES if (DATA / c / "recipe.rds").exists()])

@@ -257,3 +257,13 @@ mn <- mixed[c(1:4, 6), 1:4]
 mn[5, c("l", "k")] <- NA
 save_workflow("workflow_mixed_types", f, mn, c("numeric", "conf_int"))
 save_workflow("workflow_all_na_row", f, data.frame(l = NA, k = NA, o = factor("M", levels = sizes, ordered = TRUE), s = "b"), "numeric")
+# a formula blueprint: model.matrix() takes a Date and a date-time as their numbers, a
+# logical as a TRUE indicator, an integer with NA drops its row
+fm <- data.frame(t = with_tz(train_t, "Asia/Kolkata"), d = as.Date(train_t), l = sample(c(TRUE, FALSE), 40, TRUE),
+                 k = sample(1:5, 40, TRUE))
+fm$y <- as.numeric(fm$d - as.Date("2021-01-01")) / 100 + fm$l + rnorm(40)
+f <- fit(workflow() |> add_formula(y ~ I(as.numeric(t) / 1e9) + I(as.numeric(d) / 1e4) + l + k) |>
+           add_model(types_reg(fit_epochs = 2) |> set_engine("keras")), data = fm)
+fn <- data.frame(t = with_tz(special[c(1, 5, 9, 14)], "Asia/Kolkata"), d = as.Date(c("2021-03-14", NA, "1969-12-31", "2400-02-29")),
+                 l = c(TRUE, FALSE, NA, TRUE), k = c(1L, 2L, 3L, NA))
+save_workflow("workflow_formula_times", f, fn, "numeric")
