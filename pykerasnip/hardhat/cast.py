@@ -215,7 +215,8 @@ def _to_datetime(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
             raise _fail(column, target, name, "lossy cast: times are not at midnight")
         return values.astype(f"datetime64[{_cast_unit(values, target.dt.unit)}]")
     values = values.dt.tz_localize(tz) if getattr(values.dtype, "tz", None) is None else values.dt.tz_convert(tz)
-    return values.astype(pd.DatetimeTZDtype(_cast_unit(values, _finer_unit(values.dtype, target.dtype)), tz))
+    unit = _cast_unit(values, _finer_unit(values.dtype, target.dtype))
+    return values.astype(pd.DatetimeTZDtype(unit, tz))
 
 
 _UNITS = ("s", "ms", "us", "ns")

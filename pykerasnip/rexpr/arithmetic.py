@@ -46,7 +46,8 @@ def _time_arithmetic(op: str, a: RVector, b: RVector) -> RVector:
     if op == "-" and len(times) == 2:
         raise UnsupportedObjectError("differences of dates or date-times (difftime) are not supported")
     if not numbers or op not in ("+", "-"):
-        raise ForgeError(f'{op} not defined for "{TIME_KINDS[kind(a if kind(a) in TIME_KINDS else b)]}" objects')
+        cls = TIME_KINDS[kind(a) if kind(a) in TIME_KINDS else kind(b)]
+        raise ForgeError(f'{op} not defined for "{cls}" objects')
     raise UnsupportedObjectError(f"{op} of a {kind(a)} and a {kind(b)} value is not supported")
 
 

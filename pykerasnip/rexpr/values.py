@@ -221,5 +221,6 @@ def common_kind(values: list[RVector]) -> str:
     kinds = ["character" if kind(v) == "factor" else kind(v) for v in values]
     other = [k for k in kinds if k not in KIND_ORDER]
     if other:
-        raise UnsupportedObjectError(f"combining {other[0]} values (c, ifelse, if_else, ...) is not supported")
+        raise UnsupportedObjectError(f"combining {other[0]} values (c, ifelse, if_else, ...) "
+                                     "is not supported")
     return max(kinds, key=KIND_ORDER.index)
