@@ -2,10 +2,10 @@
 truth (tests/data/steps; cases in tests/r/steps_truth_projections.R, whose step_impute_bag
 cases test_steps_impute_bag.py runs).
 
-step_ica trains in Python with fastICA's C method (recipes' default), bit for bit; its
-R method and the other steps train only in R (their fits run R loops, LAPACK, C++ solvers
-or rpart from random starts): those cases are ``prep_in_r``; baking and writing are
-Python's.
+step_ica trains in Python with fastICA's C method (recipes' default) and step_pls with
+mixOmics' fits, bit for bit (tests/test_pls_prep.py sweeps step_pls further); fastICA's R
+method and the other steps train only in R (their fits run R loops or C++ solvers from
+random starts): those cases are ``prep_in_r``; baking and writing are Python's.
 """
 from __future__ import annotations
 
@@ -53,11 +53,20 @@ CASES = [
         rc.all_numeric_predictors(), num_comp=4,
         options={"method": "C", "fun": "exp", "row.norm": True, "maxit": 50, "tol": 1e-6},
         seed=[9, 1]), skip_state=("options",)),
-    _r_trained("pls", "step_pls"),
+    Case("pls", "y ~ .", lambda r: r.step_pls("x1", "x2", "x3", "x4", "i1", outcome="y"),
+         skip_state=("options",)),
     # recipes 1.0.4 divides by `sd` even when the fit did not scale (sd = NULL)
-    _r_trained("pls_multi", "step_pls", "y + y2 ~ .", debian=False),
-    _r_trained("plsda", "step_pls", "cls ~ ."), _r_trained("spls", "step_pls"),
-    _r_trained("splsda", "step_pls", "cls ~ ."),
+    Case("pls_multi", "y + y2 ~ .", lambda r: r.step_pls(
+        rc.all_numeric_predictors(), outcome=["y", "y2"], num_comp=3, options={"scale": False},
+        prefix="P", keep_original_cols=True), skip_state=("options",), debian=False),
+    Case("plsda", "cls ~ .", lambda r: r.step_pls(rc.all_numeric_predictors(), outcome=["cls"]),
+         skip_state=("options",)),
+    Case("spls", "y ~ .", lambda r: r.step_pls("x1", "x2", "x3", "x4", "i1", outcome=["y"],
+                                               predictor_prop=0.5, num_comp=3),
+         skip_state=("options",)),
+    Case("splsda", "cls ~ .", lambda r: r.step_pls(
+        rc.all_numeric_predictors(), outcome=["cls"], predictor_prop=0.6, num_comp=2,
+        options={"scale": True, "max.iter": 200}, role="pls"), skip_state=("options",)),
     _r_trained("nnmf_sparse", "step_nnmf_sparse"),
     _r_trained("nnmf_sparse_options", "step_nnmf_sparse"),
     _r_trained("nnmf_sparse_none", "step_nnmf_sparse"),
@@ -70,7 +79,7 @@ CASES = [
 globals().update(make_tests(CASES))
 
 
-@pytest.mark.parametrize("step", ["step_pls", "step_nnmf", "step_nnmf_sparse"])
+@pytest.mark.parametrize("step", ["step_nnmf", "step_nnmf_sparse"])
 def test_training_stays_in_r(step):
     from pykerasnip.docs_tables import steps_markdown
     train = truth_frame("pls", "train.rds")
