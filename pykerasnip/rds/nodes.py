@@ -462,7 +462,8 @@ class Closure(RObject):
 
     @property
     def arg_names(self) -> list[str]:
-        return [k for k, _ in self.formals.items()] if self.formals is not None else []
+        """The formals' names (``""`` for a formal without one, which R never makes)."""
+        return [k or "" for k, _ in self.formals.items()] if isinstance(self.formals, Cons) else []
 
     def __repr__(self) -> str:
         return f"Closure(function({', '.join(self.arg_names)}){self._attr_repr()})"

@@ -19,6 +19,7 @@ from ..errors import RDSError
 from . import altrep
 from . import nodes as n
 from .bytecode import read_bytecode
+from .chars import native_codec
 from .format import (ALTREP_SXP, BASEENV_SXP, BASENAMESPACE_SXP, CLASSREFSXP, EMPTYENV_SXP,
                      GENERICREFSXP, GLOBALENV_SXP, HAS_ATTR_BIT, HAS_TAG_BIT,
                      IS_OBJECT_BIT, LEVELS_SHIFT, MISSINGARG_SXP, NAMESPACESXP, NILVALUE_SXP,
@@ -30,6 +31,8 @@ from .streams import AsciiInput, BinaryInput, Source, open_input
 #: Longest native-encoding name R accepts in a header (R_CODESET_MAX).
 _MAX_ENCODING_NAME = 63
 _MAX_LONG_UPPER = 65536
+#: Longest symbol name R makes, in bytes (MAXIDSIZE).
+_MAX_SYMBOL_BYTES = 10_000
 
 CONS_CLASSES: dict[int, type] = {n.LISTSXP: n.Pairlist, n.LANGSXP: n.Lang,
                                  n.PROMSXP: n.Promise, n.DOTSXP: n.Dots}
@@ -186,7 +189,7 @@ class Reader:
         if self.items_left < 0:
             raise self._too_many()
 
-    def _spend(self, nbytes: int) -> None:
+    def spend(self, nbytes: int) -> None:
         """Count ``nbytes`` of memory against the budget."""
         self.memory_left -= nbytes
         if self.memory_left < 0:
@@ -196,6 +199,9 @@ class Reader:
     def _unknown_type_message(code: int) -> str:
         if code in (CLASSREFSXP, GENERICREFSXP):
             return f"obsolete item type {code} (class/generic references) is not supported"
+        if code == n.CHARSXP:
+            return ("a string element (CHARSXP) where an object belongs: R's reader takes "
+                    "one, but it is no R value")
         return f"unknown item type {code}"
 
     def _length(self, kind: str, what: str) -> int:
@@ -218,10 +224,17 @@ class Reader:
         node.is_object = (flags & IS_OBJECT_BIT) != 0
         return self._with_attributes(node) if flags & HAS_ATTR_BIT else node
 
-    @staticmethod
-    def _with_attributes(node: n.RObject) -> Any:
-        node.attributes = yield None
+    def _with_attributes(self, node: n.RObject) -> Any:
+        node.attributes = self.attributes((yield None))
         return node
+
+    def attributes(self, value: Any) -> "n.Pairlist | None":
+        """``value`` read as an object's attributes: R's SET_ATTRIB takes a pairlist or
+        ``NULL``, nothing else."""
+        if value is None or type(value) is n.Pairlist:
+            return value
+        raise self.src.fail(f"attributes must be a pairlist or NULL, not a {type(value).__name__} "
+                            "(R: \"value of 'SET_ATTRIB' must be a pairlist or NULL\")")
 
     # -- handlers ----------------------------------------------------------------------
     def _special(self, flags: int) -> Any:
@@ -236,11 +249,13 @@ class Reader:
         return node
 
     def _symbol(self, flags: int) -> n.Sym:
-        (name,), levels = self.src.strings(1)
-        if name is None:
-            raise self.src.fail("a symbol cannot be named NA")
+        (text,), levels = self.src.strings(1)
+        name = "NA" if text is None else text  # R installs NA's print name
         sym = self.symbols.get(name)
         if sym is None:
+            problem = symbol_problem(name, levels[0] if levels else None)
+            if problem:
+                raise self.src.fail(problem)
             if len(self.symbols) >= self.limits.max_symbols:
                 raise self.src.fail(f"more than {self.limits.max_symbols:,} distinct symbols "
                                     "(Limits.max_symbols); a trusted file may be read with a "
@@ -254,7 +269,7 @@ class Reader:
         cls = CONS_CLASSES[flags & 0xFF]
         head = last = None
         while True:
-            attributes = (yield None) if flags & HAS_ATTR_BIT else None
+            attributes = self.attributes((yield None)) if flags & HAS_ATTR_BIT else None
             tag = begin(read_int()) if flags & HAS_TAG_BIT else None
             tag = (yield tag) if type(tag) is GeneratorType else tag
             car = begin(read_int())
@@ -276,7 +291,7 @@ class Reader:
         return head
 
     def _closure(self, flags: int) -> Any:
-        attributes = (yield None) if flags & HAS_ATTR_BIT else None
+        attributes = self.attributes((yield None)) if flags & HAS_ATTR_BIT else None
         env = (yield None) if flags & HAS_TAG_BIT else None
         formals = yield None
         body = yield None
@@ -291,11 +306,14 @@ class Reader:
         env.enclos = yield None
         env.frame = yield None
         env.hashtab = yield None
-        env.attributes = yield None
+        env.attributes = self.attributes((yield None))
         return env
 
     def _builtin(self, flags: int) -> Any:
-        length = self._length("text", "a primitive's name")
+        length = self.src.int()  # a plain int: R reads no long length here
+        if length < 0:
+            raise self.src.fail(f"negative length {length} of a primitive's name")
+        self.src.check(length, "text", "a primitive's name")
         name = self.src.text(length).decode("latin-1")
         node = n.Builtin(name, special=flags & 0xFF == n.SPECIALSXP)
         return self._finish(node, flags)
@@ -303,15 +321,15 @@ class Reader:
     def _atomic(self, flags: int) -> Any:
         cls, kind, read = self._vectors[flags & 0xFF]
         length = self._length(kind, "a vector")
-        self._spend(_ARRAY_BYTES + length * _ELEMENT_BYTES[kind])
+        self.spend(_ARRAY_BYTES + length * _ELEMENT_BYTES[kind])
         return self._finish(cls(read(length), None, 0, False), flags)
 
     def _character(self, flags: int) -> Any:
         length = self._length("string", "a character vector")
-        self._spend(length * _POINTER_BYTES)
+        self.spend(length * _POINTER_BYTES)
         made = self.src.string_bytes
         values, levels = self.src.strings(length, checked=True)
-        self._spend(self.src.string_bytes - made)
+        self.spend(self.src.string_bytes - made)
         return self._finish(n.Str(values, None, 0, False, levels), flags)
 
     def _list(self, flags: int) -> Any:
@@ -357,13 +375,25 @@ class Reader:
         if not _is_altrep_info(info):
             raise self.src.fail("malformed ALTREP class information")
         state = yield None
-        attributes = yield None
+        attributes = self.attributes((yield None))
         node = n.AltRep(info, state, attributes, flags >> LEVELS_SHIFT,
                         bool(flags & IS_OBJECT_BIT), max_bytes=self.limits.max_altrep_bytes)
         problem = altrep.state_problem(node)
         if problem is not None:
             raise self.src.fail(problem)
         return node
+
+
+def symbol_problem(name: str, levels: "int | None") -> "str | None":
+    """Why R refuses to make a symbol of this name (``None`` when it makes one)."""
+    if not name:
+        return 'a symbol cannot have an empty name (R: "attempt to use zero-length variable name")'
+    if levels is not None and levels & n.BYTES_MASK and not name.isascii():
+        return "a symbol's name cannot be in the \"bytes\" encoding (R cannot translate it)"
+    size = len(name.encode("utf-8", "surrogateescape"))
+    if size > _MAX_SYMBOL_BYTES:
+        return f"a symbol's name of {size:,} bytes is longer than R's {_MAX_SYMBOL_BYTES:,}"
+    return None
 
 
 def _is_altrep_info(info: Any) -> bool:
@@ -391,6 +421,7 @@ def read_header(data: bytes, compression: str | None = None, source: "Source | N
         if not 0 <= length <= _MAX_ENCODING_NAME:
             raise src.fail(f"invalid native-encoding name length {length}")
         encoding = src.text(length).decode("latin-1")
+        src.native = native_codec(encoding)
     header = Header(fmt, version, writer_version, min_version, encoding, compression, workspace)
     input_size = len(data) if source is None else source.size
     return header, Reader(src, limits, input_size)
