@@ -187,9 +187,9 @@ def _wrapper(alt: n.AltRep) -> n.Vector:
 
 def _deferred_source(alt: n.AltRep) -> object:
     source = _unwrapped(_pair(alt.state, "deferred string")[0])
-    if isinstance(source, n.AltRep) and base_class(source) in _SEQUENCES:
-        return source
-    if isinstance(source, (n.Integer, n.Real)):
+    if isinstance(source, n.AltRep) and base_class(source) not in _SEQUENCES:
+        raise _unsupported(source)
+    if isinstance(source, (n.AltRep, n.Integer, n.Real)):
         return source
     raise RDSError("a deferred string must defer an integer or double vector")
 

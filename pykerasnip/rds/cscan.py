@@ -31,17 +31,18 @@ _DOUBLE = re.compile(rb"""[+-]?(?:
     | (?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e[+-]?[0-9]+)?
     )""", re.X | re.I)
 _HEX_DIGITS = re.compile(rb"[0-9a-fA-F]+")
-#: words R itself writes, which the bulk paths convert with numpy
+#: words R itself writes, one a line, which the bulk paths convert with numpy (each
+#: pattern matches a text one way only: a failing match cannot backtrack for long)
 PLAIN_INTS = re.compile(rb"(?:(?:[+-]?[0-9]{1,18}|NA)\n)*")
 PLAIN_DOUBLES = re.compile(
-    rb"(?:(?:[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NA|NaN|Inf|-Inf)\n)*")
+    rb"(?:(?:[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NA|NaN|Inf|-Inf)\n)*")
 PLAIN_HEX = re.compile(rb"(?:[0-9a-fA-F]{2}\n)*")
 #: what an escaped character stands for in a string
 ESCAPES = {ord(k): ord(v) for k, v in (("n", "\n"), ("t", "\t"), ("v", "\v"), ("b", "\b"),
                                         ("r", "\r"), ("f", "\f"), ("a", "\a"))}
 _OCTAL = range(ord("0"), ord("8"))
 #: a word whose escapes are all complete (no backslash escaping what follows the word)
-_WHOLE_ESCAPES = re.compile(rb"(?:[^\\]|\\(?:[0-7]{1,3}|.))*", re.S)
+_WHOLE_ESCAPES = re.compile(rb"(?:[^\\]|\\(?:[0-7]{3}|[0-7]{1,2}(?![0-7])|[^0-7]))*", re.S)
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
 _INT64 = 1 << 63
 

@@ -488,7 +488,8 @@ class Environment(RObject):
         self.frame, self.hashtab, self.locked = frame, hashtab, locked
 
     def binding_cells(self) -> Iterator[Cons]:
-        chains = [self.frame] + (list(self.hashtab.data) if self.hashtab is not None else [])
+        table = self.hashtab.data if isinstance(self.hashtab, List) else []  # R: a list or NULL
+        chains = [self.frame, *table]
         for chain in chains:
             if isinstance(chain, Cons):
                 yield from chain.cells()

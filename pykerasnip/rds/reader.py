@@ -22,9 +22,9 @@ from .bytecode import read_bytecode
 from .chars import native_codec
 from .format import (ALTREP_SXP, BASEENV_SXP, BASENAMESPACE_SXP, CLASSREFSXP, EMPTYENV_SXP,
                      GENERICREFSXP, GLOBALENV_SXP, HAS_ATTR_BIT, HAS_TAG_BIT,
-                     IS_OBJECT_BIT, LEVELS_SHIFT, MISSINGARG_SXP, NAMESPACESXP, NILVALUE_SXP,
+                     IS_OBJECT_BIT, MISSINGARG_SXP, NAMESPACESXP, NILVALUE_SXP,
                      PACKAGESXP, PERSISTSXP, REFSXP, UNBOUNDVALUE_SXP, WORKSPACE_LETTERS,
-                     Header, NullRoot)
+                     Header, NullRoot, levels_of)
 from .limits import DEFAULT_LIMITS, ITEM_BYTES, Limits
 from .streams import AsciiInput, BinaryInput, Source, open_input
 
@@ -33,6 +33,8 @@ _MAX_ENCODING_NAME = 63
 _MAX_LONG_UPPER = 65536
 #: Longest symbol name R makes, in bytes (MAXIDSIZE).
 _MAX_SYMBOL_BYTES = 10_000
+#: How deep the attributes of strings (which are read and dropped) may nest.
+_MAX_DISCARDS = 64
 
 CONS_CLASSES: dict[int, type] = {n.LISTSXP: n.Pairlist, n.LANGSXP: n.Lang,
                                  n.PROMSXP: n.Promise, n.DOTSXP: n.Dots}
@@ -77,6 +79,7 @@ class Reader:
         self.items_left = limits.max_items
         self.input_size = input_size
         self.memory_left = limits.memory_cap(input_size)
+        self._discarding = 0
         handlers: dict[int, Callable[[int], Any]] = {
             n.SYMSXP: self._symbol,
             n.CLOSXP: self._closure,
@@ -134,6 +137,18 @@ class Reader:
                     value = done.value
                 else:
                     break
+
+    def _discard_item(self) -> None:
+        """Read an item R's reader reads and drops: the attributes of a string. It is a
+        read within a read (a string's attributes may hold strings with attributes),
+        nested at most ``_MAX_DISCARDS`` deep."""
+        if self._discarding >= _MAX_DISCARDS:
+            raise self.src.fail(f"attributes of strings nested more than {_MAX_DISCARDS} deep")
+        self._discarding += 1
+        try:
+            self.item()
+        finally:
+            self._discarding -= 1
 
     def begin(self, flags: int) -> Any:
         """The item that ``flags`` begin, counted against the budget: the node itself when
@@ -220,7 +235,7 @@ class Reader:
     def _finish(self, node: n.RObject, flags: int) -> Any:
         """Give a vector-like node its levels, object bit and trailing attributes (a
     generator when there are attributes to read)."""
-        node.levels = flags >> LEVELS_SHIFT
+        node.levels = levels_of(flags)
         node.is_object = (flags & IS_OBJECT_BIT) != 0
         return self._with_attributes(node) if flags & HAS_ATTR_BIT else node
 
@@ -243,13 +258,14 @@ class Reader:
     def _named_env(self, flags: int) -> Any:
         if self.src.int() != 0:
             raise self.src.fail("names in persistent string vectors are not supported")
-        values, levels = self.src.strings(self.count("string vector length"))
+        values, levels = self.src.strings(self.count("string vector length"),
+                                          discard=self._discard_item)
         node = _NAMED_ENVS[flags & 0xFF](n.Str(values, char_levels=levels))
         self.refs.append(node)
         return node
 
     def _symbol(self, flags: int) -> n.Sym:
-        (text,), levels = self.src.strings(1)
+        (text,), levels = self.src.strings(1, discard=self._discard_item)
         name = "NA" if text is None else text  # R installs NA's print name
         sym = self.symbols.get(name)
         if sym is None:
@@ -274,7 +290,7 @@ class Reader:
             tag = (yield tag) if type(tag) is GeneratorType else tag
             car = begin(read_int())
             car = (yield car) if type(car) is GeneratorType else car
-            cell = cls(car, None, tag, attributes, flags >> LEVELS_SHIFT,
+            cell = cls(car, None, tag, attributes, levels_of(flags),
                        (flags & IS_OBJECT_BIT) != 0)
             if last is None:
                 head = cell
@@ -295,12 +311,12 @@ class Reader:
         env = (yield None) if flags & HAS_TAG_BIT else None
         formals = yield None
         body = yield None
-        return n.Closure(formals, body, env, attributes, flags >> LEVELS_SHIFT,
+        return n.Closure(formals, body, env, attributes, levels_of(flags),
                          bool(flags & IS_OBJECT_BIT))
 
     def _environment(self, flags: int) -> Any:
         locked = self.src.int()
-        env = n.Environment(levels=flags >> LEVELS_SHIFT, is_object=bool(flags & IS_OBJECT_BIT))
+        env = n.Environment(levels=levels_of(flags), is_object=bool(flags & IS_OBJECT_BIT))
         self.refs.append(env)  # before its contents: they may refer back to it
         env.locked = bool(locked)
         env.enclos = yield None
@@ -328,7 +344,7 @@ class Reader:
         length = self._length("string", "a character vector")
         self.spend(length * _POINTER_BYTES)
         made = self.src.string_bytes
-        values, levels = self.src.strings(length, checked=True)
+        values, levels = self.src.strings(length, checked=True, discard=self._discard_item)
         self.spend(self.src.string_bytes - made)
         return self._finish(n.Str(values, None, 0, False, levels), flags)
 
@@ -376,7 +392,7 @@ class Reader:
             raise self.src.fail("malformed ALTREP class information")
         state = yield None
         attributes = self.attributes((yield None))
-        node = n.AltRep(info, state, attributes, flags >> LEVELS_SHIFT,
+        node = n.AltRep(info, state, attributes, levels_of(flags),
                         bool(flags & IS_OBJECT_BIT), max_bytes=self.limits.max_altrep_bytes)
         problem = altrep.state_problem(node)
         if problem is not None:

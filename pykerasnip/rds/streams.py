@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import RDSError
 from . import cscan
 from .chars import decode_chars, default_char_levels, defaults_for, encode_chars
-from .format import FOREIGN_MAGICS, FORMAT_NAMES, NILVALUE_SXP
+from .format import FOREIGN_MAGICS, FORMAT_NAMES, HAS_ATTR_BIT, NILVALUE_SXP, levels_of
 from .limits import DEFAULT_LIMITS, Limits
 from .nodes import ASCII_MASK, INT_MAX, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
 from .pages import LARGE, fresh
@@ -337,9 +337,11 @@ class BinaryInput:
 
     text = raw  # unescaped bytes of a name (primitive, native encoding)
 
-    def strings(self, count: int, checked: bool = False) -> "tuple[list[str | None], list[int] | None]":
+    def strings(self, count: int, checked: bool = False,
+                discard: "Callable[[], None] | None" = None) -> "tuple[list[str | None], list[int] | None]":
         """``count`` CHARSXP items: their text and their levels when not the defaults
-        (``checked``: :meth:`check` has passed ``count`` strings here)."""
+        (``checked``: :meth:`check` has passed ``count`` strings here). ``discard`` reads
+        the item that follows a string with the attributes bit (:func:`discard_attributes`)."""
         if not checked:
             self.check(count, "string", "a character vector")
         data, pair, end = self.data, self._pair, len(self.data)
@@ -371,6 +373,9 @@ class BinaryInput:
                         levels.append(ASCII_MASK)
                     continue
             text, lev, default, pos = self._string(flags, length, start)
+            if flags & HAS_ATTR_BIT:
+                discard_attributes(self, discard)
+                pos = self.pos
             data, end = self.data, len(self.data)
             made += 0 if text is None else _STR_BYTES + length
             append(text)
@@ -389,7 +394,7 @@ class BinaryInput:
         if flags & 0xFF != CHARSXP:
             self.pos -= 8
             raise self.fail(f"expected a CHARSXP string element, found type {flags & 0xFF}")
-        lev = flags >> _LEVELS_SHIFT
+        lev = levels_of(flags)
         if length < 0:
             if length != -1:
                 raise self.fail(f"invalid string length {length}")
@@ -399,6 +404,15 @@ class BinaryInput:
             raise self.fail(EMBEDDED_NUL)
         return (decode_chars(raw, lev, self.native), lev,
                 ASCII_MASK if raw.isascii() else UTF8_MASK, self.pos)
+
+
+def discard_attributes(src: "BinaryInput | AsciiInput",
+                       discard: "Callable[[], None] | None") -> None:
+    """Read and drop the attributes that follow a string flagged with them, as R's reader
+    does (R wrote them once; a string keeps none)."""
+    if discard is None:
+        raise src.fail("a string with attributes where R reads none")
+    discard()
 
 
 # ------------------------------------------------------------------------ ascii input
@@ -572,7 +586,8 @@ class AsciiInput:
             raise self.fail(EMBEDDED_NUL)
         return decode_chars(raw, levels, self.native)
 
-    def strings(self, count: int, checked: bool = False) -> "tuple[list[str | None], list[int] | None]":
+    def strings(self, count: int, checked: bool = False,
+                discard: "Callable[[], None] | None" = None) -> "tuple[list[str | None], list[int] | None]":
         if not checked:
             self.check(count, "string", "a character vector")
         out: list[str | None] = []
@@ -584,8 +599,10 @@ class AsciiInput:
             length = self.int()
             if length < -1:
                 raise self.fail(f"invalid string length {length}")
-            lev = flags >> _LEVELS_SHIFT
+            lev = levels_of(flags)
             out.append(None if length == -1 else self._chars(length, lev))
+            if flags & HAS_ATTR_BIT:
+                discard_attributes(self, discard)
             self.string_bytes += 0 if length == -1 else _STR_BYTES + length
             levels.append(lev)
         return out, (None if levels == defaults_for(out) else levels)
