@@ -76,8 +76,9 @@ SAME_IDENTICAL = "both read, identical() but not byte-equal"
 DIFFER = "both read, differ"
 PY_FAILS, R_FAILS = "pykerasnip fails (untyped error, crash, hang, memory)", "R crashes or hangs"
 CLASSES = (BOTH_REFUSE, SAME, SAME_IDENTICAL, R_ONLY, PY_ONLY, DIFFER, PY_FAILS, R_FAILS)
-#: classes that are disagreements unless a documented divergence explains them
-DISAGREEMENTS = (SAME_IDENTICAL, R_ONLY, PY_ONLY, DIFFER, PY_FAILS)
+#: classes that are disagreements unless a documented divergence explains them (R's
+#: identical() is the criterion; where only it holds, samples are kept all the same)
+DISAGREEMENTS = (R_ONLY, PY_ONLY, DIFFER, PY_FAILS)
 
 
 @dataclass(frozen=True)
@@ -134,12 +135,14 @@ DIVERGENCES: dict[str, Divergence] = {
         DIFFER, r"cannot expand: RDSError: ALTREP .* over Limits\.max_altrep_bytes",
         "an ALTREP object is expanded within Limits.max_altrep_bytes"),
     "package environments": Divergence(
-        (DIFFER, PY_ONLY), r"Package\(.*\) vs R's _Singleton GlobalEnv|"
-                          r"R: invalid multibyte string.*pykerasnip read .*Package\(",
+        (DIFFER, PY_ONLY), r"Package\(.* vs R's _Singleton GlobalEnv|"
+                          r"R: (invalid multibyte string|argument is of length zero).*"
+                          r"pykerasnip read .*Package\(",
         "R looks a package environment up when reading (the global environment when the "
         "package is not attached); pykerasnip keeps the reference by name"),
     "namespaces": Divergence(
-        PY_ONLY, r"there is no package called|namespace",
+        (PY_ONLY, DIFFER), r"there is no package called|namespace|"
+                           r"Namespace\(.* vs R's _Singleton GlobalEnv",
         "R loads a namespace a stream refers to (refusing one it cannot load); pykerasnip "
         "keeps the reference by name"),
     "promises": Divergence(
@@ -150,6 +153,15 @@ DIVERGENCES: dict[str, Divergence] = {
         DIFFER, r"Builtin\(.* vs R's NULL",
         "pykerasnip keeps a primitive by its name without R's table of them; R makes NULL "
         "of a name it does not know, with a warning"),
+    "byte-code instructions": Divergence(
+        PY_ONLY, r"R: unknown instruction code",
+        "pykerasnip keeps byte code as data without R's table of instructions; R refuses "
+        "code of its own version with an instruction it does not have"),
+    "ALTREP class information": Divergence(
+        R_ONLY, r"malformed ALTREP class information",
+        "R reads an ALTREP object's class, package and type through whatever cells hold "
+        "them (a closure, an improper list) without checking; pykerasnip wants the "
+        "pairlist R writes"),
     "primitive kinds": Divergence(
         PY_ONLY, r"requested primitive type is not consistent with cached value",
         "pykerasnip keeps a primitive by its name without R's table of them; R refuses "
@@ -467,6 +479,7 @@ def run(inputs: int, start: int = 0, batch: int = 400, base: int = BASE_SEED,
     counts: Counter = Counter()
     explained: Counter = Counter()
     samples: dict[str, list[dict]] = {}
+    unexplained = 0
     began = time.time()
     with tempfile.TemporaryDirectory(prefix="rds_differential_") as tmp:
         for first in range(start, start + inputs, batch):
@@ -477,10 +490,11 @@ def run(inputs: int, start: int = 0, batch: int = 400, base: int = BASE_SEED,
                 counts[v.kind] += 1
                 if v.explained_by:
                     explained[f"{v.kind} / {v.explained_by}"] += 1
-                elif v.kind in DISAGREEMENTS:
+                elif v.kind in DISAGREEMENTS + (SAME_IDENTICAL,):
                     samples.setdefault(v.kind, []).append(
                         {"input": int(v.candidate.name[1:]), "how": v.candidate.how,
                          "detail": v.detail})
+                    unexplained += v.kind in DISAGREEMENTS
                     if keep is not None:
                         keep.mkdir(parents=True, exist_ok=True)
                         (keep / f"{v.candidate.name}.rds").write_bytes(v.candidate.data)
@@ -488,7 +502,6 @@ def run(inputs: int, start: int = 0, batch: int = 400, base: int = BASE_SEED,
             if progress:
                 print(f"{last - start:,} inputs ({time.time() - began:.0f} s): "
                       + ", ".join(f"{k} {c}" for k, c in counts.most_common()), flush=True)
-    unexplained = sum(len(s) for s in samples.values())
     return {"inputs": inputs, "start": start, "base_seed": base, "seconds": time.time() - began,
             "classes": dict(counts), "explained": dict(explained), "unexplained": unexplained,
             "samples": samples}

@@ -68,18 +68,18 @@ def _instrumented(found: Layout) -> Iterator[None]:
         ints.append(_next_word(self))
         return ascii_int(self)
 
-    def traced_binary_strings(self, count, checked=False):
+    def traced_binary_strings(self, count, checked=False, discard=None):
         position = self.offset
         for _ in range(count):
             if position + 8 > len(self.data):
                 break
             found.strings.append(position)
             position += 8 + max(struct.unpack_from(order, self.data, position + 4)[0], 0)
-        return binary_strings(self, count, checked)
+        return binary_strings(self, count, checked, discard)
 
-    def traced_ascii_strings(self, count, checked=False):
+    def traced_ascii_strings(self, count, checked=False, discard=None):
         found.strings.append(_next_word(self))
-        return ascii_strings(self, count, checked)
+        return ascii_strings(self, count, checked, discard)
 
     def traced_begin(self, flags):
         if ints:

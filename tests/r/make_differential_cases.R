@@ -26,9 +26,10 @@ symbol <- function(x, levels = ASCII) c(flags(1), chars(x, levels))
 NIL <- ints(254)
 cell <- function(car, tag = NULL, type = 2)  # one pairlist cell, tagged with a symbol name
   c(flags(type, tag = !is.null(tag)), if (!is.null(tag)) symbol(tag), car)
-altrep <- function(class, package, type, state, attributes = NIL)
-  c(header(), ints(238), cell(symbol(class)), cell(symbol(package)), cell(c(flags(13), ints(1, type))),
+altrep_item <- function(class, package, type, state, attributes = NIL)
+  c(ints(238), cell(symbol(class)), cell(symbol(package)), cell(c(flags(13), ints(1, type))),
     NIL, state, attributes)
+altrep <- function(...) c(header(), altrep_item(...))
 ascii <- function(text) charToRaw(paste0("A\n3\n262658\n197888\n5\nUTF-8\n", text))
 
 cases <- list(
@@ -42,6 +43,12 @@ cases <- list(
   native_cp1252_undefined_byte = c(header("CP1252"), strings(chars(bytes(0x81), 0))),
   native_unknown_encoding = c(header("no-such-encoding"), strings(chars(bytes(0xe9), 0))),
   native_name_cut_at_nul = c(header("latin1\001"), strings(chars(bytes(0xe9), 0))),
+  # a string's attributes (older R wrote them) are read and dropped
+  string_with_attributes = c(header(), strings(c(flags(9, ASCII, attr = TRUE), ints(1),
+                                                 charToRaw("a"), cell(c(flags(13), ints(1, 1)), "foo"),
+                                                 NIL))),
+  # R keeps 16 bits of gp levels
+  levels_beyond_16_bits = c(header(), flags(13, 0x10001), ints(1, 3)),
   # symbols as R's install() makes them
   symbol_named_na = c(header(), flags(1), na_chars),
   symbol_empty_name = c(header(), symbol(raw(0))),
@@ -54,6 +61,10 @@ cases <- list(
                                 c(flags(14), ints(3), doubles(3, 1, 1))),
   deferred_string_of_strings = altrep("deferred_string", "base", 16,
                                       c(flags(2), strings(chars("a")), flags(13), ints(1, 0))),
+  deferred_string_of_unknown_class = altrep(
+    "deferred_string", "base", 16,
+    c(flags(2), altrep_item("nosuchclass", "base", 13, c(flags(14), ints(3), doubles(3, 1, 1))),
+      flags(13), ints(1, 0))),
   wrapper_of_list = altrep("wrap_integer", "base", 13,
                            c(flags(2), flags(19), ints(1), NIL, flags(13), ints(2, 0, 0))),
   # byte code: a shared cell not defined yet is NULL (the code's version is not R's, so
@@ -75,6 +86,10 @@ cases <- list(
   ascii_string_past_word = ascii("16\n1\n262153\n3\na\\8\n"),
   ascii_string_short_of_word = ascii("16\n1\n262153\n1\nab\n"),
   ascii_word_at_end = ascii("13\n1\n5"),
+  ascii_long_escaped_string = ascii(paste0("16\n1\n262153\n3001\n", strrep("\\101", 3000),
+                                           "\\\n")),
+  ascii_doubles_then_garbage = ascii(paste0("14\n41\n", strrep("254\n", 40), "k\n")),
+
   # R's reader takes a string element as an object (pykerasnip refuses it)
   string_as_object = c(header(), flags(19), ints(1), chars("a"))
 )
