@@ -47,7 +47,7 @@ EXPECTED = {
 
 def _verdicts() -> dict[str, tuple[str, str, str]]:
     """R's verdict on each case: (status, message, warnings)."""
-    lines = (CASES / "verdicts.tsv").read_text(errors="replace").splitlines()
+    lines = (CASES / "verdicts.tsv").read_text(errors="replace").split("\n")[:-1]
     return {name: (status, message, warnings)
             for name, status, message, warnings in (line.split("\t") for line in lines)}
 

@@ -98,9 +98,11 @@ class Divergence:
 #: deliberate differences, by name (see docs/security.md)
 DIVERGENCES: dict[str, Divergence] = {
     "damaged container": Divergence(
-        R_ONLY, r"pykerasnip: RDSError: (corrupt|truncated) (gzip|bzip2|xz|lzma) data",
+        (R_ONLY, DIFFER), r"pykerasnip: RDSError: (corrupt|truncated) (gzip|bzip2|xz|lzma) data|"
+                          r"\| R: .*(lzma decoder corrupt data|invalid or incomplete compressed)",
         "pykerasnip inflates the whole container and checks its end (checksums, lengths); "
-        "R stops once it has the object, so damage after it passes (with a warning at most)"),
+        "R stops once it has the object, so damage after it passes with a warning at most "
+        "(and an xz stream followed by other bytes gives R stale bytes of its buffer)"),
     "string as an object": Divergence(
         R_ONLY, r"a string element \(CHARSXP\) where an object belongs",
         "R's reader takes a CHARSXP anywhere, making an object no R code can use"),
@@ -115,11 +117,16 @@ DIVERGENCES: dict[str, Divergence] = {
         "R's reference table gives NULL for an index past its entries but inside its "
         "allocation (128 slots, doubling); pykerasnip refuses the index"),
     "shared bytecode cells": Divergence(
-        R_ONLY, r"shared bytecode cell \d+ outside R's table",
+        R_ONLY, r"shared bytecode cell \d+ outside R's table|bytecode cell of unexpected type",
         "R stores a shared byte-code cell at an index past the table it made for them "
-        "(memory it does not own); pykerasnip refuses the index"),
+        "(memory it does not own) and makes a cell of any type it is given; pykerasnip "
+        "refuses both"),
+    "primitive name lengths": Divergence(
+        R_ONLY, r"negative length -?\d+ of a primitive's name",
+        "in ASCII R reads nothing for a negative length and names the primitive with "
+        "uninitialised memory; pykerasnip refuses the length"),
     "largest double in ASCII": Divergence(
-        DIFFER, r"1\.7976931348623157e\+308",
+        DIFFER, r"1\.7976931348623157e\+308|1\.79769313486232e\+308",
         "R writes the largest doubles in ASCII as a token that rounds up, so its reader "
         "makes them infinite; pykerasnip reads the finite value R wrote"),
     "another package's ALTREP class": Divergence(
@@ -136,10 +143,10 @@ DIVERGENCES: dict[str, Divergence] = {
         "an ALTREP object is expanded within Limits.max_altrep_bytes"),
     "package environments": Divergence(
         (DIFFER, PY_ONLY), r"Package\(.* vs R's _Singleton GlobalEnv|"
-                          r"R: (invalid multibyte string|argument is of length zero).*"
                           r"pykerasnip read .*Package\(",
-        "R looks a package environment up when reading (the global environment when the "
-        "package is not attached); pykerasnip keeps the reference by name"),
+        "R looks a package environment up when reading, running R code that gives the "
+        "global environment for a package not attached and fails on a name it cannot "
+        "use; pykerasnip keeps the reference by name"),
     "namespaces": Divergence(
         (PY_ONLY, DIFFER), r"there is no package called|namespace|"
                            r"Namespace\(.* vs R's _Singleton GlobalEnv",
@@ -150,7 +157,7 @@ DIVERGENCES: dict[str, Divergence] = {
         "R's evaluator forces a promise that readRDS returns as a value, so R's judge "
         "sees its value; pykerasnip keeps the promise as data"),
     "primitives": Divergence(
-        DIFFER, r"Builtin\(.* vs R's NULL",
+        (DIFFER, R_ONLY), r"Builtin\(.* vs R's NULL|not a Builtin.*unrecognized internal function",
         "pykerasnip keeps a primitive by its name without R's table of them; R makes NULL "
         "of a name it does not know, with a warning"),
     "byte-code instructions": Divergence(
@@ -370,7 +377,9 @@ def r_judge(jobs: "list[list[Path]]", folder: Path) -> "dict[str, dict]":
         job_file.write_text("".join("\t".join(map(str, job)) + "\n" for job in pending))
         results.unlink(missing_ok=True)
         failure = _judge_once(job_file, results)
-        lines = results.read_text(errors="replace").splitlines() if results.exists() else []
+        # lines end in "\n" only: R's messages may hold other characters Python breaks at
+        text = results.read_text(errors="replace") if results.exists() else ""
+        lines = text.split("\n")[:-1]
         for line in lines:
             name, status, message, warnings, *compared = line.split("\t")
             verdicts[name] = {"status": status, "message": message, "warnings": warnings,
