@@ -25,7 +25,7 @@ from . import cscan
 from .chars import decode_chars, default_char_levels, defaults_for, encode_chars
 from .format import FOREIGN_MAGICS, FORMAT_NAMES, HAS_ATTR_BIT, NILVALUE_SXP, levels_of
 from .limits import DEFAULT_LIMITS, Limits
-from .nodes import ASCII_MASK, INT_MAX, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
+from .nodes import ASCII_MASK, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
 from .pages import LARGE, fresh
 
 CHARSXP = 9

@@ -23,7 +23,7 @@ Each input ends in one of :data:`CLASSES`; a disagreement either matches one of 
 documented :data:`DIVERGENCES` (a deliberate difference, with its reason) or is
 unexplained: a bug to fix. The long run::
 
-    nice -n 10 python3 -m tests.fuzz.differential --inputs 5000 --report diff.json --keep /tmp/diff
+    nice -n 10 python3 -m tests.fuzz.differential --inputs 15000 --report diff.json --keep /tmp/diff
 
 ``--show I`` prints input I's verdict with its details.
 """
@@ -43,7 +43,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -53,7 +53,7 @@ from pykerasnip.errors import PykerasnipError
 from pykerasnip.rds import nodes as n
 
 from . import rds_grammar, rds_mutators
-from .fuzz_rds import _children as children
+from .fuzz_rds import children
 from .rds_compare import differences
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -194,7 +194,6 @@ class Verdict:
     kind: str = ""
     detail: str = ""
     explained_by: "str | None" = None
-    extra: dict = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------------ candidates
