@@ -31,26 +31,21 @@ _DOUBLE = re.compile(rb"""[+-]?(?:
     | (?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e[+-]?[0-9]+)?
     )""", re.X | re.I)
 _HEX_DIGITS = re.compile(rb"[0-9a-fA-F]+")
-#: words R itself writes, one a line, which the bulk paths convert with numpy (each
-#: pattern matches a text one way only: a failing match cannot backtrack for long)
-PLAIN_INTS = re.compile(rb"(?:(?:[+-]?[0-9]{1,18}|NA)\n)*")
-PLAIN_DOUBLES = re.compile(
-    rb"(?:(?:[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NA|NaN|Inf|-Inf)\n)*")
-PLAIN_HEX = re.compile(rb"(?:[0-9a-fA-F]{2}\n)*")
 #: what an escaped character stands for in a string
 ESCAPES = {ord(k): ord(v) for k, v in (("n", "\n"), ("t", "\t"), ("v", "\v"), ("b", "\b"),
                                         ("r", "\r"), ("f", "\f"), ("a", "\a"))}
 _OCTAL = range(ord("0"), ord("8"))
-#: a word whose escapes are all complete (no backslash escaping what follows the word)
-_WHOLE_ESCAPES = re.compile(rb"(?:[^\\]|\\(?:[0-7]{3}|[0-7]{1,2}(?![0-7])|[^0-7]))*", re.S)
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
 _INT64 = 1 << 63
 
 
 def word_at(data: bytes, pos: int) -> "tuple[bytes, int]":
     """The word after ``pos`` (empty at the end of the data) and the position after it."""
-    match = _WORD.match(data, pos)
+    match = _WORD_AT(data, pos)
     return match.group(1), match.end()
+
+
+_WORD_AT = _WORD.match
 
 
 def words_at(data: bytes, pos: int, count: int) -> "tuple[list[bytes], list[int]]":
@@ -124,7 +119,9 @@ def unescape(word: bytes) -> "bytes | None":
     reaches past it (R would read on)."""
     if b"\\" not in word:
         return word
-    if _WHOLE_ESCAPES.fullmatch(word) is None:
+    # backslashes pair up from the start of a run: an odd run at the end escapes what
+    # follows the word
+    if (len(word) - len(word.rstrip(b"\\"))) % 2:
         return None
     return _ESCAPE.sub(_unescape_one, word)
 

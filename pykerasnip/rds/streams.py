@@ -435,19 +435,30 @@ def _within_largest(token: bytes) -> bool:
         return False
 
 
+def _bulk(words: list[bytes], dtype: str) -> "tuple[np.ndarray, np.ndarray] | None":
+    """numpy's conversion of ``words`` ("NA" as 0) and where "NA" is, when it reads them
+    as C's sscanf does: whole numbers without the underscores Python allows."""
+    if b"_" in b"".join(words):
+        return None
+    tokens = np.array(words, dtype="S")
+    na = tokens == b"NA"
+    tokens[na] = b"0"
+    try:
+        return tokens.astype(dtype), na
+    except (ValueError, OverflowError):
+        return None
+
+
 def _c_ints(words: list[bytes]) -> "np.ndarray | None":
     """The integers ``sscanf`` reads from ``words`` (NA for "NA"), ``None`` if one has none."""
-    if cscan.PLAIN_INTS.fullmatch(b"\n".join(words) + b"\n"):
-        tokens = np.array(words, dtype="S")
-        na = tokens == b"NA"
-        tokens[na] = b"0"
-        values = tokens.astype("i8")
-    else:
+    bulk = _bulk(words, "i8")
+    if bulk is None:
         na = np.array([cscan.c_string(w) == b"NA" for w in words], dtype=bool)
         parsed = [0 if missing else cscan.c_int(w) for w, missing in zip(words, na.tolist())]
         if None in parsed:
             return None
-        values = np.array(parsed, dtype="i8")
+        bulk = np.array(parsed, dtype="i8"), na
+    values, na = bulk
     values = ((values + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)  # %d keeps the low 32 bits
     values[na] = NA_INTEGER
     return values.astype("i4")
@@ -456,18 +467,16 @@ def _c_ints(words: list[bytes]) -> "np.ndarray | None":
 def _c_doubles(words: list[bytes]) -> "np.ndarray | None":
     """The doubles ``sscanf`` reads from ``words`` (R's NA, NaN and infinities by name),
     ``None`` if one has none."""
-    if cscan.PLAIN_DOUBLES.fullmatch(b"\n".join(words) + b"\n"):
-        tokens = np.array(words, dtype="S")
-        na = tokens == b"NA"
-        tokens[na] = b"0"
-        values = tokens.astype("f8")
-        values[na] = NA_REAL
-    else:
+    bulk = _bulk(words, "f8")
+    if bulk is None:
         parsed = [_SPECIAL_DOUBLES.get(cscan.c_string(w)) for w in words]
         parsed = [cscan.c_double(w) if v is None else v for w, v in zip(words, parsed)]
         if None in parsed:
             return None
         values = np.array(parsed, dtype="f8")
+    else:
+        values, na = bulk
+        values[na] = NA_REAL
     for i in np.flatnonzero(np.isinf(values)):
         if _within_largest(cscan.c_string(words[i])):
             values[i] = math.copysign(sys.float_info.max, values[i])
@@ -500,18 +509,22 @@ class AsciiInput:
             raise self.fail(f"{what} claims {count} elements but only {most} words can be left")
 
     def _words(self, count: int, what: str) -> list[bytes]:
-        """The next ``count`` words, cut at a NUL byte as C reads them."""
+        """The next ``count`` words (as :func:`.cscan.words_at` finds them, in bulk)."""
         found, ends = cscan.words_at(self.data, self.pos, count)
         if len(found) < count:
             raise self.fail(f"truncated input: expected {what}")
+        self._check_words(found, ends[-1] if ends else self.pos, what)
+        self.pos = ends[-1] if ends else self.pos
+        return found
+
+    def _check_words(self, found: list[bytes], end: int, what: str) -> None:
+        """Fail where R's reader fails on these words, which end at ``end``."""
         if found and max(map(len, found)) > cscan.MAX_WORD:
             raise self.fail(f"a word of more than {cscan.MAX_WORD} characters among {what} "
                             "(R's limit)")
-        if ends and ends[-1] == len(self.data):  # R reads the character after a word
+        if found and end == len(self.data):  # R reads the character after a word
             raise self.fail(f"truncated input: the data ends right after {what} (R reads the "
                             "character after a word)")
-        self.pos = ends[-1] if ends else self.pos
-        return found
 
     def _numbers(self, count: int, convert: "Callable[[list[bytes]], np.ndarray | None]",
                  what: str) -> np.ndarray:
@@ -523,12 +536,17 @@ class AsciiInput:
         return values
 
     def int(self) -> int:
-        start = self.pos
-        word = self._words(1, "an integer")[0]
+        word, end = cscan.word_at(self.data, self.pos)
+        if 0 < len(word) < 10 and word.isdigit() and end < len(self.data):  # kept cheap
+            self.pos = end
+            return int(word)
+        if not word:
+            raise self.fail("truncated input: expected an integer")
+        self._check_words([word], end, "an integer")
         value = NA_INTEGER if cscan.c_string(word) == b"NA" else cscan.c_int(word)
         if value is None:
-            self.pos = start
             raise self.fail(f"malformed integer {word[:20]!r}")
+        self.pos = end
         return value
 
     def ints(self, count: int) -> np.ndarray:
@@ -557,8 +575,11 @@ class AsciiInput:
     def raw(self, count: int) -> bytes:
         start = self.pos
         found = self._words(count, f"{count} raw bytes")
-        if cscan.PLAIN_HEX.fullmatch(b"\n".join(found) + b"\n"):
-            return bytes.fromhex(b"".join(found).decode("ascii"))
+        if all(len(w) == 2 for w in found):
+            try:  # R's own words: two hexadecimal digits each
+                return bytes.fromhex(b"".join(found).decode("ascii"))
+            except ValueError:
+                pass
         values = [cscan.c_hex_byte(w) for w in found]
         if None in values:
             self.pos = start
@@ -592,7 +613,19 @@ class AsciiInput:
             self.check(count, "string", "a character vector")
         out: list[str | None] = []
         levels: list[int] = []
+        data, native = self.data, self.native
         for _ in range(count):
+            match = _STRING_WORDS(data, self.pos)
+            if match is not None:  # the common case, kept cheap: flags, length, one word
+                flags, length, raw = int(match[1]), int(match[2]), cscan.unescape(match[3])
+                if (flags & _PLAIN_STRING == CHARSXP and raw is not None and len(raw) == length
+                        and NUL not in raw and match.end() < len(data)):
+                    self.pos = match.end()
+                    lev = levels_of(flags)
+                    out.append(decode_chars(raw, lev, native))
+                    self.string_bytes += _STR_BYTES + length
+                    levels.append(lev)
+                    continue
             flags = self.int()
             if flags & 0xFF != CHARSXP:
                 raise self.fail(f"expected a CHARSXP string element, found type {flags & 0xFF}")
@@ -606,6 +639,13 @@ class AsciiInput:
             self.string_bytes += 0 if length == -1 else _STR_BYTES + length
             levels.append(lev)
         return out, (None if levels == defaults_for(out) else levels)
+
+
+#: a string as R writes it in ASCII: its flags, its length and one word
+_STRING_WORDS = re.compile(rb"[ \t\n\v\f\r]*([0-9]{1,9})[ \t\n\v\f\r]+([0-9]{1,9})"
+                           rb"[ \t\n\v\f\r]+([^ \t\n\v\f\r]+)").match
+#: the bits of a string's flags that must be CHARSXP's (type) or clear (attributes)
+_PLAIN_STRING = 0xFF | HAS_ATTR_BIT
 
 def open_input(data: bytes, pos: int, source: "Source | None" = None,
                limits: Limits = DEFAULT_LIMITS) -> "tuple[str, BinaryInput | AsciiInput]":
