@@ -99,7 +99,8 @@ def _wrapper_problem(alt: n.AltRep) -> "str | None":
         return "malformed ALTREP wrapper state (expected a pair)"
     wrapped = type_of(alt.state.car)
     if wrapped not in _WRAPPABLE.get(base_class(alt), _ATOMIC_TYPES):
-        return f"an ALTREP wrapper cannot wrap an object of R type {wrapped} (R: \"unsupported type\")"
+        return (f"an ALTREP wrapper cannot wrap an object of R type {wrapped} "
+                "(R: \"unsupported type\")")
     return None
 
 

@@ -337,8 +337,8 @@ class BinaryInput:
 
     text = raw  # unescaped bytes of a name (primitive, native encoding)
 
-    def strings(self, count: int, checked: bool = False,
-                discard: "Callable[[], None] | None" = None) -> "tuple[list[str | None], list[int] | None]":
+    def strings(self, count: int, checked: bool = False, discard: "Callable[[], None] | None" = None
+                ) -> "tuple[list[str | None], list[int] | None]":
         """``count`` CHARSXP items: their text and their levels when not the defaults
         (``checked``: :meth:`check` has passed ``count`` strings here). ``discard`` reads
         the item that follows a string with the attributes bit (:func:`discard_attributes`)."""
@@ -607,8 +607,8 @@ class AsciiInput:
             raise self.fail(EMBEDDED_NUL)
         return decode_chars(raw, levels, self.native)
 
-    def strings(self, count: int, checked: bool = False,
-                discard: "Callable[[], None] | None" = None) -> "tuple[list[str | None], list[int] | None]":
+    def strings(self, count: int, checked: bool = False, discard: "Callable[[], None] | None" = None
+                ) -> "tuple[list[str | None], list[int] | None]":
         if not checked:
             self.check(count, "string", "a character vector")
         out: list[str | None] = []
@@ -658,7 +658,8 @@ def open_input(data: bytes, pos: int, source: "Source | None" = None,
     if code == _NEWLINE_ASCII:
         name, start = "ascii", pos + 3
     if name is None:
-        foreign = next((kind for magic, kind in FOREIGN_MAGICS.items() if data.startswith(magic, pos)), None)
+        foreign = next((kind for magic, kind in FOREIGN_MAGICS.items()
+                        if data.startswith(magic, pos)), None)
         hint = (f"; it starts like {foreign}, while .rds files are read gzip-, bzip2- or "
                 "xz-compressed or uncompressed") if foreign else ""
         raise RDSError(f"unknown serialization format {code!r} (expected X, A or B)"

@@ -130,7 +130,8 @@ DIVERGENCES: dict[str, Divergence] = {
         "R writes the largest doubles in ASCII as a token that rounds up, so its reader "
         "makes them infinite; pykerasnip reads the finite value R wrote"),
     "another package's ALTREP class": Divergence(
-        DIFFER, r"(cannot expand|cannot write its \w+ stream): UnsupportedObjectError: ALTREP class",
+        DIFFER,
+        r"(cannot expand|cannot write its \w+ stream): UnsupportedObjectError: ALTREP class",
         "R loads the package of an ALTREP class it does not know (failing that, it warns "
         "and makes a zero-length vector); pykerasnip runs no package's code: it keeps the "
         "object and refuses to expand it"),
@@ -471,8 +472,8 @@ def run_batch(batch: "list[Candidate]", folder: Path) -> "list[Verdict]":
         verdict.r = judged[verdict.candidate.name]
     both = [v for v in verdicts if v.python["outcome"] == "read" and v.r["status"] == "ok"
             and "canonical form failed" not in v.r["message"]]
-    compared = in_worker(python_compare, [(v.candidate.data, (folder / f"{v.candidate.name}.canonical").read_bytes())
-                                          for v in both])
+    compared = in_worker(python_compare, [
+        (v.candidate.data, (folder / f"{v.candidate.name}.canonical").read_bytes()) for v in both])
     for verdict, (value, _) in zip(both, compared):
         verdict.value = value if not isinstance(value, dict) else f"comparison {value['outcome']}"
     for verdict in verdicts:

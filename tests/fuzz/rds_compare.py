@@ -83,7 +83,8 @@ def _vector(a: n.Vector, b: n.Vector) -> "tuple[str | None, Pairs]":
             return f"string {at + 1}: {a.data[at]!r} vs R's {b.data[at]!r}", []
     elif isinstance(a, n.List):
         problem, pairs = _attributes(a, b)
-        return problem, pairs + [(f"[[{i + 1}]]", x, y) for i, (x, y) in enumerate(zip(a.data, b.data))]
+        return problem, pairs + [(f"[[{i + 1}]]", x, y)
+                                 for i, (x, y) in enumerate(zip(a.data, b.data))]
     elif isinstance(a, n.Raw):
         if bytes(a.data) != bytes(b.data):
             return "raw bytes differ", []
@@ -146,7 +147,8 @@ def _bytecode(a: n.Bytecode, b: n.Bytecode) -> "tuple[str | None, Pairs]":
     if len(a.consts) != len(b.consts):
         return f"{len(a.consts)} constants vs R's {len(b.consts)}", []
     problem, pairs = _attributes(a, b)
-    return problem, pairs + [(f"@const{i + 1}", x, y) for i, (x, y) in enumerate(zip(a.consts, b.consts))]
+    return problem, pairs + [(f"@const{i + 1}", x, y)
+                             for i, (x, y) in enumerate(zip(a.consts, b.consts))]
 
 
 def _by_fields(*names: str) -> Callable[[Any, Any], "tuple[str | None, Pairs]"]:

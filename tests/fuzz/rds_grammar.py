@@ -280,7 +280,8 @@ class Grammar:
             self.out.int(NILVALUE_SXP)
             return
         for _ in range(self.rng.randint(1, 3)):
-            self.out.int(self.flags(n.LISTSXP, tag=True, levels=self.rng.choice([0, 0, 0, 1 << 14])))
+            locked = self.rng.choice([0, 0, 0, 1 << 14])  # a binding's lock bit
+            self.out.int(self.flags(n.LISTSXP, tag=True, levels=locked))
             self.symbol_named(self.rng.choice(SYMBOL_NAMES))
             self.item(depth + 1)
         self.out.int(NILVALUE_SXP)

@@ -44,9 +44,9 @@ cases <- list(
   native_unknown_encoding = c(header("no-such-encoding"), strings(chars(bytes(0xe9), 0))),
   native_name_cut_at_nul = c(header("latin1\001"), strings(chars(bytes(0xe9), 0))),
   # a string's attributes (older R wrote them) are read and dropped
-  string_with_attributes = c(header(), strings(c(flags(9, ASCII, attr = TRUE), ints(1),
-                                                 charToRaw("a"), cell(c(flags(13), ints(1, 1)), "foo"),
-                                                 NIL))),
+  string_with_attributes = c(header(), strings(c(
+    flags(9, ASCII, attr = TRUE), ints(1), charToRaw("a"), cell(c(flags(13), ints(1, 1)), "foo"),
+    NIL))),
   # R keeps 16 bits of gp levels
   levels_beyond_16_bits = c(header(), flags(13, 0x10001), ints(1, 3)),
   # symbols as R's install() makes them
