@@ -53,7 +53,7 @@ def _step_description(cls: type) -> str:
 def steps_markdown() -> str:
     """``docs/steps.md``: every registered recipe step and what pykerasnip can do with it."""
     from .recipes.recipe import STEPS
-    from .recipes.steps.base import Step
+    from .recipes.steps.base import OLD_STEP_NAMES, Step
 
     header = ["| R step | Python class | " + " | ".join(_STEP_METHODS.values()) + " | what it does |",
               "|---" * (len(_STEP_METHODS) + 3) + "|"]
@@ -73,7 +73,10 @@ def steps_markdown() -> str:
         "`UnsupportedStepError` naming it.",
         "",
     ]
-    return "\n".join(intro + header + rows + _prep_exceptions_markdown()) + "\n"
+    old = ", ".join(f"`{o}` (`{n}`)" for o, n in sorted(OLD_STEP_NAMES.items()))
+    outro = ["", f"Steps saved under the names recipes used before 0.1.16 are read as the "
+             f"renamed steps, as recipes does: {old}."]
+    return "\n".join(intro + header + rows + outro + _prep_exceptions_markdown()) + "\n"
 
 
 def _prep_exceptions_markdown() -> list[str]:

@@ -2,13 +2,13 @@
 
 ``cov`` (stats' C code: a long-double two-pass mean, then long-double sums of products),
 ``solve`` (LAPACK 3.11's ``dgesv``: the recursive ``dgetrf2`` LU with partial pivoting,
-then two triangular solves, replayed operation by operation), ``%*%``, ``rowSums``,
-``colMeans``, ``mahalanobis`` and ``qr()`` / ``qr.qty()`` / ``qr.qy()`` (LINPACK's
-``dqrdc2``/``dqrsl`` with BLAS 3.11's ``dnrm2``). Each elementary step is one IEEE
-operation NumPy performs the same way, so the results are R's to the last bit.
-``svd``, ``eigen_symmetric`` and ``chol`` call LAPACK's ``dgesdd`` / ``dsyevr`` / ``dpotrf``
-in the system library, the one R links, as R's ``La_svd`` / ``La_rs`` / ``La_chol`` do
-(NumPy's stand in without it).
+then two triangular solves, replayed operation by operation), ``%*%``, ``crossprod``,
+``rowSums``, ``colMeans``, ``mahalanobis`` and ``qr()`` / ``qr.qty()`` / ``qr.qy()``
+(LINPACK's ``dqrdc2``/``dqrsl`` with BLAS 3.11's ``dnrm2``). Each elementary step is one
+IEEE operation NumPy performs the same way, so the results are R's to the last bit.
+``svd``, ``svd_values``, ``eigen_symmetric`` and ``chol`` call LAPACK's ``dgesdd`` /
+``dsyevr`` / ``dpotrf`` in the system library, the one R links, as R's ``La_svd`` /
+``La_rs`` / ``La_chol`` do (NumPy's stand in without it).
 """
 from __future__ import annotations
 
@@ -106,6 +106,22 @@ def matprod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
                 if not (y[k, c] == 0 and k in finite):
                     out[c] += columns[k] * y[k, c]
     return out.T
+
+
+def crossprod(x: np.ndarray, y: np.ndarray | None = None) -> np.ndarray:
+    """``crossprod(x, y)`` (``t(x) %*% y``; ``y`` defaults to ``x``): each entry summed
+    over the rows in order from +0, as the reference ``dgemm``/``dgemv`` ("T") and
+    ``dsyrk`` and R's own NaN-safe loop all do."""
+    x = np.asarray(x, dtype="f8")
+    y = x if y is None else np.asarray(y, dtype="f8")
+    out = np.zeros((x.shape[1], y.shape[1]))
+    if len(x):
+        with np.errstate(invalid="ignore", over="ignore"):
+            for j in range(y.shape[1]):
+                # a running sum keeps the order; adding +0 makes a -0 total +0, as a sum
+                # begun at +0 ends
+                out[:, j] = np.cumsum(x * y[:, j, None], axis=0)[-1] + 0.0
+    return out
 
 
 # --------------------------------------------------------------------------- LAPACK dgesv
@@ -350,35 +366,45 @@ def svd(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``La.svd(x)`` (d, u, vt; thin): LAPACK's ``dgesdd`` with ``jobz = "S"``, as R
     calls it. The system LAPACK, the library R itself links, gives R's bits; without
     one, NumPy's (the same algorithm on OpenBLAS) agrees to ~1e-13."""
-    return _dgesdd(x, full=False)
+    return _dgesdd(x, "S")
+
+
+def svd_values(x: np.ndarray) -> np.ndarray:
+    """``svd(x, nu = 0, nv = 0)$d``: the singular values alone (``dgesdd`` with
+    ``jobz = "N"``, as R calls it; NumPy's without a system LAPACK)."""
+    return _dgesdd(x, "N")[0]
 
 
 def svd_full(x: np.ndarray, lwork: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """LAPACK's ``dgesdd`` with ``jobz = "A"`` (d, square u, square vt) and the workspace
     length ``lwork`` a C caller passes (the length picks blocked or unblocked steps)."""
-    return _dgesdd(x, full=True, lwork=lwork)
+    return _dgesdd(x, "A", lwork=lwork)
 
 
-def _dgesdd(x: np.ndarray, full: bool, lwork: int | None = None
+def _dgesdd(x: np.ndarray, jobz: str, lwork: int | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``dgesdd`` of ``x`` (optimal workspace unless ``lwork``); NumPy's without LAPACK."""
+    """``dgesdd`` of ``x`` (optimal workspace unless ``lwork``); NumPy's without LAPACK.
+    ``jobz`` "N" leaves u and vt empty."""
     a = np.array(x, dtype="f8", order="F", copy=True)
     if not np.isfinite(a).all():
         raise ForgeError("svd(): infinite or missing values in 'x'")
     lapack = _system_lapack()
-    if lapack is None or a.size == 0:
-        u, d, vt = np.linalg.svd(a, full_matrices=full)
-        return d, u, vt
     m, n = a.shape
     k = min(m, n)
-    ucol, vrow = (m, n) if full else (k, k)
-    d, u, vt = np.zeros(k), np.zeros((m, ucol), order="F"), np.zeros((vrow, n), order="F")
+    if lapack is None or a.size == 0:
+        if jobz == "N":
+            return np.linalg.svd(a, compute_uv=False), np.empty((0, 0)), np.empty((0, 0))
+        u, d, vt = np.linalg.svd(a, full_matrices=jobz == "A")
+        return d, u, vt
+    # R's La_svd passes 1 x 1 placeholders for u and vt when jobz is "N"
+    ushape, vtshape = {"A": ((m, m), (n, n)), "S": ((m, k), (k, n)), "N": ((1, 1), (1, 1))}[jobz]
+    d, u, vt = np.zeros(k), np.zeros(ushape, order="F"), np.zeros(vtshape, order="F")
     iwork, info = np.zeros(8 * k, dtype=np.int32), ctypes.c_int(0)
 
     def call(work: np.ndarray, size: int) -> None:
         ptr = [v.ctypes.data_as(ctypes.c_void_p) for v in (a, d, u, vt, work, iwork)]
-        dims = [ctypes.byref(ctypes.c_int(v)) for v in (m, n, m, m, vrow, size)]
-        lapack.dgesdd_(ctypes.c_char_p(b"A" if full else b"S"), dims[0], dims[1], ptr[0],
+        dims = [ctypes.byref(ctypes.c_int(v)) for v in (m, n, m, ushape[0], vtshape[0], size)]
+        lapack.dgesdd_(ctypes.c_char_p(jobz.encode()), dims[0], dims[1], ptr[0],
                        dims[2], ptr[1], ptr[2], dims[3], ptr[3], dims[4], ptr[4], dims[5],
                        ptr[5], ctypes.byref(info), ctypes.c_size_t(1))
 

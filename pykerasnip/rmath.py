@@ -30,10 +30,14 @@ def na_rm_range(values: np.ndarray) -> np.ndarray:
     return np.array([present.min(), present.max()]) if present.size else np.array([np.nan, np.nan])
 
 
-def na_rm_parallel(reduce: np.ufunc, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``pmin``/``pmax(a, b, na.rm = TRUE)`` with ``reduce`` = ``np.minimum``/``np.maximum``:
-    an element missing on one side takes the other side's value."""
-    return np.where(np.isnan(a), b, np.where(np.isnan(b), a, reduce(a, b)))
+def r_parallel(larger: bool, a: np.ndarray, b: np.ndarray, na_rm: bool = False) -> np.ndarray:
+    """One step of ``pmax`` (``larger``) or ``pmin`` over ``a`` then ``b``, as R's loop
+    takes it: ``b`` replaces ``a`` only when strictly beyond it (so a tie of -0 and 0
+    keeps ``a``'s sign), or when missing (without ``na_rm``), or when ``a`` is missing
+    (with ``na_rm``)."""
+    with np.errstate(invalid="ignore"):
+        beyond = b > a if larger else b < a
+    return np.where(beyond | np.isnan(a if na_rm else b), b, a)
 
 
 # --------------------------------------------------------------------------- C library math

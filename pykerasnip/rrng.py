@@ -75,6 +75,17 @@ def _lcg(seed: int, n: int) -> tuple[int, list[int]]:
     return seed, values
 
 
+def _chunk_values(uniforms: np.ndarray, bits: int) -> np.ndarray:
+    """R's ``rbits``: consecutive groups of 16-bit chunks of ``uniforms`` (``bits // 16 + 1``
+    per value) joined, keeping the low ``bits`` bits."""
+    chunks = bits // 16 + 1
+    pieces = np.floor(uniforms * 65536).astype(np.int64)
+    values = np.zeros(len(pieces) // chunks, dtype=np.int64)
+    for k in range(chunks):
+        values = (values << 16) + pieces[k::chunks]
+    return values & ((1 << bits) - 1)
+
+
 class RRandom:
     """One R random stream (``RNGkind("Mersenne-Twister", "Inversion")``)."""
 
@@ -92,20 +103,50 @@ class RRandom:
 
     def unif_index(self, n: int) -> int:
         """R's ``R_unif_index(n)`` (sample kind "Rejection"): an integer in ``[0, n)``
-        from 16-bit chunks of uniforms, redrawn until it is below ``n``."""
+        from 16-bit chunks of uniforms (as many as ``n - 1`` has bits, plus one), redrawn
+        until it is below ``n``."""
         bits = max(int(n - 1).bit_length(), 0)
         while True:
-            chunks = np.floor(self.unif_rand(bits // 16 + 1) * 65536).astype(np.int64)
-            value = 0
-            for chunk in chunks.tolist():
-                value = (value << 16) + chunk
-            value &= (1 << bits) - 1
+            value = int(_chunk_values(self.unif_rand(bits // 16 + 1), bits)[0])
             if value < n:
                 return value
+
+    def unif_indices(self, n: int, size: int) -> np.ndarray:
+        """``size`` draws of :meth:`unif_index`, their attempts taken in blocks; the
+        stream is then set just past the uniforms R would have used."""
+        bits = max(int(n - 1).bit_length(), 0)
+        chunks = bits // 16 + 1
+        out: list[int] = []
+        while len(out) < size:
+            need = size - len(out)
+            state = self._bits.state
+            attempts = 2 * need + 8  # a draw passes with probability above 1/2
+            values = _chunk_values(self.unif_rand(attempts * chunks), bits)
+            accepted = np.flatnonzero(values < n)[:need]
+            out += values[accepted].tolist()
+            if len(accepted) == need:
+                self._bits.state = state
+                self._bits.random_raw((int(accepted[-1]) + 1) * chunks)
+        return np.asarray(out, dtype=np.int64)
 
     def sample_one(self, options: Sequence[T]) -> T:
         """R's ``sample(options, size = 1)``; draws even when there is one option, as R does."""
         return options[self.unif_index(len(options))]
+
+    def sample(self, n: int, size: int, replace: bool) -> list[int]:
+        """R's ``sample.int(n, size, replace)`` (1-based), as ``do_sample`` draws it:
+        with replacement one index per value; without, each draw takes a position of
+        the remaining pool, whose last element fills the gap."""
+        if replace:
+            return (self.unif_indices(n, size) + 1).tolist()
+        pool = list(range(n))
+        out = []
+        for _ in range(size):
+            k = self.unif_index(len(pool))
+            out.append(pool[k] + 1)
+            pool[k] = pool[-1]
+            pool.pop()
+        return out
 
     def rnorm(self, n: int) -> np.ndarray:
         """``rnorm(n)``: two uniforms per value, then ``qnorm``."""

@@ -182,6 +182,9 @@ def labels(node: Any, what: str) -> list[str]:
         values = strings(node)
     except UnsupportedObjectError as exc:
         raise MalformedObjectError(f"{what}: {exc}") from exc
+    if None in values and len(set(values)) == len(values):
+        raise UnsupportedObjectError(f"{what} include an NA level (addNA()): a factor with an "
+                                     "NA level has no pandas equivalent")
     if not values or None in values or len(set(values)) != len(values):
         raise MalformedObjectError(f"{what} must be distinct, non-missing labels; got {values}")
     return values

@@ -14,6 +14,7 @@ import pytest
 
 import pykerasnip as pk
 from pykerasnip.errors import PykerasnipError, UnsupportedStepError
+from pykerasnip.rds.nodes import is_na_real
 from pykerasnip.recipes.steps.base import PREP_EXCEPTIONS
 from pykerasnip.rrng import r_session
 
@@ -44,10 +45,30 @@ def matrix_cells(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(rows) for c in lists})
 
 
+def _bits(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype="f8").view("u8")
+
+
+def assert_same_doubles(got: pd.DataFrame, want: pd.DataFrame, new_data: pd.DataFrame) -> None:
+    """What ``assert_frame_equal`` lets pass in double columns: the sign of zero, and,
+    in the columns R passed through from the new data untouched, R's NA apart from NaN
+    (computed missing values are NaN in Python, whichever of the two R made)."""
+    for name in want.columns:
+        if want[name].dtype != np.float64:
+            continue
+        g, w = got[name].to_numpy(), want[name].to_numpy()
+        assert np.array_equal(np.signbit(g) & (g == 0), np.signbit(w) & (w == 0)), f"{name}: -0"
+        passed = name in new_data.columns and new_data[name].dtype == np.float64
+        if passed and np.array_equal(_bits(new_data[name].to_numpy()), _bits(w)):
+            assert np.array_equal(is_na_real(g), is_na_real(w)), f"{name}: NA and NaN"
+
+
 def assert_as_r(folder: Path, baked: pd.DataFrame, case: str) -> None:
-    """``baked`` is R's bake of the case: values to the bit, names, order, types, levels."""
+    """``baked`` is R's bake of the case: values to the bit (the sign of zero too, see
+    :func:`assert_same_doubles`), names, order, types, levels."""
     want = pk.read_rds(folder / case / "baked.rds")
     pd.testing.assert_frame_equal(matrix_cells(baked), matrix_cells(want), check_exact=True)
+    assert_same_doubles(baked, want, pk.read_rds(folder / case / "new_data.rds"))
 
 
 def check_r_prepped(folder: Path, case: str) -> None:

@@ -14,7 +14,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pykerasnip"
 LAYERS: dict[int, tuple[str, ...]] = {
     0: ("errors", "rds", "atomic", "registry"),
     1: ("convert", "rmath", "rrng", "factor", "rexpr", "rtree", "formula.parse", "formula.terms",
-        "rsession", "rformat", "rlinalg", "fastica", "native", "backend", "keras_archive", "rowblocks"),
+        "rsession", "rformat", "rlinalg", "fastica", "mixomics", "rpart", "native", "backend",
+        "keras_archive", "rowblocks"),
     2: ("recipes",),
     3: ("hardhat", "formula"),
     4: ("model",),

@@ -77,6 +77,20 @@ def test_svd_and_symmetric_eigen_are_r_bit_for_bit():
         assert _same(vectors, _matrix(case["vectors"])), i
 
 
+PRODUCTS = ROOT / "tests" / "data" / "rlinalg" / "products.rds"
+
+
+def test_crossprod_and_singular_values_alone_are_r_bit_for_bit():
+    assert PRODUCTS.exists(), f"missing {PRODUCTS}: run tests/r/make_rlinalg_truth.R"
+    for i, case in enumerate(load(PRODUCTS).data):
+        case = dict(zip(case.names, case.data))
+        x, y = _matrix(case["x"]), _matrix(case["y"])  # some columns of y are -0
+        assert _same(rlinalg.crossprod(x, y), _matrix(case["xy"])), i
+        assert _same(rlinalg.crossprod(x), _matrix(case["xx"])), i
+        if case["d"] is not None:
+            assert _same(rlinalg.svd_values(x), np.asarray(case["d"].data, dtype="f8")), i
+
+
 def test_chol_is_r_bit_for_bit():
     truth = TRUTH.parent / "chol.rds"
     assert truth.exists(), f"missing ground truth {truth}: run tests/r/make_rlinalg_truth.R"

@@ -162,7 +162,7 @@ def test_na_rm_reductions_ignore_r_na_reals():
     x = np.array([0.0, NA_REAL, 10.0])
     assert rmath.na_rm_range(x).tolist() == [0.0, 10.0]          # range(c(0, NA, 10), na.rm = TRUE)
     assert np.isnan(rmath.na_rm_range(np.array([NA_REAL]))).all()
-    got = rmath.na_rm_parallel(np.minimum, np.array([NA_REAL, 3.0, 1.0]), np.array([2.0, NA_REAL, 5.0]))
+    got = rmath.r_parallel(False, np.array([NA_REAL, 3.0, 1.0]), np.array([2.0, NA_REAL, 5.0]), na_rm=True)
     assert got.tolist() == [2.0, 3.0, 1.0]                         # pmin(c(NA, 3, 1), c(2, NA, 5), na.rm = TRUE)
 
 

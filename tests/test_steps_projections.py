@@ -1,10 +1,11 @@
-"""step_ica, step_pls, step_nnmf, step_nnmf_sparse and step_impute_bag against the
-recipes 1.3.2 ground truth (tests/data/steps; cases in tests/r/steps_truth_projections.R).
+"""step_ica, step_pls, step_nnmf and step_nnmf_sparse against the recipes 1.3.2 ground
+truth (tests/data/steps; cases in tests/r/steps_truth_projections.R, whose step_impute_bag
+cases test_steps_impute_bag.py runs).
 
-step_ica trains in Python with fastICA's C method (recipes' default), bit for bit; its
-R method and the other steps train only in R (their fits run R loops, LAPACK, C++ solvers
-or rpart from random starts): those cases are ``prep_in_r``; baking and writing are
-Python's.
+step_ica trains in Python with fastICA's C method (recipes' default) and step_pls with
+mixOmics' fits, bit for bit (tests/test_pls_prep.py sweeps step_pls further); fastICA's R
+method and the other steps train only in R (their fits run R loops or C++ solvers from
+random starts): those cases are ``prep_in_r``; baking and writing are Python's.
 """
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ import pytest
 
 import pykerasnip.recipes as rc
 from pykerasnip.convert import to_pandas
-from pykerasnip.errors import ForgeError, SpecError, UnsupportedStepError
+from pykerasnip.errors import SpecError, UnsupportedStepError
 from pykerasnip.recipes import Recipe
 from pykerasnip.rrng import r_session
 from r_oracle import run_r_script
-from steps_truth import (BAKE_SEED, Case, assert_same_frame, make_tests, r_recipe,
-                         requires_rstack, truth_file, truth_frame)
+from steps_truth import (BAKE_SEED, Case, assert_same_frame, make_tests, requires_rstack,
+                         truth_file, truth_frame)
 
 
 def _r_trained(name: str, step: str, formula: str = "y ~ .", **options) -> Case:
@@ -52,11 +53,20 @@ CASES = [
         rc.all_numeric_predictors(), num_comp=4,
         options={"method": "C", "fun": "exp", "row.norm": True, "maxit": 50, "tol": 1e-6},
         seed=[9, 1]), skip_state=("options",)),
-    _r_trained("pls", "step_pls"),
+    Case("pls", "y ~ .", lambda r: r.step_pls("x1", "x2", "x3", "x4", "i1", outcome="y"),
+         skip_state=("options",)),
     # recipes 1.0.4 divides by `sd` even when the fit did not scale (sd = NULL)
-    _r_trained("pls_multi", "step_pls", "y + y2 ~ .", debian=False),
-    _r_trained("plsda", "step_pls", "cls ~ ."), _r_trained("spls", "step_pls"),
-    _r_trained("splsda", "step_pls", "cls ~ ."),
+    Case("pls_multi", "y + y2 ~ .", lambda r: r.step_pls(
+        rc.all_numeric_predictors(), outcome=["y", "y2"], num_comp=3, options={"scale": False},
+        prefix="P", keep_original_cols=True), skip_state=("options",), debian=False),
+    Case("plsda", "cls ~ .", lambda r: r.step_pls(rc.all_numeric_predictors(), outcome=["cls"]),
+         skip_state=("options",)),
+    Case("spls", "y ~ .", lambda r: r.step_pls("x1", "x2", "x3", "x4", "i1", outcome=["y"],
+                                               predictor_prop=0.5, num_comp=3),
+         skip_state=("options",)),
+    Case("splsda", "cls ~ .", lambda r: r.step_pls(
+        rc.all_numeric_predictors(), outcome=["cls"], predictor_prop=0.6, num_comp=2,
+        options={"scale": True, "max.iter": 200}, role="pls"), skip_state=("options",)),
     _r_trained("nnmf_sparse", "step_nnmf_sparse"),
     _r_trained("nnmf_sparse_options", "step_nnmf_sparse"),
     _r_trained("nnmf_sparse_none", "step_nnmf_sparse"),
@@ -64,16 +74,12 @@ CASES = [
     # pseudo-inverse differs in the last bits (measured: <= 2.3e-16 on scores below 1.5)
     _r_trained("nnmf", "step_nnmf", atol=1e-15),
     _r_trained("nnmf_options", "step_nnmf", atol=1e-15),
-    # recipes 1.0.4 imputes rows whose predictors are all missing; 1.3.2 leaves them NA
-    *(_r_trained(name, "step_impute_bag", debian=False) for name in (
-        "impute_bag", "impute_bag_ties", "impute_bag_options", "impute_bag_nosurrogate")),
 ]
 
 globals().update(make_tests(CASES))
 
 
-@pytest.mark.parametrize("step", ["step_pls", "step_nnmf", "step_nnmf_sparse",
-                                  "step_impute_bag"])
+@pytest.mark.parametrize("step", ["step_nnmf", "step_nnmf_sparse"])
 def test_training_stays_in_r(step):
     from pykerasnip.docs_tables import steps_markdown
     train = truth_frame("pls", "train.rds")
@@ -112,17 +118,6 @@ def test_ica_refuses_bad_fastica_settings():
             rc.recipe("y ~ .", train).step_ica("x1", "x2", options=options).prep(train)
     with pytest.raises(SpecError, match="matrix-conformal"):
         rc.recipe("y ~ .", train).step_ica("x1").prep(train)
-
-
-def test_impute_bag_warns_of_rows_without_predictors_and_refuses_new_levels():
-    new = truth_frame("impute_bag", "new.rds")
-    with pytest.warns(UserWarning, match=r"`a` only contains missing values for row: 10\."):
-        r_recipe("impute_bag").bake(new)
-    new["f"] = new["f"].cat.add_categories("zz")
-    new.loc[0, "f"] = "zz"
-    with pytest.raises(ForgeError, match="factor f has new level zz"), \
-            pytest.warns(UserWarning):
-        r_recipe("impute_bag").bake(new)
 
 
 _R_PREP_AND_BAKE = r"""

@@ -16,8 +16,10 @@ logical                  ``boolean`` column / bool array (nullable array when NA
 character                object dtype, ``None`` for NA
 complex                  complex128
 factor / ordered         ``pandas.Categorical`` (level order and ``ordered`` kept)
-Date                     naive ``datetime64``
-POSIXct                  tz-aware datetime (``tzone``; UTC when empty or absent)
+Date                     naive ``datetime64`` (``NaT`` for NA, NaN and +-Inf; dates beyond
+                         1677-2262 in the finest unit that holds them)
+POSIXct                  tz-aware datetime in nanoseconds (``tzone``; UTC when empty or
+                         absent; ``NaT`` and far dates as for Date)
 difftime                 ``timedelta64`` (written back in ``units = "secs"``)
 matrix (only ``dim``)    2-D numpy array (column-major data); integer/logical with NA
                          become float64 with NaN
@@ -49,8 +51,9 @@ Modules: :mod:`.r_to_python` (R -> Python), :mod:`.python_to_r` (Python -> R) an
 from __future__ import annotations
 
 from .accessors import RList, flag, r_get, scalar, strings
-from .python_to_r import datetime_numbers, from_pandas, from_python
-from .r_to_python import named_values, to_pandas, to_python
+from .python_to_r import datetime_numbers, day_numbers, from_pandas, from_python
+from .r_to_python import date_values, named_values, posixct_values, to_pandas, to_python
 
-__all__ = ["RList", "datetime_numbers", "flag", "from_pandas", "from_python", "named_values",
-           "r_get", "scalar", "strings", "to_pandas", "to_python"]
+__all__ = ["RList", "date_values", "datetime_numbers", "day_numbers", "flag", "from_pandas",
+           "from_python", "named_values", "posixct_values", "r_get", "scalar", "strings",
+           "to_pandas", "to_python"]

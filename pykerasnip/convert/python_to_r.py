@@ -20,8 +20,6 @@ from ..rds.walk import drive
 from .accessors import RList
 from .r_to_python import COLUMN_ATTRS, MATRIX_COLUMNS, Steps
 
-_NS_PER_SEC = 10**9
-_NS_PER_DAY = 86_400 * _NS_PER_SEC
 
 
 def _real_node(s: pd.Series) -> Real:
@@ -64,24 +62,31 @@ def _factor_node(s: pd.Series) -> Integer:
     return build.factor(codes, [level_label(c) for c in cat.categories], ordered=cat.ordered)
 
 
-def _nanoseconds(values: pd.Series, unit: str) -> tuple[np.ndarray, np.ndarray]:
-    """int64 nanoseconds (since the epoch, UTC, for datetimes) and the missing mask."""
-    arr = values.to_numpy(dtype=f"{unit}64[ns]")
-    return arr.view("i8"), np.isnat(arr)
+#: ticks per second of the datetime64/timedelta64 units pandas holds
+_TICKS_PER_SEC = {"ns": 10**9, "us": 10**6, "ms": 10**3, "s": 1}
 
 
-def _seconds(ns: np.ndarray) -> np.ndarray:
-    # whole seconds and the fraction separately: int64 nanoseconds exceed float precision
-    return (ns // _NS_PER_SEC).astype("f8") + (ns % _NS_PER_SEC) / _NS_PER_SEC
+def _ticks(values: pd.Series) -> tuple[np.ndarray, int, np.ndarray]:
+    """int64 ticks of the column's own unit (since the epoch, UTC, for datetimes), ticks
+    per second, and the missing mask (no cast to nanoseconds: R's dates reach far
+    beyond 1677-2262)."""
+    arr = values.to_numpy()
+    return arr.view("i8"), _TICKS_PER_SEC[np.datetime_data(arr.dtype)[0]], np.isnat(arr)
+
+
+def _seconds(ticks: np.ndarray, per_second: int) -> np.ndarray:
+    # whole seconds and the fraction separately: int64 ticks exceed float precision
+    return (ticks // per_second).astype("f8") + (ticks % per_second) / per_second
 
 
 def _datetime_node(s: pd.Series) -> Real:
     tz = getattr(s.dtype, "tz", None)
-    ns, missing = _nanoseconds(s.dt.tz_convert(None) if tz is not None else s, "datetime")
-    if tz is None and not np.any(ns[~missing] % _NS_PER_DAY):
-        days = (ns // _NS_PER_DAY).astype("f8")
+    ticks, per_second, missing = _ticks(s.dt.tz_convert(None) if tz is not None else s)
+    per_day = 86_400 * per_second
+    if tz is None and not np.any(ticks[~missing] % per_day):
+        days = (ticks // per_day).astype("f8")
         return build.structure(Real(np.where(missing, NA_REAL, days)), {"class": "Date"})
-    seconds = np.where(missing, NA_REAL, _seconds(ns))
+    seconds = np.where(missing, NA_REAL, _seconds(ticks, per_second))
     return build.structure(Real(seconds), {"class": ["POSIXct", "POSIXt"],
                                            "tzone": "UTC" if tz is None else str(tz)})
 
@@ -94,9 +99,18 @@ def datetime_numbers(s: pd.Series) -> np.ndarray:
     return values
 
 
+def day_numbers(s: pd.Series) -> np.ndarray:
+    """The days since the epoch (with their fraction; NaN for NA) of naive datetimes,
+    which R reads as ``Date`` even when not at midnight."""
+    ticks, per_second, missing = _ticks(s)
+    days = _seconds(ticks, 86_400 * per_second)
+    days[missing] = np.nan
+    return days
+
+
 def _timedelta_node(s: pd.Series) -> Real:
-    ns, missing = _nanoseconds(s, "timedelta")
-    return build.structure(Real(np.where(missing, NA_REAL, _seconds(ns))),
+    ticks, per_second, missing = _ticks(s)
+    return build.structure(Real(np.where(missing, NA_REAL, _seconds(ticks, per_second))),
                            {"class": "difftime", "units": "secs"})
 
 

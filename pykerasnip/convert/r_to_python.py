@@ -65,30 +65,77 @@ def _factor_array(node: Integer) -> pd.Categorical:
 
 
 def _float_values(node: RObject) -> np.ndarray:
-    """Doubles with NaN for NA (R allows integer storage for Date, POSIXct, difftime)."""
+    """The numbers under a Date, POSIXct or difftime (R allows integer storage), with
+    a quiet NaN for NA, NaN and +-Inf: datetime64 has no infinite instants (R's features
+    of them are NA), and R's NA_real_ is a signalling NaN that arithmetic would flag."""
     if isinstance(node, Integer):
         return np.where(node.data == NA_INTEGER, np.nan, node.data)
-    return np.asarray(node.data, dtype="f8")
+    values = np.asarray(node.data, dtype="f8")
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+#: datetime64 units, finest first, with their ticks per second
+_TICKS = {"ns": 10**9, "us": 10**6, "ms": 10**3, "s": 1}
+_MAX_TICKS = float(np.iinfo("i8").max)
+
+
+def _far_instants(seconds: np.ndarray) -> np.ndarray:
+    """Naive datetime64 of seconds since the epoch outside pandas' nanosecond range
+    (before 1677 or after 2262, which R's doubles hold): in the finest unit that holds
+    them, the fraction rounded to it."""
+    largest = np.abs(seconds[np.isfinite(seconds)]).max()
+    unit = next((u for u, ticks in _TICKS.items() if largest * ticks < _MAX_TICKS), None)
+    if unit is None:
+        raise UnsupportedObjectError(f"a date-time {largest:.6g} seconds from 1970 is beyond "
+                                     "what datetime64 holds")
+    whole = np.floor(seconds)
+    ticks = whole * _TICKS[unit] + np.round((seconds - whole) * _TICKS[unit])
+    missing = ~np.isfinite(seconds)
+    out = np.where(missing, 0, ticks).astype("i8").view(f"datetime64[{unit}]")
+    out[missing] = np.datetime64("NaT")
+    return out
+
+
+def _in_ns_range(seconds: np.ndarray) -> bool:
+    finite = seconds[np.isfinite(seconds)]
+    return not finite.size or bool(np.abs(finite).max() * _TICKS["ns"] < _MAX_TICKS)
+
+
+def date_values(days: np.ndarray) -> np.ndarray:
+    """R ``Date`` numbers (days since 1970, NaN for NA) as naive datetime64."""
+    if _in_ns_range(days * 86_400):
+        return pd.to_datetime(days, unit="D").to_numpy()
+    return _far_instants(days * 86_400)
+
+
+def posixct_values(seconds: np.ndarray, tz: str) -> pd.arrays.DatetimeArray:
+    """R ``POSIXct`` numbers (seconds since 1970, NaN for NA) as datetimes in ``tz``."""
+    # nanoseconds where they reach: pandas picks a coarser unit for a 0-length vector (a
+    # ptype), and casting new rows to it would drop R's sub-microsecond digits
+    if _in_ns_range(seconds):
+        stamps = pd.to_datetime(seconds, unit="s", utc=True).as_unit("ns")
+    else:
+        stamps = pd.DatetimeIndex(_far_instants(seconds)).tz_localize("UTC")
+    try:
+        return stamps.tz_convert(tz).array
+    except (KeyError, ValueError) as exc:  # zoneinfo's unknown or malformed keys
+        raise UnsupportedObjectError(f"time zone {tz!r} is not in the time zone database "
+                                     "(R reads such date-times in UTC, clock stops)") from exc
 
 
 def _date_array(node: RObject) -> np.ndarray:
-    return pd.to_datetime(_float_values(node), unit="D").to_numpy()
+    return date_values(_float_values(node))
 
 
 def _posixct_array(node: RObject) -> Any:
-    # always nanoseconds: pandas picks a coarser unit for a 0-length vector (a ptype),
-    # and casting new rows to it would drop R's sub-microsecond digits
-    tz = scalar(node.attr("tzone")) or "UTC"
-    stamps = pd.to_datetime(_float_values(node), unit="s", utc=True).as_unit("ns")
-    return stamps.tz_convert(tz).array
+    return posixct_values(_float_values(node), scalar(node.attr("tzone")) or "UTC")
 
 
 def _difftime_array(node: RObject) -> np.ndarray:
     units = scalar(node.attr("units")) or "secs"
     if units not in _DIFFTIME_SECONDS:
         raise UnsupportedObjectError(f"difftime units {units!r} are not known")
-    with np.errstate(invalid="ignore"):  # R's NA is a signalling NaN
-        seconds = _float_values(node) * _DIFFTIME_SECONDS[units]
+    seconds = _float_values(node) * _DIFFTIME_SECONDS[units]
     return pd.to_timedelta(seconds, unit="s").to_numpy()
 
 

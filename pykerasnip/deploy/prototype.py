@@ -83,7 +83,7 @@ def validation_message(errors: Sequence[dict]) -> str:
 _COLUMN_MAKERS: dict[str, tuple[Callable[[Any], bool], Callable[[pd.Series], pd.Series]]] = {
     "double": (pd.api.types.is_float_dtype,
                lambda s: pd.to_numeric(s, errors="raise").astype("float64")),
-    "date": (pd.api.types.is_datetime64_dtype, lambda s: pd.to_datetime(s).astype("datetime64[ns]")),
+    "date": (pd.api.types.is_datetime64_dtype, pd.to_datetime),  # any unit: R's dates pass 2262
 }
 
 

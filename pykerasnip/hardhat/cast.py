@@ -213,12 +213,25 @@ def _to_datetime(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
             values = values.dt.tz_localize(None)
         if (values.dropna() != values.dropna().dt.normalize()).any():
             raise _fail(column, target, name, "lossy cast: times are not at midnight")
-        return values.astype(target.dtype)
+        return values.astype(f"datetime64[{_cast_unit(values, target.dt.unit)}]")
     values = values.dt.tz_localize(tz) if getattr(values.dtype, "tz", None) is None else values.dt.tz_convert(tz)
-    return values.astype(pd.DatetimeTZDtype(_finer_unit(values.dtype, target.dtype), tz))
+    unit = _cast_unit(values, _finer_unit(values.dtype, target.dtype))
+    return values.astype(pd.DatetimeTZDtype(unit, tz))
 
 
 _UNITS = ("s", "ms", "us", "ns")
+
+
+def _cast_unit(values: pd.Series, wanted: str) -> str:
+    """``wanted``, unless the values lie beyond it (nanoseconds reach 1677-2262 only,
+    R's dates further): then their own unit."""
+    own = values.dt.unit
+    if _UNITS.index(wanted) <= _UNITS.index(own):
+        return wanted  # no finer: nothing overflows
+    ticks = values.dropna().array.asi8  # in the values' own unit
+    scale = np.timedelta64(1, own) // np.timedelta64(1, wanted)
+    fits = not len(ticks) or float(np.abs(ticks).max()) * scale < np.iinfo("i8").max
+    return wanted if fits else own
 
 
 def _finer_unit(*dtypes: pd.DatetimeTZDtype) -> str:

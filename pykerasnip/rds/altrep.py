@@ -23,13 +23,18 @@ _SEQUENCES = {"compact_intseq": "i4", "compact_realseq": "f8"}
 _STRING_BYTES = 64
 _WRAPPERS = {f"wrap_{kind}" for kind in
              ("integer", "logical", "real", "complex", "raw", "string", "list")}
+#: what a wrapper may wrap: atomic vectors, and lists too in R 4.3's wrap_list
+_ATOMIC_TYPES = frozenset({n.LGLSXP, n.INTSXP, n.REALSXP, n.CPLXSXP, n.RAWSXP, n.STRSXP})
+_WRAPPABLE = {"wrap_list": _ATOMIC_TYPES | {n.VECSXP}}
+_BASE_TYPES = {"compact_intseq": n.INTSXP, "compact_realseq": n.REALSXP,
+               "deferred_string": n.STRSXP}
 
 
 def expand(alt: n.AltRep) -> n.Vector:
     """The plain vector (with ``alt``'s attributes and bits) an ALTREP object stands for.
     Raises :class:`UnsupportedObjectError` for classes that are not base R's and
     :class:`RDSError` for an invalid state or one over its memory budget."""
-    expander = _EXPANDERS.get(alt.class_name)
+    expander = _EXPANDERS.get(base_class(alt))
     if expander is None:
         raise _unsupported(alt)
     vector = expander(alt)
@@ -42,36 +47,79 @@ def length(alt: n.AltRep) -> int:
     node = _unwrapped(alt)
     if not isinstance(node, n.AltRep):
         return len(node)
-    if node.class_name in _SEQUENCES:
+    if base_class(node) in _SEQUENCES:
         return _sequence_parts(node)[0]
-    if node.class_name == "deferred_string":
+    if base_class(node) == "deferred_string":
         return len(_deferred_source(node))
     raise _unsupported(node)
 
 
 def compact_sequence(alt: n.AltRep) -> "tuple[int, float, float] | None":
     """``(length, first, step)`` of a compact sequence, ``None`` for other classes."""
-    return _sequence_parts(alt) if alt.class_name in _SEQUENCES else None
+    return _sequence_parts(alt) if base_class(alt) in _SEQUENCES else None
 
 
 def state_problem(alt: n.AltRep) -> "str | None":
-    """Why the state of a compact sequence is invalid (``None`` when it is valid or not
-    a compact sequence). R cannot make an integer sequence beyond its integer range."""
-    if alt.class_name not in _SEQUENCES:
-        return None
+    """Why R cannot make the object a base R ALTREP class's state stands for (``None``
+    when it can, or for another package's class, which only that package knows)."""
+    check = _STATE_CHECKS.get(base_class(alt))
+    return None if check is None else check(alt)
+
+
+def _sequence_problem(alt: n.AltRep) -> "str | None":
+    """R cannot make an integer sequence beyond its integer range, and reads a real
+    sequence's state as doubles only."""
     state = alt.state
-    if not isinstance(state, (n.Real, n.Integer)) or len(state.data) != 3:
+    kinds = (n.Real, n.Integer) if base_class(alt) == "compact_intseq" else (n.Real,)
+    if not isinstance(state, kinds) or len(state.data) != 3:
         return "malformed compact sequence state (expected c(n, first, step))"
     count, first, step = (float(v) for v in state.data)
     if not (0 <= count <= _MAX_SEQUENCE and count.is_integer() and np.isfinite(first)
             and step in (1.0, -1.0)):
         return f"invalid compact sequence state {state.data.tolist()}"
-    if alt.class_name == "compact_intseq":
+    if base_class(alt) == "compact_intseq":
         last = first + step * max(count - 1, 0)
         if not first.is_integer() or max(abs(first), abs(last)) > n.INT_MAX:
             return (f"compact integer sequence {first:.0f}, {first + step:.0f}, ... of length "
                     f"{count:.0f} leaves R's integer range")
     return None
+
+
+def _deferred_problem(alt: n.AltRep) -> "str | None":
+    if not isinstance(alt.state, n.Cons):
+        return "malformed deferred string state (expected a pair)"
+    if type_of(alt.state.car) not in (n.INTSXP, n.REALSXP):
+        return ("a deferred string must defer an integer or double vector (R: \"unsupported "
+                "type for deferred string coercion\")")
+    return None
+
+
+def _wrapper_problem(alt: n.AltRep) -> "str | None":
+    if not isinstance(alt.state, n.Cons):
+        return "malformed ALTREP wrapper state (expected a pair)"
+    wrapped = type_of(alt.state.car)
+    if wrapped not in _WRAPPABLE.get(base_class(alt), _ATOMIC_TYPES):
+        return (f"an ALTREP wrapper cannot wrap an object of R type {wrapped} "
+                "(R: \"unsupported type\")")
+    return None
+
+
+def type_of(node: object) -> int:
+    """R's ``TYPEOF`` of the object ``node`` reads as (-1 for ``NULL``): a base R ALTREP
+    object's by its class (a wrapper's by what it wraps), another's by its information."""
+    while isinstance(node, n.AltRep) and base_class(node) in _WRAPPERS:
+        if not isinstance(node.state, n.Cons):
+            return -1
+        node = node.state.car
+    if isinstance(node, n.AltRep):
+        return _BASE_TYPES.get(base_class(node), node.base_type)
+    return getattr(node, "sexptype", -1)
+
+
+def base_class(alt: n.AltRep) -> "str | None":
+    """The class of an ALTREP object of base R (``None`` for another package's: R finds
+    a class by its name and its package)."""
+    return alt.class_name if alt.package == "base" else None
 
 
 def _unsupported(alt: n.AltRep) -> UnsupportedObjectError:
@@ -92,7 +140,7 @@ def _check_budget(alt: n.AltRep, count: int, item_bytes: int) -> None:
 
 def _unwrapped(node: object) -> object:
     """``node`` without its ALTREP wrappers (followed in a loop: they may nest)."""
-    while isinstance(node, n.AltRep) and node.class_name in _WRAPPERS:
+    while isinstance(node, n.AltRep) and base_class(node) in _WRAPPERS:
         node = _pair(node.state, "wrapper")[0]
     return node
 
@@ -112,7 +160,7 @@ def _sequence_parts(alt: n.AltRep) -> tuple[int, float, float]:
 
 def _sequence(alt: n.AltRep) -> n.Vector:
     count, first, step = _sequence_parts(alt)
-    dtype = _SEQUENCES[alt.class_name]
+    dtype = _SEQUENCES[base_class(alt)]
     _check_budget(alt, count, np.dtype(dtype).itemsize)
     if dtype == "f8":
         return n.Real(first + step * np.arange(count, dtype="f8"))
@@ -140,9 +188,9 @@ def _wrapper(alt: n.AltRep) -> n.Vector:
 
 def _deferred_source(alt: n.AltRep) -> object:
     source = _unwrapped(_pair(alt.state, "deferred string")[0])
-    if isinstance(source, n.AltRep) and source.class_name in _SEQUENCES:
-        return source
-    if isinstance(source, (n.Integer, n.Real)):
+    if isinstance(source, n.AltRep) and base_class(source) not in _SEQUENCES:
+        raise _unsupported(source)
+    if isinstance(source, (n.AltRep, n.Integer, n.Real)):
         return source
     raise RDSError("a deferred string must defer an integer or double vector")
 
@@ -200,6 +248,12 @@ def _format_real(x: float, scipen: int) -> str:
     return "%.*e" % (decimals, x)
 
 
+_STATE_CHECKS: dict[str, Callable[[n.AltRep], "str | None"]] = {
+    "compact_intseq": _sequence_problem,
+    "compact_realseq": _sequence_problem,
+    "deferred_string": _deferred_problem,
+    **{name: _wrapper_problem for name in _WRAPPERS},
+}
 _EXPANDERS: dict[str, Callable[[n.AltRep], n.Vector]] = {
     "compact_intseq": _sequence,
     "compact_realseq": _sequence,

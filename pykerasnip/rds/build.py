@@ -13,8 +13,8 @@ from typing import Any, Union
 import numpy as np
 
 from ..errors import UnsupportedObjectError
-from .nodes import (INT_MAX, NA_INTEGER, NA_REAL, Closure, EmptyEnv, Environment, ExternalPointer,
-                    Integer, Lang, List, Logical, Namespace, Pairlist, Raw, Real,
+from .nodes import (INT_MAX, INTSXP, NA_INTEGER, NA_REAL, AltRep, Closure, EmptyEnv, Environment,
+                    ExternalPointer, Integer, Lang, List, Logical, Namespace, Pairlist, Raw, Real,
                     RObject, Str, Sym, pairlist)
 
 TIBBLE_CLASS = ("tbl_df", "tbl", "data.frame")
@@ -51,6 +51,12 @@ def int_(*values: "int | None") -> Integer:
         raise UnsupportedObjectError("int_() values must lie within R's integer range "
                                      f"(+/-{INT_MAX})")
     return Integer(data.astype("i4"))
+
+
+def int_seq(n: int) -> AltRep:
+    """``1:n`` as R stores it: an ALTREP compact integer sequence (length, start, step)."""
+    return AltRep(pairlist([(None, Sym("compact_intseq")), (None, Sym("base")),
+                            (None, Integer([INTSXP]))]), Real([float(n), 1.0, 1.0]))
 
 
 def lgl(*values: "bool | None") -> Logical:

@@ -25,6 +25,7 @@ _CELL_CODES: dict[int, tuple[type, bool]] = {
 }
 _NEW_CELL_CODES = set(_CELL_CODES) | {BCREPDEF}
 _PAD = 0  # the type int R writes before an ordinary item inside a bc-lang tree
+_SLOT_BYTES = 8  # memory of one slot of the table of shared cells
 
 _ENV_SINGLETONS = (n.GlobalEnv, n.BaseNamespace, n.EmptyEnv, n.BaseEnv)
 
@@ -42,12 +43,14 @@ def source_expression(code: n.Bytecode) -> Any:
 def read_bytecode(reader: "Reader") -> Generator:
     """Read the payload of a BCODESXP item (after its flags)."""
     nreps = reader.count("bytecode repetition count")
-    code = yield _read_block(reader, {})
+    # R's table of shared cells: nreps slots, NULL until a cell is defined in one
+    reader.spend(_SLOT_BYTES * nreps)
+    code = yield _read_block(reader, [None] * nreps)
     code.nreps = nreps
     return code
 
 
-def _read_block(reader: "Reader", reps: dict) -> Generator:
+def _read_block(reader: "Reader", reps: list) -> Generator:
     instructions = yield None
     consts = []
     for _ in range(reader.count("number of bytecode constants")):
@@ -58,20 +61,17 @@ def _read_block(reader: "Reader", reps: dict) -> Generator:
     return n.Bytecode(instructions, consts, nreps=0)
 
 
-def _lang_or_item(reader: "Reader", kind: int, reps: dict) -> Any:
+def _lang_or_item(reader: "Reader", kind: int, reps: list) -> Any:
     """What follows a type int, a bc-lang cell or an ordinary item: made, or a generator
     that makes it (see :meth:`Reader.begin`)."""
     if kind == BCREPREF:
-        index = reader.int()
-        if index not in reps:
-            raise reader.src.fail(f"bytecode refers to undefined shared cell {index}")
-        return reps[index]
+        return reps[_rep_index(reader, reps)]
     if kind in _NEW_CELL_CODES:
         return _read_lang(reader, kind, reps)
     return reader.begin(reader.int())
 
 
-def _read_lang(reader: "Reader", kind: int, reps: dict) -> Generator:
+def _read_lang(reader: "Reader", kind: int, reps: list) -> Generator:
     """The bc-lang cell whose type int ``kind`` was read, with the cells of its CDR
     chain: those are followed in a loop, so a long call costs no depth."""
     begin, read_int = reader.begin, reader.src.int
@@ -79,7 +79,7 @@ def _read_lang(reader: "Reader", kind: int, reps: dict) -> Generator:
     while True:
         cell, has_attributes = _new_cell(reader, kind, reps)
         if has_attributes:
-            cell.attributes = yield None
+            cell.attributes = reader.attributes((yield None))
         tag = begin(read_int())
         cell.tag = (yield tag) if type(tag) is GeneratorType else tag
         car = _lang_or_item(reader, read_int(), reps)
@@ -96,12 +96,21 @@ def _read_lang(reader: "Reader", kind: int, reps: dict) -> Generator:
             return head
 
 
-def _new_cell(reader: "Reader", kind: int, reps: dict) -> "tuple[n.Cons, bool]":
+def _rep_index(reader: "Reader", reps: list) -> int:
+    """The index of a shared cell, within the table R made for them."""
+    index = reader.int()
+    if not 0 <= index < len(reps):
+        raise reader.src.fail(f"shared bytecode cell {index} outside R's table of {len(reps)}")
+    return index
+
+
+def _new_cell(reader: "Reader", kind: int, reps: list) -> "tuple[n.Cons, bool]":
     """An empty cell for the type int ``kind`` (shared when it is a BCREPDEF), and
     whether attributes follow."""
     index = None
     if kind == BCREPDEF:
-        index, kind = reader.int(), reader.int()
+        index = _rep_index(reader, reps)
+        kind = reader.int()
     if kind not in _CELL_CODES:
         raise reader.src.fail(f"bytecode cell of unexpected type {kind}")
     cls, has_attributes = _CELL_CODES[kind]

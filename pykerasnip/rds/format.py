@@ -13,6 +13,13 @@ EMPTYENV_SXP, BASEENV_SXP, ATTRLANGSXP, ATTRLISTSXP, ALTREP_SXP = 242, 241, 240,
 # Bits of the flags int that starts every item
 IS_OBJECT_BIT, HAS_ATTR_BIT, HAS_TAG_BIT = 1 << 8, 1 << 9, 1 << 10
 LEVELS_SHIFT = 12
+#: R keeps 16 bits of gp levels (the flags int may carry more)
+LEVELS_MASK = 0xFFFF
+
+
+def levels_of(flags: int) -> int:
+    """The gp levels R keeps from an item's flags int."""
+    return (flags >> LEVELS_SHIFT) & LEVELS_MASK
 
 #: Largest reference index packed into the flags int; larger ones follow as an int.
 MAX_PACKED_REF = (1 << 23) - 1

@@ -462,7 +462,8 @@ class Closure(RObject):
 
     @property
     def arg_names(self) -> list[str]:
-        return [k for k, _ in self.formals.items()] if self.formals is not None else []
+        """The formals' names (``""`` for a formal without one, which R never makes)."""
+        return [k or "" for k, _ in self.formals.items()] if isinstance(self.formals, Cons) else []
 
     def __repr__(self) -> str:
         return f"Closure(function({', '.join(self.arg_names)}){self._attr_repr()})"
@@ -487,7 +488,8 @@ class Environment(RObject):
         self.frame, self.hashtab, self.locked = frame, hashtab, locked
 
     def binding_cells(self) -> Iterator[Cons]:
-        chains = [self.frame] + (list(self.hashtab.data) if self.hashtab is not None else [])
+        table = self.hashtab.data if isinstance(self.hashtab, List) else []  # R: a list or NULL
+        chains = [self.frame, *table]
         for chain in chains:
             if isinstance(chain, Cons):
                 yield from chain.cells()

@@ -19,17 +19,22 @@ from ..errors import RDSError
 from . import altrep
 from . import nodes as n
 from .bytecode import read_bytecode
+from .chars import native_codec
 from .format import (ALTREP_SXP, BASEENV_SXP, BASENAMESPACE_SXP, CLASSREFSXP, EMPTYENV_SXP,
                      GENERICREFSXP, GLOBALENV_SXP, HAS_ATTR_BIT, HAS_TAG_BIT,
-                     IS_OBJECT_BIT, LEVELS_SHIFT, MISSINGARG_SXP, NAMESPACESXP, NILVALUE_SXP,
+                     IS_OBJECT_BIT, MISSINGARG_SXP, NAMESPACESXP, NILVALUE_SXP,
                      PACKAGESXP, PERSISTSXP, REFSXP, UNBOUNDVALUE_SXP, WORKSPACE_LETTERS,
-                     Header, NullRoot)
+                     Header, NullRoot, levels_of)
 from .limits import DEFAULT_LIMITS, ITEM_BYTES, Limits
 from .streams import AsciiInput, BinaryInput, Source, open_input
 
 #: Longest native-encoding name R accepts in a header (R_CODESET_MAX).
 _MAX_ENCODING_NAME = 63
 _MAX_LONG_UPPER = 65536
+#: Longest symbol name R makes, in bytes (MAXIDSIZE).
+_MAX_SYMBOL_BYTES = 10_000
+#: How deep the attributes of strings (which are read and dropped) may nest.
+_MAX_DISCARDS = 64
 
 CONS_CLASSES: dict[int, type] = {n.LISTSXP: n.Pairlist, n.LANGSXP: n.Lang,
                                  n.PROMSXP: n.Promise, n.DOTSXP: n.Dots}
@@ -74,6 +79,7 @@ class Reader:
         self.items_left = limits.max_items
         self.input_size = input_size
         self.memory_left = limits.memory_cap(input_size)
+        self._discarding = 0
         handlers: dict[int, Callable[[int], Any]] = {
             n.SYMSXP: self._symbol,
             n.CLOSXP: self._closure,
@@ -132,6 +138,18 @@ class Reader:
                 else:
                     break
 
+    def _discard_item(self) -> None:
+        """Read an item R's reader reads and drops: the attributes of a string. It is a
+        read within a read (a string's attributes may hold strings with attributes),
+        nested at most ``_MAX_DISCARDS`` deep."""
+        if self._discarding >= _MAX_DISCARDS:
+            raise self.src.fail(f"attributes of strings nested more than {_MAX_DISCARDS} deep")
+        self._discarding += 1
+        try:
+            self.item()
+        finally:
+            self._discarding -= 1
+
     def begin(self, flags: int) -> Any:
         """The item that ``flags`` begin, counted against the budget: the node itself when
         it is quickly made, else a generator that makes it (the caller yields it)."""
@@ -186,7 +204,7 @@ class Reader:
         if self.items_left < 0:
             raise self._too_many()
 
-    def _spend(self, nbytes: int) -> None:
+    def spend(self, nbytes: int) -> None:
         """Count ``nbytes`` of memory against the budget."""
         self.memory_left -= nbytes
         if self.memory_left < 0:
@@ -196,6 +214,9 @@ class Reader:
     def _unknown_type_message(code: int) -> str:
         if code in (CLASSREFSXP, GENERICREFSXP):
             return f"obsolete item type {code} (class/generic references) is not supported"
+        if code == n.CHARSXP:
+            return ("a string element (CHARSXP) where an object belongs: R's reader takes "
+                    "one, but it is no R value")
         return f"unknown item type {code}"
 
     def _length(self, kind: str, what: str) -> int:
@@ -214,14 +235,21 @@ class Reader:
     def _finish(self, node: n.RObject, flags: int) -> Any:
         """Give a vector-like node its levels, object bit and trailing attributes (a
     generator when there are attributes to read)."""
-        node.levels = flags >> LEVELS_SHIFT
+        node.levels = levels_of(flags)
         node.is_object = (flags & IS_OBJECT_BIT) != 0
         return self._with_attributes(node) if flags & HAS_ATTR_BIT else node
 
-    @staticmethod
-    def _with_attributes(node: n.RObject) -> Any:
-        node.attributes = yield None
+    def _with_attributes(self, node: n.RObject) -> Any:
+        node.attributes = self.attributes((yield None))
         return node
+
+    def attributes(self, value: Any) -> "n.Pairlist | None":
+        """``value`` read as an object's attributes: R's SET_ATTRIB takes a pairlist or
+        ``NULL``, nothing else."""
+        if value is None or type(value) is n.Pairlist:
+            return value
+        raise self.src.fail(f"attributes must be a pairlist or NULL, not a {type(value).__name__} "
+                            "(R: \"value of 'SET_ATTRIB' must be a pairlist or NULL\")")
 
     # -- handlers ----------------------------------------------------------------------
     def _special(self, flags: int) -> Any:
@@ -230,17 +258,20 @@ class Reader:
     def _named_env(self, flags: int) -> Any:
         if self.src.int() != 0:
             raise self.src.fail("names in persistent string vectors are not supported")
-        values, levels = self.src.strings(self.count("string vector length"))
+        values, levels = self.src.strings(self.count("string vector length"),
+                                          discard=self._discard_item)
         node = _NAMED_ENVS[flags & 0xFF](n.Str(values, char_levels=levels))
         self.refs.append(node)
         return node
 
     def _symbol(self, flags: int) -> n.Sym:
-        (name,), levels = self.src.strings(1)
-        if name is None:
-            raise self.src.fail("a symbol cannot be named NA")
+        (text,), levels = self.src.strings(1, discard=self._discard_item)
+        name = "NA" if text is None else text  # R installs NA's print name
         sym = self.symbols.get(name)
         if sym is None:
+            problem = symbol_problem(name, levels[0] if levels else None)
+            if problem:
+                raise self.src.fail(problem)
             if len(self.symbols) >= self.limits.max_symbols:
                 raise self.src.fail(f"more than {self.limits.max_symbols:,} distinct symbols "
                                     "(Limits.max_symbols); a trusted file may be read with a "
@@ -254,12 +285,12 @@ class Reader:
         cls = CONS_CLASSES[flags & 0xFF]
         head = last = None
         while True:
-            attributes = (yield None) if flags & HAS_ATTR_BIT else None
+            attributes = self.attributes((yield None)) if flags & HAS_ATTR_BIT else None
             tag = begin(read_int()) if flags & HAS_TAG_BIT else None
             tag = (yield tag) if type(tag) is GeneratorType else tag
             car = begin(read_int())
             car = (yield car) if type(car) is GeneratorType else car
-            cell = cls(car, None, tag, attributes, flags >> LEVELS_SHIFT,
+            cell = cls(car, None, tag, attributes, levels_of(flags),
                        (flags & IS_OBJECT_BIT) != 0)
             if last is None:
                 head = cell
@@ -276,26 +307,29 @@ class Reader:
         return head
 
     def _closure(self, flags: int) -> Any:
-        attributes = (yield None) if flags & HAS_ATTR_BIT else None
+        attributes = self.attributes((yield None)) if flags & HAS_ATTR_BIT else None
         env = (yield None) if flags & HAS_TAG_BIT else None
         formals = yield None
         body = yield None
-        return n.Closure(formals, body, env, attributes, flags >> LEVELS_SHIFT,
+        return n.Closure(formals, body, env, attributes, levels_of(flags),
                          bool(flags & IS_OBJECT_BIT))
 
     def _environment(self, flags: int) -> Any:
         locked = self.src.int()
-        env = n.Environment(levels=flags >> LEVELS_SHIFT, is_object=bool(flags & IS_OBJECT_BIT))
+        env = n.Environment(levels=levels_of(flags), is_object=bool(flags & IS_OBJECT_BIT))
         self.refs.append(env)  # before its contents: they may refer back to it
         env.locked = bool(locked)
         env.enclos = yield None
         env.frame = yield None
         env.hashtab = yield None
-        env.attributes = yield None
+        env.attributes = self.attributes((yield None))
         return env
 
     def _builtin(self, flags: int) -> Any:
-        length = self._length("text", "a primitive's name")
+        length = self.src.int()  # a plain int: R reads no long length here
+        if length < 0:
+            raise self.src.fail(f"negative length {length} of a primitive's name")
+        self.src.check(length, "text", "a primitive's name")
         name = self.src.text(length).decode("latin-1")
         node = n.Builtin(name, special=flags & 0xFF == n.SPECIALSXP)
         return self._finish(node, flags)
@@ -303,15 +337,15 @@ class Reader:
     def _atomic(self, flags: int) -> Any:
         cls, kind, read = self._vectors[flags & 0xFF]
         length = self._length(kind, "a vector")
-        self._spend(_ARRAY_BYTES + length * _ELEMENT_BYTES[kind])
+        self.spend(_ARRAY_BYTES + length * _ELEMENT_BYTES[kind])
         return self._finish(cls(read(length), None, 0, False), flags)
 
     def _character(self, flags: int) -> Any:
         length = self._length("string", "a character vector")
-        self._spend(length * _POINTER_BYTES)
+        self.spend(length * _POINTER_BYTES)
         made = self.src.string_bytes
-        values, levels = self.src.strings(length, checked=True)
-        self._spend(self.src.string_bytes - made)
+        values, levels = self.src.strings(length, checked=True, discard=self._discard_item)
+        self.spend(self.src.string_bytes - made)
         return self._finish(n.Str(values, None, 0, False, levels), flags)
 
     def _list(self, flags: int) -> Any:
@@ -357,13 +391,25 @@ class Reader:
         if not _is_altrep_info(info):
             raise self.src.fail("malformed ALTREP class information")
         state = yield None
-        attributes = yield None
-        node = n.AltRep(info, state, attributes, flags >> LEVELS_SHIFT,
+        attributes = self.attributes((yield None))
+        node = n.AltRep(info, state, attributes, levels_of(flags),
                         bool(flags & IS_OBJECT_BIT), max_bytes=self.limits.max_altrep_bytes)
         problem = altrep.state_problem(node)
         if problem is not None:
             raise self.src.fail(problem)
         return node
+
+
+def symbol_problem(name: str, levels: "int | None") -> "str | None":
+    """Why R refuses to make a symbol of this name (``None`` when it makes one)."""
+    if not name:
+        return 'a symbol cannot have an empty name (R: "attempt to use zero-length variable name")'
+    if levels is not None and levels & n.BYTES_MASK and not name.isascii():
+        return "a symbol's name cannot be in the \"bytes\" encoding (R cannot translate it)"
+    size = len(name.encode("utf-8", "surrogateescape"))
+    if size > _MAX_SYMBOL_BYTES:
+        return f"a symbol's name of {size:,} bytes is longer than R's {_MAX_SYMBOL_BYTES:,}"
+    return None
 
 
 def _is_altrep_info(info: Any) -> bool:
@@ -391,6 +437,7 @@ def read_header(data: bytes, compression: str | None = None, source: "Source | N
         if not 0 <= length <= _MAX_ENCODING_NAME:
             raise src.fail(f"invalid native-encoding name length {length}")
         encoding = src.text(length).decode("latin-1")
+        src.native = native_codec(encoding)
     header = Header(fmt, version, writer_version, min_version, encoding, compression, workspace)
     input_size = len(data) if source is None else source.size
     return header, Reader(src, limits, input_size)

@@ -21,40 +21,18 @@ from typing import IO, Callable, Iterator, NamedTuple, Protocol
 import numpy as np
 
 from ..errors import RDSError
-from .format import FOREIGN_MAGICS, FORMAT_NAMES, NILVALUE_SXP
+from . import cscan
+from .chars import decode_chars, default_char_levels, defaults_for, encode_chars
+from .format import FOREIGN_MAGICS, FORMAT_NAMES, HAS_ATTR_BIT, NILVALUE_SXP, levels_of
 from .limits import DEFAULT_LIMITS, Limits
-from .nodes import ASCII_MASK, INT_MAX, LATIN1_MASK, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
+from .nodes import ASCII_MASK, NA_INTEGER, NA_REAL, UTF8_MASK, is_na_real
 from .pages import LARGE, fresh
 
 CHARSXP = 9
+NUL = b"\0"
+EMBEDDED_NUL = 'a string holds a NUL byte, which R refuses ("embedded nul in string")'
 _LEVELS_SHIFT = 12
 _ASCII_CHARSXP = CHARSXP | (ASCII_MASK << _LEVELS_SHIFT)
-
-
-def decode_chars(raw: bytes, levels: int) -> str:
-    """The text of CHARSXP bytes; undecodable bytes survive as surrogate escapes."""
-    if levels & LATIN1_MASK:
-        return raw.decode("latin-1")
-    return raw.decode("utf-8", "surrogateescape")
-
-
-def encode_chars(text: str, levels: int) -> bytes:
-    """Inverse of :func:`decode_chars`."""
-    if levels & LATIN1_MASK:
-        return text.encode("latin-1")
-    return text.encode("utf-8", "surrogateescape")
-
-
-def default_char_levels(text: str | None) -> int:
-    """The levels R gives a fresh CHARSXP: ASCII bit for ASCII text, UTF-8 otherwise."""
-    if text is None:
-        return 0
-    return ASCII_MASK if text.isascii() else UTF8_MASK
-
-
-def defaults_for(values: "list[str | None]") -> list[int]:
-    """:func:`default_char_levels` of each value."""
-    return [default_char_levels(v) for v in values]
 
 
 # ------------------------------------------------------------------------ sources
@@ -210,6 +188,8 @@ class BinaryInput:
         #: memory of the string objects made so far (identical short ASCII strings share one)
         self.string_bytes = 0
         self._shared: dict[bytes, str] = {}
+        #: the codec of the stream's native strings (:func:`.chars.native_codec`)
+        self.native: str | None = None
         order = ">" if big_endian else "<"
         self._int = struct.Struct(order + "i").unpack_from
         self._pair = struct.Struct(order + "ii").unpack_from
@@ -348,6 +328,7 @@ class BinaryInput:
 
     def raw(self, count: int) -> bytes:
         if count > CHUNK and self.source is not None:
+            self.check(count, "raw", f"{count} bytes")  # before allocating them
             buffer = bytearray(count)
             self._read_into(memoryview(buffer), f"{count} raw bytes")
             return bytes(buffer)
@@ -356,9 +337,11 @@ class BinaryInput:
 
     text = raw  # unescaped bytes of a name (primitive, native encoding)
 
-    def strings(self, count: int, checked: bool = False) -> "tuple[list[str | None], list[int] | None]":
+    def strings(self, count: int, checked: bool = False, discard: "Callable[[], None] | None" = None
+                ) -> "tuple[list[str | None], list[int] | None]":
         """``count`` CHARSXP items: their text and their levels when not the defaults
-        (``checked``: :meth:`check` has passed ``count`` strings here)."""
+        (``checked``: :meth:`check` has passed ``count`` strings here). ``discard`` reads
+        the item that follows a string with the attributes bit (:func:`discard_attributes`)."""
         if not checked:
             self.check(count, "string", "a character vector")
         data, pair, end = self.data, self._pair, len(self.data)
@@ -379,7 +362,7 @@ class BinaryInput:
             if flags == _ASCII_CHARSXP and 0 <= length and pos <= end:
                 raw = data[start:pos]
                 text = shared.get(raw)
-                if text is None and raw.isascii():  # the common case, kept cheap
+                if text is None and raw.isascii() and NUL not in raw:  # the common case, kept cheap
                     text = raw.decode("ascii")
                     made += _STR_BYTES + length
                     if length <= _SHARED_LENGTH and len(shared) < _SHARED_COUNT:
@@ -390,6 +373,9 @@ class BinaryInput:
                         levels.append(ASCII_MASK)
                     continue
             text, lev, default, pos = self._string(flags, length, start)
+            if flags & HAS_ATTR_BIT:
+                discard_attributes(self, discard)
+                pos = self.pos
             data, end = self.data, len(self.data)
             made += 0 if text is None else _STR_BYTES + length
             append(text)
@@ -408,30 +394,32 @@ class BinaryInput:
         if flags & 0xFF != CHARSXP:
             self.pos -= 8
             raise self.fail(f"expected a CHARSXP string element, found type {flags & 0xFF}")
-        lev = flags >> _LEVELS_SHIFT
+        lev = levels_of(flags)
         if length < 0:
             if length != -1:
                 raise self.fail(f"invalid string length {length}")
             return None, lev, 0, start
         raw = self.raw(length)
-        return decode_chars(raw, lev), lev, ASCII_MASK if raw.isascii() else UTF8_MASK, self.pos
+        if NUL in raw:
+            raise self.fail(EMBEDDED_NUL)
+        return (decode_chars(raw, lev, self.native), lev,
+                ASCII_MASK if raw.isascii() else UTF8_MASK, self.pos)
+
+
+def discard_attributes(src: "BinaryInput | AsciiInput",
+                       discard: "Callable[[], None] | None") -> None:
+    """Read and drop the attributes that follow a string flagged with them, as R's reader
+    does (R wrote them once; a string keeps none)."""
+    if discard is None:
+        raise src.fail("a string with attributes where R reads none")
+    discard()
 
 
 # ------------------------------------------------------------------------ ascii input
-_TOKEN = re.compile(rb"\S+")
-_NIL_TOKEN = str(NILVALUE_SXP).encode()
-_ESCAPE_IN = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
-_OCTAL_DIGITS = b"01234567"
-_SIMPLE_ESCAPES = {b"n": b"\n", b"t": b"\t", b"v": b"\v", b"b": b"\b", b"r": b"\r",
-                   b"f": b"\f", b"a": b"\a"}
-
-
-def _unescape_one(match: re.Match) -> bytes:
-    code = match.group(1)
-    if code[0] in _OCTAL_DIGITS:
-        return bytes([int(code, 8) & 0xFF])
-    return _SIMPLE_ESCAPES.get(code, code)
-
+_NIL_WORD = str(NILVALUE_SXP).encode()
+#: words of R's own non-finite doubles
+_SPECIAL_DOUBLES = {b"NA": NA_REAL, b"NaN": float("nan"), b"Inf": float("inf"),
+                    b"-Inf": float("-inf")}
 
 #: R writes ASCII doubles with "%.16g", which rounds the largest finite doubles up to
 #: this token, just past the largest double, so R's own reader makes them infinite.
@@ -439,158 +427,250 @@ def _unescape_one(match: re.Match) -> bytes:
 _LARGEST_TOKEN = Decimal("%.16g" % sys.float_info.max)
 
 
-def _parse_numbers(tokens: np.ndarray, dtype: str) -> np.ndarray:
-    if dtype != "f8":
-        return tokens.astype("i8")
-    try:
-        values = tokens.astype("f8")
-    except ValueError:  # serialize(ascii = NA) writes doubles as C99 hex floats
-        values = np.array([float.fromhex(t.decode("ascii")) if b"x" in t else float(t)
-                           for t in tokens.tolist()])
-    for i in np.flatnonzero(np.isinf(values)):
-        if _within_largest(tokens[i]):
-            values[i] = math.copysign(sys.float_info.max, values[i])
-    return values
-
-
 def _within_largest(token: bytes) -> bool:
     """Is this decimal token no larger in magnitude than R's token for the largest double?"""
     try:
-        return b"x" not in token and abs(Decimal(token.decode("ascii"))) <= _LARGEST_TOKEN
+        return b"x" not in token.lower() and abs(Decimal(token.decode("ascii"))) <= _LARGEST_TOKEN
     except ArithmeticError:  # decimal's InvalidOperation: not a plain decimal number
         return False
 
 
-class AsciiInput:
-    """Reads the ASCII format: whitespace-separated tokens (strings contain no raw
-    whitespace, R escapes it)."""
+def _bulk(words: list[bytes], dtype: str) -> "tuple[np.ndarray, np.ndarray] | None":
+    """numpy's conversion of ``words`` ("NA" as 0) and where "NA" is, when it reads them
+    as C's sscanf does: whole numbers without the underscores Python allows."""
+    if b"_" in b"".join(words):
+        return None
+    tokens = np.array(words, dtype="S")
+    na = tokens == b"NA"
+    tokens[na] = b"0"
+    try:
+        return tokens.astype(dtype), na
+    except (ValueError, OverflowError):
+        return None
 
-    #: a name ("text") of any length is one token: its length is checked when it is read
+
+def _c_ints(words: list[bytes]) -> "np.ndarray | None":
+    """The integers ``sscanf`` reads from ``words`` (NA for "NA"), ``None`` if one has none."""
+    bulk = _bulk(words, "i8")
+    if bulk is None:
+        na = np.array([cscan.c_string(w) == b"NA" for w in words], dtype=bool)
+        parsed = [0 if missing else cscan.c_int(w) for w, missing in zip(words, na.tolist())]
+        if None in parsed:
+            return None
+        bulk = np.array(parsed, dtype="i8"), na
+    values, na = bulk
+    values = ((values + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)  # %d keeps the low 32 bits
+    values[na] = NA_INTEGER
+    return values.astype("i4")
+
+
+def _c_doubles(words: list[bytes]) -> "np.ndarray | None":
+    """The doubles ``sscanf`` reads from ``words`` (R's NA, NaN and infinities by name),
+    ``None`` if one has none."""
+    bulk = _bulk(words, "f8")
+    if bulk is None:
+        parsed = [_SPECIAL_DOUBLES.get(cscan.c_string(w)) for w in words]
+        parsed = [cscan.c_double(w) if v is None else v for w, v in zip(words, parsed)]
+        if None in parsed:
+            return None
+        values = np.array(parsed, dtype="f8")
+    else:
+        values, na = bulk
+        values[na] = NA_REAL
+    for i in np.flatnonzero(np.isinf(values)):
+        if _within_largest(cscan.c_string(words[i])):
+            values[i] = math.copysign(sys.float_info.max, values[i])
+    return values
+
+
+class AsciiInput:
+    """Reads the ASCII format as R's reader does (:mod:`.cscan`): numbers are words
+    converted by C's rules, strings are read character by character. The words R writes
+    go through fast paths that give the same."""
+
+    #: least number of words an element takes ("text" is read character by character)
     SIZES = {"int": 1, "double": 1, "complex": 2, "raw": 1, "text": 0, "string": 2, "item": 1}
 
     def __init__(self, data: bytes, pos: int):
-        self.data, self.start = data, pos
-        self.tokens = data[pos:].split()
-        self.i = 0
+        self.data, self.pos = data, pos
         self.string_bytes = 0
+        self.native: str | None = None
 
     @property
     def offset(self) -> int:
-        starts = [m.start() for m in _TOKEN.finditer(self.data, self.start)]
-        return starts[self.i] if self.i < len(starts) else len(self.data)
+        return self.pos
 
     def fail(self, message: str) -> RDSError:
         return RDSError(message, self.offset)
 
     def check(self, count: int, kind: str, what: str) -> None:
-        if count * self.SIZES[kind] > len(self.tokens) - self.i:
-            raise self.fail(f"{what} claims {count} elements but only "
-                            f"{len(self.tokens) - self.i} tokens are left")
+        most = (len(self.data) - self.pos + 1) // 2  # a word and its whitespace at least
+        if count * self.SIZES[kind] > most:
+            raise self.fail(f"{what} claims {count} elements but only {most} words can be left")
 
-    def _take(self, count: int, what: str) -> list[bytes]:
-        if count > len(self.tokens) - self.i:
+    def _words(self, count: int, what: str) -> list[bytes]:
+        """The next ``count`` words (as :func:`.cscan.words_at` finds them, in bulk)."""
+        found, ends = cscan.words_at(self.data, self.pos, count)
+        if len(found) < count:
             raise self.fail(f"truncated input: expected {what}")
-        start = self.i
-        self.i += count
-        return self.tokens[start:self.i]
+        self._check_words(found, ends[-1] if ends else self.pos, what)
+        self.pos = ends[-1] if ends else self.pos
+        return found
 
-    def _numbers(self, count: int, dtype: str, na_value, what: str) -> np.ndarray:
-        tokens = np.array(self._take(count, what), dtype="S")
-        na = tokens == b"NA"
-        tokens[na] = b"0"
-        try:
-            values = _parse_numbers(tokens, dtype)
-        except ValueError:
-            self.i -= count
-            raise self.fail(f"malformed number among {what}") from None
-        if dtype == "i4" and values.size and (values[~na].min(initial=0) < -INT_MAX
-                                              or values.max(initial=0) > INT_MAX):
-            raise self.fail("integer out of range")
-        values = values.astype(dtype)
-        values[na] = na_value
+    def _check_words(self, found: list[bytes], end: int, what: str) -> None:
+        """Fail where R's reader fails on these words, which end at ``end``."""
+        if found and max(map(len, found)) > cscan.MAX_WORD:
+            raise self.fail(f"a word of more than {cscan.MAX_WORD} characters among {what} "
+                            "(R's limit)")
+        if found and end == len(self.data):  # R reads the character after a word
+            raise self.fail(f"truncated input: the data ends right after {what} (R reads the "
+                            "character after a word)")
+
+    def _numbers(self, count: int, convert: "Callable[[list[bytes]], np.ndarray | None]",
+                 what: str) -> np.ndarray:
+        start = self.pos
+        values = convert(self._words(count, what))
+        if values is None:
+            self.pos = start
+            raise self.fail(f"malformed number among {what}")
         return values
 
     def int(self) -> int:
-        token = self._take(1, "an integer")[0]
-        if token == b"NA":
-            return NA_INTEGER
-        try:
-            value = int(token)
-        except ValueError:
-            value = None
-        if value is None or not -INT_MAX <= value <= INT_MAX:
-            self.i -= 1
-            raise self.fail(f"malformed integer {token[:20]!r}")
+        word, end = cscan.word_at(self.data, self.pos)
+        if 0 < len(word) < 10 and word.isdigit() and end < len(self.data):  # kept cheap
+            self.pos = end
+            return int(word)
+        if not word:
+            raise self.fail("truncated input: expected an integer")
+        self._check_words([word], end, "an integer")
+        value = NA_INTEGER if cscan.c_string(word) == b"NA" else cscan.c_int(word)
+        if value is None:
+            raise self.fail(f"malformed integer {word[:20]!r}")
+        self.pos = end
         return value
 
     def ints(self, count: int) -> np.ndarray:
-        return self._numbers(count, "i4", NA_INTEGER, f"{count} integers")
+        return self._numbers(count, _c_ints, f"{count} integers")
 
     def nils(self, limit: int) -> int:
         """Consume the ``NULL`` items that come next (at most ``limit``); their number."""
-        end = min(len(self.tokens), self.i + limit)
-        start = self.i
-        while self.i < end and self.tokens[self.i] == _NIL_TOKEN:
-            self.i += 1
-        return self.i - start
+        count = 0
+        while count < limit:
+            found, ends = cscan.words_at(self.data, self.pos, min(limit - count, 1 << 12))
+            run = next((i for i, (w, end) in enumerate(zip(found, ends))
+                        if cscan.c_string(w) != _NIL_WORD or end == len(self.data)), len(found))
+            if run:
+                self.pos = ends[run - 1]
+            count += run
+            if run < len(found) or not found:
+                break
+        return count
 
     def doubles(self, count: int) -> np.ndarray:
-        return self._numbers(count, "f8", NA_REAL, f"{count} doubles")
+        return self._numbers(count, _c_doubles, f"{count} doubles")
 
     def complexes(self, count: int) -> np.ndarray:
         return self.doubles(2 * count).view("c16")
 
     def raw(self, count: int) -> bytes:
-        tokens = self._take(count, f"{count} raw bytes")
-        try:
-            return bytes.fromhex(b" ".join(tokens).decode("ascii"))
-        except ValueError:
-            raise self.fail("malformed raw byte") from None
+        start = self.pos
+        found = self._words(count, f"{count} raw bytes")
+        if all(len(w) == 2 for w in found):
+            try:  # R's own words: two hexadecimal digits each
+                return bytes.fromhex(b"".join(found).decode("ascii"))
+            except ValueError:
+                pass
+        values = [cscan.c_hex_byte(w) for w in found]
+        if None in values:
+            self.pos = start
+            raise self.fail("malformed raw byte")
+        return bytes(values)
 
     def text(self, count: int) -> bytes:
-        if count == 0:
+        """``count`` bytes of a string (R's escapes undone), as R reads them."""
+        if count <= 0:
             return b""
-        raw = _ESCAPE_IN.sub(_unescape_one, self._take(1, "a string")[0])
-        if len(raw) != count:
-            self.i -= 1
-            raise self.fail(f"string of {len(raw)} bytes where {count} were announced")
+        word, end = cscan.word_at(self.data, self.pos)
+        raw = cscan.unescape(word) if end < len(self.data) else None
+        if raw is not None and len(raw) == count:  # the string R wrote: one whole word
+            self.pos = end
+            return raw
+        read = cscan.r_string(self.data, self.pos, count)
+        if read is None:
+            raise self.fail(f"truncated input: expected a string of {count} bytes")
+        raw, self.pos = read
         return raw
 
-    def strings(self, count: int, checked: bool = False) -> "tuple[list[str | None], list[int] | None]":
+    def _chars(self, length: int, levels: int) -> str:
+        raw = self.text(length)
+        if NUL in raw:
+            raise self.fail(EMBEDDED_NUL)
+        return decode_chars(raw, levels, self.native)
+
+    def strings(self, count: int, checked: bool = False, discard: "Callable[[], None] | None" = None
+                ) -> "tuple[list[str | None], list[int] | None]":
         if not checked:
             self.check(count, "string", "a character vector")
         out: list[str | None] = []
         levels: list[int] = []
+        data, native = self.data, self.native
         for _ in range(count):
+            match = _STRING_WORDS(data, self.pos)
+            if match is not None:  # the common case, kept cheap: flags, length, one word
+                flags, length, raw = int(match[1]), int(match[2]), cscan.unescape(match[3])
+                if (flags & _PLAIN_STRING == CHARSXP and raw is not None and len(raw) == length
+                        and NUL not in raw and match.end() < len(data)):
+                    self.pos = match.end()
+                    lev = levels_of(flags)
+                    out.append(decode_chars(raw, lev, native))
+                    self.string_bytes += _STR_BYTES + length
+                    levels.append(lev)
+                    continue
             flags = self.int()
             if flags & 0xFF != CHARSXP:
                 raise self.fail(f"expected a CHARSXP string element, found type {flags & 0xFF}")
             length = self.int()
             if length < -1:
                 raise self.fail(f"invalid string length {length}")
-            lev = flags >> _LEVELS_SHIFT
-            out.append(None if length == -1 else decode_chars(self.text(length), lev))
+            lev = levels_of(flags)
+            out.append(None if length == -1 else self._chars(length, lev))
+            if flags & HAS_ATTR_BIT:
+                discard_attributes(self, discard)
             self.string_bytes += 0 if length == -1 else _STR_BYTES + length
             levels.append(lev)
         return out, (None if levels == defaults_for(out) else levels)
 
 
+#: a string as R writes it in ASCII: its flags, its length and one word
+_STRING_WORDS = re.compile(rb"[ \t\n\v\f\r]*([0-9]{1,9})[ \t\n\v\f\r]+([0-9]{1,9})"
+                           rb"[ \t\n\v\f\r]+([^ \t\n\v\f\r]+)").match
+#: the bits of a string's flags that must be CHARSXP's (type) or clear (attributes)
+_PLAIN_STRING = 0xFF | HAS_ATTR_BIT
+
 def open_input(data: bytes, pos: int, source: "Source | None" = None,
                limits: Limits = DEFAULT_LIMITS) -> "tuple[str, BinaryInput | AsciiInput]":
-    """The format named by the two bytes at ``pos`` (``X``, ``A`` or ``B`` and a newline)
-    and an input positioned after them. ``data`` is the whole stream, or its start when
-    the rest comes from ``source``."""
+    """The format named by the two bytes at ``pos`` and an input positioned after them.
+    As R's reader, it reads the format from the first (``X``, ``A`` or ``B``; R writes a
+    newline second) and takes an ASCII stream after one newline (``\\nA`` and a third
+    byte). ``data`` is the whole stream, or its start when the rest comes from ``source``."""
     code = data[pos:pos + 2]
-    name = FORMAT_NAMES.get(code[:1]) if code[1:2] == b"\n" else None
+    name, start = FORMAT_NAMES.get(code[:1]) if len(code) == 2 else None, pos + 2
+    if code == _NEWLINE_ASCII:
+        name, start = "ascii", pos + 3
     if name is None:
-        foreign = next((kind for magic, kind in FOREIGN_MAGICS.items() if data.startswith(magic, pos)), None)
+        foreign = next((kind for magic, kind in FOREIGN_MAGICS.items()
+                        if data.startswith(magic, pos)), None)
         hint = (f"; it starts like {foreign}, while .rds files are read gzip-, bzip2- or "
                 "xz-compressed or uncompressed") if foreign else ""
-        raise RDSError(f"unknown serialization format {code!r} (expected X, A or B "
-                       f"followed by a newline){hint}", pos)
-    if name == "ascii":  # tokens need the whole text; the source bounds its size
-        return name, AsciiInput(data if source is None else data + source.read_all(), pos + 2)
-    return name, BinaryInput(data, pos + 2, name == "xdr", source, limits)
+        raise RDSError(f"unknown serialization format {code!r} (expected X, A or B)"
+                       f"{hint}", pos)
+    if name == "ascii":  # words need the whole text; the source bounds its size
+        return name, AsciiInput(data if source is None else data + source.read_all(), start)
+    return name, BinaryInput(data, start, name == "xdr", source, limits)
+
+
+#: the start of an ASCII stream after a newline, which R's reader skips
+_NEWLINE_ASCII = b"\nA"
 
 
 # ------------------------------------------------------------------------ outputs
@@ -627,9 +707,11 @@ class BinaryOutput:
     LARGE = 1 << 16
     PIECE = 1 << 20
 
-    def __init__(self, big_endian: bool = True):
+    def __init__(self, big_endian: bool = True, native: "str | None" = None):
         self.parts: list = []
         self.buf = bytearray()
+        #: the codec native strings are written in (:func:`.chars.native_codec`)
+        self.native = native
         order = ">" if big_endian else "<"
         self._int = struct.Struct(order + "i").pack
         self._pair = struct.Struct(order + "ii").pack
@@ -709,13 +791,13 @@ class BinaryOutput:
         if text is None:
             self.buf += self._pair(flags, -1)
         else:
-            raw = encode_chars(text, levels)
+            raw = encode_chars(text, levels, self.native)
             self.buf += self._pair(flags, len(raw))
             self.buf += raw
 
 
 _ESCAPE_OUT = re.compile(rb"[\x00-\x20\x7f-\xff\\?'\"]")
-_NAMED_ESCAPES = {ord(v): b"\\" + k for k, v in _SIMPLE_ESCAPES.items()}
+_NAMED_ESCAPES = {v: b"\\" + bytes([k]) for k, v in cscan.ESCAPES.items()}
 _NAMED_ESCAPES.update({ord(c): b"\\" + c.encode() for c in "\\?'\""})
 
 
@@ -727,8 +809,9 @@ def _escape_one(match: re.Match) -> bytes:
 class AsciiOutput:
     """Collects ASCII-format output: one token per line, as R's ``ascii = TRUE``."""
 
-    def __init__(self):
+    def __init__(self, native: "str | None" = None):
         self.parts: list[bytes] = []
+        self.native = native
 
     def chunks(self) -> list:
         return self.parts
@@ -780,6 +863,6 @@ class AsciiOutput:
             if text is None:
                 self.int(-1)
             else:
-                raw = encode_chars(text, lev)
+                raw = encode_chars(text, lev, self.native)
                 self.int(len(raw))
                 self.text(raw)

@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterator
 from ..errors import RDSError
 from . import nodes as n
 from .bytecode import write_bytecode
+from .chars import native_codec
 from .format import (ALTREP_SXP, FORMAT_CODES, HAS_ATTR_BIT, HAS_TAG_BIT, IS_OBJECT_BIT,
                      LEVELS_SHIFT, MAX_PACKED_REF, MIN_READER_VERSION, NILVALUE_SXP, REFSXP,
                      WORKSPACE_LETTERS, Header, NullRoot)
@@ -259,7 +260,9 @@ def encode(obj: Any, *, version: int | None = None, format: str | None = None,
         raise ValueError(f"version must be 2 or 3, not {version!r}")
     if format not in FORMAT_CODES:
         raise ValueError(f"format must be one of {sorted(FORMAT_CODES)}, not {format!r}")
-    out = AsciiOutput() if format == "ascii" else BinaryOutput(big_endian=format == "xdr")
+    # a version-2 stream names no native encoding: R takes its native strings as UTF-8
+    native = native_codec(header.native_encoding) if version == 3 else None
+    out = AsciiOutput(native) if format == "ascii" else BinaryOutput(format == "xdr", native)
     if header.workspace:
         out.verbatim(b"RD" + WORKSPACE_LETTERS[format] + str(version).encode() + b"\n")
         obj = _workspace_pairlist(obj)

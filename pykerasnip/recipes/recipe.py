@@ -325,6 +325,8 @@ class Recipe:
         """Train the steps in order on ``training`` (default: the recipe's data). As in R,
         a step that is already trained is kept as it is unless ``fresh=True``."""
         data = self._training_set(training)
+        if self.strings_as_factors is not None:  # recipe()'s own setting wins, as in R
+            strings_as_factors = bool(self.strings_as_factors)
         rec = self._with(steps=[_untrained_copy(s) if fresh or not s.trained else copy.copy(s)
                                 for s in self.steps])
         rec.tr_info = {"nrows": len(data), "ncomplete": int(data.notna().all(axis=1).sum())}

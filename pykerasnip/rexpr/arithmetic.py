@@ -8,10 +8,10 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import rmath
-from ..errors import UnsupportedObjectError
+from ..errors import ForgeError, UnsupportedObjectError
 from .evaluator import builtin
-from .values import (COERCE, RVector, as_double, is_integer_like, logical_arg, numeric_arg,
-                     to_integer)
+from .values import (COERCE, TIME_KINDS, RVector, as_double, is_integer_like, kind, logical_arg,
+                     numeric_arg, time_like, to_integer)
 
 
 ARITHMETIC: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
@@ -25,12 +25,30 @@ def _arithmetic(op: str) -> Callable[..., RVector]:
     def apply(a: RVector, b: RVector | None = None) -> RVector:
         if b is None:
             return _unary(op, a)
+        if {kind(a), kind(b)} & TIME_KINDS.keys():
+            return _time_arithmetic(op, a, b)
         with np.errstate(all="ignore"):
             result = ARITHMETIC[op](numeric_arg(a, op), numeric_arg(b, op))
         if op in INTEGER_PRESERVING and is_integer_like(a) and is_integer_like(b):
             return to_integer(result)
         return result
     return apply
+
+
+def _time_arithmetic(op: str, a: RVector, b: RVector) -> RVector:
+    """``Date``/``POSIXct`` plus or minus numbers (days, seconds) keep the class, as R's
+    ``+.Date``/``+.POSIXt`` do; differences of times (difftimes) are not replayed, and
+    any other arithmetic is R's error."""
+    times = [v for v in (a, b) if kind(v) in ("date", "datetime")]
+    numbers = [v for v in (a, b) if kind(v) in ("double", "integer", "logical")]
+    if op in ("+", "-") and len(times) == len(numbers) == 1 and (op == "+" or times[0] is a):
+        return time_like(ARITHMETIC[op](as_double(a), as_double(b)), times[0])
+    if op == "-" and len(times) == 2:
+        raise UnsupportedObjectError("differences of dates or date-times (difftime) are not supported")
+    if not numbers or op not in ("+", "-"):
+        cls = TIME_KINDS[kind(a) if kind(a) in TIME_KINDS else kind(b)]
+        raise ForgeError(f'{op} not defined for "{cls}" objects')
+    raise UnsupportedObjectError(f"{op} of a {kind(a)} and a {kind(b)} value is not supported")
 
 
 def _unary(op: str, a: RVector) -> RVector:
@@ -119,16 +137,14 @@ def _signif(x: RVector, digits: RVector | None = None) -> RVector:
     return np.array([_signif_one(v, d) for v in numeric_arg(x, "signif")])
 
 
-def _parallel(fn: np.ufunc) -> Callable[..., RVector]:
+def _parallel(larger: bool) -> Callable[..., RVector]:
     def apply(*values: RVector, na_rm: RVector | None = None) -> RVector:
         arrays = np.broadcast_arrays(*(numeric_arg(v, "pmin/pmax") for v in values))
-        if logical_arg(na_rm):
-            result = functools.reduce(lambda a, b: rmath.na_rm_parallel(fn, a, b), arrays)
-        else:
-            result = fn.reduce(arrays)
+        narm = logical_arg(na_rm)
+        result = functools.reduce(lambda a, b: rmath.r_parallel(larger, a, b, narm), arrays)
         return to_integer(result) if all(is_integer_like(v) for v in values) else result
     return apply
 
 
-builtin("pmin")(_parallel(np.minimum))
-builtin("pmax")(_parallel(np.maximum))
+builtin("pmin")(_parallel(False))
+builtin("pmax")(_parallel(True))

@@ -9,8 +9,8 @@ from .. import rmath
 from ..errors import ForgeError, UnsupportedObjectError
 from ..factor import match
 from .evaluator import builtin
-from .values import (COERCE, RVector, as_character, as_double, as_logical, kind, logical_arg,
-                     numeric_arg, to_integer)
+from .values import (COERCE, TIME_KINDS, RVector, as_character, as_double, as_logical, kind,
+                     logical_arg, numeric_arg, time_like, to_integer)
 
 
 @builtin("as.numeric", "as.double")
@@ -44,7 +44,8 @@ def default_levels(x: RVector) -> list[str]:
         present = set(as_character(x))
         return [lvl for lvl in ("FALSE", "TRUE") if lvl in present]
     numbers = np.unique(as_double(x))
-    return list(dict.fromkeys(as_character(numbers[~np.isnan(numbers)])))
+    numbers = numbers[~np.isnan(numbers)]
+    return list(dict.fromkeys(as_character(time_like(numbers, x) if k in TIME_KINDS else numbers)))
 
 
 @builtin("factor")
@@ -103,3 +104,11 @@ def _cut(x: RVector, breaks: RVector, labels: RVector | None = None,
 def as_factor(x: RVector) -> pd.Categorical:
     """``as.factor``: factors unchanged, other vectors with R's default levels."""
     return x if kind(x) == "factor" else _factor(x)
+
+
+@builtin("droplevels")
+def _droplevels(x: RVector) -> pd.Categorical:
+    """``droplevels``: a factor without its unused levels (order kept)."""
+    if kind(x) != "factor":
+        raise UnsupportedObjectError("droplevels() of anything but a factor is not supported")
+    return x.remove_unused_categories()

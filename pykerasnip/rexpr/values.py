@@ -3,7 +3,8 @@ and Python values, R's types, and R's coercions between them.
 
 Doubles are float64 arrays (NA = NaN), integers pandas ``Int32`` arrays, logicals pandas
 ``boolean`` arrays, characters object arrays (``None`` = NA), factors
-:class:`pandas.Categorical` and numeric matrices DataFrames.
+:class:`pandas.Categorical`, numeric matrices DataFrames, and Date, POSIXct and difftime
+pandas datetime (naive, tz-aware) and timedelta arrays.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..convert import date_values, datetime_numbers, day_numbers, posixct_values
 from ..errors import ForgeError, UnsupportedObjectError
 from ..formula.parse import format_double
 from ..rds.nodes import INT_MAX, NA_INTEGER, Integer, Logical, Real, Str
@@ -67,7 +69,7 @@ def _from_extension(array: pd.api.extensions.ExtensionArray) -> RVector:
         return array.to_numpy(dtype=float, na_value=np.nan)
     if pd.api.types.is_string_dtype(dtype):
         return _strings(array.to_numpy(dtype=object, na_value=None))
-    if isinstance(dtype, pd.DatetimeTZDtype):
+    if isinstance(array, (pd.arrays.DatetimeArray, pd.arrays.TimedeltaArray)):
         return array
     return _from_numpy(array.to_numpy())
 
@@ -82,6 +84,8 @@ def _from_numpy(array: np.ndarray) -> RVector:
         return pd.array(array, dtype="boolean")
     if code in "OUS":
         return _strings(array.astype(object))
+    if code in "Mm":
+        return pd.array(array)
     return array
 
 
@@ -110,9 +114,22 @@ def kind(value: RVector) -> str:
         return "integer"
     if isinstance(value, pd.DataFrame):
         return "matrix"
-    if isinstance(value, pd.arrays.DatetimeArray):  # time-zoned date-times stay as they are
-        return "other"
+    if isinstance(value, pd.arrays.DatetimeArray):
+        return "datetime" if value.tz is not None else "date"
+    if isinstance(value, pd.arrays.TimedeltaArray):
+        return "difftime"
     return {"f": "double", "O": "character"}.get(np.asarray(value).dtype.kind, "other")
+
+
+#: the kinds of R's time classes, with the class R names in its errors
+TIME_KINDS = {"date": "Date", "datetime": "POSIXct", "difftime": "difftime"}
+
+
+def time_like(numbers: np.ndarray, like: RVector) -> RVector:
+    """Days (a Date) or seconds (a POSIXct) as a vector of the class of ``like``."""
+    if kind(like) == "date":
+        return pd.array(date_values(numbers))
+    return posixct_values(numbers, str(like.tz))
 
 
 def is_integer_like(value: RVector) -> bool:
@@ -131,6 +148,10 @@ def as_double(value: RVector) -> np.ndarray:
         return pd.to_numeric(pd.Series(value, dtype=object), errors="coerce").to_numpy(dtype=float)
     if k in ("integer", "logical"):
         return value.to_numpy(dtype=float, na_value=np.nan)
+    if k == "date":  # R's numbers under the class: days, seconds
+        return day_numbers(pd.Series(value, copy=False))
+    if k == "datetime":
+        return datetime_numbers(pd.Series(value, copy=False))
     raise UnsupportedObjectError(f"cannot use a {k} value as a number")
 
 
@@ -138,6 +159,8 @@ def numeric_arg(value: RVector, what: str) -> np.ndarray:
     """Doubles for arithmetic; characters and factors are errors as in R."""
     if kind(value) in ("character", "factor"):
         raise UnsupportedObjectError(f"non-numeric argument to {what}")
+    if kind(value) in TIME_KINDS:
+        raise UnsupportedObjectError(f"{what} of {TIME_KINDS[kind(value)]} values is not supported")
     return as_double(value)
 
 
@@ -172,6 +195,11 @@ def as_character(value: RVector) -> np.ndarray:
         return value
     if k == "factor":
         return _strings(np.asarray(value.astype(object)))
+    if k == "date":
+        text = np.datetime_as_string(value.to_numpy(), unit="D").astype(object)
+        return np.where(value.isna(), None, text)
+    if k in TIME_KINDS:  # R's formats of times depend on the values' precision
+        raise UnsupportedObjectError(f"as.character() of {TIME_KINDS[k]} values is not supported")
     if k in ("logical", "integer"):
         text = (np.where(value.to_numpy(dtype=bool, na_value=False), "TRUE", "FALSE") if k == "logical"
                 else value.to_numpy(dtype="int64", na_value=0).astype(str))
@@ -191,4 +219,8 @@ COERCE: dict[str, Callable[[RVector], RVector]] = {
 def common_kind(values: list[RVector]) -> str:
     """The type R coerces ``values`` to when combining them (factors count as characters)."""
     kinds = ["character" if kind(v) == "factor" else kind(v) for v in values]
+    other = [k for k in kinds if k not in KIND_ORDER]
+    if other:
+        raise UnsupportedObjectError(f"combining {other[0]} values (c, ifelse, if_else, ...) "
+                                     "is not supported")
     return max(kinds, key=KIND_ORDER.index)

@@ -62,7 +62,8 @@ def fixture_files() -> list[Path]:
     return files
 
 
-def _children(node: Any) -> Iterator[Any]:
+def children(node: Any) -> Iterator[Any]:
+    """The nodes a node holds (attributes, elements, cells, parts), for walking trees."""
     if isinstance(node, n.RObject) and node.attributes is not None:
         yield node.attributes
     if isinstance(node, n.List):
@@ -88,20 +89,20 @@ def _estimated_sizes(tree: Any) -> dict[int, int]:
         node, expanded = stack.pop()
         if id(node) in sizes or not isinstance(node, n.RObject):
             continue
-        children = list(_children(node))
+        parts = list(children(node))
         if not expanded:
             if id(node) in entered:  # a cycle (environments): sized as unknown
                 continue
             entered.add(id(node))
             stack.append((node, True))
-            stack.extend((c, False) for c in children)
+            stack.extend((c, False) for c in parts)
             continue
         own = 16
         if isinstance(node, n.Str):
             own += sum(8 + len(s or "") for s in node.data)
         elif isinstance(node, n.Vector) and not isinstance(node, n.List):
             own += len(node.data) * getattr(node.data, "itemsize", 1)
-        sizes[id(node)] = own + sum(sizes.get(id(c), 16) for c in children)
+        sizes[id(node)] = own + sum(sizes.get(id(c), 16) for c in parts)
     return sizes
 
 
@@ -115,7 +116,7 @@ def _cuts(tree: Any) -> Iterator[bytes]:
         if id(node) in seen or not isinstance(node, n.RObject):
             continue
         seen.add(id(node))
-        stack.extend(_children(node))
+        stack.extend(children(node))
         if not SEED_MIN // 2 <= sizes.get(id(node), 0) <= SEED_MAX:
             continue
         try:

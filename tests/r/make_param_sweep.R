@@ -242,8 +242,9 @@ case("rename_at_mutate_at", recipe(mpg ~ ., mtcars) |> step_mutate_at(disp, hp, 
        step_rename(horse = hp), mtcars, mtcars[1:3, ])
 case("select_rm", recipe(mpg ~ ., mtcars) |> step_rm(starts_with("d")) |> step_select(mpg, wt, gear), mtcars, mtcars[1:3, ])
 
-# Not swept here: the steps trained only in R (step_ica, step_isomap, step_kpca*, step_nnmf*,
-# step_pls; recipe_trial has them) and kerasnip's step_collapse / step_sequence.
+# Not swept here: the steps trained only in R (step_ica, step_isomap, step_kpca*, step_nnmf*;
+# recipe_trial has them), step_pls (tests/r/make_pls_truth.R sweeps it) and kerasnip's
+# step_collapse / step_sequence.
 
 # --- second sweep: more steps and argument corners --------------------------------------
 set.seed(77)

@@ -37,6 +37,20 @@ dec <- lapply(1:40, function(i) {
 })
 saveRDS(dec, file.path(dirname(commandArgs(TRUE)[1]), "decompositions.rds"))
 
+# crossprod(x, y) and crossprod(x) (BLAS dgemm/dgemv "T" and dsyrk, R's own loop when a
+# value is NaN) and svd(x, nu = 0, nv = 0)$d (dgesdd, jobz = "N"), into products.rds.
+set.seed(3)
+prods <- lapply(1:30, function(i) {
+  p <- sample(1:5, 1); n <- sample(1:40, 1); q <- sample(1:3, 1)
+  x <- matrix(rnorm(n * p), n, p) * 10^runif(1, -3, 3)
+  y <- matrix(rnorm(n * q), n, q)
+  if (i %% 6 == 0) x[sample(length(x), 1)] <- NaN
+  if (i %% 4 == 0) y[, 1] <- -0
+  list(x = x, y = y, xy = crossprod(x, y), xx = crossprod(x),
+       d = if (anyNA(x)) NULL else svd(x, nu = 0, nv = 0)$d)
+})
+saveRDS(prods, file.path(dirname(commandArgs(TRUE)[1]), "products.rds"))
+
 # chol() (LAPACK dpotrf on the upper triangle) of random covariance matrices, into chol.rds
 # beside cases.rds; the joint multistep draws multiply R's normals by it.
 set.seed(3)

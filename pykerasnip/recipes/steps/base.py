@@ -28,6 +28,16 @@ from ..selectors import r_quosures, select
 STEPS: dict[str, type["Step"]] = {}
 
 
+#: the class names recipes gave steps before 0.1.16, whose prep and bake recipes still
+#: binds to the renamed steps' methods (a recipe saved then still bakes)
+OLD_STEP_NAMES: dict[str, str] = {
+    "step_bagimpute": "step_impute_bag", "step_knnimpute": "step_impute_knn",
+    "step_lowerimpute": "step_impute_lower", "step_meanimpute": "step_impute_mean",
+    "step_medianimpute": "step_impute_median", "step_modeimpute": "step_impute_mode",
+    "step_rollimpute": "step_impute_roll",
+}
+
+
 def register(cls: type["Step"]) -> type["Step"]:
     """Class decorator: add a step class to :data:`STEPS` under its ``r_class``."""
     STEPS[cls.r_class] = cls
@@ -149,6 +159,7 @@ def step_class_for(node: List) -> type["Step"]:
     """The registered class for an R step object, by its class vector (inherits); a
     step with ``skip = TRUE`` needs none (:class:`SkippedStep`)."""
     for name in node.classes:
+        name = OLD_STEP_NAMES.get(name, name)
         if name in STEPS:
             return STEPS[name]
     if flag(node.get("skip")):

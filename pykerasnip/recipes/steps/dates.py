@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import flag, scalar, strings
+from ...convert import day_numbers, flag, scalar, strings
 from ...errors import ForgeError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
@@ -33,14 +33,56 @@ def _integers(values: pd.Series) -> pd.Series:
     return values.astype("Int32")
 
 
+def _offsets(wall: pd.Series, tz: Any) -> np.ndarray:
+    """Seconds east of UTC of ``tz`` at wall-clock times (that exist once)."""
+    stamps = wall.dt.tz_localize(tz)
+    return (stamps.dt.tz_localize(None) - stamps.dt.tz_convert(None)).dt.total_seconds().to_numpy()
+
+
+def _local_seconds(utc: np.ndarray, tz: Any) -> np.ndarray:
+    stamps = pd.Series(utc.astype("datetime64[s]")).dt.tz_localize("UTC").dt.tz_convert(tz)
+    return stamps.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype("i8")
+
+
+def localize(wall: pd.Series, tz: Any) -> pd.Series:
+    """Wall-clock times (whole seconds) in ``tz`` as timechange places them
+    (``roll_dst = c("boundary", "post")``): a time a change of offset skipped is the
+    instant of the change, a repeated one the later instant. (pandas' ``shift_forward``
+    assumes one-hour gaps: Kathmandu's 15 minutes of 1986 are not.)"""
+    out = wall.dt.tz_localize(tz, nonexistent="NaT", ambiguous="NaT")
+    odd = (out.isna() & wall.notna()).to_numpy()
+    if not odd.any():
+        return out
+    day = pd.Timedelta(days=1)
+    before, after = _offsets(wall[odd] - day, tz), _offsets(wall[odd] + day, tz)
+    w = wall[odd].to_numpy().astype("datetime64[s]").astype("i8")
+    later = (w - after).astype("i8")  # the later reading of a repeated time
+    lo, hi = later.copy(), (w - before).astype("i8")  # a skipped time's change lies in (lo, hi]
+    gap = after > before
+    while (gap & (hi - lo > 1)).any():
+        mid = lo + (hi - lo) // 2
+        reached = _local_seconds(mid, tz) >= w
+        hi, lo = np.where(gap & reached, mid, hi), np.where(gap & ~reached, mid, lo)
+    instants = pd.Series(np.where(gap, hi, later).astype("datetime64[s]")).dt.tz_localize("UTC")
+    out = out.copy()
+    out[odd] = instants.dt.tz_convert(tz).to_numpy()
+    return out
+
+
+def new_year(years: pd.Series, tz: Any) -> pd.Series:
+    """Midnight of 1 January of ``years`` in ``tz`` (naive for None), as lubridate's
+    ``make_datetime(year, 1, 1, tz = tz)``: any year R holds, beyond 2262 too."""
+    known = years.notna().to_numpy()
+    stamps = np.full(len(years), np.datetime64("NaT"), dtype="datetime64[s]")
+    stamps[known] = (years[known].to_numpy(dtype="i8") - 1970).astype("datetime64[Y]")
+    out = pd.Series(stamps, index=years.index)
+    return out if tz is None else localize(out, tz)
+
+
 def decimal_date(dates: pd.Series) -> pd.Series:
     """lubridate's ``decimal_date``: year + elapsed seconds / seconds in that year."""
     years = dates.dt.year
-    tz = dates.dt.tz
-    start = pd.to_datetime(years.astype("Int64").astype(str) + "-01-01", errors="coerce")
-    end = pd.to_datetime((years + 1).astype("Int64").astype(str) + "-01-01", errors="coerce")
-    if tz is not None:
-        start, end = start.dt.tz_localize(tz), end.dt.tz_localize(tz)
+    start, end = new_year(years, dates.dt.tz), new_year(years + 1, dates.dt.tz)
     sofar = (dates - start).dt.total_seconds()
     total = (end - start).dt.total_seconds()
     return years + sofar / total
@@ -55,6 +97,29 @@ def _labelled(codes: pd.Series, names: list[str], label: bool, ordinal: bool) ->
     return pd.Series(categorical, index=codes.index)
 
 
+def clock_weekday(dates: pd.Series) -> pd.Series:
+    """clock's weekday (0 = Sunday). A Date's day is its whole part (floored); a
+    date-time's is its local time in whole seconds cast to days *toward zero*
+    (``time_point_cast``), so one before 1970 that is not at midnight counts as the next
+    day, as ``clock::date_weekday_factor`` has it."""
+    if dates.dt.tz is None:
+        stamps = dates.to_numpy()
+        days = np.floor(day_numbers(dates))
+    else:
+        stamps = dates.dt.tz_localize(None).to_numpy()
+        per_second = np.timedelta64(1, "s") // np.timedelta64(1, np.datetime_data(stamps.dtype)[0])
+        days = np.trunc(stamps.view("i8") // per_second / 86_400)
+    weekday = pd.Series((days + 4) % 7, index=dates.index)  # 1970-01-01 was a Thursday
+    return weekday.mask(np.isnat(stamps))
+
+
+def _dow(dates: pd.Series, step: "StepDate") -> pd.Series:
+    """The weekday (0 = Sunday): clock's for clock labels, lubridate's for a locale."""
+    if isinstance(step.locale, dict):
+        return clock_weekday(dates)
+    return (dates.dt.day_of_week + 1) % 7
+
+
 DateFeature = Callable[[pd.Series, "StepDate"], pd.Series]
 
 DATE_FEATURES: dict[str, DateFeature] = {
@@ -65,8 +130,7 @@ DATE_FEATURES: dict[str, DateFeature] = {
     "decimal": lambda d, s: decimal_date(d),
     "quarter": lambda d, s: _integers(d.dt.quarter),
     "semester": lambda d, s: _integers((d.dt.month - 1) // 6 + 1),
-    "dow": lambda d, s: _labelled((d.dt.day_of_week + 1) % 7, s.names("weekday"),
-                                  s.label, s.ordinal),
+    "dow": lambda d, s: _labelled(_dow(d, s), s.names("weekday"), s.label, s.ordinal),
     "month": lambda d, s: _labelled(d.dt.month - 1, s.names("month"), s.label, s.ordinal),
 }
 

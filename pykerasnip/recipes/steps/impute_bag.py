@@ -6,30 +6,39 @@ when its variable is missing or a category was not seen at that node, the surrog
 splits in order; with ``usesurrogate = 2`` then the larger child), numeric columns
 take the mean of the trees' leaf values (summed in tree order) and factors the
 majority vote, ties broken by R's ``sample()`` as ipred's ``uwhich.max`` does (inside
-``r_session(seed)``, R's draws after ``set.seed``). Training (bootstrap samples and
-rpart's CART growth) stays in R.
+``r_session(seed)``, R's draws after ``set.seed``).
+
+Training replays recipes' ``bag_wrap`` and ipred's ``ipredbagg``/``irpart``: R's
+bootstrap draws after ``set.seed(seed_val)`` and each tree grown by
+:mod:`pykerasnip.rpart` (rpart's C fit, bit for bit), stored as the very objects R's
+prep stores, so R's ``bake()`` runs what Python writes. ipred's out-of-bag error,
+combined models and cross-validation groups given as a vector stay in R
+(``PARTIAL_PREP_EXCEPTIONS``).
 """
 from __future__ import annotations
 
-import functools
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ... import rtree
-from ...convert import flag, scalar, strings, to_python
-from ...errors import ForgeError, UnsupportedStepError
+from ... import rpart, rtree
+from ...convert import flag, from_pandas, from_python, scalar, strings, to_python
+from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import is_factor
+from ...formula.terms import terms_from_formula
 from ...rds import build as b
-from ...rds.nodes import NA_INTEGER, Integer, List, RObject, plain
-from ...rmath import r_sort_strings
+from ...rds.nodes import NA_INTEGER, BaseEnv, Integer, List, MissingArg, RObject, plain
+from ...rmath import make_unique, r_sort_strings
 from ...rrng import RRandom, current_stream
+from .. import selectors
 from ..selectors import all_predictors, r_argument_quosures
-from .base import Step, first, prep_in_r, r_numbers, register, step_to_r
-from .impute import imputable_rows
+from .base import (PARTIAL_PREP_EXCEPTIONS, Step, first, is_string_column, prep_refusal,
+                   r_numbers, register, step_to_r)
+from .impute import imputable_rows, impute_var_lists
 from .numeric import r_matrix
 
 
@@ -64,6 +73,11 @@ class RpartTree:
     csplit: np.ndarray
     yval: np.ndarray
     usesurrogate: int
+    #: the frame rows of every node's left and right child
+    children: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.children = self._child_rows()
 
     @classmethod
     def from_r(cls, node: Any) -> "RpartTree":
@@ -103,7 +117,7 @@ class RpartTree:
         if missing_vars:
             raise ForgeError(f"Tree has variables not found in new data: {sorted(missing_vars)}")
         values = [x[v] for v in self.split_vars]
-        left, right = self._children
+        left, right = self.children
         pos = np.zeros(n, dtype=int)
         todo = [(0, np.arange(n))]
         while todo:
@@ -132,12 +146,11 @@ class RpartTree:
                     break
                 direction[undecided] = self._split(values[surrogate][rows[undecided]], surrogate)
         if self.usesurrogate > 1:
-            left, right = self._children
+            left, right = self.children
             direction[direction == 0] = np.sign(self.count[right[node]] - self.count[left[node]])
         return direction
 
-    @functools.cached_property
-    def _children(self) -> tuple[np.ndarray, np.ndarray]:
+    def _child_rows(self) -> tuple[np.ndarray, np.ndarray]:
         """The frame rows of every node's left and right child (node numbers 2n and
         2n + 1; -1 for a leaf)."""
         inner = np.flatnonzero(self.primary >= 0)
@@ -236,10 +249,228 @@ def _own_levels(column: pd.Series, values: pd.Series) -> list[str]:
     return r_sort_strings(set(values) - {None})
 
 
+# --------------------------------------------------------------------------- training
+#: ``rpart.control()``'s values (R types), which fill the control list rpart is given
+_RPART_CONTROL = {"minsplit": b.int_(20), "minbucket": b.dbl(7.0), "cp": b.dbl(0.01),
+                  "maxcompete": b.int_(4), "maxsurrogate": b.int_(5), "usesurrogate": b.int_(2),
+                  "surrogatestyle": b.int_(0), "maxdepth": b.int_(30), "xval": b.int_(10)}
+#: ipred's default control: ``rpart.control(xval = 0)`` for numbers, and
+#: ``rpart.control(minsplit = 2, cp = 0, xval = 0)`` for classes
+_IPRED_CONTROL = {False: {**_RPART_CONTROL, "xval": b.dbl(0.0)},
+                  True: {**_RPART_CONTROL, "minsplit": b.dbl(2.0), "minbucket": b.dbl(1.0),
+                         "cp": b.dbl(0.0), "xval": b.dbl(0.0)}}
+PARTIAL_PREP_EXCEPTIONS["step_impute_bag"] = (
+    "ipred's out-of-bag error (`options = list(coob = TRUE)`), combined models (`comb`), "
+    "rpart's cross-validation groups given as a vector (`control = list(xval = <groups>)`) "
+    "and predictors other than numbers, logicals, factors and characters (dates) train only "
+    "in R; otherwise ipred's draws and rpart's trees are replayed bit for bit")
+
+
+def _refuse(setting: str) -> UnsupportedStepError:
+    """The refusal of a setting of ``PARTIAL_PREP_EXCEPTIONS``."""
+    return UnsupportedStepError("step_impute_bag", prep_refusal(
+        f"bagging with {setting} trains only in R"))
+
+
+@dataclass
+class BagOptions:
+    """ipredbagg's arguments as recipes passes them (``options`` plus ``nbagg``)."""
+
+    nbagg: int
+    control: List | None = None
+    keep_x: bool = True
+    ns: int | None = None
+
+    @classmethod
+    def from_step(cls, options: Any, trees: int) -> "BagOptions":
+        node = options if isinstance(options, RObject) else rtree.to_tree(options)
+        given = {} if node is None else dict(rtree.named(node, "step_impute_bag's options").items())
+        reserved = sorted({"X", "y"} & set(given))
+        if reserved:
+            raise SpecError(f"step_impute_bag: The option{'s' if len(reserved) > 1 else ''} "
+                            f"{', '.join(map(repr, reserved))} cannot be used.")
+        if given.get("comb") is not None:
+            raise _refuse("comb")
+        if flag(given.get("coob")):
+            raise _refuse("coob")
+        ns = given.get("ns")
+        control = given.get("control")
+        return cls(nbagg=trees,
+                   control=None if control is None else rtree.named(control, "control"),
+                   keep_x=flag(given.get("keepX"), default=True),
+                   ns=None if ns is None else int(scalar(ns)))
+
+    def rpart_control(self, is_class: bool) -> tuple[rpart.Control, List]:
+        """The control rpart grows with (rpart.control()'s values overwritten by the
+        given list, or by ipred's default), and that list as rpart stores it."""
+        given = _IPRED_CONTROL[is_class] if self.control is None else dict(self.control.items())
+        merged = {**_RPART_CONTROL, **given}
+        values = {name: float(scalar(merged[name])) for name in _RPART_CONTROL}
+        xval = r_numbers(merged["xval"])
+        if len(xval) != 1:
+            raise _refuse("xval given as groups")
+        if not xval[0] >= 0:
+            raise SpecError("step_impute_bag: rpart's xval must not be negative")
+        if not 1 <= values["maxdepth"] <= 30:
+            raise SpecError("step_impute_bag: rpart's maxdepth must be in 1..30")
+        control = rpart.Control(
+            minsplit=int(values["minsplit"]), minbucket=int(values["minbucket"]),
+            cp=values["cp"], maxcompete=max(int(values["maxcompete"]), 0),
+            maxsurrogate=int(values["maxsurrogate"]), usesurrogate=int(values["usesurrogate"]),
+            surrogatestyle=int(values["surrogatestyle"]), maxdepth=values["maxdepth"],
+            xval=int(xval[0]))
+        return control, b.named_list(merged)
+
+    def draws(self, stream: RRandom, nobs: int, n: int) -> Iterator[list[int]]:
+        """ipred's bootstrap samples (1-based rows of the ``nobs`` usable ones), drawn
+        one tree at a time (rpart's cross-validation draws come between): all rows in
+        order for one tree, else ``ns`` (default: all ``n`` rows, missing responses
+        included) drawn with replacement, or without when ``ns < n`` (subagging)."""
+        if self.nbagg == 1:
+            yield list(range(1, nobs + 1))
+            return
+        size = n if self.ns is None else self.ns
+        replace = size >= n
+        if not replace and size > nobs:
+            raise SpecError("step_impute_bag: cannot take a sample larger than the population "
+                            "when 'replace = FALSE'")
+        for _ in range(self.nbagg):
+            yield stream.sample(nobs, size, replace)
+
+
+def _r_type(column: pd.Series) -> str:
+    """A column's R type among those model frames class (``.MFclass``): double,
+    integer, logical, factor, ordered, character; else its pandas kind."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "ordered" if dtype.ordered else "factor"
+    if pd.api.types.is_bool_dtype(dtype) or (
+            dtype == object and pd.api.types.infer_dtype(column, skipna=True) == "boolean"):
+        return "logical"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "integer"
+    if pd.api.types.is_float_dtype(dtype):
+        return "double"
+    return "character" if is_string_column(column) else str(dtype)
+
+
+def _response(column: pd.Series) -> tuple[pd.Series, bool]:
+    """The imputed column as ipred gets it (character made a factor) and whether it is
+    a class (factor) response; other types have no ipred method."""
+    kind = _r_type(column)
+    if kind == "character":
+        values = column.astype(object).where(column.notna(), None)
+        levels = r_sort_strings(set(values) - {None})
+        return pd.Series(pd.Categorical(values, categories=levels)), True
+    if kind in ("factor", "ordered"):
+        return column, True
+    if kind in ("double", "integer"):
+        return column, False
+    raise SpecError(f"step_impute_bag: Failed to compute: Do not know how to handle objects of "
+                    f"class {kind} (column `{column.name}`)")
+
+
+def _functions(is_class: bool) -> List:
+    """rpart's ``functions`` (print helpers): closures in rpart's namespace handing their
+    arguments to those of rpart's own method object."""
+    env = b.namespace("rpart", "4.1.19")
+    init = (b.call("rpart.class", b.int_(1), None, None, b.dbl(1.0)) if is_class
+            else b.call("rpart.anova", b.dbl(0.0), None))
+    formals = {"summary": ("yval", "dev", "wt", "ylevel", "digits"),
+               "print": ("yval", "ylevel", "digits", "nsmall"),
+               "text": ("yval", "dev", "wt", "ylevel", "digits", "n", "use.n")}
+    names = ("summary", "print", "text") if is_class else ("summary", "text")
+    return b.named_list({name: b.closure(
+        {arg: MissingArg for arg in formals[name]},
+        b.call(b.call("$", init, b.sym(name)), *map(b.sym, formals[name])), env)
+        for name in names})
+
+
+def _usable_rows(y: pd.Series, x: rpart.Predictors) -> np.ndarray:
+    """``na.rpart``: the rows with a response and at least one predictor."""
+    if not x.names:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(y.notna().to_numpy() & ~x.missing().all(axis=1))
+
+
+def _terms(y: pd.Series, x: rpart.Predictors) -> Any:
+    """The trees' ``y ~ <predictors>`` terms, environment ``baseenv()`` as recipes
+    leaves it."""
+    terms = terms_from_formula("y ~ .", ["y", *x.names])
+    terms.data_classes = {"y": rpart.MF_CLASS[_r_type(y)],
+                          **{n: rpart.MF_CLASS[k] for n, k in zip(x.names, x.kinds)}}
+    return terms.to_r(env=BaseEnv)
+
+
+def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: BagOptions,
+               seed: int) -> List:
+    """recipes' ``bag_wrap``: ipred's bagged rpart trees for ``target`` from
+    ``predictors`` (R's draws after ``set.seed(seed)``), as the fit recipes stores."""
+    if "y" in predictors:
+        raise UnsupportedStepError("step_impute_bag", "a predictor named `y` (ipred names the "
+                                   "response y)")
+    y, is_class = _response(data[target])
+    kinds = [_r_type(data[c]) for c in predictors]
+    others = [f"`{c}` ({k})" for c, k in zip(predictors, kinds) if k not in rpart.MF_CLASS]
+    if others:
+        raise _refuse(f"predictors other than numbers, logicals, factors and characters: "
+                      f"{', '.join(others)}")
+    x = rpart.Predictors.of(data[predictors], kinds)
+    usable = _usable_rows(y, x)
+    if not len(usable):
+        raise SpecError(f"step_impute_bag: Failed to compute: no rows to fit `{target}` on")
+    control, control_node = options.rpart_control(is_class)
+    parts = {"call": b.call("dummy_call"), "terms": _terms(y, x), "control": control_node,
+             "y": b.int_(), "functions": _functions(is_class)}
+    response = rpart.Response(
+        (y.cat.codes.to_numpy() + 1.0)[usable] if is_class
+        else y.to_numpy(dtype=np.float64, na_value=np.nan)[usable],
+        list(y.cat.categories) if is_class else None)
+    stream = RRandom(seed)
+    if control.xval:  # ipred's first fit, on all the rows, only tells it their number
+        rpart.cross_validation_groups(stream, len(usable), control.xval)
+    trees = []
+    for draw in options.draws(stream, len(usable), len(y)):
+        picked = np.asarray(draw) - 1
+        design, xlevels = x.design(usable[picked])
+        fit = _fit_tree(target, design, rpart.Response(response.values[picked], response.levels),
+                        control, stream)
+        tree = fit.to_r(where_names=make_unique([str(r + 1) for r in usable[picked]]),
+                        xlevels=b.named_list({k: b.chr(v) for k, v in xlevels.items()}), **parts)
+        trees.append(_bagged_tree(draw, tree, is_class, options.nbagg == 1))
+    fields = {"y": from_python(pd.Series(y.array)),
+              "X": from_pandas(data[predictors].reset_index(drop=True), tibble=False)
+              if options.keep_x else None,
+              "mtrees": b.r_list(trees), "OOB": b.lgl(False), "comb": b.lgl(False),
+              "..imp_vars": b.chr(*predictors)}
+    return b.structure(b.named_list(fields), {"class": "classbagg" if is_class else "regbagg"})
+
+
+def _fit_tree(target: str, design: rpart.Design, response: rpart.Response,
+              control: rpart.Control, stream: RRandom) -> rpart.RpartFit:
+    """rpart's fit of one bootstrap sample; where rpart fails as it does on a sample of
+    one class, recipes' message."""
+    try:
+        return rpart.RpartFit.fit(design, response, control, stream)
+    except SpecError as error:
+        if "number of rows of matrices must match" not in str(error):
+            raise
+        raise SpecError(f"step_impute_bag: The bagged tree model was not able to fit to "
+                        f"`{target}`. It appears to be because it had near zero variance. "
+                        f"Please deselect it for this step.") from error
+
+
+def _bagged_tree(draw: list[int], tree: Any, is_class: bool, single: bool) -> List:
+    """One of ipred's ``mtrees``: the bootstrap rows (R's ``1:nobs`` for a single tree)
+    and the tree, classed ``c(anova = "sreg")`` or ``c(class = "sclass")``."""
+    method, cls = ("class", "sclass") if is_class else ("anova", "sreg")
+    bindx = b.int_seq(len(draw)) if single else b.int_(draw)
+    return b.structure(b.named_list(bindx=bindx, btree=tree),
+                       {"class": b.structure(b.chr(cls), names=b.chr(method))})
+
+
 # --------------------------------------------------------------------------- the step
 @register
-@prep_in_r("ipred draws the bootstrap samples with R's sample() and grows each tree with "
-           "rpart's CART code (splits, surrogates), which is not reimplemented")
 class StepImputeBag(Step):
     """``step_impute_bag``: missing values predicted by bagged regression or
     classification trees of the other (``impute_with``) columns."""
@@ -257,6 +488,8 @@ class StepImputeBag(Step):
         self.options = {"keepX": False} if options is None else options
         self.seed_val = secrets.randbelow(10 ** 4) + 1 if seed_val is None else int(seed_val)
         self.models: dict[str, BaggedTrees] = {}
+        #: the ``impute_with`` quosures R stored, written back as they were
+        self.impute_with_r: RObject | None = None
         # R's fits (rpart trees with terms and calls): written back as R stored them
         self.models_r: RObject | None = None
 
@@ -264,6 +497,7 @@ class StepImputeBag(Step):
     def from_r(cls, node: List) -> "StepImputeBag":
         step = super().from_r(node)
         step.impute_with = node.get("impute_with")
+        step.impute_with_r = step.impute_with
         step.trees = int(first(to_python(node["trees"])))
         step.options = node.get("options")
         step.seed_val = int(first(to_python(node["seed_val"])))
@@ -274,8 +508,28 @@ class StepImputeBag(Step):
                            for name, model in zip(models.names or [], models.data)}
         return step
 
+    def selectors_from_r(self) -> None:
+        super().selectors_from_r()
+        if isinstance(self.impute_with, RObject):
+            self.impute_with_r = self.impute_with
+            self.impute_with = selectors.from_r(self.impute_with)
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        """recipes' prep: per imputed column, ipred's bagged trees of its predictors
+        (every ``impute_with`` column but itself), R's draws after ``set.seed(seed_val)``."""
+        if self.trees < 1:
+            raise SpecError(f"step_impute_bag: `trees` must be a whole number larger than or "
+                            f"equal to 1, not the number {self.trees}.")
+        options = BagOptions.from_step(self.options, self.trees)
+        self.models_r = b.named_list({
+            target: bag_column(data, target, predictors, options, self.seed_val)
+            for target, predictors in impute_var_lists(self, info)})
+        self.models = {name: BaggedTrees.from_r(model)
+                       for name, model in zip(self.models_r.names or [], self.models_r.data)}
+        self.trained = True
+
     def to_r(self) -> List:
-        impute_with = self.impute_with if isinstance(self.impute_with, RObject) else \
+        impute_with = self.impute_with_r if self.impute_with_r is not None else \
             r_argument_quosures("imp_vars", self.impute_with)
         return step_to_r(self, {"impute_with": impute_with, "trees": b.dbl(float(self.trees)),
                                 "models": self.models_r, "options": rtree.to_tree(self.options),

@@ -5,28 +5,32 @@ Each maps the selected columns to ``num_comp`` new columns ``<prefix>1..`` throu
 matrices R's training stored. Baking is R's arithmetic: centring/scaling elementwise,
 then ``%*%`` (:func:`pykerasnip.rlinalg.matprod`); only step_nnmf's pseudo-inverse
 (``MASS::ginv``, an SVD) comes from NumPy's LAPACK and may differ from R's in the last
-bits. step_ica trains in Python with fastICA's C method, replayed bit for bit
-(:mod:`pykerasnip.fastica`); the other fits stay in R: they run R loops or C++ solvers
-from random starts, whose last bits Python cannot reproduce (see ``PREP_EXCEPTIONS``).
+bits. step_ica trains in Python with fastICA's C method (:mod:`pykerasnip.fastica`) and
+step_pls with mixOmics' fits (:mod:`pykerasnip.mixomics`), both replayed bit for bit; the
+NMF fits stay in R: they run C++ solvers from random starts, whose last bits Python
+cannot reproduce (see ``PREP_EXCEPTIONS``).
 """
 from __future__ import annotations
 
+import math
 import secrets
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ... import rtree
+from ... import mixomics, rtree
 from ...convert import flag, strings, to_python
 from ...errors import SpecError, UnsupportedStepError
+from ...factor import is_factor
 from ...fastica import IcaOptions, fastica_c
 from ...rds import build as b
 from ...rds.nodes import List, RObject
 from ...rlinalg import col_means, matprod
 from ...rmath import names0
 from ...rrng import RRandom
-from ..selectors import r_argument_quosures
+from .. import selectors
+from ..selectors import r_argument_quosures, select
 from .base import (PARTIAL_PREP_EXCEPTIONS, Step, append_columns, drop_inputs, first, named_chr,
                    named_dbl, named_numbers, prep_in_r, prep_refusal, register, step_to_r)
 from .numeric import numeric_columns, numeric_values, r_matrix, r_matrix_node
@@ -203,12 +207,26 @@ class StepIca(_ProjectionStep):
 
 
 # --------------------------------------------------------------------------- step_pls
+PARTIAL_PREP_EXCEPTIONS["step_pls"] = (
+    "outcomes of more than 3 columns or classes (with at least 3 predictors) train only in "
+    "R: mixOmics starts each component from RSpectra's `svds()`, Spectra's restarted "
+    "Lanczos in C++ with Eigen's vectorised sums; so does a `multilevel` design in "
+    "`options`. The other fits (pls, plsda, spls, splsda, with any other options) train in "
+    "Python, bit for bit")
+
+
+def predictor_count(prop: float, p: int) -> int:
+    """recipes' ``prop2int``: the bin of ``prop * p`` among ``0, 1, ..., p`` (the
+    smallest whole number at or above it, at least 1)."""
+    return max(1, math.ceil(prop * p))
+
+
 @register
-@prep_in_r("mixOmics fits by NIPALS from an SVD start (LAPACK) with iterative deflation; "
-           "its last bits depend on LAPACK")
 class StepPls(_ProjectionStep):
     """``step_pls``: partial least squares scores, ``((x - mu) / sd) %*% coefs`` times the
-    norms of the training scores (mixOmics' pls, plsda, spls or splsda)."""
+    norms of the training scores (mixOmics' pls, plsda, spls or splsda). Training replays
+    mixOmics' fit (:mod:`pykerasnip.mixomics`) except for the settings of
+    ``PARTIAL_PREP_EXCEPTIONS``."""
 
     r_class = "step_pls"
     field_order = ("num_comp", "predictor_prop", "outcome", "options", "preserve", "res",
@@ -219,6 +237,7 @@ class StepPls(_ProjectionStep):
     def __init__(self, *terms: Any, outcome: Any = None, predictor_prop: float = 1.0,
                  **common: Any):
         super().__init__(*terms, **common)
+        # untrained: selectors (R's quosures when read from R); trained: the names
         self.outcome = outcome
         self.predictor_prop = float(predictor_prop)
         self.mu = self.col_norms = pd.Series(dtype="f8")
@@ -241,6 +260,57 @@ class StepPls(_ProjectionStep):
             step.sd = None if sd is None else np.asarray(to_python(sd), dtype="f8").ravel()
             step.coefs = r_matrix(res["coefs"])
         return step
+
+    def selectors_from_r(self) -> None:
+        super().selectors_from_r()
+        self.outcome = selectors.from_r(self.r_node["outcome"])
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.columns = numeric_columns(self, data, info)
+        outcomes = self._outcomes(info)
+        if not 0 <= self.predictor_prop <= 1:
+            raise SpecError(f"step_pls: `predictor_prop` must be a number between 0 and 1, "
+                            f"not {self.predictor_prop}")
+        if len(outcomes) > 1 and not all(_numeric(data[y]) for y in outcomes):
+            raise SpecError("step_pls: Only multivariate models for numeric outcomes are "
+                            "supports.")
+        if self.num_comp > 0 and self.columns:
+            self.predictor_prop = min(max(self.predictor_prop, 0.00001), 1.0)
+            self._fit(np.column_stack([numeric_values(data[c]) for c in self.columns]),
+                      [data[y] for y in outcomes])
+        self.outcome = outcomes
+        self.trained = True
+
+    def _outcomes(self, info: pd.DataFrame) -> list[str]:
+        """The outcome columns (``recipes_argument_select``)."""
+        given = [self.outcome] if isinstance(self.outcome, str) else list(self.outcome or [])
+        chosen = select(given, info)
+        if not chosen:
+            raise SpecError("step_pls: `outcome` must select at least one column (it must "
+                            "not be NULL)")
+        return chosen
+
+    def _fit(self, x: np.ndarray, outcomes: list[pd.Series]) -> None:
+        """mixOmics' fit as recipes' ``pls_fit`` calls it, kept as ``butcher_pls`` does."""
+        p = x.shape[1]
+        ncomp, keep = min(self.num_comp, p), predictor_count(self.predictor_prop, p)
+        classification = len(outcomes) == 1 and is_factor(outcomes[0])
+        y = _outcome_block(outcomes, classification)
+        options = self.options if isinstance(self.options, dict) else \
+            dict(to_python(self.options) or {})
+        matched = mixomics.match_options(options, mixomics.function_name(classification,
+                                                                         keep < p))
+        if not mixomics.replayed(matched, p, y.shape[1]):
+            raise UnsupportedStepError(self.r_class,
+                                       prep_refusal(PARTIAL_PREP_EXCEPTIONS[self.r_class]))
+        keep_x = (float(min(keep, p)),) * ncomp
+        fit = mixomics.pls(x, y, mixomics.pls_settings(matched, ncomp, keep_x, y.shape[1]))
+        components = [f"comp{i}" for i in range(1, ncomp + 1)]  # paste0(), unpadded
+        fitted = [self.columns[j] for j in fit.kept]
+        self.mu = pd.Series(fit.mu, index=fitted)
+        self.sd = fit.sd
+        self.coefs = pd.DataFrame(fit.coefs, index=fitted, columns=components)
+        self.col_norms = pd.Series(fit.col_norms, index=components)
 
     def own_fields(self) -> dict[str, Any]:
         res = None
@@ -269,6 +339,29 @@ class StepPls(_ProjectionStep):
         if self.sd is not None:
             z = z / self.sd
         return matprod(z, self.coefs.to_numpy()) * self.col_norms.to_numpy()
+
+
+def _numeric(column: pd.Series) -> bool:
+    """A double or integer column (R's ``is.numeric``)."""
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def _outcome_block(outcomes: list[pd.Series], classification: bool) -> np.ndarray:
+    """The outcome matrix mixOmics fits: plsda's class indicators (the levels that occur,
+    in order) or the numeric columns."""
+    if classification:
+        column = outcomes[0]
+        codes = column.cat.remove_unused_categories().cat.codes.to_numpy()
+        levels = int(codes.max()) + 1 if len(codes) else 0
+        if levels <= 1:
+            raise mixomics.fail("'Y' should be a factor with more than one level")
+        if (codes < 0).any():
+            raise mixomics.fail("Unmapped Y contains samples with no associated class. May be "
+                                "caused by NAs in input Y vector")
+        return mixomics.class_indicators(codes, levels)
+    if not all(_numeric(c) for c in outcomes):
+        raise mixomics.fail("'X' and/or 'Y' must be a numeric matrix.")
+    return np.column_stack([numeric_values(c) for c in outcomes])
 
 
 # --------------------------------------------------------------------------- step_nnmf_sparse
