@@ -3,7 +3,11 @@ R's numbers, Python-made pins laid out as R lays them out, and -- with the R pee
 (``PYKERASNIP_R_PEER``) -- R reading Python's pins and serving them with plumber."""
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +112,49 @@ def test_r_pin_bad_request_is_422(clients, name, change, words):
     assert r.status_code == 422
     for word in words:
         assert word in r.text
+
+
+def test_r_pin_seed_r_refuses_is_422(clients):
+    """keras3::set_random_seed(-3) is an error in R (tests/data/user_trial); here a 422."""
+    rows = json_records(new_data("seq_cls_multiclass_iris").head(2))
+    for seed in (-3, 2**31):
+        r = clients["iris_recipe"].post(f"/predict?type=conf_int&seed={seed}", json=rows)
+        assert (r.status_code, r.text) == (422, "seed must be between 0 and 2147483647 (as R's "
+                                                 f"keras3::set_random_seed takes it), not {seed}")
+
+
+def test_r_pin_body_over_the_limit_is_413(r_board):
+    from fastapi.testclient import TestClient
+
+    rows = json_records(new_data("seq_reg_formula"))
+    body = json.dumps(rows).encode()
+    client = TestClient(vetiver_api(read_pin(r_board, "mpg_formula"), max_body_bytes=len(body)).app)
+    assert client.post("/predict", content=body).status_code == 200
+    too_big = json.dumps(rows + rows[:1]).encode()
+    declared = client.post("/predict", content=too_big)
+    streamed = client.post("/predict", content=iter([too_big[:100], too_big[100:]]))
+    for r in (declared, streamed):
+        assert r.status_code == 413, r.text
+        assert r.text.startswith(f"request body: {len(too_big):,} bytes is over this server's "
+                                 f"limit of {len(body):,} (pykerasnip serve --max-body-mb")
+    assert client.get("/ping").status_code == 200
+
+
+def test_serve_without_a_keras_backend_stops_before_listening(tmp_path):
+    """A [vetiver] install without TensorFlow: one line, exit 5, before the server
+    listens (it used to answer every /predict with a bare 500)."""
+    (tmp_path / "tensorflow").mkdir()
+    (tmp_path / "tensorflow" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'tensorflow'\", name='tensorflow')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+           "KERAS_BACKEND": "tensorflow"}
+    out = subprocess.run([sys.executable, "-m", "pykerasnip", "serve", R_BOARD / "mpg_recipe",
+                          "--port", str(free_port())],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 5, out.stderr
+    assert out.stderr.startswith("pykerasnip: BackendNotAvailableError: Keras cannot start "
+                                 "with the 'tensorflow' backend"), out.stderr
+    assert "Uvicorn running" not in out.stderr + out.stdout
 
 
 # ----------------------------------------------------- Python's pins against R's layout

@@ -57,6 +57,14 @@ def _json_value(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+def restore_keras(model: Workflow | ModelFit) -> None:
+    """Restore ``model``'s Keras model now, as its first prediction would: Keras and its
+    backend load here, so a missing backend fails before a server starts, and the first
+    request is not kept waiting."""
+    fit = model.model_fit if isinstance(model, Workflow) else model
+    fit.fit.model  # noqa: B018  (the lazy restore)
+
+
 def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A frame as JSON rows, NA as null (predictions as vetiver-r's API returns them)."""
     columns = {name: [_json_value(v) for v in frame[name].astype(object)] for name in frame.columns}
