@@ -1,8 +1,9 @@
 """The ``pykerasnip`` command line: demo, inspect, predict, convert.
 
 Errors print one line on stderr and exit with the code :data:`EXIT_CODES` gives the
-error's class; ``--verbose`` adds Python's traceback and TensorFlow's own log lines,
-which are otherwise kept off the terminal.
+error's class, and warnings one line each; ``--verbose`` adds Python's traceback, where
+a warning was raised, and TensorFlow's own log lines, which are otherwise kept off the
+terminal.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import os
 import re
 import sys
 import tempfile
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -68,6 +70,12 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, PykerasnipError):
         return f"{type(exc).__name__}: {text}"
     return f"internal error ({type(exc).__name__}: {text}); --verbose shows where, please report it"
+
+
+def _warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  line: str | None = None) -> str:
+    """A warning as one line saying what, without the package's file and source line."""
+    return f"pykerasnip: warning: {category.__name__}: {' '.join(str(message).split())}\n"
 
 
 # -- a quiet TensorFlow --------------------------------------------------------------------
@@ -275,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     verbose = getattr(args, "verbose", False)
     if not verbose:
         quiet_tensorflow()
+        warnings.formatwarning = _warning_line
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         for path in (getattr(args, name, None) for name in ("file", "data")):

@@ -545,6 +545,21 @@ def test_the_library_does_not_silence_tensorflow() -> None:
     assert "oneDNN custom operations" in out.stderr
 
 
+def test_warnings_are_one_line_each_unless_verbose() -> None:
+    """hardhat warns of the credit fixture's unseen levels (Home 'castle', Job 'astronaut',
+    as R's manifest says): one line each, not the package's file and source line."""
+    args = ["predict", CREDIT / "workflow.rds", CREDIT / "new_data.csv", "-q"]
+    quiet = run_cli(*args)
+    assert quiet.returncode == 0, quiet.stderr
+    prefix = "pykerasnip: warning: NovelLevelsWarning: Novel levels found in column"
+    assert quiet.stderr.splitlines() == [f"{prefix} 'Home': 'castle'. The levels have been removed, "
+                                         "and values have been coerced to 'NA'.",
+                                         f"{prefix} 'Job': 'astronaut'. The levels have been "
+                                         "removed, and values have been coerced to 'NA'."]
+    loud = run_cli("--verbose", *args)
+    assert loud.stdout == quiet.stdout and "blueprint.py" in loud.stderr
+
+
 def test_verbose_shows_the_traceback() -> None:
     out = run_cli("predict", SEED / "workflow.rds", SEED / "expected_numeric.csv", "--verbose")
     assert out.returncode == 4
