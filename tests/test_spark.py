@@ -23,7 +23,7 @@ if shutil.which("java") is None:
     pytest.skip("Spark needs Java (apt-get install openjdk-17-jre-headless)", allow_module_level=True)
 
 import pykerasnip as pk  # noqa: E402
-from pykerasnip.errors import PartitionDependentError, SpecError  # noqa: E402
+from pykerasnip.errors import ForgeError, PartitionDependentError, SpecError  # noqa: E402
 from pykerasnip.spark import predict_spark, register_udf, row_dependence, row_seed  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -254,10 +254,13 @@ def _job_error(sdf, **kwargs) -> str:
     return str(info.value)
 
 
-def test_a_missing_column_fails_the_job_with_the_forge_error(spark):
-    sdf = spark_frame(spark, new_data("seq_reg_recipe_normalize").drop(columns="cyl"), 2)
-    message = _job_error(sdf)
-    assert "pykerasnip.errors.ForgeError: The following required columns are missing: 'cyl'" in message
+def test_a_missing_column_is_refused_before_the_job_runs(spark):
+    """A missing predictor used to surface only when an action ran, inside a worker's
+    traceback; the driver knows the columns the model reads."""
+    sdf = spark_frame(spark, new_data("seq_reg_recipe_normalize").drop(columns=["cyl", "wt"]), 2)
+    with pytest.raises(ForgeError, match="The following required columns are missing from the "
+                                         "Spark DataFrame: 'cyl', 'wt'."):
+        predict_spark(str(fixture("seq_reg_recipe_normalize")), sdf)
 
 
 def test_a_wrong_type_fails_the_job_with_the_cast_error(spark):
