@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -347,6 +348,42 @@ def test_predict_writes_every_documented_format(ext: str, tmp_path: Path) -> Non
                   "-o", tmp_path / f"p{ext}")
     assert out.returncode == 0, out.stderr
     assert_matches_r(read_output(tmp_path / f"p{ext}"), expected(IRIS, "prob"))
+
+
+@pytest.mark.parametrize("ext", [".json", ".jsonl"])
+def test_json_output_keeps_every_bit_of_rs_predictions(ext: str, tmp_path: Path) -> None:
+    """pandas' to_json kept 10 decimals (and at most 15 digits): 4.5084827434038743e-05
+    came out as 0.0000450848."""
+    out = run_cli("predict", IRIS / "workflow.rds", IRIS / "new_data.rds", "--type", "prob",
+                  "-o", tmp_path / f"p{ext}")
+    assert out.returncode == 0, out.stderr
+    text = (tmp_path / f"p{ext}").read_text()
+    rows = json.loads(text) if ext == ".json" else [json.loads(line) for line in text.splitlines()]
+    want = pd.read_csv(IRIS / "expected_prob.csv", float_precision="round_trip")
+    pd.testing.assert_frame_equal(pd.DataFrame(rows), want, check_exact=True)
+
+
+@pytest.mark.parametrize("ext", [".json", ".jsonl"])
+def test_json_input_reads_rs_doubles_to_the_bit(ext: str, tmp_path: Path) -> None:
+    """pandas' read_json misread the last bit of 36 of the Chicago fixture's doubles."""
+    import pykerasnip as pk
+    from pykerasnip.tables import json_records, plan_source
+
+    case = FIXTURES / "recipe_date_chicago"
+    frame = pk.read_rds(case / "new_data.rds")
+    rows = json_records(frame)
+    (tmp_path / f"new{ext}").write_text(
+        json.dumps(rows) if ext == ".json" else "\n".join(json.dumps(r) for r in rows))
+    read = plan_source(str(tmp_path / f"new{ext}")).read()
+    doubles = [name for name in frame.columns if frame[name].dtype == np.float64]
+    assert len(doubles) == 8
+    for name in doubles:
+        np.testing.assert_array_equal(read[name].to_numpy(), frame[name].to_numpy(), err_msg=name)
+    out = run_cli("predict", case / "workflow.rds", tmp_path / f"new{ext}", "-o", tmp_path / "p.csv")
+    assert out.returncode == 0, out.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "p.csv", float_precision="round_trip"),
+                                  pd.read_csv(case / "expected_numeric.csv", float_precision="round_trip"),
+                                  check_exact=True)
 
 
 @pytest.mark.parametrize("name", ["p.xlsx", "p.CSV.gz", "predictions"])

@@ -123,6 +123,16 @@ def test_r_pin_seed_r_refuses_is_422(clients):
                                                  f"keras3::set_random_seed takes it), not {seed}")
 
 
+def test_infinite_predictions_are_null_not_a_500(clients):
+    """JSON has no infinity (the response used to fail to encode); vetiver-r's jsonlite
+    leaves Inf out of a row as it leaves NA out."""
+    rows = json_records(new_data("seq_reg_formula").head(2).assign(disp=1e30))
+    r = clients["mpg_formula"].post("/predict?type=pred_int", json=rows)
+    assert r.status_code == 200, r.text
+    assert [(row[".pred_lower"], row[".pred_upper"]) for row in r.json()] == [(None, None)] * 2
+    assert all(np.isfinite(row[".pred"]) for row in r.json())
+
+
 def test_r_pin_body_over_the_limit_is_413(r_board):
     from fastapi.testclient import TestClient
 

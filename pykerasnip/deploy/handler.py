@@ -9,8 +9,6 @@ with R's columns and numbers; a request that does not fit the prototype is a 422
 from __future__ import annotations
 
 import contextvars
-import datetime
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +20,7 @@ from vetiver.meta import VetiverMeta
 from ..bundles import Bundle, unbundle
 from ..errors import ForgeError, PredictError, SpecError
 from ..model.model_fit import PREDICT_TYPES, ModelFit
+from ..tables import json_records
 from ..workflows import Workflow
 from .prototype import RequestError, prototype_model, rows_to_frame
 
@@ -49,26 +48,12 @@ def _ptype(model: Any, prototype_data: Any) -> pd.DataFrame:
     return own
 
 
-def _json_value(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, datetime.date):  # Timestamp too: ISO text, as jsonlite writes dates
-        return value.isoformat()
-    return value.item() if hasattr(value, "item") else value
-
-
 def restore_keras(model: Workflow | ModelFit) -> None:
     """Restore ``model``'s Keras model now, as its first prediction would: Keras and its
     backend load here, so a missing backend fails before a server starts, and the first
     request is not kept waiting."""
     fit = model.model_fit if isinstance(model, Workflow) else model
     fit.fit.model  # noqa: B018  (the lazy restore)
-
-
-def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame as JSON rows, NA as null (predictions as vetiver-r's API returns them)."""
-    columns = {name: [_json_value(v) for v in frame[name].astype(object)] for name in frame.columns}
-    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def check_options(type: str | None, level: Any, seed: Any = None) -> dict[str, Any]:
