@@ -123,6 +123,17 @@ def test_r_pin_seed_r_refuses_is_422(clients):
                                                  f"keras3::set_random_seed takes it), not {seed}")
 
 
+@pytest.mark.parametrize("check_prototype", [True, False])
+def test_an_empty_array_gets_no_rows(r_board, check_prototype):
+    """``[]`` is zero rows (it was a 422 listing every column as missing)."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(vetiver_api(read_pin(r_board, "iris_recipe"), check_prototype=check_prototype).app)
+    for type_ in ("class", "prob"):
+        r = client.post(f"/predict?type={type_}", json=[])
+        assert (r.status_code, r.json()) == (200, []), r.text
+
+
 def test_infinite_predictions_are_null_not_a_500(clients):
     """JSON has no infinity (the response used to fail to encode); vetiver-r's jsonlite
     leaves Inf out of a row as it leaves NA out."""
