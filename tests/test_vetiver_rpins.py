@@ -114,6 +114,15 @@ def test_r_pin_bad_request_is_422(clients, name, change, words):
         assert word in r.text
 
 
+@pytest.mark.parametrize("body,why", [(b'[{"Sepal.Length\xff": 1}]', "UnicodeDecodeError: 'utf-8' codec"),
+                                      (b"[" * 100_000 + b"]" * 100_000, "RecursionError")])
+def test_a_body_json_cannot_parse_is_400_saying_why(clients, body, why):
+    r = clients["iris_recipe"].post("/predict", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 400
+    assert r.text.startswith(f"request body: not valid JSON ({why}"), r.text
+    assert clients["iris_recipe"].get("/nope").json() == {"detail": "Not Found"}
+
+
 def test_r_pin_seed_r_refuses_is_422(clients):
     """keras3::set_random_seed(-3) is an error in R (tests/data/user_trial); here a 422."""
     rows = json_records(new_data("seq_cls_multiclass_iris").head(2))

@@ -13,8 +13,10 @@ from urllib.parse import parse_qs
 
 import vetiver
 from fastapi import FastAPI
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
+from starlette.exceptions import HTTPException
 
 from .. import rds
 from ..errors import UnsupportedObjectError
@@ -100,6 +102,16 @@ async def _unprocessable(request: Any, exc: RequestValidationError) -> PlainText
     return PlainTextResponse(validation_message(exc.errors()), status_code=422)
 
 
+async def _unparsable(request: Any, exc: HTTPException) -> Any:
+    """FastAPI's 400 for a body it cannot parse (not UTF-8, nested past Python's stack),
+    saying why; other HTTP errors as FastAPI gives them."""
+    cause = exc.__cause__
+    if exc.status_code != 400 or cause is None:
+        return await http_exception_handler(request, exc)
+    return PlainTextResponse(f"request body: not valid JSON ({type(cause).__name__}: {cause})",
+                             status_code=400)
+
+
 def vetiver_api(model: vetiver.VetiverModel, *, max_body_bytes: int | None = MAX_BODY_BYTES,
                 **kwargs: Any) -> vetiver.VetiverAPI:
     """``vetiver.VetiverAPI(model, **kwargs)`` whose ``/predict`` also reads ``type``,
@@ -113,6 +125,7 @@ def vetiver_api(model: vetiver.VetiverModel, *, max_body_bytes: int | None = MAX
         restore_keras(model.model)
     api = vetiver.VetiverAPI(model, **{"app_factory": _app, **kwargs})
     api.app.add_exception_handler(RequestValidationError, _unprocessable)
+    api.app.add_exception_handler(HTTPException, _unparsable)
     api.app.add_middleware(PredictOptions)
     if max_body_bytes is not None:
         api.app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
