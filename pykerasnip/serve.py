@@ -35,7 +35,7 @@ def add_serve_command(subparsers: Any) -> None:
     p = subparsers.add_parser("serve", help="serve a vetiver pin or an .rds model over HTTP "
                               "(FastAPI; needs pykerasnip[vetiver])")
     p.add_argument("target", help="a pin folder (<board>/<name>), one of its version folders, "
-                                  "or an .rds file (workflow, model fit, bundle, vetiver pin)")
+                                  "or an .rds file (workflow, its bundle, vetiver pin)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     p.add_argument("--type", choices=["numeric", "class", "prob", "conf_int", "pred_int"],

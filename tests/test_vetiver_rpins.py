@@ -28,6 +28,7 @@ from vetiver_helpers import (TOL, api_clients, assert_r_predictions, check_serve
                              uvicorn_server)
 
 R_BOARD = ROOT / "tests" / "data" / "pins"
+NEW_USER = ROOT / "tests" / "data" / "new_user"
 #: R-made pin -> (fixture whose fitted model it holds, prediction types to check)
 R_PINS = {
     "mpg_recipe": ("seq_reg_recipe_normalize", ("numeric", "conf_int", "pred_int")),
@@ -141,6 +142,28 @@ def test_an_empty_array_gets_no_rows(r_board, check_prototype):
     for type_ in ("class", "prob"):
         r = client.post(f"/predict?type={type_}", json=[])
         assert (r.status_code, r.json()) == (200, []), r.text
+
+
+@pytest.mark.parametrize("check_prototype", [True, False])
+def test_a_recipe_id_role_column_travels_with_the_request(check_prototype):
+    """forge needs the recipe's id-role column, which vetiver-r passes on; it used to be
+    dropped, so every request was a 422 (tests/data/new_user: R's object and numbers)."""
+    from fastapi.testclient import TestClient
+
+    from pykerasnip.deploy import load_target
+
+    folder = NEW_USER / "recipe_id_role"
+    api = vetiver_api(load_target(folder / "object.rds"), check_prototype=check_prototype)
+    client = TestClient(api.app)
+    rows = json_records(pk.read_rds(folder / "new_data.rds"))
+    assert "row_id" in rows[0]
+    r = client.post("/predict?type=conf_int&seed=11", json=rows)
+    assert r.status_code == 200, r.text
+    pd.testing.assert_frame_equal(pd.DataFrame(r.json()), pk.read_rds(folder / "conf_int.rds"),
+                                  check_exact=True)
+    assert client.get("/prototype").json()["properties"]["row_id"]["description"] == "R integer"
+    r = client.post("/predict", json=[{k: v for k, v in row.items() if k != "row_id"} for row in rows])
+    assert r.status_code == 422 and "'row_id'" in r.text
 
 
 def test_infinite_predictions_are_null_not_a_500(clients):

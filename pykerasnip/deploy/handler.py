@@ -38,14 +38,24 @@ def _model_ptype(model: Any) -> pd.DataFrame | None:
 
 
 def _ptype(model: Any, prototype_data: Any) -> pd.DataFrame:
-    """The 0-row frame requests must fit: given data's, else the workflow's own."""
+    """The 0-row frame of the predictors: given data's, else the workflow's own."""
     if isinstance(prototype_data, pd.DataFrame):
         return prototype_data.iloc[:0].reset_index(drop=True)
     own = _model_ptype(model)
     if own is None:
-        raise SpecError("this model stores no predictor prototype (a bare model fit): pass "
-                        "prototype_data, a data frame of the predictors it was fitted on")
+        raise SpecError("this model stores no predictor prototype (a bare model fit): give "
+                        "the predictors it was fitted on as prototype_data "
+                        "(vetiver.VetiverModel(fit, name, prototype_data=X)), or deploy its "
+                        "workflow")
     return own
+
+
+def _with_extra_roles(model: Any, ptype: pd.DataFrame) -> pd.DataFrame:
+    """``ptype`` and the columns of other roles the recipe needs at bake (an id role...):
+    forge requires them, so requests carry them, as vetiver-r passes them on."""
+    extra = getattr(getattr(model, "blueprint", None), "extra_role_ptypes", None) or {}
+    columns = [frame[[c]] for frame in extra.values() for c in frame.columns if c not in ptype.columns]
+    return pd.concat([ptype, *columns], axis=1) if columns else ptype
 
 
 def restore_keras(model: Workflow | ModelFit) -> None:
@@ -94,6 +104,7 @@ class PykerasnipHandler(BaseHandler):
             raise PredictError("the workflow has not been trained; fit() it before deploying")
         super().__init__(model, prototype_data)
         self.ptype = _ptype(model, prototype_data)
+        self.request_ptype = _with_extra_roles(model, self.ptype)
         blueprint = getattr(model, "blueprint", None)
         self.allow_novel_levels = bool(getattr(blueprint, "allow_novel_levels", False))
         self.options = check_options(type, level)
@@ -114,12 +125,12 @@ class PykerasnipHandler(BaseHandler):
         return VetiverMeta.from_dict(metadata, self.pip_name)
 
     def construct_prototype(self) -> type:
-        return prototype_model(self.ptype, self.allow_novel_levels)
+        return prototype_model(self.request_ptype, self.allow_novel_levels)
 
     def predict_frame(self, rows: Any, **options: Any) -> pd.DataFrame:
         """R's ``predict()`` tibble for request rows, checked against the prototype;
         ``options`` (type, level, seed) override the handler's."""
-        frame = rows_to_frame(rows, self.ptype, self.allow_novel_levels)
+        frame = rows_to_frame(rows, self.request_ptype, self.allow_novel_levels)
         return self.model.predict(frame, **check_options(**{**self.options, **options}))
 
     def handler_predict(self, input_data: Any, check_prototype: bool) -> Any:
