@@ -1,6 +1,6 @@
 """Serving: a VetiverAPI whose ``/predict`` takes ``?type=&level=``, and what
 ``pykerasnip serve TARGET`` runs: it serves a vetiver-r pin (a pin folder ``<board>/<name>``, one
-version folder, or its ``.rds``), or a plain ``.rds`` of a workflow, model fit or bundle,
+version folder, or its ``.rds``), or a plain ``.rds`` of a workflow or its bundle,
 with uvicorn on 127.0.0.1 by default.
 """
 from __future__ import annotations
