@@ -1,10 +1,12 @@
 """What a user trial of the deployment paths found, held against what R does
 (tests/r/make_user_trial.R made tests/data/user_trial): seeds R's
 ``keras3::set_random_seed()`` refuses are typed errors everywhere a seed is given, and the
-seeds it takes give R's numbers."""
+seeds it takes give R's numbers; R-made workflows pickle (Spark ships a loaded model
+pickled, vetiver-python's joblib pins are pickles) and the copies predict R's numbers."""
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 
@@ -13,6 +15,7 @@ import pytest
 
 import pykerasnip as pk
 from conftest import FIXTURES, ROOT
+from steps_truth import BAKE_SEED, assert_same_frame, r_recipe, truth_frame
 from pykerasnip.errors import PredictError
 
 DATA = ROOT / "tests" / "data" / "user_trial"
@@ -71,3 +74,24 @@ def test_cli_seed_r_refuses_is_one_line_exit_4() -> None:
     assert out.stderr.splitlines() == [
         "pykerasnip: PredictError: seed must be between 0 and 2147483647 (as R's "
         "keras3::set_random_seed takes it), not -3"]
+
+
+@pytest.mark.parametrize("case", ["recipe_numeric_transforms", "recipe_categorical_ames"])
+def test_workflows_with_step_mutate_pickle_and_predict_rs_numbers(case: str) -> None:
+    """step_mutate's R expressions were closures: pickling a workflow that has one failed
+    (predict_spark with a loaded model, a joblib pin)."""
+    wf = pickle.loads(pickle.dumps(pk.read_rds(FIXTURES / case / "workflow.rds")))
+    got = wf.predict(pk.read_rds(FIXTURES / case / "new_data.rds"), type="pred_int")
+    want = pd.read_csv(FIXTURES / case / "expected_pred_int.csv", float_precision="round_trip")
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+@pytest.mark.parametrize("name", ["rename_at", "lincomb"])
+def test_recipes_with_r_functions_pickle_and_bake_as_r(name: str) -> None:
+    """step_rename_at's naming function was a lambda, step_mutate's expressions closures."""
+    from pykerasnip.rrng import r_session
+
+    recipe = pickle.loads(pickle.dumps(r_recipe(name)))
+    with r_session(BAKE_SEED):
+        got = recipe.bake(truth_frame(name, "new.rds"))
+    assert_same_frame(got, truth_frame(name, "baked.rds"))
