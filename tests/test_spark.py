@@ -146,6 +146,15 @@ def test_predictions_equal_what_r_saved(spark, case, name, type, expected):
     np.testing.assert_allclose(out.to_numpy(float), want.to_numpy(float), rtol=0, atol=1e-6)
 
 
+def test_a_loaded_workflow_with_step_mutate_ships_pickled(spark):
+    """A loaded object is pickled to the workers; step_mutate's R expressions were
+    closures, which pickle refused."""
+    case = "recipe_numeric_transforms"
+    out = scored(spark_frame(spark, new_data(case), 2), pk.read_rds(fixture(case)), type="pred_int")
+    want = pd.read_csv(fixture(case, "expected_pred_int.csv"), float_precision="round_trip")
+    pd.testing.assert_frame_equal(out, want, check_exact=True)
+
+
 def test_classes_are_strings_and_other_columns_are_kept(spark):
     data = new_data("seq_cls_multiclass_iris")
     sdf = spark_frame(spark, data, 2)
