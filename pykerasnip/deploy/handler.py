@@ -28,7 +28,9 @@ from .prototype import RequestError, prototype_model, rows_to_frame
 REQUEST_OPTIONS: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
     "pykerasnip_request_options", default={})
 
-PIP_NAME = "pykerasnip[vetiver]"
+#: what a Python server of the model installs (vetiver's load_pkgs writes it into the
+#: requirements): the API and a Keras backend to predict with
+PIP_NAME = "pykerasnip[vetiver,tensorflow]"
 
 
 def _model_ptype(model: Any) -> pd.DataFrame | None:
