@@ -193,6 +193,20 @@ def test_r_pin_body_over_the_limit_is_413(r_board):
     assert client.get("/ping").status_code == 200
 
 
+def test_serve_with_a_default_type_the_mode_cannot_give_stops_before_listening():
+    """It used to serve, answering every request with a 422."""
+    with pytest.raises(pk.errors.SpecError, match="type 'class' needs a classification model; "
+                                                  "this one is regression"):
+        read_pin(pins.board_folder(str(R_BOARD)), "mpg_recipe", type="class")
+    out = subprocess.run([sys.executable, "-m", "pykerasnip", "serve", R_BOARD / "mpg_recipe",
+                          "--type", "class", "--port", str(free_port())],
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 4, out.stderr
+    assert out.stderr.splitlines() == ["pykerasnip: SpecError: type 'class' needs a "
+                                       "classification model; this one is regression"]
+
+
 def test_serve_without_a_keras_backend_stops_before_listening(tmp_path):
     """A [vetiver] install without TensorFlow: one line, exit 5, before the server
     listens (it used to answer every /predict with a bare 500)."""

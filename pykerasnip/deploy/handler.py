@@ -110,6 +110,9 @@ class PykerasnipHandler(BaseHandler):
         blueprint = getattr(model, "blueprint", None)
         self.allow_novel_levels = bool(getattr(blueprint, "allow_novel_levels", False))
         self.options = check_options(type, level)
+        needed = PREDICT_TYPES[type][0] if type else None
+        if needed is not None and needed != self.fit.mode:
+            raise SpecError(f"type {type!r} needs a {needed} model; this one is {self.fit.mode}")
         self.description = description
 
     @property
