@@ -238,7 +238,8 @@ def _parser() -> argparse.ArgumentParser:
     inspect.set_defaults(run=_cmd_inspect)
 
     predict = sub.add_parser("predict", parents=[common], help="predict new data with a saved model")
-    predict.add_argument("file", help="a workflow / model fit / bundle .rds (- for stdin)")
+    predict.add_argument("file", help="a workflow / model fit / bundle .rds, or a vetiver "
+                                      "pin's .rds (- for stdin)")
     predict.add_argument("data", help=f"new data: {', '.join(FORMAT_NAMES)} (.rds: a data.frame); "
                                       "- for stdin")
     predict.add_argument("-o", "--output",
@@ -261,7 +262,7 @@ def _parser() -> argparse.ArgumentParser:
 
     convert = sub.add_parser("convert", parents=[common],
                              help="extract the Keras model, rewrite, bundle or unbundle")
-    convert.add_argument("file", help="a workflow / model fit / bundle .rds")
+    convert.add_argument("file", help="a workflow / model fit / bundle .rds, or a vetiver pin's .rds")
     convert.add_argument("--to", required=True, choices=["keras", "rds", "bundle"],
                          help="keras: the .keras model; rds: an unbundled .rds; bundle: a bundled .rds")
     convert.add_argument("-o", "--output", help="output path (default: next to the input)")

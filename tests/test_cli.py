@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -348,6 +349,21 @@ def test_predict_writes_every_documented_format(ext: str, tmp_path: Path) -> Non
                   "-o", tmp_path / f"p{ext}")
     assert out.returncode == 0, out.stderr
     assert_matches_r(read_output(tmp_path / f"p{ext}"), expected(IRIS, "prob"))
+
+
+def test_predict_and_convert_take_a_vetiver_pins_rds(tmp_path: Path) -> None:
+    """R's vetiver_pin_write() saves list(model = bundle(fit), prototype = ...)
+    (tests/data/pins); predict said it held no workflow or model fit."""
+    pin = next((ROOT / "tests" / "data" / "pins" / "mpg_recipe").iterdir()) / "mpg_recipe.rds"
+    out = run_cli("predict", pin, SEED / "new_data.csv", "--type", "pred_int", "-o", tmp_path / "p.csv")
+    assert out.returncode == 0, out.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "p.csv", float_precision="round_trip"),
+                                  pd.read_csv(SEED / "expected_pred_int.csv", float_precision="round_trip"),
+                                  check_exact=True)
+    out = run_cli("convert", pin, "--to", "keras", "-o", tmp_path / "m.keras")
+    assert out.returncode == 0, out.stderr
+    with zipfile.ZipFile(tmp_path / "m.keras") as zf:
+        assert "model.weights.h5" in zf.namelist()
 
 
 @pytest.mark.parametrize("ext", [".json", ".jsonl"])
