@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import rds
+from .batch import saved_model
 from .bundles import Bundle
 from .errors import ForgeError, PartitionDependentError, PredictError, SpecError
 from .model import postprocess as post
@@ -56,7 +57,9 @@ class Payload:
 
 
 def unwrap(obj: Any) -> Any:
-    """The workflow or model fit a loaded object predicts with (bundles opened)."""
+    """The workflow or model fit a loaded object predicts with (bundles opened, a vetiver
+    pin's model taken)."""
+    obj = saved_model(obj)
     obj = obj.unbundle() if isinstance(obj, Bundle) else obj
     if not hasattr(obj, "predict") or _model_fit(obj) is None:
         raise PredictError(f"a {type(obj).__name__} is not a fitted workflow or model fit")

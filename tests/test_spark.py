@@ -146,6 +146,18 @@ def test_predictions_equal_what_r_saved(spark, case, name, type, expected):
     np.testing.assert_allclose(out.to_numpy(float), want.to_numpy(float), rtol=0, atol=1e-6)
 
 
+def test_a_vetiver_pins_rds_scores_rs_numbers(spark):
+    """R's vetiver_pin_write() file (tests/data/pins), by path and loaded."""
+    from conftest import ROOT
+
+    pin = next((ROOT / "tests" / "data" / "pins" / "iris_recipe").iterdir()) / "iris_recipe.rds"
+    case = "seq_cls_multiclass_iris"
+    want = pd.read_csv(fixture(case, "expected_prob.csv"), float_precision="round_trip")
+    for model in (str(pin), pk.read_rds(pin)):
+        out = scored(spark_frame(spark, new_data(case), 2), model, type="prob")
+        pd.testing.assert_frame_equal(out, want, check_exact=True)
+
+
 def test_a_loaded_workflow_with_step_mutate_ships_pickled(spark):
     """A loaded object is pickled to the workers; step_mutate's R expressions were
     closures, which pickle refused."""
