@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pandas as pd
 
 from .atomic import write_atomically
 from .bundles import Bundle, bundle, unbundle
+from .convert.accessors import RList
 from .errors import PredictError, PykerasnipError
 from .io import read_rds, write_rds
 from .recipes.independence import row_dependence
@@ -19,6 +20,12 @@ def _frame(obj: object, path: "str | Path") -> pd.DataFrame:
     if not isinstance(obj, pd.DataFrame):
         raise PykerasnipError(f"{path} does not hold a data frame")
     return obj
+
+
+def saved_model(obj: Any) -> Any:
+    """What a saved ``.rds`` predicts with: the object itself, or the model of a vetiver-r
+    pin's file (``vetiver_pin_write()`` saves ``list(model = bundle(fit), prototype = ...)``)."""
+    return obj["model"] if isinstance(obj, RList) and "model" in obj else obj
 
 
 def _chunks(frame: pd.DataFrame, rows: int) -> Iterator[pd.DataFrame]:
@@ -57,7 +64,7 @@ def predict_file(model_path: "str | Path", data_path: "str | Path",
     data_in = plan_source(data_path)
     out = plan_destination(None if output is None else str(output), format=format,
                            inputs=(model_path, data_path), follow_symlinks=follow_symlinks)
-    model = model_in.read()
+    model = saved_model(model_in.read())
     if not hasattr(model, "predict"):
         raise PredictError(f"{model_path} holds no workflow or model fit")
     result = predict_frame(model, _frame(data_in.read(), data_path), **kwargs)
@@ -74,7 +81,7 @@ def convert_file(path: "str | Path", to: str, output: "str | Path | None" = None
     suffix = {"keras": ".keras", "rds": ".unbundled.rds", "bundle": ".bundle.rds"}[to]
     out = Path(output) if output else path.with_name(path.stem + suffix)
     check_writable(str(out), inputs=(str(path),), follow_symlinks=follow_symlinks)
-    obj = read_rds(path)
+    obj = saved_model(read_rds(path))
     inner = unbundle(obj)
     if not hasattr(inner, "predict"):
         raise PykerasnipError(f"{path} holds no workflow or model fit")

@@ -1,8 +1,9 @@
 """The ``pykerasnip`` command line: demo, inspect, predict, convert.
 
 Errors print one line on stderr and exit with the code :data:`EXIT_CODES` gives the
-error's class; ``--verbose`` adds Python's traceback and TensorFlow's own log lines,
-which are otherwise kept off the terminal.
+error's class, and warnings one line each; ``--verbose`` adds Python's traceback, where
+a warning was raised, and TensorFlow's own log lines, which are otherwise kept off the
+terminal.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import os
 import re
 import sys
 import tempfile
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -68,6 +70,12 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, PykerasnipError):
         return f"{type(exc).__name__}: {text}"
     return f"internal error ({type(exc).__name__}: {text}); --verbose shows where, please report it"
+
+
+def _warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  line: str | None = None) -> str:
+    """A warning as one line saying what, without the package's file and source line."""
+    return f"pykerasnip: warning: {category.__name__}: {' '.join(str(message).split())}\n"
 
 
 # -- a quiet TensorFlow --------------------------------------------------------------------
@@ -230,7 +238,8 @@ def _parser() -> argparse.ArgumentParser:
     inspect.set_defaults(run=_cmd_inspect)
 
     predict = sub.add_parser("predict", parents=[common], help="predict new data with a saved model")
-    predict.add_argument("file", help="a workflow / model fit / bundle .rds (- for stdin)")
+    predict.add_argument("file", help="a workflow / model fit / bundle .rds, or a vetiver "
+                                      "pin's .rds (- for stdin)")
     predict.add_argument("data", help=f"new data: {', '.join(FORMAT_NAMES)} (.rds: a data.frame); "
                                       "- for stdin")
     predict.add_argument("-o", "--output",
@@ -253,7 +262,7 @@ def _parser() -> argparse.ArgumentParser:
 
     convert = sub.add_parser("convert", parents=[common],
                              help="extract the Keras model, rewrite, bundle or unbundle")
-    convert.add_argument("file", help="a workflow / model fit / bundle .rds")
+    convert.add_argument("file", help="a workflow / model fit / bundle .rds, or a vetiver pin's .rds")
     convert.add_argument("--to", required=True, choices=["keras", "rds", "bundle"],
                          help="keras: the .keras model; rds: an unbundled .rds; bundle: a bundled .rds")
     convert.add_argument("-o", "--output", help="output path (default: next to the input)")
@@ -275,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     verbose = getattr(args, "verbose", False)
     if not verbose:
         quiet_tensorflow()
+        warnings.formatwarning = _warning_line
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         for path in (getattr(args, name, None) for name in ("file", "data")):

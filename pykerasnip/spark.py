@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import rds
+from .batch import saved_model
 from .bundles import Bundle
 from .errors import ForgeError, PartitionDependentError, PredictError, SpecError
 from .model import postprocess as post
@@ -56,7 +57,9 @@ class Payload:
 
 
 def unwrap(obj: Any) -> Any:
-    """The workflow or model fit a loaded object predicts with (bundles opened)."""
+    """The workflow or model fit a loaded object predicts with (bundles opened, a vetiver
+    pin's model taken)."""
+    obj = saved_model(obj)
     obj = obj.unbundle() if isinstance(obj, Bundle) else obj
     if not hasattr(obj, "predict") or _model_fit(obj) is None:
         raise PredictError(f"a {type(obj).__name__} is not a fitted workflow or model fit")
@@ -307,7 +310,12 @@ def predict_spark(model: Any, sdf: Any, type: str | None = None, level: float = 
     absent = [c for c in keep + ([row_key] if row_key else []) if c not in sdf.columns]
     if absent:
         raise SpecError(f"column(s) {absent} are not in the data")
-    needed = set(input_columns(obj) or sdf.columns)
+    required = input_columns(obj) or []
+    missing = [c for c in required if c not in sdf.columns]
+    if missing:  # what every batch's forge would say, said once before anything runs
+        raise ForgeError("The following required columns are missing from the Spark "
+                         f"DataFrame: {', '.join(repr(c) for c in missing)}.")
+    needed = set(required or sdf.columns)
     model_columns = [c for c in sdf.columns if c in needed]
     wanted = [c for c in sdf.columns if c in needed or c in keep or c == row_key]
     out_schema = StructType([*sdf.select([_quote(c) for c in keep]).schema.fields,

@@ -7,9 +7,12 @@ destination is planned, so a command fails before doing its work, not after.
 """
 from __future__ import annotations
 
+import datetime
 import errno
 import importlib.util
 import io
+import json
+import math
 import os
 import stat
 import sys
@@ -37,6 +40,32 @@ def _text(write: Callable[[pd.DataFrame, IO[str]], Any]) -> Writer:
         text.flush()
         text.detach()
     return to_binary
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, datetime.date):  # Timestamp too: ISO text, as jsonlite writes dates
+        return value.isoformat()
+    value = value.item() if hasattr(value, "item") else value
+    # JSON has no NaN or infinity; jsonlite leaves both out of a row alike
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON rows: NA, NaN and infinities as null, doubles to the last bit
+    (predictions as vetiver-r's API returns them, with all the digits)."""
+    columns = {name: [_json_value(v) for v in frame[name].astype(object)] for name in frame.columns}
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
+def _write_json(frame: pd.DataFrame, text: IO[str], lines: bool = False) -> None:
+    # pandas' to_json keeps 15 significant digits at most; json writes each double's repr
+    records = json_records(frame)
+    if lines:
+        text.writelines(json.dumps(r, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n" for r in records)
+    else:
+        json.dump(records, text, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def _read_rds(source: Any) -> Any:
@@ -79,10 +108,12 @@ FORMATS: dict[str, TableFormat] = {
                             ("pyarrow", "fastparquet")),
     ".feather": TableFormat("Feather", pd.read_feather, lambda f, fh: f.to_feather(fh),
                             ("pyarrow",)),
-    ".json": TableFormat("JSON", lambda s: pd.read_json(s, orient="records"),
-                         _text(lambda f, t: f.to_json(t, orient="records"))),
-    ".jsonl": TableFormat("JSON Lines", lambda s: pd.read_json(s, orient="records", lines=True),
-                          _text(lambda f, t: f.to_json(t, orient="records", lines=True))),
+    # precise_float: pandas' default parser misreads most doubles in their last bits
+    ".json": TableFormat("JSON", lambda s: pd.read_json(s, orient="records", precise_float=True),
+                         _text(_write_json)),
+    ".jsonl": TableFormat("JSON Lines",
+                          lambda s: pd.read_json(s, orient="records", lines=True, precise_float=True),
+                          _text(lambda f, t: _write_json(f, t, lines=True))),
     ".rds": TableFormat("RDS", _read_rds, _write_rds),
 }
 FORMAT_NAMES = [ext[1:] for ext in FORMATS]

@@ -27,7 +27,7 @@ from .formula.parse import deparse, parse
 from .hardhat.blueprint import Blueprint, blueprint_from_r, mold, mold_to_r, untrained_blueprint
 from .rsession import r_forge
 from .model.describe import model_lines, version_lines
-from .model.model_fit import ModelFit, saved_versions
+from .model.model_fit import ModelFit, check_seed, saved_versions
 from .model.spec import ModelSpec
 from .rds import build as b
 from .rds import nodes as n
@@ -149,6 +149,7 @@ class Workflow:
         R's ``predict()`` would, so it needs ``trust_r_code=True``: only for trusted files.
         """
         _check_fallback(fallback, trust_r_code)
+        seed = check_seed(seed)
         with r_session(seed):
             try:
                 predictors = self.forge(new_data)

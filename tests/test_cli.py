@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -349,6 +351,57 @@ def test_predict_writes_every_documented_format(ext: str, tmp_path: Path) -> Non
     assert_matches_r(read_output(tmp_path / f"p{ext}"), expected(IRIS, "prob"))
 
 
+def test_predict_and_convert_take_a_vetiver_pins_rds(tmp_path: Path) -> None:
+    """R's vetiver_pin_write() saves list(model = bundle(fit), prototype = ...)
+    (tests/data/pins); predict said it held no workflow or model fit."""
+    pin = next((ROOT / "tests" / "data" / "pins" / "mpg_recipe").iterdir()) / "mpg_recipe.rds"
+    out = run_cli("predict", pin, SEED / "new_data.csv", "--type", "pred_int", "-o", tmp_path / "p.csv")
+    assert out.returncode == 0, out.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "p.csv", float_precision="round_trip"),
+                                  pd.read_csv(SEED / "expected_pred_int.csv", float_precision="round_trip"),
+                                  check_exact=True)
+    out = run_cli("convert", pin, "--to", "keras", "-o", tmp_path / "m.keras")
+    assert out.returncode == 0, out.stderr
+    with zipfile.ZipFile(tmp_path / "m.keras") as zf:
+        assert "model.weights.h5" in zf.namelist()
+
+
+@pytest.mark.parametrize("ext", [".json", ".jsonl"])
+def test_json_output_keeps_every_bit_of_rs_predictions(ext: str, tmp_path: Path) -> None:
+    """pandas' to_json kept 10 decimals (and at most 15 digits): 4.5084827434038743e-05
+    came out as 0.0000450848."""
+    out = run_cli("predict", IRIS / "workflow.rds", IRIS / "new_data.rds", "--type", "prob",
+                  "-o", tmp_path / f"p{ext}")
+    assert out.returncode == 0, out.stderr
+    text = (tmp_path / f"p{ext}").read_text()
+    rows = json.loads(text) if ext == ".json" else [json.loads(line) for line in text.splitlines()]
+    want = pd.read_csv(IRIS / "expected_prob.csv", float_precision="round_trip")
+    pd.testing.assert_frame_equal(pd.DataFrame(rows), want, check_exact=True)
+
+
+@pytest.mark.parametrize("ext", [".json", ".jsonl"])
+def test_json_input_reads_rs_doubles_to_the_bit(ext: str, tmp_path: Path) -> None:
+    """pandas' read_json misread the last bit of 36 of the Chicago fixture's doubles."""
+    import pykerasnip as pk
+    from pykerasnip.tables import json_records, plan_source
+
+    case = FIXTURES / "recipe_date_chicago"
+    frame = pk.read_rds(case / "new_data.rds")
+    rows = json_records(frame)
+    (tmp_path / f"new{ext}").write_text(
+        json.dumps(rows) if ext == ".json" else "\n".join(json.dumps(r) for r in rows))
+    read = plan_source(str(tmp_path / f"new{ext}")).read()
+    doubles = [name for name in frame.columns if frame[name].dtype == np.float64]
+    assert len(doubles) == 8
+    for name in doubles:
+        np.testing.assert_array_equal(read[name].to_numpy(), frame[name].to_numpy(), err_msg=name)
+    out = run_cli("predict", case / "workflow.rds", tmp_path / f"new{ext}", "-o", tmp_path / "p.csv")
+    assert out.returncode == 0, out.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "p.csv", float_precision="round_trip"),
+                                  pd.read_csv(case / "expected_numeric.csv", float_precision="round_trip"),
+                                  check_exact=True)
+
+
 @pytest.mark.parametrize("name", ["p.xlsx", "p.CSV.gz", "predictions"])
 def test_an_unknown_output_format_is_refused_before_predicting(name: str, tmp_path: Path) -> None:
     # the model is not even valid: the output is checked first
@@ -543,6 +596,21 @@ def test_the_library_does_not_silence_tensorflow() -> None:
                               if k != "TF_CPP_MIN_LOG_LEVEL"})
     assert out.returncode == 0, out.stderr
     assert "oneDNN custom operations" in out.stderr
+
+
+def test_warnings_are_one_line_each_unless_verbose() -> None:
+    """hardhat warns of the credit fixture's unseen levels (Home 'castle', Job 'astronaut',
+    as R's manifest says): one line each, not the package's file and source line."""
+    args = ["predict", CREDIT / "workflow.rds", CREDIT / "new_data.csv", "-q"]
+    quiet = run_cli(*args)
+    assert quiet.returncode == 0, quiet.stderr
+    prefix = "pykerasnip: warning: NovelLevelsWarning: Novel levels found in column"
+    assert quiet.stderr.splitlines() == [f"{prefix} 'Home': 'castle'. The levels have been removed, "
+                                         "and values have been coerced to 'NA'.",
+                                         f"{prefix} 'Job': 'astronaut'. The levels have been "
+                                         "removed, and values have been coerced to 'NA'."]
+    loud = run_cli("--verbose", *args)
+    assert loud.stdout == quiet.stdout and "blueprint.py" in loud.stderr
 
 
 def test_verbose_shows_the_traceback() -> None:

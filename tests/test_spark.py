@@ -23,7 +23,7 @@ if shutil.which("java") is None:
     pytest.skip("Spark needs Java (apt-get install openjdk-17-jre-headless)", allow_module_level=True)
 
 import pykerasnip as pk  # noqa: E402
-from pykerasnip.errors import PartitionDependentError, SpecError  # noqa: E402
+from pykerasnip.errors import ForgeError, PartitionDependentError, SpecError  # noqa: E402
 from pykerasnip.spark import predict_spark, register_udf, row_dependence, row_seed  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -146,6 +146,27 @@ def test_predictions_equal_what_r_saved(spark, case, name, type, expected):
     np.testing.assert_allclose(out.to_numpy(float), want.to_numpy(float), rtol=0, atol=1e-6)
 
 
+def test_a_vetiver_pins_rds_scores_rs_numbers(spark):
+    """R's vetiver_pin_write() file (tests/data/pins), by path and loaded."""
+    from conftest import ROOT
+
+    pin = next((ROOT / "tests" / "data" / "pins" / "iris_recipe").iterdir()) / "iris_recipe.rds"
+    case = "seq_cls_multiclass_iris"
+    want = pd.read_csv(fixture(case, "expected_prob.csv"), float_precision="round_trip")
+    for model in (str(pin), pk.read_rds(pin)):
+        out = scored(spark_frame(spark, new_data(case), 2), model, type="prob")
+        pd.testing.assert_frame_equal(out, want, check_exact=True)
+
+
+def test_a_loaded_workflow_with_step_mutate_ships_pickled(spark):
+    """A loaded object is pickled to the workers; step_mutate's R expressions were
+    closures, which pickle refused."""
+    case = "recipe_numeric_transforms"
+    out = scored(spark_frame(spark, new_data(case), 2), pk.read_rds(fixture(case)), type="pred_int")
+    want = pd.read_csv(fixture(case, "expected_pred_int.csv"), float_precision="round_trip")
+    pd.testing.assert_frame_equal(out, want, check_exact=True)
+
+
 def test_classes_are_strings_and_other_columns_are_kept(spark):
     data = new_data("seq_cls_multiclass_iris")
     sdf = spark_frame(spark, data, 2)
@@ -254,10 +275,13 @@ def _job_error(sdf, **kwargs) -> str:
     return str(info.value)
 
 
-def test_a_missing_column_fails_the_job_with_the_forge_error(spark):
-    sdf = spark_frame(spark, new_data("seq_reg_recipe_normalize").drop(columns="cyl"), 2)
-    message = _job_error(sdf)
-    assert "pykerasnip.errors.ForgeError: The following required columns are missing: 'cyl'" in message
+def test_a_missing_column_is_refused_before_the_job_runs(spark):
+    """A missing predictor used to surface only when an action ran, inside a worker's
+    traceback; the driver knows the columns the model reads."""
+    sdf = spark_frame(spark, new_data("seq_reg_recipe_normalize").drop(columns=["cyl", "wt"]), 2)
+    with pytest.raises(ForgeError, match="The following required columns are missing from the "
+                                         "Spark DataFrame: 'cyl', 'wt'."):
+        predict_spark(str(fixture("seq_reg_recipe_normalize")), sdf)
 
 
 def test_a_wrong_type_fails_the_job_with_the_cast_error(spark):

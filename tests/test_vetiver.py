@@ -105,7 +105,7 @@ def test_metadata_endpoint(clients):
     meta = clients["mpg_recipe"].get("/metadata").json()
     assert meta["user"]["r_required_pkgs"] == ["keras3", "kerasnip", "parsnip", "recipes", "workflows"]
     assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{5}", meta["version"])
-    assert meta["required_pkgs"] == ["pykerasnip[vetiver]"]
+    assert meta["required_pkgs"] == ["pykerasnip[vetiver,tensorflow]"]
 
 
 BAD_REQUESTS = [  # (pin, change to the first rows, 422 text: checked by FastAPI / by pykerasnip)

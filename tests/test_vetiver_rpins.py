@@ -3,7 +3,11 @@ R's numbers, Python-made pins laid out as R lays them out, and -- with the R pee
 (``PYKERASNIP_R_PEER``) -- R reading Python's pins and serving them with plumber."""
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +28,7 @@ from vetiver_helpers import (TOL, api_clients, assert_r_predictions, check_serve
                              uvicorn_server)
 
 R_BOARD = ROOT / "tests" / "data" / "pins"
+NEW_USER = ROOT / "tests" / "data" / "new_user"
 #: R-made pin -> (fixture whose fitted model it holds, prediction types to check)
 R_PINS = {
     "mpg_recipe": ("seq_reg_recipe_normalize", ("numeric", "conf_int", "pred_int")),
@@ -108,6 +113,115 @@ def test_r_pin_bad_request_is_422(clients, name, change, words):
     assert r.status_code == 422
     for word in words:
         assert word in r.text
+
+
+@pytest.mark.parametrize("body,why", [(b'[{"Sepal.Length\xff": 1}]', "UnicodeDecodeError: 'utf-8' codec"),
+                                      (b"[" * 100_000 + b"]" * 100_000, "RecursionError")])
+def test_a_body_json_cannot_parse_is_400_saying_why(clients, body, why):
+    r = clients["iris_recipe"].post("/predict", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 400
+    assert r.text.startswith(f"request body: not valid JSON ({why}"), r.text
+    assert clients["iris_recipe"].get("/nope").json() == {"detail": "Not Found"}
+
+
+def test_r_pin_seed_r_refuses_is_422(clients):
+    """keras3::set_random_seed(-3) is an error in R (tests/data/user_trial); here a 422."""
+    rows = json_records(new_data("seq_cls_multiclass_iris").head(2))
+    for seed in (-3, 2**31):
+        r = clients["iris_recipe"].post(f"/predict?type=conf_int&seed={seed}", json=rows)
+        assert (r.status_code, r.text) == (422, "seed must be between 0 and 2147483647 (as R's "
+                                                 f"keras3::set_random_seed takes it), not {seed}")
+
+
+@pytest.mark.parametrize("check_prototype", [True, False])
+def test_an_empty_array_gets_no_rows(r_board, check_prototype):
+    """``[]`` is zero rows (it was a 422 listing every column as missing)."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(vetiver_api(read_pin(r_board, "iris_recipe"), check_prototype=check_prototype).app)
+    for type_ in ("class", "prob"):
+        r = client.post(f"/predict?type={type_}", json=[])
+        assert (r.status_code, r.json()) == (200, []), r.text
+
+
+@pytest.mark.parametrize("check_prototype", [True, False])
+def test_a_recipe_id_role_column_travels_with_the_request(check_prototype):
+    """forge needs the recipe's id-role column, which vetiver-r passes on; it used to be
+    dropped, so every request was a 422 (tests/data/new_user: R's object and numbers)."""
+    from fastapi.testclient import TestClient
+
+    from pykerasnip.deploy import load_target
+
+    folder = NEW_USER / "recipe_id_role"
+    api = vetiver_api(load_target(folder / "object.rds"), check_prototype=check_prototype)
+    client = TestClient(api.app)
+    rows = json_records(pk.read_rds(folder / "new_data.rds"))
+    assert "row_id" in rows[0]
+    r = client.post("/predict?type=conf_int&seed=11", json=rows)
+    assert r.status_code == 200, r.text
+    pd.testing.assert_frame_equal(pd.DataFrame(r.json()), pk.read_rds(folder / "conf_int.rds"),
+                                  check_exact=True)
+    assert client.get("/prototype").json()["properties"]["row_id"]["description"] == "R integer"
+    r = client.post("/predict", json=[{k: v for k, v in row.items() if k != "row_id"} for row in rows])
+    assert r.status_code == 422 and "'row_id'" in r.text
+
+
+def test_infinite_predictions_are_null_not_a_500(clients):
+    """JSON has no infinity (the response used to fail to encode); vetiver-r's jsonlite
+    leaves Inf out of a row as it leaves NA out."""
+    rows = json_records(new_data("seq_reg_formula").head(2).assign(disp=1e30))
+    r = clients["mpg_formula"].post("/predict?type=pred_int", json=rows)
+    assert r.status_code == 200, r.text
+    assert [(row[".pred_lower"], row[".pred_upper"]) for row in r.json()] == [(None, None)] * 2
+    assert all(np.isfinite(row[".pred"]) for row in r.json())
+
+
+def test_r_pin_body_over_the_limit_is_413(r_board):
+    from fastapi.testclient import TestClient
+
+    rows = json_records(new_data("seq_reg_formula"))
+    body = json.dumps(rows).encode()
+    client = TestClient(vetiver_api(read_pin(r_board, "mpg_formula"), max_body_bytes=len(body)).app)
+    assert client.post("/predict", content=body).status_code == 200
+    too_big = json.dumps(rows + rows[:1]).encode()
+    declared = client.post("/predict", content=too_big)
+    streamed = client.post("/predict", content=iter([too_big[:100], too_big[100:]]))
+    for r in (declared, streamed):
+        assert r.status_code == 413, r.text
+        assert r.text.startswith(f"request body: {len(too_big):,} bytes is over this server's "
+                                 f"limit of {len(body):,} (pykerasnip serve --max-body-mb")
+    assert client.get("/ping").status_code == 200
+
+
+def test_serve_with_a_default_type_the_mode_cannot_give_stops_before_listening():
+    """It used to serve, answering every request with a 422."""
+    with pytest.raises(pk.errors.SpecError, match="type 'class' needs a classification model; "
+                                                  "this one is regression"):
+        read_pin(pins.board_folder(str(R_BOARD)), "mpg_recipe", type="class")
+    out = subprocess.run([sys.executable, "-m", "pykerasnip", "serve", R_BOARD / "mpg_recipe",
+                          "--type", "class", "--port", str(free_port())],
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 4, out.stderr
+    assert out.stderr.splitlines() == ["pykerasnip: SpecError: type 'class' needs a "
+                                       "classification model; this one is regression"]
+
+
+def test_serve_without_a_keras_backend_stops_before_listening(tmp_path):
+    """A [vetiver] install without TensorFlow: one line, exit 5, before the server
+    listens (it used to answer every /predict with a bare 500)."""
+    (tmp_path / "tensorflow").mkdir()
+    (tmp_path / "tensorflow" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'tensorflow'\", name='tensorflow')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+           "KERAS_BACKEND": "tensorflow"}
+    out = subprocess.run([sys.executable, "-m", "pykerasnip", "serve", R_BOARD / "mpg_recipe",
+                          "--port", str(free_port())],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 5, out.stderr
+    assert out.stderr.startswith("pykerasnip: BackendNotAvailableError: Keras cannot start "
+                                 "with the 'tensorflow' backend"), out.stderr
+    assert "Uvicorn running" not in out.stderr + out.stdout
 
 
 # ----------------------------------------------------- Python's pins against R's layout

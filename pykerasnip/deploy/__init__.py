@@ -12,7 +12,8 @@ Importing this package registers the pykerasnip handler with vetiver, so
 """
 from __future__ import annotations
 
-from .handler import PykerasnipHandler, json_records
+from ..tables import json_records
+from .handler import PykerasnipHandler
 from .pins import model_from_r, r_pin_tree, r_required_pkgs, read_pin, write_r_pin
 from .prototype import RequestError, prototype_model
 from .serve import PredictOptions, load_target, serve, vetiver_api

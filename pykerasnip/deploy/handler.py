@@ -9,8 +9,6 @@ with R's columns and numbers; a request that does not fit the prototype is a 422
 from __future__ import annotations
 
 import contextvars
-import datetime
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +20,7 @@ from vetiver.meta import VetiverMeta
 from ..bundles import Bundle, unbundle
 from ..errors import ForgeError, PredictError, SpecError
 from ..model.model_fit import PREDICT_TYPES, ModelFit
+from ..tables import json_records
 from ..workflows import Workflow
 from .prototype import RequestError, prototype_model, rows_to_frame
 
@@ -29,7 +28,9 @@ from .prototype import RequestError, prototype_model, rows_to_frame
 REQUEST_OPTIONS: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
     "pykerasnip_request_options", default={})
 
-PIP_NAME = "pykerasnip[vetiver]"
+#: what a Python server of the model installs (vetiver's load_pkgs writes it into the
+#: requirements): the API and a Keras backend to predict with
+PIP_NAME = "pykerasnip[vetiver,tensorflow]"
 
 
 def _model_ptype(model: Any) -> pd.DataFrame | None:
@@ -39,28 +40,32 @@ def _model_ptype(model: Any) -> pd.DataFrame | None:
 
 
 def _ptype(model: Any, prototype_data: Any) -> pd.DataFrame:
-    """The 0-row frame requests must fit: given data's, else the workflow's own."""
+    """The 0-row frame of the predictors: given data's, else the workflow's own."""
     if isinstance(prototype_data, pd.DataFrame):
         return prototype_data.iloc[:0].reset_index(drop=True)
     own = _model_ptype(model)
     if own is None:
-        raise SpecError("this model stores no predictor prototype (a bare model fit): pass "
-                        "prototype_data, a data frame of the predictors it was fitted on")
+        raise SpecError("this model stores no predictor prototype (a bare model fit): give "
+                        "the predictors it was fitted on as prototype_data "
+                        "(vetiver.VetiverModel(fit, name, prototype_data=X)), or deploy its "
+                        "workflow")
     return own
 
 
-def _json_value(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, datetime.date):  # Timestamp too: ISO text, as jsonlite writes dates
-        return value.isoformat()
-    return value.item() if hasattr(value, "item") else value
+def _with_extra_roles(model: Any, ptype: pd.DataFrame) -> pd.DataFrame:
+    """``ptype`` and the columns of other roles the recipe needs at bake (an id role...):
+    forge requires them, so requests carry them, as vetiver-r passes them on."""
+    extra = getattr(getattr(model, "blueprint", None), "extra_role_ptypes", None) or {}
+    columns = [frame[[c]] for frame in extra.values() for c in frame.columns if c not in ptype.columns]
+    return pd.concat([ptype, *columns], axis=1) if columns else ptype
 
 
-def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame as JSON rows, NA as null (predictions as vetiver-r's API returns them)."""
-    columns = {name: [_json_value(v) for v in frame[name].astype(object)] for name in frame.columns}
-    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+def restore_keras(model: Workflow | ModelFit) -> None:
+    """Restore ``model``'s Keras model now, as its first prediction would: Keras and its
+    backend load here, so a missing backend fails before a server starts, and the first
+    request is not kept waiting."""
+    fit = model.model_fit if isinstance(model, Workflow) else model
+    fit.fit.model  # noqa: B018  (the lazy restore)
 
 
 def check_options(type: str | None, level: Any, seed: Any = None) -> dict[str, Any]:
@@ -101,9 +106,13 @@ class PykerasnipHandler(BaseHandler):
             raise PredictError("the workflow has not been trained; fit() it before deploying")
         super().__init__(model, prototype_data)
         self.ptype = _ptype(model, prototype_data)
+        self.request_ptype = _with_extra_roles(model, self.ptype)
         blueprint = getattr(model, "blueprint", None)
         self.allow_novel_levels = bool(getattr(blueprint, "allow_novel_levels", False))
         self.options = check_options(type, level)
+        needed = PREDICT_TYPES[type][0] if type else None
+        if needed is not None and needed != self.fit.mode:
+            raise SpecError(f"type {type!r} needs a {needed} model; this one is {self.fit.mode}")
         self.description = description
 
     @property
@@ -121,12 +130,12 @@ class PykerasnipHandler(BaseHandler):
         return VetiverMeta.from_dict(metadata, self.pip_name)
 
     def construct_prototype(self) -> type:
-        return prototype_model(self.ptype, self.allow_novel_levels)
+        return prototype_model(self.request_ptype, self.allow_novel_levels)
 
     def predict_frame(self, rows: Any, **options: Any) -> pd.DataFrame:
         """R's ``predict()`` tibble for request rows, checked against the prototype;
         ``options`` (type, level, seed) override the handler's."""
-        frame = rows_to_frame(rows, self.ptype, self.allow_novel_levels)
+        frame = rows_to_frame(rows, self.request_ptype, self.allow_novel_levels)
         return self.model.predict(frame, **check_options(**{**self.options, **options}))
 
     def handler_predict(self, input_data: Any, check_prototype: bool) -> Any:

@@ -119,6 +119,8 @@ def rows_to_frame(rows: Any, ptype: pd.DataFrame, allow_novel_levels: bool = Fal
             raise RequestError("the request body must be a JSON array of records "
                                "(one object per row)")
         frame = pd.DataFrame.from_records([r if isinstance(r, dict) else dict(r) for r in records])
+    if frame.empty and frame.columns.empty:  # `[]`: no rows, and so no columns to check
+        frame = ptype
     missing = [str(c) for c in ptype.columns if c not in frame.columns]
     if missing:
         raise RequestError("missing column(s): " + ", ".join(f"'{c}'" for c in missing))

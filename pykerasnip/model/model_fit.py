@@ -8,6 +8,7 @@ closures are recognised by name and never evaluated.
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,26 @@ class XYPreproc:
         if missing:
             raise PredictError(f"new_data is missing predictor column(s) {missing}")
         return new_data.loc[:, self.x_names]
+
+
+#: the largest seed R's ``keras3::set_random_seed()`` takes: R's integers stop here
+MAX_SEED = 2**31 - 1
+
+
+def check_seed(seed: Any) -> int | None:
+    """``seed`` as R's ``keras3::set_random_seed(seed)`` takes it: ``None``, or a whole
+    number from 0 to 2^31 - 1 (R has no larger integer; Keras refuses negative seeds, in
+    R too), else a :class:`PredictError` naming it."""
+    if seed is None:
+        return None
+    try:
+        value = operator.index(seed)
+    except TypeError:
+        raise PredictError(f"seed must be a whole number, not {seed!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise PredictError(f"seed must be between 0 and {MAX_SEED} (as R's "
+                           f"keras3::set_random_seed takes it), not {value}")
+    return value
 
 
 def _seeded(fit: KerasFit, seed: int) -> KerasFit:
@@ -202,6 +223,7 @@ class ModelFit:
         ``set.seed``, which ``keras3::set_random_seed`` also calls); like R, the
         predictors are taken as given (no preprocessing).
         """
+        seed = check_seed(seed)
         with r_session(seed):
             return self.predict_in_session(new_data, type, level, seed, joint, n_draws)
 

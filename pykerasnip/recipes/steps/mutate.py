@@ -8,6 +8,7 @@ R as quosures) or callables of the data frame (Python only).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import pandas as pd
@@ -29,14 +30,19 @@ def quosure_expression(quosure: Any) -> Any:
     raise UnsupportedStepError("step_mutate", f"not a quosure: {quosure!r}")
 
 
-def r_expression(expr: Any) -> Expression:
-    """A callable evaluating a stored R expression over a frame with the whitelist."""
-    def run(data: pd.DataFrame) -> Any:
+@dataclass(frozen=True, eq=False)
+class RExpression:
+    """A stored R expression as a callable of a frame, evaluated with the whitelist; an
+    object rather than a closure, so that fitted workflows pickle (Spark ships them,
+    vetiver-python's joblib pins store them)."""
+
+    expr: Any
+
+    def __call__(self, data: pd.DataFrame) -> Any:
         try:
-            return evaluate(expr, data)
+            return evaluate(self.expr, data)
         except UnsupportedObjectError as err:
             raise UnsupportedStepError("step_mutate", str(err)) from err
-    return run
 
 
 @register
@@ -56,7 +62,7 @@ class StepMutate(Step):
         #: the R expression of each input, when it has one
         self.expressions = {name: parse(text) for name, text in common.items() if isinstance(text, str)}
         self.inputs: dict[str, Expression] = {
-            name: r_expression(self.expressions[name]) if name in self.expressions else fn
+            name: RExpression(self.expressions[name]) if name in self.expressions else fn
             for name, fn in common.items()}
 
     @classmethod
@@ -65,7 +71,7 @@ class StepMutate(Step):
         inputs = node.get("inputs")
         step.expressions = {} if inputs is None else \
             {name: quosure_expression(q) for name, q in inputs.items()}
-        step.inputs = {name: r_expression(expr) for name, expr in step.expressions.items()}
+        step.inputs = {name: RExpression(expr) for name, expr in step.expressions.items()}
         return step
 
     def to_r(self) -> List:

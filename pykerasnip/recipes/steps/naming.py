@@ -7,6 +7,7 @@ step_rename_at's R function is replayed when it is ``toupper``/``tolower`` or a 
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -146,7 +147,7 @@ def name_function(fn: Any) -> tuple[NameFunction, Any]:
     else:
         raise UnsupportedStepError("step_rename_at", f"the function {fn!r}")
     check_nesting(expr, "step_rename_at's naming function")
-    return (lambda names: _evaluate(expr, names)), expr
+    return functools.partial(_evaluate, expr), expr  # a partial pickles, a lambda does not
 
 
 def _base_function_name(fn: Any) -> str:
