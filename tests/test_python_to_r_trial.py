@@ -23,6 +23,7 @@ import r_peer
 from pykerasnip.errors import ArchiveError, SpecError
 from pykerasnip.hardhat.blueprint import RecipeBlueprint
 from r_oracle import requires_r, run_r
+from write_cases import classification_output, functional_input, regression_output
 
 SEED = 3
 CLS_TYPES = ("class", "prob", "conf_int", "pred_int")
@@ -50,26 +51,6 @@ def dropout_block(model, rate=0.1):
 
     model.add(keras.layers.Dropout(rate))
     return model
-
-
-def regression_output(model):
-    import keras
-
-    model.add(keras.layers.Dense(1))
-    return model
-
-
-def classification_output(model, num_classes):
-    import keras
-
-    model.add(keras.layers.Dense(num_classes, activation="softmax"))
-    return model
-
-
-def functional_input(input_shape):
-    import keras
-
-    return keras.Input(shape=input_shape)
 
 
 def functional_dense(tensor, units=8, activation="relu"):
