@@ -103,3 +103,15 @@ def check_python_prep(folder: Path, case: str) -> None:
             return
         prepped = recipe.prep(training=train)
     assert_as_r(folder, bake(folder, prepped, case), case)
+
+
+def check_r_prediction(folder: Path, fitted: Any, kind: str) -> None:
+    """``fitted``'s prediction of ``folder/new_data.rds`` equals R's ``folder/<kind>.rds``
+    exactly (Monte Carlo types with R's seed 11), with no NumPy runtime warning."""
+    new_data = pk.read_rds(folder / "new_data.rds")
+    want = pk.read_rds(folder / f"{kind}.rds")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = fitted.predict(new_data, type=kind, seed=11)
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    pd.testing.assert_frame_equal(got, want, check_exact=True)

@@ -15,6 +15,7 @@ import pytest
 import pykerasnip as pk
 from pykerasnip import rowblocks
 from pykerasnip.errors import ForgeError, SpecError
+from recipe_cases import check_r_prediction
 
 DATA = Path(__file__).parent / "data" / "new_user"
 CASES = sorted(p.name for p in DATA.iterdir()) if DATA.is_dir() else []
@@ -33,13 +34,7 @@ def objects() -> dict:
 
 @pytest.mark.parametrize("case,kind", PREDICTIONS)
 def test_python_predicts_what_r_predicted(objects: dict, case: str, kind: str) -> None:
-    new_data = pk.read_rds(DATA / case / "new_data.rds")
-    want = pk.read_rds(DATA / case / f"{kind}.rds")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        got = objects[case].predict(new_data, type=kind, seed=11)
-    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
-    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    check_r_prediction(DATA / case, objects[case], kind)
 
 
 @pytest.mark.parametrize("case,novel", [("levels_bundle", "unseen!"), ("dates_v2", "Mars"),

@@ -11,7 +11,6 @@ the same recipe; kerasnip workflows fed by date-time features predict R's number
 where R stops, Python raises a typed error."""
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +20,7 @@ import pykerasnip as pk
 from pykerasnip.convert import from_pandas
 from pykerasnip.errors import ForgeError, UnsupportedObjectError
 from r_oracle import plain, requires_r, run_r
-from recipe_cases import bake, case_names, check_python_prep, check_r_prepped
+from recipe_cases import bake, check_r_prediction, case_names, check_python_prep, check_r_prepped
 
 DATA = Path(__file__).parent / "data" / "types_trial"
 CASES = case_names(DATA)
@@ -83,13 +82,7 @@ def workflows() -> dict:
 
 @pytest.mark.parametrize("case,kind", PREDICTIONS)
 def test_workflow_predicts_what_r_predicted(workflows: dict, case: str, kind: str) -> None:
-    new_data = pk.read_rds(DATA / case / "new_data.rds")
-    want = pk.read_rds(DATA / case / f"{kind}.rds")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        got = workflows[case].predict(new_data, type=kind, seed=11)
-    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
-    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    check_r_prediction(DATA / case, workflows[case], kind)
 
 
 def test_workflow_stops_where_r_stops(workflows: dict) -> None:
