@@ -9,7 +9,9 @@ most any input added to the peak of the warmed-up process (TensorFlow and the se
 files loaded).
 
 The seed files' own unchanged ``.keras`` archives load once per process for the
-unseeded predict types (``--fresh-models`` loads every archive every time).
+unseeded predict types (``--fresh-models`` loads every archive every time). With
+``--report``, the figures so far are also written there at every ``--progress`` step, so
+a run killed outright still leaves its count.
 """
 from __future__ import annotations
 
@@ -22,6 +24,9 @@ import sys
 import time
 from collections import Counter
 from contextlib import nullcontext
+from typing import Callable
+
+from pykerasnip.atomic import write_atomically
 
 from .harness import KINDS, SEEDS, Mutation, run, seed_models_reused, warm_up
 
@@ -31,9 +36,11 @@ def _next_mutation(rng: random.Random) -> Mutation:
                     rng.randrange(10**6))
 
 
-def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0) -> dict:
+def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0,
+             checkpoint: Callable[[dict], None] | None = None) -> dict:
     """Run inputs ``start`` to ``start + inputs`` of seed ``seed``'s sequence; each escape
-    or silent change is also printed to stderr when it is found. Interrupted (Ctrl-C or
+    or silent change is also printed to stderr when it is found, and every ``progress``
+    inputs the figures so far go to stderr and to ``checkpoint``. Interrupted (Ctrl-C or
     SIGTERM), it stops after the last whole input and reports what it ran."""
     rng = random.Random(seed)
     for _ in range(start):
@@ -47,6 +54,16 @@ def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0) -> dict:
     warm_rss = _peak_rss_mb()
     began = time.perf_counter()
     done = 0
+
+    def figures() -> dict:
+        return {"inputs": done, "interrupted": done < inputs, "seed": seed, "start": start,
+                "outcomes": dict(counts), "typed_errors": dict(errors), "problems": problems,
+                "slowest_seconds": round(slowest[0], 3), "slowest": slowest[1],
+                "slowest_cpu_seconds": round(slowest_cpu[0], 3), "slowest_cpu": slowest_cpu[1],
+                "peak_rss_mb": _peak_rss_mb(), "warm_peak_rss_mb": warm_rss,
+                "most_memory_any_input_added_mb": round(_peak_rss_mb() - warm_rss, 1),
+                "wall_seconds": round(time.perf_counter() - began, 1)}
+
     for i in range(inputs):
         mutation = _next_mutation(rng)
         try:
@@ -65,13 +82,14 @@ def campaign(inputs: int, seed: int, progress: int = 0, start: int = 0) -> dict:
         slowest_cpu = max(slowest_cpu, (outcome.cpu_seconds, outcome.what))
         if progress and (i + 1) % progress == 0:
             print(f"{i + 1} inputs, {dict(counts)}", file=sys.stderr, flush=True)
-    return {"inputs": done, "interrupted": done < inputs, "seed": seed, "start": start, "outcomes": dict(counts),
-            "typed_errors": dict(errors),
-            "problems": problems, "slowest_seconds": round(slowest[0], 3), "slowest": slowest[1],
-            "slowest_cpu_seconds": round(slowest_cpu[0], 3), "slowest_cpu": slowest_cpu[1],
-            "peak_rss_mb": _peak_rss_mb(), "warm_peak_rss_mb": warm_rss,
-            "most_memory_any_input_added_mb": round(_peak_rss_mb() - warm_rss, 1),
-            "wall_seconds": round(time.perf_counter() - began, 1)}
+            if checkpoint is not None:
+                checkpoint(figures())
+
+    return figures()
+
+
+def _write_report(path: str, figures: dict) -> None:
+    write_atomically(path, [json.dumps(figures, indent=1).encode()])
 
 
 def _peak_rss_mb() -> float:
@@ -92,13 +110,12 @@ def main(argv: list[str] | None = None) -> int:
 
     warnings.simplefilter("ignore")
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    write = (lambda figures: _write_report(args.report, figures)) if args.report else None
     with nullcontext() if args.fresh_models else seed_models_reused():
-        result = campaign(args.inputs, args.seed, args.progress, args.start)
-    text = json.dumps(result, indent=1)
-    if args.report:
-        with open(args.report, "w") as fh:
-            fh.write(text)
-    print(text)
+        result = campaign(args.inputs, args.seed, args.progress, args.start, write)
+    if write is not None:
+        write(result)
+    print(json.dumps(result, indent=1))
     return 1 if result["problems"] else 0
 
 

@@ -4,10 +4,12 @@ prediction without a warning or an error. CI runs a short deterministic budget
 (``PYKERASNIP_FUZZ_EXAMPLES``, default 40); ``python -m tests.fuzz.campaign`` runs long."""
 from __future__ import annotations
 
+import json
 import os
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from .campaign import _write_report, campaign
 from .harness import FIXTURES, KINDS, SEEDS, Mutation, run, seed_models_reused
 
 
@@ -37,3 +39,18 @@ def test_reusing_the_seed_models_changes_no_outcome() -> None:
         reused = [(o.status, o.what) for o in map(run, batch)]
     assert reused == fresh
     assert {status for status, _ in fresh} >= {"ok", "typed"}
+
+
+def test_a_campaign_hands_over_its_figures_at_every_progress_step(tmp_path) -> None:
+    """What a run killed outright leaves: the report as of its last progress step."""
+    report = tmp_path / "report.json"
+    seen: list[dict] = []
+
+    def checkpoint(figures: dict) -> None:
+        seen.append(figures)
+        _write_report(str(report), figures)
+
+    figures = campaign(6, seed=3, progress=2, checkpoint=checkpoint)
+    assert [f["inputs"] for f in seen] == [2, 4, 6] and figures["inputs"] == 6
+    assert json.loads(report.read_text())["outcomes"] == figures["outcomes"]
+    assert sum(figures["outcomes"].values()) == 6
