@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import ForgeError
 from ..factor import as_character, factor, factorize, from_codes, lookup, present_labels
 from ..formula.parse import format_double
-from ..rds.nodes import INT_MAX
+from ..rds.nodes import INT_MAX, NA_REAL
 from ..rowblocks import warn_rows
 
 
@@ -135,7 +135,8 @@ def _to_double(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
         return column
     if column_kind(column) not in ("double", "integer", "logical"):
         raise _fail(column, target, name)
-    return column.astype("Float64").astype(float)
+    values = column.astype("Float64").to_numpy(dtype=float, na_value=NA_REAL)  # R's NA, not NaN
+    return pd.Series(values, index=column.index, name=column.name)
 
 
 def _to_integer(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
@@ -194,7 +195,9 @@ def _to_factor(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
     levels = list(target.cat.categories)
     if kind not in ("character", "factor", "ordered"):
         raise _fail(column, target, name)
-    if column_kind(target) == "ordered" and kind == "ordered" and list(column.cat.categories) != levels:
+    if kind in ("factor", "ordered") and kind != column_kind(target):
+        raise _fail(column, target, name)
+    if kind == "ordered" and list(column.cat.categories) != levels:
         raise _fail(column, target, name, "ordered factors need the same levels")
     lost = sorted({str(v) for v in present_labels(column)} - {str(lvl) for lvl in levels})
     if lost:
@@ -246,9 +249,27 @@ CASTS: dict[str, Callable[[pd.Series, pd.Series, str], pd.Series]] = {
 }
 
 
+def is_unspecified(column: pd.Series) -> bool:
+    """vctrs' unspecified vector: logical, not empty, every value missing (``NA`` or
+    ``c(NA, NA)``), which casts to any type."""
+    return len(column) > 0 and column_kind(column) == "logical" and bool(column.isna().all())
+
+
+def _missing_like(target: pd.Series, index: pd.Index) -> pd.Series:
+    """A column of ``target``'s type with every value missing (R's ``NA`` of that type)."""
+    kind = column_kind(target)
+    if kind == "double":
+        return pd.Series(np.full(len(index), NA_REAL), index=index)
+    if kind == "character":
+        return pd.Series([None] * len(index), index=index, dtype=object)
+    return target.reindex(range(len(index))).set_axis(index)
+
+
 def vec_cast(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
     """Cast ``column`` to the type of the 0-length ``target`` as vctrs does."""
     cast = CASTS.get(column_kind(target))
     if cast is None:
         return column
+    if is_unspecified(column):
+        return _missing_like(target, column.index)
     return cast(column, target, name)
