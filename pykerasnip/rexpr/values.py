@@ -65,6 +65,8 @@ def _from_extension(array: pd.api.extensions.ExtensionArray) -> RVector:
         return pd.array(array, dtype="boolean")
     if pd.api.types.is_integer_dtype(dtype):
         return to_integer(array.to_numpy(dtype=float, na_value=np.nan))
+    if isinstance(array, pd.arrays.NumpyExtensionArray):  # a float64 column: R's NA bits kept
+        return _from_numpy(array.to_numpy())
     if pd.api.types.is_float_dtype(dtype):
         return array.to_numpy(dtype=float, na_value=np.nan)
     if pd.api.types.is_string_dtype(dtype):
