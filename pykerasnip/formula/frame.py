@@ -91,7 +91,7 @@ def model_frame(terms: Terms, data: pd.DataFrame, na_action: str = "pass",
     ``na_action`` is ``"pass"`` (keep rows with NA) or ``"omit"`` (drop them). The
     returned terms carry ``predvars`` with fitted coefficients and ``data_classes``.
     """
-    names = terms.variable_names
+    names = terms.frame_names
     columns: dict[str, Column] = {}
     for name, predvar in zip(names, terms.predvars):
         value = rexpr.evaluate(predvar, data)

@@ -91,7 +91,7 @@ def _coding_codes(frame: ModelFrame, codings: dict[str, Coding]) -> np.ndarray:
     codes = frame.terms.factors.copy()
     if frame.terms.intercept:
         return codes
-    names = frame.terms.variable_names
+    names = frame.terms.frame_names
     for j in range(codes.shape[1]):
         for i in np.flatnonzero(codes[:, j]):
             if codings[names[i]].is_factor and codings[names[i]].full.shape[1] > 1:
@@ -104,13 +104,13 @@ def model_matrix(frame: ModelFrame, one_hot: bool = False) -> pd.DataFrame:
     """R's ``model.matrix(terms, frame)`` (float64 columns, R's column names); rows with
     missing values give NA entries."""
     terms = frame.terms
-    names = terms.variable_names
+    names, labels = terms.frame_names, terms.variable_names
     used = {names[i] for vars_ in terms.term_variables() for i in vars_}
     codings = {n: variable_coding(frame.columns[n], one_hot) for n in names if n in used}
     codes = _coding_codes(frame, codings)
     blocks = [pd.DataFrame({"(Intercept)": np.ones(len(frame))}, index=frame.index)] if terms.intercept else []
     for j, vars_ in enumerate(terms.term_variables()):
-        parts = [(names[i], codings[names[i]].full if codes[i, j] == 2 else codings[names[i]].contrasted)
+        parts = [(labels[i], codings[names[i]].full if codes[i, j] == 2 else codings[names[i]].contrasted)
                  for i in vars_]
         blocks.append(_term_block(parts, frame.index))
     return pd.concat(blocks, axis=1) if blocks else pd.DataFrame(index=frame.index)

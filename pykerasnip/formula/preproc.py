@@ -69,7 +69,7 @@ class FormulaPreproc:
         returns the preproc, the predictors ``x`` and the outcome columns ``y``."""
         terms = terms_from_formula(formula, list(data.columns))
         frame = model_frame(terms, data, na_action="omit")
-        response = frame.terms.variable_names[0] if terms.response else None
+        response = frame.terms.frame_names[0] if terms.response else None
         predictors = ModelFrame({n: c for n, c in frame.columns.items() if n != response},
                                 frame.terms, frame.index)
         xlevels = {n: _levels(c) for n, c in predictors.columns.items()

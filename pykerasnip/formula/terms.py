@@ -43,8 +43,15 @@ class Terms:
 
     @property
     def variable_names(self) -> list[str]:
-        """Variable names as R's model.frame names its columns (deparsed)."""
+        """Variable names as the factors matrix and model matrix show them (deparsed,
+        non-syntactic names in backquotes)."""
         return [deparse(v) for v in self.variables]
+
+    @property
+    def frame_names(self) -> list[str]:
+        """Variable names as R's model.frame names its columns (and dataClasses, xlevels):
+        a bare symbol as it is (``my var``), a call deparsed (``log(`my var`)``)."""
+        return [v.name if isinstance(v, Sym) else deparse(v) for v in self.variables]
 
     @property
     def order(self) -> list[int]:
@@ -125,7 +132,8 @@ def _check_consistent(terms: Terms, node: Lang, predvars: list[Any] | None) -> N
     if remade:
         raise MalformedObjectError(f"a terms object's predvars for {remade} are not its variables' "
                                    "calls (makepredictcall only adds arguments)")
-    unclassed = [v for v in names if node.attr("dataClasses") is not None and v not in terms.data_classes]
+    unclassed = [v for v in terms.frame_names
+                 if node.attr("dataClasses") is not None and v not in terms.data_classes]
     if unclassed:
         raise MalformedObjectError(f"a terms object's dataClasses miss variables {unclassed}")
     dimnames = node.attr("factors").attr("dimnames") if terms.term_labels else None

@@ -290,7 +290,7 @@ def _without_variables(terms: Terms, names: set[str]) -> Terms:
     if in_functions:
         raise SpecError("functions involving factors or characters are not allowed with "
                         f"indicators = 'none'; found for: {in_functions}")
-    drop = {i for i, n in enumerate(terms.variable_names) if n in names}
+    drop = {i for i, n in enumerate(terms.frame_names) if n in names}
     used = terms.term_variables()
     bad = [terms.term_labels[j] for j, vs in enumerate(used) if drop & set(vs) and len(vs) > 1]
     if bad:
