@@ -9,8 +9,9 @@ from .evaluator import builtin
 from .values import COERCE, INT_MAX, RVector, as_double, common_kind
 
 
-@builtin("(", "I")
+@builtin("(", "I", "offset")
 def _identity(x: RVector) -> RVector:
+    """``(x)``, ``I(x)`` and ``stats::offset(x)``: ``x`` itself."""
     return x
 
 

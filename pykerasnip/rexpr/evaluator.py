@@ -26,7 +26,7 @@ FUNCTIONS: dict[str, Impl] = {}
 #: the package whose semantics each implemented non-base function follows; every other
 #: function in :data:`FUNCTIONS` is base R's. ``pkg::f`` is accepted only for that package.
 PACKAGES: dict[str, str] = {
-    **dict.fromkeys(("var", "sd", "median", "poly"), "stats"),
+    **dict.fromkeys(("var", "sd", "median", "poly", "offset"), "stats"),
     **dict.fromkeys(("n", "if_else", "case_when"), "dplyr"),
     **dict.fromkeys(("ns", "bs"), "splines"),
 }
