@@ -222,8 +222,9 @@ class _Encoder:
         return _unique(a + b + _interact(a, b))
 
     def _in(self, left: Any, right: Any) -> list[Term]:
+        terms = self.encode(left)  # first: variables are installed as they appear
         inner = frozenset().union(*self.encode(right))
-        return _unique([t | inner for t in self.encode(left)])
+        return _unique([t | inner for t in terms])
 
     def _slash(self, left: Any, right: Any) -> list[Term]:
         a = self.encode(left)
