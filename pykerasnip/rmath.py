@@ -507,6 +507,13 @@ def quantile7(x: Sequence[float] | np.ndarray, probs: Sequence[float] | np.ndarr
 def poly_coefs(x: np.ndarray, degree: int) -> tuple[np.ndarray, np.ndarray]:
     """The ``coefs`` (``alpha``, ``norm2``) that ``stats::poly(x, degree)`` stores,
     computed as ``poly()`` does (LINPACK QR, long-double column sums)."""
+    return poly_fit(x, degree)[1:]
+
+
+def poly_fit(x: np.ndarray, degree: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``stats::poly(x, degree)`` of the data it is fitted on: the basis as poly() makes
+    it there (scaled QR columns, which differ in the last bits from the recurrence
+    ``predict()`` runs), then its ``alpha`` and ``norm2``."""
     x = np.asarray(x, dtype=float)
     if np.isnan(x).any():
         raise ValueError("missing values are not allowed in 'poly'")
@@ -518,7 +525,7 @@ def poly_coefs(x: np.ndarray, degree: int) -> tuple[np.ndarray, np.ndarray]:
     squares = z * z
     norm2 = col_sums(squares)
     alpha = (col_sums(centred[:, None] * squares) / norm2 + xbar)[:degree]
-    return alpha, np.concatenate([[1.0], norm2])
+    return (z / np.sqrt(norm2))[:, 1:], alpha, np.concatenate([[1.0], norm2])
 
 
 def poly_predict(x: np.ndarray, alpha: Sequence[float], norm2: Sequence[float]) -> np.ndarray:

@@ -22,7 +22,7 @@ from .. import rtree
 from ..convert import flag, from_pandas, r_get, scalar, strings
 from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
 from ..factor import remembering_factorizations, with_text_levels
-from ..formula.frame import model_frame
+from ..formula.frame import ModelFrame, model_frame
 from ..formula.matrix import model_matrix
 from ..formula.parse import call, parse
 from ..formula.terms import Terms, all_vars, terms_from_formula
@@ -173,7 +173,11 @@ class FormulaBlueprint(Blueprint):
 
     def design(self, predictors: pd.DataFrame) -> pd.DataFrame:
         """Model matrix of cleaned predictors by the ``indicators`` mode."""
-        frame = model_frame(self.terms, predictors, na_action="pass")
+        return self.matrix_of(model_frame(self.terms, predictors, na_action="pass"), predictors)
+
+    def matrix_of(self, frame: ModelFrame, predictors: pd.DataFrame) -> pd.DataFrame:
+        """The model matrix of ``frame`` (a model frame of ``predictors``) by the
+        ``indicators`` mode."""
         matrix = model_matrix(frame, one_hot=self.indicators == "one_hot")
         if self.indicators == "none":
             matrix = pd.concat([matrix, predictors[self.factorish()]], axis=1)
@@ -326,11 +330,12 @@ def mold_formula(formula: str, data: pd.DataFrame, indicators: str = "none",
     else:
         blueprint.levels = {c: rexpr.default_levels(rexpr.as_vector(data[c]))
                             for c in predictor_names if column_kind(data[c]) == "character"}
-    fitted = model_frame(predictor_terms, data[predictor_names], na_action="pass")
+    x = data[predictor_names].reset_index(drop=True)
+    fitted = model_frame(predictor_terms, x, na_action="pass")
     outcome_terms = replace(terms_from_formula(call("~", lhs)), intercept=False)
     outcome_frame = model_frame(outcome_terms, data, na_action="pass")
     blueprint.terms, blueprint.outcome_terms = fitted.terms, outcome_frame.terms
-    predictors = blueprint.design(data[predictor_names].reset_index(drop=True))
+    predictors = blueprint.matrix_of(fitted, x)  # poly() of its training data: R's fit-time basis
     return Mold(blueprint.with_intercept(predictors), outcome_frame.to_frame().reset_index(drop=True), blueprint)
 
 

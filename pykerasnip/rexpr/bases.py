@@ -30,11 +30,12 @@ def _poly(x: RVector, degree: RVector | None = None, coefs: dict | None = None,
         return _matrix(rmath.poly_raw(values, d))
     if coefs is None:
         _require_complete(values, "poly")
-        alpha, norm2 = rmath.poly_coefs(values, d)
+        basis, alpha, norm2 = rmath.poly_fit(values, d)
     else:
         alpha, norm2 = as_double(coefs["alpha"]), as_double(coefs["norm2"])
+        basis = rmath.poly_predict(values, alpha, norm2)
     stored = List([Real(alpha), Real(norm2)]).set_attr("names", Str(["alpha", "norm2"]))
-    return _matrix(rmath.poly_predict(values, alpha, norm2), {"coefs": stored}, keep_args=True)
+    return _matrix(basis, {"coefs": stored}, keep_args=True)
 
 
 def _interior_knots(values: np.ndarray, count: int) -> np.ndarray:
