@@ -37,6 +37,9 @@ from .cast import column_kind, scream, shrink
 
 INDICATORS = ("traditional", "one_hot", "none")
 
+#: column kinds hardhat takes as outcomes of an xy mold (its ``is_known_output_type``)
+OUTCOME_KINDS = ("double", "integer", "factor", "ordered")
+
 
 @dataclass
 class Ptypes:
@@ -345,6 +348,9 @@ def mold_xy(predictors: list[str], outcomes: list[str], data: pd.DataFrame,
     missing = [c for c in [*outcomes, *predictors] if c not in data.columns]
     if missing:
         raise SpecError(f"The following columns were not found in `data`: {missing}.")
+    unknown = [c for c in outcomes if column_kind(data[c]) not in OUTCOME_KINDS]
+    if unknown:
+        raise SpecError(f"Not all columns of `y` are known outcome types (numeric or factor): {unknown}.")
     x, y = data[predictors].reset_index(drop=True), data[outcomes].reset_index(drop=True)
     blueprint = XYBlueprint(intercept=intercept, allow_novel_levels=allow_novel_levels, ptypes=Ptypes.of(x, y))
     return Mold(blueprint.with_intercept(x), y, blueprint)
