@@ -628,7 +628,8 @@ class StepIndicateNa(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        flags = pd.DataFrame({f"{self.prefix}_{c}": data[c].isna().astype("Int32")
+        dtype = "Int32" if len(data) else "boolean"  # recipes' ifelse() of no rows is logical(0)
+        flags = pd.DataFrame({f"{self.prefix}_{c}": data[c].isna().astype(dtype)
                               for c in self.columns}, index=data.index)
         out = pd.concat([data, flags], axis=1)
         return out if self.keep_original_cols else out.drop(columns=self.columns)
