@@ -26,7 +26,8 @@ class Terms:
     """A terms object. ``factors`` is the variables x terms coding matrix (0: not in
     the term, 1: coded by contrasts, 2: coded by all indicators); ``predvars`` are the
     expressions evaluated for each variable (with stored coefficients, e.g. ``poly``);
-    ``response`` is the 1-based position of the response variable (0 = none)."""
+    ``response`` is the 1-based position of the response variable (0 = none);
+    ``offset`` the 1-based positions of the ``offset()`` variables, which no term uses."""
 
     variables: list[Any]
     term_labels: list[str]
@@ -36,6 +37,7 @@ class Terms:
     predvars: list[Any] = field(default_factory=list)
     data_classes: dict[str, str] = field(default_factory=dict)
     formula: Any = None
+    offset: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.predvars:
@@ -71,7 +73,8 @@ class Terms:
             lhs_free = call("~", self.formula.args[1][1])
         return replace(self, variables=[self.variables[i] for i in keep],
                        predvars=[self.predvars[i] for i in keep],
-                       factors=self.factors[keep, :], response=0, formula=lhs_free)
+                       factors=self.factors[keep, :], response=0, formula=lhs_free,
+                       offset=kept_positions(self.offset, keep))
 
     def to_r(self, env: Any = None) -> Lang:
         """The R ``terms`` object; ``.Environment`` is set only when ``env`` is given
@@ -86,7 +89,8 @@ class Terms:
                  "class": b.chr("terms", "formula"), ".Environment": env,
                  "predvars": call("list", *self.predvars),
                  "dataClasses": b.structure(b.chr(list(self.data_classes.values())),
-                                            names=b.chr(list(self.data_classes))) if self.data_classes else None}
+                                            names=b.chr(list(self.data_classes))) if self.data_classes else None,
+                 "offset": b.int_(self.offset) if self.offset else None}
         return b.structure(call("~", *[value for _, value in self.formula.args]), attrs)
 
     @classmethod
@@ -115,7 +119,8 @@ class Terms:
         terms = cls(variables=variables, term_labels=labels, factors=matrix,
                     intercept=bool(_scalar_int(node.attr("intercept"), 1, "intercept")),
                     response=_scalar_int(node.attr("response"), 0, "response"),
-                    predvars=predvars or [], data_classes=data_classes, formula=node)
+                    predvars=predvars or [], data_classes=data_classes, formula=node,
+                    offset=_offsets(node.attr("offset"), len(variables)))
         _check_consistent(terms, node, predvars)
         return terms
 
@@ -157,6 +162,20 @@ def _same_call(variable: Any, predvar: Any) -> bool:
     if isinstance(variable, Lang):
         return isinstance(predvar, Lang) and deparse(predvar.function) == deparse(variable.function)
     return isinstance(predvar, Sym) and predvar == variable
+
+
+def kept_positions(positions: list[int], keep: list[int]) -> list[int]:
+    """1-based variable ``positions`` renumbered after keeping the 0-based ``keep``."""
+    return [keep.index(p - 1) + 1 for p in positions if p - 1 in keep]
+
+
+def _offsets(node: Any, count: int) -> list[int]:
+    """A terms object's ``offset`` attribute: 1-based positions among ``count`` variables."""
+    if node is None:
+        return []
+    if not isinstance(node, Integer) or any(not 1 <= p <= count for p in node.data):
+        raise MalformedObjectError(f"a terms object's offset attribute must hold variable positions 1..{count}")
+    return [int(p) for p in node.data]
 
 
 def _list_call_args(node: Any) -> list[Any]:
@@ -308,7 +327,9 @@ def terms_from_formula(formula: "str | Lang", columns: Sequence[str] | None = No
     sides = [value for _, value in tree.args]
     lhs, rhs = (None, sides[0]) if len(sides) == 1 else sides
     encoder = _Encoder(lhs, columns)
-    terms = sorted(encoder.encode(rhs), key=len)
+    encoded = sorted(encoder.encode(rhs), key=len)
+    offsets = _offset_variables(encoder.variables, lhs is not None)
+    terms = [t for t in encoded if not t & offsets]
     factors = np.zeros((len(encoder.variables), len(terms)), dtype=int)
     for j, term in enumerate(terms):
         for i in term:
@@ -318,4 +339,11 @@ def terms_from_formula(formula: "str | Lang", columns: Sequence[str] | None = No
     dot_columns = [c for c in columns or [] if c not in encoder.dot_excluded]
     return Terms(variables=list(encoder.variables), term_labels=labels, factors=factors,
                  intercept=encoder.intercept, response=1 if lhs is not None else 0,
-                 formula=_expand_dot(tree, dot_columns))
+                 formula=_expand_dot(tree, dot_columns), offset=sorted(i + 1 for i in offsets))
+
+
+def _offset_variables(variables: Sequence[Any], response: bool) -> set[int]:
+    """0-based positions of the predictor variables R takes as offsets (deparsed as a
+    call to ``offset``; not ``stats::offset``): terms using them are dropped."""
+    names = [deparse(v) for v in variables]
+    return {i for i, name in enumerate(names) if i >= int(response) and name.startswith("offset(")}

@@ -25,7 +25,7 @@ from ..factor import remembering_factorizations, with_text_levels
 from ..formula.frame import ModelFrame, model_frame
 from ..formula.matrix import model_matrix
 from ..formula.parse import call, parse
-from ..formula.terms import Terms, all_vars, terms_from_formula
+from ..formula.terms import Terms, all_vars, kept_positions, terms_from_formula
 from ..rds import build as b
 from ..rds import nodes as n
 from ..rds.nodes import EmptyEnv, Lang, List, Real, Sym
@@ -307,7 +307,8 @@ def _without_variables(terms: Terms, names: set[str]) -> Terms:
     return replace(terms, variables=[terms.variables[i] for i in keep_vars],
                    predvars=[terms.predvars[i] for i in keep_vars],
                    term_labels=[terms.term_labels[j] for j in keep_terms],
-                   factors=terms.factors[np.ix_(keep_vars, keep_terms)])
+                   factors=terms.factors[np.ix_(keep_vars, keep_terms)],
+                   offset=kept_positions(terms.offset, keep_vars))
 
 
 def mold_formula(formula: str, data: pd.DataFrame, indicators: str = "none",
