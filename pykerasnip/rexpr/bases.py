@@ -1,4 +1,5 @@
-"""Builtins that make matrices from one variable: ``poly``, ``ns``, ``bs`` and ``scale``.
+"""Builtins that make matrices: ``poly``, ``ns``, ``bs`` and ``scale`` from one variable,
+``cbind`` from several (a multivariate outcome).
 
 A matrix computed from the data records, in ``attrs["predict_args"]``, the arguments R's
 ``makepredictcall`` would store in a terms object's ``predvars`` (coefficients, knots,
@@ -13,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from .. import rmath
-from ..errors import ForgeError
-from ..rds.nodes import Integer, List, Logical, Real, Str
-from .evaluator import builtin
+from ..rlinalg import sum_ld
+from ..errors import ForgeError, UnsupportedObjectError
+from ..rds.nodes import Integer, List, Logical, Real, Str, Sym
+from .evaluator import Context, builtin, eval_node
 from .values import RVector, as_double, kind, logical_arg, numeric_arg
 
 
@@ -88,9 +90,24 @@ def _scale_amount(arg: RVector | None, values: np.ndarray, default: Callable[[np
     return default(values) if logical_arg(arg, True) else None
 
 
-def _root_mean_square(values: np.ndarray) -> float:
+def _present_sum(values: np.ndarray) -> tuple[float, int]:
+    """R's long-double sum of the non-missing ``values`` (rounded to double at the end,
+    as ``sum()`` does) and their count."""
     present = values[~np.isnan(values)]
-    return float(np.sqrt(np.sum(present ** 2) / max(1, len(present) - 1)))
+    return (sum_ld(present) if len(present) else np.longdouble(0)), len(present)
+
+
+def _column_mean(values: np.ndarray) -> float:
+    """``colMeans(x, na.rm = TRUE)`` of one column: the sum divided in long double."""
+    total, count = _present_sum(values)
+    return float(total / count) if count else float("nan")
+
+
+def _root_mean_square(values: np.ndarray) -> float:
+    """``scale()``'s default scale: ``sqrt(sum(v^2) / max(1, length(v) - 1))`` of the
+    non-missing values."""
+    total, count = _present_sum(values * values)
+    return float(np.sqrt(float(total) / max(1, count - 1)))
 
 
 @builtin("scale")
@@ -99,7 +116,7 @@ def _scale(x: RVector, center: RVector | None = None, scale: RVector | None = No
     are reused on new data through the terms' ``predvars``)."""
     values = numeric_arg(x, "scale")
     stored = {}
-    shift = _scale_amount(center, values, lambda v: float(np.nanmean(v)))
+    shift = _scale_amount(center, values, _column_mean)
     if shift is not None:
         values, stored["center"] = values - shift, Real([shift])
     spread = _scale_amount(scale, values, _root_mean_square)
@@ -129,4 +146,26 @@ def _matrix(values: np.ndarray, predict_args: dict[str, Any] | None = None,
     frame = pd.DataFrame(values, columns=columns)
     if predict_args:
         frame.attrs.update(predict_args=predict_args, keep_args=keep_args)
+    return frame
+
+
+#: kinds of vectors ``cbind`` binds here, in R's order of coercion (the last present wins)
+_BINDABLE = ("logical", "integer", "double")
+
+
+@builtin("cbind", lazy=True)
+def _cbind(args: list[tuple[str | None, Any]], ctx: Context) -> pd.DataFrame:
+    """``cbind`` of logical or numeric vectors (``cbind(y1, y2) ~ x``): a matrix of
+    their common type; columns named by the argument's tag or symbol (R's
+    ``deparse.level = 1``), "" otherwise."""
+    values = [eval_node(expr, ctx) for _, expr in args]
+    kinds = [kind(v) for v in values]
+    if not values or any(k not in _BINDABLE for k in kinds):
+        raise UnsupportedObjectError(f"cbind() of {kinds} vectors is not supported in stored "
+                                     "expressions (logical and numeric ones are)")
+    common = max(kinds, key=_BINDABLE.index)
+    dtype = {"logical": "boolean", "integer": "Int32", "double": float}[common]
+    columns = [pd.Series(as_double(v) if common == "double" else v).astype(dtype) for v in values]
+    frame = pd.concat(columns, axis=1, ignore_index=True)
+    frame.columns = [name or (expr.name if isinstance(expr, Sym) else "") for name, expr in args]
     return frame
