@@ -340,7 +340,15 @@ def mold_formula(formula: str, data: pd.DataFrame, indicators: str = "none",
     outcome_frame = model_frame(outcome_terms, data, na_action="pass")
     blueprint.terms, blueprint.outcome_terms = fitted.terms, outcome_frame.terms
     predictors = blueprint.matrix_of(fitted, x)  # poly() of its training data: R's fit-time basis
-    return Mold(blueprint.with_intercept(predictors), outcome_frame.to_frame().reset_index(drop=True), blueprint)
+    return Mold(blueprint.with_intercept(predictors), _flat_outcomes(outcome_frame).reset_index(drop=True), blueprint)
+
+
+def _flat_outcomes(frame: ModelFrame) -> pd.DataFrame:
+    """hardhat's outcomes of a formula mold: a matrix variable (``cbind(a, b)``) becomes
+    ``<name>.<column>`` columns, ``<name>.V<k>`` for its unnamed k-th column."""
+    parts = [col.set_axis([f"{name}.{c or f'V{k + 1}'}" for k, c in enumerate(col.columns)], axis=1)
+             if isinstance(col, pd.DataFrame) else col.rename(name) for name, col in frame.columns.items()]
+    return pd.concat(parts, axis=1) if parts else pd.DataFrame(index=frame.index)
 
 
 def mold_xy(predictors: list[str], outcomes: list[str], data: pd.DataFrame,
