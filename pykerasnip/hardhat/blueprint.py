@@ -28,7 +28,7 @@ from ..formula.parse import call, parse
 from ..formula.terms import Terms, all_vars, kept_positions, terms_from_formula
 from ..rds import build as b
 from ..rds import nodes as n
-from ..rds.nodes import EmptyEnv, Lang, List, Real, Sym
+from ..rds.nodes import EmptyEnv, Integer, Lang, List, Logical, Real, Sym
 from ..recipes.independence import block_problems
 from ..recipes.recipe import Recipe
 from ..registry import register_reader
@@ -278,15 +278,31 @@ def _formula_sides(formula: str) -> tuple[Any, Any]:
     return tree.args[0][1], tree.args[1][1]
 
 
-def _check_no_intercept_terms(node: Any, formula: str) -> None:
-    """hardhat forbids ``0``/``1`` in formulas (the blueprint's ``intercept`` decides)."""
-    if isinstance(node, Real):
-        raise SpecError(f"formula {formula!r} must not contain an intercept term "
-                        "(`1`, `0`, `+ 0` or `- 1`); use the blueprint's intercept instead")
-    if isinstance(node, Lang):
-        for _, arg in node.args:
-            if isinstance(node.function, Sym) and node.function.name in ("+", "-", "(", "~"):
-                _check_no_intercept_terms(arg, formula)
+def _check_no_intercept_terms(rhs: Any, formula: str) -> None:
+    """hardhat's ``check_implicit_intercept`` (the blueprint's ``intercept`` decides):
+    the right-hand side is not ``0`` or ``1``, and no ``+`` call with a ``0`` operand or
+    ``-`` call whose last operand is ``1`` appears anywhere, inside functions too
+    (``I(x * 2 - 1)`` is refused as in R)."""
+    if _is_number(rhs, 0) or _is_number(rhs, 1):
+        raise SpecError(f"formula {formula!r} must not have a right-hand side of only `0` or `1`; "
+                        "use the blueprint's intercept instead")
+    pending = [rhs]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, Lang):
+            continue
+        operands = [value for _, value in node.args]
+        op = node.function.name if isinstance(node.function, Sym) else None
+        if op == "+" and any(_is_number(a, 0) for a in operands) or (
+                op == "-" and operands and _is_number(operands[-1], 1)):
+            raise SpecError(f"formula {formula!r} must not contain an intercept removal term "
+                            "(`+ 0`, `0 +` or `- 1`); use the blueprint's intercept instead")
+        pending.extend(operands)
+
+
+def _is_number(node: Any, value: int) -> bool:
+    """Is ``node`` a length-1 number (or logical) equal to ``value``, as R's ``==`` sees it?"""
+    return isinstance(node, (Real, Integer, Logical)) and len(node.data) == 1 and node.data[0] == value
 
 
 def _without_variables(terms: Terms, names: set[str]) -> Terms:
