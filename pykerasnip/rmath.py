@@ -653,7 +653,15 @@ def bs_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[floa
     pivots = (0.75 * boundary[0] + 0.25 * all_knots[ord_],
               0.75 * boundary[1] + 0.25 * all_knots[len(all_knots) - ord_ - 1])
     basis = _basis_with_extrapolation(x, all_knots, boundary, ord_, pivots, degree)
+    with np.errstate(invalid="ignore"):
+        outside = np.flatnonzero((x < boundary[0]) | (x > boundary[1]))
+    warn_rows("bs boundary", outside if len(outside) else None, _warn_beyond_boundary)
     return basis if intercept else basis[:, 1:]
+
+
+def _warn_beyond_boundary(rows: np.ndarray) -> None:
+    warnings.warn("some 'x' values beyond boundary knots may cause ill-conditioned bases",
+                  UserWarning, stacklevel=2)
 
 
 def ns_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[float],
