@@ -113,4 +113,4 @@ def model_matrix(frame: ModelFrame, one_hot: bool = False) -> pd.DataFrame:
         parts = [(labels[i], codings[names[i]].full if codes[i, j] == 2 else codings[names[i]].contrasted)
                  for i in vars_]
         blocks.append(_term_block(parts, frame.index))
-    return pd.concat(blocks, axis=1) if blocks else pd.DataFrame(index=frame.index)
+    return pd.concat(blocks, axis=1) if blocks else pd.DataFrame(index=frame.index, columns=[])
