@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import rexpr, rmath
+from ..errors import ForgeError
 from ..convert import datetime_numbers
 from .frame import Column, ModelFrame
 
@@ -69,6 +70,8 @@ def variable_coding(column: Column, one_hot: bool = False) -> Coding:
         numeric = pd.DataFrame({"": rexpr.as_double(rexpr.as_vector(column))}, index=column.index)
         return Coding(numeric, numeric, False)
     factor = _as_factor(column)
+    if len(factor.categories) < 2:  # R's `contrasts<-`, with or without contrasts (one_hot)
+        raise ForgeError("contrasts can be applied only to factors with 2 or more levels")
     dummies = _indicators(factor)
     full = pd.DataFrame(dummies, columns=[str(c) for c in factor.categories], index=column.index)
     contrast, names = _contrasts(factor, one_hot and kind != "logical")
