@@ -48,8 +48,8 @@ def _interior_knots(values: np.ndarray, count: int) -> np.ndarray:
 
 def _spline_knots(values: np.ndarray, df: RVector | None, knots: RVector | None,
                   boundary: RVector | None, n_interior: Callable[[int], int], what: str) -> tuple[np.ndarray, np.ndarray]:
+    _require_some(values, what)  # even with stored knots: splines' ns()/bs() stop there
     if boundary is None:
-        _require_some(values, what)
         boundary = rmath.na_rm_range(values)
     if knots is None:
         knots = _interior_knots(values, n_interior(int(as_double(df)[0])) if df is not None else 0)
@@ -132,7 +132,8 @@ def _require_complete(values: np.ndarray, what: str) -> None:
 
 def _require_some(values: np.ndarray, what: str) -> None:
     if np.isnan(values).all():
-        raise ForgeError(f"'{what}' needs at least one non-missing value to place its knots")
+        raise ForgeError(f"'{what}' needs at least one non-missing value (R: length of 'derivs' is "
+                         "larger than length of 'x')")
 
 
 def _matrix(values: np.ndarray, predict_args: dict[str, Any] | None = None,
