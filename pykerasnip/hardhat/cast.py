@@ -182,6 +182,8 @@ def _level_labels(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
     that are not all labels of the ptype's levels are a type error, as in R."""
     labels = number_labels(column)
     levels = {str(level) for level in target.cat.categories}
+    if not len(column):  # no value says these are labels: R's type error
+        raise _fail(column, target, name)
     if not set(labels.dropna()) <= levels:
         raise _fail(column, target, name, "numbers are not factor levels; pass the "
                     "column as strings or a factor")
