@@ -89,7 +89,7 @@ def _remove_novel_levels(column: pd.Series, levels: list[str], name: str) -> pd.
     if not outside.any():
         return column
     kept = [lvl for lvl in present if lvl not in novel]
-    return from_codes(lookup(present, kept)[codes], kept, like=column)
+    return from_codes(lookup(present, kept)[codes], kept, ordered=column_kind(column) == "ordered", like=column)
 
 
 def _warn_novel(rows: pd.Series, levels: list[str], name: str) -> None:
