@@ -111,7 +111,8 @@ def scream(data: pd.DataFrame, ptype: pd.DataFrame, allow_novel_levels: bool = F
     out = {}
     for name in ptype.columns:
         column, target = data[name], ptype[name]
-        if column_kind(target) in ("factor", "ordered") and column_kind(column) in NUMBER_KINDS:
+        if (column_kind(target) in ("factor", "ordered") and column_kind(column) in NUMBER_KINDS
+                and not is_unspecified(column)):
             column = _level_labels(column, target, name)
         if column_kind(target) == "factor":
             levels = [str(c) for c in target.cat.categories]
@@ -179,11 +180,13 @@ def number_labels(column: pd.Series) -> pd.Series:
 
 def _level_labels(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
     """A number column as the factor labels a CSV reader turned into numbers; numbers
-    that are not all labels of the ptype's levels are a type error, as in R."""
+    that are not all labels of the ptype's levels are a type error, as in R, and so is
+    a column without any number (but a float column of NaN only: a CSV reader's empty
+    column)."""
     labels = number_labels(column)
     levels = {str(level) for level in target.cat.categories}
-    if not len(column):  # no value says these are labels: R's type error
-        raise _fail(column, target, name)
+    if not (labels.notna().any() or len(column) and column.dtype == np.float64):
+        raise _fail(column, target, name)  # no value says these are labels: R's type error
     if not set(labels.dropna()) <= levels:
         raise _fail(column, target, name, "numbers are not factor levels; pass the "
                     "column as strings or a factor")
