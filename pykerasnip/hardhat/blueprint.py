@@ -10,6 +10,7 @@ as a DataFrame (R's ``composition`` only changes the container type).
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
@@ -106,8 +107,13 @@ class Blueprint:
         return scream(shrink(with_text_levels(new_data), ptype), ptype, self.allow_novel_levels)
 
     def with_intercept(self, predictors: pd.DataFrame) -> pd.DataFrame:
-        """hardhat's ``add_intercept_column``: an integer ``(Intercept)`` column first."""
-        if not self.intercept or "(Intercept)" in predictors.columns:
+        """hardhat's ``add_intercept_column``: an integer ``(Intercept)`` column first
+        (predictors that have one already are kept, with hardhat's warning)."""
+        if not self.intercept:
+            return predictors
+        if "(Intercept)" in predictors.columns:
+            warnings.warn('`data` already has a column named "(Intercept)". Returning `data` unchanged.',
+                          UserWarning, stacklevel=3)
             return predictors
         return predictors.assign(**{"(Intercept)": pd.array(np.ones(len(predictors)), dtype="Int32")})[
             ["(Intercept)", *predictors.columns]]
@@ -356,7 +362,7 @@ def mold_formula(formula: str, data: pd.DataFrame, indicators: str = "none",
     outcome_frame = model_frame(outcome_terms, data, na_action="pass")
     blueprint.terms, blueprint.outcome_terms = fitted.terms, outcome_frame.terms
     predictors = blueprint.matrix_of(fitted, x)  # poly() of its training data: R's fit-time basis
-    return Mold(blueprint.with_intercept(predictors), _flat_outcomes(outcome_frame).reset_index(drop=True), blueprint)
+    return Mold(predictors, _flat_outcomes(outcome_frame).reset_index(drop=True), blueprint)
 
 
 def _flat_outcomes(frame: ModelFrame) -> pd.DataFrame:
