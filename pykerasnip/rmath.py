@@ -140,6 +140,45 @@ def r_pow(x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
     return out
 
 
+def r_round(x: np.ndarray, digits: float = 0.0) -> np.ndarray:
+    """R's (>= 4.0.0) ``round(x, digits)``: of the two numbers with ``digits`` decimals
+    around ``x`` (computed as ``floor(x * 10^d) / 10^d`` and ``ceiling(..) / 10^d``), the
+    nearer to ``x``, on a tie the one with an even last digit; ``x`` itself when it has
+    no more than 15 significant digits to round. Not ``np.round``, which rounds
+    ``x * 10^d``: ``round(10.95, 1)`` is 10.9 in R (10.95 is 10.9499...), 11 in numpy."""
+    x = np.asarray(x, dtype=float)
+    dig = int(math.floor(digits + 0.5))
+    if dig == 0:
+        return np.rint(x)
+    if dig > 308 + 15:
+        return x.copy()
+    if dig < -308:
+        return np.where(np.isfinite(x) & (x != 0), 0.0, x)
+    a = np.abs(x)
+    pow10 = pow_di(10.0, dig)
+    with np.errstate(all="ignore"):
+        x10 = pow10 * a
+        i10 = np.floor(x10)
+        down, up = i10 / pow10, np.ceil(x10) / pow10
+        du, dd = up - a, a - down
+        rounded = np.where((du < dd) | ((du == dd) & (np.fmod(i10, 2.0) == 1)), up, down)
+        logb = np.frexp(a)[1] - 1.0  # C's logb(): the binary exponent
+        exact = (math.log10(2) * (0.5 + logb) + dig > 15) | ~np.isfinite(x) | (x == 0)
+    return np.where(exact, x, np.copysign(rounded, x))
+
+
+def pow_di(x: float, n: int) -> float:
+    """R's ``R_pow_di``: ``x^n`` by repeated squaring, ``1 / x^-n`` for negative ``n``."""
+    result, power, k = 1.0, x, abs(n)
+    while k:
+        if k & 1:
+            result *= power
+        k >>= 1
+        if k:
+            power *= power
+    return 1.0 / result if n < 0 else result
+
+
 def nans_produced(x: np.ndarray, out: np.ndarray, site: Hashable) -> np.ndarray:
     """``out``, R's math function of ``x``; warns as R does ("NaNs produced") when the
     function turned a number of ``x`` into NaN (once per ``site`` across row blocks)."""

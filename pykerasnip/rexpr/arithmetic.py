@@ -98,19 +98,7 @@ def _abs(x: RVector) -> RVector:
 def _round(x: RVector, digits: RVector | None = None) -> RVector:
     if is_integer_like(x):
         return COERCE["integer"](x)
-    return np.round(numeric_arg(x, "round"), 0 if digits is None else int(as_double(digits)[0]))
-
-
-def _pow_di(x: float, n: int) -> float:
-    """R's ``R_pow_di``: ``x^n`` by repeated squaring (``n >= 0``), rounding as R does."""
-    result = 1.0
-    while n:
-        if n & 1:
-            result *= x
-        n >>= 1
-        if n:
-            x *= x
-    return result
+    return rmath.r_round(numeric_arg(x, "round"), 0.0 if digits is None else float(as_double(digits)[0]))
 
 
 def _signif_one(x: float, digits: int) -> float:
@@ -124,10 +112,10 @@ def _signif_one(x: float, digits: int) -> float:
         raise UnsupportedObjectError("signif() of a number beyond 1e±306")
     e10 = int(digits - 1 - np.floor(l10))
     if e10 > 0:
-        extra = _pow_di(10.0, max(e10 - 308, 0))  # keeps 10^e10 finite for tiny x
-        scale = _pow_di(10.0, min(e10, 308))
+        extra = rmath.pow_di(10.0, max(e10 - 308, 0))  # keeps 10^e10 finite for tiny x
+        scale = rmath.pow_di(10.0, min(e10, 308))
         return sign * (np.rint((x * scale) * extra) / scale) / extra
-    scale = _pow_di(10.0, -e10)
+    scale = rmath.pow_di(10.0, -e10)
     return sign * (np.rint(x / scale) * scale)
 
 
