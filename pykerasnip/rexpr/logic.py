@@ -63,9 +63,12 @@ builtin("!")(_not)
 
 @builtin("ifelse")
 def _ifelse(test: RVector, yes: RVector, no: RVector) -> RVector:
-    """R's ``ifelse``: NA where ``test`` is NA; the result type is the wider of yes/no."""
+    """R's ``ifelse``: NA where ``test`` is NA; the result type is the test's (logical)
+    widened by ``yes`` if some test is TRUE and by ``no`` if some is FALSE."""
     condition = as_logical(test)
-    target = common_kind([yes, no])
+    used = [condition] + [v for v, side in ((yes, condition), (no, ~condition))
+                          if side.to_numpy(dtype=bool, na_value=False).any()]
+    target = common_kind(used)
     when_true, when_false = (recycle(COERCE[target](v), len(condition)) for v in (yes, no))
     chosen = when_true.copy()
     pick_no = ~condition.to_numpy(dtype=bool, na_value=False)
