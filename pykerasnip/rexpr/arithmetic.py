@@ -11,7 +11,7 @@ from .. import rmath
 from ..errors import ForgeError, UnsupportedObjectError
 from .evaluator import builtin
 from .values import (COERCE, TIME_KINDS, RVector, as_double, is_integer_like, kind, logical_arg,
-                     numeric_arg, time_like, to_integer)
+                     numeric_arg, recycled, time_like, to_integer)
 
 
 ARITHMETIC: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
@@ -28,7 +28,7 @@ def _arithmetic(op: str) -> Callable[..., RVector]:
         if {kind(a), kind(b)} & TIME_KINDS.keys():
             return _time_arithmetic(op, a, b)
         with np.errstate(all="ignore"):
-            result = ARITHMETIC[op](numeric_arg(a, op), numeric_arg(b, op))
+            result = ARITHMETIC[op](*recycled(numeric_arg(a, op), numeric_arg(b, op)))
         if op in INTEGER_PRESERVING and is_integer_like(a) and is_integer_like(b):
             return to_integer(result)
         return result

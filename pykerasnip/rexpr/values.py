@@ -8,6 +8,8 @@ pandas datetime (naive, tz-aware) and timedelta arrays.
 """
 from __future__ import annotations
 
+import warnings
+
 from collections.abc import Callable
 from typing import Any
 
@@ -104,6 +106,21 @@ def to_integer(values: np.ndarray) -> pd.arrays.IntegerArray:
 def recycle(value: RVector, n: int) -> RVector:
     """R's recycling rule: repeat ``value`` to length ``n``."""
     return value if len(value) == n else value[np.arange(n) % len(value)]
+
+
+def recycled(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two operands at one length, as R's arithmetic recycles them: the shorter repeated
+    to the longer's length (none when either is empty), with R's warning when the
+    longer is not a multiple of the shorter."""
+    if len(a) == len(b) or len(a) == 1 or len(b) == 1:
+        return a, b
+    if not (len(a) and len(b)):
+        return a[:0], b[:0]
+    n = max(len(a), len(b))
+    if n % min(len(a), len(b)):
+        warnings.warn("longer object length is not a multiple of shorter object length", UserWarning,
+                      stacklevel=4)
+    return recycle(a, n), recycle(b, n)
 
 
 def kind(value: RVector) -> str:
