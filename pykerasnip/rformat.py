@@ -33,6 +33,13 @@ _CELL = {
 _NON_FINITE = {np.inf: "Inf", -np.inf: "-Inf"}
 
 
+def cli_collapse(items: list[str]) -> str:
+    """cli's inline vector, as R's messages list values: ``a``, ``a and b``, ``a, b, and c``."""
+    if len(items) < 3:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
 def _drop0trailing(text: str) -> str:
     mantissa, e, exponent = text.partition("e")
     if "." in mantissa:

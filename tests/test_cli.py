@@ -604,11 +604,11 @@ def test_warnings_are_one_line_each_unless_verbose() -> None:
     args = ["predict", CREDIT / "workflow.rds", CREDIT / "new_data.csv", "-q"]
     quiet = run_cli(*args)
     assert quiet.returncode == 0, quiet.stderr
-    prefix = "pykerasnip: warning: NovelLevelsWarning: Novel levels found in column"
-    assert quiet.stderr.splitlines() == [f"{prefix} 'Home': 'castle'. The levels have been removed, "
-                                         "and values have been coerced to 'NA'.",
-                                         f"{prefix} 'Job': 'astronaut'. The levels have been "
-                                         "removed, and values have been coerced to 'NA'."]
+    prefix = "pykerasnip: warning: NovelLevelsWarning: Novel level found in column"
+    assert quiet.stderr.splitlines() == [f'{prefix} "Home": "castle". \u2139 The level has been removed, '
+                                         "and values have been coerced to <NA>.",
+                                         f'{prefix} "Job": "astronaut". \u2139 The level has been '
+                                         "removed, and values have been coerced to <NA>."]
     loud = run_cli("--verbose", *args)
     assert loud.stdout == quiet.stdout and "blueprint.py" in loud.stderr
 

@@ -22,6 +22,7 @@ from ..errors import ForgeError
 from ..factor import as_character, factor, factorize, from_codes, lookup, present_labels
 from ..formula.parse import format_double
 from ..rds.nodes import INT_MAX, NA_REAL
+from ..rformat import cli_collapse
 from ..rowblocks import warn_rows
 
 
@@ -98,10 +99,11 @@ def _warn_novel(rows: pd.Series, levels: list[str], name: str) -> None:
     in order of appearance."""
     novel = [lvl for lvl in map(str, factorize(rows)[1]) if lvl not in levels]
     if novel:
-        quoted = ", ".join(f"'{lvl}'" for lvl in novel)
-        warnings.warn(f"Novel levels found in column '{name}': {quoted}. The levels have been "
-                      "removed, and values have been coerced to 'NA'.", NovelLevelsWarning,
-                      stacklevel=7)
+        one = len(novel) == 1
+        quoted = cli_collapse([f'"{lvl}"' for lvl in novel])
+        warnings.warn(f'Novel level{"" if one else "s"} found in column "{name}": {quoted}.\n'
+                      f'\u2139 The level{" has" if one else "s have"} been removed, and values have '
+                      "been coerced to <NA>.", NovelLevelsWarning, stacklevel=7)
 
 
 def scream(data: pd.DataFrame, ptype: pd.DataFrame, allow_novel_levels: bool = False) -> pd.DataFrame:

@@ -19,6 +19,7 @@ import pandas as pd
 from ..convert import from_pandas, named_values, scalar, strings
 from .. import rtree
 from ..errors import ForgeError, MalformedObjectError, SpecError, UnsupportedObjectError, UnsupportedStepError
+from ..rformat import cli_collapse
 from ..factor import factor, is_factor, remembering_factorizations, with_text_levels
 from ..rds import build as b
 from ..rds.nodes import List, Str
@@ -440,7 +441,7 @@ class Recipe:
                if lv.factor and name in new_data.columns and not is_factor(new_data[name])]
         if was:
             one = len(was) == 1
-            names = " and ".join(was) if len(was) < 3 else ", ".join(was[:-1]) + f", and {was[-1]}"
+            names = cli_collapse(was)
             warnings.warn(f"! There {'was' if one else 'were'} {len(was)} column{'' if one else 's'} "
                           f"that {'was a factor' if one else 'were factors'} when the recipe was "
                           f"prepped:\n\u2022 {names}\n\u2139 This may cause errors when processing "

@@ -16,6 +16,7 @@ import pandas as pd
 from ...convert import flag, from_pandas, named_values, scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import as_character, factor, unmatched
+from ...rformat import cli_collapse
 from ...rds import build as b
 from ...formula.parse import deparse_name
 from ...formula.terms import terms_from_formula
@@ -412,16 +413,9 @@ def imputable_rows(step: Step, data: pd.DataFrame, column: str, predictors: list
 
 def _warn_hopeless(rows: np.ndarray, column: str) -> None:
     """recipes' warning for the rows (0-based) whose ``impute_with`` columns are all NA."""
-    shown = _cli_collapse([str(i + 1) for i in rows])
+    shown = cli_collapse([str(i + 1) for i in rows])
     warnings.warn(f"The `impute_with` variables for `{column}` only contains missing "
                   f"values for row: {shown}. Cannot impute for those rows.", stacklevel=4)
-
-
-def _cli_collapse(items: list[str]) -> str:
-    """cli's inline vector: ``a``, ``a and b``, ``a, b, and c``."""
-    if len(items) < 3:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + ", and " + items[-1]
 
 
 def _fill_rows(column: pd.Series, rows: np.ndarray, values: Any) -> pd.Series:
