@@ -22,10 +22,10 @@ from .. import rexpr
 from .. import rtree
 from ..convert import flag, from_pandas, r_get, scalar, strings
 from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
-from ..factor import remembering_factorizations, with_text_levels
+from ..factor import factor, remembering_factorizations, with_text_levels
 from ..formula.frame import ModelFrame, model_frame
 from ..formula.matrix import model_matrix
-from ..formula.parse import call, parse
+from ..formula.parse import call, deparse, parse
 from ..formula.terms import Terms, all_vars, kept_positions, terms_from_formula
 from ..rds import build as b
 from ..rds import nodes as n
@@ -312,18 +312,10 @@ def _is_number(node: Any, value: int) -> bool:
 
 
 def _without_variables(terms: Terms, names: set[str]) -> Terms:
-    """Terms with the given variables and every term using them removed; like hardhat,
-    refuses factor columns used inside functions or interactions."""
-    in_functions = sorted({s for v in terms.variables if not isinstance(v, Sym)
-                           for s in all_vars(v)} & names)
-    if in_functions:
-        raise SpecError("functions involving factors or characters are not allowed with "
-                        f"indicators = 'none'; found for: {in_functions}")
+    """Terms with the given variables and every term using them removed (hardhat's
+    ``remove_factorish_from_formula``)."""
     drop = {i for i, n in enumerate(terms.frame_names) if n in names}
     used = terms.term_variables()
-    bad = [terms.term_labels[j] for j, vs in enumerate(used) if drop & set(vs) and len(vs) > 1]
-    if bad:
-        raise SpecError(f"factor predictors cannot be in interactions with indicators = 'none': {bad}")
     keep_vars = [i for i in range(len(terms.variables)) if i not in drop]
     keep_terms = [j for j, vs in enumerate(used) if not drop & set(vs)]
     return replace(terms, variables=[terms.variables[i] for i in keep_vars],
@@ -331,6 +323,49 @@ def _without_variables(terms: Terms, names: set[str]) -> Terms:
                    term_labels=[terms.term_labels[j] for j in keep_terms],
                    factors=terms.factors[np.ix_(keep_vars, keep_terms)],
                    offset=kept_positions(terms.offset, keep_vars))
+
+
+#: the formula operators hardhat takes for interactions (its ``fns_interactions``)
+INTERACTIONS = (":", "*", "^", "/", "%in%")
+
+
+def _call_name(node: Any) -> str | None:
+    return node.function.name if isinstance(node, Lang) and isinstance(node.function, Sym) else None
+
+
+def _symbols_in(node: Any) -> list[str]:
+    """Every symbol of an expression, depth first (hardhat's checks walk it so)."""
+    if isinstance(node, Sym):
+        return [node.name]
+    return [s for _, arg in node.args for s in _symbols_in(arg)] if isinstance(node, Lang) else []
+
+
+def _check_factorish_in_interactions(node: Any, names: set[str]) -> None:
+    """hardhat's ``check_no_factorish_in_interactions`` (``indicators = "none"``): no
+    factor or character column anywhere under an interaction operator, as written."""
+    if not isinstance(node, Lang):
+        return
+    if _call_name(node) in INTERACTIONS:
+        found = [s for s in _symbols_in(node) if s in names]
+        if found:
+            raise SpecError("Interaction terms involving factors or characters are not allowed when "
+                            f"indicators = 'none': {found[0]!r} in `{deparse(node)}`.")
+        return
+    for _, arg in node.args:
+        _check_factorish_in_interactions(arg, names)
+
+
+def _check_factorish_in_functions(node: Any, names: set[str], allowed: bool = True) -> None:
+    """hardhat's ``check_no_factorish_in_functions`` (``indicators = "none"``): factor and
+    character columns only as operands of the top chain of ``+``, ``-`` and ``(``."""
+    if not isinstance(node, Lang):
+        return
+    allowed = allowed and _call_name(node) in ("+", "-", "(")
+    for _, arg in node.args:
+        if not allowed and isinstance(arg, Sym) and arg.name in names:
+            raise SpecError("Functions involving factors or characters are not allowed when "
+                            f"indicators = 'none': {arg.name!r} in `{deparse(node)}`.")
+        _check_factorish_in_functions(arg, names, allowed)
 
 
 def mold_formula(formula: str, data: pd.DataFrame, indicators: str = "none",
@@ -352,11 +387,15 @@ def mold_formula(formula: str, data: pd.DataFrame, indicators: str = "none",
     blueprint = FormulaBlueprint(intercept=intercept, allow_novel_levels=allow_novel_levels, ptypes=ptypes,
                                  formula=formula, indicators=indicators)
     if indicators == "none":
-        predictor_terms = _without_variables(predictor_terms, set(blueprint.factorish()))
+        factorish, expanded = set(blueprint.factorish()), full.formula.args[-1][1]
+        _check_factorish_in_interactions(expanded, factorish)
+        _check_factorish_in_functions(expanded, factorish)
+        predictor_terms = _without_variables(predictor_terms, factorish)
     else:
         blueprint.levels = {c: rexpr.default_levels(rexpr.as_vector(data[c]))
                             for c in predictor_names if column_kind(data[c]) == "character"}
     x = data[predictor_names].reset_index(drop=True)
+    x = x.assign(**{c: factor(x[c], levels) for c, levels in blueprint.levels.items()})  # as hardhat
     fitted = model_frame(predictor_terms, x, na_action="pass")
     outcome_terms = replace(terms_from_formula(call("~", lhs)), intercept=False)
     outcome_frame = model_frame(outcome_terms, data, na_action="pass")
