@@ -247,6 +247,15 @@ def test_none_indicators_refuse_factors_in_functions_and_interactions(iris_csv: 
             mold_formula(formula, data, indicators="none")
 
 
+def test_intercept_terms_are_refused_inside_functions_too() -> None:
+    """hardhat's check_implicit_intercept walks every call: R's mold stops on
+    ``I(x * 2 - 1)`` (random blueprint trial) and takes ``log(x + 1)``."""
+    data = pd.DataFrame({"x": [1.0, 2.0, 4.0], "y": [0.0, 1.0, 2.0]})
+    with pytest.raises(SpecError, match="intercept removal"):
+        mold_formula("y ~ I(x * 2 - 1)", data)
+    assert list(mold_formula("y ~ log(x + 1)", data).predictors.columns) == ["log(x + 1)"]
+
+
 FACTOR_COLUMN_VARIANTS = {
     "integer": "c(1L, 2L)", "double": "c(1, 2)", "logical": "c(TRUE, FALSE)",
     "character": 'c("setosa", "virginica")', "character_novel": 'c("setosa", "nope")',
