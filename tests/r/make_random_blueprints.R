@@ -8,17 +8,17 @@
 #
 # Each case is a folder with spec.json (what was drawn), train.rds, the mold's
 # blueprint.rds, predictors.rds and outcomes.rds (or mold_error.txt where mold() stops),
-# new_data.rds,
-# and R's forge(new_data, blueprint)$predictors as forged.rds (or forge_error.txt where
-# forge() stops), with warnings.txt holding the warnings forge() gave (empty if none).
+# new_data.rds, and R's forge(new_data, blueprint)$predictors as forged.rds (or
+# forge_error.txt where forge() stops), with warnings.txt holding the warnings forge()
+# gave (empty if none).
 #
 #   . /opt/rstack/env.sh && Rscript tests/r/make_random_blueprints.R OUT SEED N [FIRST]
 #   . /opt/rstack/env.sh && Rscript tests/r/make_random_blueprints.R OUT --cases LIST
 #
 # OUT gets folders s<SEED>_<i> for i in FIRST..FIRST+N-1 (FIRST defaults to 1), or for the
 # "SEED i" lines of LIST; a case's draws depend on SEED and i only, so any case can be
-# remade alone (byte for byte, but for the fit_times a recipe records). The committed cases (tests/data/random_blueprints) are those of
-# tests/r/random_blueprints_cases.txt.
+# remade alone (byte for byte, but for the fit_times a recipe records). The committed
+# cases (tests/data/random_blueprints) are those of tests/r/random_blueprints_cases.txt.
 
 args <- commandArgs(trailingOnly = TRUE)
 out <- args[[1]]
