@@ -84,7 +84,8 @@ def _term_block(codings: list[tuple[str, pd.DataFrame]], index: pd.Index) -> pd.
     names, values = [""], [np.ones(len(index))]
     for var_name, block in codings:
         names = [f"{n}:{var_name}{c}" if n else f"{var_name}{c}" for c in block.columns for n in names]
-        values = [v * block[c].to_numpy() for c in block.columns for v in values]
+        with np.errstate(invalid="ignore"):  # R's NA is a signalling NaN to the FPU
+            values = [v * block[c].to_numpy() for c in block.columns for v in values]
     return pd.DataFrame(dict(zip(names, values)), index=index)
 
 

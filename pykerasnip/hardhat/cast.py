@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import ForgeError
 from ..factor import as_character, factor, factorize, from_codes, lookup, present_labels
 from ..formula.parse import format_double
-from ..rds.nodes import INT_MAX, NA_REAL
+from ..rds.nodes import INT_MAX
 from ..rformat import cli_collapse
 from ..rowblocks import warn_rows
 
@@ -138,8 +138,7 @@ def _to_double(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
         return column
     if column_kind(column) not in ("double", "integer", "logical"):
         raise _fail(column, target, name)
-    values = column.astype("Float64").to_numpy(dtype=float, na_value=NA_REAL)  # R's NA, not NaN
-    return pd.Series(values, index=column.index, name=column.name)
+    return column.astype("Float64").astype(float)
 
 
 def _to_integer(column: pd.Series, target: pd.Series, name: str) -> pd.Series:
@@ -266,7 +265,7 @@ def _missing_like(target: pd.Series, index: pd.Index) -> pd.Series:
     """A column of ``target``'s type with every value missing (R's ``NA`` of that type)."""
     kind = column_kind(target)
     if kind == "double":
-        return pd.Series(np.full(len(index), NA_REAL), index=index)
+        return pd.Series(np.full(len(index), np.nan), index=index)
     if kind == "character":
         return pd.Series([None] * len(index), index=index, dtype=object)
     return target.reindex(range(len(index))).set_axis(index)
