@@ -103,6 +103,7 @@ def check_forge(case: str, blueprint: Blueprint) -> None:
             return
         got = blueprint.forge(new_data)
     assert_as_r(got, read(case, "forged.rds"), new_data)
+    assert not [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]  # NumPy's
     assert bool([w for w in caught if issubclass(w.category, UserWarning)]) == bool(r_warnings), r_warnings
     novel = [str(w.message) for w in caught if issubclass(w.category, NovelLevelsWarning)]
     assert all(message in r_warnings for message in novel), (novel, r_warnings)  # hardhat's words
