@@ -215,6 +215,16 @@ class _SplineStep(_BasisStep):
         step.degree = int(scalar(node.get("degree")) or step.degree)
         return step
 
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        # recipes' boundary is range(x), NA with a missing value, and R stops (in
+        # quantile() or in the basis) unless Boundary.knots is given
+        if "Boundary.knots" not in self.options:
+            for column in self.select(info):
+                if data[column].isna().any():
+                    raise ForgeError(f"{self.r_class}: missing values in `{column}` make the "
+                                     "boundary knots (its range) NA; give Boundary.knots in options")
+        super().prep(data, info)
+
     def object_from_r(self, obj: Any) -> SplineParams:
         return SplineParams(knots=r_numbers(obj.attr("knots")),
                             boundary=r_numbers(obj.attr("Boundary.knots")),
