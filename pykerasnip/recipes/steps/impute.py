@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import flag, from_pandas, named_values, scalar, strings
+from ...convert import datetime_numbers, flag, from_pandas, named_values, scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import as_character, factor, unmatched
 from ...rds import build as b
@@ -243,11 +243,21 @@ class StepImputeMode(Step):
 
 
 def _gower_kind(column: pd.Series) -> str:
+    """gower's kind of a column: by R type, so dates and date-times (doubles) are numbers."""
     if pd.api.types.is_bool_dtype(column):
         return "logical"
-    if pd.api.types.is_numeric_dtype(column):
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
         return "numeric"
     return "nominal"
+
+
+def _gower_numbers(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Two columns as the doubles R holds (days or seconds for dates and date-times, told
+    apart on both together)."""
+    if not pd.api.types.is_datetime64_any_dtype(a):
+        return numeric_values(a), numeric_values(b)
+    both = datetime_numbers(pd.concat([a, b], ignore_index=True))
+    return both[:len(a)], both[len(a):]
 
 
 def gower_topn(x: pd.DataFrame, y: pd.DataFrame, n: int, eps: float = 1e-8) -> np.ndarray:
@@ -289,7 +299,7 @@ def _gower_term(a: pd.Series, b: pd.Series, eps: float) -> tuple[np.ndarray, np.
     """Per-pair similarity ``sijk`` and comparability ``dijk`` (0/1) of one variable."""
     kind = _gower_kind(a)
     if kind == "numeric":
-        xa, xb = numeric_values(a), numeric_values(b)
+        xa, xb = _gower_numbers(a, b)
         both = np.concatenate([xa, xb])
         low, high = na_rm_range(both)
         spread = high - low
