@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ... import rpart, rtree
-from ...convert import flag, from_pandas, from_python, scalar, strings, to_python
+from ...convert import datetime_numbers, flag, from_pandas, from_python, scalar, strings, to_python
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import is_factor
 from ...formula.terms import terms_from_formula
@@ -207,8 +207,8 @@ class BaggedTrees:
             integer=isinstance(plain(y), Integer))
 
     def design(self, data: pd.DataFrame) -> dict[str, np.ndarray]:
-        """``rpart.matrix`` of the predictors, column by column: numbers, logicals as
-        0/1, factors and strings as codes of the training levels (NaN for missing)."""
+        """``rpart.matrix`` of the predictors, column by column: numbers (dates as R's
+        doubles), logicals as 0/1, factors and strings as codes of the training levels (NaN for missing)."""
         return {c: self._codes(data[c], c) for c in self.predictors}
 
     def _codes(self, column: pd.Series, name: str) -> np.ndarray:
@@ -221,6 +221,8 @@ class BaggedTrees:
                                  f"{', '.join(map(str, new))}")
             lookup = {level: i + 1.0 for i, level in enumerate(levels)}
             return np.array([np.nan if v is None else lookup[v] for v in values], dtype="f8")
+        if pd.api.types.is_datetime64_any_dtype(column):  # R's days or seconds
+            return datetime_numbers(column)
         return column.to_numpy(dtype="f8", na_value=np.nan)
 
     def predict(self, data: pd.DataFrame, stream: RRandom) -> np.ndarray:
