@@ -239,7 +239,10 @@ class StepDummy(Step):
         for column, (values, ordered) in self.levels.items():
             data = append_columns(data, self._indicators(data[column], column, values,
                                                          ordered), self.r_class)
-        return drop_inputs(data, list(self.levels), self.keep_original_cols)
+        if self.keep_original_cols:  # recipes keeps the column it made a factor of the levels
+            return data.assign(**{c: from_codes(match(data[c], values), values, ordered, like=data[c])
+                                  for c, (values, ordered) in self.levels.items()})
+        return drop_inputs(data, list(self.levels), False)
 
     def _indicators(self, values: pd.Series, column: str, levels: list[str],
                     ordered: bool) -> pd.DataFrame:
