@@ -551,13 +551,17 @@ class StepImputeBag(Step):
             if not rows.any():
                 continue
             out[column] = _filled(data[column], rows,
-                                  model.predict(data.loc[rows, model.predictors], stream))
+                                  model.predict(data.loc[rows, model.predictors], stream), model.levels)
         return data.assign(**out)
 
 
-def _filled(column: pd.Series, rows: np.ndarray, values: np.ndarray) -> pd.Series:
+def _filled(column: pd.Series, rows: np.ndarray, values: np.ndarray,
+            levels: list[str] | None) -> pd.Series:
     """``column`` with ``values`` at ``rows``, keeping its type (a factor must hold the
-    predicted levels)."""
+    predicted levels; vctrs assigns into an ordered factor only the training ``levels``)."""
+    if is_factor(column) and column.cat.ordered and list(column.cat.categories) != levels:
+        raise ForgeError(f"step_impute_bag: can't convert the imputed ordered factor to "
+                         f"`{column.name}`'s, whose levels are not the training levels")
     if is_factor(column):
         unknown = sorted(set(values) - set(column.cat.categories))
         if unknown:
