@@ -102,7 +102,11 @@ class NumericMapStep(Step):
 
 def numeric_columns(step: Step, data: pd.DataFrame, info: pd.DataFrame) -> list[str]:
     """The columns ``step`` selects, which must all be numeric (recipes' ``check_type``)."""
-    columns = step.select(info)
+    return check_numeric(step, data, step.select(info))
+
+
+def check_numeric(step: Step, data: pd.DataFrame, columns: list[str]) -> list[str]:
+    """``columns``, which must all be numbers (recipes' ``check_type``: double or integer)."""
     wrong = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c])
              or pd.api.types.is_bool_dtype(data[c])]
     if wrong:
