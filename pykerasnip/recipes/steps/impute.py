@@ -395,6 +395,9 @@ class StepImputeKnn(Step):
             missing = imputable_rows(self, data, target, predictors)
             if not missing.any():
                 continue
+            if pd.api.types.is_datetime64_any_dtype(data[target]):
+                # apply() drops the class of the neighbours' mean date: R casts a date to a double
+                raise ForgeError(f"step_impute_knn: can't convert `{target}` <date> to <double>")
             # as recipes: the rows' predictors and the column cast to the training types
             queries = data.loc[missing, predictors]
             queries = queries.assign(**{
