@@ -30,6 +30,26 @@ def na_rm_range(values: np.ndarray) -> np.ndarray:
     return np.array([present.min(), present.max()]) if present.size else np.array([np.nan, np.nan])
 
 
+def r_round(x: np.ndarray, digits: int) -> np.ndarray:
+    """R (>= 4.0.0) ``round(x, digits)`` for ``digits`` other than 0: of the two neighbours with
+    ``digits`` decimals, the closer one in double arithmetic (a tie goes to the even one);
+    numbers too large to have such decimals stay as they are."""
+    x = np.asarray(x, dtype="f8")
+    sign = np.where(x < 0, -1.0, 1.0)
+    ax = np.abs(x)
+    pow10 = 10.0 ** digits
+    with np.errstate(all="ignore"):
+        x10 = pow10 * ax
+        low = np.floor(x10)
+        down, up = low / pow10, np.ceil(x10) / pow10
+        d_up, d_down = up - ax, ax - down
+        rounded = np.where((d_up < d_down) | ((d_up == d_down) & (np.fmod(low, 2.0) == 1.0)), up, down)
+        _, exponent = np.frexp(ax)
+        l10x = math.log10(2.0) * (0.5 + (exponent - 1.0))
+    keep = ~np.isfinite(ax) | (ax == 0) | (l10x + digits > 15)
+    return np.where(keep, x, sign * rounded)
+
+
 def r_parallel(larger: bool, a: np.ndarray, b: np.ndarray, na_rm: bool = False) -> np.ndarray:
     """One step of ``pmax`` (``larger``) or ``pmin`` over ``a`` then ``b``, as R's loop
     takes it: ``b`` replaces ``a`` only when strictly beyond it (so a tie of -0 and 0

@@ -10,7 +10,7 @@ import numpy as np
 from .. import rmath
 from ..errors import ForgeError, UnsupportedObjectError
 from .evaluator import builtin
-from .values import (COERCE, TIME_KINDS, RVector, as_double, is_integer_like, kind, logical_arg,
+from .values import (TIME_KINDS, RVector, as_double, is_integer_like, kind, logical_arg,
                      numeric_arg, time_like, to_integer)
 
 
@@ -96,9 +96,11 @@ def _abs(x: RVector) -> RVector:
 
 @builtin("round")
 def _round(x: RVector, digits: RVector | None = None) -> RVector:
-    if is_integer_like(x):
-        return COERCE["integer"](x)
-    return np.round(numeric_arg(x, "round"), 0 if digits is None else int(as_double(digits)[0]))
+    """R's ``round``: doubles, integers included; halves to even at 0 digits, else the
+    closer neighbour in double arithmetic (R >= 4.0.0)."""
+    values = numeric_arg(x, "round")
+    places = 0 if digits is None else int(np.floor(as_double(digits)[0] + 0.5))
+    return np.rint(values) if places == 0 else rmath.r_round(values, places)
 
 
 def _pow_di(x: float, n: int) -> float:
