@@ -89,7 +89,7 @@ class StepNzv(RemovalStep):
     def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
         def near_zero(column: pd.Series) -> bool:
             unique = _distinct(column)
-            pct_unique = 100 * unique / len(column)
+            pct_unique = 100 * unique / len(column) if len(column) else np.nan  # R's 0/0
             zero_var = unique == 1 or column.isna().all()
             return bool((_freq_ratio(column) > self.freq_cut and pct_unique <= self.unique_cut)
                         or zero_var)
