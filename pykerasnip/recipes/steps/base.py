@@ -78,6 +78,14 @@ def append_columns(data: pd.DataFrame, new: pd.DataFrame, step: str) -> pd.DataF
     return pd.concat([data, new.set_axis(data.index)], axis=1)
 
 
+def ifelse_integer(test: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """R's ``ifelse(test, 1L, 0L)`` of a logical vector: integers, except on no rows, where
+    ``ifelse`` returns the test itself, a logical vector."""
+    if not len(test):
+        return pd.array([], dtype="boolean")
+    return pd.array(np.asarray(test, dtype="i4"), dtype="Int32")
+
+
 def drop_inputs(data: pd.DataFrame, columns: Sequence[str], keep: bool) -> pd.DataFrame:
     """recipes' ``remove_original_cols``: drop ``columns`` unless they are kept."""
     return data if keep else data.drop(columns=[c for c in columns if c in data.columns])

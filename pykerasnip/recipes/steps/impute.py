@@ -26,8 +26,8 @@ from ...rowblocks import row_offset, warn_rows
 from ...rrng import RRandom, current_stream
 from .. import selectors
 from ..selectors import all_predictors, r_quosures, select
-from .base import (Step, column_names, first, is_string_column, named_chr, named_dbl, register,
-                   step_to_r)
+from .base import (Step, column_names, first, ifelse_integer, is_string_column, named_chr, named_dbl,
+                   register, step_to_r)
 from .categorical import model_matrix_columns
 from .numeric import col_mean, numeric_columns, numeric_values
 
@@ -641,7 +641,7 @@ class StepIndicateNa(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        flags = pd.DataFrame({f"{self.prefix}_{c}": data[c].isna().astype("Int32")
+        flags = pd.DataFrame({f"{self.prefix}_{c}": ifelse_integer(data[c].isna().to_numpy())
                               for c in self.columns}, index=data.index)
         out = pd.concat([data, flags], axis=1)
         return out if self.keep_original_cols else out.drop(columns=self.columns)
