@@ -33,7 +33,7 @@ from ...formula.terms import terms_from_formula
 from ...rds import build as b
 from ...rds.nodes import NA_INTEGER, BaseEnv, Integer, List, MissingArg, RObject, plain
 from ...rmath import make_unique, r_sort_strings
-from ...rrng import RRandom, current_stream
+from ...rrng import RRandom, current_stream, set_seed
 from .. import selectors
 from ..selectors import all_predictors, r_argument_quosures
 from .base import (PARTIAL_PREP_EXCEPTIONS, Step, first, is_string_column, prep_refusal,
@@ -428,7 +428,7 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
         (y.cat.codes.to_numpy() + 1.0)[usable] if is_class
         else y.to_numpy(dtype=np.float64, na_value=np.nan)[usable],
         list(y.cat.categories) if is_class else None)
-    stream = RRandom(seed)
+    stream = set_seed(seed)  # recipes' bag_wrap() calls set.seed(), which it leaves set
     if control.xval:  # ipred's first fit, on all the rows, only tells it their number
         rpart.cross_validation_groups(stream, len(usable), control.xval)
     trees = []
