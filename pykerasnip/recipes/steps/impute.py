@@ -45,8 +45,14 @@ def cast_like(value: Any, reference: pd.Series) -> Any:
 
 def fill_missing(column: pd.Series, value: Any) -> pd.Series:
     """NA entries of ``column`` replaced by ``value``, the column first cast to the value's
-    type (``vctrs::vec_cast``: integer fills make an integer column, lossless only)."""
+    type (``vctrs::vec_cast``: integer fills make an integer column, lossless only).
+    Without NA R still assigns to no rows, which casts the value to the column's type: a
+    fraction into an integer column stops."""
     if not column.isna().any():
+        if (isinstance(value, (float, np.floating)) and pd.api.types.is_integer_dtype(column)
+                and not np.isnan(value) and not float(value).is_integer()):
+            raise ForgeError(f"Can't convert the imputed value {value!r} to <integer> `{column.name}` "
+                             "due to loss of precision")
         return column
     return cast_to_fill(column, value).fillna(value)
 
