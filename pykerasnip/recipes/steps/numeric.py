@@ -22,7 +22,7 @@ from ...rmath import (libm, na_rm_range, nans_produced, optimize_max, r_log, r_m
                       r_mean_one_pass, r_pow, r_sum, r_var)
 from ...rds import build as b
 from ...rowblocks import row_offset, warn_rows
-from .base import (Step, column_names, first, named_chr, named_dbl, register, step_to_r,
+from .base import (Step, column_names, first, ifelse_result, named_chr, named_dbl, register, step_to_r,
                    with_columns)
 
 _EPS = float(np.finfo(float).eps)
@@ -317,7 +317,7 @@ class StepLog(FixedMapStep):
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
         if self.signed:
             with np.errstate(invalid="ignore"):
-                return np.where(np.abs(x) < 1, 0.0, np.sign(x) * r_log(np.abs(x), self.base))
+                return ifelse_result(np.where(np.abs(x) < 1, 0.0, np.sign(x) * r_log(np.abs(x), self.base)))
         return self.nans_produced(column, x, r_log(x + self.offset, self.base))
 
 
