@@ -493,6 +493,13 @@ class StepYeoJohnson(_PowerStep):
     def estimate(self, x: np.ndarray) -> float:
         return estimate_yeo_johnson(x, self.limits, self.num_unique, bool(first(self.na_rm)))
 
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        # recipes' yj_transform assigns into x: a column with no value (no rows, all NA)
+        # keeps its type, an integer one too
+        self.check_columns(data)
+        return with_columns(data, {column: self.transform(column, numeric_values(data[column]))
+                                   for column in self.bake_columns() if data[column].notna().any()})
+
 
 def pca_names(prefix: str, count: int) -> list[str]:
     """recipes' ``names0(count, prefix)``: ``PC1``..., zero-padded to a common width."""
