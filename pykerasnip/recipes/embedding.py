@@ -232,6 +232,8 @@ def fit_kpca(kernel: Kernel, x: np.ndarray, features: int, th: float = 1e-4) -> 
     missing = np.isnan(x).any(axis=1)
     x = x[~missing]
     m = x.shape[0]
+    if not m:
+        raise ForgeError("kpca: no training rows without missing values (R: subscript out of bounds)")
     with np.errstate(all="ignore"):
         km = kernel.matrix(x)
         kc = ((km - (col_sums(km) / m)[:, None]) - (row_sums(km) / m)[None, :]) + total(km) / float(m * m)
