@@ -225,6 +225,19 @@ class _SplineStep(_BasisStep):
                                      "boundary knots (its range) NA; give Boundary.knots in options")
         super().prep(data, info)
 
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        if len(data):  # splines' basis of no values (all NA) stops R's splineDesign()
+            empty = [c for c in self.required_columns() if data[c].isna().all()]
+            if empty:
+                raise ForgeError(f"{self.r_class}: no values in `{empty[0]}` (R: length of "
+                                 "'derivs' is larger than length of 'x')")
+            return super().bake(data)
+        # on no rows recipes' columns are logical, and a basis of them is too
+        logical = {c: "f8" for c in self.required_columns() if pd.api.types.is_bool_dtype(data[c])}
+        out = super().bake(data.astype(logical))
+        return out.astype({c: "boolean" for c in out.columns if c not in data.columns or c in logical})
+
     def object_from_r(self, obj: Any) -> SplineParams:
         return SplineParams(knots=r_numbers(obj.attr("knots")),
                             boundary=r_numbers(obj.attr("Boundary.knots")),
