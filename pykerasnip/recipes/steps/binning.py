@@ -49,10 +49,13 @@ def full_breaks(x: np.ndarray, breaks: np.ndarray) -> np.ndarray:
     """recipes' ``create_full_breaks``: the breaks widened to the training range."""
     x = x[~np.isnan(x)]
     breaks = np.asarray(breaks, dtype="f8")
-    if x.min() < breaks.min():
-        breaks = np.concatenate([[x.min()], breaks])
-    if x.max() > breaks.max():
-        breaks = np.concatenate([[x.max()], breaks])
+    if np.isnan(breaks).any():
+        raise ForgeError("step_cut: missing values in `breaks` (R: missing value where TRUE/FALSE needed)")
+    low, high = (x.min(), x.max()) if len(x) else (np.inf, -np.inf)  # R's min/max of nothing
+    if low < breaks.min():
+        breaks = np.concatenate([[low], breaks])
+    if high > breaks.max():
+        breaks = np.concatenate([[high], breaks])
     return np.sort(breaks)
 
 
