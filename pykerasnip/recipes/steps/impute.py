@@ -181,11 +181,6 @@ def level_counts(column: pd.Series) -> pd.Series:
     return counts
 
 
-def mode_of(column: pd.Series) -> str:
-    """The most frequent value (first in level/sorted order on ties; R breaks ties at random)."""
-    return str(level_counts(column).idxmax())
-
-
 def sampled_mode(column: pd.Series, stream: RRandom | None) -> str | None:
     """recipes' ``mode_est``: one of the most frequent values, drawn with R's
     ``sample()`` from ``stream`` (the first of them without a stream)."""
@@ -222,7 +217,12 @@ class StepImputeMode(Step):
         if wrong:
             raise SpecError("The data should be character or factor to compute the mode: "
                             + ", ".join(wrong))
-        self.modes = {c: mode_of(data[c]) for c in columns}
+        stream = current_stream()  # recipes' mode_est() draws among tied modes
+        self.modes = {c: sampled_mode(data[c], stream) for c in columns}
+        empty = [c for c, mode in self.modes.items() if mode is None]
+        if empty:
+            raise ForgeError(f"step_impute_mode: no values in `{empty[0]}` to take the mode of "
+                             "(R: cannot take a sample larger than the population)")
         self.ptype = data[columns].iloc[:0]
         self.trained = True
 
