@@ -562,6 +562,10 @@ def _filled(column: pd.Series, rows: np.ndarray, values: np.ndarray,
     if is_factor(column) and column.cat.ordered and list(column.cat.categories) != levels:
         raise ForgeError(f"step_impute_bag: can't convert the imputed ordered factor to "
                          f"`{column.name}`'s, whose levels are not the training levels")
+    if (pd.api.types.is_integer_dtype(column) and values.dtype.kind == "f"
+            and not np.array_equal(values, np.round(values), equal_nan=True)):
+        raise ForgeError(f"step_impute_bag: can't convert the imputed values to <integer> "
+                         f"`{column.name}` due to loss of precision (the trees were fit on doubles)")
     if is_factor(column):
         unknown = sorted(set(values) - set(column.cat.categories))
         if unknown:
