@@ -540,6 +540,8 @@ def model_matrix_columns(column: pd.Series, name: str) -> pd.DataFrame:
     if not is_factor(column):
         return pd.DataFrame({name: column.astype("float64").to_numpy(na_value=np.nan)})
     levels, ordered = list(column.cat.categories), bool(column.cat.ordered)
+    if len(levels) < 2:
+        raise ForgeError(f"`{name}`: contrasts can be applied only to factors with 2 or more levels")
     contrast = "contr.poly" if ordered else "contr.treatment"
     labels = contr_poly_names(len(levels)) if ordered else levels[1:]
     matrix = dummy_matrix(column.cat.codes.to_numpy(), len(levels), contrast, False)
