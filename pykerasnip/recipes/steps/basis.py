@@ -17,10 +17,12 @@ from .base import Step, append_columns, drop_inputs, named_chr, r_numbers, regis
 from .numeric import numeric_values
 
 
-def numeric_column(data: pd.DataFrame, column: str, step: str) -> np.ndarray:
-    """A numeric column as float64 with NaN for NA (recipes' ``check_type``)."""
+def numeric_column(data: pd.DataFrame, column: str, step: str, baking: bool = False) -> np.ndarray:
+    """A numeric column as float64 with NaN for NA (recipes' ``check_type`` at prep; R's
+    bake checks nothing, so a logical column counts as 0/1 there)."""
     values = data[column]
-    if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
+    logical = pd.api.types.is_bool_dtype(values)
+    if not pd.api.types.is_numeric_dtype(values) or (logical and not baking):
         raise ForgeError(f"{step}: column `{column}` is not numeric")
     return numeric_values(values)
 
@@ -93,7 +95,7 @@ class _BasisStep(Step):
         self.check_columns(data)
         columns = self.required_columns()
         for column in columns:
-            values = self.basis(column, numeric_column(data, column, self.r_class))
+            values = self.basis(column, numeric_column(data, column, self.r_class, baking=True))
             # the basis is a new array: column-major, it is the frame's block as it is
             new = pd.DataFrame(values, columns=self.column_names(column, values.shape[1]),
                                copy=not values.flags.f_contiguous)
