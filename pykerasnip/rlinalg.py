@@ -280,8 +280,11 @@ class LinpackQR:
 def qr_linpack(x: np.ndarray, tol: float = 1e-7) -> LinpackQR:
     """``qr(x, tol)`` as R's LINPACK ``dqrdc2``: Householder QR that moves a column whose
     remaining norm falls below ``tol`` times its original norm to the end; every
-    operation as the Fortran performs it (``dnrm2``, ``ddot``, ``dscal``, ``daxpy``)."""
+    operation as the Fortran performs it (``dnrm2``, ``ddot``, ``dscal``, ``daxpy``).
+    Like R (``.Fortran`` without ``NAOK``), a missing or infinite value raises."""
     x = np.array(x, dtype="f8", order="F")
+    if not np.isfinite(x).all():
+        raise ForgeError("qr(): NA/NaN/Inf in foreign function call (arg 1)")
     n, p = x.shape
     qraux = np.array([dnrm2(x[:, j]) for j in range(p)])
     work1 = qraux.copy()

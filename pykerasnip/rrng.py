@@ -171,6 +171,16 @@ def r_session(seed: int | None) -> Iterator["RRandom | None"]:
         _CURRENT.reset(token)
 
 
+def set_seed(seed: int) -> RRandom:
+    """R's ``set.seed(seed)`` run by R code (ipred's bagging in recipes): a new stream,
+    which inside an :func:`r_session` also becomes the session's, as R's global stream
+    goes on from there."""
+    stream = RRandom(seed)
+    if _CURRENT.get() is not None:
+        _CURRENT.set(stream)
+    return stream
+
+
 def current_stream() -> "RRandom | None":
     """The stream of the enclosing :func:`r_session`, if one was seeded."""
     return _CURRENT.get()

@@ -84,24 +84,29 @@ def check_r_prepped(folder: Path, case: str) -> None:
     assert_as_r(folder, bake(folder, recipe, case), case)
 
 
-def check_python_prep(folder: Path, case: str) -> None:
+def check_python_prep(folder: Path, case: str, prep_seed: int | None = None) -> None:
     """Python's prep of the unprepped recipe bakes as R's; a step whose prep stays in R
-    is refused naming it; where R stops, Python raises a typed error."""
+    is refused naming it; where R stops, Python raises a typed error. ``prep_seed``: R
+    prepped right after ``set.seed(prep_seed)`` (recipe_case()'s argument)."""
     recipe = pk.read_rds(folder / case / "unprepped.rds")
     train = pk.read_rds(folder / case / "train.rds")
     in_r = sorted({s.r_class for s in recipe.steps} & set(PREP_EXCEPTIONS))
+
+    def prep() -> pk.Recipe:
+        with r_session(prep_seed):
+            return recipe.prep(training=train)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         if in_r:
             with pytest.raises(UnsupportedStepError, match=in_r[0]):
-                recipe.prep(training=train)
+                prep()
             return
         if not (folder / case / "baked.rds").exists():
             assert (folder / case / "error.txt").read_text()
             with pytest.raises(PykerasnipError):
-                bake(folder, recipe.prep(training=train), case)
+                bake(folder, prep(), case)
             return
-        prepped = recipe.prep(training=train)
+        prepped = prep()
     assert_as_r(folder, bake(folder, prepped, case), case)
 
 

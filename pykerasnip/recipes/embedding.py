@@ -21,7 +21,6 @@ reproduce.
 from __future__ import annotations
 
 import functools
-import math
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ import numpy as np
 
 from ..errors import ForgeError, SpecError, UnsupportedStepError
 from ..rlinalg import col_sums, eigen_symmetric, matprod
-from ..rmath import libm, r_pow
+from ..rmath import libm, r_pow, r_round
 
 
 _exp, _tanh = libm("exp"), libm("tanh")
@@ -50,26 +49,6 @@ def total(x: np.ndarray) -> float:
     """``sum(x)`` of a matrix: column-major order, long double."""
     flat = x.ravel(order="F").astype(np.longdouble)
     return float(np.cumsum(flat)[-1]) if flat.size else 0.0
-
-
-def r_round(x: np.ndarray, digits: int) -> np.ndarray:
-    """R (>= 4.0.0) ``round(x, digits)`` for ``digits`` > 0: of the two neighbours with
-    ``digits`` decimals, the closer one in double arithmetic (a tie goes to the even one);
-    numbers too large to have such decimals stay as they are."""
-    x = np.asarray(x, dtype="f8")
-    sign = np.where(x < 0, -1.0, 1.0)
-    ax = np.abs(x)
-    pow10 = 10.0 ** digits
-    with np.errstate(all="ignore"):
-        x10 = pow10 * ax
-        low = np.floor(x10)
-        down, up = low / pow10, np.ceil(x10) / pow10
-        d_up, d_down = up - ax, ax - down
-        rounded = np.where((d_up < d_down) | ((d_up == d_down) & (np.fmod(low, 2.0) == 1.0)), up, down)
-        _, exponent = np.frexp(ax)
-        l10x = math.log10(2.0) * (0.5 + (exponent - 1.0))
-    keep = ~np.isfinite(ax) | (ax == 0) | (l10x + digits > 15)
-    return np.where(keep, x, sign * rounded)
 
 
 # --------------------------------------------------------------------------- kernlab kernels
@@ -253,6 +232,8 @@ def fit_kpca(kernel: Kernel, x: np.ndarray, features: int, th: float = 1e-4) -> 
     missing = np.isnan(x).any(axis=1)
     x = x[~missing]
     m = x.shape[0]
+    if not m:
+        raise ForgeError("kpca: no training rows without missing values (R: subscript out of bounds)")
     with np.errstate(all="ignore"):
         km = kernel.matrix(x)
         kc = ((km - (col_sums(km) / m)[:, None]) - (row_sums(km) / m)[None, :]) + total(km) / float(m * m)

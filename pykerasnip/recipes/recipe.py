@@ -403,10 +403,22 @@ class Recipe:
                     step.check_columns(data)
                     with quiet_arithmetic():
                         data = step.bake(data)
+        self._check_known_columns(data)
         if terms:
             data = data[selectors.select(terms, self.term_info.assign(
                 role=self.term_info["role"].map(_role_value)))]
         return strings_to_factors(data, self._output_levels()).reset_index(drop=True)
+
+    def _check_known_columns(self, baked: pd.DataFrame) -> None:
+        """recipes selects the baked columns among ``last_term_info``'s variables, and stops
+        at one prep never saw (a ``step_interact`` or ``step_dummy`` column of a level
+        only new data has)."""
+        if self.last_term_info is None:
+            return
+        unknown = [c for c in baked.columns if c not in set(self.last_term_info["variable"])]
+        if unknown:
+            raise ForgeError(f"bake() made columns prep() did not: {', '.join(map(repr, unknown))} "
+                             "(R: each value of `needles` must have a match in `haystack`)")
 
     def _output_levels(self) -> dict[str, VarLevels]:
         """recipes' ``turn_strings_to_factors``: the columns with stored levels that bake

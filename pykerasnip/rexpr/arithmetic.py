@@ -10,7 +10,7 @@ import numpy as np
 from .. import rmath
 from ..errors import ForgeError, UnsupportedObjectError
 from .evaluator import builtin
-from .values import (COERCE, TIME_KINDS, RVector, as_double, is_integer_like, kind, logical_arg,
+from .values import (TIME_KINDS, RVector, as_double, is_integer_like, kind, logical_arg,
                      numeric_arg, recycled, time_like, to_integer)
 
 
@@ -96,8 +96,7 @@ def _abs(x: RVector) -> RVector:
 
 @builtin("round")
 def _round(x: RVector, digits: RVector | None = None) -> RVector:
-    if is_integer_like(x):
-        return COERCE["integer"](x)
+    """R's ``round``: a double, integers included (R 4.2)."""
     return rmath.r_round(numeric_arg(x, "round"), 0.0 if digits is None else float(as_double(digits)[0]))
 
 

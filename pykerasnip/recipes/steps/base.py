@@ -78,6 +78,17 @@ def append_columns(data: pd.DataFrame, new: pd.DataFrame, step: str) -> pd.DataF
     return pd.concat([data, new.set_axis(data.index)], axis=1)
 
 
+def ifelse_result(values: Any) -> Any:
+    """What R's ``ifelse(test, yes, no)`` returns for ``values``, its answer on some rows:
+    on no rows, the zero-length test itself, a logical vector."""
+    return pd.array([], dtype="boolean") if not len(values) else values
+
+
+def ifelse_integer(test: np.ndarray) -> Any:
+    """R's ``ifelse(test, 1L, 0L)`` of a logical vector (see :func:`ifelse_result`)."""
+    return ifelse_result(pd.array(np.asarray(test, dtype="i4"), dtype="Int32"))
+
+
 def drop_inputs(data: pd.DataFrame, columns: Sequence[str], keep: bool) -> pd.DataFrame:
     """recipes' ``remove_original_cols``: drop ``columns`` unless they are kept."""
     return data if keep else data.drop(columns=[c for c in columns if c in data.columns])

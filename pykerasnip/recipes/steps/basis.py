@@ -17,10 +17,12 @@ from .base import Step, append_columns, drop_inputs, named_chr, r_numbers, regis
 from .numeric import numeric_values
 
 
-def numeric_column(data: pd.DataFrame, column: str, step: str) -> np.ndarray:
-    """A numeric column as float64 with NaN for NA (recipes' ``check_type``)."""
+def numeric_column(data: pd.DataFrame, column: str, step: str, baking: bool = False) -> np.ndarray:
+    """A numeric column as float64 with NaN for NA (recipes' ``check_type`` at prep; R's
+    bake checks nothing, so a logical column counts as 0/1 there)."""
     values = data[column]
-    if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
+    logical = pd.api.types.is_bool_dtype(values)
+    if not pd.api.types.is_numeric_dtype(values) or (logical and not baking):
         raise ForgeError(f"{step}: column `{column}` is not numeric")
     return numeric_values(values)
 
@@ -93,7 +95,7 @@ class _BasisStep(Step):
         self.check_columns(data)
         columns = self.required_columns()
         for column in columns:
-            values = self.basis(column, numeric_column(data, column, self.r_class))
+            values = self.basis(column, numeric_column(data, column, self.r_class, baking=True))
             # the basis is a new array: column-major, it is the frame's block as it is
             new = pd.DataFrame(values, columns=self.column_names(column, values.shape[1]),
                                copy=not values.flags.f_contiguous)
@@ -214,6 +216,29 @@ class _SplineStep(_BasisStep):
         step.deg_free = None if deg_free is None else int(deg_free)
         step.degree = int(scalar(node.get("degree")) or step.degree)
         return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        # recipes' boundary is range(x), NA with a missing value, and R stops (in
+        # quantile() or in the basis) unless Boundary.knots is given
+        if "Boundary.knots" not in self.options:
+            for column in self.select(info):
+                if data[column].isna().any():
+                    raise ForgeError(f"{self.r_class}: missing values in `{column}` make the "
+                                     "boundary knots (its range) NA; give Boundary.knots in options")
+        super().prep(data, info)
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        self.check_columns(data)
+        if len(data):  # splines' basis of no values (all NA) stops R's splineDesign()
+            empty = [c for c in self.required_columns() if data[c].isna().all()]
+            if empty:
+                raise ForgeError(f"{self.r_class}: no values in `{empty[0]}` (R: length of "
+                                 "'derivs' is larger than length of 'x')")
+            return super().bake(data)
+        # on no rows recipes' columns are logical, and a basis of them is too
+        logical = {c: "f8" for c in self.required_columns() if pd.api.types.is_bool_dtype(data[c])}
+        out = super().bake(data.astype(logical))
+        return out.astype({c: "boolean" for c in out.columns if c not in data.columns or c in logical})
 
     def object_from_r(self, obj: Any) -> SplineParams:
         return SplineParams(knots=r_numbers(obj.attr("knots")),

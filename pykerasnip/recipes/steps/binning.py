@@ -49,10 +49,13 @@ def full_breaks(x: np.ndarray, breaks: np.ndarray) -> np.ndarray:
     """recipes' ``create_full_breaks``: the breaks widened to the training range."""
     x = x[~np.isnan(x)]
     breaks = np.asarray(breaks, dtype="f8")
-    if x.min() < breaks.min():
-        breaks = np.concatenate([[x.min()], breaks])
-    if x.max() > breaks.max():
-        breaks = np.concatenate([[x.max()], breaks])
+    if np.isnan(breaks).any():
+        raise ForgeError("step_cut: missing values in `breaks` (R: missing value where TRUE/FALSE needed)")
+    low, high = (x.min(), x.max()) if len(x) else (np.inf, -np.inf)  # R's min/max of nothing
+    if low < breaks.min():
+        breaks = np.concatenate([[low], breaks])
+    if high > breaks.max():
+        breaks = np.concatenate([[high], breaks])
     return np.sort(breaks)
 
 
@@ -121,12 +124,20 @@ class StepCut(Step):
         breaks = np.asarray(self.breaks[name], dtype="f8").copy()
         present = x[~np.isnan(x)]
         if self.include_outside_range and len(present):
-            if len(present) < len(x) and (present.min() < breaks[0] or present.max() > breaks[-1]):
-                # R widens the breaks with min(var) without na.rm: a missing break
-                raise ForgeError(f"step_cut: missing values in `{name}` beyond the breaks make "
-                                 "R's bake() fail with include_outside_range = TRUE")
-            breaks[0] = min(breaks[0], present.min())
-            breaks[-1] = max(breaks[-1], present.max())
+            # R widens the breaks with min(var) and max(var) without na.rm: with missing
+            # values a widened break is NA, which stops the next comparison (after the
+            # lower one) or which cut() sorts away (the upper one)
+            missing = len(present) < len(x)
+            if present.min() < breaks[0]:
+                if missing:
+                    raise ForgeError(f"step_cut: missing values in `{name}` below the breaks make "
+                                     "R's bake() fail with include_outside_range = TRUE")
+                breaks[0] = present.min()
+            if present.max() > breaks[-1]:
+                breaks = breaks[:-1] if missing else np.r_[breaks[:-1], present.max()]
+            if len(breaks) < 2:
+                raise ForgeError(f"step_cut: missing values in `{name}` leave R's cut() a single "
+                                 "break, which it takes for a number of intervals")
         labels = cut_labels(np.sort(breaks), self.integer_breaks.get(name, False))
         cut = cut_factor(x, breaks, labels, column)
         if not self.include_outside_range:

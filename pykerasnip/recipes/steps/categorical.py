@@ -239,7 +239,10 @@ class StepDummy(Step):
         for column, (values, ordered) in self.levels.items():
             data = append_columns(data, self._indicators(data[column], column, values,
                                                          ordered), self.r_class)
-        return drop_inputs(data, list(self.levels), self.keep_original_cols)
+        if self.keep_original_cols:  # recipes keeps the column it made a factor of the levels
+            return data.assign(**{c: from_codes(match(data[c], values), values, ordered, like=data[c])
+                                  for c, (values, ordered) in self.levels.items()})
+        return drop_inputs(data, list(self.levels), False)
 
     def _indicators(self, values: pd.Series, column: str, levels: list[str],
                     ordered: bool) -> pd.DataFrame:
@@ -537,6 +540,8 @@ def model_matrix_columns(column: pd.Series, name: str) -> pd.DataFrame:
     if not is_factor(column):
         return pd.DataFrame({name: column.astype("float64").to_numpy(na_value=np.nan)})
     levels, ordered = list(column.cat.categories), bool(column.cat.ordered)
+    if len(levels) < 2:
+        raise ForgeError(f"`{name}`: contrasts can be applied only to factors with 2 or more levels")
     contrast = "contr.poly" if ordered else "contr.treatment"
     labels = contr_poly_names(len(levels)) if ordered else levels[1:]
     matrix = dummy_matrix(column.cat.codes.to_numpy(), len(levels), contrast, False)

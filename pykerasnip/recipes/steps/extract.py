@@ -217,7 +217,8 @@ class StepDummyMultiChoice(Step):
             at = position[codes]
             for indicator in np.unique(position[position >= 0]):
                 present[indicator] |= at == indicator
-        columns = list(dictionary)
+        # as_tibble() of the indicator matrix names an empty level's column V<position>
+        columns = [lvl or f"V{i + 1}" for i, lvl in enumerate(dictionary)]
         if not present[-1].any():
             present, columns = present[:-1], columns[:-1]
         prefix = self.prefix if self.prefix is not None else self.input[0]

@@ -11,7 +11,7 @@ from ...errors import UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
 from .base import Step, first, register, step_to_r
-from .numeric import numeric_values
+from .numeric import check_numeric, numeric_values
 
 
 class RemovalStep(Step):
@@ -89,7 +89,7 @@ class StepNzv(RemovalStep):
     def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
         def near_zero(column: pd.Series) -> bool:
             unique = _distinct(column)
-            pct_unique = 100 * unique / len(column)
+            pct_unique = 100 * unique / len(column) if len(column) else np.nan  # R's 0/0
             zero_var = unique == 1 or column.isna().all()
             return bool((_freq_ratio(column) > self.freq_cut and pct_unique <= self.unique_cut)
                         or zero_var)
@@ -143,6 +143,7 @@ class StepCorr(RemovalStep):
             raise UnsupportedStepError("step_corr", f"method = {method!r} with use = {use!r} "
                                        f"(methods: {', '.join(_CORR_METHODS)}; use: "
                                        f"{', '.join(_CORR_USES)})")
+        check_numeric(self, data, columns)
         if len(columns) < 2:
             return []
         frame = pd.DataFrame({c: numeric_values(data[c]) for c in columns})

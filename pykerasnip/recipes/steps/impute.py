@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import flag, from_pandas, named_values, scalar, strings
+from ...convert import datetime_numbers, flag, from_pandas, named_values, scalar, strings
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import as_character, factor, unmatched
 from ...rformat import cli_collapse
@@ -27,8 +27,8 @@ from ...rowblocks import row_offset, warn_rows
 from ...rrng import RRandom, current_stream
 from .. import selectors
 from ..selectors import all_predictors, r_quosures, select
-from .base import (Step, column_names, first, is_string_column, named_chr, named_dbl, register,
-                   step_to_r)
+from .base import (Step, column_names, first, ifelse_integer, is_string_column, named_chr, named_dbl,
+                   register, step_to_r)
 from .categorical import model_matrix_columns
 from .numeric import col_mean, numeric_columns, numeric_values
 
@@ -46,8 +46,14 @@ def cast_like(value: Any, reference: pd.Series) -> Any:
 
 def fill_missing(column: pd.Series, value: Any) -> pd.Series:
     """NA entries of ``column`` replaced by ``value``, the column first cast to the value's
-    type (``vctrs::vec_cast``: integer fills make an integer column, lossless only)."""
+    type (``vctrs::vec_cast``: integer fills make an integer column, lossless only).
+    Without NA R still assigns to no rows, which casts the value to the column's type: a
+    fraction into an integer column stops."""
     if not column.isna().any():
+        if (isinstance(value, (float, np.floating)) and pd.api.types.is_integer_dtype(column)
+                and not np.isnan(value) and not float(value).is_integer()):
+            raise ForgeError(f"Can't convert the imputed value {value!r} to <integer> `{column.name}` "
+                             "due to loss of precision")
         return column
     return cast_to_fill(column, value).fillna(value)
 
@@ -176,11 +182,6 @@ def level_counts(column: pd.Series) -> pd.Series:
     return counts
 
 
-def mode_of(column: pd.Series) -> str:
-    """The most frequent value (first in level/sorted order on ties; R breaks ties at random)."""
-    return str(level_counts(column).idxmax())
-
-
 def sampled_mode(column: pd.Series, stream: RRandom | None) -> str | None:
     """recipes' ``mode_est``: one of the most frequent values, drawn with R's
     ``sample()`` from ``stream`` (the first of them without a stream)."""
@@ -217,7 +218,12 @@ class StepImputeMode(Step):
         if wrong:
             raise SpecError("The data should be character or factor to compute the mode: "
                             + ", ".join(wrong))
-        self.modes = {c: mode_of(data[c]) for c in columns}
+        stream = current_stream()  # recipes' mode_est() draws among tied modes
+        self.modes = {c: sampled_mode(data[c], stream) for c in columns}
+        empty = [c for c, mode in self.modes.items() if mode is None]
+        if empty:
+            raise ForgeError(f"step_impute_mode: no values in `{empty[0]}` to take the mode of "
+                             "(R: cannot take a sample larger than the population)")
         self.ptype = data[columns].iloc[:0]
         self.trained = True
 
@@ -244,11 +250,21 @@ class StepImputeMode(Step):
 
 
 def _gower_kind(column: pd.Series) -> str:
+    """gower's kind of a column: by R type, so dates and date-times (doubles) are numbers."""
     if pd.api.types.is_bool_dtype(column):
         return "logical"
-    if pd.api.types.is_numeric_dtype(column):
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
         return "numeric"
     return "nominal"
+
+
+def _gower_numbers(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Two columns as the doubles R holds (days or seconds for dates and date-times, told
+    apart on both together)."""
+    if not pd.api.types.is_datetime64_any_dtype(a):
+        return numeric_values(a), numeric_values(b)
+    both = datetime_numbers(pd.concat([a, b], ignore_index=True))
+    return both[:len(a)], both[len(a):]
 
 
 def gower_topn(x: pd.DataFrame, y: pd.DataFrame, n: int, eps: float = 1e-8) -> np.ndarray:
@@ -290,7 +306,7 @@ def _gower_term(a: pd.Series, b: pd.Series, eps: float) -> tuple[np.ndarray, np.
     """Per-pair similarity ``sijk`` and comparability ``dijk`` (0/1) of one variable."""
     kind = _gower_kind(a)
     if kind == "numeric":
-        xa, xb = numeric_values(a), numeric_values(b)
+        xa, xb = _gower_numbers(a, b)
         both = np.concatenate([xa, xb])
         low, high = na_rm_range(both)
         spread = high - low
@@ -386,6 +402,9 @@ class StepImputeKnn(Step):
             missing = imputable_rows(self, data, target, predictors)
             if not missing.any():
                 continue
+            if pd.api.types.is_datetime64_any_dtype(data[target]):
+                # apply() drops the class of the neighbours' mean date: R casts a date to a double
+                raise ForgeError(f"step_impute_knn: can't convert `{target}` <date> to <double>")
             # as recipes: the rows' predictors and the column cast to the training types
             queries = data.loc[missing, predictors]
             queries = queries.assign(**{
@@ -622,8 +641,7 @@ class StepIndicateNa(Step):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
-        dtype = "Int32" if len(data) else "boolean"  # recipes' ifelse() of no rows is logical(0)
-        flags = pd.DataFrame({f"{self.prefix}_{c}": data[c].isna().astype(dtype)
+        flags = pd.DataFrame({f"{self.prefix}_{c}": ifelse_integer(data[c].isna().to_numpy())
                               for c in self.columns}, index=data.index)
         out = pd.concat([data, flags], axis=1)
         return out if self.keep_original_cols else out.drop(columns=self.columns)

@@ -26,14 +26,14 @@ import numpy as np
 import pandas as pd
 
 from ... import rpart, rtree
-from ...convert import flag, from_pandas, from_python, scalar, strings, to_python
+from ...convert import datetime_numbers, flag, from_pandas, from_python, scalar, strings, to_python
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import is_factor
 from ...formula.terms import terms_from_formula
 from ...rds import build as b
 from ...rds.nodes import NA_INTEGER, BaseEnv, Integer, List, MissingArg, RObject, plain
 from ...rmath import make_unique, r_sort_strings
-from ...rrng import RRandom, current_stream
+from ...rrng import RRandom, current_stream, set_seed
 from .. import selectors
 from ..selectors import all_predictors, r_argument_quosures
 from .base import (PARTIAL_PREP_EXCEPTIONS, Step, first, is_string_column, prep_refusal,
@@ -207,8 +207,8 @@ class BaggedTrees:
             integer=isinstance(plain(y), Integer))
 
     def design(self, data: pd.DataFrame) -> dict[str, np.ndarray]:
-        """``rpart.matrix`` of the predictors, column by column: numbers, logicals as
-        0/1, factors and strings as codes of the training levels (NaN for missing)."""
+        """``rpart.matrix`` of the predictors, column by column: numbers (dates as R's
+        doubles), logicals as 0/1, factors and strings as codes of the training levels (NaN for missing)."""
         return {c: self._codes(data[c], c) for c in self.predictors}
 
     def _codes(self, column: pd.Series, name: str) -> np.ndarray:
@@ -221,6 +221,8 @@ class BaggedTrees:
                                  f"{', '.join(map(str, new))}")
             lookup = {level: i + 1.0 for i, level in enumerate(levels)}
             return np.array([np.nan if v is None else lookup[v] for v in values], dtype="f8")
+        if pd.api.types.is_datetime64_any_dtype(column):  # R's days or seconds
+            return datetime_numbers(column)
         return column.to_numpy(dtype="f8", na_value=np.nan)
 
     def predict(self, data: pd.DataFrame, stream: RRandom) -> np.ndarray:
@@ -426,7 +428,7 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
         (y.cat.codes.to_numpy() + 1.0)[usable] if is_class
         else y.to_numpy(dtype=np.float64, na_value=np.nan)[usable],
         list(y.cat.categories) if is_class else None)
-    stream = RRandom(seed)
+    stream = set_seed(seed)  # recipes' bag_wrap() calls set.seed(), which it leaves set
     if control.xval:  # ipred's first fit, on all the rows, only tells it their number
         rpart.cross_validation_groups(stream, len(usable), control.xval)
     trees = []
@@ -549,13 +551,21 @@ class StepImputeBag(Step):
             if not rows.any():
                 continue
             out[column] = _filled(data[column], rows,
-                                  model.predict(data.loc[rows, model.predictors], stream))
+                                  model.predict(data.loc[rows, model.predictors], stream), model.levels)
         return data.assign(**out)
 
 
-def _filled(column: pd.Series, rows: np.ndarray, values: np.ndarray) -> pd.Series:
+def _filled(column: pd.Series, rows: np.ndarray, values: np.ndarray,
+            levels: list[str] | None) -> pd.Series:
     """``column`` with ``values`` at ``rows``, keeping its type (a factor must hold the
-    predicted levels)."""
+    predicted levels; vctrs assigns into an ordered factor only the training ``levels``)."""
+    if is_factor(column) and column.cat.ordered and list(column.cat.categories) != levels:
+        raise ForgeError(f"step_impute_bag: can't convert the imputed ordered factor to "
+                         f"`{column.name}`'s, whose levels are not the training levels")
+    if (pd.api.types.is_integer_dtype(column) and values.dtype.kind == "f"
+            and not np.array_equal(values, np.round(values), equal_nan=True)):
+        raise ForgeError(f"step_impute_bag: can't convert the imputed values to <integer> "
+                         f"`{column.name}` due to loss of precision (the trees were fit on doubles)")
     if is_factor(column):
         unknown = sorted(set(values) - set(column.cat.categories))
         if unknown:

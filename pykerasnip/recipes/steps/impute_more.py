@@ -13,7 +13,7 @@ import pandas as pd
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import BaseNamespace, Closure, List, MissingArg, Namespace
-from ...rmath import r_mean
+from ...rmath import na_rm_range, r_mean
 from ...rrng import RRandom, current_stream
 from .base import SelectedColumnsStep, closure_body, named_dbl, named_numbers, register, step_to_r
 from .numeric import NumericMapStep, numeric_columns, numeric_values
@@ -42,7 +42,8 @@ class StepImputeLower(NumericMapStep):
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
         columns = numeric_columns(self, data, info)
-        self.threshold = pd.Series({c: np.nanmin(numeric_values(data[c])) for c in columns}, dtype="f8")
+        # not np.nanmin: NumPy's vectorised fmin lets R's NA (a signalling NaN) through
+        self.threshold = pd.Series({c: na_rm_range(numeric_values(data[c]))[0] for c in columns}, dtype="f8")
         negative = list(self.threshold.index[self.threshold < 0])
         if negative:
             raise ForgeError(f"step_impute_lower: columns with negative values: {', '.join(negative)}; "

@@ -22,7 +22,7 @@ from ...rmath import (libm, na_rm_range, nans_produced, optimize_max, r_log, r_m
                       r_mean_one_pass, r_pow, r_sum, r_var)
 from ...rds import build as b
 from ...rowblocks import row_offset, warn_rows
-from .base import (Step, column_names, first, named_chr, named_dbl, register, step_to_r,
+from .base import (Step, column_names, first, ifelse_result, named_chr, named_dbl, register, step_to_r,
                    with_columns)
 
 _EPS = float(np.finfo(float).eps)
@@ -102,7 +102,11 @@ class NumericMapStep(Step):
 
 def numeric_columns(step: Step, data: pd.DataFrame, info: pd.DataFrame) -> list[str]:
     """The columns ``step`` selects, which must all be numeric (recipes' ``check_type``)."""
-    columns = step.select(info)
+    return check_numeric(step, data, step.select(info))
+
+
+def check_numeric(step: Step, data: pd.DataFrame, columns: list[str]) -> list[str]:
+    """``columns``, which must all be numbers (recipes' ``check_type``: double or integer)."""
     wrong = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c])
              or pd.api.types.is_bool_dtype(data[c])]
     if wrong:
@@ -313,7 +317,7 @@ class StepLog(FixedMapStep):
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
         if self.signed:
             with np.errstate(invalid="ignore"):
-                return np.where(np.abs(x) < 1, 0.0, np.sign(x) * r_log(np.abs(x), self.base))
+                return ifelse_result(np.where(np.abs(x) < 1, 0.0, np.sign(x) * r_log(np.abs(x), self.base)))
         return self.nans_produced(column, x, r_log(x + self.offset, self.base))
 
 
@@ -488,6 +492,13 @@ class StepYeoJohnson(_PowerStep):
 
     def estimate(self, x: np.ndarray) -> float:
         return estimate_yeo_johnson(x, self.limits, self.num_unique, bool(first(self.na_rm)))
+
+    def bake(self, data: pd.DataFrame) -> pd.DataFrame:
+        # recipes' yj_transform assigns into x: a column with no value (no rows, all NA)
+        # keeps its type, an integer one too
+        self.check_columns(data)
+        return with_columns(data, {column: self.transform(column, numeric_values(data[column]))
+                                   for column in self.bake_columns() if data[column].notna().any()})
 
 
 def pca_names(prefix: str, count: int) -> list[str]:

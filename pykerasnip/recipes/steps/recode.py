@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import flag, named_values, strings, to_python
+from ...convert import flag, from_python, named_values, strings, to_python
 from ...errors import ForgeError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ...factor import from_codes, is_factor, match
 from ...formula.parse import parse
@@ -232,6 +232,8 @@ def unique_values(column: pd.Series) -> Any:
     if is_string_column(column):
         return r_sort_strings(column.dropna().unique())
     present = column.dropna()
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):  # dates and date-times, time zone kept
+        return present.drop_duplicates().sort_values().array
     for test, dtype in ((pd.api.types.is_bool_dtype, bool), (pd.api.types.is_integer_dtype, "int64"),
                         (pd.api.types.is_float_dtype, "f8")):
         if test(column.dtype):
@@ -309,6 +311,8 @@ def _key_values(node: Any) -> Any:
 def _key_node(values: Any) -> Any:
     if isinstance(values, list):
         return b.chr(*values)
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return from_python(pd.Series(values))
     if values.dtype == bool:
         return b.lgl(*values.tolist())
     if np.issubdtype(values.dtype, np.integer):

@@ -15,7 +15,7 @@ from ...rds.nodes import List
 from ...rlinalg import qr_linpack
 from .base import first, register
 from .filters import RemovalStep
-from .numeric import numeric_values
+from .numeric import check_numeric, numeric_values
 
 
 @register
@@ -87,10 +87,7 @@ class StepLincomb(RemovalStep):
         return {"max_steps": b.dbl(float(self.max_steps))}
 
     def removed(self, data: pd.DataFrame, columns: list[str]) -> list[str]:
-        wrong = [c for c in columns if not pd.api.types.is_numeric_dtype(data[c])
-                 or pd.api.types.is_bool_dtype(data[c])]
-        if wrong:
-            raise SpecError(f"step_lincomb: all columns must be numeric; not: {', '.join(wrong)}")
+        check_numeric(self, data, columns)
         if not columns:
             return []
         x = np.column_stack([numeric_values(data[c]) for c in columns])

@@ -18,7 +18,7 @@ from ...factor import as_character, factorize
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import make_names
-from .base import Step, append_columns, drop_inputs, named_chr, register, step_to_r
+from .base import Step, append_columns, drop_inputs, ifelse_integer, named_chr, register, step_to_r
 from .categorical import require_factors
 
 POSIX_CLASSES = {"alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z",
@@ -134,6 +134,9 @@ class StepRegex(_PatternStep):
     def values(self, texts: list[str | None]) -> np.ndarray:
         regex = self.regex()
         return np.array([v is not None and regex.search(v) is not None for v in texts], dtype="i4")
+
+    def column(self, values: np.ndarray) -> Any:
+        return ifelse_integer(values)
 
 
 @register

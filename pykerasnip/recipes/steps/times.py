@@ -14,7 +14,7 @@ from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import libm
-from .base import (SelectedColumnsStep, append_columns, drop_inputs, named_dbl, named_numbers,
+from .base import (SelectedColumnsStep, append_columns, drop_inputs, ifelse_result, named_dbl, named_numbers,
                    register)
 from .numeric import numeric_values
 
@@ -63,7 +63,7 @@ def _clock(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
 
 
 def _hour12(hour: pd.Series) -> pd.Series:
-    return hour.mask(hour == 0, 12).mask(hour > 12, hour - 12)
+    return ifelse_result(hour.mask(hour == 0, 12).mask(hour > 12, hour - 12))
 
 
 TIME_FEATURES: dict[str, Callable[[tuple[pd.Series, pd.Series, np.ndarray]], Any]] = {
