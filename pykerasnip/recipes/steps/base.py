@@ -185,7 +185,10 @@ def r_step_class(node: List) -> str:
 
 
 def r_numbers(node: Any) -> np.ndarray:
-    """An R numeric vector (ALTREP included) as float64, NA as NaN; NULL gives []."""
+    """An R numeric vector (ALTREP included) as float64, NA as NaN; NULL gives []; a
+    Date or date-time gives R's own numbers (days, seconds)."""
+    if isinstance(node, Real) and node.inherits("Date", "POSIXct"):
+        return np.asarray(plain(node).data, dtype=float)
     return np.asarray([] if node is None else to_python(node), dtype=float)
 
 

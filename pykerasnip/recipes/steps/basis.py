@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...convert import flag, from_python, scalar, to_python
+from ...convert import datetime_numbers, flag, from_python, scalar, to_python
 from ...errors import ForgeError
 from ...rds import build as b
 from ...rds.nodes import List, RObject
@@ -17,14 +17,24 @@ from .base import Step, append_columns, drop_inputs, named_chr, r_numbers, regis
 from .numeric import numeric_values
 
 
-def numeric_column(data: pd.DataFrame, column: str, step: str, baking: bool = False) -> np.ndarray:
-    """A numeric column as float64 with NaN for NA (recipes' ``check_type`` at prep; R's
-    bake checks nothing, so a logical column counts as 0/1 there)."""
+def numeric_column(data: pd.DataFrame, column: str, step: str, baking: bool = False,
+                   datetimes: bool = False) -> np.ndarray:
+    """A numeric column as float64 with NaN for NA (recipes' ``check_type`` at prep, where
+    ``datetimes`` admits POSIXct columns, as their seconds; R's bake checks nothing, so a
+    logical column counts as 0/1 there, and a date or date-time as R's number of it)."""
     values = data[column]
+    if pd.api.types.is_datetime64_any_dtype(values) and (baking or (datetimes and time_zone(values))):
+        return datetime_numbers(values)
     logical = pd.api.types.is_bool_dtype(values)
     if not pd.api.types.is_numeric_dtype(values) or (logical and not baking):
         raise ForgeError(f"{step}: column `{column}` is not numeric")
     return numeric_values(values)
+
+
+def time_zone(values: pd.Series) -> str | None:
+    """The ``tzone`` of a POSIXct column, ``None`` for anything else (a Date is naive)."""
+    tz = getattr(values.dtype, "tz", None)
+    return None if tz is None else str(tz)
 
 
 class _BasisStep(Step):
@@ -83,8 +93,11 @@ class _BasisStep(Step):
     def column_names(self, column: str, n: int) -> list[str]:
         return [f"{column}_{self.kind}_{k}" for k in names0(n, "")]
 
+    #: whether prep takes POSIXct columns (recipes' check_type admits "datetime")
+    datetimes = False
+
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
-        self.objects = {c: self.train(numeric_column(data, c, self.r_class))
+        self.objects = {c: self.train(numeric_column(data, c, self.r_class, datetimes=self.datetimes))
                         for c in self.select(info)}
         self.trained = True
 
@@ -178,10 +191,27 @@ class SplineParams:
     boundary: np.ndarray
     intercept: bool = False
     degree: int = 3
+    #: the time zone of knots trained on a POSIXct column (R keeps them date-times)
+    tzone: str | None = None
 
     def attrs_to_r(self) -> dict[str, RObject]:
-        return {"knots": b.dbl(self.knots), "Boundary.knots": b.dbl(self.boundary),
+        # no interior knots are numeric(0), not date-times
+        knots = self._points(self.knots) if len(self.knots) else b.dbl(self.knots)
+        return {"knots": knots, "Boundary.knots": self._points(self.boundary),
                 "intercept": b.lgl(self.intercept)}
+
+    def _points(self, values: np.ndarray) -> RObject:
+        if self.tzone is None:
+            return b.dbl(values)
+        zone = {"tzone": b.chr(self.tzone)} if self.tzone else {}
+        return b.structure(b.dbl(values), {"class": b.chr("POSIXct", "POSIXt"), **zone})
+
+
+def _posixct_zone(knots: Any) -> str | None:
+    """The ``tzone`` of stored POSIXct boundary knots (``""`` when R kept none), else ``None``."""
+    if not (isinstance(knots, RObject) and knots.inherits("POSIXct")):
+        return None
+    return scalar(knots.attr("tzone")) or ""
 
 
 def spline_statistics(x: np.ndarray, deg_free: int | None, degree: int, knot_degree: int,
@@ -203,6 +233,8 @@ def spline_statistics(x: np.ndarray, deg_free: int | None, degree: int, knot_deg
 
 class _SplineStep(_BasisStep):
     """Shared layout of step_ns and step_bs (``deg_free`` and spline attributes)."""
+
+    datetimes = True
 
     def __init__(self, *terms: Any, deg_free: int | None = None, degree: int = 3,
                  **kwargs: Any):
@@ -226,6 +258,8 @@ class _SplineStep(_BasisStep):
                     raise ForgeError(f"{self.r_class}: missing values in `{column}` make the "
                                      "boundary knots (its range) NA; give Boundary.knots in options")
         super().prep(data, info)
+        for column, params in self.objects.items():
+            params.tzone = time_zone(data[column])
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
@@ -240,11 +274,23 @@ class _SplineStep(_BasisStep):
         out = super().bake(data.astype(logical))
         return out.astype({c: "boolean" for c in out.columns if c not in data.columns or c in logical})
 
+    def checked(self, column: str, x: np.ndarray) -> np.ndarray:
+        """``x``, unless R cannot extrapolate it: beyond date-time boundary knots, splines'
+        linear extension does arithmetic on date-times, which R refuses."""
+        p = self.objects[column]
+        with np.errstate(invalid="ignore"):
+            beyond = p.tzone is not None and bool(np.any((x < p.boundary[0]) | (x > p.boundary[1])))
+        if beyond:
+            raise ForgeError(f"{self.r_class}: values of `{column}` lie beyond its date-time boundary "
+                             "knots, and R's spline extrapolation cannot do arithmetic on date-times")
+        return x
+
     def object_from_r(self, obj: Any) -> SplineParams:
         return SplineParams(knots=r_numbers(obj.attr("knots")),
                             boundary=r_numbers(obj.attr("Boundary.knots")),
                             intercept=flag(obj.attr("intercept")),
-                            degree=int(scalar(obj.attr("degree"))))
+                            degree=int(scalar(obj.attr("degree"))),
+                            tzone=_posixct_zone(obj.attr("Boundary.knots")))
 
 
 @register
@@ -269,7 +315,7 @@ class StepNs(_SplineStep):
 
     def basis(self, column: str, x: np.ndarray) -> np.ndarray:
         p = self.objects[column]
-        return ns_basis(x, p.knots, p.boundary, p.intercept)
+        return ns_basis(self.checked(column, x), p.knots, p.boundary, p.intercept)
 
 
 @register
@@ -292,4 +338,4 @@ class StepBs(_SplineStep):
 
     def basis(self, column: str, x: np.ndarray) -> np.ndarray:
         p = self.objects[column]
-        return bs_basis(x, p.knots, p.boundary, p.degree, p.intercept)
+        return bs_basis(self.checked(column, x), p.knots, p.boundary, p.degree, p.intercept)
