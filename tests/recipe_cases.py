@@ -110,6 +110,23 @@ def check_python_prep(folder: Path, case: str, prep_seed: int | None = None) -> 
     assert_as_r(folder, bake(folder, prepped, case), case)
 
 
+def bake_tests(folder: Path, prep_seed: int | None = None) -> tuple[Any, Any]:
+    """The two tests every folder of cases gets, for a test module to bind by name:
+    R's prepped recipe bakes as R (:func:`check_r_prepped`), and Python's own prep does
+    too (:func:`check_python_prep`)."""
+    cases = case_names(folder)
+
+    @pytest.mark.parametrize("case", [c for c in cases if (folder / c / "recipe.rds").exists()])
+    def test_r_prepped_recipe_bakes_as_r(case: str) -> None:
+        check_r_prepped(folder, case)
+
+    @pytest.mark.parametrize("case", cases)
+    def test_python_prep_bakes_as_r(case: str) -> None:
+        check_python_prep(folder, case, prep_seed=prep_seed)
+
+    return test_r_prepped_recipe_bakes_as_r, test_python_prep_bakes_as_r
+
+
 def check_r_prediction(folder: Path, fitted: Any, kind: str) -> None:
     """``fitted``'s prediction of ``folder/new_data.rds`` equals R's ``folder/<kind>.rds``
     exactly (Monte Carlo types with R's seed 11), with no NumPy runtime warning."""

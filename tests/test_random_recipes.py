@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pykerasnip.recipes.steps.base import PREP_EXCEPTIONS
-from recipe_cases import case_names, check_python_prep, check_r_prepped
+from recipe_cases import bake_tests, case_names
 
 #: the committed cases; RANDOM_RECIPES points the same tests at a hunt's folder instead
 DATA = Path(os.environ.get("RANDOM_RECIPES", Path(__file__).parent / "data" / "random_recipes"))
@@ -38,11 +38,4 @@ def test_no_step_whose_prep_stays_in_r(case: str) -> None:
     assert not [s for s in PREP_EXCEPTIONS if f"{s}(" in text]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if (DATA / c / "recipe.rds").exists()])
-def test_r_prepped_recipe_bakes_as_r(case: str) -> None:
-    check_r_prepped(DATA, case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_python_prep_bakes_as_r(case: str) -> None:
-    check_python_prep(DATA, case, prep_seed=1)
+test_r_prepped_recipe_bakes_as_r, test_python_prep_bakes_as_r = bake_tests(DATA, prep_seed=1)

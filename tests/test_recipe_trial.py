@@ -17,7 +17,7 @@ from pykerasnip.formula.parse import parse
 from pykerasnip.rds import build as b
 from pykerasnip.rds.nodes import GlobalEnv
 from pykerasnip.recipes import selectors
-from recipe_cases import case_names, check_python_prep, check_r_prepped
+from recipe_cases import bake_tests, case_names
 
 DATA = Path(__file__).parent / "data" / "recipe_trial"
 CASES = case_names(DATA)
@@ -28,14 +28,7 @@ def test_the_trial_files_are_there() -> None:
     assert sum((DATA / c / "baked.rds").exists() for c in CASES) == 28
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if (DATA / c / "recipe.rds").exists()])
-def test_r_prepped_recipe_bakes_as_r(case: str) -> None:
-    check_r_prepped(DATA, case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_python_prep_bakes_as_r(case: str) -> None:
-    check_python_prep(DATA, case)
+test_r_prepped_recipe_bakes_as_r, test_python_prep_bakes_as_r = bake_tests(DATA)
 
 
 def test_names_r_keeps_as_altrep_read_as_names() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import pykerasnip as pk
-from recipe_cases import case_names, check_python_prep, check_r_prepped
+from recipe_cases import bake_tests, case_names
 
 DATA = Path(__file__).parent / "data" / "spline_datetimes"
 CASES = case_names(DATA)
@@ -18,14 +18,7 @@ def test_the_cases_are_there() -> None:
     assert len(CASES) == 9
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if (DATA / c / "recipe.rds").exists()])
-def test_r_prepped_recipe_bakes_as_r(case: str) -> None:
-    check_r_prepped(DATA, case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_python_prep_bakes_as_r(case: str) -> None:
-    check_python_prep(DATA, case)
+test_r_prepped_recipe_bakes_as_r, test_python_prep_bakes_as_r = bake_tests(DATA)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if (DATA / c / "recipe.rds").exists()])
