@@ -60,9 +60,10 @@ def read_rds(path: "str | os.PathLike", *, safe_mode: bool = True,
                      safe_mode=safe_mode)
 
 
-def write_rds(obj: Any, path: "str | os.PathLike", *, compress: str | None = "gzip",
+def write_rds(obj: Any, path: "str | os.PathLike", *, compress: "str | bool | None" = "gzip",
               follow_symlinks: bool = False) -> None:
-    """Write ``obj``, atomically, as an ``.rds`` file R's ``readRDS()`` reads (gzip, XDR, v3).
+    """Write ``obj``, atomically, as an ``.rds`` file R's ``readRDS()`` reads (XDR, v3;
+    ``compress`` as in ``saveRDS``: gzip by default, ``False``/``None``, ``"bzip2"``, ``"xz"``).
     Workflows, model fits and bundles get the layout R's kerasnip needs to predict;
     DataFrames come back in R with identical column types.
 

@@ -126,6 +126,25 @@ def test_r_reads_what_pykerasnip_writes(edge_dir, tmp_path, compression):
     assert [int(b, 16) for b in bits] == _bits(doubles.data)
 
 
+@pytest.mark.parametrize("compress,kind", [(True, "gzip"), (False, None), (None, None),
+                                           ("bzip2", "bzip2"), ("xz", "xz")])
+def test_compress_takes_saverds_values(edge_dir, tmp_path, compress, kind):
+    """``compress`` takes what ``saveRDS(compress = )`` takes; every container holds the
+    plain stream R wrote."""
+    path = _path(edge_dir, "doubles", (3, "xdr", "none"))
+    dump(load(path), tmp_path / "out.rds", compress=compress)
+    written = (tmp_path / "out.rds").read_bytes()
+    assert detect(written) == kind
+    assert dumps(loads(written)) == _plain(path)
+
+
+@pytest.mark.parametrize("compress", ["zstd", "GZIP", 1, "none"])
+def test_an_unknown_compression_writes_nothing(tmp_path, compress):
+    with pytest.raises(ValueError, match="unknown compression"):
+        dump(n.List([None]), tmp_path / "out.rds", compress=compress)
+    assert list(tmp_path.iterdir()) == []
+
+
 def _legacy_lzma(path: Path) -> bytes:
     """The plain stream of ``path`` in a legacy ``.lzma`` container with liblzma's
     default header (the one R's gzfile() recognises)."""

@@ -13,7 +13,7 @@ from typing import IO, Any, Iterable
 
 from ..atomic import write_atomically
 from ..errors import RDSError
-from .compress import MAGIC_SIZE, PARALLEL_GZIP, Inflater, ParallelGzip, detect
+from .compress import MAGIC_SIZE, PARALLEL_GZIP, Inflater, ParallelGzip, container, detect
 from .compress import compress as compress_bytes
 from .format import Header, NullRoot
 from .limits import DEFAULT_LIMITS, Limits, resolve
@@ -71,27 +71,31 @@ def load(source: "str | os.PathLike | IO[bytes]", *, limits: Limits | None = Non
         raise RDSError(f"cannot read {os.fspath(source)!r}: {exc.strerror}") from None
 
 
-def dump(obj: Any, path: "str | os.PathLike", compress: "str | None" = "gzip",
+def dump(obj: Any, path: "str | os.PathLike", compress: "str | bool | None" = "gzip",
          version: int | None = None, format: str | None = None, *,
          follow_symlinks: bool = False) -> None:
-    """Write ``obj`` to ``path`` as ``saveRDS`` would (gzip by default), atomically:
-    the file is complete or untouched (:mod:`pykerasnip.atomic`)."""
+    """Write ``obj`` to ``path`` as ``saveRDS`` would (gzip by default; ``compress``
+    also takes R's ``TRUE``/``FALSE``), atomically: the file is complete or untouched
+    (:mod:`pykerasnip.atomic`)."""
+    kind = container(compress)
     out = encode(obj, version=version, format=format)
-    if compress is None:
+    if kind is None:
         write_atomically(path, out.pieces(), follow_symlinks=follow_symlinks, size=out.nbytes())
     else:
-        write_atomically(path, compress_bytes(out.pieces(), compress), follow_symlinks=follow_symlinks)
+        write_atomically(path, compress_bytes(out.pieces(), kind), follow_symlinks=follow_symlinks)
 
 
-def dumps(obj: Any, compress: "str | None" = None, version: int | None = None,
+def dumps(obj: Any, compress: "str | bool | None" = None, version: int | None = None,
           format: str | None = None) -> bytes:
     """Serialize a node tree. ``version`` (2 or 3) and ``format`` (``"xdr"``,
     ``"binary"``, ``"ascii"``) default to the header a decoded root carries, else 3 and
-    XDR; ``compress`` is ``None`` (plain), ``"gzip"``, ``"bzip2"`` or ``"xz"``."""
+    XDR; ``compress`` is ``None`` or ``False`` (plain), ``True`` or ``"gzip"``,
+    ``"bzip2"`` or ``"xz"``."""
+    kind = container(compress)
     out = encode(obj, version=version, format=format)
-    if compress is None:
+    if kind is None:
         return b"".join(out.chunks())
-    return b"".join(compress_bytes(out.pieces(), compress))
+    return b"".join(compress_bytes(out.pieces(), kind))
 
 
 def _decode(stream: "Source", kind: str | None, limits: Limits) -> Any:

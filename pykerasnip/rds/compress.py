@@ -211,11 +211,23 @@ def decompress(data: bytes, kind: str, limits: Limits = DEFAULT_LIMITS) -> bytes
     return Inflater(io.BytesIO(data), len(data), kind, limits).read_all()
 
 
+def container(compress: "str | bool | None") -> str | None:
+    """The container ``saveRDS(compress = )`` names: ``True`` is gzip, ``False`` or
+    ``None`` none, else ``"gzip"``, ``"bzip2"`` or ``"xz"``."""
+    if compress is None or compress is False:
+        return None
+    if compress is True:
+        return "gzip"
+    if isinstance(compress, str) and compress in _COMPRESSORS:
+        return compress
+    raise ValueError(f"unknown compression {compress!r}; use True, False, None, 'gzip', "
+                     "'bzip2' or 'xz'")
+
+
 def compress(chunks: Iterable, kind: str) -> Iterator[bytes]:
-    """Wrap the concatenation of ``chunks`` (bytes-like) in a ``kind`` container,
-    streaming: the compressed pieces come out as the chunks go in."""
-    if kind not in _COMPRESSORS:
-        raise ValueError(f"unknown compression {kind!r}; use None, 'gzip', 'bzip2' or 'xz'")
+    """Wrap the concatenation of ``chunks`` (bytes-like) in a ``kind`` container
+    (``"gzip"``, ``"bzip2"`` or ``"xz"``), streaming: the compressed pieces come out as
+    the chunks go in."""
     engine = _COMPRESSORS[kind]()
     for chunk in chunks:
         yield engine.compress(chunk)
