@@ -1,0 +1,65 @@
+"""A randomized end-to-end differential trial of kerasnip fits (tests/r/make_random_fits.R):
+random data sets, modes (regression on one or several outcomes, binary and multiclass
+classification with odd, shuffled and unused outcome levels), preprocessors (random
+recipes, formulas with blueprints, add_variables, bare fit()/fit_xy() model_fits),
+sequential and functional specs with random blocks, hyperparameters, compile and fit
+arguments, saved as workflows, model_fits, bundles or butchered objects with random
+compressions, ascii and RDS versions. ``read_rds(object).predict(new_data, type, level,
+seed)`` equals R's prediction of the object R read back, exactly, for every type of the
+mode (Monte Carlo types right after ``keras3::set_random_seed(seed)``), or raises a typed
+error where R's predict() stopped. Each case's ``spec.json`` says what was drawn (R code
+as text, never run here).
+
+The committed cases are tests/data/random_fits (made by its MAKE file); ``RANDOM_FITS``
+points the same tests at another folder of cases (a hunt)."""
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pykerasnip as pk
+from pykerasnip.errors import PykerasnipError
+from recipe_cases import case_names, matrix_cells
+
+DATA = Path(os.environ.get("RANDOM_FITS", Path(__file__).parent / "data" / "random_fits"))
+CASES = case_names(DATA)
+COMMITTED = 0
+PREDICTIONS = [(case, kind) for case in CASES
+               for kind in (DATA / case / "types.txt").read_text().split()]
+
+
+def test_the_cases_are_there() -> None:
+    if "RANDOM_FITS" not in os.environ:
+        assert len(CASES) == COMMITTED
+    assert CASES
+    for case in CASES:
+        files = {p.name for p in (DATA / case).iterdir()}
+        assert {"object.rds", "new_data.rds", "spec.json", "types.txt"} <= files, case
+        for kind in (DATA / case / "types.txt").read_text().split():
+            assert files & {f"{kind}.rds", f"{kind}_error.txt"}, (case, kind)
+
+
+@pytest.mark.parametrize("case,kind", PREDICTIONS)
+def test_python_predicts_what_r_predicted(case: str, kind: str) -> None:
+    folder = DATA / case
+    drawn = json.loads((folder / "spec.json").read_text())
+    fitted = pk.read_rds(folder / "object.rds")
+    new_data = pk.read_rds(folder / "new_data.rds")
+
+    def predict() -> pd.DataFrame:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return fitted.predict(new_data, type=kind, level=drawn["level"], seed=drawn["predict_seed"])
+    error = folder / f"{kind}_error.txt"
+    if error.exists():
+        assert error.read_text()
+        with pytest.raises(PykerasnipError):
+            predict()
+        return
+    want = pk.read_rds(folder / f"{kind}.rds")
+    pd.testing.assert_frame_equal(matrix_cells(predict()), matrix_cells(want), check_exact=True)
