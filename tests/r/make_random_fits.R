@@ -18,7 +18,7 @@
 #     fit arguments (1 to 3 epochs, batch size, validation split), fitted after
 #     keras3::set_random_seed(),
 #   - what is saved and how: the workflow, its extract_fit_parsnip() model_fit (then the
-#     new data is what the workflow's forge + recipe bake hand the model), a bundle, a
+#     new data is what the workflow's forge (a recipe's bake) hands the model), a bundle, a
 #     butchered object or a bundle of one; saveRDS() with compress TRUE/FALSE/"gzip"/
 #     "bzip2"/"xz" or through a gzfile/bzfile/xzfile connection with a compression level,
 #     ascii = TRUE sometimes, version 2 or 3.
@@ -127,7 +127,7 @@ draw_blocks <- function(d) {
   cls <- d$mode == "classification"
   args <- character()
   arg <- function(name, value) args[[name]] <<- value
-  if (d$layout %in% c("heads", "multistep") || chance(0.3)) {
+  if (d$layout %in% c("heads", "multistep") || d$layout == "single" && chance(0.3)) {
     api <- "functional"
     units <- sample(2:8, 1)
     blocks <- list(main_input = fn_input, path_a = inp_spec(fn_dense, "main_input"))
@@ -329,12 +329,11 @@ draw_case <- function(i) {
   keras3::set_random_seed(seed * 1000 + i)
   fitted <- suppressWarnings(make_fit())
   # what is saved: the workflow or, sometimes, its model_fit with the new data the
-  # workflow hands the model (forge, then the recipe's bake)
+  # workflow hands the model (forge: with a recipe blueprint, the recipe's bake)
   saved <- fitted
   if (inherits(fitted, "workflow") && chance(0.2)) {
     forged <- tryCatch(suppressWarnings(forge(new, extract_mold(fitted)$blueprint)$predictors), error = function(e) NULL)
     if (!is.null(forged)) {
-      if (pre == "recipe") forged <- bake(extract_recipe(fitted), forged)
       saved <- extract_fit_parsnip(fitted); new <- forged; info$saved_fit <- "extract_fit_parsnip"
     }
   }
