@@ -17,7 +17,7 @@ import pandas as pd
 
 from collections.abc import Mapping
 
-from .convert import from_python, strings, to_pandas, to_python
+from .convert import from_python, strings, to_pandas
 from .errors import MalformedObjectError, UnsupportedObjectError
 from .rds import nodes as n
 
