@@ -12,7 +12,8 @@
 #     make every predictor a number), a formula (tests/r/random_formula_grammar.R; with
 #     a blueprint that makes indicators when factors are used), add_variables(), or none
 #     (a bare parsnip model_fit from fit() with a formula or from fit_xy()),
-#   - a kerasnip spec: sequential or functional (fork-join, multi-head), with random
+#   - a kerasnip spec: sequential or functional (fork-join, multi-head, two inputs fed by
+#     step_collapse() list columns), with random
 #     blocks (dense with activations, dropout, batch and layer normalization, noise),
 #     block hyperparameters, learn_rate, compile arguments (optimizer, loss, metrics) and
 #     fit arguments (1 to 3 epochs, batch size, validation split), fitted after
@@ -87,7 +88,7 @@ draw_outcomes <- function(data) {
     if (nrow(new)) new[[y]] <- yy[nrow(train) + seq_len(nrow(new))]
   } else {
     nums <- setdiff(numbers_of(train, y), names(train)[vapply(train, anyNA, TRUE)])
-    if (length(nums) >= 2 && chance(0.25)) {
+    if (length(nums) >= 2 && chance(0.35)) {
       extra <- some(nums, 1, 2)
       layout <- one(c("heads", "heads", "multistep", "sequential_first"))
       if (layout == "multistep") {  # names step_lead() would give: one variable, steps 1..K
@@ -108,11 +109,13 @@ seq_dropout <- function(model, rate = 0.2) model |> keras3::layer_dropout(rate =
 seq_batchnorm <- function(model) model |> keras3::layer_batch_normalization()
 seq_layernorm <- function(model) model |> keras3::layer_layer_normalization()
 seq_noise <- function(model, stddev = 0.1) model |> keras3::layer_gaussian_noise(stddev = stddev)
+seq_flatten <- function(model) model |> keras3::layer_flatten()
 seq_reg_out <- function(model, units = 1) model |> keras3::layer_dense(units = units)
 seq_cls_out <- function(model, num_classes, activation = "softmax") model |> keras3::layer_dense(units = num_classes, activation = activation)
 
 fn_input <- function(input_shape) keras3::layer_input(shape = input_shape)
 fn_dense <- function(tensor, units = 8, activation = "relu") keras3::layer_dense(tensor, units = units, activation = activation)
+fn_flat_dense <- function(tensor, units = 8, activation = "relu") keras3::layer_flatten(tensor) |> keras3::layer_dense(units = units, activation = activation)
 fn_dropout <- function(tensor, rate = 0.2) keras3::layer_dropout(tensor, rate = rate)
 fn_concat <- function(a, b) keras3::layer_concatenate(list(a, b))
 fn_add <- function(a, b) keras3::layer_add(list(a, b))
@@ -127,13 +130,18 @@ draw_blocks <- function(d) {
   cls <- d$mode == "classification"
   args <- character()
   arg <- function(name, value) args[[name]] <<- value
-  if (d$layout %in% c("heads", "multistep") || d$layout == "single" && chance(0.3)) {
+  if (length(d$inputs) == 2 || d$layout %in% c("heads", "multistep") || d$layout == "single" && chance(0.3)) {
     api <- "functional"
     units <- sample(2:8, 1)
-    blocks <- list(main_input = fn_input, path_a = inp_spec(fn_dense, "main_input"))
-    join <- one(c("none", "concat", "add"))
+    dense <- if (length(d$inputs)) fn_flat_dense else fn_dense
+    if (length(d$inputs) == 2) {  # one input block per list column step_collapse() makes
+      blocks <- list(in_a = fn_input, in_b = fn_input, path_a = inp_spec(dense, "in_a"))
+    } else {
+      blocks <- list(main_input = fn_input, path_a = inp_spec(dense, "main_input"))
+    }
+    join <- if (length(d$inputs) == 2) "concat" else one(c("none", "concat", "add"))
     if (join != "none") {
-      blocks$path_b <- inp_spec(fn_dense, "main_input")
+      blocks$path_b <- inp_spec(dense, if (length(d$inputs) == 2) "in_b" else "main_input")
       blocks$join <- inp_spec(if (join == "concat") fn_concat else fn_add, c(a = "path_a", b = "path_b"))
       if (join == "add") { arg("path_a_units", units); arg("path_b_units", units) }
     }
@@ -149,7 +157,9 @@ draw_blocks <- function(d) {
     if (chance(0.3)) arg("num_path_a", sample(1:2, 1))
   } else {
     api <- "sequential"
-    blocks <- list(input = seq_input, hidden = seq_dense)
+    blocks <- list(input = seq_input)
+    if (length(d$inputs)) blocks$flatten <- seq_flatten
+    blocks$hidden <- seq_dense
     for (b in some(names(extra_blocks), 0, 2)) blocks[[b]] <- extra_blocks[[b]]
     if (chance(0.3)) blocks$hidden2 <- seq_dense
     blocks$output <- if (cls) seq_cls_out else seq_reg_out
@@ -223,6 +233,13 @@ draw_recipe <- function(d) {
                               "step_impute_knn(all_numeric_predictors(), neighbors = 3)")))
   if (chance(0.3)) add("step_zv(all_predictors())")
   if (chance(0.6)) add(one(c("step_normalize(all_numeric_predictors())", "step_range(all_numeric_predictors())")))
+  if (length(d$inputs)) {  # predictors as list columns of 1 x p matrices (kerasnip's step_collapse)
+    cols <- tryCatch(state(rec, d$train)$num, error = function(e) character())
+    if (length(cols) < length(d$inputs)) stop("too few numeric predictors to collapse")
+    groups <- if (length(d$inputs) == 1) list(cols) else split(cols, sample(rep(1:2, length.out = length(cols))))
+    for (k in seq_along(d$inputs)) add(paste0("step_collapse(", paste(tick(groups[[k]]), collapse = ", "),
+                                              ", new_col = ", lit(d$inputs[k]), ")"))
+  }
   list(rec = rec, text = text)
 }
 
@@ -283,16 +300,17 @@ draw_case <- function(i) {
   d <- draw_outcomes(draw_data())
   if (is.null(d)) stop("no usable outcome")
   model_name <- sprintf("rf_%s_%d", if (d$mode == "regression") "reg" else "cls", i)
+  pre <- one(c("recipe", "recipe", "recipe", "formula", "variables", "fit_formula", "fit_xy"))
+  if (pre == "recipe" && d$layout == "single" && chance(0.15)) d$inputs <- one(list("in_a", c("in_a", "in_b")))
   drawn <- draw_blocks(d)
   make <- if (drawn$api == "sequential") create_keras_sequential_spec else create_keras_functional_spec
   make(model_name, drawn$blocks, mode = d$mode, env = globalenv())
   on.exit(suppressMessages(remove_keras_spec(model_name, env = globalenv())), add = TRUE)
   code <- spec_code(model_name, c(drawn$args, draw_compile_fit(d)))
   spec <- eval(str2lang(code), globalenv())
-  pre <- one(c("recipe", "recipe", "recipe", "formula", "variables", "fit_formula", "fit_xy"))
   train <- d$train; new <- d$new
   info <- list(case = name, mode = d$mode, layout = d$layout, outcomes = d$outcomes, api = drawn$api,
-               blocks = names(drawn$blocks), spec = code, preprocessor = pre)
+               blocks = names(drawn$blocks), spec = code, preprocessor = pre, inputs = d$inputs)
   if (pre == "recipe") {
     r <- draw_recipe(d)
     info$recipe <- r$text
