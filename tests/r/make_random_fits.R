@@ -122,22 +122,30 @@ fn_add <- function(a, b) keras3::layer_add(list(a, b))
 fn_reg_out <- function(tensor, units = 1) keras3::layer_dense(tensor, units = units)
 fn_cls_out <- function(tensor, num_classes) keras3::layer_dense(tensor, units = num_classes, activation = "softmax")
 
+# a block as if sourced with keep.source = TRUE: it carries srcref attributes
+with_srcref <- function(f) {
+  g <- eval(parse(text = deparse(f), keep.source = TRUE))
+  environment(g) <- environment(f)
+  g
+}
+
 activations <- c("relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "linear", "softplus", "leaky_relu")
 extra_blocks <- list(dropout = seq_dropout, batchnorm = seq_batchnorm, layernorm = seq_layernorm, noise = seq_noise)
 
 # the blocks and the spec's arguments (as R code) of a sequential or functional spec
 draw_blocks <- function(d) {
   cls <- d$mode == "classification"
+  src <- if (chance(0.2)) with_srcref else identity
   args <- character()
   arg <- function(name, value) args[[name]] <<- value
   if (length(d$inputs) == 2 || d$layout %in% c("heads", "multistep") || d$layout == "single" && chance(0.3)) {
     api <- "functional"
     units <- sample(2:8, 1)
-    dense <- if (length(d$inputs)) fn_flat_dense else fn_dense
+    dense <- src(if (length(d$inputs)) fn_flat_dense else fn_dense)
     if (length(d$inputs) == 2) {  # one input block per list column step_collapse() makes
-      blocks <- list(in_a = fn_input, in_b = fn_input, path_a = inp_spec(dense, "in_a"))
+      blocks <- list(in_a = src(fn_input), in_b = fn_input, path_a = inp_spec(dense, "in_a"))
     } else {
-      blocks <- list(main_input = fn_input, path_a = inp_spec(dense, "main_input"))
+      blocks <- list(main_input = src(fn_input), path_a = inp_spec(dense, "main_input"))
     }
     join <- if (length(d$inputs) == 2) "concat" else one(c("none", "concat", "add"))
     if (join != "none") {
@@ -148,29 +156,29 @@ draw_blocks <- function(d) {
     last <- names(blocks)[length(blocks)]
     if (chance(0.3)) { blocks$drop <- inp_spec(fn_dropout, last); last <- "drop" }
     if (d$layout == "heads") {
-      for (o in sample(d$outcomes)) blocks[[o]] <- inp_spec(fn_reg_out, last)
+      for (o in sample(d$outcomes)) blocks[[o]] <- inp_spec(src(fn_reg_out), last)
     } else {
-      blocks$output <- inp_spec(if (cls) fn_cls_out else fn_reg_out, last)
+      blocks$output <- inp_spec(src(if (cls) fn_cls_out else fn_reg_out), last)
       if (d$layout == "multistep") arg("output_units", length(d$outcomes))
     }
     if (chance(0.5)) arg("path_a_activation", lit(one(activations)))
     if (chance(0.3)) arg("num_path_a", sample(1:2, 1))
   } else {
     api <- "sequential"
-    blocks <- list(input = seq_input)
+    blocks <- list(input = src(seq_input))
     if (length(d$inputs)) blocks$flatten <- seq_flatten
-    blocks$hidden <- seq_dense
-    for (b in some(names(extra_blocks), 0, 2)) blocks[[b]] <- extra_blocks[[b]]
+    blocks$hidden <- src(seq_dense)
+    for (b in some(names(extra_blocks), 0, 2)) blocks[[b]] <- src(extra_blocks[[b]])
     if (chance(0.3)) blocks$hidden2 <- seq_dense
-    blocks$output <- if (cls) seq_cls_out else seq_reg_out
-    if (chance(0.5)) arg("hidden_units", sample(1:10, 1))
+    blocks$output <- src(if (cls) seq_cls_out else seq_reg_out)
+    if (chance(0.5)) arg("hidden_units", if (chance(0.2)) "n_units" else sample(1:10, 1))  # n_units: a variable of the case's frame
     if (chance(0.5)) arg("hidden_activation", lit(one(activations)))
     if (chance(0.3)) arg("num_hidden", sample(0:2, 1))
     if ("dropout" %in% names(blocks) && chance(0.5)) arg("dropout_rate", one(c(0, 0.1, 0.5)))
     if ("noise" %in% names(blocks) && chance(0.5)) arg("noise_stddev", one(c(0.01, 1)))
     if (cls && chance(0.1)) arg("output_activation", lit("sigmoid"))
   }
-  list(api = api, blocks = blocks, args = args)
+  list(api = api, blocks = blocks, args = args, srcref = !identical(src, identity))
 }
 
 draw_compile_fit <- function(d) {
@@ -182,6 +190,8 @@ draw_compile_fit <- function(d) {
   if (chance(0.3)) arg("fit_validation_split", one(c(0.1, 0.25)))
   if (chance(0.4)) arg("learn_rate", one(c(0.001, 0.01, 0.05)))
   if (chance(0.4)) arg("compile_optimizer", lit(one(c("adam", "sgd", "rmsprop", "adamw", "nadam", "adagrad"))))
+  else if (chance(0.1)) arg("compile_optimizer", one(c("keras3::optimizer_sgd(learning_rate = 0.02)", "keras3::optimizer_adam(amsgrad = TRUE)")))
+  if (chance(0.15)) arg("fit_callbacks", "list(keras3::callback_early_stopping(monitor = \"loss\", patience = 1))")
   heads <- d$layout == "heads"
   if (chance(0.35)) {
     arg("compile_loss", lit(if (cls) one(c("categorical_crossentropy", "kl_divergence", "categorical_focal_crossentropy", "poisson"))
@@ -204,9 +214,10 @@ draw_recipe <- function(d) {
   lhs <- paste(tick(d$outcomes), collapse = " + ")
   rec <- recipe(as.formula(paste(lhs, "~ .")), data = d$train)
   text <- paste0("recipe(", lhs, " ~ ., data = train)")
+  where <- d$frame  # the steps' quosures keep it: the global environment or a function's frame
   add <- function(call) {
-    assign("rec", rec, globalenv())
-    rec <<- eval(str2lang(paste("rec |>", call)), globalenv())
+    assign("rec", rec, where)
+    rec <<- eval(str2lang(paste("rec |>", call)), where)
     text <<- paste(text, "|>\n  ", call)
   }
   for (k in seq_len(sample(0:3, 1))) {
@@ -243,10 +254,7 @@ draw_recipe <- function(d) {
   list(rec = rec, text = text)
 }
 
-plain_numbers <- function(d) {
-  cols <- setdiff(numbers_of(d$train, d$outcomes), "")
-  cols
-}
+plain_numbers <- function(d) numbers_of(d$train, d$outcomes)
 
 # columns a formula may use: numbers, and factors when the blueprint makes indicators
 draw_formula_case <- function(d, factors) {
@@ -301,15 +309,19 @@ draw_case <- function(i) {
   if (is.null(d)) stop("no usable outcome")
   model_name <- sprintf("rf_%s_%d", if (d$mode == "regression") "reg" else "cls", i)
   pre <- one(c("recipe", "recipe", "recipe", "formula", "variables", "fit_formula", "fit_xy"))
+  # what was built inside a function keeps that function's frame (with its variables)
+  d$frame <- if (chance(0.2)) new.env(parent = globalenv()) else globalenv()
+  assign("n_units", sample(2:6, 1), d$frame)
   if (pre == "recipe" && d$layout == "single" && chance(0.15)) d$inputs <- one(list("in_a", c("in_a", "in_b")))
   drawn <- draw_blocks(d)
   make <- if (drawn$api == "sequential") create_keras_sequential_spec else create_keras_functional_spec
   make(model_name, drawn$blocks, mode = d$mode, env = globalenv())
   on.exit(suppressMessages(remove_keras_spec(model_name, env = globalenv())), add = TRUE)
   code <- spec_code(model_name, c(drawn$args, draw_compile_fit(d)))
-  spec <- eval(str2lang(code), globalenv())
+  spec <- eval(str2lang(code), d$frame)
   train <- d$train; new <- d$new
   info <- list(case = name, mode = d$mode, layout = d$layout, outcomes = d$outcomes, api = drawn$api,
+               srcref = drawn$srcref, in_function = !identical(d$frame, globalenv()),
                blocks = names(drawn$blocks), spec = code, preprocessor = pre, inputs = d$inputs)
   if (pre == "recipe") {
     r <- draw_recipe(d)
@@ -329,8 +341,14 @@ draw_case <- function(i) {
     if (!length(cols)) stop("no numeric predictor")
     info$predictors <- cols
     train <- complete_rows(train, cols)
+    model_formula <- NULL
+    if (chance(0.3)) {  # a model formula of its own over the variables
+      info$model_formula <- draw_formula_case(list(train = d$train[, c(d$outcomes, cols)], outcomes = d$outcomes,
+                                                   mode = d$mode, layout = d$layout), FALSE)
+      model_formula <- as.formula(info$model_formula, env = globalenv())
+    }
     make_fit <- function() fit(workflow() |> add_variables(outcomes = all_of(d$outcomes), predictors = all_of(cols)) |>
-                                 add_model(spec), data = train)
+                                 add_model(spec, formula = model_formula), data = train)
   } else if (pre == "fit_formula") {
     f <- draw_formula_case(d, FALSE)
     if (is.null(f)) stop("no predictor for a formula")
@@ -356,6 +374,7 @@ draw_case <- function(i) {
     }
   }
   if (!nrow(new) || chance(0.3)) new <- new[, setdiff(names(new), d$outcomes), drop = FALSE]
+  if (chance(0.3)) new <- tibble::as_tibble(new)
   wrap <- one(c("as_is", "as_is", "as_is", "bundle", "butcher", "bundle_butcher"))
   how <- one(names(savers))
   info$wrapper <- wrap; info$saved_with <- how
