@@ -22,7 +22,8 @@
 #     new data is what the workflow's forge (a recipe's bake) hands the model), a bundle, a
 #     butchered object or a bundle of one; saveRDS() with compress TRUE/FALSE/"gzip"/
 #     "bzip2"/"xz" or through a gzfile/bzfile/xzfile connection with a compression level,
-#     ascii = TRUE sometimes, version 2 or 3.
+#     ascii = TRUE sometimes, version 2 or 3,
+#   - sometimes perturbations of the new data (tests/r/random_new_data.R).
 # Each case is a folder s<S>_<iii> with object.rds (as saved), new_data.rds, spec.json
 # (what was drawn, as R code where it is code: never run by the tests), types.txt (the
 # prediction types of the mode), and per type R's prediction of the object read back
@@ -50,15 +51,17 @@ stopifnot(Sys.getenv("TZ") == "UTC")
 here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
 source(file.path(here, "random_recipe_grammar.R"))
 source(file.path(here, "random_formula_grammar.R"))
+source(file.path(here, "random_new_data.R"))
 
 # --- outcomes ------------------------------------------------------------------------------
 odd_outcome_levels <- c("yes it is", "n\u00e3o", "2nd", "a+b", "class A", "\u00e9t\u00e9", "-1", "TRUE", "x.y",
-                        "Mid-range", "50%", "(none)", "\u65e5\u672c", "a_b", "Z", "1", "very very long level name")
+                        "Mid-range", "50%", "(none)", "\u65e5\u672c", "a_b", "Z", "1", "very very long level name", "x y", "x-y")
 
 # a factor outcome: levels renamed (odd names, shuffled order), sometimes an unused level
 odd_factor <- function(y) {
   y <- droplevels(factor(y))
   if (chance(0.6)) levels(y) <- sample(odd_outcome_levels, nlevels(y))
+  if (chance(0.04)) levels(y)[1] <- "class"  # parsnip cannot name its probability column
   if (chance(0.4)) y <- factor(y, levels = sample(levels(y)))
   if (chance(0.15)) y <- factor(y, levels = c(levels(y), "never seen level"))
   y
@@ -375,6 +378,10 @@ draw_case <- function(i) {
   }
   if (!nrow(new) || chance(0.3)) new <- new[, setdiff(names(new), d$outcomes), drop = FALSE]
   if (chance(0.3)) new <- tibble::as_tibble(new)
+  if (chance(0.35)) {  # what a user may hand predict(): random perturbations of the new data
+    info$perturbations <- sample(names(perturbations), sample(1:2, 1))
+    for (p in info$perturbations) new <- perturbations[[p]](new, p)
+  }
   wrap <- one(c("as_is", "as_is", "as_is", "bundle", "butcher", "bundle_butcher"))
   how <- one(names(savers))
   info$wrapper <- wrap; info$saved_with <- how
