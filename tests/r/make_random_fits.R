@@ -89,6 +89,17 @@ draw_outcomes <- function(data) {
     yy <- odd_factor(yy)
     train[[y]] <- yy[seq_len(nrow(train))]
     if (nrow(new)) new[[y]] <- yy[nrow(train) + seq_len(nrow(new))]
+    complete <- setdiff(names(train)[!vapply(train, anyNA, TRUE) & vapply(train, function(x) is.numeric(x) || is.factor(x), TRUE)], y)
+    if (length(complete) && chance(0.2)) {  # a second factor outcome: a two-head classifier
+      z <- one(complete)
+      zz <- if (is.factor(train[[z]])) factor(c(as.character(train[[z]]), as.character(new[[z]]))) else as_classes(c(train[[z]], new[[z]]))
+      if (!is.null(zz) && nlevels(droplevels(zz[seq_len(nrow(train))])) >= 2) {
+        zz <- odd_factor(zz)
+        train[[z]] <- zz[seq_len(nrow(train))]
+        if (nrow(new)) new[[z]] <- zz[nrow(train) + seq_len(nrow(new))]
+        extra <- z; layout <- "heads"
+      }
+    }
   } else {
     nums <- setdiff(numbers_of(train, y), names(train)[vapply(train, anyNA, TRUE)])
     if (length(nums) >= 2 && chance(0.35)) {
@@ -159,7 +170,7 @@ draw_blocks <- function(d) {
     last <- names(blocks)[length(blocks)]
     if (chance(0.3)) { blocks$drop <- inp_spec(fn_dropout, last); last <- "drop" }
     if (d$layout == "heads") {
-      for (o in sample(d$outcomes)) blocks[[o]] <- inp_spec(src(fn_reg_out), last)
+      for (o in sample(d$outcomes)) blocks[[o]] <- inp_spec(src(if (cls) fn_cls_out else fn_reg_out), last)
     } else {
       blocks$output <- inp_spec(src(if (cls) fn_cls_out else fn_reg_out), last)
       if (d$layout == "multistep") arg("output_units", length(d$outcomes))
@@ -257,7 +268,8 @@ draw_recipe <- function(d) {
   list(rec = rec, text = text)
 }
 
-plain_numbers <- function(d) numbers_of(d$train, d$outcomes)
+# numeric and logical columns (as.matrix() makes numbers of both)
+plain_numbers <- function(d) c(numbers_of(d$train, d$outcomes), setdiff(names(d$train)[vapply(d$train, is.logical, TRUE)], d$outcomes))
 
 # columns a formula may use: numbers, and factors when the blueprint makes indicators
 draw_formula_case <- function(d, factors) {
@@ -312,6 +324,11 @@ draw_case <- function(i) {
   if (is.null(d)) stop("no usable outcome")
   model_name <- sprintf("rf_%s_%d", if (d$mode == "regression") "reg" else "cls", i)
   pre <- one(c("recipe", "recipe", "recipe", "formula", "variables", "fit_formula", "fit_xy"))
+  if (d$mode == "classification" && d$layout == "heads" && pre %in% c("formula", "fit_formula")) pre <- "recipe"  # no cbind() of factors
+  if (chance(0.15)) {  # more rows than keras3's predict batch of 32
+    more <- d$train[sample(nrow(d$train), min(nrow(d$train), sample(30:100, 1))), names(d$new), drop = FALSE]
+    d$new <- rbind(d$new, more); rownames(d$new) <- NULL
+  }
   # what was built inside a function keeps that function's frame (with its variables)
   d$frame <- if (chance(0.2)) new.env(parent = globalenv()) else globalenv()
   assign("n_units", sample(2:6, 1), d$frame)
