@@ -124,6 +124,14 @@ seq_batchnorm <- function(model) model |> keras3::layer_batch_normalization()
 seq_layernorm <- function(model) model |> keras3::layer_layer_normalization()
 seq_noise <- function(model, stddev = 0.1) model |> keras3::layer_gaussian_noise(stddev = stddev)
 seq_flatten <- function(model) model |> keras3::layer_flatten()
+# on the 1 x p matrices of a collapsed list column: a recurrent or convolutional layer
+seq_lstm <- function(model, units = 4) model |> keras3::layer_lstm(units = units)
+seq_gru <- function(model, units = 4) model |> keras3::layer_gru(units = units)
+seq_rnn <- function(model, units = 4) model |> keras3::layer_simple_rnn(units = units)
+seq_conv <- function(model, filters = 4) model |> keras3::layer_conv_1d(filters = filters, kernel_size = 1) |> keras3::layer_flatten()
+seq_regularized <- function(model, units = 6) model |> keras3::layer_dense(units = units, activation = "relu",
+                                                                        kernel_regularizer = keras3::regularizer_l2(0.01),
+                                                                        kernel_initializer = "he_normal")
 seq_reg_out <- function(model, units = 1) model |> keras3::layer_dense(units = units)
 seq_cls_out <- function(model, num_classes, activation = "softmax") model |> keras3::layer_dense(units = num_classes, activation = activation)
 
@@ -144,7 +152,9 @@ with_srcref <- function(f) {
 }
 
 activations <- c("relu", "tanh", "sigmoid", "elu", "selu", "gelu", "swish", "linear", "softplus", "leaky_relu")
-extra_blocks <- list(dropout = seq_dropout, batchnorm = seq_batchnorm, layernorm = seq_layernorm, noise = seq_noise)
+extra_blocks <- list(dropout = seq_dropout, batchnorm = seq_batchnorm, layernorm = seq_layernorm, noise = seq_noise,
+                     regularized = seq_regularized)
+sequence_blocks <- list(flatten = seq_flatten, lstm = seq_lstm, gru = seq_gru, rnn = seq_rnn, conv = seq_conv)
 
 # the blocks and the spec's arguments (as R code) of a sequential or functional spec
 draw_blocks <- function(d) {
@@ -180,7 +190,7 @@ draw_blocks <- function(d) {
   } else {
     api <- "sequential"
     blocks <- list(input = src(seq_input))
-    if (length(d$inputs)) blocks$flatten <- seq_flatten
+    if (length(d$inputs)) { b <- one(names(sequence_blocks)); blocks[[b]] <- src(sequence_blocks[[b]]) }
     blocks$hidden <- src(seq_dense)
     for (b in some(names(extra_blocks), 0, 2)) blocks[[b]] <- src(extra_blocks[[b]])
     if (chance(0.3)) blocks$hidden2 <- seq_dense
@@ -207,7 +217,11 @@ draw_compile_fit <- function(d) {
   else if (chance(0.1)) arg("compile_optimizer", one(c("keras3::optimizer_sgd(learning_rate = 0.02)", "keras3::optimizer_adam(amsgrad = TRUE)")))
   if (chance(0.15)) arg("fit_callbacks", "list(keras3::callback_early_stopping(monitor = \"loss\", patience = 1))")
   heads <- d$layout == "heads"
-  if (chance(0.35)) {
+  if (heads && chance(0.3)) {  # a loss per head, weighted
+    losses <- if (cls) c("categorical_crossentropy", "kl_divergence") else c("mean_squared_error", "mean_absolute_error", "huber")
+    arg("compile_loss", paste0("list(", paste(tick(d$outcomes), "=", vapply(d$outcomes, function(o) lit(one(losses)), ""), collapse = ", "), ")"))
+    if (chance(0.5)) arg("compile_loss_weights", paste0("list(", paste(tick(d$outcomes), "=", sample(1:3, length(d$outcomes), TRUE), collapse = ", "), ")"))
+  } else if (chance(0.35)) {
     arg("compile_loss", lit(if (cls) one(c("categorical_crossentropy", "kl_divergence", "categorical_focal_crossentropy", "poisson"))
                             else one(c("mean_squared_error", "mean_absolute_error", "huber", "log_cosh", "mse"))))
   }
@@ -332,7 +346,7 @@ draw_case <- function(i) {
   # what was built inside a function keeps that function's frame (with its variables)
   d$frame <- if (chance(0.2)) new.env(parent = globalenv()) else globalenv()
   assign("n_units", sample(2:6, 1), d$frame)
-  if (pre == "recipe" && d$layout == "single" && chance(0.15)) d$inputs <- one(list("in_a", c("in_a", "in_b")))
+  if (pre == "recipe" && d$layout == "single" && chance(0.3)) d$inputs <- one(list("in_a", c("in_a", "in_b")))
   drawn <- draw_blocks(d)
   make <- if (drawn$api == "sequential") create_keras_sequential_spec else create_keras_functional_spec
   make(model_name, drawn$blocks, mode = d$mode, env = globalenv())
