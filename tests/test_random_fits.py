@@ -14,6 +14,7 @@ The committed cases are tests/data/random_fits (made by its MAKE file); ``RANDOM
 points the same tests at another folder of cases (a hunt)."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import warnings
@@ -52,8 +53,7 @@ def test_the_cases_are_there() -> None:
 def test_python_predicts_what_r_predicted(case: str, kind: str) -> None:
     folder = DATA / case
     drawn = json.loads((folder / "spec.json").read_text())
-    fitted = pk.read_rds(folder / "object.rds")
-    new_data = pk.read_rds(folder / "new_data.rds")
+    fitted, new_data = read_case(case)
 
     def predict() -> pd.DataFrame:
         with warnings.catch_warnings():
@@ -70,6 +70,12 @@ def test_python_predicts_what_r_predicted(case: str, kind: str) -> None:
         return
     want = one_column_matrices(pk.read_rds(folder / f"{kind}.rds"))
     pd.testing.assert_frame_equal(matrix_cells(predict()), matrix_cells(want), check_exact=True)
+
+
+@functools.lru_cache(maxsize=2)  # the types of a case run one after another
+def read_case(case: str) -> tuple:
+    """The case's object as Python reads it, and its new data."""
+    return pk.read_rds(DATA / case / "object.rds"), pk.read_rds(DATA / case / "new_data.rds")
 
 
 def one_column_matrices(frame: pd.DataFrame) -> pd.DataFrame:
