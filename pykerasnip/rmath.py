@@ -16,8 +16,9 @@ import warnings
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 
-from .rds.nodes import NA_REAL, is_na_real
+from .rds.nodes import INT_MAX, NA_REAL, is_na_real
 from .rlinalg import col_sums, matprod, mean_ld, qr_linpack, qr_qty, qr_qy, sum_ld
 from .rowblocks import warn_rows
 
@@ -743,3 +744,41 @@ def bin_codes(x: np.ndarray, breaks: np.ndarray, right: bool = True,
         codes[x == edge] = 0 if right else len(breaks) - 2
     codes[np.isnan(x) | (codes < 0) | (codes > len(breaks) - 2)] = -1
     return codes
+
+
+#: R's NA_integer_, which keras3 hands to Keras as it is (reticulate copies the int32s)
+NA_INTEGER = np.iinfo(np.int32).min
+
+
+def _r_type(col: pd.Series) -> str:
+    """The R vector type of a numeric column (integers beyond R's range are doubles in
+    R, as ``write_rds`` stores them)."""
+    if pd.api.types.is_bool_dtype(col):
+        return "logical"
+    if pd.api.types.is_integer_dtype(col) and not (col.abs() > INT_MAX).any():
+        return "integer"
+    return "double"
+
+
+def numeric_matrix(x: pd.DataFrame) -> np.ndarray:
+    """R's ``as.matrix`` of a data frame of numeric and logical columns, as reticulate
+    hands it to NumPy.
+
+    The matrix takes the highest R type of its columns (logical < integer < double).
+    A double matrix keeps NA as NaN; an integer one carries R's ``NA_integer_``
+    (:data:`NA_INTEGER`) and logicals as 0/1; a logical one is bool with NA as FALSE."""
+    types = {_r_type(x[c]) for c in x.columns}
+    if not types or "double" in types:
+        return x.to_numpy(dtype=np.float64, na_value=np.nan)
+    if "integer" in types:
+        return x.to_numpy(dtype=np.float64, na_value=NA_INTEGER).astype(np.int32)
+    return x.to_numpy(dtype=bool, na_value=False)
+
+
+def as_double(values: np.ndarray) -> np.ndarray:
+    """R's coercion of a numeric array to double: an integer NA becomes NA (NaN),
+    logicals 0/1."""
+    doubles = values.astype(np.float64)
+    if values.dtype == np.int32:
+        doubles[values == NA_INTEGER] = np.nan
+    return doubles

@@ -17,7 +17,7 @@ import pandas as pd
 
 from collections.abc import Mapping
 
-from .convert import from_python, strings, to_pandas, to_python
+from .convert import from_python, strings, to_pandas
 from .errors import MalformedObjectError, UnsupportedObjectError
 from .rds import nodes as n
 
@@ -145,7 +145,9 @@ def numbers(node: Any, what: str, doubles: bool = False) -> np.ndarray:
     if not isinstance(node, kinds) or node.inherits("factor"):
         kind = "double" if doubles else "numeric"
         raise MalformedObjectError(f"{what} must be a {kind} vector, not {type(node).__name__}")
-    values = np.asarray(to_python(node), dtype=np.float64)
+    values = node.data.astype(np.float64)  # the values, whatever names or dimnames they carry
+    if isinstance(node, n.Integer):
+        values[node.data == n.NA_INTEGER] = np.nan
     if not np.isfinite(values).all():
         raise MalformedObjectError(f"{what} holds NA, NaN or infinite values")
     return values

@@ -265,6 +265,9 @@ def epistemic_variance(entry: Any, feats: np.ndarray) -> np.ndarray:
 
     d = feats.shape[1]
     _require_shape(entry, d + 1, "regression")
+    if d == 1:  # R hands Keras 1 / prec_w of length one as a scalar, which matmul refuses
+        raise PredictError("the model's last hidden layer has one unit: R's Laplace intervals "
+                           "stop there (Keras matmul: In[1] ndims must be >= 2)")
     if entry.sigma_sq_noise is None:
         raise PredictError("the Laplace entry has no noise variance (sigma_sq_noise): it was "
                            "not fitted for regression")

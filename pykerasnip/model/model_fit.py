@@ -52,7 +52,12 @@ class XYPreproc:
         return b.named_list(y_var=b.chr(list(self.y_var)), x_names=b.chr(list(self.x_names)))
 
     def apply(self, new_data: pd.DataFrame) -> pd.DataFrame:
-        """``new_data[, x_names]``: the predictors in training order."""
+        """``new_data[, x_names]``: the predictors in training order, as parsnip's
+        ``prepare_data`` takes them when the fit had no outcome names (``fit_xy()`` with
+        an outcome vector). With outcome names (an outcome data frame: several
+        outcomes, or a workflow's fit) parsnip takes ``new_data`` whole, as given."""
+        if self.y_var:
+            return new_data
         missing = [c for c in self.x_names if c not in new_data.columns]
         if missing:
             raise PredictError(f"new_data is missing predictor column(s) {missing}")

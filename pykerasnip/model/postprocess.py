@@ -60,20 +60,31 @@ def class_factor(mat: np.ndarray, levels: list[str]) -> pd.Categorical:
     if mat.shape[1] != len(levels) and not (mat.shape[1] == 1 and len(levels) == 2):
         raise PredictError(f"the model returns {mat.shape[1]} column(s) for {len(levels)} "
                            "levels")
-    if mat.shape[1] == 1:
-        codes = (mat[:, 0] > 0.5).astype(int)
-    else:
-        filled = np.where(np.isnan(mat), -np.inf, mat)
-        codes = np.argmax(filled, axis=1)
-    return pd.Categorical.from_codes(codes, categories=levels)
+    if mat.shape[1] == 1:  # R's ifelse(p > 0.5, ...): a missing p is a missing class
+        codes = np.where(np.isnan(mat[:, 0]), -1, (mat[:, 0] > 0.5).astype(int))
+        return pd.Categorical.from_codes(codes, categories=levels)
+    # R's apply(p, 1, which.max) finds no maximum in a row of missing values: when every
+    # row is such a row, no classes at all; when some are, a list R cannot index with
+    missing = np.isnan(mat).all(axis=1)
+    if missing.all():
+        return pd.Categorical.from_codes(np.empty(0, dtype=int), categories=levels)
+    if missing.any():
+        raise PredictError(f"row {int(np.argmax(missing)) + 1} has no class probability (all "
+                           "missing): R's class prediction stops (invalid subscript type 'list')")
+    filled = np.where(np.isnan(mat), -np.inf, mat)
+    return pd.Categorical.from_codes(np.argmax(filled, axis=1), categories=levels)
 
 
 def classes(raw: Any, lvl: Any) -> pd.DataFrame:
     """``type = "class"``: ``.pred_class`` (``.pred_class_<output>`` per output)."""
     if isinstance(raw, dict):
         lvl = lvl if isinstance(lvl, dict) else {}
-        return pd.DataFrame({f".pred_class_{o}": class_factor(m, _fallback_levels(lvl.get(o), m.shape[1]))
-                             for o, m in raw.items()})
+        columns = {f".pred_class_{o}": class_factor(m, _fallback_levels(lvl.get(o), m.shape[1]))
+                   for o, m in raw.items()}
+        if len({len(c) for c in columns.values()}) > 1:  # purrr::map2_dfc() of unequal rows
+            raise PredictError("one output has no class for any row (all probabilities "
+                               "missing) and another has: R cannot bind the columns")
+        return pd.DataFrame(columns)
     return pd.DataFrame({".pred_class": class_factor(raw, list(lvl))})
 
 

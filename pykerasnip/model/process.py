@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecError
-from ..rds.nodes import INT_MAX
+from ..rmath import as_double, numeric_matrix
 
 _STEP_NAME = re.compile(r"^.*?([0-9]+)_(.+)$")
 
@@ -47,44 +47,26 @@ def is_list_column(col: pd.Series) -> bool:
 
 def stack_cells(col: pd.Series) -> np.ndarray:
     """List-column cells stacked on a new first axis (R's ``abind(along = 0)``); no
-    cells give an empty array whose cell shape the model's input supplies."""
+    cells give an empty array whose cell shape the model's input supplies. Cells of
+    several R types make one array of the highest, as R coerces them (an integer NA
+    next to a double cell becomes NA)."""
     if len(col) == 0:
         return np.empty((0,))
-    return np.stack([np.asarray(cell) for cell in col], axis=0)
-
-
-#: R's NA_integer_, which keras3 hands to Keras as it is (reticulate copies the int32s)
-NA_INTEGER = np.iinfo(np.int32).min
-
-
-def _r_type(col: pd.Series) -> str:
-    """The R vector type of a numeric predictor column (integers beyond R's range are
-    doubles in R, as ``write_rds`` stores them)."""
-    if pd.api.types.is_bool_dtype(col):
-        return "logical"
-    if pd.api.types.is_integer_dtype(col) and not (col.abs() > INT_MAX).any():
-        return "integer"
-    return "double"
+    cells = [np.asarray(cell) for cell in col]
+    if any(c.dtype.kind == "f" for c in cells) and any(c.dtype.kind != "f" for c in cells):
+        cells = [as_double(c) for c in cells]
+    return np.stack(cells, axis=0)
 
 
 def as_matrix(x: pd.DataFrame) -> np.ndarray:
-    """R's ``as.matrix`` of an all-numeric data frame, as keras3 hands it to Keras.
-
-    The matrix takes the highest R type of its columns (logical < integer < double).
-    A double matrix keeps NA as NaN; an integer one carries R's ``NA_integer_``
-    (:data:`NA_INTEGER`) and logicals as 0/1; a logical one reaches NumPy as bool with
-    NA as FALSE (reticulate's conversion)."""
+    """R's ``as.matrix`` of an all-numeric data frame, as keras3 hands it to Keras
+    (:func:`pykerasnip.rmath.numeric_matrix`); other columns are refused."""
     bad = [c for c in x.columns
            if not (pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c]))]
     if bad:
         raise SpecError(f"predictors {bad} are not numeric; kerasnip gives Keras a numeric "
                         "matrix, so encode them first (e.g. a recipe with step_dummy)")
-    types = {_r_type(x[c]) for c in x.columns}
-    if not types or "double" in types:
-        return x.to_numpy(dtype=np.float64, na_value=np.nan)
-    if "integer" in types:
-        return x.to_numpy(dtype=np.float64, na_value=NA_INTEGER).astype(np.int32)
-    return x.to_numpy(dtype=bool, na_value=False)
+    return numeric_matrix(x)
 
 
 def _shape(arr: np.ndarray) -> tuple[int, ...]:

@@ -27,6 +27,8 @@ suppressPackageStartupMessages({
   library(hardhat); library(recipes); library(modeldata); library(splines); library(jsonlite)
 })
 stopifnot(packageVersion("hardhat") == "1.4.2", Sys.getenv("TZ") == "UTC")
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))), "random_formula_grammar.R"))
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))), "random_new_data.R"))
 
 # --- data sets ------------------------------------------------------------------------------
 odd_levels <- c("a b", "\u00e9t\u00e9", "x-y", "1st", "N/A?", "Z", "(paren)", "caf\u00e9 au lait")
@@ -83,13 +85,6 @@ add_columns <- function(d) {
   d
 }
 
-kind_of <- function(x) {
-  if (is.ordered(x)) "ordered" else if (is.factor(x)) "factor" else if (is.character(x)) "character"
-  else if (is.logical(x)) "logical" else if (inherits(x, "Date")) "date" else if (inherits(x, "POSIXct")) "datetime"
-  else if (is.integer(x)) "integer"
-  else if (is.double(x)) "double" else "other"
-}
-
 draw_data <- function() {
   name <- sample(names(data_sets), 1)
   d <- add_columns(data_sets[[name]]())
@@ -108,68 +103,6 @@ split_rows <- function(d) {
   list(train = d[idx[seq_len(n_train)], , drop = FALSE], rest = d[idx[-seq_len(n_train)], , drop = FALSE])
 }
 
-# --- formulas ---------------------------------------------------------------------------------
-bq <- function(x) ifelse(make.names(x) == x, x, paste0("`", x, "`"))
-
-numeric_term <- function(v, x) {
-  pos <- all(x > 0, na.rm = TRUE)
-  complete <- !anyNA(x) && length(unique(x)) > 3
-  choices <- c(v, v, paste0("I(", v, "^2)"), if (pos) paste0("log(", v, ")"), if (pos) paste0("sqrt(", v, ")"),
-               if (pos) paste0("log(", v, ", base = 2)"), if (pos) paste0("log10(", v, ")"),
-               paste0("exp(", v, "/1000)"), paste0("abs(", v, ")"), paste0("round(", v, ", 1)"),
-               paste0("I(", v, " * 2 + 3)"), paste0("pmax(", v, ", 10)"),
-               if (complete) paste0("poly(", v, ", 2)"), if (complete) paste0("poly(", v, ", 2, raw = TRUE)"),
-               if (complete && length(unique(x)) > 4) paste0("poly(", v, ", degree = 3)"),
-               if (complete && length(unique(x)) > 6) paste0("ns(", v, ", 3)"),
-               if (complete && length(unique(x)) > 6) paste0("bs(", v, ", df = 4)"),
-               if (is.integer(x) && length(unique(x)) < 8) paste0("factor(", v, ")"),
-               paste0("signif(", v, ", 2)"), paste0("trunc(", v, ")"), paste0("floor(", v, " / 3)"),
-               paste0("ceiling(", v, ")"), paste0(v, " %% 3"), paste0(v, " %/% 3"),
-               paste0("I(", v, " > ", signif(stats::median(x, na.rm = TRUE), 3), ")"),
-               paste0("ifelse(", v, " > ", signif(stats::median(x, na.rm = TRUE), 3), ", 1, 0)"),
-               paste0("pmin(", v, ", 5)"), paste0("as.integer(", v, ")"), paste0("is.na(", v, ")"),
-               paste0("sqrt(abs(", v, "))"), paste0("exp(-", v, " / 100)"), paste0("I(", v, " - mean(", v, "))"),
-               if (pos) paste0("log(", v, " + 1)"), if (pos) paste0("log1p(", v, ")"),
-               paste0("cut(", v, ", breaks = c(-Inf, ", signif(stats::median(x, na.rm = TRUE), 3), ", Inf))"),
-               paste0("round(", v, " / 7, 2)"),
-               paste0("scale(", v, ")"))
-  sample(choices, 1)
-}
-
-draw_rhs <- function(preds, d) {
-  terms <- vapply(preds, function(v) if (kind_of(d[[v]]) %in% c("double", "integer")) numeric_term(bq(v), d[[v]]) else bq(v), "")
-  qp <- bq(preds)
-  shape <- sample(c("plus", "plus", "dot", "dot_minus", "colon", "star", "square", "in", "nested",
-                    "dot_square", "cube", "star_minus", "transform_interaction", "colon_only",
-                    "three_way", "three_way_minus", "cross", "nested_sum", "dot_minus_interaction",
-                    "in_sum"), 1)
-  if (length(preds) < 2 && !shape %in% c("plus", "dot", "dot_minus", "dot_square")) shape <- "plus"
-  if (length(preds) < 3 && shape %in% c("three_way", "three_way_minus", "nested_sum", "in_sum")) shape <- "star"
-  if (length(preds) < 4 && shape == "cross") shape <- "colon_only"
-  switch(shape,
-    plus = paste(terms, collapse = " + "),
-    dot = ".",
-    dot_minus = paste(". -", qp[1]),
-    colon = paste(c(terms[-(1:2)], paste(qp[1], qp[2], sep = ":")), collapse = " + "),
-    star = paste(c(paste(qp[1], qp[2], sep = " * "), terms[-(1:2)]), collapse = " + "),
-    square = paste0("(", paste(qp[seq_len(min(3, length(qp)))], collapse = " + "), ")^2"),
-    "in" = paste(c(terms[-(1:2)], paste(qp[1], "%in%", qp[2])), collapse = " + "),
-    nested = paste(c(terms[-(1:2)], paste(qp[1], qp[2], sep = "/")), collapse = " + "),
-    dot_square = ".^2",
-    cube = paste0("(", paste(terms[seq_len(min(3, length(terms)))], collapse = " + "), ")^3"),
-    star_minus = paste0(qp[1], " * ", qp[2], " - ", qp[1]),
-    transform_interaction = paste(c(paste(terms[1], terms[2], sep = ":"), terms[-(1:2)]), collapse = " + "),
-    colon_only = paste(qp[1], qp[2], sep = ":"),
-    three_way = paste(qp[1:3], collapse = " * "),
-    three_way_minus = paste0(paste(qp[1:3], collapse = " * "), " - ", qp[1], ":", qp[2], " - ", qp[3]),
-    cross = paste0("(", qp[1], " + ", qp[2], ") * (", qp[3], " + ", qp[4], ")"),
-    nested_sum = paste0(qp[1], " / (", qp[2], " + ", qp[3], ")"),
-    dot_minus_interaction = paste0(". + ", qp[1], ":", qp[2], " - ", qp[1]),
-    in_sum = paste0(qp[1], " %in% (", qp[2], " + ", qp[3], ")"))
-}
-
-numeric_cols <- function(d) names(d)[vapply(d, function(x) kind_of(x) %in% c("double", "integer"), TRUE)]
-factor_cols <- function(d) names(d)[vapply(d, function(x) kind_of(x) %in% c("factor", "ordered"), TRUE)]
 
 draw_outcome <- function(d) {
   nums <- numeric_cols(d); facs <- factor_cols(d)
@@ -178,18 +111,6 @@ draw_outcome <- function(d) {
   if (length(nums)) return(sample(nums, 1))
   if (length(facs)) return(sample(facs, 1))
   sample(names(d), 1)
-}
-
-draw_formula <- function(d, outcome) {
-  preds <- setdiff(names(d), outcome)
-  preds <- sample(preds, sample(seq_along(preds), 1))
-  lhs <- if (length(outcome) > 1) paste0("cbind(", paste(bq(outcome), collapse = ", "), ")") else bq(outcome)
-  if (length(outcome) == 1 && is.double(d[[outcome]]) && all(d[[outcome]] > 0, na.rm = TRUE) && runif(1) < 0.15)
-    lhs <- paste0("log(", lhs, ")")
-  rhs <- draw_rhs(preds, d)
-  if (runif(1) < 0.05) rhs <- paste(rhs, sample(c("- 1", "+ 0"), 1))
-  if (runif(1) < 0.05 && length(numeric_cols(d[preds]))) rhs <- paste0(rhs, " + offset(", bq(sample(numeric_cols(d[preds]), 1)), ")")
-  paste(lhs, "~", rhs)
 }
 
 # --- recipes ----------------------------------------------------------------------------------
@@ -217,164 +138,6 @@ recipe_steps <- list(
   two_roles = function(r) add_role(r, 2, new_role = "other role")
 )
 
-# --- new data ---------------------------------------------------------------------------------
-perturbations <- list(
-  na = function(d, p) { col <- sample(names(d), 1); d[[col]][sample(nrow(d), 1)] <- NA; d },
-  novel_factor = function(d, p) {
-    cols <- names(d)[vapply(d, is.factor, TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1)
-    x <- factor(as.character(d[[col]]), levels = c(levels(d[[col]]), "brand new"), ordered = is.ordered(d[[col]]))
-    x[sample(length(x), 1)] <- "brand new"
-    d[[col]] <- x
-    d
-  },
-  unused_level = function(d, p) {
-    cols <- names(d)[vapply(d, function(x) is.factor(x) && !is.ordered(x), TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1)
-    d[[col]] <- factor(d[[col]], levels = c(levels(d[[col]]), "never used"))
-    d
-  },
-  novel_string = function(d, p) {
-    cols <- names(d)[vapply(d, is.character, TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]][sample(nrow(d), 1)] <- "unseen \u00fc"
-    d
-  },
-  missing_column = function(d, p) d[, setdiff(names(d), sample(names(d), 1)), drop = FALSE],
-  extra_column = function(d, p) { d$extra_col <- seq_len(nrow(d)); d },
-  shuffled_columns = function(d, p) d[, sample(names(d)), drop = FALSE],
-  int_as_double = function(d, p) {
-    cols <- names(d)[vapply(d, is.integer, TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- as.double(d[[col]]) + sample(c(0, 0, 0.5), 1)
-    d
-  },
-  double_as_integer = function(d, p) {
-    cols <- names(d)[vapply(d, is.double, TRUE) & !vapply(d, inherits, TRUE, c("Date", "POSIXct"))]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- as.integer(round(d[[col]]))
-    d
-  },
-  factor_as_character = function(d, p) {
-    cols <- names(d)[vapply(d, is.factor, TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- as.character(d[[col]])
-    d
-  },
-  character_as_factor = function(d, p) {
-    cols <- names(d)[vapply(d, is.character, TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- factor(d[[col]])
-    d
-  },
-  ordered_as_factor = function(d, p) {
-    cols <- names(d)[vapply(d, is.ordered, TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- factor(as.character(d[[col]]), levels = levels(d[[col]]))
-    d
-  },
-  factor_reordered = function(d, p) {
-    cols <- names(d)[vapply(d, is.factor, TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- factor(d[[col]], levels = rev(levels(d[[col]])), ordered = is.ordered(d[[col]]))
-    d
-  },
-  logical_as_integer = function(d, p) {
-    cols <- names(d)[vapply(d, is.logical, TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- as.integer(d[[col]])
-    d
-  },
-  date_as_character = function(d, p) {
-    cols <- names(d)[vapply(d, inherits, TRUE, "Date")]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- format(d[[col]])
-    d
-  },
-  numeric_as_character = function(d, p) {
-    cols <- numeric_cols(d)
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- as.character(d[[col]])
-    d
-  },
-  all_na_column = function(d, p) { col <- sample(names(d), 1); d[[col]] <- d[[col]][rep(NA_integer_, nrow(d))]; d },
-  logical_na_column = function(d, p) { col <- sample(names(d), 1); d[[col]] <- rep(NA, nrow(d)); d },
-  zero_rows = function(d, p) d[0, , drop = FALSE],
-  factor_as_ordered = function(d, p) {
-    cols <- names(d)[vapply(d, function(x) is.factor(x) && !is.ordered(x), TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- factor(d[[col]], levels = levels(d[[col]]), ordered = TRUE)
-    d
-  },
-  factor_as_codes = function(d, p) {
-    # not where the levels are numbers: Python takes numbers that are level labels (a CSV
-    # reader's factor) by design, where R stops
-    cols <- names(d)[vapply(d, function(x) is.factor(x) && anyNA(suppressWarnings(as.numeric(levels(x)))), TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- as.integer(d[[col]])
-    d
-  },
-  special_doubles = function(d, p) {
-    cols <- names(d)[vapply(d, function(x) is.double(x) && !inherits(x, c("Date", "POSIXct")), TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]][sample(nrow(d), 1)] <- sample(c(NaN, Inf, -Inf, -0, 0), 1)
-    d
-  },
-  integer_as_logical = function(d, p) {
-    cols <- names(d)[vapply(d, function(x) is.integer(x) || is.double(x) && !inherits(x, c("Date", "POSIXct")), TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- d[[col]] > stats::median(d[[col]], na.rm = TRUE)
-    d
-  },
-  date_as_posixct = function(d, p) {
-    cols <- names(d)[vapply(d, inherits, TRUE, "Date")]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1)
-    d[[col]] <- as.POSIXct(d[[col]]) + sample(c(0, 0, 3600), 1)
-    d
-  },
-  as_tibble = function(d, p) tibble::as_tibble(d),
-  posixct_other_zone = function(d, p) {
-    cols <- names(d)[vapply(d, inherits, TRUE, "POSIXct")]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); attr(d[[col]], "tzone") <- "Asia/Kolkata"
-    d
-  },
-  posixct_as_date = function(d, p) {
-    cols <- names(d)[vapply(d, inherits, TRUE, "POSIXct")]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- as.Date(d[[col]])
-    d
-  },
-  subset_levels = function(d, p) {
-    cols <- names(d)[vapply(d, function(x) is.factor(x) && !is.ordered(x), TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- droplevels(d[[col]])
-    d
-  },
-  all_novel = function(d, p) {
-    cols <- names(d)[vapply(d, function(x) is.factor(x) || is.character(x), TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1)
-    x <- rep(c("new one", "new two"), length.out = nrow(d))
-    d[[col]] <- if (is.factor(d[[col]])) factor(x) else x
-    d
-  },
-  character_as_integer = function(d, p) {
-    cols <- names(d)[vapply(d, is.character, TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]] <- seq_len(nrow(d))
-    d
-  },
-  character_na = function(d, p) {
-    cols <- names(d)[vapply(d, function(x) is.character(x) || is.factor(x), TRUE)]
-    if (!length(cols)) return(d)
-    col <- sample(cols, 1); d[[col]][sample(nrow(d), 1)] <- NA
-    d
-  }
-)
 
 draw_new_data <- function(split) {
   pool <- if (nrow(split$rest) >= 3 && runif(1) < 0.7) split$rest else split$train

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ... import rmath
 from ...convert import flag, scalar
 from ...errors import UnsupportedStepError
 from ...rds import build as b
@@ -17,13 +18,15 @@ from .base import SelectedColumnsStep, r_numbers, register
 
 
 def numeric_matrix(data: pd.DataFrame, columns: list[str], step: str) -> np.ndarray:
-    """``as.matrix`` of numeric columns as float64 (NA -> NaN)."""
+    """R's ``as.matrix`` of numeric (and logical) columns: a double, integer (R's NA
+    integer kept, as Keras gets it) or logical matrix, as the columns' R types say."""
     frame = data[columns]
-    non_numeric = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    non_numeric = [c for c in columns if not (pd.api.types.is_numeric_dtype(frame[c])
+                                              or pd.api.types.is_bool_dtype(frame[c]))]
     if non_numeric:
         raise UnsupportedStepError(step, "as.matrix() of non-numeric columns (it makes a "
                                          f"character matrix): {', '.join(non_numeric)}")
-    return frame.astype("float64").to_numpy(na_value=np.nan)
+    return rmath.numeric_matrix(frame)
 
 
 def with_list_column(data: pd.DataFrame, name: str, cells: list[np.ndarray],
@@ -159,9 +162,12 @@ class StepSequence(_KerasnipStep):
     def apply(self, data: pd.DataFrame) -> pd.DataFrame:
         matrix = numeric_matrix(data, self.columns, self.r_class)
         steps = self.timesteps
-        padded = np.vstack([np.zeros((steps - 1, matrix.shape[1])), matrix])
-        windows = np.lib.stride_tricks.sliding_window_view(padded, steps, axis=0)
-        cells = list(windows.transpose(0, 2, 1).copy())
+        # a window padded with R's double zeros is a double matrix; the others keep the
+        # columns' R type (an integer NA stays R's NA integer)
+        padded = np.vstack([np.zeros((steps - 1, matrix.shape[1])), rmath.as_double(matrix)])
+        windows = np.lib.stride_tricks.sliding_window_view(padded, steps, axis=0).transpose(0, 2, 1)
+        cells = [windows[i].copy() if i < steps - 1 else matrix[i - steps + 1:i + 1].copy()
+                 for i in range(len(matrix))]
         out = with_list_column(data, self.new_col, cells, self.columns)
         if self.padding == "drop":
             out = out.iloc[steps - 1:].reset_index(drop=True)
