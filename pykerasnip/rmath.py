@@ -707,7 +707,9 @@ def _warn_beyond_boundary(rows: np.ndarray) -> None:
 def ns_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[float],
              intercept: bool = False) -> np.ndarray:
     """``splines::ns(x, knots, Boundary.knots, intercept)`` evaluated at new x (natural
-    cubic splines, linear beyond the boundary); NA rows stay NA."""
+    cubic splines, linear beyond the boundary); NA rows stay NA, an infinite value (or
+    one whose extrapolated basis overflows) stops with R's ``qr.qty()`` error as a
+    ValueError."""
     x = np.asarray(x, dtype=float)
     boundary = np.sort(np.asarray(boundary, dtype=float))
     all_knots = np.sort(np.r_[np.repeat(boundary, 4), np.asarray(knots, dtype=float)])
@@ -715,6 +717,9 @@ def ns_basis(x: Sequence[float], knots: Sequence[float], boundary: Sequence[floa
     const = spline_design(all_knots, boundary, 4, 2)
     if not intercept:
         basis, const = basis[:, 1:], const[:, 1:]
+    if not np.isfinite(basis[~np.isnan(x)]).all():  # R's qr.qty() refuses them
+        raise ValueError("NA/NaN/Inf in foreign function call (arg 5): an infinite value has no "
+                         "natural spline basis")
     rotated = qr_qty(qr_linpack(const.T), np.nan_to_num(basis).T).T[:, 2:]
     rotated[np.isnan(x)] = np.nan
     return rotated

@@ -67,6 +67,15 @@ def _laplace_entries(raw: dict | None) -> dict[str, LaplaceEntry] | None:
                                **fields) for name, (fields, comb) in raw.items()}
 
 
+def _require_predictors(input_shape: Any) -> None:
+    """No Keras input may be empty: TensorFlow's oneDNN kernels abort the process (R's
+    as well) on a zero-width input."""
+    shapes = input_shape.values() if isinstance(input_shape, dict) else [input_shape]
+    if any(0 in tuple(shape) for shape in shapes):
+        raise SpecError("no predictor reaches the model (the preprocessing removed every "
+                        "column); Keras cannot fit a zero-width input")
+
+
 def generic_fit(spec: ModelSpec, x: pd.DataFrame, y: Any, seed: int | None = None) -> KerasFit:
     """kerasnip's ``generic_sequential_fit`` / ``generic_functional_fit``."""
     keras = import_keras()
@@ -76,6 +85,7 @@ def generic_fit(spec: ModelSpec, x: pd.DataFrame, y: Any, seed: int | None = Non
         px, py = process_x_functional(x), process_y_functional(y, spec.layer_blocks)
     else:
         px, py = process_x_sequential(x), process_y_sequential(y)
+    _require_predictors(px.input_shape)
     if seed is not None:
         keras.utils.set_random_seed(seed)
     build = build_functional if spec.functional else build_sequential

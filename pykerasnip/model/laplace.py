@@ -91,6 +91,14 @@ def combined_model(model: Any, out_layer: Any, penultimate: Any, classification:
 
 # -- fit-time hyperparameters -----------------------------------------------------
 
+def _require_finite(loss: float, w_sq: float, h_diag: np.ndarray) -> None:
+    """kerasnip's optimisers stop on non-finite inputs (``optimize()``'s bounds, ``optim()``'s
+    start): R's fit fails, so does this one, with a typed error."""
+    if not (math.isfinite(loss) and math.isfinite(w_sq) and np.isfinite(h_diag).all()):
+        raise SpecError("the Laplace posterior cannot be fitted: the training loss, the "
+                        "output weights or the features are not finite (did training diverge?)")
+
+
 def regression_hyper(n: int, rss: float, w_sq: float, h_diag: np.ndarray) -> tuple[float, float]:
     """(tau, sigma^2) minimising the Laplace evidence NLL over their logs, as kerasnip's
     ``optim_laplace_regression``: R's Nelder-Mead on the NLL evaluated in R's order
@@ -103,9 +111,7 @@ def regression_hyper(n: int, rss: float, w_sq: float, h_diag: np.ndarray) -> tup
         return (n / 2 * math.log(s2) + rss / (2 * s2) - d / 2 * math.log(tau) + tau * w_sq / 2
                 + 0.5 * log_det)
 
-    if not (math.isfinite(rss) and math.isfinite(w_sq) and np.isfinite(h_diag).all()):
-        raise SpecError("the Laplace posterior cannot be fitted: the training residuals, the "
-                        "output weights or the features are not finite (did training diverge?)")
+    _require_finite(rss, w_sq, h_diag)
     s2_0 = max(rss / n, 1e-8)
     log_tau, log_s2 = r_optim_nelder_mead(nll, [math.log(1 / (s2_0 * d)), math.log(s2_0)])
     return math.exp(log_tau), math.exp(log_s2)
@@ -114,6 +120,7 @@ def regression_hyper(n: int, rss: float, w_sq: float, h_diag: np.ndarray) -> tup
 def classification_tau(nll_total: float, w_sq: float, h_diag: np.ndarray, n: int) -> float:
     """Prior precision minimising the classification evidence (bounded Brent on log tau)."""
     d = len(h_diag)
+    _require_finite(nll_total, w_sq if w_sq > 0 else math.nan, h_diag)  # R's bounds: log(d / w_sq)
 
     def f(t: float) -> float:
         return nll_total - d / 2 * t + np.exp(t) * w_sq / 2 + 0.5 * np.sum(np.log(n * h_diag + np.exp(t)))

@@ -56,23 +56,26 @@ def numeric(raw: Any, info: dict | None = None) -> pd.DataFrame:
 
 
 def class_factor(mat: np.ndarray, levels: list[str]) -> pd.Categorical:
-    """Most probable level (first maximum; ``> 0.5`` rule for one column)."""
+    """Most probable level as kerasnip picks it: R's ``which.max`` per row (the first
+    maximum, missing values skipped), or the ``> 0.5`` rule for one column (NA for a
+    missing probability). A row with no probability at all makes ``apply()`` return a
+    list, which R cannot subscript (its predict() fails), unless every row is such a row:
+    then ``apply()`` returns no rows, and so does R's prediction."""
     if mat.shape[1] != len(levels) and not (mat.shape[1] == 1 and len(levels) == 2):
         raise PredictError(f"the model returns {mat.shape[1]} column(s) for {len(levels)} "
                            "levels")
-    if mat.shape[1] == 1:  # R's ifelse(p > 0.5, ...): a missing p is a missing class
-        codes = np.where(np.isnan(mat[:, 0]), -1, (mat[:, 0] > 0.5).astype(int))
+    if mat.shape[1] == 1:
+        codes = np.where(np.isnan(mat[:, 0]), -1, mat[:, 0] > 0.5).astype(int)
         return pd.Categorical.from_codes(codes, categories=levels)
-    # R's apply(p, 1, which.max) finds no maximum in a row of missing values: when every
-    # row is such a row, no classes at all; when some are, a list R cannot index with
-    missing = np.isnan(mat).all(axis=1)
-    if missing.all():
+    empty = np.isnan(mat).all(axis=1)
+    if empty.all():
         return pd.Categorical.from_codes(np.empty(0, dtype=int), categories=levels)
-    if missing.any():
-        raise PredictError(f"row {int(np.argmax(missing)) + 1} has no class probability (all "
-                           "missing): R's class prediction stops (invalid subscript type 'list')")
-    filled = np.where(np.isnan(mat), -np.inf, mat)
-    return pd.Categorical.from_codes(np.argmax(filled, axis=1), categories=levels)
+    if empty.any():
+        raise PredictError(f"no class for row(s) {(np.flatnonzero(empty) + 1).tolist()}: every "
+                           "probability is missing (R's predict() fails here: invalid "
+                           "subscript type 'list')")
+    codes = np.argmax(np.where(np.isnan(mat), -np.inf, mat), axis=1)
+    return pd.Categorical.from_codes(codes, categories=levels)
 
 
 def classes(raw: Any, lvl: Any) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import keyword
 import warnings
 from typing import Any, Callable
 
@@ -225,8 +226,11 @@ def _create_spec(model_name: str, layer_blocks: dict[str, Any], mode: str,
     constructor.__name__ = constructor.__qualname__ = model_name
     constructor.__doc__ = (f"Make a {model_name} kerasnip specification ({mode}). "
                            f"Arguments: {', '.join(names)}.")
+    # R's argument names need not be Python identifiers (a block "Sepal.Length" gives
+    # num_Sepal.Length): those are passed as **{"num_Sepal.Length": 2}, outside the signature
     constructor.__signature__ = inspect.Signature(
-        [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=ZAP) for n in names]
+        [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=ZAP)
+         for n in names if n.isidentifier() and not keyword.iskeyword(n)]
         + [inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD)],
         return_annotation=ModelSpec)
     REGISTRY[model_name] = constructor

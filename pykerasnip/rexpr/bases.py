@@ -63,7 +63,10 @@ def _ns(x: RVector, df: RVector | None = None, knots: RVector | None = None,
     values = numeric_arg(x, "ns")
     has_intercept = logical_arg(intercept)
     inner, boundary = _spline_knots(values, df, knots, Boundary_knots, lambda n: n - 1 - has_intercept, "ns")
-    basis = rmath.ns_basis(values, inner, boundary, intercept=has_intercept)
+    try:
+        basis = rmath.ns_basis(values, inner, boundary, intercept=has_intercept)
+    except ValueError as err:
+        raise ForgeError(f"ns(): {err}") from None
     return _matrix(basis, {"knots": Real(inner), "Boundary.knots": Real(boundary),
                            "intercept": Logical([int(has_intercept)])})
 

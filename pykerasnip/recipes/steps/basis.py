@@ -315,7 +315,10 @@ class StepNs(_SplineStep):
 
     def basis(self, column: str, x: np.ndarray) -> np.ndarray:
         p = self.objects[column]
-        return ns_basis(self.checked(column, x), p.knots, p.boundary, p.intercept)
+        try:
+            return ns_basis(self.checked(column, x), p.knots, p.boundary, p.intercept)
+        except ValueError as err:
+            raise ForgeError(f"step_ns: `{column}`: {err}") from None
 
 
 @register
