@@ -38,6 +38,7 @@ import pykerasnip as pk
 from pykerasnip import rds, rtree
 from pykerasnip.errors import PykerasnipError
 from pykerasnip.hardhat.blueprint import FormulaBlueprint, RecipeBlueprint
+from layer_blocks import dense_block, dropout_block, input_block
 
 TESTS = Path(__file__).resolve().parent
 JUDGE = TESTS / "r" / "judge_random_writes.R"
@@ -54,26 +55,6 @@ KINDS = ("double", "double", "integer", "factor", "ordered", "logical", "date", 
 
 
 # -- layer blocks --------------------------------------------------------------------------
-def input_block(model, input_shape):
-    import keras
-
-    return keras.Sequential([keras.Input(shape=input_shape)])
-
-
-def dense_block(model, units=8, activation="relu"):
-    import keras
-
-    model.add(keras.layers.Dense(units, activation=activation))
-    return model
-
-
-def dropout_block(model, rate=0.1):
-    import keras
-
-    model.add(keras.layers.Dropout(rate))
-    return model
-
-
 def norm_block(model, kind="layer"):
     import keras
 

@@ -23,6 +23,7 @@ import r_peer
 from pykerasnip.errors import ArchiveError, SpecError
 from pykerasnip.hardhat.blueprint import RecipeBlueprint
 from r_oracle import requires_r, run_r
+from layer_blocks import dense_block, dropout_block, input_block
 from write_cases import classification_output, functional_input, regression_output
 
 SEED = 3
@@ -33,26 +34,6 @@ requires_rstack = requires_r(*r_peer.CHECK_PACKAGES, "recipes==1.3.2", stack="rs
 
 
 # -- layer blocks (as a user writes them from the docs) ------------------------------------
-def input_block(model, input_shape):
-    import keras
-
-    return keras.Sequential([keras.Input(shape=input_shape)])
-
-
-def dense_block(model, units=16, activation="relu"):
-    import keras
-
-    model.add(keras.layers.Dense(units, activation=activation))
-    return model
-
-
-def dropout_block(model, rate=0.1):
-    import keras
-
-    model.add(keras.layers.Dropout(rate))
-    return model
-
-
 def functional_dense(tensor, units=8, activation="relu"):
     import keras
 
