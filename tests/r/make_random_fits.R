@@ -37,12 +37,6 @@
 # draws cases 1..N of SEED into OUT (only cases i, j, ... when given). The committed set,
 # tests/data/random_fits, is made by the calls in tests/data/random_fits/MAKE.
 
-args <- commandArgs(trailingOnly = TRUE)
-out <- args[[1]]
-seed <- as.integer(args[[2]])
-n_cases <- as.integer(args[[3]])
-only <- if (length(args) > 3) as.integer(strsplit(args[[4]], ",")[[1]]) else seq_len(n_cases)
-dir.create(out, showWarnings = FALSE, recursive = TRUE)
 suppressPackageStartupMessages({
   library(kerasnip); library(recipes); library(workflows); library(parsnip); library(hardhat)
   library(bundle); library(modeldata); library(splines); library(jsonlite)
@@ -50,6 +44,7 @@ suppressPackageStartupMessages({
 stopifnot(Sys.getenv("TZ") == "UTC")
 here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
 source(file.path(here, "random_recipe_grammar.R"))
+list2env(generator_args(), environment())  # out, seed, n_cases, only
 source(file.path(here, "random_formula_grammar.R"))
 source(file.path(here, "random_new_data.R"))
 

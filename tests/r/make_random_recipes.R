@@ -17,15 +17,10 @@
 # draws cases 1..N of SEED into OUT (only cases i, j, ... when given). The committed set,
 # tests/data/random_recipes, is made by the calls in tests/data/random_recipes/MAKE.
 
-args <- commandArgs(trailingOnly = TRUE)
-out <- args[[1]]
-seed <- as.integer(args[[2]])
-n_cases <- as.integer(args[[3]])
-only <- if (length(args) > 3) as.integer(strsplit(args[[4]], ",")[[1]]) else seq_len(n_cases)
-dir.create(out, showWarnings = FALSE, recursive = TRUE)
 suppressPackageStartupMessages({library(recipes); library(modeldata)})
 source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))), "recipe_cases.R"))
 source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))), "random_recipe_grammar.R"))
+list2env(generator_args(), environment())  # out, seed, n_cases, only
 
 trace <- nzchar(Sys.getenv("RANDOM_RECIPES_TRACE"))  # each case's number and steps on stderr
 

@@ -5,6 +5,15 @@
 # of steps with random arguments and selectors (grammar, usable with fits()).
 # Sourced after library(recipes) and library(modeldata); it draws nothing by itself.
 
+# A generator's command line, OUT SEED N [i,j,...]: the folder (made here), the seed, and
+# the cases to draw (1..N unless listed).
+generator_args <- function(args = commandArgs(trailingOnly = TRUE)) {
+  n_cases <- as.integer(args[[3]])
+  dir.create(args[[1]], showWarnings = FALSE, recursive = TRUE)
+  list(out = args[[1]], seed = as.integer(args[[2]]), n_cases = n_cases,
+       only = if (length(args) > 3) as.integer(strsplit(args[[4]], ",")[[1]]) else seq_len(n_cases))
+}
+
 one <- function(x) x[[sample.int(length(x), 1)]]
 some <- function(x, lo = 1, hi = 3) x[sample.int(length(x), one(min(lo, length(x)):min(hi, length(x))))]
 chance <- function(p) runif(1) < p
