@@ -14,7 +14,7 @@ from hypothesis.extra import pandas as hpd
 
 from conftest import all_fixture_rds, case_dir, fixture_cases
 from pykerasnip import rds
-from pykerasnip.convert import (RList, from_pandas, from_python, named_values, r_get, scalar,
+from pykerasnip.convert import (RList, as_r_columns, from_pandas, from_python, named_values, r_get, scalar,
                                 strings, to_pandas, to_python)
 from pykerasnip.errors import UnsupportedObjectError
 from pykerasnip.rds import build as b
@@ -198,6 +198,20 @@ def test_naive_datetime_rule():
     clock = from_python(pd.to_datetime(["2024-01-01 00:00:01"]))
     assert midnight.classes == ["Date"]
     assert clock.classes == ["POSIXct", "POSIXt"] and clock.attr("tzone").data == ["UTC"]
+
+
+def test_naive_datetimes_with_times_are_prepared_as_r_receives_them():
+    """Preprocessing sees the column R will: a POSIXct in UTC, not a Date."""
+    frame = pd.DataFrame({"day": pd.to_datetime(["2024-01-01", None]),
+                          "clock": pd.to_datetime(["2024-01-01 06:30", None]),
+                          "zoned": pd.to_datetime(["2024-01-01 06:30"] * 2).tz_localize("Europe/Paris")})
+    seen = as_r_columns(frame)
+    assert seen["day"].dtype == frame["day"].dtype
+    assert str(seen["clock"].dt.tz) == "UTC"
+    assert seen["zoned"].dtype == frame["zoned"].dtype
+    assert from_python(seen["clock"]).data[0] == from_python(frame["clock"]).data[0]
+    untouched = frame[["day", "zoned"]]
+    assert as_r_columns(untouched) is untouched
 
 
 def test_large_integers_become_doubles_and_objects_become_lists():

@@ -257,6 +257,24 @@ def mixed_seven_dates():
     return wf, _rows(data, [0, 1, 2, 50, 90, 139])
 
 
+def mixed_clock_times():
+    """Naive datetimes with a time of day, which R receives as date-times in UTC: hour and
+    day features from one column, and new data whose times fall on other days."""
+    data = mixed()
+    seconds = np.random.default_rng(9).integers(0, 86_400 * 30, len(data))
+    data = data.assign(when=pd.Timestamp("2023-03-20") + pd.to_timedelta(seconds, unit="s"))
+    rec = (pk.recipe("score ~ count + flag + when", data)
+           .step_time("when", features=("hour", "minute", "decimal_day"))
+           .step_date("when", features=("dow", "doy"))
+           .step_rm("when")
+           .step_dummy(pk.all_nominal_predictors())
+           .step_normalize(pk.all_numeric_predictors()))
+    spec = sequential("trial_clock_times", "regression")(hidden_units=6, fit_epochs=2).set_engine("keras")
+    wf = _fit_wf(pk.workflow().add_recipe(rec).add_model(spec), data)
+    new_data = _rows(data, [0, 1, 2, 3])
+    return wf, new_data.assign(when=new_data["when"] + pd.to_timedelta([0, 1, 40, 400], unit="D"))
+
+
 def mixed_binary_functional():
     """A 2-level outcome through a functional graph, bundled, bzip2."""
     data = mixed()
@@ -474,6 +492,7 @@ TRIALS: dict[str, Trial] = {
     "wide_corr_pca": Trial(wide_corr_pca, "regression", compress="bzip2"),
     "wide_plain_uncompressed": Trial(wide_plain_uncompressed, "regression", compress=None),
     "mixed_seven_dates": Trial(mixed_seven_dates, "classification", level=0.8),
+    "mixed_clock_times": Trial(mixed_clock_times, "regression", compress="xz"),
     "mixed_binary_functional": Trial(mixed_binary_functional, "classification", compress="bzip2"),
     "mixed_ordered_outcome": Trial(mixed_ordered_outcome, "classification"),
     "mixed_class_weights": Trial(mixed_class_weights, "classification"),

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UnsupportedObjectError
-from ..factor import level_label
+from ..factor import level_label, with_text_levels
 from ..rds import build
 from ..rds.limits import DEFAULT_LIMITS
 from ..rds.nodes import (INT_MAX, NA_INTEGER, NA_REAL, Complex, Integer, List, Logical, Raw, Real,
@@ -77,6 +77,24 @@ def _ticks(values: pd.Series) -> tuple[np.ndarray, int, np.ndarray]:
 def _seconds(ticks: np.ndarray, per_second: int) -> np.ndarray:
     # whole seconds and the fraction separately: int64 ticks exceed float precision
     return (ticks // per_second).astype("f8") + (ticks % per_second) / per_second
+
+
+def _has_times(s: pd.Series) -> bool:
+    """Naive datetimes with a time of day, which R receives as a POSIXct in UTC."""
+    if not pd.api.types.is_datetime64_dtype(s.dtype):
+        return False
+    ticks, per_second, missing = _ticks(s)
+    return bool(np.any(ticks[~missing] % (86_400 * per_second)))
+
+
+def as_r_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Python's training data with its columns of the types R receives
+    (:func:`from_pandas`): factors with text levels, and naive datetimes with a time of
+    day as date-times in UTC, so that preparing in Python sees a Date or a POSIXct where
+    R will. Data read from R needs no such rule (R's Dates may hold fractions of days)."""
+    frame = with_text_levels(frame)
+    timed = {name: column.dt.tz_localize("UTC") for name, column in frame.items() if _has_times(column)}
+    return frame.assign(**timed) if timed else frame
 
 
 def _datetime_node(s: pd.Series) -> Real:

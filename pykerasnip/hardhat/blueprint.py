@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import rexpr
 from .. import rtree
-from ..convert import flag, from_pandas, r_get, scalar, strings
+from ..convert import as_r_columns, flag, from_pandas, r_get, scalar, strings
 from ..errors import MalformedObjectError, SpecError, UnsupportedObjectError
 from ..factor import factor, remembering_factorizations, with_text_levels
 from ..formula.frame import ModelFrame, model_frame
@@ -462,7 +462,7 @@ def mold(kind: str, value: Any, data: pd.DataFrame, blueprint: Blueprint | None 
         raise SpecError(f"unknown preprocessor kind {kind!r}: expected formula, recipe or variables")
     options = {} if blueprint is None else {"intercept": blueprint.intercept,
                                             "allow_novel_levels": blueprint.allow_novel_levels}
-    return _MOLDERS[kind](value, with_text_levels(data), blueprint, options)
+    return _MOLDERS[kind](value, as_r_columns(data), blueprint, options)
 
 
 # --------------------------------------------------------------------------- R form of a mold

@@ -16,7 +16,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..convert import from_pandas, named_values, scalar, strings
+from ..convert import as_r_columns, from_pandas, named_values, scalar, strings
 from .. import rtree
 from ..errors import ForgeError, MalformedObjectError, SpecError, UnsupportedObjectError, UnsupportedStepError
 from ..rformat import cli_collapse
@@ -360,7 +360,8 @@ class Recipe:
         if missing:
             raise ForgeError(f"Not all variables in the recipe are present in the supplied "
                              f"training set: {', '.join(missing)}.")
-        return with_text_levels(data[list(self.var_info["variable"])].reset_index(drop=True))
+        data = data[list(self.var_info["variable"])].reset_index(drop=True)
+        return with_text_levels(data) if training is None else as_r_columns(data)
 
     @staticmethod
     def _step_term_info(step: Step, data: pd.DataFrame, info: pd.DataFrame,
@@ -573,7 +574,7 @@ def recipe(formula: str, data: pd.DataFrame) -> Recipe:
     """A new recipe for ``data`` with roles from ``formula`` (``"y ~ ."``, ``"~ ."``...)."""
     predictors, outcomes = formula_roles(formula, list(data.columns))
     variables = predictors + outcomes
-    template = with_text_levels(data[variables].reset_index(drop=True))
+    template = as_r_columns(data[variables].reset_index(drop=True))
     var_info = get_types(template).assign(
         role=["predictor"] * len(predictors) + ["outcome"] * len(outcomes), source="original")
     return Recipe(var_info, template=template)
