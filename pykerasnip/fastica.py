@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import ForgeError
 from .rlinalg import svd_full
 from .rmath import libm
 from .rrng import RRandom
@@ -141,9 +142,12 @@ def _deflation(w: np.ndarray, data: np.ndarray, opts: IcaOptions) -> np.ndarray:
 def fastica_c(x: np.ndarray, opts: IcaOptions, stream: RRandom) -> tuple[np.ndarray, np.ndarray]:
     """``fastICA(x, n.comp, method = "C", ...)[c("K", "W")]`` for the numeric matrix ``x``
     (rows are observations), drawing ``w.init`` from ``stream``."""
+    x = np.asarray(x, dtype="f8")
+    if not np.isfinite(x).all():  # .C() refuses them; NaN arising inside goes on, as in C
+        raise ForgeError("fastICA(): NA/NaN/Inf in foreign function call (arg 1)")
     e = min(opts.n_comp, *x.shape)
     w_init = stream.rnorm(e * e).reshape(e, e)  # R's column-major matrix, read row-major
-    data = _centre(np.asarray(x, dtype="f8").T.copy())
+    data = _centre(x.T.copy())
     if opts.row_norm:
         data = _standardise(data)
     k = _whitening(data)[:e]

@@ -380,16 +380,19 @@ def svd_values(x: np.ndarray) -> np.ndarray:
 
 def svd_full(x: np.ndarray, lwork: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """LAPACK's ``dgesdd`` with ``jobz = "A"`` (d, square u, square vt) and the workspace
-    length ``lwork`` a C caller passes (the length picks blocked or unblocked steps)."""
-    return _dgesdd(x, "A", lwork=lwork)
+    length ``lwork`` a C caller passes (the length picks blocked or unblocked steps). As
+    such a caller, nothing is checked: a matrix with NaN leaves d, u and vt zero, as
+    ``dgesdd`` refuses it without touching them."""
+    return _dgesdd(x, "A", lwork=lwork, checked=False)
 
 
-def _dgesdd(x: np.ndarray, jobz: str, lwork: int | None = None
+def _dgesdd(x: np.ndarray, jobz: str, lwork: int | None = None, checked: bool = True
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``dgesdd`` of ``x`` (optimal workspace unless ``lwork``); NumPy's without LAPACK.
-    ``jobz`` "N" leaves u and vt empty."""
+    ``jobz`` "N" leaves u and vt empty. ``checked``: R's ``La.svd`` stops on values that
+    are not finite and on LAPACK's error codes."""
     a = np.array(x, dtype="f8", order="F", copy=True)
-    if not np.isfinite(a).all():
+    if checked and not np.isfinite(a).all():
         raise ForgeError("svd(): infinite or missing values in 'x'")
     lapack = _system_lapack()
     m, n = a.shape
@@ -416,7 +419,7 @@ def _dgesdd(x: np.ndarray, jobz: str, lwork: int | None = None
         call(query, -1)
         lwork = int(query[0])
     call(np.zeros(lwork), lwork)
-    if info.value != 0:
+    if checked and info.value != 0:
         raise ForgeError(f"error code {info.value} from Lapack routine 'dgesdd'")
     return d, u, vt
 

@@ -224,3 +224,31 @@ def test_linear_imputation_models_with_factor_predictors_predict_like_r():
     new["s"] = new["s"].replace({"man": "manual"})
     with pytest.raises(ForgeError, match="new levels manual"):
         recipe.bake(new)
+
+
+#: tibble 3.3.1's ``x[is.na(x$a), "a"] <- value`` after recipes' ``vec_cast`` of a column
+#: with NAs (step_impute_mean/median's bake), as R printed ``typeof(x$a)`` or stopped
+_FILLS = [
+    (pd.Series([], dtype="boolean"), 0.5, "float64"),
+    (pd.Series([True, None], dtype="boolean"), 0.5, "float64"),
+    (pd.Series([True, False], dtype="boolean"), 0.5, None),
+    (pd.Series([], dtype="Int32"), 0.5, None),
+    (pd.Series([1, 2], dtype="Int32"), 0.5, None),
+    (pd.Series([1, None], dtype="Int32"), 0.5, "float64"),
+    (pd.Series([1.0, 2.0]), 1, "float64"),
+    (pd.Series([None, None], dtype="boolean"), 0.5, "float64"),
+    (pd.Series([], dtype="Int32"), 1, "Int32"),
+    (pd.Series([], dtype="boolean"), 1, "Int32"),
+    (pd.Series([True, False], dtype="boolean"), 1.0, "boolean"),
+    (pd.Series([1, 2], dtype="Int32"), 1.0, "Int32"),
+]
+
+
+@pytest.mark.parametrize("column, value, dtype", _FILLS)
+def test_imputed_column_types_follow_tibble_assignment(column: pd.Series, value: object,
+                                                       dtype: str | None) -> None:
+    if dtype is None:
+        with pytest.raises(ForgeError, match="loss of precision"):
+            fill_missing(column.rename("a"), value)
+    else:
+        assert str(fill_missing(column.rename("a"), value).dtype) == dtype

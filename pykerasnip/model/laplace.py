@@ -238,12 +238,17 @@ def keras_predict(model: Any, x: Any, batch_size: int = 32) -> Any:
 
 
 def _zero_row(model: Any, x: Any) -> Any:
-    """One row of zeros shaped as the model's input(s)."""
-    shapes = {str(getattr(t, "name", i)): tuple(t.shape[1:]) for i, t in enumerate(model.inputs)}
+    """One row of zeros shaped as the model's input(s); a dict of inputs is keyed as the
+    model's own input structure (its paths, which need not be the tensors' names)."""
+    def zeros(shape: tuple) -> np.ndarray:
+        return np.zeros((1,) + tuple(d or 1 for d in shape), dtype=np.float32)
+
     if isinstance(x, dict):
-        return {k: np.zeros((1,) + shapes.get(k, v.shape[1:]), dtype=np.float32)
+        tensors = model.input if isinstance(model.input, dict) else \
+            {str(getattr(t, "name", i)): t for i, t in enumerate(model.inputs)}
+        return {k: zeros(tuple(tensors[k].shape[1:]) if k in tensors else v.shape[1:])
                 for k, v in x.items()}
-    return np.zeros((1,) + next(iter(shapes.values()), x.shape[1:]), dtype=np.float32)
+    return zeros(tuple(model.inputs[0].shape[1:]) if model.inputs else x.shape[1:])
 
 
 def _rows(x: Any, start: int, stop: int) -> Any:
@@ -272,7 +277,8 @@ def epistemic_variance(entry: Any, feats: np.ndarray) -> np.ndarray:
 
     d = feats.shape[1]
     _require_shape(entry, d + 1, "regression")
-    if d == 1:  # R hands Keras 1 / prec_w of length one as a scalar, which matmul refuses
+    if d == 1 and len(feats):  # R hands Keras 1 / prec_w of length one as a scalar,
+        # which matmul refuses (with no rows R's predict stopped before: no rows here)
         raise PredictError("the model's last hidden layer has one unit: R's Laplace intervals "
                            "stop there (Keras matmul: In[1] ndims must be >= 2)")
     if entry.sigma_sq_noise is None:

@@ -7,7 +7,6 @@ with ``None`` for NA. The top section holds the factor helpers other step module
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import warnings
 from collections.abc import Callable, Sequence
@@ -577,8 +576,7 @@ def _with_selectors_resolved(expr: Any, info: pd.DataFrame) -> Any:
         if not names:
             raise SpecError(f"step_interact: the selector {expr!r} in the interaction "
                             "formula selects no columns")
-        return b.call("(", functools.reduce(lambda left, right: b.call("+", left, right),
-                                            map(Sym, names)))
+        return b.call("(", _sum_of(names))
     if not isinstance(expr, Lang):
         return expr
     args = [(name, _with_selectors_resolved(arg, info)) for name, arg in expr.args]
@@ -586,6 +584,15 @@ def _with_selectors_resolved(expr: Any, info: pd.DataFrame) -> Any:
         return expr
     return b.call(expr.function, *(arg for name, arg in args if not name),
                   **{name: arg for name, arg in args if name})
+
+
+def _sum_of(names: Sequence[str]) -> Any:
+    """``a + b + ...`` as a balanced tree of ``+`` (the same terms in the same order as R's
+    left-deep one, but nested only log2(n) deep, so hundreds of columns stay evaluable)."""
+    if len(names) == 1:
+        return Sym(names[0])
+    middle = len(names) // 2
+    return b.call("+", _sum_of(names[:middle]), _sum_of(names[middle:]))
 
 
 def formula_interactions(rhs: Any, info: pd.DataFrame, columns: Sequence[str]) -> list[list[str]]:

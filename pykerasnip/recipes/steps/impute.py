@@ -45,17 +45,45 @@ def cast_like(value: Any, reference: pd.Series) -> Any:
 
 
 def fill_missing(column: pd.Series, value: Any) -> pd.Series:
-    """NA entries of ``column`` replaced by ``value``, the column first cast to the value's
-    type (``vctrs::vec_cast``: integer fills make an integer column, lossless only).
-    Without NA R still assigns to no rows, which casts the value to the column's type: a
-    fraction into an integer column stops."""
+    """NA entries of ``column`` replaced by ``value``, as recipes' ``vec_cast`` of a column
+    with NAs to the value's type, then tibble's assignment to its NA rows: a logical column
+    of NAs only (or of no rows) takes the value's type; any other column without NA keeps
+    its type, the value cast to it losslessly or not at all (a fraction into an integer or
+    logical column stops, as R does even when no row is assigned)."""
+    if pd.api.types.is_bool_dtype(column) and not column.notna().any():
+        return cast_to_fill(column, value).fillna(value) if len(column) else _empty_like(value, column)
     if not column.isna().any():
-        if (isinstance(value, (float, np.floating)) and pd.api.types.is_integer_dtype(column)
-                and not np.isnan(value) and not float(value).is_integer()):
-            raise ForgeError(f"Can't convert the imputed value {value!r} to <integer> `{column.name}` "
-                             "due to loss of precision")
+        _check_lossless(column, value)
         return column
     return cast_to_fill(column, value).fillna(value)
+
+
+def _check_lossless(column: pd.Series, value: Any) -> None:
+    """``vctrs::vec_cast(value, column)`` for a number into an integer or logical column."""
+    if isinstance(value, (str, bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        return
+    if pd.api.types.is_bool_dtype(column):
+        lossy, kind = not (value in (0, 1) or np.isnan(value)), "logical"
+    elif pd.api.types.is_integer_dtype(column):
+        lossy, kind = not (np.isnan(value) or float(value).is_integer()), "integer"
+    else:
+        return
+    if lossy:
+        raise ForgeError(f"Can't convert the imputed value {value!r} to <{kind}> `{column.name}` "
+                         "due to loss of precision")
+
+
+def _empty_like(value: Any, column: pd.Series) -> pd.Series:
+    """A column of no rows of ``value``'s R type (double, integer or character)."""
+    if isinstance(value, (float, np.floating)):
+        dtype: Any = "float64"
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        dtype = "Int32"
+    elif isinstance(value, str):
+        dtype = object
+    else:
+        return column
+    return pd.Series([], dtype=dtype, name=column.name, index=column.index)
 
 
 def cast_to_factor_like(column: pd.Series, like: pd.Series, step: str) -> pd.Series:
