@@ -33,6 +33,8 @@ REFUSED = {
     20086: "SpecError: the Laplace posterior cannot be fitted",
     20097: "SpecError: no predictor reaches the model",  # was oneDNN aborting the process
     20345: "SpecError: no predictor reaches the model",
+    50176: "SpecError: Keras cannot fit the model",  # class_weight on two heads: Keras' ValueError
+    50265: "SpecError: Keras cannot fit the model",
 }
 #: cases that found a disagreement with R: seed -> what it found
 FOUND = {

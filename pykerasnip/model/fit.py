@@ -90,7 +90,11 @@ def generic_fit(spec: ModelSpec, x: pd.DataFrame, y: Any, seed: int | None = Non
         keras.utils.set_random_seed(seed)
     build = build_functional if spec.functional else build_sequential
     model = compile_model(build(spec.layer_blocks, args, px.input_shape, py), args, py)
-    hist = model.fit(**fit_kwargs(args, px.x, py.y))
+    try:
+        hist = model.fit(**fit_kwargs(args, px.x, py.y))
+    except Exception as exc:  # Keras refusing the fit arguments for this model, as in R
+        raise SpecError(f"Keras cannot fit the model with these arguments: "
+                        f"{type(exc).__name__}: {exc}") from exc
     lvl = _levels(py)
     classification = lvl is not None and (not isinstance(lvl, dict) or bool(lvl))
     raw, joint = lp.fit_laplace(model, px.x, py.y, classification, py.multistep_info is not None)
