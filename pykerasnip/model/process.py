@@ -60,10 +60,11 @@ def stack_cells(col: pd.Series) -> np.ndarray:
 
 def as_matrix(x: pd.DataFrame) -> np.ndarray:
     """R's ``as.matrix`` of an all-numeric data frame, as keras3 hands it to Keras
-    (:func:`pykerasnip.rmath.numeric_matrix`); other columns are refused."""
+    (:func:`pykerasnip.rmath.numeric_matrix`); other columns are refused, unless there is
+    no row: R's Keras then stops on the zero rows alone, where Python gives none."""
     bad = [c for c in x.columns
            if not (pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c]))]
-    if bad:
+    if bad and len(x):
         raise SpecError(f"predictors {bad} are not numeric; kerasnip gives Keras a numeric "
                         "matrix, so encode them first (e.g. a recipe with step_dummy)")
     return numeric_matrix(x)

@@ -423,6 +423,7 @@ draw_case <- function(i) {
   for (t in types) {
     keras3::set_random_seed(info$predict_seed)
     p <- tryCatch(suppressWarnings(predict(back, new, type = t, level = info$level)), error = function(e) e)
+    if (inherits(p, "error") && grepl("elapsed time limit", conditionMessage(p))) stop(p)  # the trial's limit, not R's answer
     if (inherits(p, "error")) writeLines(enc2utf8(conditionMessage(p)), file.path(dir, paste0(t, "_error.txt")), useBytes = TRUE)
     else saveRDS(p, file.path(dir, paste0(t, ".rds")))
   }
@@ -430,5 +431,8 @@ draw_case <- function(i) {
 }
 
 for (i in only) {
-  tryCatch(draw_case(i), error = function(e) message(sprintf("case %d not drawn: %s", i, conditionMessage(e))))
+  tryCatch(draw_case(i), error = function(e) {
+    unlink(file.path(out, sprintf("s%d_%03d", seed, i)), recursive = TRUE)  # no half-written case
+    message(sprintf("case %d not drawn: %s", i, conditionMessage(e)))
+  })
 }
