@@ -137,6 +137,19 @@ def test_interactions_match_r_model_matrix() -> None:
 
 
 @requires_r("recipes")
+def test_interactions_given_as_recipes_formula_text_match_r() -> None:
+    r_steps = "step_interact(~ n:a + starts_with('o'):a)"
+    step = StepInteract("~ n:a + starts_with('o'):a")
+    assert_frames_match(prep_bake(step), r_prep_bake(TRAIN, NEW, r_steps))
+
+
+def test_interactions_do_not_overwrite_a_column_of_their_name() -> None:
+    train = TRAIN.assign(m=TRAIN["n"] * 2, n_x_m=1.0)
+    with pytest.raises(ForgeError, match="name collision.*n_x_m"):
+        prep_bake(StepInteract("~ n:m"), train, train)
+
+
+@requires_r("recipes")
 def test_interactions_of_non_syntactic_names_keep_r_backquotes() -> None:
     names = {"n": "n 1", "a": "a-f"}
     train, new = TRAIN.rename(columns=names), NEW.rename(columns=names)

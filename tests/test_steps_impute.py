@@ -252,3 +252,10 @@ def test_imputed_column_types_follow_tibble_assignment(column: pd.Series, value:
             fill_missing(column.rename("a"), value)
     else:
         assert str(fill_missing(column.rename("a"), value).dtype) == dtype
+
+
+def test_indicator_of_an_indicated_column_is_a_name_collision_as_in_r() -> None:
+    """recipes' check_name: ``na_ind_mpg`` made twice stops (R: "Name collision occurred")."""
+    rec = rc.recipe("cyl ~ .", mtcars()).step_indicate_na("mpg").step_indicate_na("mpg")
+    with pytest.raises(ForgeError, match="name collision.*na_ind_mpg"):
+        rec.prep()

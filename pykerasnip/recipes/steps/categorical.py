@@ -19,7 +19,7 @@ from ... import rtree
 from ...convert import flag, named_values, scalar, strings
 from ...errors import ForgeError, MalformedObjectError, SpecError, UnsupportedStepError
 from ...factor import as_character, factor, from_codes, is_factor, match, outside_levels, unmatched
-from ...formula.parse import deparse, deparse_name
+from ...formula.parse import deparse, deparse_name, parse
 from ...formula.terms import Terms, terms_from_formula
 from ...rds import build as b
 from ...rds.nodes import Builtin, GlobalEnv, Lang, List, MissingArg, RObject, Sym
@@ -602,19 +602,28 @@ def formula_interactions(rhs: Any, info: pd.DataFrame, columns: Sequence[str]) -
     return [[terms.variables[i].name for i in t] for t in terms.term_variables() if len(t) > 1]
 
 
+def _formula_rhs(term: Any) -> Any:
+    """A formula given as text (``"~ a:b"`` or ``"a:b"``) as the expression it expands."""
+    if not isinstance(term, str):
+        return term
+    expr = parse(term)
+    return expr.args[-1][1] if isinstance(expr, Lang) and expr.function == Sym("~") else expr
+
+
 @register
 class StepInteract(Step):
     """``step_interact``: products of columns (``a:b`` -> ``a_x_b``).
 
-    In Python the interactions are given as lists of column names:
-    ``StepInteract(["a", "b"], ["a", "c"])``.
+    In Python the interactions are lists of column names,
+    ``StepInteract(["a", "b"], ["a", "c"])``, or recipes' formula as text,
+    ``StepInteract("~ a:b + starts_with('x'):c")``.
     """
 
     r_class = "step_interact"
 
     def __init__(self, *terms: Any, sep: str = "_x_", keep_original_cols: bool = True,
                  **common: Any):
-        super().__init__(*terms, **common)
+        super().__init__(*map(_formula_rhs, terms), **common)
         self.interactions: list[list[str]] = []
         self.sep, self.keep_original_cols = sep, keep_original_cols
 

@@ -27,8 +27,8 @@ from ...rowblocks import row_offset, warn_rows
 from ...rrng import RRandom, current_stream
 from .. import selectors
 from ..selectors import all_predictors, r_quosures, select
-from .base import (Step, column_names, first, ifelse_integer, is_string_column, named_chr, named_dbl,
-                   register, step_to_r)
+from .base import (Step, append_columns, column_names, first, ifelse_integer, is_string_column,
+                   named_chr, named_dbl, register, step_to_r)
 from .categorical import model_matrix_columns
 from .numeric import col_mean, numeric_columns, numeric_values
 
@@ -671,5 +671,5 @@ class StepIndicateNa(Step):
         self.check_columns(data)
         flags = pd.DataFrame({f"{self.prefix}_{c}": ifelse_integer(data[c].isna().to_numpy())
                               for c in self.columns}, index=data.index)
-        out = pd.concat([data, flags], axis=1)
+        out = append_columns(data, flags, "step_indicate_na")
         return out if self.keep_original_cols else out.drop(columns=self.columns)

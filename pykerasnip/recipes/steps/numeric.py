@@ -22,8 +22,8 @@ from ...rmath import (libm, na_rm_range, nans_produced, optimize_max, r_log, r_m
                       r_mean_one_pass, r_pow, r_sum, r_var)
 from ...rds import build as b
 from ...rowblocks import row_offset, warn_rows
-from .base import (Step, column_names, first, ifelse_result, named_chr, named_dbl, register, step_to_r,
-                   with_columns)
+from .base import (Step, append_columns, column_names, first, ifelse_result, named_chr, named_dbl,
+                   register, step_to_r, with_columns)
 
 _EPS = float(np.finfo(float).eps)
 
@@ -591,11 +591,7 @@ class StepPca(Step):
             x = x / self.scale
         comps = matprod(x, self.rotation.to_numpy()[:, :self.num_comp])
         names = pca_names(self.prefix, comps.shape[1])
-        clash = [c for c in data.columns if c in names]
-        if clash:
-            raise SpecError(f"Name collision occured in `step_pca`. The following variable "
-                            f"names already exists: {', '.join(clash)}.")
-        out = pd.concat([data, pd.DataFrame(comps, columns=names, index=data.index)], axis=1)
+        out = append_columns(data, pd.DataFrame(comps, columns=names), "step_pca")
         return out if self.keep_original_cols else out.drop(columns=variables)
 
 
