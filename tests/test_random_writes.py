@@ -35,6 +35,7 @@ REFUSED = {
     20345: "SpecError: no predictor reaches the model",
     50176: "SpecError: Keras cannot fit the model",  # class_weight on two heads: Keras' ValueError
     50265: "SpecError: Keras cannot fit the model",
+    50506: "ForgeError: step_indicate_na: name collision",  # was an AttributeError
 }
 #: cases that found a disagreement with R: seed -> what it found
 FOUND = {
