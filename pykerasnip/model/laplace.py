@@ -224,8 +224,8 @@ def keras_predict(model: Any, x: Any, batch_size: int = 32) -> Any:
     (on 1e5 rows 1.8x faster; the first call 0.1 s sooner)."""
     x = as_float32(x)
     rows = len(next(iter(x.values()))) if isinstance(x, dict) else len(x)
-    if rows == 0:  # Keras cannot predict no rows: one row of zeros gives the shapes
-        return _rows(keras_predict(model, _zero_row(model, x), batch_size), 0, 0)
+    if rows == 0:  # Keras cannot predict no rows: one row of zeros gives the outputs' shapes
+        return _rows(keras_predict(model, _zero_row(model), batch_size), 0, 0)
     try:
         outputs = [model.predict_on_batch(_rows(x, start, start + batch_size))
                    for start in range(0, rows, batch_size)]
@@ -237,18 +237,21 @@ def keras_predict(model: Any, x: Any, batch_size: int = 32) -> Any:
     return np.concatenate(outputs)
 
 
-def _zero_row(model: Any, x: Any) -> Any:
-    """One row of zeros shaped as the model's input(s); a dict of inputs is keyed as the
-    model's own input structure (its paths, which need not be the tensors' names)."""
-    def zeros(shape: tuple) -> np.ndarray:
-        return np.zeros((1,) + tuple(d or 1 for d in shape), dtype=np.float32)
+def _zero_row(model: Any) -> Any:
+    """One row of zeros for each of the model's inputs, in its own input structure (a
+    dict keyed by the inputs' paths, a list, or one array)."""
+    def zeros(tensor: Any) -> np.ndarray:
+        return np.zeros((1,) + tuple(d or 1 for d in tensor.shape[1:]), dtype=np.float32)
 
-    if isinstance(x, dict):
-        tensors = model.input if isinstance(model.input, dict) else \
-            {str(getattr(t, "name", i)): t for i, t in enumerate(model.inputs)}
-        return {k: zeros(tuple(tensors[k].shape[1:]) if k in tensors else v.shape[1:])
-                for k, v in x.items()}
-    return zeros(tuple(model.inputs[0].shape[1:]) if model.inputs else x.shape[1:])
+    try:
+        structure = model.input
+    except AttributeError:  # a Sequential model that was restored, never called
+        structure = model.inputs
+    if isinstance(structure, dict):
+        return {name: zeros(t) for name, t in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return [zeros(t) for t in structure] if len(structure) > 1 else zeros(structure[0])
+    return zeros(structure)
 
 
 def _rows(x: Any, start: int, stop: int) -> Any:
