@@ -54,6 +54,6 @@ from .accessors import RList, flag, r_get, scalar, strings
 from .python_to_r import as_r_columns, datetime_numbers, day_numbers, from_pandas, from_python
 from .r_to_python import date_values, named_values, posixct_values, to_pandas, to_python
 
-__all__ = ["RList", "as_r_columns", "date_values", "datetime_numbers", "day_numbers", "flag", "from_pandas",
-           "from_python", "named_values", "posixct_values", "r_get", "scalar", "strings",
-           "to_pandas", "to_python"]
+__all__ = ["RList", "as_r_columns", "date_values", "datetime_numbers", "day_numbers", "flag",
+           "from_pandas", "from_python", "named_values", "posixct_values", "r_get", "scalar",
+           "strings", "to_pandas", "to_python"]

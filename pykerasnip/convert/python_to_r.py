@@ -93,7 +93,8 @@ def as_r_columns(frame: pd.DataFrame) -> pd.DataFrame:
     day as date-times in UTC, so that preparing in Python sees a Date or a POSIXct where
     R will. Data read from R needs no such rule (R's Dates may hold fractions of days)."""
     frame = with_text_levels(frame)
-    timed = {name: column.dt.tz_localize("UTC") for name, column in frame.items() if _has_times(column)}
+    timed = {name: column.dt.tz_localize("UTC")
+             for name, column in frame.items() if _has_times(column)}
     return frame.assign(**timed) if timed else frame
 
 
