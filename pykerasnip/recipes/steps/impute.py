@@ -50,12 +50,11 @@ def fill_missing(column: pd.Series, value: Any) -> pd.Series:
     of NAs only (or of no rows) takes the value's type; any other column without NA keeps
     its type, the value cast to it losslessly or not at all (a fraction into an integer or
     logical column stops, as R does even when no row is assigned)."""
-    if pd.api.types.is_bool_dtype(column) and not column.notna().any():
-        return cast_to_fill(column, value).fillna(value) if len(column) else _empty_like(value, column)
-    if not column.isna().any():
-        _check_lossless(column, value)
-        return column
-    return cast_to_fill(column, value).fillna(value)
+    unspecified = pd.api.types.is_bool_dtype(column) and not column.notna().any()
+    if unspecified or column.isna().any():
+        return cast_to_fill(column, value).fillna(value)
+    _check_lossless(column, value)
+    return column
 
 
 def _check_lossless(column: pd.Series, value: Any) -> None:
@@ -71,19 +70,6 @@ def _check_lossless(column: pd.Series, value: Any) -> None:
     if lossy:
         raise ForgeError(f"Can't convert the imputed value {value!r} to <{kind}> `{column.name}` "
                          "due to loss of precision")
-
-
-def _empty_like(value: Any, column: pd.Series) -> pd.Series:
-    """A column of no rows of ``value``'s R type (double, integer or character)."""
-    if isinstance(value, (float, np.floating)):
-        dtype: Any = "float64"
-    elif isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
-        dtype = "Int32"
-    elif isinstance(value, str):
-        dtype = object
-    else:
-        return column
-    return pd.Series([], dtype=dtype, name=column.name, index=column.index)
 
 
 def cast_to_factor_like(column: pd.Series, like: pd.Series, step: str) -> pd.Series:
