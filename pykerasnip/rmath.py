@@ -422,6 +422,12 @@ def _make_name(name: str | None) -> str:
     return name + "." if name in R_RESERVED else name
 
 
+def r_colon(start: int, end: int) -> list[int]:
+    """R's ``start:end`` of integers: counts down when ``end < start`` (``1:0`` is
+    ``c(1, 0)``)."""
+    return list(range(start, end + 1)) if end >= start else list(range(start, end - 1, -1))
+
+
 def names0(num: int, prefix: str = "x") -> list[str]:
     """recipes' ``names0``: ``prefix`` + 1..num zero-padded to a common width."""
     width = len(str(num))

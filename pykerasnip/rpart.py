@@ -55,12 +55,19 @@ class Control:
         return int(2.0 ** self.maxdepth) - 1
 
 
+with np.errstate(invalid="ignore"):
+    #: the NaN this machine's ``0.0 / 0.0`` gives (on x86 its sign bit is set)
+    _ZERO_BY_ZERO = float(np.float64(0.0) / np.float64(0.0))
+
+
 def _div(a: float, b: float) -> float:
     """``a / b`` in IEEE arithmetic (C's division by zero gives inf or NaN)."""
     if b:
         return a / b
-    if a == 0 or math.isnan(a):
-        return math.nan
+    if math.isnan(a):
+        return a
+    if a == 0:
+        return _ZERO_BY_ZERO
     return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
 
@@ -957,7 +964,7 @@ def _grown(grower: _Grower, groups: np.ndarray | None) -> Grown:
 def cross_validation_groups(stream: Any, nobs: int, folds: int) -> np.ndarray:
     """rpart's ``sample(rep(1L:xval, length.out = nobs), nobs, replace = FALSE)``."""
     pattern = np.arange(nobs) % folds + 1
-    return pattern[np.asarray(stream.sample(nobs, nobs, False)) - 1]
+    return pattern[np.asarray(stream.sample(nobs, nobs, False), dtype=np.int64) - 1]
 
 
 # --------------------------------------------------------------------------- R's rpart()
@@ -1133,9 +1140,10 @@ class RpartFit:
             "dimnames": b.r_list([None, b.chr([""] * (2 * k + 1) + ["nodeprob"])])})
 
     def to_r(self, *, call: Any, terms: Any, control: Any, where_names: Sequence[str],
-             y: Any, xlevels: Any, functions: Any) -> Any:
+             y: Any, xlevels: Any, functions: Any, dropped: Sequence[str] = ()) -> Any:
         """The ``rpart`` object R's ``rpart()`` returns (``y`` and the other R parts as
-        the caller keeps them)."""
+        the caller keeps them); ``dropped`` names the rows ``na.rpart`` removed, rows 1 to
+        ``len(dropped)`` of the data."""
         g = self.grown
         matrix, split_names, csplit = self.splits()
         cptable = np.array(g.cptable, dtype=np.float64)
@@ -1163,6 +1171,9 @@ class RpartFit:
         fields["y"] = y
         fields["ordered"] = b.structure(b.lgl(self.design.ordered),
                                         names=b.chr(self.design.names))
+        if dropped:
+            fields["na.action"] = b.structure(b.int_(list(range(1, len(dropped) + 1))), {
+                "names": b.chr(list(dropped)), "class": b.chr("na.rpart", "omit")})
         attrs = {"xlevels": xlevels}
         if self.is_class:
             attrs["ylevels"] = b.chr(self.response.levels)

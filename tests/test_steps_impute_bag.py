@@ -22,7 +22,7 @@ from pykerasnip.errors import ForgeError, SpecError, UnsupportedObjectError, Uns
 from pykerasnip.rds import load
 from pykerasnip.recipes.steps.base import PARTIAL_PREP_EXCEPTIONS, PREP_EXCEPTIONS
 from pykerasnip.rrng import RRandom
-from r_oracle import run_r
+from r_oracle import RError, run_r
 from rtree_diff import differences
 from steps_truth import (Case, make_tests, python_prep, r_recipe, requires_rstack, truth_file,
                          truth_frame)
@@ -88,6 +88,16 @@ CASES = [
         "f", "ch", impute_with=["x1", "ch", "f", "lg", "o"], trees=6, seed_val=12)),
     _case("bag_big", lambda r: r.step_impute_bag("a", "k", "g", trees=8, seed_val=13),
           debian=True),
+    _case("bag_blind", lambda r: r.step_impute_bag("a", "x", impute_with=["b", "c"], trees=4,
+                                                   seed_val=14)),
+    _case("bag_blind_one_tree", lambda r: r.step_impute_bag("a", "k", impute_with=["b", "c"],
+                                                            trees=1, seed_val=15)),
+    _case("bag_blind_xval", lambda r: r.step_impute_bag(
+        "a", impute_with=["b", "c"], trees=3, seed_val=16,
+        options={"control": {"cp": 0.001, "minsplit": 2.0}})),
+    _case("bag_blind_subagging", lambda r: r.step_impute_bag(
+        "a", "x", impute_with=["b", "c"], trees=5, seed_val=17,
+        options={"ns": 2.0, "keepX": False})),
 ]
 
 globals().update(make_tests(CASES))
@@ -168,6 +178,32 @@ def test_impute_bag_warns_of_rows_without_predictors_and_refuses_new_levels():
     with pytest.raises(ForgeError, match="factor f has new level zz"), \
             pytest.warns(UserWarning):
         r_recipe("impute_bag").bake(new)
+
+
+def _blind_factor() -> pd.DataFrame:
+    """bag_blind's training data with a factor known only where `b` and `c` are missing."""
+    train = truth_frame("bag_blind", "train.rds")
+    train["f"] = pd.Categorical(np.where(train["a"].isna(), None,
+                                         np.where(train["a"] > 4, "hi", "lo")))
+    return train
+
+
+def test_a_factor_whose_known_values_have_no_predictor_stops_prep() -> None:
+    """A number known only where its predictors are missing gets trees of one empty leaf
+    (the bag_blind cases); a factor stops, as rpart's classification of no row does in R
+    (:func:`test_r_stops_on_a_factor_whose_known_values_have_no_predictor`)."""
+    train = _blind_factor()
+    with pytest.raises(SpecError, match="Failed to compute: no rows to fit `f`"):
+        rc.recipe("y ~ .", train).step_impute_bag("f", impute_with=["b", "c"],
+                                                  seed_val=1).prep(train)
+
+
+@requires_rstack
+def test_r_stops_on_a_factor_whose_known_values_have_no_predictor() -> None:
+    with pytest.raises(RError, match="Failed to compute"):
+        run_r("prep(step_impute_bag(recipe(y ~ ., train), f, impute_with = imp_vars(b, c), "
+              "seed_val = 1), training = train)", inputs={"train": _blind_factor()},
+              packages=("recipes",), stack="rstack")
 
 
 @requires_rstack

@@ -53,10 +53,21 @@ def int_(*values: "int | None") -> Integer:
     return Integer(data.astype("i4"))
 
 
-def int_seq(n: int) -> AltRep:
-    """``1:n`` as R stores it: an ALTREP compact integer sequence (length, start, step)."""
+def _compact_intseq(length: int, start: int, step: int) -> AltRep:
+    """An ALTREP compact integer sequence as R stores it: (length, start, step)."""
     return AltRep(pairlist([(None, Sym("compact_intseq")), (None, Sym("base")),
-                            (None, Integer([INTSXP]))]), Real([float(n), 1.0, 1.0]))
+                            (None, Integer([INTSXP]))]),
+                  Real([float(length), float(start), float(step)]))
+
+
+def int_seq(n: int) -> AltRep:
+    """``1:n`` for ``n >= 1`` (``seq_len(n)``) as R stores it."""
+    return _compact_intseq(n, 1, 1)
+
+
+def int_colon(start: int, end: int) -> AltRep:
+    """R's ``start:end`` of integers as R stores it; ``1:0`` counts down."""
+    return _compact_intseq(abs(end - start) + 1, start, 1 if end >= start else -1)
 
 
 def lgl(*values: "bool | None") -> Logical:

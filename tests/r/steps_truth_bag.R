@@ -6,7 +6,8 @@
 # character predictors with missing values; one tree, a few, recipes' default 25;
 # impute_with subsets; a larger training set (200 rows); seed_val drawn by step_impute_bag after set.seed(); rpart controls
 # (cp, minsplit, maxdepth, competitors, surrogates and their style), a partial control
-# list (rpart then cross-validates with xval = 10, drawing its groups), subagging (ns).
+# list (rpart then cross-validates with xval = 10, drawing its groups), subagging (ns);
+# a column whose known values have no predictor (trees of one empty leaf).
 # Run: . /opt/rstack/env.sh && Rscript tests/r/make_steps_truth.R tests/data/steps bag_...
 
 bag_small <- withr::with_seed(31, {
@@ -71,8 +72,24 @@ bag_big_new <- withr::with_seed(33, {
   d
 })
 
+# `a` and `k` are known only where `b` and `c` are missing: with impute_with = b, c rpart
+# keeps no row, and R's 1:0 (ipred's rows) gives trees of one empty leaf predicting NaN
+bag_blind <- tibble(
+  a = c(1.5, 2, NA, NA, 3.25, 6, NA, 8, 9.5, NA, 4, 5),
+  k = c(1L, 2L, NA, NA, 3L, 6L, NA, 8L, 9L, NA, 4L, 5L),
+  x = c(0.5, NA, 1, 2, 1.5, NA, 3, 2.5, NA, 1, 0, 4),
+  b = c(NA, NA, 1, 2, NA, NA, 3.5, NA, NA, 4, NA, NA),
+  c = c(NA, NA, 7, 5, NA, NA, 6, NA, NA, 2, NA, NA),
+  y = c(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+)
+bag_blind_new <- tibble(
+  a = c(NA, 2, NA, NA), k = c(NA, 1L, NA, 3L), x = c(NA, 1, 2, NA),
+  b = c(1, NA, NA, 2), c = c(3, 5, NA, NA), y = c(1, 2, 3, 4)
+)
+
 bag_data_sets <- list(bag_small = list(train = bag_small, new = bag_small_new),
-                      bag_big = list(train = bag_big, new = bag_big_new))
+                      bag_big = list(train = bag_big, new = bag_big_new),
+                      bag_blind = list(train = bag_blind, new = bag_blind_new))
 
 bag_cases <- list(
   bag_numeric_one_tree = list("bag_small", y ~ ., function(r)
@@ -105,7 +122,17 @@ bag_cases <- list(
     step_factor2string(r, f, ch) |>
       step_impute_bag(f, ch, impute_with = imp_vars(x1, ch, f, lg, o), trees = 6, seed_val = 12)),
   bag_big = list("bag_big", y ~ ., function(r)
-    step_impute_bag(r, a, k, g, trees = 8, seed_val = 13))
+    step_impute_bag(r, a, k, g, trees = 8, seed_val = 13)),
+  bag_blind = list("bag_blind", y ~ ., function(r)
+    step_impute_bag(r, a, x, impute_with = imp_vars(b, c), trees = 4, seed_val = 14)),
+  bag_blind_one_tree = list("bag_blind", y ~ ., function(r)
+    step_impute_bag(r, a, k, impute_with = imp_vars(b, c), trees = 1, seed_val = 15)),
+  bag_blind_xval = list("bag_blind", y ~ ., function(r)
+    step_impute_bag(r, a, impute_with = imp_vars(b, c), trees = 3, seed_val = 16,
+                    options = list(control = list(cp = 0.001, minsplit = 2)))),
+  bag_blind_subagging = list("bag_blind", y ~ ., function(r)
+    step_impute_bag(r, a, x, impute_with = imp_vars(b, c), trees = 5, seed_val = 17,
+                    options = list(ns = 2, keepX = FALSE)))
 )
 data_sets <- c(data_sets, bag_data_sets)
 cases <- c(cases, bag_cases)

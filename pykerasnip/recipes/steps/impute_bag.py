@@ -32,7 +32,7 @@ from ...factor import is_factor
 from ...formula.terms import terms_from_formula
 from ...rds import build as b
 from ...rds.nodes import NA_INTEGER, BaseEnv, Integer, List, MissingArg, RObject, plain
-from ...rmath import make_unique, r_sort_strings
+from ...rmath import make_unique, r_colon, r_sort_strings
 from ...rrng import RRandom, current_stream, set_seed
 from .. import selectors
 from ..selectors import all_predictors, r_argument_quosures
@@ -235,7 +235,7 @@ class BaggedTrees:
             for values in leaves:
                 total = total + values
             mean = total / len(self.trees)
-            return np.rint(mean).astype(int) if self.integer else mean
+            return np.rint(mean) if self.integer else mean
         votes = np.zeros((n, len(self.levels)))
         for codes in leaves:
             votes[np.arange(n), codes.astype(int) - 1] += 1
@@ -327,17 +327,19 @@ class BagOptions:
         """ipred's bootstrap samples (1-based rows of the ``nobs`` usable ones), drawn
         one tree at a time (rpart's cross-validation draws come between): all rows in
         order for one tree, else ``ns`` (default: all ``n`` rows, missing responses
-        included) drawn with replacement, or without when ``ns < n`` (subagging)."""
+        included) drawn with replacement, or without when ``ns < n`` (subagging). Drawn
+        from R's ``1:nobs``, which is ``c(1, 0)`` when no row is usable."""
+        population = r_colon(1, nobs)
         if self.nbagg == 1:
-            yield list(range(1, nobs + 1))
+            yield population
             return
         size = n if self.ns is None else self.ns
         replace = size >= n
-        if not replace and size > nobs:
+        if not replace and size > len(population):
             raise SpecError("step_impute_bag: cannot take a sample larger than the population "
                             "when 'replace = FALSE'")
         for _ in range(self.nbagg):
-            yield stream.sample(nobs, size, replace)
+            yield [population[k - 1] for k in stream.sample(len(population), size, replace)]
 
 
 def _r_type(column: pd.Series) -> str:
@@ -419,7 +421,7 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
                       f"{', '.join(others)}")
     x = rpart.Predictors.of(data[predictors], kinds)
     usable = _usable_rows(y, x)
-    if not len(usable):
+    if not len(usable) and (is_class or not x.names):
         raise SpecError(f"step_impute_bag: Failed to compute: no rows to fit `{target}` on")
     control, control_node = options.rpart_control(is_class)
     parts = {"call": b.call("dummy_call"), "terms": _terms(y, x), "control": control_node,
@@ -433,12 +435,16 @@ def bag_column(data: pd.DataFrame, target: str, predictors: list[str], options: 
         rpart.cross_validation_groups(stream, len(usable), control.xval)
     trees = []
     for draw in options.draws(stream, len(usable), len(y)):
-        picked = np.asarray(draw) - 1
+        # with no usable row, R's 1:0 indexes an empty frame: row 0 is none, row 1 a row
+        # of NAs, which rpart drops
+        picked = np.asarray([k - 1 for k in draw if 1 <= k <= len(usable)], dtype=np.int64)
+        dropped = make_unique(["NA"] * sum(k > len(usable) for k in draw))
         design, xlevels = x.design(usable[picked])
         fit = _fit_tree(target, design, rpart.Response(response.values[picked], response.levels),
                         control, stream)
         tree = fit.to_r(where_names=make_unique([str(r + 1) for r in usable[picked]]),
-                        xlevels=b.named_list({k: b.chr(v) for k, v in xlevels.items()}), **parts)
+                        xlevels=b.named_list({k: b.chr(v) for k, v in xlevels.items()}),
+                        dropped=dropped, **parts)
         trees.append(_bagged_tree(draw, tree, is_class, options.nbagg == 1))
     fields = {"y": from_python(pd.Series(y.array)),
               "X": from_pandas(data[predictors].reset_index(drop=True), tibble=False)
@@ -466,7 +472,7 @@ def _bagged_tree(draw: list[int], tree: Any, is_class: bool, single: bool) -> Li
     """One of ipred's ``mtrees``: the bootstrap rows (R's ``1:nobs`` for a single tree)
     and the tree, classed ``c(anova = "sreg")`` or ``c(class = "sclass")``."""
     method, cls = ("class", "sclass") if is_class else ("anova", "sreg")
-    bindx = b.int_seq(len(draw)) if single else b.int_(draw)
+    bindx = b.int_colon(draw[0], draw[-1]) if single else b.int_(draw)
     return b.structure(b.named_list(bindx=bindx, btree=tree),
                        {"class": b.structure(b.chr(cls), names=b.chr(method))})
 
@@ -562,10 +568,14 @@ def _filled(column: pd.Series, rows: np.ndarray, values: np.ndarray,
     if is_factor(column) and column.cat.ordered and list(column.cat.categories) != levels:
         raise ForgeError(f"step_impute_bag: can't convert the imputed ordered factor to "
                          f"`{column.name}`'s, whose levels are not the training levels")
-    if (pd.api.types.is_integer_dtype(column) and values.dtype.kind == "f"
-            and not np.array_equal(values, np.round(values), equal_nan=True)):
-        raise ForgeError(f"step_impute_bag: can't convert the imputed values to <integer> "
-                         f"`{column.name}` due to loss of precision (the trees were fit on doubles)")
+    if pd.api.types.is_integer_dtype(column) and values.dtype.kind == "f":
+        if not np.array_equal(values, np.round(values), equal_nan=True):
+            raise ForgeError(f"step_impute_bag: can't convert the imputed values to <integer> "
+                             f"`{column.name}` due to loss of precision (the trees were fit on "
+                             f"doubles)")
+        if np.isnan(values).any():  # an empty tree's NaN, which R's integers hold as NA
+            column = column.astype(pd.Int32Dtype())
+        values = pd.array(values, dtype="Int32")
     if is_factor(column):
         unknown = sorted(set(values) - set(column.cat.categories))
         if unknown:
