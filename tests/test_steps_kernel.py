@@ -43,6 +43,12 @@ CASES = [
     Case("kpca_laplace", "y ~ .", lambda r: r.step_kpca(
         "a", "b", "c", num_comp=3, prefix="lap", options={"kernel": "laplacedot", "kpar": {"sigma": 0.3}}), **_KPCA),
     Case("kpca_none", "y ~ .", lambda r: r.step_kpca_rbf("a", "b", num_comp=0)),
+    # all-integer selections: new rows beyond 46340 overflow R's integer squares to NA
+    Case("kpca_rbf_integer", "y ~ .", lambda r: r.step_kpca_rbf("n", "m", num_comp=2, sigma=0.5),
+         **_KPCA),
+    Case("kpca_laplace_integer", "y ~ .", lambda r: r.step_kpca(
+        "n", "m", num_comp=2, options={"kernel": "laplacedot", "kpar": {"sigma": 0.3}}), **_KPCA),
+    Case("kpca_poly_integer", "y ~ .", lambda r: r.step_kpca_poly("n", "m", num_comp=2), **_KPCA),
     Case("isomap", "y ~ .", lambda r: r.step_isomap("a", "b", "c", neighbors=5, num_terms=2),
          prep_in_r=True),
     Case("isomap_options", "y ~ .", lambda r: r.step_isomap(
@@ -101,6 +107,31 @@ def test_written_kpca_objects_are_r_objects() -> None:
                                         "truth": {c.name: str(truth_file(c.name, "recipe.rds")) for c in cases}},
                  packages=("kernlab",), stack="rstack")
     assert same.to_dict() == {c.name: True for c in cases}
+
+
+def _overflowing_training() -> pd.DataFrame:
+    train = truth_frame("kpca_rbf_integer", "train.rds")
+    train.loc[3, "m"] = 46341
+    return train
+
+
+def test_integer_training_rows_beyond_46340_stop_prep_as_in_r():
+    """R's integer square of 46341 is NA, and eigen() refuses the kernel matrix
+    (:func:`test_r_stops_on_integer_training_rows_beyond_46340`)."""
+    train = _overflowing_training()
+    with pytest.warns(UserWarning, match="integer overflow"), \
+            pytest.raises(ForgeError, match="infinite or missing values"):
+        rc.recipe("y ~ .", train).step_kpca_rbf("n", "m", num_comp=2).prep(train)
+    train["n"] = train["n"].astype("f8")  # a double column makes R's matrix a double one
+    rc.recipe("y ~ .", train).step_kpca_rbf("n", "m", num_comp=2).prep(train)
+
+
+@requires_rstack
+def test_r_stops_on_integer_training_rows_beyond_46340():
+    from r_oracle import RError, run_r
+    with pytest.raises(RError, match="infinite or missing values"):
+        run_r("prep(step_kpca_rbf(recipe(y ~ ., train), n, m, num_comp = 2), training = train)",
+              inputs={"train": _overflowing_training()}, packages=("recipes",), stack="rstack")
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])

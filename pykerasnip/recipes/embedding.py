@@ -9,8 +9,9 @@
   kd-tree) over the new and the training rows together, shortest paths (igraph's Dijkstra)
   from the new rows to the training rows, and the landmark-MDS formula.
 
-Matrices are taken as doubles: an all-integer selection where R's integer ``x * x``
-overflows (values beyond 46340, rbfdot/laplacedot) gives NA in R but numbers here.
+Matrices are taken as doubles. Where R's matrix is an integer one (every selected column
+an integer), rbfdot's and laplacedot's ``rowSums(x * x)`` squares in integers: a row
+holding a value beyond 46340 overflows to NA, with R's warning, and so does its kernel row.
 
 kernlab's ``kpca`` fit is replayed too: the kernel matrix centred with kernlab's formula,
 then ``eigen(symmetric = TRUE)`` through the system LAPACK's ``dsyevr``
@@ -29,6 +30,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..errors import ForgeError, SpecError, UnsupportedStepError
+from ..rds.nodes import NA_REAL
 from ..rlinalg import col_sums, eigen_symmetric, matprod
 from ..rmath import libm, r_pow, r_round
 
@@ -130,6 +132,19 @@ KERNELS: dict[str, KernelFn] = {
 
 _NOT_REPLAYED = {"besselkernel": "it evaluates R's besselJ()"}
 
+#: the kernels whose ``kernelMatrix`` squares the entries in the matrix's own type
+_SQUARING = frozenset({"rbfkernel", "laplacekernel"})
+#: the largest magnitude whose square an R integer holds
+_INT_SQUARE_MAX = 46340
+
+
+def _overflowing_rows(x: np.ndarray) -> np.ndarray:
+    """The rows whose integer ``x * x`` overflows in R (NA, with R's warning)."""
+    rows = (np.abs(x) > _INT_SQUARE_MAX).any(axis=1)
+    if rows.any():
+        warnings.warn("NAs produced by integer overflow", UserWarning, stacklevel=3)
+    return rows
+
 #: kernlab's kernel generators: the class of the kernel each makes, and its parameters
 #: (in the order of its ``kpar``) with their defaults
 GENERATORS: dict[str, tuple[str, dict[str, float]]] = {
@@ -170,13 +185,22 @@ class Kernel:
         """The name of the kernlab function that makes this kernel."""
         return next(name for name, (r_class, _) in GENERATORS.items() if r_class == self.r_class)
 
-    def matrix(self, x: np.ndarray, y: np.ndarray | None = None) -> np.ndarray:
-        """``kernelMatrix(kernel, x)`` or ``kernelMatrix(kernel, x, y)``."""
+    def matrix(self, x: np.ndarray, y: np.ndarray | None = None, *,
+               integer: bool = False) -> np.ndarray:
+        """``kernelMatrix(kernel, x)`` or ``kernelMatrix(kernel, x, y)``; ``integer``: R
+        holds ``x`` as an integer matrix (``y`` is the kpca's own, whose fit did not
+        overflow)."""
         if self.r_class not in KERNELS:
             why = _NOT_REPLAYED.get(self.r_class, "its kernelMatrix() runs the kernel's R function")
             raise UnsupportedStepError("step_kpca", f"kernlab's {self.r_class}: {why}")
         with np.errstate(all="ignore"):  # R's IEEE arithmetic: Inf and NaN are values
-            return KERNELS[self.r_class](self.kpar, x, y)
+            out = KERNELS[self.r_class](self.kpar, x, y)
+        if integer and self.r_class in _SQUARING:
+            rows = _overflowing_rows(x)
+            out[rows] = NA_REAL
+            if y is None:
+                out[:, rows] = NA_REAL
+        return out
 
 
 # --------------------------------------------------------------------------- kernel PCA
@@ -195,6 +219,8 @@ class KernelPCA:
     rotated: np.ndarray | None = None
     #: the (1-based) training rows ``na.omit`` dropped before the fit
     omitted: tuple[int, ...] = ()
+    #: R holds the training matrix as integers
+    integer: bool = False
 
     #: kernel entries computed at once: new rows are projected in blocks of this many
     #: entries (the result of a row does not depend on the block)
@@ -206,17 +232,18 @@ class KernelPCA:
         ka = self.kernel.matrix(self.xmatrix)
         return row_sums(ka), total(ka)
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """``predict(kpca, x)``: the kernel matrix between ``x`` and the training rows,
-        centred with kernlab's formula (its last term divides the training total by
-        ``m * n``, n the number of new rows), times ``pcv``."""
+    def predict(self, x: np.ndarray, *, integer: bool = False) -> np.ndarray:
+        """``predict(kpca, x)``: the kernel matrix between ``x`` (an integer matrix in R
+        with ``integer``) and the training rows, centred with kernlab's formula (its last
+        term divides the training total by ``m * n``, n the number of new rows), times
+        ``pcv``."""
         m, n = self.xmatrix.shape[0], x.shape[0]
         ka_sums, ka_total = self._training_kernel
         shift = np.float64(ka_total) / (m * n)
         step = max(1, self.block_entries // max(m, 1))
         out = np.empty((n, self.pcv.shape[1]))
         for start in range(0, n, step):
-            knc = self.kernel.matrix(x[start:start + step], self.xmatrix)
+            knc = self.kernel.matrix(x[start:start + step], self.xmatrix, integer=integer)
             with np.errstate(all="ignore"):
                 centred = (knc - (row_sums(knc) / m)[:, None]) - (ka_sums / m)[None, :]
                 centred += shift
@@ -224,9 +251,10 @@ class KernelPCA:
         return out
 
 
-def fit_kpca(kernel: Kernel, x: np.ndarray, features: int, th: float = 1e-4) -> KernelPCA:
-    """kernlab's ``kpca(x, kernel, features = features)`` (``features`` > 0): rows with a
-    missing value dropped, the kernel matrix centred as
+def fit_kpca(kernel: Kernel, x: np.ndarray, features: int, th: float = 1e-4, *,
+             integer: bool = False) -> KernelPCA:
+    """kernlab's ``kpca(x, kernel, features = features)`` (``features`` > 0; ``integer``:
+    R holds ``x`` as an integer matrix): rows with a missing value dropped, the kernel matrix centred as
     ``t(t(km - colSums(km)/m) - rowSums(km)/m) + sum(km)/m^2``, the eigenvectors of that
     over ``m`` divided by the root of their eigenvalues."""
     missing = np.isnan(x).any(axis=1)
@@ -235,7 +263,7 @@ def fit_kpca(kernel: Kernel, x: np.ndarray, features: int, th: float = 1e-4) -> 
     if not m:
         raise ForgeError("kpca: no training rows without missing values (R: subscript out of bounds)")
     with np.errstate(all="ignore"):
-        km = kernel.matrix(x)
+        km = kernel.matrix(x, integer=integer)
         kc = ((km - (col_sums(km) / m)[:, None]) - (row_sums(km) / m)[None, :]) + total(km) / float(m * m)
         values, vectors = eigen_symmetric(kc / m)
     if features > m:  # values[features] is NA in R
@@ -248,7 +276,7 @@ def fit_kpca(kernel: Kernel, x: np.ndarray, features: int, th: float = 1e-4) -> 
             warnings.warn("In sqrt(res$values[1:features]) : NaNs produced", UserWarning, stacklevel=2)
         pcv = vectors[:, :features] / np.sqrt(values[:features])[None, :]
     return KernelPCA(kernel, x, pcv, eig=values[:features].copy(), rotated=matprod(kc, pcv),
-                     omitted=tuple(int(i) + 1 for i in np.flatnonzero(missing)))
+                     omitted=tuple(int(i) + 1 for i in np.flatnonzero(missing)), integer=integer)
 
 
 # --------------------------------------------------------------------------- Isomap

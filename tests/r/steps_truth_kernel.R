@@ -39,7 +39,14 @@ grid_train <- tibble(a = grid$a, b = grid$b, c = (grid$a * grid$b) %% 3, y = seq
 grid_new <- tibble(a = c(0, 2, 1.5, 1.5, 4, -1, 2.5), b = c(0, 1, 1.5, 1.5, 3, 5, 0.5),
                    c = c(0, 2, 1, 1, 0, 0, 1), y = 1:7)
 
+# all-integer selections: R squares them in integers (rbfdot, laplacedot), and a new row
+# holding a value beyond 46340 overflows to NA
+kern_int_train <- tibble(n = kern_train$n, m = as.integer((1:16 * 3) %% 7) - 2L, y = kern_train$y)
+kern_int_new <- tibble(n = c(2L, 46341L, NA, -46340L, 3L, 0L),
+                       m = c(1L, 0L, 2L, 4L, -50000L, 46340L), y = 1:6)
+
 data_sets$kern <- list(train = kern_train, new = kern_new)
+data_sets$kern_int <- list(train = kern_int_train, new = kern_int_new)
 data_sets$grid <- list(train = grid_train, new = grid_new)
 # no new rows: recipes makes Isomap's columns logical (matrix(nrow = 0, ...)), kpca's double
 data_sets$kern_empty <- list(train = kern_train, new = kern_new[0, ])
@@ -72,6 +79,11 @@ cases <- c(cases, list(
     step_kpca(r, a, b, c, num_comp = 3, prefix = "lap",
               options = list(kernel = "laplacedot", kpar = list(sigma = 0.3)))),
   kpca_none = list("kern", y ~ ., function(r) step_kpca_rbf(r, a, b, num_comp = 0)),
+  kpca_rbf_integer = list("kern_int", y ~ ., function(r)
+    step_kpca_rbf(r, n, m, num_comp = 2, sigma = 0.5)),
+  kpca_laplace_integer = list("kern_int", y ~ ., function(r)
+    step_kpca(r, n, m, num_comp = 2, options = list(kernel = "laplacedot", kpar = list(sigma = 0.3)))),
+  kpca_poly_integer = list("kern_int", y ~ ., function(r) step_kpca_poly(r, n, m, num_comp = 2)),
   isomap = list("iso", y ~ ., function(r) step_isomap(r, a, b, c, neighbors = 5, num_terms = 2)),
   isomap_options = list("iso", y ~ ., function(r)
     step_isomap(r, all_numeric_predictors(), neighbors = 8, num_terms = 5, prefix = "iso",

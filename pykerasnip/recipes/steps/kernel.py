@@ -26,7 +26,7 @@ from ...rmath import names0
 from ..embedding import IsomapFit, Kernel, KernelPCA, fit_kpca, squared_col_means
 from .base import (PREP_EXCEPTIONS, Step, append_columns, column_names, drop_inputs, first,
                    named_chr, prep_refusal, register, step_to_r)
-from .numeric import numeric_columns, numeric_values
+from .numeric import is_r_integer, numeric_columns, numeric_values
 
 PREP_EXCEPTIONS["step_isomap"] = (
     "dimRed takes the embedding from RSpectra's restarted Lanczos iterations (converged to "
@@ -66,7 +66,8 @@ def _kpca_from_r(node: Any) -> KernelPCA | None:
     return KernelPCA(kernel=_kernel_from_r(node.attr("kernelf")),
                      xmatrix=_matrix(xmatrix), pcv=_matrix(node.attr("pcv")),
                      eig=np.asarray(node.attr("eig").data, dtype="f8"), rotated=_matrix(node.attr("rotated")),
-                     omitted=tuple(int(i) for i in omitted.data) if omitted is not None else ())
+                     omitted=tuple(int(i) for i in omitted.data) if omitted is not None else (),
+                     integer=isinstance(xmatrix, Integer))
 
 
 #: kernlab's version the written kpca objects name (R finds the namespace by its name)
@@ -97,8 +98,10 @@ def _kernel_to_r(kernel: Kernel) -> Closure:
     return _s4(b.structure(fn, kpar=_kpar_to_r(kernel.kpar)), kernel.r_class)
 
 
-def _labelled_matrix(values: np.ndarray, colnames: list[str] | None = None, **attrs: Any) -> Real:
-    node = b.matrix(b.dbl(values.ravel(order="F")), *values.shape)
+def _labelled_matrix(values: np.ndarray, colnames: list[str] | None = None, integer: bool = False,
+                     **attrs: Any) -> Real | Integer:
+    flat = values.ravel(order="F")
+    node = b.matrix(b.int_(flat.astype("i4")) if integer else b.dbl(flat), *values.shape)
     if colnames is not None:
         b.structure(node, dimnames=b.r_list([None, b.chr(colnames)]))
     return b.structure(node, attrs)
@@ -116,7 +119,8 @@ def _kpca_to_r(fit: KernelPCA, columns: list[str], kcall: dict[str, Any]) -> S4O
     eig = b.structure(b.dbl(fit.eig), names=b.chr([f"Comp.{i}" for i in range(1, features + 1)]))
     slots = {"rotated": _labelled_matrix(fit.rotated), "pcv": _labelled_matrix(fit.pcv), "eig": eig,
              "kernelf": _kernel_to_r(fit.kernel), "kpar": b.r_list([]),
-             "xmatrix": _labelled_matrix(fit.xmatrix, columns, **omitted), "kcall": call,
+             "xmatrix": _labelled_matrix(fit.xmatrix, columns, fit.integer, **omitted),
+             "kcall": call,
              "terms": Sym(_NULL_SLOT), "n.action": Sym(_NULL_SLOT)}
     return _s4(b.structure(S4Object(), slots), "kpca")
 
@@ -186,14 +190,21 @@ class _ProjectionStep(Step):
         #: the fit as R stored it (kernlab's S4 object, dimRed's result): written back as is
         self.res_r: Any = None
 
-    def project(self, x: np.ndarray) -> np.ndarray:
-        """The projection of the rows of ``x``."""
+    def project(self, x: np.ndarray, integer: bool) -> np.ndarray:
+        """The projection of the rows of ``x`` (``integer``: R's matrix of them is an
+        integer one)."""
         raise NotImplementedError
 
-    def fit(self, x: np.ndarray) -> None:
+    def fit(self, x: np.ndarray, integer: bool) -> None:
         """Fit the projection to ``x`` (the training rows of the selected columns) into
         ``res``; by default the fit stays in R (``PREP_EXCEPTIONS``)."""
         raise UnsupportedStepError(self.r_class, prep_refusal(PREP_EXCEPTIONS[self.r_class]))
+
+    def selection(self, data: pd.DataFrame) -> tuple[np.ndarray, bool]:
+        """``as.matrix()`` of the selected columns, as doubles, and whether R's matrix is
+        an integer one (every column an R integer)."""
+        x = np.column_stack([numeric_values(data[c]) for c in self.columns])
+        return x, all(is_r_integer(data[c]) for c in self.columns)
 
     def check_settings(self) -> None:
         """recipes' argument checks of prep."""
@@ -208,7 +219,7 @@ class _ProjectionStep(Step):
         self.check_settings()
         self.res = self.res_r = None
         if count > 0 and self.columns:
-            self.fit(np.column_stack([numeric_values(data[c]) for c in self.columns]))
+            self.fit(*self.selection(data))
         self.trained = True
 
     def required_columns(self) -> list[str]:
@@ -219,8 +230,8 @@ class _ProjectionStep(Step):
         count = int(getattr(self, self.size))
         if not (count > 0 and self.columns):
             return data
-        x = np.column_stack([numeric_values(data[c]) for c in self.columns])
-        comps = self.project(x) if len(x) else np.empty((0, count), dtype=self.empty_dtype)
+        x, integer = self.selection(data)
+        comps = self.project(x, integer) if len(x) else np.empty((0, count), dtype=self.empty_dtype)
         if comps.shape[1] < count:
             raise SpecError(f"{self.r_class}: subscript out of bounds (the projection has "
                             f"{comps.shape[1]} dimensions)")
@@ -262,8 +273,8 @@ class _KpcaStep(_ProjectionStep):
             setattr(step, name, _number(node[name]))
         return step
 
-    def project(self, x: np.ndarray) -> np.ndarray:
-        return self.res.predict(x)
+    def project(self, x: np.ndarray, integer: bool) -> np.ndarray:
+        return self.res.predict(x, integer=integer)
 
     def kernel(self) -> Kernel:
         """The kernel the step's settings make."""
@@ -274,8 +285,8 @@ class _KpcaStep(_ProjectionStep):
         kernel = self.kernel()
         return {"kernel": b.chr(kernel.generator), "kpar": _kpar_to_r(kernel.kpar)}
 
-    def fit(self, x: np.ndarray) -> None:
-        self.res = fit_kpca(self.kernel(), x, int(self.num_comp))
+    def fit(self, x: np.ndarray, integer: bool) -> None:
+        self.res = fit_kpca(self.kernel(), x, int(self.num_comp), integer=integer)
 
     def row_dependence(self) -> str | None:
         """kernlab's predict centres every row's kernel with the number of rows baked."""
@@ -370,8 +381,9 @@ class StepKpca(_KpcaStep):
     def kcall_args(self) -> dict[str, Any]:
         return dict(self.settings_to_r()["options"].items())
 
-    def fit(self, x: np.ndarray) -> None:
-        self.res = fit_kpca(self.kernel(), x, int(self.num_comp), float(self.options.get("th", 1e-4)))
+    def fit(self, x: np.ndarray, integer: bool) -> None:
+        self.res = fit_kpca(self.kernel(), x, int(self.num_comp), float(self.options.get("th", 1e-4)),
+                            integer=integer)
 
     def settings_to_r(self) -> dict[str, Any]:
         def node(name: str, value: Any) -> Any:
@@ -426,8 +438,8 @@ class StepIsomap(_ProjectionStep):
         if self.neighbors < 1 or self.neighbors != int(self.neighbors):
             raise SpecError("step_isomap: `neighbors` must be a whole number, 1 or larger")
 
-    def project(self, x: np.ndarray) -> np.ndarray:
-        return self.res.apply(x)
+    def project(self, x: np.ndarray, integer: bool) -> np.ndarray:
+        return self.res.apply(x)  # dimRed's neighbour search and distances are in doubles
 
     def fields_to_r(self) -> dict[str, Any]:
         tail = self._tail_to_r()

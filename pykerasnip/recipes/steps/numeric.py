@@ -16,7 +16,7 @@ import pandas as pd
 
 from ...convert import flag, from_python, to_python
 from ...errors import ForgeError, MalformedObjectError, SpecError
-from ...rds.nodes import List, Real, plain
+from ...rds.nodes import INT_MAX, List, Real, plain
 from ...rlinalg import col_means, col_sums, matprod, svd
 from ...rmath import (libm, na_rm_range, nans_produced, optimize_max, r_log, r_mean,
                       r_mean_one_pass, r_pow, r_sum, r_var)
@@ -32,6 +32,14 @@ _EPS = float(np.finfo(float).eps)
 def numeric_values(column: pd.Series) -> np.ndarray:
     """A column as float64 with NaN for missing values (integers, booleans included)."""
     return column.to_numpy(dtype="f8", na_value=np.nan)
+
+
+def is_r_integer(column: pd.Series) -> bool:
+    """Is the column one R holds as integers (integers within R's range)?"""
+    if not pd.api.types.is_integer_dtype(column):
+        return False
+    values = column.to_numpy(dtype="f8", na_value=0.0)
+    return bool(np.abs(values).max(initial=0.0) <= INT_MAX)
 
 
 def col_mean(x: np.ndarray) -> float:
