@@ -64,6 +64,14 @@ def with_columns(data: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame
     return data.assign(**{name: as_series(values) for name, values in columns.items()})
 
 
+def integer_columns(rows: np.ndarray, names: list[str], index: pd.Index) -> pd.DataFrame:
+    """R integer columns (``Int32``), one per row of ``rows``, named ``names``; a name
+    may repeat, for :func:`append_columns` to refuse as vctrs does."""
+    frame = pd.DataFrame({i: pd.array(row, dtype="Int32", copy=False) for i, row in enumerate(rows)},
+                         index=index)
+    return frame.set_axis(list(names), axis=1)
+
+
 def append_columns(data: pd.DataFrame, new: pd.DataFrame, step: str) -> pd.DataFrame:
     """``vec_cbind`` of new columns after recipes' ``check_name`` (no collisions, and no
     name twice among the new ones, which vctrs refuses)."""

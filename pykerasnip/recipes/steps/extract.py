@@ -16,8 +16,8 @@ from ...errors import SpecError, UnsupportedStepError
 from ...rds import build as b
 from ...rds.nodes import List
 from ...rmath import r_sort_strings
-from .base import (Step, append_columns, drop_inputs, named_chr, recipes_closure,
-                   recipes_function_name, register, step_to_r)
+from .base import (Step, append_columns, drop_inputs, integer_columns, named_chr,
+                   recipes_closure, recipes_function_name, register, step_to_r)
 from .categorical import NAMING, NAMING_FINGERPRINTS, NAMING_FORMALS, require_factors
 from .text import distinct_texts, r_regex, text_values
 
@@ -127,8 +127,7 @@ class StepDummyExtract(Step):
             counts = counts.T.take(codes, axis=1)  # a row per column
             used = [re.sub("^" + re.escape(column), "", lvl) for lvl in dictionary]
             names = NAMING[self.naming](column, used)
-            new = pd.DataFrame({n: pd.array(counts[i], dtype="Int32", copy=False)
-                                for i, n in enumerate(names)}, index=data.index)
+            new = integer_columns(counts, names, data.index)
             data = append_columns(data, new, self.r_class)
         return drop_inputs(data, list(self.levels), self.keep_original_cols)
 
@@ -224,8 +223,7 @@ class StepDummyMultiChoice(Step):
         prefix = self.prefix if self.prefix is not None else self.input[0]
         used = [re.sub("^" + re.escape(prefix), "", lvl) for lvl in columns]
         names = NAMING[self.naming](prefix, used)
-        new = pd.DataFrame({n: pd.array(present[i].astype("i4"), dtype="Int32", copy=False)
-                            for i, n in enumerate(names)}, index=data.index)
+        new = integer_columns(present.astype("i4"), names, data.index)
         data = append_columns(data, new, self.r_class)
         return drop_inputs(data, self.input, self.keep_original_cols)
 
