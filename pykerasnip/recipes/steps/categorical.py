@@ -50,10 +50,10 @@ def _warn_new_levels(rows: pd.Series, levels: Sequence[str], column: str, step: 
 
 def factor_info(column: pd.Series) -> tuple[list[str], bool]:
     """(levels, ordered) of a factor column; characters give their distinct values in
-    order of appearance (recipes' ``get_existing_values``, without NA)."""
+    order of appearance, NA (``None``) included (recipes' ``get_existing_values``)."""
     if is_factor(column):
         return list(column.cat.categories), bool(column.cat.ordered)
-    return list(pd.unique(column.dropna())), False
+    return [None if pd.isna(v) else v for v in pd.unique(column)], False
 
 
 def require_factors(data: pd.DataFrame, columns: Sequence[str], step: str,
@@ -386,10 +386,12 @@ class _NewLevelStep(LevelsStep):
 
     def bake(self, data: pd.DataFrame) -> pd.DataFrame:
         self.check_columns(data)
+        kept = {c: [lvl for lvl in levels if lvl is not None]  # factor() excludes NA levels
+                for c, (levels, _) in self.objects.items()}
         return data.assign(**{
-            column: from_codes(self.codes(data[column], levels, column),
-                               levels + [self.new_level], ordered, like=data[column])
-            for column, (levels, ordered) in self.objects.items()})
+            column: from_codes(self.codes(data[column], kept[column], column),
+                               kept[column] + [self.new_level], ordered, like=data[column])
+            for column, (_, ordered) in self.objects.items()})
 
     def codes(self, values: pd.Series, levels: list[str], column: str) -> np.ndarray:
         """The column's codes among ``levels`` + ``new_level``."""
