@@ -145,10 +145,12 @@ class _StatisticImpute(Step):
 
 
 def trimmed(x: np.ndarray, trim: float) -> np.ndarray:
-    """recipes' ``trim``: drop NA and the ``trim`` fraction at each end (median for >= 0.5)."""
-    x = np.sort(x[~np.isnan(x)])
+    """recipes' ``trim``: drop NA and the ``trim`` fraction at each end (median for >= 0.5);
+    with no trim the values keep their order, which the mean sums them in."""
+    x = x[~np.isnan(x)]
     if trim <= 0 or not len(x):
         return x
+    x = np.sort(x)
     if trim >= 0.5:
         return np.array([np.median(x)])
     # recipes' seq(1, lo - 1) is c(1, 0) when floor(n * trim) is 0: one value still goes
