@@ -74,9 +74,17 @@ def _check_lossless(column: pd.Series, value: Any) -> None:
 
 def cast_to_factor_like(column: pd.Series, like: pd.Series, step: str) -> pd.Series:
     """``vctrs::vec_cast(column, <training factor>)``: the training levels, refused
-    ("loss of generality") when a value is not among them; other types are left as is."""
+    ("loss of generality") when a value is not among them; a factor and an ordered
+    factor never cast to each other, nor ordered factors of other levels; other types
+    are left as is."""
     if not isinstance(like.dtype, pd.CategoricalDtype):
         return column
+    if isinstance(column.dtype, pd.CategoricalDtype) and (
+            column.cat.ordered != like.cat.ordered
+            or (like.cat.ordered and list(column.cat.categories) != list(like.cat.categories))):
+        kinds = ["ordered" if c.cat.ordered else "factor" for c in (column, like)]
+        raise ForgeError(f"{step}: can't convert `{column.name}` <{kinds[0]}> to match type of "
+                         f"`{column.name}` <{kinds[1]}> (the training levels)")
     lost = unmatched(column, list(like.dtype.categories))
     if lost:
         raise ForgeError(f"{step}: can't convert `{column.name}` to the training factor due to "

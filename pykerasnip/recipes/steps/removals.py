@@ -53,13 +53,14 @@ class StepFilterMissing(RemovalStep):
 
 def linear_combinations(x: np.ndarray, names: list[str], max_steps: int) -> list[str]:
     """recipes' ``iter_lc_rm``: repeatedly drop the columns ``qr()`` pivots out as
-    dependent (at most ``max_steps - 1`` rounds)."""
+    dependent (at most ``max_steps - 1`` rounds). Columns of rank 0 (all zero) stay:
+    recipes takes the dependent ones as ``-seq_len(rank)``, which then selects none."""
     kept = list(names)
     for _ in range(max_steps - 1):
         if not kept:
             break
         qr = qr_linpack(x[:, [names.index(c) for c in kept]])
-        dependent = [kept[i] for i in qr.pivot[qr.rank:]]
+        dependent = [kept[i] for i in qr.pivot[qr.rank:]] if qr.rank else []
         if not dependent:
             break
         kept = [c for c in kept if c not in dependent]
