@@ -86,10 +86,13 @@ def append_columns(data: pd.DataFrame, new: pd.DataFrame, step: str) -> pd.DataF
     return pd.concat([data, new.set_axis(data.index)], axis=1)
 
 
-def ifelse_result(values: Any) -> Any:
-    """What R's ``ifelse(test, yes, no)`` returns for ``values``, its answer on some rows:
-    on no rows, the zero-length test itself, a logical vector."""
-    return pd.array([], dtype="boolean") if not len(values) else values
+def ifelse_result(values: Any, decided: Any = None) -> Any:
+    """What R's ``ifelse(test, yes, no)`` returns for ``values``, its answer on the rows
+    whose test is TRUE or FALSE (``decided``; every row when not given): when no row's
+    is (no rows, or an NA test on every row), the test itself, a logical vector of NAs."""
+    if len(values) and (decided is None or np.asarray(decided).any()):
+        return values
+    return pd.array([pd.NA] * len(values), dtype="boolean")
 
 
 def ifelse_integer(test: np.ndarray) -> Any:

@@ -325,7 +325,8 @@ class StepLog(FixedMapStep):
     def transform(self, column: str, x: np.ndarray) -> np.ndarray:
         if self.signed:
             with np.errstate(invalid="ignore"):
-                return ifelse_result(np.where(np.abs(x) < 1, 0.0, np.sign(x) * r_log(np.abs(x), self.base)))
+                signed = np.where(np.abs(x) < 1, 0.0, np.sign(x) * r_log(np.abs(x), self.base))
+            return ifelse_result(signed, decided=~np.isnan(x))
         return self.nans_produced(column, x, r_log(x + self.offset, self.base))
 
 

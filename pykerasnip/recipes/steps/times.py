@@ -63,7 +63,7 @@ def _clock(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
 
 
 def _hour12(hour: pd.Series) -> pd.Series:
-    return ifelse_result(hour.mask(hour == 0, 12).mask(hour > 12, hour - 12))
+    return ifelse_result(hour.mask(hour == 0, 12).mask(hour > 12, hour - 12), decided=hour.notna())
 
 
 TIME_FEATURES: dict[str, Callable[[tuple[pd.Series, pd.Series, np.ndarray]], Any]] = {
