@@ -598,7 +598,11 @@ class StepPca(Step):
             x = x - self.center
         if self.scale is not None:
             x = x / self.scale
-        comps = matprod(x, self.rotation.to_numpy()[:, :self.num_comp])
+        rotation = self.rotation.to_numpy()
+        if self.num_comp > rotation.shape[1]:  # fewer training rows than components
+            raise ForgeError(f"step_pca: subscript out of bounds: {int(self.num_comp)} components "
+                             f"asked of a rotation with {rotation.shape[1]}")
+        comps = matprod(x, rotation[:, :self.num_comp])
         names = pca_names(self.prefix, comps.shape[1])
         out = append_columns(data, pd.DataFrame(comps, columns=names), "step_pca")
         return out if self.keep_original_cols else out.drop(columns=variables)
