@@ -16,7 +16,7 @@ import pandas as pd
 
 from ...convert import flag, from_python, to_python
 from ...errors import ForgeError, MalformedObjectError, SpecError
-from ...rds.nodes import INT_MAX, List, Real, plain
+from ...rds.nodes import INT_MAX, NA_INTEGER, Integer, List, Logical, Real, plain
 from ...rlinalg import col_means, col_sums, matprod, svd
 from ...rmath import (libm, na_rm_range, nans_produced, optimize_max, r_log, r_mean,
                       r_mean_one_pass, r_pow, r_sum, r_var)
@@ -70,10 +70,14 @@ def r_matrix_node(frame: pd.DataFrame) -> Real:
 
 
 def r_matrix(node: Any) -> pd.DataFrame:
-    """A double matrix node (``dim``/``dimnames`` attributes) as a DataFrame."""
+    """A numeric matrix node (``dim``/``dimnames`` attributes) as a DataFrame of doubles
+    (an integer or logical matrix's NA as NaN)."""
     node = plain(node)
     rows, cols = (int(n) for n in plain(node.attr("dim")).data)
-    values = np.asarray(node.data, dtype="f8").reshape((rows, cols), order="F")
+    values = np.asarray(node.data, dtype="f8")
+    if isinstance(node, (Integer, Logical)):
+        values[np.asarray(node.data) == NA_INTEGER] = np.nan
+    values = values.reshape((rows, cols), order="F")
     dimnames = node.attr("dimnames")
     names = [None, None] if dimnames is None else [d if d is None else plain(d).data for d in dimnames.data]
     return pd.DataFrame(values, index=names[0], columns=names[1])
