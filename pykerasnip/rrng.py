@@ -8,6 +8,7 @@ a prediction, as R's global ``.Random.seed`` is for a ``predict()`` call.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -147,6 +148,16 @@ class RRandom:
             pool[k] = pool[-1]
             pool.pop()
         return out
+
+    def runif(self, n: int, low: float, high: float) -> np.ndarray:
+        """``runif(n, low, high)``: NaN without a draw when a bound is not finite or
+        ``high < low`` (R warns "NAs produced"), ``low`` without a draw when they are
+        equal."""
+        if not (math.isfinite(low) and math.isfinite(high) and high >= low):
+            return np.full(n, np.nan)
+        if high == low:
+            return np.full(n, float(low))
+        return low + (high - low) * self.unif_rand(n)
 
     def rnorm(self, n: int) -> np.ndarray:
         """``rnorm(n)``: two uniforms per value, then ``qnorm``."""

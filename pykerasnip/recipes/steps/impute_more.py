@@ -4,6 +4,7 @@ from a rolling window statistic, ``median`` or ``mean``)."""
 from __future__ import annotations
 
 import secrets
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -62,7 +63,9 @@ class StepImputeLower(NumericMapStep):
             affected = np.flatnonzero(x <= threshold)
             if len(affected):
                 x = x.copy()
-                x[affected] = threshold * stream.unif_rand(len(affected)) if threshold != 0 else 0.0
+                x[affected] = stream.runif(len(affected), 0.0, threshold)
+                if np.isnan(x[affected]).any():  # a threshold of Inf, NaN or below 0
+                    warnings.warn("NAs produced", UserWarning, stacklevel=2)
                 out[column] = x
         return data.assign(**out)
 
