@@ -27,11 +27,14 @@ from .numeric import numeric_columns, numeric_values
 # --------------------------------------------------------------------------- base R helpers
 def cut_labels(breaks: np.ndarray, integer: bool = False) -> list[str]:
     """The interval labels of ``cut(x, breaks, include.lowest = TRUE)``: breaks formatted
-    with 3 significant digits, more (up to 12) until neighbours differ."""
+    with 3 significant digits, more (up to 12) until neighbours differ; ``Range_1``...
+    when even 12 do not tell them apart."""
     for digits in range(3, 13):
         text = format_breaks(breaks, digits, integer)
         if all(a != b for a, b in zip(text[:-1], text[1:])):
             break
+    else:
+        return [f"Range_{i}" for i in range(1, len(breaks))]
     labels = [f"({lo},{hi}]" for lo, hi in zip(text[:-1], text[1:])]
     return ["[" + labels[0][1:]] + labels[1:]
 
