@@ -18,7 +18,7 @@ from ...convert import flag, scalar, strings, to_python
 from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import from_codes
 from ...rds import build as b
-from ...rds.nodes import Integer, List
+from ...rds.nodes import NA_REAL, Integer, List
 from ...rmath import bin_codes, format_breaks, make_names, names0, quantile7
 from .base import Step, named_dbl, named_numbers, register, step_to_r
 from .numeric import numeric_columns, numeric_values
@@ -309,7 +309,8 @@ def _fixed_significant(value: float) -> str:
 
 
 def approx(x: np.ndarray, ref: np.ndarray, grid: np.ndarray, rule: tuple[int, int]) -> np.ndarray:
-    """``stats::approx(ref, grid, xout = x, rule)$y`` (``ref`` sorted and distinct)."""
+    """``stats::approx(ref, grid, xout = x, rule)$y`` (``ref`` sorted and distinct): R's
+    NA outside the range under rule 1, a missing ``x`` as it is (NA or NaN)."""
     if len(ref) < 2:
         raise ForgeError("need at least two non-NA values to interpolate")
     j = np.clip(np.searchsorted(ref, x, side="right"), 1, len(ref) - 1)
@@ -320,9 +321,9 @@ def approx(x: np.ndarray, ref: np.ndarray, grid: np.ndarray, rule: tuple[int, in
     # the exceptions, each over the ones before: on a reference point, outside the range, NA
     np.copyto(out, grid_i, where=x == ref_i)
     np.copyto(out, grid_j, where=x == ref_j)
-    np.copyto(out, grid[0] if rule[0] == 2 else np.nan, where=x < ref[0])
-    np.copyto(out, grid[-1] if rule[1] == 2 else np.nan, where=x > ref[-1])
-    np.copyto(out, np.nan, where=np.isnan(x))
+    np.copyto(out, grid[0] if rule[0] == 2 else NA_REAL, where=x < ref[0])
+    np.copyto(out, grid[-1] if rule[1] == 2 else NA_REAL, where=x > ref[-1])
+    np.copyto(out, x, where=np.isnan(x))
     return out
 
 
