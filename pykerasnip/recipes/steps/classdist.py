@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ...convert import flag, from_pandas, scalar, to_python
-from ...errors import SpecError, UnsupportedStepError
+from ...errors import ForgeError, SpecError, UnsupportedStepError
 from ...factor import is_factor
 from ...rds import build as b
 from ...native import ddalpha
@@ -277,8 +277,11 @@ def _first_appearance(labels: np.ndarray) -> list[str]:
 
 def _global_centroid(x: np.ndarray) -> float:
     """``cov.wt(x, wt = 1)$center`` over the complete values: ``colSums(x / n)``, each
-    term ``(1 / n) * x`` summed in long double."""
+    term ``(1 / n) * x`` summed in long double; cov.wt refuses infinite values."""
     present = x[~np.isnan(x)]
+    if np.isinf(present).any():
+        raise ForgeError("step_classdist_shrunken: 'x' must contain finite values only "
+                         "(stats::cov.wt)")
     return r_sum((1.0 / float(len(present))) * present) if len(present) else np.nan
 
 

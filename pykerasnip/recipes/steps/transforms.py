@@ -6,6 +6,7 @@ values outside [0, 1] and non-double input like ``logit_link``).
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, ClassVar
 
 import numpy as np
@@ -26,6 +27,23 @@ def _is_integer(column: pd.Series) -> bool:
     return pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype)
 
 
+def _setting(value: Any, default: Any) -> Any:
+    """A setting read from R in its Python type; R's NA as NaN (numbers) or None, for
+    prep to refuse as recipes does."""
+    if pd.isna(value):
+        return math.nan if isinstance(default, float) else None
+    return type(default)(value)
+
+
+#: a setting's Python type -> (what recipes asks for, the test of a value)
+_SETTING_KINDS: dict[type, tuple[str, Callable[[Any], bool]]] = {
+    float: ("a number", lambda v: isinstance(v, (int, float, np.integer, np.floating))
+            and not isinstance(v, (bool, np.bool_)) and not math.isnan(v)),
+    bool: ("`TRUE` or `FALSE`", lambda v: isinstance(v, (bool, np.bool_))),
+    str: ("a single string", lambda v: isinstance(v, str)),
+}
+
+
 class _TransformStep(FixedMapStep):
     """A column-wise transform whose R object holds ``columns`` plus ``settings``."""
 
@@ -44,8 +62,19 @@ class _TransformStep(FixedMapStep):
         step = super().from_r(node)
         for name, (_, default) in cls.settings.items():
             value = first(step.__dict__.get(name))
-            setattr(step, name, default if value is None else type(default)(value))
+            setattr(step, name, default if value is None else _setting(value, default))
         return step
+
+    def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.check_settings()
+        super().prep(data, info)
+
+    def check_settings(self) -> None:
+        """recipes' checks of prep: each setting one value of its type, not NA."""
+        for name, (_, default) in self.settings.items():
+            value, (wanted, accepts) = getattr(self, name), _SETTING_KINDS[type(default)]
+            if not accepts(value):
+                raise SpecError(f"{self.r_class}: `{name}` must be {wanted}, not {value!r}")
 
     def to_r(self) -> List:
         fields = {name: make(getattr(self, name)) for name, (make, _) in self.settings.items()}
@@ -166,6 +195,7 @@ class StepRelu(_TransformStep):
                 "prefix": (b.chr, "right_relu_")}
 
     def prep(self, data: pd.DataFrame, info: pd.DataFrame) -> None:
+        self.check_settings()
         self.columns = numeric_columns(self, data, info)
         if self.reverse and self.prefix == "right_relu_":
             self.prefix = "left_relu_"
