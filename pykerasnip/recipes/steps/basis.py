@@ -219,12 +219,15 @@ def spline_statistics(x: np.ndarray, deg_free: int | None, degree: int, knot_deg
     """recipes' ``bs_statistics``/``ns_statistics``: boundary = training range, interior
     knots = type-7 quantiles of the in-range values (``knot_degree`` is 1 for ns)."""
     intercept = bool(options.get("intercept", False))
-    boundary = np.sort(np.asarray(options.get("Boundary.knots", [np.min(x), np.max(x)]),
-                                  dtype=float))
+    given = options.get("Boundary.knots")
+    boundary = (np.sort(np.asarray(given, dtype=float)) if given is not None
+                else np.array([np.min(x), np.max(x)]) if len(x)
+                else np.array([np.inf, -np.inf]))  # R's range() of no value
     num_knots = None if deg_free is None else deg_free - knot_degree - int(intercept)
     if num_knots is not None and options.get("knots") is None and num_knots >= 1:
         inside = x[~np.isnan(x) & (x >= boundary[0]) & (x <= boundary[1])]
-        knots = quantile7(inside, np.arange(1, num_knots + 1) / (num_knots + 1))
+        knots = (quantile7(inside, np.arange(1, num_knots + 1) / (num_knots + 1)) if len(inside)
+                 else np.full(num_knots, np.nan))  # quantile() of no value
     else:
         given = options.get("knots")
         knots = np.asarray([] if given is None else given, dtype=float).ravel()
