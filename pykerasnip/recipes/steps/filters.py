@@ -125,6 +125,18 @@ _CORR_METHODS = ("pearson", "spearman", "kendall")
 _CORR_USES = ("pairwise.complete.obs", "complete.obs")
 
 
+def _spearman(frame: pd.DataFrame) -> np.ndarray:
+    """``cor(method = "spearman")`` with pairwise-complete pairs: each pair's complete rows
+    ranked (ties averaged; infinite values are ranked, which pandas' Spearman does not do),
+    then Pearson's correlation of the ranks."""
+    values = frame.to_numpy(dtype="f8")
+    corr = np.eye(values.shape[1])
+    for i, j in zip(*np.triu_indices(values.shape[1], k=1)):
+        both = values[~np.isnan(values[:, i]) & ~np.isnan(values[:, j])][:, [i, j]]
+        corr[i, j] = corr[j, i] = pd.DataFrame(both).rank().corr().iloc[0, 1]
+    return corr
+
+
 @register
 class StepCorr(RemovalStep):
     """``step_corr``: remove columns with large absolute pairwise correlations."""
@@ -149,7 +161,8 @@ class StepCorr(RemovalStep):
         frame = pd.DataFrame({c: numeric_values(data[c]) for c in columns})
         if use == "complete.obs":
             frame = frame.dropna()
-        corr = frame.corr(method=method).to_numpy(copy=True)
+        corr = (_spearman(frame) if method == "spearman"
+                else frame.corr(method=method).to_numpy(copy=True))
         all_na = np.isnan(corr).all(axis=0)
         if all_na.sum() >= len(columns) - 1:
             return []
