@@ -145,6 +145,7 @@ def _overflowing_rows(x: np.ndarray) -> np.ndarray:
         warnings.warn("NAs produced by integer overflow", UserWarning, stacklevel=3)
     return rows
 
+
 #: kernlab's kernel generators: the class of the kernel each makes, and its parameters
 #: (in the order of its ``kpar``) with their defaults
 GENERATORS: dict[str, tuple[str, dict[str, float]]] = {
@@ -254,9 +255,9 @@ class KernelPCA:
 def fit_kpca(kernel: Kernel, x: np.ndarray, features: int, th: float = 1e-4, *,
              integer: bool = False) -> KernelPCA:
     """kernlab's ``kpca(x, kernel, features = features)`` (``features`` > 0; ``integer``:
-    R holds ``x`` as an integer matrix): rows with a missing value dropped, the kernel matrix centred as
-    ``t(t(km - colSums(km)/m) - rowSums(km)/m) + sum(km)/m^2``, the eigenvectors of that
-    over ``m`` divided by the root of their eigenvalues."""
+    R holds ``x`` as an integer matrix): rows with a missing value dropped, the kernel
+    matrix centred as ``t(t(km - colSums(km)/m) - rowSums(km)/m) + sum(km)/m^2``, the
+    eigenvectors of that over ``m`` divided by the root of their eigenvalues."""
     missing = np.isnan(x).any(axis=1)
     x = x[~missing]
     m = x.shape[0]

@@ -67,8 +67,8 @@ def with_columns(data: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame
 def integer_columns(rows: np.ndarray, names: list[str], index: pd.Index) -> pd.DataFrame:
     """R integer columns (``Int32``), one per row of ``rows``, named ``names``; a name
     may repeat, for :func:`append_columns` to refuse as vctrs does."""
-    frame = pd.DataFrame({i: pd.array(row, dtype="Int32", copy=False) for i, row in enumerate(rows)},
-                         index=index)
+    frame = pd.DataFrame({i: pd.array(row, dtype="Int32", copy=False)
+                          for i, row in enumerate(rows)}, index=index)
     return frame.set_axis(list(names), axis=1)
 
 

@@ -382,8 +382,8 @@ class StepKpca(_KpcaStep):
         return dict(self.settings_to_r()["options"].items())
 
     def fit(self, x: np.ndarray, integer: bool) -> None:
-        self.res = fit_kpca(self.kernel(), x, int(self.num_comp), float(self.options.get("th", 1e-4)),
-                            integer=integer)
+        th = float(self.options.get("th", 1e-4))
+        self.res = fit_kpca(self.kernel(), x, int(self.num_comp), th, integer=integer)
 
     def settings_to_r(self) -> dict[str, Any]:
         def node(name: str, value: Any) -> Any:
