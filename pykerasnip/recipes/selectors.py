@@ -430,7 +430,12 @@ class Pattern(Where):
     (``ignore.case = TRUE``)."""
 
     def __init__(self, test: Callable[[str], bool], function: str, text: str, ignore_case: bool):
-        super().__init__(lambda info: info["variable"].map(test).astype(bool), function, text)
+        def select(info: pd.DataFrame) -> pd.Series:
+            if not text:  # tidyselect's check_match, when the selection is evaluated
+                raise SpecError(f"{function}(): `match` must be a character vector of non "
+                                "empty strings")
+            return info["variable"].map(test).astype(bool)
+        super().__init__(select, function, text)
         self.ignore_case = ignore_case
 
     def r_expr(self) -> Lang:
