@@ -20,13 +20,13 @@ import pandas as pd
 from ...convert import flag, scalar, strings, to_python
 from ...errors import MalformedObjectError, SpecError, UnsupportedStepError
 from ...rds import build as b
-from ...rds.nodes import (NA_INTEGER, Closure, Environment, Integer, List, MissingArg, Promise, Real,
+from ...rds.nodes import (Closure, Environment, Integer, List, MissingArg, Promise, Real,
                           RObject, S4Object, Sym, plain)
 from ...rmath import names0
 from ..embedding import IsomapFit, Kernel, KernelPCA, fit_kpca, squared_col_means
 from .base import (PREP_EXCEPTIONS, Step, append_columns, column_names, drop_inputs, first,
                    named_chr, prep_refusal, register, step_to_r)
-from .numeric import is_r_integer, numeric_columns, numeric_values
+from .numeric import is_r_integer, numeric_columns, numeric_values, r_matrix
 
 PREP_EXCEPTIONS["step_isomap"] = (
     "dimRed takes the embedding from RSpectra's restarted Lanczos iterations (converged to "
@@ -40,10 +40,7 @@ def _matrix(node: Any) -> np.ndarray:
     dim = node.attr("dim") if isinstance(node, (Real, Integer)) else None
     if dim is None or len(dim.data) != 2:
         raise MalformedObjectError("expected a numeric matrix")
-    values = np.asarray(node.data)
-    if isinstance(node, Integer):
-        values = np.where(values == NA_INTEGER, np.nan, values)
-    return values.astype("f8").reshape(tuple(int(v) for v in dim.data), order="F")
+    return r_matrix(node).to_numpy()
 
 
 def _kernel_from_r(node: Any) -> Kernel:
